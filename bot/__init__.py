@@ -1,0 +1,1 @@
+"""Gongkai (公开): a chatbot for a Chinese government bureau's information-disclosure work."""

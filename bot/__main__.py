@@ -1,0 +1,5 @@
+"""``python -m bot``: the same as the ``gongkai`` command."""
+
+from .cli import main
+
+main()

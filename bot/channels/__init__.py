@@ -1,0 +1,1 @@
+"""Channels translate between a chat protocol and the core services."""

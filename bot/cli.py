@@ -1,0 +1,336 @@
+"""The ``gongkai`` command: run the bot, ask it, search the catalogue, check the knowledge, read the log.
+
+Nothing here imports aiogram: commands that do not talk to Telegram start in well under a second.
+"""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def knowledge_option(fn: F) -> F:
+    """``--knowledge DIR``, shared by every command that answers or searches."""
+    return click.option(
+        "--knowledge",
+        "knowledge_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="GONGKAI_KNOWLEDGE",
+        help="Knowledge folder to use instead of the configured one (env GONGKAI_KNOWLEDGE).",
+    )(fn)
+
+
+def _settings(knowledge_dir: Path | None = None) -> Any:
+    from pydantic import ValidationError
+
+    from .config import Settings
+
+    try:
+        settings = Settings()
+    except ValidationError as e:
+        problems = "; ".join(f"GONGKAI_{'_'.join(map(str, err['loc'])).upper()}: {err['msg']}" for err in e.errors())
+        raise click.ClickException(f"invalid setting: {problems}") from None
+    if knowledge_dir is not None:
+        settings = settings.model_copy(update={"knowledge": knowledge_dir})
+    return settings
+
+
+def _knowledge(folder: Path) -> Any:
+    from .knowledge import KnowledgeError, load
+
+    try:
+        return load(folder)
+    except KnowledgeError as e:
+        lines = "\n".join(f"  {p}" for p in e.problems)
+        raise click.ClickException(
+            f"the knowledge folder {folder} has {len(e.problems)} problem(s):\n{lines}"
+        ) from None
+
+
+@functools.cache
+def _answerer(knowledge_dir: Path | None) -> Any:
+    from .matching import Matcher
+    from .services.answering import Answerer
+
+    settings = _settings(knowledge_dir)
+    return Answerer(Matcher(_knowledge(settings.knowledge)), settings)
+
+
+def _store(settings: Any) -> Any:
+    from .storage import Store, StorageError
+
+    try:
+        key = settings.user_hash_key.get_secret_value() if settings.user_hash_key else None
+        return Store(settings.db, key)
+    except StorageError as e:
+        raise click.ClickException(str(e)) from None
+
+
+def _lines(stream: TextIO) -> Iterator[str]:
+    for line in stream:
+        line = line.rstrip("\r\n")
+        if line.strip():
+            yield line
+
+
+def _echo_json(data: dict[str, Any]) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="gongkai")
+def cli() -> None:
+    """Gongkai (公开): a chatbot for a government bureau's information-disclosure work.
+
+    Settings come from GONGKAI_* environment variables and an optional .env file;
+    see deploy/env.example.
+    """
+
+
+@cli.command()
+@knowledge_option
+def run(knowledge_dir: Path | None) -> None:
+    """Start the bot's configured channels.
+
+    Until a network channel is configured this is the terminal chat, the
+    embedded default: no token or server needed.
+
+    Example: gongkai run
+    """
+    _chat(knowledge_dir)
+
+
+@cli.command()
+@knowledge_option
+def chat(knowledge_dir: Path | None) -> None:
+    """Chat with the bot in the terminal, as a citizen would; every question is recorded
+    in the enquiry log with channel "console".
+
+    Reply with a number to pick one of the choices offered; /search 关键词 searches the
+    catalogue; /quit (or Ctrl-D) ends.
+
+    Example: gongkai chat
+    """
+    _chat(knowledge_dir)
+
+
+def _chat(knowledge_dir: Path | None) -> None:
+    from . import texts
+
+    answerer = _answerer(knowledge_dir)
+    settings = answerer.settings
+    store = _store(settings)
+    user = getpass.getuser()
+    click.echo(texts.WELCOME.format(**answerer.contacts))
+    click.echo(texts.PRIVACY)
+    click.echo(texts.CHAT_INTRO)
+    choices: list[Any] = []
+    try:
+        while True:
+            try:
+                line = click.prompt("您", prompt_suffix="：", default="", show_default=False)
+            except (EOFError, click.Abort):
+                click.echo()
+                break
+            line = line.strip()
+            if line in ("/quit", "/exit", "/q"):
+                break
+            if line.startswith("/search"):
+                result = answerer.catalogue.search(line.removeprefix("/search").strip() or " ")
+                click.echo(result.text())
+                continue
+            if choices and line.isdigit():
+                number = int(line)
+                if 1 <= number <= len(choices):
+                    reply = answerer.answer_entry(choices[number - 1].id)
+                    click.echo(reply.text)
+                    choices = []
+                else:
+                    click.echo(texts.CHAT_CHOICE_GONE)
+                continue
+            reply = answerer.ask(store, line, channel="console", user_id=user)
+            choices = reply.choices
+            click.echo(reply.text)
+    finally:
+        store.close()
+    click.echo(texts.CHAT_BYE)
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the reply text.")
+@knowledge_option
+def ask(text: str, as_json: bool, knowledge_dir: Path | None) -> None:
+    """Print the reply a citizen would get to TEXT. Nothing is recorded.
+
+    With TEXT "-", read one question a line from standard input and print one JSON
+    line for each: {"q", "outcome", "text", "entry_id", "score", "choices", "ms", ...},
+    outcome being answer, clarify, fallback, complaint, catalogue or invalid.
+
+    Examples:
+
+      gongkai ask "申请信息公开要收费吗"
+
+      gongkai ask --json "办公电话多少"
+
+      gongkai ask - < questions.txt
+    """
+    answerer = _answerer(knowledge_dir)
+    if text == "-":
+        for line in _lines(sys.stdin):
+            _echo_json(answerer.answer(line).as_json())
+        return
+    reply = answerer.answer(text)
+    if as_json:
+        _echo_json(reply.as_json())
+    else:
+        click.echo(reply.text)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(1, 1000), default=None, help="How many items at most (default: the setting GONGKAI_SEARCH_LIMIT).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@knowledge_option
+def search(query: str, limit: int | None, as_json: bool, knowledge_dir: Path | None) -> None:
+    """Search the disclosure catalogue for a keyword, part of a title or a description.
+
+    With QUERY "-", read one query a line from standard input and print one JSON line
+    for each: {"q", "hits": [{"index_no", "title", "category", "date", "link", "score"}], "ms"}.
+
+    Examples:
+
+      gongkai search 安全生产月
+
+      gongkai search --limit 3 --json 危险化学品
+
+      gongkai search - < queries.txt
+    """
+    catalogue = _answerer(knowledge_dir).catalogue
+    if query == "-":
+        for line in _lines(sys.stdin):
+            _echo_json(catalogue.search(line, limit=limit).as_json())
+        return
+    result = catalogue.search(query, limit=limit)
+    if as_json:
+        _echo_json(result.as_json())
+    else:
+        click.echo(result.text())
+
+
+@cli.group()
+def knowledge() -> None:
+    """Check the knowledge folder and measure how well the bot answers."""
+
+
+@knowledge.command()
+@click.argument("folder", required=False, type=click.Path(path_type=Path))
+def check(folder: Path | None) -> None:
+    """Validate a knowledge folder (default: the configured one): every problem is listed
+    with its file, line, field and reason, and the exit status is 1 if there is any.
+
+    Example: gongkai knowledge check ./knowledge
+    """
+    from .matching import Matcher
+
+    folder = folder or _settings().knowledge
+    loaded = _knowledge(folder)
+    Matcher(loaded)  # the index builds too: what passes here starts
+    phrasings = sum(1 + len(e.alternatives) + len(e.keywords) for e in loaded.guide)
+    click.echo(
+        f"OK: {len(loaded.guide)} guide entries in {len(loaded.sections)} sections "
+        f"({phrasings} phrasings), {len(loaded.catalogue)} catalogue items, "
+        f"{len(loaded.lexicon.synonyms)} synonyms."
+    )
+
+
+@knowledge.command()
+@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--misses", is_flag=True, help="Also list every question not answered right.")
+@click.option("--tune", "do_tune", is_flag=True, help="Also search the thresholds for the best ones on this set.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@knowledge_option
+def evaluate(questions: Path, misses: bool, do_tune: bool, as_json: bool, knowledge_dir: Path | None) -> None:
+    """Measure answering quality on a labelled CSV (question,expected,kind), where expected
+    is a guide entry id, "none" (must not be answered) or "complaint".
+
+    Prints top-1 and top-3 (is the right entry ranked first / in the first three), how
+    often the bot answers right or wrong outright, and the out-of-scope false-accept rate.
+    Figures use the default thresholds, not the environment's, so they are reproducible.
+
+    Example: gongkai knowledge evaluate tests/data/questions.csv
+    """
+    from .evaluation import default_settings, evaluate as run_evaluation, read_labelled, tune
+    from .matching import Matcher
+    from .services.answering import Answerer
+
+    settings = default_settings()
+    folder = knowledge_dir or _settings().knowledge
+    answerer = Answerer(Matcher(_knowledge(folder)), settings)
+    labelled = read_labelled(questions)
+    report = run_evaluation(answerer, labelled)
+    figures = report.figures()
+    if as_json:
+        _echo_json(figures)
+    else:
+        for name, value in figures.items():
+            click.echo(f"{name:22} {value:.1%}" if isinstance(value, float) else f"{name:22} {value}")
+    if misses:
+        for question, expected, outcome, entry_id in report.misses:
+            click.echo(f"MISS {question!r} expected={expected} got={outcome}:{entry_id}")
+    if do_tune:
+        for objective, values in tune(answerer, labelled)[:5]:
+            click.echo(f"objective {objective:6.1f}  " + "  ".join(f"{k}={v}" for k, v in values.items()))
+
+
+@cli.group()
+def enquiries() -> None:
+    """Read the enquiry log: what citizens asked and what they got."""
+
+
+@enquiries.command("list")
+@click.option("--outcome", type=click.Choice(["answer", "clarify", "fallback", "complaint", "catalogue", "invalid"]))
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
+def enquiries_list(outcome: str | None, limit: int) -> None:
+    """The newest enquiries, one a line: time, channel, outcome, entry, score, question.
+
+    Example: gongkai enquiries list --outcome fallback
+    """
+    store = _store(_settings())
+    try:
+        for row in store.enquiries(outcome=outcome, limit=limit):
+            score = f"{row['score']:.2f}" if row["score"] is not None else "-"
+            click.echo(f"{row['at'][:19]}  {row['channel']:8} {row['outcome']:9} {row['entry_id'] or '-':24} {score}  {row['text']}")
+    finally:
+        store.close()
+
+
+@enquiries.command()
+@click.option("--limit", type=click.IntRange(1, 10_000), default=30, show_default=True)
+def unanswered(limit: int) -> None:
+    """Questions the bot could not answer outright, most asked first: what to write next.
+
+    Example: gongkai enquiries unanswered
+    """
+    store = _store(_settings())
+    try:
+        rows = store.unanswered(limit=limit)
+        if not rows:
+            click.echo("No unanswered questions recorded.")
+        for row in rows:
+            click.echo(f"{row['times']:5}×  {row['last_at'][:10]}  {row['outcomes']:16} {row['text']}")
+    finally:
+        store.close()
+
+
+def main() -> None:
+    cli(prog_name="gongkai")

@@ -1,0 +1,67 @@
+"""Gongkai's settings: one object, read from ``GONGKAI_*`` environment variables and an optional ``.env``.
+
+Every field is documented in ``deploy/env.example`` (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER = "（示例，待本局配置）"
+
+
+class Settings(BaseSettings):
+    """Every setting of Gongkai, with its default."""
+
+    model_config = SettingsConfigDict(env_prefix="GONGKAI_", env_file=".env", extra="ignore")
+
+    # Where things are.
+    db: Path = Field(Path("data/gongkai.db"), description="SQLite database file; its folder is created on first use")
+    knowledge: Path = Field(PACKAGE_ROOT / "knowledge", description="the knowledge folder (guide, catalogue, lexicon)")
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
+    user_hash_key: SecretStr | None = Field(
+        None,
+        description="key of the keyed hash that turns a user id into a pseudonym in the enquiry log; "
+        "generated and kept in the database when unset",
+    )
+
+    # The bureau and its disclosure office, filled into the guide's answers. The office's
+    # contacts are not in the sample report: the defaults say that they are placeholders.
+    bureau_name: str = "张店区安全生产监督管理局"
+    office_name: str = "张店区安全生产监督管理局办公室（政府信息公开工作机构）"
+    office_address: str = f"{PLACEHOLDER}办公地址"
+    office_hours: str = f"{PLACEHOLDER}工作日上午9:00—12:00，下午13:30—17:00（法定节假日除外）"
+    office_phone: str = f"{PLACEHOLDER}0533-0000000"
+    office_fax: str = f"{PLACEHOLDER}0533-0000001"
+    office_email: str = f"{PLACEHOLDER}xxgk@example.gov.cn"
+    supervision_phone: str = f"{PLACEHOLDER}0533-0000002"
+
+    # Matching thresholds, tuned on tests/data/questions.csv (see `python -m bench.quality`).
+    answer_min_score: float = Field(0.4, description="a guide entry scoring at least this is answered outright")
+    answer_min_margin: float = Field(
+        0.15, description="…provided it leads the next entry by at least this much; otherwise the citizen chooses"
+    )
+    clarify_min_score: float = Field(0.4, description="entries scoring at least this are offered as choices")
+    clarify_choices: int = Field(3, ge=2, le=8, description="how many choices a clarify reply offers at most")
+    search_min_score: float = Field(0.45, description="catalogue items scoring below this are not shown")
+    catalogue_answer_min_score: float = Field(
+        0.8, description="a question the guide cannot answer gets catalogue items scoring at least this"
+    )
+    search_limit: int = Field(10, ge=1, le=100, description="catalogue items per search by default")
+
+    def contacts(self) -> dict[str, str]:
+        """The values of the placeholders an answer may use."""
+        return {
+            "bureau_name": self.bureau_name,
+            "office_name": self.office_name,
+            "office_address": self.office_address,
+            "office_hours": self.office_hours,
+            "office_phone": self.office_phone,
+            "office_fax": self.office_fax,
+            "office_email": self.office_email,
+            "supervision_phone": self.supervision_phone,
+        }

@@ -1,0 +1,434 @@
+"""Load and validate the bureau's knowledge folder: the guide, the catalogue, synonyms and intents.
+
+Every problem is reported with its file, line, field and reason, all of them at once, so that a
+member of staff who edits a file sees everything to fix in one run of ``gongkai knowledge check``.
+The format is documented in ``knowledge/README.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import string
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+GUIDE_DIR = "guide"
+CATALOGUE_FILE = "catalogue.csv"
+LEXICON_FILE = "lexicon.yaml"
+
+# The only placeholders an answer may use; their values come from the settings.
+PLACEHOLDERS = frozenset(
+    {
+        "bureau_name",
+        "office_name",
+        "office_address",
+        "office_hours",
+        "office_phone",
+        "office_fax",
+        "office_email",
+        "supervision_phone",
+    }
+)
+MAX_ANSWER_CHARS = 600
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_GUIDE_FIELDS = ("id", "question", "alternatives", "keywords", "answer", "source")
+
+# Catalogue headers as portals and Excel export them, Chinese or English, mapped to our fields.
+CATALOGUE_HEADERS: dict[str, tuple[str, ...]] = {
+    "index_no": ("索引号", "索引", "index_no", "index", "indexno"),
+    "title": ("名称", "信息名称", "标题", "title", "name"),
+    "category": ("类别", "信息类别", "主题分类", "分类", "category"),
+    "column": ("栏目", "所属栏目", "column", "channel"),
+    "date": ("生成日期", "产生日期", "成文日期", "发文日期", "发布日期", "date"),
+    "publisher": ("发布机构", "发布单位", "publisher", "agency"),
+    "summary": ("内容概述", "摘要", "summary", "description"),
+    "link": ("链接", "网址", "地址", "link", "url"),
+}
+REQUIRED_HEADERS = ("index_no", "title", "date")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a knowledge file."""
+
+    file: str
+    line: int | None
+    field: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        return f"{where}: {self.field + ': ' if self.field else ''}{self.reason}"
+
+
+class KnowledgeError(Exception):
+    """The knowledge folder has problems; ``problems`` lists every one."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+
+@dataclass(frozen=True)
+class GuideEntry:
+    """One question and answer of the disclosure guide (指南)."""
+
+    id: str
+    section: str
+    question: str
+    alternatives: tuple[str, ...]
+    keywords: tuple[str, ...]
+    answer: str
+    source: str
+
+
+@dataclass(frozen=True)
+class CatalogueItem:
+    """One item of the disclosure catalogue (目录)."""
+
+    index_no: str
+    title: str
+    category: str
+    column: str
+    date: str
+    publisher: str
+    summary: str
+    link: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Words the matcher treats specially: synonyms, fillers, and the signs of a complaint."""
+
+    synonyms: dict[str, str] = field(default_factory=dict)
+    fillers: tuple[str, ...] = ()
+    complaint: tuple[str, ...] = ()
+    complaint_topics: tuple[str, ...] = ()
+    tipoff: tuple[str, ...] = ()
+    asking: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Everything the bot knows about one bureau."""
+
+    guide: tuple[GuideEntry, ...]
+    catalogue: tuple[CatalogueItem, ...]
+    lexicon: Lexicon
+    folder: Path
+
+    @property
+    def sections(self) -> list[str]:
+        """The guide's sections in file order."""
+        return list(dict.fromkeys(e.section for e in self.guide))
+
+    def entry(self, entry_id: str) -> GuideEntry | None:
+        return next((e for e in self.guide if e.id == entry_id), None)
+
+
+def load(folder: Path | str) -> Knowledge:
+    """Load and validate a knowledge folder; raise :class:`KnowledgeError` listing every problem."""
+    folder = Path(folder)
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        raise KnowledgeError([Problem(str(folder), None, None, "is not a folder")])
+    guide = _load_guide(folder / GUIDE_DIR, problems)
+    catalogue_path = folder / CATALOGUE_FILE
+    catalogue: list[CatalogueItem] = []
+    if catalogue_path.exists():
+        catalogue = load_catalogue(catalogue_path, problems)
+    else:
+        problems.append(Problem(str(catalogue_path), None, None, "is missing"))
+    lexicon = _load_lexicon(folder / LEXICON_FILE, problems)
+    if problems:
+        raise KnowledgeError(problems)
+    return Knowledge(tuple(guide), tuple(catalogue), lexicon, folder)
+
+
+# --- YAML with line numbers -------------------------------------------------------------------
+
+
+def _compose(path: Path, problems: list[Problem]) -> tuple[Any, yaml.Node] | None:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e:
+        problems.append(Problem(str(path), None, None, f"is not UTF-8 ({e.reason} at byte {e.start})"))
+        return None
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        problems.append(Problem(str(path), line, None, f"is not valid YAML: {getattr(e, 'problem', e)}"))
+        return None
+    if node is None:
+        problems.append(Problem(str(path), None, None, "is empty"))
+        return None
+    return data, node
+
+
+def _mapping_lines(node: yaml.Node) -> dict[str, int]:
+    """The 1-based line of each key of a mapping node."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
+
+
+def _items(node: yaml.Node, key: str) -> list[yaml.Node]:
+    for k, v in node.value if isinstance(node, yaml.MappingNode) else ():
+        if k.value == key and isinstance(v, yaml.SequenceNode):
+            return list(v.value)
+    return []
+
+
+def _load_guide(folder: Path, problems: list[Problem]) -> list[GuideEntry]:
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if not files:
+        problems.append(Problem(str(folder), None, None, "has no guide files (*.yaml)"))
+    entries: list[GuideEntry] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        loaded = _compose(path, problems)
+        if loaded is None:
+            continue
+        data, node = loaded
+        name = str(path)
+        if not isinstance(data, dict):
+            problems.append(Problem(name, 1, None, "must be a mapping with 'section' and 'entries'"))
+            continue
+        lines = _mapping_lines(node)
+        section = data.get("section")
+        if not isinstance(section, str) or not section.strip():
+            problems.append(Problem(name, lines.get("section", 1), "section", "must be a non-empty text"))
+            continue
+        raw_entries = data.get("entries")
+        if not isinstance(raw_entries, list) or not raw_entries:
+            problems.append(Problem(name, lines.get("entries", 1), "entries", "must be a non-empty list"))
+            continue
+        for raw, entry_node in zip(raw_entries, _items(node, "entries")):
+            line = entry_node.start_mark.line + 1
+            entry = _guide_entry(raw, section.strip(), name, line, _mapping_lines(entry_node), problems)
+            if entry is None:
+                continue
+            if entry.id in seen:
+                problems.append(Problem(name, line, "id", f"'{entry.id}' is also used in {seen[entry.id]}"))
+                continue
+            seen[entry.id] = f"{name}:{line}"
+            entries.append(entry)
+    return entries
+
+
+def _guide_entry(
+    raw: Any, section: str, name: str, line: int, lines: dict[str, int], problems: list[Problem]
+) -> GuideEntry | None:
+    if not isinstance(raw, dict):
+        problems.append(Problem(name, line, None, "an entry must be a mapping"))
+        return None
+    before = len(problems)
+
+    def bad(key: str, reason: str) -> None:
+        problems.append(Problem(name, lines.get(key, line), key, reason))
+
+    for key in raw.keys() - set(_GUIDE_FIELDS):
+        bad(str(key), f"unknown field (expected {', '.join(_GUIDE_FIELDS)})")
+    for key in ("id", "question", "answer", "source"):
+        value = raw.get(key)
+        if not isinstance(value, str) or not value.strip():
+            bad(key, "is missing" if key not in raw else "must be a non-empty text")
+    entry_id = raw.get("id")
+    if isinstance(entry_id, str) and entry_id and not _ID.match(entry_id):
+        bad("id", f"'{entry_id}' must be lower-case letters, digits and hyphens")
+    lists: dict[str, tuple[str, ...]] = {}
+    for key, minimum in (("alternatives", 3), ("keywords", 0)):
+        value = raw.get(key, None)
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            bad(key, "is missing" if key not in raw else "must be a list of non-empty texts")
+        elif len(value) < minimum:
+            bad(key, f"needs at least {minimum} phrasings, has {len(value)}")
+        else:
+            lists[key] = tuple(v.strip() for v in value)
+    answer = raw.get("answer")
+    if isinstance(answer, str):
+        for reason in _placeholder_problems(answer):
+            bad("answer", reason)
+        if len(answer.strip()) > MAX_ANSWER_CHARS:
+            bad("answer", f"has {len(answer.strip())} characters; at most {MAX_ANSWER_CHARS} fit a chat message")
+    if len(problems) > before:
+        return None
+    return GuideEntry(
+        id=raw["id"],
+        section=section,
+        question=raw["question"].strip(),
+        alternatives=lists["alternatives"],
+        keywords=lists["keywords"],
+        answer=raw["answer"].strip(),
+        source=raw["source"].strip(),
+    )
+
+
+def _placeholder_problems(answer: str) -> Iterator[str]:
+    try:
+        names = [f for _, f, _, _ in string.Formatter().parse(answer) if f is not None]
+    except ValueError as e:
+        yield f"has a stray brace ({e}); write braces only around a placeholder"
+        return
+    for name in names:
+        if name not in PLACEHOLDERS:
+            yield f"unknown placeholder {{{name}}} (known: {', '.join(sorted(PLACEHOLDERS))})"
+
+
+# --- The catalogue ------------------------------------------------------------------------------
+
+
+def decode(data: bytes) -> str:
+    """Text of a file exported by a portal or Excel: UTF-8 (with or without BOM) or GB18030."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")
+
+
+def _header_key(header: str) -> str | None:
+    cleaned = re.sub(r"\s+", "", header).lower()
+    return next((key for key, names in CATALOGUE_HEADERS.items() if cleaned in names), None)
+
+
+def parse_date(value: str) -> str | None:
+    """An ISO date (YYYY-MM-DD) from the ways exports write dates, or None."""
+    value = value.strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    # Excel and some portals append a time: 2009-05-06 00:00:00.
+    head = value.split(" ", 1)[0] if " " in value else None
+    return parse_date(head) if head else None
+
+
+def load_catalogue(path: Path, problems: list[Problem]) -> list[CatalogueItem]:
+    """Read a catalogue CSV; append every problem found to ``problems``."""
+    name = str(path)
+    try:
+        text = decode(path.read_bytes())
+    except UnicodeDecodeError:
+        problems.append(Problem(name, None, None, "is neither UTF-8 nor GB18030 text"))
+        return []
+    lines = text.splitlines(keepends=True)
+    skipped = 0
+    while skipped < len(lines) and (lines[skipped].startswith("#") or not lines[skipped].strip()):
+        skipped += 1  # leading comment lines say what the file is (sample data, its source)
+    reader = csv.reader(io.StringIO("".join(lines[skipped:])))
+    try:
+        header = next(reader)
+    except StopIteration:
+        problems.append(Problem(name, None, None, "has no header row"))
+        return []
+    columns: dict[str, int] = {}
+    for position, raw_header in enumerate(header):
+        key = _header_key(raw_header)
+        if key is None:
+            continue  # extra columns a portal exports (文号, 主题分类…) are allowed and ignored
+        if key in columns:
+            problems.append(Problem(name, skipped + 1, raw_header, "names a field given by another column too"))
+        columns[key] = position
+    missing = [CATALOGUE_HEADERS[k][0] for k in REQUIRED_HEADERS if k not in columns]
+    if missing:
+        problems.append(Problem(name, skipped + 1, None, f"the header lacks {', '.join(missing)}"))
+        return []
+    items: list[CatalogueItem] = []
+    seen: dict[str, int] = {}
+    for row in reader:
+        line = skipped + reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        values = {key: (row[i].strip() if i < len(row) else "") for key, i in columns.items()}
+        ok = True
+        for key in REQUIRED_HEADERS:
+            if not values[key]:
+                problems.append(Problem(name, line, CATALOGUE_HEADERS[key][0], "is empty"))
+                ok = False
+        date = parse_date(values["date"]) if values["date"] else None
+        if values["date"] and date is None:
+            problems.append(Problem(name, line, CATALOGUE_HEADERS["date"][0], f"'{values['date']}' is not a date"))
+            ok = False
+        link = values.get("link", "")
+        if link and not re.match(r"^https?://\S+$", link):
+            problems.append(Problem(name, line, CATALOGUE_HEADERS["link"][0], f"'{link}' is not an http(s) address"))
+            ok = False
+        index_no = values["index_no"]
+        if index_no in seen:
+            problems.append(Problem(name, line, "索引号", f"'{index_no}' repeats line {seen[index_no]}"))
+            ok = False
+        if not ok:
+            continue
+        seen[index_no] = line
+        items.append(
+            CatalogueItem(
+                index_no=index_no,
+                title=values["title"],
+                category=values.get("category", ""),
+                column=values.get("column", ""),
+                date=date or "",
+                publisher=values.get("publisher", ""),
+                summary=values.get("summary", ""),
+                link=link,
+            )
+        )
+    return items
+
+
+# --- The lexicon ---------------------------------------------------------------------------------
+
+
+def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
+    if not path.exists():
+        problems.append(Problem(str(path), None, None, "is missing"))
+        return Lexicon()
+    loaded = _compose(path, problems)
+    if loaded is None:
+        return Lexicon()
+    data, node = loaded
+    name = str(path)
+    lines = _mapping_lines(node)
+    if not isinstance(data, dict):
+        problems.append(Problem(name, 1, None, "must be a mapping"))
+        return Lexicon()
+    synonyms: dict[str, str] = {}
+    raw_synonyms = data.get("synonyms") or {}
+    if not isinstance(raw_synonyms, dict):
+        problems.append(Problem(name, lines.get("synonyms"), "synonyms", "must map a word to its variants"))
+        raw_synonyms = {}
+    for canonical, variants in raw_synonyms.items():
+        if not isinstance(variants, list) or not all(isinstance(v, str) and v for v in variants):
+            problems.append(Problem(name, lines.get("synonyms"), f"synonyms.{canonical}", "must be a list of words"))
+            continue
+        for variant in variants:
+            if variant in synonyms and synonyms[variant] != canonical:
+                problems.append(
+                    Problem(name, lines.get("synonyms"), f"synonyms.{canonical}", f"'{variant}' is also a variant of '{synonyms[variant]}'")
+                )
+            synonyms[variant] = str(canonical)
+    words: dict[str, tuple[str, ...]] = {}
+    for key in ("fillers", "complaint", "complaint_topics", "tipoff", "asking"):
+        value = data.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            problems.append(Problem(name, lines.get(key), key, "must be a list of words"))
+            value = []
+        words[key] = tuple(value)
+    return Lexicon(synonyms=synonyms, **words)

@@ -1,0 +1,215 @@
+"""Matching, a pure function of (knowledge, text): which guide entry answers a question, which
+catalogue items fit a search, and whether a message is a complaint. No I/O; built once at start-up.
+
+How a guide entry is scored: every phrasing of it (its question, alternatives and keywords) is a
+document of an n-gram index. A question's similarity to a phrasing is the F-measure of two
+coverages weighted by term rarity: how much of the question the phrasing explains (recall,
+weighted ``RECALL_BETA`` times more: a citizen's question is short and every word of it counts),
+and how much of the phrasing the question covers (precision). A word the guide never uses (护照
+in 申请护照) explains nothing and keeps recall low, which is what keeps near misses out. The best
+phrasing is then checked with rapidfuzz on the pinyin, which forgives a character typed wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from .knowledge import CatalogueItem, GuideEntry, Knowledge, Lexicon
+from .ngram import CHAR, CHAR_BIGRAM, CHAR_SKIP, PINYIN, PINYIN_BIGRAM, Field, NgramIndex
+from .textnorm import BREAK, Normalizer, Units, pinyin_of
+
+RECALL_BETA = 2.0
+# Share of the final score taken by rapidfuzz's ratio on the pinyin of the best phrasing.
+FUZZ_SHARE = 0.25
+# Share of an entry's score taken by how much of the question all its phrasings together explain.
+ENTRY_SHARE = 0.5
+# A catalogue hit's score: how much of the query its title explains, its fuzzy similarity to the
+# title (partial titles score high), and a little of how much of the title the query covers.
+SEARCH_RECALL_SHARE = 0.6
+SEARCH_FUZZ_SHARE = 0.3
+# Phrasings are read with every kind of term: the guide is small, so the cost is nothing.
+GUIDE_KINDS = (CHAR, CHAR_BIGRAM, CHAR_SKIP, PINYIN, PINYIN_BIGRAM)
+TITLE_KINDS = (CHAR_BIGRAM, CHAR_SKIP, PINYIN_BIGRAM)
+DETAIL_KINDS = (CHAR_BIGRAM,)
+DETAIL_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A guide entry and how well it matches, from 0 to 1."""
+
+    entry: GuideEntry
+    score: float
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A catalogue item and how well it matches a search, from 0 to 1."""
+
+    item: CatalogueItem
+    score: float
+
+
+@dataclass(frozen=True)
+class Intent:
+    """Whether a message is a complaint, whether it names a work-safety hazard, and whether it asks."""
+
+    complaint: bool = False
+    tipoff: bool = False
+    asks: bool = False
+
+
+@dataclass
+class Query:
+    """A question, normalised once and shared by every matcher."""
+
+    text: str
+    normalized: str
+    units: Units
+    pinyin: str = field(repr=False, default="")
+
+
+def _f_measure(recall: np.ndarray, precision: np.ndarray, beta: float) -> np.ndarray:
+    b2 = beta * beta
+    denominator = b2 * precision + recall
+    return np.where(denominator > 0, (1 + b2) * precision * recall / np.maximum(denominator, 1e-9), 0.0)
+
+
+class Matcher:
+    """The guide, the catalogue and the lexicon, indexed for matching.
+
+    :param knowledge: what the bureau knows
+    """
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        lexicon = knowledge.lexicon
+        self.normalizer = Normalizer(lexicon.synonyms, lexicon.fillers)
+        self._intent = _IntentRules(lexicon, self.normalizer)
+        self._build_guide(knowledge.guide)
+        self._build_catalogue(knowledge.catalogue)
+
+    # --- building ------------------------------------------------------------------------------
+
+    def _build_guide(self, guide: tuple[GuideEntry, ...]) -> None:
+        texts: list[str] = []
+        owners: list[int] = []
+        for number, entry in enumerate(guide):
+            for phrasing in (entry.question, *entry.alternatives, *entry.keywords):
+                texts.append(phrasing)
+                owners.append(number)
+        normalized = self.normalizer.normalize_many(texts)
+        keep = [i for i, t in enumerate(normalized) if t]
+        self._phrasings = [normalized[i] for i in keep]
+        self._phrasing_owner = np.array([owners[i] for i in keep], dtype=np.int32)
+        self._phrasing_pinyin = [pinyin_of(self.normalizer.units(t)) for t in self._phrasings]
+        self._guide = guide
+        self._guide_index = NgramIndex([Field(self._phrasings, 1.0, GUIDE_KINDS)])
+        # The same phrasings, one document per entry: a paraphrase often takes its words from
+        # several alternatives at once, which no single phrasing shows.
+        joined: list[list[str]] = [[] for _ in guide]
+        for text, owner in zip(self._phrasings, self._phrasing_owner.tolist()):
+            joined[owner].append(text)
+        self._entry_index = NgramIndex([Field([BREAK.join(p) for p in joined], 1.0, GUIDE_KINDS)])
+
+    def _build_catalogue(self, catalogue: tuple[CatalogueItem, ...]) -> None:
+        titles = self.normalizer.normalize_many(item.title for item in catalogue)
+        details = self.normalizer.normalize_many(
+            f"{item.summary} {item.category} {item.column} {item.index_no}" for item in catalogue
+        )
+        self._catalogue = catalogue
+        self._titles = titles
+        self._catalogue_index = NgramIndex(
+            [Field(titles, 1.0, TITLE_KINDS), Field(details, DETAIL_WEIGHT, DETAIL_KINDS)]
+        )
+
+    # --- querying -------------------------------------------------------------------------------
+
+    def query(self, text: str) -> Query:
+        """Normalise ``text`` once for :meth:`rank`, :meth:`search` and :meth:`intent`."""
+        normalized = self.normalizer.normalize(text)
+        units = self.normalizer.units(normalized)
+        return Query(text, normalized, units, pinyin_of(units))
+
+    def rank(self, query: Query, limit: int = 5) -> list[Scored]:
+        """The guide entries that best answer ``query``, best first, at most ``limit``."""
+        found = self._guide_index.candidates(query.units, limit=64)
+        if len(found.docs) == 0:
+            return []
+        lexical = _f_measure(found.query_cover, found.doc_cover, RECALL_BETA)
+        best: dict[int, float] = {}
+        for doc, score in zip(found.docs.tolist(), lexical.tolist()):
+            fuzzy = fuzz.ratio(query.pinyin, self._phrasing_pinyin[doc]) / 100
+            total = (1 - FUZZ_SHARE) * score + FUZZ_SHARE * fuzzy * score ** 0.5
+            owner = int(self._phrasing_owner[doc])
+            if total > best.get(owner, 0.0):
+                best[owner] = total
+        whole = self._entry_index.candidates(query.units, limit=64)
+        support = dict(zip(whole.docs.tolist(), whole.query_cover.tolist()))
+        combined = {
+            owner: (1 - ENTRY_SHARE) * score + ENTRY_SHARE * support.get(owner, 0.0) for owner, score in best.items()
+        }
+        ranked = sorted(combined.items(), key=lambda kv: kv[1], reverse=True)[:limit]
+        return [Scored(self._guide[i], round(min(s, 1.0), 4)) for i, s in ranked]
+
+    def search(self, query: Query, limit: int = 10, min_score: float = 0.0) -> list[Hit]:
+        """Catalogue items for a keyword, a partial title or a description, best first."""
+        found = self._catalogue_index.candidates(query.units, limit=max(50, limit * 3))
+        if len(found.docs) == 0:
+            return []
+        hits: list[Hit] = []
+        for doc, recall, precision in zip(
+            found.docs.tolist(), found.query_cover.tolist(), found.doc_cover.tolist()
+        ):
+            fuzzy = fuzz.partial_ratio(query.normalized, self._titles[doc]) / 100
+            score = (
+                SEARCH_RECALL_SHARE * recall
+                + SEARCH_FUZZ_SHARE * fuzzy
+                + (1 - SEARCH_RECALL_SHARE - SEARCH_FUZZ_SHARE) * precision
+            )
+            if score >= min_score:
+                hits.append(Hit(self._catalogue[doc], round(score, 4)))
+        # Ties (the same words in many titles) go to the newest item.
+        hits.sort(key=lambda h: (h.score, h.item.date), reverse=True)
+        return hits[:limit]
+
+    def intent(self, query: Query) -> Intent:
+        """Whether the message is a complaint or tip-off rather than a question."""
+        return self._intent(query.text)
+
+
+class _IntentRules:
+    """Complaint and tip-off recognition from the lexicon's word lists.
+
+    A message is a complaint when it uses a word that only a complainant uses (我要投诉, 态度差,
+    超期未答复); or a word of complaining or of a hazard (投诉, 举报, 隐患, 事故) without asking
+    anything, because "投诉电话多少" and "安全隐患去哪举报" are questions the guide answers.
+    """
+
+    def __init__(self, lexicon: Lexicon, normalizer: Normalizer) -> None:
+        self._simplify = Normalizer(lexicon.synonyms).normalize
+
+        def pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+            # The words are normalised the way messages are, so 資訊 and full-width forms match.
+            forms = sorted({self._simplify(w) or w for w in words}, key=len, reverse=True)
+            return re.compile("|".join(map(re.escape, forms))) if forms else None
+
+        self._complaint = pattern(lexicon.complaint)
+        self._topic = pattern(lexicon.complaint_topics)
+        self._tipoff = pattern(lexicon.tipoff)
+        self._asking = pattern(tuple(w for w in lexicon.asking if w != "?"))
+        self._question_mark = "?" in lexicon.asking
+
+    def __call__(self, text: str) -> Intent:
+        simple = self._simplify(text)
+        asks = bool(self._asking and self._asking.search(simple)) or (
+            self._question_mark and ("?" in text or "？" in text)
+        )
+        tipoff = bool(self._tipoff and self._tipoff.search(simple))
+        strong = bool(self._complaint and self._complaint.search(simple))
+        topic = bool(self._topic and self._topic.search(simple))
+        return Intent(complaint=strong or ((topic or tipoff) and not asks), tipoff=tipoff, asks=asks)

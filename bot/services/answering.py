@@ -1,0 +1,156 @@
+"""Answering a citizen's question: the outcome, the reply text, and the record in the enquiry log."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .. import texts
+from ..config import Settings
+from ..matching import Matcher, Query, Scored
+from ..storage import Enquiry, Store
+from .catalogue import CatalogueSearch
+
+# What a reply can be. `catalogue`: no guide entry fits, but catalogue items match well and are
+# listed. `invalid`: the message was empty or too long to be a question.
+OUTCOMES = ("answer", "clarify", "fallback", "complaint", "catalogue", "invalid")
+MAX_QUESTION_CHARS = 500
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A guide entry offered to the citizen to pick."""
+
+    id: str
+    title: str
+    score: float
+
+
+@dataclass
+class Reply:
+    """What the bot says to a question, channel-agnostic. ``text`` is plain text.
+
+    ``entry_id`` and ``score`` are the best guide entry's even when it was not answered outright
+    (staff see how close the bot came); ``tipoff`` marks a complaint that reports a hazard.
+    """
+
+    q: str
+    outcome: str
+    text: str
+    entry_id: str | None = None
+    score: float = 0.0
+    choices: list[Choice] = field(default_factory=list)
+    ms: float = 0.0
+    tipoff: bool = False
+    hits: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["ms"] = round(self.ms, 3)
+        return data
+
+
+class Answerer:
+    """Decides the outcome of a question from the matcher's ranking and the settings' thresholds.
+
+    :param matcher: the indexed knowledge
+    :param settings: thresholds and the office's contacts
+    """
+
+    def __init__(self, matcher: Matcher, settings: Settings) -> None:
+        self.matcher = matcher
+        self.settings = settings
+        self.contacts = settings.contacts()
+        self.catalogue = CatalogueSearch(matcher, settings)
+
+    def answer(self, text: str) -> Reply:
+        """The reply to ``text``, without recording it."""
+        started = time.perf_counter()
+        reply = self._decide(text)
+        reply.ms = (time.perf_counter() - started) * 1000
+        return reply
+
+    def answer_entry(self, entry_id: str, q: str = "") -> Reply | None:
+        """The reply for a chosen guide entry (a clarify choice, a menu button), or None."""
+        entry = self.matcher.knowledge.entry(entry_id)
+        if entry is None:
+            return None
+        return Reply(q or entry.question, "answer", self._entry_text(entry.answer, entry.source), entry.id, 1.0)
+
+    def ask(self, store: Store, text: str, *, channel: str, user_id: str | int | None) -> Reply:
+        """Answer ``text`` and record it in the enquiry log (synchronous callers: CLI, tests)."""
+        reply = self.answer(text)
+        store.record_enquiry(self._enquiry(store, reply, channel, user_id))
+        return reply
+
+    async def aask(self, store: Store, text: str, *, channel: str, user_id: str | int | None) -> Reply:
+        """Answer ``text`` and record it without blocking the event loop."""
+        reply = self.answer(text)
+        await store.arecord_enquiry(self._enquiry(store, reply, channel, user_id))
+        return reply
+
+    # --- internals ------------------------------------------------------------------------------
+
+    def _enquiry(self, store: Store, reply: Reply, channel: str, user_id: str | int | None) -> Enquiry:
+        normalized = self.matcher.normalizer.normalize(reply.q[:MAX_QUESTION_CHARS])
+        return Enquiry(
+            channel=channel,
+            user_ref=store.user_ref(channel, user_id),
+            text=normalized,
+            outcome=reply.outcome,
+            entry_id=reply.entry_id,
+            score=reply.score,
+            latency_ms=reply.ms,
+        )
+
+    def _entry_text(self, answer: str, source: str) -> str:
+        return answer.format(**self.contacts) + "\n" + texts.SOURCE.format(source=source)
+
+    def _decide(self, text: str) -> Reply:
+        s = self.settings
+        if not text.strip():
+            return Reply(text, "invalid", texts.EMPTY)
+        if len(text) > MAX_QUESTION_CHARS:
+            return Reply(text, "invalid", texts.TOO_LONG.format(limit=MAX_QUESTION_CHARS))
+        query = self.matcher.query(text)
+        ranked = self.matcher.rank(query, limit=s.clarify_choices + 1)
+        best = ranked[0] if ranked else None
+        top_id, top_score = (best.entry.id, best.score) if best else (None, 0.0)
+        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+        confident = best is not None and best.score >= s.answer_min_score and best.score - runner_up >= s.answer_min_margin
+        intent = self.matcher.intent(query)
+        # "不满意，可以向哪投诉" is unhappy but asks a question the guide answers: answer it.
+        if intent.complaint and not (intent.asks and confident):
+            tipoff = intent.tipoff
+            body = texts.COMPLAINT + (texts.TIPOFF if tipoff else "")
+            return Reply(text, "complaint", body.format(**self.contacts), top_id, top_score, tipoff=tipoff)
+        if best is None or not query.normalized:
+            return self._fallback(text, query, top_id, top_score)
+        if confident:
+            return Reply(text, "answer", self._entry_text(best.entry.answer, best.entry.source), top_id, top_score)
+        choices = [c for c in ranked[: s.clarify_choices] if c.score >= s.clarify_min_score]
+        if choices:
+            return self._clarify(text, choices)
+        return self._fallback(text, query, top_id, top_score)
+
+    def _clarify(self, text: str, choices: list[Scored]) -> Reply:
+        lines = [texts.CLARIFY] + [
+            texts.CLARIFY_CHOICE.format(number=n, title=c.entry.question) for n, c in enumerate(choices, 1)
+        ]
+        return Reply(
+            text,
+            "clarify",
+            "\n".join(lines),
+            choices[0].entry.id,
+            choices[0].score,
+            [Choice(c.entry.id, c.entry.question, c.score) for c in choices],
+        )
+
+    def _fallback(self, text: str, query: Query, top_id: str | None, top_score: float) -> Reply:
+        # A question the guide cannot answer may name a published document: offer it if it
+        # matches well, rather than only apologising.
+        found = self.catalogue.search_query(query, limit=3, min_score=self.settings.catalogue_answer_min_score)
+        if found.hits:
+            return Reply(text, "catalogue", found.text(), top_id, top_score, hits=found.as_json()["hits"])
+        return Reply(text, "fallback", texts.FALLBACK.format(**self.contacts), top_id, top_score)

@@ -1,0 +1,79 @@
+"""Searching the disclosure catalogue."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import texts
+from ..config import Settings
+from ..matching import Hit, Matcher, Query
+
+
+@dataclass
+class SearchResult:
+    """Ranked catalogue items for one query; ``ms`` is the time the search took."""
+
+    q: str
+    hits: list[Hit] = field(default_factory=list)
+    ms: float = 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "q": self.q,
+            "hits": [
+                {
+                    "index_no": h.item.index_no,
+                    "title": h.item.title,
+                    "category": h.item.category,
+                    "date": h.item.date,
+                    "link": h.item.link,
+                    "score": h.score,
+                }
+                for h in self.hits
+            ],
+            "ms": round(self.ms, 3),
+        }
+
+    def text(self, start: int = 1) -> str:
+        """The hits as plain text, numbered from ``start``."""
+        if not self.hits:
+            return texts.SEARCH_NONE.format(q=self.q)
+        lines = [texts.SEARCH_HEADER]
+        for number, hit in enumerate(self.hits, start):
+            item = hit.item
+            lines.append(
+                texts.SEARCH_HIT.format(
+                    number=number,
+                    title=item.title,
+                    index_no=item.index_no,
+                    date=item.date,
+                    category=item.category,
+                    link=f"\n   {item.link}" if item.link else "",
+                )
+            )
+        return "\n".join(lines)
+
+
+class CatalogueSearch:
+    """Catalogue search with the settings' cut-off and page size."""
+
+    def __init__(self, matcher: Matcher, settings: Settings) -> None:
+        self.matcher = matcher
+        self.settings = settings
+
+    def search(self, q: str, *, limit: int | None = None, offset: int = 0) -> SearchResult:
+        """Items matching ``q`` (a keyword, part of a title, a description), best first."""
+        started = time.perf_counter()
+        result = self.search_query(self.matcher.query(q), limit=limit, offset=offset)
+        result.ms = (time.perf_counter() - started) * 1000
+        return result
+
+    def search_query(
+        self, query: Query, *, limit: int | None = None, offset: int = 0, min_score: float | None = None
+    ) -> SearchResult:
+        limit = limit or self.settings.search_limit
+        cutoff = self.settings.search_min_score if min_score is None else min_score
+        hits = self.matcher.search(query, limit=offset + limit, min_score=cutoff) if query.normalized else []
+        return SearchResult(query.text, hits[offset:])

@@ -1,0 +1,196 @@
+"""Storage: SQLite through sqlite-utils, with one writer thread that owns the only write connection.
+
+sqlite-utils is synchronous. As Datasette does, every write goes through a queue to one thread,
+which runs it inside ``BEGIN IMMEDIATE`` and commits before the caller's future resolves, so a
+write that was acknowledged is on disk (``synchronous=FULL``) and the event loop never blocks
+on SQLite. Reads use their own connections.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import hmac
+import queue
+import secrets
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlite_utils import Database
+
+from .migrations import migrations
+
+T = TypeVar("T")
+_STOP = object()
+
+
+class StorageError(Exception):
+    """The database cannot be opened or written."""
+
+
+def connect(path: Path | str) -> Database:
+    """Open the database file (creating its folder) with the pragmas Gongkai relies on."""
+    path = Path(path)
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")  # a commit the caller was told about survives a crash
+        conn.execute("PRAGMA busy_timeout=5000")
+        conn.execute("PRAGMA foreign_keys=ON")
+    except sqlite3.Error as e:
+        raise StorageError(f"cannot open database {path}: {e}") from e
+    return Database(conn)
+
+
+class Writer:
+    """A thread that runs write functions one at a time, each in its own committed transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._queue: queue.Queue[Any] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="gongkai-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, fn: Callable[[Database], T]) -> Future[T]:
+        """Queue ``fn(db)``; the future resolves once its transaction is committed."""
+        future: Future[T] = Future()
+        self._queue.put((fn, future))
+        return future
+
+    def _run(self) -> None:
+        conn = self._db.conn
+        while True:
+            job = self._queue.get()
+            if job is _STOP:
+                return
+            fn, future = job
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    result = fn(self._db)
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            except BaseException as e:  # handed to the caller, who decides what to say
+                future.set_exception(e)
+            else:
+                future.set_result(result)
+
+    def close(self) -> None:
+        self._queue.put(_STOP)
+        self._thread.join()
+
+
+@dataclass(frozen=True)
+class Enquiry:
+    """One question as it is recorded in the enquiry log."""
+
+    channel: str
+    user_ref: str | None
+    text: str
+    outcome: str
+    entry_id: str | None
+    score: float | None
+    latency_ms: float
+
+
+class Store:
+    """Gongkai's database: migrations applied on open, writes through one writer thread.
+
+    :param path: the SQLite file; its folder is created if missing
+    :param user_hash_key: key of the pseudonym hash; generated and kept in the database if None
+    """
+
+    def __init__(self, path: Path | str, user_hash_key: str | None = None) -> None:
+        self.path = Path(path)
+        self.db = connect(self.path)
+        migrations.apply(self.db)
+        self._writer = Writer(self.db)
+        self._read = connect(self.path) if str(path) != ":memory:" else self.db
+        self._key = (user_hash_key or self._generated_key()).encode()
+
+    def _generated_key(self) -> str:
+        def get_or_create(db: Database) -> str:
+            row = db.execute("select value from meta where key = 'user_hash_key'").fetchone()
+            if row:
+                return str(row[0])
+            key = secrets.token_hex(32)
+            db["meta"].insert({"key": "user_hash_key", "value": key})
+            return key
+
+        return self._writer.submit(get_or_create).result()
+
+    def user_ref(self, channel: str, user_id: str | int | None) -> str | None:
+        """A stable pseudonym for a user of a channel: a keyed hash, not reversible without the key."""
+        if user_id is None:
+            return None
+        digest = hmac.new(self._key, f"{channel}:{user_id}".encode(), hashlib.sha256)
+        return digest.hexdigest()[:20]
+
+    # --- writes ---------------------------------------------------------------------------------
+
+    def write(self, fn: Callable[[Database], T]) -> T:
+        """Run ``fn`` in the writer thread and wait for its commit (for synchronous callers)."""
+        return self._writer.submit(fn).result()
+
+    async def awrite(self, fn: Callable[[Database], T]) -> T:
+        """Run ``fn`` in the writer thread without blocking the event loop."""
+        return await asyncio.wrap_future(self._writer.submit(fn))
+
+    @staticmethod
+    def _insert_enquiry(enquiry: Enquiry) -> Callable[[Database], int]:
+        row = {
+            "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
+            "channel": enquiry.channel,
+            "user_ref": enquiry.user_ref,
+            "text": enquiry.text,
+            "outcome": enquiry.outcome,
+            "entry_id": enquiry.entry_id,
+            "score": enquiry.score,
+            "latency_ms": round(enquiry.latency_ms, 3),
+        }
+        return lambda db: int(db["enquiries"].insert(row).last_pk)
+
+    def record_enquiry(self, enquiry: Enquiry) -> int:
+        """Record an enquiry and return its id once committed."""
+        return self.write(self._insert_enquiry(enquiry))
+
+    async def arecord_enquiry(self, enquiry: Enquiry) -> int:
+        """Record an enquiry from async code and return its id once committed."""
+        return await self.awrite(self._insert_enquiry(enquiry))
+
+    # --- reads ----------------------------------------------------------------------------------
+
+    def enquiries(self, *, outcome: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """The newest enquiries, optionally only those with one outcome."""
+        where, args = ("outcome = ?", [outcome]) if outcome else (None, [])
+        return list(
+            Database(self._read.conn)["enquiries"].rows_where(where, args, order_by="id desc", limit=limit)
+        )
+
+    def unanswered(self, *, limit: int = 50) -> list[dict[str, Any]]:
+        """Questions the bot could not answer outright, the same text counted once, most asked first."""
+        sql = """
+            select text, count(*) as times, max(at) as last_at, group_concat(distinct outcome) as outcomes
+            from enquiries
+            where outcome in ('fallback', 'clarify') and text != ''
+            group by text order by times desc, last_at desc limit ?
+        """
+        return [dict(r) for r in Database(self._read.conn).query(sql, [limit])]
+
+    def close(self) -> None:
+        self._writer.close()
+        if self._read is not self.db:
+            self._read.conn.close()
+        self.db.conn.close()

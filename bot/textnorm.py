@@ -1,0 +1,200 @@
+"""Chinese text normalisation: what a citizen typed, in the form the matcher compares.
+
+A question reaches the matcher as a sequence of *units*, one per character: the character's
+code point (0 for a syllable typed in pinyin, which has no character) and its toneless pinyin
+syllable (-1 where it has none: digits, Latin letters). Both arrays line up, so the matcher can
+compare characters and sounds side by side: 申请 and the homophone typo 身请 differ in characters
+and agree in sound; "shenqing" has only sound.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import opencc
+
+# Joins the parts of one indexed text (an entry's phrasings) without letting n-grams span them.
+BREAK = "\x01"
+# Code points beyond this are folded into it: the matcher packs two of them into one integer key.
+MAX_CODE = (1 << 18) - 1
+
+# Tone-marked vowels in pypinyin's table, and ü, mapped to plain letters before NFD strips the rest.
+_TONELESS = str.maketrans({"ü": "v", "ǖ": "v", "ǘ": "v", "ǚ": "v", "ǜ": "v"})
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+# What survives normalisation: CJK characters, ASCII letters and digits. Everything else
+# (punctuation of every width, all white space including U+3000, emoji) separates words.
+_DROP = re.compile(rf"[^{_CJK}a-z0-9]+")
+_LATIN_RUN = re.compile(r"[a-z]+")
+
+
+@functools.cache
+def _pinyin_table() -> tuple[np.ndarray, tuple[str, ...]]:
+    """Each code point's most common toneless syllable id (-1: none), and the syllables by id."""
+    from pypinyin import pinyin_dict  # pypinyin's own per-character table; no phrase segmentation
+
+    syllables: dict[str, int] = {}
+    table = np.full(MAX_CODE + 1, -1, dtype=np.int16)
+    for code, readings in pinyin_dict.pinyin_dict.items():
+        if code > MAX_CODE:
+            continue
+        first = readings.split(",", 1)[0].translate(_TONELESS)
+        plain = "".join(c for c in unicodedata.normalize("NFD", first) if not unicodedata.combining(c))
+        if plain.isascii() and plain.isalpha():
+            table[code] = syllables.setdefault(plain, len(syllables))
+    return table, tuple(syllables)
+
+
+@functools.cache
+def _syllable_ids() -> dict[str, int]:
+    return {s: i for i, s in enumerate(_pinyin_table()[1])}
+
+
+def split_pinyin(run: str) -> list[str] | None:
+    """Split letters typed without spaces into pinyin syllables, or None if they are not pinyin.
+
+    Uses the fewest syllables (so "xian" is one syllable, not "xi an"), which is how pinyin input
+    methods read an unbroken run.
+    """
+    ids = _syllable_ids()
+    n = len(run)
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[0] = []
+    for end in range(1, n + 1):
+        for start in range(max(0, end - 6), end):
+            prefix = best[start]
+            if prefix is not None and run[start:end] in ids:
+                candidate = [*prefix, run[start:end]]
+                if best[end] is None or len(candidate) < len(best[end]):
+                    best[end] = candidate
+    return best[n]
+
+
+@dataclass(frozen=True)
+class Units:
+    """A normalised text as parallel arrays: code point (0: typed pinyin) and syllable id (-1: none)."""
+
+    text: str
+    codes: np.ndarray
+    syllables: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+class Normalizer:
+    """Normalise Chinese text: width, script, punctuation, white space, fillers and synonyms.
+
+    :param synonyms: variant -> canonical form, applied after conversion to simplified
+      characters (so both 資訊 and 资讯 become whatever 资讯 maps to), longest variant first
+    :param fillers: words that carry no meaning in a question (请问, 我想问一下, 吗), removed
+    """
+
+    def __init__(self, synonyms: Mapping[str, str] = {}, fillers: Iterable[str] = ()) -> None:
+        self._t2s = opencc.OpenCC("t2s")
+        self.synonyms = dict(synonyms)
+        self.fillers = tuple(fillers)
+        # One alternation, longest first, so that 安全生产监督管理局 wins over 安全生产.
+        variants = sorted(self.synonyms, key=len, reverse=True)
+        self._synonym_re = re.compile("|".join(map(re.escape, variants))) if variants else None
+        fillers_sorted = sorted(set(self.fillers), key=len, reverse=True)
+        self._filler_re = re.compile("|".join(map(re.escape, fillers_sorted))) if fillers_sorted else None
+
+    def normalize(self, text: str) -> str:
+        """Return the comparable form of ``text``: simplified, lower-case, without punctuation.
+
+        Latin words stay separated by one space so that typed pinyin keeps its word breaks.
+        """
+        return self._finish(self._t2s.convert(_prepare(text)))
+
+    def normalize_many(self, texts: Iterable[str]) -> list[str]:
+        """Normalise many texts at once: one OpenCC call for all, which is what makes it fast."""
+        prepared = [_prepare(t) for t in texts]
+        if not prepared:
+            return []
+        return [self._finish(t) for t in self._t2s.convert("\n".join(prepared)).split("\n")]
+
+    def _finish(self, text: str) -> str:
+        if self._synonym_re is not None:
+            text = self._synonym_re.sub(lambda m: self.synonyms[m.group()], text)
+        words = _DROP.split(text)
+        if self._filler_re is not None:
+            words = [self._filler_re.sub("", w) for w in words]
+        # Join CJK runs tightly; keep a space only between two Latin/digit words.
+        out: list[str] = []
+        for word in words:
+            if not word:
+                continue
+            if out and out[-1][-1].isascii() and word[0].isascii():
+                out.append(" ")
+            out.append(word)
+        return "".join(out)
+
+    def units(self, normalized: str) -> Units:
+        """Turn normalised text into units; a Latin run that spells pinyin becomes syllables."""
+        table, _ = _pinyin_table()
+        ids = _syllable_ids()
+        codes: list[int] = []
+        syllables: list[int] = []
+        pos = 0
+        for m in _LATIN_RUN.finditer(normalized):
+            _chars_to_units(normalized[pos : m.start()], table, codes, syllables)
+            typed = split_pinyin(m.group()) if len(m.group()) > 1 else None
+            if typed:
+                codes.extend([0] * len(typed))
+                syllables.extend(ids[s] for s in typed)
+            else:
+                _chars_to_units(m.group(), table, codes, syllables)
+            pos = m.end()
+        _chars_to_units(normalized[pos:], table, codes, syllables)
+        return Units(
+            normalized,
+            np.array(codes, dtype=np.uint32),
+            np.array(syllables, dtype=np.int16),
+        )
+
+
+def _prepare(text: str) -> str:
+    # NFKC turns full-width letters, digits and U+3000 into their ASCII forms.
+    return unicodedata.normalize("NFKC", text).replace("\n", " ").lower()
+
+
+def _chars_to_units(chunk: str, table: np.ndarray, codes: list[int], syllables: list[int]) -> None:
+    for ch in chunk:
+        if ch == " ":
+            continue
+        code = min(ord(ch), MAX_CODE)
+        codes.append(code)
+        syllables.append(int(table[code]))
+
+
+def pinyin_of(units: Units) -> str:
+    """The syllables of ``units`` joined by spaces (characters without pinyin kept as they are)."""
+    _, names = _pinyin_table()
+    return " ".join(
+        names[s] if s >= 0 else chr(c) for c, s in zip(units.codes.tolist(), units.syllables.tolist())
+    )
+
+
+def corpus_units(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Units of many normalised texts at once: codes, syllables and the text index of each unit.
+
+    Texts are joined by a separator unit (code 0, syllable -1, text -1) so that no n-gram spans two
+    texts; ``BREAK`` inside a text does the same without ending it. Typed pinyin is not looked for here: indexed documents are written in characters.
+    """
+    table, _ = _pinyin_table()
+    joined = "\0".join(t.replace(" ", "") for t in texts)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).copy()
+    np.minimum(codes, MAX_CODE, out=codes)
+    separators = codes == 0
+    doc = np.cumsum(separators, dtype=np.int32)
+    doc[separators] = -1
+    codes[codes == ord(BREAK)] = 0  # a break inside a text: no n-gram spans it
+    syllables = table[codes]
+    syllables[codes == 0] = -1
+    return codes, syllables, doc

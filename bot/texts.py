@@ -1,0 +1,35 @@
+"""Every user-facing sentence, in one place (ready for translation). Plain text: channels escape it."""
+
+from __future__ import annotations
+
+WELCOME = (
+    "您好，这里是{bureau_name}政府信息公开咨询服务。"
+    "您可以直接提问（例如“申请信息公开要收费吗”），或输入关键词查找公开目录里的文件。"
+)
+PRIVACY = "为改进答复，我们会记录您的问题、答复结果和一个无法反推身份的匿名编号，不记录您的姓名和电话。"
+
+SOURCE = "（依据：{source}）"
+CLARIFY = "您想问的是下面哪一个？请回复序号："
+CLARIFY_CHOICE = "{number}. {title}"
+FALLBACK = (
+    "抱歉，这个问题我还不能确定怎么回答。您的问题已经记录，工作人员会据此完善答复。\n"
+    "您也可以直接联系{office_name}：\n"
+    "电话：{office_phone}\n电子邮箱：{office_email}\n地址：{office_address}\n办公时间：{office_hours}"
+)
+EMPTY = "请输入您想咨询的问题，例如“怎么申请政府信息公开”。"
+TOO_LONG = "您的问题有点长，请用一两句话（{limit}字以内）说明想了解什么。"
+COMPLAINT = (
+    "您反映的情况属于投诉或举报，我们会认真对待。投诉、举报不按政府信息公开申请办理（《条例》第39条），请通过以下渠道反映：\n"
+    "1. 本局监督投诉电话：{supervision_phone}\n"
+    "2. 向上一级行政机关或区政府办公室（政府信息公开工作主管部门）投诉、举报（《条例》第47条、第51条）。\n"
+    "如对具体答复不服，还可以依法申请行政复议或提起行政诉讼。"
+)
+TIPOFF = "\n安全生产隐患和违法行为请拨打全国安全生产举报投诉电话 12350；正在发生的事故或险情请立即拨打 119、120 或 110。"
+
+SEARCH_HEADER = "在公开目录中找到以下文件："
+SEARCH_NONE = "没有在公开目录中找到与“{q}”相关的文件。可以换个关键词，或少输入几个字再试。"
+SEARCH_HIT = "{number}. {title}\n   索引号 {index_no} · {date} · {category}{link}"
+
+CHAT_INTRO = "输入问题后回车；以 / 开头的是命令：/search 关键词 查目录，/quit 退出。"
+CHAT_BYE = "再见。"
+CHAT_CHOICE_GONE = "没有这个序号，请重新提问或从上面的选项中选择。"

@@ -44,6 +44,7 @@ class Scored:
 
     entry: GuideEntry
     score: float
+    exact: bool = False  # the question, normalised, is one of the entry's phrasings
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,10 @@ class Matcher:
         self._phrasing_owner = np.array([owners[i] for i in keep], dtype=np.int32)
         self._phrasing_pinyin = [pinyin_of(self.normalizer.units(t)) for t in self._phrasings]
         self._guide = guide
+        # Exact phrasings answer at once: staff wrote that wording for that entry.
+        self._exact: dict[str, int] = {}
+        for text, owner in zip(self._phrasings, self._phrasing_owner.tolist()):
+            self._exact.setdefault(text, owner)
         self._guide_index = NgramIndex([Field(self._phrasings, 1.0, GUIDE_KINDS)])
         # The same phrasings, one document per entry: a paraphrase often takes its words from
         # several alternatives at once, which no single phrasing shows.
@@ -153,8 +158,11 @@ class Matcher:
         combined = {
             owner: (1 - ENTRY_SHARE) * score + ENTRY_SHARE * support.get(owner, 0.0) for owner, score in best.items()
         }
-        ranked = sorted(combined.items(), key=lambda kv: kv[1], reverse=True)[:limit]
-        return [Scored(self._guide[i], round(min(s, 1.0), 4)) for i, s in ranked]
+        exact = self._exact.get(query.normalized)
+        if exact is not None:
+            combined[exact] = max(combined.get(exact, 0.0), 1.0)
+        ranked = sorted(combined.items(), key=lambda kv: (kv[0] == exact, kv[1]), reverse=True)[:limit]
+        return [Scored(self._guide[i], round(min(s, 1.0), 4), i == exact) for i, s in ranked]
 
     def search(self, query: Query, limit: int = 10, min_score: float = 0.0) -> list[Hit]:
         """Catalogue items for a keyword, a partial title or a description, best first."""

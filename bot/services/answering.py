@@ -118,7 +118,9 @@ class Answerer:
         best = ranked[0] if ranked else None
         top_id, top_score = (best.entry.id, best.score) if best else (None, 0.0)
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        confident = best is not None and best.score >= s.answer_min_score and best.score - runner_up >= s.answer_min_margin
+        confident = best is not None and (
+            best.exact or (best.score >= s.answer_min_score and best.score - runner_up >= s.answer_min_margin)
+        )
         intent = self.matcher.intent(query)
         # "不满意，可以向哪投诉" is unhappy but asks a question the guide answers: answer it.
         if intent.complaint and not (intent.asks and confident):

@@ -1,0 +1,49 @@
+"""Shared fixtures: the shipped knowledge, indexed once per session, and fresh databases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import knowledge as knowledge_module
+from bot.evaluation import default_settings
+from bot.matching import Matcher
+from bot.services.answering import Answerer
+from bot.storage import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE = ROOT / "knowledge"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> knowledge_module.Knowledge:
+    return knowledge_module.load(KNOWLEDGE)
+
+
+@pytest.fixture(scope="session")
+def matcher(knowledge) -> Matcher:
+    return Matcher(knowledge)
+
+
+@pytest.fixture
+def settings():
+    return default_settings()
+
+
+@pytest.fixture
+def answerer(matcher, settings) -> Answerer:
+    return Answerer(matcher, settings)
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "data" / "gongkai.db"
+
+
+@pytest.fixture
+def store(db_path):
+    s = Store(db_path)
+    yield s
+    s.close()

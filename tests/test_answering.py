@@ -1,0 +1,91 @@
+"""Outcomes and reply texts, and the enquiry log behind them."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.services.answering import MAX_QUESTION_CHARS
+
+
+def test_answer_fills_contacts_and_cites_source(answerer, settings):
+    reply = answerer.answer("你们办公电话是多少")
+    assert reply.outcome == "answer" and reply.entry_id == "office-phone"
+    assert settings.office_phone in reply.text
+    assert "{" not in reply.text and "依据" in reply.text
+
+
+def test_clarify_offers_choices(answerer, settings):
+    reply = answerer.answer("期限")
+    assert reply.outcome == "clarify"
+    assert 2 <= len(reply.choices) <= settings.clarify_choices
+    assert all(f"{n}. {c.title}" in reply.text for n, c in enumerate(reply.choices, 1))
+    chosen = answerer.answer_entry(reply.choices[0].id)
+    assert chosen is not None and chosen.outcome == "answer"
+
+
+def test_fallback_is_honest_and_gives_contacts(answerer, settings):
+    reply = answerer.answer("明天会下雨吗")
+    assert reply.outcome == "fallback"
+    assert "已经记录" in reply.text and settings.office_phone in reply.text and settings.office_email in reply.text
+
+
+def test_complaint_says_where_to_complain(answerer, settings):
+    reply = answerer.answer("我要投诉你们工作人员态度恶劣")
+    assert reply.outcome == "complaint" and not reply.tipoff
+    assert settings.supervision_phone in reply.text and "第39条" in reply.text and "12350" not in reply.text
+
+
+def test_tipoff_names_12350(answerer):
+    reply = answerer.answer("隔壁厂子有安全隐患，晚上偷偷生产")
+    assert reply.outcome == "complaint" and reply.tipoff and "12350" in reply.text
+
+
+def test_unhappy_question_about_complaining_is_answered(answerer):
+    assert answerer.answer("对你们信息公开工作不满意可以向哪投诉").outcome == "answer"
+
+
+def test_question_naming_a_document_gets_catalogue_items(answerer):
+    reply = answerer.answer("关于做好国庆期间安全生产工作的紧急通知")
+    assert reply.outcome == "catalogue"
+    assert reply.hits and "国庆" in reply.hits[0]["title"]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u3000", "问" * (MAX_QUESTION_CHARS + 1)])
+def test_invalid_input_gets_a_polite_reply(answerer, text):
+    reply = answerer.answer(text)
+    assert reply.outcome == "invalid" and reply.text
+
+
+def test_json_shape(answerer):
+    data = answerer.answer("申请要多久答复").as_json()
+    assert {"q", "outcome", "text", "entry_id", "score", "choices", "ms"} <= data.keys()
+
+
+def test_ask_records_normalised_text_and_a_pseudonym(answerer, store):
+    answerer.ask(store, "請問申請要收費嗎？", channel="telegram", user_id=123456)
+    [row] = store.enquiries()
+    assert row["channel"] == "telegram" and row["outcome"] == "answer" and row["entry_id"] == "fee-free"
+    assert row["text"] == "申请要收费"
+    assert row["user_ref"] and "123456" not in row["user_ref"]
+    assert row["user_ref"] == store.user_ref("telegram", 123456) != store.user_ref("wechat", 123456)
+    assert row["latency_ms"] >= 0 and row["at"]
+
+
+def test_aask_records_without_blocking(answerer, store):
+    async def main():
+        return await asyncio.gather(*(answerer.aask(store, q, channel="web", user_id=i) for i, q in enumerate(["收费吗", "天气", "投诉"])))
+
+    replies = asyncio.run(main())
+    assert len(replies) == 3
+    assert sorted(r["outcome"] for r in store.enquiries()) == sorted(r.outcome for r in replies)
+
+
+def test_unanswered_groups_the_same_question(answerer, store):
+    for user in range(3):
+        answerer.ask(store, "明天会下雨吗", channel="web", user_id=user)
+    answerer.ask(store, "明天会下雨吗？", channel="web", user_id=9)
+    answerer.ask(store, "收费吗", channel="web", user_id=1)
+    [row] = store.unanswered()
+    assert row["text"] == "明天会下雨" and row["times"] == 4

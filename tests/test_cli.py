@@ -1,0 +1,174 @@
+"""The gongkai command, end to end through click, and the documents that must stay true to it."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from bot import cli as cli_module
+from bot.cli import cli
+from bot.config import Settings
+
+from .conftest import DATA, ROOT
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """Invoke the CLI with a fresh database and no settings from the machine's environment."""
+    monkeypatch.chdir(tmp_path)
+    for name in list(__import__("os").environ):
+        if name.startswith("GONGKAI_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("GONGKAI_DB", str(tmp_path / "state" / "g.db"))
+    cli_module._answerer.cache_clear()
+
+    def invoke(*args: str, input: str | None = None):
+        return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def test_ask_prints_the_reply(run):
+    result = run("ask", "申请信息公开要收费吗")
+    assert result.exit_code == 0
+    assert "不收费" in result.output and "依据" in result.output
+
+
+def test_ask_json(run):
+    data = json.loads(run("ask", "--json", "期限").output)
+    assert data["q"] == "期限" and data["outcome"] == "clarify"
+    assert data["choices"] and {"id", "title", "score"} == set(data["choices"][0])
+    assert isinstance(data["ms"], float)
+
+
+def test_ask_lines_from_stdin(run):
+    result = run("ask", "-", input="收费吗\n\n今天天气好吗\n我要投诉\n")
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [d["outcome"] for d in lines] == ["answer", "fallback", "complaint"]
+
+
+def test_ask_does_not_record(run, tmp_path):
+    run("ask", "收费吗")
+    assert not (tmp_path / "state" / "g.db").exists()
+
+
+def test_search_text_and_json(run):
+    assert "安全生产月" in run("search", "安全生产月").output
+    data = json.loads(run("search", "--json", "--limit", "2", "危险化学品").output)
+    assert len(data["hits"]) == 2
+    assert {"index_no", "title", "category", "date", "score"} <= set(data["hits"][0])
+
+
+def test_search_lines_from_stdin(run):
+    out = run("search", "-", "--limit", "1", input="安全生产月\n烟花爆竹\n").output.splitlines()
+    assert [len(json.loads(line)["hits"]) for line in out] == [1, 1]
+
+
+def test_search_nothing_found_is_polite(run):
+    assert "没有在公开目录中找到" in run("search", "量子计算机").output
+
+
+def test_knowledge_option_uses_another_folder(run, tmp_path):
+    import shutil
+
+    folder = tmp_path / "other"
+    shutil.copytree(ROOT / "knowledge", folder)
+    (folder / "catalogue.csv").write_text("索引号,名称,生成日期\nX-1,量子计算机采购公告,2020-01-01\n", encoding="utf-8")
+    assert "量子计算机采购公告" in run("search", "--knowledge", str(folder), "量子计算机").output
+
+
+def test_knowledge_check_ok(run):
+    result = run("knowledge", "check", str(ROOT / "knowledge"))
+    assert result.exit_code == 0 and result.output.startswith("OK: ")
+
+
+def test_knowledge_check_lists_problems(run, tmp_path):
+    import shutil
+
+    folder = tmp_path / "bad"
+    shutil.copytree(ROOT / "knowledge", folder)
+    (folder / "catalogue.csv").write_text("索引号,名称,生成日期\nX-1,标题,昨天\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["knowledge", "check", str(folder)])
+    assert result.exit_code == 1
+    assert f"{folder / 'catalogue.csv'}:2: 生成日期: '昨天' is not a date" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_knowledge_stops_every_command(run, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(cli, ["ask", "--knowledge", str(tmp_path / "empty"), "收费吗"])
+    assert result.exit_code == 1 and "problem(s)" in result.output
+
+
+def test_bad_setting_is_one_line(run, monkeypatch):
+    monkeypatch.setenv("GONGKAI_ANSWER_MIN_SCORE", "high")
+    result = CliRunner().invoke(cli, ["ask", "收费吗"])
+    assert result.exit_code == 1
+    assert "GONGKAI_ANSWER_MIN_SCORE" in result.output and "Traceback" not in result.output
+
+
+def test_evaluate(run):
+    result = run("knowledge", "evaluate", "--json", str(DATA / "questions.csv"))
+    figures = json.loads(result.output)
+    assert figures["top1"] >= 0.9
+
+
+def test_chat_records_and_staff_see_unanswered(run):
+    session = "收费吗\n明天会下雨吗\n期限\n1\n/search 安全生产月\n/quit\n"
+    result = run("chat", input=session)
+    assert "不收费" in result.output and "已经记录" in result.output
+    assert "请回复序号" in result.output and "安全生产月" in result.output and "再见" in result.output
+    listed = run("enquiries", "list").output.splitlines()
+    assert len(listed) == 3 and "console" in listed[0]
+    assert "明天会下雨" in run("enquiries", "unanswered").output
+
+
+def test_chat_ends_on_eof(run):
+    result = run("chat", input="收费吗\n")
+    assert result.exit_code == 0 and "再见" in result.output
+
+
+def test_run_is_the_chat_until_a_channel_is_configured(run):
+    assert "再见" in run("run", input="/quit\n").output
+
+
+# --- documents that must stay true ---------------------------------------------------------------
+
+
+def _commands(group, prefix=""):
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from _commands(command, f"{prefix}{name} ")
+        else:
+            yield f"{prefix}{name}", command
+
+
+@pytest.mark.parametrize("name,command", list(_commands(cli)), ids=lambda x: x if isinstance(x, str) else "")
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(name, command):
+    assert "Example" in (command.help or ""), name
+    assert f"gongkai {name}" in (ROOT / "README.md").read_text(encoding="utf-8"), name
+
+
+def test_env_example_documents_every_setting():
+    text = (ROOT / "deploy" / "env.example").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^#?\s*(GONGKAI_[A-Z_]+)=", text, re.M))
+    expected = {f"GONGKAI_{name.upper()}" for name in Settings.model_fields}
+    assert documented == expected
+
+
+def test_readme_test_command_is_what_ci_runs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    test_command = re.search(r"```sh\n(.*?)\n```", readme.split("## Test", 1)[1], re.S).group(1).strip()
+    assert test_command in ci
+
+
+def test_cli_does_not_import_aiogram():
+    code = "import sys; from bot.cli import main; import bot.services, bot.matching, bot.storage; print('aiogram' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,117 @@
+"""Matching quality on the labelled questions, and the kinds of input citizens really type."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.evaluation import evaluate, read_labelled
+
+from .conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def report(matcher):
+    from bot.evaluation import default_settings
+    from bot.services.answering import Answerer
+
+    return evaluate(Answerer(matcher, default_settings()), read_labelled(DATA / "questions.csv"))
+
+
+def test_labelled_set_is_big_enough():
+    rows = read_labelled(DATA / "questions.csv")
+    assert len(rows) >= 150
+    assert sum(r.expected == "none" for r in rows) >= 30
+    assert sum(r.kind == "nearmiss" for r in rows) >= 10
+
+
+def test_labelled_ids_exist(knowledge):
+    ids = {e.id for e in knowledge.guide} | {"none", "complaint"}
+    for name in ("questions.csv", "holdout.csv"):
+        unknown = {r.expected for r in read_labelled(DATA / name)} - ids
+        assert not unknown, (name, unknown)
+
+
+# These pin the thresholds in bot/config.py: retune with
+# `gongkai knowledge evaluate tests/data/questions.csv --tune` when the guide changes.
+def test_ranking_quality(report):
+    figures = report.figures()
+    assert figures["top1"] >= 0.90
+    assert figures["top3"] >= 0.95
+
+
+def test_decisions_are_careful(report):
+    figures = report.figures()
+    assert figures["answered_right"] >= 0.75
+    assert figures["answered_wrong"] <= 0.02  # a confident wrong answer misleads a citizen
+    assert figures["oos_false_accept"] <= 0.10
+    assert figures["complaint_recall"] >= 0.9
+    assert figures["false_complaints"] <= 2
+
+
+@pytest.mark.parametrize(
+    "question,entry_id",
+    [
+        ("查个文件要花钱吗", "fee-free"),  # paraphrase: no word in common with 申请公开收费
+        ("申請政府資訊公開要收費嗎", "fee-free"),  # traditional, 資訊
+        ("申请公开要收废吗", "fee-free"),  # homophone typo
+        ("２００９年公开了多少条信息", "proactive-2009-total"),  # full-width digits
+        ("shenqing yao duojiu dafu", "deadline"),  # typed in pinyin
+        ("请问一下你们办公电话是多少啊", "office-phone"),  # fillers
+        ("12350", "safety-report"),
+        ("申请表在哪里拿", "apply-form"),
+    ],
+)
+def test_ranks_first(matcher, question, entry_id):
+    assert matcher.rank(matcher.query(question), limit=1)[0].entry.id == entry_id
+
+
+@pytest.mark.parametrize("question", ["申请护照要什么材料", "今天天气怎么样", "公开课在哪报名", "驾照年审要多少钱"])
+def test_near_misses_are_not_answered(answerer, question):
+    assert answerer.answer(question).outcome in ("fallback", "clarify")
+
+
+@pytest.mark.parametrize(
+    "message,complaint,tipoff",
+    [
+        ("我要投诉你们工作人员态度太差", True, False),
+        ("申请两个月了超期未答复", True, False),
+        ("举报某化工厂晚上偷偷违法生产", True, True),
+        ("发现工地有安全隐患", True, True),
+        ("投诉电话是多少", False, False),  # a question about complaining
+        ("发现安全隐患去哪举报", False, True),
+        ("申请信息公开要收费吗", False, False),
+    ],
+)
+def test_intent(matcher, message, complaint, tipoff):
+    intent = matcher.intent(matcher.query(message))
+    assert (intent.complaint, intent.tipoff) == (complaint, tipoff)
+
+
+@pytest.mark.parametrize(
+    "query,title_part",
+    [
+        ("安全生产月", "安全生产月"),  # keyword
+        ("国庆期间安全生产工作", "国庆期间安全生产工作"),  # partial title
+        ("危化品", "危险化学品"),  # synonym
+        ("烟花爆竹零售许可怎么办", "烟花爆竹"),  # description-like
+        ("职业危害申报", "职业危害申报"),
+        ("zhiye weihai", "职业危害"),  # pinyin
+        ("烟花爆竹經營", "烟花爆竹"),  # traditional
+    ],
+)
+def test_catalogue_search(matcher, query, title_part):
+    hits = matcher.search(matcher.query(query), limit=3)
+    assert hits and title_part in hits[0].item.title
+
+
+def test_catalogue_search_scores_descend_and_limit(matcher):
+    hits = matcher.search(matcher.query("安全"), limit=5)
+    assert len(hits) == 5
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_empty_and_junk_queries(matcher):
+    for text in ["", "   ", "？？？", "😀", "a", "<script>alert(1)</script>"]:
+        query = matcher.query(text)
+        matcher.rank(query)
+        matcher.search(query)

@@ -1,0 +1,67 @@
+"""The store: migrations, the writer thread, pseudonyms."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from bot.storage import Enquiry, Store, StorageError, connect
+from bot.storage.migrations import migrations
+
+ENQUIRY = Enquiry("console", "abc", "收费", "answer", "fee-free", 0.9, 1.5)
+
+
+def test_creates_folder_and_applies_migrations(db_path):
+    store = Store(db_path)
+    store.close()
+    db = connect(db_path)
+    assert {"enquiries", "meta", "_sqlite_migrations"} <= set(db.table_names())
+    assert [m.name for m in migrations.applied(db)] == ["m001_enquiries", "m002_meta"]
+
+
+def test_migrations_applied_twice_is_a_no_op(db_path):
+    Store(db_path).close()
+    db = connect(db_path)
+    before = db.execute("select count(*) from _sqlite_migrations").fetchone()
+    migrations.apply(db)
+    assert db.execute("select count(*) from _sqlite_migrations").fetchone() == before
+    assert migrations.pending(db) == []
+
+
+def test_enquiry_is_committed_when_recorded(store, db_path):
+    store.record_enquiry(ENQUIRY)
+    # Another connection sees it at once: the write was committed before record_enquiry returned.
+    other = sqlite3.connect(db_path)
+    assert other.execute("select text, outcome from enquiries").fetchall() == [("收费", "answer")]
+
+
+def test_failed_write_rolls_back_and_writer_goes_on(store):
+    def broken(db):
+        db["enquiries"].insert({"at": "x", "channel": "c", "outcome": "answer"})
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        store.write(broken)
+    store.record_enquiry(ENQUIRY)
+    assert [r["at"] for r in store.enquiries()] != ["x"] and len(store.enquiries()) == 1
+
+
+def test_generated_pseudonym_key_survives_restart(db_path):
+    first = Store(db_path)
+    ref = first.user_ref("telegram", 42)
+    first.close()
+    second = Store(db_path)
+    assert second.user_ref("telegram", 42) == ref
+    second.close()
+    assert Store(db_path, user_hash_key="another").user_ref("telegram", 42) != ref
+
+
+def test_no_user_no_pseudonym(store):
+    assert store.user_ref("console", None) is None
+
+
+def test_unopenable_database(tmp_path):
+    (tmp_path / "dir.db").mkdir()
+    with pytest.raises(StorageError):
+        Store(tmp_path / "dir.db")

@@ -15,6 +15,8 @@ from typing import Any, TextIO, TypeVar
 
 import click
 
+from .outcomes import OUTCOMES
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -174,7 +176,7 @@ def ask(text: str, as_json: bool, knowledge_dir: Path | None) -> None:
 
     With TEXT "-", read one question a line from standard input and print one JSON
     line for each: {"q", "outcome", "text", "entry_id", "score", "choices", "ms", ...},
-    outcome being answer, clarify, fallback, complaint, catalogue or invalid.
+    outcome being answer, clarify, fallback, complaint, catalogue, greeting or invalid.
 
     Examples:
 
@@ -298,7 +300,7 @@ def enquiries() -> None:
 
 
 @enquiries.command("list")
-@click.option("--outcome", type=click.Choice(["answer", "clarify", "fallback", "complaint", "catalogue", "invalid"]))
+@click.option("--outcome", type=click.Choice(OUTCOMES))
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 def enquiries_list(outcome: str | None, limit: int) -> None:
     """The newest enquiries, one a line: time, channel, outcome, entry, score, question.

@@ -110,6 +110,7 @@ class Lexicon:
 
     synonyms: dict[str, str] = field(default_factory=dict)
     fillers: tuple[str, ...] = ()
+    greetings: tuple[str, ...] = ()
     complaint: tuple[str, ...] = ()
     complaint_topics: tuple[str, ...] = ()
     tipoff: tuple[str, ...] = ()
@@ -425,7 +426,7 @@ def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
                 )
             synonyms[variant] = str(canonical)
     words: dict[str, tuple[str, ...]] = {}
-    for key in ("fillers", "complaint", "complaint_topics", "tipoff", "asking"):
+    for key in ("fillers", "greetings", "complaint", "complaint_topics", "tipoff", "asking"):
         value = data.get(key) or []
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             problems.append(Problem(name, lines.get(key), key, "must be a list of words"))

@@ -57,11 +57,12 @@ class Hit:
 
 @dataclass(frozen=True)
 class Intent:
-    """Whether a message is a complaint, whether it names a work-safety hazard, and whether it asks."""
+    """Whether a message is a complaint, names a work-safety hazard, asks something, or only greets."""
 
     complaint: bool = False
     tipoff: bool = False
     asks: bool = False
+    greeting: bool = False
 
 
 @dataclass
@@ -210,10 +211,13 @@ class _IntentRules:
         self._topic = pattern(lexicon.complaint_topics)
         self._tipoff = pattern(lexicon.tipoff)
         self._asking = pattern(tuple(w for w in lexicon.asking if w != "?"))
+        self._greeting = pattern(lexicon.greetings)
         self._question_mark = "?" in lexicon.asking
 
     def __call__(self, text: str) -> Intent:
         simple = self._simplify(text)
+        if simple and self._greeting and not self._greeting.sub("", simple).replace(" ", ""):
+            return Intent(greeting=True)
         asks = bool(self._asking and self._asking.search(simple)) or (
             self._question_mark and ("?" in text or "？" in text)
         )

@@ -13,6 +13,7 @@ CLARIFY = "您想问的是下面哪一个？请回复序号："
 CLARIFY_CHOICE = "{number}. {title}"
 FALLBACK = (
     "抱歉，这个问题我还不能确定怎么回答。您的问题已经记录，工作人员会据此完善答复。\n"
+    "如果您在找某份公开文件，可以直接发送文件名里的关键词（例如“安全生产月”）。\n"
     "您也可以直接联系{office_name}：\n"
     "电话：{office_phone}\n电子邮箱：{office_email}\n地址：{office_address}\n办公时间：{office_hours}"
 )

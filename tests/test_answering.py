@@ -89,3 +89,13 @@ def test_unanswered_groups_the_same_question(answerer, store):
     answerer.ask(store, "收费吗", channel="web", user_id=1)
     [row] = store.unanswered()
     assert row["text"] == "明天会下雨" and row["times"] == 4
+
+
+@pytest.mark.parametrize("text", ["你好", "您好！", "hello", "谢谢", "在吗？"])
+def test_greeting_says_what_the_bot_does(answerer, text):
+    reply = answerer.answer(text)
+    assert reply.outcome == "greeting" and "政府信息公开" in reply.text
+
+
+def test_greeting_with_a_question_is_a_question(answerer):
+    assert answerer.answer("你好，申请要收费吗").entry_id == "fee-free"

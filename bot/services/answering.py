@@ -9,12 +9,10 @@ from typing import Any
 from .. import texts
 from ..config import Settings
 from ..matching import Matcher, Query, Scored
+from ..outcomes import OUTCOMES  # noqa: F401  (re-exported: what a Reply's outcome can be)
 from ..storage import Enquiry, Store
 from .catalogue import CatalogueSearch
 
-# What a reply can be. `catalogue`: no guide entry fits, but catalogue items match well and are
-# listed. `invalid`: the message was empty or too long to be a question.
-OUTCOMES = ("answer", "clarify", "fallback", "complaint", "catalogue", "invalid")
 MAX_QUESTION_CHARS = 500
 
 
@@ -122,8 +120,11 @@ class Answerer:
             best.exact or (best.score >= s.answer_min_score and best.score - runner_up >= s.answer_min_margin)
         )
         intent = self.matcher.intent(query)
-        # "不满意，可以向哪投诉" is unhappy but asks a question the guide answers: answer it.
-        if intent.complaint and not (intent.asks and confident):
+        if intent.greeting:
+            return Reply(text, "greeting", (texts.WELCOME + "\n" + texts.PRIVACY).format(**self.contacts))
+        # "不满意，可以向哪投诉" is unhappy but asks a question the guide answers: answer it (or
+        # offer the choices), rather than treat it as a complaint.
+        if intent.complaint and not (intent.asks and best is not None and best.score >= s.clarify_min_score):
             tipoff = intent.tipoff
             body = texts.COMPLAINT + (texts.TIPOFF if tipoff else "")
             return Reply(text, "complaint", body.format(**self.contacts), top_id, top_score, tipoff=tipoff)

@@ -101,14 +101,44 @@ def cli() -> None:
 @cli.command()
 @knowledge_option
 def run(knowledge_dir: Path | None) -> None:
-    """Start the bot's configured channels.
+    """Start every configured channel: Telegram when GONGKAI_TELEGRAM_TOKEN is set
+    (long polling, or a webhook when GONGKAI_TELEGRAM_WEBHOOK_URL is set too).
 
-    Until a network channel is configured this is the terminal chat, the
-    embedded default: no token or server needed.
+    With no channel configured this is the terminal chat, the embedded default: no
+    token or server needed.
 
-    Example: gongkai run
+    Example: GONGKAI_TELEGRAM_TOKEN=123456:ABC... gongkai run
     """
-    _chat(knowledge_dir)
+    import asyncio
+    import logging
+
+    from .app import build_core, configured_channels, serve
+    from .knowledge import KnowledgeError
+    from .storage import StorageError
+
+    settings = _settings(knowledge_dir)
+    if not configured_channels(settings):
+        click.echo(
+            "No network channel is configured (set GONGKAI_TELEGRAM_TOKEN for Telegram; see deploy/env.example): "
+            "starting the terminal chat.",
+            err=True,
+        )
+        _chat(knowledge_dir)
+        return
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)  # it logs every update's handling
+    try:
+        answerer, store = build_core(settings)
+    except KnowledgeError as e:
+        raise click.ClickException(f"the knowledge folder has problems:\n" + "\n".join(f"  {p}" for p in e.problems)) from None
+    except StorageError as e:
+        raise click.ClickException(str(e)) from None
+    try:
+        asyncio.run(serve(settings, answerer, store))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        store.close()
 
 
 @cli.command()

@@ -53,6 +53,24 @@ class Settings(BaseSettings):
     )
     search_limit: int = Field(10, ge=1, le=100, description="catalogue items per search by default")
 
+    # Telegram. Long polling when a token is set; a webhook when a public URL is set too.
+    telegram_token: SecretStr | None = Field(None, description="the bot's token from @BotFather; enables Telegram")
+    telegram_api_base: str | None = Field(
+        None, description="another Bot API server, e.g. a self-hosted telegram-bot-api: http://127.0.0.1:8081"
+    )
+    telegram_webhook_url: str | None = Field(
+        None, description="public HTTPS URL Telegram posts updates to (behind the reverse proxy); polling if unset"
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        None, description="secret Telegram sends with each webhook call; generated at start when unset"
+    )
+    telegram_throttle_messages: int = Field(6, ge=1, description="messages a user may send per throttle window")
+    telegram_throttle_seconds: float = Field(10.0, gt=0, description="the throttle window, in seconds")
+
+    # The one HTTP server (webhooks now; the web chat later).
+    http_host: str = Field("127.0.0.1", description="address the HTTP server listens on")
+    http_port: int = Field(8080, ge=1, le=65535, description="port the HTTP server listens on")
+
     def contacts(self) -> dict[str, str]:
         """The values of the placeholders an answer may use."""
         return {

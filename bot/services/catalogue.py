@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import texts
 from ..config import Settings
+from ..knowledge import CatalogueItem
 from ..matching import Hit, Matcher, Query
 
 
@@ -62,6 +63,23 @@ class CatalogueSearch:
     def __init__(self, matcher: Matcher, settings: Settings) -> None:
         self.matcher = matcher
         self.settings = settings
+
+    def categories(self) -> list[str]:
+        """The catalogue's categories, in the order they first appear."""
+        return list(dict.fromkeys(i.category for i in self.matcher.knowledge.catalogue if i.category))
+
+    def columns(self) -> list[str]:
+        """The website columns the catalogue's items are published in."""
+        return list(dict.fromkeys(i.column for i in self.matcher.knowledge.catalogue if i.column))
+
+    def browse(self, *, category: str | None = None, column: str | None = None) -> list[CatalogueItem]:
+        """The items of one category or one website column, newest first."""
+        items = [
+            i
+            for i in self.matcher.knowledge.catalogue
+            if (category is None or i.category == category) and (column is None or i.column == column)
+        ]
+        return sorted(items, key=lambda i: i.date, reverse=True)
 
     def search(self, q: str, *, limit: int | None = None, offset: int = 0) -> SearchResult:
         """Items matching ``q`` (a keyword, part of a title, a description), best first."""

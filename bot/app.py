@@ -1,0 +1,86 @@
+"""The one place where things are wired: the core services, the channels, the HTTP server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import signal
+
+from aiohttp import web
+
+from .config import Settings
+from .knowledge import load
+from .matching import Matcher
+from .services.answering import Answerer
+from .storage import Store
+
+log = logging.getLogger("gongkai")
+
+
+def build_core(settings: Settings) -> tuple[Answerer, Store]:
+    """Load and index the knowledge (failing loudly if it is bad), open the store, apply migrations."""
+    answerer = Answerer(Matcher(load(settings.knowledge)), settings)
+    key = settings.user_hash_key.get_secret_value() if settings.user_hash_key else None
+    return answerer, Store(settings.db, key)
+
+
+def configured_channels(settings: Settings) -> list[str]:
+    """The network channels the settings enable."""
+    return ["telegram"] if settings.telegram_token else []
+
+
+def build_web_app() -> web.Application:
+    """The project's one aiohttp application; channels add their routes to it."""
+    app = web.Application(client_max_size=1024**2)
+
+    async def health(_: web.Request) -> web.Response:
+        return web.json_response({"ok": True})
+
+    app.router.add_get("/healthz", health)
+    return app
+
+
+async def serve(settings: Settings, answerer: Answerer, store: Store) -> None:
+    """Run every configured channel until SIGINT or SIGTERM."""
+    from .channels import telegram  # imports aiogram: only here, never for the other commands
+
+    bot = telegram.build_bot(settings)
+    dp = telegram.build_dispatcher(answerer, store, settings)
+    me = await bot.get_me()
+    log.info("telegram: @%s", me.username)
+    try:
+        await telegram.set_commands(bot)
+    except Exception as e:  # the menu is a nicety: a failure must not stop the bot
+        log.warning("telegram: setMyCommands failed: %s", type(e).__name__)
+    if not settings.telegram_webhook_url:
+        await bot.delete_webhook(drop_pending_updates=False)
+        log.info("telegram: long polling")
+        await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
+        return
+    app = build_web_app()
+    secret = (
+        settings.telegram_webhook_secret.get_secret_value()
+        if settings.telegram_webhook_secret
+        else secrets.token_urlsafe(32)
+    )
+    telegram.add_webhook(app, dp, bot, secret)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, settings.http_host, settings.http_port).start()
+    await bot.set_webhook(
+        settings.telegram_webhook_url, secret_token=secret, allowed_updates=dp.resolve_used_update_types()
+    )
+    log.info(
+        "telegram: webhook %s, served on http://%s:%s%s",
+        settings.telegram_webhook_url, settings.http_host, settings.http_port, telegram.WEBHOOK_PATH,
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+        await bot.session.close()

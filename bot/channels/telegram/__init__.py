@@ -1,0 +1,89 @@
+"""The Telegram channel on aiogram 3: dispatcher, bot, polling and webhook.
+
+Importing this package imports aiogram (seconds): only ``gongkai run`` with a token does.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.types import BotCommand
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
+
+from ... import texts
+from ...config import Settings
+from ...services.answering import Answerer
+from ...storage import Store
+from .handlers import SearchMemory, buttons_router, commands_router, errors_router, inline_router, questions_router
+from .middlewares import DeduplicateMiddleware, RetryMiddleware, ThrottlingMiddleware
+
+log = logging.getLogger(__name__)
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+def build_dispatcher(
+    answerer: Answerer, store: Store, settings: Settings, *, clock: Callable[[], float] | None = None
+) -> Dispatcher:
+    """A dispatcher with every router, the middlewares, and the core services to inject.
+
+    :param clock: the throttle's clock (a test passes a fake)
+    """
+    dp = Dispatcher(answerer=answerer, store=store, searches=SearchMemory())
+    dp.update.outer_middleware(DeduplicateMiddleware())
+    throttle = ThrottlingMiddleware(
+        settings.telegram_throttle_messages,
+        settings.telegram_throttle_seconds,
+        *([clock] if clock else []),
+    )
+    dp.message.outer_middleware(throttle)
+    dp.callback_query.outer_middleware(throttle)
+    # Order is behaviour: commands and buttons first, free text and the catch-alls last.
+    dp.include_routers(commands_router(), buttons_router(), inline_router(), questions_router(), errors_router())
+    return dp
+
+
+def build_bot(settings: Settings) -> Bot:
+    """The Bot, on Telegram's API or the one configured, with retries and HTML parse mode."""
+    if settings.telegram_token is None:
+        raise ValueError("GONGKAI_TELEGRAM_TOKEN is not set")
+    api = TelegramAPIServer.from_base(settings.telegram_api_base) if settings.telegram_api_base else None
+    session = AiohttpSession(api=api) if api else AiohttpSession()
+    session.middleware(RetryMiddleware())
+    return Bot(
+        settings.telegram_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+async def set_commands(bot: Bot) -> None:
+    """Register the commands with their Chinese descriptions (the menu Telegram shows)."""
+    await bot.set_my_commands([BotCommand(command=c, description=d) for c, d in texts.TG_COMMANDS.items()])
+
+
+class WebhookHandler(SimpleRequestHandler):
+    """aiogram's webhook handler, answering 403 to a request without Telegram's secret (aiogram
+    says 401, which promises an authentication scheme there is none of) and 400 to a body that is
+    not an update."""
+
+    async def handle(self, request: web.Request) -> web.Response:
+        if not self.verify_secret(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), self.bot):
+            log.warning("webhook: request without the secret refused")
+            return web.Response(status=403, text="Forbidden")
+        try:
+            await request.json()
+        except ValueError:
+            return web.Response(status=400, text="Bad Request")
+        return await super().handle(request)
+
+
+def add_webhook(app: web.Application, dp: Dispatcher, bot: Bot, secret: str, path: str = WEBHOOK_PATH) -> None:
+    """Serve Telegram's webhook on ``app``; requests without the secret are refused (403)."""
+    WebhookHandler(dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=True).register(app, path=path)

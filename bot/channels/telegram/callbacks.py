@@ -1,0 +1,35 @@
+"""Callback data of the inline buttons, within Telegram's 64 bytes (aiogram's CallbackData)."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class EntryCallback(CallbackData, prefix="e"):
+    """Show a guide entry's answer (a clarify choice, or an entry of a guide section)."""
+
+    id: str
+
+
+class SectionCallback(CallbackData, prefix="s"):
+    """List the entries of a guide section (by its position; -1: the list of sections)."""
+
+    n: int
+
+
+class BrowseCallback(CallbackData, prefix="b"):
+    """Browse the catalogue: by category ("k") or column ("c"), item n of that list, a page.
+
+    ``n`` = -1 lists the categories or columns themselves.
+    """
+
+    by: str
+    n: int
+    page: int = 0
+
+
+class SearchCallback(CallbackData, prefix="q"):
+    """A page of a search; the query itself is kept server-side under ``token`` (it may not fit)."""
+
+    token: str
+    page: int

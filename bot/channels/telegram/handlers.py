@@ -1,0 +1,361 @@
+"""The Telegram channel's routers, one per feature, built by factories (a router joins one dispatcher).
+
+Handlers only translate: an update becomes a call on a core service (``answerer``, ``store``,
+injected by the dispatcher), and its reply becomes HTML with inline buttons.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import OrderedDict
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.filters import Command, CommandObject, CommandStart, Filter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import (
+    CallbackQuery,
+    ErrorEvent,
+    InlineKeyboardMarkup,
+    InlineQuery,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Message,
+    Update,
+)
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from ... import texts
+from ...services.answering import Answerer, Reply
+from ...storage import Store
+from .callbacks import BrowseCallback, EntryCallback, SearchCallback, SectionCallback
+from .render import html, item_html, split_message
+
+log = logging.getLogger(__name__)
+PAGE = 5
+CHANNEL = "telegram"
+
+
+class SearchMemory:
+    """Recent search queries by a short token, so that paging buttons fit in 64 bytes."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._queries: OrderedDict[str, str] = OrderedDict()
+        self._size = size
+
+    def remember(self, query: str) -> str:
+        token = hashlib.sha1(query.encode()).hexdigest()[:10]
+        self._queries[token] = query
+        self._queries.move_to_end(token)
+        if len(self._queries) > self._size:
+            self._queries.popitem(last=False)
+        return token
+
+    def recall(self, token: str) -> str | None:
+        return self._queries.get(token)
+
+
+class Addressed(Filter):
+    """In private chats, every message; in groups, only those that mention the bot or reply to it.
+
+    A bot in a group sees (with privacy mode off) all its chatter: answering each line would be noise.
+    """
+
+    async def __call__(self, message: Message, bot: Bot) -> bool:
+        if message.chat.type == ChatType.PRIVATE:
+            return True
+        me = await bot.me()
+        if message.reply_to_message and message.reply_to_message.from_user:
+            if message.reply_to_message.from_user.id == me.id:
+                return True
+        return bool(me.username and f"@{me.username}".lower() in (message.text or "").lower())
+
+
+async def send(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Send HTML ``text``, split at Telegram's limit; the buttons go with the last part."""
+    parts = split_message(text)
+    for number, part in enumerate(parts, 1):
+        await message.answer(
+            part, reply_markup=markup if number == len(parts) else None, disable_web_page_preview=True
+        )
+
+
+def reply_html(reply: Reply) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A core reply as HTML and buttons: clarify choices become buttons, not numbers."""
+    if reply.outcome == "clarify":
+        builder = InlineKeyboardBuilder()
+        for choice in reply.choices:
+            builder.button(text=choice.title, callback_data=EntryCallback(id=choice.id))
+        builder.adjust(1)
+        return html(texts.CLARIFY_BUTTONS), builder.as_markup()
+    return html(reply.text), None
+
+
+def _pager(make: Any, page: int, pages: int, back: Any | None = None) -> InlineKeyboardMarkup | None:
+    builder = InlineKeyboardBuilder()
+    if page > 0:
+        builder.button(text=texts.PREVIOUS, callback_data=make(page - 1))
+    if page + 1 < pages:
+        builder.button(text=texts.NEXT, callback_data=make(page + 1))
+    if back is not None:
+        builder.button(text=texts.BACK, callback_data=back)
+    markup = builder.as_markup()
+    return markup if markup.inline_keyboard else None
+
+
+async def _edit(callback: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Replace the clicked message's text, rather than pile up new messages."""
+    if isinstance(callback.message, Message):
+        try:
+            await callback.message.edit_text(split_message(text)[0], reply_markup=markup, disable_web_page_preview=True)
+        except TelegramBadRequest as e:
+            if "message is not modified" not in str(e):  # a double click: nothing to change
+                raise
+    await callback.answer()
+
+
+# --- commands --------------------------------------------------------------------------------------
+
+
+def commands_router() -> Router:
+    router = Router(name="commands")
+
+    @router.message(CommandStart())
+    async def start(message: Message, answerer: Answerer) -> None:
+        await message.answer(html((texts.WELCOME + "\n" + texts.PRIVACY).format(**answerer.contacts)))
+
+    @router.message(Command("help"))
+    async def help_(message: Message, bot: Bot) -> None:
+        me = await bot.me()
+        await message.answer(html(texts.TG_HELP.format(username=me.username or "bot")))
+
+    @router.message(Command("contact"))
+    async def contact(message: Message, answerer: Answerer) -> None:
+        await message.answer(html(texts.CONTACT.format(**answerer.contacts)))
+
+    @router.message(Command("cancel"))
+    async def cancel(message: Message, state: FSMContext) -> None:
+        had_state = await state.get_state() is not None
+        await state.clear()
+        await message.answer(texts.CANCELLED if had_state else texts.NOTHING_TO_CANCEL)
+
+    @router.message(Command("guide"))
+    async def guide(message: Message, answerer: Answerer) -> None:
+        text, markup = _sections(answerer)
+        await message.answer(text, reply_markup=markup)
+
+    @router.message(Command("catalogue"))
+    async def catalogue(message: Message, answerer: Answerer) -> None:
+        text, markup = _catalogue_menu(answerer)
+        await message.answer(text, reply_markup=markup)
+
+    @router.message(Command("search"))
+    async def search(message: Message, command: CommandObject, answerer: Answerer, searches: SearchMemory) -> None:
+        query = (command.args or "").strip()
+        if not query:
+            await message.answer(texts.SEARCH_USAGE)
+            return
+        text, markup = _search_page(answerer, searches, query, 0)
+        await send(message, text, markup)
+
+    return router
+
+
+# --- buttons ---------------------------------------------------------------------------------------
+
+
+def _sections(answerer: Answerer) -> tuple[str, InlineKeyboardMarkup]:
+    builder = InlineKeyboardBuilder()
+    for n, section in enumerate(answerer.matcher.knowledge.sections):
+        builder.button(text=section, callback_data=SectionCallback(n=n))
+    builder.adjust(2)
+    return texts.GUIDE_SECTIONS, builder.as_markup()
+
+
+def _catalogue_menu(answerer: Answerer) -> tuple[str, InlineKeyboardMarkup]:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=texts.CATALOGUE_BY_CATEGORY, callback_data=BrowseCallback(by="k", n=-1))
+    builder.button(text=texts.CATALOGUE_BY_COLUMN, callback_data=BrowseCallback(by="c", n=-1))
+    count = len(answerer.matcher.knowledge.catalogue)
+    return texts.CATALOGUE_MENU.format(count=count), builder.as_markup()
+
+
+def _search_page(answerer: Answerer, searches: SearchMemory, query: str, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    result = answerer.catalogue.search(query, limit=PAGE + 1, offset=page * PAGE)
+    has_next = len(result.hits) > PAGE
+    hits = result.hits[:PAGE]
+    if not hits:
+        return html(texts.SEARCH_NONE.format(q=query)), None
+    lines = [html(texts.SEARCH_PAGE.format(q=query, page=page + 1))]
+    lines += [item_html(h.item, page * PAGE + n) for n, h in enumerate(hits, 1)]
+    token = searches.remember(query)
+    pages = page + 2 if has_next else page + 1
+    return "\n\n".join(lines), _pager(lambda p: SearchCallback(token=token, page=p), page, pages)
+
+
+def buttons_router() -> Router:
+    router = Router(name="buttons")
+
+    @router.callback_query(EntryCallback.filter())
+    async def entry(callback: CallbackQuery, callback_data: EntryCallback, answerer: Answerer) -> None:
+        reply = answerer.answer_entry(callback_data.id)
+        if reply is None:  # a button from before the guide changed
+            await callback.answer(texts.CHOICE_GONE, show_alert=True)
+            return
+        entry_ = answerer.matcher.knowledge.entry(callback_data.id)
+        title = f"<b>{html(entry_.question)}</b>\n" if entry_ else ""
+        await _edit(callback, title + html(reply.text), None)
+
+    @router.callback_query(SectionCallback.filter(F.n < 0))
+    async def sections(callback: CallbackQuery, answerer: Answerer) -> None:
+        text, markup = _sections(answerer)
+        await _edit(callback, text, markup)
+
+    @router.callback_query(SectionCallback.filter())
+    async def section(callback: CallbackQuery, callback_data: SectionCallback, answerer: Answerer) -> None:
+        names = answerer.matcher.knowledge.sections
+        if callback_data.n >= len(names):
+            await callback.answer(texts.CHOICE_GONE, show_alert=True)
+            return
+        name = names[callback_data.n]
+        builder = InlineKeyboardBuilder()
+        for e in answerer.matcher.knowledge.guide:
+            if e.section == name:
+                builder.button(text=e.question, callback_data=EntryCallback(id=e.id))
+        builder.button(text=texts.BACK, callback_data=SectionCallback(n=-1))
+        builder.adjust(1)
+        await _edit(callback, html(texts.GUIDE_SECTION.format(section=name)), builder.as_markup())
+
+    @router.callback_query(BrowseCallback.filter(F.n < 0))
+    async def browse_lists(callback: CallbackQuery, callback_data: BrowseCallback, answerer: Answerer) -> None:
+        catalogue = answerer.catalogue
+        names = catalogue.categories() if callback_data.by == "k" else catalogue.columns()
+        builder = InlineKeyboardBuilder()
+        for n, name in enumerate(names):
+            builder.button(text=name, callback_data=BrowseCallback(by=callback_data.by, n=n))
+        builder.adjust(2)
+        text, _ = _catalogue_menu(answerer)
+        await _edit(callback, text, builder.as_markup())
+
+    @router.callback_query(BrowseCallback.filter())
+    async def browse(callback: CallbackQuery, callback_data: BrowseCallback, answerer: Answerer) -> None:
+        catalogue = answerer.catalogue
+        by, n, page = callback_data.by, callback_data.n, callback_data.page
+        names = catalogue.categories() if by == "k" else catalogue.columns()
+        if n >= len(names):
+            await callback.answer(texts.CHOICE_GONE, show_alert=True)
+            return
+        name = names[n]
+        items = catalogue.browse(category=name) if by == "k" else catalogue.browse(column=name)
+        pages = max(1, -(-len(items) // PAGE))
+        page = min(page, pages - 1)
+        shown = items[page * PAGE : (page + 1) * PAGE]
+        head = html(texts.CATALOGUE_LIST.format(name=name, count=len(items), page=page + 1, pages=pages))
+        body = [item_html(item, page * PAGE + i) for i, item in enumerate(shown, 1)]
+        markup = _pager(lambda p: BrowseCallback(by=by, n=n, page=p), page, pages, BrowseCallback(by=by, n=-1))
+        await _edit(callback, "\n\n".join([head, *body]), markup)
+
+    @router.callback_query(SearchCallback.filter())
+    async def search_page(callback: CallbackQuery, callback_data: SearchCallback, answerer: Answerer, searches: SearchMemory) -> None:
+        query = searches.recall(callback_data.token)
+        if query is None:
+            await callback.answer(texts.SEARCH_EXPIRED, show_alert=True)
+            return
+        text, markup = _search_page(answerer, searches, query, callback_data.page)
+        await _edit(callback, text, markup)
+
+    @router.callback_query()
+    async def unknown(callback: CallbackQuery) -> None:
+        # Forged or outdated callback data: say so rather than leave the button spinning.
+        await callback.answer(texts.CHOICE_GONE, show_alert=True)
+
+    return router
+
+
+# --- inline mode -----------------------------------------------------------------------------------
+
+
+def inline_router() -> Router:
+    router = Router(name="inline")
+
+    @router.inline_query()
+    async def inline(query: InlineQuery, answerer: Answerer) -> None:
+        text = query.query.strip()
+        if text:
+            items = [h.item for h in answerer.catalogue.search(text, limit=20).hits]
+        else:
+            items = answerer.catalogue.browse()[:20]  # the newest, before anything is typed
+        results = [
+            InlineQueryResultArticle(
+                id=hashlib.sha1(item.index_no.encode()).hexdigest()[:32],
+                title=item.title,
+                description=" · ".join(x for x in (item.date, item.category, item.index_no) if x),
+                url=item.link or None,
+                input_message_content=InputTextMessageContent(
+                    message_text=html(texts.INLINE_ITEM.format(**vars(item))).strip(),
+                    disable_web_page_preview=True,
+                ),
+            )
+            for item in items
+        ]
+        await query.answer(results, cache_time=60, is_personal=False)
+
+    return router
+
+
+# --- free text, other messages, errors -------------------------------------------------------------
+
+
+def questions_router() -> Router:
+    router = Router(name="questions")
+
+    @router.message(F.text & ~F.text.startswith("/"), Addressed())
+    @router.edited_message(F.text & ~F.text.startswith("/"), Addressed())
+    async def question(message: Message, answerer: Answerer, store: Store, bot: Bot, event_update: Update) -> None:
+        text = message.text or ""
+        if message.chat.type != ChatType.PRIVATE:
+            me = await bot.me()
+            text = text.replace(f"@{me.username}", "").strip()
+        user_id = message.from_user.id if message.from_user else None
+        reply = await answerer.aask(store, text, channel=CHANNEL, user_id=user_id)
+        log.info("update %s: %s %s", event_update.update_id, reply.outcome, reply.entry_id or "-")
+        body, markup = reply_html(reply)
+        await send(message, body, markup)
+
+    @router.message(F.text.startswith("/"), Addressed())
+    async def unknown_command(message: Message, bot: Bot) -> None:
+        me = await bot.me()
+        await message.answer(html(texts.TG_HELP.format(username=me.username or "bot")))
+
+    @router.message(Addressed(), F.chat.type == ChatType.PRIVATE)
+    async def not_text(message: Message) -> None:
+        # Photos, stickers, voice, files, locations, contacts: say what works instead.
+        await message.answer(texts.NON_TEXT)
+
+    return router
+
+
+def errors_router() -> Router:
+    router = Router(name="errors")
+
+    @router.error()
+    async def on_error(event: ErrorEvent, answerer: Answerer) -> bool:
+        update_id = event.update.update_id
+        if isinstance(event.exception, TelegramForbiddenError):
+            log.info("update %s: the user blocked the bot; not retried", update_id)
+            return True
+        log.error("update %s: %s", update_id, type(event.exception).__name__, exc_info=event.exception)
+        polite = texts.ERROR.format(**answerer.contacts)
+        try:
+            if event.update.message:
+                await event.update.message.answer(polite)
+            elif event.update.callback_query:
+                await event.update.callback_query.answer(polite, show_alert=True)
+        except Exception as e:  # the apology failing too must not loop
+            log.warning("update %s: could not apologise: %s", update_id, type(e).__name__)
+        return True
+
+    return router

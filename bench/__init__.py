@@ -1,1 +1,1 @@
-"""Benchmarks of Gongkai's matching: run them with ``python -m bench.NAME`` (see README.md)."""
+"""Gongkai's benchmarks: run one with ``python -m bench.NAME`` (see README.md)."""

@@ -139,6 +139,7 @@ def tune(answerer: Answerer, labelled: list[Labelled]) -> list[tuple[float, dict
         }
         answerer.settings = base.model_copy(update=values)
         answerer.catalogue.settings = answerer.settings
+        answerer.forget()
         r = evaluate(answerer, labelled)
         objective = (
             r.answered_right
@@ -150,6 +151,7 @@ def tune(answerer: Answerer, labelled: list[Labelled]) -> list[tuple[float, dict
         results.append((objective, values))
     answerer.settings = base
     answerer.catalogue.settings = base
+    answerer.forget()
     results.sort(key=lambda x: x[0], reverse=True)
     return results
 

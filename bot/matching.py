@@ -19,7 +19,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from .knowledge import CatalogueItem, GuideEntry, Knowledge, Lexicon
-from .ngram import CHAR, CHAR_BIGRAM, CHAR_SKIP, PINYIN, PINYIN_BIGRAM, Field, NgramIndex
+from .ngram import CHAR, CHAR_BIGRAM, CHAR_SKIP, PINYIN, PINYIN_BIGRAM, Field, NgramIndex, release_memory
 from .textnorm import BREAK, Normalizer, Units, pinyin_of
 
 RECALL_BETA = 2.0
@@ -94,6 +94,7 @@ class Matcher:
         self._intent = _IntentRules(lexicon, self.normalizer)
         self._build_guide(knowledge.guide)
         self._build_catalogue(knowledge.catalogue)
+        release_memory()
 
     # --- building ------------------------------------------------------------------------------
 
@@ -165,9 +166,13 @@ class Matcher:
         ranked = sorted(combined.items(), key=lambda kv: (kv[0] == exact, kv[1]), reverse=True)[:limit]
         return [Scored(self._guide[i], round(min(s, 1.0), 4), i == exact) for i, s in ranked]
 
-    def search(self, query: Query, limit: int = 10, min_score: float = 0.0) -> list[Hit]:
-        """Catalogue items for a keyword, a partial title or a description, best first."""
-        found = self._catalogue_index.candidates(query.units, limit=max(50, limit * 3))
+    def search(self, query: Query, limit: int = 10, min_score: float = 0.0, budget: int = 50_000) -> list[Hit]:
+        """Catalogue items for a keyword, a partial title or a description, best first.
+
+        :param budget: postings read at most (see ``NgramIndex.candidates``); a smaller one is
+          enough to find only the items that match very well
+        """
+        found = self._catalogue_index.candidates(query.units, budget=budget, limit=max(50, limit * 3))
         if len(found.docs) == 0:
             return []
         hits: list[Hit] = []

@@ -6,13 +6,14 @@ the skip-bigram around it), pinyin bigrams (a homophone typo, or a question type
 keeps its sound) and, for short documents, single characters and syllables.
 
 Everything is built for a whole corpus at once as arrays of 64-bit keys: one key per
-(field, kind, n-gram), shifted left to hold the document number, so that a single ``np.unique``
-yields the sorted posting lists. That builds 100,000 catalogue items in about a second, where
+(field, kind, n-gram), shifted left to hold the document number, so that one sort yields the
+posting lists. That builds 100,000 catalogue items in about a second, where
 a per-token Python loop takes many times longer.
 """
 
 from __future__ import annotations
 
+import ctypes
 import math
 from dataclasses import dataclass
 
@@ -34,6 +35,22 @@ _DOC_BITS = 24  # up to 16.7 million documents
 _KIND_SHIFT = 36  # a payload is at most two 18-bit code points
 _FIELD_SHIFT = 39
 MAX_DOCS = 1 << _DOC_BITS
+SMALL_VOCAB = 100_000
+POOL = 8_000
+_KIND_WEIGHTS = KIND_WEIGHT.tolist()
+_PAIRS = {CHAR_BIGRAM: (18, CHAR), CHAR_SKIP: (18, CHAR), PINYIN_BIGRAM: (10, PINYIN)}
+
+
+def release_memory() -> None:
+    """Give the C heap's free pages back to the system after a build (glibc's malloc_trim).
+
+    Building a large index frees far more than it keeps, and glibc holds on to freed pages: for
+    100,000 items that is about 70 MB of resident memory that nothing uses. Elsewhere, nothing.
+    """
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 @dataclass(frozen=True)
@@ -78,6 +95,28 @@ def _keys(
     return np.concatenate(keys), np.concatenate(docs).astype(np.int32)
 
 
+def _query_keys(codes: list[int], syllables: list[int], kinds: tuple[int, ...], field: int) -> set[int]:
+    """The keys of one query's terms, as ``_keys`` makes them, in plain Python (a query is short)."""
+    keys: set[int] = set()
+    head = [((field << (_FIELD_SHIFT - _KIND_SHIFT)) | kind) << _KIND_SHIFT for kind in range(8)]
+    if CHAR in kinds:
+        h = head[CHAR]
+        keys.update(h | c for c in codes if c)
+    if CHAR_BIGRAM in kinds:
+        h = head[CHAR_BIGRAM]
+        keys.update(h | a << 18 | b for a, b in zip(codes, codes[1:]) if a and b)
+    if CHAR_SKIP in kinds:
+        h = head[CHAR_SKIP]
+        keys.update(h | a << 18 | b for a, b in zip(codes, codes[2:]) if a and b)
+    if PINYIN in kinds:
+        h = head[PINYIN]
+        keys.update(h | s for s in syllables if s >= 0)
+    if PINYIN_BIGRAM in kinds:
+        h = head[PINYIN_BIGRAM]
+        keys.update(h | a << 10 | b for a, b in zip(syllables, syllables[1:]) if a >= 0 and b >= 0)
+    return keys
+
+
 @dataclass
 class Candidates:
     """Documents that share terms with a query, with how much of the query and of each they cover.
@@ -108,7 +147,13 @@ class NgramIndex:
             codes, syllables, doc = corpus_units(f.texts)
             keys, docs = _keys(codes, syllables, doc, f.kinds, number)
             pairs.append((keys << np.uint64(_DOC_BITS)) | docs.astype(np.uint64))
-        combined = np.unique(np.concatenate(pairs)) if pairs else np.zeros(0, np.uint64)
+        combined = np.concatenate(pairs) if pairs else np.zeros(0, np.uint64)
+        del pairs
+        # Sort and drop repeats by hand: numpy 2's np.unique hashes integers, which on millions
+        # of keys is many times slower than a sort and takes far more memory.
+        combined.sort()
+        if len(combined):
+            combined = combined[np.r_[True, combined[1:] != combined[:-1]]]
         keys = combined >> np.uint64(_DOC_BITS)
         self.postings = (combined & np.uint64(MAX_DOCS - 1)).astype(np.int32)
         del combined
@@ -132,6 +177,13 @@ class NgramIndex:
         term_char = np.repeat(is_char, df)
         self.doc_char = np.bincount(owner[term_first & term_char], per_term[term_first & term_char], self.size)
         self.doc_sound = np.bincount(owner[term_first & ~term_char], per_term[term_first & ~term_char], self.size)
+        # A small index (the guide) finds a query's terms with a dict: for a short query, numpy's
+        # per-call cost is most of the time. A large one (a catalogue) searches the sorted keys.
+        self._small = len(self.vocab) <= SMALL_VOCAB
+        if self._small:
+            self._term = dict(zip(self.vocab.tolist(), range(len(self.vocab))))
+            self._idf = self.idf.tolist()
+            self._gain = self.weight.tolist()
 
     def _unseen_idf(self, keys: np.ndarray, kind: np.ndarray) -> np.ndarray:
         """How telling a term is that no document has: a pair counts as the mean of its halves.
@@ -156,7 +208,7 @@ class NgramIndex:
             total += np.where(found, self.idf[where], self.unknown_idf)
         return np.where(pair, total / 2, self.unknown_idf)
 
-    def candidates(self, units: Units, *, budget: int = 200_000, limit: int = 200) -> Candidates:
+    def candidates(self, units: Units, *, budget: int = 50_000, limit: int = 200) -> Candidates:
         """The documents that share most with ``units``, at most ``limit`` of them.
 
         :param budget: how many postings to read at most; the rarest terms are read first, and the
@@ -166,6 +218,8 @@ class NgramIndex:
         empty = Candidates(np.zeros(0, np.int32), np.zeros(0), np.zeros(0))
         if len(units) == 0 or self.size == 0:
             return empty
+        if self._small:
+            return self._small_candidates(units, budget, limit) or empty
         doc = np.zeros(len(units), np.int32)
         query_weight = 0.0
         found_terms: list[np.ndarray] = []
@@ -184,26 +238,73 @@ class NgramIndex:
             found_gain.append(self.weight[where[hit]] * field_weight)
         if query_weight <= 0:
             return empty
-        terms = np.concatenate(found_terms)
-        gains = np.concatenate(found_gain)
+        typed_in_chars = float(np.count_nonzero(units.codes)) / len(units)
+        return self._score(
+            np.concatenate(found_terms), np.concatenate(found_gain), query_weight, typed_in_chars, budget, limit
+        )
+
+    def _score(
+        self, terms: np.ndarray, gains: np.ndarray, query_weight: float, typed_in_chars: float, budget: int, limit: int
+    ) -> Candidates:
+        """Add up the gains of the query's terms per document, rarest terms first, within the budget.
+
+        The documents ranked are those of the rarest terms' first ``POOL`` postings: a document
+        that shares none of the query's rarer terms is not among the best, and leaving it out
+        keeps the selection small on a large corpus.
+        """
         if len(terms) == 0:
-            return empty
+            return Candidates(np.zeros(0, np.int32), np.zeros(0), np.zeros(0))
         lengths = self.offsets[terms + 1] - self.offsets[terms]
         order = np.argsort(lengths, kind="stable")
         within = np.cumsum(lengths[order]) <= budget
         within[:3] = True
         chosen = order[within]
-        posting_lists = [self.postings[self.offsets[t] : self.offsets[t + 1]] for t in terms[chosen].tolist()]
-        owners = np.concatenate(posting_lists)
+        owners = np.concatenate([self.postings[self.offsets[t] : self.offsets[t + 1]] for t in terms[chosen].tolist()])
         matched = np.bincount(owners, np.repeat(gains[chosen], lengths[chosen]), self.size)
-        nonzero = np.flatnonzero(matched)
-        if len(nonzero) > limit:
-            nonzero = nonzero[np.argpartition(matched[nonzero], -limit)[-limit:]]
-        got = matched[nonzero]
-        typed_in_chars = float(np.count_nonzero(units.codes)) / len(units)
-        own = self.doc_char[nonzero] * typed_in_chars + self.doc_sound[nonzero]
+        docs = np.unique(owners[:POOL])
+        if len(docs) > limit:
+            # A tiny offset by position breaks ties, without which argpartition is slow on scores
+            # that take few distinct values (which term weights make common).
+            ranked = matched[docs] + docs * (1e-9 / self.size)
+            docs = docs[np.argpartition(ranked, -limit)[-limit:]]
+        got = matched[docs]
+        own = self.doc_char[docs] * typed_in_chars + self.doc_sound[docs]
         return Candidates(
-            nonzero.astype(np.int32),
+            docs.astype(np.int32),
             np.minimum(got / query_weight, 1.0),
             np.minimum(got / np.maximum(own, 1e-9), 1.0),
         )
+
+    def _small_candidates(self, units: Units, budget: int, limit: int) -> Candidates | None:
+        """``candidates`` for a small index, in plain Python; the same figures as the array path."""
+        codes = units.codes.tolist()
+        syllables = units.syllables.tolist()
+        query_weight = 0.0
+        gains: dict[int, float] = {}
+        for number, (field_weight, kinds) in enumerate(self.fields):
+            for key in _query_keys(codes, syllables, kinds, number):
+                term = self._term.get(key)
+                if number == 0:
+                    idf = self._idf[term] if term is not None else self._unseen_one(key)
+                    query_weight += idf * _KIND_WEIGHTS[(key >> _KIND_SHIFT) & 7]
+                if term is not None:
+                    gains[term] = gains.get(term, 0.0) + self._gain[term] * field_weight
+        if query_weight <= 0 or not gains:
+            return None
+        typed_in_chars = sum(1 for c in codes if c) / len(codes)
+        terms = np.fromiter(gains.keys(), dtype=np.int64, count=len(gains))
+        values = np.fromiter(gains.values(), dtype=np.float64, count=len(gains))
+        return self._score(terms, values, query_weight, typed_in_chars, budget, limit)
+
+    def _unseen_one(self, key: int) -> float:
+        """``_unseen_idf`` for one key."""
+        kind = (key >> _KIND_SHIFT) & 7
+        if kind not in _PAIRS:
+            return self.unknown_idf
+        bits, single = _PAIRS[kind]
+        payload = key & ((1 << _KIND_SHIFT) - 1)
+        total = 0.0
+        for half in (payload >> bits, payload & ((1 << bits) - 1)):
+            term = self._term.get(single << _KIND_SHIFT | half)
+            total += self._idf[term] if term is not None else self.unknown_idf
+        return total / 2

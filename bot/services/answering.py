@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from .. import texts
@@ -14,6 +15,8 @@ from ..storage import Enquiry, Store
 from .catalogue import CatalogueSearch
 
 MAX_QUESTION_CHARS = 500
+RECENT_REPLIES = 4096
+FALLBACK_SEARCH_BUDGET = 5_000
 
 
 @dataclass(frozen=True)
@@ -61,13 +64,29 @@ class Answerer:
         self.settings = settings
         self.contacts = settings.contacts()
         self.catalogue = CatalogueSearch(matcher, settings)
+        self._recent: OrderedDict[str, Reply] = OrderedDict()
 
     def answer(self, text: str) -> Reply:
-        """The reply to ``text``, without recording it."""
+        """The reply to ``text``, without recording it.
+
+        Replies are remembered for the most recent distinct messages: a handful of questions
+        (收费吗, 多久答复) make up much of what citizens send, and the answer is a pure function
+        of the text while the knowledge stays the same (a reload builds a new Answerer).
+        """
         started = time.perf_counter()
-        reply = self._decide(text)
-        reply.ms = (time.perf_counter() - started) * 1000
-        return reply
+        reply = self._recent.get(text)
+        if reply is None:
+            reply = self._decide(text)
+            self._recent[text] = reply
+            if len(self._recent) > RECENT_REPLIES:
+                self._recent.popitem(last=False)
+        else:
+            self._recent.move_to_end(text)
+        return replace(reply, choices=list(reply.choices), hits=list(reply.hits), ms=(time.perf_counter() - started) * 1000)
+
+    def forget(self) -> None:
+        """Drop the remembered replies (after changing the thresholds)."""
+        self._recent.clear()
 
     def answer_entry(self, entry_id: str, q: str = "") -> Reply | None:
         """The reply for a chosen guide entry (a clarify choice, a menu button), or None."""
@@ -153,7 +172,10 @@ class Answerer:
     def _fallback(self, text: str, query: Query, top_id: str | None, top_score: float) -> Reply:
         # A question the guide cannot answer may name a published document: offer it if it
         # matches well, rather than only apologising.
-        found = self.catalogue.search_query(query, limit=3, min_score=self.settings.catalogue_answer_min_score)
+        # Items that match this well share the question's rare words: a small budget finds them.
+        found = self.catalogue.search_query(
+            query, limit=3, min_score=self.settings.catalogue_answer_min_score, budget=FALLBACK_SEARCH_BUDGET
+        )
         if found.hits:
             return Reply(text, "catalogue", found.text(), top_id, top_score, hits=found.as_json()["hits"])
         return Reply(text, "fallback", texts.FALLBACK.format(**self.contacts), top_id, top_score)

@@ -89,9 +89,15 @@ class CatalogueSearch:
         return result
 
     def search_query(
-        self, query: Query, *, limit: int | None = None, offset: int = 0, min_score: float | None = None
+        self,
+        query: Query,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        min_score: float | None = None,
+        budget: int = 50_000,
     ) -> SearchResult:
         limit = limit or self.settings.search_limit
         cutoff = self.settings.search_min_score if min_score is None else min_score
-        hits = self.matcher.search(query, limit=offset + limit, min_score=cutoff) if query.normalized else []
+        hits = self.matcher.search(query, offset + limit, cutoff, budget) if query.normalized else []
         return SearchResult(query.text, hits[offset:])

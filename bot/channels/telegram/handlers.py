@@ -62,9 +62,18 @@ class Addressed(Filter):
     """In private chats, every message; in groups, only those that mention the bot or reply to it.
 
     A bot in a group sees (with privacy mode off) all its chatter: answering each line would be noise.
+
+    :param text: only text messages, and whether commands (True) or other text (False); None: any
+      message at all. A filter class rather than ``F.text``: aiogram runs a magic filter in a worker
+      thread, a hop that costs more than the check.
     """
 
+    def __init__(self, text: bool | None = None) -> None:
+        self.text = text
+
     async def __call__(self, message: Message, bot: Bot) -> bool:
+        if self.text is not None and (message.text is None or message.text.startswith("/") != self.text):
+            return False
         if message.chat.type == ChatType.PRIVATE:
             return True
         me = await bot.me()
@@ -312,8 +321,8 @@ def inline_router() -> Router:
 def questions_router() -> Router:
     router = Router(name="questions")
 
-    @router.message(F.text & ~F.text.startswith("/"), Addressed())
-    @router.edited_message(F.text & ~F.text.startswith("/"), Addressed())
+    @router.message(Addressed(text=False))
+    @router.edited_message(Addressed(text=False))
     async def question(message: Message, answerer: Answerer, store: Store, bot: Bot, event_update: Update) -> None:
         text = message.text or ""
         if message.chat.type != ChatType.PRIVATE:
@@ -325,15 +334,17 @@ def questions_router() -> Router:
         body, markup = reply_html(reply)
         await send(message, body, markup)
 
-    @router.message(F.text.startswith("/"), Addressed())
+    @router.message(Addressed(text=True))
     async def unknown_command(message: Message, bot: Bot) -> None:
         me = await bot.me()
         await message.answer(html(texts.TG_HELP.format(username=me.username or "bot")))
 
-    @router.message(Addressed(), F.chat.type == ChatType.PRIVATE)
+    @router.message()
     async def not_text(message: Message) -> None:
-        # Photos, stickers, voice, files, locations, contacts: say what works instead.
-        await message.answer(texts.NON_TEXT)
+        # Photos, stickers, voice, files, locations, contacts: say what works instead, in a
+        # private chat; in a group they are the members' business.
+        if message.chat.type == ChatType.PRIVATE:
+            await message.answer(texts.NON_TEXT)
 
     return router
 

@@ -147,7 +147,9 @@ async def _round(
     )
     conn.send(("load", _updates(count, first_id, distinct)))
     conn.recv()
-    polling = asyncio.create_task(dp.start_polling(bot, polling_timeout=1, handle_signals=False, close_bot_session=True))
+    polling = asyncio.create_task(
+        dp.start_polling(bot, polling_timeout=1, handle_signals=False, close_bot_session=True)
+    )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         conn.send(("replies", None))

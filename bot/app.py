@@ -73,7 +73,10 @@ async def serve(settings: Settings, answerer: Answerer, store: Store) -> None:
     )
     log.info(
         "telegram: webhook %s, served on http://%s:%s%s",
-        settings.telegram_webhook_url, settings.http_host, settings.http_port, telegram.WEBHOOK_PATH,
+        settings.telegram_webhook_url,
+        settings.http_host,
+        settings.http_port,
+        telegram.WEBHOOK_PATH,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

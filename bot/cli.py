@@ -68,7 +68,7 @@ def _answerer(knowledge_dir: Path | None) -> Any:
 
 
 def _store(settings: Any) -> Any:
-    from .storage import Store, StorageError
+    from .storage import StorageError, Store
 
     try:
         key = settings.user_hash_key.get_secret_value() if settings.user_hash_key else None
@@ -130,7 +130,9 @@ def run(knowledge_dir: Path | None) -> None:
     try:
         answerer, store = build_core(settings)
     except KnowledgeError as e:
-        raise click.ClickException(f"the knowledge folder has problems:\n" + "\n".join(f"  {p}" for p in e.problems)) from None
+        raise click.ClickException(
+            "the knowledge folder has problems:\n" + "\n".join(f"  {p}" for p in e.problems)
+        ) from None
     except StorageError as e:
         raise click.ClickException(str(e)) from None
     try:
@@ -230,7 +232,12 @@ def ask(text: str, as_json: bool, knowledge_dir: Path | None) -> None:
 
 @cli.command()
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(1, 1000), default=None, help="How many items at most (default: the setting GONGKAI_SEARCH_LIMIT).")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=None,
+    help="How many items at most (default: the setting GONGKAI_SEARCH_LIMIT).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 @knowledge_option
 def search(query: str, limit: int | None, as_json: bool, knowledge_dir: Path | None) -> None:
@@ -301,7 +308,8 @@ def evaluate(questions: Path, misses: bool, do_tune: bool, as_json: bool, knowle
 
     Example: gongkai knowledge evaluate tests/data/questions.csv
     """
-    from .evaluation import default_settings, evaluate as run_evaluation, read_labelled, tune
+    from .evaluation import default_settings, read_labelled, tune
+    from .evaluation import evaluate as run_evaluation
     from .matching import Matcher
     from .services.answering import Answerer
 
@@ -341,7 +349,10 @@ def enquiries_list(outcome: str | None, limit: int) -> None:
     try:
         for row in store.enquiries(outcome=outcome, limit=limit):
             score = f"{row['score']:.2f}" if row["score"] is not None else "-"
-            click.echo(f"{row['at'][:19]}  {row['channel']:8} {row['outcome']:9} {row['entry_id'] or '-':24} {score}  {row['text']}")
+            click.echo(
+                f"{row['at'][:19]}  {row['channel']:8} {row['outcome']:9} "
+                f"{row['entry_id'] or '-':24} {score}  {row['text']}"
+            )
     finally:
         store.close()
 

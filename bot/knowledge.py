@@ -422,7 +422,12 @@ def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
         for variant in variants:
             if variant in synonyms and synonyms[variant] != canonical:
                 problems.append(
-                    Problem(name, lines.get("synonyms"), f"synonyms.{canonical}", f"'{variant}' is also a variant of '{synonyms[variant]}'")
+                    Problem(
+                        name,
+                        lines.get("synonyms"),
+                        f"synonyms.{canonical}",
+                        f"'{variant}' is also a variant of '{synonyms[variant]}'",
+                    )
                 )
             synonyms[variant] = str(canonical)
     words: dict[str, tuple[str, ...]] = {}

@@ -25,6 +25,8 @@ from .textnorm import BREAK, Normalizer, Units, pinyin_of
 RECALL_BETA = 2.0
 # Share of the final score taken by rapidfuzz's ratio on the pinyin of the best phrasing.
 FUZZ_SHARE = 0.25
+# Phrasings (and entries) that get the full score: the rest share fewer of the question's terms.
+GUIDE_CANDIDATES = 32
 # Share of an entry's score taken by how much of the question all its phrasings together explain.
 ENTRY_SHARE = 0.5
 # A catalogue hit's score: how much of the query its title explains, its fuzzy similarity to the
@@ -144,18 +146,18 @@ class Matcher:
 
     def rank(self, query: Query, limit: int = 5) -> list[Scored]:
         """The guide entries that best answer ``query``, best first, at most ``limit``."""
-        found = self._guide_index.candidates(query.units, limit=64)
+        found = self._guide_index.candidates(query.units, limit=GUIDE_CANDIDATES)
         if len(found.docs) == 0:
             return []
         lexical = _f_measure(found.query_cover, found.doc_cover, RECALL_BETA)
         best: dict[int, float] = {}
         for doc, score in zip(found.docs.tolist(), lexical.tolist()):
             fuzzy = fuzz.ratio(query.pinyin, self._phrasing_pinyin[doc]) / 100
-            total = (1 - FUZZ_SHARE) * score + FUZZ_SHARE * fuzzy * score ** 0.5
+            total = (1 - FUZZ_SHARE) * score + FUZZ_SHARE * fuzzy * score**0.5
             owner = int(self._phrasing_owner[doc])
             if total > best.get(owner, 0.0):
                 best[owner] = total
-        whole = self._entry_index.candidates(query.units, limit=64)
+        whole = self._entry_index.candidates(query.units, limit=GUIDE_CANDIDATES)
         support = dict(zip(whole.docs.tolist(), whole.query_cover.tolist()))
         combined = {
             owner: (1 - ENTRY_SHARE) * score + ENTRY_SHARE * support.get(owner, 0.0) for owner, score in best.items()
@@ -176,9 +178,7 @@ class Matcher:
         if len(found.docs) == 0:
             return []
         hits: list[Hit] = []
-        for doc, recall, precision in zip(
-            found.docs.tolist(), found.query_cover.tolist(), found.doc_cover.tolist()
-        ):
+        for doc, recall, precision in zip(found.docs.tolist(), found.query_cover.tolist(), found.doc_cover.tolist()):
             fuzzy = fuzz.partial_ratio(query.normalized, self._titles[doc]) / 100
             score = (
                 SEARCH_RECALL_SHARE * recall

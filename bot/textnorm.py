@@ -199,16 +199,15 @@ def _chars_to_units(chunk: str, table: np.ndarray, codes: list[int], syllables: 
 def pinyin_of(units: Units) -> str:
     """The syllables of ``units`` joined by spaces (characters without pinyin kept as they are)."""
     _, names = _pinyin_table()
-    return " ".join(
-        names[s] if s >= 0 else chr(c) for c, s in zip(units.codes.tolist(), units.syllables.tolist())
-    )
+    return " ".join(names[s] if s >= 0 else chr(c) for c, s in zip(units.codes.tolist(), units.syllables.tolist()))
 
 
 def corpus_units(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Units of many normalised texts at once: codes, syllables and the text index of each unit.
 
     Texts are joined by a separator unit (code 0, syllable -1, text -1) so that no n-gram spans two
-    texts; ``BREAK`` inside a text does the same without ending it. Typed pinyin is not looked for here: indexed documents are written in characters.
+    texts; ``BREAK`` inside a text does the same without ending it. Typed pinyin is not looked
+    for here: indexed documents are written in characters.
     """
     table, _ = _pinyin_table()
     joined = "\0".join(t.replace(" ", "") for t in texts)

@@ -277,6 +277,7 @@ def make_bot(session: BaseSession | None = None, **kwargs: Any) -> Bot:
 
 # --- Update builders ------------------------------------------------------------------------------
 
+
 def _update(kind: str, payload: dict[str, Any], update_id: int | None) -> Update:
     return Update.model_validate({"update_id": next(_update_ids) if update_id is None else update_id, kind: payload})
 

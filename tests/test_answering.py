@@ -75,7 +75,9 @@ def test_ask_records_normalised_text_and_a_pseudonym(answerer, store):
 
 def test_aask_records_without_blocking(answerer, store):
     async def main():
-        return await asyncio.gather(*(answerer.aask(store, q, channel="web", user_id=i) for i, q in enumerate(["收费吗", "天气", "投诉"])))
+        return await asyncio.gather(
+            *(answerer.aask(store, q, channel="web", user_id=i) for i, q in enumerate(["收费吗", "天气", "投诉"]))
+        )
 
     replies = asyncio.run(main())
     assert len(replies) == 3

@@ -169,6 +169,9 @@ def test_readme_test_command_is_what_ci_runs():
 
 
 def test_cli_does_not_import_aiogram():
-    code = "import sys; from bot.cli import main; import bot.services, bot.matching, bot.storage; print('aiogram' in sys.modules)"
+    code = (
+        "import sys; from bot.cli import main; import bot.services, bot.matching, bot.storage;"
+        " print('aiogram' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "False"

@@ -86,7 +86,12 @@ def test_answers_use_only_known_placeholders(knowledge):
         (GOOD_ENTRY.replace("{office_phone}", "{phone}"), 7, "answer", "unknown placeholder {phone}"),
         (GOOD_ENTRY.replace("{office_phone}", "{office_phone"), 7, "answer", "stray brace"),
         (GOOD_ENTRY.replace("不收费。", "很长" * 400), 7, "answer", "at most 600"),
-        (GOOD_ENTRY.replace("    keywords: [收费]\n", "    keywords: [收费]\n    tags: [x]\n"), 7, "tags", "unknown field"),
+        (
+            GOOD_ENTRY.replace("    keywords: [收费]\n", "    keywords: [收费]\n    tags: [x]\n"),
+            7,
+            "tags",
+            "unknown field",
+        ),
         (GOOD_ENTRY.replace("question: 申请要收费吗？", "question: ''"), 4, "question", "non-empty"),
         (GOOD_ENTRY.replace("section: 测试", "section: ''"), 1, "section", "non-empty"),
         ("section: 测试\nentries: []\n", 2, "entries", "non-empty list"),
@@ -111,8 +116,12 @@ def test_duplicate_id_across_files_names_both(folder):
 
 
 def test_every_problem_is_reported_at_once(folder):
-    (folder / "guide" / "98-a.yaml").write_text(GOOD_ENTRY.replace("fee-free", "a-1").replace("{office_phone}", "{x}"), "utf-8")
-    (folder / "guide" / "99-b.yaml").write_text(GOOD_ENTRY.replace("fee-free", "b-1").replace("    source: 条例第42条\n", ""), "utf-8")
+    (folder / "guide" / "98-a.yaml").write_text(
+        GOOD_ENTRY.replace("fee-free", "a-1").replace("{office_phone}", "{x}"), "utf-8"
+    )
+    (folder / "guide" / "99-b.yaml").write_text(
+        GOOD_ENTRY.replace("fee-free", "b-1").replace("    source: 条例第42条\n", ""), "utf-8"
+    )
     assert len(problems_of(folder)) == 2
 
 
@@ -137,8 +146,26 @@ def test_not_a_folder(tmp_path):
 # --- catalogue exports ----------------------------------------------------------------------------
 
 ROWS = [
-    ("ZDAJ-00-2009-0001", "区安监局主要职责", "机构职能", "政务公开", "2009-01-06", "张店区安全生产监督管理局", "职责", "http://www.zdaj.example/1.html"),
-    ("ZDAJ-04-2009-0002", "安全生产月活动启动", "其他信息", "安全动态", "2009/6/1", "张店区安全生产监督管理局", "活动", ""),
+    (
+        "ZDAJ-00-2009-0001",
+        "区安监局主要职责",
+        "机构职能",
+        "政务公开",
+        "2009-01-06",
+        "张店区安全生产监督管理局",
+        "职责",
+        "http://www.zdaj.example/1.html",
+    ),
+    (
+        "ZDAJ-04-2009-0002",
+        "安全生产月活动启动",
+        "其他信息",
+        "安全动态",
+        "2009/6/1",
+        "张店区安全生产监督管理局",
+        "活动",
+        "",
+    ),
 ]
 
 
@@ -203,9 +230,16 @@ def test_catalogue_without_required_header(tmp_path):
 
 @pytest.mark.parametrize(
     "value,expected",
-    [("2009-05-06", "2009-05-06"), ("2009/5/6", "2009-05-06"), ("2009年5月6日", "2009-05-06"),
-     ("2009.05.06", "2009-05-06"), ("20090506", "2009-05-06"), ("2009-05-06 00:00:00", "2009-05-06"),
-     ("去年", None), ("2009-02-30", None)],
+    [
+        ("2009-05-06", "2009-05-06"),
+        ("2009/5/6", "2009-05-06"),
+        ("2009年5月6日", "2009-05-06"),
+        ("2009.05.06", "2009-05-06"),
+        ("20090506", "2009-05-06"),
+        ("2009-05-06 00:00:00", "2009-05-06"),
+        ("去年", None),
+        ("2009-02-30", None),
+    ],
 )
 def test_parse_date(value, expected):
     assert parse_date(value) == expected

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from bot.storage import Enquiry, Store, StorageError, connect
+from bot.storage import Enquiry, StorageError, Store, connect
 from bot.storage.migrations import migrations
 
 ENQUIRY = Enquiry("console", "abc", "收费", "answer", "fee-free", 0.9, 1.5)
@@ -65,3 +65,20 @@ def test_unopenable_database(tmp_path):
     (tmp_path / "dir.db").mkdir()
     with pytest.raises(StorageError):
         Store(tmp_path / "dir.db")
+
+
+def test_concurrent_writes_commit_together_and_fail_alone(store):
+    import asyncio
+
+    def broken(db):
+        db.execute("insert into enquiries (at, channel, outcome) values ('x', 'c', 'answer')")
+        raise ValueError("this one only")
+
+    async def main():
+        good = [store.arecord_enquiry(ENQUIRY) for _ in range(50)]
+        return await asyncio.gather(*good, store.awrite(broken), return_exceptions=True)
+
+    results = asyncio.run(main())
+    assert sum(isinstance(r, int) for r in results) == 50
+    assert isinstance(results[-1], ValueError)
+    assert len(store.enquiries(limit=1000)) == 50  # the failed job's row was rolled back alone

@@ -82,7 +82,9 @@ class Answerer:
                 self._recent.popitem(last=False)
         else:
             self._recent.move_to_end(text)
-        return replace(reply, choices=list(reply.choices), hits=list(reply.hits), ms=(time.perf_counter() - started) * 1000)
+        return replace(
+            reply, choices=list(reply.choices), hits=list(reply.hits), ms=(time.perf_counter() - started) * 1000
+        )
 
     def forget(self) -> None:
         """Drop the remembered replies (after changing the thresholds)."""

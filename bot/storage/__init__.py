@@ -88,21 +88,16 @@ class Writer:
                     continue
                 conn.execute("SAVEPOINT job")
                 try:
-                    result = fn(self._db)
-                except BaseException as e:  # handed to the caller, who decides what to say
+                    outcomes.append((future, fn(self._db), None))
+                except BaseException as e:  # handed to its caller, who decides what to say
                     conn.execute("ROLLBACK TO job")
                     outcomes.append((future, None, e))
-                else:
-                    outcomes.append((future, result, None))
                 conn.execute("RELEASE job")
             conn.execute("COMMIT")
-        except BaseException as e:  # the transaction itself failed: nothing of it was written
+        except BaseException as e:  # the transaction failed as a whole: none of it was written
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             for _, future in jobs:
-                if not future.done():
-                    future.set_exception(e) if future.running() else None
-            for future, _, _ in outcomes:
                 if not future.done():
                     future.set_exception(e)
             return
@@ -177,7 +172,7 @@ class Store:
     @staticmethod
     def _insert_enquiry(enquiry: Enquiry) -> Callable[[Database], int]:
         row = {
-            "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
+            "at": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
             "channel": enquiry.channel,
             "user_ref": enquiry.user_ref,
             "text": enquiry.text,
@@ -204,9 +199,7 @@ class Store:
     def enquiries(self, *, outcome: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
         """The newest enquiries, optionally only those with one outcome."""
         where, args = ("outcome = ?", [outcome]) if outcome else (None, [])
-        return list(
-            Database(self._read.conn)["enquiries"].rows_where(where, args, order_by="id desc", limit=limit)
-        )
+        return list(Database(self._read.conn)["enquiries"].rows_where(where, args, order_by="id desc", limit=limit))
 
     def unanswered(self, *, limit: int = 50) -> list[dict[str, Any]]:
         """Questions the bot could not answer outright, the same text counted once, most asked first."""

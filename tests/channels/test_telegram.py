@@ -8,8 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 from aiogram.client.default import DefaultBotProperties
@@ -340,7 +338,9 @@ def test_webhook_checks_the_secret(answerer, store, settings):
             good = await client.post(WEBHOOK_PATH, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"})
             bad = await client.post(WEBHOOK_PATH, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"})
             missing = await client.post(WEBHOOK_PATH, json=update)
-            junk = await client.post(WEBHOOK_PATH, data=b"{not json", headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"})
+            junk = await client.post(
+                WEBHOOK_PATH, data=b"{not json", headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+            )
             await asyncio.sleep(0.3)  # the update is handled in the background
         return good.status, bad.status, missing.status, junk.status, len(bot.session.calls("sendMessage"))
 

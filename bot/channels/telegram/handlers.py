@@ -77,9 +77,9 @@ class Addressed(Filter):
         if message.chat.type == ChatType.PRIVATE:
             return True
         me = await bot.me()
-        if message.reply_to_message and message.reply_to_message.from_user:
-            if message.reply_to_message.from_user.id == me.id:
-                return True
+        replied_to = message.reply_to_message.from_user if message.reply_to_message else None
+        if replied_to is not None and replied_to.id == me.id:
+            return True
         return bool(me.username and f"@{me.username}".lower() in (message.text or "").lower())
 
 
@@ -87,9 +87,7 @@ async def send(message: Message, text: str, markup: InlineKeyboardMarkup | None 
     """Send HTML ``text``, split at Telegram's limit; the buttons go with the last part."""
     parts = split_message(text)
     for number, part in enumerate(parts, 1):
-        await message.answer(
-            part, reply_markup=markup if number == len(parts) else None, disable_web_page_preview=True
-        )
+        await message.answer(part, reply_markup=markup if number == len(parts) else None, disable_web_page_preview=True)
 
 
 def reply_html(reply: Reply) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -192,7 +190,9 @@ def _catalogue_menu(answerer: Answerer) -> tuple[str, InlineKeyboardMarkup]:
     return texts.CATALOGUE_MENU.format(count=count), builder.as_markup()
 
 
-def _search_page(answerer: Answerer, searches: SearchMemory, query: str, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+def _search_page(
+    answerer: Answerer, searches: SearchMemory, query: str, page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
     result = answerer.catalogue.search(query, limit=PAGE + 1, offset=page * PAGE)
     has_next = len(result.hits) > PAGE
     hits = result.hits[:PAGE]
@@ -268,7 +268,9 @@ def buttons_router() -> Router:
         await _edit(callback, "\n\n".join([head, *body]), markup)
 
     @router.callback_query(SearchCallback.filter())
-    async def search_page(callback: CallbackQuery, callback_data: SearchCallback, answerer: Answerer, searches: SearchMemory) -> None:
+    async def search_page(
+        callback: CallbackQuery, callback_data: SearchCallback, answerer: Answerer, searches: SearchMemory
+    ) -> None:
         query = searches.recall(callback_data.token)
         if query is None:
             await callback.answer(texts.SEARCH_EXPIRED, show_alert=True)

@@ -78,9 +78,7 @@ class ThrottlingMiddleware(BaseMiddleware):
             if user.id not in self._warned:
                 self._warned.add(user.id)
                 log.info("user throttled")
-                if isinstance(event, Message):
-                    await event.answer(texts.THROTTLED)
-                elif isinstance(event, CallbackQuery):
+                if isinstance(event, Message | CallbackQuery):
                     await event.answer(texts.THROTTLED)
             return None
         if not window:

@@ -176,6 +176,8 @@ def _chat(knowledge_dir: Path | None) -> None:
                 click.echo()
                 break
             line = line.strip()
+            if not line:
+                continue
             if line in ("/quit", "/exit", "/q"):
                 break
             if line.startswith("/search"):

@@ -13,6 +13,7 @@ phrasing is then checked with rapidfuzz on the pinyin, which forgives a characte
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -75,6 +76,7 @@ class Query:
     normalized: str
     units: Units
     pinyin: str = field(repr=False, default="")
+    simple: str = field(repr=False, default="")  # normalised but with its fillers (吗, 请问)
 
 
 def _f_measure(recall: np.ndarray, precision: np.ndarray, beta: float) -> np.ndarray:
@@ -93,7 +95,7 @@ class Matcher:
         self.knowledge = knowledge
         lexicon = knowledge.lexicon
         self.normalizer = Normalizer(lexicon.synonyms, lexicon.fillers)
-        self._intent = _IntentRules(lexicon, self.normalizer)
+        self._intent = _IntentRules(lexicon, self.normalizer.simplify)
         self._build_guide(knowledge.guide)
         self._build_catalogue(knowledge.catalogue)
         release_memory()
@@ -140,9 +142,9 @@ class Matcher:
 
     def query(self, text: str) -> Query:
         """Normalise ``text`` once for :meth:`rank`, :meth:`search` and :meth:`intent`."""
-        normalized = self.normalizer.normalize(text)
+        simple, normalized = self.normalizer.normalize_both(text)
         units = self.normalizer.units(normalized)
-        return Query(text, normalized, units, pinyin_of(units))
+        return Query(text, normalized, units, pinyin_of(units), simple)
 
     def rank(self, query: Query, limit: int = 5) -> list[Scored]:
         """The guide entries that best answer ``query``, best first, at most ``limit``."""
@@ -193,7 +195,7 @@ class Matcher:
 
     def intent(self, query: Query) -> Intent:
         """Whether the message is a complaint or tip-off rather than a question."""
-        return self._intent(query.text)
+        return self._intent(query.text, query.simple)
 
 
 class _IntentRules:
@@ -204,12 +206,10 @@ class _IntentRules:
     anything, because "投诉电话多少" and "安全隐患去哪举报" are questions the guide answers.
     """
 
-    def __init__(self, lexicon: Lexicon, normalizer: Normalizer) -> None:
-        self._simplify = Normalizer(lexicon.synonyms).normalize
-
+    def __init__(self, lexicon: Lexicon, simplify: Callable[[str], str]) -> None:
         def pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
             # The words are normalised the way messages are, so 資訊 and full-width forms match.
-            forms = sorted({self._simplify(w) or w for w in words}, key=len, reverse=True)
+            forms = sorted({simplify(w) or w for w in words}, key=len, reverse=True)
             return re.compile("|".join(map(re.escape, forms))) if forms else None
 
         self._complaint = pattern(lexicon.complaint)
@@ -219,8 +219,7 @@ class _IntentRules:
         self._greeting = pattern(lexicon.greetings)
         self._question_mark = "?" in lexicon.asking
 
-    def __call__(self, text: str) -> Intent:
-        simple = self._simplify(text)
+    def __call__(self, text: str, simple: str) -> Intent:
         if simple and self._greeting and not self._greeting.sub("", simple).replace(" ", ""):
             return Intent(greeting=True)
         asks = bool(self._asking and self._asking.search(simple)) or (

@@ -260,7 +260,11 @@ class NgramIndex:
         chosen = order[within]
         owners = np.concatenate([self.postings[self.offsets[t] : self.offsets[t + 1]] for t in terms[chosen].tolist()])
         matched = np.bincount(owners, np.repeat(gains[chosen], lengths[chosen]), self.size)
-        docs = np.unique(owners[:POOL])
+        if self.size <= POOL:
+            docs = np.flatnonzero(matched)
+        else:
+            docs = np.sort(owners[:POOL])  # sorted and deduplicated by hand (see __init__)
+            docs = docs[np.r_[True, docs[1:] != docs[:-1]]]
         if len(docs) > limit:
             # A tiny offset by position breaks ties, without which argpartition is slow on scores
             # that take few distinct values (which term weights make common).

@@ -125,6 +125,15 @@ class Normalizer:
         """
         return self._finish(self._t2s.convert(_prepare(text)))
 
+    def simplify(self, text: str) -> str:
+        """``normalize`` without removing fillers: what recognising a complaint or greeting reads."""
+        return self._words(self._synonyms(self._t2s.convert(_prepare(text))))
+
+    def normalize_both(self, text: str) -> tuple[str, str]:
+        """``simplify`` and ``normalize`` of one text, converting it once."""
+        converted = self._synonyms(self._t2s.convert(_prepare(text)))
+        return self._words(converted), self._words(self._fillers(converted))
+
     def normalize_many(self, texts: Iterable[str]) -> list[str]:
         """Normalise many texts at once: each step runs once over all of them joined by line
         breaks (no step changes a line break), which is what makes 100,000 titles fast."""
@@ -139,11 +148,15 @@ class Normalizer:
 
     def _replace(self, text: str) -> str:
         """Synonyms, then fillers (which are Chinese words and so never span punctuation)."""
-        if self._synonym_re is not None:
-            text = self._synonym_re.sub(lambda m: self.synonyms[m.group()], text)
-        if self._filler_re is not None:
-            text = self._filler_re.sub("", text)
-        return text
+        return self._fillers(self._synonyms(text))
+
+    def _synonyms(self, text: str) -> str:
+        if self._synonym_re is None:
+            return text
+        return self._synonym_re.sub(lambda m: self.synonyms[m.group()], text)
+
+    def _fillers(self, text: str) -> str:
+        return self._filler_re.sub("", text) if self._filler_re is not None else text
 
     def _words(self, text: str) -> str:
         words = _DROP.split(text)

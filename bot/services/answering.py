@@ -45,9 +45,11 @@ class Reply:
     ms: float = 0.0
     tipoff: bool = False
     hits: list[dict[str, Any]] = field(default_factory=list)
+    normalized: str = field(default="", repr=False)  # what the enquiry log records
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
+        del data["normalized"]
         data["ms"] = round(self.ms, 3)
         return data
 
@@ -106,17 +108,20 @@ class Answerer:
     async def aask(self, store: Store, text: str, *, channel: str, user_id: str | int | None) -> Reply:
         """Answer ``text`` and record it without blocking the event loop."""
         reply = self.answer(text)
-        await store.arecord_enquiry(self._enquiry(store, reply, channel, user_id))
+        await self.arecord(store, reply, channel=channel, user_id=user_id)
         return reply
+
+    async def arecord(self, store: Store, reply: Reply, *, channel: str, user_id: str | int | None) -> None:
+        """Record an answered question in the enquiry log (a channel may send the reply meanwhile)."""
+        await store.arecord_enquiry(self._enquiry(store, reply, channel, user_id))
 
     # --- internals ------------------------------------------------------------------------------
 
     def _enquiry(self, store: Store, reply: Reply, channel: str, user_id: str | int | None) -> Enquiry:
-        normalized = self.matcher.normalizer.normalize(reply.q[:MAX_QUESTION_CHARS])
         return Enquiry(
             channel=channel,
             user_ref=store.user_ref(channel, user_id),
-            text=normalized,
+            text=reply.normalized,
             outcome=reply.outcome,
             entry_id=reply.entry_id,
             score=reply.score,
@@ -127,12 +132,19 @@ class Answerer:
         return answer.format(**self.contacts) + "\n" + texts.SOURCE.format(source=source)
 
     def _decide(self, text: str) -> Reply:
-        s = self.settings
         if not text.strip():
             return Reply(text, "invalid", texts.EMPTY)
         if len(text) > MAX_QUESTION_CHARS:
-            return Reply(text, "invalid", texts.TOO_LONG.format(limit=MAX_QUESTION_CHARS))
+            reply = Reply(text, "invalid", texts.TOO_LONG.format(limit=MAX_QUESTION_CHARS))
+            reply.normalized = self.matcher.normalizer.normalize(text[:MAX_QUESTION_CHARS])
+            return reply
         query = self.matcher.query(text)
+        reply = self._reply(text, query)
+        reply.normalized = query.normalized
+        return reply
+
+    def _reply(self, text: str, query: Query) -> Reply:
+        s = self.settings
         ranked = self.matcher.rank(query, limit=s.clarify_choices + 1)
         best = ranked[0] if ranked else None
         top_id, top_score = (best.entry.id, best.score) if best else (None, 0.0)

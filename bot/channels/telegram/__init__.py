@@ -21,7 +21,15 @@ from ... import texts
 from ...config import Settings
 from ...services.answering import Answerer
 from ...storage import Store
-from .handlers import SearchMemory, buttons_router, commands_router, errors_router, inline_router, questions_router
+from .handlers import (
+    SearchMemory,
+    buttons_router,
+    commands_router,
+    errors_router,
+    fallback_router,
+    inline_router,
+    questions_router,
+)
 from .middlewares import DeduplicateMiddleware, RetryMiddleware, ThrottlingMiddleware
 
 log = logging.getLogger(__name__)
@@ -44,8 +52,11 @@ def build_dispatcher(
     )
     dp.message.outer_middleware(throttle)
     dp.callback_query.outer_middleware(throttle)
-    # Order is behaviour: commands and buttons first, free text and the catch-alls last.
-    dp.include_routers(commands_router(), buttons_router(), inline_router(), questions_router(), errors_router())
+    # Order is behaviour: the first handler whose filters pass wins. Free text (never a command)
+    # goes first because it is most of the traffic; the catch-alls go last.
+    dp.include_routers(
+        questions_router(), commands_router(), buttons_router(), inline_router(), fallback_router(), errors_router()
+    )
     return dp
 
 

@@ -6,6 +6,7 @@ injected by the dispatcher), and its reply becomes HTML with inline buttons.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections import OrderedDict
@@ -331,10 +332,20 @@ def questions_router() -> Router:
             me = await bot.me()
             text = text.replace(f"@{me.username}", "").strip()
         user_id = message.from_user.id if message.from_user else None
-        reply = await answerer.aask(store, text, channel=CHANNEL, user_id=user_id)
+        reply = answerer.answer(text)
         log.info("update %s: %s %s", event_update.update_id, reply.outcome, reply.entry_id or "-")
         body, markup = reply_html(reply)
-        await send(message, body, markup)
+        # The enquiry log's commit and the reply's round trip to Telegram overlap.
+        await asyncio.gather(
+            answerer.arecord(store, reply, channel=CHANNEL, user_id=user_id), send(message, body, markup)
+        )
+
+    return router
+
+
+def fallback_router() -> Router:
+    """What no other router took: unknown commands, photos and the like. Joins last."""
+    router = Router(name="fallback")
 
     @router.message(Addressed(text=True))
     async def unknown_command(message: Message, bot: Bot) -> None:

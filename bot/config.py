@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     answer_min_margin: float = Field(
         0.15, description="…provided it leads the next entry by at least this much; otherwise the citizen chooses"
     )
-    clarify_min_score: float = Field(0.4, description="entries scoring at least this are offered as choices")
+    clarify_min_score: float = Field(0.33, description="entries scoring at least this are offered as choices")
     clarify_choices: int = Field(3, ge=2, le=8, description="how many choices a clarify reply offers at most")
     search_min_score: float = Field(0.45, description="catalogue items scoring below this are not shown")
     catalogue_answer_min_score: float = Field(

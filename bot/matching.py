@@ -198,6 +198,9 @@ class Matcher:
         return self._intent(query.text, query.simple)
 
 
+GAP = ".{0,6}"
+
+
 class _IntentRules:
     """Complaint and tip-off recognition from the lexicon's word lists.
 
@@ -208,9 +211,14 @@ class _IntentRules:
 
     def __init__(self, lexicon: Lexicon, simplify: Callable[[str], str]) -> None:
         def pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
-            # The words are normalised the way messages are, so 資訊 and full-width forms match.
-            forms = sorted({simplify(w) or w for w in words}, key=len, reverse=True)
-            return re.compile("|".join(map(re.escape, forms))) if forms else None
+            # The words are normalised the way messages are, so 資訊 and full-width forms match;
+            # "…" in a word stands for up to GAP characters (态度…差 matches 态度特别差).
+            forms = sorted(
+                {GAP.join(re.escape(simplify(part) or part) for part in w.split("…")) for w in words},
+                key=len,
+                reverse=True,
+            )
+            return re.compile("|".join(forms)) if forms else None
 
         self._complaint = pattern(lexicon.complaint)
         self._topic = pattern(lexicon.complaint_topics)

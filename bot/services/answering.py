@@ -174,6 +174,7 @@ class Answerer:
         lines = [texts.CLARIFY] + [
             texts.CLARIFY_CHOICE.format(number=n, title=c.entry.question) for n, c in enumerate(choices, 1)
         ]
+        lines.append(texts.CLARIFY_NONE.format(**self.contacts))
         return Reply(
             text,
             "clarify",

@@ -91,14 +91,14 @@ async def send(message: Message, text: str, markup: InlineKeyboardMarkup | None 
         await message.answer(part, reply_markup=markup if number == len(parts) else None, disable_web_page_preview=True)
 
 
-def reply_html(reply: Reply) -> tuple[str, InlineKeyboardMarkup | None]:
+def reply_html(reply: Reply, contacts: dict[str, str]) -> tuple[str, InlineKeyboardMarkup | None]:
     """A core reply as HTML and buttons: clarify choices become buttons, not numbers."""
     if reply.outcome == "clarify":
         builder = InlineKeyboardBuilder()
         for choice in reply.choices:
             builder.button(text=choice.title, callback_data=EntryCallback(id=choice.id))
         builder.adjust(1)
-        return html(texts.CLARIFY_BUTTONS), builder.as_markup()
+        return html(texts.CLARIFY_BUTTONS.format(**contacts)), builder.as_markup()
     return html(reply.text), None
 
 
@@ -334,7 +334,7 @@ def questions_router() -> Router:
         user_id = message.from_user.id if message.from_user else None
         reply = answerer.answer(text)
         log.info("update %s: %s %s", event_update.update_id, reply.outcome, reply.entry_id or "-")
-        body, markup = reply_html(reply)
+        body, markup = reply_html(reply, answerer.contacts)
         # The enquiry log's commit and the reply's round trip to Telegram overlap.
         await asyncio.gather(
             answerer.arecord(store, reply, channel=CHANNEL, user_id=user_id), send(message, body, markup)

@@ -18,6 +18,10 @@ from .storage import Store
 log = logging.getLogger("gongkai")
 
 
+class ChannelError(Exception):
+    """A channel cannot start (a token refused, a server unreachable): said in one line."""
+
+
 def build_core(settings: Settings) -> tuple[Answerer, Store]:
     """Load and index the knowledge (failing loudly if it is bad), open the store, apply migrations."""
     answerer = Answerer(Matcher(load(settings.knowledge)), settings)
@@ -45,9 +49,18 @@ async def serve(settings: Settings, answerer: Answerer, store: Store) -> None:
     """Run every configured channel until SIGINT or SIGTERM."""
     from .channels import telegram  # imports aiogram: only here, never for the other commands
 
+    from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
+
     bot = telegram.build_bot(settings)
     dp = telegram.build_dispatcher(answerer, store, settings)
-    me = await bot.get_me()
+    try:
+        me = await bot.get_me()
+    except TelegramUnauthorizedError:
+        await bot.session.close()
+        raise ChannelError("Telegram refused GONGKAI_TELEGRAM_TOKEN (401 Unauthorized): check the token") from None
+    except (TelegramNetworkError, TelegramAPIError) as e:
+        await bot.session.close()
+        raise ChannelError(f"cannot reach the Telegram Bot API: {e}") from None
     log.info("telegram: @%s", me.username)
     try:
         await telegram.set_commands(bot)

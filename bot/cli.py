@@ -112,7 +112,7 @@ def run(knowledge_dir: Path | None) -> None:
     import asyncio
     import logging
 
-    from .app import build_core, configured_channels, serve
+    from .app import ChannelError, build_core, configured_channels, serve
     from .knowledge import KnowledgeError
     from .storage import StorageError
 
@@ -139,6 +139,8 @@ def run(knowledge_dir: Path | None) -> None:
         asyncio.run(serve(settings, answerer, store))
     except KeyboardInterrupt:
         pass
+    except ChannelError as e:
+        raise click.ClickException(str(e)) from None
     finally:
         store.close()
 

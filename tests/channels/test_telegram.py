@@ -378,3 +378,19 @@ def test_polling_bot_as_a_subprocess_against_a_fake_bot_api(tmp_path):
             api.stop()
     assert process.returncode == 0, output
     assert "不收费" not in output  # logs carry ids and outcomes, not what was said
+
+
+def test_a_refused_token_is_one_line_not_a_traceback(tmp_path):
+    api = FakeBotAPI()
+    base = api.start_in_thread()
+    api.fail("getMe", 401, "Unauthorized")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")}
+    env.update(GONGKAI_TELEGRAM_TOKEN="42:WRONG", GONGKAI_TELEGRAM_API_BASE=base, GONGKAI_DB=str(tmp_path / "b.db"))
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        )
+    finally:
+        api.stop()
+    assert done.returncode == 1
+    assert "Error: Telegram refused GONGKAI_TELEGRAM_TOKEN" in done.stderr and "Traceback" not in done.stderr

@@ -47,9 +47,9 @@ def build_web_app() -> web.Application:
 
 async def serve(settings: Settings, answerer: Answerer, store: Store) -> None:
     """Run every configured channel until SIGINT or SIGTERM."""
-    from .channels import telegram  # imports aiogram: only here, never for the other commands
-
     from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
+
+    from .channels import telegram  # imports aiogram: only here, never for the other commands
 
     bot = telegram.build_bot(settings)
     dp = telegram.build_dispatcher(answerer, store, settings)

@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     answer_min_margin: float = Field(
         0.15, description="…provided it leads the next entry by at least this much; otherwise the citizen chooses"
     )
+    long_question_chars: int = Field(
+        14, ge=1, description="a question this long (normalised) is judged by the long_* thresholds too"
+    )
+    long_answer_min_score: float = Field(
+        0.22, description="a long question's best entry scoring at least this is answered outright..."
+    )
+    long_answer_min_margin: float = Field(0.1, description="…provided it leads the next entry by at least this much")
     clarify_min_score: float = Field(0.33, description="entries scoring at least this are offered as choices")
     clarify_choices: int = Field(3, ge=2, le=8, description="how many choices a clarify reply offers at most")
     search_min_score: float = Field(0.45, description="catalogue items scoring below this are not shown")

@@ -26,7 +26,7 @@ def test_labelled_set_is_big_enough():
 
 def test_labelled_ids_exist(knowledge):
     ids = {e.id for e in knowledge.guide} | {"none", "complaint"}
-    for name in ("questions.csv", "holdout.csv"):
+    for name in ("questions.csv", "holdout.csv", "blind.csv"):
         unknown = {r.expected for r in read_labelled(DATA / name)} - ids
         assert not unknown, (name, unknown)
 
@@ -46,6 +46,19 @@ def test_decisions_are_careful(report):
     assert figures["oos_false_accept"] <= 0.10
     assert figures["complaint_recall"] >= 0.9
     assert figures["false_complaints"] <= 2
+
+
+@pytest.mark.parametrize("name", ["holdout.csv", "blind.csv"])
+def test_questions_written_blind_to_the_guide(matcher, name):
+    # Sets written by people who never saw the guide's phrasings: how the bot does on new words.
+    from bot.evaluation import default_settings
+    from bot.services.answering import Answerer
+
+    figures = evaluate(Answerer(matcher, default_settings()), read_labelled(DATA / name)).figures()
+    assert figures["top1"] >= 0.9 and figures["top3"] >= 0.95
+    assert figures["answered_right"] >= 0.7
+    assert figures["answered_wrong"] <= 0.02
+    assert figures["oos_false_accept"] <= 0.1
 
 
 @pytest.mark.parametrize(

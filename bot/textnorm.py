@@ -22,6 +22,8 @@ import opencc
 
 # Joins the parts of one indexed text (an entry's phrasings) without letting n-grams span them.
 BREAK = "\x01"
+# Sentence-final particles (吗, 呢, 吧, 啊, 呀, 啦) as they end a question typed in pinyin.
+PINYIN_PARTICLES = frozenset({"ma", "ne", "ba", "a", "ya", "la"})
 # Code points beyond this are folded into it: the matcher packs two of them into one integer key.
 MAX_CODE = (1 << 18) - 1
 
@@ -180,6 +182,8 @@ class Normalizer:
         for m in _LATIN_RUN.finditer(normalized):
             _chars_to_units(normalized[pos : m.start()], table, codes, syllables)
             typed = split_pinyin(m.group()) if len(m.group()) > 1 else None
+            if typed and m.end() == len(normalized) and len(typed) > 1 and typed[-1] in PINYIN_PARTICLES:
+                typed = typed[:-1]  # "shoufei ma": the particle 吗 typed in pinyin, a filler like 吗
             if typed:
                 codes.extend([0] * len(typed))
                 syllables.extend(ids[s] for s in typed)

@@ -60,3 +60,8 @@ def test_typed_pinyin_becomes_syllables_without_characters(norm):
     assert pinyin_of(units) == "shen qing shou fei"
     assert list(units.codes[:2]) == [0, 0]
     assert all(units.codes[2:] > 0)
+
+
+def test_a_particle_typed_in_pinyin_is_dropped(norm):
+    assert pinyin_of(norm.units(norm.normalize("shenqing yao shoufei ma"))) == "shen qing yao shou fei"
+    assert pinyin_of(norm.units(norm.normalize("ma"))) == "ma"  # one syllable alone is kept

@@ -182,8 +182,11 @@ class Normalizer:
         for m in _LATIN_RUN.finditer(normalized):
             _chars_to_units(normalized[pos : m.start()], table, codes, syllables)
             typed = split_pinyin(m.group()) if len(m.group()) > 1 else None
-            if typed and m.end() == len(normalized) and len(typed) > 1 and typed[-1] in PINYIN_PARTICLES:
-                typed = typed[:-1]  # "shoufei ma": the particle 吗 typed in pinyin, a filler like 吗
+            if typed and m.end() == len(normalized) and typed[-1] in PINYIN_PARTICLES and (codes or len(typed) > 1):
+                typed.pop()  # "shoufei ma": the particle 吗 typed in pinyin, a filler like 吗
+                if not typed:
+                    pos = m.end()
+                    continue
             if typed:
                 codes.extend([0] * len(typed))
                 syllables.extend(ids[s] for s in typed)

@@ -6,8 +6,10 @@ document of an n-gram index. A question's similarity to a phrasing is the F-meas
 coverages weighted by term rarity: how much of the question the phrasing explains (recall,
 weighted ``RECALL_BETA`` times more: a citizen's question is short and every word of it counts),
 and how much of the phrasing the question covers (precision). A word the guide never uses (护照
-in 申请护照) explains nothing and keeps recall low, which is what keeps near misses out. The best
-phrasing is then checked with rapidfuzz on the pinyin, which forgives a character typed wrong.
+in 申请护照) explains nothing and keeps recall low, which is what keeps near misses out. Each
+phrasing's score is blended with rapidfuzz's ratio on the pinyin, which forgives a character typed
+wrong, and the entry's best with how much of the question all its phrasings together explain (a
+paraphrase often borrows words from several).
 """
 
 from __future__ import annotations

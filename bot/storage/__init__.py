@@ -28,6 +28,10 @@ from .migrations import migrations
 
 T = TypeVar("T")
 _STOP = object()
+_INSERT_ENQUIRY = (
+    "insert into enquiries (at, channel, user_ref, text, outcome, entry_id, score, latency_ms)"
+    " values (?, ?, ?, ?, ?, ?, ?, ?)"
+)
 MAX_GROUP = 256
 
 
@@ -140,6 +144,7 @@ class Store:
         self._writer = Writer(self.db)
         self._read = connect(self.path) if str(path) != ":memory:" else self.db
         self._key = (user_hash_key or self._generated_key()).encode()
+        self._batch: list[tuple[tuple[Any, ...], asyncio.Future[int]]] = []
 
     def _generated_key(self) -> str:
         def get_or_create(db: Database) -> str:
@@ -170,29 +175,57 @@ class Store:
         return await asyncio.wrap_future(self._writer.submit(fn))
 
     @staticmethod
-    def _insert_enquiry(enquiry: Enquiry) -> Callable[[Database], int]:
-        row = {
-            "at": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
-            "channel": enquiry.channel,
-            "user_ref": enquiry.user_ref,
-            "text": enquiry.text,
-            "outcome": enquiry.outcome,
-            "entry_id": enquiry.entry_id,
-            "score": enquiry.score,
-            "latency_ms": round(enquiry.latency_ms, 3),
-        }
+    def _enquiry_row(enquiry: Enquiry) -> tuple[Any, ...]:
+        return (
+            dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+            enquiry.channel,
+            enquiry.user_ref,
+            enquiry.text,
+            enquiry.outcome,
+            enquiry.entry_id,
+            enquiry.score,
+            round(enquiry.latency_ms, 3),
+        )
+
+    @staticmethod
+    def _insert_enquiries(rows: list[tuple[Any, ...]]) -> Callable[[Database], list[int]]:
         # Plain SQL on the hot path: sqlite-utils' insert() inspects the table on every call,
         # which costs more than the rest of answering a question.
-        sql = f"insert into enquiries ({', '.join(row)}) values ({', '.join('?' * len(row))})"
-        return lambda db: int(db.execute(sql, list(row.values())).lastrowid)
+        return lambda db: [int(db.execute(_INSERT_ENQUIRY, row).lastrowid) for row in rows]
 
     def record_enquiry(self, enquiry: Enquiry) -> int:
         """Record an enquiry and return its id once committed."""
-        return self.write(self._insert_enquiry(enquiry))
+        return self.write(self._insert_enquiries([self._enquiry_row(enquiry)]))[0]
 
     async def arecord_enquiry(self, enquiry: Enquiry) -> int:
-        """Record an enquiry from async code and return its id once committed."""
-        return await self.awrite(self._insert_enquiry(enquiry))
+        """Record an enquiry from async code and return its id once committed.
+
+        Enquiries recorded in the same turn of the event loop go to the writer thread together:
+        one hand-over and one commit for a burst of questions rather than one each.
+        """
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[int] = loop.create_future()
+        self._batch.append((self._enquiry_row(enquiry), future))
+        if len(self._batch) == 1:
+            loop.call_soon(self._flush_enquiries, loop)
+        return await future
+
+    def _flush_enquiries(self, loop: asyncio.AbstractEventLoop) -> None:
+        batch, self._batch = self._batch, []
+        done = self._writer.submit(self._insert_enquiries([row for row, _ in batch]))
+
+        def settle(ids: list[int] | None, error: BaseException | None) -> None:
+            for number, (_, future) in enumerate(batch):
+                if future.done():
+                    continue
+                if error is not None:
+                    future.set_exception(error)
+                else:
+                    future.set_result(ids[number])  # type: ignore[index]
+
+        done.add_done_callback(
+            lambda f: loop.call_soon_threadsafe(settle, None if f.exception() else f.result(), f.exception())
+        )
 
     # --- reads ----------------------------------------------------------------------------------
 

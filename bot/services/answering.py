@@ -10,7 +10,6 @@ from typing import Any
 from .. import texts
 from ..config import Settings
 from ..matching import Matcher, Query, Scored
-from ..outcomes import OUTCOMES  # noqa: F401  (re-exported: what a Reply's outcome can be)
 from ..storage import Enquiry, Store
 from .catalogue import CatalogueSearch
 

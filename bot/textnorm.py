@@ -35,6 +35,9 @@ _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 # (punctuation of every width, all white space including U+3000, emoji) separates words.
 _DROP = re.compile(rf"[^{_CJK}a-z0-9]+")
 _LATIN_RUN = re.compile(r"[a-z]+")
+# A run of what _DROP removes, between two Latin/digit characters: it becomes one space.
+_WORD_GAP = re.compile(rf"(?<=[a-z0-9])[^{_CJK}a-z0-9\n]+(?=[a-z0-9])")
+_DROP_KEEP_LINES = re.compile(rf"[^{_CJK}a-z0-9\n\x02]+")
 
 
 def _pypinyin_table() -> dict[int, str]:
@@ -143,7 +146,7 @@ class Normalizer:
         if not texts:
             return []
         joined = _prepare("\n".join(t.replace("\n", " ") for t in texts), keep_lines=True)
-        return [self._words(t) for t in self._replace(self._t2s.convert(joined)).split("\n")]
+        return self._words(self._replace(self._t2s.convert(joined))).split("\n")
 
     def _finish(self, text: str) -> str:
         return self._words(self._replace(text))
@@ -160,17 +163,13 @@ class Normalizer:
     def _fillers(self, text: str) -> str:
         return self._filler_re.sub("", text) if self._filler_re is not None else text
 
-    def _words(self, text: str) -> str:
-        words = _DROP.split(text)
-        # Join CJK runs tightly; keep a space only between two Latin/digit words.
-        out: list[str] = []
-        for word in words:
-            if not word:
-                continue
-            if out and out[-1][-1].isascii() and word[0].isascii():
-                out.append(" ")
-            out.append(word)
-        return "".join(out)
+    @staticmethod
+    def _words(text: str) -> str:
+        # Drop punctuation and white space, keeping one space only between two Latin/digit
+        # words; line breaks (which separate the texts of normalize_many) stay. Three passes in
+        # C rather than a loop per word: this runs on every title of a catalogue.
+        text = _WORD_GAP.sub("\x02", text)
+        return _DROP_KEEP_LINES.sub("", text).replace("\x02", " ")
 
     def units(self, normalized: str) -> Units:
         """Turn normalised text into units; a Latin run that spells pinyin becomes syllables."""
@@ -201,9 +200,23 @@ class Normalizer:
         )
 
 
+# Full-width ASCII (U+FF01-FF5E) and the ideographic space, as NFKC maps them: by far the
+# commonest compatibility characters in Chinese text, replaced where they occur.
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def _half_width(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return " " if code == 0x3000 else chr(code - 0xFEE0)
+
+
 def _prepare(text: str, keep_lines: bool = False) -> str:
-    # NFKC turns full-width letters, digits and U+3000 into their ASCII forms.
-    text = unicodedata.normalize("NFKC", text)
+    # NFKC turns full-width letters, digits and U+3000 into their ASCII forms (and ① into 1).
+    # The cheap mapping first; the full NFKC only when something else is left to normalise,
+    # which for a whole catalogue saves most of a second.
+    text = _FULL_WIDTH.sub(_half_width, text)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
     return (text if keep_lines else text.replace("\n", " ")).lower()
 
 

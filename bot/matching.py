@@ -29,7 +29,7 @@ RECALL_BETA = 2.0
 # Share of the final score taken by rapidfuzz's ratio on the pinyin of the best phrasing.
 FUZZ_SHARE = 0.25
 # Phrasings (and entries) that get the full score: the rest share fewer of the question's terms.
-GUIDE_CANDIDATES = 32
+GUIDE_CANDIDATES = 16
 # Share of an entry's score taken by how much of the question all its phrasings together explain.
 ENTRY_SHARE = 0.5
 # A catalogue hit's score: how much of the query its title explains, its fuzzy similarity to the

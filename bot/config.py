@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     clarify_choices: int = Field(3, ge=2, le=8, description="how many choices a clarify reply offers at most")
     search_min_score: float = Field(0.45, description="catalogue items scoring below this are not shown")
     catalogue_answer_min_score: float = Field(
-        0.8, description="a question the guide cannot answer gets catalogue items scoring at least this"
+        0.55, description="a question the guide cannot answer gets catalogue items scoring at least this"
     )
     search_limit: int = Field(10, ge=1, le=100, description="catalogue items per search by default")
 

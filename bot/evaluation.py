@@ -126,7 +126,7 @@ def tune(answerer: Answerer, labelled: list[Labelled]) -> list[tuple[float, dict
         [0.35, 0.4, 0.45, 0.5, 0.55, 0.6],  # answer_min_score
         [0.0, 0.03, 0.06, 0.1, 0.15],  # answer_min_margin
         [0.25, 0.3, 0.35, 0.4, 0.45, 0.5],  # clarify_min_score
-        [0.8],  # catalogue_answer_min_score
+        [0.55],  # catalogue_answer_min_score
     )
     for answer_min, margin, clarify_min, catalogue_min in grid:
         if clarify_min > answer_min:

@@ -32,6 +32,8 @@ TIPOFF = (
 )
 
 SEARCH_HEADER = "在公开目录中找到以下文件："
+CATALOGUE_ANSWER_HEADER = "指南里没有直接的答案，公开目录中可能相关的文件："
+CATALOGUE_ANSWER_FOOTER = "如果这些不是您要找的，请换个说法再问，或致电 {office_phone}。"
 SEARCH_NONE = "没有在公开目录中找到与“{q}”相关的文件。可以换个关键词，或少输入几个字再试。"
 SEARCH_HIT = "{number}. {title}\n   索引号 {index_no} · {date} · {category}{link}"
 

@@ -200,5 +200,7 @@ class Answerer:
             query, limit=3, min_score=self.settings.catalogue_answer_min_score, budget=FALLBACK_SEARCH_BUDGET
         )
         if found.hits:
-            return Reply(text, "catalogue", found.text(), top_id, top_score, hits=found.as_json()["hits"])
+            body = found.text(header=texts.CATALOGUE_ANSWER_HEADER)
+            body += "\n" + texts.CATALOGUE_ANSWER_FOOTER.format(**self.contacts)
+            return Reply(text, "catalogue", body, top_id, top_score, hits=found.as_json()["hits"])
         return Reply(text, "fallback", texts.FALLBACK.format(**self.contacts), top_id, top_score)

@@ -37,11 +37,11 @@ class SearchResult:
             "ms": round(self.ms, 3),
         }
 
-    def text(self, start: int = 1) -> str:
-        """The hits as plain text, numbered from ``start``."""
+    def text(self, start: int = 1, header: str = texts.SEARCH_HEADER) -> str:
+        """The hits as plain text under ``header``, numbered from ``start``."""
         if not self.hits:
             return texts.SEARCH_NONE.format(q=self.q)
-        lines = [texts.SEARCH_HEADER]
+        lines = [header]
         for number, hit in enumerate(self.hits, start):
             item = hit.item
             lines.append(

@@ -24,9 +24,7 @@ class ChannelError(Exception):
 
 def build_core(settings: Settings) -> tuple[Answerer, Store]:
     """Load and index the knowledge (failing loudly if it is bad), open the store, apply migrations."""
-    answerer = Answerer(Matcher(load(settings.knowledge)), settings)
-    key = settings.user_hash_key.get_secret_value() if settings.user_hash_key else None
-    return answerer, Store(settings.db, key)
+    return Answerer(Matcher(load(settings.knowledge)), settings), Store.from_settings(settings)
 
 
 def configured_channels(settings: Settings) -> list[str]:

@@ -71,8 +71,7 @@ def _store(settings: Any) -> Any:
     from .storage import StorageError, Store
 
     try:
-        key = settings.user_hash_key.get_secret_value() if settings.user_hash_key else None
-        return Store(settings.db, key)
+        return Store.from_settings(settings)
     except StorageError as e:
         raise click.ClickException(str(e)) from None
 

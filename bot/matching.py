@@ -117,16 +117,15 @@ class Matcher:
         self._phrasing_owner = np.array([owners[i] for i in keep], dtype=np.int32)
         self._phrasing_pinyin = [pinyin_of(self.normalizer.units(t)) for t in self._phrasings]
         self._guide = guide
-        # Exact phrasings answer at once: staff wrote that wording for that entry.
+        # Exact phrasings answer at once: staff wrote that wording for that entry. And the same
+        # phrasings, one document per entry: a paraphrase often takes its words from several
+        # alternatives at once, which no single phrasing shows.
         self._exact: dict[str, int] = {}
-        for text, owner in zip(self._phrasings, self._phrasing_owner.tolist()):
-            self._exact.setdefault(text, owner)
-        self._guide_index = NgramIndex([Field(self._phrasings, 1.0, GUIDE_KINDS)])
-        # The same phrasings, one document per entry: a paraphrase often takes its words from
-        # several alternatives at once, which no single phrasing shows.
         joined: list[list[str]] = [[] for _ in guide]
         for text, owner in zip(self._phrasings, self._phrasing_owner.tolist()):
+            self._exact.setdefault(text, owner)
             joined[owner].append(text)
+        self._guide_index = NgramIndex([Field(self._phrasings, 1.0, GUIDE_KINDS)])
         self._entry_index = NgramIndex([Field([BREAK.join(p) for p in joined], 1.0, GUIDE_KINDS)])
 
     def _build_catalogue(self, catalogue: tuple[CatalogueItem, ...]) -> None:

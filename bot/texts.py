@@ -10,8 +10,8 @@ PRIVACY = "为改进答复，我们会记录您的问题、答复结果和一个
 
 SOURCE = "（依据：{source}）"
 CLARIFY = "您想问的是下面哪一个？请回复序号："
-CLARIFY_BUTTONS = "您想问的是下面哪一个？请点选。都不是的话，请换个说法再问，或致电 {office_phone}。"
 CLARIFY_NONE = "都不是的话，请换个说法再问，或致电 {office_phone}。"
+CLARIFY_BUTTONS = "您想问的是下面哪一个？请点选。" + CLARIFY_NONE
 CLARIFY_CHOICE = "{number}. {title}"
 FALLBACK = (
     "抱歉，这个问题我还不能确定怎么回答。您的问题已经记录，工作人员会据此完善答复。\n"

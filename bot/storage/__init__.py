@@ -146,6 +146,12 @@ class Store:
         self._key = (user_hash_key or self._generated_key()).encode()
         self._batch: list[tuple[tuple[Any, ...], asyncio.Future[int]]] = []
 
+    @classmethod
+    def from_settings(cls, settings: Any) -> Store:
+        """The store at ``settings.db`` with the configured pseudonym key, if any."""
+        key = settings.user_hash_key.get_secret_value() if settings.user_hash_key else None
+        return cls(settings.db, key)
+
     def _generated_key(self) -> str:
         def get_or_create(db: Database) -> str:
             row = db.execute("select value from meta where key = 'user_hash_key'").fetchone()

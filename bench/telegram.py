@@ -5,7 +5,8 @@ its own so that it does not share the bots' interpreter lock. The server is load
 updates, each from a different user (no throttling) with a real citizen's question from
 tests/data/questions.csv; a bot is done when it has sent N replies.
 
-- Gongkai: polling, dispatch, middlewares, matching, the enquiry log (committed, through the
+- Gongkai: the bot and dispatcher `gongkai run` builds (its request middlewares too): polling,
+  dispatch, middlewares, matching, the enquiry log (committed, through the
   writer thread) and the reply.
 - echo: polling, dispatch and ``message.answer(message.text)``.
 
@@ -114,17 +115,23 @@ def _echo_dispatcher() -> Any:
     return dp
 
 
-def _gongkai_dispatcher(database: Path) -> tuple[Any, Any]:
-    from bot.channels.telegram import build_dispatcher
+def _gongkai_bot(database: Path, base_url: str) -> tuple[Any, Any, Any]:
+    """Gongkai's dispatcher and bot as ``gongkai run`` builds them, on the fake server."""
+    from pydantic import SecretStr
+
+    from bot.channels.telegram import build_bot, build_dispatcher
     from bot.evaluation import default_settings
     from bot.knowledge import load
     from bot.matching import Matcher
     from bot.services.answering import Answerer
     from bot.storage import Store
 
-    settings = default_settings()
+    settings = default_settings().model_copy(
+        update={"telegram_token": SecretStr(TOKEN), "telegram_api_base": base_url}
+    )
     store = Store(database)
-    return build_dispatcher(Answerer(Matcher(load(settings.knowledge)), settings), store, settings), store
+    dp = build_dispatcher(Answerer(Matcher(load(settings.knowledge)), settings), store, settings)
+    return dp, build_bot(settings), store
 
 
 async def _round(
@@ -138,13 +145,13 @@ async def _round(
     store = None
     if kind == "echo":
         dp = _echo_dispatcher()
+        bot = Bot(
+            TOKEN,
+            session=AiohttpSession(api=TelegramAPIServer.from_base(base_url)),
+            default=DefaultBotProperties(parse_mode="HTML"),
+        )
     else:
-        dp, store = _gongkai_dispatcher(folder / f"bench-{first_id}.db")
-    bot = Bot(
-        TOKEN,
-        session=AiohttpSession(api=TelegramAPIServer.from_base(base_url)),
-        default=DefaultBotProperties(parse_mode="HTML"),
-    )
+        dp, bot, store = _gongkai_bot(folder / f"bench-{first_id}.db", base_url)
     conn.send(("load", _updates(count, first_id, distinct)))
     conn.recv()
     polling = asyncio.create_task(

@@ -6,9 +6,10 @@ Every field is documented in ``deploy/env.example`` (a test keeps the two in ste
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = "（示例，待本局配置）"
@@ -74,9 +75,36 @@ class Settings(BaseSettings):
     telegram_throttle_messages: int = Field(6, ge=1, description="messages a user may send per throttle window")
     telegram_throttle_seconds: float = Field(10.0, gt=0, description="the throttle window, in seconds")
 
+    # Complaints and the supervision log.
+    timezone: str = Field(
+        "Asia/Shanghai", description="the bureau's time zone: dates of tracking numbers and due dates"
+    )
+    complaint_due_working_days: int = Field(
+        15,
+        ge=1,
+        description="working days staff have to answer a complaint (holidays: calendar.yaml in the knowledge folder)",
+    )
+    telegram_staff_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Telegram user ids of the staff, comma-separated: only they act on complaints"
+    )
+    telegram_staff_chat_id: int | None = Field(
+        None, description="the Telegram staff group's chat id: each new complaint is posted there"
+    )
+
     # The one HTTP server (webhooks now; the web chat later).
     http_host: str = Field("127.0.0.1", description="address the HTTP server listens on")
     http_port: int = Field(8080, ge=1, le=65535, description="port the HTTP server listens on")
+
+    @field_validator("telegram_staff_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [int(v) for v in value.replace("，", ",").split(",") if v.strip()]
+        return value
+
+    def staff_channels(self) -> list[str]:
+        """The channels with a place staff are told of new complaints."""
+        return ["telegram"] if self.telegram_token and self.telegram_staff_chat_id is not None else []
 
     def contacts(self) -> dict[str, str]:
         """The values of the placeholders an answer may use."""

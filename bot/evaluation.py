@@ -158,4 +158,6 @@ def tune(answerer: Answerer, labelled: list[Labelled]) -> list[tuple[float, dict
 
 def default_settings() -> Settings:
     """Settings with nothing read from the environment, for reproducible figures."""
-    return Settings.model_construct(**{name: f.default for name, f in Settings.model_fields.items()})
+    return Settings.model_construct(
+        **{name: f.get_default(call_default_factory=True) for name, f in Settings.model_fields.items()}
+    )

@@ -235,10 +235,15 @@ class Store:
 
     # --- reads ----------------------------------------------------------------------------------
 
+    @property
+    def reader(self) -> Database:
+        """The connection for reads (writes go through ``write``/``awrite``)."""
+        return self._read
+
     def enquiries(self, *, outcome: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
         """The newest enquiries, optionally only those with one outcome."""
         where, args = ("outcome = ?", [outcome]) if outcome else (None, [])
-        return list(Database(self._read.conn)["enquiries"].rows_where(where, args, order_by="id desc", limit=limit))
+        return list(self._read["enquiries"].rows_where(where, args, order_by="id desc", limit=limit))
 
     def unanswered(self, *, limit: int = 50) -> list[dict[str, Any]]:
         """Questions the bot could not answer outright, the same text counted once, most asked first."""
@@ -248,7 +253,7 @@ class Store:
             where outcome in ('fallback', 'clarify') and text != ''
             group by text order by times desc, last_at desc limit ?
         """
-        return [dict(r) for r in Database(self._read.conn).query(sql, [limit])]
+        return list(self._read.query(sql, [limit]))
 
     def close(self) -> None:
         self._writer.close()

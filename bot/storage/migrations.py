@@ -35,3 +35,66 @@ def m001_enquiries(db: Database) -> None:
 def m002_meta(db: Database) -> None:
     # Small values the application keeps for itself, such as a generated pseudonym key.
     db["meta"].create({"key": str, "value": str}, pk="key")
+
+
+@migrations()
+def m003_complaints(db: Database) -> None:
+    # The supervision log. A complaint is never deleted or renumbered; what happens to it is the
+    # append-only trail of events. `chat_id` is where the citizen is answered (a channel's address,
+    # needed to deliver staff replies); `name` and `phone` are given by the citizen, optionally.
+    db["complaints"].create(
+        {
+            "id": int,
+            "number": str,
+            "day": str,
+            "seq": int,
+            "kind": str,
+            "topic": str,
+            "text": str,
+            "name": str,
+            "phone": str,
+            "channel": str,
+            "chat_id": str,
+            "user_ref": str,
+            "dedupe_key": str,
+            "status": str,
+            "created_at": str,
+            "updated_at": str,
+            "due_on": str,
+            "rating": str,
+        },
+        pk="id",
+        not_null={"number", "day", "seq", "kind", "topic", "text", "channel", "status", "created_at", "due_on"},
+    )
+    db["complaints"].create_index(["number"], unique=True)
+    db["complaints"].create_index(["day", "seq"], unique=True)
+    db["complaints"].create_index(["dedupe_key"], unique=True)
+    db["complaints"].create_index(["status", "due_on"])
+    db["complaint_events"].create(
+        {"id": int, "complaint_id": int, "at": str, "kind": str, "actor": str, "text": str},
+        pk="id",
+        not_null={"complaint_id", "at", "kind", "actor"},
+        foreign_keys=[("complaint_id", "complaints", "id")],
+    )
+    db["complaint_events"].create_index(["complaint_id", "id"])
+    # Messages owed to someone (the staff group, a citizen), written in the same transaction as
+    # the event they tell of and delivered by the channel until sent: a failed send is retried.
+    db["outbox"].create(
+        {
+            "id": int,
+            "complaint_id": int,
+            "event_id": int,
+            "channel": str,
+            "recipient": str,
+            "kind": str,
+            "status": str,
+            "attempts": int,
+            "next_at": str,
+            "last_error": str,
+        },
+        pk="id",
+        not_null={"complaint_id", "channel", "recipient", "kind", "status", "attempts", "next_at"},
+        foreign_keys=[("complaint_id", "complaints", "id"), ("event_id", "complaint_events", "id")],
+        defaults={"attempts": 0},
+    )
+    db["outbox"].create_index(["status", "channel", "next_at"])

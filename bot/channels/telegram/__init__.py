@@ -30,7 +30,7 @@ from .handlers import (
     inline_router,
     questions_router,
 )
-from .middlewares import DeduplicateMiddleware, RetryMiddleware, ThrottlingMiddleware
+from .middlewares import DeduplicateMiddleware, KeepResponseModels, RetryMiddleware, ThrottlingMiddleware
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
@@ -66,6 +66,7 @@ def build_bot(settings: Settings) -> Bot:
         raise ValueError("GONGKAI_TELEGRAM_TOKEN is not set")
     api = TelegramAPIServer.from_base(settings.telegram_api_base) if settings.telegram_api_base else None
     session = AiohttpSession(api=api) if api else AiohttpSession()
+    session.middleware(KeepResponseModels())
     session.middleware(RetryMiddleware())
     return Bot(
         settings.telegram_token.get_secret_value(),

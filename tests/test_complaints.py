@@ -1,0 +1,301 @@
+"""The supervision log's core: tracking numbers, filing, staff actions, the outbox, the export."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import io
+import random
+
+import pytest
+from pydantic import SecretStr
+
+from bot import tracking
+from bot.services.complaints import (
+    ComplaintError,
+    Complaints,
+    Draft,
+    WorkCalendar,
+    mask_phone,
+    split_contact,
+)
+
+CST = dt.timezone(dt.timedelta(hours=8))
+
+
+class Clock:
+    """A settable clock, starting on a Friday afternoon in Beijing."""
+
+    def __init__(self) -> None:
+        self.at = dt.datetime(2026, 11, 27, 15, 0, tzinfo=CST)
+
+    def __call__(self) -> dt.datetime:
+        return self.at
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def staffed(settings):
+    return settings.model_copy(update={"telegram_token": SecretStr("42:TEST"), "telegram_staff_chat_id": -100})
+
+
+@pytest.fixture
+def complaints(store, staffed, clock) -> Complaints:
+    return Complaints(store, staffed, now=clock)
+
+
+def file(complaints: Complaints, text: str = "申请信息公开超过二十个工作日没有答复", key: str | None = None, **draft):
+    key = key or f"test:{random.random()}"
+    return complaints.file(Draft(text, **draft), channel="telegram", chat_id=555, user_id=555, dedupe_key=key)
+
+
+# --- tracking numbers ------------------------------------------------------------------------------
+
+
+def test_number_is_the_local_day_a_sequence_and_a_check_digit():
+    number = tracking.make(dt.date(2026, 11, 27), 7)
+    day, seq, check = number.split("-")
+    assert (day, seq) == ("20261127", "007")
+    assert tracking.is_valid(day + seq + check)
+    assert tracking.make(dt.date(2026, 11, 27), 1234).split("-")[1] == "1234"
+
+
+def test_check_digit_catches_every_single_wrong_digit_and_every_neighbour_swap():
+    rng = random.Random(7)
+    for _ in range(300):
+        digits = tracking.digits_of(
+            tracking.make(dt.date(2026, 1, 1) + dt.timedelta(rng.randrange(900)), rng.randrange(1, 999))
+        )
+        for i in range(len(digits)):
+            for d in "0123456789":
+                if d != digits[i]:
+                    assert not tracking.is_valid(digits[:i] + d + digits[i + 1 :])
+            if i + 1 < len(digits) and digits[i] != digits[i + 1]:
+                assert not tracking.is_valid(digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :])
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["20261127-007-5", "20261127 007 5", "２０２６１１２７－００７－５", "编号：2026-1127-0075", " 2026112700 75 "],
+)
+def test_a_number_is_read_however_it_is_typed(typed):
+    assert tracking.parse(typed) == tracking.Parsed("20261127-007-5")
+
+
+def test_a_mistyped_number_suggests_the_numbers_one_slip_away():
+    parsed = tracking.parse("20261127-070-5")  # 007 typed as 070
+    assert parsed is not None and not parsed.ok
+    assert "20261127-007-5" in parsed.suggestions
+
+
+@pytest.mark.parametrize("typed", ["", "你好", "12345", "/status", "2026112700751234567"])
+def test_what_is_not_a_number_is_not_one(typed):
+    assert tracking.parse(typed) is None
+
+
+# --- filing -----------------------------------------------------------------------------------------
+
+
+def test_filing_commits_the_complaint_its_event_and_the_message_owed_to_staff(complaints, store):
+    complaint = file(complaints, name="张三", phone="13812345678", topic="application")
+    assert complaint.number == "20261127-001-" + complaint.number[-1]
+    assert complaint.status == "new" and complaint.status_label == "待受理"
+    assert [e.kind for e in complaints.events(complaint)] == ["created"]
+    owed = complaints.owed("telegram")
+    assert [(m.recipient, m.kind, m.complaint.number) for m in owed] == [("staff", "created", complaint.number)]
+    # A second connection sees it: it is committed, not merely written.
+    assert store.reader.execute("select count(*) from complaints").fetchone()[0] == 1
+
+
+def test_numbers_count_up_within_a_day_and_start_again_the_next(complaints, clock):
+    first, second = file(complaints), file(complaints)
+    clock.at += dt.timedelta(days=1)
+    third = file(complaints)
+    assert [c.number.split("-")[:2] for c in (first, second, third)] == [
+        ["20261127", "001"],
+        ["20261127", "002"],
+        ["20261128", "001"],
+    ]
+
+
+def test_the_day_is_beijing_time_not_utc(complaints, clock):
+    clock.at = dt.datetime(2026, 11, 27, 23, 30, tzinfo=dt.UTC)  # 07:30 on the 28th in Beijing
+    assert file(complaints).number.startswith("20261128-")
+
+
+def test_the_same_submission_twice_files_one_complaint(complaints, store):
+    first = file(complaints, key="telegram:555:99")
+    again = file(complaints, key="telegram:555:99")
+    assert again.number == first.number
+    assert store.reader.execute("select count(*) from complaints").fetchone()[0] == 1
+    assert len(complaints.owed("telegram")) == 1
+
+
+def test_no_staff_channel_owes_no_staff_message(store, settings, clock):
+    assert Complaints(store, settings, now=clock).owed("telegram") == []
+
+
+def test_due_date_counts_working_days_and_the_calendar(store, staffed, clock, tmp_path):
+    complaint = file(Complaints(store, staffed, now=clock))
+    assert complaint.due_on == "2026-12-18"  # 15 working days after Friday 27 November
+    calendar = WorkCalendar(holidays=[dt.date(2026, 11, 30)], workdays=[dt.date(2026, 11, 29)])
+    assert calendar.add_working_days(dt.date(2026, 11, 27), 2) == dt.date(2026, 12, 1)
+
+
+def test_calendar_file_is_read(tmp_path):
+    path = tmp_path / "calendar.yaml"
+    path.write_text("holidays: [2026-10-01, 2026-10-02]\nworkdays: ['2026-10-10']\n", encoding="utf-8")
+    calendar = WorkCalendar.load(path)
+    assert not calendar.is_working_day(dt.date(2026, 10, 1))
+    assert calendar.is_working_day(dt.date(2026, 10, 10))  # a Saturday worked instead
+    assert WorkCalendar.load(tmp_path / "missing.yaml").is_working_day(dt.date(2026, 10, 1))
+
+
+# --- lookup -----------------------------------------------------------------------------------------
+
+
+def test_lookup_right_mistyped_and_unknown(complaints):
+    complaint = file(complaints)
+    assert complaints.lookup(complaint.number).complaint == complaint
+    digits = tracking.digits_of(complaint.number)
+    swapped = digits[:9] + digits[10] + digits[9] + digits[11:]  # 001 typed as 010
+    mistyped = complaints.lookup(swapped)
+    assert mistyped.complaint is None and not mistyped.typed_ok
+    assert mistyped.suggestions == (complaint.number,)  # only numbers that exist are suggested
+    unknown = complaints.lookup(tracking.make(dt.date(2026, 11, 26), 5))
+    assert unknown.complaint is None and unknown.typed_ok
+    assert complaints.lookup("hello") is None
+
+
+# --- staff actions ------------------------------------------------------------------------------------
+
+
+def test_accept_reply_close_rate(complaints):
+    complaint = file(complaints)
+    assert complaints.act(complaint.number, "accepted", "telegram:7 李四").status == "accepted"
+    replied = complaints.act(complaint.number, "replied", "telegram:7 李四", "已转承办科室，三日内答复。")
+    assert replied.status == "replied"
+    closed = complaints.act(complaint.number, "closed", "cli:wang", "已电话沟通。")
+    assert closed.status == "closed" and not closed.overdue
+    rated = complaints.rate(complaint.number, "satisfied", channel="telegram", chat_id=555)
+    assert rated.rating == "satisfied"
+    events = complaints.events(complaint)
+    assert [(e.kind, e.actor) for e in events] == [
+        ("created", "citizen"),
+        ("accepted", "telegram:7 李四"),
+        ("replied", "telegram:7 李四"),
+        ("closed", "cli:wang"),
+        ("rated", "citizen"),
+    ]
+    assert events[2].text == "已转承办科室，三日内答复。"
+    citizen = [(m.recipient, m.kind) for m in complaints.owed("telegram") if m.recipient != "staff"]
+    assert citizen == [("555", "replied"), ("555", "closed")]
+
+
+def test_actions_the_status_does_not_allow_are_refused(complaints):
+    number = file(complaints).number
+    with pytest.raises(ComplaintError, match="不能重新办理"):
+        complaints.act(number, "reopened", "cli:wang", "理由")
+    complaints.act(number, "closed", "cli:wang")
+    with pytest.raises(ComplaintError, match="不能受理"):
+        complaints.act(number, "accepted", "cli:wang")
+    with pytest.raises(ComplaintError, match="请写明"):
+        complaints.act(number, "noted", "cli:wang", "  ")
+    assert complaints.act(number, "reopened", "cli:wang", "市民来电补充材料").status == "reopened"
+    with pytest.raises(ComplaintError, match="没有编号"):
+        complaints.act("20200101-001-0", "accepted", "cli:wang")
+
+
+def test_rating_is_the_citizens_once_and_after_closing(complaints):
+    number = file(complaints).number
+    with pytest.raises(ComplaintError, match="还没有办结"):
+        complaints.rate(number, "fair", channel="telegram", chat_id=555)
+    complaints.act(number, "closed", "cli:wang")
+    with pytest.raises(ComplaintError, match="只有提交人"):
+        complaints.rate(number, "fair", channel="telegram", chat_id=666)
+    complaints.rate(number, "fair", channel="telegram", chat_id=555)
+    with pytest.raises(ComplaintError, match="已经评价过"):
+        complaints.rate(number, "unsatisfied", channel="telegram", chat_id=555)
+
+
+def test_overdue_complaints_come_first(complaints, clock):
+    old = file(complaints)
+    clock.at += dt.timedelta(days=10)
+    newer = file(complaints)
+    done = file(complaints)
+    complaints.act(done.number, "closed", "cli:wang")
+    clock.at += dt.timedelta(days=14)  # past old's due date, not newer's
+    listed, total = complaints.list()
+    assert total == 3
+    assert [c.number for c in listed] == [old.number, newer.number, done.number]
+    assert listed[0].overdue and listed[0].status_label == "待受理（已超期）"
+    assert [c.number for c in complaints.list("overdue")[0]] == [old.number]
+    assert [c.number for c in complaints.list("open")[0]] == [old.number, newer.number]
+    assert complaints.list("closed", limit=1, offset=0) == ([complaints.get(done.number)], 1)
+    with pytest.raises(ComplaintError):
+        complaints.list("bogus")
+
+
+# --- the outbox ------------------------------------------------------------------------------------
+
+
+def test_a_failed_message_waits_and_is_retried_and_a_sent_one_is_gone(complaints, clock):
+    file(complaints)
+    (message,) = complaints.owed("telegram")
+    asyncio.run(complaints.afailed(message, "TelegramNetworkError", retry_in=30))
+    assert complaints.owed("telegram") == []
+    clock.at += dt.timedelta(seconds=31)
+    (again,) = complaints.owed("telegram")
+    assert again.attempts == 1
+    asyncio.run(complaints.asent(again))
+    assert complaints.owed("telegram") == []
+
+
+def test_a_message_that_cannot_be_delivered_is_given_up_but_the_complaint_stays(complaints):
+    complaint = file(complaints)
+    (message,) = complaints.owed("telegram")
+    asyncio.run(complaints.afailed(message, "TelegramForbiddenError", retry_in=None))
+    assert complaints.owed("telegram") == []
+    assert complaints.list("new")[0] == [complaint]
+
+
+# --- contact details and the export ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phone", "masked"), [("13812341234", "138****1234"), ("0533-2181234", "053****1234"), ("", "")]
+)
+def test_mask_phone(phone, masked):
+    assert mask_phone(phone) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "phone"),
+    [
+        ("张三 13812345678", "张三", "13812345678"),
+        ("我叫李四，电话138-1234-5678", "李四", "13812345678"),
+        ("姓名：陈七；手机号：13912345678。", "陈七", "13912345678"),
+        ("王五", "王五", ""),
+        ("0533 2181234", "", "05332181234"),
+        ("+86 13812345678 赵六", "赵六", "13812345678"),
+    ],
+)
+def test_split_contact(text, name, phone):
+    assert split_contact(text) == (name, phone)
+
+
+def test_export_csv_opens_in_excel_and_holds_the_replies(complaints):
+    complaint = file(complaints, text='说"好的"，然后\n没下文', name="张三", phone="13812345678")
+    complaints.act(complaint.number, "replied", "cli:wang", "已答复")
+    out = io.StringIO()
+    assert complaints.export_csv(out) == 1
+    text = out.getvalue()
+    assert text.startswith("\ufeff编号,")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[1][0] == complaint.number
+    assert rows[1][10] == '说"好的"，然后\n没下文' and rows[1][11] == "已答复" and rows[1][9] == "13812345678"

@@ -61,7 +61,7 @@ async def serve(settings: Settings, answerer: Answerer, store: Store) -> None:
         raise ChannelError(f"cannot reach the Telegram Bot API: {e}") from None
     log.info("telegram: @%s", me.username)
     try:
-        await telegram.set_commands(bot)
+        await telegram.set_commands(bot, settings.telegram_staff_chat_id)
     except Exception as e:  # the menu is a nicety: a failure must not stop the bot
         log.warning("telegram: setMyCommands failed: %s", type(e).__name__)
     if not settings.telegram_webhook_url:
@@ -93,8 +93,10 @@ async def serve(settings: Settings, answerer: Answerer, store: Store) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    await dp.emit_startup(bot=bot)  # what polling does by itself: the outbox sender starts
     try:
         await stop.wait()
     finally:
+        await dp.emit_shutdown(bot=bot)
         await runner.cleanup()
         await bot.session.close()

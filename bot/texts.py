@@ -48,8 +48,17 @@ TG_COMMANDS = {
     "catalogue": "浏览公开目录",
     "search": "搜索公开目录：/search 关键词",
     "contact": "信息公开工作机构联系方式",
+    "complaint": "投诉、举报",
+    "status": "查询投诉办理进度：/status 编号",
     "help": "使用帮助",
     "cancel": "取消当前操作",
+}
+TG_STAFF_COMMANDS = {
+    "complaints": "投诉清单：/complaints [open|overdue|new|accepted|replied|closed|all]",
+    "reply": "答复市民：/reply 编号 内容",
+    "note": "内部备注：/note 编号 内容",
+    "close": "办结：/close 编号 [说明]",
+    "reopen": "重新办理：/reopen 编号 理由",
 }
 TG_HELP = (
     "可以这样使用：\n"
@@ -59,6 +68,7 @@ TG_HELP = (
     "• /search 关键词 搜索公开目录，例如 /search 安全生产月。\n"
     "• 在任意聊天中输入 @{username} 关键词，可以直接查找并转发目录中的文件。\n"
     "• /contact 查看信息公开工作机构的联系方式。\n"
+    "• /complaint 提交投诉或举报，/status 编号 查询办理进度。\n"
     "• /cancel 取消当前操作。"
 )
 CONTACT = (
@@ -85,3 +95,77 @@ ERROR = "抱歉，处理您的消息时出了点问题，请稍后再试。如�
 CHOICE_GONE = "这个选项已失效，请重新提问。"
 INLINE_HINT = "输入关键词搜索公开目录"
 INLINE_ITEM = "{title}\n索引号：{index_no}\n生成日期：{date}\n{link}"
+
+# --- complaints (any channel) ---
+COMPLAINT_OFFER = "如果您想向本局投诉、反映问题，可以在这里直接提交，我们会给您一个编号，用于查询办理进度。"
+TIPOFF_OFFER = "您也可以在这里提交举报线索，我们会给您一个编号，用于查询办理进度。"
+COMPLAINT_YES = "我要投诉"
+TIPOFF_YES = "我要举报"
+COMPLAINT_NO = "不用了"
+COMPLAINT_DECLINED = "好的。如需投诉，随时发送 /complaint。"
+FORM_WHAT = "请简要描述发生了什么（必填，{limit}字以内）：时间、地点、涉及的事项或文件。随时发送 /cancel 可取消。"
+FORM_WHAT_TIPOFF = (
+    "安全生产隐患和违法行为也可拨打全国安全生产举报投诉电话 12350；正在发生的事故或险情请立即拨打 119、120 或 110。\n"
+    + FORM_WHAT
+)
+FORM_WHAT_TEXT_ONLY = "请用文字描述您要反映的情况（暂不支持图片、语音和文件）。发送 /cancel 可取消。"
+FORM_WHAT_TOO_LONG = "内容有点长（{length}字），请精简到{limit}字以内再发送。"
+FORM_TOPIC = "您反映的事情主要涉及哪一方面？请点选："
+FORM_TOPIC_BUTTONS = "请点选上面消息中的按钮之一，选择涉及的方面。发送 /cancel 可取消。"
+FORM_CONTACT = (
+    "如需工作人员与您联系核实，请发送姓名和电话，例如：张三 13812345678。不留也可以，请点“跳过”。\n"
+    "为什么问：只用于办理这件事时联系您。如何保存：仅本局办理人员可见，"
+    "在工作群和导出清单之外一律部分隐藏（如 138****5678），不会用于其他用途。"
+)
+FORM_SKIP = "跳过"
+FORM_CONTACT_BAD_PHONE = "电话号码好像不完整，请发送手机号（11位）或带区号的固定电话，或点“跳过”。"
+FORM_CONTACT_TEXT_ONLY = "请用文字发送姓名和电话，或点“跳过”。"
+FORM_SUMMARY = "请确认您的{kind}：\n\n事项：{topic}\n内容：{text}\n联系人：{contact}\n\n确认无误请点“提交”。"
+FORM_NO_CONTACT = "未留联系方式"
+FORM_SUBMIT = "提交"
+FORM_CANCEL = "取消"
+FORM_CONFIRM_BUTTONS = "请点“提交”或“取消”。"
+FORM_EXPIRED = "这份表单已失效，请重新发送 /complaint。"
+FILED = (
+    "已收到您的{kind}，编号 {number}（请记下）。\n"
+    "我们会在 {due} 前办理答复，答复会发送到这里。查询进度：/status {number}"
+)
+STATUS_USAGE = "请在 /status 后面加上投诉编号，例如：/status 20261127-001-5"
+STATUS_NOT_A_NUMBER = "“{typed}”不像投诉编号。编号形如 20261127-001-5，在提交成功的消息里。"
+STATUS_MISTYPED = "编号 {typed} 好像输错了一位。您要查的是不是：{suggestions}？"
+STATUS_MISTYPED_NONE = "编号 {typed} 好像输错了，请对照提交成功的消息再输入一次。"
+STATUS_UNKNOWN = "没有找到编号为 {number} 的投诉，请核对后再试。"
+STATUS = "{kind}编号 {number}\n状态：{status}\n提交时间：{created}\n办理期限：{due}"
+STATUS_REPLY = "{at} 答复：{text}"
+STATUS_OTHERS = "（答复内容只向提交人显示。）"
+CITIZEN_REPLIED = "您的{kind}（编号 {number}）有了答复：\n{text}"
+CITIZEN_CLOSED = "您的{kind}（编号 {number}）已办结。{text}\n请您对办理结果作出评价："
+RATED = "感谢您的评价（{rating}）。"
+ONLY_STAFF = "这是工作人员使用的功能。如需查询您的投诉进度，请发送 /status 编号。"
+
+# --- staff ---
+STAFF_NEW = (
+    "新{kind} {number}\n事项：{topic}\n提交：{created}（{channel}）\n期限：{due}\n内容：{text}\n联系人：{contact}"
+)
+STAFF_RECORD = (
+    "{kind} {number}　{status}\n事项：{topic}\n提交：{created}（{channel}）\n期限：{due}\n"
+    "联系人：{contact}\n满意度：{rating}\n内容：{text}"
+)
+STAFF_EVENT = "{at} {label}（{actor}）{text}"
+STAFF_LIST = "{title}共 {total} 件，第 {page}/{pages} 页："
+STAFF_LIST_ITEM = "{number}　{status}　期限 {due}　{text}"
+STAFF_LIST_NONE = "没有{title}。"
+STAFF_ACCEPT = "受理"
+STAFF_REPLY = "回复"
+STAFF_CLOSE = "办结"
+STAFF_DONE = "{number} 已{label}。"
+STAFF_REPLY_PROMPT = "请输入对 {number} 的答复（将发送给市民）。发送 /cancel 取消。"
+STAFF_REPLY_SENT = "{number} 的答复已记录，正在发送给市民。"
+STAFF_REPLY_TEXT_ONLY = "请用文字输入答复内容，或发送 /cancel 取消。"
+STAFF_USAGE = {
+    "complaint": "用法：/complaint 编号",
+    "note": "用法：/note 编号 备注内容",
+    "reopen": "用法：/reopen 编号 重新办理的理由",
+    "reply": "用法：/reply 编号 答复内容",
+    "close": "用法：/close 编号 [办结说明]",
+}

@@ -13,14 +13,16 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.types import BotCommand
+from aiogram.types import BotCommand, BotCommandScopeChat
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from ... import texts
 from ...config import Settings
 from ...services.answering import Answerer
+from ...services.complaints import Complaints
 from ...storage import Store
+from .complaints import OutboxSender, citizen_router, staff_router
 from .handlers import (
     SearchMemory,
     buttons_router,
@@ -37,13 +39,33 @@ WEBHOOK_PATH = "/telegram/webhook"
 
 
 def build_dispatcher(
-    answerer: Answerer, store: Store, settings: Settings, *, clock: Callable[[], float] | None = None
+    answerer: Answerer,
+    store: Store,
+    settings: Settings,
+    *,
+    complaints: Complaints | None = None,
+    clock: Callable[[], float] | None = None,
 ) -> Dispatcher:
     """A dispatcher with every router, the middlewares, and the core services to inject.
 
+    The outbox sender starts and stops with polling or the webhook (the dispatcher's startup and
+    shutdown), delivering what the supervision log owes on Telegram.
+
+    :param complaints: the supervision log (one on ``store`` with ``settings`` if None)
     :param clock: the throttle's clock (a test passes a fake)
     """
-    dp = Dispatcher(answerer=answerer, store=store, searches=SearchMemory())
+    complaints = complaints or Complaints(store, settings)
+    outbox = OutboxSender(complaints, settings.telegram_staff_chat_id)
+    dp = Dispatcher(
+        answerer=answerer,
+        store=store,
+        searches=SearchMemory(),
+        complaints=complaints,
+        outbox=outbox,
+        staff_ids=frozenset(settings.telegram_staff_ids),
+    )
+    dp.startup.register(outbox.start)
+    dp.shutdown.register(outbox.stop)
     dp.update.outer_middleware(DeduplicateMiddleware())
     throttle = ThrottlingMiddleware(
         settings.telegram_throttle_messages,
@@ -52,10 +74,18 @@ def build_dispatcher(
     )
     dp.message.outer_middleware(throttle)
     dp.callback_query.outer_middleware(throttle)
-    # Order is behaviour: the first handler whose filters pass wins. Free text (never a command)
-    # goes first because it is most of the traffic; the catch-alls go last.
+    # Order is behaviour: the first handler whose filters pass wins. A staff member's reply in
+    # progress and a citizen's complaint form come before free text, which is most of the
+    # traffic; the catch-alls go last.
     dp.include_routers(
-        questions_router(), commands_router(), buttons_router(), inline_router(), fallback_router(), errors_router()
+        staff_router(),
+        citizen_router(),
+        questions_router(),
+        commands_router(),
+        buttons_router(),
+        inline_router(),
+        fallback_router(),
+        errors_router(),
     )
     return dp
 
@@ -75,9 +105,16 @@ def build_bot(settings: Settings) -> Bot:
     )
 
 
-async def set_commands(bot: Bot) -> None:
-    """Register the commands with their Chinese descriptions (the menu Telegram shows)."""
+async def set_commands(bot: Bot, staff_chat_id: int | None = None) -> None:
+    """Register the commands with their Chinese descriptions (the menu Telegram shows); the staff
+    group's menu lists the staff commands too."""
     await bot.set_my_commands([BotCommand(command=c, description=d) for c, d in texts.TG_COMMANDS.items()])
+    if staff_chat_id is not None:
+        staff = {**texts.TG_COMMANDS, **texts.TG_STAFF_COMMANDS}
+        await bot.set_my_commands(
+            [BotCommand(command=c, description=d) for c, d in staff.items()],
+            scope=BotCommandScopeChat(chat_id=staff_chat_id),
+        )
 
 
 class WebhookHandler(SimpleRequestHandler):

@@ -33,3 +33,42 @@ class SearchCallback(CallbackData, prefix="q"):
 
     token: str
     page: int
+
+
+class ComplaintStart(CallbackData, prefix="cs"):
+    """Answer to "file a complaint?": kind "投诉" or "举报"; "no" declines."""
+
+    kind: str
+
+
+class TopicCallback(CallbackData, prefix="ct"):
+    """What the complaint concerns (a key of ``complaints.TOPICS``)."""
+
+    topic: str
+
+
+class FormCallback(CallbackData, prefix="cf"):
+    """A step of the complaint form: "skip" the contact, "submit" or "cancel" the summary."""
+
+    action: str
+
+
+class RateCallback(CallbackData, prefix="rt"):
+    """The citizen's rating of a closed complaint (a key of ``complaints.RATINGS``)."""
+
+    number: str
+    rating: str
+
+
+class StaffCallback(CallbackData, prefix="sf"):
+    """A staff button on a complaint: "accepted", "replied" (write a reply), "closed"."""
+
+    action: str
+    number: str
+
+
+class ListCallback(CallbackData, prefix="sl"):
+    """A page of the staff's complaint list, of one status ("all" for every one)."""
+
+    status: str
+    page: int

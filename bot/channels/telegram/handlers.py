@@ -33,6 +33,7 @@ from ... import texts
 from ...services.answering import Answerer, Reply
 from ...storage import Store
 from .callbacks import BrowseCallback, EntryCallback, SearchCallback, SectionCallback
+from .complaints import offer_markup
 from .render import html, item_html, split_message
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,9 @@ def reply_html(reply: Reply, contacts: dict[str, str]) -> tuple[str, InlineKeybo
             builder.button(text=choice.title, callback_data=EntryCallback(id=choice.id))
         builder.adjust(1)
         return html(texts.CLARIFY_BUTTONS.format(**contacts)), builder.as_markup()
+    if reply.outcome == "complaint":
+        offer = texts.TIPOFF_OFFER if reply.tipoff else texts.COMPLAINT_OFFER
+        return html(reply.text + "\n\n" + offer), offer_markup(reply.tipoff)
     return html(reply.text), None
 
 

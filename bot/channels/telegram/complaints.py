@@ -1,0 +1,596 @@
+"""Complaints on Telegram: the citizen's form and /status, the staff group's buttons and commands,
+and the outbox sender that delivers what the supervision log owes (new complaints to staff, staff
+replies and closings to citizens).
+
+The rules are the core's (``services.complaints``); this module only translates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.filters import Command, CommandObject, Filter, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import (
+    CallbackQuery,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    TelegramObject,
+)
+
+from ... import texts
+from ...services.complaints import (
+    EVENTS,
+    MAX_TEXT,
+    RATINGS,
+    STAFF,
+    STATUSES,
+    TOPICS,
+    Complaint,
+    ComplaintError,
+    Complaints,
+    Draft,
+    Event,
+    split_contact,
+)
+from ...services.complaints import (
+    Message as Owed,
+)
+from .callbacks import (
+    ComplaintStart,
+    FormCallback,
+    ListCallback,
+    RateCallback,
+    StaffCallback,
+    TopicCallback,
+)
+from .render import html
+
+log = logging.getLogger(__name__)
+CHANNEL = "telegram"
+LIST_PAGE = 8
+STAFF_COMMANDS = ("complaints", "note", "reopen", "reply", "close")
+
+
+class ComplaintForm(StatesGroup):
+    what = State()
+    topic = State()
+    contact = State()
+    confirm = State()
+
+
+class StaffReply(StatesGroup):
+    text = State()
+
+
+class IsStaff(Filter):
+    """The user is one of the configured staff (``GONGKAI_TELEGRAM_STAFF_IDS``)."""
+
+    async def __call__(self, event: TelegramObject, staff_ids: frozenset[int]) -> bool:
+        user = getattr(event, "from_user", None)
+        return user is not None and user.id in staff_ids
+
+
+def _actor(event: Message | CallbackQuery) -> str:
+    user = event.from_user
+    if user is None:
+        return "telegram:?"
+    return f"telegram:{user.id} {user.full_name}".strip()
+
+
+def keyboard(rows: list[list[tuple[str, Any]]]) -> InlineKeyboardMarkup:
+    """Inline buttons, row by row, each a (label, CallbackData)."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=t, callback_data=d.pack()) for t, d in row] for row in rows]
+    )
+
+
+# --- rendering -------------------------------------------------------------------------------------
+
+
+def _contact(complaint: Complaint, *, masked: bool) -> str:
+    name = complaint.masked_name if masked else complaint.name
+    phone = complaint.masked_phone if masked else complaint.phone
+    return " ".join(x for x in (name, phone) if x) or texts.FORM_NO_CONTACT
+
+
+def _channel_label(channel: str) -> str:
+    return {"telegram": "Telegram", "wechat": "微信公众号", "web": "网站"}.get(channel, channel)
+
+
+def staff_card(complaint: Complaint) -> str:
+    """A new complaint as the staff group sees it: contact masked."""
+    return html(
+        texts.STAFF_NEW.format(
+            kind=complaint.kind,
+            number=complaint.number,
+            topic=complaint.topic_label,
+            created=complaint.created_at[:16].replace("T", " "),
+            channel=_channel_label(complaint.channel),
+            due=complaint.due_on,
+            text=complaint.text,
+            contact=_contact(complaint, masked=True),
+        )
+    ) + html(f"\n状态：{complaint.status_label}")
+
+
+def staff_record(complaint: Complaint, events: list[Event]) -> str:
+    """The whole record and its history, contact unmasked (for staff only)."""
+    head = texts.STAFF_RECORD.format(
+        kind=complaint.kind,
+        number=complaint.number,
+        status=complaint.status_label,
+        topic=complaint.topic_label,
+        created=complaint.created_at[:16].replace("T", " "),
+        channel=_channel_label(complaint.channel),
+        due=complaint.due_on,
+        contact=_contact(complaint, masked=False),
+        rating=RATINGS.get(complaint.rating or "", "—"),
+        text=complaint.text,
+    )
+    trail = [
+        texts.STAFF_EVENT.format(
+            at=e.at[:16].replace("T", " "), label=e.label, actor=e.actor, text=f"：{e.text}" if e.text else ""
+        )
+        for e in events
+    ]
+    return html("\n".join([head, "", *trail]))
+
+
+def staff_buttons(complaint: Complaint) -> InlineKeyboardMarkup | None:
+    """受理 / 回复 / 办结, as far as the status allows them."""
+    row = []
+    if complaint.status in ("new", "reopened"):
+        row.append((texts.STAFF_ACCEPT, StaffCallback(action="accepted", number=complaint.number)))
+    if complaint.status != "closed":
+        row.append((texts.STAFF_REPLY, StaffCallback(action="replied", number=complaint.number)))
+        row.append((texts.STAFF_CLOSE, StaffCallback(action="closed", number=complaint.number)))
+    return keyboard([row]) if row else None
+
+
+def citizen_status(complaint: Complaint, events: list[Event], *, own: bool) -> str:
+    lines = [
+        texts.STATUS.format(
+            kind=complaint.kind,
+            number=complaint.number,
+            status=complaint.status_label,
+            created=complaint.created_at[:16].replace("T", " "),
+            due=complaint.due_on,
+        )
+    ]
+    replies = [e for e in events if e.kind in ("replied", "closed") and e.text]
+    if own:
+        lines += [texts.STATUS_REPLY.format(at=e.at[:10], text=e.text) for e in replies]
+    elif replies:
+        lines.append(texts.STATUS_OTHERS)
+    return html("\n".join(lines))
+
+
+# --- the citizen's side ----------------------------------------------------------------------------
+
+
+def offer_markup(tipoff: bool) -> InlineKeyboardMarkup:
+    """The buttons under a complaint reply: file one here, or not."""
+    yes = (
+        (texts.TIPOFF_YES, ComplaintStart(kind="举报"))
+        if tipoff
+        else (texts.COMPLAINT_YES, ComplaintStart(kind="投诉"))
+    )
+    return keyboard([[yes, (texts.COMPLAINT_NO, ComplaintStart(kind="no"))]])
+
+
+async def _start_form(message: Message, state: FSMContext, kind: str) -> None:
+    await state.set_state(ComplaintForm.what)
+    await state.set_data({"kind": kind})
+    prompt = texts.FORM_WHAT_TIPOFF if kind == "举报" else texts.FORM_WHAT
+    await message.answer(html(prompt.format(limit=MAX_TEXT)))
+
+
+def _summary(data: dict[str, Any]) -> str:
+    contact = " ".join(x for x in (data.get("name", ""), data.get("phone", "")) if x) or texts.FORM_NO_CONTACT
+    return html(
+        texts.FORM_SUMMARY.format(kind=data["kind"], topic=TOPICS[data["topic"]], text=data["text"], contact=contact)
+    )
+
+
+def citizen_router() -> Router:
+    """The complaint form, ``/complaint`` and ``/status``. Joins before the questions router, so
+    that a message in the middle of the form is taken by the form."""
+    router = Router(name="complaints")
+
+    @router.message(Command("cancel"), StateFilter(ComplaintForm, StaffReply))
+    async def cancel(message: Message, state: FSMContext) -> None:
+        await state.clear()
+        await message.answer(texts.CANCELLED)
+
+    @router.message(Command("complaint"), F.text.regexp(r"^/complaint(@\w+)?\s*$"))
+    async def complaint(message: Message, state: FSMContext) -> None:
+        await _start_form(message, state, "投诉")
+
+    @router.callback_query(ComplaintStart.filter())
+    async def start(callback: CallbackQuery, callback_data: ComplaintStart, state: FSMContext) -> None:
+        await callback.answer()
+        if not isinstance(callback.message, Message):
+            return
+        with contextlib.suppress(TelegramBadRequest):
+            await callback.message.edit_reply_markup(reply_markup=None)
+        if callback_data.kind not in ("投诉", "举报"):
+            await callback.message.answer(texts.COMPLAINT_DECLINED)
+            return
+        await _start_form(callback.message, state, callback_data.kind)
+
+    @router.message(ComplaintForm.what, F.text, ~F.text.startswith("/"))
+    async def what(message: Message, state: FSMContext) -> None:
+        text = (message.text or "").strip()
+        if len(text) > MAX_TEXT:
+            await message.answer(texts.FORM_WHAT_TOO_LONG.format(length=len(text), limit=MAX_TEXT))
+            return
+        await state.update_data(text=text)
+        await state.set_state(ComplaintForm.topic)
+        rows = [[(label, TopicCallback(topic=key))] for key, label in TOPICS.items()]
+        await message.answer(texts.FORM_TOPIC, reply_markup=keyboard(rows))
+
+    @router.message(ComplaintForm.what, ~F.text)
+    async def what_not_text(message: Message) -> None:
+        await message.answer(texts.FORM_WHAT_TEXT_ONLY)
+
+    @router.callback_query(ComplaintForm.topic, TopicCallback.filter(F.topic.in_(TOPICS)))
+    async def topic(callback: CallbackQuery, callback_data: TopicCallback, state: FSMContext) -> None:
+        await state.update_data(topic=callback_data.topic)
+        await state.set_state(ComplaintForm.contact)
+        await callback.answer()
+        if isinstance(callback.message, Message):
+            await callback.message.edit_text(html(f"{texts.FORM_TOPIC}{TOPICS[callback_data.topic]}"))
+            await callback.message.answer(
+                texts.FORM_CONTACT, reply_markup=keyboard([[(texts.FORM_SKIP, FormCallback(action="skip"))]])
+            )
+
+    @router.message(ComplaintForm.topic, ~F.text.startswith("/"))
+    async def topic_typed(message: Message) -> None:
+        await message.answer(texts.FORM_TOPIC_BUTTONS)
+
+    async def confirm(message: Message, state: FSMContext) -> None:
+        await state.set_state(ComplaintForm.confirm)
+        markup = keyboard(
+            [[(texts.FORM_SUBMIT, FormCallback(action="submit")), (texts.FORM_CANCEL, FormCallback(action="cancel"))]]
+        )
+        await message.answer(_summary(await state.get_data()), reply_markup=markup)
+
+    @router.message(ComplaintForm.contact, F.text, ~F.text.startswith("/"))
+    async def contact(message: Message, state: FSMContext) -> None:
+        name, phone = split_contact(message.text or "")
+        if not phone and any(c.isdigit() for c in message.text or ""):
+            await message.answer(texts.FORM_CONTACT_BAD_PHONE)
+            return
+        await state.update_data(name=name, phone=phone)
+        await confirm(message, state)
+
+    @router.message(ComplaintForm.contact, ~F.text)
+    async def contact_not_text(message: Message) -> None:
+        await message.answer(texts.FORM_CONTACT_TEXT_ONLY)
+
+    @router.callback_query(ComplaintForm.contact, FormCallback.filter(F.action == "skip"))
+    async def skip(callback: CallbackQuery, state: FSMContext) -> None:
+        await callback.answer()
+        await state.update_data(name="", phone="")
+        if isinstance(callback.message, Message):
+            with contextlib.suppress(TelegramBadRequest):
+                await callback.message.edit_reply_markup(reply_markup=None)
+            await confirm(callback.message, state)
+
+    @router.message(ComplaintForm.confirm, ~F.text.startswith("/"))
+    async def confirm_typed(message: Message) -> None:
+        await message.answer(texts.FORM_CONFIRM_BUTTONS)
+
+    @router.callback_query(ComplaintForm.confirm, FormCallback.filter(F.action == "cancel"))
+    async def cancel_button(callback: CallbackQuery, state: FSMContext) -> None:
+        await state.clear()
+        await callback.answer()
+        if isinstance(callback.message, Message):
+            await callback.message.edit_text(texts.CANCELLED)
+
+    @router.callback_query(ComplaintForm.confirm, FormCallback.filter(F.action == "submit"))
+    async def submit(callback: CallbackQuery, state: FSMContext, complaints: Complaints, outbox: OutboxSender) -> None:
+        data = await state.get_data()
+        message = callback.message
+        chat_id = message.chat.id if message else callback.from_user.id
+        draft = Draft(data["text"], topic=data["topic"], kind=data["kind"], name=data["name"], phone=data["phone"])
+        # The number is shown only once the complaint is committed; a double click, or the same
+        # update delivered again, names the same summary message and files nothing new.
+        key = f"{CHANNEL}:{chat_id}:{message.message_id if message else callback.id}"
+        filed = await complaints.afile(
+            draft, channel=CHANNEL, chat_id=chat_id, user_id=callback.from_user.id, dedupe_key=key
+        )
+        await state.clear()
+        outbox.wake()
+        await callback.answer()
+        text = html(texts.FILED.format(kind=filed.kind, number=filed.number, due=filed.due_on))
+        if isinstance(message, Message):
+            await message.edit_text(text)
+        else:
+            await callback.bot.send_message(chat_id, text)  # type: ignore[union-attr]
+
+    @router.callback_query(FormCallback.filter())
+    @router.callback_query(TopicCallback.filter())
+    async def form_gone(callback: CallbackQuery) -> None:
+        await callback.answer(texts.FORM_EXPIRED, show_alert=True)
+
+    @router.message(Command("status"))
+    async def status(message: Message, command: CommandObject, complaints: Complaints) -> None:
+        typed = (command.args or "").strip()
+        if not typed:
+            await message.answer(texts.STATUS_USAGE)
+            return
+        found = complaints.lookup(typed)
+        if found is None:
+            await message.answer(html(texts.STATUS_NOT_A_NUMBER.format(typed=typed[:40])))
+        elif found.complaint is not None:
+            complaint = found.complaint
+            own = complaint.channel == CHANNEL and complaint.chat_id == str(message.chat.id)
+            await message.answer(citizen_status(complaint, complaints.events(complaint), own=own))
+        elif found.typed_ok:
+            await message.answer(html(texts.STATUS_UNKNOWN.format(number=typed)))
+        elif found.suggestions:
+            suggestions = "、".join(found.suggestions)
+            await message.answer(html(texts.STATUS_MISTYPED.format(typed=typed[:40], suggestions=suggestions)))
+        else:
+            await message.answer(html(texts.STATUS_MISTYPED_NONE.format(typed=typed[:40])))
+
+    @router.callback_query(RateCallback.filter(F.rating.in_(RATINGS)))
+    async def rate(callback: CallbackQuery, callback_data: RateCallback, complaints: Complaints) -> None:
+        chat_id = callback.message.chat.id if callback.message else callback.from_user.id
+        try:
+            await complaints.arate(callback_data.number, callback_data.rating, channel=CHANNEL, chat_id=chat_id)
+        except ComplaintError as e:
+            await callback.answer(str(e), show_alert=True)
+            return
+        await callback.answer()
+        if isinstance(callback.message, Message):
+            await callback.message.edit_reply_markup(reply_markup=None)
+            await callback.message.answer(texts.RATED.format(rating=RATINGS[callback_data.rating]))
+
+    return router
+
+
+# --- the staff's side ------------------------------------------------------------------------------
+
+
+def staff_router() -> Router:
+    """Staff buttons and commands. Joins first: a staff member's reply in progress is theirs.
+
+    Everyone else is refused politely, forged buttons included.
+    """
+    router = Router(name="staff")
+    # Only staff reach the handlers below: the filter is on the router, not on each handler.
+    staff = Router(name="staff-only")
+    staff.message.filter(IsStaff())
+    staff.callback_query.filter(IsStaff())
+    router.include_router(staff)
+    with_number = F.text.regexp(r"^/complaint(@\w+)?\s+\S")
+
+    @router.callback_query(StaffCallback.filter(), ~IsStaff())
+    @router.callback_query(ListCallback.filter(), ~IsStaff())
+    async def not_staff_button(callback: CallbackQuery) -> None:
+        log.warning("staff button refused: user is not staff")
+        await callback.answer(texts.ONLY_STAFF, show_alert=True)
+
+    @router.message(Command(*STAFF_COMMANDS), ~IsStaff())
+    @router.message(Command("complaint"), with_number, ~IsStaff())
+    async def not_staff_command(message: Message) -> None:
+        await message.answer(texts.ONLY_STAFF)
+
+    @staff.callback_query(StaffCallback.filter(F.action == "replied"))
+    async def reply_button(callback: CallbackQuery, callback_data: StaffCallback, state: FSMContext) -> None:
+        await state.set_state(StaffReply.text)
+        await state.set_data({"number": callback_data.number})
+        await callback.answer()
+        if isinstance(callback.message, Message):
+            # In a group the bot sees only replies to itself (privacy mode): the prompt opens the
+            # reply box for the staff member it mentions, and only for them.
+            mention = callback.from_user.mention_html()
+            await callback.message.answer(
+                mention + " " + html(texts.STAFF_REPLY_PROMPT.format(number=callback_data.number)),
+                reply_markup=ForceReply(selective=True, input_field_placeholder="答复内容"),
+            )
+
+    @staff.callback_query(StaffCallback.filter(F.action.in_({"accepted", "closed"})))
+    async def action_button(
+        callback: CallbackQuery, callback_data: StaffCallback, complaints: Complaints, outbox: OutboxSender
+    ) -> None:
+        try:
+            complaint = await complaints.aact(callback_data.number, callback_data.action, _actor(callback))
+        except ComplaintError as e:
+            await callback.answer(str(e), show_alert=True)
+            return
+        outbox.wake()
+        await callback.answer(texts.STAFF_DONE.format(number=complaint.number, label=EVENTS[callback_data.action]))
+        if isinstance(callback.message, Message):
+            with contextlib.suppress(TelegramBadRequest):
+                await callback.message.edit_text(staff_card(complaint), reply_markup=staff_buttons(complaint))
+
+    @staff.message(StaffReply.text, F.text, ~F.text.startswith("/"))
+    async def reply_text(message: Message, state: FSMContext, complaints: Complaints, outbox: OutboxSender) -> None:
+        number = (await state.get_data())["number"]
+        await _act(message, complaints, outbox, number, "replied", message.text or "")
+        await state.clear()
+
+    @staff.message(StaffReply.text, ~F.text)
+    async def reply_not_text(message: Message) -> None:
+        await message.answer(texts.STAFF_REPLY_TEXT_ONLY)
+
+    @staff.message(Command("complaints"))
+    async def list_(message: Message, command: CommandObject, complaints: Complaints) -> None:
+        status = (command.args or "").strip() or "open"
+        text, markup = _list_page(complaints, status, 0)
+        await message.answer(text, reply_markup=markup)
+
+    @staff.callback_query(ListCallback.filter())
+    async def list_page(callback: CallbackQuery, callback_data: ListCallback, complaints: Complaints) -> None:
+        text, markup = _list_page(complaints, callback_data.status, callback_data.page)
+        await callback.answer()
+        if isinstance(callback.message, Message):
+            with contextlib.suppress(TelegramBadRequest):
+                await callback.message.edit_text(text, reply_markup=markup)
+
+    @staff.message(Command("complaint"), with_number)
+    async def show(message: Message, command: CommandObject, complaints: Complaints) -> None:
+        complaint = _find(complaints, (command.args or "").strip())
+        if complaint is None:
+            await message.answer(html(texts.STATUS_UNKNOWN.format(number=(command.args or "").strip()[:40])))
+            return
+        await message.answer(
+            staff_record(complaint, complaints.events(complaint)), reply_markup=staff_buttons(complaint)
+        )
+
+    @staff.message(Command("note", "reopen", "reply", "close"))
+    async def act(message: Message, command: CommandObject, complaints: Complaints, outbox: OutboxSender) -> None:
+        number, _, text = (command.args or "").strip().partition(" ")
+        action = {"note": "noted", "reopen": "reopened", "reply": "replied", "close": "closed"}[command.command]
+        if not number or (action != "closed" and not text.strip()):
+            await message.answer(texts.STAFF_USAGE[command.command])
+            return
+        await _act(message, complaints, outbox, number, action, text)
+
+    return router
+
+
+def _find(complaints: Complaints, typed: str) -> Complaint | None:
+    found = complaints.lookup(typed) if typed else None
+    return found.complaint if found else None
+
+
+async def _act(
+    message: Message, complaints: Complaints, outbox: OutboxSender, typed: str, action: str, text: str
+) -> None:
+    complaint = _find(complaints, typed)
+    if complaint is None:
+        await message.answer(html(texts.STATUS_UNKNOWN.format(number=typed[:40])))
+        return
+    try:
+        complaint = await complaints.aact(complaint.number, action, _actor(message), text)
+    except ComplaintError as e:
+        await message.answer(html(str(e)))
+        return
+    outbox.wake()
+    if action == "replied":
+        await message.answer(html(texts.STAFF_REPLY_SENT.format(number=complaint.number)))
+    else:
+        await message.answer(html(texts.STAFF_DONE.format(number=complaint.number, label=EVENTS[action])))
+
+
+def _list_page(complaints: Complaints, status: str, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    titles = {"open": "未办结的投诉", "overdue": "超期的投诉", "all": "全部投诉"}
+    try:
+        listed, total = complaints.list(None if status == "all" else status, limit=LIST_PAGE, offset=page * LIST_PAGE)
+    except ComplaintError as e:
+        return html(str(e)), None
+    title = titles.get(status) or f"“{STATUSES[status]}”的投诉"
+    if total == 0:
+        return html(texts.STAFF_LIST_NONE.format(title=title)), None
+    pages = -(-total // LIST_PAGE)
+    lines = [texts.STAFF_LIST.format(title=title, total=total, page=page + 1, pages=pages)]
+    for c in listed:
+        summary = c.text if len(c.text) <= 24 else c.text[:24] + "…"
+        lines.append(texts.STAFF_LIST_ITEM.format(number=c.number, status=c.status_label, due=c.due_on, text=summary))
+    lines.append("查看详情：/complaint 编号")
+    row = []
+    if page > 0:
+        row.append((texts.PREVIOUS, ListCallback(status=status, page=page - 1)))
+    if page + 1 < pages:
+        row.append((texts.NEXT, ListCallback(status=status, page=page + 1)))
+    return html("\n".join(lines)), keyboard([row]) if row else None
+
+
+# --- the outbox ------------------------------------------------------------------------------------
+
+
+class OutboxSender:
+    """Delivers what the supervision log owes on Telegram, until it is sent.
+
+    Woken at once when this process files or acts on a complaint, and every ``interval``
+    seconds otherwise (a reply written with the CLI, a retry that has come due). A 429 waits as
+    long as Telegram says; a network or server error backs off; a citizen who blocked the bot is
+    given up on (the reply stays in the record), the staff group is retried, since staff may
+    add the bot back.
+
+    :param staff_chat_id: the staff group (None: complaints are only listed, not posted)
+    """
+
+    def __init__(self, complaints: Complaints, staff_chat_id: int | None, *, interval: float = 5.0) -> None:
+        self.complaints = complaints
+        self.staff_chat_id = staff_chat_id
+        self.interval = interval
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def deliver(self, bot: Bot) -> int:
+        """Send every message that is due now; how many were sent."""
+        sent = 0
+        for owed in self.complaints.owed(CHANNEL):
+            try:
+                await self._send(bot, owed)
+            except TelegramRetryAfter as e:
+                await self.complaints.afailed(owed, "429", retry_in=e.retry_after)
+            except (TelegramForbiddenError, TelegramBadRequest) as e:
+                staff = owed.recipient == STAFF
+                log.warning("outbox %s (complaint %s): %s", owed.id, owed.complaint.number, type(e).__name__)
+                await self.complaints.afailed(owed, type(e).__name__, retry_in=300 if staff else None)
+            except (TelegramNetworkError, TelegramServerError) as e:
+                await self.complaints.afailed(owed, type(e).__name__, retry_in=min(600, 5 * 2**owed.attempts))
+            else:
+                await self.complaints.asent(owed)
+                sent += 1
+        return sent
+
+    async def _send(self, bot: Bot, owed: Owed) -> None:
+        complaint = owed.complaint
+        if owed.recipient == STAFF:
+            if self.staff_chat_id is None:
+                return
+            await bot.send_message(self.staff_chat_id, staff_card(complaint), reply_markup=staff_buttons(complaint))
+            return
+        text = owed.event.text if owed.event and owed.event.text else ""
+        if owed.kind == "replied":
+            body = texts.CITIZEN_REPLIED.format(kind=complaint.kind, number=complaint.number, text=text)
+            await bot.send_message(owed.recipient, html(body))
+        elif owed.kind == "closed":
+            body = texts.CITIZEN_CLOSED.format(kind=complaint.kind, number=complaint.number, text=text)
+            rows = [[(label, RateCallback(number=complaint.number, rating=key)) for key, label in RATINGS.items()]]
+            await bot.send_message(owed.recipient, html(body), reply_markup=keyboard(rows))
+
+    async def run(self, bot: Bot) -> None:
+        """Deliver until cancelled."""
+        while True:
+            try:
+                await self.deliver(bot)
+            except Exception:  # the loop must outlive a bad moment (a locked database, a bug)
+                log.exception("outbox: delivery round failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.interval)
+            self._wake.clear()
+
+    async def start(self, bot: Bot) -> None:
+        self._task = asyncio.create_task(self.run(bot), name="gongkai-outbox")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task

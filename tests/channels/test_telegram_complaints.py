@@ -1,0 +1,399 @@
+"""Complaints on Telegram end to end: a citizen files, the staff group works it, the citizen hears back."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+
+import pytest
+from aiogram.exceptions import TelegramNetworkError
+from pydantic import SecretStr
+
+from bot import texts, tracking
+from bot.channels.telegram.callbacks import (
+    ComplaintStart,
+    FormCallback,
+    ListCallback,
+    RateCallback,
+    StaffCallback,
+    TopicCallback,
+)
+
+from ..fakes import callback_update, message_update, photo_update
+from .test_telegram import Harness, buttons
+
+CITIZEN = 555
+STAFF = 7
+STAFF_GROUP = -100200300
+STORY = "我3月申请公开的安全检查记录，过了二十个工作日还没有答复"
+
+
+@pytest.fixture
+def staffed(settings):
+    return settings.model_copy(
+        update={
+            "telegram_token": SecretStr("42:TEST"),
+            "telegram_staff_ids": [STAFF],
+            "telegram_staff_chat_id": STAFF_GROUP,
+            "telegram_throttle_messages": 1000,  # throttling has its own tests
+        }
+    )
+
+
+@pytest.fixture
+def tg(answerer, store, staffed) -> Harness:
+    return Harness(answerer, store, staffed)
+
+
+def deliver(tg: Harness) -> int:
+    return asyncio.run(tg.dp["outbox"].deliver(tg.bot))
+
+
+def last(tg: Harness, method: str = "sendMessage"):
+    return tg.sent(method)[-1]
+
+
+def click(tg: Harness, data, *, user: int = CITIZEN, chat: int | None = None, message_id: int = 900, **kw) -> None:
+    tg.feed(
+        callback_update(
+            data.pack() if hasattr(data, "pack") else data, message_id=message_id, user_id=user, chat_id=chat, **kw
+        )
+    )
+
+
+def file_complaint(tg: Harness, *, text: str = STORY, contact: str | None = "张三 13812345678", summary_id: int = 901):
+    """Go through the form as a citizen; returns the tracking number shown."""
+    tg.feed(message_update("/complaint", user_id=CITIZEN))
+    tg.feed(message_update(text, user_id=CITIZEN))
+    click(tg, TopicCallback(topic="application"), message_id=summary_id - 1)
+    if contact is None:
+        click(tg, FormCallback(action="skip"), message_id=summary_id - 1)
+    else:
+        tg.feed(message_update(contact, user_id=CITIZEN))
+    click(tg, FormCallback(action="submit"), message_id=summary_id)
+    shown = last(tg, "editMessageText").text
+    number = next(
+        tracking.parse(word).number for word in shown.split() if tracking.parse(word) and tracking.parse(word).ok
+    )
+    return number
+
+
+def status_of(tg: Harness, number: str) -> str:
+    return tg.dp["complaints"].get(number).status
+
+
+# --- the whole story ---------------------------------------------------------------------------------
+
+
+def test_file_accept_reply_close_rate(tg):
+    tg.feed(message_update("/complaint", user_id=CITIZEN))
+    assert "请简要描述" in tg.texts()[-1]
+    tg.feed(message_update(STORY, user_id=CITIZEN))
+    assert tg.texts()[-1] == texts.FORM_TOPIC
+    assert [t for t, _ in buttons(last(tg))] == ["依申请公开的答复", "主动公开", "工作人员作风", "其他"]
+    click(tg, TopicCallback(topic="application"), message_id=900)
+    assert "为什么问" in tg.texts()[-1] and "138****5678" in tg.texts()[-1]
+    tg.feed(message_update("张三 13812345678", user_id=CITIZEN))
+    summary = last(tg)
+    assert "依申请公开的答复" in summary.text and STORY in summary.text and "张三 13812345678" in summary.text
+    assert [t for t, _ in buttons(summary)] == ["提交", "取消"]
+    click(tg, FormCallback(action="submit"), message_id=901)
+    filed = last(tg, "editMessageText").text
+    number = tg.dp["complaints"].list()[0][0].number
+    assert number in filed and f"/status {number}" in filed
+
+    # The staff group hears of it at once, the contact masked, with the three buttons.
+    assert deliver(tg) == 1
+    card = last(tg)
+    assert card.chat_id == STAFF_GROUP and number in card.text and "138****5678" in card.text
+    assert "13812345678" not in card.text and "张*" in card.text
+    assert [t for t, _ in buttons(card)] == ["受理", "回复", "办结"]
+
+    click(tg, StaffCallback(action="accepted", number=number), user=STAFF, chat=STAFF_GROUP, message_id=50)
+    assert status_of(tg, number) == "accepted"
+    assert "已受理" in last(tg, "editMessageText").text
+    assert [t for t, _ in buttons(last(tg, "editMessageText"))] == ["回复", "办结"]
+
+    click(tg, StaffCallback(action="replied", number=number), user=STAFF, chat=STAFF_GROUP, message_id=50)
+    prompt = last(tg)
+    assert number in prompt.text and prompt.reply_markup.force_reply
+    tg.feed(
+        message_update(
+            "已转执法科，五个工作日内电话联系您。", user_id=STAFF, chat_id=STAFF_GROUP, chat_type="supergroup"
+        )
+    )
+    assert "答复已记录" in tg.texts()[-1]
+    assert deliver(tg) == 1
+    to_citizen = last(tg)
+    assert to_citizen.chat_id == str(CITIZEN) or to_citizen.chat_id == CITIZEN
+    assert "已转执法科" in to_citizen.text and number in to_citizen.text
+
+    click(tg, StaffCallback(action="closed", number=number), user=STAFF, chat=STAFF_GROUP, message_id=50)
+    assert status_of(tg, number) == "closed"
+    deliver(tg)
+    closing = last(tg)
+    assert "已办结" in closing.text
+    assert [t for t, _ in buttons(closing)] == ["满意", "基本满意", "不满意"]
+
+    click(tg, RateCallback(number=number, rating="satisfied"), message_id=60)
+    assert tg.texts()[-1] == texts.RATED.format(rating="满意")
+    complaint = tg.dp["complaints"].get(number)
+    assert complaint.rating == "satisfied"
+    kinds = [(e.kind, e.actor.split()[0]) for e in tg.dp["complaints"].events(complaint)]
+    assert kinds == [
+        ("created", "citizen"),
+        ("accepted", f"telegram:{STAFF}"),
+        ("replied", f"telegram:{STAFF}"),
+        ("closed", f"telegram:{STAFF}"),
+        ("rated", "citizen"),
+    ]
+
+    tg.feed(message_update(f"/status {number}", user_id=CITIZEN))
+    status = tg.texts()[-1]
+    assert "已办结" in status and "已转执法科" in status
+
+
+def test_free_text_complaint_offers_the_form(tg):
+    tg.feed(message_update("我要投诉你们工作人员态度太差了", user_id=CITIZEN))
+    offer = last(tg)
+    assert texts.COMPLAINT_OFFER in offer.text
+    assert [t for t, _ in buttons(offer)] == ["我要投诉", "不用了"]
+    click(tg, ComplaintStart(kind="投诉"), message_id=offer.reply_markup and 700)
+    assert "请简要描述" in tg.texts()[-1]
+
+
+def test_a_tipoff_is_told_of_12350_and_may_still_be_filed(tg):
+    tg.feed(message_update("举报一个工厂有安全隐患，消防通道堵死了", user_id=CITIZEN))
+    offer = last(tg)
+    assert "12350" in offer.text
+    assert [t for t, _ in buttons(offer)] == ["我要举报", "不用了"]
+    click(tg, ComplaintStart(kind="举报"), message_id=700)
+    assert "12350" in tg.texts()[-1]
+    tg.feed(message_update("某化工厂消防通道堵死", user_id=CITIZEN))
+    click(tg, TopicCallback(topic="other"), message_id=701)
+    click(tg, FormCallback(action="skip"), message_id=701)
+    click(tg, FormCallback(action="submit"), message_id=702)
+    (complaint,) = tg.dp["complaints"].list()[0]
+    assert complaint.kind == "举报" and complaint.phone == ""
+
+
+def test_declining_the_offer(tg):
+    click(tg, ComplaintStart(kind="no"), message_id=700)
+    assert tg.texts()[-1] == texts.COMPLAINT_DECLINED
+
+
+# --- the form says what it expects ---------------------------------------------------------------------
+
+
+def test_each_step_says_what_it_expects(tg):
+    tg.feed(message_update("/complaint", user_id=CITIZEN))
+    tg.feed(photo_update(user_id=CITIZEN))
+    assert tg.texts()[-1] == texts.FORM_WHAT_TEXT_ONLY
+    tg.feed(message_update("长" * 2001, user_id=CITIZEN))
+    assert "2001字" in tg.texts()[-1]
+    tg.feed(message_update(STORY, user_id=CITIZEN))
+    tg.feed(message_update("主动公开", user_id=CITIZEN))  # typed rather than clicked
+    assert tg.texts()[-1] == texts.FORM_TOPIC_BUTTONS
+    click(tg, TopicCallback(topic="proactive"), message_id=900)
+    tg.feed(message_update("张三 12345", user_id=CITIZEN))
+    assert tg.texts()[-1] == texts.FORM_CONTACT_BAD_PHONE
+    tg.feed(message_update("张三 0533-2181234", user_id=CITIZEN))
+    assert "张三 05332181234" in tg.texts()[-1]
+    tg.feed(message_update("好的", user_id=CITIZEN))
+    assert tg.texts()[-1] == texts.FORM_CONFIRM_BUTTONS
+    assert tg.dp["complaints"].list()[1] == 0  # nothing filed before 提交
+
+
+@pytest.mark.parametrize("steps", [1, 2, 3, 4])
+def test_cancel_works_at_every_step(tg, steps):
+    tg.feed(message_update("/complaint", user_id=CITIZEN))
+    if steps > 1:
+        tg.feed(message_update(STORY, user_id=CITIZEN))
+    if steps > 2:
+        click(tg, TopicCallback(topic="other"), message_id=900)
+    if steps > 3:
+        tg.feed(message_update("王五", user_id=CITIZEN))
+    tg.feed(message_update("/cancel", user_id=CITIZEN))
+    assert tg.texts()[-1] == texts.CANCELLED
+    tg.feed(message_update("申请公开要收费吗", user_id=CITIZEN))  # back to questions
+    assert "收费" in tg.texts()[-1]
+    assert tg.dp["complaints"].list()[1] == 0
+
+
+def test_form_buttons_after_the_form_ended_say_so(tg):
+    click(tg, FormCallback(action="submit"), message_id=901)
+    assert last(tg, "answerCallbackQuery").text == texts.FORM_EXPIRED
+    assert tg.dp["complaints"].list()[1] == 0
+
+
+# --- duplicates and failures ---------------------------------------------------------------------------
+
+
+def test_the_same_submission_twice_files_one_complaint(tg):
+    number = file_complaint(tg)
+    again = callback_update(FormCallback(action="submit").pack(), message_id=901, user_id=CITIZEN)
+    tg.feed(again, again)  # a double click after the form ended, and a redelivered update
+    assert tg.dp["complaints"].list()[1] == 1
+    assert status_of(tg, number) == "new"
+
+
+def test_a_failed_staff_notification_is_retried_and_the_complaint_stays_listed(tg):
+    number = file_complaint(tg)
+    tg.session.fail("sendMessage", TelegramNetworkError)
+    assert deliver(tg) == 0
+    listed, _ = tg.dp["complaints"].list("new")
+    assert [c.number for c in listed] == [number]
+    tg.session.fail("sendMessage", 403, "Forbidden: bot was kicked from the supergroup chat")
+    assert deliver(tg) == 0  # not yet due again
+    outbox = tg.store.reader.execute("select status, attempts, last_error from outbox").fetchall()
+    assert outbox == [("pending", 1, "TelegramNetworkError")]
+
+
+def test_429_on_a_notification_waits_as_told(tg):
+    file_complaint(tg)
+    # Longer than the request middleware waits in place: the outbox waits instead.
+    tg.session.fail("sendMessage", 429, retry_after=120)
+    deliver(tg)
+    ((next_at, status),) = tg.store.reader.execute("select next_at, status from outbox").fetchall()
+    now = tg.dp["complaints"].now()
+    assert status == "pending" and next_at >= (now + dt.timedelta(seconds=100)).isoformat(timespec="seconds")
+
+
+def test_a_citizen_who_blocked_the_bot_loses_no_record(tg):
+    number = file_complaint(tg)
+    deliver(tg)
+    tg.feed(message_update(f"/reply {number} 已处理", user_id=STAFF, chat_id=STAFF_GROUP, chat_type="supergroup"))
+    tg.session.fail("sendMessage", 403)
+    deliver(tg)
+    assert status_of(tg, number) == "replied"
+    assert tg.store.reader.execute("select status from outbox where kind = 'replied'").fetchone() == ("failed",)
+
+
+# --- /status ---------------------------------------------------------------------------------------------
+
+
+def test_status_right_mistyped_unknown_and_not_a_number(tg):
+    number = file_complaint(tg)
+    tg.feed(message_update(f"/status {number.replace('-', ' ')}", user_id=CITIZEN))
+    assert "待受理" in tg.texts()[-1] and number in tg.texts()[-1]
+    digits = tracking.digits_of(number)
+    swapped = digits[:9] + digits[10] + digits[9] + digits[11:]
+    tg.feed(message_update(f"/status {swapped}", user_id=CITIZEN))
+    assert "输错了一位" in tg.texts()[-1] and number in tg.texts()[-1]
+    other = tracking.make(tg.dp["complaints"].today(), 99)
+    tg.feed(message_update(f"/status {other}", user_id=CITIZEN))
+    assert "没有找到" in tg.texts()[-1]
+    tg.feed(message_update("/status 你好", user_id=CITIZEN))
+    assert "不像投诉编号" in tg.texts()[-1]
+    tg.feed(message_update("/status", user_id=CITIZEN))
+    assert tg.texts()[-1] == texts.STATUS_USAGE
+
+
+def test_status_shows_replies_only_to_who_filed(tg):
+    number = file_complaint(tg)
+    tg.feed(
+        message_update(
+            f"/reply {number} 张三先生您好，已查明", user_id=STAFF, chat_id=STAFF_GROUP, chat_type="supergroup"
+        )
+    )
+    tg.feed(message_update(f"/status {number}", user_id=999))
+    assert "已答复" in tg.texts()[-1] and "张三先生" not in tg.texts()[-1]
+    assert texts.STATUS_OTHERS in tg.texts()[-1]
+
+
+def test_rating_is_only_the_filers(tg):
+    number = file_complaint(tg)
+    tg.feed(message_update(f"/close {number}", user_id=STAFF, chat_id=STAFF_GROUP, chat_type="supergroup"))
+    click(tg, RateCallback(number=number, rating="unsatisfied"), user=999, message_id=60)
+    assert "只有提交人" in last(tg, "answerCallbackQuery").text
+    assert tg.dp["complaints"].get(number).rating is None
+
+
+# --- staff ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "/complaints",
+        "/complaints overdue",
+        "/complaint {n}",
+        "/note {n} 内部",
+        "/reopen {n} 补充",
+        "/reply {n} 好",
+        "/close {n}",
+    ],
+)
+def test_every_staff_command_is_refused_to_others(tg, command):
+    number = file_complaint(tg)
+    tg.feed(message_update(command.format(n=number), user_id=CITIZEN))
+    assert tg.texts()[-1] == texts.ONLY_STAFF
+    assert [e.kind for e in tg.dp["complaints"].events(tg.dp["complaints"].get(number))] == ["created"]
+
+
+@pytest.mark.parametrize("action", ["accepted", "replied", "closed"])
+def test_every_staff_button_is_refused_to_others_even_forged(tg, action):
+    number = file_complaint(tg)
+    # A member of the staff group who is not staff, and a citizen forging the data in private.
+    click(tg, StaffCallback(action=action, number=number), user=31337, chat=STAFF_GROUP, message_id=50)
+    assert last(tg, "answerCallbackQuery").text == texts.ONLY_STAFF
+    click(tg, StaffCallback(action=action, number=number), user=CITIZEN, message_id=50)
+    assert last(tg, "answerCallbackQuery").text == texts.ONLY_STAFF
+    tg.feed(message_update("我自己回复一下", user_id=CITIZEN))
+    assert status_of(tg, number) == "new"
+
+
+def test_forged_list_button_is_refused(tg):
+    click(tg, ListCallback(status="all", page=0), user=CITIZEN)
+    assert last(tg, "answerCallbackQuery").text == texts.ONLY_STAFF
+
+
+def test_staff_list_record_note_reopen(tg):
+    numbers = [file_complaint(tg, summary_id=901 + 10 * i) for i in range(10)]
+    staff = {"user_id": STAFF, "chat_id": STAFF_GROUP, "chat_type": "supergroup"}
+    tg.feed(message_update("/complaints", **staff))
+    page = last(tg)
+    assert "共 10 件" in page.text and "第 1/2 页" in page.text and numbers[0] in page.text
+    assert numbers[9] not in page.text
+    click(tg, ListCallback(status="open", page=1), user=STAFF, chat=STAFF_GROUP)
+    assert numbers[9] in last(tg, "editMessageText").text
+
+    n = numbers[0]
+    tg.feed(message_update(f"/note {n} 已电话联系，市民下周补材料", **staff))
+    tg.feed(message_update(f"/close {n} 已答复申请人", **staff))
+    tg.feed(message_update(f"/reopen {n} 市民补充了材料", **staff))
+    tg.feed(message_update(f"/complaint {n}", **staff))
+    record = tg.texts()[-1]
+    assert "13812345678" in record and "张三" in record  # unmasked for staff
+    for label in ("提交", "备注", "办结", "重新办理"):
+        assert label in record
+    assert "重新办理" in record.split("\n")[0]
+    tg.feed(message_update("/complaints closed", **staff))
+    assert "没有" in tg.texts()[-1]
+    tg.feed(message_update("/complaints bogus", **staff))
+    assert "状态应为" in tg.texts()[-1]
+    tg.feed(message_update(f"/reopen {numbers[1]} 理由", **staff))
+    assert "不能重新办理" in tg.texts()[-1]
+    tg.feed(message_update("/note", **staff))
+    assert tg.texts()[-1] == texts.STAFF_USAGE["note"]
+
+
+def test_user_text_is_escaped_for_staff_and_citizens(tg):
+    number = file_complaint(tg, text="<b>粗体</b> & <script>")
+    deliver(tg)
+    assert "&lt;b&gt;粗体&lt;/b&gt; &amp; &lt;script&gt;" in last(tg).text
+    tg.feed(message_update(f"/reply {number} <i>ok</i>", user_id=STAFF, chat_id=STAFF_GROUP, chat_type="supergroup"))
+    deliver(tg)
+    assert "&lt;i&gt;ok&lt;/i&gt;" in last(tg).text
+
+
+def test_logs_carry_ids_not_the_complaint_or_contact(tg, caplog):
+    caplog.set_level(logging.DEBUG)
+    number = file_complaint(tg)
+    deliver(tg)
+    tg.feed(message_update(f"/reply {number} 已查明情况", user_id=STAFF, chat_id=STAFF_GROUP, chat_type="supergroup"))
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("bot."))
+    assert number in logged
+    for secret in (STORY, "13812345678", "张三", "已查明情况"):
+        assert secret not in logged

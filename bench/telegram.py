@@ -126,9 +126,7 @@ def _gongkai_bot(database: Path, base_url: str) -> tuple[Any, Any, Any]:
     from bot.services.answering import Answerer
     from bot.storage import Store
 
-    settings = default_settings().model_copy(
-        update={"telegram_token": SecretStr(TOKEN), "telegram_api_base": base_url}
-    )
+    settings = default_settings().model_copy(update={"telegram_token": SecretStr(TOKEN), "telegram_api_base": base_url})
     store = Store(database)
     dp = build_dispatcher(Answerer(Matcher(load(settings.knowledge)), settings), store, settings)
     return dp, build_bot(settings), store

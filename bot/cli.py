@@ -378,5 +378,188 @@ def unanswered(limit: int) -> None:
         store.close()
 
 
+@cli.group()
+def complaints() -> None:
+    """Work through the supervision log without Telegram: list, show, act, export.
+
+    Replies and closings written here reach the citizen through the running bot, which sends
+    what the log owes within seconds.
+    """
+
+
+class _Complaints:
+    """The supervision log on the configured database, for one command."""
+
+    def __enter__(self) -> Any:
+        from .services.complaints import Complaints
+
+        settings = _settings()
+        self.store = _store(settings)
+        return Complaints(self.store, settings)
+
+    def __exit__(self, *exc: object) -> None:
+        self.store.close()
+
+
+def _status_choice() -> click.Choice:
+    from .services.complaints import STATUSES
+
+    return click.Choice(["open", "overdue", "all", *STATUSES])
+
+
+def _number(log: Any, typed: str) -> str:
+    """The number of an existing complaint, or a clear error (with the numbers one slip away)."""
+    found = log.lookup(typed)
+    if found is None:
+        raise click.ClickException(f"{typed!r} is not a tracking number (they look like 20261127-001-5)")
+    if found.complaint is None:
+        hint = f"; did you mean {', '.join(found.suggestions)}?" if found.suggestions else ""
+        raise click.ClickException(f"no complaint {typed}{hint}")
+    return str(found.complaint.number)
+
+
+@complaints.command("list")
+@click.option("--status", type=_status_choice(), default="open", show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+def complaints_list(status: str, limit: int) -> None:
+    """Complaints, overdue first, one a line: number, status, due date, contact (masked), text.
+
+    Example: gongkai complaints list --status overdue
+    """
+    with _Complaints() as log:
+        listed, total = log.list(None if status == "all" else status, limit=limit)
+        if not listed:
+            click.echo("No complaints.")
+        for c in listed:
+            text = c.text.replace("\n", " ")
+            click.echo(
+                f"{c.number}  {c.status_label:10} due {c.due_on}  {c.kind} {c.masked_phone or '-':12} {text[:40]}"
+            )
+        if total > len(listed):
+            click.echo(f"... {total - len(listed)} more (--limit)")
+
+
+@complaints.command("show")
+@click.argument("number")
+def complaints_show(number: str) -> None:
+    """The whole record of a complaint and its history, contact details included.
+
+    Example: gongkai complaints show 20261127-001-5
+    """
+    from .services.complaints import RATINGS
+
+    with _Complaints() as log:
+        c = log.get(_number(log, number))
+        click.echo(f"{c.kind} {c.number}  {c.status_label}")
+        click.echo(f"topic    {c.topic_label}")
+        click.echo(f"filed    {c.created_at} via {c.channel}; due {c.due_on}")
+        click.echo(f"contact  {c.name or '-'} {c.phone or '-'}")
+        click.echo(f"rating   {RATINGS.get(c.rating or '', '-')}")
+        click.echo(f"text     {c.text}")
+        for e in log.events(c):
+            click.echo(f"  {e.at}  {e.label}  {e.actor}" + (f"  {e.text}" if e.text else ""))
+
+
+def _act(action: str, number: str, text: str | None, actor: str | None) -> None:
+    from .services.complaints import EVENTS, ComplaintError
+
+    with _Complaints() as log:
+        try:
+            c = log.act(_number(log, number), action, f"cli:{actor or getpass.getuser()}", text)
+        except ComplaintError as e:
+            raise click.ClickException(str(e)) from None
+        told = " The citizen will be sent it by the running bot." if action in ("replied", "closed") else ""
+        click.echo(f"{c.number}: {EVENTS[action]} recorded; status {c.status_label}.{told}")
+
+
+_actor_option = click.option("--as", "actor", help="Who is acting, for the record (default: your login name).")
+
+
+@complaints.command("accept")
+@click.argument("number")
+@_actor_option
+def complaints_accept(number: str, actor: str | None) -> None:
+    """Accept a complaint (受理).
+
+    Example: gongkai complaints accept 20261127-001-5 --as 王科长
+    """
+    _act("accepted", number, None, actor)
+
+
+@complaints.command("reply")
+@click.argument("number")
+@click.argument("text")
+@_actor_option
+def complaints_reply(number: str, text: str, actor: str | None) -> None:
+    """Reply to the citizen (答复): recorded, and sent to them.
+
+    Example: gongkai complaints reply 20261127-001-5 "已转执法科，五个工作日内联系您。"
+    """
+    _act("replied", number, text, actor)
+
+
+@complaints.command("note")
+@click.argument("number")
+@click.argument("text")
+@_actor_option
+def complaints_note(number: str, text: str, actor: str | None) -> None:
+    """Add an internal note (备注); the citizen does not see it.
+
+    Example: gongkai complaints note 20261127-001-5 "已电话联系，下周补材料"
+    """
+    _act("noted", number, text, actor)
+
+
+@complaints.command("close")
+@click.argument("number")
+@click.argument("text", required=False)
+@_actor_option
+def complaints_close(number: str, text: str | None, actor: str | None) -> None:
+    """Close a complaint (办结); the citizen is told and asked to rate it.
+
+    Example: gongkai complaints close 20261127-001-5 "已答复并核实"
+    """
+    _act("closed", number, text, actor)
+
+
+@complaints.command("reopen")
+@click.argument("number")
+@click.argument("reason")
+@_actor_option
+def complaints_reopen(number: str, reason: str, actor: str | None) -> None:
+    """Reopen a closed complaint (重新办理), with the reason.
+
+    Example: gongkai complaints reopen 20261127-001-5 "市民补充了新情况"
+    """
+    _act("reopened", number, reason, actor)
+
+
+@complaints.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
+@click.option("--status", type=_status_choice(), default="all", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="File to write (default: stdout).",
+)
+def complaints_export(fmt: str, status: str, output: Path | None) -> None:
+    """Every complaint with its replies, for the supervising office: CSV in UTF-8 with a BOM, so
+    that Excel shows the Chinese right.
+
+    Example: gongkai complaints export -o 投诉台账.csv
+    """
+    with _Complaints() as log:
+        selected = None if status == "all" else status
+        if output is None:
+            out = click.get_text_stream("stdout", encoding="utf-8")
+            log.export_csv(out, selected)
+            out.flush()
+            return
+        with output.open("w", encoding="utf-8", newline="") as f:
+            count = log.export_csv(f, selected)
+        click.echo(f"{count} complaint(s) written to {output}", err=True)
+
+
 def main() -> None:
     cli(prog_name="gongkai")

@@ -175,3 +175,42 @@ def test_cli_does_not_import_aiogram():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_complaints_from_the_cli(run, tmp_path):
+    from bot.config import Settings
+    from bot.services.complaints import Complaints, Draft
+    from bot.storage import Store
+
+    settings = Settings()
+    store = Store.from_settings(settings)
+    number = (
+        Complaints(store, settings)
+        .file(
+            Draft("窗口人员态度差", topic="conduct", name="李雷", phone="13912345678"),
+            channel="telegram",
+            chat_id=1,
+            user_id=1,
+            dedupe_key="k",
+        )
+        .number
+    )
+    store.close()
+    listed = run("complaints", "list").output
+    assert number in listed and "139****5678" in listed and "13912345678" not in listed
+    assert "受理 recorded" in run("complaints", "accept", number, "--as", "王科长").output
+    assert "sent it" in run("complaints", "reply", number, "已批评教育").output
+    assert "备注 recorded" in run("complaints", "note", number, "电话回访").output
+    assert "办结 recorded" in run("complaints", "close", number).output
+    refused = run("complaints", "accept", number)
+    assert refused.exit_code == 1 and "不能受理" in refused.output
+    digits = number.replace("-", "")
+    mistyped = digits[:9] + digits[10] + digits[9] + digits[11:]  # 001 typed as 010
+    assert f"did you mean {number}" in run("complaints", "show", mistyped).output
+    shown = run("complaints", "show", number).output
+    assert "13912345678" in shown and "cli:王科长" in shown and "已批评教育" in shown
+    out = tmp_path / "export.csv"
+    run("complaints", "export", "-o", str(out))
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert number in data.decode("utf-8-sig") and "已批评教育" in data.decode("utf-8-sig")

@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     long_answer_min_margin: float = Field(0.1, description="…provided it leads the next entry by at least this much")
     clarify_min_score: float = Field(0.33, description="entries scoring at least this are offered as choices")
     clarify_choices: int = Field(3, ge=2, le=8, description="how many choices a clarify reply offers at most")
+    story_min_chars: int = Field(
+        12,
+        ge=1,
+        description="a message this long (normalised) that the guide cannot answer and that tells of a grievance "
+        "or a hazard is offered the complaint way",
+    )
     search_min_score: float = Field(0.45, description="catalogue items scoring below this are not shown")
     catalogue_answer_min_score: float = Field(
         0.55, description="a question the guide cannot answer gets catalogue items scoring at least this"

@@ -1,7 +1,8 @@
 """Measure answering quality on a labelled question set, and tune the thresholds on it.
 
 The set is a CSV with the columns ``question,expected,kind``: ``expected`` is a guide entry id,
-``none`` for a question the bot must not answer, or ``complaint``.
+``none`` for a question the bot must not answer, ``complaint``, or ``any`` for a question that
+is not a complaint and whose entry is not labelled (only a false complaint counts against it).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .services.answering import Answerer
 
 OUT_OF_SCOPE = "none"
 COMPLAINT = "complaint"
+ANY = "any"
 ACCEPTING = ("answer", "catalogue")
 
 
@@ -88,6 +90,10 @@ def evaluate(answerer: Answerer, labelled: list[Labelled]) -> Report:
                 report.misses.append((row.question, row.expected, reply.outcome, reply.entry_id or ""))
             continue
         report.false_complaints += reply.outcome == "complaint"
+        if row.expected == ANY:
+            if reply.outcome == "complaint":
+                report.misses.append((row.question, row.expected, reply.outcome, reply.entry_id or ""))
+            continue
         if row.expected == OUT_OF_SCOPE:
             report.out_of_scope += 1
             report.oos_accepted += reply.outcome in ACCEPTING

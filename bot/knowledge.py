@@ -114,6 +114,8 @@ class Lexicon:
     complaint: tuple[str, ...] = ()
     complaint_topics: tuple[str, ...] = ()
     tipoff: tuple[str, ...] = ()
+    grievance: tuple[str, ...] = ()
+    hazards: tuple[str, ...] = ()
     asking: tuple[str, ...] = ()
 
 
@@ -431,7 +433,7 @@ def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
                 )
             synonyms[variant] = str(canonical)
     words: dict[str, tuple[str, ...]] = {}
-    for key in ("fillers", "greetings", "complaint", "complaint_topics", "tipoff", "asking"):
+    for key in ("fillers", "greetings", "complaint", "complaint_topics", "tipoff", "grievance", "hazards", "asking"):
         value = data.get(key) or []
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             problems.append(Problem(name, lines.get(key), key, "must be a list of words"))

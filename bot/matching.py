@@ -66,7 +66,10 @@ class Intent:
 
     complaint: bool = False
     tipoff: bool = False
+    grievance: bool = False
+    hazard: bool = False
     asks: bool = False
+    tells: bool = False  # reports rather than asks, judged leniently for a long story
     greeting: bool = False
 
 
@@ -200,6 +203,7 @@ class Matcher:
 
 
 GAP = ".{0,6}"
+LONG_MESSAGE = 20
 
 
 class _IntentRules:
@@ -208,6 +212,9 @@ class _IntentRules:
     A message is a complaint when it uses a word that only a complainant uses (我要投诉, 态度差,
     超期未答复); or a word of complaining or of a hazard (投诉, 举报, 隐患, 事故) without asking
     anything, because "投诉电话多少" and "安全隐患去哪举报" are questions the guide answers.
+
+    ``grievance`` and ``hazard`` mark the softer signs (到底有没有人管, 走过场; 漏气, 脚手架): the
+    Answerer treats such a message as a complaint only when it is a story the guide has nothing for.
     """
 
     def __init__(self, lexicon: Lexicon, simplify: Callable[[str], str]) -> None:
@@ -224,17 +231,31 @@ class _IntentRules:
         self._complaint = pattern(lexicon.complaint)
         self._topic = pattern(lexicon.complaint_topics)
         self._tipoff = pattern(lexicon.tipoff)
+        self._grievance = pattern(lexicon.grievance)
+        self._hazards = pattern(lexicon.hazards)
         self._asking = pattern(tuple(w for w in lexicon.asking if w != "?"))
+        # In a long message a one-character asking word (几, 谁, 哪) is as likely part of a story
+        # (好几回, 谁也跑不出去): there only the longer words and a question mark count.
+        self._asking_long = pattern(tuple(w for w in lexicon.asking if len(w) > 1))
         self._greeting = pattern(lexicon.greetings)
         self._question_mark = "?" in lexicon.asking
 
     def __call__(self, text: str, simple: str) -> Intent:
         if simple and self._greeting and not self._greeting.sub("", simple).replace(" ", ""):
             return Intent(greeting=True)
-        asks = bool(self._asking and self._asking.search(simple)) or (
-            self._question_mark and ("?" in text or "？" in text)
-        )
+        marked = self._question_mark and ("?" in text or "？" in text)
+        asks = bool(self._asking and self._asking.search(simple)) or marked
+        asking = self._asking if len(simple) < LONG_MESSAGE else self._asking_long
+        tells = not (bool(asking and asking.search(simple)) or marked)
         tipoff = bool(self._tipoff and self._tipoff.search(simple))
         strong = bool(self._complaint and self._complaint.search(simple))
         topic = bool(self._topic and self._topic.search(simple))
-        return Intent(complaint=strong or ((topic or tipoff) and not asks), tipoff=tipoff, asks=asks)
+        grievance = bool(self._grievance and self._grievance.search(simple))
+        return Intent(
+            complaint=strong or ((topic or tipoff) and not asks),
+            tipoff=tipoff,
+            grievance=grievance,
+            hazard=tipoff or bool(self._hazards and self._hazards.search(simple)),
+            asks=asks,
+            tells=tells,
+        )

@@ -42,6 +42,33 @@ def test_tipoff_names_12350(answerer):
     assert reply.outcome == "complaint" and reply.tipoff and "12350" in reply.text
 
 
+@pytest.mark.parametrize(
+    "story,tipoff",
+    [
+        ("我们车间粉尘大得看不见人，口罩都不发，老板说赶工", True),  # a hazard, no word of complaining
+        ("后厨煤气管子拿胶带缠着，漏了好几回了，老板不肯换", True),  # 好几回: 几 here does not ask
+        ("申请交上去两个月了石沉大海，你们这效率可真高啊", False),  # irony
+        ("说了多少遍网站打不开，到底有没有人管？", False),  # a rhetorical question
+    ],
+)
+def test_a_story_of_a_grievance_or_hazard_is_offered_the_complaint_way(answerer, story, tipoff):
+    reply = answerer.answer(story)
+    assert reply.outcome == "complaint" and reply.tipoff == tipoff
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "今年的隐患排查治理结果公布了吗，在网站哪个栏目",  # hazard words, but asking
+        "医保卡丢了，补办要去哪里",  # off-topic, asking
+        "研究生复试成绩不满意，可以申请复议吗？",  # unhappy, but a question
+        "液化气",  # too short to be a story
+    ],
+)
+def test_questions_with_hazard_or_grievance_words_are_not_complaints(answerer, question):
+    assert answerer.answer(question).outcome != "complaint"
+
+
 def test_unhappy_question_about_complaining_is_answered(answerer):
     assert answerer.answer("对你们信息公开工作不满意可以向哪投诉").outcome == "answer"
 

@@ -166,9 +166,7 @@ class Answerer:
         # "不满意，可以向哪投诉" is unhappy but asks a question the guide answers: answer it (or
         # offer the choices), rather than treat it as a complaint.
         if intent.complaint and not (intent.asks and best is not None and best.score >= s.clarify_min_score):
-            tipoff = intent.tipoff
-            body = texts.COMPLAINT + (texts.TIPOFF if tipoff else "")
-            return Reply(text, "complaint", body.format(**self.contacts), top_id, top_score, tipoff=tipoff)
+            return self._complaint(text, top_id, top_score, intent.tipoff)
         if best is None or not query.normalized:
             return self._fallback(text, query, top_id, top_score)
         if confident:
@@ -176,7 +174,17 @@ class Answerer:
         choices = [c for c in ranked[: s.clarify_choices] if c.score >= s.clarify_min_score]
         if choices:
             return self._clarify(text, choices)
+        # A story the guide has nothing for, told with a grievance ("到底有没有人管") or telling of a
+        # hazard without asking anything ("车间粉尘大，口罩都不发"), is someone reporting something:
+        # offer the complaint way rather than an apology.
+        story = intent.grievance or (intent.hazard and intent.tells)
+        if story and len(query.normalized) >= s.story_min_chars:
+            return self._complaint(text, top_id, top_score, intent.hazard)
         return self._fallback(text, query, top_id, top_score)
+
+    def _complaint(self, text: str, top_id: str | None, top_score: float, tipoff: bool) -> Reply:
+        body = texts.COMPLAINT + (texts.TIPOFF if tipoff else "")
+        return Reply(text, "complaint", body.format(**self.contacts), top_id, top_score, tipoff=tipoff)
 
     def _clarify(self, text: str, choices: list[Scored]) -> Reply:
         lines = [texts.CLARIFY] + [

@@ -36,7 +36,6 @@ def staffed(settings):
             "telegram_token": SecretStr("42:TEST"),
             "telegram_staff_ids": [STAFF],
             "telegram_staff_chat_id": STAFF_GROUP,
-            "telegram_throttle_messages": 1000,  # throttling has its own tests
         }
     )
 
@@ -64,6 +63,7 @@ def click(tg: Harness, data, *, user: int = CITIZEN, chat: int | None = None, me
 
 def file_complaint(tg: Harness, *, text: str = STORY, contact: str | None = "张三 13812345678", summary_id: int = 901):
     """Go through the form as a citizen; returns the tracking number shown."""
+    tg.clock.now += 60  # a citizen filing again does so at a human pace, past the throttle window
     tg.feed(message_update("/complaint", user_id=CITIZEN))
     tg.feed(message_update(text, user_id=CITIZEN))
     click(tg, TopicCallback(topic="application"), message_id=summary_id - 1)
@@ -193,6 +193,7 @@ def test_each_step_says_what_it_expects(tg):
     tg.feed(message_update("长" * 2001, user_id=CITIZEN))
     assert "2001字" in tg.texts()[-1]
     tg.feed(message_update(STORY, user_id=CITIZEN))
+    tg.clock.now += 60  # past the throttle window: the citizen writes at a human pace
     tg.feed(message_update("主动公开", user_id=CITIZEN))  # typed rather than clicked
     assert tg.texts()[-1] == texts.FORM_TOPIC_BUTTONS
     click(tg, TopicCallback(topic="proactive"), message_id=900)
@@ -219,6 +220,14 @@ def test_cancel_works_at_every_step(tg, steps):
     tg.feed(message_update("申请公开要收费吗", user_id=CITIZEN))  # back to questions
     assert "收费" in tg.texts()[-1]
     assert tg.dp["complaints"].list()[1] == 0
+
+
+def test_a_quick_run_through_the_form_is_never_throttled(tg, settings):
+    for _ in range(settings.telegram_throttle_messages - 3):
+        tg.feed(message_update("收费吗", user_id=CITIZEN))
+    file_complaint(tg)  # three messages and three clicks, all within the throttle window
+    assert tg.dp["complaints"].list()[1] == 1
+    assert texts.THROTTLED not in tg.texts()
 
 
 def test_form_buttons_after_the_form_ended_say_so(tg):
@@ -281,6 +290,7 @@ def test_status_right_mistyped_unknown_and_not_a_number(tg):
     swapped = digits[:9] + digits[10] + digits[9] + digits[11:]
     tg.feed(message_update(f"/status {swapped}", user_id=CITIZEN))
     assert "输错了一位" in tg.texts()[-1] and number in tg.texts()[-1]
+    tg.clock.now += 60  # past the throttle window
     other = tracking.make(tg.dp["complaints"].today(), 99)
     tg.feed(message_update(f"/status {other}", user_id=CITIZEN))
     assert "没有找到" in tg.texts()[-1]

@@ -6,6 +6,7 @@ Importing this package imports aiogram (seconds): only ``gongkai run`` with a to
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from aiogram import Bot, Dispatcher
@@ -70,10 +71,12 @@ def build_dispatcher(
     throttle = ThrottlingMiddleware(
         settings.telegram_throttle_messages,
         settings.telegram_throttle_seconds,
-        *([clock] if clock else []),
+        clock or time.monotonic,
+        exempt=frozenset(settings.telegram_staff_ids),
     )
+    # Messages only: each costs a match, and a flood of them is what throttling is for. Button
+    # presses are cheap and a form is a quick run of them: the press of 提交 must never be dropped.
     dp.message.outer_middleware(throttle)
-    dp.callback_query.outer_middleware(throttle)
     # Order is behaviour: the first handler whose filters pass wins. A staff member's reply in
     # progress and a citizen's complaint form come before free text, which is most of the
     # traffic; the catch-alls go last.

@@ -174,7 +174,7 @@ def citizen_status(complaint: Complaint, events: list[Event], *, own: bool) -> s
     ]
     replies = [e for e in events if e.kind in ("replied", "closed") and e.text]
     if own:
-        lines += [texts.STATUS_REPLY.format(at=e.at[:10], text=e.text) for e in replies]
+        lines += [texts.STATUS_REPLY.format(at=e.at[:10], label=e.label, text=e.text) for e in replies]
     elif replies:
         lines.append(texts.STATUS_OTHERS)
     return html("\n".join(lines))

@@ -58,18 +58,26 @@ class ThrottlingMiddleware(BaseMiddleware):
     :param limit: events a user may send per window
     :param period: the window, in seconds
     :param clock: monotonic seconds (a test passes a fake)
+    :param exempt: user ids never throttled (staff at work)
     """
 
-    def __init__(self, limit: int, period: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        limit: int,
+        period: float,
+        clock: Callable[[], float] = time.monotonic,
+        exempt: frozenset[int] = frozenset(),
+    ) -> None:
         self.limit = limit
         self.period = period
         self.clock = clock
+        self.exempt = exempt
         self._events: dict[int, deque[float]] = {}
         self._warned: set[int] = set()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user = getattr(event, "from_user", None)
-        if user is None:
+        if user is None or user.id in self.exempt:
             return await handler(event, data)
         now = self.clock()
         window = self._events.setdefault(user.id, deque())

@@ -73,8 +73,8 @@ def test_killed_at_random_points_leaves_whole_complaints_and_every_shown_number(
            or (select count(*) from outbox o where o.complaint_id = c.id) != 1"""
     ).fetchall()
     assert incomplete == []
-    orphans = conn.execute("select count(*) from complaint_events where complaint_id not in (select id from complaints)")
-    assert orphans.fetchone() == (0,)
+    orphans = "select count(*) from complaint_events where complaint_id not in (select id from complaints)"
+    assert conn.execute(orphans).fetchone() == (0,)
     # Sequences count up with no gap and no reuse within a day, across the kills.
     for day, count, top in conn.execute("select day, count(*), max(seq) from complaints group by day"):
         assert count == top, f"{day}: sequence has gaps or repeats"

@@ -26,7 +26,7 @@ def test_labelled_set_is_big_enough():
 
 def test_labelled_ids_exist(knowledge):
     ids = {e.id for e in knowledge.guide} | {"none", "complaint", "any"}
-    for name in ("questions.csv", "holdout.csv", "blind.csv", "complaints_fresh.csv"):
+    for name in ("questions.csv", "holdout.csv", "blind.csv", "complaints_fresh.csv", "complaints_blind2.csv"):
         unknown = {r.expected for r in read_labelled(DATA / name)} - ids
         assert not unknown, (name, unknown)
 
@@ -71,6 +71,11 @@ def test_complaints_told_in_citizens_own_words(matcher):
     figures = evaluate(Answerer(matcher, default_settings()), read_labelled(DATA / "complaints_fresh.csv")).figures()
     assert figures["complaint_recall"] >= 0.9
     assert figures["false_complaints"] <= 2
+    # complaints_blind2.csv: 80 rows written blind to all of it, and never tuned on (before the
+    # story rule: 55% recall, 6 false complaints, every one an off-topic grievance).
+    figures = evaluate(Answerer(matcher, default_settings()), read_labelled(DATA / "complaints_blind2.csv")).figures()
+    assert figures["complaint_recall"] >= 0.7
+    assert figures["false_complaints"] <= 8
 
 
 @pytest.mark.parametrize(

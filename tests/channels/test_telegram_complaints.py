@@ -5,6 +5,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
+import signal
+import subprocess
+import sys
 
 import pytest
 from aiogram.exceptions import TelegramNetworkError
@@ -20,7 +24,8 @@ from bot.channels.telegram.callbacks import (
     TopicCallback,
 )
 
-from ..fakes import callback_update, message_update, photo_update
+from ..conftest import ROOT
+from ..fakes import FakeBotAPI, callback_update, message_update, photo_update
 from .test_telegram import Harness, buttons
 
 CITIZEN = 555
@@ -230,6 +235,23 @@ def test_a_quick_run_through_the_form_is_never_throttled(tg, settings):
     assert texts.THROTTLED not in tg.texts()
 
 
+def test_a_batch_of_one_users_updates_is_handled_in_order(tg):
+    # Polling hands a batch to concurrent tasks; the form still sees each step's state.
+    steps = [
+        message_update("/complaint", user_id=CITIZEN),
+        message_update(STORY, user_id=CITIZEN),
+        callback_update(TopicCallback(topic="other").pack(), message_id=900, user_id=CITIZEN),
+        callback_update(FormCallback(action="skip").pack(), message_id=900, user_id=CITIZEN),
+        callback_update(FormCallback(action="submit").pack(), message_id=901, user_id=CITIZEN),
+    ]
+
+    async def main() -> None:
+        await asyncio.gather(*(tg.dp.feed_update(tg.bot, update) for update in steps))
+
+    asyncio.run(main())
+    assert tg.dp["complaints"].list()[1] == 1
+
+
 def test_form_buttons_after_the_form_ended_say_so(tg):
     click(tg, FormCallback(action="submit"), message_id=901)
     assert last(tg, "answerCallbackQuery").text == texts.FORM_EXPIRED
@@ -407,3 +429,62 @@ def test_logs_carry_ids_not_the_complaint_or_contact(tg, caplog):
     assert number in logged
     for secret in (STORY, "13812345678", "张三", "已查明情况"):
         assert secret not in logged
+
+
+# --- the running bot and the CLI ------------------------------------------------------------------------
+
+
+def test_a_reply_written_with_the_cli_reaches_the_citizen_through_the_running_bot(tmp_path):
+    api = FakeBotAPI()
+    base = api.start_in_thread()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")}
+    env.update(
+        GONGKAI_TELEGRAM_TOKEN="42:TEST",
+        GONGKAI_TELEGRAM_API_BASE=base,
+        GONGKAI_DB=str(tmp_path / "bot.db"),
+        GONGKAI_TELEGRAM_STAFF_IDS=str(STAFF),
+        GONGKAI_TELEGRAM_STAFF_CHAT_ID=str(STAFF_GROUP),
+        PYTHONUNBUFFERED="1",
+    )
+    bot = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+
+    def push(update) -> None:
+        api.push_update(update.model_dump(mode="json", exclude_none=True))
+
+    try:
+        asyncio.run(api.wait_for("getUpdates", timeout=60))
+        # One step at a time, as a person goes through the form.
+        push(message_update("/complaint", user_id=CITIZEN))
+        asyncio.run(api.wait_for("sendMessage", count=1, timeout=20))
+        push(message_update(STORY, user_id=CITIZEN))
+        asyncio.run(api.wait_for("sendMessage", count=2, timeout=20))
+        push(callback_update(TopicCallback(topic="application").pack(), message_id=900, user_id=CITIZEN))
+        asyncio.run(api.wait_for("sendMessage", count=3, timeout=20))
+        push(callback_update(FormCallback(action="skip").pack(), message_id=900, user_id=CITIZEN))
+        asyncio.run(api.wait_for("sendMessage", count=4, timeout=20))
+        push(callback_update(FormCallback(action="submit").pack(), message_id=901, user_id=CITIZEN))
+        sent = asyncio.run(api.wait_for("sendMessage", count=5, timeout=20))
+        card = next(m for m in sent if str(m["chat_id"]) == str(STAFF_GROUP))  # posted at once
+        number = next(tracking.parse(w).number for w in card["text"].split() if tracking.parse(w))
+        reply = subprocess.run(
+            [sys.executable, "-m", "bot", "complaints", "reply", number, "已转执法科办理"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert reply.returncode == 0, reply.stderr
+        sent = asyncio.run(api.wait_for("sendMessage", count=6, timeout=20))  # the bot polls its outbox
+        assert str(sent[-1]["chat_id"]) == str(CITIZEN) and "已转执法科办理" in sent[-1]["text"]
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        try:
+            output = bot.communicate(timeout=20)[0].decode()
+        finally:
+            bot.kill()
+            api.stop()
+    assert bot.returncode == 0, output
+    assert STORY not in output and "已转执法科办理" not in output

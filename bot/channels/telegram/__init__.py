@@ -14,6 +14,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeChat
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
@@ -58,6 +59,9 @@ def build_dispatcher(
     complaints = complaints or Complaints(store, settings)
     outbox = OutboxSender(complaints, settings.telegram_staff_chat_id)
     dp = Dispatcher(
+        # One user's updates are handled one after another (polling hands out a batch at once, as
+        # concurrent tasks): a form's next message must see the state its previous one set.
+        events_isolation=SimpleEventIsolation(),
         answerer=answerer,
         store=store,
         searches=SearchMemory(),

@@ -233,7 +233,7 @@ def citizen_router() -> Router:
             return
         await _start_form(callback.message, state, callback_data.kind)
 
-    @router.message(ComplaintForm.what, F.text, ~F.text.startswith("/"))
+    @router.message(StateFilter(ComplaintForm.what), F.text, ~F.text.startswith("/"))
     async def what(message: Message, state: FSMContext) -> None:
         text = (message.text or "").strip()
         if len(text) > MAX_TEXT:
@@ -244,11 +244,11 @@ def citizen_router() -> Router:
         rows = [[(label, TopicCallback(topic=key))] for key, label in TOPICS.items()]
         await message.answer(texts.FORM_TOPIC, reply_markup=keyboard(rows))
 
-    @router.message(ComplaintForm.what, ~F.text)
+    @router.message(StateFilter(ComplaintForm.what), ~F.text)
     async def what_not_text(message: Message) -> None:
         await message.answer(texts.FORM_WHAT_TEXT_ONLY)
 
-    @router.callback_query(ComplaintForm.topic, TopicCallback.filter(F.topic.in_(TOPICS)))
+    @router.callback_query(StateFilter(ComplaintForm.topic), TopicCallback.filter(F.topic.in_(TOPICS)))
     async def topic(callback: CallbackQuery, callback_data: TopicCallback, state: FSMContext) -> None:
         await state.update_data(topic=callback_data.topic)
         await state.set_state(ComplaintForm.contact)
@@ -259,7 +259,7 @@ def citizen_router() -> Router:
                 texts.FORM_CONTACT, reply_markup=keyboard([[(texts.FORM_SKIP, FormCallback(action="skip"))]])
             )
 
-    @router.message(ComplaintForm.topic, ~F.text.startswith("/"))
+    @router.message(StateFilter(ComplaintForm.topic), ~F.text.startswith("/"))
     async def topic_typed(message: Message) -> None:
         await message.answer(texts.FORM_TOPIC_BUTTONS)
 
@@ -270,7 +270,7 @@ def citizen_router() -> Router:
         )
         await message.answer(_summary(await state.get_data()), reply_markup=markup)
 
-    @router.message(ComplaintForm.contact, F.text, ~F.text.startswith("/"))
+    @router.message(StateFilter(ComplaintForm.contact), F.text, ~F.text.startswith("/"))
     async def contact(message: Message, state: FSMContext) -> None:
         name, phone = split_contact(message.text or "")
         if not phone and any(c.isdigit() for c in message.text or ""):
@@ -279,11 +279,11 @@ def citizen_router() -> Router:
         await state.update_data(name=name, phone=phone)
         await confirm(message, state)
 
-    @router.message(ComplaintForm.contact, ~F.text)
+    @router.message(StateFilter(ComplaintForm.contact), ~F.text)
     async def contact_not_text(message: Message) -> None:
         await message.answer(texts.FORM_CONTACT_TEXT_ONLY)
 
-    @router.callback_query(ComplaintForm.contact, FormCallback.filter(F.action == "skip"))
+    @router.callback_query(StateFilter(ComplaintForm.contact), FormCallback.filter(F.action == "skip"))
     async def skip(callback: CallbackQuery, state: FSMContext) -> None:
         await callback.answer()
         await state.update_data(name="", phone="")
@@ -292,18 +292,18 @@ def citizen_router() -> Router:
                 await callback.message.edit_reply_markup(reply_markup=None)
             await confirm(callback.message, state)
 
-    @router.message(ComplaintForm.confirm, ~F.text.startswith("/"))
+    @router.message(StateFilter(ComplaintForm.confirm), ~F.text.startswith("/"))
     async def confirm_typed(message: Message) -> None:
         await message.answer(texts.FORM_CONFIRM_BUTTONS)
 
-    @router.callback_query(ComplaintForm.confirm, FormCallback.filter(F.action == "cancel"))
+    @router.callback_query(StateFilter(ComplaintForm.confirm), FormCallback.filter(F.action == "cancel"))
     async def cancel_button(callback: CallbackQuery, state: FSMContext) -> None:
         await state.clear()
         await callback.answer()
         if isinstance(callback.message, Message):
             await callback.message.edit_text(texts.CANCELLED)
 
-    @router.callback_query(ComplaintForm.confirm, FormCallback.filter(F.action == "submit"))
+    @router.callback_query(StateFilter(ComplaintForm.confirm), FormCallback.filter(F.action == "submit"))
     async def submit(callback: CallbackQuery, state: FSMContext, complaints: Complaints, outbox: OutboxSender) -> None:
         data = await state.get_data()
         message = callback.message
@@ -422,13 +422,13 @@ def staff_router() -> Router:
             with contextlib.suppress(TelegramBadRequest):
                 await callback.message.edit_text(staff_card(complaint), reply_markup=staff_buttons(complaint))
 
-    @staff.message(StaffReply.text, F.text, ~F.text.startswith("/"))
+    @staff.message(StateFilter(StaffReply.text), F.text, ~F.text.startswith("/"))
     async def reply_text(message: Message, state: FSMContext, complaints: Complaints, outbox: OutboxSender) -> None:
         number = (await state.get_data())["number"]
         await _act(message, complaints, outbox, number, "replied", message.text or "")
         await state.clear()
 
-    @staff.message(StaffReply.text, ~F.text)
+    @staff.message(StateFilter(StaffReply.text), ~F.text)
     async def reply_not_text(message: Message) -> None:
         await message.answer(texts.STAFF_REPLY_TEXT_ONLY)
 

@@ -81,13 +81,13 @@ def build_dispatcher(
     # Messages only: each costs a match, and a flood of them is what throttling is for. Button
     # presses are cheap and a form is a quick run of them: the press of 提交 must never be dropped.
     dp.message.outer_middleware(throttle)
-    # Order is behaviour: the first handler whose filters pass wins. A staff member's reply in
-    # progress and a citizen's complaint form come before free text, which is most of the
-    # traffic; the catch-alls go last.
+    # Order is behaviour: the first handler whose filters pass wins. Free text outside any form
+    # goes first because it is most of the traffic; a staff member's reply in progress and a
+    # citizen's complaint form take the text of those in one; the catch-alls go last.
     dp.include_routers(
+        questions_router(),
         staff_router(),
         citizen_router(),
-        questions_router(),
         commands_router(),
         buttons_router(),
         inline_router(),

@@ -15,8 +15,9 @@ from typing import Any
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
-from aiogram.filters import Command, CommandObject, CommandStart, Filter
+from aiogram.filters import Command, CommandObject, CommandStart, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import default_state
 from aiogram.types import (
     CallbackQuery,
     ErrorEvent,
@@ -328,8 +329,9 @@ def inline_router() -> Router:
 def questions_router() -> Router:
     router = Router(name="questions")
 
-    @router.message(Addressed(text=False))
-    @router.edited_message(Addressed(text=False))
+    # Not in the middle of a form (a complaint, a staff reply): then the text is the form's.
+    @router.message(Addressed(text=False), StateFilter(default_state))
+    @router.edited_message(Addressed(text=False), StateFilter(default_state))
     async def question(message: Message, answerer: Answerer, store: Store, bot: Bot, event_update: Update) -> None:
         text = message.text or ""
         if message.chat.type != ChatType.PRIVATE:

@@ -97,6 +97,31 @@ class Settings(BaseSettings):
         None, description="the Telegram staff group's chat id: each new complaint is posted there"
     )
 
+    # WeChat Official Account (公众号). Enabled when the token is set.
+    wechat_token: SecretStr | None = Field(
+        None, description="the Token set in the Official Account's server configuration; enables WeChat"
+    )
+    wechat_app_id: str | None = Field(None, description="the account's AppID")
+    wechat_app_secret: SecretStr | None = Field(
+        None, description="the account's AppSecret: for customer-service messages (slow answers, staff replies)"
+    )
+    wechat_aes_key: SecretStr | None = Field(
+        None, description="the EncodingAESKey (43 characters), for the compatible and safe (encrypted) modes"
+    )
+    wechat_path: str = Field("/wechat", description="the callback path on the HTTP server")
+    wechat_api_base: str = Field("https://api.weixin.qq.com", description="the WeChat API (a test points it elsewhere)")
+    wechat_reply_seconds: float = Field(
+        4.0, gt=0, lt=5, description="answer in the HTTP reply if ready within this; else by customer-service message"
+    )
+
+    # The website: the citizens' web chat at / and the staff console at /staff.
+    web_rate_limit: int = Field(20, ge=1, description="messages a web chat session (and an address) may send a minute")
+    web_secure_cookies: bool = Field(
+        False, description="mark cookies Secure: set true when the site is served over HTTPS (behind the proxy)"
+    )
+    staff_lockout_attempts: int = Field(5, ge=1, description="failed staff log-ins before the account is locked")
+    staff_lockout_minutes: int = Field(15, ge=1, description="how long a locked staff account stays locked")
+
     # The one HTTP server (webhooks now; the web chat later).
     http_host: str = Field("127.0.0.1", description="address the HTTP server listens on")
     http_port: int = Field(8080, ge=1, le=65535, description="port the HTTP server listens on")

@@ -14,6 +14,7 @@ from .config import Settings
 from .knowledge import load
 from .matching import Matcher
 from .services.answering import Answerer
+from .services.complaints import Complaints
 from .storage import Store
 
 log = logging.getLogger("gongkai")
@@ -28,14 +29,9 @@ def build_core(settings: Settings) -> tuple[Answerer, Store]:
     return Answerer(Matcher(load(settings.knowledge)), settings), Store.from_settings(settings)
 
 
-def configured_channels(settings: Settings) -> list[str]:
-    """The network channels the settings enable."""
-    return ["telegram"] if settings.telegram_token else []
-
-
 def build_web_app() -> web.Application:
     """The project's one aiohttp application; channels add their routes to it."""
-    app = web.Application(client_max_size=1024**2)
+    app = web.Application(client_max_size=256 * 1024)  # every form, update and message is far smaller
 
     async def health(_: web.Request) -> web.Response:
         return web.json_response({"ok": True})
@@ -45,13 +41,65 @@ def build_web_app() -> web.Application:
 
 
 async def serve(settings: Settings, answerer: Answerer, store: Store) -> None:
-    """Run every configured channel until SIGINT or SIGTERM."""
+    """Serve every configured channel until SIGINT or SIGTERM: the website (the citizens' chat and
+    the staff console), Telegram (polling or webhook) and WeChat when configured."""
+    from .channels.web import add_web
+
+    complaints = Complaints(store, settings)
+    app = build_web_app()
+    add_web(app, answerer, store, complaints, settings)
+    if settings.wechat_token:
+        from .channels.wechat import add_wechat
+
+        add_wechat(app, answerer, store, complaints, settings)
+    telegram = await _telegram(settings, answerer, store, complaints, app) if settings.telegram_token else None
+
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, settings.http_host, settings.http_port).start()
+    base = f"http://{settings.http_host}:{settings.http_port}"
+    print(f"Gongkai is running. Web chat: {base}/   Staff console: {base}/staff", flush=True)
+    if settings.wechat_token:
+        print(f"WeChat callback: {base}{settings.wechat_path}", flush=True)
+    # Everything long-lived is built: leave it out of the garbage collector's full passes, which
+    # would otherwise walk the whole index and aiogram's models (tens of ms) every few seconds.
+    gc.freeze()
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    polling = None
+    if telegram is not None:
+        dp, bot = telegram
+        if settings.telegram_webhook_url:
+            await dp.emit_startup(bot=bot)  # what polling does by itself: the outbox sender starts
+        else:
+            polling = asyncio.create_task(
+                dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types(), handle_signals=False)
+            )
+    try:
+        await stop.wait()
+    finally:
+        if telegram is not None:
+            dp, bot = telegram
+            if polling is not None:
+                await dp.stop_polling()
+                await polling
+            else:
+                await dp.emit_shutdown(bot=bot)
+                await bot.session.close()
+        await runner.cleanup()
+
+
+async def _telegram(settings: Settings, answerer: Answerer, store: Store, complaints: Complaints, app: web.Application):
+    """Telegram's dispatcher and bot, checked against the Bot API; the webhook added to ``app``."""
     from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
 
     from .channels import telegram  # imports aiogram: only here, never for the other commands
 
     bot = telegram.build_bot(settings)
-    dp = telegram.build_dispatcher(answerer, store, settings)
+    dp = telegram.build_dispatcher(answerer, store, settings, complaints=complaints)
     try:
         me = await bot.get_me()
     except TelegramUnauthorizedError:
@@ -61,9 +109,6 @@ async def serve(settings: Settings, answerer: Answerer, store: Store) -> None:
         await bot.session.close()
         raise ChannelError(f"cannot reach the Telegram Bot API: {e}") from None
     log.info("telegram: @%s", me.username)
-    # Everything long-lived is built: leave it out of the garbage collector's full passes, which
-    # would otherwise walk the whole index and aiogram's models (tens of ms) every few seconds.
-    gc.freeze()
     try:
         await telegram.set_commands(bot, settings.telegram_staff_chat_id)
     except Exception as e:  # the menu is a nicety: a failure must not stop the bot
@@ -71,36 +116,15 @@ async def serve(settings: Settings, answerer: Answerer, store: Store) -> None:
     if not settings.telegram_webhook_url:
         await bot.delete_webhook(drop_pending_updates=False)
         log.info("telegram: long polling")
-        await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
-        return
-    app = build_web_app()
+        return dp, bot
     secret = (
         settings.telegram_webhook_secret.get_secret_value()
         if settings.telegram_webhook_secret
         else secrets.token_urlsafe(32)
     )
     telegram.add_webhook(app, dp, bot, secret)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    await web.TCPSite(runner, settings.http_host, settings.http_port).start()
     await bot.set_webhook(
         settings.telegram_webhook_url, secret_token=secret, allowed_updates=dp.resolve_used_update_types()
     )
-    log.info(
-        "telegram: webhook %s, served on http://%s:%s%s",
-        settings.telegram_webhook_url,
-        settings.http_host,
-        settings.http_port,
-        telegram.WEBHOOK_PATH,
-    )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await dp.emit_startup(bot=bot)  # what polling does by itself: the outbox sender starts
-    try:
-        await stop.wait()
-    finally:
-        await dp.emit_shutdown(bot=bot)
-        await runner.cleanup()
-        await bot.session.close()
+    log.info("telegram: webhook %s, served at %s", settings.telegram_webhook_url, telegram.WEBHOOK_PATH)
+    return dp, bot

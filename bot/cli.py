@@ -100,30 +100,21 @@ def cli() -> None:
 @cli.command()
 @knowledge_option
 def run(knowledge_dir: Path | None) -> None:
-    """Start every configured channel: Telegram when GONGKAI_TELEGRAM_TOKEN is set
-    (long polling, or a webhook when GONGKAI_TELEGRAM_WEBHOOK_URL is set too).
+    """Start Gongkai: the web chat for citizens at http://127.0.0.1:8080/ and the staff console at
+    /staff (GONGKAI_HTTP_HOST, GONGKAI_HTTP_PORT), plus Telegram when GONGKAI_TELEGRAM_TOKEN is set
+    (long polling, or a webhook when GONGKAI_TELEGRAM_WEBHOOK_URL is set too) and WeChat when
+    GONGKAI_WECHAT_TOKEN is set. Prints the addresses; stops on Ctrl-C or SIGTERM.
 
-    With no channel configured this is the terminal chat, the embedded default: no
-    token or server needed.
-
-    Example: GONGKAI_TELEGRAM_TOKEN=123456:ABC... gongkai run
+    Example: gongkai run
     """
     import asyncio
     import logging
 
-    from .app import ChannelError, build_core, configured_channels, serve
+    from .app import ChannelError, build_core, serve
     from .knowledge import KnowledgeError
     from .storage import StorageError
 
     settings = _settings(knowledge_dir)
-    if not configured_channels(settings):
-        click.echo(
-            "No network channel is configured (set GONGKAI_TELEGRAM_TOKEN for Telegram; see deploy/env.example): "
-            "starting the terminal chat.",
-            err=True,
-        )
-        _chat(knowledge_dir)
-        return
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)  # it logs every update's handling
     try:
@@ -140,6 +131,11 @@ def run(knowledge_dir: Path | None) -> None:
         pass
     except ChannelError as e:
         raise click.ClickException(str(e)) from None
+    except OSError as e:  # the port is taken, or the address is not this machine's
+        raise click.ClickException(
+            f"cannot serve on {settings.http_host}:{settings.http_port}: {e.strerror or e}"
+            " (set GONGKAI_HTTP_HOST / GONGKAI_HTTP_PORT)"
+        ) from None
     finally:
         store.close()
 
@@ -559,6 +555,92 @@ def complaints_export(fmt: str, status: str, output: Path | None) -> None:
         with output.open("w", encoding="utf-8", newline="") as f:
             count = log.export_csv(f, selected)
         click.echo(f"{count} complaint(s) written to {output}", err=True)
+
+
+@cli.group()
+def staff() -> None:
+    """Staff accounts of the web console at /staff."""
+
+
+def _accounts() -> tuple[Any, Any]:
+    from .services.staff import StaffAccounts
+
+    settings = _settings()
+    store = _store(settings)
+    return StaffAccounts(store, settings), store
+
+
+def _staff_action(action: Callable[[Any], None]) -> None:
+    from .services.staff import StaffError
+
+    accounts, store = _accounts()
+    try:
+        action(accounts)
+    except StaffError as e:
+        raise click.ClickException(str(e)) from None
+    finally:
+        store.close()
+
+
+_password_option = click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="The password (asked for, hidden, when not given; at least 10 characters).",
+)
+
+
+@staff.command("add")
+@click.argument("username")
+@_password_option
+def staff_add(username: str, password: str) -> None:
+    """Add a staff account.
+
+    Example: gongkai staff add wangli
+    """
+    _staff_action(lambda accounts: accounts.add(username, password))
+    click.echo(f"Staff account {username} added: log in at /staff.")
+
+
+@staff.command("passwd")
+@click.argument("username")
+@_password_option
+def staff_passwd(username: str, password: str) -> None:
+    """Set a staff account's password (this also unlocks it and logs it out everywhere).
+
+    Example: gongkai staff passwd wangli
+    """
+    _staff_action(lambda accounts: accounts.passwd(username, password))
+    click.echo(f"Password of {username} changed.")
+
+
+@staff.command("remove")
+@click.argument("username")
+def staff_remove(username: str) -> None:
+    """Remove a staff account (its sessions end at once).
+
+    Example: gongkai staff remove wangli
+    """
+    _staff_action(lambda accounts: accounts.remove(username))
+    click.echo(f"Staff account {username} removed.")
+
+
+@staff.command("list")
+def staff_list() -> None:
+    """The staff accounts, and which are locked.
+
+    Example: gongkai staff list
+    """
+    accounts, store = _accounts()
+    try:
+        names = accounts.usernames()
+    finally:
+        store.close()
+    if not names:
+        click.echo("No staff accounts. Add one: gongkai staff add NAME")
+    for name, locked_until in names:
+        click.echo(name + (f"  (locked until {locked_until})" if locked_until else ""))
 
 
 def main() -> None:

@@ -170,3 +170,56 @@ STAFF_USAGE = {
     "reply": "用法：/reply 编号 答复内容",
     "close": "用法：/close 编号 [办结说明]",
 }
+
+# --- the web chat and the staff console ---
+WEB_TITLE = "{bureau_name} 政府信息公开咨询"
+WEB_PLACEHOLDER = "请输入您的问题，例如：申请信息公开要收费吗"
+WEB_SEND = "发送"
+WEB_HINTS = ("申请信息公开要收费吗", "多久答复", "怎么申请", "/search 安全生产月")
+WEB_STATUS_FOUND = "这是投诉编号 {number}。"
+WEB_STATUS_LINK = "查看办理进度"
+WEB_COMPLAINT_LINK = "填写{kind}表"
+WEB_NOSCRIPT = "您的浏览器未启用 JavaScript：页面仍可正常提问，每次发送后会重新载入。"
+
+# --- WeChat ---
+# No buttons under a message on WeChat: the citizen replies with a number or a word instead.
+WX_HELP = (
+    "可以这样使用：\n"
+    "• 直接发送问题，例如“申请信息公开要收费吗”“多久答复”。\n"
+    "• 点下方菜单按栏目浏览政府信息公开指南，回复序号查看答复。\n"
+    "• 发送文件名里的关键词（例如“安全生产月”），查找公开目录中的文件。\n"
+    "• 发送“投诉”或“举报”在这里提交，发送“查询 编号”查询办理进度。\n"
+    "• 发送“取消”退出当前操作。"
+)
+WX_MENU_HINT = "也可以点下方菜单按栏目浏览指南、提交投诉或查询进度；发送“帮助”查看使用方法。"
+WX_NON_TEXT = "抱歉，我目前只能阅读文字消息。请用文字输入您的问题，或发送“帮助”查看使用方法。"
+WX_GUIDE_SECTIONS = "政府信息公开指南，请回复栏目序号："
+WX_GUIDE_SECTION = "【{section}】请回复问题序号："
+WX_OFFER = "回复 1 在这里提交{kind}，回复 0 不用了。"
+WX_DECLINED = "好的。如需投诉，随时发送“投诉”。"
+WX_FORM_WHAT = "请简要描述发生了什么（必填，{limit}字以内）：时间、地点、涉及的事项或文件。随时回复“取消”可取消。"
+WX_FORM_WHAT_TIPOFF = FORM_WHAT_TIPOFF.removesuffix(FORM_WHAT) + WX_FORM_WHAT
+WX_FORM_WHAT_TEXT_ONLY = "请用文字描述您要反映的情况（暂不支持图片、语音和文件）。回复“取消”可取消。"
+WX_FORM_TOPIC = "您反映的事情主要涉及哪一方面？请回复序号："
+WX_FORM_TOPIC_AGAIN = "请回复下面的序号之一，选择涉及的方面（回复“取消”可取消）："
+WX_FORM_CONTACT = FORM_CONTACT.replace("请点“跳过”", "请回复“跳过”")
+WX_FORM_CONTACT_BAD_PHONE = "电话号码好像不完整，请发送手机号（11位）或带区号的固定电话，或回复“跳过”。"
+WX_FORM_CONTACT_TEXT_ONLY = "请用文字发送姓名和电话，或回复“跳过”。"
+WX_FORM_SUMMARY = (
+    "请确认您的{kind}：\n\n事项：{topic}\n内容：{text}\n联系人：{contact}\n\n"
+    "确认无误请回复 1 提交，回复 0 取消。"
+)
+WX_FORM_CONFIRM_AGAIN = "请回复 1 提交，或回复 0 取消。"
+WX_FORM_BUSY = "您正在填写{kind}，请先完成，或回复“取消”退出。"
+WX_FILED = (
+    "已收到您的{kind}，编号 {number}（请记下）。\n"
+    "我们会在 {due} 前办理答复，答复会发送到这里；也可以随时发送“查询 {number}”查看办理进度和答复。"
+)
+WX_STATUS_USAGE = "请发送“查询”加投诉编号，例如：查询 20261127-001-5"
+WX_RATE = "回复序号评价：{choices}。"
+WX_CUT = "……"
+WX_MENU_GUIDE = ("办事指南", "更多指南")
+WX_MENU_ALL_SECTIONS = "全部栏目"
+WX_MENU_SERVICE = "投诉查询"
+WX_MENU_STATUS = "查询进度"
+WX_MENU_CONTACT = "联系方式"

@@ -47,3 +47,12 @@ def store(db_path):
     s = Store(db_path)
     yield s
     s.close()
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now, for a server a test starts on 127.0.0.1."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

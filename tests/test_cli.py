@@ -133,10 +133,6 @@ def test_chat_ends_on_eof(run):
     assert result.exit_code == 0 and "再见" in result.output
 
 
-def test_run_is_the_chat_until_a_channel_is_configured(run):
-    assert "再见" in run("run", input="/quit\n").output
-
-
 # --- documents that must stay true ---------------------------------------------------------------
 
 

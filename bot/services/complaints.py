@@ -419,12 +419,40 @@ class Complaints:
         )
         return [Event(*r) for r in rows.fetchall()]
 
-    def list(self, status: str | None = None, *, limit: int = 10, offset: int = 0) -> tuple[list[Complaint], int]:
+    def list(
+        self,
+        status: str | None = None,
+        *,
+        kind: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        q: str | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> tuple[list[Complaint], int]:
         """Complaints, overdue ones first, then by due date; and how many there are in all.
 
-        ``status`` is one of ``STATUSES``, or "open" (every status but closed), or "overdue".
+        ``status`` is one of ``STATUSES``, or "open" (every status but closed), or "overdue";
+        ``kind`` 投诉 or 举报; ``since`` and ``until`` bound the day filed (YYYY-MM-DD, inclusive);
+        ``q`` is looked for in the number, the text, the name and the phone.
         """
         where, args = self._where(status)
+        clauses = [where.removeprefix("where ")] if where else []
+        if kind:
+            clauses.append("kind = ?")
+            args.append(kind)
+        if since:
+            clauses.append("day >= ?")
+            args.append(since)
+        if until:
+            clauses.append("day <= ?")
+            args.append(until)
+        if q:
+            clauses.append(" or ".join(f"{c} like ? escape '\\'" for c in ("number", "text", "name", "phone")))
+            clauses[-1] = f"({clauses[-1]})"
+            like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            args += [like] * 4
+        where = ("where " + " and ".join(clauses)) if clauses else ""
         db = self._read()
         total = db.execute(f"select count(*) from complaints {where}", args).fetchone()[0]
         rows = db.query(
@@ -434,6 +462,20 @@ class Complaints:
             [*args, self.today().isoformat(), limit, offset],
         )
         return [self._complaint(r) for r in rows], total
+
+    def counts(self) -> dict[str, int]:
+        """How many complaints are new, open (not closed) and overdue."""
+        today = self.today().isoformat()
+        row = (
+            self._read()
+            .execute(
+                """select sum(status = 'new'), sum(status != 'closed'), sum(status != 'closed' and due_on < ?)
+            from complaints""",
+                [today],
+            )
+            .fetchone()
+        )
+        return {"new": row[0] or 0, "open": row[1] or 0, "overdue": row[2] or 0}
 
     def _where(self, status: str | None) -> tuple[str, list[Any]]:
         if status is None:
@@ -495,13 +537,15 @@ class Complaints:
 
     # --- the outbox -------------------------------------------------------------------------------
 
-    def owed(self, channel: str, *, limit: int = 20) -> list[Message]:
-        """Messages the channel should send now: unsent, and not waiting for a retry."""
+    def owed(self, channel: str, *, recipient: str | None = None, limit: int = 20) -> list[Message]:
+        """Messages the channel should send now (to one recipient, if given): unsent, and not
+        waiting for a retry."""
         db = self._read()
         rows = db.execute(
-            """select id, complaint_id, event_id, recipient, kind, attempts from outbox
-            where status = 'pending' and channel = ? and next_at <= ? order by id limit ?""",
-            [channel, self.now().isoformat(timespec="seconds"), limit],
+            f"""select id, complaint_id, event_id, recipient, kind, attempts from outbox
+            where status = 'pending' and channel = ? and next_at <= ? {"and recipient = ?" if recipient else ""}
+            order by id limit ?""",
+            [channel, self.now().isoformat(timespec="seconds"), *([recipient] if recipient else []), limit],
         ).fetchall()
         messages = []
         for message_id, complaint_id, event_id, recipient, kind, attempts in rows:

@@ -255,6 +255,25 @@ class Store:
         """
         return list(self._read.query(sql, [limit]))
 
+    def enquiry_days(self, since: str) -> list[dict[str, Any]]:
+        """Per day (UTC) from ``since`` (YYYY-MM-DD): how many enquiries, and of each outcome."""
+        sql = """
+            select substr(at, 1, 10) as day, count(*) as total,
+                sum(outcome = 'answer') as answer, sum(outcome = 'clarify') as clarify,
+                sum(outcome = 'fallback') as fallback, sum(outcome = 'complaint') as complaint
+            from enquiries where at >= ? group by day order by day
+        """
+        return list(self._read.query(sql, [since]))
+
+    def low_confidence(self, *, below: float, limit: int = 50) -> list[dict[str, Any]]:
+        """Questions answered outright with a score below ``below``, the same text counted once."""
+        sql = """
+            select text, count(*) as times, max(at) as last_at, entry_id, min(score) as score
+            from enquiries where outcome = 'answer' and score < ? and text != ''
+            group by text order by times desc, last_at desc limit ?
+        """
+        return list(self._read.query(sql, [below, limit]))
+
     def close(self) -> None:
         self._writer.close()
         if self._read is not self.db:

@@ -98,3 +98,22 @@ def m003_complaints(db: Database) -> None:
         defaults={"attempts": 0},
     )
     db["outbox"].create_index(["status", "channel", "next_at"])
+
+
+@migrations()
+def m004_staff(db: Database) -> None:
+    # Staff accounts for the web console, managed with `gongkai staff`. `password` is an scrypt
+    # hash with its parameters and salt; `failures` and `locked_until` make the lock-out.
+    db["staff"].create(
+        {"username": str, "password": str, "created_at": str, "failures": int, "locked_until": str},
+        pk="username",
+        not_null={"password", "created_at", "failures"},
+        defaults={"failures": 0},
+    )
+    # Log-in sessions: the cookie's token is stored only as its hash.
+    db["staff_sessions"].create(
+        {"token_hash": str, "username": str, "csrf": str, "created_at": str, "expires_at": str},
+        pk="token_hash",
+        not_null={"username", "csrf", "created_at", "expires_at"},
+        foreign_keys=[("username", "staff", "username")],
+    )

@@ -19,7 +19,7 @@ from bot.channels.telegram.callbacks import BrowseCallback, EntryCallback, Searc
 from bot.channels.telegram.middlewares import RetryMiddleware
 from bot.channels.telegram.render import MAX_MESSAGE, split_message
 
-from ..conftest import ROOT
+from ..conftest import ROOT, free_port
 from ..fakes import (
     FakeBotAPI,
     RecordingSession,
@@ -356,6 +356,7 @@ def test_polling_bot_as_a_subprocess_against_a_fake_bot_api(tmp_path):
         GONGKAI_TELEGRAM_TOKEN="42:TEST",
         GONGKAI_TELEGRAM_API_BASE=base,
         GONGKAI_DB=str(tmp_path / "bot.db"),
+        GONGKAI_HTTP_PORT=str(free_port()),
         PYTHONUNBUFFERED="1",
     )
     process = subprocess.Popen(
@@ -385,7 +386,12 @@ def test_a_refused_token_is_one_line_not_a_traceback(tmp_path):
     base = api.start_in_thread()
     api.fail("getMe", 401, "Unauthorized")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")}
-    env.update(GONGKAI_TELEGRAM_TOKEN="42:WRONG", GONGKAI_TELEGRAM_API_BASE=base, GONGKAI_DB=str(tmp_path / "b.db"))
+    env.update(
+        GONGKAI_TELEGRAM_TOKEN="42:WRONG",
+        GONGKAI_TELEGRAM_API_BASE=base,
+        GONGKAI_DB=str(tmp_path / "b.db"),
+        GONGKAI_HTTP_PORT=str(free_port()),
+    )
     try:
         done = subprocess.run(
             [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60

@@ -24,7 +24,7 @@ from bot.channels.telegram.callbacks import (
     TopicCallback,
 )
 
-from ..conftest import ROOT
+from ..conftest import ROOT, free_port
 from ..fakes import FakeBotAPI, callback_update, message_update, photo_update
 from .test_telegram import Harness, buttons
 
@@ -442,6 +442,7 @@ def test_a_reply_written_with_the_cli_reaches_the_citizen_through_the_running_bo
         GONGKAI_TELEGRAM_TOKEN="42:TEST",
         GONGKAI_TELEGRAM_API_BASE=base,
         GONGKAI_DB=str(tmp_path / "bot.db"),
+        GONGKAI_HTTP_PORT=str(free_port()),
         GONGKAI_TELEGRAM_STAFF_IDS=str(STAFF),
         GONGKAI_TELEGRAM_STAFF_CHAT_ID=str(STAFF_GROUP),
         PYTHONUNBUFFERED="1",

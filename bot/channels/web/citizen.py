@@ -1,0 +1,280 @@
+"""The citizens' web chat: questions, choices, catalogue search, the complaint form, status look-up.
+
+Every page works without JavaScript (forms that post and redirect back); with it, ``chat.js``
+posts the same forms with fetch and inserts the returned turns, and polls for staff replies.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from aiohttp import web
+
+from ... import texts, tracking
+from ...services.answering import Answerer, Reply
+from ...services.complaints import KINDS, MAX_NAME, MAX_TEXT, RATINGS, TOPICS, ComplaintError, Complaints, Draft
+from ...services.complaints import split_contact as _split_contact
+from ...storage import Store
+from .security import CHAT_COOKIE, CHAT_COOKIE_DAYS, ChatSession, ChatSessions, RateLimit, Turn, client_address
+from .security import same as _same
+from .security import set_cookie as _set_cookie
+
+log = logging.getLogger(__name__)
+CHANNEL = "web"
+MAX_QUESTION = 500
+SEARCH_LIMIT = 8
+
+
+class CitizenChat:
+    """The handlers of the citizens' pages, sharing the core services and the page renderer."""
+
+    def __init__(
+        self,
+        answerer: Answerer,
+        store: Store,
+        complaints: Complaints,
+        sessions: ChatSessions,
+        limit: RateLimit,
+        render: Any,
+        secure: bool,
+    ) -> None:
+        self.answerer = answerer
+        self.store = store
+        self.complaints = complaints
+        self.sessions = sessions
+        self.limit = limit
+        self.render = render
+        self.secure = secure
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.get("/", self.page),
+            web.post("/chat", self.chat),
+            web.get("/updates", self.updates),
+            web.get("/complaint", self.complaint_form),
+            web.post("/complaint", self.complaint_check),
+            web.post("/complaint/confirm", self.complaint_confirm),
+            web.get("/status", self.status),
+            web.post("/rate", self.rate),
+        ]
+
+    # --- pages ----------------------------------------------------------------------------------
+
+    async def page(self, request: web.Request) -> web.StreamResponse:
+        session = self.sessions.get(request)
+        await self._deliver(session)
+        embed = request.query.get("embed") == "1"
+        return self._page(request, session, "chat.html", embed=embed, turns=list(session.turns))
+
+    async def chat(self, request: web.Request) -> web.StreamResponse:
+        session = self.sessions.get(request)
+        form = await request.post()
+        if not _same(str(form.get("csrf", "")), self.sessions.csrf(session)):
+            raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")
+        before = session.added
+        if not self.limit.allow("s:" + session.token, "a:" + client_address(request)):
+            session.add(Turn("bot", texts.THROTTLED))
+        elif form.get("choice"):
+            self._choose(session, str(form["choice"]))
+        else:
+            await self._ask(session, str(form.get("q", "")))
+        fresh = session.since(before)
+        if request.headers.get("X-Requested-With") == "fetch":
+            return self._page(request, session, "turns.html", turns=fresh)
+        raise self._redirect(session, "/#end")
+
+    async def updates(self, request: web.Request) -> web.StreamResponse:
+        """Staff replies that arrived since the page was loaded, as turns (for chat.js's polling)."""
+        session = self.sessions.get(request)
+        return self._page(request, session, "turns.html", turns=await self._deliver(session))
+
+    async def complaint_form(self, request: web.Request) -> web.StreamResponse:
+        session = self.sessions.get(request)
+        kind = request.query.get("kind", "投诉")
+        draft = session.draft or {"kind": kind if kind in KINDS else "投诉", "topic": "other"}
+        return self._page(request, session, "complaint.html", draft=draft, topics=TOPICS, errors=[])
+
+    async def complaint_check(self, request: web.Request) -> web.StreamResponse:
+        """The filled-in form: back to it with what is wrong, or on to the summary to confirm."""
+        session = self.sessions.get(request)
+        form = await request.post()
+        if not _same(str(form.get("csrf", "")), self.sessions.csrf(session)):
+            raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")
+        if form.get("cancel"):
+            session.draft = None
+            session.add(Turn("bot", texts.CANCELLED))
+            raise self._redirect(session, "/#end")
+        draft = {key: str(form.get(key, "")).strip() for key in ("kind", "topic", "text", "name", "phone")}
+        errors = []
+        if not draft["text"]:
+            errors.append("请填写发生了什么。")
+        elif len(draft["text"]) > MAX_TEXT:
+            errors.append(texts.FORM_WHAT_TOO_LONG.format(length=len(draft["text"]), limit=MAX_TEXT))
+        if draft["topic"] not in TOPICS:
+            errors.append("请选择涉及的方面。")
+        if draft["kind"] not in KINDS:
+            draft["kind"] = "投诉"
+        if len(draft["name"]) > MAX_NAME:
+            errors.append(f"姓名请在{MAX_NAME}字以内。")
+        if draft["phone"]:
+            phone = _split_contact(draft["phone"])[1]
+            if not phone:
+                errors.append(texts.FORM_CONTACT_BAD_PHONE.replace("，或点“跳过”", "，或留空"))
+            draft["phone"] = phone
+        session.draft = draft
+        if errors:
+            return self._page(request, session, "complaint.html", draft=draft, topics=TOPICS, errors=errors)
+        nonce = secrets.token_hex(8)
+        return self._page(request, session, "complaint_confirm.html", draft=draft, topics=TOPICS, nonce=nonce)
+
+    async def complaint_confirm(self, request: web.Request) -> web.StreamResponse:
+        session = self.sessions.get(request)
+        form = await request.post()
+        if not _same(str(form.get("csrf", "")), self.sessions.csrf(session)):
+            raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")
+        draft = session.draft
+        if draft is None or not draft.get("text"):
+            raise self._redirect(session, "/complaint")
+        if form.get("edit"):
+            raise self._redirect(session, "/complaint")
+        citizen = self.sessions.citizen(session)
+        # The form's nonce names this submission: a double click or a resent post files once.
+        key = f"{CHANNEL}:{citizen}:{str(form.get('nonce', ''))[:64]}"
+        filed = await self.complaints.afile(
+            Draft(draft["text"], topic=draft["topic"], kind=draft["kind"], name=draft["name"], phone=draft["phone"]),
+            channel=CHANNEL,
+            chat_id=citizen,
+            user_id=citizen,
+            dedupe_key=key,
+        )
+        session.draft = None
+        session.add(Turn("bot", texts.FILED.format(kind=filed.kind, number=filed.number, due=filed.due_on)))
+        return self._page(request, session, "filed.html", complaint=filed)
+
+    async def status(self, request: web.Request) -> web.StreamResponse:
+        session = self.sessions.get(request)
+        typed = request.query.get("number", "").strip()[:40]
+        context: dict[str, Any] = {"typed": typed, "message": None, "complaint": None, "events": [], "own": False}
+        if typed:
+            found = self.complaints.lookup(typed)
+            if found is None:
+                context["message"] = texts.STATUS_NOT_A_NUMBER.format(typed=typed)
+            elif found.complaint is not None:
+                complaint = found.complaint
+                context["complaint"] = complaint
+                context["own"] = complaint.channel == CHANNEL and complaint.chat_id == self.sessions.citizen(session)
+                context["events"] = [
+                    e for e in self.complaints.events(complaint) if e.kind in ("replied", "closed") and e.text
+                ]
+            elif found.typed_ok:
+                context["message"] = texts.STATUS_UNKNOWN.format(number=typed)
+            elif found.suggestions:
+                context["message"] = texts.STATUS_MISTYPED.format(typed=typed, suggestions="、".join(found.suggestions))
+                context["suggestions"] = found.suggestions
+            else:
+                context["message"] = texts.STATUS_MISTYPED_NONE.format(typed=typed)
+        return self._page(request, session, "status.html", **context)
+
+    async def rate(self, request: web.Request) -> web.StreamResponse:
+        session = self.sessions.get(request)
+        form = await request.post()
+        if not _same(str(form.get("csrf", "")), self.sessions.csrf(session)):
+            raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")
+        number, rating = str(form.get("number", "")), str(form.get("rating", ""))
+        try:
+            if rating not in RATINGS:
+                raise ComplaintError("请选择一项评价。")
+            await self.complaints.arate(number, rating, channel=CHANNEL, chat_id=self.sessions.citizen(session))
+            session.add(Turn("bot", texts.RATED.format(rating=RATINGS[rating])))
+        except ComplaintError as e:
+            session.add(Turn("bot", str(e)))
+        raise self._redirect(session, "/#end")
+
+    # --- the conversation -------------------------------------------------------------------------
+
+    async def _ask(self, session: ChatSession, text: str) -> None:
+        text = text.strip()
+        if len(text) > MAX_QUESTION:
+            session.add(Turn("me", text[:MAX_QUESTION] + "…"))
+            session.add(Turn("bot", texts.TOO_LONG.format(limit=MAX_QUESTION)))
+            return
+        session.add(Turn("me", text))
+        for prefix in ("/search ", "搜索 ", "搜索："):
+            if text.startswith(prefix) and text[len(prefix) :].strip():
+                session.add(self._search(text[len(prefix) :].strip()))
+                return
+        parsed = tracking.parse(text)
+        if parsed is not None and (parsed.ok or parsed.suggestions):
+            found = self.complaints.lookup(text)
+            if found and found.complaint:
+                number = found.complaint.number
+                link = (texts.WEB_STATUS_LINK, f"/status?number={number}")
+                session.add(Turn("bot", texts.WEB_STATUS_FOUND.format(number=number), link=link))
+                return
+        reply = self.answerer.answer(text)
+        await self.answerer.arecord(self.store, reply, channel=CHANNEL, user_id=self.sessions.citizen(session))
+        log.info("web: %s %s", reply.outcome, reply.entry_id or "-")
+        session.add(self._turn(reply))
+
+    def _choose(self, session: ChatSession, entry_id: str) -> None:
+        reply = self.answerer.answer_entry(entry_id)
+        entry = self.answerer.matcher.knowledge.entry(entry_id)
+        if reply is None or entry is None:
+            session.add(Turn("bot", texts.CHOICE_GONE))
+            return
+        session.add(Turn("me", entry.question))
+        session.add(Turn("bot", reply.text))
+
+    def _turn(self, reply: Reply) -> Turn:
+        if reply.outcome == "clarify":
+            return Turn(
+                "bot",
+                texts.CLARIFY_BUTTONS.format(**self.answerer.contacts),
+                choices=[(c.id, c.title) for c in reply.choices],
+            )
+        if reply.outcome == "catalogue":
+            footer = texts.CATALOGUE_ANSWER_FOOTER.format(**self.answerer.contacts)
+            return Turn("bot", texts.CATALOGUE_ANSWER_HEADER + "\n" + footer, hits=reply.hits)
+        if reply.outcome == "complaint":
+            offer = texts.TIPOFF_OFFER if reply.tipoff else texts.COMPLAINT_OFFER
+            return Turn("bot", reply.text + "\n\n" + offer, offer="举报" if reply.tipoff else "投诉")
+        return Turn("bot", reply.text)
+
+    def _search(self, query: str) -> Turn:
+        result = self.answerer.catalogue.search(query, limit=SEARCH_LIMIT)
+        if not result.hits:
+            return Turn("bot", texts.SEARCH_NONE.format(q=query))
+        return Turn("bot", texts.SEARCH_HEADER, hits=result.as_json()["hits"])
+
+    async def _deliver(self, session: ChatSession) -> list[Turn]:
+        """Add the staff replies and closings owed to this citizen to the conversation."""
+        turns = []
+        for owed in self.complaints.owed(CHANNEL, recipient=self.sessions.citizen(session)):
+            complaint = owed.complaint
+            text = owed.event.text if owed.event and owed.event.text else ""
+            if owed.kind == "replied":
+                turn = Turn(
+                    "bot", texts.CITIZEN_REPLIED.format(kind=complaint.kind, number=complaint.number, text=text)
+                )
+            else:
+                body = texts.CITIZEN_CLOSED.format(kind=complaint.kind, number=complaint.number, text=text)
+                turn = Turn("bot", body, rate=complaint.number)
+            session.add(turn)
+            turns.append(turn)
+            await self.complaints.asent(owed)
+        return turns
+
+    # --- responses --------------------------------------------------------------------------------
+
+    def _page(self, request: web.Request, session: ChatSession, template: str, **context: Any) -> web.Response:
+        context.update(csrf=self.sessions.csrf(session), ratings=RATINGS)
+        response = self.render(template, **context)
+        _set_cookie(response, CHAT_COOKIE, session.token, secure=self.secure, days=CHAT_COOKIE_DAYS)
+        return response
+
+    def _redirect(self, session: ChatSession, location: str) -> web.HTTPSeeOther:
+        redirect = web.HTTPSeeOther(location)
+        _set_cookie(redirect, CHAT_COOKIE, session.token, secure=self.secure, days=CHAT_COOKIE_DAYS)
+        return redirect

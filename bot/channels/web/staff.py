@@ -1,0 +1,246 @@
+"""The staff console at /staff: log-in, the dashboard, complaints, enquiries, the catalogue.
+
+Every page needs a log-in session (otherwise: a redirect to the log-in page); every post needs
+the session's CSRF token (otherwise: 403). Actions go through the same core as the Telegram staff
+group and the CLI, into the same audit trail, with the actor ``web:<username>``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+import logging
+import secrets
+import urllib.parse
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from ...services.answering import Answerer
+from ...services.complaints import EVENTS, KINDS, RATINGS, STATUSES, TOPICS, ComplaintError, Complaints
+from ...services.insights import group_questions
+from ...services.staff import Session, StaffAccounts
+from ...storage import Store
+from .security import LOGIN_COOKIE, STAFF_COOKIE, same, set_cookie
+
+log = logging.getLogger(__name__)
+PAGE = 20
+CHART_DAYS = 14
+LOW_CONFIDENCE = 0.5
+ACTIONS = ("accepted", "replied", "noted", "closed", "reopened")
+Handler = Callable[[web.Request, Session], Awaitable[web.StreamResponse]]
+
+
+class StaffConsole:
+    def __init__(
+        self,
+        answerer: Answerer,
+        store: Store,
+        complaints: Complaints,
+        accounts: StaffAccounts,
+        render: Any,
+        secure: bool,
+    ) -> None:
+        self.answerer = answerer
+        self.store = store
+        self.complaints = complaints
+        self.accounts = accounts
+        self.render = render
+        self.secure = secure
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.get("/staff/login", self.login_page),
+            web.post("/staff/login", self.login),
+            web.post("/staff/logout", self._staff(self.logout)),
+            web.get("/staff", self._staff(self.dashboard)),
+            web.get("/staff/complaints", self._staff(self.complaint_list)),
+            web.get("/staff/complaints.csv", self._staff(self.export)),
+            web.get("/staff/complaints/{number}", self._staff(self.complaint)),
+            web.post("/staff/complaints/{number}/{action}", self._staff(self.act)),
+            web.get("/staff/enquiries", self._staff(self.enquiries)),
+            web.get("/staff/catalogue", self._staff(self.catalogue)),
+        ]
+
+    def _staff(self, handler: Handler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        """Only for a logged-in member of staff; a post only with the session's CSRF token."""
+
+        async def guarded(request: web.Request) -> web.StreamResponse:
+            session = self.accounts.session(request.cookies.get(STAFF_COOKIE))
+            if session is None:
+                if request.method != "GET":
+                    raise web.HTTPForbidden(text="请先登录。")
+                back = urllib.parse.quote(request.path_qs)
+                raise web.HTTPSeeOther(f"/staff/login?next={back}")
+            if request.method == "POST":
+                form = await request.post()
+                if not same(str(form.get("csrf", "")), session.csrf):
+                    log.warning("staff post without a valid CSRF token refused")
+                    raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")
+            return await handler(request, session)
+
+        return guarded
+
+    def _page(self, template: str, session: Session | None, **context: Any) -> web.Response:
+        return self.render(template, staff=session, csrf=session.csrf if session else "", **context)
+
+    # --- logging in and out -------------------------------------------------------------------------
+
+    async def login_page(self, request: web.Request, error: str = "") -> web.Response:
+        token = secrets.token_urlsafe(24)
+        response = self.render("staff_login.html", staff=None, csrf=token, error=error, next=_next(request))
+        set_cookie(response, LOGIN_COOKIE, token, secure=self.secure, days=None)
+        return response
+
+    async def login(self, request: web.Request) -> web.StreamResponse:
+        form = await request.post()
+        if not same(str(form.get("csrf", "")), request.cookies.get(LOGIN_COOKIE)):
+            raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")
+        username, password = str(form.get("username", ""))[:40], str(form.get("password", ""))[:200]
+        # scrypt takes tens of milliseconds and 16 MiB: not on the event loop.
+        token = await asyncio.to_thread(self.accounts.log_in, username, password)
+        if token is None:
+            return await self.login_page(request, "用户名或密码不正确，或账号因多次失败已被暂时锁定。")
+        redirect = web.HTTPSeeOther(_next(request, form.get("next")))
+        set_cookie(redirect, STAFF_COOKIE, token, secure=self.secure, days=None)
+        redirect.del_cookie(LOGIN_COOKIE, path="/")
+        raise redirect
+
+    async def logout(self, request: web.Request, session: Session) -> web.StreamResponse:
+        self.accounts.log_out(request.cookies.get(STAFF_COOKIE, ""))
+        redirect = web.HTTPSeeOther("/staff/login")
+        redirect.del_cookie(STAFF_COOKIE, path="/")
+        raise redirect
+
+    # --- pages --------------------------------------------------------------------------------------
+
+    async def dashboard(self, request: web.Request, session: Session) -> web.Response:
+        today = dt.datetime.now(dt.UTC).date()
+        first = today - dt.timedelta(days=CHART_DAYS - 1)
+        rows = {r["day"]: r for r in self.store.enquiry_days(first.isoformat())}
+        days = []
+        for n in range(CHART_DAYS):
+            day = (first + dt.timedelta(days=n)).isoformat()
+            row = rows.get(day, {})
+            days.append({"day": day, "total": row.get("total", 0) or 0, "answer": row.get("answer", 0) or 0})
+        totals = {k: sum((r.get(k) or 0) for r in rows.values()) for k in ("total", "answer", "clarify", "fallback")}
+        shares = {
+            k: (totals[k] / totals["total"] if totals["total"] else 0.0) for k in ("answer", "clarify", "fallback")
+        }
+        return self._page(
+            "staff_dashboard.html",
+            session,
+            days=days,
+            peak=max([d["total"] for d in days] + [1]),
+            today=days[-1]["total"],
+            totals=totals,
+            shares=shares,
+            counts=self.complaints.counts(),
+        )
+
+    async def complaint_list(self, request: web.Request, session: Session) -> web.Response:
+        q = request.query
+        filters = {
+            "status": q.get("status", "open"),
+            "kind": q.get("kind", ""),
+            "since": q.get("since", "")[:10],
+            "until": q.get("until", "")[:10],
+            "q": q.get("q", "").strip()[:100],
+        }
+        page = _int(q.get("page"), 0)
+        status = None if filters["status"] == "all" else filters["status"]
+        try:
+            listed, total = self.complaints.list(
+                status,
+                kind=filters["kind"] if filters["kind"] in KINDS else None,
+                since=filters["since"] or None,
+                until=filters["until"] or None,
+                q=filters["q"] or None,
+                limit=PAGE,
+                offset=page * PAGE,
+            )
+        except ComplaintError as e:
+            listed, total, filters["error"] = [], 0, str(e)
+        pages = max(1, -(-total // PAGE))
+        query = urllib.parse.urlencode({k: v for k, v in filters.items() if v and k != "error"})
+        return self._page(
+            "staff_complaints.html",
+            session,
+            complaints=listed,
+            total=total,
+            page=page,
+            pages=pages,
+            filters=filters,
+            query=query,
+            statuses=STATUSES,
+            kinds=KINDS,
+        )
+
+    async def complaint(self, request: web.Request, session: Session) -> web.Response:
+        complaint = self.complaints.get(request.match_info["number"])
+        if complaint is None:
+            raise web.HTTPNotFound(text="没有这个编号的投诉。")
+        undelivered = self.store.reader.execute(
+            "select kind, last_error from outbox where complaint_id = ? and status = 'failed'", [complaint.id]
+        ).fetchall()
+        return self._page(
+            "staff_complaint.html",
+            session,
+            complaint=complaint,
+            events=self.complaints.events(complaint),
+            ratings=RATINGS,
+            topics=TOPICS,
+            undelivered=undelivered,
+            notice=request.query.get("done", ""),
+            error=request.query.get("error", ""),
+        )
+
+    async def act(self, request: web.Request, session: Session) -> web.StreamResponse:
+        number, action = request.match_info["number"], request.match_info["action"]
+        if action not in ACTIONS:
+            raise web.HTTPNotFound()
+        form = await request.post()
+        text = str(form.get("text", ""))[:2000]
+        back = f"/staff/complaints/{urllib.parse.quote(number)}"
+        try:
+            await self.complaints.aact(number, action, f"web:{session.username}", text)
+        except ComplaintError as e:
+            raise web.HTTPSeeOther(back + "?" + urllib.parse.urlencode({"error": str(e)})) from None
+        raise web.HTTPSeeOther(back + "?" + urllib.parse.urlencode({"done": EVENTS[action]}))
+
+    async def export(self, request: web.Request, session: Session) -> web.Response:
+        out = io.StringIO()
+        self.complaints.export_csv(out)
+        log.info("staff %s exported the complaints", session.username)
+        return web.Response(
+            body=out.getvalue().encode("utf-8"),
+            content_type="text/csv",
+            charset="utf-8",
+            headers={"Content-Disposition": "attachment; filename*=UTF-8''%E6%8A%95%E8%AF%89%E5%8F%B0%E8%B4%A6.csv"},
+        )
+
+    async def enquiries(self, request: web.Request, session: Session) -> web.Response:
+        groups = group_questions(self.store.unanswered(limit=500))[:100]
+        low = self.store.low_confidence(below=LOW_CONFIDENCE, limit=50)
+        titles = {e.id: e.question for e in self.answerer.matcher.knowledge.guide}
+        return self._page("staff_enquiries.html", session, groups=groups, low=low, titles=titles)
+
+    async def catalogue(self, request: web.Request, session: Session) -> web.Response:
+        q = request.query.get("q", "").strip()[:100]
+        hits = self.answerer.catalogue.search(q, limit=30).as_json()["hits"] if q else []
+        return self._page("staff_catalogue.html", session, q=q, hits=hits)
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return max(0, int(value or default))
+    except ValueError:
+        return default
+
+
+def _next(request: web.Request, posted: Any = None) -> str:
+    """Where to go after logging in: a path on this site only (never another site)."""
+    target = str(posted or request.query.get("next") or "/staff")
+    return target if target.startswith("/staff") and "//" not in target and "\\" not in target else "/staff"

@@ -1,0 +1,209 @@
+"""Staff accounts for the web console: scrypt-hashed passwords, a lock-out, log-in sessions.
+
+Accounts are managed with ``gongkai staff add|passwd|remove|list``. A session cookie carries a
+random token; the database keeps only its hash, so a copy of the database opens no session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from ..config import Settings
+from ..storage import Store
+
+log = logging.getLogger(__name__)
+
+# scrypt: 16 MiB of memory per hash (n * r * 128 bytes), about 50 ms here.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+MIN_PASSWORD = 10
+SESSION_HOURS = 12
+_DUMMY = f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${'00' * 16}${'00' * 32}"
+
+
+class StaffError(Exception):
+    """A staff account operation that cannot be done; the message says why."""
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        _, n, r, p, salt, digest = stored.split("$")
+        computed = hashlib.scrypt(
+            password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=len(digest) // 2
+        )
+    except (ValueError, MemoryError):
+        return False
+    return hmac.compare_digest(computed.hex(), digest)
+
+
+@dataclass(frozen=True)
+class Session:
+    username: str
+    csrf: str
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class StaffAccounts:
+    """The staff accounts and their sessions.
+
+    :param now: the current time, aware (a test passes a fixed clock)
+    """
+
+    def __init__(self, store: Store, settings: Settings, *, now: Callable[[], dt.datetime] | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self._now = now or (lambda: dt.datetime.now(dt.UTC))
+
+    # --- accounts (the CLI) -------------------------------------------------------------------------
+
+    def add(self, username: str, password: str) -> None:
+        username = self._valid_name(username)
+        self._check_password(password)
+        hashed = hash_password(password)
+
+        def write(db: Database) -> None:
+            if db.execute("select 1 from staff where username = ?", [username]).fetchone():
+                raise StaffError(f"staff account {username!r} exists already")
+            db["staff"].insert({"username": username, "password": hashed, "created_at": self._stamp(), "failures": 0})
+
+        self.store.write(write)
+        log.info("staff account %s added", username)
+
+    def passwd(self, username: str, password: str) -> None:
+        """Set a new password; this also unlocks the account and ends its sessions."""
+        self._check_password(password)
+        hashed = hash_password(password)
+
+        def write(db: Database) -> None:
+            cursor = db.execute(
+                "update staff set password = ?, failures = 0, locked_until = null where username = ?",
+                [hashed, username],
+            )
+            if cursor.rowcount == 0:
+                raise StaffError(f"no staff account {username!r}")
+            db.execute("delete from staff_sessions where username = ?", [username])
+
+        self.store.write(write)
+        log.info("staff account %s: password changed", username)
+
+    def remove(self, username: str) -> None:
+        def write(db: Database) -> None:
+            db.execute("delete from staff_sessions where username = ?", [username])
+            if db.execute("delete from staff where username = ?", [username]).rowcount == 0:
+                raise StaffError(f"no staff account {username!r}")
+
+        self.store.write(write)
+        log.info("staff account %s removed", username)
+
+    def usernames(self) -> list[tuple[str, str | None]]:
+        """Each account's name and, if locked, until when."""
+        now = self._stamp()
+        rows = self.store.reader.execute("select username, locked_until from staff order by username").fetchall()
+        return [(name, until if until and until > now else None) for name, until in rows]
+
+    # --- logging in and out (the web console) ----------------------------------------------------------
+
+    def log_in(self, username: str, password: str) -> str | None:
+        """A new session token if the password is right and the account not locked; else None.
+
+        Every failure looks the same to the caller (no telling which names exist). After
+        ``staff_lockout_attempts`` failures in a row the account is locked for
+        ``staff_lockout_minutes``, even for the right password.
+        """
+        row = self.store.reader.execute(
+            "select password, failures, locked_until from staff where username = ?", [username]
+        ).fetchone()
+        stored, failures, locked_until = row if row else (_DUMMY, 0, None)
+        right = verify_password(password, stored)  # hashed even for an unknown name: same timing
+        now = self._stamp()
+        if row is None:
+            log.warning("staff log-in refused: unknown account")
+            return None
+        if locked_until and locked_until > now:
+            log.warning("staff log-in refused: %s is locked", username)
+            return None
+        if not right:
+            self._failed(username, failures + 1)
+            return None
+        token = secrets.token_urlsafe(32)
+        expires = (self._now() + dt.timedelta(hours=SESSION_HOURS)).isoformat(timespec="seconds")
+
+        def write(db: Database) -> None:
+            db.execute("update staff set failures = 0, locked_until = null where username = ?", [username])
+            db.execute("delete from staff_sessions where expires_at < ?", [now])
+            db["staff_sessions"].insert(
+                {
+                    "token_hash": _token_hash(token),
+                    "username": username,
+                    "csrf": secrets.token_urlsafe(32),
+                    "created_at": now,
+                    "expires_at": expires,
+                }
+            )
+
+        self.store.write(write)
+        log.info("staff %s logged in", username)
+        return token
+
+    def session(self, token: str | None) -> Session | None:
+        """The live session of a cookie's token, if any."""
+        if not token:
+            return None
+        row = self.store.reader.execute(
+            "select username, csrf, expires_at from staff_sessions where token_hash = ?", [_token_hash(token)]
+        ).fetchone()
+        if row is None or row[2] < self._stamp():
+            return None
+        return Session(row[0], row[1])
+
+    def log_out(self, token: str) -> None:
+        self.store.write(lambda db: db.execute("delete from staff_sessions where token_hash = ?", [_token_hash(token)]))
+
+    # --- internals --------------------------------------------------------------------------------------
+
+    def _failed(self, username: str, failures: int) -> None:
+        locked = None
+        if failures >= self.settings.staff_lockout_attempts:
+            until = self._now() + dt.timedelta(minutes=self.settings.staff_lockout_minutes)
+            locked = until.isoformat(timespec="seconds")
+            failures = 0
+            log.warning("staff account %s locked after repeated failed log-ins", username)
+        else:
+            log.warning("staff log-in refused: wrong password for %s (%d)", username, failures)
+        self.store.write(
+            lambda db: db.execute(
+                "update staff set failures = ?, locked_until = coalesce(?, locked_until) where username = ?",
+                [failures, locked, username],
+            )
+        )
+
+    def _stamp(self) -> str:
+        return self._now().astimezone(dt.UTC).isoformat(timespec="seconds")
+
+    @staticmethod
+    def _valid_name(username: str) -> str:
+        username = username.strip()
+        if not username or len(username) > 40 or not all(c.isalnum() or c in "._-" for c in username):
+            raise StaffError("a username is 1-40 letters, digits, '.', '_' or '-'")
+        return username
+
+    @staticmethod
+    def _check_password(password: str) -> None:
+        if len(password) < MIN_PASSWORD:
+            raise StaffError(f"a password needs at least {MIN_PASSWORD} characters")

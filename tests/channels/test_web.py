@@ -1,0 +1,363 @@
+"""The website channel through aiohttp's test client: the citizens' chat, the complaint form,
+status look-up, and the staff console, with its security."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot import texts
+from bot.app import build_web_app
+from bot.channels.web import add_web
+from bot.services.complaints import Complaints
+from bot.services.staff import StaffAccounts
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def web_settings(settings):
+    return settings.model_copy(update={"web_rate_limit": 5, "staff_lockout_attempts": 3})
+
+
+@pytest.fixture
+def site(answerer, store, web_settings):
+    """Run ``scenario(client)`` against the whole site on a test server."""
+    StaffAccounts(store, web_settings).add("wangli", PASSWORD)
+
+    def run(scenario: Callable[[TestClient], Awaitable[Any]]) -> Any:
+        async def main() -> Any:
+            app = build_web_app()
+            add_web(app, answerer, store, Complaints(store, web_settings), web_settings)
+            async with TestClient(TestServer(app)) as client:
+                return await scenario(client)
+
+        return asyncio.run(main())
+
+    return run
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+async def ask(client: TestClient, question: str, **form: str) -> str:
+    page = await (await client.get("/")).text()
+    response = await client.post(
+        "/chat", data={"csrf": csrf_of(page), "q": question, **form}, headers={"X-Requested-With": "fetch"}
+    )
+    assert response.status == 200
+    return await response.text()
+
+
+async def log_in(client: TestClient, password: str = PASSWORD) -> str:
+    page = await (await client.get("/staff/login")).text()
+    response = await client.post(
+        "/staff/login", data={"csrf": csrf_of(page), "username": "wangli", "password": password}, allow_redirects=True
+    )
+    return await response.text()
+
+
+async def file_complaint(client: TestClient, text: str = "窗口工作人员态度很差，拒绝我查阅文件") -> str:
+    page = await (await client.get("/complaint")).text()
+    confirm = await client.post(
+        "/complaint",
+        data={
+            "csrf": csrf_of(page),
+            "kind": "投诉",
+            "topic": "conduct",
+            "text": text,
+            "name": "张三",
+            "phone": "13812345678",
+        },
+    )
+    confirm_page = await confirm.text()
+    assert "请确认" in confirm_page
+    nonce = re.search(r'name="nonce" value="([^"]+)"', confirm_page).group(1)
+    filed = await client.post("/complaint/confirm", data={"csrf": csrf_of(confirm_page), "nonce": nonce})
+    return re.search(r'id="number">([^<]+)<', await filed.text()).group(1)
+
+
+# --- citizens ------------------------------------------------------------------------------------------
+
+
+def test_chat_page_welcomes_and_is_safe_to_serve(site):
+    async def scenario(client):
+        response = await client.get("/")
+        html = await response.text()
+        assert response.status == 200 and "政府信息公开咨询" in html and 'name="q"' in html
+        assert "gk_chat" in response.cookies
+        assert "HttpOnly" in response.headers["Set-Cookie"] and "SameSite=Lax" in response.headers["Set-Cookie"]
+        assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+        assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+        embed = await client.get("/?embed=1")
+        assert "X-Frame-Options" not in embed.headers  # the widget frames this view on the bureau's site
+        for asset in ("/static/chat.css", "/static/chat.js", "/widget.js", "/widget-example"):
+            assert (await client.get(asset)).status == 200, asset
+
+    site(scenario)
+
+
+def test_a_question_is_answered_and_recorded_as_web(site, store):
+    async def scenario(client):
+        turns = await ask(client, "申请信息公开要收费吗")
+        assert "不收费" in turns
+
+    site(scenario)
+    (row,) = store.enquiries()
+    assert row["channel"] == "web" and row["outcome"] == "answer" and row["user_ref"]
+
+
+def test_without_javascript_the_post_redirects_back_to_the_conversation(site):
+    async def scenario(client):
+        page = await (await client.get("/")).text()
+        response = await client.post("/chat", data={"csrf": csrf_of(page), "q": "多久答复"}, allow_redirects=False)
+        assert response.status == 303 and response.headers["Location"] == "/#end"
+        assert "工作日" in await (await client.get("/")).text()
+
+    site(scenario)
+
+
+def test_clarify_choices_are_buttons_and_a_click_answers(site):
+    async def scenario(client):
+        turns = await ask(client, "期限")
+        choices = re.findall(r'name="choice" value="([^"]+)"', turns)
+        assert len(choices) >= 2
+        picked = await ask(client, "", choice=choices[0])
+        assert "依据" in picked
+
+    site(scenario)
+
+
+def test_catalogue_search_gives_links(site):
+    async def scenario(client):
+        turns = await ask(client, "/search 安全生产月")
+        assert '<ol class="hits">' in turns and "<a href=" in turns
+
+    site(scenario)
+
+
+def test_a_post_without_the_csrf_token_is_refused(site):
+    async def scenario(client):
+        await client.get("/")
+        for path in ("/chat", "/complaint", "/complaint/confirm", "/rate"):
+            assert (await client.post(path, data={"q": "你好"})).status == 403, path
+        assert (await client.post("/chat", data={"q": "你好", "csrf": "forged"})).status == 403
+
+    site(scenario)
+
+
+def test_html_in_a_question_is_shown_escaped(site):
+    async def scenario(client):
+        await ask(client, '<script>alert("x")</script><b>粗</b>')
+        html = await (await client.get("/")).text()
+        assert "<script>alert" not in html and "&lt;script&gt;alert" in html and "<b>粗</b>" not in html
+
+    site(scenario)
+
+
+def test_rate_limit_per_session(site, web_settings):
+    async def scenario(client):
+        replies = [await ask(client, "收费吗") for _ in range(web_settings.web_rate_limit + 2)]
+        assert texts.THROTTLED not in replies[0]
+        assert texts.THROTTLED in replies[-1]
+
+    site(scenario)
+
+
+def test_input_limits(site):
+    async def scenario(client):
+        assert "500字以内" in await ask(client, "问" * 600)
+        page = await (await client.get("/complaint")).text()
+        too_long = await client.post(
+            "/complaint", data={"csrf": csrf_of(page), "kind": "投诉", "topic": "other", "text": "长" * 2001}
+        )
+        assert "2001字" in await too_long.text()
+        huge = await client.post("/chat", data={"csrf": "x", "q": "大" * 200_000})
+        assert huge.status == 413
+
+    site(scenario)
+
+
+def test_complaint_form_says_what_is_wrong(site):
+    async def scenario(client):
+        page = await (await client.get("/complaint")).text()
+        response = await client.post(
+            "/complaint", data={"csrf": csrf_of(page), "kind": "投诉", "topic": "nope", "text": "", "phone": "12345"}
+        )
+        html = await response.text()
+        assert "请填写发生了什么" in html and "请选择涉及的方面" in html and "电话号码好像不完整" in html
+
+    site(scenario)
+
+
+def test_complaint_filed_once_and_looked_up(site, store, web_settings):
+    async def scenario(client):
+        number = await file_complaint(client)
+        status = await (await client.get("/status", params={"number": number})).text()
+        assert "待受理" in status and number in status
+        digits = number.replace("-", "")
+        swapped = digits[:9] + digits[10] + digits[9] + digits[11:]
+        mistyped = await (await client.get("/status", params={"number": swapped})).text()
+        assert "输错了一位" in mistyped and number in mistyped
+        assert "不像投诉编号" in await (await client.get("/status", params={"number": "你好"})).text()
+        return number
+
+    number = site(scenario)
+    complaints = Complaints(store, web_settings)
+    complaint = complaints.get(number)
+    assert complaint.channel == "web" and complaint.phone == "13812345678" and complaint.topic == "conduct"
+
+
+def test_a_complaint_story_in_the_chat_offers_the_form(site):
+    async def scenario(client):
+        turns = await ask(client, "我要投诉你们窗口工作人员态度恶劣")
+        assert 'href="/complaint?kind=投诉"' in turns
+
+    site(scenario)
+
+
+# --- staff -----------------------------------------------------------------------------------------------
+
+
+def test_staff_pages_need_a_log_in(site):
+    async def scenario(client):
+        for path in ("/staff", "/staff/complaints", "/staff/enquiries", "/staff/catalogue", "/staff/complaints.csv"):
+            response = await client.get(path, allow_redirects=False)
+            assert response.status == 303 and response.headers["Location"].startswith("/staff/login"), path
+        assert (await client.post("/staff/complaints/20261127-001-6/accepted", data={})).status == 403
+
+    site(scenario)
+
+
+def test_log_in_log_out_and_lock_out(site, web_settings):
+    async def scenario(client):
+        assert "用户名或密码不正确" in await log_in(client, "wrong password!")
+        assert "概览" in await log_in(client)
+        dashboard = await (await client.get("/staff")).text()
+        assert "今日咨询" in dashboard and "<svg" in dashboard
+        await client.post("/staff/logout", data={"csrf": csrf_of(dashboard)})
+        assert (await client.get("/staff", allow_redirects=False)).status == 303
+        for _ in range(web_settings.staff_lockout_attempts):
+            await log_in(client, "wrong password!")
+        assert "用户名或密码不正确" in await log_in(client)  # locked: even the right password fails
+
+    site(scenario)
+
+
+def test_log_in_goes_back_only_within_the_console(site):
+    async def scenario(client):
+        page = await (await client.get("/staff/login?next=//evil.example/")).text()
+        response = await client.post(
+            "/staff/login",
+            data={"csrf": csrf_of(page), "username": "wangli", "password": PASSWORD, "next": "https://evil.example/"},
+            allow_redirects=False,
+        )
+        assert response.headers["Location"] == "/staff"
+
+    site(scenario)
+
+
+def test_staff_reply_reaches_the_citizen_and_the_audit_trail(site, store, web_settings):
+    async def scenario(client):
+        number = await file_complaint(client)
+        await log_in(client)
+        listed = await (await client.get("/staff/complaints", params={"q": "态度"})).text()
+        assert number in listed and "138****5678" in listed and "13812345678" not in listed
+        detail = await (await client.get(f"/staff/complaints/{number}")).text()
+        assert "13812345678" in detail  # unmasked for staff
+        forged = await client.post(f"/staff/complaints/{number}/accepted", data={"csrf": "forged"})
+        assert forged.status == 403
+        await client.post(f"/staff/complaints/{number}/accepted", data={"csrf": csrf_of(detail)})
+        await client.post(
+            f"/staff/complaints/{number}/replied",
+            data={"csrf": csrf_of(detail), "text": "已核实，已批评教育。<i>x</i>"},
+        )
+        detail = await (await client.get(f"/staff/complaints/{number}")).text()
+        assert "已答复" in detail and "web:wangli" in detail and "&lt;i&gt;x&lt;/i&gt;" in detail
+        chat = await (await client.get("/")).text()  # the citizen's page shows the reply once
+        assert "已核实，已批评教育。" in chat and number in chat
+        status = await (await client.get("/status", params={"number": number})).text()
+        assert "已核实，已批评教育。" in status
+        csv_response = await client.get("/staff/complaints.csv")
+        assert (await csv_response.read()).startswith(b"\xef\xbb\xbf")
+        return number
+
+    number = site(scenario)
+    events = Complaints(store, web_settings).events(Complaints(store, web_settings).get(number))
+    assert [(e.kind, e.actor) for e in events] == [
+        ("created", "citizen"),
+        ("accepted", "web:wangli"),
+        ("replied", "web:wangli"),
+    ]
+
+
+def test_enquiries_page_groups_the_same_question_asked_in_different_words(site):
+    async def scenario(client):
+        for question in ("明天会不会下雨", "明天会下雨吗", "明天下雨不"):
+            await ask(client, question)
+        await log_in(client)
+        html = await (await client.get("/staff/enquiries")).text()
+        assert re.search(r"<td class=\"num\">3</td>", html), html[html.find("<tbody>") :][:400]
+        catalogue = await (await client.get("/staff/catalogue", params={"q": "安全生产月"})).text()
+        assert "安全生产月" in catalogue and "<td>" in catalogue
+
+    site(scenario)
+
+
+def test_a_complaint_with_html_is_shown_escaped_to_staff(site):
+    async def scenario(client):
+        number = await file_complaint(client, text='<script>alert("x")</script>态度差')
+        await log_in(client)
+        for path in ("/staff/complaints", f"/staff/complaints/{number}"):
+            html = await (await client.get(path)).text()
+            assert "&lt;script&gt;alert" in html and "<script>alert" not in html, path
+
+    site(scenario)
+
+
+# --- gongkai run -------------------------------------------------------------------------------------------
+
+
+def test_gongkai_run_serves_the_site_and_prints_its_addresses(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from ..conftest import ROOT, free_port
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")}
+    env.update(GONGKAI_DB=str(tmp_path / "g.db"), GONGKAI_HTTP_PORT=str(port), PYTHONUNBUFFERED="1")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        line = process.stdout.readline()
+        assert f"http://127.0.0.1:{port}/" in line and "/staff" in line
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as response:
+                    assert "政府信息公开咨询" in response.read().decode()
+                break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=20)[0]
+    assert process.returncode == 0, output

@@ -206,8 +206,7 @@ WX_FORM_CONTACT = FORM_CONTACT.replace("请点“跳过”", "请回复“跳过
 WX_FORM_CONTACT_BAD_PHONE = "电话号码好像不完整，请发送手机号（11位）或带区号的固定电话，或回复“跳过”。"
 WX_FORM_CONTACT_TEXT_ONLY = "请用文字发送姓名和电话，或回复“跳过”。"
 WX_FORM_SUMMARY = (
-    "请确认您的{kind}：\n\n事项：{topic}\n内容：{text}\n联系人：{contact}\n\n"
-    "确认无误请回复 1 提交，回复 0 取消。"
+    "请确认您的{kind}：\n\n事项：{topic}\n内容：{text}\n联系人：{contact}\n\n确认无误请回复 1 提交，回复 0 取消。"
 )
 WX_FORM_CONFIRM_AGAIN = "请回复 1 提交，或回复 0 取消。"
 WX_FORM_BUSY = "您正在填写{kind}，请先完成，或回复“取消”退出。"

@@ -643,5 +643,35 @@ def staff_list() -> None:
         click.echo(name + (f"  (locked until {locked_until})" if locked_until else ""))
 
 
+@cli.group()
+def wechat() -> None:
+    """The WeChat Official Account (公众号)."""
+
+
+@wechat.command("menu")
+@click.option("--push", is_flag=True, help="Set it as the account's menu (needs the AppID and AppSecret).")
+@knowledge_option
+def wechat_menu(push: bool, knowledge_dir: Path | None) -> None:
+    """Print the account's custom menu (the guide's sections, complaints and look-up) as JSON, or
+    set it with --push. Run it again after changing the guide's sections.
+
+    Example: gongkai wechat menu --push
+    """
+    import asyncio
+
+    from .channels.wechat import WeChatAPIError, menu_definition, push_menu
+
+    settings = _settings(knowledge_dir)
+    menu = menu_definition(_knowledge(settings.knowledge))
+    if not push:
+        click.echo(json.dumps(menu, ensure_ascii=False, indent=2))
+        return
+    try:
+        answer = asyncio.run(push_menu(settings, menu))
+    except (ValueError, WeChatAPIError) as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"Menu set: {answer}")
+
+
 def main() -> None:
     cli(prog_name="gongkai")

@@ -575,6 +575,29 @@ class Complaints:
 
         await self.store.awrite(write)
 
+    async def arequeue(self, channel: str, recipient: str) -> int:
+        """Owe again what could not be delivered to ``recipient`` (who can be reached now: a WeChat
+        citizen who writes opens a new 48-hour window); how many messages."""
+        failed = self._read().execute(
+            "select 1 from outbox where status = 'failed' and channel = ? and recipient = ? limit 1",
+            [channel, recipient],
+        ).fetchone()
+        if failed is None:
+            return 0
+        at = self.now().isoformat(timespec="seconds")
+
+        def write(db: Database) -> int:
+            cursor = db.execute(
+                """update outbox set status = 'pending', next_at = ?
+                where status = 'failed' and channel = ? and recipient = ?""",
+                [at, channel, recipient],
+            )
+            return int(cursor.rowcount)
+
+        count = await self.store.awrite(write)
+        log.info("outbox: %d message(s) owed again on %s", count, channel)
+        return count
+
     # --- internals --------------------------------------------------------------------------------
 
     def _read(self) -> Database:

@@ -684,6 +684,22 @@ def test_undeliverable_replies_are_marked_failed_and_transient_errors_retried(
     run(main())
 
 
+def test_a_reply_outside_the_48_hour_window_is_sent_when_the_citizen_writes_again(answerer, store, settings):
+    async def main() -> None:
+        async with running(answerer, store, settings) as wx:
+            number = await _file(wx.citizen)
+            wx.api.errors = [45015]
+            await wx.complaints.aact(number, "replied", "cli:test", "迟到的答复")
+            wx.app[OUTBOX].wake()
+            await eventually(lambda: [r for r in outbox_rows(store) if r["status"] == "failed"])
+            await wx.citizen.text("你好")  # writing opens a new window
+            await eventually(lambda: wx.api.sent)
+            assert "迟到的答复" in wx.api.sent[-1]["text"]["content"]
+            assert [r["status"] for r in outbox_rows(store) if r["recipient"] != "staff"] == ["sent"]
+
+    run(main())
+
+
 def test_status_look_up(answerer, store, settings):
     async def main() -> None:
         async with running(answerer, store, settings) as wx:

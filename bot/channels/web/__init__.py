@@ -85,11 +85,13 @@ def add_web(
     app.add_routes(console.routes())
     app.router.add_static("/static", HERE / "static")
     app.router.add_get("/widget.js", _file(HERE / "static" / "widget.js", "application/javascript"))
-    app.router.add_get("/widget-example", _file(HERE / "static" / "widget-example.html", "text/html"))
+    # The example stands for the bureau's own page, which has its own styles.
+    example_policy = {"Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'"}
+    app.router.add_get("/widget-example", _file(HERE / "static" / "widget-example.html", "text/html", example_policy))
 
 
-def _file(path: Path, content_type: str) -> Any:
+def _file(path: Path, content_type: str, headers: dict[str, str] | None = None) -> Any:
     async def serve(_: web.Request) -> web.Response:
-        return web.Response(body=path.read_bytes(), content_type=content_type, charset="utf-8")
+        return web.Response(body=path.read_bytes(), content_type=content_type, charset="utf-8", headers=headers)
 
     return serve

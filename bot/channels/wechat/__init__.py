@@ -74,9 +74,10 @@ def add_wechat(
         cipher = MessageCipher(key, settings.wechat_app_id)
     api = make_api(settings)
     sessions = Sessions()
+    sender = OutboxSender(complaints, api, sessions) if api is not None else None
     webhook = WeChatWebhook(
         settings.wechat_token.get_secret_value(),
-        Dialogue(answerer, store, complaints, sessions),
+        Dialogue(answerer, store, complaints, sessions, wake=sender.wake if sender else None),
         cipher=cipher,
         api=api,
         reply_seconds=settings.wechat_reply_seconds,
@@ -84,7 +85,6 @@ def add_wechat(
     app.router.add_get(settings.wechat_path, webhook.get)
     app.router.add_post(settings.wechat_path, webhook.post)
     app[WEBHOOK] = webhook
-    sender = OutboxSender(complaints, api, sessions) if api is not None else None
     if sender is not None:
         app[OUTBOX] = sender
 

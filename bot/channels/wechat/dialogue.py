@@ -210,14 +210,23 @@ class Dialogue:
     :param complaints: the supervision log
     :param sessions: what the bot waits for from each citizen (shared with the outbox sender,
       which asks for ratings)
+    :param wake: wakes the outbox sender (None: nothing can be sent but the HTTP reply)
     """
 
-    def __init__(self, answerer: Answerer, store: Store, complaints: Complaints, sessions: Sessions) -> None:
+    def __init__(
+        self,
+        answerer: Answerer,
+        store: Store,
+        complaints: Complaints,
+        sessions: Sessions,
+        wake: Callable[[], None] | None = None,
+    ) -> None:
         self.answerer = answerer
         self.store = store
         self.complaints = complaints
         self.sessions = sessions
         self._turns = Turns()
+        self._wake = wake
 
     @property
     def contacts(self) -> dict[str, str]:
@@ -226,6 +235,10 @@ class Dialogue:
     async def handle(self, message: Incoming) -> str | None:
         """The reply to ``message``, after whatever it does (a question recorded, a complaint filed)."""
         async with self._turns(message.openid):
+            # A citizen who writes can be written to for 48 hours: what could not reach them
+            # before (a staff reply days later) is owed again.
+            if self._wake is not None and await self.complaints.arequeue(CHANNEL, message.openid):
+                self._wake()
             if message.msg_type == "text":
                 return await self._text(message)
             if message.msg_type == "event":

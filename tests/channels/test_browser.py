@@ -1,0 +1,186 @@
+"""The website in a real browser: Playwright driving Debian's Chromium, headless, against
+``gongkai run`` as a subprocess. Screenshots of the main pages go to test-artifacts/screenshots/.
+
+The test setup installs the ``chromium`` package when it is missing and the tests run as root
+(Playwright's own browser download needs the internet; Debian's package comes from the mirror).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ..conftest import ROOT, free_port
+
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+PASSWORD = "correct horse battery"
+
+
+def _has_chinese_font() -> bool:
+    if shutil.which("fc-list") is None:
+        return False
+    return bool(subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout.strip())
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """Debian's chromium, and a Chinese font for the screenshots, installed when missing."""
+    missing = [
+        p for p, ok in (("chromium", shutil.which("chromium")), ("fonts-noto-cjk", _has_chinese_font())) if not ok
+    ]
+    if missing and hasattr(os, "geteuid") and os.geteuid() == 0:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *missing]
+        if subprocess.run(install, env=env, capture_output=True).returncode != 0:
+            subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, check=True)
+            subprocess.run(install, env=env, capture_output=True, check=True)
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.fail("the browser tests need Debian's chromium: apt-get install chromium fonts-noto-cjk (as root)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[str]:
+    """``gongkai run`` on a free port with a fresh database and one staff account."""
+    folder = tmp_path_factory.mktemp("site")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")}
+    env.update(GONGKAI_DB=str(folder / "g.db"), GONGKAI_HTTP_PORT=str(port), PYTHONUNBUFFERED="1")
+    subprocess.run(
+        [sys.executable, "-m", "bot", "staff", "add", "wangli", "--password", PASSWORD],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/healthz").close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "gongkai run did not start"
+            time.sleep(0.2)
+    yield base
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_citizen_and_staff_in_a_browser(site, browser):
+    citizen = browser.new_context(locale="zh-CN", viewport={"width": 420, "height": 860})
+    page = citizen.new_page()
+    page.goto(site + "/")
+    # A question with a homophone typo, answered in place (chat.js, no reload).
+    page.fill("#q", "申请信息公开要收废吗")
+    page.press("#q", "Enter")
+    page.wait_for_selector("text=不收取费用", timeout=10_000)
+    assert page.input_value("#q") == ""
+    # A vague one: the choices are buttons; a click answers.
+    page.fill("#q", "期限")
+    page.click("#ask button[type=submit]")
+    page.wait_for_selector("button[name=choice]")
+    shot(page, "1-chat-choices")
+    page.locator("button[name=choice]").first.click()
+    page.wait_for_selector("text=依据", timeout=10_000)
+
+    # A complaint, through the form and its confirmation, to the number.
+    page.goto(site + "/complaint")
+    page.fill("#text", "上周三去窗口查2009年的执法检查结果，工作人员说没有，还很不耐烦。")
+    page.check("input[name=topic][value=conduct]")
+    page.fill("#name", "王小明")
+    page.fill("#phone", "13812345678")
+    shot(page, "2-complaint-form")
+    page.click("button.primary")
+    page.wait_for_selector("text=请确认您的投诉")
+    page.click("button.primary")
+    number = page.inner_text("#number").strip()
+    assert number.startswith("20") and len(number) >= 14
+    shot(page, "3-complaint-filed")
+
+    # Staff log in, find it, reply.
+    staff = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    desk = staff.new_page()
+    desk.goto(site + "/staff/complaints")
+    assert "/staff/login" in desk.url
+    shot(desk, "4-staff-login")
+    desk.fill("#username", "wangli")
+    desk.fill("#password", PASSWORD)
+    desk.click("button.primary")
+    desk.wait_for_selector(f"text={number}")
+    assert "138****5678" in desk.content()
+    desk.goto(site + "/staff")
+    shot(desk, "5-staff-dashboard")
+    desk.goto(site + "/staff/complaints")
+    shot(desk, "6-staff-complaints")
+    desk.click(f"text={number}")
+    desk.click("button:has-text('受理')")
+    desk.fill("#reply", "王先生您好：已核实，已对窗口人员批评教育；2009年执法检查结果见本局网站“执法检查”栏目。")
+    desk.click("button:has-text('发送答复')")
+    desk.wait_for_selector("text=已答复")
+    trail = desk.inner_text(".trail")
+    assert "受理" in trail and "web:wangli" in trail
+    shot(desk, "7-staff-complaint")
+
+    # The citizen sees the reply on status look-up, and in the chat.
+    page.goto(site + f"/status?number={number}")
+    page.wait_for_selector("text=已对窗口人员批评教育")
+    shot(page, "8-status")
+    page.goto(site + "/")
+    page.wait_for_selector("text=已对窗口人员批评教育")
+    citizen.close()
+    staff.close()
+
+
+def test_a_question_works_without_javascript(site, browser):
+    context = browser.new_context(java_script_enabled=False, locale="zh-CN")
+    page = context.new_page()
+    page.goto(site + "/")
+    page.fill("#q", "多久答复")
+    page.click("#ask button[type=submit]")
+    page.wait_for_selector("text=工作日", timeout=10_000)
+    assert page.url.endswith("/#end")
+    shot(page, "9-no-javascript")
+    context.close()
+
+
+def test_the_widget_opens_the_chat_on_another_page(site, browser):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(site + "/widget-example")
+    page.click("button:has-text('政务咨询')")
+    frame = page.frame_locator("iframe[title=政务咨询]")
+    frame.locator("#q").fill("怎么申请")
+    frame.locator("#q").press("Enter")
+    frame.locator(".turn.bot").last.wait_for()
+    shot(page, "10-widget")
+    assert Path(SHOTS / "10-widget.png").stat().st_size > 0
+    context.close()

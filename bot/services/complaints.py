@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 from sqlite_utils import Database
 
-from .. import tracking
+from .. import texts, tracking
 from ..config import Settings
 from ..storage import Store
 
@@ -142,6 +142,10 @@ class Complaint:
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+    def filed_by(self, channel: str, chat_id: str | int) -> bool:
+        """Whether the chat ``chat_id`` of ``channel`` filed this complaint (and may see replies)."""
+        return self.channel == channel and self.chat_id == str(chat_id)
 
     @property
     def masked_name(self) -> str:
@@ -412,6 +416,29 @@ class Complaints:
         row = _one(self._read(), "select * from complaints where number = ?", [number])
         return self._complaint(row) if row else None
 
+    def status_text(self, complaint: Complaint, *, own: bool) -> str:
+        """A complaint's status as a citizen sees it (plain text): the staff replies and the
+        closing only to the one who filed it (``own``)."""
+        lines = [
+            texts.STATUS.format(
+                kind=complaint.kind,
+                number=complaint.number,
+                status=complaint.status_label,
+                created=complaint.created_at[:16].replace("T", " "),
+                due=complaint.due_on,
+            )
+        ]
+        replies = self.replies(complaint)
+        if own:
+            lines += [texts.STATUS_REPLY.format(at=e.at[:10], label=e.label, text=e.text) for e in replies]
+        elif replies:
+            lines.append(texts.STATUS_OTHERS)
+        return "\n".join(lines)
+
+    def replies(self, complaint: Complaint) -> list[Event]:
+        """What staff told the citizen: replies and the closing words."""
+        return [e for e in self.events(complaint) if e.kind in _TOLD and e.text]
+
     def events(self, complaint: Complaint) -> list[Event]:
         rows = self._read().execute(
             "select id, at, kind, actor, text from complaint_events where complaint_id = ? order by id",
@@ -578,10 +605,14 @@ class Complaints:
     async def arequeue(self, channel: str, recipient: str) -> int:
         """Owe again what could not be delivered to ``recipient`` (who can be reached now: a WeChat
         citizen who writes opens a new 48-hour window); how many messages."""
-        failed = self._read().execute(
-            "select 1 from outbox where status = 'failed' and channel = ? and recipient = ? limit 1",
-            [channel, recipient],
-        ).fetchone()
+        failed = (
+            self._read()
+            .execute(
+                "select 1 from outbox where status = 'failed' and channel = ? and recipient = ? limit 1",
+                [channel, recipient],
+            )
+            .fetchone()
+        )
         if failed is None:
             return 0
         at = self.now().isoformat(timespec="seconds")

@@ -162,24 +162,6 @@ def staff_buttons(complaint: Complaint) -> InlineKeyboardMarkup | None:
     return keyboard([row]) if row else None
 
 
-def citizen_status(complaint: Complaint, events: list[Event], *, own: bool) -> str:
-    lines = [
-        texts.STATUS.format(
-            kind=complaint.kind,
-            number=complaint.number,
-            status=complaint.status_label,
-            created=complaint.created_at[:16].replace("T", " "),
-            due=complaint.due_on,
-        )
-    ]
-    replies = [e for e in events if e.kind in ("replied", "closed") and e.text]
-    if own:
-        lines += [texts.STATUS_REPLY.format(at=e.at[:10], label=e.label, text=e.text) for e in replies]
-    elif replies:
-        lines.append(texts.STATUS_OTHERS)
-    return html("\n".join(lines))
-
-
 # --- the citizen's side ----------------------------------------------------------------------------
 
 
@@ -340,8 +322,8 @@ def citizen_router() -> Router:
             await message.answer(html(texts.STATUS_NOT_A_NUMBER.format(typed=typed[:40])))
         elif found.complaint is not None:
             complaint = found.complaint
-            own = complaint.channel == CHANNEL and complaint.chat_id == str(message.chat.id)
-            await message.answer(citizen_status(complaint, complaints.events(complaint), own=own))
+            own = complaint.filed_by(CHANNEL, message.chat.id)
+            await message.answer(html(complaints.status_text(complaint, own=own)))
         elif found.typed_ok:
             await message.answer(html(texts.STATUS_UNKNOWN.format(number=typed)))
         elif found.suggestions:

@@ -164,10 +164,8 @@ class CitizenChat:
             elif found.complaint is not None:
                 complaint = found.complaint
                 context["complaint"] = complaint
-                context["own"] = complaint.channel == CHANNEL and complaint.chat_id == self.sessions.citizen(session)
-                context["events"] = [
-                    e for e in self.complaints.events(complaint) if e.kind in ("replied", "closed") and e.text
-                ]
+                context["own"] = complaint.filed_by(CHANNEL, self.sessions.citizen(session))
+                context["events"] = self.complaints.replies(complaint)
             elif found.typed_ok:
                 context["message"] = texts.STATUS_UNKNOWN.format(number=typed)
             elif found.suggestions:

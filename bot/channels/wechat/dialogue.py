@@ -30,7 +30,6 @@ from ...services.complaints import (
     ComplaintError,
     Complaints,
     Draft,
-    Event,
     split_contact,
 )
 from ...storage import Store
@@ -165,25 +164,6 @@ def numbered(values: list[str]) -> list[str]:
 
 def rating_prompt() -> str:
     return texts.WX_RATE.format(choices="，".join(f"{n} {label}" for n, label in enumerate(RATINGS.values(), 1)))
-
-
-def status_text(complaint: Complaint, events: list[Event], *, own: bool) -> str:
-    """A complaint's status as the citizen sees it: replies only to the one who filed it."""
-    lines = [
-        texts.STATUS.format(
-            kind=complaint.kind,
-            number=complaint.number,
-            status=complaint.status_label,
-            created=complaint.created_at[:16].replace("T", " "),
-            due=complaint.due_on,
-        )
-    ]
-    replies = [e for e in events if e.kind in ("replied", "closed") and e.text]
-    if own:
-        lines += [texts.STATUS_REPLY.format(at=e.at[:10], label=e.label, text=e.text) for e in replies]
-    elif replies:
-        lines.append(texts.STATUS_OTHERS)
-    return "\n".join(lines)
 
 
 def citizen_message(complaint: Complaint, kind: str, text: str) -> str:
@@ -400,8 +380,8 @@ class Dialogue:
             return texts.STATUS_NOT_A_NUMBER.format(typed=typed)
         if found.complaint is not None:
             complaint = found.complaint
-            own = complaint.channel == CHANNEL and complaint.chat_id == message.openid
-            text = status_text(complaint, self.complaints.events(complaint), own=own)
+            own = complaint.filed_by(CHANNEL, message.openid)
+            text = self.complaints.status_text(complaint, own=own)
             if own and complaint.status == "closed" and complaint.rating is None:
                 # A rating request missed (a restart, a week gone by) is asked again here.
                 self.sessions.ask_rating(message.openid, complaint.number)

@@ -98,6 +98,7 @@ INLINE_HINT = "输入关键词搜索公开目录"
 INLINE_ITEM = "{title}\n索引号：{index_no}\n生成日期：{date}\n{link}"
 
 # --- complaints (any channel) ---
+CHANNELS = {"telegram": "Telegram", "wechat": "微信公众号", "web": "网站"}
 COMPLAINT_OFFER = "如果您想向本局投诉、反映问题，可以在这里直接提交，我们会给您一个编号，用于查询办理进度。"
 TIPOFF_OFFER = "您也可以在这里提交举报线索，我们会给您一个编号，用于查询办理进度。"
 COMPLAINT_YES = "我要投诉"

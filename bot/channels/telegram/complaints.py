@@ -108,10 +108,6 @@ def _contact(complaint: Complaint, *, masked: bool) -> str:
     return " ".join(x for x in (name, phone) if x) or texts.FORM_NO_CONTACT
 
 
-def _channel_label(channel: str) -> str:
-    return {"telegram": "Telegram", "wechat": "微信公众号", "web": "网站"}.get(channel, channel)
-
-
 def staff_card(complaint: Complaint) -> str:
     """A new complaint as the staff group sees it: contact masked."""
     return html(
@@ -120,7 +116,7 @@ def staff_card(complaint: Complaint) -> str:
             number=complaint.number,
             topic=complaint.topic_label,
             created=complaint.created_at[:16].replace("T", " "),
-            channel=_channel_label(complaint.channel),
+            channel=texts.CHANNELS.get(complaint.channel, complaint.channel),
             due=complaint.due_on,
             text=complaint.text,
             contact=_contact(complaint, masked=True),
@@ -136,7 +132,7 @@ def staff_record(complaint: Complaint, events: list[Event]) -> str:
         status=complaint.status_label,
         topic=complaint.topic_label,
         created=complaint.created_at[:16].replace("T", " "),
-        channel=_channel_label(complaint.channel),
+        channel=texts.CHANNELS.get(complaint.channel, complaint.channel),
         due=complaint.due_on,
         contact=_contact(complaint, masked=False),
         rating=RATINGS.get(complaint.rating or "", "—"),

@@ -82,3 +82,18 @@ def test_concurrent_writes_commit_together_and_fail_alone(store):
     assert sum(isinstance(r, int) for r in results) == 50
     assert isinstance(results[-1], ValueError)
     assert len(store.enquiries(limit=1000)) == 50  # the failed job's row was rolled back alone
+
+
+def test_enquiry_days_are_the_bureaus_days_not_utcs(store):
+    import datetime as dt
+    import zoneinfo
+
+    def write(db):
+        for at, outcome in (("2026-11-27T15:59:00.000+00:00", "answer"), ("2026-11-27T16:01:00.000+00:00", "fallback")):
+            db.execute("insert into enquiries (at, channel, text, outcome) values (?, 'web', 'q', ?)", [at, outcome])
+
+    store.write(write)
+    beijing = zoneinfo.ZoneInfo("Asia/Shanghai")
+    days = store.enquiry_days(dt.datetime(2026, 11, 27, tzinfo=beijing))
+    # 15:59 UTC is 23:59 on the 27th in Beijing; 16:01 UTC is already the 28th.
+    assert [(d["day"], d["answer"], d["fallback"]) for d in days] == [("2026-11-27", 1, 0), ("2026-11-28", 0, 1)]

@@ -255,15 +255,18 @@ class Store:
         """
         return list(self._read.query(sql, [limit]))
 
-    def enquiry_days(self, since: str) -> list[dict[str, Any]]:
-        """Per day (UTC) from ``since`` (YYYY-MM-DD): how many enquiries, and of each outcome."""
+    def enquiry_days(self, since: dt.datetime) -> list[dict[str, Any]]:
+        """Per local day from ``since`` (an aware time, in the zone whose days are counted): how
+        many enquiries, and of each outcome."""
+        shift = f"{int((since.utcoffset() or dt.timedelta(0)).total_seconds() // 60):+d} minutes"
         sql = """
-            select substr(at, 1, 10) as day, count(*) as total,
+            select date(substr(at, 1, 19), ?) as day, count(*) as total,
                 sum(outcome = 'answer') as answer, sum(outcome = 'clarify') as clarify,
                 sum(outcome = 'fallback') as fallback, sum(outcome = 'complaint') as complaint
             from enquiries where at >= ? group by day order by day
         """
-        return list(self._read.query(sql, [since]))
+        start = since.astimezone(dt.UTC).isoformat(timespec="milliseconds")
+        return list(self._read.query(sql, [shift, start]))
 
     def low_confidence(self, *, below: float, limit: int = 50) -> list[dict[str, Any]]:
         """Questions answered outright with a score below ``below``, the same text counted once."""

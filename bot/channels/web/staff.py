@@ -117,9 +117,10 @@ class StaffConsole:
     # --- pages --------------------------------------------------------------------------------------
 
     async def dashboard(self, request: web.Request, session: Session) -> web.Response:
-        today = dt.datetime.now(dt.UTC).date()
-        first = today - dt.timedelta(days=CHART_DAYS - 1)
-        rows = {r["day"]: r for r in self.store.enquiry_days(first.isoformat())}
+        now = self.complaints.now()  # the bureau's time zone: its days, not UTC's
+        first = now.date() - dt.timedelta(days=CHART_DAYS - 1)
+        start = dt.datetime.combine(first, dt.time(), now.tzinfo)
+        rows = {r["day"]: r for r in self.store.enquiry_days(start)}
         days = []
         for n in range(CHART_DAYS):
             day = (first + dt.timedelta(days=n)).isoformat()

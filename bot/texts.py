@@ -94,7 +94,6 @@ NON_TEXT = "抱歉，我目前只能阅读文字消息。请用文字输入您�
 THROTTLED = "您发送得有点快，请稍等几秒再继续提问。"
 ERROR = "抱歉，处理您的消息时出了点问题，请稍后再试。如有急事请致电 {office_phone}。"
 CHOICE_GONE = "这个选项已失效，请重新提问。"
-INLINE_HINT = "输入关键词搜索公开目录"
 INLINE_ITEM = "{title}\n索引号：{index_no}\n生成日期：{date}\n{link}"
 
 # --- complaints (any channel) ---

@@ -56,3 +56,15 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def gongkai_env(db: Path, *, port: int | None = None, **settings: object) -> dict[str, str]:
+    """The environment of a ``python -m bot`` subprocess: none of the machine's GONGKAI_ settings,
+    the database ``db``, the HTTP server on ``port`` (a free one if None), and ``settings`` as
+    GONGKAI_ variables (``telegram_token="42:TEST"``)."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")}
+    env.update(GONGKAI_DB=str(db), GONGKAI_HTTP_PORT=str(port or free_port()), PYTHONUNBUFFERED="1")
+    env.update({f"GONGKAI_{name.upper()}": str(value) for name, value in settings.items()})
+    return env

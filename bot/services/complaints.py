@@ -132,6 +132,11 @@ class Complaint:
         )
 
     @property
+    def filed_at(self) -> str:
+        """When it was filed, to the minute, as people read it: ``2026-11-27 15:00``."""
+        return self.created_at[:16].replace("T", " ")
+
+    @property
     def status_label(self) -> str:
         return STATUSES[self.status] + ("（已超期）" if self.overdue else "")
 
@@ -188,6 +193,13 @@ class Message:
     kind: str
     event: Event | None
     attempts: int
+
+    @property
+    def notice(self) -> str:
+        """What the citizen is told (plain text): a staff reply, or the closing."""
+        template = texts.CITIZEN_CLOSED if self.kind == "closed" else texts.CITIZEN_REPLIED
+        words = self.event.text if self.event and self.event.text else ""
+        return template.format(kind=self.complaint.kind, number=self.complaint.number, text=words)
 
 
 def mask_phone(phone: str) -> str:
@@ -424,7 +436,7 @@ class Complaints:
                 kind=complaint.kind,
                 number=complaint.number,
                 status=complaint.status_label,
-                created=complaint.created_at[:16].replace("T", " "),
+                created=complaint.filed_at,
                 due=complaint.due_on,
             )
         ]
@@ -463,8 +475,7 @@ class Complaints:
         ``kind`` 投诉 or 举报; ``since`` and ``until`` bound the day filed (YYYY-MM-DD, inclusive);
         ``q`` is looked for in the number, the text, the name and the phone.
         """
-        where, args = self._where(status)
-        clauses = [where.removeprefix("where ")] if where else []
+        clauses, args = self._filter(status)
         if kind:
             clauses.append("kind = ?")
             args.append(kind)
@@ -479,7 +490,7 @@ class Complaints:
             clauses[-1] = f"({clauses[-1]})"
             like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             args += [like] * 4
-        where = ("where " + " and ".join(clauses)) if clauses else ""
+        where = _where(clauses)
         db = self._read()
         total = db.execute(f"select count(*) from complaints {where}", args).fetchone()[0]
         rows = db.query(
@@ -504,20 +515,22 @@ class Complaints:
         )
         return {"new": row[0] or 0, "open": row[1] or 0, "overdue": row[2] or 0}
 
-    def _where(self, status: str | None) -> tuple[str, list[Any]]:
+    def _filter(self, status: str | None) -> tuple[list[str], list[Any]]:
+        """The SQL conditions, and their arguments, that select complaints of ``status``."""
         if status is None:
-            return "", []
+            return [], []
         if status == "open":
-            return "where status != 'closed'", []
+            return ["status != 'closed'"], []
         if status == "overdue":
-            return "where status != 'closed' and due_on < ?", [self.today().isoformat()]
+            return ["status != 'closed' and due_on < ?"], [self.today().isoformat()]
         if status not in STATUSES:
             raise ComplaintError("状态应为：" + "、".join(["open", "overdue", *STATUSES]))
-        return "where status = ?", [status]
+        return ["status = ?"], [status]
 
     def export_csv(self, out: io.TextIOBase | Any, status: str | None = None) -> int:
         """Write the complaints as CSV for the supervising office (UTF-8 with a BOM, for Excel)."""
-        where, args = self._where(status)
+        clauses, args = self._filter(status)
+        where = _where(clauses)
         db = self._read()
         writer = csv.writer(out)
         out.write("\ufeff")
@@ -671,6 +684,10 @@ class Complaints:
             values (?, ?, ?, ?, ?, 'pending', 0, ?)""",
             [complaint_id, event_id, channel, recipient, kind, at],
         )
+
+
+def _where(clauses: list[str]) -> str:
+    return ("where " + " and ".join(clauses)) if clauses else ""
 
 
 def _one(db: Database, sql: str, args: list[Any]) -> dict[str, Any] | None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import ROOT, free_port
+from ..conftest import ROOT, free_port, gongkai_env
 
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 PASSWORD = "correct horse battery"
@@ -54,8 +54,7 @@ def site(tmp_path_factory) -> Iterator[str]:
     """``gongkai run`` on a free port with a fresh database and one staff account."""
     folder = tmp_path_factory.mktemp("site")
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")}
-    env.update(GONGKAI_DB=str(folder / "g.db"), GONGKAI_HTTP_PORT=str(port), PYTHONUNBUFFERED="1")
+    env = gongkai_env(folder / "g.db", port=port)
     subprocess.run(
         [sys.executable, "-m", "bot", "staff", "add", "wangli", "--password", PASSWORD],
         cwd=ROOT,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from bot.channels.telegram.callbacks import BrowseCallback, EntryCallback, Searc
 from bot.channels.telegram.middlewares import RetryMiddleware
 from bot.channels.telegram.render import MAX_MESSAGE, split_message
 
-from ..conftest import ROOT, free_port
+from ..conftest import ROOT, gongkai_env
 from ..fakes import (
     FakeBotAPI,
     RecordingSession,
@@ -351,14 +350,7 @@ def test_webhook_checks_the_secret(answerer, store, settings):
 def test_polling_bot_as_a_subprocess_against_a_fake_bot_api(tmp_path):
     api = FakeBotAPI()
     base = api.start_in_thread()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")}
-    env.update(
-        GONGKAI_TELEGRAM_TOKEN="42:TEST",
-        GONGKAI_TELEGRAM_API_BASE=base,
-        GONGKAI_DB=str(tmp_path / "bot.db"),
-        GONGKAI_HTTP_PORT=str(free_port()),
-        PYTHONUNBUFFERED="1",
-    )
+    env = gongkai_env(tmp_path / "bot.db", telegram_token="42:TEST", telegram_api_base=base)
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
@@ -385,13 +377,7 @@ def test_a_refused_token_is_one_line_not_a_traceback(tmp_path):
     api = FakeBotAPI()
     base = api.start_in_thread()
     api.fail("getMe", 401, "Unauthorized")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")}
-    env.update(
-        GONGKAI_TELEGRAM_TOKEN="42:WRONG",
-        GONGKAI_TELEGRAM_API_BASE=base,
-        GONGKAI_DB=str(tmp_path / "b.db"),
-        GONGKAI_HTTP_PORT=str(free_port()),
-    )
+    env = gongkai_env(tmp_path / "b.db", telegram_token="42:WRONG", telegram_api_base=base)
     try:
         done = subprocess.run(
             [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import os
 import signal
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from bot.channels.telegram.callbacks import (
     TopicCallback,
 )
 
-from ..conftest import ROOT, free_port
+from ..conftest import ROOT, gongkai_env
 from ..fakes import FakeBotAPI, callback_update, message_update, photo_update
 from .test_telegram import Harness, buttons
 
@@ -437,15 +436,12 @@ def test_logs_carry_ids_not_the_complaint_or_contact(tg, caplog):
 def test_a_reply_written_with_the_cli_reaches_the_citizen_through_the_running_bot(tmp_path):
     api = FakeBotAPI()
     base = api.start_in_thread()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")}
-    env.update(
-        GONGKAI_TELEGRAM_TOKEN="42:TEST",
-        GONGKAI_TELEGRAM_API_BASE=base,
-        GONGKAI_DB=str(tmp_path / "bot.db"),
-        GONGKAI_HTTP_PORT=str(free_port()),
-        GONGKAI_TELEGRAM_STAFF_IDS=str(STAFF),
-        GONGKAI_TELEGRAM_STAFF_CHAT_ID=str(STAFF_GROUP),
-        PYTHONUNBUFFERED="1",
+    env = gongkai_env(
+        tmp_path / "bot.db",
+        telegram_token="42:TEST",
+        telegram_api_base=base,
+        telegram_staff_ids=STAFF,
+        telegram_staff_chat_id=STAFF_GROUP,
     )
     bot = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT

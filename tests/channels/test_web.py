@@ -325,18 +325,16 @@ def test_a_complaint_with_html_is_shown_escaped_to_staff(site):
 
 
 def test_gongkai_run_serves_the_site_and_prints_its_addresses(tmp_path):
-    import os
     import signal
     import subprocess
     import sys
     import time
     import urllib.request
 
-    from ..conftest import ROOT, free_port
+    from ..conftest import ROOT, free_port, gongkai_env
 
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")}
-    env.update(GONGKAI_DB=str(tmp_path / "g.db"), GONGKAI_HTTP_PORT=str(port), PYTHONUNBUFFERED="1")
+    env = gongkai_env(tmp_path / "g.db", port=port)
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
         cwd=ROOT,

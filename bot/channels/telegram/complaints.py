@@ -115,7 +115,7 @@ def staff_card(complaint: Complaint) -> str:
             kind=complaint.kind,
             number=complaint.number,
             topic=complaint.topic_label,
-            created=complaint.created_at[:16].replace("T", " "),
+            created=complaint.filed_at,
             channel=texts.CHANNELS.get(complaint.channel, complaint.channel),
             due=complaint.due_on,
             text=complaint.text,
@@ -131,7 +131,7 @@ def staff_record(complaint: Complaint, events: list[Event]) -> str:
         number=complaint.number,
         status=complaint.status_label,
         topic=complaint.topic_label,
-        created=complaint.created_at[:16].replace("T", " "),
+        created=complaint.filed_at,
         channel=texts.CHANNELS.get(complaint.channel, complaint.channel),
         due=complaint.due_on,
         contact=_contact(complaint, masked=False),
@@ -544,14 +544,11 @@ class OutboxSender:
                 return
             await bot.send_message(self.staff_chat_id, staff_card(complaint), reply_markup=staff_buttons(complaint))
             return
-        text = owed.event.text if owed.event and owed.event.text else ""
-        if owed.kind == "replied":
-            body = texts.CITIZEN_REPLIED.format(kind=complaint.kind, number=complaint.number, text=text)
-            await bot.send_message(owed.recipient, html(body))
-        elif owed.kind == "closed":
-            body = texts.CITIZEN_CLOSED.format(kind=complaint.kind, number=complaint.number, text=text)
+        markup = None
+        if owed.kind == "closed":
             rows = [[(label, RateCallback(number=complaint.number, rating=key)) for key, label in RATINGS.items()]]
-            await bot.send_message(owed.recipient, html(body), reply_markup=keyboard(rows))
+            markup = keyboard(rows)
+        await bot.send_message(owed.recipient, html(owed.notice), reply_markup=markup)
 
     async def run(self, bot: Bot) -> None:
         """Deliver until cancelled."""

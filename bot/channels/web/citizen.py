@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ... import texts, tracking
+from ... import texts
 from ...services.answering import Answerer, Reply
 from ...services.complaints import KINDS, MAX_NAME, MAX_TEXT, RATINGS, TOPICS, ComplaintError, Complaints, Draft
 from ...services.complaints import split_contact as _split_contact
@@ -70,9 +70,7 @@ class CitizenChat:
 
     async def chat(self, request: web.Request) -> web.StreamResponse:
         session = self.sessions.get(request)
-        form = await request.post()
-        if not _same(str(form.get("csrf", "")), self.sessions.csrf(session)):
-            raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")
+        form = await self._form(request, session)
         before = session.added
         if not self.limit.allow("s:" + session.token, "a:" + client_address(request)):
             session.add(Turn("bot", texts.THROTTLED))
@@ -99,9 +97,7 @@ class CitizenChat:
     async def complaint_check(self, request: web.Request) -> web.StreamResponse:
         """The filled-in form: back to it with what is wrong, or on to the summary to confirm."""
         session = self.sessions.get(request)
-        form = await request.post()
-        if not _same(str(form.get("csrf", "")), self.sessions.csrf(session)):
-            raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")
+        form = await self._form(request, session)
         if form.get("cancel"):
             session.draft = None
             session.add(Turn("bot", texts.CANCELLED))
@@ -131,9 +127,7 @@ class CitizenChat:
 
     async def complaint_confirm(self, request: web.Request) -> web.StreamResponse:
         session = self.sessions.get(request)
-        form = await request.post()
-        if not _same(str(form.get("csrf", "")), self.sessions.csrf(session)):
-            raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")
+        form = await self._form(request, session)
         draft = session.draft
         if draft is None or not draft.get("text"):
             raise self._redirect(session, "/complaint")
@@ -177,9 +171,7 @@ class CitizenChat:
 
     async def rate(self, request: web.Request) -> web.StreamResponse:
         session = self.sessions.get(request)
-        form = await request.post()
-        if not _same(str(form.get("csrf", "")), self.sessions.csrf(session)):
-            raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")
+        form = await self._form(request, session)
         number, rating = str(form.get("number", "")), str(form.get("rating", ""))
         try:
             if rating not in RATINGS:
@@ -203,14 +195,12 @@ class CitizenChat:
             if text.startswith(prefix) and text[len(prefix) :].strip():
                 session.add(self._search(text[len(prefix) :].strip()))
                 return
-        parsed = tracking.parse(text)
-        if parsed is not None and (parsed.ok or parsed.suggestions):
-            found = self.complaints.lookup(text)
-            if found and found.complaint:
-                number = found.complaint.number
-                link = (texts.WEB_STATUS_LINK, f"/status?number={number}")
-                session.add(Turn("bot", texts.WEB_STATUS_FOUND.format(number=number), link=link))
-                return
+        found = self.complaints.lookup(text)  # None at once for what is not a tracking number
+        if found is not None and found.complaint is not None:
+            number = found.complaint.number
+            link = (texts.WEB_STATUS_LINK, f"/status?number={number}")
+            session.add(Turn("bot", texts.WEB_STATUS_FOUND.format(number=number), link=link))
+            return
         reply = self.answerer.answer(text)
         await self.answerer.arecord(self.store, reply, channel=CHANNEL, user_id=self.sessions.citizen(session))
         log.info("web: %s %s", reply.outcome, reply.entry_id or "-")
@@ -250,21 +240,20 @@ class CitizenChat:
         """Add the staff replies and closings owed to this citizen to the conversation."""
         turns = []
         for owed in self.complaints.owed(CHANNEL, recipient=self.sessions.citizen(session)):
-            complaint = owed.complaint
-            text = owed.event.text if owed.event and owed.event.text else ""
-            if owed.kind == "replied":
-                turn = Turn(
-                    "bot", texts.CITIZEN_REPLIED.format(kind=complaint.kind, number=complaint.number, text=text)
-                )
-            else:
-                body = texts.CITIZEN_CLOSED.format(kind=complaint.kind, number=complaint.number, text=text)
-                turn = Turn("bot", body, rate=complaint.number)
+            turn = Turn("bot", owed.notice, rate=owed.complaint.number if owed.kind == "closed" else None)
             session.add(turn)
             turns.append(turn)
             await self.complaints.asent(owed)
         return turns
 
     # --- responses --------------------------------------------------------------------------------
+
+    async def _form(self, request: web.Request, session: ChatSession) -> Any:
+        """The posted form, if it carries the session's CSRF token (otherwise 403)."""
+        form = await request.post()
+        if not _same(str(form.get("csrf", "")), self.sessions.csrf(session)):
+            raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")
+        return form
 
     def _page(self, request: web.Request, session: ChatSession, template: str, **context: Any) -> web.Response:
         context.update(csrf=self.sessions.csrf(session), ratings=RATINGS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import time
@@ -139,7 +138,3 @@ def client_address(request: web.Request) -> str:
     if peer in ("127.0.0.1", "::1") and request.headers.get("X-Real-IP"):
         return request.headers["X-Real-IP"]
     return peer
-
-
-def hashed(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()[:16]

@@ -26,10 +26,10 @@ from ...services.complaints import (
     MAX_TEXT,
     RATINGS,
     TOPICS,
-    Complaint,
     ComplaintError,
     Complaints,
     Draft,
+    Message,
     split_contact,
 )
 from ...storage import Store
@@ -166,12 +166,9 @@ def rating_prompt() -> str:
     return texts.WX_RATE.format(choices="，".join(f"{n} {label}" for n, label in enumerate(RATINGS.values(), 1)))
 
 
-def citizen_message(complaint: Complaint, kind: str, text: str) -> str:
+def citizen_message(owed: Message) -> str:
     """What the citizen is told of a staff reply or a closing (a closing asks for a rating)."""
-    if kind == "closed":
-        body = texts.CITIZEN_CLOSED.format(kind=complaint.kind, number=complaint.number, text=text)
-        return body + "\n" + rating_prompt()
-    return texts.CITIZEN_REPLIED.format(kind=complaint.kind, number=complaint.number, text=text)
+    return owed.notice + ("\n" + rating_prompt() if owed.kind == "closed" else "")
 
 
 def _digits(text: str) -> str:

@@ -82,8 +82,7 @@ class OutboxSender:
         return sent
 
     async def _send(self, owed: Owed) -> None:
-        text = owed.event.text if owed.event and owed.event.text else ""
-        for part in split_text(citizen_message(owed.complaint, owed.kind, text), MAX_TEXT_BYTES):
+        for part in split_text(citizen_message(owed), MAX_TEXT_BYTES):
             await self.api.send_text(owed.recipient, part)
         if owed.kind == "closed":
             self.sessions.ask_rating(owed.recipient, owed.complaint.number)

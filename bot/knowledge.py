@@ -38,7 +38,9 @@ PLACEHOLDERS = frozenset(
 )
 MAX_ANSWER_CHARS = 600
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_GUIDE_FIELDS = ("id", "question", "alternatives", "keywords", "answer", "source")
+_GUIDE_FIELDS = ("id", "question", "alternatives", "keywords", "answer", "answer_en", "source", "year")
+# English answers are longer than Chinese ones for the same content.
+MAX_ANSWER_EN_CHARS = 1500
 
 # Catalogue headers as portals and Excel export them, Chinese or English, mapped to our fields.
 CATALOGUE_HEADERS: dict[str, tuple[str, ...]] = {
@@ -88,6 +90,8 @@ class GuideEntry:
     keywords: tuple[str, ...]
     answer: str
     source: str
+    answer_en: str = ""  # the answer in English, for questions asked in English
+    year: int | None = None  # the year whose figures the answer gives (2009), if it is about one year
 
 
 @dataclass(frozen=True)
@@ -269,6 +273,17 @@ def _guide_entry(
             bad("answer", reason)
         if len(answer.strip()) > MAX_ANSWER_CHARS:
             bad("answer", f"has {len(answer.strip())} characters; at most {MAX_ANSWER_CHARS} fit a chat message")
+    answer_en = raw.get("answer_en", "")
+    if not isinstance(answer_en, str):
+        bad("answer_en", "must be a text")
+    else:
+        for reason in _placeholder_problems(answer_en):
+            bad("answer_en", reason)
+        if len(answer_en.strip()) > MAX_ANSWER_EN_CHARS:
+            bad("answer_en", f"has {len(answer_en.strip())} characters; at most {MAX_ANSWER_EN_CHARS}")
+    year = raw.get("year")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 1949 <= year <= 2100):
+        bad("year", "must be a year such as 2009")
     if len(problems) > before:
         return None
     return GuideEntry(
@@ -279,6 +294,8 @@ def _guide_entry(
         keywords=lists["keywords"],
         answer=raw["answer"].strip(),
         source=raw["source"].strip(),
+        answer_en=raw.get("answer_en", "").strip(),
+        year=year,
     )
 
 

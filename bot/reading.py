@@ -1,0 +1,112 @@
+"""Reading what citizens write, before matching: years in every form, the parts of a message
+that ask something, and whether it is written in English.
+
+Pure functions of the text (and of today's date for 去年), used by the matcher on questions only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+           "八": 8, "九": 9}  # fmt: skip
+_UNITS = {"千": 1000, "百": 100, "十": 10}
+_NUMERALS = "".join(_DIGITS)
+# 二〇〇九年, 二零一八年度 (digit by digit); 两千零九年, 两千一十八年 (with 千, 百, 十); 零九年 (two digits).
+_CHINESE_YEAR = re.compile(rf"[{_NUMERALS}千百十]{{2,6}}(?=年)")
+# 09年 is 2009; 20年了 and 12年前 are durations, not years.
+_SHORT_YEAR = re.compile(r"(?<![0-9])([0-9]{2})(?=年(?![了代级前后内多以来间]))")
+_FULL_YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
+_FULL_WIDTH_DIGIT = str.maketrans("０１２３４５６７８９", "0123456789")
+_RELATIVE = {"今年": 0, "去年": -1, "前年": -2, "大前年": -3, "明年": 1}
+_RELATIVE_RE = re.compile("|".join(sorted(_RELATIVE, key=len, reverse=True)))
+
+# Where one question ends and the next begins: question marks, semicolons, full stops, and line
+# breaks; commas and spaces only split when both sides ask something (see ``questions``).
+_HARD_BREAK = re.compile(r"[?？;；。！!\n]+")
+_SOFT_BREAK = re.compile(r"[,，、\s]+")
+_LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# Common English words that are never pinyin syllables: one of them makes a Latin message English.
+_ENGLISH_HINTS = frozenset(
+    "the is are do does can how what where when who which why i my we you your it for to of and or in on with "
+    "apply application information government fee fees free cost pay report office phone address hours "
+    "email complaint appeal review court deadline days please hello thanks thank".split()
+)
+
+
+def read_years(text: str, today: dt.date | None = None) -> tuple[str, tuple[int, ...]]:
+    """The text with every year written as four Arabic digits, and the years it names.
+
+    二〇〇九年, 两千零九年, 零九年 and 09年 become 2009年; 去年 and 前年 become the year they mean
+    (today's year minus one or two), so the matcher sees the same token for every spelling.
+    """
+    today = today or dt.date.today()
+    text = text.translate(_FULL_WIDTH_DIGIT)
+    text = _CHINESE_YEAR.sub(lambda m: _chinese_year(m.group()) or m.group(), text)
+    text = _SHORT_YEAR.sub(lambda m: ("20" if int(m.group(1)) <= 50 else "19") + m.group(1), text)
+    text = _RELATIVE_RE.sub(lambda m: f"{today.year + _RELATIVE[m.group()]}年", text)
+    years = tuple(dict.fromkeys(int(y) for y in _FULL_YEAR.findall(text) if 1949 <= int(y) <= today.year + 1))
+    return text, years
+
+
+def _chinese_year(numerals: str) -> str | None:
+    """二〇〇九 or 两千零九 as "2009"; 零九 as "2009"; None for what is not a year (三十)."""
+    if not any(unit in numerals for unit in _UNITS):
+        if len(numerals) == 4:
+            return "".join(str(_DIGITS[c]) for c in numerals)
+        if len(numerals) == 2:
+            value = _DIGITS[numerals[0]] * 10 + _DIGITS[numerals[1]]
+            return str((2000 if value <= 50 else 1900) + value)
+        return None
+    value, digit = 0, None
+    for c in numerals:
+        if c in _UNITS:
+            value += (1 if digit is None else digit) * _UNITS[c]
+            digit = None
+        else:
+            digit = _DIGITS[c] or None if c in "〇零○" else _DIGITS[c]
+    value += digit or 0
+    return str(value) if 1949 <= value <= 2100 else None
+
+
+def is_english(text: str) -> bool:
+    """Written in English: no Chinese characters, and Latin words that are not typed pinyin."""
+    if _CJK.search(text):
+        return False
+    words = [w.lower() for w in _LATIN_WORD.findall(text)]
+    return len(words) >= 2 and any(w in _ENGLISH_HINTS for w in words)
+
+
+def questions(text: str, asks: re.Pattern[str] | None, limit: int = 3) -> list[str]:
+    """The separate questions of a message, at most ``limit`` (one: it asks one thing).
+
+    A message is cut at question marks, full stops and semicolons; a part is cut again at commas
+    and spaces only where every piece asks something of its own ("去哪申请 要带啥材料 能网上办不"),
+    so that a preamble ("我们是开加油站的，想看看……") stays with its question.
+    """
+    parts: list[str] = []
+    for chunk in _HARD_BREAK.split(text):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        pieces = [p for p in _SOFT_BREAK.split(chunk) if p]
+        if len(pieces) > 1 and asks is not None and all(len(p) >= 3 and asks.search(p) for p in pieces):
+            parts.extend(pieces)
+        else:
+            parts.append(chunk)
+    asking = [p for p in parts if asks is None or asks.search(p) or "?" in p or "？" in p]
+    return asking[:limit] if len(asking) > 1 else [text]
+
+
+def focus(text: str, asks: re.Pattern[str] | None) -> str:
+    """The clauses of a long message from the first that asks something: a personal preamble
+    ("我们是开加油站的，") dilutes how much of the message any phrasing explains."""
+    clauses = [c for c in re.split(r"[,，;；。！!\s]+", text) if c]
+    if len(clauses) < 2 or asks is None:
+        return text
+    for i, clause in enumerate(clauses):
+        if asks.search(clause):
+            return "，".join(clauses[i:]) if i else text
+    return clauses[-1]

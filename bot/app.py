@@ -12,7 +12,7 @@ from aiohttp import web
 
 from .config import Settings
 from .knowledge import load
-from .matching import Matcher
+from .matching import build_matcher
 from .services.answering import Answerer
 from .services.complaints import Complaints
 from .storage import Store
@@ -26,7 +26,7 @@ class ChannelError(Exception):
 
 def build_core(settings: Settings) -> tuple[Answerer, Store]:
     """Load and index the knowledge (failing loudly if it is bad), open the store, apply migrations."""
-    return Answerer(Matcher(load(settings.knowledge)), settings), Store.from_settings(settings)
+    return Answerer(build_matcher(load(settings.knowledge), settings), settings), Store.from_settings(settings)
 
 
 def build_web_app() -> web.Application:

@@ -60,11 +60,11 @@ def _knowledge(folder: Path) -> Any:
 
 @functools.cache
 def _answerer(knowledge_dir: Path | None) -> Any:
-    from .matching import Matcher
+    from .matching import build_matcher
     from .services.answering import Answerer
 
     settings = _settings(knowledge_dir)
-    return Answerer(Matcher(_knowledge(settings.knowledge)), settings)
+    return Answerer(build_matcher(_knowledge(settings.knowledge), settings), settings)
 
 
 def _store(settings: Any) -> Any:
@@ -282,7 +282,7 @@ def check(folder: Path | None) -> None:
 
     folder = folder or _settings().knowledge
     loaded = _knowledge(folder)
-    Matcher(loaded)  # the index builds too: what passes here starts
+    Matcher(loaded)  # the index builds too: what passes here starts (the lexical part: the rest is the model)
     phrasings = sum(1 + len(e.alternatives) + len(e.keywords) for e in loaded.guide)
     click.echo(
         f"OK: {len(loaded.guide)} guide entries in {len(loaded.sections)} sections "
@@ -294,10 +294,9 @@ def check(folder: Path | None) -> None:
 @knowledge.command()
 @click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--misses", is_flag=True, help="Also list every question not answered right.")
-@click.option("--tune", "do_tune", is_flag=True, help="Also search the thresholds for the best ones on this set.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @knowledge_option
-def evaluate(questions: Path, misses: bool, do_tune: bool, as_json: bool, knowledge_dir: Path | None) -> None:
+def evaluate(questions: Path, misses: bool, as_json: bool, knowledge_dir: Path | None) -> None:
     """Measure answering quality on a labelled CSV (question,expected,kind), where expected
     is a guide entry id, "none" (must not be answered) or "complaint".
 
@@ -307,14 +306,14 @@ def evaluate(questions: Path, misses: bool, do_tune: bool, as_json: bool, knowle
 
     Example: gongkai knowledge evaluate tests/data/questions.csv
     """
-    from .evaluation import default_settings, read_labelled, tune
+    from .evaluation import default_settings, read_labelled
     from .evaluation import evaluate as run_evaluation
-    from .matching import Matcher
+    from .matching import build_matcher
     from .services.answering import Answerer
 
     settings = default_settings()
     folder = knowledge_dir or _settings().knowledge
-    answerer = Answerer(Matcher(_knowledge(folder)), settings)
+    answerer = Answerer(build_matcher(_knowledge(folder), _settings()), settings)
     labelled = read_labelled(questions)
     report = run_evaluation(answerer, labelled)
     figures = report.figures()
@@ -326,9 +325,37 @@ def evaluate(questions: Path, misses: bool, do_tune: bool, as_json: bool, knowle
     if misses:
         for question, expected, outcome, entry_id in report.misses:
             click.echo(f"MISS {question!r} expected={expected} got={outcome}:{entry_id}")
-    if do_tune:
-        for objective, values in tune(answerer, labelled)[:5]:
-            click.echo(f"objective {objective:6.1f}  " + "  ".join(f"{k}={v}" for k, v in values.items()))
+
+
+@knowledge.command()
+@click.argument("sets", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--write/--dry-run", default=True, help="Write bot/calibration.json (default) or only print.")
+@knowledge_option
+def calibrate(sets: tuple[Path, ...], write: bool, knowledge_dir: Path | None) -> None:
+    """Fit the answering confidence on labelled CSVs and choose its thresholds by cross-validation.
+
+    Prints the cross-validated figures (what the model does on questions it was not fitted on).
+    Fit only on sets you are willing to tune on; keep blind sets out.
+
+    Example: gongkai knowledge calibrate tests/data/questions.csv tests/data/holdout.csv
+    """
+    from .calibration import PATH
+    from .evaluation import calibrate as fit_calibration
+    from .evaluation import read_labelled
+    from .matching import build_matcher
+
+    matcher = build_matcher(_knowledge(knowledge_dir or _settings().knowledge), _settings())
+    labelled = [row for path in sets for row in read_labelled(path)]
+    calibration, figures = fit_calibration(matcher, labelled)
+    for name, value in figures.items():
+        click.echo(f"{name:34} {value:.1%}")
+    for model in (calibration.semantic, calibration.lexical):
+        click.echo(f"answer at {model.answer_at}, clarify at {model.clarify_at}: " + ", ".join(
+            f"{f}={w:+.2f}" for f, w in zip(model.features, model.weights)
+        ))
+    if write:
+        calibration.save(PATH)
+        click.echo(f"written to {PATH}")
 
 
 @cli.group()

@@ -5,6 +5,7 @@ Every field is documented in ``deploy/env.example`` (a test keeps the two in ste
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -41,19 +42,23 @@ class Settings(BaseSettings):
     office_email: str = f"{PLACEHOLDER}xxgk@example.gov.cn"
     supervision_phone: str = f"{PLACEHOLDER}0533-0000002"
 
-    # Matching thresholds, tuned on tests/data/questions.csv (see `python -m bench.quality`).
-    answer_min_score: float = Field(0.4, description="a guide entry scoring at least this is answered outright")
-    answer_min_margin: float = Field(
-        0.15, description="…provided it leads the next entry by at least this much; otherwise the citizen chooses"
+    # Answering. The confidence thresholds are fitted with the calibrated model
+    # (`gongkai knowledge calibrate`); set these only to override them.
+    answer_min_confidence: float | None = Field(
+        None, ge=0, le=1, description="answer outright at this calibrated confidence (unset: the fitted value)"
     )
-    long_question_chars: int = Field(
-        14, ge=1, description="a question this long (normalised) is judged by the long_* thresholds too"
+    clarify_min_confidence: float | None = Field(
+        None, ge=0, le=1, description="offer entries as choices at this confidence (unset: the fitted value)"
     )
-    long_answer_min_score: float = Field(
-        0.22, description="a long question's best entry scoring at least this is answered outright..."
+    semantic: bool = Field(True, description="use the semantic signal (sentence embeddings) beside the lexical one")
+    cache_dir: Path | None = Field(
+        None, description="where the guide's embeddings are cached (default: ~/.cache/gongkai)"
     )
-    long_answer_min_margin: float = Field(0.1, description="…provided it leads the next entry by at least this much")
-    clarify_min_score: float = Field(0.33, description="entries scoring at least this are offered as choices")
+    complaint_min_lead: float = Field(
+        0.01,
+        description="a message this much closer in meaning to the complaint examples than to any guide question "
+        "is taken for a complaint",
+    )
     clarify_choices: int = Field(3, ge=2, le=8, description="how many choices a clarify reply offers at most")
     story_min_chars: int = Field(
         12,
@@ -64,6 +69,9 @@ class Settings(BaseSettings):
     search_min_score: float = Field(0.45, description="catalogue items scoring below this are not shown")
     catalogue_answer_min_score: float = Field(
         0.55, description="a question the guide cannot answer gets catalogue items scoring at least this"
+    )
+    catalogue_with_answer_min_score: float = Field(
+        0.75, description="an answered question also gets the catalogue items scoring at least this (already published)"
     )
     search_limit: int = Field(10, ge=1, le=100, description="catalogue items per search by default")
 
@@ -136,6 +144,14 @@ class Settings(BaseSettings):
     def staff_channels(self) -> list[str]:
         """The channels with a place staff are told of new complaints."""
         return ["telegram"] if self.telegram_token and self.telegram_staff_chat_id is not None else []
+
+    def embeddings_cache(self) -> Path:
+        """Where the guide's embeddings are kept between starts (keyed by their texts, so one
+        folder serves every knowledge folder and database)."""
+        if self.cache_dir:
+            return self.cache_dir
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        return Path(base) / "gongkai"
 
     def contacts(self) -> dict[str, str]:
         """The values of the placeholders an answer may use."""

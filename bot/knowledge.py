@@ -121,6 +121,10 @@ class Lexicon:
     grievance: tuple[str, ...] = ()
     hazards: tuple[str, ...] = ()
     asking: tuple[str, ...] = ()
+    requests: tuple[str, ...] = ()  # asking for information: 事故 beside 统计 is not a tip-off
+    complaint_examples: tuple[str, ...] = ()  # messages that complain or report, in any words
+    out_of_scope_examples: tuple[str, ...] = ()  # questions for other offices (医保, 公租房)
+    other_years: str | None = None  # the guide entry for a year the guide has no figures for
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,10 @@ def load(folder: Path | str) -> Knowledge:
     else:
         problems.append(Problem(str(catalogue_path), None, None, "is missing"))
     lexicon = _load_lexicon(folder / LEXICON_FILE, problems)
+    if lexicon.other_years and not any(e.id == lexicon.other_years for e in guide):
+        problems.append(
+            Problem(str(folder / LEXICON_FILE), None, "other_years", f"'{lexicon.other_years}' is not a guide entry")
+        )
     if problems:
         raise KnowledgeError(problems)
     return Knowledge(tuple(guide), tuple(catalogue), lexicon, folder)
@@ -416,6 +424,21 @@ def load_catalogue(path: Path, problems: list[Problem]) -> list[CatalogueItem]:
 # --- The lexicon ---------------------------------------------------------------------------------
 
 
+_LEXICON_LISTS = (
+    "fillers",
+    "greetings",
+    "complaint",
+    "complaint_topics",
+    "tipoff",
+    "grievance",
+    "hazards",
+    "asking",
+    "requests",
+    "complaint_examples",
+    "out_of_scope_examples",
+)
+
+
 def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
     if not path.exists():
         problems.append(Problem(str(path), None, None, "is missing"))
@@ -450,10 +473,14 @@ def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
                 )
             synonyms[variant] = str(canonical)
     words: dict[str, tuple[str, ...]] = {}
-    for key in ("fillers", "greetings", "complaint", "complaint_topics", "tipoff", "grievance", "hazards", "asking"):
+    for key in _LEXICON_LISTS:
         value = data.get(key) or []
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             problems.append(Problem(name, lines.get(key), key, "must be a list of words"))
             value = []
         words[key] = tuple(value)
-    return Lexicon(synonyms=synonyms, **words)
+    other_years = data.get("other_years")
+    if other_years is not None and not isinstance(other_years, str):
+        problems.append(Problem(name, lines.get("other_years"), "other_years", "must be a guide entry id"))
+        other_years = None
+    return Lexicon(synonyms=synonyms, other_years=other_years, **words)  # type: ignore[arg-type]

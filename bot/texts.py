@@ -33,6 +33,32 @@ TIPOFF = (
 )
 
 SEARCH_HEADER = "在公开目录中找到以下文件："
+CATALOGUE_WITH_ANSWER_HEADER = "您要的信息可能已经公开，不必申请，公开目录中的相关文件："
+YEAR_NOT_HELD = "我这里只有{held}的数字，没有{asked}的。各年度的数字以当年的政府信息公开工作年度报告为准："
+MULTI_INTRO = "您一次问了{count}个问题，分别答复如下："
+MULTI_PART = "【{number}】{question}\n{answer}"
+MULTI_PART_UNSURE = "这一问我还不能确定怎么回答，请换个说法单独再问，或致电 {office_phone}。"
+
+# For questions asked in English. The guide's English answers are in its entries (answer_en).
+SOURCE_EN = "(Source: {source})"
+ENGLISH_INTRO = "This answer is only available in Chinese for now:"
+YEAR_NOT_HELD_EN = "The figures I hold are for {held} only, not for {asked}. Each year's figures are in that year's annual report:"
+CLARIFY_EN = "Which of these do you mean? Reply with its number:"
+CLARIFY_NONE_EN = "If none of them, please ask in other words, or call {office_phone}."
+FALLBACK_EN = (
+    "Sorry, I am not sure how to answer that. Your question has been recorded so that staff can improve the "
+    "answers. You can contact {office_name} directly: phone {office_phone}, e-mail {office_email}, "
+    "address {office_address}, hours {office_hours}."
+)
+COMPLAINT_EN = (
+    "What you describe is a complaint or a report, and we take it seriously. Complaints are not handled as "
+    "requests for government information (Article 39 of the Regulations). Please call the bureau's supervision "
+    "line {supervision_phone}, or complain to the higher authority (Articles 47 and 51)."
+)
+TIPOFF_EN = (
+    " Work-safety hazards and violations can be reported to the national hotline 12350; for an accident "
+    "happening now call 119, 120 or 110."
+)
 CATALOGUE_ANSWER_HEADER = "指南里没有直接的答案，公开目录中可能相关的文件："
 CATALOGUE_ANSWER_FOOTER = "如果这些不是您要找的，请换个说法再问，或致电 {office_phone}。"
 SEARCH_NONE = "没有在公开目录中找到与“{q}”相关的文件。可以换个关键词，或少输入几个字再试。"

@@ -106,10 +106,10 @@ def test_bad_knowledge_stops_every_command(run, tmp_path):
 
 
 def test_bad_setting_is_one_line(run, monkeypatch):
-    monkeypatch.setenv("GONGKAI_ANSWER_MIN_SCORE", "high")
+    monkeypatch.setenv("GONGKAI_ANSWER_MIN_CONFIDENCE", "high")
     result = CliRunner().invoke(cli, ["ask", "收费吗"])
     assert result.exit_code == 1
-    assert "GONGKAI_ANSWER_MIN_SCORE" in result.output and "Traceback" not in result.output
+    assert "GONGKAI_ANSWER_MIN_CONFIDENCE" in result.output and "Traceback" not in result.output
 
 
 def test_evaluate(run):

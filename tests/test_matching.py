@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.evaluation import evaluate, read_labelled
@@ -26,13 +28,28 @@ def test_labelled_set_is_big_enough():
 
 def test_labelled_ids_exist(knowledge):
     ids = {e.id for e in knowledge.guide} | {"none", "complaint", "any"}
-    for name in ("questions.csv", "holdout.csv", "blind.csv", "complaints_fresh.csv", "complaints_blind2.csv"):
-        unknown = {r.expected for r in read_labelled(DATA / name)} - ids
+    index_numbers = {i.index_no for i in knowledge.catalogue}
+    for name in (
+        "questions.csv",
+        "holdout.csv",
+        "blind.csv",
+        "complaints_fresh.csv",
+        "complaints_blind2.csv",
+        "english.csv",
+        "blind3.csv",
+    ):
+        labels = set()
+        for row in read_labelled(DATA / name):
+            if row.expected.startswith("catalogue:"):
+                assert set(row.expected.removeprefix("catalogue:").split(";")) <= index_numbers, row
+            else:
+                labels.update(re.split(r"[|/]", row.expected))
+        unknown = labels - ids
         assert not unknown, (name, unknown)
 
 
-# These pin the thresholds in bot/config.py: retune with
-# `gongkai knowledge evaluate tests/data/questions.csv --tune` when the guide changes.
+# These pin the calibrated model (bot/calibration.json): refit with `gongkai knowledge calibrate`
+# on the tuning sets (see README, Quality) when the guide changes.
 def test_ranking_quality(report):
     figures = report.figures()
     assert figures["top1"] >= 0.90
@@ -56,7 +73,10 @@ def test_questions_written_blind_to_the_guide(matcher, name):
 
     figures = evaluate(Answerer(matcher, default_settings()), read_labelled(DATA / name)).figures()
     assert figures["top1"] >= 0.9 and figures["top3"] >= 0.95
-    assert figures["answered_right"] >= 0.7
+    # The calibrated thresholds are chosen on cross-validated probabilities: they answer fewer
+    # outright than thresholds tuned in-sample did (blind.csv 73.9%) and offer choices instead.
+    assert figures["answered_right"] >= 0.6
+    assert figures["answered_right"] + figures["clarified_with_right"] >= 0.8
     assert figures["answered_wrong"] <= 0.02
     assert figures["oos_false_accept"] <= 0.1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field, replace
@@ -9,13 +10,28 @@ from typing import Any
 
 from .. import texts
 from ..config import Settings
-from ..matching import Matcher, Query, Scored
+from ..knowledge import GuideEntry
+from ..matching import Intent, Matcher, Query, Scored
 from ..storage import Enquiry, Store
 from .catalogue import CatalogueSearch
 
 MAX_QUESTION_CHARS = 500
 RECENT_REPLIES = 4096
 FALLBACK_SEARCH_BUDGET = 5_000
+HIT_FIELDS = ("title", "index_no", "date", "category")
+# A message with complaint words that asks something is answered when its best entry reaches
+# this share of the answering confidence ("不满意，可以向哪投诉").
+ASKING_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Part:
+    """One question of a message that asked several, and how it was answered."""
+
+    q: str
+    outcome: str
+    entry_id: str | None
+    score: float
 
 
 @dataclass(frozen=True)
@@ -44,6 +60,7 @@ class Reply:
     ms: float = 0.0
     tipoff: bool = False
     hits: list[dict[str, Any]] = field(default_factory=list)
+    parts: list[Part] = field(default_factory=list)  # a message with several questions
     normalized: str = field(default="", repr=False)  # what the enquiry log records
 
     def as_json(self) -> dict[str, Any]:
@@ -66,6 +83,7 @@ class Answerer:
         self.contacts = settings.contacts()
         self.catalogue = CatalogueSearch(matcher, settings)
         self._recent: OrderedDict[str, Reply] = OrderedDict()
+        self._years = {e.year for e in matcher.knowledge.guide if e.year}
 
     def answer(self, text: str) -> Reply:
         """The reply to ``text``, without recording it.
@@ -84,8 +102,19 @@ class Answerer:
         else:
             self._recent.move_to_end(text)
         return replace(
-            reply, choices=list(reply.choices), hits=list(reply.hits), ms=(time.perf_counter() - started) * 1000
+            reply,
+            choices=list(reply.choices),
+            hits=list(reply.hits),
+            parts=list(reply.parts),
+            ms=(time.perf_counter() - started) * 1000,
         )
+
+    async def aanswer(self, text: str) -> Reply:
+        """``answer`` for the event loop: a question not answered recently is answered in a worker
+        thread (embedding it takes milliseconds of C code that releases the GIL)."""
+        if text in self._recent or self.matcher.embedder is None:
+            return self.answer(text)
+        return await asyncio.to_thread(self.answer, text)
 
     def forget(self) -> None:
         """Drop the remembered replies (after changing the thresholds)."""
@@ -106,7 +135,7 @@ class Answerer:
 
     async def aask(self, store: Store, text: str, *, channel: str, user_id: str | int | None) -> Reply:
         """Answer ``text`` and record it without blocking the event loop."""
-        reply = self.answer(text)
+        reply = await self.aanswer(text)
         await self.arecord(store, reply, channel=channel, user_id=user_id)
         return reply
 
@@ -143,54 +172,138 @@ class Answerer:
         return reply
 
     def _reply(self, text: str, query: Query) -> Reply:
+        intent = self.matcher.intent(query)
+        if intent.greeting:
+            return Reply(text, "greeting", (texts.WELCOME + "\n" + texts.PRIVACY).format(**self.contacts))
+        parts = self.matcher.questions(query)
+        if parts:
+            replies = [self._single(part.text, part, self.matcher.intent(part)) for part in parts]
+            answered = {r.entry_id for r in replies if r.outcome == "answer"}
+            if len(answered) > 1:
+                return self._several(text, replies)
+        return self._single(text, query, intent)
+
+    def _single(self, text: str, query: Query, intent: Intent) -> Reply:
         s = self.settings
         ranked = self.matcher.rank(query, limit=s.clarify_choices + 1)
         best = ranked[0] if ranked else None
         top_id, top_score = (best.entry.id, best.score) if best else (None, 0.0)
-        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        confident = best is not None and (
-            best.exact
-            or (best.score >= s.answer_min_score and best.score - runner_up >= s.answer_min_margin)
-            # Context in a long question ("我是开化工厂的，你们来检查时……") dilutes how much of it
-            # any phrasing explains, so its scores run lower; a clear lead over the next entry
-            # still tells the answer (measured on the three labelled sets: no wrong answer more).
-            or (
-                len(query.normalized) >= s.long_question_chars
-                and best.score >= s.long_answer_min_score
-                and best.score - runner_up >= s.long_answer_min_margin
-            )
-        )
-        intent = self.matcher.intent(query)
-        if intent.greeting:
-            return Reply(text, "greeting", (texts.WELCOME + "\n" + texts.PRIVACY).format(**self.contacts))
+        answer_at = s.answer_min_confidence or self.matcher.answer_at
+        clarify_at = s.clarify_min_confidence or self.matcher.clarify_at
+        confident = best is not None and (best.exact or best.score >= answer_at)
         # "不满意，可以向哪投诉" is unhappy but asks a question the guide answers: answer it (or
-        # offer the choices), rather than treat it as a complaint.
-        if intent.complaint and not (intent.asks and best is not None and best.score >= s.clarify_min_score):
-            return self._complaint(text, top_id, top_score, intent.tipoff)
+        # offer the choices), rather than treat it as a complaint. A message that names an
+        # accident to ask for what was published about it (事故统计) is no tip-off either.
+        asking_for_information = intent.requests and not intent.complaint_words
+        complaint = intent.complaint and not asking_for_information
+        if complaint and not (intent.asks and best is not None and best.score >= answer_at * ASKING_SHARE):
+            return self._complaint(text, query, top_id, top_score, intent.tipoff)
+        if not confident and self.matcher.complaint_lead(query) >= s.complaint_min_lead:
+            return self._complaint(text, query, top_id, top_score, intent.hazard)
         if best is None or not query.normalized:
             return self._fallback(text, query, top_id, top_score)
+        other_years = self._other_years(query, ranked) if best.score >= clarify_at else None
+        if other_years is not None:
+            return other_years
+        hits = self._documents(query)
         if confident:
-            return Reply(text, "answer", self._entry_text(best.entry.answer, best.entry.source), top_id, top_score)
-        choices = [c for c in ranked[: s.clarify_choices] if c.score >= s.clarify_min_score]
-        if choices:
-            return self._clarify(text, choices)
-        # A story the guide has nothing for, told with a grievance ("到底有没有人管") or telling of a
-        # hazard without asking anything ("车间粉尘大，口罩都不发"), is someone reporting something:
-        # offer the complaint way rather than an apology.
+            reply = self._entry_reply(text, best.entry, top_score, query.english)
+            # A keyword typed (应急预案) gets the documents beside the entry; a question, only
+            # documents that its words name (then the answer says they are already published).
+            strong = hits if not intent.asks else [h for h in hits if h["score"] >= s.catalogue_with_answer_min_score]
+            if strong:
+                reply.text += "\n" + self._hits_text(strong, texts.CATALOGUE_WITH_ANSWER_HEADER)
+                reply.hits = strong
+            return reply
+        # A keyword or a document's title typed in the chat (安全生产月, 应急预案) gets the documents.
+        if hits and (not intent.asks or hits[0]["score"] >= s.catalogue_with_answer_min_score):
+            return self._catalogue(text, query, hits, top_id, top_score)
+        # A story the guide has no clear answer for, told with a grievance ("到底有没有人管") or
+        # telling of a hazard without asking anything ("车间粉尘大，口罩都不发"), is someone reporting
+        # something: offer the complaint way rather than choices or an apology.
         story = intent.grievance or (intent.hazard and intent.tells)
         if story and len(query.normalized) >= s.story_min_chars:
-            return self._complaint(text, top_id, top_score, intent.hazard)
+            return self._complaint(text, query, top_id, top_score, intent.hazard)
+        if best.score >= clarify_at:
+            # A list of one is no choice: the next entries come along if they are half as likely.
+            choices = [c for c in ranked[: s.clarify_choices] if c.score >= clarify_at / 2]
+            return self._clarify(text, choices, query.english)
+        if hits:
+            return self._catalogue(text, query, hits, top_id, top_score)
         return self._fallback(text, query, top_id, top_score)
 
-    def _complaint(self, text: str, top_id: str | None, top_score: float, tipoff: bool) -> Reply:
-        body = texts.COMPLAINT + (texts.TIPOFF if tipoff else "")
+    def _entry_reply(self, text: str, entry: GuideEntry, score: float, english: bool, before: str = "") -> Reply:
+        if english:
+            body = entry.answer_en or texts.ENGLISH_INTRO + "\n" + entry.answer
+            source = texts.SOURCE_EN.format(source=entry.source)
+        else:
+            body, source = entry.answer, texts.SOURCE.format(source=entry.source)
+        return Reply(text, "answer", before + body.format(**self.contacts) + "\n" + source, entry.id, score)
+
+    def _other_years(self, query: Query, ranked: list[Scored]) -> Reply | None:
+        """A question about a year the guide has no figures for ("2018年收到多少申请") is told which
+        years it has, and where each year's figures are published, rather than given 2009's."""
+        held = self._years
+        entry = self.matcher.knowledge.entry(self.matcher.knowledge.lexicon.other_years or "")
+        if not query.years or not held or entry is None or set(query.years) & held:
+            return None
+        if not any(c.entry.year for c in ranked[:3]) and ranked[0].entry.id != entry.id:
+            return None  # a year named in passing ("2019年以后还收费吗") asks about the rules
+        years = "、".join(f"{y}年" for y in sorted(held))
+        before = (texts.YEAR_NOT_HELD_EN if query.english else texts.YEAR_NOT_HELD).format(
+            asked="、".join(f"{y}年" for y in query.years), held=years
+        )
+        return self._entry_reply(query.text, entry, ranked[0].score, query.english, before + "\n")
+
+    def _documents(self, query: Query) -> list[dict[str, Any]]:
+        """Catalogue items that match the question well (a document named, a keyword typed)."""
+        found = self.catalogue.search_query(
+            query, limit=3, min_score=self.settings.catalogue_answer_min_score, budget=FALLBACK_SEARCH_BUDGET
+        )
+        return found.as_json()["hits"]
+
+    def _hits_text(self, hits: list[dict[str, Any]], header: str) -> str:
+        lines = [header]
+        for number, hit in enumerate(hits, 1):
+            link = f"\n   {hit['link']}" if hit.get("link") else ""
+            lines.append(texts.SEARCH_HIT.format(number=number, link=link, **{k: hit[k] for k in HIT_FIELDS}))
+        return "\n".join(lines)
+
+    def _catalogue(
+        self, text: str, query: Query, hits: list[dict[str, Any]], top_id: str | None, top_score: float
+    ) -> Reply:
+        body = self._hits_text(hits, texts.SEARCH_HEADER)
+        body += "\n" + texts.CATALOGUE_ANSWER_FOOTER.format(**self.contacts)
+        return Reply(text, "catalogue", body, top_id, top_score, hits=hits)
+
+    def _several(self, text: str, replies: list[Reply]) -> Reply:
+        """A message with several questions, answered part by part, each labelled."""
+        lines = [texts.MULTI_INTRO.format(count=len(replies))]
+        for number, part in enumerate(replies, 1):
+            body = part.text if part.outcome == "answer" else texts.MULTI_PART_UNSURE.format(**self.contacts)
+            lines.append(texts.MULTI_PART.format(number=number, question=part.q.strip(), answer=body))
+        first = next(r for r in replies if r.outcome == "answer")
+        return Reply(
+            text,
+            "answer",
+            "\n\n".join(lines),
+            first.entry_id,
+            first.score,
+            parts=[Part(r.q, r.outcome, r.entry_id if r.outcome == "answer" else None, r.score) for r in replies],
+        )
+
+    def _complaint(self, text: str, query: Query, top_id: str | None, top_score: float, tipoff: bool) -> Reply:
+        if query.english:
+            body = texts.COMPLAINT_EN + (texts.TIPOFF_EN if tipoff else "")
+        else:
+            body = texts.COMPLAINT + (texts.TIPOFF if tipoff else "")
         return Reply(text, "complaint", body.format(**self.contacts), top_id, top_score, tipoff=tipoff)
 
-    def _clarify(self, text: str, choices: list[Scored]) -> Reply:
-        lines = [texts.CLARIFY] + [
+    def _clarify(self, text: str, choices: list[Scored], english: bool = False) -> Reply:
+        lines = [texts.CLARIFY_EN if english else texts.CLARIFY] + [
             texts.CLARIFY_CHOICE.format(number=n, title=c.entry.question) for n, c in enumerate(choices, 1)
         ]
-        lines.append(texts.CLARIFY_NONE.format(**self.contacts))
+        lines.append((texts.CLARIFY_NONE_EN if english else texts.CLARIFY_NONE).format(**self.contacts))
         return Reply(
             text,
             "clarify",
@@ -201,14 +314,5 @@ class Answerer:
         )
 
     def _fallback(self, text: str, query: Query, top_id: str | None, top_score: float) -> Reply:
-        # A question the guide cannot answer may name a published document: offer it if it
-        # matches well, rather than only apologising.
-        # Items that match this well share the question's rare words: a small budget finds them.
-        found = self.catalogue.search_query(
-            query, limit=3, min_score=self.settings.catalogue_answer_min_score, budget=FALLBACK_SEARCH_BUDGET
-        )
-        if found.hits:
-            body = found.text(header=texts.CATALOGUE_ANSWER_HEADER)
-            body += "\n" + texts.CATALOGUE_ANSWER_FOOTER.format(**self.contacts)
-            return Reply(text, "catalogue", body, top_id, top_score, hits=found.as_json()["hits"])
-        return Reply(text, "fallback", texts.FALLBACK.format(**self.contacts), top_id, top_score)
+        body = texts.FALLBACK_EN if query.english else texts.FALLBACK
+        return Reply(text, "fallback", body.format(**self.contacts), top_id, top_score)

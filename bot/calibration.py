@@ -24,7 +24,15 @@ import numpy as np
 
 PATH = Path(__file__).with_name("calibration.json")
 
-SEMANTIC_FEATURES = ("semantic", "semantic_lead", "semantic_and_lead", "agree", "semantic_top", "english_semantic", "out_of_scope")
+SEMANTIC_FEATURES = (
+    "semantic",
+    "semantic_lead",
+    "semantic_and_lead",
+    "agree",
+    "semantic_top",
+    "english_semantic",
+    "out_of_scope",
+)
 FEATURES = (
     "lexical",
     "lexical_lead",

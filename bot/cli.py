@@ -350,9 +350,10 @@ def calibrate(sets: tuple[Path, ...], write: bool, knowledge_dir: Path | None) -
     for name, value in figures.items():
         click.echo(f"{name:34} {value:.1%}")
     for model in (calibration.semantic, calibration.lexical):
-        click.echo(f"answer at {model.answer_at}, clarify at {model.clarify_at}: " + ", ".join(
-            f"{f}={w:+.2f}" for f, w in zip(model.features, model.weights)
-        ))
+        click.echo(
+            f"answer at {model.answer_at}, clarify at {model.clarify_at}: "
+            + ", ".join(f"{f}={w:+.2f}" for f, w in zip(model.features, model.weights))
+        )
     if write:
         calibration.save(PATH)
         click.echo(f"written to {PATH}")

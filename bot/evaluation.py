@@ -132,9 +132,7 @@ def evaluate(answerer: Answerer, labelled: list[Labelled]) -> Report:
                 reply.entry_id if reply.outcome == "answer" else OUT_OF_SCOPE
             ]
             report.multi += 1
-            report.multi_right += len(got) == len(wanted) and all(
-                g in expected_ids(w) for g, w in zip(got, wanted)
-            )
+            report.multi_right += len(got) == len(wanted) and all(g in expected_ids(w) for g, w in zip(got, wanted))
             report.multi_parts += len(wanted)
             report.multi_parts_right += sum(g in expected_ids(w) for g, w in zip(got, wanted))
             if got != wanted:

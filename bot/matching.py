@@ -19,11 +19,10 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz
-
-from pathlib import Path
 
 from .calibration import Calibration
 from .config import Settings
@@ -344,7 +343,9 @@ class Matcher:
                 "lexical_top": float(owner == lexical_top),
                 # Both high at once: a score and a lead (what a linear model cannot express alone).
                 "lexical_and_lead": min(lex, 2.5 * (lex - lexical_best[1 if owner == lexical_top else 0])),
-                "semantic_and_lead": min(sem - SEMANTIC_FLOOR, 4 * (sem - semantic_best[1 if owner == semantic_top else 0])),
+                "semantic_and_lead": min(
+                    sem - SEMANTIC_FLOOR, 4 * (sem - semantic_best[1 if owner == semantic_top else 0])
+                ),
                 "semantic_top": float(owner == semantic_top),
                 "english_semantic": sem * float(query.english),
             }

@@ -42,7 +42,9 @@ MULTI_PART_UNSURE = "这一问我还不能确定怎么回答，请换个说法�
 # For questions asked in English. The guide's English answers are in its entries (answer_en).
 SOURCE_EN = "(Source: {source})"
 ENGLISH_INTRO = "This answer is only available in Chinese for now:"
-YEAR_NOT_HELD_EN = "The figures I hold are for {held} only, not for {asked}. Each year's figures are in that year's annual report:"
+YEAR_NOT_HELD_EN = (
+    "The figures I hold are for {held} only, not for {asked}. Each year's figures are in that year's annual report:"
+)
 CLARIFY_EN = "Which of these do you mean? Reply with its number:"
 CLARIFY_NONE_EN = "If none of them, please ask in other words, or call {office_phone}."
 FALLBACK_EN = (

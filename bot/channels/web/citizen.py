@@ -201,7 +201,7 @@ class CitizenChat:
             link = (texts.WEB_STATUS_LINK, f"/status?number={number}")
             session.add(Turn("bot", texts.WEB_STATUS_FOUND.format(number=number), link=link))
             return
-        reply = self.answerer.answer(text)
+        reply = await self.answerer.aanswer(text)
         await self.answerer.arecord(self.store, reply, channel=CHANNEL, user_id=self.sessions.citizen(session))
         log.info("web: %s %s", reply.outcome, reply.entry_id or "-")
         session.add(self._turn(reply))

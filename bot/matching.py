@@ -122,6 +122,8 @@ class Query:
     english: bool = False
     read: str = field(repr=False, default="")  # the text with its years written as digits
     focus: Query | None = field(repr=False, default=None)  # without a personal preamble, if it has one
+    # Its embedding and cosine similarity to every phrasing of the guide, once computed.
+    meaning: tuple[np.ndarray, np.ndarray] | None = field(repr=False, default=None)
 
 
 def _f_measure(recall: np.ndarray, precision: np.ndarray, beta: float) -> np.ndarray:
@@ -151,7 +153,7 @@ class Matcher:
         self.embedder = embedder
         self._calibration = (calibration or Calibration.load()).model(semantic=embedder is not None)
         self._build_guide(knowledge.guide)
-        self._build_semantic(knowledge.guide, cache_dir)
+        self._build_semantic(cache_dir)
         self._build_catalogue(knowledge.catalogue)
         self._build_vocabulary()
         release_memory()
@@ -175,6 +177,8 @@ class Matcher:
             for phrasing in (entry.question, *entry.alternatives, *entry.keywords):
                 texts.append(phrasing)
                 owners.append(number)
+        self._phrasings_written = texts  # as written, for the semantic signal
+        self._written_owner = np.array(owners, dtype=np.int64)
         normalized = self.normalizer.normalize_many(texts)
         keep = [i for i, t in enumerate(normalized) if t]
         self._phrasings = [normalized[i] for i in keep]
@@ -192,22 +196,17 @@ class Matcher:
         self._guide_index = NgramIndex([Field(self._phrasings, 1.0, GUIDE_KINDS)])
         self._entry_index = NgramIndex([Field([BREAK.join(p) for p in joined], 1.0, GUIDE_KINDS)])
 
-    def _build_semantic(self, guide: tuple[GuideEntry, ...], cache_dir: Path | None) -> None:
+    def _build_semantic(self, cache_dir: Path | None) -> None:
         """Every phrasing of every entry embedded (as written: the model reads whole words)."""
         self._semantic: np.ndarray | None = None
         self._complaint_examples = self._out_of_scope_examples = np.zeros((0, 1), dtype=np.float32)
         if self.embedder is None:
             return
-        texts, owners = [], []
-        for number, entry in enumerate(guide):
-            for phrasing in (entry.question, *entry.alternatives, *entry.keywords):
-                texts.append(phrasing)
-                owners.append(number)
+        texts = self._phrasings_written
         lexicon = self.knowledge.lexicon
         examples = [*lexicon.complaint_examples, *lexicon.out_of_scope_examples]
         vectors = self.embedder.embed_cached([*texts, *examples], cache_dir)
         self._semantic = vectors[: len(texts)]
-        self._semantic_owner = np.array(owners, dtype=np.int64)
         self._complaint_examples = vectors[len(texts) : len(texts) + len(lexicon.complaint_examples)]
         self._out_of_scope_examples = vectors[len(texts) + len(lexicon.complaint_examples) :]
 
@@ -272,11 +271,24 @@ class Matcher:
         parts = questions(query.read or query.text, self._intent.asking)
         return [] if len(parts) < 2 else [self.query(part) for part in parts]
 
-    def embed(self, query: Query) -> np.ndarray | None:
-        """The question's embedding (from memory when it was asked recently), or None."""
+    def prepare(self, text: str) -> None:
+        """Embed ``text`` and its separate questions ahead of :meth:`rank` (in a worker thread: the
+        embedder remembers them, and ranking then finds them at once)."""
+        if self.embedder is None:
+            return
+        query = self.query(text)
+        for part in (query, *self.questions(query)):
+            self.embedder.embed_one(part.read or part.text)
+
+    def _meaning(self, query: Query) -> tuple[np.ndarray, np.ndarray] | None:
+        """The question's embedding and its similarity to every phrasing, or None without the
+        semantic signal."""
         if self.embedder is None or self._semantic is None:
             return None
-        return self.embedder.embed_one(query.read or query.text)
+        if query.meaning is None:
+            vector = self.embedder.embed_one(query.read or query.text)
+            query.meaning = vector, self._semantic @ vector
+        return query.meaning
 
     def rank(self, query: Query, limit: int = 5) -> list[Scored]:
         """The guide entries most likely to answer ``query``, most likely first, at most ``limit``.
@@ -305,8 +317,8 @@ class Matcher:
             for owner, score in self._lexical(query.focus).items():
                 lexical[owner] = max(lexical.get(owner, 0.0), FOCUS_DISCOUNT * score)
         exact = self._exact.get(query.normalized)
-        vector = self.embed(query)
-        semantic = self._entry_similarity(vector) if vector is not None else None
+        meaning = self._meaning(query)
+        semantic = self._entry_similarity(meaning[1]) if meaning is not None else None
         owners = set(sorted(lexical, key=lexical.__getitem__, reverse=True)[:CANDIDATES])
         if semantic is not None:
             owners.update(np.argsort(-semantic)[:CANDIDATES].tolist())
@@ -323,8 +335,8 @@ class Matcher:
             "focus": float(query.focus is not None),
             "out_of_scope": 0.0,
         }
-        if vector is not None and semantic is not None and len(self._out_of_scope_examples):
-            shared["out_of_scope"] = float((self._out_of_scope_examples @ vector).max() - semantic.max())
+        if meaning is not None and semantic is not None and len(self._out_of_scope_examples):
+            shared["out_of_scope"] = float((self._out_of_scope_examples @ meaning[0]).max() - semantic.max())
         lexical_best = [*sorted(lexical.values(), reverse=True)[:2], 0.0, 0.0]
         lexical_top = max(lexical, key=lexical.__getitem__) if lexical else -1
         semantic_best = [*np.sort(semantic)[::-1][:2].tolist(), 0.0, 0.0] if semantic is not None else [0.0] * 4
@@ -355,10 +367,11 @@ class Matcher:
     def complaint_lead(self, query: Query) -> float:
         """How much closer in meaning the message is to the complaint examples than to any of the
         guide's questions (negative: closer to a question; 0 without the semantic signal)."""
-        vector = self.embed(query)
-        if vector is None or self._semantic is None or not len(self._complaint_examples):
+        meaning = self._meaning(query)
+        if meaning is None or not len(self._complaint_examples):
             return 0.0
-        return float((self._complaint_examples @ vector).max() - (self._semantic @ vector).max())
+        vector, similarity = meaning
+        return float((self._complaint_examples @ vector).max() - similarity.max())
 
     def _lexical(self, query: Query) -> dict[int, float]:
         """Each candidate entry's lexical score: its best phrasing's blend of n-gram coverage and
@@ -385,12 +398,10 @@ class Matcher:
             combined[exact] = 1.0
         return combined
 
-    def _entry_similarity(self, vector: np.ndarray) -> np.ndarray:
+    def _entry_similarity(self, similarity: np.ndarray) -> np.ndarray:
         """Each entry's best cosine similarity between the question and one of its phrasings."""
-        assert self._semantic is not None
-        similarity = self._semantic @ vector
         best = np.full(len(self._guide), -1.0, dtype=np.float32)
-        np.maximum.at(best, self._semantic_owner, similarity)
+        np.maximum.at(best, self._written_owner, similarity)
         return best
 
     def _unknown(self, normalized: str) -> tuple[float, float]:

@@ -40,6 +40,7 @@ class Embedder:
     def __init__(self, model: Any) -> None:
         self._model = model
         self._lock = threading.Lock()  # the C engine keeps one scratch buffer per model
+        self._recent_lock = threading.Lock()  # filled by a worker thread, read by the event loop
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @classmethod
@@ -63,19 +64,18 @@ class Embedder:
 
     def embed_one(self, text: str) -> np.ndarray:
         """The unit vector of one question, from memory when it was asked recently."""
-        vector = self._recent.get(text)
-        if vector is None:
-            with self._lock:
-                vector = np.asarray(self._model.query(text), dtype=np.float32)
+        with self._recent_lock:
+            vector = self._recent.get(text)
+            if vector is not None:
+                self._recent.move_to_end(text)
+                return vector
+        with self._lock:
+            vector = np.asarray(self._model.query(text), dtype=np.float32)
+        with self._recent_lock:
             self._recent[text] = vector
             if len(self._recent) > RECENT_EMBEDDINGS:
                 self._recent.popitem(last=False)
-        else:
-            self._recent.move_to_end(text)
         return vector
-
-    def cached(self, text: str) -> bool:
-        return text in self._recent
 
     def embed_cached(self, texts: Sequence[str], cache_dir: Path | None) -> np.ndarray:
         """Vectors of ``texts`` from a file keyed by their content, written on first use.

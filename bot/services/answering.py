@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -18,6 +19,8 @@ from .catalogue import CatalogueSearch
 MAX_QUESTION_CHARS = 500
 RECENT_REPLIES = 4096
 FALLBACK_SEARCH_BUDGET = 5_000
+# One thread embeds questions for every channel: the model runs one text at a time.
+_EMBEDDING_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongkai-embed")
 HIT_FIELDS = ("title", "index_no", "date", "category")
 # A message with complaint words that asks something is answered when its best entry reaches
 # this share of the answering confidence ("不满意，可以向哪投诉").
@@ -110,11 +113,11 @@ class Answerer:
         )
 
     async def aanswer(self, text: str) -> Reply:
-        """``answer`` for the event loop: a question not answered recently is answered in a worker
-        thread (embedding it takes milliseconds of C code that releases the GIL)."""
-        if text in self._recent or self.matcher.embedder is None:
-            return self.answer(text)
-        return await asyncio.to_thread(self.answer, text)
+        """``answer`` for the event loop: a question not answered recently is first embedded in
+        the embedding thread (milliseconds of C code that releases the GIL), then answered here."""
+        if text not in self._recent and self.matcher.embedder is not None:
+            await asyncio.get_running_loop().run_in_executor(_EMBEDDING_THREAD, self.matcher.prepare, text)
+        return self.answer(text)
 
     def forget(self) -> None:
         """Drop the remembered replies (after changing the thresholds)."""

@@ -338,7 +338,7 @@ def questions_router() -> Router:
             me = await bot.me()
             text = text.replace(f"@{me.username}", "").strip()
         user_id = message.from_user.id if message.from_user else None
-        reply = answerer.answer(text)
+        reply = await answerer.aanswer(text)
         log.info("update %s: %s %s", event_update.update_id, reply.outcome, reply.entry_id or "-")
         body, markup = reply_html(reply, answerer.contacts)
         # The enquiry log's commit and the reply's round trip to Telegram overlap.

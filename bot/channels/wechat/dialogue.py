@@ -290,7 +290,7 @@ class Dialogue:
         return await self._question(message, session, text)
 
     async def _question(self, message: Incoming, session: Session, text: str) -> str:
-        reply = self.answerer.answer(text)
+        reply = await self.answerer.aanswer(text)
         await self.answerer.arecord(self.store, reply, channel=CHANNEL, user_id=message.openid)
         log.info("wechat %s: %s %s", message.ref, reply.outcome, reply.entry_id or "-")
         return self._render(session, reply)

@@ -209,17 +209,19 @@ class Answerer:
         if other_years is not None:
             return other_years
         hits = self._documents(query)
+        strong = [h for h in hits if h["score"] >= s.catalogue_with_answer_min_score]
+        # A keyword or a document's title typed in the chat (安全生产月, 应急预案) gets the
+        # documents, unless it is word for word one of the guide's phrasings (收费).
+        if hits and not intent.asks and (strong or not confident) and not best.exact:
+            return self._catalogue(text, query, hits, top_id, top_score)
         if confident:
             reply = self._entry_reply(text, best.entry, top_score, query.english)
-            # A keyword typed (应急预案) gets the documents beside the entry; a question, only
-            # documents that its words name (then the answer says they are already published).
-            strong = hits if not intent.asks else [h for h in hits if h["score"] >= s.catalogue_with_answer_min_score]
+            # A question that names a published document is told where it is, not only how to apply.
             if strong:
                 reply.text += "\n" + self._hits_text(strong, texts.CATALOGUE_WITH_ANSWER_HEADER)
                 reply.hits = strong
             return reply
-        # A keyword or a document's title typed in the chat (安全生产月, 应急预案) gets the documents.
-        if hits and (not intent.asks or hits[0]["score"] >= s.catalogue_with_answer_min_score):
+        if strong:
             return self._catalogue(text, query, hits, top_id, top_score)
         # A story the guide has no clear answer for, told with a grievance ("到底有没有人管") or
         # telling of a hazard without asking anything ("车间粉尘大，口罩都不发"), is someone reporting

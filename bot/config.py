@@ -88,7 +88,7 @@ class Settings(BaseSettings):
     complaint_due_working_days: int = Field(
         15,
         ge=1,
-        description="working days staff have to answer a complaint (holidays: calendar.yaml in the knowledge folder)",
+        description="working days staff have to answer a complaint, on the official calendar (and calendar.yaml)",
     )
     telegram_staff_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Telegram user ids of the staff, comma-separated: only they act on complaints"

@@ -12,11 +12,12 @@ import pytest
 from pydantic import SecretStr
 
 from bot import tracking
+from bot.knowledge import CalendarDays, load_calendar
+from bot.services.calendar import WorkCalendar
 from bot.services.complaints import (
     ComplaintError,
     Complaints,
     Draft,
-    WorkCalendar,
     mask_phone,
     split_contact,
 )
@@ -143,17 +144,23 @@ def test_no_staff_channel_owes_no_staff_message(store, settings, clock):
 def test_due_date_counts_working_days_and_the_calendar(store, staffed, clock, tmp_path):
     complaint = file(Complaints(store, staffed, now=clock))
     assert complaint.due_on == "2026-12-18"  # 15 working days after Friday 27 November
-    calendar = WorkCalendar(holidays=[dt.date(2026, 11, 30)], workdays=[dt.date(2026, 11, 29)])
-    assert calendar.add_working_days(dt.date(2026, 11, 27), 2) == dt.date(2026, 12, 1)
+    calendar = WorkCalendar(CalendarDays(frozenset({dt.date(2026, 11, 30)}), frozenset({dt.date(2026, 11, 29)})))
+    assert calendar.working_days_after(dt.date(2026, 11, 27), 2) == dt.date(2026, 12, 1)
+
+
+def test_due_date_skips_spring_festival(store, staffed, clock):
+    clock.at = dt.datetime(2026, 2, 12, 10, 0, tzinfo=CST)
+    assert file(Complaints(store, staffed, now=clock)).due_on == "2026-03-11"
 
 
 def test_calendar_file_is_read(tmp_path):
     path = tmp_path / "calendar.yaml"
     path.write_text("holidays: [2026-10-01, 2026-10-02]\nworkdays: ['2026-10-10']\n", encoding="utf-8")
-    calendar = WorkCalendar.load(path)
+    calendar = WorkCalendar(load_calendar(path, []))
     assert not calendar.is_working_day(dt.date(2026, 10, 1))
     assert calendar.is_working_day(dt.date(2026, 10, 10))  # a Saturday worked instead
-    assert WorkCalendar.load(tmp_path / "missing.yaml").is_working_day(dt.date(2026, 10, 1))
+    # Without the file, the official calendar (chinesecalendar) still knows National Day.
+    assert not WorkCalendar(load_calendar(tmp_path / "missing.yaml", [])).is_working_day(dt.date(2026, 10, 1))
 
 
 # --- lookup -----------------------------------------------------------------------------------------

@@ -22,15 +22,14 @@ import re
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlite_utils import Database
 
 from .. import texts, tracking
 from ..config import Settings
 from ..storage import Store
+from .calendar import WorkCalendar
 
 log = logging.getLogger(__name__)
 
@@ -220,54 +219,27 @@ def split_contact(text: str) -> tuple[str, str]:
     return name[:MAX_NAME], phone
 
 
-class WorkCalendar:
-    """Working days: Monday to Friday, less public holidays, plus the weekend days worked instead
-    (调休), read from ``calendar.yaml`` in the knowledge folder when it exists.
-    """
-
-    def __init__(self, holidays: Iterable[dt.date] = (), workdays: Iterable[dt.date] = ()) -> None:
-        self.holidays = frozenset(holidays)
-        self.workdays = frozenset(workdays)
-
-    @classmethod
-    def load(cls, path: Path) -> WorkCalendar:
-        if not path.exists():
-            return cls()
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return cls(_dates(data.get("holidays")), _dates(data.get("workdays")))
-
-    def is_working_day(self, day: dt.date) -> bool:
-        if day in self.workdays:
-            return True
-        return day.weekday() < 5 and day not in self.holidays
-
-    def add_working_days(self, start: dt.date, days: int) -> dt.date:
-        """The ``days``-th working day after ``start``."""
-        day = start
-        while days > 0:
-            day += dt.timedelta(days=1)
-            if self.is_working_day(day):
-                days -= 1
-        return day
-
-
-def _dates(values: Any) -> list[dt.date]:
-    return [v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v)) for v in values or ()]
-
-
 class Complaints:
     """Filing, looking up and working through complaints.
 
     :param store: the database
     :param settings: the due-date rule, the time zone and the staff channels
+    :param calendar: the working days due dates are counted in (the official calendar if None)
     :param now: the current time, aware (a test passes a fixed clock)
     """
 
-    def __init__(self, store: Store, settings: Settings, *, now: Callable[[], dt.datetime] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        calendar: WorkCalendar | None = None,
+        now: Callable[[], dt.datetime] | None = None,
+    ) -> None:
         self.store = store
         self.settings = settings
         self.zone = zoneinfo.ZoneInfo(settings.timezone)
-        self.calendar = WorkCalendar.load(settings.knowledge / "calendar.yaml")
+        self.calendar = calendar or WorkCalendar()
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
         self.staff_channels = settings.staff_channels()
 
@@ -330,7 +302,7 @@ class Complaints:
                         "status": "new",
                         "created_at": at,
                         "updated_at": at,
-                        "due_on": self.calendar.add_working_days(
+                        "due_on": self.calendar.working_days_after(
                             day, self.settings.complaint_due_working_days
                         ).isoformat(),
                         "rating": None,

@@ -442,7 +442,7 @@ def complaints_list(status: str, limit: int) -> None:
     Example: gongkai complaints list --status overdue
     """
     with _Complaints() as log:
-        listed, total = log.list(None if status == "all" else status, limit=limit)
+        listed, total = log.search(None if status == "all" else status, limit=limit)
         if not listed:
             click.echo("No complaints.")
         for c in listed:

@@ -97,6 +97,13 @@ class Settings(BaseSettings):
         None, description="the Telegram staff group's chat id: each new complaint is posted there"
     )
 
+    outbox_interval: float = Field(
+        1.0,
+        gt=0,
+        description="seconds between looks at the outbox for notices another process owed (the CLI); "
+        "this process's own are sent at once",
+    )
+
     # WeChat Official Account (公众号). Enabled when the token is set.
     wechat_token: SecretStr | None = Field(
         None, description="the Token set in the Official Account's server configuration; enables WeChat"

@@ -17,7 +17,13 @@ def test_creates_folder_and_applies_migrations(db_path):
     store.close()
     db = connect(db_path)
     assert {"enquiries", "meta", "_sqlite_migrations"} <= set(db.table_names())
-    assert [m.name for m in migrations.applied(db)] == ["m001_enquiries", "m002_meta", "m003_complaints", "m004_staff"]
+    assert [m.name for m in migrations.applied(db)] == [
+        "m001_enquiries",
+        "m002_meta",
+        "m003_complaints",
+        "m004_staff",
+        "m005_outbox_for_every_notice",
+    ]
 
 
 def test_migrations_applied_twice_is_a_no_op(db_path):

@@ -14,6 +14,7 @@ from .config import Settings
 from .knowledge import load
 from .matching import build_matcher
 from .services.answering import Answerer
+from .services.calendar import WorkCalendar
 from .services.complaints import Complaints
 from .storage import Store
 
@@ -45,7 +46,7 @@ async def serve(settings: Settings, answerer: Answerer, store: Store) -> None:
     the staff console), Telegram (polling or webhook) and WeChat when configured."""
     from .channels.web import add_web
 
-    complaints = Complaints(store, settings)
+    complaints = Complaints(store, settings, calendar=WorkCalendar(answerer.matcher.knowledge.calendar))
     app = build_web_app()
     add_web(app, answerer, store, complaints, settings)
     if settings.wechat_token:

@@ -289,6 +289,25 @@ def check(folder: Path | None) -> None:
         f"({phrasings} phrasings), {len(loaded.catalogue)} catalogue items, "
         f"{len(loaded.lexicon.synonyms)} synonyms."
     )
+    _warn_uncovered(loaded)
+
+
+def _warn_uncovered(loaded: Any) -> None:
+    """Warn of the next twelve months' years whose holidays are not known: deadlines in them would
+    count only weekends as days off."""
+    import datetime as dt
+
+    from .knowledge import CALENDAR_FILE
+    from .services.calendar import OFFICIAL_YEARS, WorkCalendar
+
+    today = dt.date.today()
+    known = f"{min(OFFICIAL_YEARS)}–{max(OFFICIAL_YEARS)}"
+    for year in WorkCalendar(loaded.calendar).uncovered_years(today, today + dt.timedelta(days=365)):
+        click.echo(
+            f"Warning: the public holidays of {year} are not known (the chinesecalendar package knows {known}): "
+            f"upgrade it, or list {year}'s holidays and 调休 working days in {loaded.folder / CALENDAR_FILE}.",
+            err=True,
+        )
 
 
 @knowledge.command()
@@ -451,7 +470,7 @@ def complaints_list(status: str, limit: int) -> None:
     Example: gongkai complaints list --status overdue
     """
     with _Complaints() as log:
-        listed, total = log.list(None if status == "all" else status, limit=limit)
+        listed, total = log.search(None if status == "all" else status, limit=limit)
         if not listed:
             click.echo("No complaints.")
         for c in listed:

@@ -96,13 +96,20 @@ class Settings(BaseSettings):
     complaint_due_working_days: int = Field(
         15,
         ge=1,
-        description="working days staff have to answer a complaint (holidays: calendar.yaml in the knowledge folder)",
+        description="working days staff have to answer a complaint, on the official calendar (and calendar.yaml)",
     )
     telegram_staff_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Telegram user ids of the staff, comma-separated: only they act on complaints"
     )
     telegram_staff_chat_id: int | None = Field(
         None, description="the Telegram staff group's chat id: each new complaint is posted there"
+    )
+
+    outbox_interval: float = Field(
+        1.0,
+        gt=0,
+        description="seconds between looks at the outbox for notices another process owed (the CLI); "
+        "this process's own are sent at once",
     )
 
     # WeChat Official Account (公众号). Enabled when the token is set.

@@ -1,4 +1,5 @@
-"""Load and validate the bureau's knowledge folder: the guide, the catalogue, synonyms and intents.
+"""Load and validate the bureau's knowledge folder: the guide, the catalogue, synonyms and intents,
+and the calendar's holidays.
 
 Every problem is reported with its file, line, field and reason, all of them at once, so that a
 member of staff who edits a file sees everything to fix in one run of ``gongkai knowledge check``.
@@ -22,6 +23,8 @@ import yaml
 GUIDE_DIR = "guide"
 CATALOGUE_FILE = "catalogue.csv"
 LEXICON_FILE = "lexicon.yaml"
+CALENDAR_FILE = "calendar.yaml"
+_CALENDAR_FIELDS = ("holidays", "workdays")
 
 # The only placeholders an answer may use; their values come from the settings.
 PLACEHOLDERS = frozenset(
@@ -128,6 +131,18 @@ class Lexicon:
 
 
 @dataclass(frozen=True)
+class CalendarDays:
+    """The days of ``calendar.yaml``: public holidays, and weekend days worked instead (调休).
+
+    They override the official calendar (``services.calendar``) and fill in the years it does not
+    cover yet.
+    """
+
+    holidays: frozenset[dt.date] = frozenset()
+    workdays: frozenset[dt.date] = frozenset()
+
+
+@dataclass(frozen=True)
 class Knowledge:
     """Everything the bot knows about one bureau."""
 
@@ -135,6 +150,7 @@ class Knowledge:
     catalogue: tuple[CatalogueItem, ...]
     lexicon: Lexicon
     folder: Path
+    calendar: CalendarDays = CalendarDays()
 
     @property
     def sections(self) -> list[str]:
@@ -163,15 +179,19 @@ def load(folder: Path | str) -> Knowledge:
         problems.append(
             Problem(str(folder / LEXICON_FILE), None, "other_years", f"'{lexicon.other_years}' is not a guide entry")
         )
+    calendar = load_calendar(folder / CALENDAR_FILE, problems)
     if problems:
         raise KnowledgeError(problems)
-    return Knowledge(tuple(guide), tuple(catalogue), lexicon, folder)
+    return Knowledge(tuple(guide), tuple(catalogue), lexicon, folder, calendar)
 
 
 # --- YAML with line numbers -------------------------------------------------------------------
 
 
-def _compose(path: Path, problems: list[Problem]) -> tuple[Any, yaml.Node] | None:
+def _compose(path: Path, problems: list[Problem], *, construct: bool = True) -> tuple[Any, yaml.Node] | None:
+    """A YAML file's data and its node tree (whose marks give lines); None, with the problem
+    appended, if it cannot be read. Without ``construct`` the data is None: the caller reads the
+    nodes' texts itself (PyYAML turns 2026-02-30 into a ValueError with no line)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as e:
@@ -181,7 +201,7 @@ def _compose(path: Path, problems: list[Problem]) -> tuple[Any, yaml.Node] | Non
         loader = yaml.SafeLoader(text)
         try:
             node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
+            data = loader.construct_document(node) if node is not None and construct else None
         finally:
             loader.dispose()
     except yaml.YAMLError as e:
@@ -484,3 +504,56 @@ def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
         problems.append(Problem(name, lines.get("other_years"), "other_years", "must be a guide entry id"))
         other_years = None
     return Lexicon(synonyms=synonyms, other_years=other_years, **words)  # type: ignore[arg-type]
+
+
+# --- The calendar ----------------------------------------------------------------------------------
+
+
+def load_calendar(path: Path, problems: list[Problem]) -> CalendarDays:
+    """Read ``calendar.yaml`` (optional: without it the official calendar alone counts); append
+    every problem found to ``problems``."""
+    if not path.exists():
+        return CalendarDays()
+    loaded = _compose(path, problems, construct=False)
+    if loaded is None:
+        return CalendarDays()
+    _, node = loaded
+    name = str(path)
+    if not isinstance(node, yaml.MappingNode):
+        problems.append(
+            Problem(name, node.start_mark.line + 1, None, "must be a mapping with 'holidays' and 'workdays'")
+        )
+        return CalendarDays()
+    days: dict[str, frozenset[dt.date]] = {key: frozenset() for key in _CALENDAR_FIELDS}
+    for key_node, value in node.value:
+        key, line = str(key_node.value), key_node.start_mark.line + 1
+        if key not in _CALENDAR_FIELDS:
+            problems.append(Problem(name, line, key, "unknown field (expected holidays, workdays)"))
+        elif isinstance(value, yaml.SequenceNode):
+            days[key] = frozenset(_calendar_dates(key, value.value, name, problems))
+        elif value.tag != "tag:yaml.org,2002:null":  # "holidays:" with nothing after it is an empty list
+            problems.append(Problem(name, line, key, "must be a list of dates (YYYY-MM-DD)"))
+    for day in sorted(days["holidays"] & days["workdays"]):
+        line = _mapping_lines(node).get("workdays")
+        problems.append(Problem(name, line, "workdays", f"{day} is listed as a holiday too"))
+    return CalendarDays(days["holidays"], days["workdays"])
+
+
+def _calendar_dates(key: str, nodes: list[yaml.Node], name: str, problems: list[Problem]) -> Iterator[dt.date]:
+    for item in nodes:
+        line = item.start_mark.line + 1
+        text = item.value if isinstance(item, yaml.ScalarNode) else None
+        day = _iso_date(text) if text is not None else None
+        if day is None:
+            problems.append(Problem(name, line, key, f"'{text or '…'}' is not a date (YYYY-MM-DD)"))
+        elif key == "workdays" and day.weekday() < 5:
+            problems.append(Problem(name, line, key, f"{day} is a weekday: only a weekend day can be worked instead"))
+        else:
+            yield day
+
+
+def _iso_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None

@@ -133,21 +133,24 @@ TIPOFF_YES = "我要举报"
 COMPLAINT_NO = "不用了"
 COMPLAINT_DECLINED = "好的。如需投诉，随时发送 /complaint。"
 FORM_WHAT = "请简要描述发生了什么（必填，{limit}字以内）：时间、地点、涉及的事项或文件。随时发送 /cancel 可取消。"
-FORM_WHAT_TIPOFF = (
-    "安全生产隐患和违法行为也可拨打全国安全生产举报投诉电话 12350；正在发生的事故或险情请立即拨打 119、120 或 110。\n"
-    + FORM_WHAT
+TIPOFF_HOTLINES = (
+    "安全生产隐患和违法行为也可拨打全国安全生产举报投诉电话 12350；正在发生的事故或险情请立即拨打 119、120 或 110。"
 )
+FORM_WHAT_TIPOFF = TIPOFF_HOTLINES + "\n" + FORM_WHAT
 FORM_WHAT_TEXT_ONLY = "请用文字描述您要反映的情况（暂不支持图片、语音和文件）。发送 /cancel 可取消。"
 FORM_WHAT_TOO_LONG = "内容有点长（{length}字），请精简到{limit}字以内再发送。"
 FORM_TOPIC = "您反映的事情主要涉及哪一方面？请点选："
 FORM_TOPIC_BUTTONS = "请点选上面消息中的按钮之一，选择涉及的方面。发送 /cancel 可取消。"
-FORM_CONTACT = (
-    "如需工作人员与您联系核实，请发送姓名和电话，例如：张三 13812345678。不留也可以，请点“跳过”。\n"
+CONTACT_WHY = (
     "为什么问：只用于办理这件事时联系您。如何保存：仅本局办理人员可见，"
     "在工作群和导出清单之外一律部分隐藏（如 138****5678），不会用于其他用途。"
 )
+FORM_CONTACT = (
+    "如需工作人员与您联系核实，请发送姓名和电话，例如：张三 13812345678。不留也可以，请点“跳过”。\n" + CONTACT_WHY
+)
 FORM_SKIP = "跳过"
 FORM_CONTACT_BAD_PHONE = "电话号码好像不完整，请发送手机号（11位）或带区号的固定电话，或点“跳过”。"
+WEB_FORM_BAD_PHONE = "电话号码好像不完整，请发送手机号（11位）或带区号的固定电话，或留空。"
 FORM_CONTACT_TEXT_ONLY = "请用文字发送姓名和电话，或点“跳过”。"
 FORM_SUMMARY = "请确认您的{kind}：\n\n事项：{topic}\n内容：{text}\n联系人：{contact}\n\n确认无误请点“提交”。"
 FORM_NO_CONTACT = "未留联系方式"
@@ -167,6 +170,7 @@ STATUS_UNKNOWN = "没有找到编号为 {number} 的投诉，请核对后再试�
 STATUS = "{kind}编号 {number}\n状态：{status}\n提交时间：{created}\n办理期限：{due}"
 STATUS_REPLY = "{at} {label}：{text}"
 STATUS_OTHERS = "（答复内容只向提交人显示。）"
+STATUS_OVERDUE = "{status}（已超期）"
 CITIZEN_REPLIED = "您的{kind}（编号 {number}）有了答复：\n{text}"
 CITIZEN_CLOSED = "您的{kind}（编号 {number}）已办结。{text}\n请您对办理结果作出评价："
 RATED = "感谢您的评价（{rating}）。"
@@ -191,6 +195,29 @@ STAFF_DONE = "{number} 已{label}。"
 STAFF_REPLY_PROMPT = "请输入对 {number} 的答复（将发送给市民）。发送 /cancel 取消。"
 STAFF_REPLY_SENT = "{number} 的答复已记录，正在发送给市民。"
 STAFF_REPLY_TEXT_ONLY = "请用文字输入答复内容，或发送 /cancel 取消。"
+NOT_THE_FILER = "只有提交人可以评价这件投诉。"
+NOT_CLOSED_YET = "这件投诉还没有办结，办结后再请您评价。"
+RATED_ALREADY = "您已经评价过了（{rating}），谢谢。"
+ACTION_NEEDS_TEXT = "请写明内容。"
+ACTION_NOT_ALLOWED = "{number} 当前状态为“{status}”，不能{action}。"
+NO_SUCH_COMPLAINT = "没有编号为 {number} 的投诉。"
+STATUS_CHOICES = "状态应为：{choices}"
+EXPORT_COLUMNS = (
+    "编号",
+    "类型",
+    "事项",
+    "状态",
+    "是否超期",
+    "提交时间",
+    "办理期限",
+    "渠道",
+    "姓名",
+    "电话",
+    "内容",
+    "答复",
+    "满意度",
+)
+EXPORT_YES, EXPORT_NO = "是", "否"
 STAFF_USAGE = {
     "complaint": "用法：/complaint 编号",
     "note": "用法：/note 编号 备注内容",
@@ -226,11 +253,13 @@ WX_GUIDE_SECTION = "【{section}】请回复问题序号："
 WX_OFFER = "回复 1 在这里提交{kind}，回复 0 不用了。"
 WX_DECLINED = "好的。如需投诉，随时发送“投诉”。"
 WX_FORM_WHAT = "请简要描述发生了什么（必填，{limit}字以内）：时间、地点、涉及的事项或文件。随时回复“取消”可取消。"
-WX_FORM_WHAT_TIPOFF = FORM_WHAT_TIPOFF.removesuffix(FORM_WHAT) + WX_FORM_WHAT
+WX_FORM_WHAT_TIPOFF = TIPOFF_HOTLINES + "\n" + WX_FORM_WHAT
 WX_FORM_WHAT_TEXT_ONLY = "请用文字描述您要反映的情况（暂不支持图片、语音和文件）。回复“取消”可取消。"
 WX_FORM_TOPIC = "您反映的事情主要涉及哪一方面？请回复序号："
 WX_FORM_TOPIC_AGAIN = "请回复下面的序号之一，选择涉及的方面（回复“取消”可取消）："
-WX_FORM_CONTACT = FORM_CONTACT.replace("请点“跳过”", "请回复“跳过”")
+WX_FORM_CONTACT = (
+    "如需工作人员与您联系核实，请发送姓名和电话，例如：张三 13812345678。不留也可以，请回复“跳过”。\n" + CONTACT_WHY
+)
 WX_FORM_CONTACT_BAD_PHONE = "电话号码好像不完整，请发送手机号（11位）或带区号的固定电话，或回复“跳过”。"
 WX_FORM_CONTACT_TEXT_ONLY = "请用文字发送姓名和电话，或回复“跳过”。"
 WX_FORM_SUMMARY = (

@@ -12,11 +12,12 @@ import pytest
 from pydantic import SecretStr
 
 from bot import tracking
+from bot.knowledge import CalendarDays, load_calendar
+from bot.services.calendar import WorkCalendar
 from bot.services.complaints import (
     ComplaintError,
     Complaints,
     Draft,
-    WorkCalendar,
     mask_phone,
     split_contact,
 )
@@ -106,7 +107,7 @@ def test_filing_commits_the_complaint_its_event_and_the_message_owed_to_staff(co
     assert complaint.number == "20261127-001-" + complaint.number[-1]
     assert complaint.status == "new" and complaint.status_label == "待受理"
     assert [e.kind for e in complaints.events(complaint)] == ["created"]
-    owed = complaints.owed("telegram")
+    owed = complaints.outbox.owed("telegram")
     assert [(m.recipient, m.kind, m.complaint.number) for m in owed] == [("staff", "created", complaint.number)]
     # A second connection sees it: it is committed, not merely written.
     assert store.reader.execute("select count(*) from complaints").fetchone()[0] == 1
@@ -133,27 +134,33 @@ def test_the_same_submission_twice_files_one_complaint(complaints, store):
     again = file(complaints, key="telegram:555:99")
     assert again.number == first.number
     assert store.reader.execute("select count(*) from complaints").fetchone()[0] == 1
-    assert len(complaints.owed("telegram")) == 1
+    assert len(complaints.outbox.owed("telegram")) == 1
 
 
 def test_no_staff_channel_owes_no_staff_message(store, settings, clock):
-    assert Complaints(store, settings, now=clock).owed("telegram") == []
+    assert Complaints(store, settings, now=clock).outbox.owed("telegram") == []
 
 
 def test_due_date_counts_working_days_and_the_calendar(store, staffed, clock, tmp_path):
     complaint = file(Complaints(store, staffed, now=clock))
     assert complaint.due_on == "2026-12-18"  # 15 working days after Friday 27 November
-    calendar = WorkCalendar(holidays=[dt.date(2026, 11, 30)], workdays=[dt.date(2026, 11, 29)])
-    assert calendar.add_working_days(dt.date(2026, 11, 27), 2) == dt.date(2026, 12, 1)
+    calendar = WorkCalendar(CalendarDays(frozenset({dt.date(2026, 11, 30)}), frozenset({dt.date(2026, 11, 29)})))
+    assert calendar.working_days_after(dt.date(2026, 11, 27), 2) == dt.date(2026, 12, 1)
+
+
+def test_due_date_skips_spring_festival(store, staffed, clock):
+    clock.at = dt.datetime(2026, 2, 12, 10, 0, tzinfo=CST)
+    assert file(Complaints(store, staffed, now=clock)).due_on == "2026-03-11"
 
 
 def test_calendar_file_is_read(tmp_path):
     path = tmp_path / "calendar.yaml"
     path.write_text("holidays: [2026-10-01, 2026-10-02]\nworkdays: ['2026-10-10']\n", encoding="utf-8")
-    calendar = WorkCalendar.load(path)
+    calendar = WorkCalendar(load_calendar(path, []))
     assert not calendar.is_working_day(dt.date(2026, 10, 1))
     assert calendar.is_working_day(dt.date(2026, 10, 10))  # a Saturday worked instead
-    assert WorkCalendar.load(tmp_path / "missing.yaml").is_working_day(dt.date(2026, 10, 1))
+    # Without the file, the official calendar (chinesecalendar) still knows National Day.
+    assert not WorkCalendar(load_calendar(tmp_path / "missing.yaml", [])).is_working_day(dt.date(2026, 10, 1))
 
 
 # --- lookup -----------------------------------------------------------------------------------------
@@ -193,7 +200,7 @@ def test_accept_reply_close_rate(complaints):
         ("rated", "citizen"),
     ]
     assert events[2].text == "已转承办科室，三日内答复。"
-    citizen = [(m.recipient, m.kind) for m in complaints.owed("telegram") if m.recipient != "staff"]
+    citizen = [(m.recipient, m.kind) for m in complaints.outbox.owed("telegram") if m.recipient != "staff"]
     assert citizen == [("555", "replied"), ("555", "closed")]
 
 
@@ -230,15 +237,15 @@ def test_overdue_complaints_come_first(complaints, clock):
     done = file(complaints)
     complaints.act(done.number, "closed", "cli:wang")
     clock.at += dt.timedelta(days=14)  # past old's due date, not newer's
-    listed, total = complaints.list()
+    listed, total = complaints.search()
     assert total == 3
     assert [c.number for c in listed] == [old.number, newer.number, done.number]
     assert listed[0].overdue and listed[0].status_label == "待受理（已超期）"
-    assert [c.number for c in complaints.list("overdue")[0]] == [old.number]
-    assert [c.number for c in complaints.list("open")[0]] == [old.number, newer.number]
-    assert complaints.list("closed", limit=1, offset=0) == ([complaints.get(done.number)], 1)
+    assert [c.number for c in complaints.search("overdue")[0]] == [old.number]
+    assert [c.number for c in complaints.search("open")[0]] == [old.number, newer.number]
+    assert complaints.search("closed", limit=1, offset=0) == ([complaints.get(done.number)], 1)
     with pytest.raises(ComplaintError):
-        complaints.list("bogus")
+        complaints.search("bogus")
 
 
 # --- the outbox ------------------------------------------------------------------------------------
@@ -246,22 +253,22 @@ def test_overdue_complaints_come_first(complaints, clock):
 
 def test_a_failed_message_waits_and_is_retried_and_a_sent_one_is_gone(complaints, clock):
     file(complaints)
-    (message,) = complaints.owed("telegram")
-    asyncio.run(complaints.afailed(message, "TelegramNetworkError", retry_in=30))
-    assert complaints.owed("telegram") == []
+    (message,) = complaints.outbox.owed("telegram")
+    asyncio.run(complaints.outbox.failed(message, "TelegramNetworkError", retry_in=30))
+    assert complaints.outbox.owed("telegram") == []
     clock.at += dt.timedelta(seconds=31)
-    (again,) = complaints.owed("telegram")
+    (again,) = complaints.outbox.owed("telegram")
     assert again.attempts == 1
-    asyncio.run(complaints.asent(again))
-    assert complaints.owed("telegram") == []
+    asyncio.run(complaints.outbox.sent(again))
+    assert complaints.outbox.owed("telegram") == []
 
 
 def test_a_message_that_cannot_be_delivered_is_given_up_but_the_complaint_stays(complaints):
     complaint = file(complaints)
-    (message,) = complaints.owed("telegram")
-    asyncio.run(complaints.afailed(message, "TelegramForbiddenError", retry_in=None))
-    assert complaints.owed("telegram") == []
-    assert complaints.list("new")[0] == [complaint]
+    (message,) = complaints.outbox.owed("telegram")
+    asyncio.run(complaints.outbox.failed(message, "TelegramForbiddenError", retry_in=None))
+    assert complaints.outbox.owed("telegram") == []
+    assert complaints.search("new")[0] == [complaint]
 
 
 # --- contact details and the export ------------------------------------------------------------------

@@ -17,7 +17,13 @@ def test_creates_folder_and_applies_migrations(db_path):
     store.close()
     db = connect(db_path)
     assert {"enquiries", "meta", "_sqlite_migrations"} <= set(db.table_names())
-    assert [m.name for m in migrations.applied(db)] == ["m001_enquiries", "m002_meta", "m003_complaints", "m004_staff"]
+    assert [m.name for m in migrations.applied(db)] == [
+        "m001_enquiries",
+        "m002_meta",
+        "m003_complaints",
+        "m004_staff",
+        "m005_outbox_for_every_notice",
+    ]
 
 
 def test_migrations_applied_twice_is_a_no_op(db_path):
@@ -97,3 +103,51 @@ def test_enquiry_days_are_the_bureaus_days_not_utcs(store):
     days = store.enquiry_days(dt.datetime(2026, 11, 27, tzinfo=beijing))
     # 15:59 UTC is 23:59 on the 27th in Beijing; 16:01 UTC is already the 28th.
     assert [(d["day"], d["answer"], d["fallback"]) for d in days] == [("2026-11-27", 1, 0), ("2026-11-28", 0, 1)]
+
+
+def test_the_outbox_migration_keeps_what_was_owed_and_owes_notices_without_a_complaint(db_path):
+    import asyncio
+    import datetime as dt
+
+    from bot.services.outbox import Outbox
+
+    db = connect(db_path)
+    migrations.apply(db, stop_before="m005_outbox_for_every_notice")
+    db["complaints"].insert(
+        {
+            "id": 1,
+            "number": "20261127-001-5",
+            "day": "2026-11-27",
+            "seq": 1,
+            "kind": "投诉",
+            "topic": "other",
+            "text": "内容",
+            "channel": "telegram",
+            "status": "new",
+            "created_at": "2026-11-27T15:00:00+08:00",
+            "due_on": "2026-12-18",
+        }
+    )
+    db["outbox"].insert(
+        {
+            "complaint_id": 1,
+            "channel": "telegram",
+            "recipient": "staff",
+            "kind": "created",
+            "status": "pending",
+            "attempts": 0,
+            "next_at": "2026-11-27T15:00:00+08:00",
+        }
+    )
+    db.conn.close()
+
+    store = Store(db_path)
+    outbox = Outbox(store, lambda: dt.datetime(2026, 11, 28, tzinfo=dt.UTC))
+    store.write(lambda db: outbox.owe(db, "wechat", "openid-1", "notice", "2026-11-27T16:00:00+08:00", text="您好"))
+    (kept,) = outbox.owed("telegram")
+    assert kept.complaint is not None and kept.complaint.number == "20261127-001-5" and kept.kind == "created"
+    (plain,) = outbox.owed("wechat")
+    assert plain.complaint is None and plain.text == "您好"
+    asyncio.run(outbox.sent(plain))
+    assert outbox.owed("wechat") == []
+    store.close()

@@ -117,3 +117,14 @@ def m004_staff(db: Database) -> None:
         not_null={"username", "csrf", "created_at", "expires_at"},
         foreign_keys=[("username", "staff", "username")],
     )
+
+
+@migrations()
+def m005_outbox_for_every_notice(db: Database) -> None:
+    # One outbox for every notice, not only a complaint's: `complaint_id` becomes optional and a
+    # notice may carry its own `text`. The rows already owed are kept as they are.
+    db["outbox"].transform(not_null={"complaint_id": False})
+    db["outbox"].add_column("text", str)
+    # A chat that moved (a Telegram group upgraded to a supergroup gets a new id): notices to the
+    # old id go to the new one, in this process and after a restart.
+    db["chat_moves"].create({"channel": str, "old_id": str, "new_id": str, "at": str}, pk=("channel", "old_id"))

@@ -104,7 +104,7 @@ def test_file_accept_reply_close_rate(tg):
     assert [t for t, _ in buttons(summary)] == ["提交", "取消"]
     click(tg, FormCallback(action="submit"), message_id=901)
     filed = last(tg, "editMessageText").text
-    number = tg.dp["complaints"].list()[0][0].number
+    number = tg.dp["complaints"].search()[0][0].number
     assert number in filed and f"/status {number}" in filed
 
     # The staff group hears of it at once, the contact masked, with the three buttons.
@@ -178,7 +178,7 @@ def test_a_tipoff_is_told_of_12350_and_may_still_be_filed(tg):
     click(tg, TopicCallback(topic="other"), message_id=701)
     click(tg, FormCallback(action="skip"), message_id=701)
     click(tg, FormCallback(action="submit"), message_id=702)
-    (complaint,) = tg.dp["complaints"].list()[0]
+    (complaint,) = tg.dp["complaints"].search()[0]
     assert complaint.kind == "举报" and complaint.phone == ""
 
 
@@ -207,7 +207,7 @@ def test_each_step_says_what_it_expects(tg):
     assert "张三 05332181234" in tg.texts()[-1]
     tg.feed(message_update("好的", user_id=CITIZEN))
     assert tg.texts()[-1] == texts.FORM_CONFIRM_BUTTONS
-    assert tg.dp["complaints"].list()[1] == 0  # nothing filed before 提交
+    assert tg.dp["complaints"].search()[1] == 0  # nothing filed before 提交
 
 
 @pytest.mark.parametrize("steps", [1, 2, 3, 4])
@@ -223,14 +223,14 @@ def test_cancel_works_at_every_step(tg, steps):
     assert tg.texts()[-1] == texts.CANCELLED
     tg.feed(message_update("申请公开要收费吗", user_id=CITIZEN))  # back to questions
     assert "收费" in tg.texts()[-1]
-    assert tg.dp["complaints"].list()[1] == 0
+    assert tg.dp["complaints"].search()[1] == 0
 
 
 def test_a_quick_run_through_the_form_is_never_throttled(tg, settings):
     for _ in range(settings.telegram_throttle_messages - 3):
         tg.feed(message_update("收费吗", user_id=CITIZEN))
     file_complaint(tg)  # three messages and three clicks, all within the throttle window
-    assert tg.dp["complaints"].list()[1] == 1
+    assert tg.dp["complaints"].search()[1] == 1
     assert texts.THROTTLED not in tg.texts()
 
 
@@ -248,13 +248,13 @@ def test_a_batch_of_one_users_updates_is_handled_in_order(tg):
         await asyncio.gather(*(tg.dp.feed_update(tg.bot, update) for update in steps))
 
     asyncio.run(main())
-    assert tg.dp["complaints"].list()[1] == 1
+    assert tg.dp["complaints"].search()[1] == 1
 
 
 def test_form_buttons_after_the_form_ended_say_so(tg):
     click(tg, FormCallback(action="submit"), message_id=901)
     assert last(tg, "answerCallbackQuery").text == texts.FORM_EXPIRED
-    assert tg.dp["complaints"].list()[1] == 0
+    assert tg.dp["complaints"].search()[1] == 0
 
 
 # --- duplicates and failures ---------------------------------------------------------------------------
@@ -264,7 +264,7 @@ def test_the_same_submission_twice_files_one_complaint(tg):
     number = file_complaint(tg)
     again = callback_update(FormCallback(action="submit").pack(), message_id=901, user_id=CITIZEN)
     tg.feed(again, again)  # a double click after the form ended, and a redelivered update
-    assert tg.dp["complaints"].list()[1] == 1
+    assert tg.dp["complaints"].search()[1] == 1
     assert status_of(tg, number) == "new"
 
 
@@ -272,7 +272,7 @@ def test_a_failed_staff_notification_is_retried_and_the_complaint_stays_listed(t
     number = file_complaint(tg)
     tg.session.fail("sendMessage", TelegramNetworkError)
     assert deliver(tg) == 0
-    listed, _ = tg.dp["complaints"].list("new")
+    listed, _ = tg.dp["complaints"].search("new")
     assert [c.number for c in listed] == [number]
     tg.session.fail("sendMessage", 403, "Forbidden: bot was kicked from the supergroup chat")
     assert deliver(tg) == 0  # not yet due again

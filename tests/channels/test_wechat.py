@@ -581,10 +581,9 @@ def test_complaint_filed_then_staff_reply_and_closing_reach_the_citizen(answerer
             complaint = wx.complaints.get(number)
             assert complaint.channel == "wechat" and complaint.chat_id == CITIZEN
             assert (complaint.name, complaint.phone, complaint.topic) == ("张三", "13812345678", "application")
-            assert wx.complaints.list()[1] == 1
+            assert wx.complaints.search()[1] == 1
 
             await wx.complaints.aact(number, "replied", "cli:test", "已转办公室核查，三日内答复。")
-            wx.app[OUTBOX].wake()
             [reply] = await eventually(lambda: wx.api.texts())
             assert reply == texts.CITIZEN_REPLIED.format(
                 kind="投诉", number=number, text="已转办公室核查，三日内答复。"
@@ -592,7 +591,6 @@ def test_complaint_filed_then_staff_reply_and_closing_reach_the_citizen(answerer
             await eventually(lambda: [r["status"] for r in outbox_rows(store)] == ["sent"])
 
             await wx.complaints.aact(number, "closed", "cli:test", "已答复申请人。")
-            wx.app[OUTBOX].wake()
             closing = (await eventually(lambda: len(wx.api.texts()) == 2 and wx.api.texts()))[1]
             assert closing.startswith(texts.CITIZEN_CLOSED.format(kind="投诉", number=number, text="已答复申请人。"))
             assert "1 满意" in closing and "3 不满意" in closing
@@ -627,7 +625,7 @@ def test_answerer_offers_the_complaint_form_and_a_tipoff_mentions_12350(answerer
             await wx.citizen.text("跳过")
             filed = await wx.citizen.text("1")
             assert filed is not None and filed.startswith("已收到您的举报，编号 ")
-            [tipoff], _ = wx.complaints.list()
+            [tipoff], _ = wx.complaints.search()
             assert (tipoff.kind, tipoff.topic, tipoff.text, tipoff.phone) == ("举报", "other", "粉尘超标", "")
 
             await wx.citizen.text("我要投诉你们")
@@ -674,7 +672,6 @@ def test_undeliverable_replies_are_marked_failed_and_transient_errors_retried(
             number = await _file(wx.citizen)
             wx.api.errors = [errcode]
             await wx.complaints.aact(number, "replied", "cli:test", "答复内容")
-            wx.app[OUTBOX].wake()
             [row] = await eventually(lambda: [r for r in outbox_rows(store) if r["attempts"]])
             assert row["status"] == status and row["last_error"].startswith("wechat")
             if errcode != 500:
@@ -690,7 +687,6 @@ def test_a_reply_outside_the_48_hour_window_is_sent_when_the_citizen_writes_agai
             number = await _file(wx.citizen)
             wx.api.errors = [45015]
             await wx.complaints.aact(number, "replied", "cli:test", "迟到的答复")
-            wx.app[OUTBOX].wake()
             await eventually(lambda: [r for r in outbox_rows(store) if r["status"] == "failed"])
             await wx.citizen.text("你好")  # writing opens a new window
             await eventually(lambda: wx.api.sent)

@@ -57,7 +57,7 @@ def build_dispatcher(
     :param clock: the throttle's clock (a test passes a fake)
     """
     complaints = complaints or Complaints(store, settings)
-    outbox = OutboxSender(complaints, settings.telegram_staff_chat_id)
+    outbox = OutboxSender(complaints.outbox, settings.telegram_staff_chat_id, interval=settings.outbox_interval)
     dp = Dispatcher(
         # One user's updates are handled one after another (polling hands out a batch at once, as
         # concurrent tasks): a form's next message must see the state its previous one set.

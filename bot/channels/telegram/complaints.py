@@ -7,8 +7,8 @@ The rules are the core's (``services.complaints``); this module only translates.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
+import functools
 import logging
 from typing import Any
 
@@ -16,9 +16,8 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
-    TelegramNetworkError,
+    TelegramMigrateToChat,
     TelegramRetryAfter,
-    TelegramServerError,
 )
 from aiogram.filters import Command, CommandObject, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -47,9 +46,8 @@ from ...services.complaints import (
     Event,
     split_contact,
 )
-from ...services.complaints import (
-    Message as Owed,
-)
+from ...services.outbox import Notice, Outbox
+from ...services.sender import Failure, Sender, retry_later
 from .callbacks import (
     ComplaintStart,
     FormCallback,
@@ -282,7 +280,7 @@ def citizen_router() -> Router:
             await callback.message.edit_text(texts.CANCELLED)
 
     @router.callback_query(StateFilter(ComplaintForm.confirm), FormCallback.filter(F.action == "submit"))
-    async def submit(callback: CallbackQuery, state: FSMContext, complaints: Complaints, outbox: OutboxSender) -> None:
+    async def submit(callback: CallbackQuery, state: FSMContext, complaints: Complaints) -> None:
         data = await state.get_data()
         message = callback.message
         chat_id = message.chat.id if message else callback.from_user.id
@@ -294,7 +292,6 @@ def citizen_router() -> Router:
             draft, channel=CHANNEL, chat_id=chat_id, user_id=callback.from_user.id, dedupe_key=key
         )
         await state.clear()
-        outbox.wake()
         await callback.answer()
         text = html(texts.FILED.format(kind=filed.kind, number=filed.number, due=filed.due_on))
         if isinstance(message, Message):
@@ -386,24 +383,21 @@ def staff_router() -> Router:
             )
 
     @staff.callback_query(StaffCallback.filter(F.action.in_({"accepted", "closed"})))
-    async def action_button(
-        callback: CallbackQuery, callback_data: StaffCallback, complaints: Complaints, outbox: OutboxSender
-    ) -> None:
+    async def action_button(callback: CallbackQuery, callback_data: StaffCallback, complaints: Complaints) -> None:
         try:
             complaint = await complaints.aact(callback_data.number, callback_data.action, _actor(callback))
         except ComplaintError as e:
             await callback.answer(str(e), show_alert=True)
             return
-        outbox.wake()
         await callback.answer(texts.STAFF_DONE.format(number=complaint.number, label=EVENTS[callback_data.action]))
         if isinstance(callback.message, Message):
             with contextlib.suppress(TelegramBadRequest):
                 await callback.message.edit_text(staff_card(complaint), reply_markup=staff_buttons(complaint))
 
     @staff.message(StateFilter(StaffReply.text), F.text, ~F.text.startswith("/"))
-    async def reply_text(message: Message, state: FSMContext, complaints: Complaints, outbox: OutboxSender) -> None:
+    async def reply_text(message: Message, state: FSMContext, complaints: Complaints) -> None:
         number = (await state.get_data())["number"]
-        await _act(message, complaints, outbox, number, "replied", message.text or "")
+        await _act(message, complaints, number, "replied", message.text or "")
         await state.clear()
 
     @staff.message(StateFilter(StaffReply.text), ~F.text)
@@ -435,13 +429,13 @@ def staff_router() -> Router:
         )
 
     @staff.message(Command("note", "reopen", "reply", "close"))
-    async def act(message: Message, command: CommandObject, complaints: Complaints, outbox: OutboxSender) -> None:
+    async def act(message: Message, command: CommandObject, complaints: Complaints) -> None:
         number, _, text = (command.args or "").strip().partition(" ")
         action = {"note": "noted", "reopen": "reopened", "reply": "replied", "close": "closed"}[command.command]
         if not number or (action != "closed" and not text.strip()):
             await message.answer(texts.STAFF_USAGE[command.command])
             return
-        await _act(message, complaints, outbox, number, action, text)
+        await _act(message, complaints, number, action, text)
 
     return router
 
@@ -451,9 +445,7 @@ def _find(complaints: Complaints, typed: str) -> Complaint | None:
     return found.complaint if found else None
 
 
-async def _act(
-    message: Message, complaints: Complaints, outbox: OutboxSender, typed: str, action: str, text: str
-) -> None:
+async def _act(message: Message, complaints: Complaints, typed: str, action: str, text: str) -> None:
     complaint = _find(complaints, typed)
     if complaint is None:
         await message.answer(html(texts.STATUS_UNKNOWN.format(number=typed[:40])))
@@ -463,7 +455,6 @@ async def _act(
     except ComplaintError as e:
         await message.answer(html(str(e)))
         return
-    outbox.wake()
     if action == "replied":
         await message.answer(html(texts.STAFF_REPLY_SENT.format(number=complaint.number)))
     else:
@@ -473,7 +464,7 @@ async def _act(
 def _list_page(complaints: Complaints, status: str, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
     titles = {"open": "未办结的投诉", "overdue": "超期的投诉", "all": "全部投诉"}
     try:
-        listed, total = complaints.list(None if status == "all" else status, limit=LIST_PAGE, offset=page * LIST_PAGE)
+        listed, total = complaints.search(None if status == "all" else status, limit=LIST_PAGE, offset=page * LIST_PAGE)
     except ComplaintError as e:
         return html(str(e)), None
     title = titles.get(status) or f"“{STATUSES[status]}”的投诉"
@@ -497,75 +488,67 @@ def _list_page(complaints: Complaints, status: str, page: int) -> tuple[str, Inl
 
 
 class OutboxSender:
-    """Delivers what the supervision log owes on Telegram, until it is sent.
+    """Telegram's side of the outbox: how a notice is sent, and what Telegram's errors mean.
 
-    Woken at once when this process files or acts on a complaint, and every ``interval``
-    seconds otherwise (a reply written with the CLI, a retry that has come due). A 429 waits as
-    long as Telegram says; a network or server error backs off; a citizen who blocked the bot is
-    given up on (the reply stays in the record), the staff group is retried, since staff may
-    add the bot back.
+    A staff group upgraded to a supergroup answers with its new id: the card is sent there, and
+    the move remembered for every notice after it (``Outbox.moved``).
 
     :param staff_chat_id: the staff group (None: complaints are only listed, not posted)
+    :param interval: seconds between looks at the outbox when nothing in this process wakes it
     """
 
-    def __init__(self, complaints: Complaints, staff_chat_id: int | None, *, interval: float = 5.0) -> None:
-        self.complaints = complaints
+    def __init__(self, outbox: Outbox, staff_chat_id: int | None, *, interval: float) -> None:
+        self.outbox = outbox
         self.staff_chat_id = staff_chat_id
         self.interval = interval
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._sender: Sender | None = None
 
-    def wake(self) -> None:
-        self._wake.set()
+    def sender(self, bot: Bot) -> Sender:
+        return Sender(self.outbox, CHANNEL, functools.partial(self.send, bot), classify, interval=self.interval)
 
     async def deliver(self, bot: Bot) -> int:
-        """Send every message that is due now; how many were sent."""
-        sent = 0
-        for owed in self.complaints.owed(CHANNEL):
-            try:
-                await self._send(bot, owed)
-            except TelegramRetryAfter as e:
-                await self.complaints.afailed(owed, "429", retry_in=e.retry_after)
-            except (TelegramForbiddenError, TelegramBadRequest) as e:
-                staff = owed.recipient == STAFF
-                log.warning("outbox %s (complaint %s): %s", owed.id, owed.complaint.number, type(e).__name__)
-                await self.complaints.afailed(owed, type(e).__name__, retry_in=300 if staff else None)
-            except (TelegramNetworkError, TelegramServerError) as e:
-                await self.complaints.afailed(owed, type(e).__name__, retry_in=min(600, 5 * 2**owed.attempts))
-            else:
-                await self.complaints.asent(owed)
-                sent += 1
-        return sent
+        """Send every notice that is due now; how many were sent."""
+        return await self.sender(bot).deliver()
 
-    async def _send(self, bot: Bot, owed: Owed) -> None:
-        complaint = owed.complaint
-        if owed.recipient == STAFF:
+    async def send(self, bot: Bot, notice: Notice) -> None:
+        complaint = notice.complaint
+        if notice.recipient == STAFF:
             if self.staff_chat_id is None:
                 return
-            await bot.send_message(self.staff_chat_id, staff_card(complaint), reply_markup=staff_buttons(complaint))
+            staff_chat = int(self.outbox.moved_to(CHANNEL, str(self.staff_chat_id)))
+            if complaint is None:
+                await self._send(bot, staff_chat, html(notice.text), None)
+            else:
+                await self._send(bot, staff_chat, staff_card(complaint), staff_buttons(complaint))
             return
         markup = None
-        if owed.kind == "closed":
+        if notice.kind == "closed" and complaint is not None:
             rows = [[(label, RateCallback(number=complaint.number, rating=key)) for key, label in RATINGS.items()]]
             markup = keyboard(rows)
-        await bot.send_message(owed.recipient, html(owed.notice), reply_markup=markup)
+        await self._send(bot, notice.recipient, html(notice.text), markup)
 
-    async def run(self, bot: Bot) -> None:
-        """Deliver until cancelled."""
-        while True:
-            try:
-                await self.deliver(bot)
-            except Exception:  # the loop must outlive a bad moment (a locked database, a bug)
-                log.exception("outbox: delivery round failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.interval)
-            self._wake.clear()
+    async def _send(self, bot: Bot, chat_id: int | str, text: str, markup: InlineKeyboardMarkup | None) -> None:
+        try:
+            await bot.send_message(chat_id, text, reply_markup=markup)
+        except TelegramMigrateToChat as e:
+            await self.outbox.moved(CHANNEL, str(chat_id), str(e.migrate_to_chat_id))
+            await bot.send_message(e.migrate_to_chat_id, text, reply_markup=markup)
 
     async def start(self, bot: Bot) -> None:
-        self._task = asyncio.create_task(self.run(bot), name="gongkai-outbox")
+        self._sender = self.sender(bot)
+        await self._sender.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        if self._sender is not None:
+            await self._sender.stop()
+
+
+def classify(error: Exception, notice: Notice) -> Failure:
+    """A 429 waits as long as Telegram says; a citizen who blocked the bot (403) or a chat that is
+    gone (400) is given up on, the staff group retried every 5 minutes, since staff may add the bot
+    back; anything else (the network, a 5xx, a proxy's undecodable answer) backs off."""
+    if isinstance(error, TelegramRetryAfter):
+        return Failure("429", error.retry_after)
+    if isinstance(error, TelegramForbiddenError | TelegramBadRequest):
+        return Failure(type(error).__name__, 300 if notice.recipient == STAFF else None)
+    return retry_later(error, notice)

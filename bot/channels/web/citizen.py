@@ -117,7 +117,7 @@ class CitizenChat:
         if draft["phone"]:
             phone = _split_contact(draft["phone"])[1]
             if not phone:
-                errors.append(texts.FORM_CONTACT_BAD_PHONE.replace("，或点“跳过”", "，或留空"))
+                errors.append(texts.WEB_FORM_BAD_PHONE)
             draft["phone"] = phone
         session.draft = draft
         if errors:
@@ -239,11 +239,14 @@ class CitizenChat:
     async def _deliver(self, session: ChatSession) -> list[Turn]:
         """Add the staff replies and closings owed to this citizen to the conversation."""
         turns = []
-        for owed in self.complaints.owed(CHANNEL, recipient=self.sessions.citizen(session)):
-            turn = Turn("bot", owed.notice, rate=owed.complaint.number if owed.kind == "closed" else None)
+        outbox = self.complaints.outbox
+        for notice in outbox.owed(CHANNEL, recipient=self.sessions.citizen(session)):
+            complaint = notice.complaint
+            rate = complaint.number if complaint is not None and notice.kind == "closed" else None
+            turn = Turn("bot", notice.text, rate=rate)
             session.add(turn)
             turns.append(turn)
-            await self.complaints.asent(owed)
+            await outbox.sent(notice)
         return turns
 
     # --- responses --------------------------------------------------------------------------------

@@ -153,7 +153,7 @@ class StaffConsole:
         page = _int(q.get("page"), 0)
         status = None if filters["status"] == "all" else filters["status"]
         try:
-            listed, total = self.complaints.list(
+            listed, total = self.complaints.search(
                 status,
                 kind=filters["kind"] if filters["kind"] in KINDS else None,
                 since=filters["since"] or None,
@@ -183,9 +183,7 @@ class StaffConsole:
         complaint = self.complaints.get(request.match_info["number"])
         if complaint is None:
             raise web.HTTPNotFound(text="没有这个编号的投诉。")
-        undelivered = self.store.reader.execute(
-            "select kind, last_error from outbox where complaint_id = ? and status = 'failed'", [complaint.id]
-        ).fetchall()
+        undelivered = self.complaints.outbox.failures(complaint.id)
         return self._page(
             "staff_complaint.html",
             session,

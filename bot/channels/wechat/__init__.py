@@ -58,8 +58,7 @@ def add_wechat(
     not one (or comes without the AppID it needs). Without an AppID and an AppSecret the channel
     answers in the HTTP response only: slow replies and staff replies cannot be sent.
 
-    ``app[WEBHOOK]`` and ``app[OUTBOX]`` (when there is one) give the handler and the sender, e.g.
-    to ``wake()`` the sender after a staff action in this process.
+    ``app[WEBHOOK]`` and ``app[OUTBOX]`` (when there is one) give the handler and the sender.
     """
     if settings.wechat_token is None:
         raise ValueError("GONGKAI_WECHAT_TOKEN is not set")
@@ -74,10 +73,10 @@ def add_wechat(
         cipher = MessageCipher(key, settings.wechat_app_id)
     api = make_api(settings)
     sessions = Sessions()
-    sender = OutboxSender(complaints, api, sessions) if api is not None else None
+    sender = OutboxSender(complaints.outbox, api, sessions, interval=settings.outbox_interval) if api else None
     webhook = WeChatWebhook(
         settings.wechat_token.get_secret_value(),
-        Dialogue(answerer, store, complaints, sessions, wake=sender.wake if sender else None),
+        Dialogue(answerer, store, complaints, sessions, sending=sender is not None),
         cipher=cipher,
         api=api,
         reply_seconds=settings.wechat_reply_seconds,

@@ -29,9 +29,9 @@ from ...services.complaints import (
     ComplaintError,
     Complaints,
     Draft,
-    Message,
     split_contact,
 )
+from ...services.outbox import Notice
 from ...storage import Store
 from . import menu
 from .protocol import Incoming
@@ -166,9 +166,9 @@ def rating_prompt() -> str:
     return texts.WX_RATE.format(choices="，".join(f"{n} {label}" for n, label in enumerate(RATINGS.values(), 1)))
 
 
-def citizen_message(owed: Message) -> str:
+def citizen_message(notice: Notice) -> str:
     """What the citizen is told of a staff reply or a closing (a closing asks for a rating)."""
-    return owed.notice + ("\n" + rating_prompt() if owed.kind == "closed" else "")
+    return notice.text + ("\n" + rating_prompt() if notice.kind == "closed" else "")
 
 
 def _digits(text: str) -> str:
@@ -187,7 +187,7 @@ class Dialogue:
     :param complaints: the supervision log
     :param sessions: what the bot waits for from each citizen (shared with the outbox sender,
       which asks for ratings)
-    :param wake: wakes the outbox sender (None: nothing can be sent but the HTTP reply)
+    :param sending: whether an outbox sender runs (without one nothing can be sent but the HTTP reply)
     """
 
     def __init__(
@@ -196,14 +196,14 @@ class Dialogue:
         store: Store,
         complaints: Complaints,
         sessions: Sessions,
-        wake: Callable[[], None] | None = None,
+        sending: bool = False,
     ) -> None:
         self.answerer = answerer
         self.store = store
         self.complaints = complaints
         self.sessions = sessions
         self._turns = Turns()
-        self._wake = wake
+        self._sending = sending
 
     @property
     def contacts(self) -> dict[str, str]:
@@ -214,8 +214,8 @@ class Dialogue:
         async with self._turns(message.openid):
             # A citizen who writes can be written to for 48 hours: what could not reach them
             # before (a staff reply days later) is owed again.
-            if self._wake is not None and await self.complaints.arequeue(CHANNEL, message.openid):
-                self._wake()
+            if self._sending:
+                await self.complaints.outbox.requeue(CHANNEL, message.openid)
             if message.msg_type == "text":
                 return await self._text(message)
             if message.msg_type == "event":

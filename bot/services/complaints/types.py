@@ -1,0 +1,154 @@
+"""What the supervision log holds: drafts, complaints, their events, and the labels of each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from ... import texts
+from .contact import mask_phone
+
+STATUSES = {"new": "待受理", "accepted": "已受理", "replied": "已答复", "closed": "已办结", "reopened": "重新办理"}
+TOPICS = {
+    "application": "依申请公开的答复",
+    "proactive": "主动公开",
+    "conduct": "工作人员作风",
+    "other": "其他",
+}
+KINDS = ("投诉", "举报")
+RATINGS = {"satisfied": "满意", "fair": "基本满意", "unsatisfied": "不满意"}
+EVENTS = {
+    "created": "提交",
+    "accepted": "受理",
+    "replied": "答复",
+    "noted": "备注",
+    "closed": "办结",
+    "reopened": "重新办理",
+    "rated": "评价",
+}
+MAX_TEXT = 2000
+STAFF = "staff"  # the outbox recipient that means "the channel's staff group"
+# Events the citizen is told of, through the outbox.
+TOLD = frozenset({"replied", "closed"})
+
+
+class ComplaintError(Exception):
+    """An action that the complaint's state does not allow; the message is for the person acting."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A complaint as the citizen wrote it, before it is filed."""
+
+    text: str
+    topic: str = "other"
+    kind: str = "投诉"
+    name: str = ""
+    phone: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.text.strip():
+            raise ValueError("a complaint needs a text")
+        if self.topic not in TOPICS:
+            raise ValueError(f"unknown topic {self.topic!r}")
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown kind {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class Complaint:
+    id: int
+    number: str
+    kind: str
+    topic: str
+    text: str
+    name: str
+    phone: str
+    channel: str
+    chat_id: str | None
+    status: str
+    created_at: str
+    updated_at: str
+    due_on: str
+    rating: str | None
+    overdue: bool
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any], today: dt.date) -> Complaint:
+        return cls(
+            id=row["id"],
+            number=row["number"],
+            kind=row["kind"],
+            topic=row["topic"],
+            text=row["text"],
+            name=row["name"] or "",
+            phone=row["phone"] or "",
+            channel=row["channel"],
+            chat_id=row["chat_id"],
+            status=row["status"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            due_on=row["due_on"],
+            rating=row["rating"],
+            overdue=row["status"] != "closed" and row["due_on"] < today.isoformat(),
+        )
+
+    @property
+    def filed_at(self) -> str:
+        """When it was filed, to the minute, as people read it: ``2026-11-27 15:00``."""
+        return self.created_at[:16].replace("T", " ")
+
+    @property
+    def status_label(self) -> str:
+        label = STATUSES[self.status]
+        return texts.STATUS_OVERDUE.format(status=label) if self.overdue else label
+
+    @property
+    def topic_label(self) -> str:
+        return TOPICS[self.topic]
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    def filed_by(self, channel: str, chat_id: str | int) -> bool:
+        """Whether the chat ``chat_id`` of ``channel`` filed this complaint (and may see replies)."""
+        return self.channel == channel and self.chat_id == str(chat_id)
+
+    @property
+    def masked_name(self) -> str:
+        return self.name[:1] + "*" * min(len(self.name) - 1, 2) if self.name else ""
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    at: str
+    kind: str
+    actor: str
+    text: str | None
+
+    @property
+    def label(self) -> str:
+        return EVENTS[self.kind]
+
+    @property
+    def by_staff(self) -> bool:
+        return self.actor not in ("citizen", "system")
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A tracking number as typed, looked up: the complaint, or what went wrong and what was meant."""
+
+    complaint: Complaint | None
+    typed_ok: bool  # the number passed its check digit
+    suggestions: tuple[str, ...] = ()  # existing numbers one typing slip away
+
+
+def citizen_notice(complaint: Complaint, kind: str, event: Event | None) -> str:
+    """What the citizen is told (plain text) of a staff reply or the closing."""
+    template = texts.CITIZEN_CLOSED if kind == "closed" else texts.CITIZEN_REPLIED
+    words = event.text if event and event.text else ""
+    return template.format(kind=complaint.kind, number=complaint.number, text=words)

@@ -32,12 +32,15 @@ SEMANTIC_FEATURES = (
     "semantic_top",
     "english_semantic",
     "out_of_scope",
+    "semantic_rank",
+    "both",
 )
 FEATURES = (
     "lexical",
     "lexical_lead",
     "lexical_top",
     "lexical_and_lead",
+    "lexical_rank",
     "focus",
     "unknown",
     "unknown_run",
@@ -46,6 +49,41 @@ FEATURES = (
     *SEMANTIC_FEATURES,
 )
 LEXICAL_FEATURES = tuple(f for f in FEATURES if f not in SEMANTIC_FEATURES)
+# Whether the question is the guide's business at all, read from the question as a whole: the
+# best scores and their gaps, the words the knowledge never uses, closeness to other offices'.
+SCOPE_SEMANTIC = ("best_semantic", "semantic_gap", "out_of_scope")
+SCOPE_FEATURES = (
+    "best_lexical",
+    "lexical_gap",
+    "unknown",
+    "unknown_run",
+    "length",
+    "english",
+    "focus",
+    *SCOPE_SEMANTIC,
+)
+SCOPE_LEXICAL = tuple(f for f in SCOPE_FEATURES if f not in SCOPE_SEMANTIC)
+# Whether a message complains or reports rather than asks: the lexicon's signs (complaint words,
+# a topic of complaining, a hazard, a grievance, asking, asking for information), closeness in
+# meaning to the complaint examples, and how well the guide answers it.
+COMPLAINT_SEMANTIC = ("complaint_similarity", "complaint_lead")
+COMPLAINT_FEATURES = (
+    "complaint_words",
+    "complaint_topic",
+    "tipoff",
+    "grievance",
+    "hazard",
+    "asks",
+    "tells",
+    "requests",
+    "story",
+    "best_guide",
+    "exact",
+    "length",
+    "english",
+    *COMPLAINT_SEMANTIC,
+)
+COMPLAINT_LEXICAL = tuple(f for f in COMPLAINT_FEATURES if f not in COMPLAINT_SEMANTIC)
 
 
 @dataclass(frozen=True)
@@ -79,23 +117,51 @@ class Model:
 
 
 @dataclass(frozen=True)
-class Calibration:
-    """The model with the semantic signal, and the one for when it is off."""
+class Decision:
+    """The probability that a candidate is the right answer: that the question is in scope,
+    times that this entry is the one (the thresholds are on the entry model and apply to that)."""
 
-    semantic: Model
-    lexical: Model
+    entry: Model
+    scope: Model
+    complaint: Model  # its answer_at is the probability at which a message is a complaint
+
+    def probability(self, values: dict[str, float]) -> float:
+        return self.entry.probability(values) * self.scope.probability(values)
+
+    @property
+    def answer_at(self) -> float:
+        return self.entry.answer_at
+
+    @property
+    def clarify_at(self) -> float:
+        return self.entry.clarify_at
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The decision with the semantic signal, and the one for when it is off."""
+
+    semantic: Decision
+    lexical: Decision
 
     @classmethod
     def load(cls, path: Path = PATH) -> Calibration:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(_model(data["semantic"]), _model(data["lexical"]))
+        return cls(*(Decision(*(_model(data[name][part]) for part in PARTS)) for name in NAMES))
 
     def save(self, path: Path = PATH) -> None:
-        data = {"semantic": self.semantic.as_json(), "lexical": self.lexical.as_json()}
+        data = {
+            name: {part: getattr(d, part).as_json() for part in PARTS}
+            for name, d in zip(NAMES, (self.semantic, self.lexical))
+        }
         path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
-    def model(self, semantic: bool) -> Model:
+    def model(self, semantic: bool) -> Decision:
         return self.semantic if semantic else self.lexical
+
+
+NAMES = ("semantic", "lexical")
+PARTS = ("entry", "scope", "complaint")
 
 
 def _model(data: dict[str, object]) -> Model:

@@ -368,11 +368,10 @@ def calibrate(sets: tuple[Path, ...], write: bool, knowledge_dir: Path | None) -
     calibration, figures = fit_calibration(matcher, labelled)
     for name, value in figures.items():
         click.echo(f"{name:34} {value:.1%}")
-    for model in (calibration.semantic, calibration.lexical):
-        click.echo(
-            f"answer at {model.answer_at}, clarify at {model.clarify_at}: "
-            + ", ".join(f"{f}={w:+.2f}" for f, w in zip(model.features, model.weights))
-        )
+    for decision in (calibration.semantic, calibration.lexical):
+        click.echo(f"answer at {decision.answer_at}, choices from {decision.clarify_at}")
+        for model in (decision.entry, decision.scope):
+            click.echo("  " + ", ".join(f"{f}={w:+.2f}" for f, w in zip(model.features, model.weights)))
     if write:
         calibration.save(PATH)
         click.echo(f"written to {PATH}")

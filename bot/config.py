@@ -54,18 +54,7 @@ class Settings(BaseSettings):
     cache_dir: Path | None = Field(
         None, description="where the guide's embeddings are cached (default: ~/.cache/gongkai)"
     )
-    complaint_min_lead: float = Field(
-        0.01,
-        description="a message this much closer in meaning to the complaint examples than to any guide question "
-        "is taken for a complaint",
-    )
     clarify_choices: int = Field(3, ge=2, le=8, description="how many choices a clarify reply offers at most")
-    story_min_chars: int = Field(
-        12,
-        ge=1,
-        description="a message this long (normalised) that the guide cannot answer and that tells of a grievance "
-        "or a hazard is offered the complaint way",
-    )
     search_min_score: float = Field(0.45, description="catalogue items scoring below this are not shown")
     catalogue_answer_min_score: float = Field(
         0.55, description="a question the guide cannot answer gets catalogue items scoring at least this"

@@ -28,7 +28,7 @@ from .calibration import Calibration
 from .config import Settings
 from .knowledge import CatalogueItem, GuideEntry, Knowledge, Lexicon
 from .ngram import CHAR, CHAR_BIGRAM, CHAR_SKIP, PINYIN, PINYIN_BIGRAM, Field, NgramIndex, release_memory
-from .reading import focus, is_english, questions, read_years
+from .reading import asks_by_grammar, focus, is_english, questions, read_years
 from .semantic import Embedder
 from .textnorm import BREAK, Normalizer, Units, pinyin_of
 
@@ -54,6 +54,9 @@ CANDIDATES = 8
 # the preamble sometimes carries the point ("我是开加油站的").
 FOCUS_DISCOUNT = 0.95
 FOCUS_MIN_CHARS = 4
+# A message this long (normalised) that tells of a grievance or a hazard is a story: a sign that
+# it reports rather than asks.
+STORY_MIN_CHARS = 12
 # e5's cosine similarities between unrelated questions rarely fall below this.
 SEMANTIC_FLOOR = 0.8
 _CJK_PAIR = re.compile(r"[\u3400-\u9fff]{2,}")
@@ -107,6 +110,7 @@ class Intent:
     greeting: bool = False
     requests: bool = False  # asks for information (统计, 案例, 公开): 事故统计 is no tip-off
     complaint_words: bool = False  # words only a complainant uses (我要投诉, 态度差)
+    complaint_topic: bool = False  # words of complaining (投诉, 举报, 不满)
 
 
 @dataclass
@@ -157,6 +161,10 @@ class Matcher:
         self._build_catalogue(knowledge.catalogue)
         self._build_vocabulary()
         release_memory()
+
+    def use(self, calibration: Calibration) -> None:
+        """Decide with ``calibration`` from now on (fitting reads features under the new model)."""
+        self._calibration = calibration.model(semantic=self.embedder is not None)
 
     @property
     def answer_at(self) -> float:
@@ -256,7 +264,7 @@ class Matcher:
         query = self._query(text, read)
         query.years = years
         query.english = is_english(text)
-        focused = focus(read, self._intent.asking)
+        focused = focus(read, self._asks)
         if focused != read and len(focused) >= FOCUS_MIN_CHARS:
             query.focus = self._query(text, focused)
         return query
@@ -266,9 +274,15 @@ class Matcher:
         units = self.normalizer.units(normalized)
         return Query(text, normalized, units, pinyin_of(units), simple, read=read)
 
+    def _asks(self, text: str) -> bool:
+        """Whether a piece of a message asks something: an asking word (after synonyms: 啥 is
+        什么) or a question's grammar (收不收费, 能网上办不)."""
+        asking = self._intent.asking
+        return bool(asking and asking.search(self.normalizer.simplify(text))) or asks_by_grammar(text)
+
     def questions(self, query: Query) -> list[Query]:
         """The separate questions of a message (at most three), each read on its own."""
-        parts = questions(query.read or query.text, self._intent.asking)
+        parts = questions(query.read or query.text, self._asks)
         return [] if len(parts) < 2 else [self.query(part) for part in parts]
 
     def prepare(self, text: str) -> None:
@@ -334,6 +348,8 @@ class Matcher:
             "english": float(query.english),
             "focus": float(query.focus is not None),
             "out_of_scope": 0.0,
+            "best_lexical": max(lexical.values(), default=0.0),
+            "best_semantic": float(semantic.max()) if semantic is not None else 0.0,
         }
         if meaning is not None and semantic is not None and len(self._out_of_scope_examples):
             shared["out_of_scope"] = float((self._out_of_scope_examples @ meaning[0]).max() - semantic.max())
@@ -341,6 +357,14 @@ class Matcher:
         lexical_top = max(lexical, key=lexical.__getitem__) if lexical else -1
         semantic_best = [*np.sort(semantic)[::-1][:2].tolist(), 0.0, 0.0] if semantic is not None else [0.0] * 4
         semantic_top = int(np.argmax(semantic)) if semantic is not None else -1
+        shared["lexical_gap"] = lexical_best[0] - lexical_best[1]
+        shared["semantic_gap"] = semantic_best[0] - semantic_best[1]
+        lexical_rank = {o: r for r, o in enumerate(sorted(lexical, key=lexical.__getitem__, reverse=True), 1)}
+        semantic_rank = (
+            {int(o): r for r, o in enumerate(np.argsort(-semantic)[: 2 * CANDIDATES], 1)}
+            if semantic is not None
+            else {}
+        )
         found: list[Candidate] = []
         for owner in owners:
             lex = lexical.get(owner, 0.0)
@@ -360,18 +384,50 @@ class Matcher:
                 ),
                 "semantic_top": float(owner == semantic_top),
                 "english_semantic": sem * float(query.english),
+                "lexical_rank": 1 / lexical_rank.get(owner, 2 * CANDIDATES),
+                "semantic_rank": 1 / semantic_rank.get(owner, 2 * CANDIDATES),
+                "both": lex * (sem - SEMANTIC_FLOOR),
             }
             found.append(Candidate(owner, self._guide[owner].id, features, owner == exact))
         return found
 
-    def complaint_lead(self, query: Query) -> float:
-        """How much closer in meaning the message is to the complaint examples than to any of the
-        guide's questions (negative: closer to a question; 0 without the semantic signal)."""
+    @property
+    def complaint_at(self) -> float:
+        """The calibrated probability at which a message is taken for a complaint."""
+        return self._calibration.complaint.answer_at
+
+    def complaint_probability(self, query: Query, intent: Intent, best: Scored | None) -> float:
+        """The calibrated probability that the message complains or reports rather than asks."""
+        return self._calibration.complaint.probability(self.complaint_features(query, intent, best))
+
+    def complaint_features(self, query: Query, intent: Intent, best: Scored | None) -> dict[str, float]:
+        """What the complaint model reads: the lexicon's signs, closeness in meaning to the
+        complaint examples, and how well the guide answers the message (``best``)."""
+        story = (intent.grievance or (intent.hazard and intent.tells)) and len(query.normalized) >= STORY_MIN_CHARS
+        features: dict[str, float] = {
+            "complaint_words": float(intent.complaint_words),
+            "complaint_topic": float(intent.complaint_topic),
+            "tipoff": float(intent.tipoff),
+            "grievance": float(intent.grievance),
+            "hazard": float(intent.hazard),
+            "asks": float(intent.asks),
+            "tells": float(intent.tells),
+            "requests": float(intent.requests),
+            "story": float(story),
+            "best_guide": best.score if best else 0.0,
+            "exact": float(bool(best and best.exact)),
+            "length": math.log1p(len(query.normalized)),
+            "english": float(query.english),
+            "complaint_similarity": 0.0,
+            "complaint_lead": 0.0,
+        }
         meaning = self._meaning(query)
-        if meaning is None or not len(self._complaint_examples):
-            return 0.0
-        vector, similarity = meaning
-        return float((self._complaint_examples @ vector).max() - similarity.max())
+        if meaning is not None and len(self._complaint_examples):
+            vector, similarity = meaning
+            closest = float((self._complaint_examples @ vector).max())
+            features["complaint_similarity"] = closest
+            features["complaint_lead"] = closest - float(similarity.max())
+        return features
 
     def _lexical(self, query: Query) -> dict[int, float]:
         """Each candidate entry's lexical score: its best phrasing's blend of n-gram coverage and
@@ -551,6 +607,7 @@ class _IntentRules:
             tells=tells,
             requests=bool(self._requests and self._requests.search(simple)),
             complaint_words=strong,
+            complaint_topic=topic,
         )
 
 

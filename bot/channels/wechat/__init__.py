@@ -15,6 +15,7 @@ from aiohttp import web
 from ...config import Settings
 from ...services.answering import Answerer
 from ...services.complaints import Complaints
+from ...services.conversation import Conversation
 from ...storage import Store
 from .api import WeChatAPI, WeChatAPIError
 from .crypto import MessageCipher, parse_key
@@ -76,7 +77,7 @@ def add_wechat(
     sender = OutboxSender(complaints.outbox, api, sessions, interval=settings.outbox_interval) if api else None
     webhook = WeChatWebhook(
         settings.wechat_token.get_secret_value(),
-        Dialogue(answerer, store, complaints, sessions, sending=sender is not None),
+        Dialogue(Conversation(answerer, complaints, store), sessions, sending=sender is not None),
         cipher=cipher,
         api=api,
         reply_seconds=settings.wechat_reply_seconds,

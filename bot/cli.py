@@ -452,8 +452,10 @@ def _status_choice() -> click.Choice:
 
 def _number(log: Any, typed: str) -> str:
     """The number of an existing complaint, or a clear error (with the numbers one slip away)."""
-    found = log.lookup(typed)
-    if found is None:
+    from .services.conversation import look_up
+
+    found = look_up(log, typed)
+    if found.outcome in ("usage", "not_a_number"):
         raise click.ClickException(f"{typed!r} is not a tracking number (they look like 20261127-001-5)")
     if found.complaint is None:
         hint = f"; did you mean {', '.join(found.suggestions)}?" if found.suggestions else ""

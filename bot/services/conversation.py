@@ -236,6 +236,36 @@ def contact_line(name: str, phone: str) -> str:
     return " ".join(x for x in (name, phone) if x) or texts.FORM_NO_CONTACT
 
 
+def look_up(complaints: Complaints, typed: str, *, channel: str = "", chat_id: str | int = "") -> Status:
+    """The status look-up, for every channel and the CLI: the complaint whose number was ``typed``,
+    as the one asking (``channel``, ``chat_id``; none for staff) may see it."""
+    typed = typed.strip()[:40]
+    if not typed:
+        return Status("usage", typed)
+    found = complaints.lookup(typed)
+    if found is None:
+        return Status("not_a_number", typed, texts.STATUS_NOT_A_NUMBER.format(typed=typed))
+    complaint = found.complaint
+    if complaint is not None:
+        own = complaint.filed_by(channel, chat_id)
+        return Status(
+            "found",
+            typed,
+            complaints.status_text(complaint, own=own),
+            complaint,
+            own,
+            tuple(complaints.replies(complaint)),
+            ask_rating=own and complaint.status == "closed" and complaint.rating is None,
+        )
+    if found.typed_ok:
+        return Status("unknown", typed, texts.STATUS_UNKNOWN.format(number=typed))
+    if found.suggestions:
+        suggestions = "、".join(found.suggestions)
+        text = texts.STATUS_MISTYPED.format(typed=typed, suggestions=suggestions)
+        return Status("mistyped", typed, text, suggestions=found.suggestions)
+    return Status("mistyped_none", typed, texts.STATUS_MISTYPED_NONE.format(typed=typed))
+
+
 # --- the service ----------------------------------------------------------------------------------
 
 
@@ -368,43 +398,19 @@ class Conversation:
 
     def status(self, typed: str, *, channel: str, chat_id: str | int) -> Status:
         """The status of the complaint whose number was ``typed``, as the one asking may see it."""
-        typed = typed.strip()[:40]
-        if not typed:
-            return Status("usage", typed)
-        found = self.complaints.lookup(typed)
-        if found is None:
-            return Status("not_a_number", typed, texts.STATUS_NOT_A_NUMBER.format(typed=typed))
-        complaint = found.complaint
-        if complaint is not None:
-            own = complaint.filed_by(channel, chat_id)
-            return Status(
-                "found",
-                typed,
-                self.complaints.status_text(complaint, own=own),
-                complaint,
-                own,
-                tuple(self.complaints.replies(complaint)),
-                ask_rating=own and complaint.status == "closed" and complaint.rating is None,
-            )
-        if found.typed_ok:
-            return Status("unknown", typed, texts.STATUS_UNKNOWN.format(number=typed))
-        if found.suggestions:
-            suggestions = "、".join(found.suggestions)
-            text = texts.STATUS_MISTYPED.format(typed=typed, suggestions=suggestions)
-            return Status("mistyped", typed, text, suggestions=found.suggestions)
-        return Status("mistyped_none", typed, texts.STATUS_MISTYPED_NONE.format(typed=typed))
+        return look_up(self.complaints, typed, channel=channel, chat_id=chat_id)
 
     def find(self, typed: str) -> Complaint | None:
         """The complaint whose number was typed (exactly, check digit and all), or None."""
         found = self.complaints.lookup(typed) if typed.strip() else None
         return found.complaint if found else None
 
-    async def rate(self, number: str, rating: str, *, channel: str, chat_id: str | int) -> str:
-        """Rate a closed complaint; what to tell the citizen (thanks, or why not)."""
+    async def rate(self, number: str, rating: str, *, channel: str, chat_id: str | int) -> tuple[bool, str]:
+        """Rate a closed complaint: whether it was rated, and what to tell the citizen."""
         if rating not in RATINGS:
-            return texts.RATE_CHOOSE
+            return False, texts.RATE_CHOOSE
         try:
             await self.complaints.arate(number, rating, channel=channel, chat_id=chat_id)
         except ComplaintError as e:
-            return str(e)
-        return texts.RATED.format(rating=RATINGS[rating])
+            return False, str(e)
+        return True, texts.RATED.format(rating=RATINGS[rating])

@@ -23,6 +23,7 @@ from ... import texts
 from ...config import Settings
 from ...services.answering import Answerer
 from ...services.complaints import Complaints
+from ...services.conversation import Conversation
 from ...storage import Store
 from .complaints import OutboxSender, citizen_router, staff_router
 from .handlers import (
@@ -66,6 +67,7 @@ def build_dispatcher(
         store=store,
         searches=SearchMemory(),
         complaints=complaints,
+        conversation=Conversation(answerer, complaints, store),
         outbox=outbox,
         staff_ids=frozenset(settings.telegram_staff_ids),
     )

@@ -19,6 +19,7 @@ from ... import texts
 from ...config import Settings
 from ...services.answering import Answerer
 from ...services.complaints import Complaints
+from ...services.conversation import Conversation
 from ...services.staff import StaffAccounts
 from ...storage import Store
 from .citizen import CitizenChat
@@ -78,7 +79,8 @@ def add_web(
 
     secure = settings.web_secure_cookies
     sessions = ChatSessions(store.user_ref)
-    chat = CitizenChat(answerer, store, complaints, sessions, RateLimit(settings.web_rate_limit), render, secure)
+    conversation = Conversation(answerer, complaints, store)
+    chat = CitizenChat(conversation, sessions, RateLimit(settings.web_rate_limit), render, secure)
     console = StaffConsole(answerer, store, complaints, accounts or StaffAccounts(store, settings), render, secure)
     app.middlewares.append(_headers)
     app.add_routes(chat.routes())

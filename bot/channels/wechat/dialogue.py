@@ -355,7 +355,7 @@ class Dialogue:
     async def _rate(self, message: Incoming, session: Session, rating: str) -> str:
         number = session.rating or ""
         session.rating = None
-        return await self.conversation.rate(number, rating, channel=CHANNEL, chat_id=message.openid)
+        return (await self.conversation.rate(number, rating, channel=CHANNEL, chat_id=message.openid))[1]
 
     # --- status -----------------------------------------------------------------------------------
 

@@ -19,7 +19,9 @@ from pydantic import SecretStr
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
 
 from bot import texts, tracking
-from bot.channels.wechat import OUTBOX, WEBHOOK, add_wechat, menu_definition, push_menu
+from bot.app import Services
+from bot.channels.wechat import OUTBOX, WEBHOOK, menu_definition, push_menu
+from bot.channels.wechat import setup as setup_wechat
 from bot.channels.wechat.crypto import CryptoError, MessageCipher, WrongAppId, parse_key, signature
 from bot.channels.wechat.protocol import ProtocolError, cdata, parse_xml, split_text
 from bot.services.complaints import RATINGS, TOPICS, Complaints
@@ -145,7 +147,7 @@ def test_importing_the_channel_does_not_import_aiogram():
 def test_bad_settings_fail_at_start(answerer, store, settings, updates, message):
     configured = wechat_settings(settings, **{"wechat_aes_key": None} | updates)
     with pytest.raises(ValueError, match=message):
-        add_wechat(web.Application(), answerer, store, Complaints(store, configured), configured)
+        setup_wechat(web.Application(), Services.of(answerer, store, configured, complaints=Complaints(store, configured)), configured)
 
 
 # --- URL verification -----------------------------------------------------------------------------

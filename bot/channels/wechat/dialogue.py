@@ -19,24 +19,12 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
-from ... import texts, tracking
+from ... import texts
 from ...services.answering import Reply
 from ...services.complaints import RATINGS
-from ...services.conversation import (
-    AskContact,
-    AskText,
-    Cancelled,
-    Choose,
-    Conversation,
-    Done,
-    Form,
-    Invalid,
-    Prompt,
-    Summary,
-    fold,
-    pick,
-)
+from ...services.conversation import Cancelled, Conversation, Form, Invalid, fold, pick
 from ...services.outbox import Notice
+from ..typed import CANCEL, DISCARD, START, SUBMIT, numbered, render, status_typed
 from . import menu
 from .protocol import Incoming
 
@@ -48,13 +36,8 @@ FORM_TTL = 2 * 3600.0  # a complaint form left alone this long is dropped
 RATING_TTL = 7 * 86400.0  # a closed complaint can be rated for a week after it is delivered
 MAX_SESSIONS = 20_000
 
-CANCEL = frozenset({"取消", "退出", "/cancel"})
 HELP = frozenset({"帮助", "help", "/help", "?", "？", "菜单"})
-START = {"投诉": "投诉", "我要投诉": "投诉", "/complaint": "投诉", "举报": "举报", "我要举报": "举报"}
-SUBMIT = frozenset({"1", "提交", "确认"})
-DISCARD = frozenset({"0", "不提交"})
 _NUMBER = re.compile(r"\d{1,2}")
-_STATUS = re.compile(r"^(?:/status|查询进度|进度查询|查进度|查询|进度)\s*[:：]?\s*(.*)$", re.DOTALL)
 UNSUPPORTED = frozenset({"image", "voice", "video", "shortvideo", "location", "link", "file"})
 
 
@@ -149,10 +132,6 @@ class Turns:
 # --- rendering ------------------------------------------------------------------------------------
 
 
-def numbered(values: list[str]) -> list[str]:
-    return [texts.CLARIFY_CHOICE.format(number=n, title=v) for n, v in enumerate(values, 1)]
-
-
 def rating_prompt() -> str:
     return texts.WX_RATE.format(choices="，".join(f"{n} {label}" for n, label in enumerate(RATINGS.values(), 1)))
 
@@ -160,43 +139,6 @@ def rating_prompt() -> str:
 def citizen_message(notice: Notice) -> str:
     """What the citizen is told of a staff reply or a closing (a closing asks for a rating)."""
     return notice.text + ("\n" + rating_prompt() if notice.kind == "closed" else "")
-
-
-# What the form's steps say on WeChat, where the citizen replies with words and numbers.
-INVALID = {
-    "not_text": {
-        "what": texts.WX_FORM_WHAT_TEXT_ONLY,
-        "contact": texts.WX_FORM_CONTACT_TEXT_ONLY,
-        "confirm": texts.WX_FORM_CONFIRM_AGAIN,
-    },
-    "too_long": texts.FORM_WHAT_TOO_LONG,
-    "bad_phone": texts.WX_FORM_CONTACT_BAD_PHONE,
-    "no_contact": texts.WX_FORM_CONTACT_TEXT_ONLY,
-    "name_too_long": texts.FORM_NAME_TOO_LONG,
-    "confirm": texts.WX_FORM_CONFIRM_AGAIN,
-}
-
-
-def render(prompt: Prompt) -> str:
-    """A prompt of the conversation layer as WeChat text."""
-    if isinstance(prompt, AskText):
-        return (texts.WX_FORM_WHAT_TIPOFF if prompt.kind == "举报" else texts.WX_FORM_WHAT).format(limit=prompt.limit)
-    if isinstance(prompt, Choose):  # the form's topic
-        return "\n".join([texts.WX_FORM_TOPIC, *numbered([label for _, label in prompt.options])])
-    if isinstance(prompt, AskContact):
-        return texts.WX_FORM_CONTACT
-    if isinstance(prompt, Summary):
-        return texts.WX_FORM_SUMMARY.format(kind=prompt.kind, topic=prompt.topic, text=prompt.text, contact=prompt.contact)
-    if isinstance(prompt, Invalid):
-        if prompt.reason == "topic":
-            return "\n".join([texts.WX_FORM_TOPIC_AGAIN, *numbered([label for _, label in Conversation.topics])])
-        said = INVALID[prompt.reason]
-        said = said.get(prompt.step, texts.WX_FORM_CONFIRM_AGAIN) if isinstance(said, dict) else said
-        return said.format(length=prompt.length, limit=prompt.limit)
-    if isinstance(prompt, Done):
-        filed = prompt.complaint
-        return texts.WX_FILED.format(kind=filed.kind, number=filed.number, due=filed.due_on)
-    return texts.CANCELLED if prompt.busy else texts.NOTHING_TO_CANCEL
 
 
 # --- the conversation -----------------------------------------------------------------------------
@@ -297,7 +239,7 @@ class Dialogue:
             return self._start_form(session, START[word])
         if word in HELP:
             return texts.WX_HELP
-        typed = self._status_typed(text)
+        typed = status_typed(text)
         if typed is not None:
             return self._status(message, typed)
         return await self._question(message, session, text)
@@ -358,21 +300,6 @@ class Dialogue:
         return (await self.conversation.rate(number, rating, channel=CHANNEL, chat_id=message.openid))[1]
 
     # --- status -----------------------------------------------------------------------------------
-
-    @staticmethod
-    def _status_typed(text: str) -> str | None:
-        """What was typed as a tracking number, if ``text`` asks for a status; else None.
-
-        "查询 编号" asks; "查询" alone asks how (""); so does a message that is only a number
-        starting with a year (a tracking number starts with its date; a phone number cannot).
-        "查询公开目录怎么用" is a question, not a look-up.
-        """
-        match = _STATUS.match(text)
-        if match:
-            rest = match.group(1).strip()
-            return rest if not rest or tracking.digits_of(rest) else None
-        digits = tracking.digits_of(text)
-        return text if len(digits) >= 8 and digits.startswith("20") else None
 
     def _status(self, message: Incoming, typed: str) -> str:
         status = self.conversation.status(typed, channel=CHANNEL, chat_id=message.openid)

@@ -49,7 +49,9 @@ def test_the_form_takes_each_step_in_turn_and_files(conversation, store):
 )
 def test_a_contact_is_refused_by_the_same_rule_on_every_channel(conversation, typed, reason):
     form = Form("投诉", "contact", "事", "other")
-    assert conversation.contact(form, typed) == Invalid("contact", reason, *((MAX_NAME + 1, MAX_NAME) if reason == "name_too_long" else ()))
+    assert conversation.contact(form, typed) == Invalid(
+        "contact", reason, *((MAX_NAME + 1, MAX_NAME) if reason == "name_too_long" else ())
+    )
     assert form.step == "contact"
     checked = check_form("投诉", "other", "事", *(("", typed) if reason == "bad_phone" else (typed, "")))
     assert [p.reason for p in checked[1]] == [reason]
@@ -75,7 +77,9 @@ def test_check_contact_allows_nothing_and_cleans_a_phone():
     assert check_contact(" 李四 ", "138-1234-5678") == ("李四", "13812345678")
 
 
-@pytest.mark.parametrize(("typed", "value"), [("1", "a"), ("２", "b"), ("乙", "b"), ("3", None), ("0", None), ("x", None)])
+@pytest.mark.parametrize(
+    ("typed", "value"), [("1", "a"), ("２", "b"), ("乙", "b"), ("3", None), ("0", None), ("x", None)]
+)
 def test_pick_takes_a_number_or_a_label(typed, value):
     assert pick([("a", "甲"), ("b", "乙")], typed) == value
 

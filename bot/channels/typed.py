@@ -7,7 +7,19 @@ from __future__ import annotations
 import re
 
 from .. import texts, tracking
-from ..services.conversation import AskContact, AskText, Choose, Conversation, Done, Invalid, Prompt, Summary
+from ..services.conversation import (
+    AskContact,
+    AskText,
+    Cancelled,
+    Choose,
+    Conversation,
+    Done,
+    Form,
+    Invalid,
+    Prompt,
+    Summary,
+    fold,
+)
 
 CANCEL = frozenset({"取消", "退出", "/cancel"})
 START = {"投诉": "投诉", "我要投诉": "投诉", "/complaint": "投诉", "举报": "举报", "我要举报": "举报"}
@@ -44,7 +56,9 @@ def render(prompt: Prompt) -> str:
     if isinstance(prompt, AskContact):
         return texts.WX_FORM_CONTACT
     if isinstance(prompt, Summary):
-        return texts.WX_FORM_SUMMARY.format(kind=prompt.kind, topic=prompt.topic, text=prompt.text, contact=prompt.contact)
+        return texts.WX_FORM_SUMMARY.format(
+            kind=prompt.kind, topic=prompt.topic, text=prompt.text, contact=prompt.contact
+        )
     if isinstance(prompt, Invalid):
         if prompt.reason == "topic":
             return "\n".join([texts.WX_FORM_TOPIC_AGAIN, *numbered([label for _, label in Conversation.topics])])
@@ -71,3 +85,15 @@ def status_typed(text: str) -> str | None:
     digits = tracking.digits_of(text)
     return text if len(digits) >= 8 and digits.startswith("20") else None
 
+
+def form_step(conversation: Conversation, form: Form, text: str) -> Prompt | None:
+    """What a line typed in the complaint form is answered with; None when it confirms the
+    summary (the channel then submits, with its own key against a repeated delivery)."""
+    if form.step != "confirm":
+        return conversation.step(form, text)
+    word = fold(text)
+    if word in DISCARD:
+        return Cancelled()
+    if word not in SUBMIT:
+        return Invalid("confirm", "confirm")
+    return None

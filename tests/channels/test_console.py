@@ -47,4 +47,3 @@ def test_a_complaint_reply_offers_the_form_and_1_opens_it(answerer, store, setti
 
 def test_a_new_channel_is_one_line_in_the_list():
     assert set(CHANNELS) == {"web", "wechat", "telegram", "console"}
-

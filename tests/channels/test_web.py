@@ -33,7 +33,11 @@ def site(answerer, store, web_settings):
     def run(scenario: Callable[[TestClient], Awaitable[Any]]) -> Any:
         async def main() -> Any:
             app = build_web_app()
-            setup_web(app, Services.of(answerer, store, web_settings, complaints=Complaints(store, web_settings)), web_settings)
+            setup_web(
+                app,
+                Services.of(answerer, store, web_settings, complaints=Complaints(store, web_settings)),
+                web_settings,
+            )
             async with TestClient(TestServer(app)) as client:
                 return await scenario(client)
 

@@ -20,8 +20,8 @@ from aiohttp import web
 
 from ... import texts
 from ...config import Settings
-from ...services.conversation import Cancelled, Conversation, Form, Invalid, fold, pick
-from ..typed import CANCEL, DISCARD, START, SUBMIT, render, status_typed
+from ...services.conversation import Cancelled, Conversation, Form, fold, pick
+from ..typed import CANCEL, START, form_step, render, status_typed
 
 if TYPE_CHECKING:
     from ...app import Services
@@ -89,14 +89,11 @@ class Console:
     async def _form(self, text: str) -> str:
         form = self.form
         assert form is not None
-        if form.step != "confirm":
-            return render(self.conversation.step(form, text))
-        word = fold(text)
-        if word in DISCARD:
-            self.form = None
-            return render(Cancelled())
-        if word not in SUBMIT:
-            return render(Invalid("confirm", "confirm"))
+        prompt = form_step(self.conversation, form, text)
+        if prompt is not None:
+            if isinstance(prompt, Cancelled):
+                self.form = None
+            return render(prompt)
         done = await self.conversation.submit(
             form, channel=CHANNEL, chat_id=self.user, user_id=self.user, dedupe_key=f"{CHANNEL}:{self.user}:{id(form)}"
         )

@@ -202,7 +202,10 @@ def render(prompt: Prompt) -> tuple[str, InlineKeyboardMarkup | None]:
         return texts.FORM_CONTACT, keyboard([[(texts.FORM_SKIP, FormCallback(action="skip"))]])
     if isinstance(prompt, Summary):
         said = texts.FORM_SUMMARY.format(kind=prompt.kind, topic=prompt.topic, text=prompt.text, contact=prompt.contact)
-        buttons = [(texts.FORM_SUBMIT, FormCallback(action="submit")), (texts.FORM_CANCEL, FormCallback(action="cancel"))]
+        buttons = [
+            (texts.FORM_SUBMIT, FormCallback(action="submit")),
+            (texts.FORM_CANCEL, FormCallback(action="cancel")),
+        ]
         return html(said), keyboard([buttons])
     if isinstance(prompt, Invalid):
         said = INVALID[prompt.reason]
@@ -245,7 +248,9 @@ def citizen_router() -> Router:
     router.callback_query.register(
         cancel_button, StateFilter(ComplaintForm.confirm), FormCallback.filter(F.action == "cancel")
     )
-    router.callback_query.register(submit, StateFilter(ComplaintForm.confirm), FormCallback.filter(F.action == "submit"))
+    router.callback_query.register(
+        submit, StateFilter(ComplaintForm.confirm), FormCallback.filter(F.action == "submit")
+    )
     router.callback_query.register(form_gone, FormCallback.filter())
     router.callback_query.register(form_gone, TopicCallback.filter())
     router.message.register(status, Command("status"))
@@ -262,7 +267,9 @@ async def complaint(message: Message, state: FSMContext, conversation: Conversat
     await _show(message, state, *conversation.start("投诉"))
 
 
-async def start(callback: CallbackQuery, callback_data: ComplaintStart, state: FSMContext, conversation: Conversation) -> None:
+async def start(
+    callback: CallbackQuery, callback_data: ComplaintStart, state: FSMContext, conversation: Conversation
+) -> None:
     await callback.answer()
     if not isinstance(callback.message, Message):
         return
@@ -290,7 +297,9 @@ async def not_understood(message: Message, state: FSMContext, conversation: Conv
     await _show(message, state, form, conversation.hint(form))
 
 
-async def topic(callback: CallbackQuery, callback_data: TopicCallback, state: FSMContext, conversation: Conversation) -> None:
+async def topic(
+    callback: CallbackQuery, callback_data: TopicCallback, state: FSMContext, conversation: Conversation
+) -> None:
     form = await _form(state)
     prompt = conversation.topic(form, callback_data.topic)
     await callback.answer()
@@ -330,7 +339,9 @@ async def submit(callback: CallbackQuery, state: FSMContext, conversation: Conve
     # The number is shown only once the complaint is committed; a double click, or the same
     # update delivered again, names the same summary message and files nothing new.
     key = f"{CHANNEL}:{chat_id}:{message.message_id if message else callback.id}"
-    done = await conversation.submit(form, channel=CHANNEL, chat_id=chat_id, user_id=callback.from_user.id, dedupe_key=key)
+    done = await conversation.submit(
+        form, channel=CHANNEL, chat_id=chat_id, user_id=callback.from_user.id, dedupe_key=key
+    )
     await state.clear()
     await callback.answer()
     text, _ = render(done)

@@ -342,9 +342,7 @@ def questions_router() -> Router:
         log.info("update %s: %s %s", event_update.update_id, reply.outcome, reply.entry_id or "-")
         body, markup = reply_html(reply, answerer.contacts)
         # The enquiry log's commit and the reply's round trip to Telegram overlap.
-        await asyncio.gather(
-            conversation.record(reply, channel=CHANNEL, user_id=user_id), send(message, body, markup)
-        )
+        await asyncio.gather(conversation.record(reply, channel=CHANNEL, user_id=user_id), send(message, body, markup))
 
     return router
 

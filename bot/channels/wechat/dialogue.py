@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from ... import texts
 from ...services.answering import Reply
 from ...services.complaints import RATINGS
-from ...services.conversation import Cancelled, Conversation, Form, Invalid, fold, pick
+from ...services.conversation import Cancelled, Conversation, Form, fold, pick
 from ...services.outbox import Notice
-from ..typed import CANCEL, DISCARD, START, SUBMIT, numbered, render, status_typed
+from ..typed import CANCEL, START, form_step, numbered, render, status_typed
 from . import menu
 from .protocol import Incoming
 
@@ -324,14 +324,11 @@ class Dialogue:
         form = session.form
         assert form is not None
         session.form_at = self.sessions.clock()
-        if form.step != "confirm":
-            return render(self.conversation.step(form, text))
-        word = fold(text)
-        if word in DISCARD:
-            session.form = None
-            return render(Cancelled())
-        if word not in SUBMIT:
-            return render(Invalid("confirm", "confirm"))
+        prompt = form_step(self.conversation, form, text)
+        if prompt is not None:
+            if isinstance(prompt, Cancelled):
+                session.form = None
+            return render(prompt)
         # The same confirming message delivered again (WeChat retries) files nothing new.
         key = f"{CHANNEL}:{message.openid}:{message.msg_id or message.create_time}"
         done = await self.conversation.submit(

@@ -33,12 +33,12 @@ def numbered(values: list[str]) -> list[str]:
 
 
 # How the form's refusals are said where the citizen replies with words and numbers.
+NOT_TEXT = {
+    "what": texts.WX_FORM_WHAT_TEXT_ONLY,
+    "contact": texts.WX_FORM_CONTACT_TEXT_ONLY,
+    "confirm": texts.WX_FORM_CONFIRM_AGAIN,
+}
 INVALID = {
-    "not_text": {
-        "what": texts.WX_FORM_WHAT_TEXT_ONLY,
-        "contact": texts.WX_FORM_CONTACT_TEXT_ONLY,
-        "confirm": texts.WX_FORM_CONFIRM_AGAIN,
-    },
     "too_long": texts.FORM_WHAT_TOO_LONG,
     "bad_phone": texts.WX_FORM_CONTACT_BAD_PHONE,
     "no_contact": texts.WX_FORM_CONTACT_TEXT_ONLY,
@@ -62,8 +62,11 @@ def render(prompt: Prompt) -> str:
     if isinstance(prompt, Invalid):
         if prompt.reason == "topic":
             return "\n".join([texts.WX_FORM_TOPIC_AGAIN, *numbered([label for _, label in Conversation.topics])])
-        said = INVALID[prompt.reason]
-        said = said.get(prompt.step, texts.WX_FORM_CONFIRM_AGAIN) if isinstance(said, dict) else said
+        said = (
+            NOT_TEXT.get(prompt.step, texts.WX_FORM_CONFIRM_AGAIN)
+            if prompt.reason == "not_text"
+            else INVALID[prompt.reason]
+        )
         return said.format(length=prompt.length, limit=prompt.limit)
     if isinstance(prompt, Done):
         filed = prompt.complaint

@@ -300,7 +300,7 @@ class Conversation:
         """Record an answered question (a channel that sends meanwhile calls ``answer`` then this)."""
         await self.answerer.arecord(self.store, reply, channel=channel, user_id=user_id)
 
-    def user_ref(self, channel: str, user_id: str | int | None) -> str:
+    def user_ref(self, channel: str, user_id: str | int | None) -> str | None:
         """The anonymous reference the enquiry log keeps for a citizen."""
         return self.store.user_ref(channel, user_id)
 

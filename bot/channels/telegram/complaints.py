@@ -175,12 +175,12 @@ def offer_markup(offer: Choose) -> InlineKeyboardMarkup:
 
 
 # How the form's refusals are said on Telegram, where the citizen has buttons to press.
+NOT_TEXT = {
+    "what": texts.FORM_WHAT_TEXT_ONLY,
+    "contact": texts.FORM_CONTACT_TEXT_ONLY,
+    "confirm": texts.FORM_CONFIRM_BUTTONS,
+}
 INVALID = {
-    "not_text": {
-        "what": texts.FORM_WHAT_TEXT_ONLY,
-        "contact": texts.FORM_CONTACT_TEXT_ONLY,
-        "confirm": texts.FORM_CONFIRM_BUTTONS,
-    },
     "too_long": texts.FORM_WHAT_TOO_LONG,
     "topic": texts.FORM_TOPIC_BUTTONS,
     "bad_phone": texts.FORM_CONTACT_BAD_PHONE,
@@ -208,8 +208,11 @@ def render(prompt: Prompt) -> tuple[str, InlineKeyboardMarkup | None]:
         ]
         return html(said), keyboard([buttons])
     if isinstance(prompt, Invalid):
-        said = INVALID[prompt.reason]
-        said = said.get(prompt.step, texts.FORM_CONFIRM_BUTTONS) if isinstance(said, dict) else said
+        said = (
+            NOT_TEXT.get(prompt.step, texts.FORM_CONFIRM_BUTTONS)
+            if prompt.reason == "not_text"
+            else INVALID[prompt.reason]
+        )
         return html(said.format(length=prompt.length, limit=prompt.limit)), None
     if isinstance(prompt, Done):
         filed = prompt.complaint

@@ -4,30 +4,88 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import importlib
 import logging
-import secrets
 import signal
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from aiohttp import web
 
+from .channels import ChannelError
 from .config import Settings
 from .knowledge import load
 from .matching import build_matcher
 from .services.answering import Answerer
 from .services.calendar import WorkCalendar
+from .services.catalogue import CatalogueSearch
 from .services.complaints import Complaints
+from .services.conversation import Conversation
+from .services.staff import StaffAccounts
 from .storage import Store
 
 log = logging.getLogger("gongkai")
+__all__ = ["CHANNELS", "STOP", "ChannelError", "Services", "build_services", "build_web_app", "serve"]
+
+# Every channel, by its package under bot/channels/, and when it is on. A package is imported only
+# when its channel is on (Telegram's imports aiogram: seconds). A new channel is one line here.
+CHANNELS: dict[str, Callable[[Settings], bool]] = {
+    "web": lambda settings: True,
+    "wechat": lambda settings: settings.wechat_token is not None,
+    "telegram": lambda settings: settings.telegram_token is not None,
+    "console": lambda settings: False,  # the terminal chat: only `gongkai chat` runs it
+}
+# Set it to stop serving (SIGINT and SIGTERM do; so does the terminal chat's /quit).
+STOP = web.AppKey("gongkai_stop", asyncio.Event)
 
 
-class ChannelError(Exception):
-    """A channel cannot start (a token refused, a server unreachable): said in one line."""
+@dataclass
+class Services:
+    """The core services, built once and handed to every channel.
+
+    :param store: the database; channels do not use it (the conversation layer records
+      enquiries), except the staff console's reports, which read it
+    """
+
+    settings: Settings
+    answerer: Answerer
+    complaints: Complaints
+    staff: StaffAccounts
+    conversation: Conversation
+    store: Store
+
+    @property
+    def catalogue(self) -> CatalogueSearch:
+        return self.answerer.catalogue
+
+    @classmethod
+    def of(
+        cls,
+        answerer: Answerer,
+        store: Store,
+        settings: Settings,
+        *,
+        complaints: Complaints | None = None,
+        staff: StaffAccounts | None = None,
+    ) -> Services:
+        """The services on an answerer and a store already built (``build_services``, tests)."""
+        if complaints is None:
+            complaints = Complaints(store, settings, calendar=WorkCalendar(answerer.matcher.knowledge.calendar))
+        return cls(
+            settings,
+            answerer,
+            complaints,
+            staff or StaffAccounts(store, settings),
+            Conversation(answerer, complaints, store),
+            store,
+        )
 
 
-def build_core(settings: Settings) -> tuple[Answerer, Store]:
-    """Load and index the knowledge (failing loudly if it is bad), open the store, apply migrations."""
-    return Answerer(build_matcher(load(settings.knowledge), settings), settings), Store.from_settings(settings)
+def build_services(settings: Settings) -> Services:
+    """Load and index the knowledge (failing loudly if it is bad), open the store, apply
+    migrations, and build every service on them."""
+    answerer = Answerer(build_matcher(load(settings.knowledge), settings), settings)
+    return Services.of(answerer, Store.from_settings(settings), settings)
 
 
 def build_web_app() -> web.Application:
@@ -38,94 +96,39 @@ def build_web_app() -> web.Application:
         return web.json_response({"ok": True})
 
     app.router.add_get("/healthz", health)
+    app[STOP] = asyncio.Event()
     return app
 
 
-async def serve(settings: Settings, answerer: Answerer, store: Store) -> None:
-    """Serve every configured channel until SIGINT or SIGTERM: the website (the citizens' chat and
-    the staff console), Telegram (polling or webhook) and WeChat when configured."""
-    from .channels.web import add_web
+def channels_on(settings: Settings) -> list[str]:
+    """The channels ``gongkai run`` serves with ``settings``."""
+    return [name for name, on in CHANNELS.items() if on(settings)]
 
-    complaints = Complaints(store, settings, calendar=WorkCalendar(answerer.matcher.knowledge.calendar))
+
+async def serve(services: Services, channels: Iterable[str] | None = None, *, http: bool = True) -> None:
+    """Serve ``channels`` (every one that is on, by default) until SIGINT, SIGTERM or ``app[STOP]``:
+    each channel's ``setup`` adds its routes and its start and stop; the HTTP server listens
+    when ``http`` (the terminal chat needs none)."""
+    settings = services.settings
     app = build_web_app()
-    add_web(app, answerer, store, complaints, settings)
-    if settings.wechat_token:
-        from .channels.wechat import add_wechat
-
-        add_wechat(app, answerer, store, complaints, settings)
-    telegram = await _telegram(settings, answerer, store, complaints, app) if settings.telegram_token else None
+    for name in channels if channels is not None else channels_on(settings):
+        importlib.import_module(f".channels.{name}", __package__).setup(app, services, settings)
 
     runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, settings.http_host, settings.http_port).start()
-    base = f"http://{settings.http_host}:{settings.http_port}"
-    print(f"Gongkai is running. Web chat: {base}/   Staff console: {base}/staff", flush=True)
-    if settings.wechat_token:
-        print(f"WeChat callback: {base}{settings.wechat_path}", flush=True)
-    # Everything long-lived is built: leave it out of the garbage collector's full passes, which
-    # would otherwise walk the whole index and aiogram's models (tens of ms) every few seconds.
-    gc.freeze()
-
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    polling = None
-    if telegram is not None:
-        dp, bot = telegram
-        if settings.telegram_webhook_url:
-            await dp.emit_startup(bot=bot)  # what polling does by itself: the outbox sender starts
-        else:
-            polling = asyncio.create_task(
-                dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types(), handle_signals=False)
-            )
+    await runner.setup()  # every channel starts here (cleanup_ctx): a refused token stops us now
     try:
-        await stop.wait()
+        if http:
+            await web.TCPSite(runner, settings.http_host, settings.http_port).start()
+            base = f"http://{settings.http_host}:{settings.http_port}"
+            print(f"Gongkai is running. Web chat: {base}/   Staff console: {base}/staff", flush=True)
+            if settings.wechat_token:
+                print(f"WeChat callback: {base}{settings.wechat_path}", flush=True)
+        # Everything long-lived is built: leave it out of the garbage collector's full passes, which
+        # would otherwise walk the whole index and aiogram's models (tens of ms) every few seconds.
+        gc.freeze()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, app[STOP].set)
+        await app[STOP].wait()
     finally:
-        if telegram is not None:
-            dp, bot = telegram
-            if polling is not None:
-                await dp.stop_polling()
-                await polling
-            else:
-                await dp.emit_shutdown(bot=bot)
-                await bot.session.close()
-        await runner.cleanup()
-
-
-async def _telegram(settings: Settings, answerer: Answerer, store: Store, complaints: Complaints, app: web.Application):
-    """Telegram's dispatcher and bot, checked against the Bot API; the webhook added to ``app``."""
-    from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
-
-    from .channels import telegram  # imports aiogram: only here, never for the other commands
-
-    bot = telegram.build_bot(settings)
-    dp = telegram.build_dispatcher(answerer, store, settings, complaints=complaints)
-    try:
-        me = await bot.get_me()
-    except TelegramUnauthorizedError:
-        await bot.session.close()
-        raise ChannelError("Telegram refused GONGKAI_TELEGRAM_TOKEN (401 Unauthorized): check the token") from None
-    except (TelegramNetworkError, TelegramAPIError) as e:
-        await bot.session.close()
-        raise ChannelError(f"cannot reach the Telegram Bot API: {e}") from None
-    log.info("telegram: @%s", me.username)
-    try:
-        await telegram.set_commands(bot, settings.telegram_staff_chat_id)
-    except Exception as e:  # the menu is a nicety: a failure must not stop the bot
-        log.warning("telegram: setMyCommands failed: %s", type(e).__name__)
-    if not settings.telegram_webhook_url:
-        await bot.delete_webhook(drop_pending_updates=False)
-        log.info("telegram: long polling")
-        return dp, bot
-    secret = (
-        settings.telegram_webhook_secret.get_secret_value()
-        if settings.telegram_webhook_secret
-        else secrets.token_urlsafe(32)
-    )
-    telegram.add_webhook(app, dp, bot, secret)
-    await bot.set_webhook(
-        settings.telegram_webhook_url, secret_token=secret, allowed_updates=dp.resolve_used_update_types()
-    )
-    log.info("telegram: webhook %s, served at %s", settings.telegram_webhook_url, telegram.WEBHOOK_PATH)
-    return dp, bot
+        await runner.cleanup()  # every channel stops here, in the reverse order

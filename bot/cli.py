@@ -110,23 +110,14 @@ def run(knowledge_dir: Path | None) -> None:
     import asyncio
     import logging
 
-    from .app import ChannelError, build_core, serve
-    from .knowledge import KnowledgeError
-    from .storage import StorageError
+    from .app import ChannelError, serve
 
     settings = _settings(knowledge_dir)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)  # it logs every update's handling
+    services = _services(settings)
     try:
-        answerer, store = build_core(settings)
-    except KnowledgeError as e:
-        raise click.ClickException(
-            "the knowledge folder has problems:\n" + "\n".join(f"  {p}" for p in e.problems)
-        ) from None
-    except StorageError as e:
-        raise click.ClickException(str(e)) from None
-    try:
-        asyncio.run(serve(settings, answerer, store))
+        asyncio.run(serve(services))
     except KeyboardInterrupt:
         pass
     except ChannelError as e:
@@ -137,7 +128,23 @@ def run(knowledge_dir: Path | None) -> None:
             " (set GONGKAI_HTTP_HOST / GONGKAI_HTTP_PORT)"
         ) from None
     finally:
-        store.close()
+        services.store.close()
+
+
+def _services(settings: Any) -> Any:
+    """Every core service (``app.build_services``), its start-up errors as one-line messages."""
+    from .app import build_services
+    from .knowledge import KnowledgeError
+    from .storage import StorageError
+
+    try:
+        return build_services(settings)
+    except KnowledgeError as e:
+        raise click.ClickException(
+            "the knowledge folder has problems:\n" + "\n".join(f"  {p}" for p in e.problems)
+        ) from None
+    except StorageError as e:
+        raise click.ClickException(str(e)) from None
 
 
 @cli.command()
@@ -147,55 +154,21 @@ def chat(knowledge_dir: Path | None) -> None:
     in the enquiry log with channel "console".
 
     Reply with a number to pick one of the choices offered; /search 关键词 searches the
-    catalogue; /quit (or Ctrl-D) ends.
+    catalogue; 投诉 or 举报 files a complaint, 查询 编号 looks one up; /quit (or Ctrl-D) ends.
 
     Example: gongkai chat
     """
-    _chat(knowledge_dir)
+    import asyncio
 
+    from .app import serve
 
-def _chat(knowledge_dir: Path | None) -> None:
-    from . import texts
-
-    answerer = _answerer(knowledge_dir)
-    settings = answerer.settings
-    store = _store(settings)
-    user = getpass.getuser()
-    click.echo(texts.WELCOME.format(**answerer.contacts))
-    click.echo(texts.PRIVACY)
-    click.echo(texts.CHAT_INTRO)
-    choices: list[Any] = []
+    services = _services(_settings(knowledge_dir))
     try:
-        while True:
-            try:
-                line = click.prompt("您", prompt_suffix="：", default="", show_default=False)
-            except (EOFError, click.Abort):
-                click.echo()
-                break
-            line = line.strip()
-            if not line:
-                continue
-            if line in ("/quit", "/exit", "/q"):
-                break
-            if line.startswith("/search"):
-                result = answerer.catalogue.search(line.removeprefix("/search").strip() or " ")
-                click.echo(result.text())
-                continue
-            if choices and line.isdigit():
-                number = int(line)
-                if 1 <= number <= len(choices):
-                    reply = answerer.answer_entry(choices[number - 1].id)
-                    click.echo(reply.text)
-                    choices = []
-                else:
-                    click.echo(texts.CHAT_CHOICE_GONE)
-                continue
-            reply = answerer.ask(store, line, channel="console", user_id=user)
-            choices = reply.choices
-            click.echo(reply.text)
+        asyncio.run(serve(services, ["console"], http=False))
+    except KeyboardInterrupt:
+        pass
     finally:
-        store.close()
-    click.echo(texts.CHAT_BYE)
+        services.store.close()
 
 
 @cli.command()
@@ -451,8 +424,10 @@ def _status_choice() -> click.Choice:
 
 def _number(log: Any, typed: str) -> str:
     """The number of an existing complaint, or a clear error (with the numbers one slip away)."""
-    found = log.lookup(typed)
-    if found is None:
+    from .services.conversation import look_up
+
+    found = look_up(log, typed)
+    if found.outcome in ("usage", "not_a_number"):
         raise click.ClickException(f"{typed!r} is not a tracking number (they look like 20261127-001-5)")
     if found.complaint is None:
         hint = f"; did you mean {', '.join(found.suggestions)}?" if found.suggestions else ""

@@ -152,6 +152,10 @@ FORM_CONTACT = (
 FORM_SKIP = "跳过"
 FORM_CONTACT_BAD_PHONE = "电话号码好像不完整，请发送手机号（11位）或带区号的固定电话，或点“跳过”。"
 WEB_FORM_BAD_PHONE = "电话号码好像不完整，请发送手机号（11位）或带区号的固定电话，或留空。"
+WEB_FORM_NO_TEXT = "请填写发生了什么。"
+WEB_FORM_NO_TOPIC = "请选择涉及的方面。"
+WEB_FORM_NO_CONTACT = "请填写姓名或电话，或都留空。"
+FORM_NAME_TOO_LONG = "姓名请在{limit}字以内。"
 FORM_CONTACT_TEXT_ONLY = "请用文字发送姓名和电话，或点“跳过”。"
 FORM_SUMMARY = "请确认您的{kind}：\n\n事项：{topic}\n内容：{text}\n联系人：{contact}\n\n确认无误请点“提交”。"
 FORM_NO_CONTACT = "未留联系方式"
@@ -175,6 +179,7 @@ STATUS_OVERDUE = "{status}（已超期）"
 CITIZEN_REPLIED = "您的{kind}（编号 {number}）有了答复：\n{text}"
 CITIZEN_CLOSED = "您的{kind}（编号 {number}）已办结。{text}\n请您对办理结果作出评价："
 RATED = "感谢您的评价（{rating}）。"
+RATE_CHOOSE = "请选择一项评价。"
 ONLY_STAFF = "这是工作人员使用的功能。如需查询您的投诉进度，请发送 /status 编号。"
 
 # --- staff ---

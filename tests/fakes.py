@@ -188,10 +188,23 @@ class RecordingSession(BaseSession):
         self.requests: list[TelegramMethod[Any]] = []
         self.closed = False
         self._failures = _Failures()
+        self._waiting: list[tuple[str, int, asyncio.Future[None]]] = []
 
     def calls(self, name: str) -> list[TelegramMethod[Any]]:
         """The recorded calls of one Bot API method, by its API name, e.g. ``"sendMessage"``."""
         return [request for request in self.requests if request.__api_method__ == name]
+
+    async def recorded(self, name: str, count: int = 1, timeout: float = 5) -> list[TelegramMethod[Any]]:
+        """Wait until ``count`` calls of ``name`` were made (something handled in the background);
+        woken by the call itself, not by polling. Raises ``TimeoutError`` after ``timeout`` seconds."""
+        if len(self.calls(name)) < count:
+            waiting = (name, count, asyncio.get_running_loop().create_future())
+            self._waiting.append(waiting)
+            try:
+                await asyncio.wait_for(waiting[2], timeout)
+            finally:
+                self._waiting.remove(waiting)
+        return self.calls(name)
 
     def fail(
         self,
@@ -231,6 +244,9 @@ class RecordingSession(BaseSession):
     ) -> Any:
         self.closed = False
         self.requests.append(method)
+        for name, count, done in self._waiting:
+            if not done.done() and len(self.calls(name)) >= count:
+                done.set_result(None)
         failure = self._failures.pop(method.__api_method__)
         if isinstance(failure, BaseException):
             raise failure

@@ -128,6 +128,11 @@ def test_chat_records_and_staff_see_unanswered(run):
     assert "明天会下雨" in run("enquiries", "unanswered").output
 
 
+def test_chat_files_a_complaint_and_looks_it_up(run):
+    result = run("chat", input="投诉\n窗口工作人员态度差\n1\n跳过\n1\n/quit\n")
+    assert "已收到您的投诉" in result.output and "再见" in result.output
+
+
 def test_chat_ends_on_eof(run):
     result = run("chat", input="收费吗\n")
     assert result.exit_code == 0 and "再见" in result.output

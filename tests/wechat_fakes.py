@@ -25,7 +25,8 @@ from pydantic import SecretStr
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.utils import WeChatSigner
 
-from bot.channels.wechat import add_wechat
+from bot.app import Services
+from bot.channels.wechat import setup as setup_wechat
 from bot.services.complaints import Complaints
 
 TOKEN = "gongkai-test-token"
@@ -228,7 +229,7 @@ async def running(
         configured = wechat_settings(settings, mode, wechat_api_base=base, **updates)
         complaints = Complaints(store, configured)
         app = web.Application()
-        add_wechat(app, answerer, store, complaints, configured)
+        setup_wechat(app, Services.of(answerer, store, configured, complaints=complaints), configured)
         async with TestClient(TestServer(app, host="127.0.0.1")) as client:
             yield WeChat(client, api, app, complaints, Citizen(client, mode=mode))
 

@@ -9,9 +9,9 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.exceptions import ClientDecodeError, TelegramMigrateToChat
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import build_web_app
+from bot.app import Services, build_web_app
 from bot.channels.telegram import build_dispatcher
-from bot.channels.web import add_web
+from bot.channels.web import setup as setup_web
 from bot.services.complaints import Complaints
 
 from ..fakes import RecordingSession, make_bot
@@ -83,9 +83,9 @@ def test_a_complaint_filed_on_the_web_reaches_the_telegram_staff_group_within_a_
         complaints = Complaints(store, slow)
         session = RecordingSession()
         bot = make_bot(session, default=DefaultBotProperties(parse_mode="HTML"))
-        dp = build_dispatcher(answerer, store, slow, complaints=complaints)
+        dp = build_dispatcher(Services.of(answerer, store, slow, complaints=complaints), slow)
         app = build_web_app()
-        add_web(app, answerer, store, complaints, slow)
+        setup_web(app, Services.of(answerer, store, slow, complaints=complaints), slow)
         await dp.emit_startup(bot=bot)
         try:
             async with TestClient(TestServer(app)) as client:

@@ -13,6 +13,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.exceptions import TelegramNetworkError
 
 from bot import texts
+from bot.app import Services
 from bot.channels.telegram import WEBHOOK_PATH, add_webhook, build_dispatcher, set_commands
 from bot.channels.telegram.callbacks import BrowseCallback, EntryCallback, SearchCallback, SectionCallback
 from bot.channels.telegram.middlewares import RetryMiddleware
@@ -57,7 +58,7 @@ class Harness:
 
         self.session.middleware(RetryMiddleware(sleep=fake_sleep))
         self.bot = make_bot(self.session, default=DefaultBotProperties(parse_mode="HTML"))
-        self.dp = build_dispatcher(answerer, store, settings, clock=self.clock)
+        self.dp = build_dispatcher(Services.of(answerer, store, settings), settings, clock=self.clock)
         self.store = store
 
     def feed(self, *updates) -> None:
@@ -330,7 +331,7 @@ def test_webhook_checks_the_secret(answerer, store, settings):
 
     async def main() -> tuple[int, ...]:
         bot = make_bot()
-        dp = build_dispatcher(answerer, store, settings)
+        dp = build_dispatcher(Services.of(answerer, store, settings), settings)
         app = web.Application()
         add_webhook(app, dp, bot, "s3cret")
         update = message_update("收费吗").model_dump(mode="json", exclude_none=True)
@@ -341,7 +342,7 @@ def test_webhook_checks_the_secret(answerer, store, settings):
             junk = await client.post(
                 WEBHOOK_PATH, data=b"{not json", headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
             )
-            await asyncio.sleep(0.3)  # the update is handled in the background
+            await bot.session.recorded("sendMessage")  # the update is handled in the background
         return good.status, bad.status, missing.status, junk.status, len(bot.session.calls("sendMessage"))
 
     assert asyncio.run(main()) == (200, 403, 403, 400, 1)

@@ -12,8 +12,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot import texts
-from bot.app import build_web_app
-from bot.channels.web import add_web
+from bot.app import Services, build_web_app
+from bot.channels.web import setup as setup_web
 from bot.services.complaints import Complaints
 from bot.services.staff import StaffAccounts
 
@@ -33,7 +33,11 @@ def site(answerer, store, web_settings):
     def run(scenario: Callable[[TestClient], Awaitable[Any]]) -> Any:
         async def main() -> Any:
             app = build_web_app()
-            add_web(app, answerer, store, Complaints(store, web_settings), web_settings)
+            setup_web(
+                app,
+                Services.of(answerer, store, web_settings, complaints=Complaints(store, web_settings)),
+                web_settings,
+            )
             async with TestClient(TestServer(app)) as client:
                 return await scenario(client)
 

@@ -19,7 +19,9 @@ from pydantic import SecretStr
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
 
 from bot import texts, tracking
-from bot.channels.wechat import OUTBOX, WEBHOOK, add_wechat, menu_definition, push_menu
+from bot.app import Services
+from bot.channels.wechat import OUTBOX, WEBHOOK, menu_definition, push_menu
+from bot.channels.wechat import setup as setup_wechat
 from bot.channels.wechat.crypto import CryptoError, MessageCipher, WrongAppId, parse_key, signature
 from bot.channels.wechat.protocol import ProtocolError, cdata, parse_xml, split_text
 from bot.services.complaints import RATINGS, TOPICS, Complaints
@@ -145,7 +147,11 @@ def test_importing_the_channel_does_not_import_aiogram():
 def test_bad_settings_fail_at_start(answerer, store, settings, updates, message):
     configured = wechat_settings(settings, **{"wechat_aes_key": None} | updates)
     with pytest.raises(ValueError, match=message):
-        add_wechat(web.Application(), answerer, store, Complaints(store, configured), configured)
+        setup_wechat(
+            web.Application(),
+            Services.of(answerer, store, configured, complaints=Complaints(store, configured)),
+            configured,
+        )
 
 
 # --- URL verification -----------------------------------------------------------------------------
@@ -465,7 +471,7 @@ def test_slow_answer_follows_as_a_customer_service_message_after_a_token_refresh
             assert "不收费" in sent
             assert [code for _, code in wx.api.attempts] == [42001, 0]
             assert wx.api.issued == ["ACCESS-1", "ACCESS-2"] and wx.api.attempts[1][0] == "ACCESS-2"
-            await asyncio.sleep(0.1)
+            await asyncio.gather(*wx.app[WEBHOOK]._background)  # nothing else is on its way
             assert len(wx.api.sent) == 1
 
     run(main())
@@ -503,8 +509,10 @@ def test_a_retried_message_is_answered_and_recorded_once(answerer, store, settin
 
 def test_a_retry_while_the_first_delivery_is_still_handled_gets_the_same_reply(answerer, store, settings, monkeypatch):
     record = answerer.arecord
+    recording = asyncio.Event()
 
     async def slow_record(*args, **kwargs):
+        recording.set()
         await asyncio.sleep(0.2)  # a busy disk: the first delivery is still being handled
         await record(*args, **kwargs)
 
@@ -513,7 +521,7 @@ def test_a_retry_while_the_first_delivery_is_still_handled_gets_the_same_reply(a
     async def main() -> None:
         async with running(answerer, store, settings) as wx:
             first = asyncio.create_task(wx.citizen.text("申请信息公开要收费吗", msg_id="650"))
-            await asyncio.sleep(0.05)
+            await recording.wait()
             again = await wx.citizen.text("申请信息公开要收费吗", msg_id="650")
             assert again is not None and "不收费" in again and await first == again
             assert wx.api.sent == []

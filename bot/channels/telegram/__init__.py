@@ -5,15 +5,20 @@ Importing this package imports aiogram (seconds): only ``gongkai run`` with a to
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import secrets
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeChat
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
@@ -21,9 +26,7 @@ from aiohttp import web
 
 from ... import texts
 from ...config import Settings
-from ...services.answering import Answerer
-from ...services.complaints import Complaints
-from ...storage import Store
+from .. import ChannelError
 from .complaints import OutboxSender, citizen_router, staff_router
 from .handlers import (
     SearchMemory,
@@ -36,36 +39,31 @@ from .handlers import (
 )
 from .middlewares import DeduplicateMiddleware, KeepResponseModels, RetryMiddleware, ThrottlingMiddleware
 
+if TYPE_CHECKING:
+    from ...app import Services
+
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
 
 
-def build_dispatcher(
-    answerer: Answerer,
-    store: Store,
-    settings: Settings,
-    *,
-    complaints: Complaints | None = None,
-    clock: Callable[[], float] | None = None,
-) -> Dispatcher:
+def build_dispatcher(services: Services, settings: Settings, *, clock: Callable[[], float] | None = None) -> Dispatcher:
     """A dispatcher with every router, the middlewares, and the core services to inject.
 
     The outbox sender starts and stops with polling or the webhook (the dispatcher's startup and
     shutdown), delivering what the supervision log owes on Telegram.
 
-    :param complaints: the supervision log (one on ``store`` with ``settings`` if None)
     :param clock: the throttle's clock (a test passes a fake)
     """
-    complaints = complaints or Complaints(store, settings)
+    complaints = services.complaints
     outbox = OutboxSender(complaints.outbox, settings.telegram_staff_chat_id, interval=settings.outbox_interval)
     dp = Dispatcher(
         # One user's updates are handled one after another (polling hands out a batch at once, as
         # concurrent tasks): a form's next message must see the state its previous one set.
         events_isolation=SimpleEventIsolation(),
-        answerer=answerer,
-        store=store,
+        answerer=services.answerer,
         searches=SearchMemory(),
         complaints=complaints,
+        conversation=services.conversation,
         outbox=outbox,
         staff_ids=frozenset(settings.telegram_staff_ids),
     )
@@ -143,3 +141,59 @@ class WebhookHandler(SimpleRequestHandler):
 def add_webhook(app: web.Application, dp: Dispatcher, bot: Bot, secret: str, path: str = WEBHOOK_PATH) -> None:
     """Serve Telegram's webhook on ``app``; requests without the secret are refused (403)."""
     WebhookHandler(dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=True).register(app, path=path)
+
+
+def setup(app: web.Application, services: Services, settings: Settings) -> None:
+    """Telegram on ``app``: the webhook's route when ``GONGKAI_TELEGRAM_WEBHOOK_URL`` is set, and
+    a start and stop with the application: the token checked against the Bot API (a refusal
+    stops start-up with ``ChannelError``), the commands set, then long polling or the webhook
+    registered; the outbox sender runs meanwhile."""
+    bot = build_bot(settings)
+    dp = build_dispatcher(services, settings)
+    webhook = settings.telegram_webhook_url
+    secret = (
+        settings.telegram_webhook_secret.get_secret_value()
+        if settings.telegram_webhook_secret
+        else secrets.token_urlsafe(32)
+    )
+    if webhook:
+        add_webhook(app, dp, bot, secret)
+
+    async def lifecycle(_: web.Application) -> AsyncIterator[None]:
+        try:
+            me = await bot.get_me()
+        except TelegramUnauthorizedError:
+            await bot.session.close()
+            raise ChannelError("Telegram refused GONGKAI_TELEGRAM_TOKEN (401 Unauthorized): check the token") from None
+        except (TelegramNetworkError, TelegramAPIError) as e:
+            await bot.session.close()
+            raise ChannelError(f"cannot reach the Telegram Bot API: {e}") from None
+        log.info("telegram: @%s", me.username)
+        try:
+            await set_commands(bot, settings.telegram_staff_chat_id)
+        except Exception as e:  # the menu is a nicety: a failure must not stop the bot
+            log.warning("telegram: setMyCommands failed: %s", type(e).__name__)
+        polling = None
+        if webhook:
+            await bot.set_webhook(webhook, secret_token=secret, allowed_updates=dp.resolve_used_update_types())
+            log.info("telegram: webhook %s, served at %s", webhook, WEBHOOK_PATH)
+            await dp.emit_startup(bot=bot)  # what polling does by itself: the outbox sender starts
+        else:
+            await bot.delete_webhook(drop_pending_updates=False)
+            log.info("telegram: long polling")
+            polling = asyncio.create_task(
+                dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types(), handle_signals=False)
+            )
+        yield
+        if polling is not None:
+            try:
+                await dp.stop_polling()
+            except RuntimeError:  # stopped before polling began
+                polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await polling  # closes the bot's session
+        else:
+            await dp.emit_shutdown(bot=bot)
+            await bot.session.close()
+
+    app.cleanup_ctx.append(lifecycle)

@@ -2,7 +2,8 @@
 and the outbox sender that delivers what the supervision log owes (new complaints to staff, staff
 replies and closings to citizens).
 
-The rules are the core's (``services.complaints``); this module only translates.
+The steps and rules are the conversation layer's (``services.conversation``) and the core's
+(``services.complaints``); this module only translates.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from aiogram.types import (
 from ... import texts
 from ...services.complaints import (
     EVENTS,
-    MAX_TEXT,
+    KINDS,
     RATINGS,
     STAFF,
     STATUSES,
@@ -42,9 +43,18 @@ from ...services.complaints import (
     Complaint,
     ComplaintError,
     Complaints,
-    Draft,
     Event,
-    split_contact,
+)
+from ...services.conversation import (
+    AskContact,
+    AskText,
+    Choose,
+    Conversation,
+    Done,
+    Form,
+    Invalid,
+    Prompt,
+    Summary,
 )
 from ...services.outbox import Notice, Outbox
 from ...services.sender import Failure, Sender, retry_later
@@ -159,186 +169,210 @@ def staff_buttons(complaint: Complaint) -> InlineKeyboardMarkup | None:
 # --- the citizen's side ----------------------------------------------------------------------------
 
 
-def offer_markup(tipoff: bool) -> InlineKeyboardMarkup:
+def offer_markup(offer: Choose) -> InlineKeyboardMarkup:
     """The buttons under a complaint reply: file one here, or not."""
-    yes = (
-        (texts.TIPOFF_YES, ComplaintStart(kind="举报"))
-        if tipoff
-        else (texts.COMPLAINT_YES, ComplaintStart(kind="投诉"))
-    )
-    return keyboard([[yes, (texts.COMPLAINT_NO, ComplaintStart(kind="no"))]])
+    return keyboard([[(label, ComplaintStart(kind=value)) for value, label in offer.options]])
 
 
-async def _start_form(message: Message, state: FSMContext, kind: str) -> None:
-    await state.set_state(ComplaintForm.what)
-    await state.set_data({"kind": kind})
-    prompt = texts.FORM_WHAT_TIPOFF if kind == "举报" else texts.FORM_WHAT
-    await message.answer(html(prompt.format(limit=MAX_TEXT)))
+# How the form's refusals are said on Telegram, where the citizen has buttons to press.
+NOT_TEXT = {
+    "what": texts.FORM_WHAT_TEXT_ONLY,
+    "contact": texts.FORM_CONTACT_TEXT_ONLY,
+    "confirm": texts.FORM_CONFIRM_BUTTONS,
+}
+INVALID = {
+    "too_long": texts.FORM_WHAT_TOO_LONG,
+    "topic": texts.FORM_TOPIC_BUTTONS,
+    "bad_phone": texts.FORM_CONTACT_BAD_PHONE,
+    "no_contact": texts.FORM_CONTACT_TEXT_ONLY,
+    "name_too_long": texts.FORM_NAME_TOO_LONG,
+    "confirm": texts.FORM_CONFIRM_BUTTONS,
+}
+STATES = {"what": ComplaintForm.what, "topic": ComplaintForm.topic, "contact": ComplaintForm.contact}
 
 
-def _summary(data: dict[str, Any]) -> str:
-    contact = " ".join(x for x in (data.get("name", ""), data.get("phone", "")) if x) or texts.FORM_NO_CONTACT
-    return html(
-        texts.FORM_SUMMARY.format(kind=data["kind"], topic=TOPICS[data["topic"]], text=data["text"], contact=contact)
-    )
+def render(prompt: Prompt) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A prompt of the conversation layer as HTML and buttons."""
+    if isinstance(prompt, AskText):
+        said = texts.FORM_WHAT_TIPOFF if prompt.kind == "举报" else texts.FORM_WHAT
+        return html(said.format(limit=prompt.limit)), None
+    if isinstance(prompt, Choose):  # the form's topic
+        return texts.FORM_TOPIC, keyboard([[(label, TopicCallback(topic=key))] for key, label in prompt.options])
+    if isinstance(prompt, AskContact):
+        return texts.FORM_CONTACT, keyboard([[(texts.FORM_SKIP, FormCallback(action="skip"))]])
+    if isinstance(prompt, Summary):
+        said = texts.FORM_SUMMARY.format(kind=prompt.kind, topic=prompt.topic, text=prompt.text, contact=prompt.contact)
+        buttons = [
+            (texts.FORM_SUBMIT, FormCallback(action="submit")),
+            (texts.FORM_CANCEL, FormCallback(action="cancel")),
+        ]
+        return html(said), keyboard([buttons])
+    if isinstance(prompt, Invalid):
+        said = (
+            NOT_TEXT.get(prompt.step, texts.FORM_CONFIRM_BUTTONS)
+            if prompt.reason == "not_text"
+            else INVALID[prompt.reason]
+        )
+        return html(said.format(length=prompt.length, limit=prompt.limit)), None
+    if isinstance(prompt, Done):
+        filed = prompt.complaint
+        return html(texts.FILED.format(kind=filed.kind, number=filed.number, due=filed.due_on)), None
+    return texts.CANCELLED if prompt.busy else texts.NOTHING_TO_CANCEL, None
+
+
+async def _show(message: Message, state: FSMContext, form: Form, prompt: Prompt) -> None:
+    """Keep the form in the FSM (its step as the state) and show the prompt."""
+    await state.set_data(form.as_dict())
+    await state.set_state(STATES.get(form.step, ComplaintForm.confirm))
+    text, markup = render(prompt)
+    await message.answer(text, reply_markup=markup)
+
+
+async def _form(state: FSMContext) -> Form:
+    return Form.from_dict(await state.get_data())
 
 
 def citizen_router() -> Router:
     """The complaint form, ``/complaint`` and ``/status``. Joins before the questions router, so
-    that a message in the middle of the form is taken by the form."""
+    that a message in the middle of the form is taken by the form. The steps and their rules are
+    the conversation layer's; the FSM only remembers the step."""
     router = Router(name="complaints")
+    router.message.register(cancel, Command("cancel"), StateFilter(ComplaintForm, StaffReply))
+    router.message.register(complaint, Command("complaint"), F.text.regexp(r"^/complaint(@\w+)?\s*$"))
+    router.callback_query.register(start, ComplaintStart.filter())
+    router.message.register(what, StateFilter(ComplaintForm.what), F.text, ~F.text.startswith("/"))
+    router.message.register(what_not_text, StateFilter(ComplaintForm.what), ~F.text)
+    router.callback_query.register(topic, StateFilter(ComplaintForm.topic), TopicCallback.filter())
+    router.message.register(not_understood, StateFilter(ComplaintForm.topic), ~F.text.startswith("/"))
+    router.message.register(contact, StateFilter(ComplaintForm.contact), F.text, ~F.text.startswith("/"))
+    router.message.register(not_understood, StateFilter(ComplaintForm.contact), ~F.text)
+    router.callback_query.register(skip, StateFilter(ComplaintForm.contact), FormCallback.filter(F.action == "skip"))
+    router.message.register(not_understood, StateFilter(ComplaintForm.confirm), ~F.text.startswith("/"))
+    router.callback_query.register(
+        cancel_button, StateFilter(ComplaintForm.confirm), FormCallback.filter(F.action == "cancel")
+    )
+    router.callback_query.register(
+        submit, StateFilter(ComplaintForm.confirm), FormCallback.filter(F.action == "submit")
+    )
+    router.callback_query.register(form_gone, FormCallback.filter())
+    router.callback_query.register(form_gone, TopicCallback.filter())
+    router.message.register(status, Command("status"))
+    router.callback_query.register(rate, RateCallback.filter(F.rating.in_(RATINGS)))
+    return router
 
-    @router.message(Command("cancel"), StateFilter(ComplaintForm, StaffReply))
-    async def cancel(message: Message, state: FSMContext) -> None:
-        await state.clear()
-        await message.answer(texts.CANCELLED)
 
-    @router.message(Command("complaint"), F.text.regexp(r"^/complaint(@\w+)?\s*$"))
-    async def complaint(message: Message, state: FSMContext) -> None:
-        await _start_form(message, state, "投诉")
+async def cancel(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(texts.CANCELLED)
 
-    @router.callback_query(ComplaintStart.filter())
-    async def start(callback: CallbackQuery, callback_data: ComplaintStart, state: FSMContext) -> None:
-        await callback.answer()
-        if not isinstance(callback.message, Message):
-            return
+
+async def complaint(message: Message, state: FSMContext, conversation: Conversation) -> None:
+    await _show(message, state, *conversation.start("投诉"))
+
+
+async def start(
+    callback: CallbackQuery, callback_data: ComplaintStart, state: FSMContext, conversation: Conversation
+) -> None:
+    await callback.answer()
+    if not isinstance(callback.message, Message):
+        return
+    with contextlib.suppress(TelegramBadRequest):
+        await callback.message.edit_reply_markup(reply_markup=None)
+    if callback_data.kind not in KINDS:
+        await callback.message.answer(texts.COMPLAINT_DECLINED)
+        return
+    await _show(callback.message, state, *conversation.start(callback_data.kind))
+
+
+async def what(message: Message, state: FSMContext, conversation: Conversation) -> None:
+    form = await _form(state)
+    await _show(message, state, form, conversation.what(form, message.text))
+
+
+async def what_not_text(message: Message, state: FSMContext, conversation: Conversation) -> None:
+    form = await _form(state)
+    await _show(message, state, form, conversation.what(form, None))
+
+
+async def not_understood(message: Message, state: FSMContext, conversation: Conversation) -> None:
+    """Something the step cannot take (typed where a button is expected, or not text)."""
+    form = await _form(state)
+    await _show(message, state, form, conversation.hint(form))
+
+
+async def topic(
+    callback: CallbackQuery, callback_data: TopicCallback, state: FSMContext, conversation: Conversation
+) -> None:
+    form = await _form(state)
+    prompt = conversation.topic(form, callback_data.topic)
+    await callback.answer()
+    if not isinstance(callback.message, Message):
+        return
+    if not isinstance(prompt, Invalid):
+        await callback.message.edit_text(html(f"{texts.FORM_TOPIC}{TOPICS[callback_data.topic]}"))
+    await _show(callback.message, state, form, prompt)
+
+
+async def contact(message: Message, state: FSMContext, conversation: Conversation) -> None:
+    form = await _form(state)
+    await _show(message, state, form, conversation.contact(form, message.text))
+
+
+async def skip(callback: CallbackQuery, state: FSMContext, conversation: Conversation) -> None:
+    await callback.answer()
+    form = await _form(state)
+    prompt = conversation.contact(form, None, skip=True)
+    if isinstance(callback.message, Message):
         with contextlib.suppress(TelegramBadRequest):
             await callback.message.edit_reply_markup(reply_markup=None)
-        if callback_data.kind not in ("投诉", "举报"):
-            await callback.message.answer(texts.COMPLAINT_DECLINED)
-            return
-        await _start_form(callback.message, state, callback_data.kind)
+        await _show(callback.message, state, form, prompt)
 
-    @router.message(StateFilter(ComplaintForm.what), F.text, ~F.text.startswith("/"))
-    async def what(message: Message, state: FSMContext) -> None:
-        text = (message.text or "").strip()
-        if len(text) > MAX_TEXT:
-            await message.answer(texts.FORM_WHAT_TOO_LONG.format(length=len(text), limit=MAX_TEXT))
-            return
-        await state.update_data(text=text)
-        await state.set_state(ComplaintForm.topic)
-        rows = [[(label, TopicCallback(topic=key))] for key, label in TOPICS.items()]
-        await message.answer(texts.FORM_TOPIC, reply_markup=keyboard(rows))
 
-    @router.message(StateFilter(ComplaintForm.what), ~F.text)
-    async def what_not_text(message: Message) -> None:
-        await message.answer(texts.FORM_WHAT_TEXT_ONLY)
+async def cancel_button(callback: CallbackQuery, state: FSMContext) -> None:
+    await state.clear()
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(texts.CANCELLED)
 
-    @router.callback_query(StateFilter(ComplaintForm.topic), TopicCallback.filter(F.topic.in_(TOPICS)))
-    async def topic(callback: CallbackQuery, callback_data: TopicCallback, state: FSMContext) -> None:
-        await state.update_data(topic=callback_data.topic)
-        await state.set_state(ComplaintForm.contact)
-        await callback.answer()
-        if isinstance(callback.message, Message):
-            await callback.message.edit_text(html(f"{texts.FORM_TOPIC}{TOPICS[callback_data.topic]}"))
-            await callback.message.answer(
-                texts.FORM_CONTACT, reply_markup=keyboard([[(texts.FORM_SKIP, FormCallback(action="skip"))]])
-            )
 
-    @router.message(StateFilter(ComplaintForm.topic), ~F.text.startswith("/"))
-    async def topic_typed(message: Message) -> None:
-        await message.answer(texts.FORM_TOPIC_BUTTONS)
+async def submit(callback: CallbackQuery, state: FSMContext, conversation: Conversation) -> None:
+    form = await _form(state)
+    message = callback.message
+    chat_id = message.chat.id if message else callback.from_user.id
+    # The number is shown only once the complaint is committed; a double click, or the same
+    # update delivered again, names the same summary message and files nothing new.
+    key = f"{CHANNEL}:{chat_id}:{message.message_id if message else callback.id}"
+    done = await conversation.submit(
+        form, channel=CHANNEL, chat_id=chat_id, user_id=callback.from_user.id, dedupe_key=key
+    )
+    await state.clear()
+    await callback.answer()
+    text, _ = render(done)
+    if isinstance(message, Message):
+        await message.edit_text(text)
+    else:
+        await callback.bot.send_message(chat_id, text)  # type: ignore[union-attr]
 
-    async def confirm(message: Message, state: FSMContext) -> None:
-        await state.set_state(ComplaintForm.confirm)
-        markup = keyboard(
-            [[(texts.FORM_SUBMIT, FormCallback(action="submit")), (texts.FORM_CANCEL, FormCallback(action="cancel"))]]
-        )
-        await message.answer(_summary(await state.get_data()), reply_markup=markup)
 
-    @router.message(StateFilter(ComplaintForm.contact), F.text, ~F.text.startswith("/"))
-    async def contact(message: Message, state: FSMContext) -> None:
-        name, phone = split_contact(message.text or "")
-        if not phone and any(c.isdigit() for c in message.text or ""):
-            await message.answer(texts.FORM_CONTACT_BAD_PHONE)
-            return
-        await state.update_data(name=name, phone=phone)
-        await confirm(message, state)
+async def form_gone(callback: CallbackQuery) -> None:
+    await callback.answer(texts.FORM_EXPIRED, show_alert=True)
 
-    @router.message(StateFilter(ComplaintForm.contact), ~F.text)
-    async def contact_not_text(message: Message) -> None:
-        await message.answer(texts.FORM_CONTACT_TEXT_ONLY)
 
-    @router.callback_query(StateFilter(ComplaintForm.contact), FormCallback.filter(F.action == "skip"))
-    async def skip(callback: CallbackQuery, state: FSMContext) -> None:
-        await callback.answer()
-        await state.update_data(name="", phone="")
-        if isinstance(callback.message, Message):
-            with contextlib.suppress(TelegramBadRequest):
-                await callback.message.edit_reply_markup(reply_markup=None)
-            await confirm(callback.message, state)
+async def status(message: Message, command: CommandObject, conversation: Conversation) -> None:
+    found = conversation.status(command.args or "", channel=CHANNEL, chat_id=message.chat.id)
+    await message.answer(texts.STATUS_USAGE if found.outcome == "usage" else html(found.text))
 
-    @router.message(StateFilter(ComplaintForm.confirm), ~F.text.startswith("/"))
-    async def confirm_typed(message: Message) -> None:
-        await message.answer(texts.FORM_CONFIRM_BUTTONS)
 
-    @router.callback_query(StateFilter(ComplaintForm.confirm), FormCallback.filter(F.action == "cancel"))
-    async def cancel_button(callback: CallbackQuery, state: FSMContext) -> None:
-        await state.clear()
-        await callback.answer()
-        if isinstance(callback.message, Message):
-            await callback.message.edit_text(texts.CANCELLED)
-
-    @router.callback_query(StateFilter(ComplaintForm.confirm), FormCallback.filter(F.action == "submit"))
-    async def submit(callback: CallbackQuery, state: FSMContext, complaints: Complaints) -> None:
-        data = await state.get_data()
-        message = callback.message
-        chat_id = message.chat.id if message else callback.from_user.id
-        draft = Draft(data["text"], topic=data["topic"], kind=data["kind"], name=data["name"], phone=data["phone"])
-        # The number is shown only once the complaint is committed; a double click, or the same
-        # update delivered again, names the same summary message and files nothing new.
-        key = f"{CHANNEL}:{chat_id}:{message.message_id if message else callback.id}"
-        filed = await complaints.afile(
-            draft, channel=CHANNEL, chat_id=chat_id, user_id=callback.from_user.id, dedupe_key=key
-        )
-        await state.clear()
-        await callback.answer()
-        text = html(texts.FILED.format(kind=filed.kind, number=filed.number, due=filed.due_on))
-        if isinstance(message, Message):
-            await message.edit_text(text)
-        else:
-            await callback.bot.send_message(chat_id, text)  # type: ignore[union-attr]
-
-    @router.callback_query(FormCallback.filter())
-    @router.callback_query(TopicCallback.filter())
-    async def form_gone(callback: CallbackQuery) -> None:
-        await callback.answer(texts.FORM_EXPIRED, show_alert=True)
-
-    @router.message(Command("status"))
-    async def status(message: Message, command: CommandObject, complaints: Complaints) -> None:
-        typed = (command.args or "").strip()
-        if not typed:
-            await message.answer(texts.STATUS_USAGE)
-            return
-        found = complaints.lookup(typed)
-        if found is None:
-            await message.answer(html(texts.STATUS_NOT_A_NUMBER.format(typed=typed[:40])))
-        elif found.complaint is not None:
-            complaint = found.complaint
-            own = complaint.filed_by(CHANNEL, message.chat.id)
-            await message.answer(html(complaints.status_text(complaint, own=own)))
-        elif found.typed_ok:
-            await message.answer(html(texts.STATUS_UNKNOWN.format(number=typed)))
-        elif found.suggestions:
-            suggestions = "、".join(found.suggestions)
-            await message.answer(html(texts.STATUS_MISTYPED.format(typed=typed[:40], suggestions=suggestions)))
-        else:
-            await message.answer(html(texts.STATUS_MISTYPED_NONE.format(typed=typed[:40])))
-
-    @router.callback_query(RateCallback.filter(F.rating.in_(RATINGS)))
-    async def rate(callback: CallbackQuery, callback_data: RateCallback, complaints: Complaints) -> None:
-        chat_id = callback.message.chat.id if callback.message else callback.from_user.id
-        try:
-            await complaints.arate(callback_data.number, callback_data.rating, channel=CHANNEL, chat_id=chat_id)
-        except ComplaintError as e:
-            await callback.answer(str(e), show_alert=True)
-            return
-        await callback.answer()
-        if isinstance(callback.message, Message):
-            await callback.message.edit_reply_markup(reply_markup=None)
-            await callback.message.answer(texts.RATED.format(rating=RATINGS[callback_data.rating]))
-
-    return router
+async def rate(callback: CallbackQuery, callback_data: RateCallback, conversation: Conversation) -> None:
+    chat_id = callback.message.chat.id if callback.message else callback.from_user.id
+    rated, said = await conversation.rate(callback_data.number, callback_data.rating, channel=CHANNEL, chat_id=chat_id)
+    if not rated:
+        await callback.answer(said, show_alert=True)
+        return
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_reply_markup(reply_markup=None)
+        await callback.message.answer(said)
 
 
 # --- the staff's side ------------------------------------------------------------------------------

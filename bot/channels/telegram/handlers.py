@@ -1,6 +1,6 @@
 """The Telegram channel's routers, one per feature, built by factories (a router joins one dispatcher).
 
-Handlers only translate: an update becomes a call on a core service (``answerer``, ``store``,
+Handlers only translate: an update becomes a call on a core service (``answerer``, ``conversation``,
 injected by the dispatcher), and its reply becomes HTML with inline buttons.
 """
 
@@ -32,7 +32,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from ... import texts
 from ...services.answering import Answerer, Reply
-from ...storage import Store
+from ...services.conversation import Conversation
 from .callbacks import BrowseCallback, EntryCallback, SearchCallback, SectionCallback
 from .complaints import offer_markup
 from .render import html, item_html, split_message
@@ -101,9 +101,9 @@ def reply_html(reply: Reply, contacts: dict[str, str]) -> tuple[str, InlineKeybo
             builder.button(text=choice.title, callback_data=EntryCallback(id=choice.id))
         builder.adjust(1)
         return html(texts.CLARIFY_BUTTONS.format(**contacts)), builder.as_markup()
-    if reply.outcome == "complaint":
-        offer = texts.TIPOFF_OFFER if reply.tipoff else texts.COMPLAINT_OFFER
-        return html(reply.text + "\n\n" + offer), offer_markup(reply.tipoff)
+    offer = Conversation.offer(reply)
+    if offer is not None:
+        return html(reply.text + "\n\n" + offer.text), offer_markup(offer)
     return html(reply.text), None
 
 
@@ -215,14 +215,12 @@ def buttons_router() -> Router:
     router = Router(name="buttons")
 
     @router.callback_query(EntryCallback.filter())
-    async def entry(callback: CallbackQuery, callback_data: EntryCallback, answerer: Answerer) -> None:
-        reply = answerer.answer_entry(callback_data.id)
-        if reply is None:  # a button from before the guide changed
+    async def entry(callback: CallbackQuery, callback_data: EntryCallback, conversation: Conversation) -> None:
+        picked = conversation.entry(callback_data.id)
+        if picked is None:  # a button from before the guide changed
             await callback.answer(texts.CHOICE_GONE, show_alert=True)
             return
-        entry_ = answerer.matcher.knowledge.entry(callback_data.id)
-        title = f"<b>{html(entry_.question)}</b>\n" if entry_ else ""
-        await _edit(callback, title + html(reply.text), None)
+        await _edit(callback, f"<b>{html(picked.question)}</b>\n" + html(picked.reply.text), None)
 
     @router.callback_query(SectionCallback.filter(F.n < 0))
     async def sections(callback: CallbackQuery, answerer: Answerer) -> None:
@@ -332,7 +330,9 @@ def questions_router() -> Router:
     # Not in the middle of a form (a complaint, a staff reply): then the text is the form's.
     @router.message(Addressed(text=False), StateFilter(default_state))
     @router.edited_message(Addressed(text=False), StateFilter(default_state))
-    async def question(message: Message, answerer: Answerer, store: Store, bot: Bot, event_update: Update) -> None:
+    async def question(
+        message: Message, answerer: Answerer, conversation: Conversation, bot: Bot, event_update: Update
+    ) -> None:
         text = message.text or ""
         if message.chat.type != ChatType.PRIVATE:
             me = await bot.me()
@@ -342,9 +342,7 @@ def questions_router() -> Router:
         log.info("update %s: %s %s", event_update.update_id, reply.outcome, reply.entry_id or "-")
         body, markup = reply_html(reply, answerer.contacts)
         # The enquiry log's commit and the reply's round trip to Telegram overlap.
-        await asyncio.gather(
-            answerer.arecord(store, reply, channel=CHANNEL, user_id=user_id), send(message, body, markup)
-        )
+        await asyncio.gather(conversation.record(reply, channel=CHANNEL, user_id=user_id), send(message, body, markup))
 
     return router
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from aiohttp import web
@@ -18,12 +18,12 @@ from aiohttp import web
 from ... import texts
 from ...config import Settings
 from ...services.answering import Answerer
-from ...services.complaints import Complaints
-from ...services.staff import StaffAccounts
-from ...storage import Store
 from .citizen import CitizenChat
 from .security import ChatSessions, RateLimit
 from .staff import StaffConsole
+
+if TYPE_CHECKING:
+    from ...app import Services
 
 HERE = Path(__file__).resolve().parent
 
@@ -62,24 +62,18 @@ async def _headers(request: web.Request, handler: Any) -> web.StreamResponse:
     return response
 
 
-def add_web(
-    app: web.Application,
-    answerer: Answerer,
-    store: Store,
-    complaints: Complaints,
-    settings: Settings,
-    accounts: StaffAccounts | None = None,
-) -> None:
-    """Serve the web chat and the staff console on ``app``."""
-    env = _templates(settings, answerer)
+def setup(app: web.Application, services: Services, settings: Settings) -> None:
+    """Serve the web chat and the staff console on ``app`` (nothing to start or stop)."""
+    env = _templates(settings, services.answerer)
 
     def render(template: str, **context: Any) -> web.Response:
         return web.Response(text=env.get_template(template).render(**context), content_type="text/html")
 
     secure = settings.web_secure_cookies
-    sessions = ChatSessions(store.user_ref)
-    chat = CitizenChat(answerer, store, complaints, sessions, RateLimit(settings.web_rate_limit), render, secure)
-    console = StaffConsole(answerer, store, complaints, accounts or StaffAccounts(store, settings), render, secure)
+    conversation = services.conversation
+    sessions = ChatSessions(conversation.user_ref)
+    chat = CitizenChat(conversation, sessions, RateLimit(settings.web_rate_limit), render, secure)
+    console = StaffConsole(services.answerer, services.store, services.complaints, services.staff, render, secure)
     app.middlewares.append(_headers)
     app.add_routes(chat.routes())
     app.add_routes(console.routes())

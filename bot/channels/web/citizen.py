@@ -13,10 +13,9 @@ from typing import Any
 from aiohttp import web
 
 from ... import texts
-from ...services.answering import Answerer, Reply
-from ...services.complaints import KINDS, MAX_NAME, MAX_TEXT, RATINGS, TOPICS, ComplaintError, Complaints, Draft
-from ...services.complaints import split_contact as _split_contact
-from ...storage import Store
+from ...services.answering import Reply
+from ...services.complaints import KINDS, RATINGS, TOPICS
+from ...services.conversation import Conversation, Form, Invalid, check_form
 from .security import CHAT_COOKIE, CHAT_COOKIE_DAYS, ChatSession, ChatSessions, RateLimit, Turn, client_address
 from .security import same as _same
 from .security import set_cookie as _set_cookie
@@ -27,22 +26,35 @@ MAX_QUESTION = 500
 SEARCH_LIMIT = 8
 
 
+# How the form's refusals are said on the web page, where every field is shown at once.
+INVALID = {
+    "not_text": texts.WEB_FORM_NO_TEXT,
+    "too_long": texts.FORM_WHAT_TOO_LONG,
+    "topic": texts.WEB_FORM_NO_TOPIC,
+    "bad_phone": texts.WEB_FORM_BAD_PHONE,
+    "no_contact": texts.WEB_FORM_NO_CONTACT,
+    "name_too_long": texts.FORM_NAME_TOO_LONG,
+}
+
+
+def _said(problem: Invalid) -> str:
+    return INVALID[problem.reason].format(length=problem.length, limit=problem.limit)
+
+
 class CitizenChat:
     """The handlers of the citizens' pages, sharing the core services and the page renderer."""
 
     def __init__(
         self,
-        answerer: Answerer,
-        store: Store,
-        complaints: Complaints,
+        conversation: Conversation,
         sessions: ChatSessions,
         limit: RateLimit,
         render: Any,
         secure: bool,
     ) -> None:
-        self.answerer = answerer
-        self.store = store
-        self.complaints = complaints
+        self.conversation = conversation
+        self.answerer = conversation.answerer
+        self.complaints = conversation.complaints
         self.sessions = sessions
         self.limit = limit
         self.render = render
@@ -102,23 +114,12 @@ class CitizenChat:
             session.draft = None
             session.add(Turn("bot", texts.CANCELLED))
             raise self._redirect(session, "/#end")
-        draft = {key: str(form.get(key, "")).strip() for key in ("kind", "topic", "text", "name", "phone")}
-        errors = []
-        if not draft["text"]:
-            errors.append("请填写发生了什么。")
-        elif len(draft["text"]) > MAX_TEXT:
-            errors.append(texts.FORM_WHAT_TOO_LONG.format(length=len(draft["text"]), limit=MAX_TEXT))
-        if draft["topic"] not in TOPICS:
-            errors.append("请选择涉及的方面。")
-        if draft["kind"] not in KINDS:
-            draft["kind"] = "投诉"
-        if len(draft["name"]) > MAX_NAME:
-            errors.append(f"姓名请在{MAX_NAME}字以内。")
-        if draft["phone"]:
-            phone = _split_contact(draft["phone"])[1]
-            if not phone:
-                errors.append(texts.WEB_FORM_BAD_PHONE)
-            draft["phone"] = phone
+        fields = {key: str(form.get(key, "")) for key in ("kind", "topic", "text", "name", "phone")}
+        checked, problems = check_form(**fields)
+        errors = [_said(p) for p in problems]
+        draft = checked.as_dict()
+        if any(p.step == "contact" for p in problems):  # show what they typed, to correct it
+            draft.update(name=fields["name"].strip(), phone=fields["phone"].strip())
         session.draft = draft
         if errors:
             return self._page(request, session, "complaint.html", draft=draft, topics=TOPICS, errors=errors)
@@ -136,50 +137,36 @@ class CitizenChat:
         citizen = self.sessions.citizen(session)
         # The form's nonce names this submission: a double click or a resent post files once.
         key = f"{CHANNEL}:{citizen}:{str(form.get('nonce', ''))[:64]}"
-        filed = await self.complaints.afile(
-            Draft(draft["text"], topic=draft["topic"], kind=draft["kind"], name=draft["name"], phone=draft["phone"]),
-            channel=CHANNEL,
-            chat_id=citizen,
-            user_id=citizen,
-            dedupe_key=key,
+        done = await self.conversation.submit(
+            Form.from_dict(draft), channel=CHANNEL, chat_id=citizen, user_id=citizen, dedupe_key=key
         )
+        filed = done.complaint
         session.draft = None
         session.add(Turn("bot", texts.FILED.format(kind=filed.kind, number=filed.number, due=filed.due_on)))
         return self._page(request, session, "filed.html", complaint=filed)
 
     async def status(self, request: web.Request) -> web.StreamResponse:
         session = self.sessions.get(request)
-        typed = request.query.get("number", "").strip()[:40]
-        context: dict[str, Any] = {"typed": typed, "message": None, "complaint": None, "events": [], "own": False}
-        if typed:
-            found = self.complaints.lookup(typed)
-            if found is None:
-                context["message"] = texts.STATUS_NOT_A_NUMBER.format(typed=typed)
-            elif found.complaint is not None:
-                complaint = found.complaint
-                context["complaint"] = complaint
-                context["own"] = complaint.filed_by(CHANNEL, self.sessions.citizen(session))
-                context["events"] = self.complaints.replies(complaint)
-            elif found.typed_ok:
-                context["message"] = texts.STATUS_UNKNOWN.format(number=typed)
-            elif found.suggestions:
-                context["message"] = texts.STATUS_MISTYPED.format(typed=typed, suggestions="、".join(found.suggestions))
-                context["suggestions"] = found.suggestions
-            else:
-                context["message"] = texts.STATUS_MISTYPED_NONE.format(typed=typed)
+        found = self.conversation.status(
+            request.query.get("number", ""), channel=CHANNEL, chat_id=self.sessions.citizen(session)
+        )
+        context: dict[str, Any] = {
+            "typed": found.typed,
+            "message": found.text if found.complaint is None else None,
+            "complaint": found.complaint,
+            "events": list(found.events),
+            "own": found.own,
+        }
+        if found.suggestions:
+            context["suggestions"] = found.suggestions
         return self._page(request, session, "status.html", **context)
 
     async def rate(self, request: web.Request) -> web.StreamResponse:
         session = self.sessions.get(request)
         form = await self._form(request, session)
         number, rating = str(form.get("number", "")), str(form.get("rating", ""))
-        try:
-            if rating not in RATINGS:
-                raise ComplaintError("请选择一项评价。")
-            await self.complaints.arate(number, rating, channel=CHANNEL, chat_id=self.sessions.citizen(session))
-            session.add(Turn("bot", texts.RATED.format(rating=RATINGS[rating])))
-        except ComplaintError as e:
-            session.add(Turn("bot", str(e)))
+        _, said = await self.conversation.rate(number, rating, channel=CHANNEL, chat_id=self.sessions.citizen(session))
+        session.add(Turn("bot", said))
         raise self._redirect(session, "/#end")
 
     # --- the conversation -------------------------------------------------------------------------
@@ -201,19 +188,17 @@ class CitizenChat:
             link = (texts.WEB_STATUS_LINK, f"/status?number={number}")
             session.add(Turn("bot", texts.WEB_STATUS_FOUND.format(number=number), link=link))
             return
-        reply = await self.answerer.aanswer(text)
-        await self.answerer.arecord(self.store, reply, channel=CHANNEL, user_id=self.sessions.citizen(session))
+        reply = await self.conversation.ask(text, channel=CHANNEL, user_id=self.sessions.citizen(session))
         log.info("web: %s %s", reply.outcome, reply.entry_id or "-")
         session.add(self._turn(reply))
 
     def _choose(self, session: ChatSession, entry_id: str) -> None:
-        reply = self.answerer.answer_entry(entry_id)
-        entry = self.answerer.matcher.knowledge.entry(entry_id)
-        if reply is None or entry is None:
+        picked = self.conversation.entry(entry_id)
+        if picked is None:
             session.add(Turn("bot", texts.CHOICE_GONE))
             return
-        session.add(Turn("me", entry.question))
-        session.add(Turn("bot", reply.text))
+        session.add(Turn("me", picked.question))
+        session.add(Turn("bot", picked.reply.text))
 
     def _turn(self, reply: Reply) -> Turn:
         if reply.outcome == "clarify":
@@ -225,9 +210,9 @@ class CitizenChat:
         if reply.outcome == "catalogue":
             footer = texts.CATALOGUE_ANSWER_FOOTER.format(**self.answerer.contacts)
             return Turn("bot", texts.CATALOGUE_ANSWER_HEADER + "\n" + footer, hits=reply.hits)
-        if reply.outcome == "complaint":
-            offer = texts.TIPOFF_OFFER if reply.tipoff else texts.COMPLAINT_OFFER
-            return Turn("bot", reply.text + "\n\n" + offer, offer="举报" if reply.tipoff else "投诉")
+        offer = self.conversation.offer(reply)
+        if offer is not None:
+            return Turn("bot", reply.text + "\n\n" + offer.text, offer=offer.options[0][0])
         return Turn("bot", reply.text)
 
     def _search(self, query: str) -> Turn:

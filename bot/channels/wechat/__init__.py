@@ -1,6 +1,6 @@
 """The WeChat Official Account (公众号) channel: the callback URL, the API client, the menu.
 
-``add_wechat`` serves WeChat's callback on the project's aiohttp application and starts the sender
+``setup`` serves WeChat's callback on the project's aiohttp application and starts the sender
 of staff replies with it. Plain, compatible and safe (encrypted) modes are supported. This package
 imports no Telegram code (aiogram): only aiohttp, cryptography and defusedxml.
 """
@@ -8,20 +8,21 @@ imports no Telegram code (aiogram): only aiohttp, cryptography and defusedxml.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from ...config import Settings
-from ...services.answering import Answerer
-from ...services.complaints import Complaints
-from ...storage import Store
 from .api import WeChatAPI, WeChatAPIError
 from .crypto import MessageCipher, parse_key
 from .dialogue import Dialogue, Sessions
 from .menu import menu_definition
 from .outbox import OutboxSender
 from .webhook import WeChatWebhook
+
+if TYPE_CHECKING:
+    from ...app import Services
 
 __all__ = [
     "OUTBOX",
@@ -30,7 +31,7 @@ __all__ = [
     "WeChatAPI",
     "WeChatAPIError",
     "WeChatWebhook",
-    "add_wechat",
+    "setup",
     "make_api",
     "menu_definition",
     "push_menu",
@@ -48,9 +49,7 @@ def make_api(settings: Settings) -> WeChatAPI | None:
     return WeChatAPI(settings.wechat_api_base, settings.wechat_app_id, settings.wechat_app_secret.get_secret_value())
 
 
-def add_wechat(
-    app: web.Application, answerer: Answerer, store: Store, complaints: Complaints, settings: Settings
-) -> None:
+def setup(app: web.Application, services: Services, settings: Settings) -> None:
     """Serve WeChat's callback on ``app`` at ``settings.wechat_path`` (GET verifies, POST delivers),
     and start the outbox sender with the application (stopped with it).
 
@@ -73,10 +72,11 @@ def add_wechat(
         cipher = MessageCipher(key, settings.wechat_app_id)
     api = make_api(settings)
     sessions = Sessions()
-    sender = OutboxSender(complaints.outbox, api, sessions, interval=settings.outbox_interval) if api else None
+    outbox = services.complaints.outbox
+    sender = OutboxSender(outbox, api, sessions, interval=settings.outbox_interval) if api else None
     webhook = WeChatWebhook(
         settings.wechat_token.get_secret_value(),
-        Dialogue(answerer, store, complaints, sessions, sending=sender is not None),
+        Dialogue(services.conversation, sessions, sending=sender is not None),
         cipher=cipher,
         api=api,
         reply_seconds=settings.wechat_reply_seconds,
@@ -87,7 +87,7 @@ def add_wechat(
     if sender is not None:
         app[OUTBOX] = sender
 
-    async def startup(_: web.Application) -> None:
+    async def lifecycle(_: web.Application) -> AsyncIterator[None]:
         mode = "encrypted" if cipher else "plain"
         log.info("wechat: callback on %s (%s mode)", settings.wechat_path, mode)
         if sender is None:
@@ -95,18 +95,16 @@ def add_wechat(
                 "wechat: GONGKAI_WECHAT_APP_ID or GONGKAI_WECHAT_APP_SECRET not set: "
                 "slow replies and staff replies to WeChat citizens cannot be sent"
             )
-            return
-        await sender.start()
-
-    async def cleanup(_: web.Application) -> None:
+        else:
+            await sender.start()
+        yield
         if sender is not None:
             await sender.stop()
         await webhook.close()
         if api is not None:
             await api.close()
 
-    app.on_startup.append(startup)
-    app.on_cleanup.append(cleanup)
+    app.cleanup_ctx.append(lifecycle)
 
 
 async def push_menu(settings: Settings, menu: dict[str, Any]) -> dict[str, Any]:

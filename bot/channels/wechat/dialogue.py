@@ -4,8 +4,8 @@ WeChat has no buttons under a message: where Telegram shows buttons, the citizen
 numbered list and replies with the number. What the bot is waiting for from each citizen (a
 numbered choice, a step of the complaint form, a rating) is kept per OpenID in ``Sessions``.
 
-The rules are the core's (``services.answering``, ``services.complaints``); this module only
-translates, as the Telegram channel does.
+The steps and their rules are the conversation layer's (``services.conversation``); this module
+keeps each citizen's place in them and words the prompts as numbered lists.
 """
 
 from __future__ import annotations
@@ -15,24 +15,16 @@ import contextlib
 import logging
 import re
 import time
-import unicodedata
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
-from ... import texts, tracking
-from ...services.answering import Answerer, Reply
-from ...services.complaints import (
-    MAX_TEXT,
-    RATINGS,
-    TOPICS,
-    ComplaintError,
-    Complaints,
-    Draft,
-    split_contact,
-)
+from ... import texts
+from ...services.answering import Reply
+from ...services.complaints import RATINGS
+from ...services.conversation import Cancelled, Conversation, Form, fold, pick
 from ...services.outbox import Notice
-from ...storage import Store
+from ..typed import CANCEL, START, form_step, numbered, render, status_typed
 from . import menu
 from .protocol import Incoming
 
@@ -44,14 +36,8 @@ FORM_TTL = 2 * 3600.0  # a complaint form left alone this long is dropped
 RATING_TTL = 7 * 86400.0  # a closed complaint can be rated for a week after it is delivered
 MAX_SESSIONS = 20_000
 
-CANCEL = frozenset({"取消", "退出", "/cancel"})
 HELP = frozenset({"帮助", "help", "/help", "?", "？", "菜单"})
-START = {"投诉": "投诉", "我要投诉": "投诉", "/complaint": "投诉", "举报": "举报", "我要举报": "举报"}
-SKIP = frozenset({"跳过", "不留", "0"})
-SUBMIT = frozenset({"1", "提交", "确认"})
-DISCARD = frozenset({"0", "不提交"})
 _NUMBER = re.compile(r"\d{1,2}")
-_STATUS = re.compile(r"^(?:/status|查询进度|进度查询|查进度|查询|进度)\s*[:：]?\s*(.*)$", re.DOTALL)
 UNSUPPORTED = frozenset({"image", "voice", "video", "shortvideo", "location", "link", "file"})
 
 
@@ -59,7 +45,7 @@ UNSUPPORTED = frozenset({"image", "voice", "video", "shortvideo", "location", "l
 
 
 @dataclass
-class Prompt:
+class Listed:
     """A numbered list the citizen was shown, to answer with a number.
 
     :param kind: "entries" (guide entry ids), "sections" (section names) or "offer" (the
@@ -72,24 +58,12 @@ class Prompt:
 
 
 @dataclass
-class Form:
-    """A complaint being written, one step at a time: what, topic, contact, confirm."""
-
-    kind: str
-    at: float
-    step: str = "what"
-    text: str = ""
-    topic: str = ""
-    name: str = ""
-    phone: str = ""
-
-
-@dataclass
 class Session:
     """What the bot is waiting for from one citizen."""
 
     form: Form | None = None
-    prompt: Prompt | None = None
+    form_at: float = 0.0
+    prompt: Listed | None = None
     rating: str | None = None  # the closed complaint the citizen was asked to rate
     rating_at: float = 0.0
 
@@ -120,7 +94,7 @@ class Sessions:
         else:
             self._sessions.move_to_end(openid)
         now = self.clock()
-        if session.form is not None and now - session.form.at > FORM_TTL:
+        if session.form is not None and now - session.form_at > FORM_TTL:
             session.form = None
         if session.prompt is not None and now - session.prompt.at > PROMPT_TTL:
             session.prompt = None
@@ -158,10 +132,6 @@ class Turns:
 # --- rendering ------------------------------------------------------------------------------------
 
 
-def numbered(values: list[str]) -> list[str]:
-    return [texts.CLARIFY_CHOICE.format(number=n, title=v) for n, v in enumerate(values, 1)]
-
-
 def rating_prompt() -> str:
     return texts.WX_RATE.format(choices="，".join(f"{n} {label}" for n, label in enumerate(RATINGS.values(), 1)))
 
@@ -171,43 +141,27 @@ def citizen_message(notice: Notice) -> str:
     return notice.text + ("\n" + rating_prompt() if notice.kind == "closed" else "")
 
 
-def _digits(text: str) -> str:
-    """``text`` with full-width digits folded (a Chinese input method types ２ as easily as 2)."""
-    return unicodedata.normalize("NFKC", text).strip()
-
-
 # --- the conversation -----------------------------------------------------------------------------
 
 
 class Dialogue:
     """Turns each message or event from a citizen into the text to answer with (None: nothing).
 
-    :param answerer: answers questions and records them in the enquiry log
-    :param store: the enquiry log
-    :param complaints: the supervision log
+    :param conversation: the dialogues' steps and rules, on the core services
     :param sessions: what the bot waits for from each citizen (shared with the outbox sender,
       which asks for ratings)
     :param sending: whether an outbox sender runs (without one nothing can be sent but the HTTP reply)
     """
 
-    def __init__(
-        self,
-        answerer: Answerer,
-        store: Store,
-        complaints: Complaints,
-        sessions: Sessions,
-        sending: bool = False,
-    ) -> None:
-        self.answerer = answerer
-        self.store = store
-        self.complaints = complaints
+    def __init__(self, conversation: Conversation, sessions: Sessions, sending: bool = False) -> None:
+        self.conversation = conversation
         self.sessions = sessions
         self._turns = Turns()
         self._sending = sending
 
     @property
     def contacts(self) -> dict[str, str]:
-        return self.answerer.contacts
+        return self.conversation.contacts
 
     async def handle(self, message: Incoming) -> str | None:
         """The reply to ``message``, after whatever it does (a question recorded, a complaint filed)."""
@@ -215,14 +169,14 @@ class Dialogue:
             # A citizen who writes can be written to for 48 hours: what could not reach them
             # before (a staff reply days later) is owed again.
             if self._sending:
-                await self.complaints.outbox.requeue(CHANNEL, message.openid)
+                await self.conversation.complaints.outbox.requeue(CHANNEL, message.openid)
             if message.msg_type == "text":
                 return await self._text(message)
             if message.msg_type == "event":
                 return await self._event(message)
             session = self.sessions.get(message.openid)
             if session.form is not None:
-                return self._form_hint(session.form)
+                return render(self.conversation.hint(session.form))
             log.info("wechat %s: %s not supported", message.ref, message.msg_type)
             return texts.WX_NON_TEXT
 
@@ -246,34 +200,35 @@ class Dialogue:
         if key == menu.CONTACT:
             return texts.CONTACT.format(**self.contacts)
         if session.form is not None:  # the form takes numbers: a numbered list now would confuse them
-            return texts.WX_FORM_BUSY.format(kind=session.form.kind) + "\n" + self._form_hint(session.form)
+            hint = render(self.conversation.hint(session.form))
+            return texts.WX_FORM_BUSY.format(kind=session.form.kind) + "\n" + hint
         if key in (menu.COMPLAINT, menu.TIPOFF):
             return self._start_form(session, "举报" if key == menu.TIPOFF else "投诉")
-        section = menu.section_of(self.answerer.matcher.knowledge, key)
+        section = menu.section_of(self.conversation.sections(), key)
         if section is not None:
             return self._section(session, section)
         return self._sections(session)  # 全部栏目, or a section the guide no longer has
 
     def _sections(self, session: Session) -> str:
-        names = self.answerer.matcher.knowledge.sections
-        session.prompt = Prompt("sections", tuple(names), self.sessions.clock())
+        names = self.conversation.sections()
+        session.prompt = Listed("sections", tuple(names), self.sessions.clock())
         return "\n".join([texts.WX_GUIDE_SECTIONS, *numbered(names)])
 
     def _section(self, session: Session, section: str) -> str:
-        entries = [e for e in self.answerer.matcher.knowledge.guide if e.section == section]
-        session.prompt = Prompt("entries", tuple(e.id for e in entries), self.sessions.clock())
-        return "\n".join([texts.WX_GUIDE_SECTION.format(section=section), *numbered([e.question for e in entries])])
+        entries = self.conversation.section(section)
+        session.prompt = Listed("entries", tuple(i for i, _ in entries), self.sessions.clock())
+        return "\n".join([texts.WX_GUIDE_SECTION.format(section=section), *numbered([q for _, q in entries])])
 
     # --- text -------------------------------------------------------------------------------------
 
     async def _text(self, message: Incoming) -> str:
         text = message.content.strip()
-        word = _digits(text).lower()
+        word = fold(text).lower()
         session = self.sessions.get(message.openid)
         if word in CANCEL:
             busy = session.form is not None or (session.prompt is not None and session.prompt.kind == "offer")
             session.form = session.prompt = None
-            return texts.CANCELLED if busy else texts.NOTHING_TO_CANCEL
+            return render(Cancelled(busy))
         if session.form is not None:
             return await self._form(message, session, text)
         if _NUMBER.fullmatch(word) or (word in RATINGS.values() and session.rating is not None):
@@ -284,14 +239,13 @@ class Dialogue:
             return self._start_form(session, START[word])
         if word in HELP:
             return texts.WX_HELP
-        typed = self._status_typed(text)
+        typed = status_typed(text)
         if typed is not None:
             return self._status(message, typed)
         return await self._question(message, session, text)
 
     async def _question(self, message: Incoming, session: Session, text: str) -> str:
-        reply = await self.answerer.aanswer(text)
-        await self.answerer.arecord(self.store, reply, channel=CHANNEL, user_id=message.openid)
+        reply = await self.conversation.ask(text, channel=CHANNEL, user_id=message.openid)
         log.info("wechat %s: %s %s", message.ref, reply.outcome, reply.entry_id or "-")
         return self._render(session, reply)
 
@@ -299,13 +253,14 @@ class Dialogue:
         now = self.sessions.clock()
         if reply.outcome == "clarify":
             # The core's clarify text is already the numbered list (CLARIFY + CLARIFY_CHOICE).
-            session.prompt = Prompt("entries", tuple(c.id for c in reply.choices), now)
+            session.prompt = Listed("entries", tuple(c.id for c in reply.choices), now)
             return reply.text
-        if reply.outcome == "complaint":
-            kind = "举报" if reply.tipoff else "投诉"
-            session.prompt = Prompt("offer", (kind,), now)
-            offer = texts.TIPOFF_OFFER if reply.tipoff else texts.COMPLAINT_OFFER
-            return reply.text + "\n\n" + offer + "\n" + texts.WX_OFFER.format(kind=kind)
+        offer = self.conversation.offer(reply)
+        if offer is not None:
+            # WeChat's yes and no are 1 and 0 (the form's confirm step says the same).
+            kind = offer.options[0][0]
+            session.prompt = Listed("offer", (kind,), now)
+            return reply.text + "\n\n" + offer.text + "\n" + texts.WX_OFFER.format(kind=kind)
         return reply.text
 
     async def _number(self, message: Incoming, session: Session, word: str) -> str:
@@ -313,10 +268,9 @@ class Dialogue:
         prompt = session.prompt
         rating_first = session.rating is not None and (prompt is None or session.rating_at >= prompt.at)
         if rating_first or word in RATINGS.values():
-            labels = list(RATINGS.values())
-            chosen = labels.index(word) if word in labels else int(word) - 1
-            if 0 <= chosen < len(labels):
-                return await self._rate(message, session, list(RATINGS)[chosen])
+            rating = pick(Conversation.ratings, word)
+            if rating is not None:
+                return await self._rate(message, session, rating)
             if prompt is None:
                 return rating_prompt()
         if prompt is None:
@@ -327,136 +281,59 @@ class Dialogue:
                 return texts.WX_OFFER.format(kind=prompt.values[0])
             session.prompt = None
             return self._start_form(session, prompt.values[0]) if n == 1 else texts.WX_DECLINED
-        if not 1 <= n <= len(prompt.values):
+        value = pick([(v, v) for v in prompt.values], word)
+        if value is None:
             return texts.CHAT_CHOICE_GONE
-        value = prompt.values[n - 1]
         # The list stays open: a citizen browsing a section may read several of its answers.
         prompt.at = self.sessions.clock()
         if prompt.kind == "sections":
             return self._section(session, value)
-        reply = self.answerer.answer_entry(value)
-        entry = self.answerer.matcher.knowledge.entry(value)
-        if reply is None or entry is None:  # the guide changed since the list was shown
+        picked = self.conversation.entry(value)
+        if picked is None:  # the guide changed since the list was shown
             return texts.CHOICE_GONE
         log.info("wechat %s: picked %s", message.ref, value)
-        return entry.question + "\n" + reply.text
+        return picked.question + "\n" + picked.reply.text
 
     async def _rate(self, message: Incoming, session: Session, rating: str) -> str:
         number = session.rating or ""
         session.rating = None
-        try:
-            await self.complaints.arate(number, rating, channel=CHANNEL, chat_id=message.openid)
-        except ComplaintError as e:
-            return str(e)
-        return texts.RATED.format(rating=RATINGS[rating])
+        return (await self.conversation.rate(number, rating, channel=CHANNEL, chat_id=message.openid))[1]
 
     # --- status -----------------------------------------------------------------------------------
 
-    @staticmethod
-    def _status_typed(text: str) -> str | None:
-        """What was typed as a tracking number, if ``text`` asks for a status; else None.
-
-        "查询 编号" asks; "查询" alone asks how (""); so does a message that is only a number
-        starting with a year (a tracking number starts with its date; a phone number cannot).
-        "查询公开目录怎么用" is a question, not a look-up.
-        """
-        match = _STATUS.match(text)
-        if match:
-            rest = match.group(1).strip()
-            return rest if not rest or tracking.digits_of(rest) else None
-        digits = tracking.digits_of(text)
-        return text if len(digits) >= 8 and digits.startswith("20") else None
-
     def _status(self, message: Incoming, typed: str) -> str:
-        if not typed:
+        status = self.conversation.status(typed, channel=CHANNEL, chat_id=message.openid)
+        if status.outcome == "usage":
             return texts.WX_STATUS_USAGE
-        typed = typed[:40]
-        found = self.complaints.lookup(typed)
         log.info("wechat %s: status look-up", message.ref)
-        if found is None:
-            return texts.STATUS_NOT_A_NUMBER.format(typed=typed)
-        if found.complaint is not None:
-            complaint = found.complaint
-            own = complaint.filed_by(CHANNEL, message.openid)
-            text = self.complaints.status_text(complaint, own=own)
-            if own and complaint.status == "closed" and complaint.rating is None:
-                # A rating request missed (a restart, a week gone by) is asked again here.
-                self.sessions.ask_rating(message.openid, complaint.number)
-                text += "\n" + rating_prompt()
-            return text
-        if found.typed_ok:
-            return texts.STATUS_UNKNOWN.format(number=typed)
-        if found.suggestions:
-            return texts.STATUS_MISTYPED.format(typed=typed, suggestions="、".join(found.suggestions))
-        return texts.STATUS_MISTYPED_NONE.format(typed=typed)
+        if status.ask_rating and status.complaint is not None:
+            # A rating request missed (a restart, a week gone by) is asked again here.
+            self.sessions.ask_rating(message.openid, status.complaint.number)
+            return status.text + "\n" + rating_prompt()
+        return status.text
 
     # --- the complaint form -----------------------------------------------------------------------
 
     def _start_form(self, session: Session, kind: str) -> str:
-        session.form = Form(kind, self.sessions.clock())
+        session.form, prompt = self.conversation.start(kind)
+        session.form_at = self.sessions.clock()
         session.prompt = None
-        prompt = texts.WX_FORM_WHAT_TIPOFF if kind == "举报" else texts.WX_FORM_WHAT
-        return prompt.format(limit=MAX_TEXT)
-
-    @staticmethod
-    def _topics() -> list[str]:
-        return numbered(list(TOPICS.values()))
-
-    def _form_hint(self, form: Form) -> str:
-        """What the form's current step expects, said again."""
-        if form.step == "what":
-            return texts.WX_FORM_WHAT_TEXT_ONLY
-        if form.step == "topic":
-            return "\n".join([texts.WX_FORM_TOPIC_AGAIN, *self._topics()])
-        if form.step == "contact":
-            return texts.WX_FORM_CONTACT_TEXT_ONLY
-        return texts.WX_FORM_CONFIRM_AGAIN
+        return render(prompt)
 
     async def _form(self, message: Incoming, session: Session, text: str) -> str:
         form = session.form
         assert form is not None
-        form.at = self.sessions.clock()
-        word = _digits(text)
-        if form.step == "what":
-            if not text:
-                return texts.WX_FORM_WHAT_TEXT_ONLY
-            if len(text) > MAX_TEXT:
-                return texts.FORM_WHAT_TOO_LONG.format(length=len(text), limit=MAX_TEXT)
-            form.text, form.step = text, "topic"
-            return "\n".join([texts.WX_FORM_TOPIC, *self._topics()])
-        if form.step == "topic":
-            labels = list(TOPICS.values())
-            chosen = int(word) - 1 if word.isdigit() else labels.index(word) if word in labels else -1
-            if not 0 <= chosen < len(labels):
-                return self._form_hint(form)
-            form.topic, form.step = list(TOPICS)[chosen], "contact"
-            return texts.WX_FORM_CONTACT
-        if form.step == "contact":
-            if word in SKIP:
-                form.name, form.phone = "", ""
-            else:
-                name, phone = split_contact(text)
-                if not phone and any(c.isdigit() for c in word):
-                    return texts.WX_FORM_CONTACT_BAD_PHONE
-                if not phone and not any(c.isalnum() for c in name):  # "！！" names no one
-                    return texts.WX_FORM_CONTACT_TEXT_ONLY
-                form.name, form.phone = name, phone
-            form.step = "confirm"
-            contact = " ".join(x for x in (form.name, form.phone) if x) or texts.FORM_NO_CONTACT
-            return texts.WX_FORM_SUMMARY.format(
-                kind=form.kind, topic=TOPICS[form.topic], text=form.text, contact=contact
-            )
-        if word in DISCARD:
-            session.form = None
-            return texts.CANCELLED
-        if word not in SUBMIT:
-            return texts.WX_FORM_CONFIRM_AGAIN
-        draft = Draft(form.text, topic=form.topic, kind=form.kind, name=form.name, phone=form.phone)
+        session.form_at = self.sessions.clock()
+        prompt = form_step(self.conversation, form, text)
+        if prompt is not None:
+            if isinstance(prompt, Cancelled):
+                session.form = None
+            return render(prompt)
         # The same confirming message delivered again (WeChat retries) files nothing new.
         key = f"{CHANNEL}:{message.openid}:{message.msg_id or message.create_time}"
-        filed = await self.complaints.afile(
-            draft, channel=CHANNEL, chat_id=message.openid, user_id=message.openid, dedupe_key=key
+        done = await self.conversation.submit(
+            form, channel=CHANNEL, chat_id=message.openid, user_id=message.openid, dedupe_key=key
         )
         session.form = None
-        log.info("wechat %s: filed %s", message.ref, filed.number)
-        return texts.WX_FILED.format(kind=filed.kind, number=filed.number, due=filed.due_on)
+        log.info("wechat %s: filed %s", message.ref, done.complaint.number)
+        return render(done)

@@ -33,9 +33,9 @@ def section_key(name: str) -> str:
     return SECTION + "#" + hashlib.sha1(name.encode()).hexdigest()[:16]
 
 
-def section_of(knowledge: Knowledge, key: str) -> str | None:
+def section_of(sections: list[str], key: str) -> str | None:
     """The section a click key names, or None (a menu pushed before the guide changed)."""
-    return next((s for s in knowledge.sections if section_key(s) == key), None)
+    return next((s for s in sections if section_key(s) == key), None)
 
 
 def _clip(name: str, limit: int = NAME_BYTES) -> str:

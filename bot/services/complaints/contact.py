@@ -25,4 +25,4 @@ def split_contact(text: str) -> tuple[str, str]:
     rest = (text[: match.start()] + " " + text[match.end() :]) if match else text
     rest = _LABELS.sub(" ", rest)
     name = re.sub(r"[\s,，;；:：/、。.]+", " ", rest).strip()
-    return name[:MAX_NAME], phone
+    return name, phone  # a name over MAX_NAME is refused by the form's rules, not cut

@@ -1,0 +1,139 @@
+"""The terminal chat (``gongkai chat``): a citizen's conversation typed in a terminal.
+
+A channel like the others, on the same conversation layer: questions (recorded with channel
+"console"), numbered choices, /search, the complaint form (投诉 or 举报) and the status look-up
+(查询 编号). The terminal is read on a thread of its own, one line at a time; each line is
+handled on the event loop, and its answer printed before the next prompt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import getpass
+import threading
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
+
+import click
+from aiohttp import web
+
+from ... import texts
+from ...config import Settings
+from ...services.conversation import Cancelled, Conversation, Form, fold, pick
+from ..typed import CANCEL, START, form_step, render, status_typed
+
+if TYPE_CHECKING:
+    from ...app import Services
+
+CHANNEL = "console"
+QUIT = frozenset({"/quit", "/exit", "/q"})
+
+
+class Console:
+    """One citizen at the terminal: what the bot waits for from them, and the answer to each line.
+
+    :param user: who is at the terminal (their login name; recorded only as an anonymous reference)
+    """
+
+    def __init__(self, conversation: Conversation, user: str) -> None:
+        self.conversation = conversation
+        self.user = user
+        self.form: Form | None = None
+        self.choices: list[tuple[str, str]] = []  # the guide entries last offered, (id, title)
+        self.offer: str | None = None  # the complaint kind last offered
+
+    async def handle(self, line: str) -> str | None:
+        """The answer to one line typed by the citizen (None: nothing to say)."""
+        text = line.strip()
+        word = fold(text).lower()
+        if not text:
+            return None
+        if word in CANCEL:
+            busy = self.form is not None or self.offer is not None
+            self.form = self.offer = None
+            return render(Cancelled(busy))
+        if self.form is not None:
+            return await self._form(text)
+        if self.offer is not None:
+            kind, self.offer = self.offer, None
+            if word in ("1", "0"):
+                return self._start(kind) if word == "1" else texts.WX_DECLINED
+        if word in START:
+            return self._start(START[word])
+        if text.startswith("/search"):
+            return self.conversation.answerer.catalogue.search(text.removeprefix("/search").strip() or " ").text()
+        if self.choices and word.isdigit():
+            chosen = pick(self.choices, word)
+            if chosen is None:
+                return texts.CHAT_CHOICE_GONE
+            self.choices = []
+            picked = self.conversation.entry(chosen)
+            return picked.reply.text if picked is not None else texts.CHOICE_GONE
+        typed = status_typed(text)
+        if typed is not None:
+            status = self.conversation.status(typed, channel=CHANNEL, chat_id=self.user)
+            return texts.WX_STATUS_USAGE if status.outcome == "usage" else status.text
+        reply = await self.conversation.ask(text, channel=CHANNEL, user_id=self.user)
+        self.choices = [(c.id, c.title) for c in reply.choices]
+        offer = self.conversation.offer(reply)
+        if offer is None:
+            return reply.text
+        self.offer = offer.options[0][0]
+        return reply.text + "\n\n" + offer.text + "\n" + texts.WX_OFFER.format(kind=self.offer)
+
+    def _start(self, kind: str) -> str:
+        self.form, prompt = self.conversation.start(kind)
+        return render(prompt)
+
+    async def _form(self, text: str) -> str:
+        form = self.form
+        assert form is not None
+        prompt = form_step(self.conversation, form, text)
+        if prompt is not None:
+            if isinstance(prompt, Cancelled):
+                self.form = None
+            return render(prompt)
+        done = await self.conversation.submit(
+            form, channel=CHANNEL, chat_id=self.user, user_id=self.user, dedupe_key=f"{CHANNEL}:{self.user}:{id(form)}"
+        )
+        self.form = None
+        return render(done)
+
+
+def _read(console: Console, loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    """Prompt, read a line, have it answered on the loop, print the answer; until /quit or EOF."""
+    try:
+        while True:
+            try:
+                line = click.prompt("您", prompt_suffix="：", default="", show_default=False)
+            except (EOFError, click.Abort):
+                click.echo()
+                break
+            if line.strip() in QUIT:
+                break
+            said = asyncio.run_coroutine_threadsafe(console.handle(line), loop).result()
+            if said:
+                click.echo(said)
+    finally:
+        with contextlib.suppress(RuntimeError):  # the loop is already gone (Ctrl-C)
+            loop.call_soon_threadsafe(stop.set)
+
+
+def setup(app: web.Application, services: Services, settings: Settings) -> None:
+    """The terminal chat, started with the application; /quit or end of input stops it."""
+    from ...app import STOP
+
+    console = Console(services.conversation, getpass.getuser())
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        click.echo(texts.WELCOME.format(**services.conversation.contacts))
+        click.echo(texts.PRIVACY)
+        click.echo(texts.CHAT_INTRO)
+        # A daemon thread: a prompt still waiting for input must not keep the process alive.
+        loop = asyncio.get_running_loop()
+        threading.Thread(target=_read, args=(console, loop, app[STOP]), name="console", daemon=True).start()
+        yield
+        click.echo(texts.CHAT_BYE)
+
+    app.cleanup_ctx.append(lifecycle)

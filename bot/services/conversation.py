@@ -1,0 +1,416 @@
+"""The citizen's side of every dialogue, written once for every channel.
+
+A channel translates what the citizen sent (a message, a button, a posted form) into a call
+here, and renders the typed prompt that comes back: Telegram as buttons, WeChat as a numbered
+list, the web as HTML, the terminal as lines. The rules (what a complaint needs, what a contact
+must look like, how a tracking number is looked up, what a number typed in reply to a list means)
+are here and nowhere else.
+
+- The complaint form: ``start`` opens it, ``what``, ``topic`` and ``contact`` take a step each
+  (``step`` takes any typed message at whatever step the form is), ``summary`` shows it to
+  confirm, ``submit`` files it. The form's state is a plain ``Form`` (``as_dict`` and
+  ``from_dict`` for a channel that keeps it elsewhere, as aiogram's FSM does).
+- ``check_form``: the same rules for a form filled in at once (the web page).
+- ``status``: a tracking number as typed, looked up.
+- ``offer``: the complaint offered under a reply that is one; ``pick``: a choice typed as its
+  number or its label; ``entry``: a guide entry chosen from a list; ``rate``: a rating.
+- ``ask``: a question answered and recorded in the enquiry log (channels never see the store).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar
+
+from .. import texts
+from ..storage import Store
+from .answering import Answerer, Reply
+from .complaints import (
+    KINDS,
+    MAX_NAME,
+    MAX_TEXT,
+    RATINGS,
+    TOPICS,
+    Complaint,
+    ComplaintError,
+    Complaints,
+    Draft,
+    Event,
+    split_contact,
+)
+
+# Words that mean "no contact" at the contact step, in any channel.
+SKIP = frozenset({"跳过", "不留", "0"})
+STEPS = ("what", "topic", "contact", "confirm")
+
+
+# --- prompts: what to show next -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AskText:
+    """Ask for free text (the complaint's ``what``), at most ``limit`` characters."""
+
+    step: str
+    kind: str
+    limit: int = MAX_TEXT
+
+
+@dataclass(frozen=True)
+class Choose:
+    """Choose one of ``options`` (value, label); ``text`` is the channel-neutral lead, if any."""
+
+    step: str
+    options: tuple[tuple[str, str], ...]
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class AskContact:
+    """Ask for a name and a phone number, saying why they are asked (skipping is allowed)."""
+
+    why: str = texts.CONTACT_WHY
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The complaint as it will be filed, to confirm or cancel."""
+
+    kind: str
+    topic: str  # the topic's label
+    text: str
+    contact: str  # name and phone, or texts.FORM_NO_CONTACT
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """What was sent does not do for ``step``; ``reason`` says why (the channel words it).
+
+    Reasons: ``not_text`` (nothing, or not text, at the ``what`` step), ``too_long``,
+    ``topic`` (not one of the topics), ``bad_phone`` (digits that are no phone number),
+    ``no_contact`` (no letter, digit or phone at all: "！！" names no one), ``name_too_long``,
+    ``confirm`` (neither submit nor cancel).
+    """
+
+    step: str
+    reason: str
+    length: int = 0
+    limit: int = 0
+
+
+@dataclass(frozen=True)
+class Done:
+    """The complaint is filed and committed: tell the citizen its number."""
+
+    complaint: Complaint
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """The form (or the offer) was dropped; ``busy`` whether there was anything to drop."""
+
+    busy: bool = True
+
+
+Prompt = AskText | Choose | AskContact | Summary | Invalid | Done | Cancelled
+
+
+@dataclass
+class Form:
+    """A complaint being written, one step at a time: what, topic, contact, confirm."""
+
+    kind: str
+    step: str = "what"
+    text: str = ""
+    topic: str = ""
+    name: str = ""
+    phone: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Form:
+        return cls(**{k: str(data.get(k, "")) for k in ("kind", "step", "text", "topic", "name", "phone")})
+
+
+@dataclass(frozen=True)
+class Status:
+    """A tracking number as typed, looked up.
+
+    :param outcome: ``usage`` (nothing typed: the channel says how), ``not_a_number``, ``found``,
+      ``unknown`` (a valid number no complaint has), ``mistyped`` (with ``suggestions``) or
+      ``mistyped_none``
+    :param text: what to tell the citizen (plain text; empty for ``usage``)
+    :param own: whether the one asking filed it (only they see the replies)
+    :param ask_rating: their complaint is closed and not rated yet
+    """
+
+    outcome: str
+    typed: str
+    text: str = ""
+    complaint: Complaint | None = None
+    own: bool = False
+    events: tuple[Event, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    ask_rating: bool = False
+
+
+@dataclass(frozen=True)
+class Picked:
+    """A guide entry chosen from a list: its question and the answer."""
+
+    question: str
+    reply: Reply
+
+
+# --- the rules ------------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """``text`` with full-width digits and letters folded (an input method types ２ as easily as 2)."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def check_text(text: str | None) -> Invalid | None:
+    """The complaint's text: not empty, at most ``MAX_TEXT`` characters."""
+    text = (text or "").strip()
+    if not text:
+        return Invalid("what", "not_text")
+    if len(text) > MAX_TEXT:
+        return Invalid("what", "too_long", length=len(text), limit=MAX_TEXT)
+    return None
+
+
+def check_contact(name: str, phone: str, typed: str = "") -> tuple[str, str] | Invalid:
+    """A name and a phone number, given apart (a form's fields) or ``typed`` on one line: both
+    cleaned, or why they will not do. Giving neither is allowed; giving only punctuation is not."""
+    if typed:
+        name, phone = split_contact(typed)
+        if not phone and any(c.isdigit() for c in fold(typed)):
+            return Invalid("contact", "bad_phone")
+    elif phone:
+        phone = split_contact(phone)[1]
+        if not phone:
+            return Invalid("contact", "bad_phone")
+    name = name.strip()
+    if not phone and not any(c.isalnum() for c in name) and (typed or name):
+        return Invalid("contact", "no_contact")
+    if len(name) > MAX_NAME:
+        return Invalid("contact", "name_too_long", length=len(name), limit=MAX_NAME)
+    return name, phone
+
+
+def check_form(kind: str, topic: str, text: str, name: str, phone: str) -> tuple[Form, list[Invalid]]:
+    """A complaint filled in at once (the web form): the form, and every rule it breaks."""
+    form = Form(kind if kind in KINDS else "投诉", "confirm", text.strip(), topic, name.strip(), phone.strip())
+    problems = []
+    if (bad := check_text(form.text)) is not None:
+        problems.append(bad)
+    if form.topic not in TOPICS:
+        problems.append(Invalid("topic", "topic"))
+    if form.name or form.phone:
+        checked = check_contact(form.name, form.phone)
+        if isinstance(checked, Invalid):
+            problems.append(checked)
+        else:
+            form.name, form.phone = checked
+    return form, problems
+
+
+def pick(options: Sequence[tuple[str, str]], typed: str) -> str | None:
+    """The value of the option ``typed`` names, by its number (from 1) or its label; else None."""
+    word = fold(typed)
+    if word.isdigit():
+        n = int(word)
+        return options[n - 1][0] if 1 <= n <= len(options) else None
+    for value, label in options:
+        if word == label:
+            return value
+    return None
+
+
+def contact_line(name: str, phone: str) -> str:
+    return " ".join(x for x in (name, phone) if x) or texts.FORM_NO_CONTACT
+
+
+def look_up(complaints: Complaints, typed: str, *, channel: str = "", chat_id: str | int = "") -> Status:
+    """The status look-up, for every channel and the CLI: the complaint whose number was ``typed``,
+    as the one asking (``channel``, ``chat_id``; none for staff) may see it."""
+    typed = typed.strip()[:40]
+    if not typed:
+        return Status("usage", typed)
+    found = complaints.lookup(typed)
+    if found is None:
+        return Status("not_a_number", typed, texts.STATUS_NOT_A_NUMBER.format(typed=typed))
+    complaint = found.complaint
+    if complaint is not None:
+        own = complaint.filed_by(channel, chat_id)
+        return Status(
+            "found",
+            typed,
+            complaints.status_text(complaint, own=own),
+            complaint,
+            own,
+            tuple(complaints.replies(complaint)),
+            ask_rating=own and complaint.status == "closed" and complaint.rating is None,
+        )
+    if found.typed_ok:
+        return Status("unknown", typed, texts.STATUS_UNKNOWN.format(number=typed))
+    if found.suggestions:
+        suggestions = "、".join(found.suggestions)
+        text = texts.STATUS_MISTYPED.format(typed=typed, suggestions=suggestions)
+        return Status("mistyped", typed, text, suggestions=found.suggestions)
+    return Status("mistyped_none", typed, texts.STATUS_MISTYPED_NONE.format(typed=typed))
+
+
+# --- the service ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Conversation:
+    """Every dialogue with a citizen, on the core services.
+
+    :param answerer: answers questions
+    :param complaints: the supervision log
+    :param store: the enquiry log (only this layer records in it)
+    """
+
+    answerer: Answerer
+    complaints: Complaints
+    store: Store
+    topics: ClassVar[tuple[tuple[str, str], ...]] = tuple(TOPICS.items())
+    ratings: ClassVar[tuple[tuple[str, str], ...]] = tuple(RATINGS.items())
+
+    @property
+    def contacts(self) -> dict[str, str]:
+        return self.answerer.contacts
+
+    # --- questions --------------------------------------------------------------------------------
+
+    async def ask(self, text: str, *, channel: str, user_id: str | int | None) -> Reply:
+        """The reply to a question, recorded in the enquiry log before it is returned."""
+        reply = await self.answerer.aanswer(text)
+        await self.record(reply, channel=channel, user_id=user_id)
+        return reply
+
+    async def record(self, reply: Reply, *, channel: str, user_id: str | int | None) -> None:
+        """Record an answered question (a channel that sends meanwhile calls ``answer`` then this)."""
+        await self.answerer.arecord(self.store, reply, channel=channel, user_id=user_id)
+
+    def user_ref(self, channel: str, user_id: str | int | None) -> str | None:
+        """The anonymous reference the enquiry log keeps for a citizen."""
+        return self.store.user_ref(channel, user_id)
+
+    def entry(self, entry_id: str) -> Picked | None:
+        """The guide entry chosen from a list (None: the guide changed since the list was shown)."""
+        reply = self.answerer.answer_entry(entry_id)
+        entry = self.answerer.matcher.knowledge.entry(entry_id)
+        if reply is None or entry is None:
+            return None
+        return Picked(entry.question, reply)
+
+    def sections(self) -> list[str]:
+        return list(self.answerer.matcher.knowledge.sections)
+
+    def section(self, name: str) -> list[tuple[str, str]]:
+        """The guide entries of a section, as (id, question)."""
+        return [(e.id, e.question) for e in self.answerer.matcher.knowledge.guide if e.section == name]
+
+    @staticmethod
+    def offer(reply: Reply) -> Choose | None:
+        """The complaint form offered under a reply that is a complaint (file one here, or not)."""
+        if reply.outcome != "complaint":
+            return None
+        if reply.tipoff:
+            return Choose("offer", (("举报", texts.TIPOFF_YES), ("no", texts.COMPLAINT_NO)), texts.TIPOFF_OFFER)
+        return Choose("offer", (("投诉", texts.COMPLAINT_YES), ("no", texts.COMPLAINT_NO)), texts.COMPLAINT_OFFER)
+
+    # --- the complaint form -----------------------------------------------------------------------
+
+    @staticmethod
+    def start(kind: str) -> tuple[Form, AskText]:
+        """A new form for a complaint (投诉) or a tip-off (举报)."""
+        kind = kind if kind in KINDS else "投诉"
+        return Form(kind), AskText("what", kind)
+
+    @staticmethod
+    def hint(form: Form) -> Invalid:
+        """What the form's current step expects, when something else was sent (a picture, a menu)."""
+        return Invalid(form.step, "topic" if form.step == "topic" else "not_text")
+
+    def what(self, form: Form, text: str | None) -> Prompt:
+        """The complaint's text (None: something that is not text was sent)."""
+        bad = check_text(text)
+        if bad is not None:
+            return bad
+        form.text, form.step = (text or "").strip(), "topic"
+        return Choose("topic", self.topics)
+
+    def topic(self, form: Form, topic: str) -> Prompt:
+        if topic not in TOPICS:
+            return Invalid("topic", "topic")
+        form.topic, form.step = topic, "contact"
+        return AskContact()
+
+    def contact(self, form: Form, typed: str | None, *, skip: bool = False) -> Prompt:
+        """A name and phone typed on one line (or ``skip``, or a skip word: no contact)."""
+        if skip or fold(typed or "") in SKIP:
+            form.name, form.phone = "", ""
+        else:
+            checked = check_contact("", "", typed or "")
+            if isinstance(checked, Invalid):
+                return checked
+            form.name, form.phone = checked
+        form.step = "confirm"
+        return self.summary(form)
+
+    def step(self, form: Form, typed: str | None) -> Prompt:
+        """Any message typed at the form's current step (the channels without buttons)."""
+        if form.step == "what":
+            return self.what(form, typed)
+        if typed is None:
+            return self.hint(form)
+        if form.step == "topic":
+            return self.topic(form, pick(self.topics, typed) or "")
+        if form.step == "contact":
+            return self.contact(form, typed)
+        return Invalid("confirm", "confirm")
+
+    @staticmethod
+    def summary(form: Form) -> Summary:
+        return Summary(form.kind, TOPICS.get(form.topic, ""), form.text, contact_line(form.name, form.phone))
+
+    async def submit(
+        self, form: Form, *, channel: str, chat_id: str | int, user_id: str | int | None, dedupe_key: str
+    ) -> Done:
+        """File the complaint; the number is returned only once it is committed. The same
+        ``dedupe_key`` again (a double click, a redelivered update) files nothing new."""
+        draft = Draft(form.text, topic=form.topic, kind=form.kind, name=form.name, phone=form.phone)
+        filed = await self.complaints.afile(
+            draft, channel=channel, chat_id=chat_id, user_id=user_id, dedupe_key=dedupe_key
+        )
+        return Done(filed)
+
+    # --- status and rating ------------------------------------------------------------------------
+
+    def status(self, typed: str, *, channel: str, chat_id: str | int) -> Status:
+        """The status of the complaint whose number was ``typed``, as the one asking may see it."""
+        return look_up(self.complaints, typed, channel=channel, chat_id=chat_id)
+
+    def find(self, typed: str) -> Complaint | None:
+        """The complaint whose number was typed (exactly, check digit and all), or None."""
+        found = self.complaints.lookup(typed) if typed.strip() else None
+        return found.complaint if found else None
+
+    async def rate(self, number: str, rating: str, *, channel: str, chat_id: str | int) -> tuple[bool, str]:
+        """Rate a closed complaint: whether it was rated, and what to tell the citizen."""
+        if rating not in RATINGS:
+            return False, texts.RATE_CHOOSE
+        try:
+            await self.complaints.arate(number, rating, channel=channel, chat_id=chat_id)
+        except ComplaintError as e:
+            return False, str(e)
+        return True, texts.RATED.format(rating=RATINGS[rating])

@@ -1,0 +1,89 @@
+"""The conversation layer: the complaint form's steps and rules, once for every channel."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot import texts
+from bot.services.complaints import MAX_NAME, MAX_TEXT, Complaints
+from bot.services.conversation import (
+    AskContact,
+    AskText,
+    Choose,
+    Conversation,
+    Done,
+    Form,
+    Invalid,
+    Summary,
+    check_contact,
+    check_form,
+    pick,
+)
+
+
+@pytest.fixture
+def conversation(answerer, store, settings) -> Conversation:
+    return Conversation(answerer, Complaints(store, settings), store)
+
+
+def test_the_form_takes_each_step_in_turn_and_files(conversation, store):
+    form, prompt = conversation.start("举报")
+    assert prompt == AskText("what", "举报", MAX_TEXT)
+    assert isinstance(conversation.step(form, "楼道堆放杂物"), Choose) and form.step == "topic"
+    assert conversation.step(form, "２") == AskContact() and form.topic == list(Conversation.topics)[1][0]
+    summary = conversation.step(form, "张三 13812345678")
+    assert isinstance(summary, Summary) and summary.contact == "张三 13812345678" and form.step == "confirm"
+    done = asyncio.run(conversation.submit(form, channel="console", chat_id="u", user_id="u", dedupe_key="k"))
+    assert isinstance(done, Done) and done.complaint.kind == "举报" and done.complaint.name == "张三"
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("！！", "no_contact"),  # refused on WeChat, once accepted on Telegram
+        ("张三 138123", "bad_phone"),
+        ("张" * (MAX_NAME + 1), "name_too_long"),  # once cut silently by the service
+    ],
+)
+def test_a_contact_is_refused_by_the_same_rule_on_every_channel(conversation, typed, reason):
+    form = Form("投诉", "contact", "事", "other")
+    assert conversation.contact(form, typed) == Invalid(
+        "contact", reason, *((MAX_NAME + 1, MAX_NAME) if reason == "name_too_long" else ())
+    )
+    assert form.step == "contact"
+    checked = check_form("投诉", "other", "事", *(("", typed) if reason == "bad_phone" else (typed, "")))
+    assert [p.reason for p in checked[1]] == [reason]
+
+
+@pytest.mark.parametrize("typed", ["跳过", "不留", "0"])
+def test_a_skip_word_leaves_no_contact(conversation, typed):
+    form = Form("投诉", "contact", "事", "other", "x", "1")
+    assert conversation.contact(form, typed) == Summary("投诉", "其他", "事", texts.FORM_NO_CONTACT)
+
+
+def test_the_web_form_reports_every_problem_at_once():
+    form, problems = check_form("?", "nope", " ", "", "123")
+    assert form.kind == "投诉"
+    assert [p.reason for p in problems] == ["not_text", "topic", "bad_phone"]
+    assert check_form("投诉", "other", "x" * (MAX_TEXT + 1), "", "")[1] == [
+        Invalid("what", "too_long", MAX_TEXT + 1, MAX_TEXT)
+    ]
+
+
+def test_check_contact_allows_nothing_and_cleans_a_phone():
+    assert check_contact("", "") == ("", "")
+    assert check_contact(" 李四 ", "138-1234-5678") == ("李四", "13812345678")
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"), [("1", "a"), ("２", "b"), ("乙", "b"), ("3", None), ("0", None), ("x", None)]
+)
+def test_pick_takes_a_number_or_a_label(typed, value):
+    assert pick([("a", "甲"), ("b", "乙")], typed) == value
+
+
+def test_status_says_how_for_nothing_and_what_is_wrong_for_a_slip(conversation):
+    assert conversation.status("  ", channel="web", chat_id="x").outcome == "usage"
+    assert conversation.status("hello", channel="web", chat_id="x").outcome == "not_a_number"

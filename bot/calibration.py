@@ -34,6 +34,8 @@ SEMANTIC_FEATURES = (
     "out_of_scope",
     "semantic_rank",
     "both",
+    "answer",
+    "answer_lead",
 )
 FEATURES = (
     "lexical",
@@ -41,6 +43,7 @@ FEATURES = (
     "lexical_top",
     "lexical_and_lead",
     "lexical_rank",
+    "same_year",
     "focus",
     "unknown",
     "unknown_run",

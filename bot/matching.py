@@ -50,6 +50,7 @@ DETAIL_KINDS = (CHAR_BIGRAM,)
 DETAIL_WEIGHT = 0.5
 # Candidate entries taken from each signal before the calibrated model scores them.
 CANDIDATES = 8
+ANSWER_CANDIDATES = 3
 # A question's focus (without its preamble) is matched too, its scores discounted by this much:
 # the preamble sometimes carries the point ("我是开加油站的").
 FOCUS_DISCOUNT = 0.95
@@ -127,7 +128,7 @@ class Query:
     read: str = field(repr=False, default="")  # the text with its years written as digits
     focus: Query | None = field(repr=False, default=None)  # without a personal preamble, if it has one
     # Its embedding and cosine similarity to every phrasing of the guide, once computed.
-    meaning: tuple[np.ndarray, np.ndarray] | None = field(repr=False, default=None)
+    meaning: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(repr=False, default=None)
 
 
 def _f_measure(recall: np.ndarray, precision: np.ndarray, beta: float) -> np.ndarray:
@@ -215,6 +216,13 @@ class Matcher:
         examples = [*lexicon.complaint_examples, *lexicon.out_of_scope_examples]
         vectors = self.embedder.embed_cached([*texts, *examples], cache_dir)
         self._semantic = vectors[: len(texts)]
+        # The answers too, as the passages that answer a question (an English one among them):
+        # a question worded like none of the phrasings may still be close to what answers it.
+        answers = [(n, e.answer) for n, e in enumerate(self._guide)] + [
+            (n, e.answer_en) for n, e in enumerate(self._guide) if e.answer_en
+        ]
+        self._answers = self.embedder.embed_cached([a for _, a in answers], cache_dir, passages=True)
+        self._answer_owner = np.array([n for n, _ in answers], dtype=np.int64)
         self._complaint_examples = vectors[len(texts) : len(texts) + len(lexicon.complaint_examples)]
         self._out_of_scope_examples = vectors[len(texts) + len(lexicon.complaint_examples) :]
 
@@ -294,14 +302,14 @@ class Matcher:
         for part in (query, *self.questions(query)):
             self.embedder.embed_one(part.read or part.text)
 
-    def _meaning(self, query: Query) -> tuple[np.ndarray, np.ndarray] | None:
-        """The question's embedding and its similarity to every phrasing, or None without the
-        semantic signal."""
+    def _meaning(self, query: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """The question's embedding and its similarity to every phrasing and every answer, or
+        None without the semantic signal."""
         if self.embedder is None or self._semantic is None:
             return None
         if query.meaning is None:
             vector = self.embedder.embed_one(query.read or query.text)
-            query.meaning = vector, self._semantic @ vector
+            query.meaning = vector, self._semantic @ vector, self._answers @ vector
         return query.meaning
 
     def rank(self, query: Query, limit: int = 5) -> list[Scored]:
@@ -332,10 +340,13 @@ class Matcher:
                 lexical[owner] = max(lexical.get(owner, 0.0), FOCUS_DISCOUNT * score)
         exact = self._exact.get(query.normalized)
         meaning = self._meaning(query)
-        semantic = self._entry_similarity(meaning[1]) if meaning is not None else None
+        semantic = self._entry_similarity(meaning[1], self._written_owner) if meaning is not None else None
+        answer = self._entry_similarity(meaning[2], self._answer_owner) if meaning is not None else None
         owners = set(sorted(lexical, key=lexical.__getitem__, reverse=True)[:CANDIDATES])
         if semantic is not None:
             owners.update(np.argsort(-semantic)[:CANDIDATES].tolist())
+        if answer is not None:
+            owners.update(np.argsort(-answer)[:ANSWER_CANDIDATES].tolist())
         if exact is not None:
             owners.add(exact)
         if not owners:
@@ -357,6 +368,8 @@ class Matcher:
         lexical_top = max(lexical, key=lexical.__getitem__) if lexical else -1
         semantic_best = [*np.sort(semantic)[::-1][:2].tolist(), 0.0, 0.0] if semantic is not None else [0.0] * 4
         semantic_top = int(np.argmax(semantic)) if semantic is not None else -1
+        answer_best = [*np.sort(answer)[::-1][:2].tolist(), 0.0, 0.0] if answer is not None else [0.0] * 4
+        answer_top = int(np.argmax(answer)) if answer is not None else -1
         shared["lexical_gap"] = lexical_best[0] - lexical_best[1]
         shared["semantic_gap"] = semantic_best[0] - semantic_best[1]
         lexical_rank = {o: r for r, o in enumerate(sorted(lexical, key=lexical.__getitem__, reverse=True), 1)}
@@ -387,6 +400,12 @@ class Matcher:
                 "lexical_rank": 1 / lexical_rank.get(owner, 2 * CANDIDATES),
                 "semantic_rank": 1 / semantic_rank.get(owner, 2 * CANDIDATES),
                 "both": lex * (sem - SEMANTIC_FLOOR),
+                # A year named (2009年那会儿) points to the entry with that year's facts.
+                "same_year": float(self._guide[owner].year in query.years),
+                "answer": float(answer[owner]) if answer is not None else 0.0,
+                "answer_lead": (float(answer[owner]) - answer_best[1 if owner == answer_top else 0])
+                if answer is not None
+                else 0.0,
             }
             found.append(Candidate(owner, self._guide[owner].id, features, owner == exact))
         return found
@@ -423,7 +442,7 @@ class Matcher:
         }
         meaning = self._meaning(query)
         if meaning is not None and len(self._complaint_examples):
-            vector, similarity = meaning
+            vector, similarity, _ = meaning
             closest = float((self._complaint_examples @ vector).max())
             features["complaint_similarity"] = closest
             features["complaint_lead"] = closest - float(similarity.max())
@@ -454,10 +473,10 @@ class Matcher:
             combined[exact] = 1.0
         return combined
 
-    def _entry_similarity(self, similarity: np.ndarray) -> np.ndarray:
-        """Each entry's best cosine similarity between the question and one of its phrasings."""
+    def _entry_similarity(self, similarity: np.ndarray, owners: np.ndarray) -> np.ndarray:
+        """Each entry's best cosine similarity to the question, over its texts (``owners``)."""
         best = np.full(len(self._guide), -1.0, dtype=np.float32)
-        np.maximum.at(best, self._written_owner, similarity)
+        np.maximum.at(best, owners, similarity)
         return best
 
     def _unknown(self, normalized: str) -> tuple[float, float]:

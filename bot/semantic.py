@@ -54,12 +54,13 @@ class Embedder:
             log.warning("semantic matching is off (%s): answering on the lexical signal alone", error)
             return None
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit vectors of ``texts``, one row each (float32)."""
+    def embed(self, texts: Sequence[str], *, passages: bool = False) -> np.ndarray:
+        """Unit vectors of ``texts``, one row each (float32): as questions, or as the passages
+        that answer questions (e5 reads the two differently)."""
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
         with self._lock:
-            vectors = np.asarray(self._model.query(list(texts)), dtype=np.float32)
+            vectors = np.asarray(self._model.encode(list(texts), passages is False), dtype=np.float32)
         return vectors.reshape(len(texts), -1)
 
     def embed_one(self, text: str) -> np.ndarray:
@@ -77,13 +78,14 @@ class Embedder:
                 self._recent.popitem(last=False)
         return vector
 
-    def embed_cached(self, texts: Sequence[str], cache_dir: Path | None) -> np.ndarray:
+    def embed_cached(self, texts: Sequence[str], cache_dir: Path | None, *, passages: bool = False) -> np.ndarray:
         """Vectors of ``texts`` from a file keyed by their content, written on first use.
 
         The guide's phrasings take seconds to embed; their vectors depend only on the texts and
         the model, so a restart with the same knowledge reads them back in milliseconds.
         """
-        key = hashlib.sha256("\n".join([MODEL, ENGINE_VERSION, *texts]).encode()).hexdigest()[:24]
+        kind = "passage" if passages else "query"
+        key = hashlib.sha256("\n".join([MODEL, ENGINE_VERSION, kind, *texts]).encode()).hexdigest()[:24]
         path = cache_dir / f"embeddings-{key}.npy" if cache_dir else None
         if path is not None and path.exists():
             try:
@@ -92,7 +94,7 @@ class Embedder:
                     return vectors
             except (OSError, ValueError):
                 pass  # a damaged cache file is rebuilt below
-        vectors = self.embed(texts)
+        vectors = self.embed(texts, passages=passages)
         if path is not None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)

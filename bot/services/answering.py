@@ -203,7 +203,12 @@ class Answerer:
         asking_for_information = intent.requests and intent.hazard and not (intent.complaint_words or intent.grievance)
         typed_a_title = bool(strong) and not intent.asks and not intent.complaint_words
         if not (asking_for_information or typed_a_title):
-            answered = intent.asks and best is not None and best.score >= answer_at * ASKING_SHARE
+            answered = (
+                intent.asks
+                and not intent.complaint_words
+                and best is not None
+                and best.score >= answer_at * ASKING_SHARE
+            )
             story = intent.grievance or (intent.hazard and intent.tells)
             by_rules = (intent.complaint and not answered) or (
                 story and not confident and len(query.normalized) >= STORY_MIN_CHARS

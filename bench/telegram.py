@@ -123,12 +123,13 @@ def _echo_dispatcher(reply: str | None = None) -> Any:
 
 def _reply_of_gongkais_length() -> str:
     """A text as long as Gongkai's replies to the labelled questions are on average."""
+    from bot.config import Settings
     from bot.evaluation import default_settings
     from bot.knowledge import load
-    from bot.matching import Matcher
+    from bot.matching import build_matcher
     from bot.services.answering import Answerer
 
-    answerer = Answerer(Matcher(load(default_settings().knowledge)), default_settings())
+    answerer = Answerer(build_matcher(load(default_settings().knowledge), Settings()), default_settings())
     replies = [answerer.answer(u["message"]["text"]).text for u in _updates(340, 1, False)]
     mean = round(statistics.mean(len(r) for r in replies))
     return "".join(replies)[:mean]
@@ -138,16 +139,19 @@ def _gongkai_bot(database: Path, base_url: str) -> tuple[Any, Any, Any]:
     """Gongkai's dispatcher and bot as ``gongkai run`` builds them, on the fake server."""
     from pydantic import SecretStr
 
+    from bot.app import Services
     from bot.channels.telegram import build_bot, build_dispatcher
+    from bot.config import Settings
     from bot.evaluation import default_settings
     from bot.knowledge import load
-    from bot.matching import Matcher
+    from bot.matching import build_matcher
     from bot.services.answering import Answerer
     from bot.storage import Store
 
     settings = default_settings().model_copy(update={"telegram_token": SecretStr(TOKEN), "telegram_api_base": base_url})
     store = Store(database)
-    dp = build_dispatcher(Answerer(Matcher(load(settings.knowledge)), settings), store, settings)
+    answerer = Answerer(build_matcher(load(settings.knowledge), Settings()), settings)
+    dp = build_dispatcher(Services.of(answerer, store, settings), settings)
     bot = build_bot(settings)
     gc.freeze()  # as `gongkai run` does once everything is built
     return dp, bot, store

@@ -181,17 +181,22 @@ class Answerer:
         parts = self.matcher.questions(query)
         if parts:
             replies = [self._single(part.text, part, self.matcher.intent(part)) for part in parts]
-            if any(r.outcome == "answer" for r in replies):
+            # Part by part when the parts are questions for the guide; a part it cannot place
+            # ("养狗要办证吗 在哪办") makes the message one question again, decided as a whole.
+            outcomes = {r.outcome for r in replies}
+            if "answer" in outcomes and outcomes <= {"answer", "clarify"}:
                 return self._several(text, replies)
         return self._single(text, query, intent)
 
     def _single(self, text: str, query: Query, intent: Intent) -> Reply:
         s = self.settings
+        query = self.matcher.settled_by_words(query) or query
+        decision = self.matcher.decision(query)
         ranked = self.matcher.rank(query, limit=s.clarify_choices + 1)
         best = ranked[0] if ranked else None
         top_id, top_score = (best.entry.id, best.score) if best else (None, 0.0)
-        answer_at = s.answer_min_confidence or self.matcher.answer_at
-        clarify_at = s.clarify_min_confidence or self.matcher.clarify_at
+        answer_at = s.answer_min_confidence or decision.answer_at
+        clarify_at = s.clarify_min_confidence or decision.clarify_at
         confident = best is not None and (best.exact or best.score >= answer_at)
         hits = self._documents(query) if query.normalized else []
         strong = [h for h in hits if h["score"] >= s.catalogue_with_answer_min_score]
@@ -213,7 +218,7 @@ class Answerer:
             by_rules = (intent.complaint and not answered) or (
                 story and not confident and len(query.normalized) >= STORY_MIN_CHARS
             )
-            if by_rules or self.matcher.complaint_probability(query, intent, best) >= self.matcher.complaint_at:
+            if by_rules or self.matcher.complaint_probability(query, intent, best) >= decision.complaint.answer_at:
                 return self._complaint(text, query, top_id, top_score, intent.hazard)
         if best is None or not query.normalized:
             return self._fallback(text, query, top_id, top_score)

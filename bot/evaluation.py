@@ -143,7 +143,7 @@ def evaluate(answerer: Answerer, labelled: list[Labelled]) -> Report:
                 report.misses.append((row.question, row.expected, reply.outcome, reply.entry_id or ""))
             continue
         if "|" in row.expected:
-            wanted = row.expected.split("|")
+            wanted: list[str] | set[str] = row.expected.split("|")  # a set for the catalogue below
             got = [p.entry_id if p.outcome == "answer" else OUT_OF_SCOPE for p in reply.parts] or [
                 reply.entry_id if reply.outcome == "answer" else OUT_OF_SCOPE
             ]

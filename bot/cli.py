@@ -569,7 +569,8 @@ def complaints_export(fmt: str, status: str, output: Path | None) -> None:
     with _Complaints() as log:
         selected = None if status == "all" else status
         if output is None:
-            out = click.get_text_stream("stdout", encoding="utf-8")
+            # click.open_file("-") is stdout, as get_text_stream("stdout") was (deprecated in click 8.5)
+            out = click.open_file("-", "w", encoding="utf-8")
             log.export_csv(out, selected)
             out.flush()
             return

@@ -143,7 +143,7 @@ def evaluate(answerer: Answerer, labelled: list[Labelled]) -> Report:
                 report.misses.append((row.question, row.expected, reply.outcome, reply.entry_id or ""))
             continue
         if "|" in row.expected:
-            wanted = row.expected.split("|")
+            wanted: list[str] | set[str] = row.expected.split("|")  # a set for the catalogue below
             got = [p.entry_id if p.outcome == "answer" else OUT_OF_SCOPE for p in reply.parts] or [
                 reply.entry_id if reply.outcome == "answer" else OUT_OF_SCOPE
             ]
@@ -257,20 +257,26 @@ def _fit_complaints(
     return model, {"complaints_found": best[2], "taken_for_complaints": best[3]}
 
 
-def _scope(rows: list[tuple[int, list[dict[str, float]], list[bool], bool]], features: tuple[str, ...]):
+def _scope(
+    rows: list[tuple[int, list[dict[str, float]], list[bool], bool]], features: tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray]:
     """One row a question (its features that are the same for every candidate): in scope or not."""
     x = np.array([[values[0][f] for f in features] for _, values, _, _ in rows])
     y = np.array([float(in_scope) for _, _, _, in_scope in rows])
     return x, y
 
 
-def _matrix(rows: list[tuple[int, list[dict[str, float]], list[bool], bool]], features: tuple[str, ...]):
+def _matrix(
+    rows: list[tuple[int, list[dict[str, float]], list[bool], bool]], features: tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray]:
     x = np.array([[v[f] for f in features] for _, values, _, _ in rows for v in values])
     y = np.array([float(label) for _, _, labels, _ in rows for label in labels])
     return x, y
 
 
-def _thresholds(rows, predicted) -> tuple[float, float, dict[str, float]]:
+def _thresholds(
+    rows: list[tuple[int, list[dict[str, float]], list[bool], bool]], predicted: list[np.ndarray]
+) -> tuple[float, float, dict[str, float]]:
     in_scope = sum(1 for r in rows if r[3]) or 1
     out_of_scope = sum(1 for r in rows if not r[3]) or 1
     best: tuple[float, float, float, dict[str, float]] = (-1e9, 0.5, 0.2, {})

@@ -503,7 +503,7 @@ def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
     if other_years is not None and not isinstance(other_years, str):
         problems.append(Problem(name, lines.get("other_years"), "other_years", "must be a guide entry id"))
         other_years = None
-    return Lexicon(synonyms=synonyms, other_years=other_years, **words)  # type: ignore[arg-type]
+    return Lexicon(synonyms=synonyms, other_years=other_years, **words)
 
 
 # --- The calendar ----------------------------------------------------------------------------------

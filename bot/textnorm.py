@@ -88,7 +88,8 @@ def split_pinyin(run: str) -> list[str] | None:
             prefix = best[start]
             if prefix is not None and run[start:end] in ids:
                 candidate = [*prefix, run[start:end]]
-                if best[end] is None or len(candidate) < len(best[end]):
+                current = best[end]
+                if current is None or len(candidate) < len(current):
                     best[end] = candidate
     return best[n]
 

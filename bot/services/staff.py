@@ -80,7 +80,7 @@ class StaffAccounts:
         def write(db: Database) -> None:
             if db.execute("select 1 from staff where username = ?", [username]).fetchone():
                 raise StaffError(f"staff account {username!r} exists already")
-            db["staff"].insert({"username": username, "password": hashed, "created_at": self._stamp(), "failures": 0})
+            db.table("staff").insert({"username": username, "password": hashed, "created_at": self._stamp(), "failures": 0})
 
         self.store.write(write)
         log.info("staff account %s added", username)
@@ -147,7 +147,7 @@ class StaffAccounts:
         def write(db: Database) -> None:
             db.execute("update staff set failures = 0, locked_until = null where username = ?", [username])
             db.execute("delete from staff_sessions where expires_at < ?", [now])
-            db["staff_sessions"].insert(
+            db.table("staff_sessions").insert(
                 {
                     "token_hash": _token_hash(token),
                     "username": username,

@@ -55,6 +55,17 @@ def connect(path: Path | str) -> Database:
     return Database(conn)
 
 
+def inserted_id(rowid: int | None) -> int:
+    """The id of a row just inserted (a cursor's ``lastrowid``, a table's ``last_pk``).
+
+    sqlite3 types it as optional: it is None only when no row was inserted, which after an insert
+    that did not raise would be a bug.
+    """
+    if rowid is None:
+        raise StorageError("an insert reported no row id")
+    return int(rowid)
+
+
 class Writer:
     """A thread that runs write functions one at a time; a future resolves only after its commit."""
 
@@ -158,7 +169,7 @@ class Store:
             if row:
                 return str(row[0])
             key = secrets.token_hex(32)
-            db["meta"].insert({"key": "user_hash_key", "value": key})
+            db.table("meta").insert({"key": "user_hash_key", "value": key})
             return key
 
         return self._writer.submit(get_or_create).result()
@@ -197,7 +208,7 @@ class Store:
     def _insert_enquiries(rows: list[tuple[Any, ...]]) -> Callable[[Database], list[int]]:
         # Plain SQL on the hot path: sqlite-utils' insert() inspects the table on every call,
         # which costs more than the rest of answering a question.
-        return lambda db: [int(db.execute(_INSERT_ENQUIRY, row).lastrowid) for row in rows]
+        return lambda db: [inserted_id(db.execute(_INSERT_ENQUIRY, row).lastrowid) for row in rows]
 
     def record_enquiry(self, enquiry: Enquiry) -> int:
         """Record an enquiry and return its id once committed."""

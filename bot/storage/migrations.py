@@ -12,7 +12,7 @@ migrations = Migrations("gongkai")
 def m001_enquiries(db: Database) -> None:
     # One row per question a citizen asked, on any channel. `user_ref` is a keyed hash of the
     # channel's user id, never the id itself; `text` is the normalised question.
-    db["enquiries"].create(
+    db.table("enquiries").create(
         {
             "id": int,
             "at": str,
@@ -27,14 +27,14 @@ def m001_enquiries(db: Database) -> None:
         pk="id",
         not_null={"at", "channel", "outcome"},
     )
-    db["enquiries"].create_index(["at"])
-    db["enquiries"].create_index(["outcome", "at"])
+    db.table("enquiries").create_index(["at"])
+    db.table("enquiries").create_index(["outcome", "at"])
 
 
 @migrations()
 def m002_meta(db: Database) -> None:
     # Small values the application keeps for itself, such as a generated pseudonym key.
-    db["meta"].create({"key": str, "value": str}, pk="key")
+    db.table("meta").create({"key": str, "value": str}, pk="key")
 
 
 @migrations()
@@ -42,7 +42,7 @@ def m003_complaints(db: Database) -> None:
     # The supervision log. A complaint is never deleted or renumbered; what happens to it is the
     # append-only trail of events. `chat_id` is where the citizen is answered (a channel's address,
     # needed to deliver staff replies); `name` and `phone` are given by the citizen, optionally.
-    db["complaints"].create(
+    db.table("complaints").create(
         {
             "id": int,
             "number": str,
@@ -66,20 +66,20 @@ def m003_complaints(db: Database) -> None:
         pk="id",
         not_null={"number", "day", "seq", "kind", "topic", "text", "channel", "status", "created_at", "due_on"},
     )
-    db["complaints"].create_index(["number"], unique=True)
-    db["complaints"].create_index(["day", "seq"], unique=True)
-    db["complaints"].create_index(["dedupe_key"], unique=True)
-    db["complaints"].create_index(["status", "due_on"])
-    db["complaint_events"].create(
+    db.table("complaints").create_index(["number"], unique=True)
+    db.table("complaints").create_index(["day", "seq"], unique=True)
+    db.table("complaints").create_index(["dedupe_key"], unique=True)
+    db.table("complaints").create_index(["status", "due_on"])
+    db.table("complaint_events").create(
         {"id": int, "complaint_id": int, "at": str, "kind": str, "actor": str, "text": str},
         pk="id",
         not_null={"complaint_id", "at", "kind", "actor"},
         foreign_keys=[("complaint_id", "complaints", "id")],
     )
-    db["complaint_events"].create_index(["complaint_id", "id"])
+    db.table("complaint_events").create_index(["complaint_id", "id"])
     # Messages owed to someone (the staff group, a citizen), written in the same transaction as
     # the event they tell of and delivered by the channel until sent: a failed send is retried.
-    db["outbox"].create(
+    db.table("outbox").create(
         {
             "id": int,
             "complaint_id": int,
@@ -97,21 +97,21 @@ def m003_complaints(db: Database) -> None:
         foreign_keys=[("complaint_id", "complaints", "id"), ("event_id", "complaint_events", "id")],
         defaults={"attempts": 0},
     )
-    db["outbox"].create_index(["status", "channel", "next_at"])
+    db.table("outbox").create_index(["status", "channel", "next_at"])
 
 
 @migrations()
 def m004_staff(db: Database) -> None:
     # Staff accounts for the web console, managed with `gongkai staff`. `password` is an scrypt
     # hash with its parameters and salt; `failures` and `locked_until` make the lock-out.
-    db["staff"].create(
+    db.table("staff").create(
         {"username": str, "password": str, "created_at": str, "failures": int, "locked_until": str},
         pk="username",
         not_null={"password", "created_at", "failures"},
         defaults={"failures": 0},
     )
     # Log-in sessions: the cookie's token is stored only as its hash.
-    db["staff_sessions"].create(
+    db.table("staff_sessions").create(
         {"token_hash": str, "username": str, "csrf": str, "created_at": str, "expires_at": str},
         pk="token_hash",
         not_null={"username", "csrf", "created_at", "expires_at"},
@@ -123,8 +123,8 @@ def m004_staff(db: Database) -> None:
 def m005_outbox_for_every_notice(db: Database) -> None:
     # One outbox for every notice, not only a complaint's: `complaint_id` becomes optional and a
     # notice may carry its own `text`. The rows already owed are kept as they are.
-    db["outbox"].transform(not_null={"complaint_id": False})
-    db["outbox"].add_column("text", str)
+    db.table("outbox").transform(not_null={"complaint_id": False})
+    db.table("outbox").add_column("text", str)
     # A chat that moved (a Telegram group upgraded to a supergroup gets a new id): notices to the
     # old id go to the new one, in this process and after a restart.
-    db["chat_moves"].create({"channel": str, "old_id": str, "new_id": str, "at": str}, pk=("channel", "old_id"))
+    db.table("chat_moves").create({"channel": str, "old_id": str, "new_id": str, "at": str}, pk=("channel", "old_id"))

@@ -24,6 +24,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     InlineQuery,
     InlineQueryResultArticle,
+    InlineQueryResultUnion,
     InputTextMessageContent,
     Message,
     Update,
@@ -303,7 +304,7 @@ def inline_router() -> Router:
             items = [h.item for h in answerer.catalogue.search(text, limit=20).hits]
         else:
             items = answerer.catalogue.browse()[:20]  # the newest, before anything is typed
-        results = [
+        results: list[InlineQueryResultUnion] = [
             InlineQueryResultArticle(
                 id=hashlib.sha1(item.index_no.encode()).hexdigest()[:32],
                 title=item.title,

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from ... import texts, tracking
 from ...config import Settings
-from ...storage import Store
+from ...storage import Store, inserted_id
 from .. import outbox as outboxes  # a module, not its class: the outbox imports this package's types
 from ..calendar import WorkCalendar
 from .contact import MAX_NAME
@@ -102,8 +102,8 @@ class Complaints:
                 "select coalesce(max(seq), 0) + 1 from complaints where day = ?", [day.isoformat()]
             ).fetchone()[0]
             at = now.isoformat(timespec="seconds")
-            complaint_id = (
-                db["complaints"]
+            complaint_id = inserted_id(
+                db.table("complaints")
                 .insert(
                     {
                         "number": tracking.make(day, seq),
@@ -320,7 +320,7 @@ class Complaints:
             "insert into complaint_events (complaint_id, at, kind, actor, text) values (?, ?, ?, ?, ?)",
             [complaint_id, at, kind, actor, text],
         )
-        return int(cursor.lastrowid)
+        return inserted_id(cursor.lastrowid)
 
 
 def _one(db: Database, sql: str, args: list[Any]) -> dict[str, Any] | None:

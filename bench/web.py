@@ -32,20 +32,21 @@ ROOT = Path(__file__).resolve().parent.parent
 def _site(conn: Any, database: str) -> None:
     from aiohttp import web
 
-    from bot.app import build_web_app
-    from bot.channels.web import add_web
+    from bot.app import Services, build_web_app
+    from bot.channels.web import setup
+    from bot.config import Settings
     from bot.evaluation import default_settings
     from bot.knowledge import load
-    from bot.matching import Matcher
+    from bot.matching import build_matcher
     from bot.services.answering import Answerer
-    from bot.services.complaints import Complaints
     from bot.storage import Store
 
     settings = default_settings().model_copy(update={"web_rate_limit": 1_000_000})
     store = Store(database)
-    answerer = Answerer(Matcher(load(settings.knowledge)), settings)
+    # As `gongkai run` builds it: the semantic signal on where it loads.
+    answerer = Answerer(build_matcher(load(settings.knowledge), Settings()), settings)
     app = build_web_app()
-    add_web(app, answerer, store, Complaints(store, settings), settings)
+    setup(app, Services.of(answerer, store, settings), settings)
 
     async def main() -> None:
         runner = web.AppRunner(app, access_log=None)

@@ -316,15 +316,13 @@ class Matcher:
         parts = questions(query.read or query.text, self._asks)
         return [] if len(parts) < 2 else [self.query(part) for part in parts]
 
-    def prepare(self, text: str) -> None:
-        """Embed ``text`` and its separate questions ahead of :meth:`rank` (in a worker thread: the
-        embedder remembers them, and ranking then finds them at once)."""
+    def needs_meaning(self, text: str) -> list[str]:
+        """The texts to embed before ``text`` can be answered: it and its separate questions,
+        less those the words settle (see :meth:`settled_by_words`)."""
         if self.embedder is None:
-            return
+            return []
         query = self.query(text)
-        for part in (query, *self.questions(query)):
-            if self.settled_by_words(part) is None:
-                self.embedder.embed_one(part.read or part.text)
+        return [p.read or p.text for p in (query, *self.questions(query)) if self.settled_by_words(p) is None]
 
     def _meaning(self, query: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """The question's embedding and its similarity to every phrasing and every answer, or

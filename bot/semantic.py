@@ -78,6 +78,11 @@ class Embedder:
                 self._recent.popitem(last=False)
         return vector
 
+    def remember(self, texts: Sequence[str]) -> None:
+        """Embed the questions not in memory yet (in a worker thread, ahead of answering them)."""
+        for text in texts:
+            self.embed_one(text)
+
     def embed_cached(self, texts: Sequence[str], cache_dir: Path | None, *, passages: bool = False) -> np.ndarray:
         """Vectors of ``texts`` from a file keyed by their content, written on first use.
 

@@ -113,10 +113,14 @@ class Answerer:
         )
 
     async def aanswer(self, text: str) -> Reply:
-        """``answer`` for the event loop: a question not answered recently is first embedded in
-        the embedding thread (milliseconds of C code that releases the GIL), then answered here."""
-        if text not in self._recent and self.matcher.embedder is not None:
-            await asyncio.get_running_loop().run_in_executor(_EMBEDDING_THREAD, self.matcher.prepare, text)
+        """``answer`` for the event loop: what a question not answered recently needs embedded
+        (not what its words settle) is embedded on the embedding thread first (milliseconds of C
+        code that releases the GIL), then the question is answered here."""
+        embedder = self.matcher.embedder
+        if text not in self._recent and embedder is not None and len(text) <= MAX_QUESTION_CHARS:
+            pending = self.matcher.needs_meaning(text)
+            if pending:
+                await asyncio.get_running_loop().run_in_executor(_EMBEDDING_THREAD, embedder.remember, pending)
         return self.answer(text)
 
     def forget(self) -> None:

@@ -80,7 +80,9 @@ class StaffAccounts:
         def write(db: Database) -> None:
             if db.execute("select 1 from staff where username = ?", [username]).fetchone():
                 raise StaffError(f"staff account {username!r} exists already")
-            db.table("staff").insert({"username": username, "password": hashed, "created_at": self._stamp(), "failures": 0})
+            db.table("staff").insert(
+                {"username": username, "password": hashed, "created_at": self._stamp(), "failures": 0}
+            )
 
         self.store.write(write)
         log.info("staff account %s added", username)

@@ -31,6 +31,8 @@ TODAY = dt.date(2026, 12, 1)
         ("我干了20年了", "我干了20年了", ()),
         ("12年前的事", "12年前的事", ()),
         ("三十年", "三十年", ()),
+        # A full date names a day: the year in it is not a year asked about.
+        ("二〇一〇年一月二十九号发的那份", "2010年一月二十九号发的那份", ()),
     ],
 )
 def test_years_in_every_spelling(text, read, years):

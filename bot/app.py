@@ -23,6 +23,7 @@ from .services.catalogue import CatalogueSearch
 from .services.complaints import Complaints
 from .services.conversation import Conversation
 from .services.staff import StaffAccounts
+from .services.teaching import Teaching
 from .storage import Store
 
 log = logging.getLogger("gongkai")
@@ -54,6 +55,7 @@ class Services:
     staff: StaffAccounts
     conversation: Conversation
     store: Store
+    teaching: Teaching
     _reloading: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
     @property
@@ -80,6 +82,7 @@ class Services:
             staff or StaffAccounts(store, settings),
             Conversation(answerer, complaints, store),
             store,
+            Teaching(store),
         )
 
     async def reload(self) -> bool:
@@ -91,7 +94,7 @@ class Services:
             folder = self.settings.knowledge
             try:
                 matcher = await asyncio.get_running_loop().run_in_executor(
-                    None, lambda: build_matcher(load(folder), self.settings)
+                    None, lambda: build_matcher(self.teaching.apply(load(folder)), self.settings)
                 )
             except KnowledgeError as error:
                 log.error("knowledge in %s not reloaded, the previous one goes on serving:\n%s", folder, error)
@@ -107,7 +110,24 @@ class Services:
                 len(knowledge.guide),
                 len(knowledge.catalogue),
             )
+            await asyncio.get_running_loop().run_in_executor(None, self.check_taught)
             return True
+
+    def check_taught(self) -> list[tuple[str, str, str, str]]:
+        """The questions staff taught that the knowledge in force no longer answers as taught
+        (a file edited, the thresholds refitted), each logged as a warning."""
+        from .evaluation import evaluate
+
+        misses = evaluate(self.answerer, self.teaching.labelled()).misses
+        for question, expected, outcome, entry_id in misses:
+            log.warning(
+                "a question staff taught is no longer answered as taught: %r expected %s, got %s %s",
+                question,
+                expected,
+                outcome,
+                entry_id,
+            )
+        return misses
 
 
 def knowledge_files(folder: Path) -> tuple[tuple[str, int, int], ...]:
@@ -124,14 +144,19 @@ def knowledge_files(folder: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 async def watch_knowledge(services: Services, every: float) -> None:
-    """Reload the knowledge when its files change: a change is acted on once the files have stayed
-    the same for one more look (an editor or ``git pull`` writes several files, not at once)."""
+    """Reload the knowledge when its files change or staff teach something (``gongkai teach`` in
+    another process): a change is acted on once it has stayed the same for one more look (an
+    editor or ``git pull`` writes several files, not at once)."""
     folder = services.settings.knowledge
-    loaded = await asyncio.to_thread(knowledge_files, folder)
+
+    def look() -> tuple[object, ...]:
+        return (services.teaching.version(), knowledge_files(folder))
+
+    loaded = await asyncio.to_thread(look)
     seen = loaded
     while True:
         await asyncio.sleep(every)
-        now = await asyncio.to_thread(knowledge_files, folder)
+        now = await asyncio.to_thread(look)
         if now == seen and now != loaded:
             await services.reload()
             loaded = now  # a folder that failed its check is tried again only when it changes
@@ -139,10 +164,12 @@ async def watch_knowledge(services: Services, every: float) -> None:
 
 
 def build_services(settings: Settings) -> Services:
-    """Load and index the knowledge (failing loudly if it is bad), open the store, apply
-    migrations, and build every service on them."""
-    answerer = Answerer(build_matcher(load(settings.knowledge), settings), settings)
-    return Services.of(answerer, Store.from_settings(settings), settings)
+    """Load the knowledge (failing loudly if it is bad) with what staff taught over it, index it,
+    open the store, apply migrations, and build every service on them."""
+    store = Store.from_settings(settings)
+    knowledge = Teaching(store).apply(load(settings.knowledge))
+    answerer = Answerer(build_matcher(knowledge, settings), settings)
+    return Services.of(answerer, store, settings)
 
 
 def build_web_app() -> web.Application:

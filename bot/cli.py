@@ -407,9 +407,12 @@ def unanswered(limit: int) -> None:
 
     Example: gongkai enquiries unanswered
     """
+    from .services.teaching import Teaching
+
     store = _store(_settings())
     try:
-        rows = store.unanswered(limit=limit)
+        taught = Teaching(store).wordings()  # taught since: no longer waiting
+        rows = [r for r in store.unanswered(limit=limit + len(taught)) if r["text"] not in taught][:limit]
         if not rows:
             click.echo("No unanswered questions recorded.")
         for row in rows:

@@ -111,6 +111,10 @@ class Teaching:
     def pending(self) -> list[Taught]:
         return [t for t in self.records() if t.pending]
 
+    def wordings(self) -> set[str]:
+        """Every wording taught (and not undone): no longer waiting in the unanswered queue."""
+        return {w for t in self.records() if not t.undone for w in t.wordings}
+
     def version(self) -> int:
         """Changes whenever something is taught, undone or exported (a running Gongkai reloads)."""
         row = self.store.reader.execute("select max(id) from teachings").fetchone()

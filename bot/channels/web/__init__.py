@@ -21,6 +21,7 @@ from ...services.answering import Answerer
 from .citizen import CitizenChat
 from .security import ChatSessions, RateLimit
 from .staff import StaffConsole
+from .teaching import TeachingConsole
 
 if TYPE_CHECKING:
     from ...app import Services
@@ -73,10 +74,19 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
     conversation = services.conversation
     sessions = ChatSessions(conversation.user_ref)
     chat = CitizenChat(conversation, sessions, RateLimit(settings.web_rate_limit), render, secure)
-    console = StaffConsole(services.answerer, services.store, services.complaints, services.staff, render, secure)
+    console = StaffConsole(
+        services.answerer,
+        services.store,
+        services.complaints,
+        services.staff,
+        render,
+        secure,
+        taught=services.teaching.wordings,
+    )
     app.middlewares.append(_headers)
     app.add_routes(chat.routes())
     app.add_routes(console.routes())
+    app.add_routes(TeachingConsole(console, services).routes())
     app.router.add_static("/static", HERE / "static")
     app.router.add_get("/widget.js", _file(HERE / "static" / "widget.js", "application/javascript"))
     # The example stands for the bureau's own page, which has its own styles.

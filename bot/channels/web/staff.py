@@ -42,8 +42,10 @@ class StaffConsole:
         accounts: StaffAccounts,
         render: Any,
         secure: bool,
+        taught: Callable[[], set[str]] = set,
     ) -> None:
         self.answerer = answerer
+        self.taught = taught  # the wordings staff taught: no longer waiting in the queue
         self.store = store
         self.complaints = complaints
         self.accounts = accounts
@@ -221,10 +223,12 @@ class StaffConsole:
         )
 
     async def enquiries(self, request: web.Request, session: Session) -> web.Response:
-        groups = group_questions(self.store.unanswered(limit=500))[:100]
+        taught = self.taught()
+        groups = group_questions([r for r in self.store.unanswered(limit=500) if r["text"] not in taught])[:100]
         low = self.store.low_confidence(below=LOW_CONFIDENCE, limit=50)
         titles = {e.id: e.question for e in self.answerer.matcher.knowledge.guide}
-        return self._page("staff_enquiries.html", session, groups=groups, low=low, titles=titles)
+        done = request.query.get("done", "")
+        return self._page("staff_enquiries.html", session, groups=groups, low=low, titles=titles, done=done)
 
     async def catalogue(self, request: web.Request, session: Session) -> web.Response:
         q = request.query.get("q", "").strip()[:100]

@@ -68,7 +68,8 @@ def test_what_cannot_be_taught_is_refused_with_the_field(services: Services):
     with pytest.raises(TeachingError) as refused:
         services.teaching.teach_phrasings(knowledge, "no-such-entry", [UNKNOWN], "cli:wangli")
     assert "entry_id" in refused.value.problems
-    fields = {"id": "Bad Id", "section": "没有的栏目", "question": "问？", "alternatives": ["a"], "answer": "", "source": "x"}
+    fields = {"id": "Bad Id", "section": "没有的栏目", "question": "问？", "alternatives": ["a"]}
+    fields |= {"answer": "", "source": "x"}
     with pytest.raises(TeachingError) as refused:
         services.teaching.teach_entry(knowledge, fields, "cli:wangli")
     assert {"id", "section", "alternatives", "answer"} <= set(refused.value.problems)

@@ -793,16 +793,35 @@ _password_option = click.option(
 )
 
 
+_ROLE_HELP = "admin: everything, accounts too; editor: teach the bot, and work; clerk: work complaints and applications"
+
+
 @staff.command("add")
 @click.argument("username")
+@click.option(
+    "--role", type=click.Choice(["admin", "editor", "clerk"]), default="clerk", show_default=True, help=_ROLE_HELP
+)
 @_password_option
-def staff_add(username: str, password: str) -> None:
+def staff_add(username: str, role: str, password: str) -> None:
     """Add a staff account.
 
-    Example: gongkai staff add wangli
+    Example: gongkai staff add wangli --role editor
     """
-    _staff_action(lambda accounts: accounts.add(username, password))
-    click.echo(f"Staff account {username} added: log in at /staff.")
+    _staff_action(lambda accounts: accounts.add(username, password, role))
+    click.echo(f"Staff account {username} ({role}) added: log in at /staff.")
+
+
+@staff.command("role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(["admin", "editor", "clerk"]))
+def staff_role(username: str, role: str) -> None:
+    """Give an account another role: admin (everything, accounts too), editor (teach the bot,
+    and work) or clerk (work complaints and applications).
+
+    Example: gongkai staff role wangli editor
+    """
+    _staff_action(lambda accounts: accounts.set_role(username, role))
+    click.echo(f"{username} is now {role}.")
 
 
 @staff.command("passwd")
@@ -830,19 +849,20 @@ def staff_remove(username: str) -> None:
 
 @staff.command("list")
 def staff_list() -> None:
-    """The staff accounts, and which are locked.
+    """The staff accounts, their roles, and which are locked.
 
     Example: gongkai staff list
     """
     accounts, store = _accounts()
     try:
-        names = accounts.usernames()
+        listed = accounts.accounts()
     finally:
         store.close()
-    if not names:
-        click.echo("No staff accounts. Add one: gongkai staff add NAME")
-    for name, locked_until in names:
-        click.echo(name + (f"  (locked until {locked_until})" if locked_until else ""))
+    if not listed:
+        click.echo("No staff accounts. Add one: gongkai staff add NAME --role admin")
+    for a in listed:
+        locked = f"  (locked until {a['locked_until']})" if a["locked_until"] else ""
+        click.echo(f"{a['username']:24} {a['role']}{locked}")
 
 
 @cli.group()

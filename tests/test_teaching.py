@@ -147,7 +147,7 @@ def test_the_regression_set_grows_from_what_was_taught(services: Services):
 
 
 def test_staff_teach_from_the_console_and_the_next_citizen_is_answered(services: Services, folder: Path):
-    StaffAccounts(services.store, services.settings).add("wangli", PASSWORD)
+    StaffAccounts(services.store, services.settings).add("wangli", PASSWORD, "editor")
     services.answerer.ask(services.store, UNKNOWN, channel="web", user_id="citizen-1")
 
     async def main() -> None:

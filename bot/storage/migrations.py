@@ -140,3 +140,11 @@ def m009_teachings(db: Database) -> None:
         pk="id",
         not_null={"at", "staff", "action", "data"},
     )
+
+
+@migrations()
+def m010_staff_roles(db: Database) -> None:
+    # What each member of staff may do: admin (everything, accounts too), editor (teach the bot,
+    # and work), clerk (work complaints and applications). Accounts from before roles keep what
+    # they could do: everything.
+    db.table("staff").add_column("role", str, not_null_default="admin")

@@ -18,6 +18,7 @@ from aiohttp import web
 from ... import texts
 from ...config import Settings
 from ...services.answering import Answerer
+from .accounts import AccountsConsole
 from .citizen import CitizenChat
 from .security import ChatSessions, RateLimit
 from .staff import StaffConsole
@@ -87,6 +88,7 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
     app.add_routes(chat.routes())
     app.add_routes(console.routes())
     app.add_routes(TeachingConsole(console, services).routes())
+    app.add_routes(AccountsConsole(console, services.staff).routes())
     app.router.add_static("/static", HERE / "static")
     app.router.add_get("/widget.js", _file(HERE / "static" / "widget.js", "application/javascript"))
     # The example stands for the bureau's own page, which has its own styles.

@@ -31,6 +31,7 @@ CHART_DAYS = 14
 LOW_CONFIDENCE = 0.5
 ACTIONS = ("accepted", "replied", "noted", "closed", "reopened")
 Handler = Callable[[web.Request, Session], Awaitable[web.StreamResponse]]
+Guarded = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class StaffConsole:
@@ -66,8 +67,9 @@ class StaffConsole:
             web.get("/staff/catalogue", self._staff(self.catalogue)),
         ]
 
-    def _staff(self, handler: Handler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-        """Only for a logged-in member of staff; a post only with the session's CSRF token."""
+    def _staff(self, handler: Handler, may: str | None = None) -> Guarded:
+        """Only for a logged-in member of staff (whose role ``may`` do this, if given); a post only
+        with the session's CSRF token."""
 
         async def guarded(request: web.Request) -> web.StreamResponse:
             session = self.accounts.session(request.cookies.get(STAFF_COOKIE))
@@ -76,6 +78,9 @@ class StaffConsole:
                     raise web.HTTPForbidden(text="请先登录。")
                 back = urllib.parse.quote(request.path_qs)
                 raise web.HTTPSeeOther(f"/staff/login?next={back}")
+            if may is not None and not session.may(may):
+                log.warning("staff %s (%s) refused: may not %s", session.username, session.role, may)
+                raise web.HTTPForbidden(text="您的账号没有这项权限，请联系管理员。")
             if request.method == "POST":
                 form = await request.post()
                 if not same(str(form.get("csrf", "")), session.csrf):

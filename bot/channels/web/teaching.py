@@ -33,10 +33,10 @@ class TeachingConsole:
     def routes(self) -> list[web.RouteDef]:
         staff = self.console._staff
         return [
-            web.get("/staff/teach", staff(self.page)),
-            web.post("/staff/teach/{action}", staff(self.teach)),
-            web.get("/staff/taught", staff(self.taught)),
-            web.post("/staff/taught/{id}/undo", staff(self.undo)),
+            web.get("/staff/teach", staff(self.page, "teach")),
+            web.post("/staff/teach/{action}", staff(self.teach, "teach")),
+            web.get("/staff/taught", staff(self.taught, "teach")),
+            web.post("/staff/taught/{id}/undo", staff(self.undo, "teach")),
         ]
 
     async def page(

@@ -130,6 +130,15 @@ class Settings(BaseSettings):
     http_host: str = Field("127.0.0.1", description="address the HTTP server listens on")
     http_port: int = Field(8080, ge=1, le=65535, description="port the HTTP server listens on")
 
+    # What a reply records (the enquiry, the web chat's session) and how long it waits for it.
+    record_wait_seconds: float = Field(
+        0.5,
+        ge=0,
+        le=3,
+        description="how long a reply waits for what it records (the enquiry, the web chat's turns) to be committed; "
+        "past it the reply is sent and the record written when the database frees up (or logged as lost)",
+    )
+
     @field_validator("telegram_staff_ids", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:

@@ -19,6 +19,7 @@ from .matching import build_matcher
 from .services.answering import Answerer
 from .services.calendar import WorkCalendar
 from .services.catalogue import CatalogueSearch
+from .services.chats import ChatSessions
 from .services.complaints import Complaints
 from .services.conversation import Conversation
 from .services.staff import StaffAccounts
@@ -53,6 +54,7 @@ class Services:
     staff: StaffAccounts
     conversation: Conversation
     store: Store
+    chats: ChatSessions
 
     @property
     def catalogue(self) -> CatalogueSearch:
@@ -78,6 +80,7 @@ class Services:
             staff or StaffAccounts(store, settings),
             Conversation(answerer, complaints, store),
             store,
+            ChatSessions(store, settings),
         )
 
 

@@ -63,6 +63,29 @@ def connect(path: Path | str) -> Database:
     return Database(conn)
 
 
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+async def committed(future: Future[Any], wait: float | None) -> bool:
+    """Whether the writer committed ``future``'s job within ``wait`` seconds (None: no limit).
+
+    Not ``asyncio.wrap_future``: the job may be committed long after this loop is gone (a kept
+    write), and then nobody is to be told.
+    """
+    loop = asyncio.get_running_loop()
+    settled = asyncio.Event()
+
+    def tell(_: Future[Any]) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is closed
+            loop.call_soon_threadsafe(settled.set)
+
+    future.add_done_callback(tell)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(settled.wait(), wait)
+    return future.done() and not future.cancelled() and future.exception() is None
+
+
 def inserted_id(rowid: int | None) -> int:
     """The id of a row just inserted (a cursor's ``lastrowid``, a table's ``last_pk``).
 
@@ -271,7 +294,7 @@ class Store:
     @staticmethod
     def _enquiry_row(enquiry: Enquiry) -> tuple[Any, ...]:
         return (
-            dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+            _now(),
             enquiry.channel,
             enquiry.user_ref,
             enquiry.text,
@@ -337,6 +360,68 @@ class Store:
     def backlog(self) -> int:
         """Writes waiting for the database to free up."""
         return self._writer.backlog
+
+    # --- the web chat's sessions -----------------------------------------------------------------
+
+    def save_chat(self, session_id: str, *, draft: str | None, turns: list[str], keep: int) -> Future[None]:
+        """Save a web chat session: its draft (JSON, or None), the ``turns`` added since it was
+        last saved (JSON each), only the last ``keep`` turns kept. The future resolves once it is
+        committed; while the database is busy the write is kept and tried again (``committed``
+        waits for it a bounded time), or logged as lost."""
+        now = _now()
+
+        def save(db: Database) -> None:
+            db.execute(
+                "insert into chat_sessions (id, created_at, seen_at, draft) values (?, ?, ?, ?)"
+                " on conflict(id) do update set seen_at = excluded.seen_at, draft = excluded.draft",
+                [session_id, now, now, draft],
+            )
+            if not turns:
+                return
+            # Numbered here, in the write transaction: two requests of one session never collide.
+            last = "select coalesce(max(seq), 0) from chat_turns where session_id = ?"
+            (top,) = db.execute(last, [session_id]).fetchone()
+            db.conn.executemany(
+                "insert into chat_turns (session_id, seq, turn) values (?, ?, ?)",
+                [(session_id, top + n, turn) for n, turn in enumerate(turns, 1)],
+            )
+            old = top + len(turns) - keep
+            db.execute("delete from chat_turns where session_id = ? and seq <= ?", [session_id, old])
+
+        return self._writer.submit(save, retry="chat session")
+
+    def touch_chat(self, session_id: str) -> None:
+        """Mark a saved session as seen now (it ages from its last visit, not its last post);
+        nobody waits for it."""
+        now = _now()
+
+        def touch(db: Database) -> None:
+            db.execute("update chat_sessions set seen_at = ? where id = ?", [now, session_id])
+
+        self._writer.submit(touch, retry="chat session")
+
+    def chat(self, session_id: str, *, turns: int) -> tuple[dict[str, Any], list[str]] | None:
+        """A saved web chat session's row and its last ``turns`` turns (JSON, oldest first), or None."""
+        row = self._read.execute(
+            "select id, created_at, seen_at, draft from chat_sessions where id = ?", [session_id]
+        ).fetchone()
+        if row is None:
+            return None
+        said = self._read.execute(
+            "select turn from chat_turns where session_id = ? order by seq desc limit ?", [session_id, turns]
+        ).fetchall()
+        return dict(zip(("id", "created_at", "seen_at", "draft"), row, strict=True)), [t for (t,) in reversed(said)]
+
+    def purge_chats(self, seen_before: dt.datetime) -> int:
+        """Delete the web chat sessions not seen since ``seen_before``, with their turns; how many."""
+        before = seen_before.astimezone(dt.UTC).isoformat(timespec="milliseconds")
+
+        def purge(db: Database) -> int:
+            old = "select id from chat_sessions where seen_at < ?"
+            db.execute(f"delete from chat_turns where session_id in ({old})", [before])
+            return int(db.execute("delete from chat_sessions where seen_at < ?", [before]).rowcount)
+
+        return self.write(purge)
 
     # --- reads ----------------------------------------------------------------------------------
 

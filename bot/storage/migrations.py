@@ -128,3 +128,24 @@ def m005_outbox_for_every_notice(db: Database) -> None:
     # A chat that moved (a Telegram group upgraded to a supergroup gets a new id): notices to the
     # old id go to the new one, in this process and after a restart.
     db.table("chat_moves").create({"channel": str, "old_id": str, "new_id": str, "at": str}, pk=("channel", "old_id"))
+
+
+@migrations()
+def m006_chat_sessions(db: Database) -> None:
+    # The web chat's sessions, kept across restarts: the draft of a complaint being written and the
+    # last turns of the conversation. `id` is a keyed hash of the session's id (the token the
+    # browser holds is never stored); `seen_at` ages the session out (GONGKAI_WEB_SESSION_DAYS).
+    db.table("chat_sessions").create(
+        {"id": str, "created_at": str, "seen_at": str, "draft": str},
+        pk="id",
+        not_null={"created_at", "seen_at"},
+    )
+    db.table("chat_sessions").create_index(["seen_at"])
+    # One row per turn (who said what, as JSON), numbered within its session; only the last ones
+    # are kept.
+    db.table("chat_turns").create(
+        {"session_id": str, "seq": int, "turn": str},
+        pk=("session_id", "seq"),
+        not_null={"turn"},
+        foreign_keys=[("session_id", "chat_sessions", "id")],
+    )

@@ -13,6 +13,7 @@ slip a stranger's session under a citizen's own.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -273,9 +274,14 @@ class CitizenChat:
             link = (texts.WEB_STATUS_LINK, view.link("/status", number=number))
             session.add(Turn("bot", texts.WEB_STATUS_FOUND.format(number=number), link=link))
             return
-        reply = await self.conversation.ask(text, channel=CHANNEL, user_id=self.sessions.citizen(session))
+        reply = await self.answerer.aanswer(text)
         log.info("web: %s %s", reply.outcome, reply.entry_id or "-")
         session.add(self._turn(reply))
+        # The enquiry and the session's new turns go to the writer together: one commit, not two.
+        citizen = self.sessions.citizen(session)
+        await asyncio.gather(
+            self.conversation.record(reply, channel=CHANNEL, user_id=citizen), self.sessions.save(session)
+        )
 
     def _choose(self, session: ChatSession, entry_id: str) -> None:
         picked = self.conversation.entry(entry_id)

@@ -12,6 +12,7 @@ changed nothing writes nothing: a cookieless visit costs no row.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hmac
 import json
@@ -197,15 +198,26 @@ class ChatSessions:
         return await committed(future, self.wait)
 
     def purge(self) -> int:
-        """Delete the sessions not seen for ``web_session_days``; how many."""
-        before = dt.datetime.fromtimestamp(self.clock() - self.days * 86400, dt.UTC)
-        purged = self.store.purge_chats(before)
+        """Delete the sessions not seen for ``web_session_days``; how many (for synchronous callers)."""
+        purged = self.store.purge_chats(self._oldest())
+        self._forget_saved(purged)
+        return purged
+
+    async def apurge(self) -> int:
+        """``purge`` without blocking the event loop (the delete waits for the writer)."""
+        purged = await asyncio.to_thread(self.store.purge_chats, self._oldest())
+        self._forget_saved(purged)
+        return purged
+
+    def _oldest(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.clock() - self.days * 86400, dt.UTC)
+
+    def _forget_saved(self, purged: int) -> None:
         # What is saved is read again when asked for; what was purged is then gone for good.
         for key in [k for k, s in self._cache.items() if not s.changed and not s.saving]:
             del self._cache[key]
         if purged:
             log.info("web chat: %d sessions unseen for %d days purged", purged, self.days)
-        return purged
 
     # --- what a session is known by ---------------------------------------------------------------
 

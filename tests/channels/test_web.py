@@ -466,8 +466,8 @@ def test_inside_a_frame_the_session_needs_no_cookie(answerer, store, web_setting
         assert 'data-parent="http://county.example"' in page
         # chat.js: the token as a header, the form's hidden fields as they are.
         turns = await client.post(
-            "/chat",
-            data={"csrf": csrf_of(page), "q": "多久答复", "embed": "1", "s": token},
+            f"/chat?embed=1&s={token}",
+            data={"csrf": csrf_of(page), "q": "多久答复"},
             headers={"X-Requested-With": "fetch", "X-Gongkai-Session": token},
         )
         assert turns.status == 200 and "工作日" in await turns.text()
@@ -475,17 +475,17 @@ def test_inside_a_frame_the_session_needs_no_cookie(answerer, store, web_setting
         again = await (await client.get(f"/?embed=1&s={token}", headers=FRAME)).text()
         assert "多久答复" in again and f"s={token}" in again
         form = await (await client.get(f"/complaint?embed=1&s={token}", headers=FRAME)).text()
-        assert 'name="s" value="' + token in form and 'class="top"' not in form  # no site header in the panel
+        assert f'action="/complaint?embed=1&amp;s={token}"' in form and 'class="top"' not in form  # no site header
         confirm = await client.post(
-            "/complaint",
-            data={"csrf": csrf_of(form), "embed": "1", "s": token, "kind": "投诉", "topic": "other", "text": "态度差"},
+            f"/complaint?embed=1&s={token}",
+            data={"csrf": csrf_of(form), "kind": "投诉", "topic": "other", "text": "态度差"},
             headers=FRAME,
         )
         confirm_html = await confirm.text()
         nonce = re.search(r'name="nonce" value="([^"]+)"', confirm_html).group(1)
         filed = await client.post(
-            "/complaint/confirm",
-            data={"csrf": csrf_of(confirm_html), "embed": "1", "s": token, "nonce": nonce},
+            f"/complaint/confirm?embed=1&s={token}",
+            data={"csrf": csrf_of(confirm_html), "nonce": nonce},
             headers=FRAME,
         )
         filed_html = await filed.text()
@@ -494,7 +494,7 @@ def test_inside_a_frame_the_session_needs_no_cookie(answerer, store, web_setting
         status = await (await client.get(status_link, headers=FRAME)).text()
         assert number in status and "待受理" in status and 'name="s"' in status
         # A forged post, or the token without its CSRF token, is refused as before.
-        forged = await client.post("/chat", data={"csrf": "forged", "q": "x", "s": token}, headers=FRAME)
+        forged = await client.post(f"/chat?embed=1&s={token}", data={"csrf": "forged", "q": "x"}, headers=FRAME)
         assert forged.status == 403
         # Opened in a tab (not a frame), a link's token is not taken: a stranger's session is not slipped in.
         tab = await client.get(f"/?embed=1&s={token}", headers={"Sec-Fetch-Dest": "document"})

@@ -23,8 +23,9 @@ from ... import texts
 from ...config import Settings
 from ...services.answering import Answerer
 from ...services.chats import ChatSessions
-from .citizen import FRAMED, CitizenChat
+from .citizen import CitizenChat
 from .security import RateLimit
+from .sessions import FRAMED, WebSessions
 from .staff import StaffConsole
 
 if TYPE_CHECKING:
@@ -82,10 +83,11 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
 
     secure = settings.web_secure_cookies
     conversation = services.conversation
-    limit = RateLimit(settings.web_rate_limit)
     origins = settings.web_embed_origins
-    chat = CitizenChat(conversation, services.chats, limit, render, secure, embed_origins=origins)
+    sessions = WebSessions(services.chats, embed_origins=origins, secure=secure)
+    chat = CitizenChat(conversation, sessions, RateLimit(settings.web_rate_limit), render, secure)
     app[ANCESTORS] = " ".join(["'self'", *origins])
+    app.middlewares.append(sessions.middleware)
     console = StaffConsole(services.answerer, services.store, services.complaints, services.staff, render, secure)
     app.middlewares.append(_headers)
     app.add_routes(chat.routes())
@@ -111,7 +113,7 @@ async def _purge(chats: ChatSessions) -> None:
     puts it off to the next time)."""
     while True:
         try:
-            await asyncio.to_thread(chats.purge)
+            await chats.apurge()
         except Exception as e:  # the database busy or full: the next round tries again
             log.warning("web chat: sessions not purged: %s", e)
         await asyncio.sleep(PURGE_EVERY)

@@ -39,7 +39,7 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form.getAttribute("action") !== "/chat") return;
+    if (new URL(form.action, window.location.href).pathname !== "/chat") return;
     event.preventDefault();
     post(form, event.submitter).then(function () { if (form.id === "ask") { input.value = ""; input.focus(); } });
   });

@@ -23,10 +23,12 @@ from ... import texts
 from ...config import Settings
 from ...services.answering import Answerer
 from ...services.chats import ChatSessions
+from .accounts import AccountsConsole
 from .citizen import CitizenChat
 from .security import RateLimit
 from .sessions import FRAMED, WebSessions
 from .staff import StaffConsole
+from .teaching import TeachingConsole
 
 if TYPE_CHECKING:
     from ...app import Services
@@ -88,10 +90,20 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
     chat = CitizenChat(conversation, sessions, RateLimit(settings.web_rate_limit), render, secure)
     app[ANCESTORS] = " ".join(["'self'", *origins])
     app.middlewares.append(sessions.middleware)
-    console = StaffConsole(services.answerer, services.store, services.complaints, services.staff, render, secure)
+    console = StaffConsole(
+        services.answerer,
+        services.store,
+        services.complaints,
+        services.staff,
+        render,
+        secure,
+        taught=services.teaching.wordings,
+    )
     app.middlewares.append(_headers)
     app.add_routes(chat.routes())
     app.add_routes(console.routes())
+    app.add_routes(TeachingConsole(console, services).routes())
+    app.add_routes(AccountsConsole(console, services.staff).routes())
     app.router.add_static("/static", HERE / "static")
     app.router.add_get("/widget.js", _file(HERE / "static" / "widget.js", "application/javascript"))
     # The example stands for the bureau's own page, which has its own styles.

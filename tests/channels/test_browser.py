@@ -228,7 +228,7 @@ def test_the_widget_works_framed_by_another_site(county_portal, browser):
     page.click("button:has-text('政务咨询')")
     frame = page.frame_locator("iframe[title=政务咨询]")
     # The chat: a question answered in place (chat.js posts with the session's header).
-    frame.locator("#q").fill("身请信息公开收费吗")
+    frame.locator("#q").fill("申请信息公开收费吗")
     frame.locator("#q").press("Enter")
     frame.locator("text=不收取费用").wait_for(timeout=10_000)
     # The complaint form, its confirmation and the number, inside the panel.
@@ -252,5 +252,5 @@ def test_the_widget_works_framed_by_another_site(county_portal, browser):
     page.reload()
     page.click("button:has-text('政务咨询')")
     frame = page.frame_locator("iframe[title=政务咨询]")
-    frame.locator(".turn.me", has_text="身请信息公开收费吗").wait_for(timeout=10_000)
+    frame.locator(".turn.me", has_text="申请信息公开收费吗").wait_for(timeout=10_000)
     context.close()

@@ -20,6 +20,7 @@ from .matching import build_matcher
 from .services.answering import Answerer
 from .services.calendar import WorkCalendar
 from .services.catalogue import CatalogueSearch
+from .services.chats import ChatSessions
 from .services.complaints import Complaints
 from .services.conversation import Conversation
 from .services.staff import StaffAccounts
@@ -56,6 +57,7 @@ class Services:
     conversation: Conversation
     store: Store
     teaching: Teaching
+    chats: ChatSessions
     _reloading: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
     @property
@@ -83,6 +85,7 @@ class Services:
             Conversation(answerer, complaints, store),
             store,
             Teaching(store),
+            ChatSessions(store, settings),
         )
 
     async def reload(self) -> bool:

@@ -131,6 +131,27 @@ def m005_outbox_for_every_notice(db: Database) -> None:
 
 
 @migrations()
+def m006_chat_sessions(db: Database) -> None:
+    # The web chat's sessions, kept across restarts: the draft of a complaint being written and the
+    # last turns of the conversation. `id` is a keyed hash of the session's id (the token the
+    # browser holds is never stored); `seen_at` ages the session out (GONGKAI_WEB_SESSION_DAYS).
+    db.table("chat_sessions").create(
+        {"id": str, "created_at": str, "seen_at": str, "draft": str},
+        pk="id",
+        not_null={"created_at", "seen_at"},
+    )
+    db.table("chat_sessions").create_index(["seen_at"])
+    # One row per turn (who said what, as JSON), numbered within its session; only the last ones
+    # are kept.
+    db.table("chat_turns").create(
+        {"session_id": str, "seq": int, "turn": str},
+        pk=("session_id", "seq"),
+        not_null={"turn"},
+        foreign_keys=[("session_id", "chat_sessions", "id")],
+    )
+
+
+@migrations()
 def m009_teachings(db: Database) -> None:
     # What staff taught the bot, append-only: a phrasing for an entry, a new entry, a question that
     # is not the bureau's business (with who to ask instead), a complaint the bot missed. An undo

@@ -46,8 +46,8 @@ def backup(path: Path, keep: int | None) -> None:
     from .storage import backup as backups
 
     db = _db()
-    if keep is not None:
-        path.mkdir(parents=True, exist_ok=True)
+    if keep is not None and not path.exists():
+        path.mkdir(parents=True)
     try:
         done = backups.backup(db, path, keep=keep)
     except backups.BackupError as e:

@@ -88,7 +88,7 @@ def _open(path: Path, *, timeout: float = 5.0) -> sqlite3.Connection:
         conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=timeout, isolation_level=None)
         conn.execute("select count(*) from sqlite_master").fetchone()
     except sqlite3.Error as e:
-        raise BackupError(f"{path} is not a database Gongkai can read: {e}") from None
+        raise BackupError(f"{path} cannot be read as a database: {e}") from None
     return conn
 
 
@@ -101,7 +101,10 @@ def check(path: Path | str, known: Migrations = migrations) -> Check:
     path = Path(path)
     conn = _open(path)
     try:
-        integrity = [str(row[0]) for row in conn.execute("PRAGMA integrity_check")]
+        try:
+            integrity = [str(row[0]) for row in conn.execute("PRAGMA integrity_check")]
+        except sqlite3.DatabaseError as e:  # damaged past what integrity_check can walk
+            integrity = [str(e)]
         db = Database(conn)
         applied = [m.name for m in known.applied(db)]
         names = [m.name for m in known._migrations]  # every migration this Gongkai has, in order
@@ -113,7 +116,13 @@ def check(path: Path | str, known: Migrations = migrations) -> Check:
                 " order by name"
             )
         ]
-        counts = {table: int(conn.execute(f'select count(*) from "{table}"').fetchone()[0]) for table in tables}
+        counts = {}
+        for table in tables:
+            try:
+                counts[table] = int(conn.execute(f'select count(*) from "{table}"').fetchone()[0])
+            except sqlite3.DatabaseError as e:
+                if integrity == ["ok"]:
+                    integrity = [f"{table}: {e}"]
     except sqlite3.Error as e:
         raise BackupError(f"{path} cannot be checked: {e}") from None
     finally:

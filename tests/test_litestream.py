@@ -184,3 +184,71 @@ def test_a_lost_disk_is_restored_with_every_complaint_shown_before_the_replicati
     artifacts = ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     (artifacts / "litestream.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+def test_after_gongkai_restore_litestream_replicates_the_restored_database(tmp_path):
+    """A backup restored under replication (as the README says: stop both, restore, reset
+    Litestream, start both): the replica then follows the restored database, not the old one."""
+    from pydantic import SecretStr
+
+    from bot.evaluation import default_settings
+    from bot.services.complaints import Complaints, Draft
+    from bot.storage.backup import backup, restore
+
+    db = tmp_path / "disk" / "gongkai.db"
+    replica = tmp_path / "replica"
+    config = tmp_path / "litestream.yml"
+    config.write_text(yaml.safe_dump(config_for(db, replica)), encoding="utf-8")
+    settings = default_settings().model_copy(
+        update={"db": db, "telegram_token": SecretStr("42:TEST"), "telegram_staff_chat_id": -100}
+    )
+
+    def file(tag: str, count: int) -> None:
+        store = Store(db)
+        log = Complaints(store, settings)
+        for n in range(count):
+            draft = Draft(f"{tag}{n}：申请超期未答复")
+            log.file(draft, channel="web", chat_id="s", user_id="u", dedupe_key=f"{tag}{n}")
+        store.close()
+
+    def replicating() -> subprocess.Popen:
+        process = subprocess.Popen(
+            [litestream(), "replicate", "-config", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(WINDOW + 1)
+        return process
+
+    def stop(process: subprocess.Popen) -> None:
+        time.sleep(WINDOW + 1)  # what was filed reaches the replica
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+
+    Store(db).close()
+    replicator = replicating()
+    try:
+        file("A", 20)
+        saved = backup(db, tmp_path / "backup.db").path
+        file("B", 20)  # after the backup: gone once it is restored
+    finally:
+        stop(replicator)
+    restore(saved, db)
+    reset = subprocess.run([litestream(), "reset", "-config", str(config), str(db)], capture_output=True, text=True)
+    assert reset.returncode == 0, reset.stderr
+    replicator = replicating()
+    try:
+        file("C", 20)
+    finally:
+        stop(replicator)
+
+    restored = tmp_path / "restored.db"
+    out = subprocess.run(
+        [litestream(), "restore", "-config", str(config), "-o", str(restored), str(db)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    conn = sqlite3.connect(restored)
+    batches = [text[0] for (text,) in conn.execute("select text from complaints order by id")]
+    conn.close()
+    assert batches == ["A"] * 20 + ["C"] * 20

@@ -71,8 +71,12 @@ class DatabaseLock:
     def _take(self, kind: int, advice: str) -> None:
         if self._fd is not None:
             raise RuntimeError("the lock is already held by this object")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o640)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o640)
+        except OSError as e:
+            reason = e.strerror or str(e)
+            raise StorageError(f"cannot open database {self.db}: its lock file {self.path}: {reason}") from None
         try:
             fcntl.flock(fd, kind | fcntl.LOCK_NB)
         except BlockingIOError:

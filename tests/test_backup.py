@@ -508,3 +508,17 @@ def test_gongkai_never_checkpoints_the_wal_itself():
         if re.search(r"wal_checkpoint|wal_autocheckpoint\s*=\s*0", line, re.I)
     ]
     assert offenders == []
+
+
+def test_restore_keeps_the_old_database_on_a_file_system_without_hard_links(db, tmp_path, monkeypatch):
+    store = Store(db)
+    shown = {file(complaints_log(store), n) for n in range(3)}
+    store.close()
+    Store(tmp_path / "empty.db").close()
+
+    def no_links(*args: object) -> None:
+        raise OSError("Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    done = restore(tmp_path / "empty.db", db)
+    assert numbers(done.before) == shown and numbers(db) == set()

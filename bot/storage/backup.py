@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -324,8 +325,8 @@ def restore(source: Path | str, db: Path | str, known: Migrations = migrations) 
                 link.unlink(missing_ok=True)
                 try:
                     os.link(db, link)
-                except OSError:  # a file system without hard links: a copy instead
-                    copy(db, link)
+                except OSError:  # a file system without hard links: a copy of the bytes instead
+                    shutil.copyfile(db, link)
                 os.replace(link, before)
             for sidecar in ("-wal", "-shm"):  # left by no one (_detach): a stale one would be replayed
                 db.with_name(db.name + sidecar).unlink(missing_ok=True)

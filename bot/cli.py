@@ -15,6 +15,7 @@ from typing import Any, TextIO, TypeVar
 
 import click
 
+from .cli_ops import COMMANDS as OPS_COMMANDS
 from .outcomes import OUTCOMES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -907,6 +908,10 @@ def wechat_menu(push: bool, knowledge_dir: Path | None) -> None:
     except (ValueError, WeChatAPIError) as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"Menu set: {answer}")
+
+
+for _command in OPS_COMMANDS:  # the operator's: backup, restore, db status (bot/cli_ops.py)
+    cli.add_command(_command)
 
 
 def main() -> None:

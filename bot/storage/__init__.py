@@ -249,9 +249,25 @@ class Store:
     """
 
     def __init__(self, path: Path | str, user_hash_key: str | None = None) -> None:
+        from .lock import DatabaseLock  # these import StorageError from here
+        from .upgrade import upgrade
+
         self.path = Path(path)
-        self.db = connect(self.path)
-        migrations.apply(self.db)
+        memory = str(path) == ":memory:"
+        # Held shared while the store is open: `gongkai restore` cannot replace the file under us.
+        self._lock = None if memory else DatabaseLock(self.path).shared()
+        try:
+            self.db = connect(self.path)
+            try:
+                # Pending migrations: a backup beside the file first, then all of them or none.
+                self.upgrade_backup = upgrade(self.db, None if memory else self.path, migrations)
+            except BaseException:
+                self.db.conn.close()
+                raise
+        except BaseException:
+            if self._lock is not None:
+                self._lock.release()
+            raise
         self._writer = Writer(self.db)
         self._read = connect(self.path) if str(path) != ":memory:" else self.db
         self._key = (user_hash_key or self._generated_key()).encode()
@@ -472,3 +488,5 @@ class Store:
         if self._read is not self.db:
             self._read.conn.close()
         self.db.conn.close()
+        if self._lock is not None:
+            self._lock.release()

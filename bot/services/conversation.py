@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
 
-from .. import texts
+from .. import logs, metrics, texts
 from ..storage import Store
 from .answering import Answerer, Reply
 from .complaints import (
@@ -40,6 +40,7 @@ from .complaints import (
     Event,
     split_contact,
 )
+from .retention import Retention
 
 # Words that mean "no contact" at the contact step, in any channel.
 SKIP = frozenset({"跳过", "不留", "0"})
@@ -292,13 +293,24 @@ class Conversation:
 
     async def ask(self, text: str, *, channel: str, user_id: str | int | None) -> Reply:
         """The reply to a question, recorded in the enquiry log before it is returned."""
+        logs.begin()
         reply = await self.answerer.aanswer(text)
         await self.record(reply, channel=channel, user_id=user_id)
         return reply
 
     async def record(self, reply: Reply, *, channel: str, user_id: str | int | None) -> None:
-        """Record an answered question (a channel that sends meanwhile calls ``answer`` then this)."""
+        """Record an answered question (a channel that sends meanwhile calls ``answer`` then this),
+        and count it (``bot.metrics``) under the message's request id (``bot.logs``)."""
+        logs.begin()
+        metrics.question(channel, reply.outcome, reply.ms)
         await self.answerer.arecord(self.store, reply, channel=channel, user_id=user_id)
+
+    async def forget(self, *, channel: str, user_id: str | int | None) -> str:
+        """Blank the texts of the citizen's enquiries at their request (their complaints stay:
+        they are the supervision log's records); what to tell them."""
+        logs.begin()
+        count = await Retention(self.store, self.answerer.settings).aforget(self.user_ref(channel, user_id))
+        return texts.FORGET_DONE.format(count=count, **self.contacts) if count else texts.FORGET_NONE
 
     def user_ref(self, channel: str, user_id: str | int | None) -> str | None:
         """The anonymous reference the enquiry log keeps for a citizen."""
@@ -388,6 +400,7 @@ class Conversation:
     ) -> Done:
         """File the complaint; the number is returned only once it is committed. The same
         ``dedupe_key`` again (a double click, a redelivered update) files nothing new."""
+        logs.begin()
         draft = Draft(form.text, topic=form.topic, kind=form.kind, name=form.name, phone=form.phone)
         filed = await self.complaints.afile(
             draft, channel=channel, chat_id=chat_id, user_id=user_id, dedupe_key=dedupe_key

@@ -9,6 +9,7 @@ on SQLite. Reads use their own connections.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import datetime as dt
 import hashlib
 import hmac
@@ -128,6 +129,13 @@ class Writer:
         self._thread.join()
 
 
+def _in_context(fn: Callable[[Database], T]) -> Callable[[Database], T]:
+    """``fn`` run in the caller's context: what it logs, and what it owes the outbox, carries the
+    caller's request id (``bot.logs``)."""
+    context = contextvars.copy_context()
+    return lambda db: context.run(fn, db)
+
+
 @dataclass(frozen=True)
 class Enquiry:
     """One question as it is recorded in the enquiry log."""
@@ -185,11 +193,11 @@ class Store:
 
     def write(self, fn: Callable[[Database], T]) -> T:
         """Run ``fn`` in the writer thread and wait for its commit (for synchronous callers)."""
-        return self._writer.submit(fn).result()
+        return self._writer.submit(_in_context(fn)).result()
 
     async def awrite(self, fn: Callable[[Database], T]) -> T:
         """Run ``fn`` in the writer thread without blocking the event loop."""
-        return await asyncio.wrap_future(self._writer.submit(fn))
+        return await asyncio.wrap_future(self._writer.submit(_in_context(fn)))
 
     @staticmethod
     def _enquiry_row(enquiry: Enquiry) -> tuple[Any, ...]:

@@ -72,7 +72,8 @@ for _channel in CHANNELS:  # every series exists from the start: a rate() over a
     ANSWER_SECONDS.labels(_channel)
     for _outcome in OUTCOMES:
         QUESTIONS.labels(_channel, _outcome)
-RATE_LIMITED.labels("web_chat")
+for _where in ("web_chat", "telegram"):
+    RATE_LIMITED.labels(_where)
 
 
 def question(channel: str, outcome: str, ms: float) -> None:

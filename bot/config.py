@@ -160,13 +160,6 @@ class Settings(BaseSettings):
     http_host: str = Field("127.0.0.1", description="address the HTTP server listens on")
     http_port: int = Field(8080, ge=1, le=65535, description="port the HTTP server listens on")
 
-    @field_validator("telegram_staff_ids", mode="before")
-    @classmethod
-    def _comma_separated(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return [int(v) for v in value.replace("，", ",").split(",") if v.strip()]
-        return value
-
     @field_validator("metrics_allow", mode="before")
     @classmethod
     def _networks(cls, value: Any) -> Any:
@@ -174,6 +167,13 @@ class Settings(BaseSettings):
             value = [v.strip() for v in value.replace("，", ",").split(",") if v.strip()]
         for network in value:
             ipaddress.ip_network(network, strict=False)  # a typo fails at start, not on every scrape
+        return value
+
+    @field_validator("telegram_staff_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [int(v) for v in value.replace("，", ",").split(",") if v.strip()]
         return value
 
     def staff_channels(self) -> list[str]:

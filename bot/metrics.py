@@ -74,8 +74,7 @@ for _channel in CHANNELS:  # every series exists from the start: a rate() over a
     ANSWER_SECONDS.labels(_channel)
     for _outcome in OUTCOMES:
         QUESTIONS.labels(_channel, _outcome)
-for _where in ("web_chat", "telegram"):
-    RATE_LIMITED.labels(_where)
+RATE_LIMITED.labels("web_chat")
 
 
 def question(channel: str, outcome: str, ms: float) -> None:

@@ -7,6 +7,16 @@ WELCOME = (
     "您可以直接提问（例如“申请信息公开要收费吗”），或输入关键词查找公开目录里的文件。"
 )
 PRIVACY = "为改进答复，我们会记录您的问题、答复结果和一个无法反推身份的匿名编号，不记录您的姓名和电话。"
+# Personal data erased: at the citizen's request, at the person's request by staff, when its time is up.
+FORGET_DONE = (
+    "已删除您此前 {count} 条提问的文字，只保留答复结果的统计（不含文字）。"
+    "您提交的投诉、举报属于办理记录，不在此删除；如需删除其中的姓名和电话，请联系 {office_phone}。"
+)
+FORGET_NONE = "没有需要删除的提问记录。"
+CONTACT_ERASED_EXPIRED = "办结满{days}天，按保存期限删除联系人姓名和电话"
+CONTACT_ERASED_ON_REQUEST = "应本人要求删除联系人姓名和电话"
+NO_CONTACT_TO_ERASE = "投诉 {number} 没有可删除的联系人信息。"
+ERASE_NOT_CONFIRMED = "请先勾选“本人已提出删除要求”。"
 
 SOURCE = "（依据：{source}）"
 CLARIFY = "您想问的是下面哪一个？请回复序号："
@@ -292,14 +302,3 @@ WX_MENU_CONTACT = "联系方式"
 # --- what staff teach the bot ----------------------------------------------------------------------
 REFER_SECTION = "不属于本局的事项"
 REFER_SOURCE = "本局政府信息公开工作人员的指引"
-
-# --- personal data: how long it is kept, and erasing it -------------------------------------------
-FORGET_DONE = (
-    "已删除您此前 {count} 条提问的文字，只保留答复结果的统计（不含文字）。"
-    "您提交的投诉、举报属于办理记录，不在此删除；如需删除其中的姓名和电话，请联系 {office_phone}。"
-)
-FORGET_NONE = "没有需要删除的提问记录。"
-CONTACT_ERASED_EXPIRED = "办结满{days}天，按保存期限删除联系人姓名和电话"
-CONTACT_ERASED_ON_REQUEST = "应本人要求删除联系人姓名和电话"
-NO_CONTACT_TO_ERASE = "投诉 {number} 没有可删除的联系人信息。"
-ERASE_NOT_CONFIRMED = "请先勾选“本人已提出删除要求”。"

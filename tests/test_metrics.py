@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
-from bot import logs, metrics
+from bot import logs
 from bot.app import Services, build_web_app
 from bot.channels.web.security import RateLimit
 from bot.services.complaints import Complaints, Draft
@@ -304,16 +304,3 @@ def test_run_configures_the_log_format(fmt, formatter):
     finally:
         root.handlers[:] = kept
         root.setLevel(level)
-
-
-def test_telegram_throttling_is_counted(answerer, store, settings):
-    from .channels.test_telegram import Harness
-    from .fakes import message_update
-
-    def refusals() -> float:
-        return metrics.REGISTRY.get_sample_value("gongkai_rate_limit_refusals_total", {"where": "telegram"})
-
-    before = refusals()
-    tg = Harness(answerer, store, settings)
-    tg.feed(*(message_update("收费吗", user_id=9) for _ in range(settings.telegram_throttle_messages + 3)))
-    assert refusals() == before + 3

@@ -23,8 +23,6 @@ from ..services.conversation import (
 
 CANCEL = frozenset({"取消", "退出", "/cancel"})
 START = {"投诉": "投诉", "我要投诉": "投诉", "/complaint": "投诉", "举报": "举报", "我要举报": "举报"}
-# A citizen asking for the texts of their questions to be deleted (Conversation.forget).
-FORGET = frozenset({"删除记录", "删除我的记录", "删除聊天记录", "/forget"})
 SUBMIT = frozenset({"1", "提交", "确认"})
 DISCARD = frozenset({"0", "不提交"})
 _STATUS = re.compile(r"^(?:/status|查询进度|进度查询|查进度|查询|进度)\s*[:：]?\s*(.*)$", re.DOTALL)

@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 
 from .. import logs, metrics, texts
 from ..storage import Store
+from . import retention
 from .answering import Answerer, Reply
 from .complaints import (
     KINDS,
@@ -40,8 +41,9 @@ from .complaints import (
     Event,
     split_contact,
 )
-from .retention import Retention
 
+# What a citizen types to have the texts of their questions deleted (``Conversation.forget``).
+FORGET = frozenset({"删除记录", "删除我的记录", "删除聊天记录", "/forget"})
 # Words that mean "no contact" at the contact step, in any channel.
 SKIP = frozenset({"跳过", "不留", "0"})
 STEPS = ("what", "topic", "contact", "confirm")
@@ -305,11 +307,16 @@ class Conversation:
         metrics.question(channel, reply.outcome, reply.ms)
         await self.answerer.arecord(self.store, reply, channel=channel, user_id=user_id)
 
+    @staticmethod
+    def asks_to_forget(typed: str) -> bool:
+        """Whether ``typed`` asks for the texts of one's questions to be deleted."""
+        return fold(typed).lower() in FORGET
+
     async def forget(self, *, channel: str, user_id: str | int | None) -> str:
         """Blank the texts of the citizen's enquiries at their request (their complaints stay:
         they are the supervision log's records); what to tell them."""
         logs.begin()
-        count = await Retention(self.store, self.answerer.settings).aforget(self.user_ref(channel, user_id))
+        count = await retention.Retention(self.store, self.answerer.settings).aforget(self.user_ref(channel, user_id))
         return texts.FORGET_DONE.format(count=count, **self.contacts) if count else texts.FORGET_NONE
 
     def user_ref(self, channel: str, user_id: str | int | None) -> str | None:
@@ -400,8 +407,8 @@ class Conversation:
     ) -> Done:
         """File the complaint; the number is returned only once it is committed. The same
         ``dedupe_key`` again (a double click, a redelivered update) files nothing new."""
-        logs.begin()
         draft = Draft(form.text, topic=form.topic, kind=form.kind, name=form.name, phone=form.phone)
+        logs.begin()  # the notices owed for it, and their delivery, are logged under it
         filed = await self.complaints.afile(
             draft, channel=channel, chat_id=chat_id, user_id=user_id, dedupe_key=dedupe_key
         )

@@ -67,6 +67,13 @@ def inserted_id(rowid: int | None) -> int:
     return int(rowid)
 
 
+def _in_context(fn: Callable[[Database], T]) -> Callable[[Database], T]:
+    """``fn`` run in the caller's context: what it logs, and what it owes the outbox, carries the
+    caller's request id (``bot.logs``)."""
+    context = contextvars.copy_context()
+    return lambda db: context.run(fn, db)
+
+
 class Writer:
     """A thread that runs write functions one at a time; a future resolves only after its commit."""
 
@@ -127,13 +134,6 @@ class Writer:
     def close(self) -> None:
         self._queue.put(_STOP)
         self._thread.join()
-
-
-def _in_context(fn: Callable[[Database], T]) -> Callable[[Database], T]:
-    """``fn`` run in the caller's context: what it logs, and what it owes the outbox, carries the
-    caller's request id (``bot.logs``)."""
-    context = contextvars.copy_context()
-    return lambda db: context.run(fn, db)
 
 
 @dataclass(frozen=True)

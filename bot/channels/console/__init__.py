@@ -21,7 +21,7 @@ from aiohttp import web
 from ... import texts
 from ...config import Settings
 from ...services.conversation import Cancelled, Conversation, Form, fold, pick
-from ..typed import CANCEL, FORGET, START, form_step, render, status_typed
+from ..typed import CANCEL, START, form_step, render, status_typed
 
 if TYPE_CHECKING:
     from ...app import Services
@@ -61,7 +61,7 @@ class Console:
                 return self._start(kind) if word == "1" else texts.WX_DECLINED
         if word in START:
             return self._start(START[word])
-        if word in FORGET:
+        if self.conversation.asks_to_forget(word):
             return await self.conversation.forget(channel=CHANNEL, user_id=self.user)
         if text.startswith("/search"):
             return self.conversation.answerer.catalogue.search(text.removeprefix("/search").strip() or " ").text()

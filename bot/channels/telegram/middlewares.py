@@ -21,7 +21,7 @@ from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
-from ... import metrics, texts
+from ... import texts
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -84,7 +84,6 @@ class ThrottlingMiddleware(BaseMiddleware):
         while window and now - window[0] >= self.period:
             window.popleft()
         if len(window) >= self.limit:
-            metrics.refused("telegram")
             if user.id not in self._warned:
                 self._warned.add(user.id)
                 log.info("user throttled")

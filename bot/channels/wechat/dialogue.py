@@ -24,7 +24,7 @@ from ...services.answering import Reply
 from ...services.complaints import RATINGS
 from ...services.conversation import Cancelled, Conversation, Form, fold, pick
 from ...services.outbox import Notice
-from ..typed import CANCEL, FORGET, START, form_step, numbered, render, status_typed
+from ..typed import CANCEL, START, form_step, numbered, render, status_typed
 from . import menu
 from .protocol import Incoming
 
@@ -239,7 +239,7 @@ class Dialogue:
             return self._start_form(session, START[word])
         if word in HELP:
             return texts.WX_HELP
-        if word in FORGET:
+        if self.conversation.asks_to_forget(word):
             log.info("wechat %s: forget", message.ref)
             return await self.conversation.forget(channel=CHANNEL, user_id=message.openid)
         typed = status_typed(text)

@@ -156,10 +156,6 @@ class Settings(BaseSettings):
         365, ge=1, description="days after a complaint is closed that its contact name and phone are kept"
     )
 
-    # The one HTTP server (webhooks now; the web chat later).
-    http_host: str = Field("127.0.0.1", description="address the HTTP server listens on")
-    http_port: int = Field(8080, ge=1, le=65535, description="port the HTTP server listens on")
-
     @field_validator("metrics_allow", mode="before")
     @classmethod
     def _networks(cls, value: Any) -> Any:
@@ -168,6 +164,10 @@ class Settings(BaseSettings):
         for network in value:
             ipaddress.ip_network(network, strict=False)  # a typo fails at start, not on every scrape
         return value
+
+    # The one HTTP server (webhooks now; the web chat later).
+    http_host: str = Field("127.0.0.1", description="address the HTTP server listens on")
+    http_port: int = Field(8080, ge=1, le=65535, description="port the HTTP server listens on")
 
     @field_validator("telegram_staff_ids", mode="before")
     @classmethod

@@ -9,7 +9,6 @@ on SQLite. Reads use their own connections.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import datetime as dt
 import hashlib
 import hmac
@@ -19,6 +18,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from contextvars import copy_context
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -70,7 +70,7 @@ def inserted_id(rowid: int | None) -> int:
 def _in_context(fn: Callable[[Database], T]) -> Callable[[Database], T]:
     """``fn`` run in the caller's context: what it logs, and what it owes the outbox, carries the
     caller's request id (``bot.logs``)."""
-    context = contextvars.copy_context()
+    context = copy_context()
     return lambda db: context.run(fn, db)
 
 

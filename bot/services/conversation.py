@@ -15,6 +15,8 @@ are here and nowhere else.
 - ``offer``: the complaint offered under a reply that is one; ``pick``: a choice typed as its
   number or its label; ``entry``: a guide entry chosen from a list; ``rate``: a rating.
 - ``ask``: a question answered and recorded in the enquiry log (channels never see the store).
+- ``forget``: the texts of a citizen's questions blanked at their request (``asks_to_forget``: the
+  words that ask it, on the channels where the citizen types).
 """
 
 from __future__ import annotations

@@ -283,6 +283,7 @@ def test_the_request_id_follows_a_complaint_through_the_outbox(answerer, store, 
     filed = next(line for line in lines if line["message"].startswith(f"complaint {number} filed"))
     sent = next(line for line in lines if line["message"].endswith("sent on telegram"))
     assert filed["request_id"] == sent["request_id"] == rid
+    assert (sent["channel"], sent["kind"]) == ("telegram", "created") and isinstance(sent["outbox_id"], int)
     text = "\n".join(line["message"] for line in lines)
     assert "13812345678" not in text and "张三" not in text and "态度很差" not in text
 

@@ -76,9 +76,13 @@ class Sender:
                     await self._failed(notice, error)
                 else:
                     await self.outbox.sent(notice)
-                    log.info("outbox %s: sent on %s", notice.id, self.channel)
+                    log.info("outbox %s: sent on %s", notice.id, self.channel, extra=self._ids(notice))
                     sent += 1
         return sent
+
+    def _ids(self, notice: Notice) -> dict[str, object]:
+        """The ids a JSON log line carries as fields of their own (``bot.logs``)."""
+        return {"outbox_id": notice.id, "channel": self.channel, "kind": notice.kind}
 
     async def _failed(self, notice: Notice, error: Exception) -> None:
         try:
@@ -87,7 +91,7 @@ class Sender:
             log.exception("outbox %s: cannot classify %s", notice.id, type(error).__name__)
             failure = retry_later(error, notice)
         outcome = "given up" if failure.retry_in is None else f"retry in {failure.retry_in:.0f} s"
-        log.warning("outbox %s on %s: %s, %s", notice.id, self.channel, failure.error, outcome)
+        log.warning("outbox %s on %s: %s, %s", notice.id, self.channel, failure.error, outcome, extra=self._ids(notice))
         metrics.delivery_failed(self.channel, failure.error, failure.retry_in is None)
         await self.outbox.failed(notice, failure.error, retry_in=failure.retry_in)
 

@@ -175,14 +175,21 @@ def build_services(settings: Settings) -> Services:
     return Services.of(answerer, store, settings)
 
 
-def build_web_app() -> web.Application:
-    """The project's one aiohttp application; channels add their routes to it."""
+def build_web_app(services: Services | None = None) -> web.Application:
+    """The project's one aiohttp application; channels add their routes to it. With ``services``,
+    ``/healthz`` checks them and ``/metrics`` shows them (``bot.metrics``); without, ``/healthz``
+    says only that the process answers."""
     app = web.Application(client_max_size=256 * 1024)  # every form, update and message is far smaller
 
     async def health(_: web.Request) -> web.Response:
         return web.json_response({"ok": True})
 
-    app.router.add_get("/healthz", health)
+    if services is not None:
+        from . import metrics
+
+        metrics.setup(app, services)
+    else:
+        app.router.add_get("/healthz", health)
     app[STOP] = asyncio.Event()
     return app
 
@@ -197,7 +204,7 @@ async def serve(services: Services, channels: Iterable[str] | None = None, *, ht
     each channel's ``setup`` adds its routes and its start and stop; the HTTP server listens
     when ``http`` (the terminal chat needs none)."""
     settings = services.settings
-    app = build_web_app()
+    app = build_web_app(services)
     for name in channels if channels is not None else channels_on(settings):
         importlib.import_module(f".channels.{name}", __package__).setup(app, services, settings)
 

@@ -124,10 +124,11 @@ def run(knowledge_dir: Path | None) -> None:
     import asyncio
     import logging
 
+    from . import logs
     from .app import ChannelError, serve
 
     settings = _settings(knowledge_dir)
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(settings.log_level, settings.log_format)  # GONGKAI_LOG_FORMAT=json: one JSON object a line
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)  # it logs every update's handling
     services = _services(settings)
     try:
@@ -746,6 +747,27 @@ def complaints_reopen(number: str, reason: str, actor: str | None) -> None:
     _act("reopened", number, reason, actor)
 
 
+@complaints.command("erase")
+@click.argument("number")
+@_actor_option
+def complaints_erase(number: str, actor: str | None) -> None:
+    """Erase the contact name and phone of a complaint at the person's request; the record and its
+    history stay, and the erasure is recorded with who and when.
+
+    Example: gongkai complaints erase 20261127-001-5 --as 王科长
+    """
+    from .services.complaints import ComplaintError
+    from .services.retention import Retention
+
+    with _Complaints() as log:
+        found = _number(log, number)
+        try:
+            Retention(log.store, log.settings).erase_contact(found, f"cli:{actor or getpass.getuser()}")
+        except ComplaintError as e:
+            raise click.ClickException(str(e)) from None
+    click.echo(f"{found}: contact name and phone erased; the erasure is in its history.")
+
+
 @complaints.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
 @click.option("--status", type=_status_choice(), default="all", show_default=True)
@@ -772,6 +794,33 @@ def complaints_export(fmt: str, status: str, output: Path | None) -> None:
         with output.open("w", encoding="utf-8", newline="") as f:
             count = log.export_csv(f, selected)
         click.echo(f"{count} complaint(s) written to {output}", err=True)
+
+
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="Only print what would be erased.")
+def purge(dry_run: bool) -> None:
+    """Erase personal data kept longer than the settings allow: the text of enquiries older than
+    GONGKAI_ENQUIRY_TEXT_DAYS (the rows and their outcomes stay), and the contact name and phone of
+    complaints closed more than GONGKAI_COMPLAINT_CONTACT_DAYS ago (the record and its history
+    stay; an event records the erasure). Prints what it erased, per kind. Run daily by
+    deploy/gongkai-purge.timer.
+
+    Example: gongkai purge --dry-run
+    """
+    from .services.retention import Retention
+
+    settings = _settings()
+    store = _store(settings)
+    try:
+        done = Retention(store, settings).purge(dry_run=dry_run)
+    finally:
+        store.close()
+    verb = "would be" if dry_run else "were"
+    click.echo(f"enquiry texts older than {settings.enquiry_text_days} days: {done.enquiry_texts} {verb} blanked")
+    click.echo(
+        f"complaint contacts closed over {settings.complaint_contact_days} days ago: "
+        f"{done.complaint_contacts} {verb} erased" + (f" ({', '.join(done.numbers)})" if done.numbers else "")
+    )
 
 
 @cli.group()

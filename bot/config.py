@@ -5,10 +5,11 @@ Every field is documented in ``deploy/env.example`` (a test keeps the two in ste
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -33,6 +34,9 @@ class Settings(BaseSettings):
         description="how often `gongkai run` looks for changed knowledge files and reloads them (0: only on SIGHUP)",
     )
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
+    log_format: Literal["text", "json"] = Field(
+        "text", description="text: one readable line per event; json: one JSON object per line, for a log collector"
+    )
     user_hash_key: SecretStr | None = Field(
         None,
         description="key of the keyed hash that turns a user id into a pseudonym in the enquiry log; "
@@ -133,6 +137,36 @@ class Settings(BaseSettings):
     )
     staff_lockout_attempts: int = Field(5, ge=1, description="failed staff log-ins before the account is locked")
     staff_lockout_minutes: int = Field(15, ge=1, description="how long a locked staff account stays locked")
+
+    # Operating it: health, metrics, and how long personal data is kept.
+    metrics_allow: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["127.0.0.1", "::1"],
+        description="addresses or networks (comma-separated) that may read /metrics without the token",
+    )
+    metrics_token: SecretStr | None = Field(
+        None, description="a bearer token that lets any address read /metrics (Authorization: Bearer ...)"
+    )
+    health_outbox_max_age_seconds: float = Field(
+        900.0, gt=0, description="/healthz fails when a notice has waited in the outbox longer than this"
+    )
+    health_db_timeout_seconds: float = Field(
+        2.0, gt=0, description="/healthz fails when its small test write is not committed within this"
+    )
+    enquiry_text_days: int = Field(
+        180, ge=1, description="days the text of an enquiry is kept; then it is blanked (the row and its outcome stay)"
+    )
+    complaint_contact_days: int = Field(
+        365, ge=1, description="days after a complaint is closed that its contact name and phone are kept"
+    )
+
+    @field_validator("metrics_allow", mode="before")
+    @classmethod
+    def _networks(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.replace("，", ",").split(",") if v.strip()]
+        for network in value:
+            ipaddress.ip_network(network, strict=False)  # a typo fails at start, not on every scrape
+        return value
 
     # The one HTTP server (webhooks now; the web chat later).
     http_host: str = Field("127.0.0.1", description="address the HTTP server listens on")

@@ -7,6 +7,16 @@ WELCOME = (
     "您可以直接提问（例如“申请信息公开要收费吗”），或输入关键词查找公开目录里的文件。"
 )
 PRIVACY = "为改进答复，我们会记录您的问题、答复结果和一个无法反推身份的匿名编号，不记录您的姓名和电话。"
+# Personal data erased: at the citizen's request, at the person's request by staff, when its time is up.
+FORGET_DONE = (
+    "已删除您此前 {count} 条提问的文字，只保留答复结果的统计（不含文字）。"
+    "您提交的投诉、举报属于办理记录，不在此删除；如需删除其中的姓名和电话，请联系 {office_phone}。"
+)
+FORGET_NONE = "没有需要删除的提问记录。"
+CONTACT_ERASED_EXPIRED = "办结满{days}天，按保存期限删除联系人姓名和电话"
+CONTACT_ERASED_ON_REQUEST = "应本人要求删除联系人姓名和电话"
+NO_CONTACT_TO_ERASE = "投诉 {number} 没有可删除的联系人信息。"
+ERASE_NOT_CONFIRMED = "请先勾选“本人已提出删除要求”。"
 
 SOURCE = "（依据：{source}）"
 CLARIFY = "您想问的是下面哪一个？请回复序号："
@@ -67,7 +77,7 @@ CATALOGUE_ANSWER_FOOTER = "如果这些不是您要找的，请换个说法再�
 SEARCH_NONE = "没有在公开目录中找到与“{q}”相关的文件。可以换个关键词，或少输入几个字再试。"
 SEARCH_HIT = "{number}. {title}\n   索引号 {index_no} · {date} · {category}{link}"
 
-CHAT_INTRO = "输入问题后回车；以 / 开头的是命令：/search 关键词 查目录，/quit 退出。"
+CHAT_INTRO = "输入问题后回车；以 / 开头的是命令：/search 关键词 查目录，/forget 删除提问记录，/quit 退出。"
 CHAT_BYE = "再见。"
 CHAT_CHOICE_GONE = "没有这个序号，请重新提问或从上面的选项中选择。"
 
@@ -82,6 +92,7 @@ TG_COMMANDS = {
     "status": "查询投诉办理进度：/status 编号",
     "help": "使用帮助",
     "cancel": "取消当前操作",
+    "forget": "删除我提问的文字记录",
 }
 TG_STAFF_COMMANDS = {
     "complaints": "投诉清单：/complaints [open|overdue|new|accepted|replied|closed|all]",
@@ -96,6 +107,7 @@ TG_HELP = (
     "• /guide 按栏目浏览政府信息公开指南。\n"
     "• /catalogue 按类别或网站栏目浏览公开目录。\n"
     "• /search 关键词 搜索公开目录，例如 /search 安全生产月。\n"
+    "• /forget 删除您提问的文字记录。\n"
     "• 在任意聊天中输入 @{username} 关键词，可以直接查找并转发目录中的文件。\n"
     "• /contact 查看信息公开工作机构的联系方式。\n"
     "• /complaint 提交投诉或举报，/status 编号 查询办理进度。\n"
@@ -250,6 +262,7 @@ WX_HELP = (
     "可以这样使用：\n"
     "• 直接发送问题，例如“申请信息公开要收费吗”“多久答复”。\n"
     "• 点下方菜单按栏目浏览政府信息公开指南，回复序号查看答复。\n"
+    "• 发送“删除记录”删除您提问的文字记录。\n"
     "• 发送文件名里的关键词（例如“安全生产月”），查找公开目录中的文件。\n"
     "• 发送“投诉”或“举报”在这里提交，发送“查询 编号”查询办理进度。\n"
     "• 发送“取消”退出当前操作。"

@@ -30,6 +30,7 @@ def test_creates_folder_and_applies_migrations(db_path):
         "m006_chat_sessions",
         "m009_teachings",
         "m010_staff_roles",
+        "m011_retention",
     ]
 
 

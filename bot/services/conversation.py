@@ -15,6 +15,8 @@ are here and nowhere else.
 - ``offer``: the complaint offered under a reply that is one; ``pick``: a choice typed as its
   number or its label; ``entry``: a guide entry chosen from a list; ``rate``: a rating.
 - ``ask``: a question answered and recorded in the enquiry log (channels never see the store).
+- ``forget``: the texts of a citizen's questions blanked at their request (``asks_to_forget``: the
+  words that ask it, on the channels where the citizen types).
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
 
-from .. import texts
+from .. import logs, metrics, texts
 from ..storage import Store
+from . import retention
 from .answering import Answerer, Reply
 from .complaints import (
     KINDS,
@@ -41,6 +44,8 @@ from .complaints import (
     split_contact,
 )
 
+# What a citizen types to have the texts of their questions deleted (``Conversation.forget``).
+FORGET = frozenset({"删除记录", "删除我的记录", "删除聊天记录", "/forget"})
 # Words that mean "no contact" at the contact step, in any channel.
 SKIP = frozenset({"跳过", "不留", "0"})
 STEPS = ("what", "topic", "contact", "confirm")
@@ -292,13 +297,29 @@ class Conversation:
 
     async def ask(self, text: str, *, channel: str, user_id: str | int | None) -> Reply:
         """The reply to a question, recorded in the enquiry log before it is returned."""
+        logs.begin()
         reply = await self.answerer.aanswer(text)
         await self.record(reply, channel=channel, user_id=user_id)
         return reply
 
     async def record(self, reply: Reply, *, channel: str, user_id: str | int | None) -> None:
-        """Record an answered question (a channel that sends meanwhile calls ``answer`` then this)."""
+        """Record an answered question (a channel that sends meanwhile calls ``answer`` then this),
+        and count it (``bot.metrics``) under the message's request id (``bot.logs``)."""
+        logs.begin()
+        metrics.question(channel, reply.outcome, reply.ms)
         await self.answerer.arecord(self.store, reply, channel=channel, user_id=user_id)
+
+    @staticmethod
+    def asks_to_forget(typed: str) -> bool:
+        """Whether ``typed`` asks for the texts of one's questions to be deleted."""
+        return fold(typed).lower() in FORGET
+
+    async def forget(self, *, channel: str, user_id: str | int | None) -> str:
+        """Blank the texts of the citizen's enquiries at their request (their complaints stay:
+        they are the supervision log's records); what to tell them."""
+        logs.begin()
+        count = await retention.Retention(self.store, self.answerer.settings).aforget(self.user_ref(channel, user_id))
+        return texts.FORGET_DONE.format(count=count, **self.contacts) if count else texts.FORGET_NONE
 
     def user_ref(self, channel: str, user_id: str | int | None) -> str | None:
         """The anonymous reference the enquiry log keeps for a citizen."""
@@ -389,6 +410,7 @@ class Conversation:
         """File the complaint; the number is returned only once it is committed. The same
         ``dedupe_key`` again (a double click, a redelivered update) files nothing new."""
         draft = Draft(form.text, topic=form.topic, kind=form.kind, name=form.name, phone=form.phone)
+        logs.begin()  # the notices owed for it, and their delivery, are logged under it
         filed = await self.complaints.afile(
             draft, channel=channel, chat_id=chat_id, user_id=user_id, dedupe_key=dedupe_key
         )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from .. import logs
 from ..storage import Store
 from .complaints.types import Complaint, Event, citizen_notice
 
@@ -34,6 +35,7 @@ class Notice:
     text: str  # what the recipient is told, plain text ("" for a staff card, drawn from the complaint)
     complaint: Complaint | None = None
     event: Event | None = None
+    request_id: str | None = None  # of the message that caused it (bot.logs)
 
 
 class Outbox:
@@ -62,9 +64,9 @@ class Outbox:
     ) -> None:
         """Owe a notice, inside the caller's transaction (``db`` is the writer's connection)."""
         db.execute(
-            """insert into outbox (complaint_id, event_id, channel, recipient, kind, text, status, attempts, next_at)
-            values (?, ?, ?, ?, ?, ?, 'pending', 0, ?)""",
-            [complaint_id, event_id, channel, recipient, kind, text, at],
+            """insert into outbox (complaint_id, event_id, channel, recipient, kind, text, status, attempts, next_at,
+            created_at, request_id) values (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)""",
+            [complaint_id, event_id, channel, recipient, kind, text, at, at, logs.begin()],
         )
 
     # --- waking the senders -------------------------------------------------------------------------
@@ -91,7 +93,7 @@ class Outbox:
         waiting for a retry."""
         db = self.store.reader
         rows = db.execute(
-            f"""select id, complaint_id, event_id, recipient, kind, attempts, text from outbox
+            f"""select id, complaint_id, event_id, recipient, kind, attempts, text, request_id from outbox
             where status = 'pending' and channel = ? and next_at <= ? {"and recipient = ?" if recipient else ""}
             order by id limit ?""",
             [channel, self._stamp(), *([recipient] if recipient else []), limit],
@@ -109,6 +111,7 @@ class Outbox:
         kind: str,
         attempts: int,
         text: str | None,
+        request_id: str | None = None,
     ) -> Notice:
         complaint = event = None
         if complaint_id is not None:
@@ -121,7 +124,7 @@ class Outbox:
         if text is None:
             told = complaint is not None and kind in ("replied", "closed")
             text = citizen_notice(complaint, kind, event) if told and complaint else ""
-        return Notice(notice_id, channel, recipient, kind, attempts, text, complaint, event)
+        return Notice(notice_id, channel, recipient, kind, attempts, text, complaint, event, request_id)
 
     def failures(self, complaint_id: int) -> list[tuple[str, str]]:
         """The notices of a complaint that could not be delivered: their kind and last error."""

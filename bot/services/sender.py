@@ -14,6 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from .. import logs, metrics
 from .outbox import Notice, Outbox
 
 log = logging.getLogger(__name__)
@@ -68,15 +69,20 @@ class Sender:
         """Send every notice that is due now; how many were sent."""
         sent = 0
         for notice in self.outbox.owed(self.channel):
-            try:
-                await self.send(notice)
-            except Exception as error:  # every error is the notice's, none the queue's
-                await self._failed(notice, error)
-            else:
-                await self.outbox.sent(notice)
-                log.info("outbox %s: sent on %s", notice.id, self.channel)
-                sent += 1
+            with logs.bound(notice.request_id):  # logged under the id of the message that owed it
+                try:
+                    await self.send(notice)
+                except Exception as error:  # every error is the notice's, none the queue's
+                    await self._failed(notice, error)
+                else:
+                    await self.outbox.sent(notice)
+                    log.info("outbox %s: sent on %s", notice.id, self.channel, extra=self._ids(notice))
+                    sent += 1
         return sent
+
+    def _ids(self, notice: Notice) -> dict[str, object]:
+        """The ids a JSON log line carries as fields of their own (``bot.logs``)."""
+        return {"outbox_id": notice.id, "channel": self.channel, "kind": notice.kind}
 
     async def _failed(self, notice: Notice, error: Exception) -> None:
         try:
@@ -85,7 +91,8 @@ class Sender:
             log.exception("outbox %s: cannot classify %s", notice.id, type(error).__name__)
             failure = retry_later(error, notice)
         outcome = "given up" if failure.retry_in is None else f"retry in {failure.retry_in:.0f} s"
-        log.warning("outbox %s on %s: %s, %s", notice.id, self.channel, failure.error, outcome)
+        log.warning("outbox %s on %s: %s, %s", notice.id, self.channel, failure.error, outcome, extra=self._ids(notice))
+        metrics.delivery_failed(self.channel, failure.error, failure.retry_in is None)
         await self.outbox.failed(notice, failure.error, retry_in=failure.retry_in)
 
     async def run(self) -> None:

@@ -21,6 +21,7 @@ import threading
 from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import Future
+from contextvars import copy_context
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -95,6 +96,13 @@ def inserted_id(rowid: int | None) -> int:
     if rowid is None:
         raise StorageError("an insert reported no row id")
     return int(rowid)
+
+
+def _in_context(fn: Callable[[Database], T]) -> Callable[[Database], T]:
+    """``fn`` run in the caller's context: what it logs, and what it owes the outbox, carries the
+    caller's request id (``bot.logs``)."""
+    context = copy_context()
+    return lambda db: context.run(fn, db)
 
 
 class Writer:
@@ -301,11 +309,11 @@ class Store:
 
     def write(self, fn: Callable[[Database], T]) -> T:
         """Run ``fn`` in the writer thread and wait for its commit (for synchronous callers)."""
-        return self._writer.submit(fn).result()
+        return self._writer.submit(_in_context(fn)).result()
 
     async def awrite(self, fn: Callable[[Database], T]) -> T:
         """Run ``fn`` in the writer thread without blocking the event loop."""
-        return await asyncio.wrap_future(self._writer.submit(fn))
+        return await asyncio.wrap_future(self._writer.submit(_in_context(fn)))
 
     @staticmethod
     def _enquiry_row(enquiry: Enquiry) -> tuple[Any, ...]:

@@ -169,3 +169,21 @@ def m010_staff_roles(db: Database) -> None:
     # and work), clerk (work complaints and applications). Accounts from before roles keep what
     # they could do: everything.
     db.table("staff").add_column("role", str, not_null_default="admin")
+
+
+@migrations()
+def m011_retention(db: Database) -> None:
+    # A citizen who asks for their chat history to be deleted has their enquiries found by their
+    # pseudonym: an index, not a scan of the whole log.
+    db.table("enquiries").create_index(["user_ref"], if_not_exists=True)
+    # When a notice was owed (its age is what /healthz and /metrics watch: `next_at` moves with
+    # every retry) and the request id of the message that caused it (bot.logs), so that its
+    # delivery is logged under the same id. Notices owed before: the time of their event, or
+    # when they were next due.
+    db.table("outbox").add_column("created_at", str)
+    db.table("outbox").add_column("request_id", str)
+    db.execute(
+        """update outbox set created_at = coalesce(
+            (select at from complaint_events where complaint_events.id = outbox.event_id), next_at)"""
+    )
+    db.table("outbox").create_index(["status", "created_at"])

@@ -61,6 +61,8 @@ class Console:
                 return self._start(kind) if word == "1" else texts.WX_DECLINED
         if word in START:
             return self._start(START[word])
+        if self.conversation.asks_to_forget(word):
+            return await self.conversation.forget(channel=CHANNEL, user_id=self.user)
         if text.startswith("/search"):
             return self.conversation.answerer.catalogue.search(text.removeprefix("/search").strip() or " ").text()
         if self.choices and word.isdigit():

@@ -156,6 +156,11 @@ def commands_router() -> Router:
         await state.clear()
         await message.answer(texts.CANCELLED if had_state else texts.NOTHING_TO_CANCEL)
 
+    @router.message(Command("forget"))
+    async def forget(message: Message, conversation: Conversation) -> None:
+        user_id = message.from_user.id if message.from_user else None
+        await message.answer(await conversation.forget(channel=CHANNEL, user_id=user_id))
+
     @router.message(Command("guide"))
     async def guide(message: Message, answerer: Answerer) -> None:
         text, markup = _sections(answerer)

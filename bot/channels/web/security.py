@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from aiohttp import web
 
+from ... import metrics
+
 CHAT_COOKIE = "gk_chat"
 STAFF_COOKIE = "gk_staff"
 LOGIN_COOKIE = "gk_login"  # the log-in form's CSRF token, before there is a session
@@ -52,6 +54,7 @@ class RateLimit:
                 window.popleft()
             windows.append(window)
         if any(len(w) >= self.limit for w in windows):
+            metrics.refused("web_chat")
             return False
         for window in windows:
             window.append(now)

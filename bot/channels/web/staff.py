@@ -18,9 +18,11 @@ from typing import Any
 
 from aiohttp import web
 
+from ... import texts
 from ...services.answering import Answerer
 from ...services.complaints import EVENTS, KINDS, RATINGS, STATUSES, TOPICS, ComplaintError, Complaints
 from ...services.insights import group_questions
+from ...services.retention import Retention
 from ...services.staff import Session, StaffAccounts
 from ...storage import Store
 from .security import LOGIN_COOKIE, STAFF_COOKIE, same, set_cookie
@@ -62,6 +64,7 @@ class StaffConsole:
             web.get("/staff/complaints", self._staff(self.complaint_list)),
             web.get("/staff/complaints.csv", self._staff(self.export)),
             web.get("/staff/complaints/{number}", self._staff(self.complaint)),
+            web.post("/staff/complaints/{number}/erase", self._staff(self.erase)),  # before {action}: first wins
             web.post("/staff/complaints/{number}/{action}", self._staff(self.act)),
             web.get("/staff/enquiries", self._staff(self.enquiries)),
             web.get("/staff/catalogue", self._staff(self.catalogue)),
@@ -215,6 +218,18 @@ class StaffConsole:
         except ComplaintError as e:
             raise web.HTTPSeeOther(back + "?" + urllib.parse.urlencode({"error": str(e)})) from None
         raise web.HTTPSeeOther(back + "?" + urllib.parse.urlencode({"done": EVENTS[action]}))
+
+    async def erase(self, request: web.Request, session: Session) -> web.StreamResponse:
+        """Erase the complaint's contact name and phone at the person's request (个人信息保护法 第47条)."""
+        number = request.match_info["number"]
+        back = f"/staff/complaints/{urllib.parse.quote(number)}"
+        if not (await request.post()).get("confirm"):
+            raise web.HTTPSeeOther(back + "?" + urllib.parse.urlencode({"error": texts.ERASE_NOT_CONFIRMED}))
+        try:
+            await Retention(self.store, self.complaints.settings).aerase_contact(number, f"web:{session.username}")
+        except ComplaintError as e:
+            raise web.HTTPSeeOther(back + "?" + urllib.parse.urlencode({"error": str(e)})) from None
+        raise web.HTTPSeeOther(back + "?" + urllib.parse.urlencode({"done": EVENTS["erased"]}))
 
     async def export(self, request: web.Request, session: Session) -> web.Response:
         out = io.StringIO()

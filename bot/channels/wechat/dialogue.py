@@ -239,6 +239,9 @@ class Dialogue:
             return self._start_form(session, START[word])
         if word in HELP:
             return texts.WX_HELP
+        if self.conversation.asks_to_forget(word):
+            log.info("wechat %s: forget", message.ref)
+            return await self.conversation.forget(channel=CHANNEL, user_id=message.openid)
         typed = status_typed(text)
         if typed is not None:
             return self._status(message, typed)

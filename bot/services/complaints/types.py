@@ -26,6 +26,7 @@ EVENTS = {
     "closed": "办结",
     "reopened": "重新办理",
     "rated": "评价",
+    "erased": "删除联系方式",
 }
 MAX_TEXT = 2000
 STAFF = "staff"  # the outbox recipient that means "the channel's staff group"

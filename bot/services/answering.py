@@ -112,7 +112,7 @@ class Answerer:
             pending = answers.matcher.needs_meaning(text)
             if pending:
                 await asyncio.get_running_loop().run_in_executor(_EMBEDDING_THREAD, embedder.remember, pending)
-        return answers.answer(text)
+        return self.answer(text)  # by the knowledge in force now (a reload meanwhile: the new one)
 
     def forget(self) -> None:
         """Drop the remembered replies (after changing the thresholds)."""

@@ -232,6 +232,74 @@ STAFF_USAGE = {
     "close": "用法：/close 编号 [办结说明]",
 }
 
+# --- applications for information (依申请公开), any channel and the staff tools ---
+APPLICATION_STATUS = "政府信息公开申请 {number}\n状态：{status}\n收到申请：{received}\n答复期限：{due}"
+APPLICATION_NO_DUE = "待补正后重新计算"
+APPLICATION_STATUS_CORRECTING = "请在 {by} 前补正申请（补正后重新计算20个工作日）。"
+APPLICATION_STATUS_EXTENDED = "答复期限已依法延长{days}个工作日。"
+APPLICATION_STATUS_DECIDED = "{day} 已答复：{decision}"
+NO_SUCH_APPLICATION = "没有编号为 {number} 的政府信息公开申请。"
+APPLICATION_BAD_VIA = "收到方式应为：{choices}"
+APPLICATION_FUTURE_DAY = "日期 {day} 还没到，不能登记为已发生。"
+APPLICATION_BEFORE_RECEIPT = "日期 {day} 早于收到申请之日 {received}。"
+APPLICATION_DECIDED = "{number} 已经答复，不能再办理。"
+APPLICATION_CORRECTION_ONCE = "补正告知只能发一次（《条例》第30条：一次性告知需要补正的事项）。"
+APPLICATION_CORRECTION_LATE = (
+    "补正告知应在收到申请之日起{days}个工作日内发出（《条例》第30条），最后一日为 {last}，已经过了。"
+)
+APPLICATION_CORRECTION_BY = "补正期限应晚于告知之日 {day}。"
+APPLICATION_NOT_CORRECTING = "{number} 没有在等待补正。"
+APPLICATION_CORRECTING = "{number} 正在等待申请人补正，补正后才能继续办理。"
+APPLICATION_EXTENSION_DAYS = "延长期限应为1至{most}个工作日（《条例》第33条第2款）。"
+APPLICATION_EXTENSION_APPROVER = "延长答复期限须经政府信息公开工作机构负责人同意，请写明批准人。"
+APPLICATION_EXTENSION_ONCE = "答复期限只能延长一次。"
+APPLICATION_EXTENSION_LATE = "延期须在答复期限 {due} 届满前决定。"
+APPLICATION_PARTY_KIND = "征求意见的对象应为：{choices}"
+APPLICATION_PAUSED = "{number} 正在征求意见，请先登记对方答复（恢复计时）。"
+APPLICATION_NOT_PAUSED = "{number} 没有正在进行的征求意见。"
+APPLICATION_BEFORE_PAUSE = "恢复计时的日期不能早于征求意见之日 {day}。"
+APPLICATION_UNKNOWN_DECISION = "没有“{decision}”这种答复结果。"
+APPLICATION_UNKNOWN_ACTION = "没有“{action}”这项操作。"
+APPLICATION_NEEDS_ARTICLE = "“{decision}”请写明依据的条款。"
+APPLICATION_NOT_LAPSED = "{number} 不是逾期未补正的申请，不能按逾期不补正处理。"
+APPLICANT_CORRECTION = (
+    "您的政府信息公开申请（编号 {number}）需要补正：\n{text}\n"
+    "请在 {by} 前补正。补正后，答复期限从收到补正之日起重新计算；"
+    "无正当理由逾期不补正的，视为放弃申请（《条例》第30条）。"
+)
+APPLICANT_CORRECTED = "已收到您补正的申请（编号 {number}，{day}），答复期限重新计算，将在 {due} 前答复。"
+APPLICANT_EXTENDED = (
+    "您的政府信息公开申请（编号 {number}）需要延长答复期限{days}个工作日（《条例》第33条第2款）。"
+    "理由：{reason}\n将在 {due} 前答复。"
+)
+APPLICANT_DECIDED = "您的政府信息公开申请（编号 {number}）已经答复，告知书如下："
+STAFF_APPLICATION_NEW = (
+    "新的政府信息公开申请 {number}\n申请人：{name}（{applicant}）\n收到：{received}（{via}）\n"
+    "答复期限：{due}\n所需信息：{text}"
+)
+STAFF_APPLICATION_SOON = "提醒：政府信息公开申请 {number} 将于 {due} 到期（还有{left}个工作日）。"
+STAFF_APPLICATION_DUE = "提醒：政府信息公开申请 {number} 今天（{due}）到期，请今天答复。"
+STAFF_APPLICATION_OVERDUE = "提醒：政府信息公开申请 {number} 已于 {due} 到期，已超期，请尽快答复。"
+LETTER_TITLE = "政府信息公开申请答复告知书"
+LETTER_NUMBER = "申请编号：{number}"
+LETTER_OPENING = "本机关于 {received} 收到您（单位）向{bureau}提出的政府信息公开申请。经审查，现答复如下："
+LETTER_EXTENDED = "因情况需要，经本机关政府信息公开工作机构负责人同意，本申请的答复期限已于 {day} 延长{days}个工作日。"
+LETTER_DECISION = "答复结果：{decision}。"
+LETTER_BASIS = "依据：《中华人民共和国政府信息公开条例》{article}（年度报告统计为“{row}”）。"
+LETTER_REMEDIES = (
+    "如对本答复不服，可以自收到本告知书之日起60日内向{review_body}申请行政复议，"
+    "也可以自收到本告知书之日起6个月内依法向人民法院提起行政诉讼。"
+)
+LETTER_REMEDIES_REVIEW_FIRST = (
+    "如对本答复不服，可以自收到本告知书之日起60日内向{review_body}申请行政复议；"
+    "对不予公开的答复，应当先申请行政复议（《中华人民共和国行政复议法》第二十三条），"
+    "对行政复议决定不服的，可以自收到行政复议决定书之日起15日内依法向人民法院提起行政诉讼。"
+)
+LETTER_CONTACT = (
+    "联系方式：{office_name}，地址：{office_address}，电话：{office_phone}，"
+    "传真：{office_fax}，电子邮箱：{office_email}。"
+)
+
 # --- the web chat and the staff console ---
 WEB_TITLE = "{bureau_name} 政府信息公开咨询"
 WEB_PLACEHOLDER = "请输入您的问题，例如：申请信息公开要收费吗"

@@ -17,6 +17,7 @@ from .config import Settings
 from .knowledge import load
 from .matching import build_matcher
 from .services.answering import Answerer
+from .services.applications import Applications, reminding
 from .services.calendar import WorkCalendar
 from .services.catalogue import CatalogueSearch
 from .services.complaints import Complaints
@@ -53,6 +54,7 @@ class Services:
     staff: StaffAccounts
     conversation: Conversation
     store: Store
+    applications: Applications
 
     @property
     def catalogue(self) -> CatalogueSearch:
@@ -67,17 +69,23 @@ class Services:
         *,
         complaints: Complaints | None = None,
         staff: StaffAccounts | None = None,
+        applications: Applications | None = None,
     ) -> Services:
         """The services on an answerer and a store already built (``build_services``, tests)."""
+        calendar = WorkCalendar(answerer.matcher.knowledge.calendar)
         if complaints is None:
-            complaints = Complaints(store, settings, calendar=WorkCalendar(answerer.matcher.knowledge.calendar))
+            complaints = Complaints(store, settings, calendar=calendar)
+        if applications is None:
+            # The complaints' outbox: one set of waiting senders, woken by either register.
+            applications = Applications(store, settings, calendar=calendar, outbox=complaints.outbox)
         return cls(
             settings,
             answerer,
             complaints,
             staff or StaffAccounts(store, settings),
-            Conversation(answerer, complaints, store),
+            Conversation(answerer, complaints, store, applications),
             store,
+            applications,
         )
 
 
@@ -113,6 +121,8 @@ async def serve(services: Services, channels: Iterable[str] | None = None, *, ht
     app = build_web_app()
     for name in channels if channels is not None else channels_on(settings):
         importlib.import_module(f".channels.{name}", __package__).setup(app, services, settings)
+    if http:  # the staff group's reminders of applications' deadlines, while the bot serves
+        app.cleanup_ctx.append(reminding(services.applications))
 
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()  # every channel starts here (cleanup_ctx): a refused token stops us now

@@ -695,5 +695,14 @@ def wechat_menu(push: bool, knowledge_dir: Path | None) -> None:
     click.echo(f"Menu set: {answer}")
 
 
+def _add_applications() -> None:
+    from .cli_applications import applications
+
+    cli.add_command(applications)
+
+
+_add_applications()
+
+
 def main() -> None:
     cli(prog_name="gongkai")

@@ -300,6 +300,20 @@ LETTER_CONTACT = (
     "传真：{office_fax}，电子邮箱：{office_email}。"
 )
 
+APPLY_BAD_APPLICANT = "请选择申请人类型：自然人，或法人、其他组织的类别。"
+APPLY_NO_NAME = "请填写申请人姓名或单位名称（《条例》第29条）。"
+APPLY_TOO_LONG = "请在{limit}字以内。"
+APPLY_BAD_ID_TYPE = "请选择身份证明的类型。"
+APPLY_NO_ID = "请填写身份证明的号码（《条例》第29条）。"
+APPLY_BAD_ID = "居民身份证号码应为18位，请核对（最后一位可能是X）。"
+APPLY_BAD_EMAIL = "电子邮箱的格式好像不对，请核对。"
+APPLY_NO_CONTACT = "请至少留一种联系方式：电话、电子邮箱或通信地址（《条例》第29条）。"
+APPLY_NO_DESCRIPTION = "请写明所需信息的名称、文号，或便于查找的其他特征描述（《条例》第29条）。"
+APPLY_BAD_FORM = "请选择所需信息的形式：纸质、电子或查阅。"
+APPLY_BAD_DELIVERY = "请选择获取信息的方式。"
+APPLY_EMAIL_FOR_DELIVERY = "选择通过电子邮件获取，请填写电子邮箱。"
+APPLY_ADDRESS_FOR_DELIVERY = "选择邮寄，请填写通信地址。"
+
 # --- the web chat and the staff console ---
 WEB_TITLE = "{bureau_name} 政府信息公开咨询"
 WEB_PLACEHOLDER = "请输入您的问题，例如：申请信息公开要收费吗"

@@ -31,7 +31,7 @@ from bot.storage.migrations import migrations
 
 CST = dt.timezone(dt.timedelta(hours=8))
 D = dt.date
-ID = "370303199001011234"
+ID = "370303199001011239"
 
 
 class Clock:
@@ -303,7 +303,7 @@ def test_staff_are_told_of_a_new_application_with_the_id_masked(register, clock,
     assert (notice["recipient"], notice["channel"], notice["kind"]) == ("staff", "telegram", "application")
     assert a.number in notice["text"] and "2026-11-30" in notice["text"]
     assert ID not in notice["text"] and "王**" in notice["text"]
-    assert mask_id(ID) == "370***********1234"
+    assert mask_id(ID) == "370***********1239"
 
 
 def test_the_applicant_is_told_on_their_channel_of_a_correction_an_extension_and_the_decision(register, clock, store):
@@ -439,3 +439,23 @@ def test_the_migration_applied_twice_is_a_no_op(store):
     names = [r[0] for r in store.db.execute("select name from _sqlite_migrations where name like 'm007%'")]
     assert names == ["m007_applications"]
     assert store.db["applications"].columns_dict["number"] is str
+
+
+def test_the_status_look_up_recognises_both_registers(register, clock, store, staffed):
+    from bot.services.conversation import look_up
+
+    clock.on(D(2026, 11, 2))
+    a = register.file(draft(), channel="telegram", chat_id=555, user_id=555, dedupe_key="s")
+    complaints = Complaints(store, staffed, now=clock)
+    c = complaints.file(ComplaintDraft("不答复"), channel="web", chat_id="w", user_id="w", dedupe_key="c")
+    mine = look_up(complaints, a.number[1:], channel="telegram", chat_id=555, applications=register)
+    assert mine.outcome == "found" and mine.application.number == a.number and mine.own
+    assert "2026-11-30" in mine.text and "办理中" in mine.text
+    assert look_up(complaints, c.number, applications=register).complaint.number == c.number
+    digits = a.number[1:].replace("-", "")
+    slip = look_up(complaints, "申" + digits[:-2] + digits[-1] + digits[-2], applications=register)
+    assert slip.outcome == "mistyped" and a.number in slip.suggestions
+    clock.on(D(2026, 11, 10))
+    register.decide(a.number, "cli:x", "granted", "已发送至您的邮箱。")
+    assert "已发送至您的邮箱" in look_up(complaints, a.number, channel="telegram", chat_id=555, applications=register).text
+    assert "已发送至您的邮箱" not in look_up(complaints, a.number, applications=register).text

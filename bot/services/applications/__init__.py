@@ -21,7 +21,7 @@ as data the report imports), ``types`` (what is recorded, and its labels), ``num
 from .clock import ANSWER_DAYS, CONSULTATION_DAYS, CORRECTION_NOTICE_DAYS, EXTENSION_MAX, due_date
 from .letters import Letter
 from .outcomes import APPLICANTS, DECISIONS, GROUPS, ROW, ROWS, Decision, Row
-from .service import PARTIES, REGISTERED, Applications, Lookup
+from .service import PARTIES, REGISTERED, Applications, Lookup, reminding
 from .types import (
     DELIVERIES,
     EVENTS,
@@ -72,4 +72,5 @@ __all__ = [
     "applications_for_year",
     "due_date",
     "mask_id",
+    "reminding",
 ]

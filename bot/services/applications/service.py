@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import json
 import logging
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -697,3 +699,31 @@ def _events(db: Database, application_id: int) -> list[Event]:
 
 def _one(db: Database, sql: str, args: list[Any]) -> dict[str, Any] | None:
     return next(iter(db.query(sql, args)), None)
+
+
+REMIND_EVERY = 600.0  # seconds: reminders are per day, a look every ten minutes is soon enough
+REMIND_FROM_HOUR = 8  # the staff group is not woken at midnight for the day's deadlines
+
+
+def reminding(applications: Applications) -> Callable[[Any], AsyncIterator[None]]:
+    """A start and stop for aiohttp's ``cleanup_ctx``: owe the staff group its reminders of
+    applications' deadlines (``Applications.aremind``) every ``REMIND_EVERY`` seconds from
+    ``REMIND_FROM_HOUR`` in the bureau's time zone, while the application runs."""
+
+    async def loop() -> None:
+        while True:
+            if applications.now().hour >= REMIND_FROM_HOUR:
+                try:
+                    await applications.aremind()
+                except Exception:  # a bad moment (a locked database) must not end the reminders
+                    log.exception("applications: reminders failed")
+            await asyncio.sleep(REMIND_EVERY)
+
+    async def lifecycle(_: Any) -> AsyncIterator[None]:
+        task = asyncio.create_task(loop(), name="gongkai-application-reminders")
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return lifecycle

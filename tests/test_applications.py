@@ -129,7 +129,7 @@ def test_a_complaint_number_is_not_a_register_number():
 def test_a_mistyped_register_number_suggests_the_ones_a_slip_away():
     number = numbers.make(D(2026, 11, 27), 7)
     digits = number[1:].replace("-", "")
-    wrong = digits[:-2] + digits[-1] + digits[-2]  # the last two swapped
+    wrong = digits[:-1] + str((int(digits[-1]) + 1) % 10)  # the check digit wrong
     parsed = numbers.parse("申" + wrong)
     assert parsed is not None and parsed.number is None and number in parsed.suggestions
 
@@ -453,9 +453,10 @@ def test_the_status_look_up_recognises_both_registers(register, clock, store, st
     assert "2026-11-30" in mine.text and "办理中" in mine.text
     assert look_up(complaints, c.number, applications=register).complaint.number == c.number
     digits = a.number[1:].replace("-", "")
-    slip = look_up(complaints, "申" + digits[:-2] + digits[-1] + digits[-2], applications=register)
+    slip = look_up(complaints, "申" + digits[:-1] + str((int(digits[-1]) + 1) % 10), applications=register)
     assert slip.outcome == "mistyped" and a.number in slip.suggestions
     clock.on(D(2026, 11, 10))
     register.decide(a.number, "cli:x", "granted", "已发送至您的邮箱。")
-    assert "已发送至您的邮箱" in look_up(complaints, a.number, channel="telegram", chat_id=555, applications=register).text
+    own = look_up(complaints, a.number, channel="telegram", chat_id=555, applications=register)
+    assert "已发送至您的邮箱" in own.text
     assert "已发送至您的邮箱" not in look_up(complaints, a.number, applications=register).text

@@ -314,6 +314,17 @@ APPLY_BAD_DELIVERY = "请选择获取信息的方式。"
 APPLY_EMAIL_FOR_DELIVERY = "选择通过电子邮件获取，请填写电子邮箱。"
 APPLY_ADDRESS_FOR_DELIVERY = "选择邮寄，请填写通信地址。"
 
+APPLY_DROPPED = "好的，没有提交申请。所需信息可在公开目录中查阅，也可以随时再申请。"
+APPLIED = (
+    "已收到您的政府信息公开申请，编号 {number}（请记下）。\n"
+    "我们会在 {due} 前答复（遇需补正、依法延期或征求第三方意见的，另行告知）。查询进度：/status {number}"
+)
+APPLY_PUBLISHED = "您要的信息可能已经主动公开，不必申请即可获取（《条例》第36条第1项）："
+APPLY_EXPIRED = "这份申请表已过期，请重新填写。"
+APPLY_NOT_YOURS = "只有提交申请的本人可以查看或补正。"
+APPLY_NO_LETTER = "这件申请还没有答复告知书。"
+APPLY_BAD_DAY = "日期的格式应为 2026-11-27。"
+
 # --- the web chat and the staff console ---
 WEB_TITLE = "{bureau_name} 政府信息公开咨询"
 WEB_PLACEHOLDER = "请输入您的问题，例如：申请信息公开要收费吗"

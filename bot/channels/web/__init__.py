@@ -18,6 +18,7 @@ from aiohttp import web
 from ... import texts
 from ...config import Settings
 from ...services.answering import Answerer
+from .applications import ApplicationPages
 from .citizen import CitizenChat
 from .security import ChatSessions, RateLimit
 from .staff import StaffConsole
@@ -74,9 +75,13 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
     sessions = ChatSessions(conversation.user_ref)
     chat = CitizenChat(conversation, sessions, RateLimit(settings.web_rate_limit), render, secure)
     console = StaffConsole(services.answerer, services.store, services.complaints, services.staff, render, secure)
+    pages = ApplicationPages(
+        services.applications, services.catalogue, settings, sessions, render, console._staff, console._page
+    )
     app.middlewares.append(_headers)
     app.add_routes(chat.routes())
     app.add_routes(console.routes())
+    app.add_routes(pages.routes())
     app.router.add_static("/static", HERE / "static")
     app.router.add_get("/widget.js", _file(HERE / "static" / "widget.js", "application/javascript"))
     # The example stands for the bureau's own page, which has its own styles.

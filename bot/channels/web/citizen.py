@@ -152,10 +152,11 @@ class CitizenChat:
         )
         context: dict[str, Any] = {
             "typed": found.typed,
-            "message": found.text if found.complaint is None else None,
+            "message": found.text if found.complaint is None and found.application is None else None,
             "complaint": found.complaint,
             "events": list(found.events),
             "own": found.own,
+            "application": found.application,
         }
         if found.suggestions:
             context["suggestions"] = found.suggestions

@@ -79,7 +79,8 @@ TG_COMMANDS = {
     "search": "搜索公开目录：/search 关键词",
     "contact": "信息公开工作机构联系方式",
     "complaint": "投诉、举报",
-    "status": "查询投诉办理进度：/status 编号",
+    "apply": "申请政府信息公开",
+    "status": "查询投诉或申请的办理进度：/status 编号",
     "help": "使用帮助",
     "cancel": "取消当前操作",
 }
@@ -98,7 +99,7 @@ TG_HELP = (
     "• /search 关键词 搜索公开目录，例如 /search 安全生产月。\n"
     "• 在任意聊天中输入 @{username} 关键词，可以直接查找并转发目录中的文件。\n"
     "• /contact 查看信息公开工作机构的联系方式。\n"
-    "• /complaint 提交投诉或举报，/status 编号 查询办理进度。\n"
+    "• /complaint 提交投诉或举报，/apply 申请政府信息公开，/status 编号 查询办理进度。\n"
     "• /cancel 取消当前操作。"
 )
 CONTACT = (
@@ -235,7 +236,9 @@ STAFF_USAGE = {
 # --- applications for information (依申请公开), any channel and the staff tools ---
 APPLICATION_STATUS = "政府信息公开申请 {number}\n状态：{status}\n收到申请：{received}\n答复期限：{due}"
 APPLICATION_NO_DUE = "待补正后重新计算"
-APPLICATION_STATUS_CORRECTING = "请在 {by} 前补正申请（补正后重新计算20个工作日）。"
+APPLICATION_STATUS_CORRECTING = (
+    "请在 {by} 前补正申请（补正后重新计算20个工作日）：在网站的进度查询页填写，或发送“补正 申请编号 补正内容”。"
+)
 APPLICATION_STATUS_EXTENDED = "答复期限已依法延长{days}个工作日。"
 APPLICATION_STATUS_DECIDED = "{day} 已答复：{decision}"
 NO_SUCH_APPLICATION = "没有编号为 {number} 的政府信息公开申请。"
@@ -320,10 +323,41 @@ APPLIED = (
     "我们会在 {due} 前答复（遇需补正、依法延期或征求第三方意见的，另行告知）。查询进度：/status {number}"
 )
 APPLY_PUBLISHED = "您要的信息可能已经主动公开，不必申请即可获取（《条例》第36条第1项）："
+APPLY_CORRECT_USAGE = "请按“补正 申请编号 补正内容”发送，例如：补正 申20261127-0001-7 鲁安监〔2026〕7号文件"
 APPLY_EXPIRED = "这份申请表已过期，请重新填写。"
 APPLY_NOT_YOURS = "只有提交申请的本人可以查看或补正。"
 APPLY_NO_LETTER = "这件申请还没有答复告知书。"
 APPLY_BAD_DAY = "日期的格式应为 2026-11-27。"
+
+APPLY_ASK_APPLICANT = (
+    "申请政府信息公开（《条例》第27—29条），不需要说明用途。随时发送“取消”可退出。\n"
+    "请先选择申请人：自然人，或法人、其他组织的类别："
+)
+APPLY_ASK_NAME = "请输入申请人姓名（单位申请请输入单位全称）："
+APPLY_ASK_ID_TYPE = "请选择身份证明的类型："
+APPLY_ASK_ID_NUMBER = (
+    "请输入证件号码。为什么问：《条例》第29条要求提供身份证明；号码仅本局办理人员可见，在任何地方都部分隐藏。"
+)
+APPLY_ASK_CONTACT = "请留下至少一种联系方式：电话、电子邮箱或通信地址，可以写在一行，例如：13812345678 wang@example.com"
+APPLY_ASK_DESCRIPTION = "请写明所需信息：文件名称、文号，或便于查找的其他特征描述（2000字以内）："
+APPLY_ASK_FORM = "所需信息的形式："
+APPLY_ASK_DELIVERY = "获取信息的方式："
+APPLY_SUMMARY = (
+    "请确认您的政府信息公开申请：\n\n申请人：{name}（{applicant}）\n身份证明：{id_type} {id_number}\n"
+    "联系方式：{contact}\n所需信息：{description}\n形式：{form}，{delivery}\n\n确认提交吗？"
+)
+APPLY_YES = "提交"
+APPLY_NO = "不提交"
+APPLY_PICK = "请从下面的选项中选择（回复序号或选项文字）。"
+APPLY_TEXT_ONLY = "请用文字回复。"
+APPLY_PUBLISHED_ITEM = "• {title}（索引号 {index_no}，{date}）{link}"
+APPLY_STILL = "仍然要提交申请吗？"
+APPLY_LOOKS_LIKE_COMPLAINT = (
+    "您写的内容像是投诉、举报或信访事项。按《条例》第39条，这类事项不作为政府信息公开申请办理，"
+    "可以在这里提交投诉、举报，我们给您编号并答复。您要怎么办？"
+)
+APPLY_AS_COMPLAINT = "改为提交投诉"
+APPLY_ANYWAY = "仍按信息公开申请提交"
 
 # --- the web chat and the staff console ---
 WEB_TITLE = "{bureau_name} 政府信息公开咨询"
@@ -342,7 +376,7 @@ WX_HELP = (
     "• 直接发送问题，例如“申请信息公开要收费吗”“多久答复”。\n"
     "• 点下方菜单按栏目浏览政府信息公开指南，回复序号查看答复。\n"
     "• 发送文件名里的关键词（例如“安全生产月”），查找公开目录中的文件。\n"
-    "• 发送“投诉”或“举报”在这里提交，发送“查询 编号”查询办理进度。\n"
+    "• 发送“投诉”或“举报”在这里提交，发送“申请公开”申请政府信息公开，发送“查询 编号”查询办理进度。\n"
     "• 发送“取消”退出当前操作。"
 )
 WX_MENU_HINT = "也可以点下方菜单按栏目浏览指南、提交投诉或查询进度；发送“帮助”查看使用方法。"

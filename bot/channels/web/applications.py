@@ -37,6 +37,7 @@ from ...services.applications import (
     mask_id,
 )
 from ...services.applications.form import FIELDS, check
+from ...services.applying import correct
 from ...services.catalogue import CatalogueSearch
 from ...services.staff import Session
 from .security import CHAT_COOKIE, CHAT_COOKIE_DAYS, ChatSessions, Turn
@@ -173,10 +174,8 @@ class ApplicationPages:
             raise web.HTTPForbidden(text=texts.APPLY_NOT_YOURS)
         if not text:
             raise self._redirect(request, back)
-        try:
-            await self.applications.aact(number, "citizen", "correct", text=text)
-        except ApplicationError as e:
-            session.add(Turn("bot", str(e)))
+        citizen = self.sessions.citizen(session)
+        session.add(Turn("bot", await correct(self.applications, number, channel=CHANNEL, chat_id=citizen, text=text)))
         raise self._redirect(request, back)
 
     async def citizen_letter(self, request: web.Request) -> web.StreamResponse:

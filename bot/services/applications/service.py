@@ -508,7 +508,8 @@ class Applications:
             if change.kind == "decided":
                 letter = self._issue(db, after, event_id, at)
                 told = texts.APPLICANT_DECIDED.format(number=after.number) + "\n\n" + letter.text
-            if told and application.chat_id is not None and application.channel != REGISTERED:
+            # An applicant who acts themselves (a correction sent) is answered by their channel at once.
+            if told and actor != "citizen" and application.chat_id is not None and application.channel != REGISTERED:
                 self.outbox.owe(db, application.channel, application.chat_id, "application", at, text=told)
             log.info("application %s: %s by %s", application.number, change.kind, actor)
             return after

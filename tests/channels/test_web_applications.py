@@ -202,3 +202,13 @@ def test_staff_register_a_paper_application_and_work_it_in_the_console(site, ser
     number = site(scenario)
     events = services.applications.events(services.applications.get(number))
     assert [e.actor for e in events] == ["web:wangli"] * 3
+
+
+def test_a_complaint_written_as_an_application_is_pointed_to_the_complaint_form(site):
+    async def scenario(client):
+        page = await (await client.get("/apply")).text()
+        data = {**FIELDS, "csrf": csrf_of(page), "description": "我要投诉你们窗口工作人员态度恶劣，拒绝受理我的申请"}
+        confirm = await (await client.post("/apply", data=data)).text()
+        assert "第39条" in confirm and 'href="/complaint"' in confirm and "仍然提交申请" in confirm
+
+    site(scenario)

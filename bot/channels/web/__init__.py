@@ -76,7 +76,7 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
     chat = CitizenChat(conversation, sessions, RateLimit(settings.web_rate_limit), render, secure)
     console = StaffConsole(services.answerer, services.store, services.complaints, services.staff, render, secure)
     pages = ApplicationPages(
-        services.applications, services.catalogue, settings, sessions, render, console._staff, console._page
+        services.applications, services.answerer, settings, sessions, render, console._staff, console._page
     )
     app.middlewares.append(_headers)
     app.add_routes(chat.routes())

@@ -22,6 +22,7 @@ from aiohttp import web
 
 from ... import texts
 from ...config import Settings
+from ...services.answering import Answerer
 from ...services.applications import (
     APPLICANTS,
     DECISIONS,
@@ -38,7 +39,6 @@ from ...services.applications import (
 )
 from ...services.applications.form import FIELDS, check
 from ...services.applying import correct
-from ...services.catalogue import CatalogueSearch
 from ...services.staff import Session
 from .security import CHAT_COOKIE, CHAT_COOKIE_DAYS, ChatSessions, Turn
 from .security import same as _same
@@ -79,6 +79,7 @@ def _fields(form: Any) -> dict[str, str]:
 class ApplicationPages:
     """The citizen's application pages and the staff console's register.
 
+    :param answerer: the catalogue, and whether a description reads as a complaint
     :param guard: the staff console's log-in and CSRF guard for staff pages
     :param page: the staff console's page renderer (the staff session in its context)
     """
@@ -86,7 +87,7 @@ class ApplicationPages:
     def __init__(
         self,
         applications: Applications,
-        catalogue: CatalogueSearch,
+        answerer: Answerer,
         settings: Settings,
         sessions: ChatSessions,
         render: Any,
@@ -94,7 +95,8 @@ class ApplicationPages:
         page: Callable[..., web.Response],
     ) -> None:
         self.applications = applications
-        self.catalogue = catalogue
+        self.answerer = answerer
+        self.catalogue = answerer.catalogue
         self.settings = settings
         self.sessions = sessions
         self.render = render
@@ -136,11 +138,15 @@ class ApplicationPages:
             return self._citizen(request, "apply.html", draft=fields, errors=problems)
         hits = self.catalogue.search(draft.description, limit=PUBLISHED_HITS).as_json()["hits"]
         published = [h for h in hits if h["score"] >= self.settings.catalogue_answer_min_score]
+        # 第39条: a complaint or tip-off written as an application is not one; say so, offer the form.
+        complaint = (await self.answerer.aanswer(draft.description)).outcome == "complaint"
         nonce = secrets.token_hex(12)
         self._pending[nonce] = (self.sessions.citizen(self.sessions.get(request)), fields)
         while len(self._pending) > MAX_PENDING:
             self._pending.popitem(last=False)
-        return self._citizen(request, "apply_confirm.html", a=draft, published=published, nonce=nonce)
+        return self._citizen(
+            request, "apply_confirm.html", a=draft, published=published, complaint=complaint, nonce=nonce
+        )
 
     async def confirm(self, request: web.Request) -> web.StreamResponse:
         form = await self._posted(request)

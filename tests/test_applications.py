@@ -460,3 +460,25 @@ def test_the_status_look_up_recognises_both_registers(register, clock, store, st
     own = look_up(complaints, a.number, channel="telegram", chat_id=555, applications=register)
     assert "已发送至您的邮箱" in own.text
     assert "已发送至您的邮箱" not in look_up(complaints, a.number, applications=register).text
+
+
+def test_the_running_bot_owes_reminders_by_itself_from_eight_in_the_morning(register, clock, store, monkeypatch):
+    import asyncio
+
+    from bot.services.applications import reminding
+    from bot.services.applications import service as service_module
+
+    received(register, clock, D(2026, 11, 2))  # due 11-30
+    monkeypatch.setattr(service_module, "REMIND_EVERY", 0.01)
+
+    async def serve_a_while(at: dt.datetime) -> int:
+        clock.at = at
+        lifecycle = reminding(register)(None)
+        await anext(lifecycle)
+        await asyncio.sleep(0.1)
+        with pytest.raises(StopAsyncIteration):
+            await anext(lifecycle)
+        return len([n for n in owed(store, "staff") if n["kind"] == "application_reminder"])
+
+    assert asyncio.run(serve_a_while(dt.datetime(2026, 11, 30, 7, 0, tzinfo=CST))) == 0
+    assert asyncio.run(serve_a_while(dt.datetime(2026, 11, 30, 8, 30, tzinfo=CST))) == 1

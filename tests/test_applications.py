@@ -312,7 +312,7 @@ def test_the_applicant_is_told_on_their_channel_of_a_correction_an_extension_and
     clock.on(D(2026, 9, 22))
     register.request_correction(a.number, "cli:王科长", "请写明文号", by=D(2026, 9, 30))
     clock.on(D(2026, 9, 29))
-    register.correct(a.number, "citizen", text="安监〔2026〕12号文件")
+    register.correct(a.number, "cli:王科长", text="安监〔2026〕12号文件")  # brought to the office
     register.extend(a.number, "cli:王科长", days=5, approved_by="李主任", reason="需调取档案")
     register.decide(a.number, "cli:王科长", "withheld_process", "该文件为内部讨论稿。")
     told = [n["text"] for n in owed(store, "555")]

@@ -214,7 +214,9 @@ class ApplicationPages:
     async def staff_new(self, request: web.Request, session: Session) -> web.Response:
         draft = {"applicant": "person", "id_type": "居民身份证", "form": "paper", "delivery": "post"}
         draft |= {"via": "in_person", "received_on": self.applications.today().isoformat()}
-        return self.staff_page("staff_application_new.html", session, draft=draft, errors={}, **_choices())
+        return self.staff_page(
+            "staff_application_new.html", session, draft=draft, errors={}, nonce=secrets.token_hex(8), **_choices()
+        )
 
     async def staff_register(self, request: web.Request, session: Session) -> web.StreamResponse:
         form = await request.post()
@@ -239,7 +241,10 @@ class ApplicationPages:
             else:
                 raise web.HTTPSeeOther(f"/staff/applications/{urllib.parse.quote(filed.number)}?done=1")
         context = {**fields, "via": via, "received_on": received}
-        return self.staff_page("staff_application_new.html", session, draft=context, errors=problems, **_choices())
+        nonce = str(form.get("nonce", ""))[:64]  # the same submission, corrected, still registers once
+        return self.staff_page(
+            "staff_application_new.html", session, draft=context, errors=problems, nonce=nonce, **_choices()
+        )
 
     async def staff_record(self, request: web.Request, session: Session) -> web.Response:
         application = self.applications.get(request.match_info["number"])

@@ -122,26 +122,27 @@ class Applications:
         :param received_on: its day of receipt by 第31条 (``RECEIPT_RULES[via]``): the day it was
           handed in, signed for, or confirmed with the applicant; not in the future
         :param actor: who registers it, for the record
+        :param dedupe_key: names the submission (a form's nonce): the same again registers nothing new
         """
-        if via not in VIAS:
-            raise ApplicationError(texts.APPLICATION_BAD_VIA.format(choices="、".join(VIAS)))
-        if received_on > self.today():
-            raise ApplicationError(texts.APPLICATION_FUTURE_DAY.format(day=received_on))
-        key = dedupe_key or f"{REGISTERED}:{self.now().isoformat()}:{draft.name}:{draft.description[:40]}"
-        return self.store.write(self._filing(draft, via, received_on, REGISTERED, None, None, key, actor))
+        return self.store.write(self._registering(draft, via, received_on, actor, dedupe_key))
 
     async def aregister(
         self, draft: Draft, *, via: str, received_on: dt.date, actor: str, dedupe_key: str | None = None
     ) -> Application:
+        """``register`` without blocking the event loop."""
+        application = await self.store.awrite(self._registering(draft, via, received_on, actor, dedupe_key))
+        self.outbox.wake()
+        return application
+
+    def _registering(
+        self, draft: Draft, via: str, received_on: dt.date, actor: str, dedupe_key: str | None
+    ) -> Callable[[Database], Application]:
         if via not in VIAS:
             raise ApplicationError(texts.APPLICATION_BAD_VIA.format(choices="、".join(VIAS)))
         if received_on > self.today():
             raise ApplicationError(texts.APPLICATION_FUTURE_DAY.format(day=received_on))
-        key = dedupe_key or f"{REGISTERED}:{self.now().isoformat()}:{draft.name}:{draft.description[:40]}"
-        filing = self._filing(draft, via, received_on, REGISTERED, None, None, key, actor)
-        application = await self.store.awrite(filing)
-        self.outbox.wake()
-        return application
+        key = dedupe_key or f"{REGISTERED}:{actor}:{self.now().isoformat()}"
+        return self._filing(draft, via, received_on, REGISTERED, None, None, key, actor)
 
     def _filing(
         self,
@@ -517,8 +518,9 @@ class Applications:
         return write
 
     def _issue(self, db: Database, application: Application, event_id: int, at: str) -> Letter:
-        event = next(e for e in _events(db, application.id) if e.id == event_id)
-        html, text = render_letter(application, event, self.settings, self.events_of(db, application))
+        events = _events(db, application.id)
+        decided = next(e for e in events if e.id == event_id)
+        html, text = render_letter(application, decided, self.settings, events)
         letter_id = inserted_id(
             db.execute(
                 "insert into application_letters (application_id, event_id, at, kind, html, text)"
@@ -527,10 +529,6 @@ class Applications:
             ).lastrowid
         )
         return Letter(letter_id, "decision", at, html, text)
-
-    @staticmethod
-    def events_of(db: Database, application: Application) -> list[Event]:
-        return _events(db, application.id)
 
     # --- reminders --------------------------------------------------------------------------------
 

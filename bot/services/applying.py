@@ -193,7 +193,7 @@ class ApplicationDialogue:
                 return problems[name]
         return None
 
-    def step(self, form: ApplicationForm, typed: str | None) -> Step:
+    async def step(self, form: ApplicationForm, typed: str | None) -> Step:
         """Any message typed at the form's current step (None: not text)."""
         if typed is None or not typed.strip():
             return self._ask(form, texts.APPLY_TEXT_ONLY)
@@ -204,10 +204,10 @@ class ApplicationDialogue:
             value = pick(options, text)
             if value is None:
                 return self._ask(form, texts.APPLY_PICK)
-            return self.choose(form, value)
-        return self.answer(form, text)
+            return await self.choose(form, value)
+        return await self.answer(form, text)
 
-    def choose(self, form: ApplicationForm, value: str) -> Step:
+    async def choose(self, form: ApplicationForm, value: str) -> Step:
         """An option chosen (a button pressed, or a number typed) at the form's current step."""
         step = form.step
         if step == "published":
@@ -218,7 +218,7 @@ class ApplicationDialogue:
         if step == "complaint":
             if value == "complaint":
                 return Complaint()
-            return self._after_description(form, screened=True)
+            return await self._after_description(form, screened=True)
         if step == "confirm":
             if value == "no":
                 return Dropped(texts.CANCELLED)
@@ -238,7 +238,7 @@ class ApplicationDialogue:
         form.step = {"applicant": "name", "id_type": "id_number", "form": "delivery"}[step]
         return self._ask(form)
 
-    def answer(self, form: ApplicationForm, text: str) -> Step:
+    async def answer(self, form: ApplicationForm, text: str) -> Step:
         step = form.step
         if step == "contact":
             if fold(text) in SKIP:
@@ -255,16 +255,16 @@ class ApplicationDialogue:
         if problem is not None:
             return self._ask(form, problem)
         if step == "description":
-            return self._after_description(form)
+            return await self._after_description(form)
         if step == "contact" and form.fields.get("delivery"):
             form.step = "confirm"
             return self._ask(form)
         form.step = {"name": "id_type", "id_number": "contact", "contact": "description"}[step]
         return self._ask(form)
 
-    def _after_description(self, form: ApplicationForm, *, screened: bool = False) -> Ask:
+    async def _after_description(self, form: ApplicationForm, *, screened: bool = False) -> Ask:
         description = form.fields.get("description", "")
-        if not screened and self.answerer.answer(description).outcome == "complaint":
+        if not screened and (await self.answerer.aanswer(description)).outcome == "complaint":
             form.step = "complaint"
             return self._ask(form)
         if self._published(description):

@@ -112,7 +112,7 @@ class Console:
         form with the description as its text (第39条)."""
         applying, form = self.applying, self.application
         assert applying is not None and form is not None
-        said = applying.step(form, text)
+        said = await applying.step(form, text)
         if isinstance(said, Confirmed):
             key = f"{CHANNEL}:{self.user}:application:{id(form)}"
             said = await applying.submit(form, channel=CHANNEL, chat_id=self.user, user_id=self.user, dedupe_key=key)

@@ -104,7 +104,7 @@ async def start(message: Message, state: FSMContext, applying: ApplicationDialog
 
 async def typed(message: Message, state: FSMContext, applying: ApplicationDialogue, conversation: Conversation) -> None:
     form = await _form(state)
-    said = applying.step(form, message.text)
+    said = await applying.step(form, message.text)
     key = f"{CHANNEL}:{message.chat.id}:{message.message_id}"
     await _answer(message, state, applying, conversation, form, said, key)
 
@@ -113,7 +113,7 @@ async def not_text(
     message: Message, state: FSMContext, applying: ApplicationDialogue, conversation: Conversation
 ) -> None:
     form = await _form(state)
-    await _answer(message, state, applying, conversation, form, applying.step(form, None), "")
+    await _answer(message, state, applying, conversation, form, await applying.step(form, None), "")
 
 
 async def pressed(
@@ -133,7 +133,7 @@ async def pressed(
         return
     with contextlib.suppress(TelegramBadRequest):
         await message.edit_reply_markup(reply_markup=None)
-    said = applying.choose(form, callback_data.value)
+    said = await applying.choose(form, callback_data.value)
     # The confirming button's message names the submission: a redelivered press files once.
     key = f"{CHANNEL}:{message.chat.id}:application:{message.message_id}"
     await _answer(message, state, applying, conversation, form, said, key)

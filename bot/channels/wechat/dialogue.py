@@ -356,7 +356,7 @@ class Dialogue:
         applying, form = self.applying, session.application
         assert applying is not None and form is not None
         session.application_at = self.sessions.clock()
-        said = applying.step(form, text)
+        said = await applying.step(form, text)
         if isinstance(said, Confirmed):
             # The same confirming message delivered again (WeChat retries) files nothing new.
             key = f"{CHANNEL}:{message.openid}:application:{message.msg_id or message.create_time}"

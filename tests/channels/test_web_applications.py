@@ -212,3 +212,18 @@ def test_a_complaint_written_as_an_application_is_pointed_to_the_complaint_form(
         assert "第39条" in confirm and 'href="/complaint"' in confirm and "仍然提交申请" in confirm
 
     site(scenario)
+
+
+def test_a_register_number_typed_in_the_chat_links_to_its_status(site):
+    async def scenario(client):
+        _, filed = await apply(client)
+        number = number_of(filed)
+        page = await (await client.get("/")).text()
+        turns = await (
+            await client.post(
+                "/chat", data={"csrf": csrf_of(page), "q": number[1:]}, headers={"X-Requested-With": "fetch"}
+            )
+        ).text()
+        assert f"这是政府信息公开申请编号 {number}" in turns and "/status?number=" in turns
+
+    site(scenario)

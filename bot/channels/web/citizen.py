@@ -183,6 +183,13 @@ class CitizenChat:
             if text.startswith(prefix) and text[len(prefix) :].strip():
                 session.add(self._search(text[len(prefix) :].strip()))
                 return
+        applications = self.conversation.applications
+        applied = applications.lookup(text) if applications is not None else None
+        if applied is not None and applied.application is not None:
+            number = applied.application.number
+            link = (texts.WEB_STATUS_LINK, f"/status?number={number}")
+            session.add(Turn("bot", texts.WEB_APPLICATION_FOUND.format(number=number), link=link))
+            return
         found = self.complaints.lookup(text)  # None at once for what is not a tracking number
         if found is not None and found.complaint is not None:
             number = found.complaint.number

@@ -482,3 +482,15 @@ def test_the_running_bot_owes_reminders_by_itself_from_eight_in_the_morning(regi
 
     assert asyncio.run(serve_a_while(dt.datetime(2026, 11, 30, 7, 0, tzinfo=CST))) == 0
     assert asyncio.run(serve_a_while(dt.datetime(2026, 11, 30, 8, 30, tzinfo=CST))) == 1
+
+
+def test_a_notice_that_could_not_be_delivered_is_shown_to_staff(register, clock, store):
+    import asyncio
+
+    clock.on(D(2026, 9, 21))
+    a = register.file(draft(), channel="telegram", chat_id=555, user_id=555, dedupe_key="f")
+    clock.on(D(2026, 9, 22))
+    register.request_correction(a.number, "cli:王科长", "请写明文号")
+    (notice,) = register.outbox.owed("telegram", recipient="555")
+    asyncio.run(register.outbox.failed(notice, "TelegramForbiddenError", retry_in=None))
+    assert register.failures(register.get(a.number)) == ["TelegramForbiddenError"]

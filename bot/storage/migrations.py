@@ -211,3 +211,5 @@ def m007_applications(db: Database) -> None:
         foreign_keys=[("application_id", "applications", "id"), ("event_id", "application_events", "id")],
     )
     db.table("application_letters").create_index(["application_id", "id"])
+    # A notice owed to an applicant names its application, so that staff see one that failed.
+    db.table("outbox").add_column("application_id", int)

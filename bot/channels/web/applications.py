@@ -256,6 +256,7 @@ class ApplicationPages:
             a=application,
             events=self.applications.events(application),
             letters=self.applications.letters(application),
+            undelivered=self.applications.failures(application),
             labels=EVENTS,
             today=self.applications.today().isoformat(),
             correction_days=self.settings.application_correction_working_days,

@@ -231,6 +231,14 @@ class Applications:
         )
         return [Letter(r["id"], r["kind"], r["at"], r["html"], r["text"]) for r in rows]
 
+    def failures(self, application: Application) -> list[str]:
+        """The last errors of the notices to the applicant that could not be delivered."""
+        rows = self.store.reader.execute(
+            "select last_error from outbox where application_id = ? and status = 'failed' order by id",
+            [application.id],
+        )
+        return [str(error) for (error,) in rows.fetchall()]
+
     def all(self) -> list[Application]:
         """Every application, as it stands today."""
         db = self.store.reader
@@ -511,7 +519,10 @@ class Applications:
                 told = texts.APPLICANT_DECIDED.format(number=after.number) + "\n\n" + letter.text
             # An applicant who acts themselves (a correction sent) is answered by their channel at once.
             if told and actor != "citizen" and application.chat_id is not None and application.channel != REGISTERED:
-                self.outbox.owe(db, application.channel, application.chat_id, "application", at, text=told)
+                recipient = application.chat_id
+                self.outbox.owe(
+                    db, application.channel, recipient, "application", at, text=told, application_id=application.id
+                )
             log.info("application %s: %s by %s", application.number, change.kind, actor)
             return after
 

@@ -494,3 +494,16 @@ def test_a_notice_that_could_not_be_delivered_is_shown_to_staff(register, clock,
     (notice,) = register.outbox.owed("telegram", recipient="555")
     asyncio.run(register.outbox.failed(notice, "TelegramForbiddenError", retry_in=None))
     assert register.failures(register.get(a.number)) == ["TelegramForbiddenError"]
+
+
+def test_a_synthetic_year_balances_in_every_column_and_uses_every_row(store, settings):
+    from bench.applications_year import fill, table2
+
+    register = Applications(store, settings)
+    fill(register, 2025, 80, random.Random(3))
+    counts = table2(register, 2025)
+    assert {r.key for r in ROWS} <= set(counts)  # every outcome row is used
+    assert counts["二"] and counts["四"]  # carried over, in and out
+    for column in APPLICANTS:
+        decided = sum(counts[r.key][column] for r in ROWS if r.key in counts)
+        assert counts["一"][column] + counts["二"][column] == decided + counts["四"][column]

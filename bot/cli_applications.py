@@ -291,16 +291,22 @@ def applications_decide(
 
 @applications.command("letter")
 @click.argument("number")
+@click.option(
+    "--kind",
+    type=click.Choice(["decision", "correction", "extension"]),
+    help="Which letter: the answer letter, the 补正 notice or the extension notice (default: the latest).",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="File to write.")
-def applications_letter(number: str, output: Path | None) -> None:
-    """Print the answer letter (告知书) as printable HTML, or write it to a file.
+def applications_letter(number: str, kind: str | None, output: Path | None) -> None:
+    """Print a letter to the applicant (告知书) as printable HTML, or write it to a file: the
+    latest, or the one of --kind.
 
-    Example: gongkai applications letter 申20261127-0001-7 -o 告知书.html
+    Example: gongkai applications letter 申20261127-0001-7 --kind decision -o 告知书.html
     """
     with _Register() as register:
-        letters = register.letters(register.get(_number(register, number)))
+        letters = [x for x in register.letters(register.get(_number(register, number))) if not kind or x.kind == kind]
         if not letters:
-            raise click.ClickException(f"{number} has no letter yet: it is not decided")
+            raise click.ClickException(f"{number} has no such letter yet")
         if output is None:
             click.echo(letters[-1].html)
         else:

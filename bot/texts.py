@@ -284,6 +284,20 @@ STAFF_APPLICATION_SOON = "提醒：政府信息公开申请 {number} 将于 {due
 STAFF_APPLICATION_DUE = "提醒：政府信息公开申请 {number} 今天（{due}）到期，请今天答复。"
 STAFF_APPLICATION_OVERDUE = "提醒：政府信息公开申请 {number} 已于 {due} 到期，已超期，请尽快答复。"
 LETTER_TITLE = "政府信息公开申请答复告知书"
+LETTER_TITLES = {
+    "correction": "政府信息公开申请补正告知书",
+    "extension": "政府信息公开申请延期答复告知书",
+    "decision": LETTER_TITLE,
+}
+LETTER_CORRECTION = "经审查，您的申请内容不够明确，请一次性补正以下事项（《中华人民共和国政府信息公开条例》第三十条）："
+LETTER_CORRECTION_BY = (
+    "请于 {by} 前补正。答复期限自本机关收到补正后的申请之日起计算；无正当理由逾期不补正的，视为放弃申请。"
+)
+LETTER_EXTENSION = (
+    "因需要延长答复期限，经本机关政府信息公开工作机构负责人（{approved_by}）同意，"
+    "答复期限延长{days}个工作日（《中华人民共和国政府信息公开条例》第三十三条第二款），本机关将于 {due} 前答复。"
+)
+LETTER_REASON = "延期理由：{reason}"
 LETTER_NUMBER = "申请编号：{number}"
 LETTER_OPENING = "本机关于 {received} 收到您（单位）向{bureau}提出的政府信息公开申请。经审查，现答复如下："
 LETTER_EXTENDED = "因情况需要，经本机关政府信息公开工作机构负责人同意，本申请的答复期限已于 {day} 延长{days}个工作日。"

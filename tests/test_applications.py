@@ -507,3 +507,20 @@ def test_a_synthetic_year_balances_in_every_column_and_uses_every_row(store, set
     for column in APPLICANTS:
         decided = sum(counts[r.key][column] for r in ROWS if r.key in counts)
         assert counts["一"][column] + counts["二"][column] == decided + counts["四"][column]
+
+
+def test_the_correction_and_the_extension_are_written_notices_kept_in_the_record(register, clock):
+    a = received(register, clock, D(2026, 11, 2), name="王小明")
+    clock.on(D(2026, 11, 3))
+    register.request_correction(a.number, "cli:王科长", "请写明文件的文号", by=D(2026, 11, 20))
+    register.correct(a.number, "cli:王科长", text="安监〔2026〕12号")
+    register.extend(a.number, "cli:王科长", days=10, approved_by="李主任", reason="需调取档案")
+    register.decide(a.number, "cli:王科长", "granted", "已邮寄。")
+    letters = register.letters(register.get(a.number))
+    assert [x.kind for x in letters] == ["correction", "extension", "decision"]
+    correction, extension, decision = letters
+    assert "补正告知书" in correction.html and "请写明文件的文号" in correction.html and "2026-11-20" in correction.html
+    due = register.get(a.number).due_on
+    assert "延期答复告知书" in extension.text and "李主任" in extension.text and str(due) in extension.text
+    assert "需调取档案" in extension.text
+    assert "答复告知书" in decision.text and "延长10个工作日" in decision.text

@@ -54,6 +54,8 @@ def test_staff_register_a_paper_application_and_work_it_to_its_letter(run, tmp_p
     assert "370***********1239" in shown and "370303199001011239" not in shown
     assert "cli:王科长" in shown and "安监〔2026〕12号" in shown and "李主任" in shown
     out = tmp_path / "letter.html"
+    run("applications", "letter", number, "--kind", "extension", "-o", str(out))
+    assert "延期答复告知书" in out.read_text(encoding="utf-8")
     run("applications", "letter", number, "-o", str(out))
     assert "政府信息公开申请答复告知书" in out.read_text(encoding="utf-8")
 

@@ -192,9 +192,12 @@ def test_staff_register_a_paper_application_and_work_it_in_the_console(site, ser
         assert "已记录" in await done.text()
         done = await client.post(base + "/decide", data={"csrf": csrf, "decision": "granted", "text": "已邮寄。"})
         html = await done.text()
-        assert "已记录" in html and "打印答复告知书" in html and "李主任" in html
+        assert "已记录" in html and "李主任" in html
+        assert "打印政府信息公开申请延期答复告知书" in html and "打印政府信息公开申请答复告知书" in html
         letter = await client.get(base + "/letter")
         assert "已邮寄" in await letter.text()
+        first = re.search(r'letter\?id=(\d+)"', html).group(1)
+        assert "延期答复告知书" in await (await client.get(base + "/letter", params={"id": first})).text()
         forged = await client.post(base + "/note", data={"csrf": "x", "text": "伪造"})
         assert forged.status == 403
         return number

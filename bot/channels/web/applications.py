@@ -189,7 +189,7 @@ class ApplicationPages:
         session = self.sessions.get(request)
         if application is None or not application.filed_by(CHANNEL, self.sessions.citizen(session)):
             raise web.HTTPForbidden(text=texts.APPLY_NOT_YOURS)
-        return self._letter(application)
+        return self._letter(application, request.query.get("id", "")[:20])
 
     # --- the staff console --------------------------------------------------------------------------
 
@@ -282,12 +282,17 @@ class ApplicationPages:
         application = self.applications.get(request.match_info["number"])
         if application is None:
             raise web.HTTPNotFound()
-        return self._letter(application)
+        return self._letter(application, request.query.get("id", "")[:20])
 
     # --- helpers ------------------------------------------------------------------------------------
 
-    def _letter(self, application: Any) -> web.Response:
-        letters = self.applications.letters(application)
+    def _letter(self, application: Any, letter_id: str = "", kind: str = "") -> web.Response:
+        """A letter of ``application``: the one ``letter_id`` names, else the latest (of ``kind``)."""
+        letters = [
+            x
+            for x in self.applications.letters(application)
+            if (not letter_id or str(x.id) == letter_id) and (not kind or x.kind == kind)
+        ]
         if not letters:
             raise web.HTTPNotFound(text=texts.APPLY_NO_LETTER)
         return web.Response(

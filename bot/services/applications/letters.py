@@ -1,4 +1,5 @@
-"""Answer letters (告知书): the decision, the facts and the legal basis, the remedies, the office.
+"""Letters to the applicant (告知书): the 补正 notice, the extension notice, and the answer letter
+with the decision, the facts and the legal basis, the remedies and the office's contacts.
 
 Rendered with Jinja2 (every value escaped) into printable HTML, and into plain text for the
 applicant's chat; both are kept in the record (``application_letters``) as issued.
@@ -34,7 +35,7 @@ class Letter:
     """A letter as issued."""
 
     id: int
-    kind: str  # "decision"
+    kind: str  # "correction", "extension" or "decision"
     at: str
     html: str
     text: str
@@ -49,23 +50,34 @@ def remedies(application: Application, settings: Settings) -> str:
     return template.format(review_body=settings.review_body)
 
 
+KINDS = {"correction_requested": "correction", "extended": "extension", "decided": "decision"}
+
+
 def render_letter(application: Application, event: Event, settings: Settings, events: list[Event]) -> tuple[str, str]:
-    """The decision letter of ``application`` (decided by ``event``) as (HTML, plain text)."""
-    decision = application.decision
-    assert decision is not None
-    context = {
+    """The letter ``event`` calls for, as (HTML, plain text): the 补正 notice (第30条), the
+    extension notice (第33条第2款) or the decision letter; ``application`` is as it stands after
+    the event (its new due date)."""
+    kind = KINDS[event.kind]
+    context: dict[str, object] = {
         "texts": texts,
+        "kind": kind,
         "a": application,
-        "decision": decision,
-        "row": ROW[decision.row],
-        "group": GROUPS[decision.group],
-        "facts": event.text or "",
-        "article": event.data.get("article") or decision.article,
-        "decided_on": event.on,
-        "remedies": remedies(application, settings),
+        "event": event,
         "contacts": settings.contacts(),
-        "extension": next((e for e in events if e.kind == "extended"), None),
+        "day": event.on,
     }
+    if kind == "decision":
+        decision = application.decision
+        assert decision is not None
+        context |= {
+            "decision": decision,
+            "row": ROW[decision.row],
+            "group": GROUPS[decision.group],
+            "facts": event.text or "",
+            "article": event.data.get("article") or decision.article,
+            "remedies": remedies(application, settings),
+            "extension": next((e for e in events if e.kind == "extended"), None),
+        }
     html = _ENV.get_template("letter.html").render(**context)
     text = _ENV.get_template("letter.txt").render(**context).strip()
     return html, text

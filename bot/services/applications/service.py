@@ -22,6 +22,7 @@ from ..calendar import WorkCalendar
 from ..complaints.types import STAFF
 from . import numbers
 from .clock import CORRECTION_NOTICE_DAYS, EXTENSION_MAX, fold, working_days_between
+from .letters import KINDS as LETTERS
 from .letters import Letter, render_letter
 from .outcomes import DECISIONS
 from .types import (
@@ -514,9 +515,10 @@ class Applications:
             event_id = self._event(db, application.id, change.kind, actor, change.on, change.text, change.data, at)
             after = self._load(db, application.id)
             told = change.tell(after) if change.tell else None
-            if change.kind == "decided":
+            if change.kind in LETTERS:  # the written notice the law asks for, kept in the record
                 letter = self._issue(db, after, event_id, at)
-                told = texts.APPLICANT_DECIDED.format(number=after.number) + "\n\n" + letter.text
+                if change.kind == "decided":
+                    told = texts.APPLICANT_DECIDED.format(number=after.number) + "\n\n" + letter.text
             # An applicant who acts themselves (a correction sent) is answered by their channel at once.
             if told and actor != "citizen" and application.chat_id is not None and application.channel != REGISTERED:
                 recipient = application.chat_id
@@ -532,14 +534,15 @@ class Applications:
         events = _events(db, application.id)
         decided = next(e for e in events if e.id == event_id)
         html, text = render_letter(application, decided, self.settings, events)
+        kind = LETTERS[decided.kind]
         letter_id = inserted_id(
             db.execute(
                 "insert into application_letters (application_id, event_id, at, kind, html, text)"
-                " values (?, ?, ?, 'decision', ?, ?)",
-                [application.id, event_id, at, html, text],
+                " values (?, ?, ?, ?, ?, ?)",
+                [application.id, event_id, at, kind, html, text],
             ).lastrowid
         )
-        return Letter(letter_id, "decision", at, html, text)
+        return Letter(letter_id, kind, at, html, text)
 
     # --- reminders --------------------------------------------------------------------------------
 
@@ -636,9 +639,7 @@ class Applications:
                 texts.APPLICATION_STATUS_DECIDED.format(day=application.decided_on, decision=application.decision.label)
             )
             if own:
-                letters = self.letters(application)
-                if letters:
-                    lines.append(letters[-1].text)
+                lines += [letter.text for letter in self.letters(application) if letter.kind == "decision"]
         return "\n".join(lines)
 
     # --- internals --------------------------------------------------------------------------------

@@ -136,10 +136,13 @@ def evaluate(answerer: Answerer, labelled: list[Labelled]) -> Report:
                 report.misses.append((row.question, row.expected, reply.outcome, reply.entry_id or ""))
             continue
         if row.expected == OUT_OF_SCOPE:
+            # A referral staff taught (公租房: ask the housing bureau) is a refusal, with a pointer.
+            referred = (entry := answerer.matcher.knowledge.entry(reply.entry_id or "")) is not None and entry.refer
+            accepted = reply.outcome in ACCEPTING and not (reply.outcome == "answer" and referred)
             report.out_of_scope += 1
-            report.oos_accepted += reply.outcome in ACCEPTING
+            report.oos_accepted += accepted
             report.oos_clarified += reply.outcome == "clarify"
-            if reply.outcome in ACCEPTING:
+            if accepted:
                 report.misses.append((row.question, row.expected, reply.outcome, reply.entry_id or ""))
             continue
         if "|" in row.expected:

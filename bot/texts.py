@@ -427,3 +427,7 @@ WX_MENU_ALL_SECTIONS = "全部栏目"
 WX_MENU_SERVICE = "投诉查询"
 WX_MENU_STATUS = "查询进度"
 WX_MENU_CONTACT = "联系方式"
+
+# --- what staff teach the bot ----------------------------------------------------------------------
+REFER_SECTION = "不属于本局的事项"
+REFER_SOURCE = "本局政府信息公开工作人员的指引"

@@ -18,10 +18,12 @@ from aiohttp import web
 from ... import texts
 from ...config import Settings
 from ...services.answering import Answerer
+from .accounts import AccountsConsole
 from .applications import ApplicationPages
 from .citizen import CitizenChat
 from .security import ChatSessions, RateLimit
 from .staff import StaffConsole
+from .teaching import TeachingConsole
 
 if TYPE_CHECKING:
     from ...app import Services
@@ -74,13 +76,23 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
     conversation = services.conversation
     sessions = ChatSessions(conversation.user_ref)
     chat = CitizenChat(conversation, sessions, RateLimit(settings.web_rate_limit), render, secure)
-    console = StaffConsole(services.answerer, services.store, services.complaints, services.staff, render, secure)
+    console = StaffConsole(
+        services.answerer,
+        services.store,
+        services.complaints,
+        services.staff,
+        render,
+        secure,
+        taught=services.teaching.wordings,
+    )
     pages = ApplicationPages(
         services.applications, services.answerer, settings, sessions, render, console._staff, console._page
     )
     app.middlewares.append(_headers)
     app.add_routes(chat.routes())
     app.add_routes(console.routes())
+    app.add_routes(TeachingConsole(console, services).routes())
+    app.add_routes(AccountsConsole(console, services.staff).routes())
     app.add_routes(pages.routes())
     app.router.add_static("/static", HERE / "static")
     app.router.add_get("/widget.js", _file(HERE / "static" / "widget.js", "application/javascript"))

@@ -95,8 +95,7 @@ class ApplicationPages:
         page: Callable[..., web.Response],
     ) -> None:
         self.applications = applications
-        self.answerer = answerer
-        self.catalogue = answerer.catalogue
+        self.answerer = answerer  # its catalogue is read at each use: a reload replaces it
         self.settings = settings
         self.sessions = sessions
         self.render = render
@@ -136,7 +135,7 @@ class ApplicationPages:
         draft, problems = check(fields)
         if draft is None:
             return self._citizen(request, "apply.html", draft=fields, errors=problems)
-        hits = self.catalogue.search(draft.description, limit=PUBLISHED_HITS).as_json()["hits"]
+        hits = self.answerer.catalogue.search(draft.description, limit=PUBLISHED_HITS).as_json()["hits"]
         published = [h for h in hits if h["score"] >= self.settings.catalogue_answer_min_score]
         # 第39条: a complaint or tip-off written as an application is not one; say so, offer the form.
         complaint = (await self.answerer.aanswer(draft.description)).outcome == "complaint"

@@ -44,17 +44,22 @@ def read_groups(path: Path) -> dict[int, dict[str, Any]]:
     return dict(sorted(groups.items()))
 
 
-def handled(services: Any, group: dict[str, Any], text: str) -> bool:
+def handled(services: Any, group: dict[str, Any], text: str, *, offered: bool = False) -> bool:
+    """Whether ``text`` is handled as the group's action says: answered outright (or, with
+    ``offered``, answered or offered among the choices)."""
     reply = services.answerer.answer(text)
     action, target = group["action"], group["target"]
     if action == "complaint":
         return bool(reply.outcome == "complaint")
-    if reply.outcome != "answer":
-        return False
-    if action == "elsewhere":
-        entry = services.answerer.matcher.knowledge.entry(reply.entry_id or "")
-        return entry is not None and entry.refer and target in reply.text
-    return bool(reply.entry_id == target)
+    guide = services.answerer.matcher.knowledge.guide
+    referrals = {e.id for e in guide if e.refer and e.answer == target} if action == "elsewhere" else {target}
+    if reply.outcome == "answer":
+        return reply.entry_id in referrals
+    return offered and reply.outcome == "clarify" and any(c.id in referrals for c in reply.choices)
+
+
+def measure(services: Any, groups: dict[int, Any], role: str, offered: bool = False) -> dict[int, list[bool]]:
+    return {n: [handled(services, g, text, offered=offered) for text in g[role]] for n, g in groups.items()}
 
 
 def figures(services: Any) -> dict[str, tuple[float, float]]:
@@ -130,12 +135,15 @@ def main() -> None:
         settings = Settings(knowledge=folder, db=Path(tmp) / "g.db", semantic=not args.lexical)
         services = build_services(settings)
         before = figures(services)
-        rates_before = {n: [handled(services, g, p) for p in g["paraphrase"]] for n, g in groups.items()}
+        rates_before = measure(services, groups, "paraphrase")
+        offered_before = measure(services, groups, "paraphrase", offered=True)
         for group in groups.values():
             for text in group["asked"]:
                 services.answerer.ask(services.store, text, channel="web", user_id="bench")
         taught = asyncio.run(teach(services, groups))
-        rates_after = {n: [handled(services, g, p) for p in g["paraphrase"]] for n, g in groups.items()}
+        rates_after = measure(services, groups, "paraphrase")
+        offered_after = measure(services, groups, "paraphrase", offered=True)
+        asked_after = measure(services, groups, "asked")
         after = figures(services)
         services.store.close()
 
@@ -148,6 +156,9 @@ def main() -> None:
     print(f"{'paraphrases handled right':32} {'before':>14} {'after':>14}")
     print(f"{'  of the taught groups':32} {rate(rates_before, taught_set):>14} {rate(rates_after, taught_set):>14}")
     print(f"{'  of the others (control)':32} {rate(rates_before, control):>14} {rate(rates_after, control):>14}")
+    offered = rate(offered_before, taught_set), rate(offered_after, taught_set)
+    print(f"{'  taught, answered or offered':32} {offered[0]:>14} {offered[1]:>14}")
+    print(f"{'  the taught wordings themselves':32} {'':>14} {rate(asked_after, taught_set):>14}")
     by_action: dict[str, set[int]] = defaultdict(set)
     for n in taught_set:
         by_action[groups[n]["action"]].add(n)

@@ -94,6 +94,11 @@ def test_complaint_and_out_of_scope_examples_join_the_lexicon(services: Services
     assert "楼下小作坊天天半夜电焊火星子乱飞" in applied.lexicon.complaint_examples
     assert "办个护照多少钱" in applied.lexicon.out_of_scope_examples
     assert len(applied.lexicon.complaint_examples) == len(knowledge.lexicon.complaint_examples) + 1
+    # Word for word, they are known even without the semantic signal (these services are lexical).
+    assert services.answerer.matcher.embedder is None
+    assert asyncio.run(services.reload())
+    assert answered(services, "楼下小作坊天天半夜电焊火星子乱飞！")[0] == "complaint"
+    assert answered(services, "办个护照多少钱？")[0] == "fallback"
 
 
 def test_export_writes_the_files_and_the_answers_stay_the_same(services: Services, folder: Path):

@@ -12,7 +12,7 @@ from typing import Any
 from .. import texts
 from ..config import Settings
 from ..knowledge import GuideEntry
-from ..matching import STORY_MIN_CHARS, Intent, Matcher, Query, Scored
+from ..matching import COMPLAINT, OUT_OF_SCOPE, STORY_MIN_CHARS, Intent, Matcher, Query, Scored
 from ..storage import Enquiry, Store
 from .catalogue import CatalogueSearch
 
@@ -232,6 +232,11 @@ class Answers:
         ranked = self.matcher.rank(query, limit=s.clarify_choices + 1)
         best = ranked[0] if ranked else None
         top_id, top_score = (best.entry.id, best.score) if best else (None, 0.0)
+        example = self.matcher.example(query) if not (best and best.exact) else None
+        if example == COMPLAINT:  # word for word a complaint staff taught (or the lexicon's)
+            return self._complaint(text, query, top_id, top_score, intent.hazard)
+        if example == OUT_OF_SCOPE:
+            return self._fallback(text, query, top_id, top_score)
         answer_at = s.answer_min_confidence or decision.answer_at
         clarify_at = s.clarify_min_confidence or decision.clarify_at
         confident = best is not None and (best.exact or best.score >= answer_at)

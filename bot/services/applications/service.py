@@ -240,10 +240,19 @@ class Applications:
         )
         return [str(error) for (error,) in rows.fetchall()]
 
-    def all(self) -> list[Application]:
-        """Every application, as it stands today."""
-        db = self.store.reader
-        return [self._from_row(db, row) for row in db.query("select * from applications order by id")]
+    def all(self, *, undecided: bool = False) -> list[Application]:
+        """Every application (only those not decided, if ``undecided``), as it stands today."""
+        return self._rows(self.store.reader, undecided=undecided)
+
+    def _rows(self, db: Database, *, undecided: bool) -> list[Application]:
+        # The decided are most of the register after a few years: the lists and the reminders
+        # fold only the others.
+        where = (
+            "where not exists (select 1 from application_events e where e.application_id = a.id and e.kind = 'decided')"
+            if undecided
+            else ""
+        )
+        return [self._from_row(db, row) for row in db.query(f"select a.* from applications a {where} order by a.id")]
 
     def search(
         self, status: str | None = "open", *, q: str | None = None, limit: int = 20, offset: int = 0
@@ -256,7 +265,8 @@ class Applications:
         number, the name and the description.
         """
         today = self.today()
-        wanted = [a for a in self.all() if self._matches(a, status, today)]
+        undecided = status not in (None, "all", "decided")
+        wanted = [a for a in self.all(undecided=undecided) if self._matches(a, status, today)]
         if q:
             wanted = [a for a in wanted if q in a.number or q in a.name or q in a.description]
         far = dt.date.max
@@ -283,7 +293,7 @@ class Applications:
 
     def counts(self) -> dict[str, int]:
         """How many applications are open, due soon (or overdue) and overdue."""
-        every = self.all()
+        every = self.all(undecided=True)
         today = self.today()
         return {
             "open": sum(a.is_open for a in every),
@@ -562,9 +572,8 @@ class Applications:
             today = self.today()
             at = self.now().isoformat(timespec="seconds")
             count = 0
-            rows = db.query("select * from applications order by id")
-            for application in (self._from_row(db, row) for row in rows):
-                if not application.is_open or application.due_on is None:
+            for application in self._rows(db, undecided=True):
+                if application.due_on is None:
                     continue
                 due = application.due_on
                 left = working_days_between(self.calendar, today, due)

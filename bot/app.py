@@ -18,6 +18,7 @@ from .config import Settings
 from .knowledge import KnowledgeError, load
 from .matching import build_matcher
 from .services.answering import Answerer
+from .services.applications import Applications, reminding
 from .services.calendar import WorkCalendar
 from .services.catalogue import CatalogueSearch
 from .services.chats import ChatSessions
@@ -58,6 +59,7 @@ class Services:
     store: Store
     teaching: Teaching
     chats: ChatSessions
+    applications: Applications
     _reloading: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
     @property
@@ -73,19 +75,25 @@ class Services:
         *,
         complaints: Complaints | None = None,
         staff: StaffAccounts | None = None,
+        applications: Applications | None = None,
     ) -> Services:
         """The services on an answerer and a store already built (``build_services``, tests)."""
+        calendar = WorkCalendar(answerer.matcher.knowledge.calendar)
         if complaints is None:
-            complaints = Complaints(store, settings, calendar=WorkCalendar(answerer.matcher.knowledge.calendar))
+            complaints = Complaints(store, settings, calendar=calendar)
+        if applications is None:
+            # The complaints' outbox: one set of waiting senders, woken by either register.
+            applications = Applications(store, settings, calendar=calendar, outbox=complaints.outbox)
         return cls(
             settings,
             answerer,
             complaints,
             staff or StaffAccounts(store, settings),
-            Conversation(answerer, complaints, store),
+            Conversation(answerer, complaints, store, applications),
             store,
             Teaching(store),
             ChatSessions(store, settings),
+            applications,
         )
 
     async def reload(self) -> bool:
@@ -107,6 +115,7 @@ class Services:
                 return False
             self.answerer.swap(matcher)
             self.complaints.calendar = WorkCalendar(matcher.knowledge.calendar)
+            self.applications.calendar = self.complaints.calendar
             knowledge = matcher.knowledge
             log.info(
                 "knowledge reloaded: %d guide entries, %d catalogue items",
@@ -207,6 +216,8 @@ async def serve(services: Services, channels: Iterable[str] | None = None, *, ht
     app = build_web_app(services)
     for name in channels if channels is not None else channels_on(settings):
         importlib.import_module(f".channels.{name}", __package__).setup(app, services, settings)
+    if http:  # the staff group's reminders of applications' deadlines, while the bot serves
+        app.cleanup_ctx.append(reminding(services.applications))
 
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()  # every channel starts here (cleanup_ctx): a refused token stops us now

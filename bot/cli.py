@@ -169,7 +169,8 @@ def chat(knowledge_dir: Path | None) -> None:
     in the enquiry log with channel "console".
 
     Reply with a number to pick one of the choices offered; /search 关键词 searches the
-    catalogue; 投诉 or 举报 files a complaint, 查询 编号 looks one up; /quit (or Ctrl-D) ends.
+    catalogue; 投诉 or 举报 files a complaint, 申请公开 applies for information, 查询 编号 looks
+    either up; /quit (or Ctrl-D) ends.
 
     Example: gongkai chat
     """
@@ -961,6 +962,15 @@ def wechat_menu(push: bool, knowledge_dir: Path | None) -> None:
 
 for _command in OPS_COMMANDS:  # the operator's: backup, restore, db status (bot/cli_ops.py)
     cli.add_command(_command)
+
+
+def _add_applications() -> None:
+    from .cli_applications import applications
+
+    cli.add_command(applications)
+
+
+_add_applications()
 
 
 def main() -> None:

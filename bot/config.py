@@ -106,6 +106,18 @@ class Settings(BaseSettings):
         None, description="the Telegram staff group's chat id: each new complaint is posted there"
     )
 
+    # Applications for information (依申请公开). The statutory periods (20 working days, one
+    # extension of at most 20, a 补正 notice within 7, consultations of 15) are the law's, in code.
+    application_remind_working_days: int = Field(
+        3, ge=1, le=20, description="working days before an application's deadline that the staff group is reminded"
+    )
+    application_correction_working_days: int = Field(
+        15, ge=1, le=60, description="working days an applicant is given to correct an application (第30条)"
+    )
+    review_body: str = Field(
+        "张店区人民政府", description="the administrative review body (行政复议机关) named in answer letters"
+    )
+
     outbox_interval: float = Field(
         1.0,
         gt=0,

@@ -89,7 +89,8 @@ TG_COMMANDS = {
     "search": "搜索公开目录：/search 关键词",
     "contact": "信息公开工作机构联系方式",
     "complaint": "投诉、举报",
-    "status": "查询投诉办理进度：/status 编号",
+    "apply": "申请政府信息公开",
+    "status": "查询投诉或申请的办理进度：/status 编号",
     "help": "使用帮助",
     "cancel": "取消当前操作",
     "forget": "删除我提问的文字记录",
@@ -110,7 +111,7 @@ TG_HELP = (
     "• /forget 删除您提问的文字记录。\n"
     "• 在任意聊天中输入 @{username} 关键词，可以直接查找并转发目录中的文件。\n"
     "• /contact 查看信息公开工作机构的联系方式。\n"
-    "• /complaint 提交投诉或举报，/status 编号 查询办理进度。\n"
+    "• /complaint 提交投诉或举报，/apply 申请政府信息公开，/status 编号 查询办理进度。\n"
     "• /cancel 取消当前操作。"
 )
 CONTACT = (
@@ -244,16 +245,157 @@ STAFF_USAGE = {
     "close": "用法：/close 编号 [办结说明]",
 }
 
+# --- applications for information (依申请公开), any channel and the staff tools ---
+APPLICATION_STATUS = "政府信息公开申请 {number}\n状态：{status}\n收到申请：{received}\n答复期限：{due}"
+APPLICATION_NO_DUE = "待补正后重新计算"
+APPLICATION_STATUS_CORRECTING = (
+    "请在 {by} 前补正申请（补正后重新计算20个工作日）：在网站的进度查询页填写，或发送“补正 申请编号 补正内容”。"
+)
+APPLICATION_STATUS_EXTENDED = "答复期限已依法延长{days}个工作日。"
+APPLICATION_STATUS_DECIDED = "{day} 已答复：{decision}"
+NO_SUCH_APPLICATION = "没有编号为 {number} 的政府信息公开申请。"
+APPLICATION_BAD_VIA = "收到方式应为：{choices}"
+APPLICATION_FUTURE_DAY = "日期 {day} 还没到，不能登记为已发生。"
+APPLICATION_BEFORE_RECEIPT = "日期 {day} 早于收到申请之日 {received}。"
+APPLICATION_DECIDED = "{number} 已经答复，不能再办理。"
+APPLICATION_CORRECTION_ONCE = "补正告知只能发一次（《条例》第30条：一次性告知需要补正的事项）。"
+APPLICATION_CORRECTION_LATE = (
+    "补正告知应在收到申请之日起{days}个工作日内发出（《条例》第30条），最后一日为 {last}，已经过了。"
+)
+APPLICATION_CORRECTION_BY = "补正期限应晚于告知之日 {day}。"
+APPLICATION_NOT_CORRECTING = "{number} 没有在等待补正。"
+APPLICATION_CORRECTING = "{number} 正在等待申请人补正，补正后才能继续办理。"
+APPLICATION_EXTENSION_DAYS = "延长期限应为1至{most}个工作日（《条例》第33条第2款）。"
+APPLICATION_EXTENSION_APPROVER = "延长答复期限须经政府信息公开工作机构负责人同意，请写明批准人。"
+APPLICATION_EXTENSION_ONCE = "答复期限只能延长一次。"
+APPLICATION_EXTENSION_LATE = "延期须在答复期限 {due} 届满前决定。"
+APPLICATION_PARTY_KIND = "征求意见的对象应为：{choices}"
+APPLICATION_PAUSED = "{number} 正在征求意见，请先登记对方答复（恢复计时）。"
+APPLICATION_NOT_PAUSED = "{number} 没有正在进行的征求意见。"
+APPLICATION_BEFORE_PAUSE = "恢复计时的日期不能早于征求意见之日 {day}。"
+APPLICATION_UNKNOWN_DECISION = "没有“{decision}”这种答复结果。"
+APPLICATION_UNKNOWN_ACTION = "没有“{action}”这项操作。"
+APPLICATION_NEEDS_ARTICLE = "“{decision}”请写明依据的条款。"
+APPLICATION_NOT_LAPSED = "{number} 不是逾期未补正的申请，不能按逾期不补正处理。"
+APPLICANT_CORRECTION = (
+    "您的政府信息公开申请（编号 {number}）需要补正：\n{text}\n"
+    "请在 {by} 前补正。补正后，答复期限从收到补正之日起重新计算；"
+    "无正当理由逾期不补正的，视为放弃申请（《条例》第30条）。"
+)
+APPLICANT_CORRECTED = "已收到您补正的申请（编号 {number}，{day}），答复期限重新计算，将在 {due} 前答复。"
+APPLICANT_EXTENDED = (
+    "您的政府信息公开申请（编号 {number}）需要延长答复期限{days}个工作日（《条例》第33条第2款）。"
+    "理由：{reason}\n将在 {due} 前答复。"
+)
+APPLICANT_DECIDED = "您的政府信息公开申请（编号 {number}）已经答复，告知书如下："
+STAFF_APPLICATION_NEW = (
+    "新的政府信息公开申请 {number}\n申请人：{name}（{applicant}）\n收到：{received}（{via}）\n"
+    "答复期限：{due}\n所需信息：{text}"
+)
+STAFF_APPLICATION_SOON = "提醒：政府信息公开申请 {number} 将于 {due} 到期（还有{left}个工作日）。"
+STAFF_APPLICATION_DUE = "提醒：政府信息公开申请 {number} 今天（{due}）到期，请今天答复。"
+STAFF_APPLICATION_OVERDUE = "提醒：政府信息公开申请 {number} 已于 {due} 到期，已超期，请尽快答复。"
+LETTER_TITLE = "政府信息公开申请答复告知书"
+LETTER_TITLES = {
+    "correction": "政府信息公开申请补正告知书",
+    "extension": "政府信息公开申请延期答复告知书",
+    "decision": LETTER_TITLE,
+}
+LETTER_CORRECTION = "经审查，您的申请内容不够明确，请一次性补正以下事项（《中华人民共和国政府信息公开条例》第三十条）："
+LETTER_CORRECTION_BY = (
+    "请于 {by} 前补正。答复期限自本机关收到补正后的申请之日起计算；无正当理由逾期不补正的，视为放弃申请。"
+)
+LETTER_EXTENSION = (
+    "因需要延长答复期限，经本机关政府信息公开工作机构负责人（{approved_by}）同意，"
+    "答复期限延长{days}个工作日（《中华人民共和国政府信息公开条例》第三十三条第二款），本机关将于 {due} 前答复。"
+)
+LETTER_REASON = "延期理由：{reason}"
+LETTER_NUMBER = "申请编号：{number}"
+LETTER_OPENING = "本机关于 {received} 收到您（单位）向{bureau}提出的政府信息公开申请。经审查，现答复如下："
+LETTER_EXTENDED = "因情况需要，经本机关政府信息公开工作机构负责人同意，本申请的答复期限已于 {day} 延长{days}个工作日。"
+LETTER_DECISION = "答复结果：{decision}。"
+LETTER_BASIS = "依据：《中华人民共和国政府信息公开条例》{article}（年度报告统计为“{row}”）。"
+LETTER_REMEDIES = (
+    "如对本答复不服，可以自收到本告知书之日起60日内向{review_body}申请行政复议，"
+    "也可以自收到本告知书之日起6个月内依法向人民法院提起行政诉讼。"
+)
+LETTER_REMEDIES_REVIEW_FIRST = (
+    "如对本答复不服，可以自收到本告知书之日起60日内向{review_body}申请行政复议；"
+    "对不予公开的答复，应当先申请行政复议（《中华人民共和国行政复议法》第二十三条），"
+    "对行政复议决定不服的，可以自收到行政复议决定书之日起15日内依法向人民法院提起行政诉讼。"
+)
+LETTER_CONTACT = (
+    "联系方式：{office_name}，地址：{office_address}，电话：{office_phone}，"
+    "传真：{office_fax}，电子邮箱：{office_email}。"
+)
+
+APPLY_BAD_APPLICANT = "请选择申请人类型：自然人，或法人、其他组织的类别。"
+APPLY_NO_NAME = "请填写申请人姓名或单位名称（《条例》第29条）。"
+APPLY_TOO_LONG = "请在{limit}字以内。"
+APPLY_BAD_ID_TYPE = "请选择身份证明的类型。"
+APPLY_NO_ID = "请填写身份证明的号码（《条例》第29条）。"
+APPLY_BAD_ID = "居民身份证号码应为18位，请核对（最后一位可能是X）。"
+APPLY_BAD_EMAIL = "电子邮箱的格式好像不对，请核对。"
+APPLY_NO_CONTACT = "请至少留一种联系方式：电话、电子邮箱或通信地址（《条例》第29条）。"
+APPLY_NO_DESCRIPTION = "请写明所需信息的名称、文号，或便于查找的其他特征描述（《条例》第29条）。"
+APPLY_BAD_FORM = "请选择所需信息的形式：纸质、电子或查阅。"
+APPLY_BAD_DELIVERY = "请选择获取信息的方式。"
+APPLY_EMAIL_FOR_DELIVERY = "选择通过电子邮件获取，请填写电子邮箱。"
+APPLY_ADDRESS_FOR_DELIVERY = "选择邮寄，请填写通信地址。"
+
+APPLY_DROPPED = "好的，没有提交申请。所需信息可在公开目录中查阅，也可以随时再申请。"
+APPLIED = (
+    "已收到您的政府信息公开申请，编号 {number}（请记下）。\n"
+    "我们会在 {due} 前答复（遇需补正、依法延期或征求第三方意见的，另行告知）。查询进度：/status {number}"
+)
+APPLY_PUBLISHED = "您要的信息可能已经主动公开，不必申请即可获取（《条例》第36条第1项）："
+APPLY_CORRECT_USAGE = "请按“补正 申请编号 补正内容”发送，例如：补正 申20261127-0001-7 鲁安监〔2026〕7号文件"
+APPLY_EXPIRED = "这份申请表已过期，请重新填写。"
+APPLY_NOT_YOURS = "只有提交申请的本人可以查看或补正。"
+APPLY_NO_LETTER = "这件申请还没有答复告知书。"
+APPLY_BAD_DAY = "日期的格式应为 2026-11-27。"
+
+APPLY_ASK_APPLICANT = (
+    "申请政府信息公开（《条例》第27—29条），不需要说明用途。随时发送“取消”可退出。\n"
+    "请先选择申请人：自然人，或法人、其他组织的类别："
+)
+APPLY_ASK_NAME = "请输入申请人姓名（单位申请请输入单位全称）："
+APPLY_ASK_ID_TYPE = "请选择身份证明的类型："
+APPLY_ASK_ID_NUMBER = (
+    "请输入证件号码。为什么问：《条例》第29条要求提供身份证明；号码仅本局办理人员可见，在任何地方都部分隐藏。"
+)
+APPLY_ASK_CONTACT = "请留下至少一种联系方式：电话、电子邮箱或通信地址，可以写在一行，例如：13812345678 wang@example.com"
+APPLY_ASK_DESCRIPTION = "请写明所需信息：文件名称、文号，或便于查找的其他特征描述（2000字以内）："
+APPLY_ASK_FORM = "所需信息的形式："
+APPLY_ASK_DELIVERY = "获取信息的方式："
+APPLY_SUMMARY = (
+    "请确认您的政府信息公开申请：\n\n申请人：{name}（{applicant}）\n身份证明：{id_type} {id_number}\n"
+    "联系方式：{contact}\n所需信息：{description}\n形式：{form}，{delivery}\n\n确认提交吗？"
+)
+APPLY_YES = "提交"
+APPLY_NO = "不提交"
+APPLY_PICK = "请从下面的选项中选择（回复序号或选项文字）。"
+APPLY_TEXT_ONLY = "请用文字回复。"
+APPLY_PUBLISHED_ITEM = "• {title}（索引号 {index_no}，{date}）{link}"
+APPLY_STILL = "仍然要提交申请吗？"
+APPLY_LOOKS_LIKE_COMPLAINT = (
+    "您写的内容像是投诉、举报或信访事项。按《条例》第39条，这类事项不作为政府信息公开申请办理，"
+    "可以在这里提交投诉、举报，我们给您编号并答复。您要怎么办？"
+)
+APPLY_AS_COMPLAINT = "改为提交投诉"
+APPLY_ANYWAY = "仍按信息公开申请提交"
+
 # --- the web chat and the staff console ---
 WEB_TITLE = "{bureau_name} 政府信息公开咨询"
 WEB_PLACEHOLDER = "请输入您的问题，例如：申请信息公开要收费吗"
 WEB_SEND = "发送"
 WEB_HINTS = ("申请信息公开要收费吗", "多久答复", "怎么申请", "/search 安全生产月")
 WEB_STATUS_FOUND = "这是投诉编号 {number}。"
+WEB_APPLICATION_FOUND = "这是政府信息公开申请编号 {number}。"
 WEB_STATUS_LINK = "查看办理进度"
 WEB_COMPLAINT_LINK = "填写{kind}表"
 # The citizens' pages' menu (in the frame of the widget too, where the page has no header).
-WEB_NAV = (("/", "咨询"), ("/complaint", "投诉举报"), ("/status", "进度查询"))
+WEB_NAV = (("/", "咨询"), ("/apply", "申请公开"), ("/complaint", "投诉举报"), ("/status", "进度查询"))
 WEB_NOSCRIPT = "您的浏览器未启用 JavaScript：页面仍可正常提问，每次发送后会重新载入。"
 
 # --- WeChat ---
@@ -264,7 +406,7 @@ WX_HELP = (
     "• 点下方菜单按栏目浏览政府信息公开指南，回复序号查看答复。\n"
     "• 发送“删除记录”删除您提问的文字记录。\n"
     "• 发送文件名里的关键词（例如“安全生产月”），查找公开目录中的文件。\n"
-    "• 发送“投诉”或“举报”在这里提交，发送“查询 编号”查询办理进度。\n"
+    "• 发送“投诉”或“举报”在这里提交，发送“申请公开”申请政府信息公开，发送“查询 编号”查询办理进度。\n"
     "• 发送“取消”退出当前操作。"
 )
 WX_MENU_HINT = "也可以点下方菜单按栏目浏览指南、提交投诉或查询进度；发送“帮助”查看使用方法。"

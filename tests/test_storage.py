@@ -28,6 +28,7 @@ def test_creates_folder_and_applies_migrations(db_path):
         "m004_staff",
         "m005_outbox_for_every_notice",
         "m006_chat_sessions",
+        "m007_applications",
         "m009_teachings",
         "m010_staff_roles",
         "m011_retention",

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 
 from .. import texts, tracking
+from ..services.applications import numbers
+from ..services.applying import Ask
 from ..services.conversation import (
     AskContact,
     AskText,
@@ -84,9 +86,16 @@ def status_typed(text: str) -> str | None:
     match = _STATUS.match(text)
     if match:
         rest = match.group(1).strip()
-        return rest if not rest or tracking.digits_of(rest) else None
+        return rest if not rest or tracking.digits_of(rest) or numbers.parse(rest) else None
+    if numbers.marked(text) and numbers.parse(text) is not None:  # 申20261127-0001-7
+        return text
     digits = tracking.digits_of(text)
     return text if len(digits) >= 8 and digits.startswith("20") else None
+
+
+def render_ask(ask: Ask) -> str:
+    """A step of the application dialogue as plain text, its options numbered."""
+    return "\n".join([ask.text, *numbered([label for _, label in ask.options])])
 
 
 def form_step(conversation: Conversation, form: Form, text: str) -> Prompt | None:

@@ -30,6 +30,8 @@ from .. import logs, metrics, texts
 from ..storage import Store
 from . import retention
 from .answering import Answerer, Reply
+from .applications import Application, Applications
+from .applications import Lookup as ApplicationLookup
 from .complaints import (
     KINDS,
     MAX_NAME,
@@ -161,6 +163,7 @@ class Status:
     events: tuple[Event, ...] = ()
     suggestions: tuple[str, ...] = ()
     ask_rating: bool = False
+    application: Application | None = None  # found: an application for information, not a complaint
 
 
 @dataclass(frozen=True)
@@ -241,12 +244,25 @@ def contact_line(name: str, phone: str) -> str:
     return " ".join(x for x in (name, phone) if x) or texts.FORM_NO_CONTACT
 
 
-def look_up(complaints: Complaints, typed: str, *, channel: str = "", chat_id: str | int = "") -> Status:
-    """The status look-up, for every channel and the CLI: the complaint whose number was ``typed``,
-    as the one asking (``channel``, ``chat_id``; none for staff) may see it."""
+def look_up(
+    complaints: Complaints,
+    typed: str,
+    *,
+    channel: str = "",
+    chat_id: str | int = "",
+    applications: Applications | None = None,
+) -> Status:
+    """The status look-up, for every channel and the CLI: the complaint, or the application for
+    information, whose number was ``typed``, as the one asking (``channel``, ``chat_id``; none
+    for staff) may see it. The two registers' numbers never share their digits (see
+    ``applications.numbers``), so the number alone says which register to look in."""
     typed = typed.strip()[:40]
     if not typed:
         return Status("usage", typed)
+    if applications is not None:
+        applied = applications.lookup(typed)
+        if applied is not None:
+            return _application_status(applications, applied, typed, channel, chat_id)
     found = complaints.lookup(typed)
     if found is None:
         return Status("not_a_number", typed, texts.STATUS_NOT_A_NUMBER.format(typed=typed))
@@ -271,6 +287,22 @@ def look_up(complaints: Complaints, typed: str, *, channel: str = "", chat_id: s
     return Status("mistyped_none", typed, texts.STATUS_MISTYPED_NONE.format(typed=typed))
 
 
+def _application_status(
+    applications: Applications, found: ApplicationLookup, typed: str, channel: str, chat_id: str | int
+) -> Status:
+    application = found.application
+    if application is not None:
+        own = application.filed_by(channel, chat_id)
+        text = applications.status_text(application, own=own)
+        return Status("found", typed, text, own=own, application=application)
+    if found.typed_ok:
+        return Status("unknown", typed, texts.NO_SUCH_APPLICATION.format(number=typed))
+    if found.suggestions:
+        text = texts.STATUS_MISTYPED.format(typed=typed, suggestions="、".join(found.suggestions))
+        return Status("mistyped", typed, text, suggestions=found.suggestions)
+    return Status("mistyped_none", typed, texts.STATUS_MISTYPED_NONE.format(typed=typed))
+
+
 # --- the service ----------------------------------------------------------------------------------
 
 
@@ -281,11 +313,13 @@ class Conversation:
     :param answerer: answers questions
     :param complaints: the supervision log
     :param store: the enquiry log (only this layer records in it)
+    :param applications: the register of applications for information (its numbers are looked up too)
     """
 
     answerer: Answerer
     complaints: Complaints
     store: Store
+    applications: Applications | None = None
     topics: ClassVar[tuple[tuple[str, str], ...]] = tuple(TOPICS.items())
     ratings: ClassVar[tuple[tuple[str, str], ...]] = tuple(RATINGS.items())
 
@@ -420,7 +454,7 @@ class Conversation:
 
     def status(self, typed: str, *, channel: str, chat_id: str | int) -> Status:
         """The status of the complaint whose number was ``typed``, as the one asking may see it."""
-        return look_up(self.complaints, typed, channel=channel, chat_id=chat_id)
+        return look_up(self.complaints, typed, channel=channel, chat_id=chat_id, applications=self.applications)
 
     def find(self, typed: str) -> Complaint | None:
         """The complaint whose number was typed (exactly, check digit and all), or None."""

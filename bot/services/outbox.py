@@ -61,12 +61,13 @@ class Outbox:
         complaint_id: int | None = None,
         event_id: int | None = None,
         text: str | None = None,
+        application_id: int | None = None,
     ) -> None:
         """Owe a notice, inside the caller's transaction (``db`` is the writer's connection)."""
         db.execute(
             """insert into outbox (complaint_id, event_id, channel, recipient, kind, text, status, attempts, next_at,
-            created_at, request_id) values (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)""",
-            [complaint_id, event_id, channel, recipient, kind, text, at, at, logs.begin()],
+            created_at, request_id, application_id) values (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)""",
+            [complaint_id, event_id, channel, recipient, kind, text, at, at, logs.begin(), application_id],
         )
 
     # --- waking the senders -------------------------------------------------------------------------

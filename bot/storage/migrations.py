@@ -152,6 +152,91 @@ def m006_chat_sessions(db: Database) -> None:
 
 
 @migrations()
+def m007_applications(db: Database) -> None:
+    # The register of applications for information (依申请公开). A row holds the application as
+    # filed and is never updated: its state (corrected, extended, paused, decided) is folded from
+    # the append-only events, each with who recorded it (`actor`), when (`at`) and the day it takes
+    # effect in law (`on_date`); `data` holds an event's particulars as JSON (the decision, the
+    # days of an extension and who approved it, the party consulted). `id_number` is shown only
+    # masked. `channel` and `chat_id` say where the applicant is answered ("staff" when registered
+    # from paper, post, fax or e-mail).
+    db.table("applications").create(
+        {
+            "id": int,
+            "number": str,
+            "day": str,
+            "seq": int,
+            "applicant": str,
+            "name": str,
+            "id_type": str,
+            "id_number": str,
+            "phone": str,
+            "email": str,
+            "address": str,
+            "contact_person": str,
+            "description": str,
+            "form": str,
+            "delivery": str,
+            "via": str,
+            "received_on": str,
+            "channel": str,
+            "chat_id": str,
+            "user_ref": str,
+            "dedupe_key": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={
+            "number",
+            "day",
+            "seq",
+            "applicant",
+            "name",
+            "id_type",
+            "id_number",
+            "description",
+            "form",
+            "delivery",
+            "via",
+            "received_on",
+            "channel",
+            "created_at",
+        },
+    )
+    db.table("applications").create_index(["number"], unique=True)
+    db.table("applications").create_index(["day", "seq"], unique=True)
+    db.table("applications").create_index(["dedupe_key"], unique=True)
+    db.table("applications").create_index(["received_on"])
+    db.table("application_events").create(
+        {
+            "id": int,
+            "application_id": int,
+            "at": str,
+            "kind": str,
+            "actor": str,
+            "on_date": str,
+            "text": str,
+            "data": str,
+        },
+        pk="id",
+        not_null={"application_id", "at", "kind", "actor", "on_date"},
+        foreign_keys=[("application_id", "applications", "id")],
+    )
+    db.table("application_events").create_index(["application_id", "id"])
+    db.table("application_events").create_index(["kind", "on_date"])
+    # Answer letters (告知书) as issued: the printable HTML and the plain text sent to the applicant.
+    db.table("application_letters").create(
+        {"id": int, "application_id": int, "event_id": int, "at": str, "kind": str, "html": str, "text": str},
+        pk="id",
+        not_null={"application_id", "event_id", "at", "kind", "html", "text"},
+        foreign_keys=[("application_id", "applications", "id"), ("event_id", "application_events", "id")],
+    )
+    db.table("application_letters").create_index(["application_id", "id"])
+    # A notice owed to an applicant names its application, so that staff see one that failed.
+    db.table("outbox").add_column("application_id", int)
+
+
+@migrations()
 def m009_teachings(db: Database) -> None:
     # What staff taught the bot, append-only: a phrasing for an entry, a new entry, a question that
     # is not the bureau's business (with who to ask instead), a complaint the bot missed. An undo

@@ -47,3 +47,78 @@ def test_a_complaint_reply_offers_the_form_and_1_opens_it(answerer, store, setti
 
 def test_a_new_channel_is_one_line_in_the_list():
     assert set(CHANNELS) == {"web", "wechat", "telegram", "console"}
+
+
+def test_the_terminal_chat_takes_an_application_step_by_step_and_looks_it_up(answerer, store, settings):
+    services = Services.of(answerer, store, settings)
+    console = Console(services.conversation, "lisi")
+    lines = [
+        "申请公开",
+        "9",  # not an option
+        "1",  # 自然人
+        "王小明",
+        "1",  # 居民身份证
+        "370303199001011230",  # a wrong check code
+        "370303199001011239",
+        "跳过",  # no contact: refused
+        "13912345678 wang@example.com",
+        "2026年本局烟花爆竹经营许可证的发放名单",
+        "2",  # 电子
+        "2",  # 电子邮件
+    ]
+
+    async def main() -> list[str | None]:
+        said = [await console.handle(line) for line in lines]
+        said.append(await console.handle("1"))  # 提交
+        number = re.search(r"编号 (申[0-9-]+)", said[-1] or "")
+        assert number is not None, said
+        said.append(await console.handle(f"查询 {number.group(1)}"))
+        said.append(await console.handle(number.group(1)))
+        return said
+
+    said = asyncio.run(main())
+    assert said[0] is not None and "1. 自然人" in said[0] and "6. 其他" in said[0]
+    assert said[1] is not None and said[1].startswith(texts.APPLY_PICK)
+    assert said[5] is not None and said[5].startswith(texts.APPLY_BAD_ID)
+    assert said[7] is not None and said[7].startswith(texts.APPLY_NO_CONTACT)
+    summary, applied, looked_up, typed_alone = said[-4:]
+    assert summary is not None and "370***********1239" in summary and "370303199001011239" not in summary
+    assert applied is not None and "已收到您的政府信息公开申请" in applied
+    assert looked_up is not None and "办理中" in looked_up and "答复期限" in looked_up
+    assert typed_alone == looked_up
+    (application,) = services.applications.all()
+    assert (application.channel, application.email, application.phone) == ("console", "wang@example.com", "13912345678")
+
+
+def test_an_application_that_is_a_complaint_is_offered_the_complaint_form(answerer, store, settings):
+    services = Services.of(answerer, store, settings)
+    console = Console(services.conversation, "lisi")
+
+    async def main() -> list[str | None]:
+        lines = ["申请公开", "1", "王小明", "1", "370303199001011239", "13912345678"]
+        said = [await console.handle(line) for line in lines]
+        said.append(await console.handle("我要投诉你们窗口工作人员态度恶劣，拒绝受理我的申请"))
+        said.append(await console.handle("1"))  # 改为提交投诉
+        return said
+
+    said = asyncio.run(main())
+    assert said[-2] is not None and "第39条" in said[-2]
+    assert said[-1] is not None and said[-1].startswith(texts.WX_FORM_TOPIC)
+    assert console.form is not None and "态度恶劣" in console.form.text
+    assert services.applications.all() == []
+
+
+def test_an_application_for_what_is_published_says_where_and_may_be_dropped(answerer, store, settings):
+    services = Services.of(answerer, store, settings)
+    console = Console(services.conversation, "lisi")
+
+    async def main() -> list[str | None]:
+        lines = ["申请公开", "1", "王小明", "1", "370303199001011239", "13912345678", "安全生产月活动方案"]
+        said = [await console.handle(line) for line in lines]
+        said.append(await console.handle("2"))  # 不提交
+        return said
+
+    said = asyncio.run(main())
+    assert said[-2] is not None and "可能已经主动公开" in said[-2] and "安全生产月" in said[-2]
+    assert said[-1] == texts.APPLY_DROPPED
+    assert services.applications.all() == []

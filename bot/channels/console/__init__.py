@@ -20,8 +20,20 @@ from aiohttp import web
 
 from ... import texts
 from ...config import Settings
+from ...services.applying import (
+    CORRECT,
+    ApplicationDialogue,
+    ApplicationForm,
+    Applied,
+    Ask,
+    Complaint,
+    Confirmed,
+    Dropped,
+    correct,
+)
+from ...services.applying import START as APPLY
 from ...services.conversation import Cancelled, Conversation, Form, fold, pick
-from ..typed import CANCEL, START, form_step, render, status_typed
+from ..typed import CANCEL, START, form_step, render, render_ask, status_typed
 
 if TYPE_CHECKING:
     from ...app import Services
@@ -42,6 +54,12 @@ class Console:
         self.form: Form | None = None
         self.choices: list[tuple[str, str]] = []  # the guide entries last offered, (id, title)
         self.offer: str | None = None  # the complaint kind last offered
+        self.application: ApplicationForm | None = None  # an application for information being written
+        self.applying = (
+            ApplicationDialogue(conversation.applications, conversation.answerer)
+            if conversation.applications is not None
+            else None
+        )
 
     async def handle(self, line: str) -> str | None:
         """The answer to one line typed by the citizen (None: nothing to say)."""
@@ -50,11 +68,18 @@ class Console:
         if not text:
             return None
         if word in CANCEL:
-            busy = self.form is not None or self.offer is not None
-            self.form = self.offer = None
+            busy = self.form is not None or self.offer is not None or self.application is not None
+            self.form = self.offer = self.application = None
             return render(Cancelled(busy))
         if self.form is not None:
             return await self._form(text)
+        if self.application is not None:
+            return await self._apply(text)
+        if self.applying is not None and CORRECT.match(text):
+            return await correct(self.applying.applications, text, channel=CHANNEL, chat_id=self.user)
+        if self.applying is not None and word in APPLY:
+            self.application, ask = self.applying.start()
+            return render_ask(ask)
         if self.offer is not None:
             kind, self.offer = self.offer, None
             if word in ("1", "0"):
@@ -83,6 +108,23 @@ class Console:
             return reply.text
         self.offer = offer.options[0][0]
         return reply.text + "\n\n" + offer.text + "\n" + texts.WX_OFFER.format(kind=self.offer)
+
+    async def _apply(self, text: str) -> str:
+        """A line typed in the application dialogue; a complaint chosen instead opens the complaint
+        form with the description as its text (第39条)."""
+        applying, form = self.applying, self.application
+        assert applying is not None and form is not None
+        said = await applying.step(form, text)
+        if isinstance(said, Confirmed):
+            key = f"{CHANNEL}:{self.user}:application:{id(form)}"
+            said = await applying.submit(form, channel=CHANNEL, chat_id=self.user, user_id=self.user, dedupe_key=key)
+        if isinstance(said, Ask):
+            return render_ask(said)
+        self.application = None
+        if isinstance(said, Complaint):
+            self.form, _ = self.conversation.start(said.kind)
+            return render(self.conversation.what(self.form, form.fields.get("description", "")))
+        return said.text if isinstance(said, Applied | Dropped) else ""
 
     def _start(self, kind: str) -> str:
         self.form, prompt = self.conversation.start(kind)

@@ -26,7 +26,9 @@ from aiohttp import web
 
 from ... import texts
 from ...config import Settings
+from ...services.applying import ApplicationDialogue
 from .. import ChannelError
+from .applications import application_router
 from .complaints import OutboxSender, citizen_router, staff_router
 from .handlers import (
     SearchMemory,
@@ -64,6 +66,7 @@ def build_dispatcher(services: Services, settings: Settings, *, clock: Callable[
         searches=SearchMemory(),
         complaints=complaints,
         conversation=services.conversation,
+        applying=ApplicationDialogue(services.applications, services.answerer),
         outbox=outbox,
         staff_ids=frozenset(settings.telegram_staff_ids),
     )
@@ -86,6 +89,7 @@ def build_dispatcher(services: Services, settings: Settings, *, clock: Callable[
         questions_router(),
         staff_router(),
         citizen_router(),
+        application_router(),
         commands_router(),
         buttons_router(),
         inline_router(),

@@ -24,6 +24,7 @@ from ...config import Settings
 from ...services.answering import Answerer
 from ...services.chats import ChatSessions
 from .accounts import AccountsConsole
+from .applications import ApplicationPages
 from .citizen import CitizenChat
 from .security import RateLimit
 from .sessions import FRAMED, WebSessions
@@ -99,11 +100,15 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
         secure,
         taught=services.teaching.wordings,
     )
+    pages = ApplicationPages(
+        services.applications, services.answerer, settings, sessions, render, console._staff, console._page
+    )
     app.middlewares.append(_headers)
     app.add_routes(chat.routes())
     app.add_routes(console.routes())
     app.add_routes(TeachingConsole(console, services).routes())
     app.add_routes(AccountsConsole(console, services.staff).routes())
+    app.add_routes(pages.routes())
     app.router.add_static("/static", HERE / "static")
     app.router.add_get("/widget.js", _file(HERE / "static" / "widget.js", "application/javascript"))
     # The example stands for the bureau's own page, which has its own styles.

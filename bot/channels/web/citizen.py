@@ -153,10 +153,11 @@ class CitizenChat:
         )
         context: dict[str, Any] = {
             "typed": found.typed,
-            "message": found.text if found.complaint is None else None,
+            "message": found.text if found.complaint is None and found.application is None else None,
             "complaint": found.complaint,
             "events": list(found.events),
             "own": found.own,
+            "application": found.application,
         }
         if found.suggestions:
             context["suggestions"] = found.suggestions
@@ -183,6 +184,13 @@ class CitizenChat:
             if text.startswith(prefix) and text[len(prefix) :].strip():
                 session.add(self._search(text[len(prefix) :].strip()))
                 return
+        applications = self.conversation.applications
+        applied = applications.lookup(text) if applications is not None else None
+        if applied is not None and applied.application is not None:
+            number = applied.application.number
+            link = (texts.WEB_STATUS_LINK, f"/status?number={number}")
+            session.add(Turn("bot", texts.WEB_APPLICATION_FOUND.format(number=number), link=link))
+            return
         found = self.complaints.lookup(text)  # None at once for what is not a tracking number
         if found is not None and found.complaint is not None:
             number = found.complaint.number

@@ -24,7 +24,20 @@ from .security import CHAT_COOKIE, set_cookie
 
 SESSION_HEADER = "X-Gongkai-Session"
 # The citizens' pages, which the widget shows in its frame (the sites of web_embed_origins may frame them).
-FRAMED = frozenset({"/", "/chat", "/updates", "/complaint", "/complaint/confirm", "/status", "/rate"})
+FRAMED = frozenset(
+    {
+        "/",
+        "/chat",
+        "/updates",
+        "/complaint",
+        "/complaint/confirm",
+        "/status",
+        "/rate",
+        "/apply",
+        "/apply/confirm",
+        "/apply/correct",
+    }
+)
 _SESSION = web.RequestKey("gongkai_chat_session", ChatSession)
 
 

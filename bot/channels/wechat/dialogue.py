@@ -21,10 +21,22 @@ from dataclasses import dataclass
 
 from ... import texts
 from ...services.answering import Reply
+from ...services.applying import (
+    CORRECT,
+    ApplicationDialogue,
+    ApplicationForm,
+    Applied,
+    Ask,
+    Complaint,
+    Confirmed,
+    Dropped,
+    correct,
+)
+from ...services.applying import START as APPLY
 from ...services.complaints import RATINGS
 from ...services.conversation import Cancelled, Conversation, Form, fold, pick
 from ...services.outbox import Notice
-from ..typed import CANCEL, START, form_step, numbered, render, status_typed
+from ..typed import CANCEL, START, form_step, numbered, render, render_ask, status_typed
 from . import menu
 from .protocol import Incoming
 
@@ -66,6 +78,8 @@ class Session:
     prompt: Listed | None = None
     rating: str | None = None  # the closed complaint the citizen was asked to rate
     rating_at: float = 0.0
+    application: ApplicationForm | None = None  # an application for information being written
+    application_at: float = 0.0
 
 
 class Sessions:
@@ -100,6 +114,8 @@ class Sessions:
             session.prompt = None
         if session.rating is not None and now - session.rating_at > RATING_TTL:
             session.rating = None
+        if session.application is not None and now - session.application_at > FORM_TTL:
+            session.application = None
         return session
 
     def ask_rating(self, openid: str, number: str) -> None:
@@ -158,6 +174,11 @@ class Dialogue:
         self.sessions = sessions
         self._turns = Turns()
         self._sending = sending
+        self.applying = (
+            ApplicationDialogue(conversation.applications, conversation.answerer)
+            if conversation.applications is not None
+            else None
+        )
 
     @property
     def contacts(self) -> dict[str, str]:
@@ -227,10 +248,19 @@ class Dialogue:
         session = self.sessions.get(message.openid)
         if word in CANCEL:
             busy = session.form is not None or (session.prompt is not None and session.prompt.kind == "offer")
-            session.form = session.prompt = None
+            busy = busy or session.application is not None
+            session.form = session.prompt = session.application = None
             return render(Cancelled(busy))
         if session.form is not None:
             return await self._form(message, session, text)
+        if session.application is not None:
+            return await self._apply(message, session, text)
+        if self.applying is not None and word in APPLY:
+            session.application, ask = self.applying.start()
+            session.application_at, session.prompt = self.sessions.clock(), None
+            return render_ask(ask)
+        if self.applying is not None and CORRECT.match(text):
+            return await correct(self.applying.applications, text, channel=CHANNEL, chat_id=message.openid)
         if _NUMBER.fullmatch(word) or (word in RATINGS.values() and session.rating is not None):
             return await self._number(message, session, word)
         if session.prompt is not None and session.prompt.kind == "offer":
@@ -322,6 +352,30 @@ class Dialogue:
         session.form_at = self.sessions.clock()
         session.prompt = None
         return render(prompt)
+
+    async def _apply(self, message: Incoming, session: Session, text: str) -> str:
+        """A message in the application dialogue; a complaint chosen instead opens the complaint
+        form with the description as its text (第39条)."""
+        applying, form = self.applying, session.application
+        assert applying is not None and form is not None
+        session.application_at = self.sessions.clock()
+        said = await applying.step(form, text)
+        if isinstance(said, Confirmed):
+            # The same confirming message delivered again (WeChat retries) files nothing new.
+            key = f"{CHANNEL}:{message.openid}:application:{message.msg_id or message.create_time}"
+            said = await applying.submit(
+                form, channel=CHANNEL, chat_id=message.openid, user_id=message.openid, dedupe_key=key
+            )
+        if isinstance(said, Ask):
+            return render_ask(said)
+        session.application = None
+        if isinstance(said, Complaint):
+            session.form, _ = self.conversation.start(said.kind)
+            session.form_at = self.sessions.clock()
+            return render(self.conversation.what(session.form, form.fields.get("description", "")))
+        if isinstance(said, Applied):
+            log.info("wechat %s: applied %s", message.ref, said.application.number)
+        return said.text if isinstance(said, Applied | Dropped) else ""
 
     async def _form(self, message: Incoming, session: Session, text: str) -> str:
         form = session.form

@@ -1,0 +1,86 @@
+"""What an application must contain (第29条), checked once for every way of filling it in: the web
+form, the chat dialogue, the staff console and the CLI."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from ... import texts
+from ..complaints.contact import split_contact
+from .outcomes import APPLICANTS
+from .types import DELIVERIES, FORMS, ID_TYPES, MAX_FIELD, MAX_NAME, MAX_TEXT, Draft
+
+FIELDS = (
+    "applicant",
+    "name",
+    "contact_person",
+    "id_type",
+    "id_number",
+    "phone",
+    "email",
+    "address",
+    "description",
+    "form",
+    "delivery",
+)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def resident_id_ok(number: str) -> bool:
+    """Whether ``number`` is a well-formed 18-digit resident identity number (GB 11643 check code)."""
+    number = number.strip().upper()
+    if not re.fullmatch(r"\d{17}[\dX]", number):
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
+    return "10X98765432"[total % 11] == number[17]
+
+
+def check(fields: Mapping[str, str]) -> tuple[Draft | None, dict[str, str]]:
+    """An application filled in at once: the draft, or None and what is wrong with each field
+    (field name to the sentence to show)."""
+    got = {name: str(fields.get(name, "") or "").strip() for name in FIELDS}
+    problems: dict[str, str] = {}
+    if got["applicant"] not in APPLICANTS:
+        problems["applicant"] = texts.APPLY_BAD_APPLICANT
+    if not got["name"]:
+        problems["name"] = texts.APPLY_NO_NAME
+    elif len(got["name"]) > MAX_NAME:
+        problems["name"] = texts.APPLY_TOO_LONG.format(limit=MAX_NAME)
+    if got["id_type"] not in ID_TYPES:
+        problems["id_type"] = texts.APPLY_BAD_ID_TYPE
+    if not got["id_number"]:
+        problems["id_number"] = texts.APPLY_NO_ID
+    elif got["id_type"] == "居民身份证" and not resident_id_ok(got["id_number"]):
+        problems["id_number"] = texts.APPLY_BAD_ID
+    elif len(got["id_number"]) > MAX_FIELD:
+        problems["id_number"] = texts.APPLY_TOO_LONG.format(limit=MAX_FIELD)
+    if got["phone"]:
+        phone = split_contact(got["phone"])[1]
+        if not phone:
+            problems["phone"] = texts.WEB_FORM_BAD_PHONE
+        got["phone"] = phone
+    if got["email"] and not _EMAIL.match(got["email"]):
+        problems["email"] = texts.APPLY_BAD_EMAIL
+    if not (got["phone"] or got["email"] or got["address"]) and "phone" not in problems:
+        problems["phone"] = texts.APPLY_NO_CONTACT
+    if len(got["address"]) > MAX_FIELD:
+        problems["address"] = texts.APPLY_TOO_LONG.format(limit=MAX_FIELD)
+    if not got["description"]:
+        problems["description"] = texts.APPLY_NO_DESCRIPTION
+    elif len(got["description"]) > MAX_TEXT:
+        problems["description"] = texts.FORM_WHAT_TOO_LONG.format(length=len(got["description"]), limit=MAX_TEXT)
+    if got["form"] not in FORMS:
+        problems["form"] = texts.APPLY_BAD_FORM
+    if got["delivery"] not in DELIVERIES:
+        problems["delivery"] = texts.APPLY_BAD_DELIVERY
+    if got["delivery"] == "email" and not got["email"] and "email" not in problems:
+        problems["email"] = texts.APPLY_EMAIL_FOR_DELIVERY
+    if got["delivery"] == "post" and not got["address"]:
+        problems["address"] = texts.APPLY_ADDRESS_FOR_DELIVERY
+    if problems:
+        return None, problems
+    if got["id_type"] == "居民身份证":
+        got["id_number"] = got["id_number"].upper()
+    return Draft(**got), {}

@@ -128,3 +128,31 @@ def m005_outbox_for_every_notice(db: Database) -> None:
     # A chat that moved (a Telegram group upgraded to a supergroup gets a new id): notices to the
     # old id go to the new one, in this process and after a restart.
     db.table("chat_moves").create({"channel": str, "old_id": str, "new_id": str, "at": str}, pk=("channel", "old_id"))
+
+
+@migrations()
+def m008_report(db: Database) -> None:
+    # The yearly report's inputs that no other record holds. `report_entries`: what staff enter for
+    # a year (Table 1's figures, the sections' texts, ...), by key; never updated in place: the
+    # newest row of a (year, key) is its value, the older ones its history, with who and when.
+    db.table("report_entries").create(
+        {"id": int, "year": int, "key": str, "value": str, "actor": str, "at": str},
+        pk="id",
+        not_null={"year", "key", "value", "actor", "at"},
+    )
+    db.table("report_entries").create_index(["year", "key", "id"])
+    # Table 3's register: cases of administrative review and litigation about disclosure work.
+    # A case's result is an event (a correction is a newer event), like everything staff do.
+    db.table("report_cases").create(
+        {"id": int, "number": str, "kind": str, "filed_on": str, "subject": str, "actor": str, "at": str},
+        pk="id",
+        not_null={"number", "kind", "filed_on", "actor", "at"},
+    )
+    db.table("report_cases").create_index(["number"], unique=True)
+    db.table("report_case_events").create(
+        {"id": int, "case_id": int, "at": str, "actor": str, "result": str, "decided_on": str, "note": str},
+        pk="id",
+        not_null={"case_id", "at", "actor", "result", "decided_on"},
+        foreign_keys=[("case_id", "report_cases", "id")],
+    )
+    db.table("report_case_events").create_index(["case_id", "id"])

@@ -1,0 +1,194 @@
+"""The yearly report of one year, assembled from its inputs, and the service that gathers them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ... import texts
+from ...config import Settings
+from ...knowledge import CatalogueItem, Knowledge
+from ...storage import Store
+from . import format as fmt
+from .register import ReportData
+from .tables import (
+    ApplicationRecord,
+    Case,
+    CheckFailure,
+    Proactive,
+    ReportError,
+    ReportRefused,
+    Table1,
+    Table2,
+    Table3,
+    check_proactive,
+    check_table2,
+    check_table3,
+    compute_proactive,
+    compute_table1,
+    compute_table2,
+    compute_table3,
+    entered_table2,
+    parse_amount,
+    parse_count,
+)
+from .yearfile import load_year
+
+# What the register of applications gives the report: every application it holds that may count in
+# a year (received by its end), as plain records. Wired in app.py; none until a register exists.
+ApplicationSource = Callable[[int], Iterable[ApplicationRecord]]
+
+
+@dataclass
+class Report:
+    """Everything one year's report prints, and what its checks found.
+
+    :param failures: cells that break the format's rules; a report with any is not printed
+    :param warnings: what staff should know but does not stop printing (a figure not entered yet)
+    """
+
+    year: int
+    era: str
+    bureau: str
+    self_name: str
+    entries: dict[str, str]
+    table2: Table2
+    table3: Table3
+    catalogue: dict[str, int]
+    table1: Table1 | None = None
+    proactive: Proactive | None = None
+    fees_collected: Decimal | None = None
+    fees_waived: int | None = None
+    failures: list[CheckFailure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def sections(self) -> tuple[fmt.Section, ...]:
+        return fmt.SECTIONS_R2007 if self.era == "R2007" else fmt.SECTIONS_NATIONAL
+
+    @property
+    def title(self) -> str:
+        return f"{self.bureau}{self.year}年度政府信息公开工作报告"
+
+    @property
+    def date(self) -> str:
+        return self.entries.get("date", "")
+
+    def text(self, name: str) -> str:
+        return self.entries.get(f"text.{name}", "")
+
+    def checked(self) -> Report:
+        """This report, or :class:`ReportRefused` naming every cell that breaks the rules."""
+        if self.failures:
+            raise ReportRefused(self.failures)
+        return self
+
+
+def catalogue_counts(items: Iterable[CatalogueItem], year: int) -> dict[str, int]:
+    """How many catalogue items were created in ``year``, per category (the five first, in order)."""
+    counted = Counter(i.category or "（未分类）" for i in items if i.date.startswith(f"{year}-"))
+    return {c: counted.pop(c, 0) for c in fmt.CATEGORIES} | dict(counted)
+
+
+def build_report(
+    year: int,
+    *,
+    entries: Mapping[str, str],
+    records: Iterable[ApplicationRecord],
+    cases: Iterable[Case],
+    catalogue: Mapping[str, int],
+    bureau: str,
+    self_name: str,
+) -> Report:
+    """The report of ``year`` from its inputs, with every check run (see ``Report.failures``).
+
+    Table 2 comes from ``records``, unless staff typed it in (``t2.*`` entries) for a year the
+    register does not cover. Raises :class:`ReportError` on an input that cannot be counted.
+    """
+    era = fmt.era(year)
+    records = list(records)
+    table2 = compute_table2(records, year)
+    entered = entered_table2(year, entries)
+    warnings = []
+    if entered is not None:
+        counted = table2.get(fmt.NEW, fmt.TOTAL.key) + table2.get(fmt.CARRIED_IN, fmt.TOTAL.key)
+        if counted:
+            warnings.append(texts.REPORT_ENTERED_TABLE2.format(count=counted))
+        table2 = entered
+    report = Report(year, era, bureau, self_name, dict(entries), table2, compute_table3(cases, year), dict(catalogue))
+    report.warnings = warnings
+    report.failures = check_table2(table2) + check_table3(report.table3)
+    if era == "R2007":
+        report.proactive = compute_proactive(year, entries, catalogue)
+        report.failures += check_proactive(report.proactive)
+        if report.proactive.source == "entered":
+            for category in fmt.CATEGORIES:
+                entered_count, listed = report.proactive.counts[category], catalogue.get(category, 0)
+                if entered_count != listed:
+                    report.warnings.append(
+                        texts.REPORT_CATALOGUE_DIFFERS.format(
+                            category=category, entered=entered_count, catalogue=listed
+                        )
+                    )
+        if entries.get("fees.collected"):
+            report.fees_collected = parse_amount("fees.collected", entries["fees.collected"])
+        if entries.get("fees.waived"):
+            report.fees_waived = parse_count("fees.waived", entries["fees.waived"])
+    else:
+        report.table1 = compute_table1(year, entries)
+        missing = report.table1.missing()
+        if missing:
+            report.warnings.append(texts.REPORT_MISSING.format(cells="、".join(missing)))
+    return report
+
+
+class Reports:
+    """The yearly report on the configured database and knowledge.
+
+    :param applications: the register of applications' records for a year (none: no register yet)
+    :param now: the current time (aware), for the year that may be reported on and the record
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        knowledge: Knowledge,
+        settings: Settings,
+        applications: ApplicationSource | None = None,
+        now: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        self.knowledge = knowledge
+        self.settings = settings
+        self.applications = applications or (lambda year: ())
+        self._now = now or (lambda: dt.datetime.now(dt.UTC))
+        self.data = ReportData(store, self._now)
+
+    def years(self) -> range:
+        """The years a report can be made for: from 2008 to this one."""
+        return range(fmt.FIRST_YEAR, self._now().year + 1)
+
+    def check_year(self, year: int) -> int:
+        if year not in self.years():
+            raise ReportError(texts.REPORT_NO_YEAR.format(year=year))
+        return year
+
+    def entries(self, year: int) -> dict[str, str]:
+        """The year's entries: ``reports/<year>.yaml`` of the knowledge folder, overridden key by
+        key by what staff entered in the database."""
+        return load_year(self.knowledge.folder, year) | self.data.entries(year)
+
+    def build(self, year: int, records: Iterable[ApplicationRecord] | None = None) -> Report:
+        """The report of ``year``; Table 2 from ``records`` if given, else from the register."""
+        self.check_year(year)
+        return build_report(
+            year,
+            entries=self.entries(year),
+            records=self.applications(year) if records is None else records,
+            cases=self.data.cases(),
+            catalogue=catalogue_counts(self.knowledge.catalogue, year),
+            bureau=self.settings.bureau_name,
+            self_name=self.settings.report_self_name,
+        )

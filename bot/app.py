@@ -21,6 +21,7 @@ from .services.calendar import WorkCalendar
 from .services.catalogue import CatalogueSearch
 from .services.complaints import Complaints
 from .services.conversation import Conversation
+from .services.report import Reports
 from .services.staff import StaffAccounts
 from .storage import Store
 
@@ -53,6 +54,7 @@ class Services:
     staff: StaffAccounts
     conversation: Conversation
     store: Store
+    reports: Reports
 
     @property
     def catalogue(self) -> CatalogueSearch:
@@ -78,6 +80,7 @@ class Services:
             staff or StaffAccounts(store, settings),
             Conversation(answerer, complaints, store),
             store,
+            Reports(store, answerer.matcher.knowledge, settings, now=complaints.now),
         )
 
 

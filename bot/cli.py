@@ -810,7 +810,7 @@ def report_set(year: int, key: str, value: str, actor: str | None) -> None:
     with _Reports() as reports:
         _report_errors(lambda: reports.check_year(year))
         who = f"cli:{actor or getpass.getuser()}"
-        changed = _report_errors(lambda: reports.data.enter(year, {key: value}, who))
+        changed = _report_errors(lambda: reports.enter(year, {key: value}, who))
     click.echo(texts.REPORT_SAVED.format(count=changed))
 
 

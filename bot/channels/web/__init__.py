@@ -19,6 +19,7 @@ from ... import texts
 from ...config import Settings
 from ...services.answering import Answerer
 from .citizen import CitizenChat
+from .report import ReportPages
 from .security import ChatSessions, RateLimit
 from .staff import StaffConsole
 
@@ -77,6 +78,7 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
     app.middlewares.append(_headers)
     app.add_routes(chat.routes())
     app.add_routes(console.routes())
+    app.add_routes(ReportPages(console, services.reports).routes())
     app.router.add_static("/static", HERE / "static")
     app.router.add_get("/widget.js", _file(HERE / "static" / "widget.js", "application/javascript"))
     # The example stands for the bureau's own page, which has its own styles.

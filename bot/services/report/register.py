@@ -31,27 +31,26 @@ class ReportData:
     # --- entries --------------------------------------------------------------------------------
 
     def entries(self, year: int) -> dict[str, str]:
-        """The year's entered values by key: the newest of each ("" for a cleared one is left out)."""
+        """The year's entered values by key: the newest of each ("" where it was cleared)."""
         sql = """
             select key, value from report_entries where id in (
                 select max(id) from report_entries where year = ? group by key)
         """
-        return {row["key"]: row["value"] for row in self.store.reader.query(sql, [year]) if row["value"] != ""}
+        return {row["key"]: row["value"] for row in self.store.reader.query(sql, [year])}
 
     def enter(self, year: int, values: dict[str, str], actor: str) -> int:
-        """Record ``values`` (key -> value) for ``year`` and return how many changed; every value is
-        checked first (:class:`ReportError` names the first bad one) and none is written if any is."""
+        """Record ``values`` (key -> value; "" clears one) for ``year`` and return how many were
+        written; every value is checked first (:class:`ReportError` names the first bad one) and
+        none is written if any is bad."""
         clean = {key: checked(year, key, value) for key, value in values.items()}
-        current = self.entries(year)
-        changed = {k: v for k, v in clean.items() if current.get(k, "") != v}
         at = self._at()
 
         def write(db: Database) -> int:
-            rows = [{"year": year, "key": k, "value": v, "actor": actor, "at": at} for k, v in changed.items()]
+            rows = [{"year": year, "key": k, "value": v, "actor": actor, "at": at} for k, v in clean.items()]
             db.table("report_entries").insert_all(rows)
             return len(rows)
 
-        return self.store.write(write) if changed else 0
+        return self.store.write(write) if clean else 0
 
     # --- Table 3's cases ------------------------------------------------------------------------
 

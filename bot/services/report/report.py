@@ -13,6 +13,7 @@ from ...config import Settings
 from ...knowledge import CatalogueItem, Knowledge
 from ...storage import Store
 from . import format as fmt
+from .entries import checked
 from .register import ReportData
 from .tables import (
     ApplicationRecord,
@@ -170,6 +171,9 @@ class Reports:
         """The years a report can be made for: from 2008 to this one."""
         return range(fmt.FIRST_YEAR, self._now().year + 1)
 
+    def today(self) -> dt.date:
+        return self._now().date()
+
     def check_year(self, year: int) -> int:
         if year not in self.years():
             raise ReportError(texts.REPORT_NO_YEAR.format(year=year))
@@ -177,8 +181,16 @@ class Reports:
 
     def entries(self, year: int) -> dict[str, str]:
         """The year's entries: ``reports/<year>.yaml`` of the knowledge folder, overridden key by
-        key by what staff entered in the database."""
-        return load_year(self.knowledge.folder, year) | self.data.entries(year)
+        key by what staff entered in the database (a value they cleared is gone)."""
+        merged = load_year(self.knowledge.folder, year) | self.data.entries(year)
+        return {k: v for k, v in merged.items() if v != ""}
+
+    def enter(self, year: int, values: Mapping[str, str], actor: str) -> int:
+        """Record the ``values`` that differ from the year's entries now; how many were recorded."""
+        self.check_year(year)
+        current = self.entries(year)
+        changed = {k: v for k, v in values.items() if checked(year, k, v) != current.get(k, "")}
+        return self.data.enter(year, changed, actor)
 
     def build(self, year: int, records: Iterable[ApplicationRecord] | None = None) -> Report:
         """The report of ``year``; Table 2 from ``records`` if given, else from the register."""

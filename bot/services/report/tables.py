@@ -408,6 +408,8 @@ def check_proactive(p: Proactive) -> list[CheckFailure]:
         written = p.percents[category]
         try:
             value = Decimal(written)
+            if not value.is_finite():
+                raise InvalidOperation
         except InvalidOperation:
             failures.append(
                 CheckFailure(
@@ -419,7 +421,8 @@ def check_proactive(p: Proactive) -> list[CheckFailure]:
             )
             continue
         exact = Decimal(p.counts[category]) * 100 / Decimal(p.total) if p.total else Decimal(0)
-        unit = Decimal(1).scaleb(value.as_tuple().exponent if isinstance(value.as_tuple().exponent, int) else 0)
+        exponent = value.as_tuple().exponent
+        unit = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)  # 1 for "13", 0.1 for "3.2"
         if abs(value - exact) >= unit:
             failures.append(
                 CheckFailure(

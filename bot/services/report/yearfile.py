@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from ...knowledge import KnowledgeError, Problem, _compose, _mapping_lines
+from ...knowledge import KnowledgeError, Problem, _compose
 from .entries import checked
 from .tables import ReportError
 
@@ -29,29 +29,29 @@ def load_year(knowledge: Path, year: int) -> dict[str, str]:
     if not path.exists():
         return {}
     problems: list[Problem] = []
-    composed = _compose(path, problems)
+    # The nodes' own texts, not PyYAML's values: 2010-02-30 would be a ValueError without a line,
+    # and 0.8 a float whose text is not what was written.
+    composed = _compose(path, problems, construct=False)
     if composed is None:
         raise KnowledgeError(problems)
-    data, node = composed
-    lines = _mapping_lines(node)
-    if not isinstance(data, dict) or set(data) - {"year", "entries"} or not isinstance(data.get("entries"), dict):
+    _, node = composed
+    top = {str(k.value): (k, v) for k, v in node.value} if isinstance(node, yaml.MappingNode) else {}
+    entries_node = top.get("entries", (None, None))[1]
+    if set(top) != {"year", "entries"} or not isinstance(entries_node, yaml.MappingNode):
         raise KnowledgeError([Problem(str(path), 1, None, "must be a mapping with 'year' and 'entries'")])
-    if data.get("year") != year:
-        problems.append(Problem(str(path), lines.get("year", 1), "year", f"must be {year}, the file's name"))
-    entry_lines: dict[str, int] = {}
-    for k, v in node.value:
-        if k.value == "entries" and isinstance(v, yaml.MappingNode):
-            entry_lines = _mapping_lines(v)
+    year_key, year_node = top["year"]
+    if not isinstance(year_node, yaml.ScalarNode) or year_node.value != str(year):
+        problems.append(Problem(str(path), year_key.start_mark.line + 1, "year", f"must be {year}, the file's name"))
     entries: dict[str, str] = {}
-    for key, value in data["entries"].items():
-        line = entry_lines.get(str(key), lines.get("entries"))
-        if value is None or isinstance(value, list | dict):
-            problems.append(Problem(str(path), line, str(key), "must be a text, a number or a date"))
+    for key_node, value_node in entries_node.value:
+        key, line = str(key_node.value), key_node.start_mark.line + 1
+        if not isinstance(value_node, yaml.ScalarNode) or value_node.value == "":
+            problems.append(Problem(str(path), line, key, "must be a text, a number or a date"))
             continue
         try:
-            entries[str(key)] = checked(year, str(key), str(value))
+            entries[key] = checked(year, key, str(value_node.value))
         except ReportError as e:
-            problems.append(Problem(str(path), line, str(key), str(e)))
+            problems.append(Problem(str(path), line, key, str(e)))
     if problems:
         raise KnowledgeError(problems)
     return entries

@@ -369,3 +369,80 @@ def test_migration_m008_applies_once(tmp_path):
     assert {"report_entries", "report_cases", "report_case_events"} <= set(db.table_names())
     applied = [r["name"] for r in db.query("select name from _sqlite_migrations")]
     assert applied.count("m008_report") == 1
+
+
+# --- the command line ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """Invoke the CLI with a fresh database and no settings from the machine's environment."""
+    import os
+
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith("GONGKAI_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("GONGKAI_DB", str(tmp_path / "g.db"))
+
+    def invoke(*args: str, input: str | None = None):
+        return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def test_cli_makes_the_2009_report_and_its_tables(run, tmp_path):
+    result = run("report", "2009", "-o", "r.html", "--csv", "tables")
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "共主动公开政府信息123条" in html
+    assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == [
+        "2009-proactive.csv",
+        "2009-table2.csv",
+        "2009-table3.csv",
+    ]
+    assert run("report", "make", "2009").output.startswith("<!doctype html>")
+    refused = run("report", "2007")
+    assert refused.exit_code == 1 and "2007 年没有政府信息公开工作年度报告" in refused.output
+
+
+def test_cli_counts_a_synthetic_year_from_a_csv(run, tmp_path):
+    from bot.services.report.records import write_records
+
+    with (tmp_path / "apps.csv").open("w", encoding="utf-8") as f:
+        write_records(synthetic_year(YEAR), f)
+    result = run("report", str(YEAR), "--applications", "apps.csv", "-o", "r.html", "--csv", ".")
+    assert result.exit_code == 0, result.output
+    assert "Warning: 以下数字尚未填写" in result.output
+    rows = list(csv.reader((tmp_path / f"{YEAR}-table2.csv").open(encoding="utf-8-sig")))
+    table = compute_table2(synthetic_year(YEAR), YEAR)
+    assert rows[1][1:] == [str(table.get(fmt.NEW, c.key)) for c in fmt.TABLE2_COLUMNS]
+    (tmp_path / "bad.csv").write_text("applicant_column,received\n自然人,2025-13-01\n", encoding="utf-8")
+    bad = run("report", str(YEAR), "--applications", "bad.csv")
+    assert bad.exit_code == 1 and "bad.csv:2:" in bad.output
+
+
+def test_cli_enters_figures_and_refuses_a_broken_table_naming_the_cell(run):
+    assert "已保存 1 项" in run("report", "set", "2018", "t2.granted.research", "1", "--as", "王").output
+    assert "t2.granted.research" in run("report", "keys", "2018").output
+    result = run("report", "2018")
+    assert result.exit_code == 1
+    assert "年度报告未生成" in result.output
+    assert "“三、本年度办理结果（一）予以公开”行，“总计”列：应为 1（六类申请人之和），实为 0" in result.output
+    assert "“三、本年度办理结果（七）总计”行，“科研机构”列" in result.output
+    assert run("report", "set", "2018", "t1.rules.issued", "1").exit_code == 1  # no Table 1 before 2019
+    assert "已保存 1 项" in run("report", "set", "2026", "text.overview", "-", input="第一段\n第二段\n").output
+
+
+def test_cli_keeps_the_case_register(run):
+    assert "F2025-001" in run("report", "cases", "add", "复议", "2025-03-02", "+不服答复").output
+    assert "结果维持" in run("report", "cases", "decide", "F2025-001", "维持", "2025-05-06").output
+    assert "F2025-001" in run("report", "cases", "list", "--year", "2025").output
+    assert run("report", "cases", "list", "--year", "2027").output.strip() == "No cases."
+    assert "'+不服答复" in run("report", "cases", "export").output
+    bad = run("report", "cases", "decide", "F2025-001", "撤销", "2025-05-06")
+    assert bad.exit_code == 1 and "结果应为" in bad.output

@@ -23,6 +23,7 @@ def test_creates_folder_and_applies_migrations(db_path):
         "m003_complaints",
         "m004_staff",
         "m005_outbox_for_every_notice",
+        "m008_report",
     ]
 
 

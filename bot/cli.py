@@ -258,13 +258,36 @@ def check(folder: Path | None) -> None:
     folder = folder or _settings().knowledge
     loaded = _knowledge(folder)
     Matcher(loaded)  # the index builds too: what passes here starts (the lexical part: the rest is the model)
+    years = _check_report_years(folder)
     phrasings = sum(1 + len(e.alternatives) + len(e.keywords) for e in loaded.guide)
     click.echo(
         f"OK: {len(loaded.guide)} guide entries in {len(loaded.sections)} sections "
         f"({phrasings} phrasings), {len(loaded.catalogue)} catalogue items, "
-        f"{len(loaded.lexicon.synonyms)} synonyms."
+        f"{len(loaded.lexicon.synonyms)} synonyms"
+        + (f", the report figures of {', '.join(map(str, years))}." if years else ".")
     )
     _warn_uncovered(loaded)
+
+
+def _check_report_years(folder: Path) -> list[int]:
+    """Validate every ``reports/<year>.yaml`` (the yearly report's kept figures); their years."""
+    from .knowledge import KnowledgeError, Problem
+    from .services.report.yearfile import REPORTS_DIR, load_year
+
+    years, problems = [], []
+    for path in sorted((folder / REPORTS_DIR).glob("*.yaml")):
+        if not path.stem.isdigit():
+            problems.append(Problem(str(path), None, None, "must be named after its year (2009.yaml)"))
+            continue
+        try:
+            load_year(folder, int(path.stem))
+            years.append(int(path.stem))
+        except KnowledgeError as e:
+            problems += e.problems
+    if problems:
+        lines = "\n".join(f"  {p}" for p in problems)
+        raise click.ClickException(f"the knowledge folder {folder} has {len(problems)} problem(s):\n{lines}")
+    return years
 
 
 def _warn_uncovered(loaded: Any) -> None:

@@ -328,3 +328,6 @@ REPORT_CASE_BAD_KIND = "案件类别应为：行政复议、未经复议直接�
 REPORT_CASE_BAD_RESULT = "结果应为：维持、纠正、其他"
 REPORT_CASE_DECIDED_BEFORE = "审结日期不能早于立案日期"
 REPORT_BAD_DATE = "{what}应为日期，如 2026-03-02"
+REPORT_TEXTS_MISSING = "以下部分尚未填写文字：{sections}"
+REPORT_CARRY_DIFFERS = "表二“二、上年结转”与{previous}年表二的“四、结转下年度继续办理”不一致：{cells}"
+REPORT_CARRY_CELL = "{column}列上年结转出 {carried_out}、本年结转入 {carried_in}"

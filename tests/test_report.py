@@ -446,3 +446,38 @@ def test_cli_keeps_the_case_register(run):
     assert "'+不服答复" in run("report", "cases", "export").output
     bad = run("report", "cases", "decide", "F2025-001", "撤销", "2025-05-06")
     assert bad.exit_code == 1 and "结果应为" in bad.output
+
+
+def test_a_carry_over_that_differs_from_the_year_typed_in_before_is_a_warning(reports):
+    # 2024 was typed in (published before the register) and carried 2 natural persons' applications
+    # over; the register knows only one of them.
+    reports.enter(
+        2024,
+        {"t2.new.natural": "2", "t2.new.total": "2", "t2.carried_out.natural": "2", "t2.carried_out.total": "2"},
+        "t",
+    )
+    assert reports.build(2024, records=[]).failures == []
+    records = [ApplicationRecord("自然人", dt.date(2024, 12, 20), dt.date(2025, 1, 10), "granted")]
+    report = reports.build(YEAR, records=records)
+    assert report.failures == []
+    assert any(
+        "与2024年表二的“四、结转下年度继续办理”不一致：自然人列上年结转出 2、本年结转入 1" in w for w in report.warnings
+    )
+
+
+def test_unwritten_sections_are_a_warning(reports):
+    assert any(
+        w == "以下部分尚未填写文字：总体情况、存在的主要问题及改进情况"
+        for w in reports.build(YEAR, records=[]).warnings
+    )
+    assert not any("尚未填写文字" in w for w in reports.build(2009).warnings)
+
+
+def test_knowledge_check_checks_the_year_files(run, tmp_path):
+    folder = tmp_path / "k"
+    shutil.copytree(KNOWLEDGE, folder)
+    assert "the report figures of 2009" in run("knowledge", "check", str(folder)).output
+    (folder / "reports" / "2011.yaml").write_text("year: 2012\nentries:\n  fees.collected: 免费\n", encoding="utf-8")
+    result = run("knowledge", "check", str(folder))
+    assert result.exit_code == 1
+    assert "2011.yaml:1: year: must be 2011" in result.output and "2011.yaml:3: fees.collected:" in result.output

@@ -143,7 +143,26 @@ def build_report(
         missing = report.table1.missing()
         if missing:
             report.warnings.append(texts.REPORT_MISSING.format(cells="、".join(missing)))
+    # The narrative sections a report cannot do without (the old format's others only add to figures).
+    unwritten = [s.title for s in report.sections if s.text in ("overview", "problems") and not report.text(s.text)]
+    if unwritten:
+        report.warnings.append(texts.REPORT_TEXTS_MISSING.format(sections="、".join(unwritten)))
     return report
+
+
+def carry_over_differences(previous: Table2, table: Table2) -> str | None:
+    """What the previous year's Table 2 carried out and this year's carries in, where they differ
+    (a year typed in beside a year counted from the register); None if they agree."""
+    cells = [
+        texts.REPORT_CARRY_CELL.format(
+            column=c.label,
+            carried_out=previous.get(fmt.CARRIED_OUT, c.key),
+            carried_in=table.get(fmt.CARRIED_IN, c.key),
+        )
+        for c in fmt.TABLE2_COLUMNS
+        if previous.get(fmt.CARRIED_OUT, c.key) != table.get(fmt.CARRIED_IN, c.key)
+    ]
+    return texts.REPORT_CARRY_DIFFERS.format(previous=previous.year, cells="；".join(cells)) if cells else None
 
 
 class Reports:
@@ -195,12 +214,23 @@ class Reports:
     def build(self, year: int, records: Iterable[ApplicationRecord] | None = None) -> Report:
         """The report of ``year``; Table 2 from ``records`` if given, else from the register."""
         self.check_year(year)
-        return build_report(
+        records = list(self.applications(year) if records is None else records)
+        report = build_report(
             year,
             entries=self.entries(year),
-            records=self.applications(year) if records is None else records,
+            records=records,
             cases=self.data.cases(),
             catalogue=catalogue_counts(self.knowledge.catalogue, year),
             bureau=self.settings.bureau_name,
             self_name=self.settings.report_self_name,
         )
+        # Counted from the same records, the carry-over agrees by construction; a previous year
+        # typed in (its report published before the register) may not.
+        if year - 1 >= fmt.FIRST_YEAR:
+            previous = entered_table2(year - 1, self.entries(year - 1))
+            if previous is not None or report.table2.source == "entered":
+                previous = previous or compute_table2(records, year - 1)
+                differs = carry_over_differences(previous, report.table2)
+                if differs:
+                    report.warnings.append(differs)
+        return report

@@ -7,6 +7,7 @@ service with the actor ``web:<username>``.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import urllib.parse
@@ -26,6 +27,10 @@ log = logging.getLogger(__name__)
 
 
 class ReportPages:
+    """The report's pages, guarded and rendered as the console's own (its ``_staff`` and ``_page``):
+    a module of their own so that the console's other pages and these change apart. Writes run off
+    the event loop (each waits for its commit)."""
+
     def __init__(self, console: StaffConsole, reports: Reports) -> None:
         self.console = console
         self.reports = reports
@@ -95,7 +100,7 @@ class ReportPages:
         keys = entry_keys(year)
         values = {k: str(v)[:6000] for k, v in form.items() if k in keys}
         try:
-            count = self.reports.enter(year, values, f"web:{session.username}")
+            count = await asyncio.to_thread(self.reports.enter, year, values, f"web:{session.username}")
         except ReportError as e:
             raise self._back(year, error=str(e)) from None
         log.info("staff %s entered %d report value(s) for %d", session.username, count, year)
@@ -132,8 +137,12 @@ class ReportPages:
         year = self._year(str(form.get("year", "")))
         try:
             filed_on = dt.date.fromisoformat(str(form.get("filed_on", "")))
-            case = self.reports.data.add_case(
-                str(form.get("kind", "")), filed_on, str(form.get("subject", ""))[:2000], f"web:{session.username}"
+            case = await asyncio.to_thread(
+                self.reports.data.add_case,
+                str(form.get("kind", "")),
+                filed_on,
+                str(form.get("subject", ""))[:2000],
+                f"web:{session.username}",
             )
         except ValueError:
             raise self._back(year, error=texts.REPORT_BAD_DATE.format(what="立案日期")) from None
@@ -146,7 +155,8 @@ class ReportPages:
         year = self._year(str(form.get("year", "")))
         try:
             decided_on = dt.date.fromisoformat(str(form.get("decided_on", "")))
-            case = self.reports.data.decide_case(
+            case = await asyncio.to_thread(
+                self.reports.data.decide_case,
                 request.match_info["number"],
                 str(form.get("result", "")),
                 decided_on,

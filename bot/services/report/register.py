@@ -115,13 +115,13 @@ class ReportData:
         self.store.write(write)
         return Case(case.number, case.kind, case.filed_on, case.subject, key, decided_on)
 
-    def cases(self, where: str = "1", args: list[str] | None = None) -> list[Case]:
-        """Every case (or those ``where`` selects), in the order filed, with its newest result."""
-        sql = f"""
+    def cases(self, number: str | None = None) -> list[Case]:
+        """Every case (or the one numbered ``number``), in the order filed, with its newest result."""
+        sql = """
             select c.number, c.kind, c.filed_on, c.subject, e.result, e.decided_on
             from report_cases c left join report_case_events e on e.id = (
                 select max(id) from report_case_events where case_id = c.id)
-            where {where} order by c.filed_on, c.id
+            where ? is null or c.number = ? order by c.filed_on, c.id
         """
         return [
             Case(
@@ -132,9 +132,9 @@ class ReportData:
                 r["result"],
                 dt.date.fromisoformat(r["decided_on"]) if r["decided_on"] else None,
             )
-            for r in self.store.reader.query(sql, args or [])
+            for r in self.store.reader.query(sql, [number, number])
         ]
 
     def case(self, number: str) -> Case | None:
-        found = self.cases("c.number = ?", [number.strip().upper()])
+        found = self.cases(number.strip().upper())
         return found[0] if found else None

@@ -26,7 +26,7 @@ def entry_keys(year: int) -> dict[str, str]:
         keys |= {k: f"表一·{row.label}·{label}" for k, (row, _, label) in table1_keys(era).items()}
     columns = {c.key: c.label for c in fmt.TABLE2_COLUMNS}
     for row in table2_rows(era):
-        label = fmt.ROW_LABELS.get(row, "三、本年度办理结果（六）其他处理")
+        label = fmt.ROW_LABELS[row]
         keys |= {f"t2.{row}.{c}": f"表二（手工录入）·{label}·{columns[c]}" for c in columns}
     return keys
 

@@ -165,16 +165,17 @@ NEW = "new"  # 一
 CARRIED_IN = "carried_in"  # 二
 OUTCOME_TOTAL = "outcome_total"  # 三（七）
 CARRIED_OUT = "carried_out"  # 四
+_GROUP_NUMBER = {g.key: g.number for g in OUTCOME_GROUPS}
 ROW_LABELS = {
     NEW: "一、本年新收政府信息公开申请数量",
     CARRIED_IN: "二、上年结转政府信息公开申请数量",
-    OUTCOME_TOTAL: "三、本年度办理结果（七）总计",
-    CARRIED_OUT: "四、结转下年度继续办理",
     **{
-        r.key: f"三、本年度办理结果{dict((g.key, g.number) for g in OUTCOME_GROUPS)[r.group]}"
-        f"{r.number and r.number + '. '}{r.label}"
+        r.key: f"三、本年度办理结果{_GROUP_NUMBER[r.group]}{r.number and r.number + '. '}{r.label}"
         for r in OUTCOME_ROWS
     },
+    "other": "三、本年度办理结果（六）其他处理",  # T2019's one row for the three
+    OUTCOME_TOTAL: "三、本年度办理结果（七）总计",
+    CARRIED_OUT: "四、结转下年度继续办理",
 }
 TABLE2_ROWS = (NEW, CARRIED_IN, *OUTCOME_KEYS, OUTCOME_TOTAL, CARRIED_OUT)
 BALANCE_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"

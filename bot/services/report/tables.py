@@ -85,7 +85,7 @@ def table2_rows(era: str) -> tuple[str, ...]:
 
 
 def row_label(row: str) -> str:
-    return fmt.ROW_LABELS.get(row) or ("三、本年度办理结果（六）其他处理" if row == "other" else row)
+    return fmt.ROW_LABELS.get(row, row)
 
 
 def _empty(era: str) -> dict[str, dict[str, int]]:

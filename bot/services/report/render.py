@@ -99,7 +99,8 @@ def _group_total(table: Table2, group: str) -> int:
 
 
 def _results(table: Any, kind: str) -> str:
-    return "，".join(f"{c.label}{table.get(kind, c.key)}件" for c in fmt.CASE_RESULTS)
+    """The results of one kind of case that occurred: 结果维持1件，尚未审结2件."""
+    return "，".join(f"{c.label}{table.get(kind, c.key)}件" for c in fmt.CASE_RESULTS if table.get(kind, c.key))
 
 
 @functools.cache

@@ -3,6 +3,8 @@ checks shown, the printable page escaped and under a strict CSP, the CSV downloa
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 
 from bot.services.report.render import CSS_HASH
@@ -38,6 +40,9 @@ def test_the_2009_report_from_the_console(site):  # noqa: F811
         policy = printable.headers["Content-Security-Policy"]
         assert policy.startswith("default-src 'none'") and f"style-src '{CSS_HASH}'" in policy
         html = await printable.text()
+        style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+        digest = base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode()
+        assert f"'sha256-{digest}'" in policy, "the browser would refuse the page's style"
         assert "2009年，我局共主动公开政府信息123条" in html and "没有受理依申请公开的政府信息" in html
         proactive = await client.get("/staff/report/2009/proactive.csv")
         assert proactive.headers["Content-Type"].startswith("text/csv")

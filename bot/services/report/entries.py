@@ -15,7 +15,7 @@ def entry_keys(year: int) -> dict[str, str]:
     """Every key that may be entered for ``year``, with what it is (in the year's format)."""
     era = fmt.era(year)
     keys = {"date": "成文日期（YYYY-MM-DD）"}
-    keys |= {f"text.{k}": label for k, label in fmt.TEXTS.items()}
+    keys |= {f"text.{k}": fmt.TEXTS[k] for k in fmt.TEXTS_OF[era]}
     if era == "R2007":
         keys |= {f"proactive.{c}": f"主动公开·{c}（条）" for c in fmt.CATEGORIES}
         keys |= {f"proactive.{c}.percent": f"主动公开·{c}占总数比例（%，不填则按条数计算）" for c in fmt.CATEGORIES}

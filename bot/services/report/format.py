@@ -58,16 +58,22 @@ SECTIONS_R2007 = (
     Section("六", "存在的主要问题和改进措施", "problems"),
 )
 
-# Texts staff write for a year, by key: what each is.
+# Texts staff write for a year, by key: what each is. The old format writes the figures of 主动公开,
+# 依申请公开 and 复议诉讼 into sentences itself; staff add to them.
 TEXTS = {
     "intro": "开头一段（导语）",
     "overview": "总体情况 / 基本情况",
-    "proactive": "主动公开：公开内容与形式（旧格式；数字由系统写入）",
-    "applications": "依申请公开：补充说明（旧格式；数字由系统写入）",
-    "reviews": "复议诉讼：补充说明（旧格式；数字由系统写入）",
-    "fees": "收费及减免：说明（旧格式）",
+    "proactive": "主动公开：公开内容与形式（数字由系统写在第一段之后）",
+    "applications": "依申请公开：补充说明（数字由系统写入）",
+    "reviews": "复议诉讼：补充说明（数字由系统写入）",
+    "fees": "收费及减免：说明",
     "problems": "存在的主要问题及改进情况",
     "other": "其他需要报告的事项",
+}
+TEXTS_OF = {
+    "R2007": ("intro", "overview", "proactive", "applications", "reviews", "fees", "problems"),
+    "T2019": ("intro", "overview", "problems", "other"),
+    "T2021": ("intro", "overview", "problems", "other"),
 }
 
 

@@ -8,13 +8,14 @@ import importlib
 import logging
 import signal
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from aiohttp import web
 
 from .channels import ChannelError
 from .config import Settings
-from .knowledge import load
+from .knowledge import KnowledgeError, load
 from .matching import build_matcher
 from .services.answering import Answerer
 from .services.calendar import WorkCalendar
@@ -23,6 +24,7 @@ from .services.complaints import Complaints
 from .services.conversation import Conversation
 from .services.report import Reports
 from .services.staff import StaffAccounts
+from .services.teaching import Teaching
 from .storage import Store
 
 log = logging.getLogger("gongkai")
@@ -54,7 +56,9 @@ class Services:
     staff: StaffAccounts
     conversation: Conversation
     store: Store
+    teaching: Teaching
     reports: Reports
+    _reloading: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
     @property
     def catalogue(self) -> CatalogueSearch:
@@ -80,15 +84,96 @@ class Services:
             staff or StaffAccounts(store, settings),
             Conversation(answerer, complaints, store),
             store,
-            Reports(store, answerer.matcher.knowledge, settings, now=complaints.now),
+            Teaching(store),
+            # The knowledge in force, read at each report: a reload swaps it.
+            Reports(store, lambda: answerer.matcher.knowledge, settings, now=complaints.now),
         )
+
+    async def reload(self) -> bool:
+        """Load and index the knowledge folder again, off the event loop, and answer from it from
+        the next question on (each question is answered wholly by the old or the new). A folder
+        that fails its check is not loaded: the knowledge in force goes on serving and the
+        reason is logged. One reload at a time; returns whether this one took effect."""
+        async with self._reloading:
+            folder = self.settings.knowledge
+            try:
+                matcher = await asyncio.get_running_loop().run_in_executor(
+                    None, lambda: build_matcher(self.teaching.apply(load(folder)), self.settings)
+                )
+            except KnowledgeError as error:
+                log.error("knowledge in %s not reloaded, the previous one goes on serving:\n%s", folder, error)
+                return False
+            except Exception:
+                log.exception("knowledge in %s not reloaded, the previous one goes on serving", folder)
+                return False
+            self.answerer.swap(matcher)
+            self.complaints.calendar = WorkCalendar(matcher.knowledge.calendar)
+            knowledge = matcher.knowledge
+            log.info(
+                "knowledge reloaded: %d guide entries, %d catalogue items",
+                len(knowledge.guide),
+                len(knowledge.catalogue),
+            )
+            await asyncio.get_running_loop().run_in_executor(None, self.check_taught)
+            return True
+
+    def check_taught(self) -> list[tuple[str, str, str, str]]:
+        """The questions staff taught that the knowledge in force no longer answers as taught
+        (a file edited, the thresholds refitted), each logged as a warning."""
+        from .evaluation import evaluate
+
+        misses = evaluate(self.answerer, self.teaching.labelled()).misses
+        for question, expected, outcome, entry_id in misses:
+            log.warning(
+                "a question staff taught is no longer answered as taught: %r expected %s, got %s %s",
+                question,
+                expected,
+                outcome,
+                entry_id,
+            )
+        return misses
+
+
+def knowledge_files(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """What says that the knowledge folder changed: each file's path, size and modification time."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        try:
+            if path.is_file() and not path.name.startswith("."):
+                stat = path.stat()
+                found.append((str(path), stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            continue  # removed while listed: the next look sees it gone
+    return tuple(found)
+
+
+async def watch_knowledge(services: Services, every: float) -> None:
+    """Reload the knowledge when its files change or staff teach something (``gongkai teach`` in
+    another process): a change is acted on once it has stayed the same for one more look (an
+    editor or ``git pull`` writes several files, not at once)."""
+    folder = services.settings.knowledge
+
+    def look() -> tuple[object, ...]:
+        return (services.teaching.version(), knowledge_files(folder))
+
+    loaded = await asyncio.to_thread(look)
+    seen = loaded
+    while True:
+        await asyncio.sleep(every)
+        now = await asyncio.to_thread(look)
+        if now == seen and now != loaded:
+            await services.reload()
+            loaded = now  # a folder that failed its check is tried again only when it changes
+        seen = now
 
 
 def build_services(settings: Settings) -> Services:
-    """Load and index the knowledge (failing loudly if it is bad), open the store, apply
-    migrations, and build every service on them."""
-    answerer = Answerer(build_matcher(load(settings.knowledge), settings), settings)
-    return Services.of(answerer, Store.from_settings(settings), settings)
+    """Load the knowledge (failing loudly if it is bad) with what staff taught over it, index it,
+    open the store, apply migrations, and build every service on them."""
+    store = Store.from_settings(settings)
+    knowledge = Teaching(store).apply(load(settings.knowledge))
+    answerer = Answerer(build_matcher(knowledge, settings), settings)
+    return Services.of(answerer, store, settings)
 
 
 def build_web_app() -> web.Application:
@@ -132,6 +217,18 @@ async def serve(services: Services, channels: Iterable[str] | None = None, *, ht
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, app[STOP].set)
+        reloads: set[asyncio.Task[bool]] = set()
+
+        def reload() -> None:
+            task = asyncio.create_task(services.reload())
+            reloads.add(task)
+            task.add_done_callback(reloads.discard)
+
+        loop.add_signal_handler(signal.SIGHUP, reload)
+        every = settings.knowledge_reload_seconds
+        watcher = asyncio.create_task(watch_knowledge(services, every)) if every else None
         await app[STOP].wait()
+        if watcher is not None:
+            watcher.cancel()
     finally:
         await runner.cleanup()  # every channel stops here, in the reverse order

@@ -66,7 +66,20 @@ def _answerer(knowledge_dir: Path | None) -> Any:
     from .services.answering import Answerer
 
     settings = _settings(knowledge_dir)
-    return Answerer(build_matcher(_knowledge(settings.knowledge), settings), settings)
+    return Answerer(build_matcher(_taught(_knowledge(settings.knowledge), settings), settings), settings)
+
+
+def _taught(knowledge: Any, settings: Any) -> Any:
+    """``knowledge`` with what staff taught applied over it, as the running bot answers from it."""
+    from .services.teaching import Teaching
+
+    if not Path(settings.db).exists():
+        return knowledge
+    store = _store(settings)
+    try:
+        return Teaching(store).apply(knowledge)
+    finally:
+        store.close()
 
 
 def _store(settings: Any) -> Any:
@@ -309,11 +322,17 @@ def _warn_uncovered(loaded: Any) -> None:
 
 
 @knowledge.command()
-@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("questions", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--misses", is_flag=True, help="Also list every question not answered right.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option(
+    "--taught",
+    is_flag=True,
+    help="Also (or only) the questions staff taught, on the knowledge with their teaching: "
+    "a change that breaks an answer staff confirmed shows as a miss.",
+)
 @knowledge_option
-def evaluate(questions: Path, misses: bool, as_json: bool, knowledge_dir: Path | None) -> None:
+def evaluate(questions: Path | None, misses: bool, as_json: bool, taught: bool, knowledge_dir: Path | None) -> None:
     """Measure answering quality on a labelled CSV (question,expected,kind), where expected
     is a guide entry id, "none" (must not be answered) or "complaint".
 
@@ -328,10 +347,16 @@ def evaluate(questions: Path, misses: bool, as_json: bool, knowledge_dir: Path |
     from .matching import build_matcher
     from .services.answering import Answerer
 
+    if questions is None and not taught:
+        raise click.UsageError("give a labelled CSV, --taught, or both")
     settings = default_settings()
     folder = knowledge_dir or _settings().knowledge
-    answerer = Answerer(build_matcher(_knowledge(folder), _settings()), settings)
-    labelled = read_labelled(questions)
+    loaded = _knowledge(folder)
+    labelled = read_labelled(questions) if questions else []
+    if taught:
+        with _Teaching() as (teaching, _):
+            loaded, labelled = teaching.apply(loaded), labelled + teaching.labelled()
+    answerer = Answerer(build_matcher(loaded, _settings()), settings)
     report = run_evaluation(answerer, labelled)
     figures = report.figures()
     if as_json:
@@ -407,15 +432,173 @@ def unanswered(limit: int) -> None:
 
     Example: gongkai enquiries unanswered
     """
+    from .services.teaching import Teaching
+
     store = _store(_settings())
     try:
-        rows = store.unanswered(limit=limit)
+        taught = Teaching(store).wordings()  # taught since: no longer waiting
+        rows = [r for r in store.unanswered(limit=limit + len(taught)) if r["text"] not in taught][:limit]
         if not rows:
             click.echo("No unanswered questions recorded.")
         for row in rows:
             click.echo(f"{row['times']:5}×  {row['last_at'][:10]}  {row['outcomes']:16} {row['text']}")
     finally:
         store.close()
+
+
+@cli.group()
+def teach() -> None:
+    """Teach the bot what citizens asked that it could not answer (as in the console's 待完善问题).
+
+    What is taught is kept in the database with who and when, answers from the next question on
+    (a running Gongkai reloads by itself), can be undone, and is written into knowledge/ by
+    `gongkai knowledge export`.
+    """
+
+
+class _Teaching:
+    """The teaching records and the knowledge they apply to, for one command."""
+
+    def __enter__(self) -> tuple[Any, Any]:
+        from .services.teaching import Teaching
+
+        settings = _settings()
+        self.store = _store(settings)
+        return Teaching(self.store), _knowledge(settings.knowledge)
+
+    def __exit__(self, *exc: object) -> None:
+        self.store.close()
+
+
+def _teach(do: Callable[[Any, Any], Any]) -> Any:
+    from .services.teaching import TeachingError
+
+    with _Teaching() as (teaching, knowledge):
+        try:
+            return do(teaching, knowledge)
+        except TeachingError as e:
+            raise click.ClickException(str(e)) from None
+
+
+def _who(actor: str | None) -> str:
+    return f"cli:{actor or getpass.getuser()}"
+
+
+_actor_option = click.option("--as", "actor", help="Who is acting, for the record (default: your login name).")
+
+
+@teach.command("phrasing")
+@click.argument("entry_id")
+@click.argument("wordings", nargs=-1, required=True)
+@_actor_option
+def teach_phrasing(entry_id: str, wordings: tuple[str, ...], actor: str | None) -> None:
+    """The guide entry ENTRY_ID answers WORDINGS.
+
+    Example: gongkai teach phrasing fee-free "查东西要掏钱不" "办这个花钱不"
+    """
+    t = _teach(lambda teaching, k: teaching.teach_phrasings(k, entry_id, wordings, _who(actor)))
+    click.echo(f"#{t.id}: {len(t.wordings)} phrasing(s) added to {entry_id}.")
+
+
+@teach.command("entry")
+@click.option("--id", "entry_id", required=True, help="lower-case letters, digits and hyphens")
+@click.option("--section", required=True, help="one of the guide's sections (gongkai knowledge check lists them)")
+@click.option("--question", required=True)
+@click.option("--alternative", "alternatives", multiple=True, help="a wording citizens use (at least 3)")
+@click.option("--keyword", "keywords", multiple=True)
+@click.option("--answer", required=True)
+@click.option("--source", required=True, help="the rule or document the answer rests on")
+@_actor_option
+def teach_entry(
+    entry_id: str,
+    section: str,
+    question: str,
+    alternatives: tuple[str, ...],
+    keywords: tuple[str, ...],
+    answer: str,
+    source: str,
+    actor: str | None,
+) -> None:
+    """A new guide entry, checked as `gongkai knowledge check` checks the files."""
+    fields = {
+        "id": entry_id,
+        "section": section,
+        "question": question,
+        "alternatives": list(alternatives),
+        "keywords": list(keywords),
+        "answer": answer,
+        "source": source,
+    }
+    t = _teach(lambda teaching, k: teaching.teach_entry(k, fields, _who(actor)))
+    click.echo(f"#{t.id}: entry {t.entry_id} added.")
+
+
+@teach.command("elsewhere")
+@click.argument("wordings", nargs=-1, required=True)
+@click.option("--pointer", default="", help="who to ask instead, given to the next citizen asking the like")
+@_actor_option
+def teach_elsewhere(wordings: tuple[str, ...], pointer: str, actor: str | None) -> None:
+    """WORDINGS are not the bureau's business.
+
+    Example: gongkai teach elsewhere "公租房咋申请" --pointer "公租房由区住房和城乡建设局受理，电话 12345。"
+    """
+    t = _teach(lambda teaching, k: teaching.teach_out_of_scope(k, wordings, _who(actor), pointer))
+    told = f" answered with the pointer as {t.entry_id}" if pointer else " an example against answering"
+    click.echo(f"#{t.id}: {len(t.wordings)} wording(s) taught as not ours;{told}.")
+
+
+@teach.command("complaint")
+@click.argument("wordings", nargs=-1, required=True)
+@_actor_option
+def teach_complaint(wordings: tuple[str, ...], actor: str | None) -> None:
+    """WORDINGS were complaints or tip-offs the bot did not recognise."""
+    t = _teach(lambda teaching, k: teaching.teach_complaint(k, wordings, _who(actor)))
+    click.echo(f"#{t.id}: {len(t.wordings)} complaint example(s) added.")
+
+
+@teach.command("list")
+def teach_list() -> None:
+    """Everything taught, newest first, with whether it was undone or written into the files."""
+    records = _teach(lambda teaching, k: teaching.records())
+    if not records:
+        click.echo("Nothing taught yet.")
+    for t in reversed(records):
+        state = "undone" if t.undone else "exported" if t.exported else "live"
+        what = f"{t.entry_id}: " if t.entry_id else ""
+        click.echo(f"#{t.id:<5} {t.at[:16]}  {t.staff:16} {t.action:12} {state:8} {what}{'；'.join(t.wordings)}")
+
+
+@teach.command("undo")
+@click.argument("taught_id", type=int)
+@_actor_option
+def teach_undo(taught_id: int, actor: str | None) -> None:
+    """Take back what was taught as #TAUGHT_ID (see `gongkai teach list`)."""
+    _teach(lambda teaching, k: teaching.undo(taught_id, _who(actor)))
+    click.echo(f"#{taught_id} undone.")
+
+
+@knowledge.command("export")
+@_actor_option
+def knowledge_export(actor: str | None) -> None:
+    """Write what staff taught (and did not undo) into the knowledge folder's files, to be reviewed
+    and committed like code; afterwards the database holds nothing more than the files.
+
+    Example: gongkai knowledge export && git diff knowledge/
+    """
+    from .knowledge_export import export
+
+    with _Teaching() as (teaching, _):
+        pending = teaching.pending()
+        if not pending:
+            click.echo("Nothing taught since the last export.")
+            return
+        folder = _settings().knowledge
+        changed = export(folder, pending)
+        _knowledge(folder)  # the files still pass their check (or this says what broke)
+        teaching.exported(max(t.id for t in pending), _who(actor))
+    for path in changed:
+        click.echo(f"wrote {path}")
+    click.echo(f"{len(pending)} teaching(s) exported; review them with git diff and commit.")
 
 
 @cli.group()
@@ -512,9 +695,6 @@ def _act(action: str, number: str, text: str | None, actor: str | None) -> None:
             raise click.ClickException(str(e)) from None
         told = " The citizen will be sent it by the running bot." if action in ("replied", "closed") else ""
         click.echo(f"{c.number}: {EVENTS[action]} recorded; status {c.status_label}.{told}")
-
-
-_actor_option = click.option("--as", "actor", help="Who is acting, for the record (default: your login name).")
 
 
 @complaints.command("accept")
@@ -638,16 +818,35 @@ _password_option = click.option(
 )
 
 
+_ROLE_HELP = "admin: everything, accounts too; editor: teach the bot, and work; clerk: work complaints and applications"
+
+
 @staff.command("add")
 @click.argument("username")
+@click.option(
+    "--role", type=click.Choice(["admin", "editor", "clerk"]), default="clerk", show_default=True, help=_ROLE_HELP
+)
 @_password_option
-def staff_add(username: str, password: str) -> None:
+def staff_add(username: str, role: str, password: str) -> None:
     """Add a staff account.
 
-    Example: gongkai staff add wangli
+    Example: gongkai staff add wangli --role editor
     """
-    _staff_action(lambda accounts: accounts.add(username, password))
-    click.echo(f"Staff account {username} added: log in at /staff.")
+    _staff_action(lambda accounts: accounts.add(username, password, role))
+    click.echo(f"Staff account {username} ({role}) added: log in at /staff.")
+
+
+@staff.command("role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(["admin", "editor", "clerk"]))
+def staff_role(username: str, role: str) -> None:
+    """Give an account another role: admin (everything, accounts too), editor (teach the bot,
+    and work) or clerk (work complaints and applications).
+
+    Example: gongkai staff role wangli editor
+    """
+    _staff_action(lambda accounts: accounts.set_role(username, role))
+    click.echo(f"{username} is now {role}.")
 
 
 @staff.command("passwd")
@@ -675,19 +874,20 @@ def staff_remove(username: str) -> None:
 
 @staff.command("list")
 def staff_list() -> None:
-    """The staff accounts, and which are locked.
+    """The staff accounts, their roles, and which are locked.
 
     Example: gongkai staff list
     """
     accounts, store = _accounts()
     try:
-        names = accounts.usernames()
+        listed = accounts.accounts()
     finally:
         store.close()
-    if not names:
-        click.echo("No staff accounts. Add one: gongkai staff add NAME")
-    for name, locked_until in names:
-        click.echo(name + (f"  (locked until {locked_until})" if locked_until else ""))
+    if not listed:
+        click.echo("No staff accounts. Add one: gongkai staff add NAME --role admin")
+    for a in listed:
+        locked = f"  (locked until {a['locked_until']})" if a["locked_until"] else ""
+        click.echo(f"{a['username']:24} {a['role']}{locked}")
 
 
 class _ReportGroup(click.Group):

@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     # Where things are.
     db: Path = Field(Path("data/gongkai.db"), description="SQLite database file; its folder is created on first use")
     knowledge: Path = Field(PACKAGE_ROOT / "knowledge", description="the knowledge folder (guide, catalogue, lexicon)")
+    knowledge_reload_seconds: float = Field(
+        2.0,
+        ge=0,
+        description="how often `gongkai run` looks for changed knowledge files and reloads them (0: only on SIGHUP)",
+    )
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
     user_hash_key: SecretStr | None = Field(
         None,

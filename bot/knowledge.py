@@ -41,7 +41,7 @@ PLACEHOLDERS = frozenset(
 )
 MAX_ANSWER_CHARS = 600
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_GUIDE_FIELDS = ("id", "question", "alternatives", "keywords", "answer", "answer_en", "source", "year")
+_GUIDE_FIELDS = ("id", "question", "alternatives", "keywords", "answer", "answer_en", "source", "year", "refer")
 # English answers are longer than Chinese ones for the same content.
 MAX_ANSWER_EN_CHARS = 1500
 
@@ -95,6 +95,7 @@ class GuideEntry:
     source: str
     answer_en: str = ""  # the answer in English, for questions asked in English
     year: int | None = None  # the year whose figures the answer gives (2009), if it is about one year
+    refer: bool = False  # not the bureau's business: the answer says who to ask instead (12345, 医保局)
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,13 @@ def _load_guide(folder: Path, problems: list[Problem]) -> list[GuideEntry]:
     return entries
 
 
+def check_entry(raw: dict[str, Any], section: str) -> tuple[GuideEntry | None, list[Problem]]:
+    """A guide entry from its fields (a form staff filled in), checked as the files are, or its
+    problems (``Problem.field`` names the field)."""
+    problems: list[Problem] = []
+    return _guide_entry(raw, section, "", 0, {}, problems), problems
+
+
 def _guide_entry(
     raw: Any, section: str, name: str, line: int, lines: dict[str, int], problems: list[Problem]
 ) -> GuideEntry | None:
@@ -286,8 +294,12 @@ def _guide_entry(
     entry_id = raw.get("id")
     if isinstance(entry_id, str) and entry_id and not _ID.match(entry_id):
         bad("id", f"'{entry_id}' must be lower-case letters, digits and hyphens")
+    refer = raw.get("refer", False)
+    if not isinstance(refer, bool):
+        bad("refer", "must be true or false")
     lists: dict[str, tuple[str, ...]] = {}
-    for key, minimum in (("alternatives", 3), ("keywords", 0)):
+    # A referral may be a single question staff saw asked; an answer of the guide needs wordings.
+    for key, minimum in (("alternatives", 0 if refer is True else 3), ("keywords", 0)):
         value = raw.get(key, None)
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             bad(key, "is missing" if key not in raw else "must be a list of non-empty texts")
@@ -324,6 +336,7 @@ def _guide_entry(
         source=raw["source"].strip(),
         answer_en=raw.get("answer_en", "").strip(),
         year=year,
+        refer=refer,
     )
 
 

@@ -58,6 +58,7 @@ FOCUS_MIN_CHARS = 4
 # A message this long (normalised) that tells of a grievance or a hazard is a story: a sign that
 # it reports rather than asks.
 STORY_MIN_CHARS = 12
+COMPLAINT, OUT_OF_SCOPE = "complaint", "none"  # what a lexicon example is
 # The lexical model's probability at which the words alone settle a question. On the tuning sets
 # (821 questions), answers at or above it were never wrong nor out of scope; at its own
 # threshold (0.86) 6 were wrong and 3 out of scope, which the semantic signal catches.
@@ -160,6 +161,9 @@ class Matcher:
         lexicon = knowledge.lexicon
         self.normalizer = Normalizer(lexicon.synonyms, lexicon.fillers)
         self._intent = _IntentRules(lexicon, self.normalizer.simplify)
+        # The lexicon's examples word for word (a complaint staff taught): what they are is known.
+        self._examples = {self.normalizer.normalize(t): OUT_OF_SCOPE for t in lexicon.out_of_scope_examples}
+        self._examples |= {self.normalizer.normalize(t): COMPLAINT for t in lexicon.complaint_examples}
         self.embedder = embedder
         self._calibration = calibration or Calibration.load()
         self._build_guide(knowledge.guide)
@@ -432,6 +436,11 @@ class Matcher:
             }
             found.append(Candidate(owner, self._guide[owner].id, features, owner == exact))
         return found
+
+    def example(self, query: Query) -> str | None:
+        """``COMPLAINT`` or ``OUT_OF_SCOPE`` when the message is word for word one of the lexicon's
+        examples of them (the semantic signal generalises from them; this holds without it)."""
+        return self._examples.get(query.normalized)
 
     def complaint_probability(self, query: Query, intent: Intent, best: Scored | None) -> float:
         """The calibrated probability that the message complains or reports rather than asks."""

@@ -32,6 +32,7 @@ MODEL = "multilingual-e5-small-q4"
 ENGINE_VERSION = "0.3.0"
 DIM = 384
 RECENT_EMBEDDINGS = 4096
+CACHE_FILES = 4  # of each kind: the knowledge in force and the few before it
 
 
 class Embedder:
@@ -84,28 +85,59 @@ class Embedder:
             self.embed_one(text)
 
     def embed_cached(self, texts: Sequence[str], cache_dir: Path | None, *, passages: bool = False) -> np.ndarray:
-        """Vectors of ``texts`` from a file keyed by their content, written on first use.
+        """Vectors of ``texts``, from files in ``cache_dir`` keyed by their content.
 
         The guide's phrasings take seconds to embed; their vectors depend only on the texts and
-        the model, so a restart with the same knowledge reads them back in milliseconds.
+        the model, so a restart with the same knowledge reads them back in milliseconds, and a
+        knowledge that changed (a phrasing taught, an entry added) embeds only its new texts.
         """
+        if cache_dir is None:
+            return self.embed(texts, passages=passages)
         kind = "passage" if passages else "query"
-        key = hashlib.sha256("\n".join([MODEL, ENGINE_VERSION, kind, *texts]).encode()).hexdigest()[:24]
-        path = cache_dir / f"embeddings-{key}.npy" if cache_dir else None
-        if path is not None and path.exists():
+        family = hashlib.sha256(f"{MODEL}\n{ENGINE_VERSION}\n{kind}".encode()).hexdigest()[:12]
+        digests = np.array([hashlib.sha256(t.encode()).digest()[:16] for t in texts], dtype="S16")
+        key = hashlib.sha256(digests.tobytes()).hexdigest()[:24]
+        path = cache_dir / f"embeddings-{family}-{key}.npz"
+        files = sorted(cache_dir.glob(f"embeddings-{family}-*.npz"), key=_mtime, reverse=True)
+        known: dict[bytes, np.ndarray] = {}
+        for file in ([path] if path in files else []) + [f for f in files if f != path]:
             try:
-                vectors = np.load(path)
-                if vectors.shape == (len(texts), DIM):
-                    return vectors
-            except (OSError, ValueError):
-                pass  # a damaged cache file is rebuilt below
-        vectors = self.embed(texts, passages=passages)
-        if path is not None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                partial = path.with_suffix(".tmp.npy")
-                np.save(partial, vectors)
-                partial.replace(path)
-            except OSError as error:
-                log.info("embeddings not cached (%s)", error)
+                with np.load(file) as saved:
+                    known.update(zip(saved["digests"].tolist(), saved["vectors"]))
+            except (OSError, ValueError, KeyError):
+                continue  # a damaged cache file: its texts are embedded again
+            if all(d in known for d in digests.tolist()):
+                break
+        missing = [n for n, d in enumerate(digests.tolist()) if d not in known]
+        fresh = self.embed([texts[n] for n in missing], passages=passages) if missing else None
+        vectors = np.empty((len(texts), DIM), dtype=np.float32)
+        for n, d in enumerate(digests.tolist()):
+            if d in known:
+                vectors[n] = known[d]
+        if fresh is not None:
+            vectors[missing] = fresh
+        if missing or path not in files:
+            _save(cache_dir, path, digests, vectors, keep=[*files[: CACHE_FILES - 1]])
         return vectors
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _save(cache_dir: Path, path: Path, digests: np.ndarray, vectors: np.ndarray, keep: list[Path]) -> None:
+    """Write ``path`` atomically and drop the family's files older than those in ``keep``."""
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{threading.get_ident()}.tmp")
+        with partial.open("wb") as out:
+            np.savez(out, digests=digests, vectors=vectors)
+        partial.replace(path)
+        for old in cache_dir.glob(path.name.rsplit("-", 1)[0] + "-*.npz"):
+            if old != path and old not in keep:
+                old.unlink(missing_ok=True)
+    except OSError as error:
+        log.info("embeddings not cached (%s)", error)

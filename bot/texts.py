@@ -286,6 +286,10 @@ WX_MENU_SERVICE = "投诉查询"
 WX_MENU_STATUS = "查询进度"
 WX_MENU_CONTACT = "联系方式"
 
+# --- what staff teach the bot ----------------------------------------------------------------------
+REFER_SECTION = "不属于本局的事项"
+REFER_SOURCE = "本局政府信息公开工作人员的指引"
+
 # --- The yearly report (年度报告): refusals name the cell; staff see these in the console and the CLI ---
 REPORT_TABLE1 = "表一（主动公开政府信息情况）"
 REPORT_TABLE2 = "表二（收到和处理政府信息公开申请情况）"

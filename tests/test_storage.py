@@ -24,6 +24,8 @@ def test_creates_folder_and_applies_migrations(db_path):
         "m004_staff",
         "m005_outbox_for_every_notice",
         "m008_report",
+        "m009_teachings",
+        "m010_staff_roles",
     ]
 
 

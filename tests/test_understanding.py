@@ -103,10 +103,29 @@ def test_meaning_ranks_related_above_unrelated(embedder):
 def test_embeddings_are_cached_on_disk(embedder, tmp_path):
     texts = ["收费吗", "多久答复"]
     first = embedder.embed_cached(texts, tmp_path)
-    [cached] = list(tmp_path.glob("embeddings-*.npy"))
-    np.save(cached, np.zeros_like(first))  # what is read back is the file, not a recomputation
+    [cached] = list(tmp_path.glob("embeddings-*.npz"))
+    with np.load(cached) as saved:
+        digests = saved["digests"]
+    np.savez(cached, digests=digests, vectors=np.zeros_like(first))  # what is read back is the file
     assert not embedder.embed_cached(texts, tmp_path).any()
     assert embedder.embed_cached(["另一句"], tmp_path).any()
+
+
+def test_a_changed_knowledge_embeds_only_its_new_texts(embedder, tmp_path, monkeypatch):
+    before = embedder.embed_cached(["收费吗", "多久答复"], tmp_path)
+    embedded: list[str] = []
+    real = embedder.embed
+
+    def counting(texts, *, passages=False):
+        embedded.extend(texts)
+        return real(texts, passages=passages)
+
+    monkeypatch.setattr(embedder, "embed", counting)
+    after = embedder.embed_cached(["多久答复", "新教的问法", "收费吗"], tmp_path)
+    assert embedded == ["新教的问法"]
+    assert np.allclose(after[[2, 0]], before)
+    assert np.allclose(embedder.embed_cached(["多久答复", "新教的问法", "收费吗"], tmp_path), after)
+    assert embedded == ["新教的问法"]  # the new list itself is cached now
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from typing import Any
 from .. import texts
 from ..config import Settings
 from ..knowledge import GuideEntry
-from ..matching import STORY_MIN_CHARS, Intent, Matcher, Query, Scored
+from ..matching import COMPLAINT, OUT_OF_SCOPE, STORY_MIN_CHARS, Intent, Matcher, Query, Scored
 from ..storage import Enquiry, Store
 from .catalogue import CatalogueSearch
 
@@ -74,27 +74,103 @@ class Reply:
 
 
 class Answerer:
-    """Decides the outcome of a question from the matcher's ranking and the settings' thresholds.
+    """Answers citizens' questions from the knowledge in force, which a reload replaces while it
+    serves: each question is answered wholly from one version, the old or the new.
 
     :param matcher: the indexed knowledge
     :param settings: thresholds and the office's contacts
     """
 
     def __init__(self, matcher: Matcher, settings: Settings) -> None:
-        self.matcher = matcher
         self.settings = settings
         self.contacts = settings.contacts()
+        self.current = Answers(matcher, settings, self.contacts)
+
+    @property
+    def matcher(self) -> Matcher:
+        return self.current.matcher
+
+    @property
+    def catalogue(self) -> CatalogueSearch:
+        return self.current.catalogue
+
+    def swap(self, matcher: Matcher) -> None:
+        """Answer from ``matcher`` (a reloaded knowledge, fully built) from the next question on."""
+        self.current = Answers(matcher, self.settings, self.contacts)
+
+    def answer(self, text: str) -> Reply:
+        """The reply to ``text``, without recording it."""
+        return self.current.answer(text)
+
+    async def aanswer(self, text: str) -> Reply:
+        """``answer`` for the event loop: what a question not answered recently needs embedded
+        (not what its words settle) is embedded on the embedding thread first (milliseconds of C
+        code that releases the GIL), then the question is answered here."""
+        answers = self.current
+        embedder = answers.matcher.embedder
+        if embedder is not None and len(text) <= MAX_QUESTION_CHARS and not answers.remembers(text):
+            pending = answers.matcher.needs_meaning(text)
+            if pending:
+                await asyncio.get_running_loop().run_in_executor(_EMBEDDING_THREAD, embedder.remember, pending)
+        return answers.answer(text)
+
+    def forget(self) -> None:
+        """Drop the remembered replies (after changing the thresholds)."""
+        self.current = Answers(self.matcher, self.settings, self.contacts)
+
+    def answer_entry(self, entry_id: str, q: str = "") -> Reply | None:
+        """The reply for a chosen guide entry (a clarify choice, a menu button), or None."""
+        return self.current.answer_entry(entry_id, q)
+
+    def ask(self, store: Store, text: str, *, channel: str, user_id: str | int | None) -> Reply:
+        """Answer ``text`` and record it in the enquiry log (synchronous callers: CLI, tests)."""
+        reply = self.answer(text)
+        store.record_enquiry(_enquiry(store, reply, channel, user_id))
+        return reply
+
+    async def aask(self, store: Store, text: str, *, channel: str, user_id: str | int | None) -> Reply:
+        """Answer ``text`` and record it without blocking the event loop."""
+        reply = await self.aanswer(text)
+        await self.arecord(store, reply, channel=channel, user_id=user_id)
+        return reply
+
+    async def arecord(self, store: Store, reply: Reply, *, channel: str, user_id: str | int | None) -> None:
+        """Record an answered question in the enquiry log (a channel may send the reply meanwhile)."""
+        await store.arecord_enquiry(_enquiry(store, reply, channel, user_id))
+
+
+def _enquiry(store: Store, reply: Reply, channel: str, user_id: str | int | None) -> Enquiry:
+    return Enquiry(
+        channel=channel,
+        user_ref=store.user_ref(channel, user_id),
+        text=reply.normalized,
+        outcome=reply.outcome,
+        entry_id=reply.entry_id,
+        score=reply.score,
+        latency_ms=reply.ms,
+    )
+
+
+class Answers:
+    """The outcome of each question under one version of the knowledge (``Answerer.current``).
+
+    Replies are remembered for the most recent distinct messages: a handful of questions
+    (收费吗, 多久答复) make up much of what citizens send, and the answer is a pure function of the
+    text while the knowledge stays the same (a reload makes new ``Answers``).
+    """
+
+    def __init__(self, matcher: Matcher, settings: Settings, contacts: dict[str, str]) -> None:
+        self.matcher = matcher
+        self.settings = settings
+        self.contacts = contacts
         self.catalogue = CatalogueSearch(matcher, settings)
         self._recent: OrderedDict[str, Reply] = OrderedDict()
         self._years = {e.year for e in matcher.knowledge.guide if e.year}
 
-    def answer(self, text: str) -> Reply:
-        """The reply to ``text``, without recording it.
+    def remembers(self, text: str) -> bool:
+        return text in self._recent
 
-        Replies are remembered for the most recent distinct messages: a handful of questions
-        (收费吗, 多久答复) make up much of what citizens send, and the answer is a pure function
-        of the text while the knowledge stays the same (a reload builds a new Answerer).
-        """
+    def answer(self, text: str) -> Reply:
         started = time.perf_counter()
         reply = self._recent.get(text)
         if reply is None:
@@ -112,56 +188,13 @@ class Answerer:
             ms=(time.perf_counter() - started) * 1000,
         )
 
-    async def aanswer(self, text: str) -> Reply:
-        """``answer`` for the event loop: what a question not answered recently needs embedded
-        (not what its words settle) is embedded on the embedding thread first (milliseconds of C
-        code that releases the GIL), then the question is answered here."""
-        embedder = self.matcher.embedder
-        if text not in self._recent and embedder is not None and len(text) <= MAX_QUESTION_CHARS:
-            pending = self.matcher.needs_meaning(text)
-            if pending:
-                await asyncio.get_running_loop().run_in_executor(_EMBEDDING_THREAD, embedder.remember, pending)
-        return self.answer(text)
-
-    def forget(self) -> None:
-        """Drop the remembered replies (after changing the thresholds)."""
-        self._recent.clear()
-
     def answer_entry(self, entry_id: str, q: str = "") -> Reply | None:
-        """The reply for a chosen guide entry (a clarify choice, a menu button), or None."""
         entry = self.matcher.knowledge.entry(entry_id)
         if entry is None:
             return None
         return Reply(q or entry.question, "answer", self._entry_text(entry.answer, entry.source), entry.id, 1.0)
 
-    def ask(self, store: Store, text: str, *, channel: str, user_id: str | int | None) -> Reply:
-        """Answer ``text`` and record it in the enquiry log (synchronous callers: CLI, tests)."""
-        reply = self.answer(text)
-        store.record_enquiry(self._enquiry(store, reply, channel, user_id))
-        return reply
-
-    async def aask(self, store: Store, text: str, *, channel: str, user_id: str | int | None) -> Reply:
-        """Answer ``text`` and record it without blocking the event loop."""
-        reply = await self.aanswer(text)
-        await self.arecord(store, reply, channel=channel, user_id=user_id)
-        return reply
-
-    async def arecord(self, store: Store, reply: Reply, *, channel: str, user_id: str | int | None) -> None:
-        """Record an answered question in the enquiry log (a channel may send the reply meanwhile)."""
-        await store.arecord_enquiry(self._enquiry(store, reply, channel, user_id))
-
     # --- internals ------------------------------------------------------------------------------
-
-    def _enquiry(self, store: Store, reply: Reply, channel: str, user_id: str | int | None) -> Enquiry:
-        return Enquiry(
-            channel=channel,
-            user_ref=store.user_ref(channel, user_id),
-            text=reply.normalized,
-            outcome=reply.outcome,
-            entry_id=reply.entry_id,
-            score=reply.score,
-            latency_ms=reply.ms,
-        )
 
     def _entry_text(self, answer: str, source: str) -> str:
         return answer.format(**self.contacts) + "\n" + texts.SOURCE.format(source=source)
@@ -199,6 +232,11 @@ class Answerer:
         ranked = self.matcher.rank(query, limit=s.clarify_choices + 1)
         best = ranked[0] if ranked else None
         top_id, top_score = (best.entry.id, best.score) if best else (None, 0.0)
+        example = self.matcher.example(query) if not (best and best.exact) else None
+        if example == COMPLAINT:  # word for word a complaint staff taught (or the lexicon's)
+            return self._complaint(text, query, top_id, top_score, intent.hazard)
+        if example == OUT_OF_SCOPE:
+            return self._fallback(text, query, top_id, top_score)
         answer_at = s.answer_min_confidence or decision.answer_at
         clarify_at = s.clarify_min_confidence or decision.clarify_at
         confident = best is not None and (best.exact or best.score >= answer_at)

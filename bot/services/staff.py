@@ -28,6 +28,11 @@ SESSION_HOURS = 12
 _DUMMY = f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${'00' * 16}${'00' * 32}"
 
 
+# Each role and what it may do beyond working complaints, applications and the queue.
+ROLES = {"admin": "管理员", "editor": "编辑", "clerk": "办事员"}
+MAY = {"admin": frozenset({"teach", "accounts"}), "editor": frozenset({"teach"}), "clerk": frozenset()}
+
+
 class StaffError(Exception):
     """A staff account operation that cannot be done; the message says why."""
 
@@ -53,6 +58,15 @@ def verify_password(password: str, stored: str) -> bool:
 class Session:
     username: str
     csrf: str
+    role: str = "clerk"
+
+    def may(self, what: str) -> bool:
+        """Whether this member of staff may ``what`` ("teach", "accounts")."""
+        return what in MAY.get(self.role, frozenset())
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
 
 
 def _token_hash(token: str) -> str:
@@ -72,20 +86,41 @@ class StaffAccounts:
 
     # --- accounts (the CLI) -------------------------------------------------------------------------
 
-    def add(self, username: str, password: str) -> None:
+    def add(self, username: str, password: str, role: str = "clerk") -> None:
         username = self._valid_name(username)
         self._check_password(password)
+        self._check_role(role)
         hashed = hash_password(password)
 
         def write(db: Database) -> None:
             if db.execute("select 1 from staff where username = ?", [username]).fetchone():
                 raise StaffError(f"staff account {username!r} exists already")
             db.table("staff").insert(
-                {"username": username, "password": hashed, "created_at": self._stamp(), "failures": 0}
+                {"username": username, "password": hashed, "created_at": self._stamp(), "failures": 0, "role": role}
             )
 
         self.store.write(write)
-        log.info("staff account %s added", username)
+        log.info("staff account %s added as %s", username, role)
+
+    def set_role(self, username: str, role: str) -> None:
+        """Give an account another role (its open sessions take it from their next request)."""
+        self._check_role(role)
+
+        def write(db: Database) -> None:
+            if db.execute("update staff set role = ? where username = ?", [role, username]).rowcount == 0:
+                raise StaffError(f"no staff account {username!r}")
+
+        self.store.write(write)
+        log.info("staff account %s is now %s", username, role)
+
+    def accounts(self) -> list[dict[str, str | None]]:
+        """Each account: its name, role and, if locked, until when."""
+        now = self._stamp()
+        rows = self.store.reader.execute("select username, role, locked_until from staff order by username")
+        return [
+            {"username": name, "role": role, "locked_until": until if until and until > now else None}
+            for name, role, until in rows.fetchall()
+        ]
 
     def passwd(self, username: str, password: str) -> None:
         """Set a new password; this also unlocks the account and ends its sessions."""
@@ -112,12 +147,6 @@ class StaffAccounts:
 
         self.store.write(write)
         log.info("staff account %s removed", username)
-
-    def usernames(self) -> list[tuple[str, str | None]]:
-        """Each account's name and, if locked, until when."""
-        now = self._stamp()
-        rows = self.store.reader.execute("select username, locked_until from staff order by username").fetchall()
-        return [(name, until if until and until > now else None) for name, until in rows]
 
     # --- logging in and out (the web console) ----------------------------------------------------------
 
@@ -168,11 +197,13 @@ class StaffAccounts:
         if not token:
             return None
         row = self.store.reader.execute(
-            "select username, csrf, expires_at from staff_sessions where token_hash = ?", [_token_hash(token)]
+            "select s.username, s.csrf, s.expires_at, staff.role from staff_sessions s"
+            " join staff using (username) where token_hash = ?",
+            [_token_hash(token)],
         ).fetchone()
         if row is None or row[2] < self._stamp():
             return None
-        return Session(row[0], row[1])
+        return Session(row[0], row[1], row[3])
 
     def log_out(self, token: str) -> None:
         self.store.write(lambda db: db.execute("delete from staff_sessions where token_hash = ?", [_token_hash(token)]))
@@ -204,6 +235,11 @@ class StaffAccounts:
         if not username or len(username) > 40 or not all(c.isalnum() or c in "._-" for c in username):
             raise StaffError("a username is 1-40 letters, digits, '.', '_' or '-'")
         return username
+
+    @staticmethod
+    def _check_role(role: str) -> None:
+        if role not in ROLES:
+            raise StaffError(f"a role is one of {', '.join(ROLES)}")
 
     @staticmethod
     def _check_password(password: str) -> None:

@@ -156,3 +156,23 @@ def m008_report(db: Database) -> None:
         foreign_keys=[("case_id", "report_cases", "id")],
     )
     db.table("report_case_events").create_index(["case_id", "id"])
+
+
+@migrations()
+def m009_teachings(db: Database) -> None:
+    # What staff taught the bot, append-only: a phrasing for an entry, a new entry, a question that
+    # is not the bureau's business (with who to ask instead), a complaint the bot missed. An undo
+    # and an export are rows too (`about`: the row undone; the last row written to the files).
+    db.table("teachings").create(
+        {"id": int, "at": str, "staff": str, "action": str, "entry_id": str, "data": str, "about": int},
+        pk="id",
+        not_null={"at", "staff", "action", "data"},
+    )
+
+
+@migrations()
+def m010_staff_roles(db: Database) -> None:
+    # What each member of staff may do: admin (everything, accounts too), editor (teach the bot,
+    # and work), clerk (work complaints and applications). Accounts from before roles keep what
+    # they could do: everything.
+    db.table("staff").add_column("role", str, not_null_default="admin")

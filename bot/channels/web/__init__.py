@@ -18,10 +18,12 @@ from aiohttp import web
 from ... import texts
 from ...config import Settings
 from ...services.answering import Answerer
+from .accounts import AccountsConsole
 from .citizen import CitizenChat
 from .report import ReportPages
 from .security import ChatSessions, RateLimit
 from .staff import StaffConsole
+from .teaching import TeachingConsole
 
 if TYPE_CHECKING:
     from ...app import Services
@@ -74,11 +76,21 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
     conversation = services.conversation
     sessions = ChatSessions(conversation.user_ref)
     chat = CitizenChat(conversation, sessions, RateLimit(settings.web_rate_limit), render, secure)
-    console = StaffConsole(services.answerer, services.store, services.complaints, services.staff, render, secure)
+    console = StaffConsole(
+        services.answerer,
+        services.store,
+        services.complaints,
+        services.staff,
+        render,
+        secure,
+        taught=services.teaching.wordings,
+    )
     app.middlewares.append(_headers)
     app.add_routes(chat.routes())
     app.add_routes(console.routes())
     app.add_routes(ReportPages(console, services.reports).routes())
+    app.add_routes(TeachingConsole(console, services).routes())
+    app.add_routes(AccountsConsole(console, services.staff).routes())
     app.router.add_static("/static", HERE / "static")
     app.router.add_get("/widget.js", _file(HERE / "static" / "widget.js", "application/javascript"))
     # The example stands for the bureau's own page, which has its own styles.

@@ -2,7 +2,8 @@
 cases, see the checks, print the report and download its tables.
 
 Behind the console's log-in and CSRF guard (``StaffConsole._staff``); writes go through the report
-service with the actor ``web:<username>``.
+service with the actor ``web:<username>``. Open to every role: the report is made from the registers
+that clerks keep (applications, review and litigation cases), as complaints are theirs to work.
 """
 
 from __future__ import annotations

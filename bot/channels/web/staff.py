@@ -31,6 +31,7 @@ CHART_DAYS = 14
 LOW_CONFIDENCE = 0.5
 ACTIONS = ("accepted", "replied", "noted", "closed", "reopened")
 Handler = Callable[[web.Request, Session], Awaitable[web.StreamResponse]]
+Guarded = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class StaffConsole:
@@ -42,8 +43,10 @@ class StaffConsole:
         accounts: StaffAccounts,
         render: Any,
         secure: bool,
+        taught: Callable[[], set[str]] = set,
     ) -> None:
         self.answerer = answerer
+        self.taught = taught  # the wordings staff taught: no longer waiting in the queue
         self.store = store
         self.complaints = complaints
         self.accounts = accounts
@@ -64,8 +67,9 @@ class StaffConsole:
             web.get("/staff/catalogue", self._staff(self.catalogue)),
         ]
 
-    def _staff(self, handler: Handler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-        """Only for a logged-in member of staff; a post only with the session's CSRF token."""
+    def _staff(self, handler: Handler, may: str | None = None) -> Guarded:
+        """Only for a logged-in member of staff (whose role ``may`` do this, if given); a post only
+        with the session's CSRF token."""
 
         async def guarded(request: web.Request) -> web.StreamResponse:
             session = self.accounts.session(request.cookies.get(STAFF_COOKIE))
@@ -74,6 +78,9 @@ class StaffConsole:
                     raise web.HTTPForbidden(text="请先登录。")
                 back = urllib.parse.quote(request.path_qs)
                 raise web.HTTPSeeOther(f"/staff/login?next={back}")
+            if may is not None and not session.may(may):
+                log.warning("staff %s (%s) refused: may not %s", session.username, session.role, may)
+                raise web.HTTPForbidden(text="您的账号没有这项权限，请联系管理员。")
             if request.method == "POST":
                 form = await request.post()
                 if not same(str(form.get("csrf", "")), session.csrf):
@@ -221,10 +228,12 @@ class StaffConsole:
         )
 
     async def enquiries(self, request: web.Request, session: Session) -> web.Response:
-        groups = group_questions(self.store.unanswered(limit=500))[:100]
+        taught = self.taught()
+        groups = group_questions([r for r in self.store.unanswered(limit=500) if r["text"] not in taught])[:100]
         low = self.store.low_confidence(below=LOW_CONFIDENCE, limit=50)
         titles = {e.id: e.question for e in self.answerer.matcher.knowledge.guide}
-        return self._page("staff_enquiries.html", session, groups=groups, low=low, titles=titles)
+        done = request.query.get("done", "")
+        return self._page("staff_enquiries.html", session, groups=groups, low=low, titles=titles, done=done)
 
     async def catalogue(self, request: web.Request, session: Session) -> web.Response:
         q = request.query.get("q", "").strip()[:100]

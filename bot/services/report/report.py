@@ -168,6 +168,7 @@ def carry_over_differences(previous: Table2, table: Table2) -> str | None:
 class Reports:
     """The yearly report on the configured database and knowledge.
 
+    :param knowledge: the knowledge, or a function giving the one in force (a reload swaps it)
     :param applications: the register of applications' records for a year (none: no register yet)
     :param now: the current time (aware), for the year that may be reported on and the record
     """
@@ -175,16 +176,21 @@ class Reports:
     def __init__(
         self,
         store: Store,
-        knowledge: Knowledge,
+        knowledge: Knowledge | Callable[[], Knowledge],
         settings: Settings,
         applications: ApplicationSource | None = None,
         now: Callable[[], dt.datetime] | None = None,
     ) -> None:
-        self.knowledge = knowledge
+        self._knowledge = knowledge
         self.settings = settings
         self.applications = applications or (lambda year: ())
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
         self.data = ReportData(store, self._now)
+
+    @property
+    def knowledge(self) -> Knowledge:
+        """The knowledge in force: its folder (``reports/<year>.yaml``) and its catalogue."""
+        return self._knowledge if isinstance(self._knowledge, Knowledge) else self._knowledge()
 
     def years(self) -> range:
         """The years a report can be made for: from 2008 to this one."""

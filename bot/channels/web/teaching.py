@@ -1,0 +1,132 @@
+"""Teaching the bot from the staff console: from a group of questions it could not answer to a
+phrasing of an entry, a new entry, a referral to another office, or a complaint example.
+
+Each change is recorded (``services.teaching``) and the knowledge reloaded before the page comes
+back, so the next citizen asking the like is answered from it.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from ...services.staff import Session
+from ...services.teaching import ACTIONS, TeachingError
+from .staff import StaffConsole
+
+if TYPE_CHECKING:
+    from ...app import Services
+
+MAX_WORDINGS = 20
+CANDIDATES = 8
+
+
+class TeachingConsole:
+    """The pages /staff/teach (one group of questions) and /staff/taught (what was taught)."""
+
+    def __init__(self, console: StaffConsole, services: Services) -> None:
+        self.console = console
+        self.services = services
+
+    def routes(self) -> list[web.RouteDef]:
+        staff = self.console._staff
+        return [
+            web.get("/staff/teach", staff(self.page, "teach")),
+            web.post("/staff/teach/{action}", staff(self.teach, "teach")),
+            web.get("/staff/taught", staff(self.taught, "teach")),
+            web.post("/staff/taught/{id}/undo", staff(self.undo, "teach")),
+        ]
+
+    async def page(
+        self,
+        request: web.Request,
+        session: Session,
+        *,
+        wordings: list[str] | None = None,
+        errors: dict[str, str] | None = None,
+        form: dict[str, Any] | None = None,
+    ) -> web.Response:
+        if wordings is None:
+            wordings = _wordings(request.query.getall("w", []))
+        q = request.query.get("q", "").strip()[:100] or (wordings[0] if wordings else "")
+        matcher = self.services.answerer.matcher
+        candidates = matcher.rank(matcher.query(q), limit=CANDIDATES) if q else []
+        sections = [s for s in matcher.knowledge.sections if not _referral_section(matcher.knowledge, s)]
+        return self.console._page(
+            "staff_teach.html",
+            session,
+            wordings=wordings,
+            q=q,
+            candidates=[c for c in candidates if not c.entry.refer],
+            sections=sections,
+            errors=errors or {},
+            form=form or {},
+        )
+
+    async def teach(self, request: web.Request, session: Session) -> web.StreamResponse:
+        action = request.match_info["action"]
+        if action not in ACTIONS:
+            raise web.HTTPNotFound()
+        post = await request.post()
+        wordings = _wordings(post.getall("w", []))
+        who = f"web:{session.username}"
+        teaching, knowledge = self.services.teaching, self.services.answerer.matcher.knowledge
+        form = {k: str(v)[:4000] for k, v in post.items() if k not in ("csrf", "w")}
+        try:
+            if action == "phrasings":
+                taught = teaching.teach_phrasings(knowledge, form.get("entry_id", ""), wordings, who)
+            elif action == "entry":
+                fields = {
+                    **form,
+                    "alternatives": _lines(form.get("alternatives", "")),
+                    "keywords": _lines(form.get("keywords", "").replace("，", "\n").replace(",", "\n")),
+                }
+                taught = teaching.teach_entry(knowledge, fields, who)
+            elif action == "out_of_scope":
+                taught = teaching.teach_out_of_scope(knowledge, wordings, who, form.get("pointer", ""))
+            else:
+                taught = teaching.teach_complaint(knowledge, wordings, who)
+        except TeachingError as e:
+            form["action"] = action
+            response = await self.page(request, session, wordings=wordings, errors=e.problems, form=form)
+            response.set_status(422)
+            return response
+        reloaded = await self.services.reload()
+        done = f"已{taught.label}（第{taught.id}条）" + ("，已生效" if reloaded else "，但重新加载失败，请查看日志")
+        raise web.HTTPSeeOther("/staff/enquiries?" + urllib.parse.urlencode({"done": done}))
+
+    async def taught(self, request: web.Request, session: Session) -> web.Response:
+        records = list(reversed(self.services.teaching.records()))
+        titles = {e.id: e.question for e in self.services.answerer.matcher.knowledge.guide}
+        return self.console._page(
+            "staff_taught.html",
+            session,
+            records=records,
+            titles=titles,
+            done=request.query.get("done", ""),
+            error=request.query.get("error", ""),
+        )
+
+    async def undo(self, request: web.Request, session: Session) -> web.StreamResponse:
+        try:
+            taught_id = int(request.match_info["id"])
+            self.services.teaching.undo(taught_id, f"web:{session.username}")
+        except (ValueError, TeachingError) as e:
+            message = "；".join(e.problems.values()) if isinstance(e, TeachingError) else "编号不对"
+            raise web.HTTPSeeOther("/staff/taught?" + urllib.parse.urlencode({"error": message})) from None
+        await self.services.reload()
+        raise web.HTTPSeeOther("/staff/taught?" + urllib.parse.urlencode({"done": f"已撤销第{taught_id}条"}))
+
+
+def _wordings(values: list[Any]) -> list[str]:
+    return list(dict.fromkeys(str(v).strip()[:200] for v in values if str(v).strip()))[:MAX_WORDINGS]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _referral_section(knowledge: Any, section: str) -> bool:
+    return all(e.refer for e in knowledge.guide if e.section == section)

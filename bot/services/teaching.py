@@ -1,0 +1,314 @@
+"""What staff teach the bot from the questions it could not answer, kept beside the files.
+
+The knowledge folder stays the source of truth; what staff teach in the console or the CLI is a
+list of records in the database (who, when, what), applied over the folder's knowledge each time
+it is loaded (``apply``), until ``gongkai knowledge export`` writes them into the files. Nothing is
+edited in place: an undo and an export are records too. Applying is idempotent (a phrasing the
+files already have is not added twice), so an export interrupted half-way doubles nothing.
+
+Four things can be taught:
+
+- ``phrasings``: wordings that an existing guide entry answers;
+- ``entry``: a new guide entry (validated as ``gongkai knowledge check`` validates the files);
+- ``out_of_scope``: questions that are not the bureau's business; with a ``pointer`` (who to ask
+  instead) they become a referral that answers their like, without one they are examples that
+  weigh against answering;
+- ``complaint``: messages that were complaints or tip-offs, examples for recognising their like.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlite_utils import Database
+
+from .. import texts
+from ..evaluation import COMPLAINT, OUT_OF_SCOPE, Labelled
+from ..knowledge import GuideEntry, Knowledge, check_entry
+from ..storage import Store, inserted_id
+
+ACTIONS = {
+    "phrasings": "补充问法",
+    "entry": "新增条目",
+    "out_of_scope": "不属于本局",
+    "complaint": "应为投诉举报",
+}
+UNDO, EXPORT = "undo", "export"
+MAX_WORDING = 200
+MAX_POINTER = 500
+REFER_PREFIX = "elsewhere-"
+_SPACES = re.compile(r"\s+")
+
+
+class TeachingError(Exception):
+    """What staff asked to teach cannot be taught; ``problems`` maps a field to its reason."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = problems
+        super().__init__("；".join(f"{field}: {reason}" for field, reason in problems.items()))
+
+
+@dataclass(frozen=True)
+class Taught:
+    """One thing taught, and what became of it."""
+
+    id: int
+    at: str
+    staff: str
+    action: str
+    entry_id: str | None
+    data: dict[str, Any]
+    undone: bool = False
+    exported: bool = False
+
+    @property
+    def wordings(self) -> list[str]:
+        return list(self.data.get("wordings", []))
+
+    @property
+    def label(self) -> str:
+        return ACTIONS.get(self.action, self.action)
+
+    @property
+    def pending(self) -> bool:
+        """Applied over the files (not undone, not written into them yet)."""
+        return not (self.undone or self.exported)
+
+
+class Teaching:
+    """The records of what staff taught, in ``store``."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # --- reading -------------------------------------------------------------------------------------
+
+    def records(self) -> list[Taught]:
+        """Everything taught, oldest first, each with whether it was undone or exported since."""
+        rows = list(self.store.reader.query("select * from teachings order by id"))
+        undone = {r["about"] for r in rows if r["action"] == UNDO}
+        exported = max((r["about"] for r in rows if r["action"] == EXPORT), default=0)
+        return [
+            Taught(
+                r["id"],
+                r["at"],
+                r["staff"],
+                r["action"],
+                r["entry_id"],
+                json.loads(r["data"]),
+                undone=r["id"] in undone,
+                exported=r["id"] <= exported,
+            )
+            for r in rows
+            if r["action"] in ACTIONS
+        ]
+
+    def pending(self) -> list[Taught]:
+        return [t for t in self.records() if t.pending]
+
+    def wordings(self) -> set[str]:
+        """Every wording taught (and not undone): no longer waiting in the unanswered queue."""
+        return {w for t in self.records() if not t.undone for w in t.wordings}
+
+    def version(self) -> int:
+        """Changes whenever something is taught, undone or exported (a running Gongkai reloads)."""
+        row = self.store.reader.execute("select max(id) from teachings").fetchone()
+        return int(row[0] or 0)
+
+    def apply(self, knowledge: Knowledge, taught: Iterable[Taught] | None = None) -> Knowledge:
+        """``knowledge`` with what is taught (``pending()`` by default) applied over it."""
+        return apply(knowledge, self.pending() if taught is None else taught)
+
+    def labelled(self) -> list[Labelled]:
+        """Every taught decision as a labelled question: the regression set that grows from use."""
+        rows: list[Labelled] = []
+        for t in self.records():
+            if t.undone:
+                continue
+            expected = {
+                "phrasings": t.entry_id or "",
+                "entry": t.entry_id or "",
+                "out_of_scope": t.entry_id or OUT_OF_SCOPE,
+                "complaint": COMPLAINT,
+            }[t.action]
+            rows += [Labelled(w, expected, f"taught:{t.action}") for w in t.wordings]
+        return rows
+
+    # --- teaching ------------------------------------------------------------------------------------
+
+    def teach_phrasings(self, knowledge: Knowledge, entry_id: str, wordings: Sequence[str], staff: str) -> Taught:
+        """The guide entry ``entry_id`` answers ``wordings``."""
+        knowledge = self.apply(knowledge)
+        entry = knowledge.entry(entry_id)
+        if entry is None or entry.refer:
+            raise TeachingError({"entry_id": f"没有“{entry_id}”这个指南条目"})
+        said = _wordings(wordings, knowledge, allow={entry.id})
+        return self._add(staff, "phrasings", entry.id, {"wordings": said})
+
+    def teach_entry(self, knowledge: Knowledge, fields: dict[str, Any], staff: str) -> Taught:
+        """A new guide entry: ``id``, ``section`` (one of the guide's), ``question``,
+        ``alternatives`` (the wordings citizens used), ``answer``, ``source``, optional ``keywords``."""
+        knowledge = self.apply(knowledge)
+        problems: dict[str, str] = {}
+        section = str(fields.get("section", "")).strip()
+        if section not in knowledge.sections or section == texts.REFER_SECTION:
+            problems["section"] = "请选择指南中已有的一个栏目"
+        raw: dict[str, Any] = {
+            "id": str(fields.get("id", "")).strip(),
+            "question": str(fields.get("question", "")).strip(),
+            "alternatives": [w for w in (_clean(a) for a in fields.get("alternatives", [])) if w],
+            "keywords": [w for w in (_clean(k) for k in fields.get("keywords", [])) if w],
+            "answer": str(fields.get("answer", "")).strip(),
+            "source": str(fields.get("source", "")).strip(),
+        }
+        entry, found = check_entry(raw, section)
+        problems.update({str(p.field or "entry"): p.reason for p in found})
+        if raw["id"] and knowledge.entry(raw["id"]) is not None:
+            problems["id"] = f"“{raw['id']}”已被其他条目使用"
+        if "alternatives" not in problems:
+            try:
+                _wordings([raw["question"], *raw["alternatives"]], knowledge, allow=set())
+            except TeachingError as e:
+                problems["alternatives"] = e.problems["wordings"]
+        if problems or entry is None:
+            raise TeachingError(problems)
+        data = {**raw, "section": section}
+        return self._add(staff, "entry", entry.id, data)
+
+    def teach_out_of_scope(
+        self, knowledge: Knowledge, wordings: Sequence[str], staff: str, pointer: str = ""
+    ) -> Taught:
+        """``wordings`` are not the bureau's business; ``pointer`` says who to ask instead."""
+        knowledge = self.apply(knowledge)
+        said = _wordings(wordings, knowledge, allow=set())
+        pointer = pointer.strip()
+        if len(pointer) > MAX_POINTER:
+            raise TeachingError({"pointer": f"指引请写在{MAX_POINTER}字以内"})
+        if pointer:
+            # A referral is answered like an entry; its id is known only once the row is written.
+            return self._add(staff, "out_of_scope", None, {"wordings": said, "pointer": pointer}, refer=True)
+        return self._add(staff, "out_of_scope", None, {"wordings": said})
+
+    def teach_complaint(self, knowledge: Knowledge, wordings: Sequence[str], staff: str) -> Taught:
+        """``wordings`` were complaints or tip-offs the bot did not recognise."""
+        knowledge = self.apply(knowledge)
+        said = _wordings(wordings, knowledge, allow=set())
+        return self._add(staff, "complaint", None, {"wordings": said})
+
+    def undo(self, taught_id: int, staff: str) -> Taught:
+        """Take back something taught (not yet written into the files)."""
+        record = next((t for t in self.records() if t.id == taught_id), None)
+        if record is None:
+            raise TeachingError({"id": f"没有第{taught_id}条教学记录"})
+        if record.undone:
+            raise TeachingError({"id": f"第{taught_id}条已经撤销过了"})
+        if record.exported:
+            raise TeachingError({"id": f"第{taught_id}条已导出到知识库文件，请在文件中修改"})
+        self._add(staff, UNDO, record.entry_id, {}, about=taught_id)
+        return replace(record, undone=True)
+
+    def exported(self, up_to: int, staff: str) -> None:
+        """Record that everything taught up to the row ``up_to`` is now in the files."""
+        self._add(staff, EXPORT, None, {}, about=up_to)
+
+    def _add(
+        self,
+        staff: str,
+        action: str,
+        entry_id: str | None,
+        data: dict[str, Any],
+        *,
+        about: int | None = None,
+        refer: bool = False,
+    ) -> Taught:
+        at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+        def insert(db: Database) -> int:
+            row = {"at": at, "staff": staff, "action": action, "entry_id": entry_id, "data": "", "about": about}
+            row["data"] = json.dumps(data, ensure_ascii=False)
+            new = inserted_id(db.table("teachings").insert(row).last_rowid)
+            if refer:  # the referral's entry is named after its row
+                db.execute("update teachings set entry_id = ? where id = ?", [f"{REFER_PREFIX}{new}", new])
+            return new
+
+        new = self.store.write(insert)
+        return Taught(new, at, staff, action, f"{REFER_PREFIX}{new}" if refer else entry_id, data)
+
+
+def apply(knowledge: Knowledge, taught: Iterable[Taught]) -> Knowledge:
+    """``knowledge`` with ``taught`` applied over it, in order; what the files already have (an
+    entry's id, a phrasing, an example) is not added again."""
+    guide = list(knowledge.guide)
+    index = {e.id: n for n, e in enumerate(guide)}
+    out_of_scope = list(knowledge.lexicon.out_of_scope_examples)
+    complaints = list(knowledge.lexicon.complaint_examples)
+    for t in taught:
+        if t.action == "phrasings" and t.entry_id in index:
+            entry = guide[index[t.entry_id]]
+            known = {entry.question, *entry.alternatives}
+            new = tuple(w for w in t.wordings if w not in known)
+            guide[index[t.entry_id]] = replace(entry, alternatives=entry.alternatives + new)
+        elif t.action == "entry" and t.entry_id and t.entry_id not in index:
+            d = t.data
+            index[t.entry_id] = len(guide)
+            guide.append(
+                GuideEntry(
+                    t.entry_id,
+                    d["section"],
+                    d["question"],
+                    tuple(d["alternatives"]),
+                    tuple(d.get("keywords", ())),
+                    d["answer"],
+                    d["source"],
+                )
+            )
+        elif t.action == "out_of_scope" and t.data.get("pointer") and t.entry_id and t.entry_id not in index:
+            index[t.entry_id] = len(guide)
+            guide.append(referral(t.entry_id, t.wordings, t.data["pointer"]))
+        elif t.action == "out_of_scope" and not t.data.get("pointer"):
+            out_of_scope += [w for w in t.wordings if w not in out_of_scope]
+        elif t.action == "complaint":
+            complaints += [w for w in t.wordings if w not in complaints]
+    lexicon = replace(
+        knowledge.lexicon, out_of_scope_examples=tuple(out_of_scope), complaint_examples=tuple(complaints)
+    )
+    return replace(knowledge, guide=tuple(guide), lexicon=lexicon)
+
+
+def referral(entry_id: str, wordings: Sequence[str], pointer: str) -> GuideEntry:
+    """The guide entry that answers questions for another office with where to ask them."""
+    return GuideEntry(
+        entry_id,
+        texts.REFER_SECTION,
+        wordings[0],
+        tuple(wordings[1:]),
+        (),
+        pointer,
+        texts.REFER_SOURCE,
+        refer=True,
+    )
+
+
+def _clean(text: Any) -> str:
+    return _SPACES.sub(" ", str(text)).strip()
+
+
+def _wordings(wordings: Sequence[str], knowledge: Knowledge, *, allow: set[str]) -> list[str]:
+    """The wordings, cleaned and without repeats; refused if none, too long, or already a phrasing
+    of an entry other than those in ``allow`` (one wording cannot answer two ways)."""
+    said = list(dict.fromkeys(w for w in (_clean(w) for w in wordings) if w))
+    if not said:
+        raise TeachingError({"wordings": "请至少选择或填写一种问法"})
+    if any(len(w) > MAX_WORDING for w in said):
+        raise TeachingError({"wordings": f"每种问法请在{MAX_WORDING}字以内"})
+    owners = {p: e for e in knowledge.guide for p in (e.question, *e.alternatives)}
+    for w in said:
+        owner = owners.get(w)
+        if owner is not None and owner.id not in allow:
+            raise TeachingError({"wordings": f"“{w}”已经是条目“{owner.question}”的问法"})
+    return said

@@ -1,0 +1,194 @@
+"""Staff teach the bot: records applied over the files, live, undoable, exported into the files."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import Services, build_services, build_web_app
+from bot.channels.web import setup as setup_web
+from bot.config import Settings
+from bot.evaluation import Labelled, evaluate
+from bot.knowledge import load
+from bot.knowledge_export import export
+from bot.services.staff import StaffAccounts
+from bot.services.teaching import TeachingError
+
+from .channels.test_web import PASSWORD, csrf_of, log_in
+from .conftest import KNOWLEDGE
+
+UNKNOWN = "喵星人问询费几何"  # nothing in the shipped guide is anything like it
+HOUSING = ["公租房咋申请", "廉租房上哪报名"]
+POINTER = "公租房、廉租房由区住房和城乡建设局受理，可拨打 12345 咨询。"
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    copy = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, copy)
+    return copy
+
+
+@pytest.fixture
+def services(folder, tmp_path):
+    built = build_services(Settings(knowledge=folder, db=tmp_path / "g.db", semantic=False))
+    yield built
+    built.store.close()
+
+
+def answered(services: Services, text: str) -> tuple[str, str | None]:
+    reply = services.answerer.answer(text)
+    return reply.outcome, reply.entry_id
+
+
+def test_a_taught_phrasing_answers_after_a_reload_and_undo_takes_it_back(services: Services):
+    knowledge = services.answerer.matcher.knowledge
+    assert answered(services, UNKNOWN)[0] != "answer"
+    taught = services.teaching.teach_phrasings(knowledge, "fee-free", [UNKNOWN, f" {UNKNOWN} "], "web:wangli")
+    assert taught.wordings == [UNKNOWN]  # cleaned, repeats dropped
+    assert asyncio.run(services.reload())
+    assert answered(services, UNKNOWN) == ("answer", "fee-free")
+    services.teaching.undo(taught.id, "web:wangli")
+    assert asyncio.run(services.reload())
+    assert answered(services, UNKNOWN)[0] != "answer"
+    with pytest.raises(TeachingError):
+        services.teaching.undo(taught.id, "web:wangli")  # once
+
+
+def test_what_cannot_be_taught_is_refused_with_the_field(services: Services):
+    knowledge = services.answerer.matcher.knowledge
+    with pytest.raises(TeachingError) as refused:
+        services.teaching.teach_phrasings(knowledge, "fee-free", ["你们办公电话是多少"], "cli:wangli")
+    assert "wordings" in refused.value.problems  # already a phrasing of office-phone
+    with pytest.raises(TeachingError) as refused:
+        services.teaching.teach_phrasings(knowledge, "no-such-entry", [UNKNOWN], "cli:wangli")
+    assert "entry_id" in refused.value.problems
+    fields = {"id": "Bad Id", "section": "没有的栏目", "question": "问？", "alternatives": ["a"]}
+    fields |= {"answer": "", "source": "x"}
+    with pytest.raises(TeachingError) as refused:
+        services.teaching.teach_entry(knowledge, fields, "cli:wangli")
+    assert {"id", "section", "alternatives", "answer"} <= set(refused.value.problems)
+    assert services.teaching.records() == []
+
+
+def test_a_referral_answers_its_like_and_counts_as_a_refusal(services: Services):
+    knowledge = services.answerer.matcher.knowledge
+    taught = services.teaching.teach_out_of_scope(knowledge, HOUSING, "cli:wangli", POINTER)
+    assert asyncio.run(services.reload())
+    reply = services.answerer.answer("公租房怎么申请啊")
+    assert (reply.outcome, reply.entry_id) == ("answer", taught.entry_id) and POINTER in reply.text
+    report = evaluate(services.answerer, [Labelled("公租房怎么申请啊", "none", "")])
+    assert report.oos_accepted == 0
+
+
+def test_complaint_and_out_of_scope_examples_join_the_lexicon(services: Services):
+    knowledge = services.answerer.matcher.knowledge
+    services.teaching.teach_complaint(knowledge, ["楼下小作坊天天半夜电焊火星子乱飞"], "cli:wangli")
+    services.teaching.teach_out_of_scope(knowledge, ["办个护照多少钱"], "cli:wangli")
+    applied = services.teaching.apply(knowledge)
+    assert "楼下小作坊天天半夜电焊火星子乱飞" in applied.lexicon.complaint_examples
+    assert "办个护照多少钱" in applied.lexicon.out_of_scope_examples
+    assert len(applied.lexicon.complaint_examples) == len(knowledge.lexicon.complaint_examples) + 1
+    # Word for word, they are known even without the semantic signal (these services are lexical).
+    assert services.answerer.matcher.embedder is None
+    assert asyncio.run(services.reload())
+    assert answered(services, "楼下小作坊天天半夜电焊火星子乱飞！")[0] == "complaint"
+    assert answered(services, "办个护照多少钱？")[0] == "fallback"
+
+
+def test_export_writes_the_files_and_the_answers_stay_the_same(services: Services, folder: Path):
+    knowledge = services.answerer.matcher.knowledge
+    teaching = services.teaching
+    teaching.teach_phrasings(knowledge, "fee-free", [UNKNOWN], "cli:wangli")
+    teaching.teach_out_of_scope(knowledge, HOUSING, "cli:wangli", POINTER)
+    teaching.teach_complaint(knowledge, ["楼下小作坊天天半夜电焊火星子乱飞"], "cli:wangli")
+    fields = {
+        "id": "apply-by-wechat",
+        "section": knowledge.guide[0].section,
+        "question": "能用微信申请吗？",
+        "alternatives": ["微信上能申请不", "用公众号能办申请吗", "手机微信可以提交申请吗"],
+        "answer": "目前请通过网站、信函、传真或当面提交申请。",
+        "source": "本局政府信息公开指南",
+    }
+    teaching.teach_entry(knowledge, fields, "cli:wangli")
+    assert asyncio.run(services.reload())
+    questions = [UNKNOWN, "公租房咋申请", "能用微信申请吗？", "收费吗", "楼下小作坊天天半夜电焊火星子乱飞"]
+    before = [answered(services, q) for q in questions]
+    fees = (folder / "guide" / "07-fees.yaml").read_text(encoding="utf-8")
+
+    pending = teaching.pending()
+    export(folder, pending)
+    teaching.exported(max(t.id for t in pending), "cli:wangli")
+    assert teaching.pending() == []
+    written = (folder / "guide" / "07-fees.yaml").read_text(encoding="utf-8")
+    assert written.replace(f"      - {UNKNOWN}\n", "") == fees  # one line added, nothing else moved
+    assert asyncio.run(services.reload())
+    assert [answered(services, q) for q in questions] == before
+    assert load(folder) == services.teaching.apply(load(folder))  # nothing left to apply
+
+    export(folder, pending)  # exported twice (a crash before the record): nothing is doubled
+    again = load(folder)
+    assert again.entry("fee-free").alternatives.count(UNKNOWN) == 1
+    assert sum(e.id == "apply-by-wechat" for e in again.guide) == 1
+    assert again.lexicon.complaint_examples.count("楼下小作坊天天半夜电焊火星子乱飞") == 1
+
+
+def test_the_regression_set_grows_from_what_was_taught(services: Services):
+    knowledge = services.answerer.matcher.knowledge
+    services.teaching.teach_phrasings(knowledge, "fee-free", [UNKNOWN], "cli:wangli")
+    services.teaching.teach_out_of_scope(knowledge, HOUSING, "cli:wangli", POINTER)
+    assert asyncio.run(services.reload())
+    assert services.check_taught() == []
+    labelled = services.teaching.labelled()
+    assert Labelled(UNKNOWN, "fee-free", "taught:phrasings") in labelled
+    # Knowledge that no longer answers them (here: the files without the teaching): reported.
+    services.answerer.swap(type(services.answerer.matcher)(load(services.settings.knowledge)))
+    assert [m[0] for m in services.check_taught()] == [UNKNOWN, *HOUSING]
+
+
+def test_staff_teach_from_the_console_and_the_next_citizen_is_answered(services: Services, folder: Path):
+    StaffAccounts(services.store, services.settings).add("wangli", PASSWORD, "editor")
+    services.answerer.ask(services.store, UNKNOWN, channel="web", user_id="citizen-1")
+
+    async def main() -> None:
+        app = build_web_app()
+        setup_web(app, services, services.settings)
+        async with TestClient(TestServer(app)) as client:
+            assert (await client.post("/staff/teach/phrasings", data={"w": UNKNOWN})).status == 403
+            await log_in(client)
+            queue = await (await client.get("/staff/enquiries")).text()
+            assert UNKNOWN in queue
+            hostile = await (await client.get("/staff/teach", params={"w": "<script>alert(1)</script>"})).text()
+            assert "<script>alert" not in hostile and "&lt;script&gt;alert(1)" in hostile
+            link = re.search(r'href="(/staff/teach\?w=[^"]*%E5%96%B5[^"]*)"', queue)
+            assert link is not None
+            page = await (await client.get(link.group(1).replace("&amp;", "&"))).text()
+            assert "由已有条目答复" in page and 'name="entry_id" value="' in page
+            csrf = csrf_of(page)
+
+            bad = await client.post(
+                "/staff/teach/entry",
+                data={"csrf": csrf, "w": UNKNOWN, "id": "Bad Id", "section": "收费", "question": UNKNOWN},
+            )
+            assert bad.status == 422 and "小写字母" in await bad.text()
+
+            done = await client.post(
+                "/staff/teach/phrasings", data={"csrf": csrf, "w": UNKNOWN, "entry_id": "fee-free"}
+            )
+            assert done.status == 200 and "已生效" in await done.text()  # after the redirect
+            assert answered(services, UNKNOWN) == ("answer", "fee-free")
+            assert UNKNOWN not in await (await client.get("/staff/enquiries")).text()
+
+            taught = await (await client.get("/staff/taught")).text()
+            assert "web:wangli" in taught and "生效中" in taught
+            number = re.search(r'action="/staff/taught/(\d+)/undo"', taught).group(1)
+            undone = await client.post(f"/staff/taught/{number}/undo", data={"csrf": csrf})
+            assert "已撤销" in await undone.text()
+            assert answered(services, UNKNOWN)[0] != "answer"
+
+    asyncio.run(main())

@@ -20,6 +20,7 @@ from .matching import build_matcher
 from .services.answering import Answerer
 from .services.calendar import WorkCalendar
 from .services.catalogue import CatalogueSearch
+from .services.chats import ChatSessions
 from .services.complaints import Complaints
 from .services.conversation import Conversation
 from .services.report import Reports
@@ -57,6 +58,7 @@ class Services:
     conversation: Conversation
     store: Store
     teaching: Teaching
+    chats: ChatSessions
     reports: Reports
     _reloading: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
@@ -85,6 +87,7 @@ class Services:
             Conversation(answerer, complaints, store),
             store,
             Teaching(store),
+            ChatSessions(store, settings),
             # The knowledge in force, read at each report: a reload swaps it.
             Reports(store, lambda: answerer.matcher.knowledge, settings, now=complaints.now),
         )

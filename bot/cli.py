@@ -16,6 +16,7 @@ from typing import Any, TextIO, TypeVar
 import click
 
 from . import texts
+from .cli_ops import COMMANDS as OPS_COMMANDS
 from .outcomes import OUTCOMES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -519,7 +520,12 @@ def teach_entry(
     source: str,
     actor: str | None,
 ) -> None:
-    """A new guide entry, checked as `gongkai knowledge check` checks the files."""
+    """A new guide entry, checked as `gongkai knowledge check` checks the files.
+
+    Example: gongkai teach entry --id apply-by-proxy --section 依申请公开 --question "可以委托别人代为申请吗？"
+    --alternative "能让家里人替我申请不" --alternative "找律师代办行吗" --alternative "代别人申请要带啥"
+    --answer "可以……" --source "《条例》第29条"
+    """
     fields = {
         "id": entry_id,
         "section": section,
@@ -551,14 +557,20 @@ def teach_elsewhere(wordings: tuple[str, ...], pointer: str, actor: str | None) 
 @click.argument("wordings", nargs=-1, required=True)
 @_actor_option
 def teach_complaint(wordings: tuple[str, ...], actor: str | None) -> None:
-    """WORDINGS were complaints or tip-offs the bot did not recognise."""
+    """WORDINGS were complaints or tip-offs the bot did not recognise.
+
+    Example: gongkai teach complaint "楼下小作坊天天半夜电焊火星子乱飞"
+    """
     t = _teach(lambda teaching, k: teaching.teach_complaint(k, wordings, _who(actor)))
     click.echo(f"#{t.id}: {len(t.wordings)} complaint example(s) added.")
 
 
 @teach.command("list")
 def teach_list() -> None:
-    """Everything taught, newest first, with whether it was undone or written into the files."""
+    """Everything taught, newest first, with whether it was undone or written into the files.
+
+    Example: gongkai teach list
+    """
     records = _teach(lambda teaching, k: teaching.records())
     if not records:
         click.echo("Nothing taught yet.")
@@ -572,7 +584,10 @@ def teach_list() -> None:
 @click.argument("taught_id", type=int)
 @_actor_option
 def teach_undo(taught_id: int, actor: str | None) -> None:
-    """Take back what was taught as #TAUGHT_ID (see `gongkai teach list`)."""
+    """Take back what was taught as #TAUGHT_ID (see `gongkai teach list`).
+
+    Example: gongkai teach undo 12
+    """
     _teach(lambda teaching, k: teaching.undo(taught_id, _who(actor)))
     click.echo(f"#{taught_id} undone.")
 
@@ -1151,6 +1166,10 @@ def wechat_menu(push: bool, knowledge_dir: Path | None) -> None:
     except (ValueError, WeChatAPIError) as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"Menu set: {answer}")
+
+
+for _command in OPS_COMMANDS:  # the operator's: backup, restore, db status (bot/cli_ops.py)
+    cli.add_command(_command)
 
 
 def main() -> None:

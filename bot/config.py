@@ -6,6 +6,7 @@ Every field is documented in ``deploy/env.example`` (a test keeps the two in ste
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +15,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = "（示例，待本局配置）"
+# An origin a page may be framed by: CSP's frame-ancestors host sources, without paths.
+ORIGIN = re.compile(r"https?://(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?")
 
 
 class Settings(BaseSettings):
@@ -137,6 +140,39 @@ class Settings(BaseSettings):
     # The one HTTP server (webhooks now; the web chat later).
     http_host: str = Field("127.0.0.1", description="address the HTTP server listens on")
     http_port: int = Field(8080, ge=1, le=65535, description="port the HTTP server listens on")
+
+    # What a reply records (the enquiry, the web chat's session) and how long it waits for it.
+    record_wait_seconds: float = Field(
+        0.5,
+        ge=0,
+        le=3,
+        description="how long a reply waits for what it records (the enquiry, the web chat's turns) to be committed; "
+        "past it the reply is sent and the record written when the database frees up (or logged as lost)",
+    )
+
+    # The web chat's sessions and the widget.
+    web_session_days: int = Field(
+        30, ge=1, description="days a web chat session (its turns, a complaint's draft) lives after it was last seen"
+    )
+    web_embed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="the sites that may show the chat, the complaint form and the status page in a frame "
+        "(the widget), comma-separated origins such as https://www.example.gov.cn or https://*.example.gov.cn; "
+        "unset: this site only",
+    )
+
+    @field_validator("web_embed_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [v for v in value.replace("，", ",").replace(" ", ",").split(",") if v.strip()]
+        origins = []
+        for origin in value:
+            origin = str(origin).strip().rstrip("/").lower()
+            if not ORIGIN.fullmatch(origin):
+                raise ValueError(f"not an origin (scheme://host[:port], host may start with *.): {origin!r}")
+            origins.append(origin)
+        return origins
 
     @field_validator("telegram_staff_ids", mode="before")
     @classmethod

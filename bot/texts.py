@@ -240,6 +240,8 @@ WEB_HINTS = ("申请信息公开要收费吗", "多久答复", "怎么申请", "
 WEB_STATUS_FOUND = "这是投诉编号 {number}。"
 WEB_STATUS_LINK = "查看办理进度"
 WEB_COMPLAINT_LINK = "填写{kind}表"
+# The citizens' pages' menu (in the frame of the widget too, where the page has no header).
+WEB_NAV = (("/", "咨询"), ("/complaint", "投诉举报"), ("/status", "进度查询"))
 WEB_NOSCRIPT = "您的浏览器未启用 JavaScript：页面仍可正常提问，每次发送后会重新载入。"
 
 # --- WeChat ---

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sqlite3
+import threading
+import time
 
 import pytest
 
@@ -23,6 +27,7 @@ def test_creates_folder_and_applies_migrations(db_path):
         "m003_complaints",
         "m004_staff",
         "m005_outbox_for_every_notice",
+        "m006_chat_sessions",
         "m008_report",
         "m009_teachings",
         "m010_staff_roles",
@@ -77,8 +82,6 @@ def test_unopenable_database(tmp_path):
 
 
 def test_concurrent_writes_commit_together_and_fail_alone(store):
-    import asyncio
-
     def broken(db):
         db.execute("insert into enquiries (at, channel, outcome) values ('x', 'c', 'answer')")
         raise ValueError("this one only")
@@ -154,3 +157,63 @@ def test_the_outbox_migration_keeps_what_was_owed_and_owes_notices_without_a_com
     asyncio.run(outbox.sent(plain))
     assert outbox.owed("wechat") == []
     store.close()
+
+
+def hold_the_database(db_path, seconds: float) -> threading.Thread:
+    """Another process's writer (a backup, ``sqlite3`` by hand): BEGIN IMMEDIATE held ``seconds``."""
+    other = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+
+    def release() -> None:
+        time.sleep(seconds)
+        other.execute("COMMIT")
+        other.close()
+
+    thread = threading.Thread(target=release)
+    thread.start()
+    return thread
+
+
+def test_an_enquiry_waits_no_longer_than_asked_while_another_writer_holds_the_database(store, db_path):
+    store.db.conn.execute("PRAGMA busy_timeout=300")  # each try gives up sooner than 5 s: a quick test
+    holder = hold_the_database(db_path, 1.5)
+
+    async def main():
+        started = time.monotonic()
+        ids = await asyncio.gather(*(store.arecord_enquiry(ENQUIRY, wait=0.2) for _ in range(3)))
+        return ids, time.monotonic() - started
+
+    ids, took = asyncio.run(main())
+    assert ids == [None, None, None] and took < 1.0
+    assert store.enquiries() == []
+    holder.join()
+    deadline = time.monotonic() + 5
+    while len(store.enquiries()) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(store.enquiries()) == 3  # written once the database freed up
+    assert store.backlog == 0 and store.lost["enquiry"] == 0
+
+
+def test_an_enquiry_never_written_is_logged_as_lost_with_its_count(db_path, caplog):
+    store = Store(db_path)
+    store.db.conn.execute("PRAGMA busy_timeout=100")
+    holder = hold_the_database(db_path, 2.0)
+
+    async def main():
+        return await asyncio.gather(*(store.arecord_enquiry(ENQUIRY, wait=0.1) for _ in range(4)))
+
+    assert asyncio.run(main()) == [None] * 4
+    with caplog.at_level(logging.ERROR, logger="bot.storage"):
+        store.close()  # the database is still held: the writer's last try fails too
+    holder.join()
+    assert store.lost["enquiry"] == 4
+    assert any("4 enquiry record(s) lost" in r.getMessage() for r in caplog.records)
+
+
+def test_an_ordinary_write_still_fails_at_once_when_the_database_is_held(store, db_path):
+    store.db.conn.execute("PRAGMA busy_timeout=100")
+    holder = hold_the_database(db_path, 0.5)
+    with pytest.raises(sqlite3.OperationalError):
+        store.write(lambda db: db.execute("insert into meta (key, value) values ('k', 'v')"))
+    holder.join()
+    assert store.backlog == 0

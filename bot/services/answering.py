@@ -135,8 +135,13 @@ class Answerer:
         return reply
 
     async def arecord(self, store: Store, reply: Reply, *, channel: str, user_id: str | int | None) -> None:
-        """Record an answered question in the enquiry log (a channel may send the reply meanwhile)."""
-        await store.arecord_enquiry(_enquiry(store, reply, channel, user_id))
+        """Record an answered question in the enquiry log (a channel may send the reply meanwhile).
+
+        Waits for the commit at most ``record_wait_seconds``: the answer never waits longer on its
+        record, nor fails with it (the store keeps what it could not write yet, or logs it as lost).
+        """
+        enquiry = _enquiry(store, reply, channel, user_id)
+        await store.arecord_enquiry(enquiry, wait=self.settings.record_wait_seconds)
 
 
 def _enquiry(store: Store, reply: Reply, channel: str, user_id: str | int | None) -> Enquiry:

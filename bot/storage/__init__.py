@@ -9,13 +9,16 @@ on SQLite. Reads use their own connections.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import queue
 import secrets
 import sqlite3
 import threading
+from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -33,6 +36,11 @@ _INSERT_ENQUIRY = (
     " values (?, ?, ?, ?, ?, ?, ?, ?)"
 )
 MAX_GROUP = 256
+# Writes kept while the database is busy (an enquiry each, or a burst of them): beyond this many
+# the oldest are logged as lost rather than memory growing without end.
+MAX_BACKLOG = 20_000
+RETRY_PAUSE = 0.25  # seconds between tries while the database is busy (each try waits the busy timeout)
+log = logging.getLogger(__name__)
 
 
 class StorageError(Exception):
@@ -55,6 +63,29 @@ def connect(path: Path | str) -> Database:
     return Database(conn)
 
 
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+async def committed(future: Future[Any], wait: float | None) -> bool:
+    """Whether the writer committed ``future``'s job within ``wait`` seconds (None: no limit).
+
+    Not ``asyncio.wrap_future``: the job may be committed long after this loop is gone (a kept
+    write), and then nobody is to be told.
+    """
+    loop = asyncio.get_running_loop()
+    settled = asyncio.Event()
+
+    def tell(_: Future[Any]) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is closed
+            loop.call_soon_threadsafe(settled.set)
+
+    future.add_done_callback(tell)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(settled.wait(), wait)
+    return future.done() and not future.cancelled() and future.exception() is None
+
+
 def inserted_id(rowid: int | None) -> int:
     """The id of a row just inserted (a cursor's ``lastrowid``, a table's ``last_pk``).
 
@@ -67,65 +98,134 @@ def inserted_id(rowid: int | None) -> int:
 
 
 class Writer:
-    """A thread that runs write functions one at a time; a future resolves only after its commit."""
+    """A thread that runs write functions one at a time; a future resolves only after its commit.
 
-    def __init__(self, db: Database) -> None:
+    A job submitted with ``retry`` (what it writes, for the log: "enquiry") is not failed when the
+    database cannot be written (another process holds it past the busy timeout: a backup, ``sqlite3``
+    by hand): it is kept, in order, and tried again until it is committed. What cannot be kept (more
+    than ``MAX_BACKLOG`` jobs waiting, or still waiting when the writer stops, or a job that fails by
+    itself) is logged as lost with its count and counted in ``lost``, never dropped silently.
+    """
+
+    def __init__(self, db: Database, *, retry_pause: float = RETRY_PAUSE) -> None:
         self._db = db
         self._queue: queue.Queue[Any] = queue.Queue()
+        self._backlog: deque[_Job] = deque()
+        self._retry_pause = retry_pause
+        self.lost: Counter[str] = Counter()
         self._thread = threading.Thread(target=self._run, name="gongkai-writer", daemon=True)
         self._thread.start()
 
-    def submit(self, fn: Callable[[Database], T]) -> Future[T]:
-        """Queue ``fn(db)``; the future resolves once its transaction is committed."""
+    def submit(self, fn: Callable[[Database], T], *, retry: str = "", count: int = 1) -> Future[T]:
+        """Queue ``fn(db)``; the future resolves once its transaction is committed.
+
+        :param retry: what the job writes ("enquiry"): kept and tried again while the database is
+          busy, rather than failed; empty for a write whose caller must hear at once that it failed
+        :param count: how many of those it writes (for the lost count)
+        """
         future: Future[T] = Future()
-        self._queue.put((fn, future))
+        self._queue.put(_Job(fn, future, retry, count))
         return future
+
+    @property
+    def backlog(self) -> int:
+        """How many kept jobs wait for the database to free up."""
+        return len(self._backlog)
 
     def _run(self) -> None:
         while True:
-            jobs = [self._queue.get()]
+            jobs: list[Any] = []
+            kept = len(self._backlog)
+            if kept:
+                # Kept jobs go first, in their order; a new job (or the pause) starts the next try.
+                with contextlib.suppress(queue.Empty):
+                    jobs.append(self._queue.get(timeout=self._retry_pause))
+                jobs[:0] = self._backlog
+                self._backlog.clear()
+            else:
+                jobs.append(self._queue.get())
             # Group commit: whatever queued up meanwhile shares one transaction and one fsync,
             # each job in a savepoint of its own so that one failure spoils no other.
-            while len(jobs) < MAX_GROUP and not self._queue.empty():
+            while len(jobs) < kept + MAX_GROUP and not self._queue.empty():
                 jobs.append(self._queue.get_nowait())
             stop = any(job is _STOP for job in jobs)
-            self._commit([job for job in jobs if job is not _STOP])
+            self._commit([job for job in jobs if job is not _STOP], last=stop)
             if stop:
                 return
 
-    def _commit(self, jobs: list[tuple[Callable[[Database], Any], Future[Any]]]) -> None:
+    def _commit(self, jobs: list[_Job], *, last: bool = False) -> None:
         conn = self._db.conn
-        outcomes: list[tuple[Future[Any], Any, BaseException | None]] = []
+        outcomes: list[tuple[_Job, Any, BaseException | None]] = []
         try:
             conn.execute("BEGIN IMMEDIATE")
-            for fn, future in jobs:
-                if not future.set_running_or_notify_cancel():
+            for job in jobs:
+                # A kept job's future is running already, from its first try.
+                if not (job.future.running() or job.future.set_running_or_notify_cancel()):
                     continue
                 conn.execute("SAVEPOINT job")
                 try:
-                    outcomes.append((future, fn(self._db), None))
+                    outcomes.append((job, job.fn(self._db), None))
                 except BaseException as e:  # handed to its caller, who decides what to say
                     conn.execute("ROLLBACK TO job")
-                    outcomes.append((future, None, e))
+                    outcomes.append((job, None, e))
                 conn.execute("RELEASE job")
             conn.execute("COMMIT")
         except BaseException as e:  # the transaction failed as a whole: none of it was written
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            for _, future in jobs:
-                if not future.done():
-                    future.set_exception(e)
+            self._keep([job for job in jobs if job.retry], e, last=last)
+            for job in jobs:
+                if not job.retry and not job.future.done():
+                    job.future.set_exception(e)
             return
         # Only now, with the commit on disk, does any caller hear that its write is done.
-        for future, result, error in outcomes:
+        for job, result, error in outcomes:
             if error is None:
-                future.set_result(result)
+                job.future.set_result(result)
             else:
-                future.set_exception(error)
+                if job.retry:
+                    self._lose([job], f"the write failed: {error!r}")
+                job.future.set_exception(error)
+
+    def _keep(self, jobs: list[_Job], error: BaseException, *, last: bool) -> None:
+        """Keep retryable jobs whose transaction failed, to try again (none if the writer stops)."""
+        if not jobs:
+            return
+        if last:
+            self._lose(jobs, f"the database could not be written before the writer stopped: {error}")
+            for job in jobs:
+                job.future.set_exception(StorageError(f"{job.retry} lost: {error}"))
+            return
+        # Their futures stay running: each resolves when its job is finally committed.
+        self._backlog.extend(job for job in jobs if not job.future.done())
+        if len(self._backlog) > MAX_BACKLOG:
+            dropped = [self._backlog.popleft() for _ in range(len(self._backlog) - MAX_BACKLOG)]
+            self._lose(dropped, f"more than {MAX_BACKLOG} writes waited for the database")
+            for job in dropped:
+                job.future.set_exception(StorageError(f"{job.retry} lost: too many waiting"))
+        log.warning("storage: database busy (%s); %d writes kept to try again", error, len(self._backlog))
+
+    def _lose(self, jobs: list[_Job], reason: str) -> None:
+        counts: Counter[str] = Counter()
+        for job in jobs:
+            counts[job.retry] += job.count
+        for what, count in counts.items():
+            self.lost[what] += count
+            log.error("storage: %d %s record(s) lost (%d in all): %s", count, what, self.lost[what], reason)
 
     def close(self) -> None:
         self._queue.put(_STOP)
         self._thread.join()
+
+
+@dataclass
+class _Job:
+    """A write function, the future its caller waits on, and what to do if the database is busy."""
+
+    fn: Callable[[Database], Any]
+    future: Future[Any]
+    retry: str = ""
+    count: int = 1
 
 
 @dataclass(frozen=True)
@@ -149,13 +249,29 @@ class Store:
     """
 
     def __init__(self, path: Path | str, user_hash_key: str | None = None) -> None:
+        from .lock import DatabaseLock  # these import StorageError from here
+        from .upgrade import upgrade
+
         self.path = Path(path)
-        self.db = connect(self.path)
-        migrations.apply(self.db)
+        memory = str(path) == ":memory:"
+        # Held shared while the store is open: `gongkai restore` cannot replace the file under us.
+        self._lock = None if memory else DatabaseLock(self.path).shared()
+        try:
+            self.db = connect(self.path)
+            try:
+                # Pending migrations: a backup beside the file first, then all of them or none.
+                self.upgrade_backup = upgrade(self.db, None if memory else self.path, migrations)
+            except BaseException:
+                self.db.conn.close()
+                raise
+        except BaseException:
+            if self._lock is not None:
+                self._lock.release()
+            raise
         self._writer = Writer(self.db)
         self._read = connect(self.path) if str(path) != ":memory:" else self.db
         self._key = (user_hash_key or self._generated_key()).encode()
-        self._batch: list[tuple[tuple[Any, ...], asyncio.Future[int]]] = []
+        self._batch: list[tuple[tuple[Any, ...], asyncio.Future[int | None]]] = []
 
     @classmethod
     def from_settings(cls, settings: Any) -> Store:
@@ -194,7 +310,7 @@ class Store:
     @staticmethod
     def _enquiry_row(enquiry: Enquiry) -> tuple[Any, ...]:
         return (
-            dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+            _now(),
             enquiry.channel,
             enquiry.user_ref,
             enquiry.text,
@@ -214,35 +330,114 @@ class Store:
         """Record an enquiry and return its id once committed."""
         return self.write(self._insert_enquiries([self._enquiry_row(enquiry)]))[0]
 
-    async def arecord_enquiry(self, enquiry: Enquiry) -> int:
-        """Record an enquiry from async code and return its id once committed.
+    async def arecord_enquiry(self, enquiry: Enquiry, *, wait: float | None = None) -> int | None:
+        """Record an enquiry from async code: its id once committed, or None if it was not
+        committed within ``wait`` seconds (None: no limit). Never raises: an answer does not
+        depend on its record.
 
+        An enquiry not committed in time is kept and written when the database frees up (another
+        process may hold it for longer than the busy timeout), or logged as lost with its count.
         Enquiries recorded in the same turn of the event loop go to the writer thread together:
         one hand-over and one commit for a burst of questions rather than one each.
         """
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[int] = loop.create_future()
+        future: asyncio.Future[int | None] = loop.create_future()
         self._batch.append((self._enquiry_row(enquiry), future))
         if len(self._batch) == 1:
             loop.call_soon(self._flush_enquiries, loop)
-        return await future
+        done, _ = await asyncio.wait({future}, timeout=wait)
+        return future.result() if done else None
 
     def _flush_enquiries(self, loop: asyncio.AbstractEventLoop) -> None:
         batch, self._batch = self._batch, []
-        done = self._writer.submit(self._insert_enquiries([row for row, _ in batch]))
+        rows = [row for row, _ in batch]
+        done = self._writer.submit(self._insert_enquiries(rows), retry="enquiry", count=len(rows))
 
-        def settle(ids: list[int] | None, error: BaseException | None) -> None:
+        def settle(ids: list[int] | None) -> None:
             for number, (_, future) in enumerate(batch):
-                if future.done():
-                    continue
-                if error is not None:
-                    future.set_exception(error)
-                else:
-                    future.set_result(ids[number])  # type: ignore[index]
+                if not future.done():
+                    future.set_result(None if ids is None else ids[number])
 
-        done.add_done_callback(
-            lambda f: loop.call_soon_threadsafe(settle, None if f.exception() else f.result(), f.exception())
-        )
+        def settled(f: Future[list[int]]) -> None:
+            # Runs on the writer thread, maybe long after the request (and its loop) ended; a lost
+            # enquiry was logged by the writer.
+            ids = None if f.cancelled() or f.exception() is not None else f.result()
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits any more
+                loop.call_soon_threadsafe(settle, ids)
+
+        done.add_done_callback(settled)
+
+    @property
+    def lost(self) -> Counter[str]:
+        """Records the writer could not keep (by what they were: "enquiry"), since the start."""
+        return self._writer.lost
+
+    @property
+    def backlog(self) -> int:
+        """Writes waiting for the database to free up."""
+        return self._writer.backlog
+
+    # --- the web chat's sessions -----------------------------------------------------------------
+
+    def save_chat(self, session_id: str, *, draft: str | None, turns: list[str], keep: int) -> Future[None]:
+        """Save a web chat session: its draft (JSON, or None), the ``turns`` added since it was
+        last saved (JSON each), only the last ``keep`` turns kept. The future resolves once it is
+        committed; while the database is busy the write is kept and tried again (``committed``
+        waits for it a bounded time), or logged as lost."""
+        now = _now()
+
+        def save(db: Database) -> None:
+            db.execute(
+                "insert into chat_sessions (id, created_at, seen_at, draft) values (?, ?, ?, ?)"
+                " on conflict(id) do update set seen_at = excluded.seen_at, draft = excluded.draft",
+                [session_id, now, now, draft],
+            )
+            if not turns:
+                return
+            # Numbered here, in the write transaction: two requests of one session never collide.
+            last = "select coalesce(max(seq), 0) from chat_turns where session_id = ?"
+            (top,) = db.execute(last, [session_id]).fetchone()
+            db.conn.executemany(
+                "insert into chat_turns (session_id, seq, turn) values (?, ?, ?)",
+                [(session_id, top + n, turn) for n, turn in enumerate(turns, 1)],
+            )
+            old = top + len(turns) - keep
+            db.execute("delete from chat_turns where session_id = ? and seq <= ?", [session_id, old])
+
+        return self._writer.submit(save, retry="chat session")
+
+    def touch_chat(self, session_id: str) -> None:
+        """Mark a saved session as seen now (it ages from its last visit, not its last post);
+        nobody waits for it."""
+        now = _now()
+
+        def touch(db: Database) -> None:
+            db.execute("update chat_sessions set seen_at = ? where id = ?", [now, session_id])
+
+        self._writer.submit(touch, retry="chat session")
+
+    def chat(self, session_id: str, *, turns: int) -> tuple[dict[str, Any], list[str]] | None:
+        """A saved web chat session's row and its last ``turns`` turns (JSON, oldest first), or None."""
+        row = self._read.execute(
+            "select id, created_at, seen_at, draft from chat_sessions where id = ?", [session_id]
+        ).fetchone()
+        if row is None:
+            return None
+        said = self._read.execute(
+            "select turn from chat_turns where session_id = ? order by seq desc limit ?", [session_id, turns]
+        ).fetchall()
+        return dict(zip(("id", "created_at", "seen_at", "draft"), row, strict=True)), [t for (t,) in reversed(said)]
+
+    def purge_chats(self, seen_before: dt.datetime) -> int:
+        """Delete the web chat sessions not seen since ``seen_before``, with their turns; how many."""
+        before = seen_before.astimezone(dt.UTC).isoformat(timespec="milliseconds")
+
+        def purge(db: Database) -> int:
+            old = "select id from chat_sessions where seen_at < ?"
+            db.execute(f"delete from chat_turns where session_id in ({old})", [before])
+            return int(db.execute("delete from chat_sessions where seen_at < ?", [before]).rowcount)
+
+        return self.write(purge)
 
     # --- reads ----------------------------------------------------------------------------------
 
@@ -293,3 +488,5 @@ class Store:
         if self._read is not self.db:
             self._read.conn.close()
         self.db.conn.close()
+        if self._lock is not None:
+            self._lock.release()

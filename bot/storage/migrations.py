@@ -131,6 +131,27 @@ def m005_outbox_for_every_notice(db: Database) -> None:
 
 
 @migrations()
+def m006_chat_sessions(db: Database) -> None:
+    # The web chat's sessions, kept across restarts: the draft of a complaint being written and the
+    # last turns of the conversation. `id` is a keyed hash of the session's id (the token the
+    # browser holds is never stored); `seen_at` ages the session out (GONGKAI_WEB_SESSION_DAYS).
+    db.table("chat_sessions").create(
+        {"id": str, "created_at": str, "seen_at": str, "draft": str},
+        pk="id",
+        not_null={"created_at", "seen_at"},
+    )
+    db.table("chat_sessions").create_index(["seen_at"])
+    # One row per turn (who said what, as JSON), numbered within its session; only the last ones
+    # are kept.
+    db.table("chat_turns").create(
+        {"session_id": str, "seq": int, "turn": str},
+        pk=("session_id", "seq"),
+        not_null={"turn"},
+        foreign_keys=[("session_id", "chat_sessions", "id")],
+    )
+
+
+@migrations()
 def m008_report(db: Database) -> None:
     # The yearly report's inputs that no other record holds. `report_entries`: what staff enter for
     # a year (Table 1's figures, the sections' texts, ...), by key; never updated in place: the

@@ -7,10 +7,13 @@ The test setup installs the ``chromium`` package when it is missing and the test
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -39,12 +42,12 @@ def chromium() -> str:
     return path
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Iterator[str]:
-    """``gongkai run`` on a free port with a fresh database and one staff account."""
-    folder = tmp_path_factory.mktemp("site")
+@contextlib.contextmanager
+def gongkai_run(folder: Path, **settings: object) -> Iterator[str]:
+    """``gongkai run`` on a free port with a fresh database in ``folder``, one staff account and
+    ``settings``; its base URL."""
     port = free_port()
-    env = gongkai_env(folder / "g.db", port=port)
+    env = gongkai_env(folder / "g.db", port=port, **settings)
     subprocess.run(
         [sys.executable, "-m", "bot", "staff", "add", "wangli", "--password", PASSWORD],
         cwd=ROOT,
@@ -64,9 +67,17 @@ def site(tmp_path_factory) -> Iterator[str]:
         except OSError:
             assert time.monotonic() < deadline, "gongkai run did not start"
             time.sleep(0.2)
-    yield base
-    process.send_signal(signal.SIGTERM)
-    process.communicate(timeout=20)
+    try:
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[str]:
+    with gongkai_run(tmp_path_factory.mktemp("site")) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -172,4 +183,74 @@ def test_the_widget_opens_the_chat_on_another_page(site, browser):
     frame.locator(".turn.bot").last.wait_for()
     shot(page, "10-widget")
     assert Path(SHOTS / "10-widget.png").stat().st_size > 0
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def county_portal(tmp_path_factory) -> Iterator[tuple[str, str]]:
+    """A county portal at http://localhost:<port> (another site than 127.0.0.1: the widget's frame
+    is cross-site, its SameSite cookie never sent) embedding the widget of ``gongkai run``, which
+    lets that portal frame it (GONGKAI_WEB_EMBED_ORIGINS). The portal's and Gongkai's base URLs."""
+    port = free_port()
+    portal = f"http://localhost:{port}"
+    with gongkai_run(tmp_path_factory.mktemp("embedded"), web_embed_origins=portal) as base:
+        page = (
+            '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>县政府门户</title></head>'
+            f'<body><h1>县政府门户网站</h1><script src="{base}/widget.js" async></script></body></html>'
+        ).encode()
+
+        class Portal(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(page)))
+                self.end_headers()
+                self.wfile.write(page)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Portal)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield portal, base
+        finally:
+            server.shutdown()
+            server.server_close()
+
+
+def test_the_widget_works_framed_by_another_site(county_portal, browser):
+    portal, base = county_portal
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1024, "height": 860})
+    page = context.new_page()
+    page.goto(portal + "/")
+    page.click("button:has-text('政务咨询')")
+    frame = page.frame_locator("iframe[title=政务咨询]")
+    # The chat: a question answered in place (chat.js posts with the session's header).
+    frame.locator("#q").fill("申请信息公开收费吗")
+    frame.locator("#q").press("Enter")
+    frame.locator("text=不收取费用").wait_for(timeout=10_000)
+    # The complaint form, its confirmation and the number, inside the panel.
+    frame.locator(".embed-nav a", has_text="投诉举报").click()
+    frame.locator("#text").fill("县里窗口说2009年的执法检查结果不能看，也不说依据。")
+    frame.locator("input[name=topic][value=conduct]").check()
+    frame.locator("button.primary").click()
+    frame.locator("text=请确认您的投诉").wait_for()
+    frame.locator("button.primary").click()
+    number = frame.locator("#number").inner_text().strip()
+    assert number.startswith("20")
+    shot(page, "11-widget-on-another-site-filed")
+    # The status page, inside the panel too.
+    frame.locator("a", has_text="查询办理进度").click()
+    frame.locator(".status").wait_for()
+    assert number in frame.locator("main").inner_text() and "待受理" in frame.locator("main").inner_text()
+    shot(page, "12-widget-on-another-site-status")
+    # No cookie of Gongkai's was needed, nor could be set, inside the cross-site frame.
+    assert [c["name"] for c in context.cookies(base)] == []
+    # The portal keeps the session for the next visit: the conversation is still there.
+    page.reload()
+    page.click("button:has-text('政务咨询')")
+    frame = page.frame_locator("iframe[title=政务咨询]")
+    frame.locator(".turn.me", has_text="申请信息公开收费吗").wait_for(timeout=10_000)
     context.close()

@@ -7,7 +7,9 @@ import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import unquote
 
+import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -16,6 +18,7 @@ from bot.app import Services, build_web_app
 from bot.channels.web import setup as setup_web
 from bot.services.complaints import Complaints
 from bot.services.staff import StaffAccounts
+from bot.storage import Store
 
 PASSWORD = "correct horse battery"
 
@@ -100,7 +103,9 @@ def test_chat_page_welcomes_and_is_safe_to_serve(site):
         assert "default-src 'self'" in response.headers["Content-Security-Policy"]
         assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
         embed = await client.get("/?embed=1")
-        assert "X-Frame-Options" not in embed.headers  # the widget frames this view on the bureau's site
+        # No GONGKAI_WEB_EMBED_ORIGINS: the widget's frame works on this site's own pages only.
+        assert embed.headers["X-Frame-Options"] == "SAMEORIGIN"
+        assert "frame-ancestors 'self'" in embed.headers["Content-Security-Policy"]
         for asset in ("/static/chat.css", "/static/chat.js", "/widget.js", "/widget-example"):
             assert (await client.get(asset)).status == 200, asset
 
@@ -221,7 +226,7 @@ def test_complaint_filed_once_and_looked_up(site, store, web_settings):
 def test_a_complaint_story_in_the_chat_offers_the_form(site):
     async def scenario(client):
         turns = await ask(client, "我要投诉你们窗口工作人员态度恶劣")
-        assert 'href="/complaint?kind=投诉"' in turns
+        assert 'href="/complaint?kind=投诉"' in unquote(turns)
 
     site(scenario)
 
@@ -363,3 +368,161 @@ def test_gongkai_run_serves_the_site_and_prints_its_addresses(tmp_path):
         process.send_signal(signal.SIGTERM)
         output = process.communicate(timeout=20)[0]
     assert process.returncode == 0, output
+
+
+# --- sessions (issue 12, item 6) and the widget's frame (item 4) ---------------------------------------
+
+
+async def serve_site(
+    answerer, store, settings, scenario: Callable[[TestClient], Awaitable[Any]], *, cookies: bool = True
+) -> Any:
+    app = build_web_app()
+    setup_web(app, Services.of(answerer, store, settings, complaints=Complaints(store, settings)), settings)
+    jar = {} if cookies else {"cookie_jar": aiohttp.DummyCookieJar()}
+    async with TestClient(TestServer(app), **jar) as test_client:
+        return await scenario(test_client)
+
+
+async def to_confirm(client: TestClient, **extra: str) -> tuple[str, str]:
+    """A complaint filled in up to its confirm step: the confirm page's CSRF token and nonce."""
+    page = await (await client.get("/complaint", **extra)).text()
+    confirm = await client.post(
+        "/complaint",
+        data={"csrf": csrf_of(page), "kind": "投诉", "topic": "conduct", "text": "窗口拒绝查阅", "name": "张三"},
+    )
+    html = await confirm.text()
+    assert "请确认" in html
+    return csrf_of(html), re.search(r'name="nonce" value="([^"]+)"', html).group(1)
+
+
+def test_the_conversation_and_the_draft_at_its_confirm_step_survive_a_restart(answerer, db_path, web_settings):
+    first = Store(db_path)
+
+    async def before(client):
+        await ask(client, "申请信息公开要收费吗")
+        csrf, nonce = await to_confirm(client)
+        return client.session.cookie_jar.filter_cookies(client.make_url("/"))["gk_chat"].value, csrf, nonce
+
+    token, csrf, nonce = asyncio.run(serve_site(answerer, first, web_settings, before))
+    first.close()
+    second = Store(db_path)  # the restart: a new process, the same database
+
+    async def after(client):
+        client.session.cookie_jar.update_cookies({"gk_chat": token})
+        chat = await (await client.get("/")).text()
+        assert "申请信息公开要收费吗" in chat and "不收费" in chat
+        filed = await client.post("/complaint/confirm", data={"csrf": csrf, "nonce": nonce})
+        return re.search(r'id="number">([^<]+)<', await filed.text()).group(1)
+
+    number = asyncio.run(serve_site(answerer, second, web_settings, after))
+    assert Complaints(second, web_settings).get(number).text == "窗口拒绝查阅"
+    second.close()
+
+
+def test_a_cookie_the_server_did_not_issue_gets_a_new_session(site):
+    async def scenario(client):
+        client.session.cookie_jar.update_cookies({"gk_chat": "chosen-by-the-client-0123456789"})
+        response = await client.get("/")
+        issued = response.cookies["gk_chat"].value
+        assert issued != "chosen-by-the-client-0123456789" and issued.count(".") == 2
+        again = await client.get("/")
+        assert "gk_chat" not in again.cookies or again.cookies["gk_chat"].value == issued
+
+    site(scenario)
+
+
+def test_a_flood_of_cookieless_visits_writes_nothing_and_flushes_no_draft(site, store):
+    async def scenario(client):
+        csrf, nonce = await to_confirm(client)
+        flood = aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar())
+        async with flood:
+            for _ in range(20):
+                await asyncio.gather(*((await_get(flood, client.make_url("/"))) for _ in range(50)))
+        filed = await client.post("/complaint/confirm", data={"csrf": csrf, "nonce": nonce})
+        assert re.search(r'id="number">([^<]+)<', await filed.text())
+
+    site(scenario)
+    assert store.reader.execute("select count(*) from chat_sessions").fetchone() == (1,)
+
+
+async def await_get(session: aiohttp.ClientSession, url: Any) -> None:
+    async with session.get(url) as response:
+        assert response.status == 200
+
+
+FRAME = {"Sec-Fetch-Dest": "iframe"}
+
+
+def token_of(html: str) -> str:
+    return re.search(r'data-session="([^"]+)"', html).group(1)
+
+
+def test_inside_a_frame_the_session_needs_no_cookie(answerer, store, web_settings):
+    settings = web_settings.model_copy(update={"web_embed_origins": ["http://county.example"]})
+
+    async def scenario(client):
+        page = await (await client.get("/?embed=1&origin=http://county.example", headers=FRAME)).text()
+        token = token_of(page)
+        assert 'data-parent="http://county.example"' in page
+        # chat.js: the token as a header, the form's hidden fields as they are.
+        turns = await client.post(
+            f"/chat?embed=1&s={token}",
+            data={"csrf": csrf_of(page), "q": "多久答复"},
+            headers={"X-Requested-With": "fetch", "X-Gongkai-Session": token},
+        )
+        assert turns.status == 200 and "工作日" in await turns.text()
+        # Without JavaScript: the links and forms carry the session.
+        again = await (await client.get(f"/?embed=1&s={token}", headers=FRAME)).text()
+        assert "多久答复" in again and f"s={token}" in again
+        form = await (await client.get(f"/complaint?embed=1&s={token}", headers=FRAME)).text()
+        assert f'action="/complaint?embed=1&amp;s={token}"' in form and 'class="top"' not in form  # no site header
+        confirm = await client.post(
+            f"/complaint?embed=1&s={token}",
+            data={"csrf": csrf_of(form), "kind": "投诉", "topic": "other", "text": "态度差"},
+            headers=FRAME,
+        )
+        confirm_html = await confirm.text()
+        nonce = re.search(r'name="nonce" value="([^"]+)"', confirm_html).group(1)
+        filed = await client.post(
+            f"/complaint/confirm?embed=1&s={token}",
+            data={"csrf": csrf_of(confirm_html), "nonce": nonce},
+            headers=FRAME,
+        )
+        filed_html = await filed.text()
+        number = re.search(r'id="number">([^<]+)<', filed_html).group(1)
+        status_link = re.search(r'href="(/status\?number=[^"]+)"', filed_html).group(1).replace("&amp;", "&")
+        status = await (await client.get(status_link, headers=FRAME)).text()
+        assert number in status and "待受理" in status and 'name="s"' in status
+        # A forged post, or the token without its CSRF token, is refused as before.
+        forged = await client.post(f"/chat?embed=1&s={token}", data={"csrf": "forged", "q": "x"}, headers=FRAME)
+        assert forged.status == 403
+        # Opened in a tab (not a frame), a link's token is not taken: a stranger's session is not slipped in.
+        tab = await client.get(f"/?embed=1&s={token}", headers={"Sec-Fetch-Dest": "document"})
+        assert token_of(await tab.text()) != token
+
+    asyncio.run(serve_site(answerer, store, settings, scenario, cookies=False))
+
+
+def test_the_sites_of_web_embed_origins_may_frame_the_citizens_pages_only(answerer, store, web_settings):
+    settings = web_settings.model_copy(
+        update={"web_embed_origins": ["https://www.example.gov.cn", "https://*.county.cn"]}
+    )
+
+    async def scenario(client):
+        for path in ("/", "/?embed=1", "/complaint?embed=1", "/status?embed=1"):
+            response = await client.get(path)
+            policy = response.headers["Content-Security-Policy"]
+            assert "frame-ancestors 'self' https://www.example.gov.cn https://*.county.cn" in policy, path
+            assert "X-Frame-Options" not in response.headers, path
+        staff = await client.get("/staff/login")
+        assert "frame-ancestors 'self'" in staff.headers["Content-Security-Policy"]
+        assert staff.headers["X-Frame-Options"] == "SAMEORIGIN"
+        for origin, told in [
+            ("https://a.county.cn", True),
+            ("https://evil.example", False),
+            ("https://county.cn", False),
+        ]:
+            page = await (await client.get(f"/?embed=1&origin={origin}", headers=FRAME)).text()
+            assert (f'data-parent="{origin}"' in page) is told, origin
+
+    asyncio.run(serve_site(answerer, store, settings, scenario))

@@ -8,7 +8,11 @@ JavaScript.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
+import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,17 +22,23 @@ from aiohttp import web
 from ... import texts
 from ...config import Settings
 from ...services.answering import Answerer
+from ...services.chats import ChatSessions
 from .accounts import AccountsConsole
 from .citizen import CitizenChat
 from .report import ReportPages
-from .security import ChatSessions, RateLimit
+from .security import RateLimit
+from .sessions import FRAMED, WebSessions
 from .staff import StaffConsole
 from .teaching import TeachingConsole
 
 if TYPE_CHECKING:
     from ...app import Services
 
+log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
+# The frame-ancestors of the citizens' pages: 'self' and the sites of web_embed_origins.
+ANCESTORS = web.AppKey("gongkai_web_ancestors", str)
+PURGE_EVERY = 3600.0  # seconds between purges of the chat sessions that aged out
 
 
 def _templates(settings: Settings, answerer: Answerer) -> jinja2.Environment:
@@ -50,12 +60,13 @@ def _templates(settings: Settings, answerer: Answerer) -> jinja2.Environment:
 
 @web.middleware
 async def _headers(request: web.Request, handler: Any) -> web.StreamResponse:
-    """Security headers on every page; only the chat's embed view may be framed (the widget)."""
+    """Security headers on every page; only the citizens' pages may be framed by the sites the
+    bureau allows (the widget), and the staff console by none but this site."""
     response = await handler(request)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    framed = request.path == "/" and request.query.get("embed") == "1"
-    ancestors = "*" if framed else "'self'"
+    ancestors = request.app.get(ANCESTORS, "'self'") if request.path in FRAMED else "'self'"
+    framed = ancestors != "'self'"  # X-Frame-Options cannot name other sites: CSP alone says it
     response.headers.setdefault(
         "Content-Security-Policy",
         f"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors {ancestors}",
@@ -66,7 +77,8 @@ async def _headers(request: web.Request, handler: Any) -> web.StreamResponse:
 
 
 def setup(app: web.Application, services: Services, settings: Settings) -> None:
-    """Serve the web chat and the staff console on ``app`` (nothing to start or stop)."""
+    """Serve the web chat and the staff console on ``app``; purge the chat sessions that aged out
+    at start and every hour."""
     env = _templates(settings, services.answerer)
 
     def render(template: str, **context: Any) -> web.Response:
@@ -74,8 +86,11 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
 
     secure = settings.web_secure_cookies
     conversation = services.conversation
-    sessions = ChatSessions(conversation.user_ref)
+    origins = settings.web_embed_origins
+    sessions = WebSessions(services.chats, embed_origins=origins, secure=secure)
     chat = CitizenChat(conversation, sessions, RateLimit(settings.web_rate_limit), render, secure)
+    app[ANCESTORS] = " ".join(["'self'", *origins])
+    app.middlewares.append(sessions.middleware)
     console = StaffConsole(
         services.answerer,
         services.store,
@@ -96,6 +111,26 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
     # The example stands for the bureau's own page, which has its own styles.
     example_policy = {"Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'"}
     app.router.add_get("/widget-example", _file(HERE / "static" / "widget-example.html", "text/html", example_policy))
+
+    async def purging(_: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(_purge(services.chats))
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    app.cleanup_ctx.append(purging)
+
+
+async def _purge(chats: ChatSessions) -> None:
+    """Purge the aged-out chat sessions now and every ``PURGE_EVERY`` seconds (a busy database
+    puts it off to the next time)."""
+    while True:
+        try:
+            await chats.apurge()
+        except Exception as e:  # the database busy or full: the next round tries again
+            log.warning("web chat: sessions not purged: %s", e)
+        await asyncio.sleep(PURGE_EVERY)
 
 
 def _file(path: Path, content_type: str, headers: dict[str, str] | None = None) -> Any:

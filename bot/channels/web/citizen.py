@@ -14,11 +14,12 @@ from aiohttp import web
 
 from ... import texts
 from ...services.answering import Reply
+from ...services.chats import ChatSession, Turn
 from ...services.complaints import KINDS, RATINGS, TOPICS
 from ...services.conversation import Conversation, Form, Invalid, check_form
-from .security import CHAT_COOKIE, CHAT_COOKIE_DAYS, ChatSession, ChatSessions, RateLimit, Turn, client_address
+from .security import RateLimit, client_address
 from .security import same as _same
-from .security import set_cookie as _set_cookie
+from .sessions import WebSessions
 
 log = logging.getLogger(__name__)
 CHANNEL = "web"
@@ -47,7 +48,7 @@ class CitizenChat:
     def __init__(
         self,
         conversation: Conversation,
-        sessions: ChatSessions,
+        sessions: WebSessions,
         limit: RateLimit,
         render: Any,
         secure: bool,
@@ -244,12 +245,9 @@ class CitizenChat:
         return form
 
     def _page(self, request: web.Request, session: ChatSession, template: str, **context: Any) -> web.Response:
-        context.update(csrf=self.sessions.csrf(session), ratings=RATINGS)
-        response = self.render(template, **context)
-        _set_cookie(response, CHAT_COOKIE, session.token, secure=self.secure, days=CHAT_COOKIE_DAYS)
-        return response
+        # The session's cookie is the middleware's (sessions.py), as are the embed mode's links.
+        context.update(csrf=self.sessions.csrf(session), ratings=RATINGS, **self.sessions.context())
+        return self.render(template, **context)
 
     def _redirect(self, session: ChatSession, location: str) -> web.HTTPSeeOther:
-        redirect = web.HTTPSeeOther(location)
-        _set_cookie(redirect, CHAT_COOKIE, session.token, secure=self.secure, days=CHAT_COOKIE_DAYS)
-        return redirect
+        return web.HTTPSeeOther(self.sessions.link(location))

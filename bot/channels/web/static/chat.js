@@ -1,7 +1,17 @@
 // Gongkai web chat: posts the page's forms with fetch and inserts the turns the server returns
 // (already escaped HTML), and looks for staff replies now and then. Without it, forms post and reload.
+// In the widget's frame on another site (embed mode) no cookie is sent: the session's token is
+// sent as a header, and handed to the widget on the embedding page to open the same session next time.
 (function () {
   "use strict";
+  var session = document.body.getAttribute("data-session");
+  var parentOrigin = document.body.getAttribute("data-parent");
+  var headers = { "X-Requested-With": "fetch" };
+  if (session) headers["X-Gongkai-Session"] = session;
+  if (session && parentOrigin && window.parent !== window) {
+    // Only to the origin the server checked against GONGKAI_WEB_EMBED_ORIGINS.
+    window.parent.postMessage({ gongkai: "session", token: session }, parentOrigin);
+  }
   var turns = document.getElementById("turns");
   var end = document.getElementById("end");
   var input = document.getElementById("q");
@@ -20,7 +30,7 @@
     if (submitter && submitter.name) data.append(submitter.name, submitter.value);
     var buttons = form.querySelectorAll("button");
     buttons.forEach(function (b) { b.disabled = true; });
-    return fetch(form.action, { method: "POST", body: new URLSearchParams(data), headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
+    return fetch(form.action, { method: "POST", body: new URLSearchParams(data), headers: headers, credentials: "same-origin" })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
       .then(add)
       .catch(function () { form.submit(); })
@@ -29,13 +39,13 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form.getAttribute("action") !== "/chat") return;
+    if (new URL(form.action, window.location.href).pathname !== "/chat") return;
     event.preventDefault();
     post(form, event.submitter).then(function () { if (form.id === "ask") { input.value = ""; input.focus(); } });
   });
 
   function poll() {
-    fetch("/updates", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.text() : ""; }).then(add).catch(function () {});
+    fetch("/updates", { headers: headers, credentials: "same-origin" }).then(function (r) { return r.ok ? r.text() : ""; }).then(add).catch(function () {});
   }
   setInterval(poll, 20000);
   if (end) end.scrollIntoView({ block: "end" });

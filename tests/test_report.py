@@ -481,3 +481,15 @@ def test_knowledge_check_checks_the_year_files(run, tmp_path):
     result = run("knowledge", "check", str(folder))
     assert result.exit_code == 1
     assert "2011.yaml:1: year: must be 2011" in result.output and "2011.yaml:3: fees.collected:" in result.output
+
+
+def test_the_report_reads_the_knowledge_in_force(store, knowledge, tmp_path):
+    # A reload swaps the knowledge (Services.reload): the report counts the catalogue now served.
+    moved = type(knowledge)(knowledge.guide, knowledge.catalogue[:16], knowledge.lexicon, tmp_path, knowledge.calendar)
+    served = [knowledge]
+    reports = Reports(store, lambda: served[0], Settings(), now=lambda: NOW)
+    assert sum(reports.build(2009).catalogue.values()) == 123
+    served[0] = moved
+    report = reports.build(2009)
+    assert report.catalogue["机构职能"] == 16 and sum(report.catalogue.values()) == 16
+    assert report.proactive.source == "catalogue"  # the new folder has no reports/2009.yaml

@@ -24,6 +24,8 @@ from .services.catalogue import CatalogueSearch
 from .services.chats import ChatSessions
 from .services.complaints import Complaints
 from .services.conversation import Conversation
+from .services.report import Reports
+from .services.report.records import register_records
 from .services.staff import StaffAccounts
 from .services.teaching import Teaching
 from .storage import Store
@@ -60,6 +62,7 @@ class Services:
     teaching: Teaching
     chats: ChatSessions
     applications: Applications
+    reports: Reports
     _reloading: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
     @property
@@ -94,6 +97,14 @@ class Services:
             Teaching(store),
             ChatSessions(store, settings),
             applications,
+            # The knowledge in force, read at each report: a reload swaps it.
+            Reports(
+                store,
+                lambda: answerer.matcher.knowledge,
+                settings,
+                now=complaints.now,
+                applications=lambda year: register_records(store.reader, year),
+            ),
         )
 
     async def reload(self) -> bool:

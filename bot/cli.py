@@ -15,10 +15,12 @@ from typing import Any, TextIO, TypeVar
 
 import click
 
+from . import texts
 from .cli_ops import COMMANDS as OPS_COMMANDS
 from .outcomes import OUTCOMES
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def knowledge_option(fn: F) -> F:
@@ -272,13 +274,36 @@ def check(folder: Path | None) -> None:
     folder = folder or _settings().knowledge
     loaded = _knowledge(folder)
     Matcher(loaded)  # the index builds too: what passes here starts (the lexical part: the rest is the model)
+    years = _check_report_years(folder)
     phrasings = sum(1 + len(e.alternatives) + len(e.keywords) for e in loaded.guide)
     click.echo(
         f"OK: {len(loaded.guide)} guide entries in {len(loaded.sections)} sections "
         f"({phrasings} phrasings), {len(loaded.catalogue)} catalogue items, "
-        f"{len(loaded.lexicon.synonyms)} synonyms."
+        f"{len(loaded.lexicon.synonyms)} synonyms"
+        + (f", the report figures of {', '.join(map(str, years))}." if years else ".")
     )
     _warn_uncovered(loaded)
+
+
+def _check_report_years(folder: Path) -> list[int]:
+    """Validate every ``reports/<year>.yaml`` (the yearly report's kept figures); their years."""
+    from .knowledge import KnowledgeError, Problem
+    from .services.report.yearfile import REPORTS_DIR, load_year
+
+    years, problems = [], []
+    for path in sorted((folder / REPORTS_DIR).glob("*.yaml")):
+        if not path.stem.isdigit():
+            problems.append(Problem(str(path), None, None, "must be named after its year (2009.yaml)"))
+            continue
+        try:
+            load_year(folder, int(path.stem))
+            years.append(int(path.stem))
+        except KnowledgeError as e:
+            problems += e.problems
+    if problems:
+        lines = "\n".join(f"  {p}" for p in problems)
+        raise click.ClickException(f"the knowledge folder {folder} has {len(problems)} problem(s):\n{lines}")
+    return years
 
 
 def _warn_uncovered(loaded: Any) -> None:
@@ -928,6 +953,239 @@ def staff_list() -> None:
     for a in listed:
         locked = f"  (locked until {a['locked_until']})" if a["locked_until"] else ""
         click.echo(f"{a['username']:24} {a['role']}{locked}")
+
+
+class _ReportGroup(click.Group):
+    """``gongkai report YEAR ...`` is ``gongkai report make YEAR ...``."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0].isdigit():
+            args = ["make", *args]
+        return super().resolve_command(ctx, args)
+
+
+@cli.group(cls=_ReportGroup)
+def report() -> None:
+    """The yearly disclosure report (年度报告): make it, enter its figures and texts, keep the
+    register of review and litigation cases (Table 3).
+
+    `gongkai report YEAR` is short for `gongkai report make YEAR`.
+    """
+
+
+class _Reports:
+    """The report service on the configured database and knowledge, for one command."""
+
+    def __enter__(self) -> Any:
+        from .services.report import Reports
+
+        settings = _settings()
+        knowledge = _knowledge(settings.knowledge)
+        self.store = _store(settings)
+        return Reports(self.store, knowledge, settings)
+
+    def __exit__(self, *exc: object) -> None:
+        self.store.close()
+
+
+def _report_errors(fn: Callable[[], T]) -> T:
+    """Run ``fn``, its report and knowledge errors as one-line (or one-per-cell) messages."""
+    from .knowledge import KnowledgeError
+    from .services.report import ReportError, ReportRefused
+
+    try:
+        return fn()
+    except ReportRefused as e:
+        raise click.ClickException("\n".join([texts.REPORT_REFUSED, *map(str, e.failures)])) from None
+    except ReportError as e:
+        raise click.ClickException(str(e)) from None
+    except KnowledgeError as e:
+        raise click.ClickException("\n".join(map(str, e.problems))) from None
+
+
+_year_argument = click.argument("year", type=int)
+
+
+@report.command("make")
+@_year_argument
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="HTML file to write (default: stdout)."
+)
+@click.option(
+    "--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path), help="Also write each table as CSV here."
+)
+@click.option(
+    "--applications",
+    type=click.File("r", encoding="utf-8-sig"),
+    help="Count Table 2 from this CSV of applications (applicant_column,received,decided,outcome_row) "
+    "instead of the register.",
+)
+def report_make(year: int, output: Path | None, csv_dir: Path | None, applications: TextIO | None) -> None:
+    """Make the report of YEAR as printable HTML, after checking the format's own rules (一+二 =
+    三+四 in every column, totals, Table 3): a report that breaks one is refused, naming the cell.
+    Figures not entered yet are listed as warnings and left blank. Before 2019 the report is written
+    in the sections of the old Regulations.
+
+    Examples:
+
+      gongkai report 2009 -o 2009年度报告.html
+
+      gongkai report make 2026 -o 报告.html --csv 报告表格/
+    """
+    from .services.report import csv_tables, render_html
+    from .services.report.records import read_records
+
+    with _Reports() as reports:
+        records = _report_errors(lambda: read_records(applications, applications.name)) if applications else None
+        made = _report_errors(lambda: reports.build(year, records))
+        html = _report_errors(lambda: render_html(made))
+        tables = csv_tables(made)
+    for warning in made.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    if output is None:
+        click.echo(html)
+    else:
+        output.write_text(html, encoding="utf-8")
+        click.echo(f"{made.title} written to {output}", err=True)
+    if csv_dir is not None:
+        csv_dir.mkdir(parents=True, exist_ok=True)
+        for name, text in tables.items():
+            (csv_dir / f"{year}-{name}").write_text(text, encoding="utf-8", newline="")
+        click.echo(f"{len(tables)} table(s) written to {csv_dir}", err=True)
+
+
+@report.command("keys")
+@_year_argument
+def report_keys(year: int) -> None:
+    """What can be entered for YEAR's report (key, what it is, its value now), and the catalogue's
+    counts of the year per category, to check Table 1 against.
+
+    Example: gongkai report keys 2026
+    """
+    from .services.report import catalogue_counts
+    from .services.report.entries import entry_keys
+
+    with _Reports() as reports:
+        reports_year = _report_errors(lambda: reports.check_year(year))
+        values = _report_errors(lambda: reports.entries(reports_year))
+        counts = catalogue_counts(reports.knowledge.catalogue, year)
+    for key, label in entry_keys(year).items():
+        value = values.get(key, "")
+        shown = value.replace("\n", " ")
+        click.echo(f"{key:34} {label}" + (f" = {shown[:40]}{'…' if len(shown) > 40 else ''}" if value else ""))
+    click.echo("catalogue " + ", ".join(f"{c} {n}" for c, n in counts.items()))
+
+
+@report.command("set")
+@_year_argument
+@click.argument("key")
+@click.argument("value")
+@_actor_option
+def report_set(year: int, key: str, value: str, actor: str | None) -> None:
+    """Enter one figure or text of YEAR's report (VALUE "-": read it from standard input; "" clears
+    it). The keys are listed by `gongkai report keys YEAR`.
+
+    Examples:
+
+      gongkai report set 2026 t1.licences.decisions 37
+
+      gongkai report set 2026 text.overview - < 总体情况.txt
+    """
+    if value == "-":
+        value = sys.stdin.read()
+    with _Reports() as reports:
+        _report_errors(lambda: reports.check_year(year))
+        who = f"cli:{actor or getpass.getuser()}"
+        changed = _report_errors(lambda: reports.enter(year, {key: value}, who))
+    click.echo(texts.REPORT_SAVED.format(count=changed))
+
+
+@report.group("cases")
+def report_cases() -> None:
+    """The register of administrative review and litigation cases about disclosure (Table 3)."""
+
+
+@report_cases.command("list")
+@click.option("--year", type=int, help="Only the cases Table 3 of this year counts.")
+def report_cases_list(year: int | None) -> None:
+    """The cases, one a line: number, kind, filed, result and date (or 尚未审结), subject.
+
+    Example: gongkai report cases list --year 2026
+    """
+    from .services.report import format as fmt
+
+    kinds = {k.key: k.label for k in fmt.CASE_KINDS}
+    results = {c.key: c.label for c in fmt.CASE_RESULTS}
+    with _Reports() as reports:
+        cases = reports.data.cases()
+    if year is not None:
+        start, end = f"{year}-01-01", f"{year}-12-31"
+        cases = [
+            c
+            for c in cases
+            if c.filed_on.isoformat() <= end and (c.decided_on is None or c.decided_on.isoformat() >= start)
+        ]
+    if not cases:
+        click.echo("No cases.")
+    for c in cases:
+        result = f"{results[c.result]} {c.decided_on}" if c.result and c.decided_on else results["pending"]
+        click.echo(f"{c.number}  {kinds.get(c.kind, c.kind):16} filed {c.filed_on}  {result:16} {c.subject[:40]}")
+
+
+@report_cases.command("add")
+@click.argument("kind")
+@click.argument("filed_on", type=click.DateTime(["%Y-%m-%d"]))
+@click.argument("subject", required=False, default="")
+@_actor_option
+def report_cases_add(kind: str, filed_on: Any, subject: str, actor: str | None) -> None:
+    """Register a case: KIND is 复议, 直接起诉 or 复议后起诉; FILED_ON the day it was filed.
+
+    Example: gongkai report cases add 复议 2026-03-02 "申请人不服不予公开告知书"
+    """
+    with _Reports() as reports:
+        who = f"cli:{actor or getpass.getuser()}"
+        case = _report_errors(lambda: reports.data.add_case(kind, filed_on.date(), subject, who))
+    click.echo(texts.REPORT_CASE_ADDED.format(number=case.number))
+
+
+@report_cases.command("decide")
+@click.argument("number")
+@click.argument("result")
+@click.argument("decided_on", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--note", default="", help="What the decision said, for the record.")
+@_actor_option
+def report_cases_decide(number: str, result: str, decided_on: Any, note: str, actor: str | None) -> None:
+    """Record a case's result: RESULT is 维持, 纠正 or 其他; DECIDED_ON the day of the decision.
+    A later call corrects an earlier one; both are kept.
+
+    Example: gongkai report cases decide F2026-001 纠正 2026-04-20
+    """
+    from .services.report import format as fmt
+
+    with _Reports() as reports:
+        who = f"cli:{actor or getpass.getuser()}"
+        case = _report_errors(lambda: reports.data.decide_case(number, result, decided_on.date(), who, note))
+    label = {c.key: c.label for c in fmt.CASE_RESULTS}[case.result or "pending"]
+    click.echo(texts.REPORT_CASE_DECIDED.format(number=case.number, result=label))
+
+
+@report_cases.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
+def report_cases_export(output: Path | None) -> None:
+    """Every case as CSV (UTF-8 with a BOM; cells a spreadsheet would run as formulas are quoted).
+
+    Example: gongkai report cases export -o 复议诉讼台账.csv
+    """
+    from .services.report.render import cases_csv
+
+    with _Reports() as reports:
+        text = cases_csv(reports.data.cases())
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8", newline="")
 
 
 @cli.group()

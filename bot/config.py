@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     office_fax: str = f"{PLACEHOLDER}0533-0000001"
     office_email: str = f"{PLACEHOLDER}xxgk@example.gov.cn"
     supervision_phone: str = f"{PLACEHOLDER}0533-0000002"
+    report_self_name: str = Field(
+        "我局", description="how the bureau names itself in the yearly report's sentences (我局, 本机关)"
+    )
 
     # Answering. The confidence thresholds are fitted with the calibrated model
     # (`gongkai knowledge calibrate`); set these only to override them.

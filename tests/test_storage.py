@@ -29,6 +29,7 @@ def test_creates_folder_and_applies_migrations(db_path):
         "m005_outbox_for_every_notice",
         "m006_chat_sessions",
         "m007_applications",
+        "m008_report",
         "m009_teachings",
         "m010_staff_roles",
         "m011_retention",

@@ -237,6 +237,34 @@ def m007_applications(db: Database) -> None:
 
 
 @migrations()
+def m008_report(db: Database) -> None:
+    # The yearly report's inputs that no other record holds. `report_entries`: what staff enter for
+    # a year (Table 1's figures, the sections' texts, ...), by key; never updated in place: the
+    # newest row of a (year, key) is its value, the older ones its history, with who and when.
+    db.table("report_entries").create(
+        {"id": int, "year": int, "key": str, "value": str, "actor": str, "at": str},
+        pk="id",
+        not_null={"year", "key", "value", "actor", "at"},
+    )
+    db.table("report_entries").create_index(["year", "key", "id"])
+    # Table 3's register: cases of administrative review and litigation about disclosure work.
+    # A case's result is an event (a correction is a newer event), like everything staff do.
+    db.table("report_cases").create(
+        {"id": int, "number": str, "kind": str, "filed_on": str, "subject": str, "actor": str, "at": str},
+        pk="id",
+        not_null={"number", "kind", "filed_on", "actor", "at"},
+    )
+    db.table("report_cases").create_index(["number"], unique=True)
+    db.table("report_case_events").create(
+        {"id": int, "case_id": int, "at": str, "actor": str, "result": str, "decided_on": str, "note": str},
+        pk="id",
+        not_null={"case_id", "at", "actor", "result", "decided_on"},
+        foreign_keys=[("case_id", "report_cases", "id")],
+    )
+    db.table("report_case_events").create_index(["case_id", "id"])
+
+
+@migrations()
 def m009_teachings(db: Database) -> None:
     # What staff taught the bot, append-only: a phrasing for an entry, a new entry, a question that
     # is not the bureau's business (with who to ask instead), a complaint the bot missed. An undo

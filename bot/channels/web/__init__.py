@@ -26,6 +26,7 @@ from ...services.chats import ChatSessions
 from .accounts import AccountsConsole
 from .applications import ApplicationPages
 from .citizen import CitizenChat
+from .report import ReportPages
 from .security import RateLimit
 from .sessions import FRAMED, WebSessions
 from .staff import StaffConsole
@@ -106,6 +107,7 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
     app.middlewares.append(_headers)
     app.add_routes(chat.routes())
     app.add_routes(console.routes())
+    app.add_routes(ReportPages(console, services.reports).routes())
     app.add_routes(TeachingConsole(console, services).routes())
     app.add_routes(AccountsConsole(console, services.staff).routes())
     app.add_routes(pages.routes())

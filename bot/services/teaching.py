@@ -228,9 +228,10 @@ class Teaching:
     ) -> Taught:
         at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
+        row = {"at": at, "staff": staff, "action": action, "entry_id": entry_id, "about": about}
+        row["data"] = json.dumps(data, ensure_ascii=False)
+
         def insert(db: Database) -> int:
-            row = {"at": at, "staff": staff, "action": action, "entry_id": entry_id, "data": "", "about": about}
-            row["data"] = json.dumps(data, ensure_ascii=False)
             new = inserted_id(db.table("teachings").insert(row).last_rowid)
             if refer:  # the referral's entry is named after its row
                 db.execute("update teachings set entry_id = ? where id = ?", [f"{REFER_PREFIX}{new}", new])

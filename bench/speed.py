@@ -63,9 +63,9 @@ import psutil
 import tantivy
 from rapidfuzz import fuzz, process
 
+from bot.config import Settings
 from bot.evaluation import default_settings, read_labelled
 from bot.knowledge import CatalogueItem, Knowledge, load
-from bot.config import Settings
 from bot.matching import Matcher, build_matcher
 from bot.services.answering import Answerer
 from bot.services.catalogue import CatalogueSearch

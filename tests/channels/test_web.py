@@ -4,6 +4,8 @@ status look-up, and the staff console, with its security."""
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -321,6 +323,18 @@ def test_a_complaint_with_html_is_shown_escaped_to_staff(site):
         for path in ("/staff/complaints", f"/staff/complaints/{number}"):
             html = await (await client.get(path)).text()
             assert "&lt;script&gt;alert" in html and "<script>alert" not in html, path
+
+    site(scenario)
+
+
+def test_the_staff_export_neutralises_formulas(site):
+    async def scenario(client):
+        number = await file_complaint(client, text='=HYPERLINK("http://evil.example","点我")')
+        await log_in(client)
+        response = await client.get("/staff/complaints.csv")
+        assert response.status == 200 and response.content_type == "text/csv"
+        [row] = list(csv.reader(io.StringIO((await response.read()).decode("utf-8-sig"))))[1:]
+        assert row[0] == number and row[10] == '\'=HYPERLINK("http://evil.example","点我")'
 
     site(scenario)
 

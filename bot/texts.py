@@ -167,6 +167,13 @@ FILED = (
     "已收到您的{kind}，编号 {number}（请记下）。\n"
     "我们会在 {due} 前办理答复，答复会发送到这里。查询进度：/status {number}"
 )
+COMPLAINT_LIMITED = (
+    "您提交投诉、举报的次数已达到上限（为防止滥用，每小时、每天可提交的件数有限），这一件没有提交。"
+    "请在{at}以后再提交；情况紧急的，请直接拨打本局监督投诉电话：{supervision_phone}。"
+)
+STATUS_LIMITED = "查询次数太多了，请在{at}以后再查。如需帮助，请拨打本局监督投诉电话：{supervision_phone}。"
+WHEN_TODAY = "今天 {time}"
+WHEN_DAY = "{month}月{day}日 {time}"
 STATUS_USAGE = "请在 /status 后面加上投诉编号，例如：/status 20261127-001-5"
 STATUS_NOT_A_NUMBER = "“{typed}”不像投诉编号。编号形如 20261127-001-5，在提交成功的消息里。"
 STATUS_MISTYPED = "编号 {typed} 好像输错了一位。您要查的是不是：{suggestions}？"

@@ -228,6 +228,76 @@ def test_a_complaint_story_in_the_chat_offers_the_form(site):
     site(scenario)
 
 
+async def fill_form(client: TestClient, text: str = "窗口工作人员态度很差，拒绝我查阅文件", **headers: str) -> Any:
+    """Fill in the complaint form and confirm it; the confirm post's response."""
+    page = await (await client.get("/complaint", headers=headers)).text()
+    form = {"csrf": csrf_of(page), "kind": "投诉", "topic": "conduct", "text": text}
+    confirm_page = await (await client.post("/complaint", data=form, headers=headers)).text()
+    nonce = re.search(r'name="nonce" value="([^"]+)"', confirm_page).group(1)
+    return await client.post(
+        "/complaint/confirm", data={"csrf": csrf_of(confirm_page), "nonce": nonce}, headers=headers
+    )
+
+
+def test_complaints_over_the_citizens_limit_are_refused_politely(site, store, web_settings):
+    async def scenario(client):
+        filed = [await fill_form(client, f"第{n}件：窗口人员态度差") for n in range(web_settings.complaints_per_hour)]
+        assert [r.status for r in filed] == [200] * web_settings.complaints_per_hour
+        refused = await fill_form(client, "第四件：窗口人员态度差")
+        html = await refused.text()
+        assert refused.status == 429
+        assert "次数已达到上限" in html and "0533-0000002" in html and re.search(r"今天 \d\d:\d\d", html)
+        assert "第四件：窗口人员态度差" in html  # the draft is kept, to send later
+
+    site(scenario)
+    assert len(list(store.reader.query("select id from complaints"))) == web_settings.complaints_per_hour
+
+
+def test_complaints_from_one_address_are_limited_whatever_the_session(site, store, web_settings):
+    async def scenario(client):
+        statuses = []
+        for n in range(web_settings.complaints_per_address_hour + 2):
+            client.session.cookie_jar.clear()  # a new session each time, as a script would
+            statuses.append((await fill_form(client, f"第{n}件")).status)
+        assert statuses == [200] * web_settings.complaints_per_address_hour + [429, 429]
+
+    site(scenario)
+
+
+def test_the_proxys_address_is_believed_only_from_a_trusted_proxy(answerer, store, web_settings):
+    async def count_filed(settings) -> list[int]:
+        app = build_web_app()
+        setup_web(app, Services.of(answerer, store, settings, complaints=Complaints(store, settings)), settings)
+        statuses = []
+        async with TestClient(TestServer(app)) as client:
+            for n in range(settings.complaints_per_address_hour + 1):
+                client.session.cookie_jar.clear()
+                # A script naming a new address each time: believed only if 127.0.0.1 is a proxy.
+                statuses.append((await fill_form(client, f"第{n}件", **{"X-Real-IP": f"10.0.0.{n}"})).status)
+        return statuses
+
+    limit = web_settings.complaints_per_address_hour
+    assert asyncio.run(count_filed(web_settings)) == [200] * limit + [429]
+    trusting = web_settings.model_copy(update={"http_trusted_proxies": ["127.0.0.1"]})
+    assert asyncio.run(count_filed(trusting)) == [200] * (limit + 1)
+
+
+def test_status_look_ups_are_limited_per_address(site, web_settings):
+    async def scenario(client):
+        number = await file_complaint(client)
+        for _ in range(web_settings.status_per_minute - 1):
+            client.session.cookie_jar.clear()
+            assert (await client.get("/status", params={"number": number})).status == 200
+        turns = await ask(client, number)  # a number typed in the chat is a look-up too
+        assert "/status?number=" in turns
+        refused = await client.get("/status", params={"number": number})
+        html = await refused.text()
+        assert refused.status == 429 and "查询次数太多" in html and "0533-0000002" in html and "待受理" not in html
+        assert "查询次数太多" in await ask(client, number)
+
+    site(scenario)
+
+
 # --- staff -----------------------------------------------------------------------------------------------
 
 

@@ -617,6 +617,23 @@ def test_complaint_filed_then_staff_reply_and_closing_reach_the_citizen(answerer
     assert store.enquiries() == []  # the form's texts are not enquiries
 
 
+def test_a_complaint_over_the_citizens_limit_is_refused_with_when_and_the_phone(answerer, store, settings):
+    async def main() -> None:
+        async with running(answerer, store, settings) as wx:
+            for _ in range(settings.complaints_per_hour):
+                await _file(wx.citizen)
+            assert (await wx.citizen.text("投诉")) is not None
+            await wx.citizen.text("窗口人员态度差")
+            await wx.citizen.text("3")
+            await wx.citizen.text("跳过")
+            refused = await wx.citizen.text("1")
+            assert refused is not None and "次数已达到上限" in refused and settings.supervision_phone in refused
+            assert wx.complaints.search()[1] == settings.complaints_per_hour
+            assert await _file(wx.other("oSomeoneElse"))  # another citizen is not held back
+
+    run(main())
+
+
 def test_answerer_offers_the_complaint_form_and_a_tipoff_mentions_12350(answerer, store, settings):
     hazard = "车间粉尘大，口罩都不发，到底有没有人管"
     assert answerer.answer(hazard).tipoff

@@ -17,9 +17,10 @@ from aiohttp import web
 
 from ... import texts
 from ...config import Settings
+from ...limits import RateLimit
 from ...services.answering import Answerer
 from .citizen import CitizenChat
-from .security import ChatSessions, RateLimit
+from .security import ChatSessions
 from .staff import StaffConsole
 
 if TYPE_CHECKING:
@@ -72,7 +73,8 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
     secure = settings.web_secure_cookies
     conversation = services.conversation
     sessions = ChatSessions(conversation.user_ref)
-    chat = CitizenChat(conversation, sessions, RateLimit(settings.web_rate_limit), render, secure)
+    proxies = frozenset(settings.http_trusted_proxies)
+    chat = CitizenChat(conversation, sessions, RateLimit((settings.web_rate_limit, 60.0)), render, secure, proxies)
     console = StaffConsole(services.answerer, services.store, services.complaints, services.staff, render, secure)
     app.middlewares.append(_headers)
     app.add_routes(chat.routes())

@@ -13,10 +13,11 @@ from typing import Any
 from aiohttp import web
 
 from ... import texts
+from ...limits import RateLimit
 from ...services.answering import Reply
 from ...services.complaints import KINDS, RATINGS, TOPICS
-from ...services.conversation import Conversation, Form, Invalid, check_form
-from .security import CHAT_COOKIE, CHAT_COOKIE_DAYS, ChatSession, ChatSessions, RateLimit, Turn, client_address
+from ...services.conversation import Conversation, Form, Invalid, Limited, check_form
+from .security import CHAT_COOKIE, CHAT_COOKIE_DAYS, ChatSession, ChatSessions, Turn, client_address
 from .security import same as _same
 from .security import set_cookie as _set_cookie
 
@@ -51,6 +52,7 @@ class CitizenChat:
         limit: RateLimit,
         render: Any,
         secure: bool,
+        proxies: frozenset[str] = frozenset(),
     ) -> None:
         self.conversation = conversation
         self.answerer = conversation.answerer
@@ -59,6 +61,11 @@ class CitizenChat:
         self.limit = limit
         self.render = render
         self.secure = secure
+        self.proxies = proxies
+
+    def address(self, request: web.Request) -> str:
+        """The client's address (the proxy's word for it only from a trusted proxy)."""
+        return client_address(request, self.proxies)
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -84,12 +91,13 @@ class CitizenChat:
         session = self.sessions.get(request)
         form = await self._form(request, session)
         before = session.added
-        if not self.limit.allow("s:" + session.token, "a:" + client_address(request)):
+        address = self.address(request)
+        if not self.limit.allow("s:" + session.token, "a:" + address):
             session.add(Turn("bot", texts.THROTTLED))
         elif form.get("choice"):
             self._choose(session, str(form["choice"]))
         else:
-            await self._ask(session, str(form.get("q", "")))
+            await self._ask(session, str(form.get("q", "")), address)
         fresh = session.since(before)
         if request.headers.get("X-Requested-With") == "fetch":
             return self._page(request, session, "turns.html", turns=fresh)
@@ -138,8 +146,17 @@ class CitizenChat:
         # The form's nonce names this submission: a double click or a resent post files once.
         key = f"{CHANNEL}:{citizen}:{str(form.get('nonce', ''))[:64]}"
         done = await self.conversation.submit(
-            Form.from_dict(draft), channel=CHANNEL, chat_id=citizen, user_id=citizen, dedupe_key=key
+            Form.from_dict(draft),
+            channel=CHANNEL,
+            chat_id=citizen,
+            user_id=citizen,
+            dedupe_key=key,
+            address=self.address(request),
         )
+        if isinstance(done, Limited):  # the draft is kept: it can be sent when the limit allows
+            response = self._page(request, session, "complaint.html", draft=draft, topics=TOPICS, errors=[done.text])
+            response.set_status(429)
+            return response
         filed = done.complaint
         session.draft = None
         session.add(Turn("bot", texts.FILED.format(kind=filed.kind, number=filed.number, due=filed.due_on)))
@@ -148,7 +165,10 @@ class CitizenChat:
     async def status(self, request: web.Request) -> web.StreamResponse:
         session = self.sessions.get(request)
         found = self.conversation.status(
-            request.query.get("number", ""), channel=CHANNEL, chat_id=self.sessions.citizen(session)
+            request.query.get("number", ""),
+            channel=CHANNEL,
+            chat_id=self.sessions.citizen(session),
+            address=self.address(request),
         )
         context: dict[str, Any] = {
             "typed": found.typed,
@@ -159,7 +179,10 @@ class CitizenChat:
         }
         if found.suggestions:
             context["suggestions"] = found.suggestions
-        return self._page(request, session, "status.html", **context)
+        response = self._page(request, session, "status.html", **context)
+        if found.outcome == "limited":
+            response.set_status(429)
+        return response
 
     async def rate(self, request: web.Request) -> web.StreamResponse:
         session = self.sessions.get(request)
@@ -171,7 +194,7 @@ class CitizenChat:
 
     # --- the conversation -------------------------------------------------------------------------
 
-    async def _ask(self, session: ChatSession, text: str) -> None:
+    async def _ask(self, session: ChatSession, text: str, address: str) -> None:
         text = text.strip()
         if len(text) > MAX_QUESTION:
             session.add(Turn("me", text[:MAX_QUESTION] + "…"))
@@ -183,6 +206,13 @@ class CitizenChat:
                 session.add(self._search(text[len(prefix) :].strip()))
                 return
         found = self.complaints.lookup(text)  # None at once for what is not a tracking number
+        if found is not None:
+            # A number typed in the chat is a look-up too: counted with the status page's.
+            citizen = self.sessions.citizen(session)
+            refused = self.conversation.refuse_lookup(channel=CHANNEL, chat_id=citizen, address=address)
+            if refused is not None:
+                session.add(Turn("bot", refused))
+                return
         if found is not None and found.complaint is not None:
             number = found.complaint.number
             link = (texts.WEB_STATUS_LINK, f"/status?number={number}")

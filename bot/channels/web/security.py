@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -104,37 +103,16 @@ def set_cookie(response: web.StreamResponse, name: str, value: str, *, secure: b
     )
 
 
-class RateLimit:
-    """At most ``limit`` events per ``period`` seconds for each key (a session, an address)."""
-
-    def __init__(self, limit: int, period: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit = limit
-        self.period = period
-        self.clock = clock
-        self._events: OrderedDict[str, deque[float]] = OrderedDict()
-
-    def allow(self, *keys: str) -> bool:
-        """Whether an event for every key is within the limit; counted only if it is."""
-        now = self.clock()
-        windows = []
-        for key in keys:
-            window = self._events.setdefault(key, deque())
-            self._events.move_to_end(key)
-            while window and now - window[0] >= self.period:
-                window.popleft()
-            windows.append(window)
-        if any(len(w) >= self.limit for w in windows):
-            return False
-        for window in windows:
-            window.append(now)
-        while len(self._events) > 50_000:
-            self._events.popitem(last=False)
-        return True
-
-
-def client_address(request: web.Request) -> str:
-    """The client's address: the reverse proxy's X-Real-IP when it comes from the proxy itself."""
+def client_address(request: web.Request, proxies: frozenset[str] = frozenset()) -> str:
+    """The client's address: the connection's, or, when the connection comes from one of the
+    reverse ``proxies`` (``GONGKAI_HTTP_TRUSTED_PROXIES``), the one the proxy names in X-Real-IP
+    (or appended last to X-Forwarded-For). Anyone else's headers are ignored: they are the
+    client's own words."""
     peer = request.remote or ""
-    if peer in ("127.0.0.1", "::1") and request.headers.get("X-Real-IP"):
-        return request.headers["X-Real-IP"]
-    return peer
+    if peer not in proxies:
+        return peer
+    real = request.headers.get("X-Real-IP", "").strip()
+    if real:
+        return real[:64]
+    forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
+    return forwarded[-1][:64] if forwarded else peer

@@ -18,7 +18,6 @@ import asyncio
 import logging
 import secrets
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,7 @@ from typing import Any
 from aiohttp import web
 
 from ... import texts
+from ...limits import LRU
 from .api import WeChatAPI, WeChatAPIError
 from .crypto import CryptoError, MessageCipher, WrongAppId, signature, signature_ok
 from .dialogue import Dialogue
@@ -78,7 +78,7 @@ class WeChatWebhook:
         self.api = api
         self.reply_seconds = reply_seconds if api is not None else NO_API_WAIT
         self.clock = clock
-        self._handled: OrderedDict[str, _Handling] = OrderedDict()
+        self._handled: LRU[str, _Handling] = LRU(REMEMBERED)
         self._background: set[asyncio.Task[Any]] = set()
 
     async def close(self) -> None:
@@ -180,8 +180,6 @@ class WeChatWebhook:
         if handling is None:
             handling = _Handling(asyncio.create_task(self._handle(message)))
             self._handled[message.key] = handling
-            if len(self._handled) > REMEMBERED:
-                self._handled.popitem(last=False)
         else:
             log.info("wechat %s: delivered again, handled once", message.ref)
         if not handling.deferred and not handling.task.done():

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from .channels import ChannelError
+from .channels import http as http_guard
 from .config import Settings
 from .knowledge import load
 from .matching import build_matcher
@@ -91,6 +92,7 @@ def build_services(settings: Settings) -> Services:
 def build_web_app() -> web.Application:
     """The project's one aiohttp application; channels add their routes to it."""
     app = web.Application(client_max_size=256 * 1024)  # every form, update and message is far smaller
+    http_guard.setup(app)  # security headers and Chinese error messages on every response
 
     async def health(_: web.Request) -> web.Response:
         return web.json_response({"ok": True})

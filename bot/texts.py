@@ -292,3 +292,20 @@ WX_MENU_ALL_SECTIONS = "全部栏目"
 WX_MENU_SERVICE = "投诉查询"
 WX_MENU_STATUS = "查询进度"
 WX_MENU_CONTACT = "联系方式"
+
+# --- HTTP errors (any route: short, plain text, never a traceback) ---
+HTTP_ERRORS = {
+    400: "请求格式有误，请返回页面重新提交。",
+    401: "需要登录。",
+    403: "无权访问。",
+    404: "页面不存在。",
+    405: "不支持这种请求方式。",
+    408: "请求超时，请重试。",
+    413: "提交的内容太长了。",
+    415: "不支持这种内容格式。",
+    429: "请求太频繁，请稍后再试。",
+    500: "抱歉，服务器出了点问题，请稍后再试。",
+}
+HTTP_ERROR_OTHER = "请求未能完成。"
+HTTP_BAD_FORM = "表单内容有误（只接受文字，编码须为 UTF-8），请返回页面重新提交。"
+HTTP_BAD_PAGE = "页码不对。"

@@ -444,6 +444,28 @@ def test_bad_requests_are_refused(answerer, store, settings, mode, tamper, statu
     assert store.enquiries() == []
 
 
+@pytest.mark.parametrize("mode", ["plain", "safe"])
+def test_a_captured_signed_url_cannot_carry_another_message(answerer, store, settings, mode):
+    async def main() -> None:
+        async with running(answerer, store, settings, mode=mode) as wx:
+            citizen = wx.citizen
+            query, body = citizen.request(citizen.fields("text", Content="申请信息公开要收费吗", MsgId="700"))
+            first = await wx.client.post(PATH, params=query, data=body.encode())
+            assert first.status == 200 and "不收费" in (citizen.read(await first.text()) or "")
+            # The same URL with a message in someone else's name, within the five minutes.
+            forged = dict(citizen.fields("text", Content="我要投诉", MsgId="701"), FromUserName="oVictim")
+            _, other_body = citizen.request(forged)
+            if mode == "plain":
+                replayed = await wx.client.post(PATH, params=query, data=other_body.encode())
+                assert replayed.status == 403 and "无权访问" in await replayed.text()
+            # The same request again (WeChat's retry, or a replay of it): the first reply, handled once.
+            again = await wx.client.post(PATH, params=query, data=body.encode())
+            assert again.status == 200 and citizen.read(await again.text()) == citizen.read(await first.text())
+
+    run(main())
+    assert len(store.enquiries()) == 1
+
+
 # --- WeChat's five seconds and its retries --------------------------------------------------------
 
 

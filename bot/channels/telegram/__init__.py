@@ -27,6 +27,7 @@ from aiohttp import web
 from ... import texts
 from ...config import Settings
 from .. import ChannelError
+from ..http import message
 from .complaints import OutboxSender, citizen_router, staff_router
 from .handlers import (
     SearchMemory,
@@ -130,11 +131,11 @@ class WebhookHandler(SimpleRequestHandler):
     async def handle(self, request: web.Request) -> web.Response:
         if not self.verify_secret(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), self.bot):
             log.warning("webhook: request without the secret refused")
-            return web.Response(status=403, text="Forbidden")
+            return web.Response(status=403, text=message(403))
         try:
             await request.json()
         except ValueError:
-            return web.Response(status=400, text="Bad Request")
+            return web.Response(status=400, text=message(400))
         return await super().handle(request)
 
 

@@ -17,6 +17,7 @@ from ...limits import RateLimit
 from ...services.answering import Reply
 from ...services.complaints import KINDS, RATINGS, TOPICS
 from ...services.conversation import Conversation, Form, Invalid, Limited, check_form
+from ..http import read_form
 from .security import CHAT_COOKIE, CHAT_COOKIE_DAYS, ChatSession, ChatSessions, Turn, client_address
 from .security import same as _same
 from .security import set_cookie as _set_cookie
@@ -268,7 +269,7 @@ class CitizenChat:
 
     async def _form(self, request: web.Request, session: ChatSession) -> Any:
         """The posted form, if it carries the session's CSRF token (otherwise 403)."""
-        form = await request.post()
+        form = await read_form(request)
         if not _same(str(form.get("csrf", "")), self.sessions.csrf(session)):
             raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")
         return form

@@ -88,7 +88,8 @@ def _plausible(token: str) -> bool:
 
 def same(a: str | None, b: str | None) -> bool:
     """Constant-time comparison of two tokens, false if either is missing."""
-    return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))
+    # As bytes: compare_digest refuses str with non-ASCII characters (a forged token may hold any).
+    return bool(a) and bool(b) and hmac.compare_digest(str(a).encode(), str(b).encode())
 
 
 def set_cookie(response: web.StreamResponse, name: str, value: str, *, secure: bool, days: float | None) -> None:

@@ -18,15 +18,18 @@ from typing import Any
 
 from aiohttp import web
 
+from ... import texts
 from ...services.answering import Answerer
 from ...services.complaints import EVENTS, KINDS, RATINGS, STATUSES, TOPICS, ComplaintError, Complaints
 from ...services.insights import group_questions
 from ...services.staff import Session, StaffAccounts
 from ...storage import Store
+from ..http import read_form
 from .security import LOGIN_COOKIE, STAFF_COOKIE, same, set_cookie
 
 log = logging.getLogger(__name__)
 PAGE = 20
+MAX_PAGE_DIGITS = 6
 CHART_DAYS = 14
 LOW_CONFIDENCE = 0.5
 ACTIONS = ("accepted", "replied", "noted", "closed", "reopened")
@@ -75,7 +78,7 @@ class StaffConsole:
                 back = urllib.parse.quote(request.path_qs)
                 raise web.HTTPSeeOther(f"/staff/login?next={back}")
             if request.method == "POST":
-                form = await request.post()
+                form = await read_form(request)
                 if not same(str(form.get("csrf", "")), session.csrf):
                     log.warning("staff post without a valid CSRF token refused")
                     raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")
@@ -95,7 +98,7 @@ class StaffConsole:
         return response
 
     async def login(self, request: web.Request) -> web.StreamResponse:
-        form = await request.post()
+        form = await read_form(request)
         if not same(str(form.get("csrf", "")), request.cookies.get(LOGIN_COOKIE)):
             raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")
         username, password = str(form.get("username", ""))[:40], str(form.get("password", ""))[:200]
@@ -200,7 +203,7 @@ class StaffConsole:
         number, action = request.match_info["number"], request.match_info["action"]
         if action not in ACTIONS:
             raise web.HTTPNotFound()
-        form = await request.post()
+        form = await read_form(request)
         text = str(form.get("text", ""))[:2000]
         back = f"/staff/complaints/{urllib.parse.quote(number)}"
         try:
@@ -233,10 +236,13 @@ class StaffConsole:
 
 
 def _int(value: str | None, default: int) -> int:
-    try:
-        return max(0, int(value or default))
-    except ValueError:
+    """A page number from the query: ``default`` when absent, 400 when it is not one (a number of
+    20 digits would overflow SQLite's integers)."""
+    if not value:
         return default
+    if not value.isascii() or not value.isdigit() or len(value) > MAX_PAGE_DIGITS:
+        raise web.HTTPBadRequest(text=texts.HTTP_BAD_PAGE)
+    return int(value)
 
 
 def _next(request: web.Request, posted: Any = None) -> str:

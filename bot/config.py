@@ -120,6 +120,9 @@ class Settings(BaseSettings):
 
     # The website: the citizens' web chat at / and the staff console at /staff.
     web_rate_limit: int = Field(20, ge=1, description="messages a web chat session (and an address) may send a minute")
+    web_form_rate_limit: int = Field(
+        20, ge=1, description="complaint form posts (filling in, confirming, rating) a web session may make a minute"
+    )
     web_secure_cookies: bool = Field(
         False, description="mark cookies Secure: set true when the site is served over HTTPS (behind the proxy)"
     )

@@ -264,6 +264,23 @@ def test_complaints_from_one_address_are_limited_whatever_the_session(site, stor
     site(scenario)
 
 
+def test_a_session_posting_the_form_faster_than_a_person_is_refused_cheaply(site, store, web_settings):
+    async def scenario(client):
+        page = await (await client.get("/complaint")).text()
+        form = {"csrf": csrf_of(page), "kind": "投诉", "topic": "conduct", "text": ""}  # wrong: not filed
+        statuses = [
+            (await client.post("/complaint", data=form)).status for _ in range(web_settings.web_form_rate_limit)
+        ]
+        refused = await client.post("/complaint", data=form)
+        assert statuses == [200] * web_settings.web_form_rate_limit
+        assert refused.status == 429 and await refused.text() == texts.WEB_FORM_TOO_FAST
+        client.session.cookie_jar.clear()  # another session (the same address) is not held back
+        page = await (await client.get("/complaint")).text()
+        assert (await client.post("/complaint", data=dict(form, csrf=csrf_of(page)))).status == 200
+
+    site(scenario)
+
+
 def test_the_proxys_address_is_believed_only_from_a_trusted_proxy(answerer, store, web_settings):
     async def count_filed(settings) -> list[int]:
         app = build_web_app()

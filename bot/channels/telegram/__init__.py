@@ -134,7 +134,7 @@ class WebhookHandler(SimpleRequestHandler):
             return web.Response(status=403, text=message(403))
         try:
             await request.json()
-        except ValueError:
+        except (ValueError, LookupError):  # not JSON, not UTF-8, or a charset Python does not know
             return web.Response(status=400, text=message(400))
         return await super().handle(request)
 

@@ -74,7 +74,15 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
     conversation = services.conversation
     sessions = ChatSessions(conversation.user_ref)
     proxies = frozenset(settings.http_trusted_proxies)
-    chat = CitizenChat(conversation, sessions, RateLimit((settings.web_rate_limit, 60.0)), render, secure, proxies)
+    chat = CitizenChat(
+        conversation,
+        sessions,
+        RateLimit((settings.web_rate_limit, 60.0)),
+        render,
+        secure,
+        proxies,
+        forms=RateLimit((settings.web_form_rate_limit, 60.0)),
+    )
     console = StaffConsole(services.answerer, services.store, services.complaints, services.staff, render, secure)
     app.middlewares.append(_headers)
     app.add_routes(chat.routes())

@@ -54,6 +54,7 @@ class CitizenChat:
         render: Any,
         secure: bool,
         proxies: frozenset[str] = frozenset(),
+        forms: RateLimit | None = None,
     ) -> None:
         self.conversation = conversation
         self.answerer = conversation.answerer
@@ -63,9 +64,19 @@ class CitizenChat:
         self.render = render
         self.secure = secure
         self.proxies = proxies
+        # The form's posts (fill in, confirm, rate) per session: a script posting hundreds is
+        # refused before anything is read or rendered. Not per address: an office shares one.
+        self.forms = forms or RateLimit((20, 60.0))
+        self._told_of_proxy = False
 
     def address(self, request: web.Request) -> str:
         """The client's address (the proxy's word for it only from a trusted proxy)."""
+        if not self.proxies and not self._told_of_proxy and "X-Real-IP" in request.headers:
+            self._told_of_proxy = True  # once: every request behind the proxy would say it
+            log.warning(
+                "web: requests name a client address (X-Real-IP) but GONGKAI_HTTP_TRUSTED_PROXIES is not set: "
+                "the per-address limits count the proxy's address for everyone"
+            )
         return client_address(request, self.proxies)
 
     def routes(self) -> list[web.RouteDef]:
@@ -118,6 +129,7 @@ class CitizenChat:
     async def complaint_check(self, request: web.Request) -> web.StreamResponse:
         """The filled-in form: back to it with what is wrong, or on to the summary to confirm."""
         session = self.sessions.get(request)
+        self._pace(request, session)
         form = await self._form(request, session)
         if form.get("cancel"):
             session.draft = None
@@ -137,6 +149,7 @@ class CitizenChat:
 
     async def complaint_confirm(self, request: web.Request) -> web.StreamResponse:
         session = self.sessions.get(request)
+        self._pace(request, session)
         form = await self._form(request, session)
         draft = session.draft
         if draft is None or not draft.get("text"):
@@ -187,6 +200,7 @@ class CitizenChat:
 
     async def rate(self, request: web.Request) -> web.StreamResponse:
         session = self.sessions.get(request)
+        self._pace(request, session)
         form = await self._form(request, session)
         number, rating = str(form.get("number", "")), str(form.get("rating", ""))
         _, said = await self.conversation.rate(number, rating, channel=CHANNEL, chat_id=self.sessions.citizen(session))
@@ -264,6 +278,11 @@ class CitizenChat:
             turns.append(turn)
             await outbox.sent(notice)
         return turns
+
+    def _pace(self, request: web.Request, session: ChatSession) -> None:
+        """429 for a form posted faster than a person fills one in."""
+        if not self.forms.allow("s:" + session.token):
+            raise web.HTTPTooManyRequests(text=texts.WEB_FORM_TOO_FAST)
 
     # --- responses --------------------------------------------------------------------------------
 

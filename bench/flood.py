@@ -113,12 +113,16 @@ class Client:
         return time.monotonic() - started
 
     async def complain(self, text: str) -> tuple[str, str, float, float]:
-        """Fill in the form and confirm it: the outcome (filed, refused, or "draft gone": a
-        confirmation racing another of the same session finds the draft taken), the number or
-        what was said, when the confirmation was sent and when its answer came."""
+        """Fill in the form and confirm it: the outcome (filed; refused by the complaint limits;
+        paced: a session posting the form faster than a person is stopped before anything is
+        rendered; or "draft gone": a confirmation racing another of the same session finds the
+        draft taken), the number or what was said, when the confirmation was sent and when its
+        answer came."""
         form = {"csrf": self.csrf, "kind": "投诉", "topic": "conduct", "text": text}
         async with self.http.post(self.base + "/complaint", data=form) as response:
             page = await response.text()
+        if response.status == 429:  # the session posts faster than a person: refused at once
+            return "paced", page, 0.0, 0.0
         nonce = re.search(r'name="nonce" value="([^"]+)"', page)
         assert nonce is not None, page[:300]
         sent = time.monotonic()
@@ -133,7 +137,9 @@ class Client:
         if response.status == 200 and found:
             return "filed", found.group(1), sent, told
         said = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
-        outcome = {429: "refused", 303: "draft gone"}.get(response.status, f"HTTP {response.status}")
+        outcome = {429: "refused" if "次数已达到上限" in said else "paced", 303: "draft gone"}.get(
+            response.status, f"HTTP {response.status}"
+        )
         return outcome, said, sent, told
 
 
@@ -193,19 +199,21 @@ async def _scenario(base: str, args: argparse.Namespace, questions: list[str]) -
     # The flood, with citizens chatting and a few filing real complaints meanwhile.
     flooder = await Client(base, "10.66.6.6").open()
     outcomes: dict[str, int] = {}
-    refusal = ""
+    refusal = paced = ""
     queue: asyncio.Queue[int] = asyncio.Queue()
     for n in range(args.flood):
         queue.put_nowait(n)
 
     async def flood_worker() -> None:
-        nonlocal refusal
+        nonlocal refusal, paced
         while not queue.empty():
             n = queue.get_nowait()
             outcome, said, _, _ = await flooder.complain(f"垃圾投诉第{n}件：测试测试测试")
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
             if outcome == "refused" and not refusal:
                 refusal = said
+            if outcome == "paced" and not paced:
+                paced = said
 
     async def real_citizen(n: int) -> tuple[str, float, float]:
         await asyncio.sleep(0.2 * (n + 1))  # spread over the flood (a second or so)
@@ -235,6 +243,7 @@ async def _scenario(base: str, args: argparse.Namespace, questions: list[str]) -
         "in_flood": in_flood,
         "outcomes": outcomes,
         "refusal": refusal,
+        "paced": paced,
         "flood_seconds": flood_ended - flood_started,
         "real": filed_real,
     }
@@ -315,12 +324,15 @@ def main() -> None:
     print(f"The flood: {args.flood} complaints from one session and one address, {args.concurrency} at a time;")
     print(f"  limits {limits}; over in {figures['flood_seconds']:.2f} s")
     print(
-        f"  filed {outcomes.get('filed', 0)}, refused {outcomes.get('refused', 0)}"
-        + "".join(f", {o}: {c}" for o, c in sorted(outcomes.items()) if o not in ("filed", "refused"))
+        f"  filed {outcomes.get('filed', 0)}, refused by the complaint limits {outcomes.get('refused', 0)},"
+        f" by the form's pace (GONGKAI_WEB_FORM_RATE_LIMIT) {outcomes.get('paced', 0)}"
+        + "".join(f", {o} {c}" for o, c in sorted(outcomes.items()) if o not in ("filed", "refused", "paced"))
     )
     if figures["refusal"]:
         said = figures["refusal"]
-        print("  refusal: " + said[said.find("您提交") :].split("。 ")[0][:160])
+        print("  over the limits: " + said[said.find("您提交") :].split("。 ")[0][:160])
+    if figures["paced"]:
+        print("  paced: " + figures["paced"].strip()[:80])
     print(f"Chat ({args.citizens} citizens, each with its own session and address, a question every {args.pace} s):")
     print(f"  before the flood   {_percentiles(figures['before'])}")
     print(f"  during the flood   {_percentiles(figures['in_flood'])}")

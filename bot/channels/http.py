@@ -14,6 +14,7 @@ import re
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from multidict import MultiDict
 
 from .. import texts
 
@@ -73,9 +74,9 @@ def message(status: int) -> str:
     return texts.HTTP_ERRORS.get(status, texts.HTTP_ERROR_OTHER)
 
 
-async def read_form(request: web.Request) -> dict[str, str]:
-    """The posted form's fields (the first value of each name); 400 when the body is not a form
-    of text: not UTF-8, a multipart body that is not one, or a file field."""
+async def read_form(request: web.Request) -> MultiDict[str]:
+    """The posted form's fields, text only; 400 when the body is not a form of text: not UTF-8, a
+    multipart body that is not one, or a file field."""
     try:
         form = await request.post()
     except web.HTTPException:
@@ -83,10 +84,10 @@ async def read_form(request: web.Request) -> dict[str, str]:
     except MALFORMED as e:
         log.info("%s %s: malformed form refused (%s)", request.method, request.path, type(e).__name__)
         raise web.HTTPBadRequest(text=texts.HTTP_BAD_FORM) from None
-    fields: dict[str, str] = {}
+    fields: MultiDict[str] = MultiDict()
     for name, value in form.items():
         if not isinstance(value, str):
             log.info("%s %s: a file where a text is expected, refused", request.method, request.path)
             raise web.HTTPBadRequest(text=texts.HTTP_BAD_FORM)
-        fields.setdefault(name, value)
+        fields.add(name, value)
     return fields

@@ -144,6 +144,9 @@ class Settings(BaseSettings):
     )
     status_per_hour: int = Field(60, ge=1, description="status look-ups one address (or citizen) may make an hour")
     staff_lockout_attempts: int = Field(5, ge=1, description="failed staff log-ins before the account is locked")
+    staff_logins_per_minute: int = Field(
+        10, ge=1, description="staff log-in attempts one client address may make a minute (each costs a scrypt hash)"
+    )
     staff_lockout_minutes: int = Field(15, ge=1, description="how long a locked staff account stays locked")
 
     # The one HTTP server (webhooks now; the web chat later).

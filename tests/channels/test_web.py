@@ -343,6 +343,29 @@ def test_log_in_log_out_and_lock_out(site, web_settings):
     site(scenario)
 
 
+def test_log_in_attempts_from_one_address_are_limited_whatever_the_names(site, web_settings, monkeypatch):
+    from bot.services import staff as staff_module
+
+    checked = []
+    verify = staff_module.verify_password
+    monkeypatch.setattr(staff_module, "verify_password", lambda p, s: checked.append(s) or verify(p, s))
+
+    async def scenario(client):
+        page = await (await client.get("/staff/login")).text()
+        statuses = []
+        for n in range(web_settings.staff_logins_per_minute + 2):
+            form = {"csrf": csrf_of(page), "username": f"guess{n}", "password": "wrong password!"}
+            response = await client.post("/staff/login", data=form)
+            statuses.append(response.status)
+            page = await response.text()  # the log-in page again, with a fresh token
+        assert statuses == [200] * web_settings.staff_logins_per_minute + [429, 429]
+        refused = await client.post("/staff/login", data={"csrf": csrf_of(page), "username": "wangli"})
+        assert refused.status == 429 and texts.STAFF_LOGIN_TOO_FAST in await refused.text()
+
+    site(scenario)
+    assert len(checked) == web_settings.staff_logins_per_minute  # no scrypt for the refused
+
+
 def test_log_in_goes_back_only_within_the_console(site):
     async def scenario(client):
         page = await (await client.get("/staff/login?next=//evil.example/")).text()

@@ -83,7 +83,16 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
         proxies,
         forms=RateLimit((settings.web_form_rate_limit, 60.0)),
     )
-    console = StaffConsole(services.answerer, services.store, services.complaints, services.staff, render, secure)
+    console = StaffConsole(
+        services.answerer,
+        services.store,
+        services.complaints,
+        services.staff,
+        render,
+        secure,
+        logins=RateLimit((settings.staff_logins_per_minute, 60.0)),
+        proxies=proxies,
+    )
     app.middlewares.append(_headers)
     app.add_routes(chat.routes())
     app.add_routes(console.routes())

@@ -19,13 +19,14 @@ from typing import Any
 from aiohttp import web
 
 from ... import texts
+from ...limits import RateLimit
 from ...services.answering import Answerer
 from ...services.complaints import EVENTS, KINDS, RATINGS, STATUSES, TOPICS, ComplaintError, Complaints
 from ...services.insights import group_questions
 from ...services.staff import Session, StaffAccounts
 from ...storage import Store
 from ..http import read_form
-from .security import LOGIN_COOKIE, STAFF_COOKIE, same, set_cookie
+from .security import LOGIN_COOKIE, STAFF_COOKIE, client_address, same, set_cookie
 
 log = logging.getLogger(__name__)
 PAGE = 20
@@ -45,6 +46,8 @@ class StaffConsole:
         accounts: StaffAccounts,
         render: Any,
         secure: bool,
+        logins: RateLimit | None = None,
+        proxies: frozenset[str] = frozenset(),
     ) -> None:
         self.answerer = answerer
         self.store = store
@@ -52,6 +55,10 @@ class StaffConsole:
         self.accounts = accounts
         self.render = render
         self.secure = secure
+        # Log-in attempts per client address: each costs a scrypt hash (16 MiB, tens of ms), and the
+        # lock-out, per account, does not stop one address trying many names.
+        self.logins = logins or RateLimit((10, 60.0))
+        self.proxies = proxies
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -98,6 +105,11 @@ class StaffConsole:
         return response
 
     async def login(self, request: web.Request) -> web.StreamResponse:
+        if not self.logins.allow("a:" + client_address(request, self.proxies)):
+            log.warning("staff log-in refused: too many attempts from one address")
+            response = await self.login_page(request, texts.STAFF_LOGIN_TOO_FAST)
+            response.set_status(429)
+            return response
         form = await read_form(request)
         if not same(str(form.get("csrf", "")), request.cookies.get(LOGIN_COOKIE)):
             raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")

@@ -14,6 +14,7 @@ from pathlib import Path
 from aiohttp import web
 
 from .channels import ChannelError
+from .channels import http as http_guard
 from .config import Settings
 from .knowledge import KnowledgeError, load
 from .matching import build_matcher
@@ -200,6 +201,7 @@ def build_web_app(services: Services | None = None) -> web.Application:
     ``/healthz`` checks them and ``/metrics`` shows them (``bot.metrics``); without, ``/healthz``
     says only that the process answers."""
     app = web.Application(client_max_size=256 * 1024)  # every form, update and message is far smaller
+    http_guard.setup(app)  # security headers and Chinese error messages on every response
 
     async def health(_: web.Request) -> web.Response:
         return web.json_response({"ok": True})

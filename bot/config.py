@@ -147,10 +147,33 @@ class Settings(BaseSettings):
 
     # The website: the citizens' web chat at / and the staff console at /staff.
     web_rate_limit: int = Field(20, ge=1, description="messages a web chat session (and an address) may send a minute")
+    web_form_rate_limit: int = Field(
+        20, ge=1, description="complaint form posts (filling in, confirming, rating) a web session may make a minute"
+    )
     web_secure_cookies: bool = Field(
         False, description="mark cookies Secure: set true when the site is served over HTTPS (behind the proxy)"
     )
+    http_trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="addresses of the reverse proxies in front (e.g. 127.0.0.1), comma-separated: only a request "
+        "from one of them has its client's address read from X-Real-IP or X-Forwarded-For; empty: no proxy",
+    )
+    complaints_per_hour: int = Field(
+        3, ge=1, description="complaints one citizen (Telegram user, WeChat OpenID, web session) may file an hour"
+    )
+    complaints_per_day: int = Field(10, ge=1, description="complaints one citizen may file a day")
+    complaints_per_address_hour: int = Field(
+        10, ge=1, description="complaints the web may take from one client address an hour (offices share one)"
+    )
+    complaints_per_address_day: int = Field(30, ge=1, description="complaints from one client address a day")
+    status_per_minute: int = Field(
+        10, ge=1, description="status look-ups one address (or citizen, off the web) may make a minute"
+    )
+    status_per_hour: int = Field(60, ge=1, description="status look-ups one address (or citizen) may make an hour")
     staff_lockout_attempts: int = Field(5, ge=1, description="failed staff log-ins before the account is locked")
+    staff_logins_per_minute: int = Field(
+        10, ge=1, description="staff log-in attempts one client address may make a minute (each costs a scrypt hash)"
+    )
     staff_lockout_minutes: int = Field(15, ge=1, description="how long a locked staff account stays locked")
 
     # Operating it: health, metrics, and how long personal data is kept.
@@ -225,6 +248,13 @@ class Settings(BaseSettings):
     def _comma_separated(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [int(v) for v in value.replace("，", ",").split(",") if v.strip()]
+        return value
+
+    @field_validator("http_trusted_proxies", mode="before")
+    @classmethod
+    def _addresses(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [v.strip() for v in value.replace("，", ",").split(",") if v.strip()]
         return value
 
     def staff_channels(self) -> list[str]:

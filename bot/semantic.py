@@ -18,12 +18,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .limits import LRU
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ class Embedder:
         self._model = model
         self._lock = threading.Lock()  # the C engine keeps one scratch buffer per model
         self._recent_lock = threading.Lock()  # filled by a worker thread, read by the event loop
-        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._recent: LRU[str, np.ndarray] = LRU(RECENT_EMBEDDINGS)
 
     @classmethod
     def load(cls) -> Embedder | None:
@@ -69,14 +70,11 @@ class Embedder:
         with self._recent_lock:
             vector = self._recent.get(text)
             if vector is not None:
-                self._recent.move_to_end(text)
                 return vector
         with self._lock:
             vector = np.asarray(self._model.query(text), dtype=np.float32)
         with self._recent_lock:
             self._recent[text] = vector
-            if len(self._recent) > RECENT_EMBEDDINGS:
-                self._recent.popitem(last=False)
         return vector
 
     def remember(self, texts: Sequence[str]) -> None:

@@ -134,6 +134,7 @@ NEXT = "下一页 »"
 BACK = "« 返回"
 NON_TEXT = "抱歉，我目前只能阅读文字消息。请用文字输入您的问题，或发送 /help 查看使用方法。"
 THROTTLED = "您发送得有点快，请稍等几秒再继续提问。"
+WEB_FORM_TOO_FAST = "您提交得太快了，请稍等一分钟再提交。"
 ERROR = "抱歉，处理您的消息时出了点问题，请稍后再试。如有急事请致电 {office_phone}。"
 CHOICE_GONE = "这个选项已失效，请重新提问。"
 INLINE_ITEM = "{title}\n索引号：{index_no}\n生成日期：{date}\n{link}"
@@ -180,6 +181,13 @@ FILED = (
     "已收到您的{kind}，编号 {number}（请记下）。\n"
     "我们会在 {due} 前办理答复，答复会发送到这里。查询进度：/status {number}"
 )
+COMPLAINT_LIMITED = (
+    "您提交投诉、举报的次数已达到上限（为防止滥用，每小时、每天可提交的件数有限），这一件没有提交。"
+    "请在{at}以后再提交；情况紧急的，请直接拨打本局监督投诉电话：{supervision_phone}。"
+)
+STATUS_LIMITED = "查询次数太多了，请在{at}以后再查。如需帮助，请拨打本局监督投诉电话：{supervision_phone}。"
+WHEN_TODAY = "今天 {time}"
+WHEN_DAY = "{month}月{day}日 {time}"
 STATUS_USAGE = "请在 /status 后面加上投诉编号，例如：/status 20261127-001-5"
 STATUS_NOT_A_NUMBER = "“{typed}”不像投诉编号。编号形如 20261127-001-5，在提交成功的消息里。"
 STATUS_MISTYPED = "编号 {typed} 好像输错了一位。您要查的是不是：{suggestions}？"
@@ -492,3 +500,20 @@ REPORT_BAD_DATE = "{what}应为日期，如 2026-03-02"
 REPORT_TEXTS_MISSING = "以下部分尚未填写文字：{sections}"
 REPORT_CARRY_DIFFERS = "表二“二、上年结转”与{previous}年表二的“四、结转下年度继续办理”不一致：{cells}"
 REPORT_CARRY_CELL = "{column}列上年结转出 {carried_out}、本年结转入 {carried_in}"
+# --- HTTP errors (any route: short, plain text, never a traceback) ---
+HTTP_ERRORS = {
+    400: "请求格式有误，请返回页面重新提交。",
+    401: "需要登录。",
+    403: "无权访问。",
+    404: "页面不存在。",
+    405: "不支持这种请求方式。",
+    408: "请求超时，请重试。",
+    413: "提交的内容太长了。",
+    415: "不支持这种内容格式。",
+    429: "请求太频繁，请稍后再试。",
+    500: "抱歉，服务器出了点问题，请稍后再试。",
+}
+HTTP_ERROR_OTHER = "请求未能完成。"
+HTTP_BAD_FORM = "表单内容有误（只接受文字，编码须为 UTF-8），请返回页面重新提交。"
+HTTP_BAD_PAGE = "页码不对。"
+STAFF_LOGIN_TOO_FAST = "登录尝试太频繁，请一分钟后再试。"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import subprocess
@@ -215,3 +217,21 @@ def test_complaints_from_the_cli(run, tmp_path):
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     assert number in data.decode("utf-8-sig") and "已批评教育" in data.decode("utf-8-sig")
+
+
+def test_complaints_export_neutralises_formulas(run, tmp_path):
+    from bot.config import Settings
+    from bot.services.complaints import Complaints, Draft
+    from bot.storage import Store
+
+    settings = Settings()
+    store = Store.from_settings(settings)
+    draft = Draft('=HYPERLINK("http://evil.example","点我")', topic="conduct", name="@SUM(A1)", phone="")
+    Complaints(store, settings).file(draft, channel="web", chat_id="w1", user_id="w1", dedupe_key="k")
+    store.close()
+    out = tmp_path / "export.csv"
+    run("complaints", "export", "-o", str(out))
+    row = list(csv.reader(io.StringIO(out.read_text("utf-8-sig"))))[1]
+    assert row[8] == "'@SUM(A1)" and row[10] == '\'=HYPERLINK("http://evil.example","点我")'
+    stdout = run("complaints", "export").output
+    assert "'=HYPERLINK" in stdout and ",=HYPERLINK" not in stdout

@@ -21,6 +21,7 @@ from bot.services.complaints import (
     mask_phone,
     split_contact,
 )
+from bot.services.complaints.export import FORMULA_STARTS, neutral
 
 CST = dt.timezone(dt.timedelta(hours=8))
 
@@ -306,3 +307,32 @@ def test_export_csv_opens_in_excel_and_holds_the_replies(complaints):
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[1][0] == complaint.number
     assert rows[1][10] == '说"好的"，然后\n没下文' and rows[1][11] == "已答复" and rows[1][9] == "13812345678"
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","点我")', "+1+1", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1"]
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_export_csv_neutralises_what_a_spreadsheet_would_run(complaints, formula):
+    complaint = file(complaints, text="投诉：" + formula, name=formula)  # a name starting with one
+    complaints.act(complaint.number, "replied", "cli:wang", formula)
+    complaints.act(complaint.number, "noted", "cli:wang", "备注")
+    out = io.StringIO()
+    complaints.export_csv(out)
+    [row] = list(csv.reader(io.StringIO(out.getvalue().lstrip("\ufeff"))))[1:]
+    stored = formula.strip()  # filing and replying strip white space
+    assert row[8] == "'" + stored and row[11] == "'" + stored and row[10] == "投诉：" + formula
+    assert not any(cell.startswith(FORMULA_STARTS) for cell in row)
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_a_formula_cell_gets_an_apostrophe(formula):
+    assert neutral(formula) == "'" + formula and neutral("投诉" + formula) == "投诉" + formula
+
+
+def test_export_csv_leaves_ordinary_cells_alone(complaints):
+    complaint = file(complaints, text="说 = 不算公式", name="张三", phone="13812345678")
+    out = io.StringIO()
+    complaints.export_csv(out)
+    row = list(csv.reader(io.StringIO(out.getvalue().lstrip("\ufeff"))))[1]
+    assert row[0] == complaint.number and row[8] == "张三" and row[10] == "说 = 不算公式"

@@ -16,6 +16,7 @@ from bot.services.conversation import (
     Done,
     Form,
     Invalid,
+    Limited,
     Summary,
     check_contact,
     check_form,
@@ -87,3 +88,32 @@ def test_pick_takes_a_number_or_a_label(typed, value):
 def test_status_says_how_for_nothing_and_what_is_wrong_for_a_slip(conversation):
     assert conversation.status("  ", channel="web", chat_id="x").outcome == "usage"
     assert conversation.status("hello", channel="web", chat_id="x").outcome == "not_a_number"
+
+
+def test_over_the_limit_a_complaint_is_not_filed_but_a_repeated_submission_still_gets_its_number(
+    conversation, store, settings
+):
+    async def main() -> list[Done | Limited]:
+        done = []
+        for n in range(settings.complaints_per_hour + 1):
+            form = Form("投诉", "confirm", f"第{n}件", "other")
+            done.append(await conversation.submit(form, channel="wechat", chat_id="o", user_id="o", dedupe_key=f"k{n}"))
+        # The last one filed, delivered again: the same number, and nothing counted.
+        again = Form("投诉", "confirm", "重复", "other")
+        done.append(await conversation.submit(again, channel="wechat", chat_id="o", user_id="o", dedupe_key="k0"))
+        return done
+
+    *filed, refused, again = asyncio.run(main())
+    assert all(isinstance(d, Done) for d in filed) and isinstance(refused, Limited)
+    assert "次数已达到上限" in refused.text and settings.supervision_phone in refused.text
+    assert isinstance(again, Done) and again.complaint.number == filed[0].complaint.number
+    assert len(list(store.reader.query("select id from complaints"))) == settings.complaints_per_hour
+
+
+def test_status_look_ups_over_the_limit_are_refused_and_the_empty_one_is_not_counted(conversation, settings):
+    for _ in range(settings.status_per_minute):
+        assert conversation.status("20261127-001-5", channel="telegram", chat_id=7).outcome != "limited"
+    assert conversation.status("  ", channel="telegram", chat_id=7).outcome == "usage"
+    refused = conversation.status("20261127-001-5", channel="telegram", chat_id=7)
+    assert refused.outcome == "limited" and "查询次数太多" in refused.text and refused.complaint is None
+    assert conversation.status("20261127-001-5", channel="telegram", chat_id=8).outcome != "limited"

@@ -12,6 +12,7 @@ import base64
 import contextlib
 import itertools
 import json
+import secrets
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator, Callable
@@ -130,7 +131,7 @@ class Citizen:
     def request(self, fields: dict[str, Any], *, timestamp: int | None = None) -> tuple[dict[str, str], str]:
         """The query and body WeChat would post for ``fields``."""
         ts = str(int(time.time()) if timestamp is None else timestamp)
-        nonce = str(next(self._ids) % 1_000_000_007)
+        nonce = str(secrets.randbelow(10**10))  # WeChat's are random: two citizens' never meet
         query = {"signature": sign(TOKEN, ts, nonce), "timestamp": ts, "nonce": nonce, "openid": self.openid}
         plain = xml_of(fields)
         if self.mode == "plain":

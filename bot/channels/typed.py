@@ -18,6 +18,7 @@ from ..services.conversation import (
     Done,
     Form,
     Invalid,
+    Limited,
     Prompt,
     Summary,
     fold,
@@ -73,6 +74,8 @@ def render(prompt: Prompt) -> str:
     if isinstance(prompt, Done):
         filed = prompt.complaint
         return texts.WX_FILED.format(kind=filed.kind, number=filed.number, due=filed.due_on)
+    if isinstance(prompt, Limited):
+        return prompt.text
     return texts.CANCELLED if prompt.busy else texts.NOTHING_TO_CANCEL
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 from .. import texts
 from ..config import Settings
 from ..knowledge import GuideEntry
+from ..limits import LRU
 from ..matching import COMPLAINT, OUT_OF_SCOPE, STORY_MIN_CHARS, Intent, Matcher, Query, Scored
 from ..storage import Enquiry, Store
 from .catalogue import CatalogueSearch
@@ -169,7 +169,7 @@ class Answers:
         self.settings = settings
         self.contacts = contacts
         self.catalogue = CatalogueSearch(matcher, settings)
-        self._recent: OrderedDict[str, Reply] = OrderedDict()
+        self._recent: LRU[str, Reply] = LRU(RECENT_REPLIES)
         self._years = {e.year for e in matcher.knowledge.guide if e.year}
 
     def remembers(self, text: str) -> bool:
@@ -181,10 +181,6 @@ class Answers:
         if reply is None:
             reply = self._decide(text)
             self._recent[text] = reply
-            if len(self._recent) > RECENT_REPLIES:
-                self._recent.popitem(last=False)
-        else:
-            self._recent.move_to_end(text)
         return replace(
             reply,
             choices=list(reply.choices),

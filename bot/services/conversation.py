@@ -17,13 +17,17 @@ are here and nowhere else.
 - ``ask``: a question answered and recorded in the enquiry log (channels never see the store).
 - ``forget``: the texts of a citizen's questions blanked at their request (``asks_to_forget``: the
   words that ask it, on the channels where the citizen types).
+
+Filing and status look-ups are counted against the citizen's limits (``services.limits``): over
+them, ``submit`` returns ``Limited`` and ``status`` the outcome ``limited``, with the words to say.
 """
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
 from .. import logs, metrics, texts
@@ -45,6 +49,9 @@ from .complaints import (
     Event,
     split_contact,
 )
+from .limits import Limits, keys, when
+
+log = logging.getLogger(__name__)
 
 # What a citizen types to have the texts of their questions deleted (``Conversation.forget``).
 FORGET = frozenset({"删除记录", "删除我的记录", "删除聊天记录", "/forget"})
@@ -115,13 +122,21 @@ class Done:
 
 
 @dataclass(frozen=True)
+class Limited:
+    """Not filed: the citizen (or their address) has filed as many as the limits allow for now.
+    ``text`` says when to try again and gives the supervision phone number (plain text)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Cancelled:
     """The form (or the offer) was dropped; ``busy`` whether there was anything to drop."""
 
     busy: bool = True
 
 
-Prompt = AskText | Choose | AskContact | Summary | Invalid | Done | Cancelled
+Prompt = AskText | Choose | AskContact | Summary | Invalid | Done | Limited | Cancelled
 
 
 @dataclass
@@ -148,8 +163,8 @@ class Status:
     """A tracking number as typed, looked up.
 
     :param outcome: ``usage`` (nothing typed: the channel says how), ``not_a_number``, ``found``,
-      ``unknown`` (a valid number no complaint has), ``mistyped`` (with ``suggestions``) or
-      ``mistyped_none``
+      ``unknown`` (a valid number no complaint has), ``mistyped`` (with ``suggestions``),
+      ``mistyped_none`` or ``limited`` (too many look-ups: ``text`` says when to try again)
     :param text: what to tell the citizen (plain text; empty for ``usage``)
     :param own: whether the one asking filed it (only they see the replies)
     :param ask_rating: their complaint is closed and not rated yet
@@ -314,14 +329,21 @@ class Conversation:
     :param complaints: the supervision log
     :param store: the enquiry log (only this layer records in it)
     :param applications: the register of applications for information (its numbers are looked up too)
+    :param limits: how many complaints and look-ups a citizen may make (by the complaints'
+      settings if None)
     """
 
     answerer: Answerer
     complaints: Complaints
     store: Store
     applications: Applications | None = None
+    limits: Limits = field(default=None)  # type: ignore[assignment]  # set in __post_init__
     topics: ClassVar[tuple[tuple[str, str], ...]] = tuple(TOPICS.items())
     ratings: ClassVar[tuple[tuple[str, str], ...]] = tuple(RATINGS.items())
+
+    def __post_init__(self) -> None:
+        if self.limits is None:
+            self.limits = Limits(self.complaints.settings)
 
     @property
     def contacts(self) -> dict[str, str]:
@@ -439,10 +461,26 @@ class Conversation:
         return Summary(form.kind, TOPICS.get(form.topic, ""), form.text, contact_line(form.name, form.phone))
 
     async def submit(
-        self, form: Form, *, channel: str, chat_id: str | int, user_id: str | int | None, dedupe_key: str
-    ) -> Done:
+        self,
+        form: Form,
+        *,
+        channel: str,
+        chat_id: str | int,
+        user_id: str | int | None,
+        dedupe_key: str,
+        address: str | None = None,
+    ) -> Done | Limited:
         """File the complaint; the number is returned only once it is committed. The same
-        ``dedupe_key`` again (a double click, a redelivered update) files nothing new."""
+        ``dedupe_key`` again (a double click, a redelivered update) files nothing new and counts
+        nothing. Over the citizen's limits (or the ``address``'s, on the web): ``Limited``."""
+        earlier = self.complaints.filed_as(dedupe_key)
+        if earlier is not None:
+            return Done(earlier)
+        waiting = self.limits.complaint(keys(channel, user_id, chat_id), address)
+        if waiting > 0:
+            log.info("complaint refused: over the limits (%s, %.0f s to wait)", channel, waiting)
+            at = when(self.complaints.now(), waiting)
+            return Limited(texts.COMPLAINT_LIMITED.format(at=at, **self.contacts))
         draft = Draft(form.text, topic=form.topic, kind=form.kind, name=form.name, phone=form.phone)
         logs.begin()  # the notices owed for it, and their delivery, are logged under it
         filed = await self.complaints.afile(
@@ -452,9 +490,22 @@ class Conversation:
 
     # --- status and rating ------------------------------------------------------------------------
 
-    def status(self, typed: str, *, channel: str, chat_id: str | int) -> Status:
-        """The status of the complaint whose number was ``typed``, as the one asking may see it."""
+    def status(self, typed: str, *, channel: str, chat_id: str | int, address: str | None = None) -> Status:
+        """The status of the complaint or application whose number was ``typed``, as the one asking
+        may see it; ``limited`` when the citizen (or the ``address``) has looked up too many."""
+        if typed.strip():
+            refused = self.refuse_lookup(channel=channel, chat_id=chat_id, address=address)
+            if refused is not None:
+                return Status("limited", typed.strip()[:40], refused)
         return look_up(self.complaints, typed, channel=channel, chat_id=chat_id, applications=self.applications)
+
+    def refuse_lookup(self, *, channel: str, chat_id: str | int, address: str | None = None) -> str | None:
+        """Count a look-up of a tracking number: None if it may go ahead, else what to say."""
+        waiting = self.limits.status(keys(channel, chat_id), address)
+        if waiting <= 0:
+            return None
+        log.info("status look-up refused: over the limits (%s)", channel)
+        return texts.STATUS_LIMITED.format(at=when(self.complaints.now(), waiting), **self.contacts)
 
     def find(self, typed: str) -> Complaint | None:
         """The complaint whose number was typed (exactly, check digit and all), or None."""

@@ -156,23 +156,26 @@ class StaffAccounts:
         Every failure looks the same to the caller (no telling which names exist). After
         ``staff_lockout_attempts`` failures in a row the account is locked for
         ``staff_lockout_minutes``, even for the right password.
+
+        Each attempt is counted as a failure, in one transaction, before the password is checked
+        (scrypt, in the caller's thread): however many attempts come at once, at most
+        ``staff_lockout_attempts`` of them are checked before the lock. A right password then
+        clears the count.
         """
-        row = self.store.reader.execute(
-            "select password, failures, locked_until from staff where username = ?", [username]
-        ).fetchone()
-        stored, failures, locked_until = row if row else (_DUMMY, 0, None)
-        right = verify_password(password, stored)  # hashed even for an unknown name: same timing
-        now = self._stamp()
-        if row is None:
+        claimed = self.store.write(self._claim(username))
+        if claimed is None:
+            verify_password(password, _DUMMY)  # hashed even for an unknown name: same timing
             log.warning("staff log-in refused: unknown account")
             return None
-        if locked_until and locked_until > now:
+        if not claimed:
             log.warning("staff log-in refused: %s is locked", username)
             return None
-        if not right:
-            self._failed(username, failures + 1)
+        stored = self.store.reader.execute("select password from staff where username = ?", [username]).fetchone()
+        if stored is None or not verify_password(password, stored[0]):
+            log.warning("staff log-in refused: wrong password for %s", username)
             return None
         token = secrets.token_urlsafe(32)
+        now = self._stamp()
         expires = (self._now() + dt.timedelta(hours=SESSION_HOURS)).isoformat(timespec="seconds")
 
         def write(db: Database) -> None:
@@ -210,21 +213,33 @@ class StaffAccounts:
 
     # --- internals --------------------------------------------------------------------------------------
 
-    def _failed(self, username: str, failures: int) -> None:
-        locked = None
-        if failures >= self.settings.staff_lockout_attempts:
-            until = self._now() + dt.timedelta(minutes=self.settings.staff_lockout_minutes)
-            locked = until.isoformat(timespec="seconds")
-            failures = 0
-            log.warning("staff account %s locked after repeated failed log-ins", username)
-        else:
-            log.warning("staff log-in refused: wrong password for %s (%d)", username, failures)
-        self.store.write(
-            lambda db: db.execute(
+    def _claim(self, username: str) -> Callable[[Database], bool | None]:
+        """The write that counts an attempt as a failure before its password is checked: whether
+        it may be checked (False: the account is locked; None: there is no such account)."""
+
+        def write(db: Database) -> bool | None:
+            row = db.execute("select failures, locked_until from staff where username = ?", [username]).fetchone()
+            if row is None:
+                return None
+            failures, locked_until = row
+            now = self._stamp()
+            if locked_until and locked_until > now:
+                return False
+            failures = (failures or 0) + 1
+            locked = None
+            if failures >= self.settings.staff_lockout_attempts:
+                # This attempt is the last one checked: the ones after it find the lock.
+                until = self._now() + dt.timedelta(minutes=self.settings.staff_lockout_minutes)
+                locked = until.isoformat(timespec="seconds")
+                failures = 0
+                log.warning("staff account %s locked after repeated failed log-ins", username)
+            db.execute(
                 "update staff set failures = ?, locked_until = coalesce(?, locked_until) where username = ?",
                 [failures, locked, username],
             )
-        )
+            return True
+
+        return write
 
     def _stamp(self) -> str:
         return self._now().astimezone(dt.UTC).isoformat(timespec="seconds")

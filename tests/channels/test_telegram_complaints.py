@@ -158,6 +158,20 @@ def test_file_accept_reply_close_rate(tg):
     assert "已办结" in status and "已转执法科" in status
 
 
+def test_a_complaint_over_the_citizens_limit_is_refused_with_when_and_the_phone(tg, staffed):
+    for n in range(staffed.complaints_per_hour):
+        file_complaint(tg, summary_id=901 + 10 * n)
+    tg.clock.now += 60
+    tg.feed(message_update("/complaint", user_id=CITIZEN))
+    tg.feed(message_update(STORY, user_id=CITIZEN))
+    click(tg, TopicCallback(topic="application"), message_id=990)
+    click(tg, FormCallback(action="skip"), message_id=990)
+    click(tg, FormCallback(action="submit"), message_id=991)
+    refused = last(tg, "editMessageText").text
+    assert "次数已达到上限" in refused and "0533-0000002" in refused and "今天" in refused
+    assert tg.dp["complaints"].search()[1] == staffed.complaints_per_hour
+
+
 def test_free_text_complaint_offers_the_form(tg):
     tg.feed(message_update("我要投诉你们工作人员态度太差了", user_id=CITIZEN))
     offer = last(tg)
@@ -380,7 +394,9 @@ def test_forged_list_button_is_refused(tg):
     assert last(tg, "answerCallbackQuery").text == texts.ONLY_STAFF
 
 
-def test_staff_list_record_note_reopen(tg):
+def test_staff_list_record_note_reopen(answerer, store, staffed):
+    # Ten complaints from one citizen: over the default limits, which are not what is tested here.
+    tg = Harness(answerer, store, staffed.model_copy(update={"complaints_per_hour": 10}))
     numbers = [file_complaint(tg, summary_id=901 + 10 * i) for i in range(10)]
     staff = {"user_id": STAFF, "chat_id": STAFF_GROUP, "chat_type": "supergroup"}
     tg.feed(message_update("/complaints", **staff))

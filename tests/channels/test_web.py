@@ -4,6 +4,8 @@ status look-up, and the staff console, with its security."""
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -231,6 +233,93 @@ def test_a_complaint_story_in_the_chat_offers_the_form(site):
     site(scenario)
 
 
+async def fill_form(client: TestClient, text: str = "窗口工作人员态度很差，拒绝我查阅文件", **headers: str) -> Any:
+    """Fill in the complaint form and confirm it; the confirm post's response."""
+    page = await (await client.get("/complaint", headers=headers)).text()
+    form = {"csrf": csrf_of(page), "kind": "投诉", "topic": "conduct", "text": text}
+    confirm_page = await (await client.post("/complaint", data=form, headers=headers)).text()
+    nonce = re.search(r'name="nonce" value="([^"]+)"', confirm_page).group(1)
+    return await client.post(
+        "/complaint/confirm", data={"csrf": csrf_of(confirm_page), "nonce": nonce}, headers=headers
+    )
+
+
+def test_complaints_over_the_citizens_limit_are_refused_politely(site, store, web_settings):
+    async def scenario(client):
+        filed = [await fill_form(client, f"第{n}件：窗口人员态度差") for n in range(web_settings.complaints_per_hour)]
+        assert [r.status for r in filed] == [200] * web_settings.complaints_per_hour
+        refused = await fill_form(client, "第四件：窗口人员态度差")
+        html = await refused.text()
+        assert refused.status == 429
+        assert "次数已达到上限" in html and "0533-0000002" in html and re.search(r"今天 \d\d:\d\d", html)
+        assert "第四件：窗口人员态度差" in html  # the draft is kept, to send later
+
+    site(scenario)
+    assert len(list(store.reader.query("select id from complaints"))) == web_settings.complaints_per_hour
+
+
+def test_complaints_from_one_address_are_limited_whatever_the_session(site, store, web_settings):
+    async def scenario(client):
+        statuses = []
+        for n in range(web_settings.complaints_per_address_hour + 2):
+            client.session.cookie_jar.clear()  # a new session each time, as a script would
+            statuses.append((await fill_form(client, f"第{n}件")).status)
+        assert statuses == [200] * web_settings.complaints_per_address_hour + [429, 429]
+
+    site(scenario)
+
+
+def test_a_session_posting_the_form_faster_than_a_person_is_refused_cheaply(site, store, web_settings):
+    async def scenario(client):
+        page = await (await client.get("/complaint")).text()
+        form = {"csrf": csrf_of(page), "kind": "投诉", "topic": "conduct", "text": ""}  # wrong: not filed
+        statuses = [
+            (await client.post("/complaint", data=form)).status for _ in range(web_settings.web_form_rate_limit)
+        ]
+        refused = await client.post("/complaint", data=form)
+        assert statuses == [200] * web_settings.web_form_rate_limit
+        assert refused.status == 429 and await refused.text() == texts.WEB_FORM_TOO_FAST
+        client.session.cookie_jar.clear()  # another session (the same address) is not held back
+        page = await (await client.get("/complaint")).text()
+        assert (await client.post("/complaint", data=dict(form, csrf=csrf_of(page)))).status == 200
+
+    site(scenario)
+
+
+def test_the_proxys_address_is_believed_only_from_a_trusted_proxy(answerer, store, web_settings):
+    async def count_filed(settings) -> list[int]:
+        app = build_web_app()
+        setup_web(app, Services.of(answerer, store, settings, complaints=Complaints(store, settings)), settings)
+        statuses = []
+        async with TestClient(TestServer(app)) as client:
+            for n in range(settings.complaints_per_address_hour + 1):
+                client.session.cookie_jar.clear()
+                # A script naming a new address each time: believed only if 127.0.0.1 is a proxy.
+                statuses.append((await fill_form(client, f"第{n}件", **{"X-Real-IP": f"10.0.0.{n}"})).status)
+        return statuses
+
+    limit = web_settings.complaints_per_address_hour
+    assert asyncio.run(count_filed(web_settings)) == [200] * limit + [429]
+    trusting = web_settings.model_copy(update={"http_trusted_proxies": ["127.0.0.1"]})
+    assert asyncio.run(count_filed(trusting)) == [200] * (limit + 1)
+
+
+def test_status_look_ups_are_limited_per_address(site, web_settings):
+    async def scenario(client):
+        number = await file_complaint(client)
+        for _ in range(web_settings.status_per_minute - 1):
+            client.session.cookie_jar.clear()
+            assert (await client.get("/status", params={"number": number})).status == 200
+        turns = await ask(client, number)  # a number typed in the chat is a look-up too
+        assert "/status?number=" in turns
+        refused = await client.get("/status", params={"number": number})
+        html = await refused.text()
+        assert refused.status == 429 and "查询次数太多" in html and "0533-0000002" in html and "待受理" not in html
+        assert "查询次数太多" in await ask(client, number)
+
+    site(scenario)
+
+
 # --- staff -----------------------------------------------------------------------------------------------
 
 
@@ -257,6 +346,29 @@ def test_log_in_log_out_and_lock_out(site, web_settings):
         assert "用户名或密码不正确" in await log_in(client)  # locked: even the right password fails
 
     site(scenario)
+
+
+def test_log_in_attempts_from_one_address_are_limited_whatever_the_names(site, web_settings, monkeypatch):
+    from bot.services import staff as staff_module
+
+    checked = []
+    verify = staff_module.verify_password
+    monkeypatch.setattr(staff_module, "verify_password", lambda p, s: checked.append(s) or verify(p, s))
+
+    async def scenario(client):
+        page = await (await client.get("/staff/login")).text()
+        statuses = []
+        for n in range(web_settings.staff_logins_per_minute + 2):
+            form = {"csrf": csrf_of(page), "username": f"guess{n}", "password": "wrong password!"}
+            response = await client.post("/staff/login", data=form)
+            statuses.append(response.status)
+            page = await response.text()  # the log-in page again, with a fresh token
+        assert statuses == [200] * web_settings.staff_logins_per_minute + [429, 429]
+        refused = await client.post("/staff/login", data={"csrf": csrf_of(page), "username": "wangli"})
+        assert refused.status == 429 and texts.STAFF_LOGIN_TOO_FAST in await refused.text()
+
+    site(scenario)
+    assert len(checked) == web_settings.staff_logins_per_minute  # no scrypt for the refused
 
 
 def test_log_in_goes_back_only_within_the_console(site):
@@ -326,6 +438,18 @@ def test_a_complaint_with_html_is_shown_escaped_to_staff(site):
         for path in ("/staff/complaints", f"/staff/complaints/{number}"):
             html = await (await client.get(path)).text()
             assert "&lt;script&gt;alert" in html and "<script>alert" not in html, path
+
+    site(scenario)
+
+
+def test_the_staff_export_neutralises_formulas(site):
+    async def scenario(client):
+        number = await file_complaint(client, text='=HYPERLINK("http://evil.example","点我")')
+        await log_in(client)
+        response = await client.get("/staff/complaints.csv")
+        assert response.status == 200 and response.content_type == "text/csv"
+        [row] = list(csv.reader(io.StringIO((await response.read()).decode("utf-8-sig"))))[1:]
+        assert row[0] == number and row[10] == '\'=HYPERLINK("http://evil.example","点我")'
 
     site(scenario)
 

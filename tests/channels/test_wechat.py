@@ -444,6 +444,28 @@ def test_bad_requests_are_refused(answerer, store, settings, mode, tamper, statu
     assert store.enquiries() == []
 
 
+@pytest.mark.parametrize("mode", ["plain", "safe"])
+def test_a_captured_signed_url_cannot_carry_another_message(answerer, store, settings, mode):
+    async def main() -> None:
+        async with running(answerer, store, settings, mode=mode) as wx:
+            citizen = wx.citizen
+            query, body = citizen.request(citizen.fields("text", Content="申请信息公开要收费吗", MsgId="700"))
+            first = await wx.client.post(PATH, params=query, data=body.encode())
+            assert first.status == 200 and "不收费" in (citizen.read(await first.text()) or "")
+            # The same URL with a message in someone else's name, within the five minutes.
+            forged = dict(citizen.fields("text", Content="我要投诉", MsgId="701"), FromUserName="oVictim")
+            _, other_body = citizen.request(forged)
+            if mode == "plain":
+                replayed = await wx.client.post(PATH, params=query, data=other_body.encode())
+                assert replayed.status == 403 and "无权访问" in await replayed.text()
+            # The same request again (WeChat's retry, or a replay of it): the first reply, handled once.
+            again = await wx.client.post(PATH, params=query, data=body.encode())
+            assert again.status == 200 and citizen.read(await again.text()) == citizen.read(await first.text())
+
+    run(main())
+    assert len(store.enquiries()) == 1
+
+
 # --- WeChat's five seconds and its retries --------------------------------------------------------
 
 
@@ -615,6 +637,23 @@ def test_complaint_filed_then_staff_reply_and_closing_reach_the_citizen(answerer
 
     run(main())
     assert store.enquiries() == []  # the form's texts are not enquiries
+
+
+def test_a_complaint_over_the_citizens_limit_is_refused_with_when_and_the_phone(answerer, store, settings):
+    async def main() -> None:
+        async with running(answerer, store, settings) as wx:
+            for _ in range(settings.complaints_per_hour):
+                await _file(wx.citizen)
+            assert (await wx.citizen.text("投诉")) is not None
+            await wx.citizen.text("窗口人员态度差")
+            await wx.citizen.text("3")
+            await wx.citizen.text("跳过")
+            refused = await wx.citizen.text("1")
+            assert refused is not None and "次数已达到上限" in refused and settings.supervision_phone in refused
+            assert wx.complaints.search()[1] == settings.complaints_per_hour
+            assert await _file(wx.other("oSomeoneElse"))  # another citizen is not held back
+
+    run(main())
 
 
 def test_answerer_offers_the_complaint_form_and_a_tipoff_mentions_12350(answerer, store, settings):

@@ -28,6 +28,7 @@ from ... import texts
 from ...config import Settings
 from ...services.applying import ApplicationDialogue
 from .. import ChannelError
+from ..http import message
 from .applications import application_router
 from .complaints import OutboxSender, citizen_router, staff_router
 from .handlers import (
@@ -134,11 +135,11 @@ class WebhookHandler(SimpleRequestHandler):
     async def handle(self, request: web.Request) -> web.Response:
         if not self.verify_secret(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), self.bot):
             log.warning("webhook: request without the secret refused")
-            return web.Response(status=403, text="Forbidden")
+            return web.Response(status=403, text=message(403))
         try:
             await request.json()
-        except ValueError:
-            return web.Response(status=400, text="Bad Request")
+        except (ValueError, LookupError):  # not JSON, not UTF-8, or a charset Python does not know
+            return web.Response(status=400, text=message(400))
         return await super().handle(request)
 
 

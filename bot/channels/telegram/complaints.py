@@ -53,6 +53,7 @@ from ...services.conversation import (
     Done,
     Form,
     Invalid,
+    Limited,
     Prompt,
     Summary,
 )
@@ -217,6 +218,8 @@ def render(prompt: Prompt) -> tuple[str, InlineKeyboardMarkup | None]:
     if isinstance(prompt, Done):
         filed = prompt.complaint
         return html(texts.FILED.format(kind=filed.kind, number=filed.number, due=filed.due_on)), None
+    if isinstance(prompt, Limited):
+        return html(prompt.text), None
     return texts.CANCELLED if prompt.busy else texts.NOTHING_TO_CANCEL, None
 
 

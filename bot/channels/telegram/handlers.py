@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections import OrderedDict
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -32,6 +31,7 @@ from aiogram.types import (
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from ... import texts
+from ...limits import LRU
 from ...services.answering import Answerer, Reply
 from ...services.conversation import Conversation
 from .callbacks import BrowseCallback, EntryCallback, SearchCallback, SectionCallback
@@ -47,15 +47,11 @@ class SearchMemory:
     """Recent search queries by a short token, so that paging buttons fit in 64 bytes."""
 
     def __init__(self, size: int = 4096) -> None:
-        self._queries: OrderedDict[str, str] = OrderedDict()
-        self._size = size
+        self._queries: LRU[str, str] = LRU(size)
 
     def remember(self, query: str) -> str:
         token = hashlib.sha1(query.encode()).hexdigest()[:10]
         self._queries[token] = query
-        self._queries.move_to_end(token)
-        if len(self._queries) > self._size:
-            self._queries.popitem(last=False)
         return token
 
     def recall(self, token: str) -> str | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,6 +21,7 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
 from ... import texts
+from ...limits import LRU, RateLimit
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -35,8 +35,7 @@ class DeduplicateMiddleware(BaseMiddleware):
     """
 
     def __init__(self, remember: int = 10_000) -> None:
-        self._seen: OrderedDict[int, None] = OrderedDict()
-        self._remember = remember
+        self._seen: LRU[int, None] = LRU(remember)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if isinstance(event, Update):
@@ -44,8 +43,6 @@ class DeduplicateMiddleware(BaseMiddleware):
                 log.info("update %s: duplicate, skipped", event.update_id)
                 return None
             self._seen[event.update_id] = None
-            if len(self._seen) > self._remember:
-                self._seen.popitem(last=False)
         return await handler(event, data)
 
 
@@ -53,12 +50,13 @@ class ThrottlingMiddleware(BaseMiddleware):
     """At most ``limit`` messages or clicks per user per ``period`` seconds.
 
     The first message over the limit gets one polite notice; the rest of a flood is dropped
-    silently, and the notice is armed again once the user's window has emptied.
+    silently, and the notice is armed again once a message of theirs is let through.
 
     :param limit: events a user may send per window
     :param period: the window, in seconds
     :param clock: monotonic seconds (a test passes a fake)
     :param exempt: user ids never throttled (staff at work)
+    :param size: how many users are remembered (the least recently seen are forgotten first)
     """
 
     def __init__(
@@ -67,32 +65,27 @@ class ThrottlingMiddleware(BaseMiddleware):
         period: float,
         clock: Callable[[], float] = time.monotonic,
         exempt: frozenset[int] = frozenset(),
+        size: int = 50_000,
     ) -> None:
         self.limit = limit
         self.period = period
-        self.clock = clock
         self.exempt = exempt
-        self._events: dict[int, deque[float]] = {}
-        self._warned: set[int] = set()
+        self._limit = RateLimit((limit, period), size=size, clock=clock)
+        self._warned: LRU[str, None] = LRU(size)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user = getattr(event, "from_user", None)
         if user is None or user.id in self.exempt:
             return await handler(event, data)
-        now = self.clock()
-        window = self._events.setdefault(user.id, deque())
-        while window and now - window[0] >= self.period:
-            window.popleft()
-        if len(window) >= self.limit:
-            if user.id not in self._warned:
-                self._warned.add(user.id)
+        key = str(user.id)
+        if not self._limit.allow(key):
+            if key not in self._warned:
+                self._warned[key] = None
                 log.info("user throttled")
                 if isinstance(event, Message | CallbackQuery):
                     await event.answer(texts.THROTTLED)
             return None
-        if not window:
-            self._warned.discard(user.id)
-        window.append(now)
+        self._warned.pop(key)  # allowed again: the next flood gets its notice
         return await handler(event, data)
 
 

@@ -21,13 +21,13 @@ from aiohttp import web
 
 from ... import texts
 from ...config import Settings
+from ...limits import RateLimit
 from ...services.answering import Answerer
 from ...services.chats import ChatSessions
 from .accounts import AccountsConsole
 from .applications import ApplicationPages
 from .citizen import CitizenChat
 from .report import ReportPages
-from .security import RateLimit
 from .sessions import FRAMED, WebSessions
 from .staff import StaffConsole
 from .teaching import TeachingConsole
@@ -89,7 +89,16 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
     conversation = services.conversation
     origins = settings.web_embed_origins
     sessions = WebSessions(services.chats, embed_origins=origins, secure=secure)
-    chat = CitizenChat(conversation, sessions, RateLimit(settings.web_rate_limit), render, secure)
+    proxies = frozenset(settings.http_trusted_proxies)
+    chat = CitizenChat(
+        conversation,
+        sessions,
+        RateLimit((settings.web_rate_limit, 60.0)),
+        render,
+        secure,
+        proxies,
+        forms=RateLimit((settings.web_form_rate_limit, 60.0)),
+    )
     app[ANCESTORS] = " ".join(["'self'", *origins])
     app.middlewares.append(sessions.middleware)
     console = StaffConsole(
@@ -100,6 +109,8 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
         render,
         secure,
         taught=services.teaching.wordings,
+        logins=RateLimit((settings.staff_logins_per_minute, 60.0)),
+        proxies=proxies,
     )
     pages = ApplicationPages(
         services.applications, services.answerer, settings, sessions, render, console._staff, console._page

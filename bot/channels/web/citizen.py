@@ -12,12 +12,14 @@ from typing import Any
 
 from aiohttp import web
 
-from ... import texts
+from ... import metrics, texts
+from ...limits import RateLimit
 from ...services.answering import Reply
 from ...services.chats import ChatSession, Turn
 from ...services.complaints import KINDS, RATINGS, TOPICS
-from ...services.conversation import Conversation, Form, Invalid, check_form
-from .security import RateLimit, client_address
+from ...services.conversation import Conversation, Form, Invalid, Limited, check_form
+from ..http import read_form
+from .security import client_address
 from .security import same as _same
 from .sessions import WebSessions
 
@@ -52,6 +54,8 @@ class CitizenChat:
         limit: RateLimit,
         render: Any,
         secure: bool,
+        proxies: frozenset[str] = frozenset(),
+        forms: RateLimit | None = None,
     ) -> None:
         self.conversation = conversation
         self.answerer = conversation.answerer
@@ -60,6 +64,21 @@ class CitizenChat:
         self.limit = limit
         self.render = render
         self.secure = secure
+        self.proxies = proxies
+        # The form's posts (fill in, confirm, rate) per session: a script posting hundreds is
+        # refused before anything is read or rendered. Not per address: an office shares one.
+        self.forms = forms or RateLimit((20, 60.0))
+        self._told_of_proxy = False
+
+    def address(self, request: web.Request) -> str:
+        """The client's address (the proxy's word for it only from a trusted proxy)."""
+        if not self.proxies and not self._told_of_proxy and "X-Real-IP" in request.headers:
+            self._told_of_proxy = True  # once: every request behind the proxy would say it
+            log.warning(
+                "web: requests name a client address (X-Real-IP) but GONGKAI_HTTP_TRUSTED_PROXIES is not set: "
+                "the per-address limits count the proxy's address for everyone"
+            )
+        return client_address(request, self.proxies)
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -85,12 +104,14 @@ class CitizenChat:
         session = self.sessions.get(request)
         form = await self._form(request, session)
         before = session.added
-        if not self.limit.allow("s:" + session.token, "a:" + client_address(request)):
+        address = self.address(request)
+        if not self.limit.allow("s:" + session.token, "a:" + address):
+            metrics.refused("web_chat")
             session.add(Turn("bot", texts.THROTTLED))
         elif form.get("choice"):
             self._choose(session, str(form["choice"]))
         else:
-            await self._ask(session, str(form.get("q", "")))
+            await self._ask(session, str(form.get("q", "")), address)
         fresh = session.since(before)
         if request.headers.get("X-Requested-With") == "fetch":
             return self._page(request, session, "turns.html", turns=fresh)
@@ -110,6 +131,7 @@ class CitizenChat:
     async def complaint_check(self, request: web.Request) -> web.StreamResponse:
         """The filled-in form: back to it with what is wrong, or on to the summary to confirm."""
         session = self.sessions.get(request)
+        self._pace(request, session)
         form = await self._form(request, session)
         if form.get("cancel"):
             session.draft = None
@@ -129,6 +151,7 @@ class CitizenChat:
 
     async def complaint_confirm(self, request: web.Request) -> web.StreamResponse:
         session = self.sessions.get(request)
+        self._pace(request, session)
         form = await self._form(request, session)
         draft = session.draft
         if draft is None or not draft.get("text"):
@@ -139,8 +162,17 @@ class CitizenChat:
         # The form's nonce names this submission: a double click or a resent post files once.
         key = f"{CHANNEL}:{citizen}:{str(form.get('nonce', ''))[:64]}"
         done = await self.conversation.submit(
-            Form.from_dict(draft), channel=CHANNEL, chat_id=citizen, user_id=citizen, dedupe_key=key
+            Form.from_dict(draft),
+            channel=CHANNEL,
+            chat_id=citizen,
+            user_id=citizen,
+            dedupe_key=key,
+            address=self.address(request),
         )
+        if isinstance(done, Limited):  # the draft is kept: it can be sent when the limit allows
+            response = self._page(request, session, "complaint.html", draft=draft, topics=TOPICS, errors=[done.text])
+            response.set_status(429)
+            return response
         filed = done.complaint
         session.draft = None
         session.add(Turn("bot", texts.FILED.format(kind=filed.kind, number=filed.number, due=filed.due_on)))
@@ -149,7 +181,10 @@ class CitizenChat:
     async def status(self, request: web.Request) -> web.StreamResponse:
         session = self.sessions.get(request)
         found = self.conversation.status(
-            request.query.get("number", ""), channel=CHANNEL, chat_id=self.sessions.citizen(session)
+            request.query.get("number", ""),
+            channel=CHANNEL,
+            chat_id=self.sessions.citizen(session),
+            address=self.address(request),
         )
         context: dict[str, Any] = {
             "typed": found.typed,
@@ -161,10 +196,14 @@ class CitizenChat:
         }
         if found.suggestions:
             context["suggestions"] = found.suggestions
-        return self._page(request, session, "status.html", **context)
+        response = self._page(request, session, "status.html", **context)
+        if found.outcome == "limited":
+            response.set_status(429)
+        return response
 
     async def rate(self, request: web.Request) -> web.StreamResponse:
         session = self.sessions.get(request)
+        self._pace(request, session)
         form = await self._form(request, session)
         number, rating = str(form.get("number", "")), str(form.get("rating", ""))
         _, said = await self.conversation.rate(number, rating, channel=CHANNEL, chat_id=self.sessions.citizen(session))
@@ -173,7 +212,7 @@ class CitizenChat:
 
     # --- the conversation -------------------------------------------------------------------------
 
-    async def _ask(self, session: ChatSession, text: str) -> None:
+    async def _ask(self, session: ChatSession, text: str, address: str) -> None:
         text = text.strip()
         if len(text) > MAX_QUESTION:
             session.add(Turn("me", text[:MAX_QUESTION] + "…"))
@@ -192,6 +231,13 @@ class CitizenChat:
             session.add(Turn("bot", texts.WEB_APPLICATION_FOUND.format(number=number), link=link))
             return
         found = self.complaints.lookup(text)  # None at once for what is not a tracking number
+        if found is not None:
+            # A number typed in the chat is a look-up too: counted with the status page's.
+            citizen = self.sessions.citizen(session)
+            refused = self.conversation.refuse_lookup(channel=CHANNEL, chat_id=citizen, address=address)
+            if refused is not None:
+                session.add(Turn("bot", refused))
+                return
         if found is not None and found.complaint is not None:
             number = found.complaint.number
             link = (texts.WEB_STATUS_LINK, f"/status?number={number}")
@@ -243,11 +289,16 @@ class CitizenChat:
             await outbox.sent(notice)
         return turns
 
+    def _pace(self, request: web.Request, session: ChatSession) -> None:
+        """429 for a form posted faster than a person fills one in."""
+        if not self.forms.allow("s:" + session.token):
+            raise web.HTTPTooManyRequests(text=texts.WEB_FORM_TOO_FAST)
+
     # --- responses --------------------------------------------------------------------------------
 
     async def _form(self, request: web.Request, session: ChatSession) -> Any:
         """The posted form, if it carries the session's CSRF token (otherwise 403)."""
-        form = await request.post()
+        form = await read_form(request)
         if not _same(str(form.get("csrf", "")), self.sessions.csrf(session)):
             raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")
         return form

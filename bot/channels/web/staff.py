@@ -19,16 +19,19 @@ from typing import Any
 from aiohttp import web
 
 from ... import texts
+from ...limits import RateLimit
 from ...services.answering import Answerer
 from ...services.complaints import EVENTS, KINDS, RATINGS, STATUSES, TOPICS, ComplaintError, Complaints
 from ...services.insights import group_questions
 from ...services.retention import Retention
 from ...services.staff import Session, StaffAccounts
 from ...storage import Store
-from .security import LOGIN_COOKIE, STAFF_COOKIE, same, set_cookie
+from ..http import read_form
+from .security import LOGIN_COOKIE, STAFF_COOKIE, client_address, same, set_cookie
 
 log = logging.getLogger(__name__)
 PAGE = 20
+MAX_PAGE_DIGITS = 6
 CHART_DAYS = 14
 LOW_CONFIDENCE = 0.5
 ACTIONS = ("accepted", "replied", "noted", "closed", "reopened")
@@ -46,6 +49,8 @@ class StaffConsole:
         render: Any,
         secure: bool,
         taught: Callable[[], set[str]] = set,
+        logins: RateLimit | None = None,
+        proxies: frozenset[str] = frozenset(),
     ) -> None:
         self.answerer = answerer
         self.taught = taught  # the wordings staff taught: no longer waiting in the queue
@@ -54,6 +59,10 @@ class StaffConsole:
         self.accounts = accounts
         self.render = render
         self.secure = secure
+        # Log-in attempts per client address: each costs a scrypt hash (16 MiB, tens of ms), and the
+        # lock-out, per account, does not stop one address trying many names.
+        self.logins = logins or RateLimit((10, 60.0))
+        self.proxies = proxies
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -85,7 +94,7 @@ class StaffConsole:
                 log.warning("staff %s (%s) refused: may not %s", session.username, session.role, may)
                 raise web.HTTPForbidden(text="您的账号没有这项权限，请联系管理员。")
             if request.method == "POST":
-                form = await request.post()
+                form = await read_form(request)
                 if not same(str(form.get("csrf", "")), session.csrf):
                     log.warning("staff post without a valid CSRF token refused")
                     raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")
@@ -105,7 +114,12 @@ class StaffConsole:
         return response
 
     async def login(self, request: web.Request) -> web.StreamResponse:
-        form = await request.post()
+        if not self.logins.allow("a:" + client_address(request, self.proxies)):
+            log.warning("staff log-in refused: too many attempts from one address")
+            response = await self.login_page(request, texts.STAFF_LOGIN_TOO_FAST)
+            response.set_status(429)
+            return response
+        form = await read_form(request)
         if not same(str(form.get("csrf", "")), request.cookies.get(LOGIN_COOKIE)):
             raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")
         username, password = str(form.get("username", ""))[:40], str(form.get("password", ""))[:200]
@@ -210,7 +224,7 @@ class StaffConsole:
         number, action = request.match_info["number"], request.match_info["action"]
         if action not in ACTIONS:
             raise web.HTTPNotFound()
-        form = await request.post()
+        form = await read_form(request)
         text = str(form.get("text", ""))[:2000]
         back = f"/staff/complaints/{urllib.parse.quote(number)}"
         try:
@@ -257,10 +271,13 @@ class StaffConsole:
 
 
 def _int(value: str | None, default: int) -> int:
-    try:
-        return max(0, int(value or default))
-    except ValueError:
+    """A page number from the query: ``default`` when absent, 400 when it is not one (a number of
+    20 digits would overflow SQLite's integers)."""
+    if not value:
         return default
+    if not value.isascii() or not value.isdigit() or len(value) > MAX_PAGE_DIGITS:
+        raise web.HTTPBadRequest(text=texts.HTTP_BAD_PAGE)
+    return int(value)
 
 
 def _next(request: web.Request, posted: Any = None) -> str:

@@ -15,11 +15,11 @@ import contextlib
 import logging
 import re
 import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from ... import texts
+from ...limits import LRU
 from ...services.answering import Reply
 from ...services.applying import (
     CORRECT,
@@ -34,7 +34,7 @@ from ...services.applying import (
 )
 from ...services.applying import START as APPLY
 from ...services.complaints import RATINGS
-from ...services.conversation import Cancelled, Conversation, Form, fold, pick
+from ...services.conversation import Cancelled, Conversation, Done, Form, fold, pick
 from ...services.outbox import Notice
 from ..typed import CANCEL, START, form_step, numbered, render, render_ask, status_typed
 from . import menu
@@ -91,8 +91,7 @@ class Sessions:
     """
 
     def __init__(self, size: int = MAX_SESSIONS, clock: Callable[[], float] = time.monotonic) -> None:
-        self._sessions: OrderedDict[str, Session] = OrderedDict()
-        self._size = size
+        self._sessions: LRU[str, Session] = LRU(size)
         self.clock = clock
 
     def __len__(self) -> int:
@@ -100,13 +99,7 @@ class Sessions:
 
     def get(self, openid: str) -> Session:
         """The session of ``openid``, with what has expired dropped."""
-        session = self._sessions.get(openid)
-        if session is None:
-            session = self._sessions[openid] = Session()
-            if len(self._sessions) > self._size:
-                self._sessions.popitem(last=False)
-        else:
-            self._sessions.move_to_end(openid)
+        session = self._sessions.setdefault(openid, Session())
         now = self.clock()
         if session.form is not None and now - session.form_at > FORM_TTL:
             session.form = None
@@ -392,5 +385,6 @@ class Dialogue:
             form, channel=CHANNEL, chat_id=message.openid, user_id=message.openid, dedupe_key=key
         )
         session.form = None
-        log.info("wechat %s: filed %s", message.ref, done.complaint.number)
+        if isinstance(done, Done):
+            log.info("wechat %s: filed %s", message.ref, done.complaint.number)
         return render(done)

@@ -1,9 +1,10 @@
 """The callback WeChat posts every message and event to, and the GET that verifies its URL.
 
 Each request is checked before anything else is done with it: the signature (403), the timestamp
-(more than five minutes off: 403, so a captured request cannot be replayed later), the size (413),
-the XML (400, DTDs and entities refused), and in the encrypted modes the signature over the
-ciphertext and the AppID inside it.
+(more than five minutes off: 403, so a captured request cannot be replayed later), the nonce (a
+signed URL used again with another body within those minutes: 403), the size (413), the XML (400,
+DTDs and entities refused), and in the encrypted modes the signature over the ciphertext and the
+AppID inside it.
 
 WeChat waits five seconds for an answer and then asks again, three times in all. The reply is
 worked out in a task of its own: if it is ready within ``wechat_reply_seconds`` it goes back in the
@@ -15,10 +16,10 @@ never handled twice: it gets the same reply, or ``success`` if the reply is on i
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import secrets
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,8 @@ from typing import Any
 from aiohttp import web
 
 from ... import texts
+from ...limits import LRU
+from ..http import message as error_text
 from .api import WeChatAPI, WeChatAPIError
 from .crypto import CryptoError, MessageCipher, WrongAppId, signature, signature_ok
 from .dialogue import Dialogue
@@ -41,6 +44,9 @@ MAX_TEXT_BYTES = 2000
 # waiting, and WeChat's retries (within 15 seconds) pick up the reply once it is ready.
 NO_API_WAIT = 14.0
 REMEMBERED = 4096  # deliveries remembered for WeChat's retries (which come within 15 seconds)
+# Nonces remembered: every signed request of the last MAX_SKEW seconds either side of now. Only
+# requests with WeChat's signature get here, so this many would be WeChat sending 160 a second.
+NONCES = 100_000
 
 
 @dataclass
@@ -78,7 +84,8 @@ class WeChatWebhook:
         self.api = api
         self.reply_seconds = reply_seconds if api is not None else NO_API_WAIT
         self.clock = clock
-        self._handled: OrderedDict[str, _Handling] = OrderedDict()
+        self._handled: LRU[str, _Handling] = LRU(REMEMBERED)
+        self._nonces: LRU[str, str] = LRU(NONCES)
         self._background: set[asyncio.Task[Any]] = set()
 
     async def close(self) -> None:
@@ -95,10 +102,10 @@ class WeChatWebhook:
         timestamp, nonce = q.get("timestamp", ""), q.get("nonce", "")
         if not signature_ok(q.get("signature", ""), self._token, timestamp, nonce) or not self._fresh(timestamp):
             log.warning("wechat: URL verification refused (signature or timestamp)")
-            return web.Response(status=403, text="Forbidden")
+            return web.Response(status=403, text=error_text(403))
         echostr = q.get("echostr", "")
         if not echostr:
-            return web.Response(status=400, text="Bad Request")
+            return web.Response(status=400, text=error_text(400))
         log.info("wechat: URL verified")
         return web.Response(text=echostr)
 
@@ -106,7 +113,7 @@ class WeChatWebhook:
         """A message or an event: checked, handled (once), answered within WeChat's five seconds."""
         started = time.monotonic()
         if request.content_length is not None and request.content_length > MAX_BODY:
-            return web.Response(status=413, text="Payload Too Large")
+            return web.Response(status=413, text=error_text(413))
         q = request.query
         timestamp, nonce = q.get("timestamp", ""), q.get("nonce", "")
         encrypted = q.get("encrypt_type", "raw").lower() == "aes"
@@ -115,7 +122,10 @@ class WeChatWebhook:
             return refused
         body = await _read(request, MAX_BODY)
         if body is None:
-            return web.Response(status=413, text="Payload Too Large")
+            return web.Response(status=413, text=error_text(413))
+        if not self._first_use(timestamp, nonce, body):
+            log.warning("wechat: message refused (a signed URL used again with another body)")
+            return web.Response(status=403, text=error_text(403))
         try:
             fields = parse_xml(body)
             if encrypted:
@@ -126,15 +136,15 @@ class WeChatWebhook:
                 # The signature covers the ciphertext: checked before it is decrypted.
                 if not signature_ok(q.get("msg_signature", ""), self._token, timestamp, nonce, encrypt):
                     log.warning("wechat: message refused (bad msg_signature)")
-                    return web.Response(status=403, text="Forbidden")
+                    return web.Response(status=403, text=error_text(403))
                 fields = parse_xml(self.cipher.decrypt(encrypt))
             message = incoming(fields)
         except WrongAppId:
             log.warning("wechat: message for another AppID refused: check GONGKAI_WECHAT_APP_ID")
-            return web.Response(status=403, text="Forbidden")
+            return web.Response(status=403, text=error_text(403))
         except (ProtocolError, CryptoError) as e:
             log.warning("wechat: bad message body refused (%s)", e)
-            return web.Response(status=400, text="Bad Request")
+            return web.Response(status=400, text=error_text(400))
         reply = await self._reply(message, self.reply_seconds - (time.monotonic() - started))
         return self._respond(message, reply, encrypted=encrypted)
 
@@ -147,7 +157,7 @@ class WeChatWebhook:
         if encrypted:
             if self.cipher is None:
                 log.warning("wechat: encrypted message refused: set GONGKAI_WECHAT_AES_KEY (and _APP_ID)")
-                return web.Response(status=400, text="Bad Request")
+                return web.Response(status=400, text=error_text(400))
             # The plain signature comes too; the one over the ciphertext is checked with the body.
             good = msg_sig is not None and (sig is None or signature_ok(sig, self._token, timestamp, nonce))
         else:
@@ -156,15 +166,25 @@ class WeChatWebhook:
                 # every message; a plain one is not WeChat's, and its signature does not cover
                 # its body.
                 log.warning("wechat: plain message refused: GONGKAI_WECHAT_AES_KEY is set (safe mode expected)")
-                return web.Response(status=403, text="Forbidden")
+                return web.Response(status=403, text=error_text(403))
             good = sig is not None and signature_ok(sig, self._token, timestamp, nonce)
         if not good:
             log.warning("wechat: message refused (bad signature)")
-            return web.Response(status=403, text="Forbidden")
+            return web.Response(status=403, text=error_text(403))
         if not self._fresh(timestamp):
             log.warning("wechat: message refused (timestamp too far off)")
-            return web.Response(status=403, text="Forbidden")
+            return web.Response(status=403, text=error_text(403))
         return None
+
+    def _first_use(self, timestamp: str, nonce: str, body: bytes) -> bool:
+        """Whether this signed URL (its timestamp and nonce) comes for the first time, or again with
+        the same body. In plain mode the signature does not cover the body: a captured URL would
+        otherwise carry any message, in any citizen's name, for as long as its timestamp is fresh.
+        The same body again passes: it is a delivery WeChat retries (or a replay of one), which is
+        answered from the first delivery and never handled twice."""
+        key = f"{timestamp}:{nonce}"
+        digest = hashlib.sha256(body).hexdigest()
+        return self._nonces.setdefault(key, digest) == digest
 
     def _fresh(self, timestamp: str) -> bool:
         try:
@@ -180,8 +200,6 @@ class WeChatWebhook:
         if handling is None:
             handling = _Handling(asyncio.create_task(self._handle(message)))
             self._handled[message.key] = handling
-            if len(self._handled) > REMEMBERED:
-                self._handled.popitem(last=False)
         else:
             log.info("wechat %s: delivered again, handled once", message.ref)
         if not handling.deferred and not handling.task.done():

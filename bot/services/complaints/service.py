@@ -221,6 +221,11 @@ class Complaints:
 
         return write
 
+    def filed_as(self, dedupe_key: str) -> Complaint | None:
+        """The complaint a submission named ``dedupe_key`` filed already, if any."""
+        row = _one(self._read(), "select * from complaints where dedupe_key = ?", [dedupe_key])
+        return self._complaint(row) if row else None
+
     def get(self, number: str) -> Complaint | None:
         row = _one(self._read(), "select * from complaints where number = ?", [number])
         return self._complaint(row) if row else None

@@ -1,0 +1,93 @@
+"""What every HTTP response of the one server shares, whatever the channel: security headers,
+no version in ``Server``, short Chinese error messages instead of aiohttp's English ones (or a
+traceback), and forms read safely.
+
+A malformed request is the client's mistake and gets a 4xx: a form body that is not UTF-8, a
+multipart body that is not one, a file where a text is expected (``read_form``). Anything else
+that goes wrong is ours: logged with its traceback, and the client gets a plain 500.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from multidict import MultiDict
+
+from .. import texts
+
+log = logging.getLogger(__name__)
+
+SERVER = "gongkai"  # aiohttp's default names Python's and its own version
+# Every response gets these unless its channel set its own (the web chat's embeddable view sets
+# a Content-Security-Policy that lets other sites frame it: then no X-Frame-Options, which would
+# forbid what the policy allows).
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'self'"
+# What a body that is not a form of text raises while aiohttp reads it: UnicodeDecodeError (a
+# ValueError), a multipart reader's ValueError or AssertionError, LookupError for an unknown charset.
+MALFORMED = (ValueError, LookupError, AssertionError, UnicodeError)
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def setup(app: web.Application) -> None:
+    """Give every response of ``app`` the headers and the Chinese error messages."""
+    app.middlewares.insert(0, errors)  # outermost: it sees what every other middleware raises
+    app.on_response_prepare.append(secure_headers)
+
+
+async def secure_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """Set on every response as it is sent, errors and redirects included (aiohttp's own 404, 405
+    and 500 too, which no middleware sees)."""
+    response.headers["Server"] = SERVER
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if "Content-Security-Policy" not in response.headers:
+        response.headers["Content-Security-Policy"] = POLICY
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+
+
+@web.middleware
+async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Error responses say what went wrong in a short Chinese sentence; an unexpected exception is
+    logged and answered with a plain 500, never a traceback."""
+    try:
+        return await handler(request)
+    except web.HTTPException as e:
+        if e.status >= 400 and not _CJK.search(e.text or ""):
+            e.text = message(e.status)
+        raise
+    except Exception:
+        log.exception("%s %s: failed", request.method, request.path)
+        return web.Response(status=500, text=message(500))
+
+
+def message(status: int) -> str:
+    """The short Chinese sentence for an error status."""
+    return texts.HTTP_ERRORS.get(status, texts.HTTP_ERROR_OTHER)
+
+
+async def read_form(request: web.Request) -> MultiDict[str]:
+    """The posted form's fields, text only; 400 when the body is not a form of text: not UTF-8, a
+    multipart body that is not one, or a file field."""
+    try:
+        form = await request.post()
+    except web.HTTPException:
+        raise  # 413 for a body over client_max_size
+    except MALFORMED as e:
+        log.info("%s %s: malformed form refused (%s)", request.method, request.path, type(e).__name__)
+        raise web.HTTPBadRequest(text=texts.HTTP_BAD_FORM) from None
+    fields: MultiDict[str] = MultiDict()
+    for name, value in form.items():
+        if not isinstance(value, str):
+            log.info("%s %s: a file where a text is expected, refused", request.method, request.path)
+            raise web.HTTPBadRequest(text=texts.HTTP_BAD_FORM)
+        fields.add(name, value)
+    return fields

@@ -1,0 +1,233 @@
+"""What every response of the one HTTP server shares: a 4xx with a short Chinese message for any
+malformed request (never a 500), security headers on every response, errors included, and no
+version in ``Server``. Every route is fuzzed: the web chat, the staff console (logged in and not),
+WeChat's callback and Telegram's webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot import texts
+from bot.app import Services, build_web_app
+from bot.channels.telegram import WEBHOOK_PATH, add_webhook, build_dispatcher
+from bot.channels.web import setup as setup_web
+from bot.channels.wechat import setup as setup_wechat
+from bot.services.complaints import Complaints
+from bot.services.staff import StaffAccounts
+
+from ..fakes import make_bot
+from ..wechat_fakes import PATH, TOKEN, sign, wechat_settings
+from .test_web import PASSWORD, csrf_of, log_in
+
+SECRET = "s3cret"
+CJK = re.compile("[\u4e00-\u9fff]")
+FIELDS = ("q", "csrf", "choice", "kind", "topic", "text", "name", "phone", "nonce", "number", "rating", "username")
+
+
+@asynccontextmanager
+async def whole_site(answerer: Any, store: Any, settings: Any) -> AsyncIterator[TestClient]:
+    """Every channel on the one application, as ``gongkai run`` wires it, and a route that fails."""
+    # No API: nothing to send. Log-ins unlimited: the fuzz posts the log-in form hundreds of times.
+    configured = wechat_settings(settings, wechat_app_secret=None, staff_logins_per_minute=1_000_000)
+    services = Services.of(answerer, store, configured, complaints=Complaints(store, configured))
+    app = build_web_app()
+    setup_web(app, services, configured)
+    setup_wechat(app, services, configured)
+    add_webhook(app, build_dispatcher(services, configured), make_bot(), SECRET)
+
+    async def broken(_: web.Request) -> web.Response:
+        raise RuntimeError("a bug")
+
+    app.router.add_get("/broken", broken)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        yield client
+
+
+@pytest.fixture
+def site(answerer, store, settings):
+    StaffAccounts(store, settings).add("wangli", PASSWORD)
+
+    def run(scenario: Any) -> Any:
+        async def main() -> Any:
+            async with whole_site(answerer, store, settings) as client:
+                return await scenario(client)
+
+        return asyncio.run(main())
+
+    return run
+
+
+def check(response: aiohttp.ClientResponse, body: bytes, what: str) -> None:
+    """Never a 500; an error says what is wrong in Chinese; the headers are on it; no version."""
+    assert response.status < 500, (what, response.status, body[:300])
+    if response.status >= 400:
+        assert CJK.search(body.decode("utf-8", "replace")), (what, response.status, body[:300])
+        assert len(body) < 20_000 or b"<html" in body, what  # short, or a page of the site
+    assert response.headers.get("Server") == "gongkai", what
+    assert response.headers.get("X-Content-Type-Options") == "nosniff", what
+    assert "Content-Security-Policy" in response.headers, what
+
+
+def routes(client: TestClient) -> list[tuple[str, str]]:
+    """Every route's method and a path for it (placeholders filled in)."""
+    found = []
+    for route in client.server.app.router.routes():  # type: ignore[union-attr]
+        info = route.resource.get_info() if route.resource else {}
+        path = info.get("path") or info.get("formatter") or info.get("prefix") or ""
+        path = path.replace("{number}", "20261127-001-5").replace("{action}", "accepted")
+        path = re.sub(r"\{[^}]+\}", "x", path)
+        if route.method != "HEAD" and path != "/broken":
+            found.append((route.method, path))
+    return sorted(set(found))
+
+
+def bodies(rng: random.Random) -> list[tuple[str, bytes | aiohttp.FormData, dict[str, str]]]:
+    """Malformed bodies, each with a name and headers."""
+    junk = rng.randbytes(rng.randint(1, 3000))
+    form = "application/x-www-form-urlencoded"
+    cases: list[tuple[str, bytes | aiohttp.FormData, dict[str, str]]] = [
+        ("random bytes as a form", junk, {"Content-Type": form}),
+        ("random bytes, no type", junk, {}),
+        ("not UTF-8", b"q=\xff&csrf=\xfe&text=\xc3\x28&username=\xff", {"Content-Type": form}),
+        ("not UTF-8, percent-encoded", b"q=%ff%fe&text=%c3%28&csrf=%ff", {"Content-Type": form}),
+        ("unknown charset", b"q=1", {"Content-Type": form + "; charset=x-klingon"}),
+        ("multipart without a boundary", junk, {"Content-Type": "multipart/form-data"}),
+        ("multipart that is not", junk, {"Content-Type": "multipart/form-data; boundary=gk"}),
+        (
+            "multipart cut short",
+            b'--gk\r\nContent-Disposition: form-data; name="q"\r\n\r\n\xff\xfe',
+            {"Content-Type": "multipart/form-data; boundary=gk"},
+        ),
+        ("json", b'{"q": [1, 2], "csrf": null}', {"Content-Type": "application/json"}),
+        ("xml", b"<xml><a>&lt;</a>", {"Content-Type": "text/xml"}),
+        ("huge field", b"q=" + b"x" * 300_000, {"Content-Type": form}),
+    ]
+    files = aiohttp.FormData()
+    for name in FIELDS:
+        files.add_field(name, rng.randbytes(64), filename="a.bin", content_type="application/octet-stream")
+    cases.append(("a file for every text field", files, {}))
+    return cases
+
+
+QUERIES = [
+    "?page=99999999999999999999",
+    "?page=-1&status=%ff&kind=%00&since=%ff%fe&q=%c3%28",
+    "?number=%ff%fe&embed=%00",
+    "?next=%ff//evil.example&kind=%e4",
+    "?timestamp=99999999999999999999999&nonce=%ff&signature=%ff&echostr=%ff",
+    "?page=１２",
+    "?" + "a=1&" * 500,
+]
+
+
+def test_every_route_answers_malformed_requests_with_a_4xx_in_chinese(site):
+    rng = random.Random(12)
+
+    async def scenario(client: TestClient) -> int:
+        sent = 0
+        for logged_in in (False, True):
+            if logged_in:
+                assert "概览" in await log_in(client)
+            for method, path in routes(client):
+                for query in ["", *QUERIES, "signed"]:
+                    for name, body, headers in bodies(rng) if method == "POST" else [("none", b"", {})]:
+                        what = f"{method} {path}{query} {name} {'(staff)' if logged_in else ''}"
+                        asked = query
+                        if query == "signed":  # past the webhooks' checks, into their parsing
+                            ts, nonce = str(int(time.time())), str(rng.randrange(10**10))
+                            asked = f"?timestamp={ts}&nonce={nonce}&signature={sign(TOKEN, ts, nonce)}&echostr=x"
+                            headers = headers | {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+                        response = await client.request(method, path + asked, data=body, headers=headers)
+                        check(response, await response.read(), what)
+                        sent += 1
+                for other in ("PUT", "DELETE", "PATCH"):
+                    response = await client.request(other, path, data=rng.randbytes(100))
+                    check(response, await response.read(), f"{other} {path}")
+                    assert response.status == 405 or path.startswith("/static"), (other, path, response.status)
+        return sent
+
+    assert site(scenario) > 1000
+
+
+def test_the_issues_malformed_requests_get_a_400_and_record_nothing(site, store):
+    async def scenario(client: TestClient) -> None:
+        page = await (await client.get("/")).text()
+        csrf = csrf_of(page)
+        response = await client.post(
+            "/chat", data=b"q=\xff&csrf=" + csrf.encode(), headers={"Content-Type": "application/x-www-form-urlencoded"}
+        )
+        assert response.status == 400 and await response.text() == texts.HTTP_BAD_FORM
+        response = await client.post(
+            "/complaint", data=b"not multipart", headers={"Content-Type": "multipart/form-data; boundary=x"}
+        )
+        assert response.status == 400
+        form = aiohttp.FormData({"csrf": csrf, "kind": "投诉", "topic": "other"})
+        form.add_field("text", b"=1+1", filename="x.csv")
+        response = await client.post("/complaint", data=form)
+        assert response.status == 400 and await response.text() == texts.HTTP_BAD_FORM
+        await log_in(client)
+        response = await client.get("/staff/complaints", params={"page": "9" * 20})
+        assert response.status == 400 and await response.text() == texts.HTTP_BAD_PAGE
+        assert (await client.get("/staff/complaints", params={"page": "1"})).status == 200
+
+    site(scenario)
+    assert list(store.reader.query("select id from complaints")) == []
+    assert store.enquiries() == []
+
+
+def test_security_headers_on_every_response_errors_included(site):
+    async def scenario(client: TestClient) -> None:
+        cases = {
+            303: client.get("/staff", allow_redirects=False),
+            403: client.post("/chat", data={"q": "收费吗"}),
+            404: client.get("/no-such-page"),
+            405: client.put("/chat"),
+            500: client.get("/broken"),
+        }
+        for status, request in cases.items():
+            response = await request
+            body = await response.text()
+            assert response.status == status
+            assert response.headers["Server"] == "gongkai" and "Python" not in response.headers["Server"]
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert response.headers["Referrer-Policy"] == "same-origin"
+            assert "frame-ancestors" in response.headers["Content-Security-Policy"]
+            if status >= 400:
+                assert CJK.search(body) and "Traceback" not in body and "a bug" not in body, (status, body)
+        assert (await (await client.get("/no-such-page")).text()) == texts.HTTP_ERRORS[404]
+        assert (await (await client.get("/broken")).text()) == texts.HTTP_ERRORS[500]
+        for path in ("/", "/healthz", "/widget.js", PATH, WEBHOOK_PATH):
+            response = await client.get(path)
+            assert response.headers["Server"] == "gongkai", path
+            assert response.headers["X-Content-Type-Options"] == "nosniff", path
+        # The chat's embeddable view keeps its own policy (framing allowed) and no X-Frame-Options.
+        embed = await client.get("/?embed=1")
+        assert "X-Frame-Options" not in embed.headers
+        assert "frame-ancestors 'self'" not in embed.headers["Content-Security-Policy"]
+
+    site(scenario)
+
+
+def test_wechat_and_telegram_errors_are_short_and_chinese(site):
+    async def scenario(client: TestClient) -> None:
+        ts, nonce = "1", "2"
+        signed = {"timestamp": ts, "nonce": nonce, "signature": sign(TOKEN, ts, nonce)}
+        for response in (
+            await client.post(PATH, params=signed, data=b"<xml/>"),  # a stale timestamp
+            await client.post(WEBHOOK_PATH, data=b"{}"),  # no secret
+            await client.post(WEBHOOK_PATH, data=b"{not json", headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}),
+        ):
+            assert 400 <= response.status < 500 and CJK.search(await response.text())
+
+    site(scenario)

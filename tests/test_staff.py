@@ -1,0 +1,67 @@
+"""Staff accounts: the lock-out holds however many log-ins come at once."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from bot.services import staff as staff_module
+from bot.services.staff import StaffAccounts
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def accounts(store, settings) -> StaffAccounts:
+    accounts = StaffAccounts(store, settings.model_copy(update={"staff_lockout_attempts": 5}))
+    accounts.add("wangli", PASSWORD)
+    return accounts
+
+
+@pytest.fixture
+def checked(monkeypatch) -> list[str]:
+    """The stored hashes passwords were checked against (the dummy hash of unknown names aside)."""
+    calls: list[str] = []
+    lock = threading.Lock()
+    verify = staff_module.verify_password
+
+    def counted(password: str, stored: str) -> bool:
+        if stored != staff_module._DUMMY:
+            with lock:
+                calls.append(stored)
+        return verify(password, stored)
+
+    monkeypatch.setattr(staff_module, "verify_password", counted)
+    return calls
+
+
+def test_sixty_concurrent_wrong_passwords_check_at_most_the_allowed_number(accounts, checked):
+    barrier = threading.Barrier(60)
+
+    def attempt(n: int) -> str | None:
+        barrier.wait()  # all 60 start together, as a scripted attack's would
+        return accounts.log_in("wangli", f"wrong password {n}")
+
+    with ThreadPoolExecutor(60) as pool:
+        results = list(pool.map(attempt, range(60)))
+    assert results == [None] * 60
+    assert 1 <= len(checked) <= accounts.settings.staff_lockout_attempts
+    assert accounts.log_in("wangli", PASSWORD) is None  # locked: even the right password
+    assert accounts.accounts()[0]["locked_until"] is not None
+
+
+def test_a_right_password_within_the_allowed_attempts_logs_in_and_clears_the_count(accounts, checked):
+    for n in range(accounts.settings.staff_lockout_attempts - 1):
+        assert accounts.log_in("wangli", f"wrong {n}") is None
+    token = accounts.log_in("wangli", PASSWORD)
+    assert token is not None and accounts.session(token) is not None
+    for n in range(accounts.settings.staff_lockout_attempts - 1):  # the count started again
+        assert accounts.log_in("wangli", f"wrong {n}") is None
+    assert accounts.log_in("wangli", PASSWORD) is not None
+
+
+def test_an_unknown_name_is_refused_without_checking_a_real_hash(accounts, checked):
+    assert accounts.log_in("nobody", PASSWORD) is None
+    assert checked == []

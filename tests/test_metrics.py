@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import logging
+import re
 import sqlite3
 
 import pytest
@@ -17,7 +18,7 @@ from pydantic import SecretStr
 
 from bot import logs
 from bot.app import Services, build_web_app
-from bot.channels.web.security import RateLimit
+from bot.channels.web import setup as setup_web
 from bot.services.complaints import Complaints, Draft
 from bot.services.conversation import Conversation
 from bot.services.sender import Sender, retry_later
@@ -43,7 +44,9 @@ def staff_settings(settings, **more):
 
 def serve(services: Services, scenario):
     async def main():
-        async with TestClient(TestServer(build_web_app(services))) as client:
+        app = build_web_app(services)
+        setup_web(app, services, services.settings)
+        async with TestClient(TestServer(app)) as client:
             return await scenario(client)
 
     return asyncio.run(main())
@@ -65,7 +68,7 @@ async def scrape(client: TestClient, **headers: str) -> dict[str, list]:
 
 
 def test_metrics_parse_and_name_every_series(answerer, store, settings):
-    settings = staff_settings(settings)
+    settings = staff_settings(settings, web_rate_limit=1)
     services = Services.of(answerer, store, settings, complaints=Complaints(store, settings))
 
     async def scenario(client):
@@ -86,15 +89,19 @@ def test_metrics_parse_and_name_every_series(answerer, store, settings):
             raise ConnectionError("down")
 
         await Sender(services.complaints.outbox, "telegram", fail, retry_later, interval=1).deliver()
-        limit = RateLimit(1)
-        assert limit.allow("x") and not limit.allow("x")
+        # The web chat's limit (one a minute here) refuses the second question.
+        page = await (await client.get("/")).text()
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        for _ in range(2):
+            await client.post("/chat", data={"csrf": csrf, "q": "多久答复"}, headers={"X-Requested-With": "fetch"})
 
         after = await scrape(client)
         assert set(after) >= SERIES, SERIES - set(after)
         asked = after["gongkai_questions"]
-        assert value(asked, "gongkai_questions_total", channel="web", outcome="answer") == answers + 1
+        # One asked of the conversation layer, one through the web chat (its second was refused).
+        assert value(asked, "gongkai_questions_total", channel="web", outcome="answer") == answers + 2
         assert value(asked, "gongkai_questions_total", channel="wechat", outcome="fallback") == fallbacks + 1
-        assert value(after["gongkai_answer_seconds"], "gongkai_answer_seconds_count", channel="web") == timed + 1
+        assert value(after["gongkai_answer_seconds"], "gongkai_answer_seconds_count", channel="web") == timed + 2
         assert value(after["gongkai_complaints_open"], "gongkai_complaints_open") == 1
         assert value(after["gongkai_complaints_overdue"], "gongkai_complaints_overdue") == 0
         assert value(after["gongkai_outbox_pending"], "gongkai_outbox_pending", channel="telegram") == 1

@@ -13,6 +13,7 @@ from typing import NoReturn
 from aiohttp import web
 
 from ...services.staff import ROLES, Session, StaffAccounts, StaffError
+from ..http import read_form
 from .staff import StaffConsole
 
 
@@ -40,7 +41,7 @@ class AccountsConsole:
         )
 
     async def add(self, request: web.Request, session: Session) -> web.StreamResponse:
-        form = await request.post()
+        form = await read_form(request)
         username, role = str(form.get("username", ""))[:40], str(form.get("role", ""))
         try:
             # scrypt takes tens of milliseconds: not on the event loop.
@@ -51,7 +52,7 @@ class AccountsConsole:
 
     async def act(self, request: web.Request, session: Session) -> web.StreamResponse:
         username, action = request.match_info["username"], request.match_info["action"]
-        form = await request.post()
+        form = await read_form(request)
         try:
             if action == "remove":
                 if username == session.username:

@@ -41,6 +41,7 @@ from ...services.applications.form import FIELDS, check
 from ...services.applying import correct
 from ...services.chats import Turn
 from ...services.staff import Session
+from ..http import read_form
 from .security import same as _same
 from .sessions import WebSessions
 
@@ -217,7 +218,7 @@ class ApplicationPages:
         )
 
     async def staff_register(self, request: web.Request, session: Session) -> web.StreamResponse:
-        form = await request.post()
+        form = await read_form(request)
         fields = _fields(form)
         via, received = str(form.get("via", "")), str(form.get("received_on", ""))[:10]
         draft, problems = check(fields)
@@ -267,7 +268,7 @@ class ApplicationPages:
         number, action = request.match_info["number"], request.match_info["action"]
         if action not in ACTIONS:
             raise web.HTTPNotFound()
-        form = await request.post()
+        form = await read_form(request)
         back = f"/staff/applications/{urllib.parse.quote(number)}"
         try:
             params = _params(action, form)
@@ -298,7 +299,7 @@ class ApplicationPages:
         )
 
     async def _posted(self, request: web.Request) -> Any:
-        form = await request.post()
+        form = await read_form(request)
         session = self.sessions.get(request)
         if not _same(str(form.get("csrf", "")), self.sessions.csrf(session)):
             raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")

@@ -22,6 +22,7 @@ from ...services.report import format as fmt
 from ...services.report.entries import entry_keys
 from ...services.report.render import CSS_HASH, cases_csv
 from ...services.staff import Session
+from ..http import read_form
 from .staff import StaffConsole
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,7 @@ class ReportPages:
 
     async def enter(self, request: web.Request, session: Session) -> web.StreamResponse:
         year = self._year(request.match_info["year"])
-        form = await request.post()
+        form = await read_form(request)
         keys = entry_keys(year)
         values = {k: str(v)[:6000] for k, v in form.items() if k in keys}
         try:
@@ -134,7 +135,7 @@ class ReportPages:
         return _csv_response(cases_csv(self.reports.data.cases()), "cases.csv")
 
     async def add_case(self, request: web.Request, session: Session) -> web.StreamResponse:
-        form = await request.post()
+        form = await read_form(request)
         year = self._year(str(form.get("year", "")))
         try:
             filed_on = dt.date.fromisoformat(str(form.get("filed_on", "")))
@@ -152,7 +153,7 @@ class ReportPages:
         raise self._back(year, done=case.number)
 
     async def decide_case(self, request: web.Request, session: Session) -> web.StreamResponse:
-        form = await request.post()
+        form = await read_form(request)
         year = self._year(str(form.get("year", "")))
         try:
             decided_on = dt.date.fromisoformat(str(form.get("decided_on", "")))

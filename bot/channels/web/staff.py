@@ -237,7 +237,7 @@ class StaffConsole:
         """Erase the complaint's contact name and phone at the person's request (个人信息保护法 第47条)."""
         number = request.match_info["number"]
         back = f"/staff/complaints/{urllib.parse.quote(number)}"
-        if not (await request.post()).get("confirm"):
+        if not (await read_form(request)).get("confirm"):
             raise web.HTTPSeeOther(back + "?" + urllib.parse.urlencode({"error": texts.ERASE_NOT_CONFIRMED}))
         try:
             await Retention(self.store, self.complaints.settings).aerase_contact(number, f"web:{session.username}")

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from ...services.staff import Session
 from ...services.teaching import ACTIONS, TeachingError
+from ..http import read_form
 from .staff import StaffConsole
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class TeachingConsole:
         action = request.match_info["action"]
         if action not in ACTIONS:
             raise web.HTTPNotFound()
-        post = await request.post()
+        post = await read_form(request)
         wordings = _wordings(post.getall("w", []))
         who = f"web:{session.username}"
         teaching, knowledge = self.services.teaching, self.services.answerer.matcher.knowledge

@@ -269,6 +269,14 @@ class Settings(BaseSettings):
         base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
         return Path(base) / "gongkai"
 
+    def placeholders(self) -> list[str]:
+        """The environment variables of the office's contacts still at their sample values."""
+        return [
+            f"GONGKAI_{name.upper()}"
+            for name in type(self).model_fields
+            if isinstance(getattr(self, name), str) and getattr(self, name).startswith(PLACEHOLDER)
+        ]
+
     def contacts(self) -> dict[str, str]:
         """The values of the placeholders an answer may use."""
         return {

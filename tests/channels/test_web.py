@@ -479,6 +479,9 @@ def test_gongkai_run_serves_the_site_and_prints_its_addresses(tmp_path):
     try:
         line = process.stdout.readline()
         assert f"http://127.0.0.1:{port}/" in line and "/staff" in line
+        # A fresh install is told which of the office's contacts are still sample values.
+        warning = process.stdout.readline()
+        assert "GONGKAI_OFFICE_PHONE" in warning and "GONGKAI_SUPERVISION_PHONE" in warning
         deadline = time.monotonic() + 10
         while True:
             try:

@@ -119,6 +119,7 @@ class Lexicon:
     synonyms: dict[str, str] = field(default_factory=dict)
     fillers: tuple[str, ...] = ()
     greetings: tuple[str, ...] = ()
+    thanks: tuple[str, ...] = ()  # a message only of these thanks: 不客气
     complaint: tuple[str, ...] = ()
     complaint_topics: tuple[str, ...] = ()
     tipoff: tuple[str, ...] = ()
@@ -460,6 +461,7 @@ def load_catalogue(path: Path, problems: list[Problem]) -> list[CatalogueItem]:
 _LEXICON_LISTS = (
     "fillers",
     "greetings",
+    "thanks",
     "complaint",
     "complaint_topics",
     "tipoff",

@@ -114,6 +114,7 @@ class Intent:
     asks: bool = False
     tells: bool = False  # reports rather than asks, judged leniently for a long story
     greeting: bool = False
+    thanks: bool = False  # only thanks or an acknowledgement (谢谢, 好的)
     requests: bool = False  # asks for information (统计, 案例, 公开): 事故统计 is no tip-off
     complaint_words: bool = False  # words only a complainant uses (我要投诉, 态度差)
     complaint_topic: bool = False  # words of complaining (投诉, 举报, 不满)
@@ -630,10 +631,13 @@ class _IntentRules:
         # (好几回, 谁也跑不出去): there only the longer words and a question mark count.
         self._asking_long = pattern(tuple(w for w in lexicon.asking if len(w) > 1))
         self._greeting = pattern(lexicon.greetings)
+        self._thanks = pattern(lexicon.thanks)
         self._requests = pattern(lexicon.requests)
         self._question_mark = "?" in lexicon.asking
 
     def __call__(self, text: str, simple: str) -> Intent:
+        if simple and self._thanks and not self._thanks.sub("", simple).replace(" ", ""):
+            return Intent(greeting=True, thanks=True)
         if simple and self._greeting and not self._greeting.sub("", simple).replace(" ", ""):
             return Intent(greeting=True)
         marked = self._question_mark and ("?" in text or "？" in text)

@@ -6,6 +6,8 @@ WELCOME = (
     "您好，这里是{bureau_name}政府信息公开咨询服务。"
     "您可以直接提问（例如“申请信息公开要收费吗”），或输入关键词查找公开目录里的文件。"
 )
+THANKS = "不客气。还有其他问题随时问我；也可以致电 {office_phone}。"
+THANKS_EN = "You're welcome. Ask me anything else about the bureau's disclosure of information."
 PRIVACY = "为改进答复，我们会记录您的问题、答复结果和一个无法反推身份的匿名编号，不记录您的姓名和电话。"
 # Personal data erased: at the citizen's request, at the person's request by staff, when its time is up.
 FORGET_DONE = (

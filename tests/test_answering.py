@@ -120,10 +120,20 @@ def test_unanswered_groups_the_same_question(answerer, store):
     assert row["text"] == "明天会下雨" and row["times"] == 4
 
 
-@pytest.mark.parametrize("text", ["你好", "您好！", "hello", "谢谢", "在吗？"])
+@pytest.mark.parametrize("text", ["你好", "您好！", "hello", "在吗？"])
 def test_greeting_says_what_the_bot_does(answerer, text):
     reply = answerer.answer(text)
     assert reply.outcome == "greeting" and "政府信息公开" in reply.text
+
+
+@pytest.mark.parametrize("text", ["谢谢", "谢谢！", "好的，谢谢你们", "知道了"])
+def test_thanks_get_you_are_welcome_not_the_opening_words_again(answerer, text):
+    reply = answerer.answer(text)
+    assert reply.outcome == "greeting" and reply.text.startswith("不客气") and "政府信息公开咨询" not in reply.text
+
+
+def test_thanks_with_a_question_is_a_question(answerer):
+    assert answerer.answer("谢谢，那申请要收费吗").entry_id == "fee-free"
 
 
 def test_greeting_with_a_question_is_a_question(answerer):

@@ -214,6 +214,8 @@ class Answers:
 
     def _reply(self, text: str, query: Query) -> Reply:
         intent = self.matcher.intent(query)
+        if intent.thanks:
+            return Reply(text, "greeting", (texts.THANKS_EN if query.english else texts.THANKS).format(**self.contacts))
         if intent.greeting:
             return Reply(text, "greeting", (texts.WELCOME + "\n" + texts.PRIVACY).format(**self.contacts))
         parts = self.matcher.questions(query)

@@ -31,6 +31,7 @@ FALLBACK = (
     "您也可以直接联系{office_name}：\n"
     "电话：{office_phone}\n电子邮箱：{office_email}\n地址：{office_address}\n办公时间：{office_hours}"
 )
+NO_CHOICES = "现在没有待选的选项。请直接写下您的问题，例如“申请要收费吗”；查询投诉或申请的进度，请发送“查询 编号”。"
 EMPTY = "请输入您想咨询的问题，例如“怎么申请政府信息公开”。"
 TOO_LONG = "您的问题有点长，请用一两句话（{limit}字以内）说明想了解什么。"
 COMPLAINT = (

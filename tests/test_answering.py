@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from bot import texts
 from bot.services.answering import MAX_QUESTION_CHARS
 
 
@@ -130,6 +131,12 @@ def test_greeting_says_what_the_bot_does(answerer, text):
 def test_thanks_get_you_are_welcome_not_the_opening_words_again(answerer, text):
     reply = answerer.answer(text)
     assert reply.outcome == "greeting" and reply.text.startswith("不客气") and "政府信息公开咨询" not in reply.text
+
+
+@pytest.mark.parametrize("text", ["1", "２", "3.", "12"])
+def test_a_bare_number_with_no_choices_offered_says_so(answerer, text):
+    reply = answerer.answer(text)
+    assert reply.outcome == "invalid" and reply.text == texts.NO_CHOICES and not reply.choices
 
 
 def test_thanks_with_a_question_is_a_question(answerer):

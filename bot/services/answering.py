@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
@@ -25,6 +26,7 @@ _EMBEDDING_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongka
 # this share of the answering confidence ("不满意，可以向哪投诉").
 ASKING_SHARE = 0.5
 HIT_FIELDS = ("title", "index_no", "date", "category")
+_BARE_NUMBER = re.compile(r"[0-9０-９]{1,3}[.。、)）]?")
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,8 @@ class Answers:
     def _decide(self, text: str) -> Reply:
         if not text.strip():
             return Reply(text, "invalid", texts.EMPTY)
+        if _BARE_NUMBER.fullmatch(text.strip()):  # a choice's number, with no choices offered now
+            return Reply(text, "invalid", texts.NO_CHOICES)
         if len(text) > MAX_QUESTION_CHARS:
             reply = Reply(text, "invalid", texts.TOO_LONG.format(limit=MAX_QUESTION_CHARS))
             reply.normalized = self.matcher.normalizer.normalize(text[:MAX_QUESTION_CHARS])

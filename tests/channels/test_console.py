@@ -122,3 +122,9 @@ def test_an_application_for_what_is_published_says_where_and_may_be_dropped(answ
     assert said[-2] is not None and "可能已经主动公开" in said[-2] and "安全生产月" in said[-2]
     assert said[-1] == texts.APPLY_DROPPED
     assert services.applications.all() == []
+
+
+def test_search_with_nothing_after_it_says_how(answerer, store, settings):
+    console = Console(Services.of(answerer, store, settings).conversation, "lisi")
+    assert asyncio.run(console.handle("/search")) == texts.SEARCH_USAGE
+    assert "安全生产月" in (asyncio.run(console.handle("/search 安全生产月")) or "")

@@ -89,7 +89,8 @@ class Console:
         if self.conversation.asks_to_forget(word):
             return await self.conversation.forget(channel=CHANNEL, user_id=self.user)
         if text.startswith("/search"):
-            return self.conversation.answerer.catalogue.search(text.removeprefix("/search").strip() or " ").text()
+            query = text.removeprefix("/search").strip()
+            return self.conversation.answerer.catalogue.search(query).text() if query else texts.SEARCH_USAGE
         if self.choices and word.isdigit():
             chosen = pick(self.choices, word)
             if chosen is None:

@@ -174,9 +174,11 @@ def test_html_in_a_question_is_shown_escaped(site):
 
 def test_rate_limit_per_session(site, web_settings):
     async def scenario(client):
-        replies = [await ask(client, "收费吗") for _ in range(web_settings.web_rate_limit + 2)]
-        assert texts.THROTTLED not in replies[0]
-        assert texts.THROTTLED in replies[-1]
+        replies = [await ask(client, f"收费吗{n}") for n in range(web_settings.web_rate_limit + 2)]
+        assert texts.WEB_THROTTLED not in replies[0]
+        # The refused question is shown with the notice, so that the citizen knows what to resend.
+        last = f"收费吗{web_settings.web_rate_limit + 1}"
+        assert texts.WEB_THROTTLED in replies[-1] and last in replies[-1]
 
     site(scenario)
 

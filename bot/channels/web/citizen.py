@@ -107,7 +107,10 @@ class CitizenChat:
         address = self.address(request)
         if not self.limit.allow("s:" + session.token, "a:" + address):
             metrics.refused("web_chat")
-            session.add(Turn("bot", texts.THROTTLED))
+            asked = str(form.get("q", "")).strip()
+            if asked:  # shown, so that the citizen sees which question to send again
+                session.add(Turn("me", asked[:MAX_QUESTION]))
+            session.add(Turn("bot", texts.WEB_THROTTLED))
         elif form.get("choice"):
             self._choose(session, str(form["choice"]))
         else:

@@ -172,7 +172,7 @@ def chat(knowledge_dir: Path | None) -> None:
 
     Reply with a number to pick one of the choices offered; /search 关键词 searches the
     catalogue; 投诉 or 举报 files a complaint, 申请公开 applies for information, 查询 编号 looks
-    either up; /quit (or Ctrl-D) ends.
+    either up; /help lists all this; /quit (or Ctrl-D) ends.
 
     Example: gongkai chat
     """

@@ -128,3 +128,9 @@ def test_search_with_nothing_after_it_says_how(answerer, store, settings):
     console = Console(Services.of(answerer, store, settings).conversation, "lisi")
     assert asyncio.run(console.handle("/search")) == texts.SEARCH_USAGE
     assert "安全生产月" in (asyncio.run(console.handle("/search 安全生产月")) or "")
+
+
+def test_help_is_help_not_a_question(answerer, store, settings):
+    console = Console(Services.of(answerer, store, settings).conversation, "lisi")
+    assert asyncio.run(console.handle("/help")) == texts.CONSOLE_HELP
+    assert asyncio.run(console.handle("帮助")) == texts.CONSOLE_HELP

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 CHANNEL = "console"
 QUIT = frozenset({"/quit", "/exit", "/q"})
+HELP = frozenset({"/help", "/h", "帮助", "help", "?"})
 
 
 class Console:
@@ -88,6 +89,8 @@ class Console:
             return self._start(START[word])
         if self.conversation.asks_to_forget(word):
             return await self.conversation.forget(channel=CHANNEL, user_id=self.user)
+        if word in HELP:
+            return texts.CONSOLE_HELP
         if text.startswith("/search"):
             query = text.removeprefix("/search").strip()
             return self.conversation.answerer.catalogue.search(query).text() if query else texts.SEARCH_USAGE

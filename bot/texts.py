@@ -144,7 +144,12 @@ CHOICE_GONE = "这个选项已失效，请重新提问。"
 INLINE_ITEM = "{title}\n索引号：{index_no}\n生成日期：{date}\n{link}"
 
 # --- complaints (any channel) ---
-CHANNELS = {"telegram": "Telegram", "wechat": "微信公众号", "web": "网站"}
+CHANNELS = {"telegram": "Telegram", "wechat": "微信公众号", "web": "网站", "console": "终端", "staff": "工作人员登记"}
+# Who did a step, as the record writes it (citizen, system, web:wangli, cli:wangli, tg:12345).
+ACTORS = {"citizen": "市民", "system": "系统"}
+ACTOR_VIA = {"web": "工作台", "cli": "命令行", "tg": "Telegram", "telegram": "Telegram", "wechat": "微信"}
+
+
 COMPLAINT_OFFER = "如果您想向本局投诉、反映问题，可以在这里直接提交，我们会给您一个编号，用于查询办理进度。"
 TIPOFF_OFFER = "您也可以在这里提交举报线索，我们会给您一个编号，用于查询办理进度。"
 COMPLAINT_YES = "我要投诉"

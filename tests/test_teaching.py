@@ -185,7 +185,7 @@ def test_staff_teach_from_the_console_and_the_next_citizen_is_answered(services:
             assert UNKNOWN not in await (await client.get("/staff/enquiries")).text()
 
             taught = await (await client.get("/staff/taught")).text()
-            assert "web:wangli" in taught and "生效中" in taught
+            assert "wangli（工作台）" in taught and "生效中" in taught
             number = re.search(r'action="/staff/taught/(\d+)/undo"', taught).group(1)
             undone = await client.post(f"/staff/taught/{number}/undo", data={"csrf": csrf})
             assert "已撤销" in await undone.text()

@@ -147,7 +147,7 @@ def test_citizen_and_staff_in_a_browser(site, browser):
     desk.click("button:has-text('发送答复')")
     desk.wait_for_selector("text=已答复")
     trail = desk.inner_text(".trail")
-    assert "受理" in trail and "web:wangli" in trail
+    assert "受理" in trail and "wangli（工作台）" in trail and "web:wangli" not in trail
     shot(desk, "7-staff-complaint")
 
     # The citizen sees the reply on status look-up, and in the chat.

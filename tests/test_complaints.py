@@ -21,7 +21,7 @@ from bot.services.complaints import (
     mask_phone,
     split_contact,
 )
-from bot.services.complaints.export import FORMULA_STARTS, neutral
+from bot.spreadsheet import FORMULA_STARTS, neutral
 
 CST = dt.timezone(dt.timedelta(hours=8))
 

@@ -28,7 +28,8 @@ from bot.services.report import (
     render_html,
 )
 from bot.services.report import format as fmt
-from bot.services.report.render import cases_csv, safe, table2_layout
+from bot.services.report.render import cases_csv, table2_layout
+from bot.spreadsheet import neutral as safe
 from bot.storage.migrations import migrations
 
 from .conftest import KNOWLEDGE

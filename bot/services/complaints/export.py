@@ -7,18 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from ... import texts
+from ...spreadsheet import neutral
 from .types import RATINGS, STATUSES, Complaint, Event
-
-# A cell starting with one of these is read by Excel, LibreOffice and Google Sheets as a formula
-# (tab and carriage return too: some strip them first and read what follows). A citizen's text
-# such as "=HYPERLINK(...)" must stay text: a leading apostrophe makes it so, and shows as
-# nothing in the spreadsheet (OWASP's advice on CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutral(value: str) -> str:
-    """``value`` as a spreadsheet cell that cannot be a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def write_csv(out: Any, complaints: Iterable[tuple[Complaint, list[Event]]]) -> int:
@@ -45,6 +35,6 @@ def write_csv(out: Any, complaints: Iterable[tuple[Complaint, list[Event]]]) -> 
             "\n".join(replies),
             RATINGS.get(complaint.rating or "", ""),
         ]
-        writer.writerow([neutral(cell) if isinstance(cell, str) else cell for cell in row])
+        writer.writerow([neutral(cell) for cell in row])
         count += 1
     return count

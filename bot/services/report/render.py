@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ... import texts
+from ...spreadsheet import neutral
 from . import format as fmt
 from .report import Report
 from .tables import Case, Table1, Table2, row_label, table2_rows
@@ -24,7 +25,6 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSS = (TEMPLATES / "report.css").read_text(encoding="utf-8")
 # For a Content-Security-Policy that allows this one inline style block and nothing else.
 CSS_HASH = "sha256-" + base64.b64encode(hashlib.sha256(CSS.encode("utf-8")).digest()).decode("ascii")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def number(value: Decimal | int | None) -> str:
@@ -145,20 +145,12 @@ def render_html(report: Report, *, css_href: str | None = None) -> str:
 # --- CSV ---------------------------------------------------------------------------------------------
 
 
-def safe(cell: object) -> object:
-    """A cell that a spreadsheet will not run: text starting with = + - @ (or a tab or carriage
-    return) gets a leading apostrophe; numbers are left as they are."""
-    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
-        return "'" + cell
-    return cell
-
-
 def _csv(rows: Iterable[Iterable[object]]) -> str:
     out = io.StringIO()
     out.write("\ufeff")  # Excel on Chinese Windows reads UTF-8 only with a BOM
     writer = csv.writer(out, lineterminator="\r\n")
     for row in rows:
-        writer.writerow([safe(c) for c in row])
+        writer.writerow([neutral(c) for c in row])
     return out.getvalue()
 
 

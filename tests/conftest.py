@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,24 @@ def settings():
 @pytest.fixture
 def answerer(matcher, settings) -> Answerer:
     return Answerer(matcher, settings)
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    """A copy of the shipped knowledge folder, to change or break."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, target)
+    return target
+
+
+@pytest.fixture
+def folder_services(folder, tmp_path):
+    """Every service on ``folder`` (lexical signal only: reloads in seconds) and a fresh database."""
+    from bot.app import build_services
+
+    built = build_services(Settings(knowledge=folder, db=tmp_path / "g.db", semantic=False))
+    yield built
+    built.store.close()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -22,14 +21,6 @@ D = dt.date
 @pytest.fixture
 def official() -> WorkCalendar:
     return WorkCalendar()
-
-
-@pytest.fixture
-def folder(tmp_path) -> Path:
-    """A copy of the shipped knowledge folder, its calendar to rewrite."""
-    target = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, target)
-    return target
 
 
 def calendar_of(path: Path, text: str) -> tuple[CalendarDays, list[Problem]]:

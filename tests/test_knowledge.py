@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -22,14 +21,6 @@ entries:
     answer: 不收费。电话 {office_phone}。
     source: 条例第42条
 """
-
-
-@pytest.fixture
-def folder(tmp_path) -> Path:
-    """A copy of the shipped knowledge folder to break."""
-    target = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, target)
-    return target
 
 
 def problems_of(folder: Path) -> list[Problem]:

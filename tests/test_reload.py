@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import queue
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import Services, build_services, watch_knowledge
-from bot.config import Settings
+from bot.app import Services, watch_knowledge
 
-from .conftest import KNOWLEDGE, ROOT, gongkai_env
+from .conftest import ROOT, gongkai_env
 
 NEW_WORDING = "喵星人问询费几何"  # no phrasing of the shipped guide is anything like it
 OLD_ANSWER = "原则上不收费。"
@@ -27,17 +25,8 @@ FEES = Path("guide/07-fees.yaml")
 
 
 @pytest.fixture
-def folder(tmp_path) -> Path:
-    copy = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, copy)
-    return copy
-
-
-@pytest.fixture
-def services(folder, tmp_path):
-    built = build_services(Settings(knowledge=folder, db=tmp_path / "g.db", semantic=False))
-    yield built
-    built.store.close()
+def services(folder_services):
+    return folder_services
 
 
 def teach(folder: Path) -> None:

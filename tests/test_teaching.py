@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import Services, build_services, build_web_app
+from bot.app import Services, build_web_app
 from bot.channels.web import setup as setup_web
-from bot.config import Settings
 from bot.evaluation import Labelled, evaluate
 from bot.knowledge import load
 from bot.knowledge_export import export
@@ -20,7 +18,6 @@ from bot.services.staff import StaffAccounts
 from bot.services.teaching import TeachingError
 
 from .channels.test_web import PASSWORD, csrf_of, log_in
-from .conftest import KNOWLEDGE
 
 UNKNOWN = "喵星人问询费几何"  # nothing in the shipped guide is anything like it
 HOUSING = ["公租房咋申请", "廉租房上哪报名"]
@@ -28,17 +25,8 @@ POINTER = "公租房、廉租房由区住房和城乡建设局受理，可拨打
 
 
 @pytest.fixture
-def folder(tmp_path) -> Path:
-    copy = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, copy)
-    return copy
-
-
-@pytest.fixture
-def services(folder, tmp_path):
-    built = build_services(Settings(knowledge=folder, db=tmp_path / "g.db", semantic=False))
-    yield built
-    built.store.close()
+def services(folder_services):
+    return folder_services
 
 
 def answered(services: Services, text: str) -> tuple[str, str | None]:

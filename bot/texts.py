@@ -533,3 +533,23 @@ HTTP_ERROR_OTHER = "请求未能完成。"
 HTTP_BAD_FORM = "表单内容有误（只接受文字，编码须为 UTF-8），请返回页面重新提交。"
 HTTP_BAD_PAGE = "页码不对。"
 STAFF_LOGIN_TOO_FAST = "登录尝试太频繁，请一分钟后再试。"
+
+# --- staff accounts in the console (/staff/accounts) ---
+STAFF_ERRORS = {
+    "exists": "这个用户名已经有了",
+    "username": "用户名为1到40个字母、数字或 . _ -",
+    "password": "密码至少10个字符",
+    "role": "请选择角色",
+    "unknown": "没有这个账号",
+    "own_account": "不能删除自己的账号",
+    "own_role": "不能取消自己的管理员角色",
+}
+ACCOUNT_ADDED = "已添加账号 {username}（{role}）"
+ACCOUNT_REMOVED = "已删除账号 {username}"
+ACCOUNT_ROLE_SET = "{username} 现在是{role}"
+
+# --- teaching the bot in the console ---
+TAUGHT = "已{what}（第{number}条），已生效"
+TAUGHT_NOT_LIVE = "已{what}（第{number}条），但重新加载失败，请查看日志"
+UNTAUGHT = "已撤销第{number}条"
+UNTAUGHT_BAD_NUMBER = "编号不对"

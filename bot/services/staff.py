@@ -34,7 +34,12 @@ MAY = {"admin": frozenset({"teach", "accounts"}), "editor": frozenset({"teach"})
 
 
 class StaffError(Exception):
-    """A staff account operation that cannot be done; the message says why."""
+    """A staff account operation that cannot be done; the message says why (in English, for the
+    CLI); ``reason`` names it for the console, which says it in Chinese (``texts.STAFF_ERRORS``)."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def hash_password(password: str) -> str:
@@ -94,7 +99,7 @@ class StaffAccounts:
 
         def write(db: Database) -> None:
             if db.execute("select 1 from staff where username = ?", [username]).fetchone():
-                raise StaffError(f"staff account {username!r} exists already")
+                raise StaffError(f"staff account {username!r} exists already", "exists")
             db.table("staff").insert(
                 {"username": username, "password": hashed, "created_at": self._stamp(), "failures": 0, "role": role}
             )
@@ -102,13 +107,16 @@ class StaffAccounts:
         self.store.write(write)
         log.info("staff account %s added as %s", username, role)
 
-    def set_role(self, username: str, role: str) -> None:
-        """Give an account another role (its open sessions take it from their next request)."""
+    def set_role(self, username: str, role: str, *, by: str | None = None) -> None:
+        """Give an account another role (its open sessions take it from their next request); an
+        admin (``by``) cannot take their own admin role away: the bureau would lose its console."""
         self._check_role(role)
+        if username == by and role != "admin":
+            raise StaffError("you cannot take away your own admin role", "own_role")
 
         def write(db: Database) -> None:
             if db.execute("update staff set role = ? where username = ?", [role, username]).rowcount == 0:
-                raise StaffError(f"no staff account {username!r}")
+                raise StaffError(f"no staff account {username!r}", "unknown")
 
         self.store.write(write)
         log.info("staff account %s is now %s", username, role)
@@ -133,17 +141,21 @@ class StaffAccounts:
                 [hashed, username],
             )
             if cursor.rowcount == 0:
-                raise StaffError(f"no staff account {username!r}")
+                raise StaffError(f"no staff account {username!r}", "unknown")
             db.execute("delete from staff_sessions where username = ?", [username])
 
         self.store.write(write)
         log.info("staff account %s: password changed", username)
 
-    def remove(self, username: str) -> None:
+    def remove(self, username: str, *, by: str | None = None) -> None:
+        """Remove an account and its sessions; not the account of the one removing it (``by``)."""
+        if username == by:
+            raise StaffError("you cannot remove your own account", "own_account")
+
         def write(db: Database) -> None:
             db.execute("delete from staff_sessions where username = ?", [username])
             if db.execute("delete from staff where username = ?", [username]).rowcount == 0:
-                raise StaffError(f"no staff account {username!r}")
+                raise StaffError(f"no staff account {username!r}", "unknown")
 
         self.store.write(write)
         log.info("staff account %s removed", username)
@@ -248,15 +260,15 @@ class StaffAccounts:
     def _valid_name(username: str) -> str:
         username = username.strip()
         if not username or len(username) > 40 or not all(c.isalnum() or c in "._-" for c in username):
-            raise StaffError("a username is 1-40 letters, digits, '.', '_' or '-'")
+            raise StaffError("a username is 1-40 letters, digits, '.', '_' or '-'", "username")
         return username
 
     @staticmethod
     def _check_role(role: str) -> None:
         if role not in ROLES:
-            raise StaffError(f"a role is one of {', '.join(ROLES)}")
+            raise StaffError(f"a role is one of {', '.join(ROLES)}", "role")
 
     @staticmethod
     def _check_password(password: str) -> None:
         if len(password) < MIN_PASSWORD:
-            raise StaffError(f"a password needs at least {MIN_PASSWORD} characters")
+            raise StaffError(f"a password needs at least {MIN_PASSWORD} characters", "password")

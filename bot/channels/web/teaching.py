@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from ... import texts
 from ...services.staff import Session
 from ...services.teaching import ACTIONS, TeachingError
 from ..http import read_form
@@ -95,7 +96,7 @@ class TeachingConsole:
             response.set_status(422)
             return response
         reloaded = await self.services.reload()
-        done = f"已{taught.label}（第{taught.id}条）" + ("，已生效" if reloaded else "，但重新加载失败，请查看日志")
+        done = (texts.TAUGHT if reloaded else texts.TAUGHT_NOT_LIVE).format(what=taught.label, number=taught.id)
         raise web.HTTPSeeOther("/staff/enquiries?" + urllib.parse.urlencode({"done": done}))
 
     async def taught(self, request: web.Request, session: Session) -> web.Response:
@@ -115,10 +116,11 @@ class TeachingConsole:
             taught_id = int(request.match_info["id"])
             self.services.teaching.undo(taught_id, f"web:{session.username}")
         except (ValueError, TeachingError) as e:
-            message = "；".join(e.problems.values()) if isinstance(e, TeachingError) else "编号不对"
+            message = "；".join(e.problems.values()) if isinstance(e, TeachingError) else texts.UNTAUGHT_BAD_NUMBER
             raise web.HTTPSeeOther("/staff/taught?" + urllib.parse.urlencode({"error": message})) from None
         await self.services.reload()
-        raise web.HTTPSeeOther("/staff/taught?" + urllib.parse.urlencode({"done": f"已撤销第{taught_id}条"}))
+        done = texts.UNTAUGHT.format(number=taught_id)
+        raise web.HTTPSeeOther("/staff/taught?" + urllib.parse.urlencode({"done": done}))
 
 
 def _wordings(values: list[Any]) -> list[str]:

@@ -548,7 +548,23 @@ ACCOUNT_ADDED = "已添加账号 {username}（{role}）"
 ACCOUNT_REMOVED = "已删除账号 {username}"
 ACCOUNT_ROLE_SET = "{username} 现在是{role}"
 
-# --- teaching the bot in the console ---
+# --- teaching the bot (the console and `gongkai teach`) ---
+TEACH_ACTIONS = {
+    "phrasings": "补充问法",
+    "entry": "新增条目",
+    "out_of_scope": "不属于本局",
+    "complaint": "应为投诉举报",
+}
+TEACH_NO_ENTRY = "没有“{entry}”这个指南条目"
+TEACH_SECTION = "请选择指南中已有的一个栏目"
+TEACH_ID_TAKEN = "“{id}”已被其他条目使用"
+TEACH_POINTER_TOO_LONG = "指引请写在{limit}字以内"
+TEACH_NO_RECORD = "没有第{number}条教学记录"
+TEACH_UNDONE_ALREADY = "第{number}条已经撤销过了"
+TEACH_EXPORTED = "第{number}条已导出到知识库文件，请在文件中修改"
+TEACH_NO_WORDING = "请至少选择或填写一种问法"
+TEACH_WORDING_TOO_LONG = "每种问法请在{limit}字以内"
+TEACH_WORDING_TAKEN = "“{wording}”已经是条目“{entry}”的问法"
 TAUGHT = "已{what}（第{number}条），已生效"
 TAUGHT_NOT_LIVE = "已{what}（第{number}条），但重新加载失败，请查看日志"
 UNTAUGHT = "已撤销第{number}条"

@@ -32,12 +32,7 @@ from ..evaluation import COMPLAINT, OUT_OF_SCOPE, Labelled
 from ..knowledge import GuideEntry, Knowledge, check_entry
 from ..storage import Store, inserted_id
 
-ACTIONS = {
-    "phrasings": "补充问法",
-    "entry": "新增条目",
-    "out_of_scope": "不属于本局",
-    "complaint": "应为投诉举报",
-}
+ACTIONS = texts.TEACH_ACTIONS
 UNDO, EXPORT = "undo", "export"
 MAX_WORDING = 200
 MAX_POINTER = 500
@@ -146,7 +141,7 @@ class Teaching:
         knowledge = self.apply(knowledge)
         entry = knowledge.entry(entry_id)
         if entry is None or entry.refer:
-            raise TeachingError({"entry_id": f"没有“{entry_id}”这个指南条目"})
+            raise TeachingError({"entry_id": texts.TEACH_NO_ENTRY.format(entry=entry_id)})
         said = _wordings(wordings, knowledge, allow={entry.id})
         return self._add(staff, "phrasings", entry.id, {"wordings": said})
 
@@ -157,7 +152,7 @@ class Teaching:
         problems: dict[str, str] = {}
         section = str(fields.get("section", "")).strip()
         if section not in knowledge.sections or section == texts.REFER_SECTION:
-            problems["section"] = "请选择指南中已有的一个栏目"
+            problems["section"] = texts.TEACH_SECTION
         raw: dict[str, Any] = {
             "id": str(fields.get("id", "")).strip(),
             "question": str(fields.get("question", "")).strip(),
@@ -169,7 +164,7 @@ class Teaching:
         entry, found = check_entry(raw, section)
         problems.update({str(p.field or "entry"): p.reason for p in found})
         if raw["id"] and knowledge.entry(raw["id"]) is not None:
-            problems["id"] = f"“{raw['id']}”已被其他条目使用"
+            problems["id"] = texts.TEACH_ID_TAKEN.format(id=raw["id"])
         if "alternatives" not in problems:
             try:
                 _wordings([raw["question"], *raw["alternatives"]], knowledge, allow=set())
@@ -188,7 +183,7 @@ class Teaching:
         said = _wordings(wordings, knowledge, allow=set())
         pointer = pointer.strip()
         if len(pointer) > MAX_POINTER:
-            raise TeachingError({"pointer": f"指引请写在{MAX_POINTER}字以内"})
+            raise TeachingError({"pointer": texts.TEACH_POINTER_TOO_LONG.format(limit=MAX_POINTER)})
         if pointer:
             # A referral is answered like an entry; its id is known only once the row is written.
             return self._add(staff, "out_of_scope", None, {"wordings": said, "pointer": pointer}, refer=True)
@@ -204,11 +199,11 @@ class Teaching:
         """Take back something taught (not yet written into the files)."""
         record = next((t for t in self.records() if t.id == taught_id), None)
         if record is None:
-            raise TeachingError({"id": f"没有第{taught_id}条教学记录"})
+            raise TeachingError({"id": texts.TEACH_NO_RECORD.format(number=taught_id)})
         if record.undone:
-            raise TeachingError({"id": f"第{taught_id}条已经撤销过了"})
+            raise TeachingError({"id": texts.TEACH_UNDONE_ALREADY.format(number=taught_id)})
         if record.exported:
-            raise TeachingError({"id": f"第{taught_id}条已导出到知识库文件，请在文件中修改"})
+            raise TeachingError({"id": texts.TEACH_EXPORTED.format(number=taught_id)})
         self._add(staff, UNDO, record.entry_id, {}, about=taught_id)
         return replace(record, undone=True)
 
@@ -304,12 +299,12 @@ def _wordings(wordings: Sequence[str], knowledge: Knowledge, *, allow: set[str])
     of an entry other than those in ``allow`` (one wording cannot answer two ways)."""
     said = list(dict.fromkeys(w for w in (_clean(w) for w in wordings) if w))
     if not said:
-        raise TeachingError({"wordings": "请至少选择或填写一种问法"})
+        raise TeachingError({"wordings": texts.TEACH_NO_WORDING})
     if any(len(w) > MAX_WORDING for w in said):
-        raise TeachingError({"wordings": f"每种问法请在{MAX_WORDING}字以内"})
+        raise TeachingError({"wordings": texts.TEACH_WORDING_TOO_LONG.format(limit=MAX_WORDING)})
     owners = {p: e for e in knowledge.guide for p in (e.question, *e.alternatives)}
     for w in said:
         owner = owners.get(w)
         if owner is not None and owner.id not in allow:
-            raise TeachingError({"wordings": f"“{w}”已经是条目“{owner.question}”的问法"})
+            raise TeachingError({"wordings": texts.TEACH_WORDING_TAKEN.format(wording=w, entry=owner.question)})
     return said

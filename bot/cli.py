@@ -412,17 +412,24 @@ def enquiries() -> None:
 @click.option("--outcome", type=click.Choice(OUTCOMES))
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 def enquiries_list(outcome: str | None, limit: int) -> None:
-    """The newest enquiries, one a line: time, channel, outcome, entry, score, question.
+    """The newest enquiries, one a line: time (the bureau's, with its offset), channel, outcome,
+    entry, score, question.
 
     Example: gongkai enquiries list --outcome fallback
     """
-    store = _store(_settings())
+    import datetime as dt
+    import zoneinfo
+
+    settings = _settings()
+    zone = zoneinfo.ZoneInfo(settings.timezone)
+    store = _store(settings)
     try:
         for row in store.enquiries(outcome=outcome, limit=limit):
             score = f"{row['score']:.2f}" if row["score"] is not None else "-"
+            # Recorded in UTC; shown as complaints record their times: local, to the second, with the offset.
+            at = dt.datetime.fromisoformat(row["at"]).astimezone(zone).isoformat(timespec="seconds")
             click.echo(
-                f"{row['at'][:19]}  {row['channel']:8} {row['outcome']:9} "
-                f"{row['entry_id'] or '-':24} {score}  {row['text']}"
+                f"{at}  {row['channel']:8} {row['outcome']:9} {row['entry_id'] or '-':24} {score}  {row['text']}"
             )
     finally:
         store.close()
@@ -795,7 +802,12 @@ def complaints_erase(number: str, actor: str | None) -> None:
 
 
 @complaints.command("export")
-@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "csv"]),
+    help="xlsx: an Excel workbook laid out as a 台账; csv: the same columns (default: the -o file's suffix, else csv).",
+)
 @click.option("--status", type=_status_choice(), default="all", show_default=True)
 @click.option(
     "-o",
@@ -803,22 +815,36 @@ def complaints_erase(number: str, actor: str | None) -> None:
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="File to write (default: stdout).",
 )
-def complaints_export(fmt: str, status: str, output: Path | None) -> None:
-    """Every complaint with its replies, for the supervising office: CSV in UTF-8 with a BOM, so
+def complaints_export(fmt: str | None, status: str, output: Path | None) -> None:
+    """The complaints as a 台账 for the supervising office, one row each: contact, every step
+    (受理, 答复, 办结) with its time and handler, the replies, the closing note, the rating. XLSX
+    with real dates and the phone as text; or CSV with the same columns in UTF-8 with a BOM, so
     that Excel shows the Chinese right.
 
-    Example: gongkai complaints export -o 投诉台账.csv
+    Example: gongkai complaints export --status closed -o 投诉台账.xlsx
     """
+    from .services.complaints import Filter
+
+    fmt = fmt or ("xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "csv")
+    chosen = Filter(None if status == "all" else status)
     with _Complaints() as log:
-        selected = None if status == "all" else status
         if output is None:
-            # click.open_file("-") is stdout, as get_text_stream("stdout") was (deprecated in click 8.5)
-            out = click.open_file("-", "w", encoding="utf-8")
-            log.export_csv(out, selected)
-            out.flush()
+            # click.open_file("-") is stdout, as get_*_stream("stdout") was (deprecated in click 8.5)
+            if fmt == "xlsx":
+                binary = click.open_file("-", "wb")
+                log.export_xlsx(binary, chosen)
+                binary.flush()
+            else:
+                out = click.open_file("-", "w", encoding="utf-8")
+                log.export_csv(out, chosen)
+                out.flush()
             return
-        with output.open("w", encoding="utf-8", newline="") as f:
-            count = log.export_csv(f, selected)
+        if fmt == "xlsx":
+            with output.open("wb") as f:
+                count = log.export_xlsx(f, chosen)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as f:
+                count = log.export_csv(f, chosen)
         click.echo(f"{count} complaint(s) written to {output}", err=True)
 
 

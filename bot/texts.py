@@ -150,6 +150,14 @@ ACTORS = {"citizen": "市民", "system": "系统"}
 ACTOR_VIA = {"web": "工作台", "cli": "命令行", "tg": "Telegram", "telegram": "Telegram", "wechat": "微信"}
 
 
+def actor_label(actor: str) -> str:
+    """A step's actor in words a clerk reads: 市民, 系统, wangli（工作台）."""
+    if actor in ACTORS:
+        return ACTORS[actor]
+    via, _, name = actor.partition(":")
+    return f"{name}（{ACTOR_VIA[via]}）" if name and via in ACTOR_VIA else actor
+
+
 COMPLAINT_OFFER = "如果您想向本局投诉、反映问题，可以在这里直接提交，我们会给您一个编号，用于查询办理进度。"
 TIPOFF_OFFER = "您也可以在这里提交举报线索，我们会给您一个编号，用于查询办理进度。"
 COMPLAINT_YES = "我要投诉"
@@ -238,22 +246,39 @@ ACTION_NEEDS_TEXT = "请写明内容。"
 ACTION_NOT_ALLOWED = "{number} 当前状态为“{status}”，不能{action}。"
 NO_SUCH_COMPLAINT = "没有编号为 {number} 的投诉。"
 STATUS_CHOICES = "状态应为：{choices}"
-EXPORT_COLUMNS = (
-    "编号",
-    "类型",
-    "事项",
-    "状态",
-    "是否超期",
-    "提交时间",
-    "办理期限",
-    "渠道",
-    "姓名",
-    "电话",
-    "内容",
-    "答复",
-    "满意度",
-)
+# The complaints' 台账 (ledger), in XLSX and CSV: each column's header, by the column's key.
+EXPORT_COLUMNS = {
+    "number": "编号",
+    "kind": "类型",
+    "topic": "事项",
+    "channel": "渠道",
+    "filed": "提交时间",
+    "name": "姓名",
+    "phone": "电话",
+    "text": "内容",
+    "status": "状态",
+    "overdue": "是否超期",
+    "due": "办理期限",
+    "accepted": "受理时间",
+    "accepted_by": "受理人",
+    "replied": "答复时间",
+    "replied_by": "答复人",
+    "replies": "答复内容",
+    "closed": "办结时间",
+    "closed_by": "办结人",
+    "closing": "办结说明",
+    "rating": "满意度",
+}
 EXPORT_YES, EXPORT_NO = "是", "否"
+EXPORT_TITLE = "{bureau}投诉举报台账"
+EXPORT_SHEET = "台账"
+EXPORT_SUBTITLE = "筛选：{filters}　共 {count} 件　导出于 {at}"
+EXPORT_FILE = "投诉台账-{day}.{ext}"  # day: YYYYMMDD
+# The status filter of the list and the export, as the list's menu names it.
+STATUS_FILTERS = {"open": "未办结", "overdue": "已超期", "all": "全部"}
+EXPORT_FILTER_DAYS = "{since}至{until}"
+EXPORT_FILTER_SEARCH = "含“{q}”"
+EXPORT_REPLY_AT = "[{at}] {text}"  # one of several replies, with its time
 STAFF_USAGE = {
     "complaint": "用法：/complaint 编号",
     "note": "用法：/note 编号 备注内容",

@@ -231,7 +231,7 @@ def test_complaints_export_neutralises_formulas(run, tmp_path):
     store.close()
     out = tmp_path / "export.csv"
     run("complaints", "export", "-o", str(out))
-    row = list(csv.reader(io.StringIO(out.read_text("utf-8-sig"))))[1]
-    assert row[8] == "'@SUM(A1)" and row[10] == '\'=HYPERLINK("http://evil.example","点我")'
+    [row] = csv.DictReader(io.StringIO(out.read_text("utf-8-sig"), newline=""))
+    assert row["姓名"] == "'@SUM(A1)" and row["内容"] == '\'=HYPERLINK("http://evil.example","点我")'
     stdout = run("complaints", "export").output
     assert "'=HYPERLINK" in stdout and ",=HYPERLINK" not in stdout

@@ -56,6 +56,12 @@ def file(complaints: Complaints, text: str = "申请信息公开超过二十个�
     return complaints.file(Draft(text, **draft), channel="telegram", chat_id=555, user_id=555, dedupe_key=key)
 
 
+def csv_rows(text: str) -> list[dict[str, str]]:
+    """The rows of an exported CSV, by column header; it starts with a BOM, for Excel."""
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:], newline="")))
+
+
 # --- tracking numbers ------------------------------------------------------------------------------
 
 
@@ -300,13 +306,13 @@ def test_split_contact(text, name, phone):
 def test_export_csv_opens_in_excel_and_holds_the_replies(complaints):
     complaint = file(complaints, text='说"好的"，然后\n没下文', name="张三", phone="13812345678")
     complaints.act(complaint.number, "replied", "cli:wang", "已答复")
-    out = io.StringIO()
+    out = io.StringIO(newline="")
     assert complaints.export_csv(out) == 1
     text = out.getvalue()
     assert text.startswith("\ufeff编号,")
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[1][0] == complaint.number
-    assert rows[1][10] == '说"好的"，然后\n没下文' and rows[1][11] == "已答复" and rows[1][9] == "13812345678"
+    [row] = csv_rows(text)
+    assert row["编号"] == complaint.number and row["内容"] == '说"好的"，然后\n没下文' and row["答复内容"] == "已答复"
+    assert row["电话"] == "\t13812345678"  # a tab: text to Excel, not 1.38E+10
 
 
 FORMULAS = ['=HYPERLINK("http://evil.example","点我")', "+1+1", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1"]
@@ -317,12 +323,12 @@ def test_export_csv_neutralises_what_a_spreadsheet_would_run(complaints, formula
     complaint = file(complaints, text="投诉：" + formula, name=formula)  # a name starting with one
     complaints.act(complaint.number, "replied", "cli:wang", formula)
     complaints.act(complaint.number, "noted", "cli:wang", "备注")
-    out = io.StringIO()
+    out = io.StringIO(newline="")
     complaints.export_csv(out)
-    [row] = list(csv.reader(io.StringIO(out.getvalue().lstrip("\ufeff"))))[1:]
+    [row] = csv_rows(out.getvalue())
     stored = formula.strip()  # filing and replying strip white space
-    assert row[8] == "'" + stored and row[11] == "'" + stored and row[10] == "投诉：" + formula
-    assert not any(cell.startswith(FORMULA_STARTS) for cell in row)
+    assert row["姓名"] == "'" + stored and row["答复内容"] == "'" + stored and row["内容"] == "投诉：" + formula
+    assert not any(cell.startswith(FORMULA_STARTS) for cell in row.values())
 
 
 @pytest.mark.parametrize("formula", FORMULAS)
@@ -332,7 +338,7 @@ def test_a_formula_cell_gets_an_apostrophe(formula):
 
 def test_export_csv_leaves_ordinary_cells_alone(complaints):
     complaint = file(complaints, text="说 = 不算公式", name="张三", phone="13812345678")
-    out = io.StringIO()
+    out = io.StringIO(newline="")
     complaints.export_csv(out)
-    row = list(csv.reader(io.StringIO(out.getvalue().lstrip("\ufeff"))))[1]
-    assert row[0] == complaint.number and row[8] == "张三" and row[10] == "说 = 不算公式"
+    [row] = csv_rows(out.getvalue())
+    assert row["编号"] == complaint.number and row["姓名"] == "张三" and row["内容"] == "说 = 不算公式"

@@ -50,7 +50,7 @@ def _templates(settings: Settings, answerer: Answerer) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     versions = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:8] for p in (HERE / "static").iterdir()}
-    env.filters["actor"] = actor_label
+    env.filters["actor"] = texts.actor_label
     env.globals.update(
         texts=texts,
         contacts=answerer.contacts,
@@ -58,14 +58,6 @@ def _templates(settings: Settings, answerer: Answerer) -> jinja2.Environment:
         static=lambda name: f"/static/{name}?v={versions.get(name, '')}",
     )
     return env
-
-
-def actor_label(actor: str) -> str:
-    """A step's actor in words a clerk reads: 市民, 系统, wangli（工作台）."""
-    if actor in texts.ACTORS:
-        return texts.ACTORS[actor]
-    via, _, name = actor.partition(":")
-    return f"{name}（{texts.ACTOR_VIA[via]}）" if name and via in texts.ACTOR_VIA else actor
 
 
 @web.middleware

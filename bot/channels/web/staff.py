@@ -21,7 +21,7 @@ from aiohttp import web
 from ... import texts
 from ...limits import RateLimit
 from ...services.answering import Answerer
-from ...services.complaints import EVENTS, KINDS, RATINGS, STATUSES, TOPICS, ComplaintError, Complaints
+from ...services.complaints import EVENTS, KINDS, RATINGS, STATUSES, TOPICS, ComplaintError, Complaints, Filter
 from ...services.insights import group_questions
 from ...services.retention import Retention
 from ...services.staff import Session, StaffAccounts
@@ -71,7 +71,8 @@ class StaffConsole:
             web.post("/staff/logout", self._staff(self.logout)),
             web.get("/staff", self._staff(self.dashboard)),
             web.get("/staff/complaints", self._staff(self.complaint_list)),
-            web.get("/staff/complaints.csv", self._staff(self.export)),
+            web.get("/staff/complaints.csv", self._staff(self.export_csv)),
+            web.get("/staff/complaints.xlsx", self._staff(self.export_xlsx)),
             web.get("/staff/complaints/{number}", self._staff(self.complaint)),
             web.post("/staff/complaints/{number}/erase", self._staff(self.erase)),  # before {action}: first wins
             web.post("/staff/complaints/{number}/{action}", self._staff(self.act)),
@@ -166,29 +167,19 @@ class StaffConsole:
         )
 
     async def complaint_list(self, request: web.Request, session: Session) -> web.Response:
-        q = request.query
-        filters = {
-            "status": q.get("status", "open"),
-            "kind": q.get("kind", ""),
-            "since": q.get("since", "")[:10],
-            "until": q.get("until", "")[:10],
-            "q": q.get("q", "").strip()[:100],
-        }
-        page = _int(q.get("page"), 0)
-        status = None if filters["status"] == "all" else filters["status"]
+        filters = _filters(request.query)
+        page = _int(request.query.get("page"), 0)
         try:
             listed, total = self.complaints.search(
-                status,
-                kind=filters["kind"] if filters["kind"] in KINDS else None,
-                since=filters["since"] or None,
-                until=filters["until"] or None,
-                q=filters["q"] or None,
+                **vars(_chosen(filters)),
                 limit=PAGE,
                 offset=page * PAGE,
             )
         except ComplaintError as e:
             listed, total, filters["error"] = [], 0, str(e)
         pages = max(1, -(-total // PAGE))
+        # The filter, without the page: for the pager and for the export links (what is listed is
+        # what is exported).
         query = urllib.parse.urlencode({k: v for k, v in filters.items() if v and k != "error"})
         return self._page(
             "staff_complaints.html",
@@ -245,16 +236,28 @@ class StaffConsole:
             raise web.HTTPSeeOther(back + "?" + urllib.parse.urlencode({"error": str(e)})) from None
         raise web.HTTPSeeOther(back + "?" + urllib.parse.urlencode({"done": EVENTS["erased"]}))
 
-    async def export(self, request: web.Request, session: Session) -> web.Response:
-        out = io.StringIO()
-        self.complaints.export_csv(out)
-        log.info("staff %s exported the complaints", session.username)
-        return web.Response(
-            body=out.getvalue().encode("utf-8"),
-            content_type="text/csv",
-            charset="utf-8",
-            headers={"Content-Disposition": "attachment; filename*=UTF-8''%E6%8A%95%E8%AF%89%E5%8F%B0%E8%B4%A6.csv"},
+    async def export_xlsx(self, request: web.Request, session: Session) -> web.Response:
+        """The complaints of the list's filter (the same query) as the ledger in an Excel workbook."""
+        out = io.BytesIO()
+        await self._export(request, session, lambda chosen: self.complaints.export_xlsx(out, chosen))
+        return _download(
+            out.getvalue(), "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", self.complaints
         )
+
+    async def export_csv(self, request: web.Request, session: Session) -> web.Response:
+        """The complaints of the list's filter (the same query) as the ledger in CSV."""
+        out = io.StringIO(newline="")
+        await self._export(request, session, lambda chosen: self.complaints.export_csv(out, chosen))
+        return _download(out.getvalue().encode("utf-8"), "csv", "text/csv; charset=utf-8", self.complaints)
+
+    async def _export(self, request: web.Request, session: Session, write: Callable[[Filter], int]) -> None:
+        chosen = _chosen(_filters(request.query))
+        try:
+            # Reading every complaint's trail and building a workbook takes a while: not on the event loop.
+            count = await asyncio.to_thread(write, chosen)
+        except ComplaintError as e:
+            raise web.HTTPBadRequest(text=str(e)) from None
+        log.info("staff %s exported %d complaint(s)", session.username, count)
 
     async def enquiries(self, request: web.Request, session: Session) -> web.Response:
         taught = self.taught()
@@ -268,6 +271,37 @@ class StaffConsole:
         q = request.query.get("q", "").strip()[:100]
         hits = self.answerer.catalogue.search(q, limit=30).as_json()["hits"] if q else []
         return self._page("staff_catalogue.html", session, q=q, hits=hits)
+
+
+def _filters(query: Any) -> dict[str, str]:
+    """The complaints list's filter from the query, as the form shows it (all open ones when none)."""
+    return {
+        "status": query.get("status", "open"),
+        "kind": query.get("kind", ""),
+        "since": query.get("since", "")[:10],
+        "until": query.get("until", "")[:10],
+        "q": query.get("q", "").strip()[:100],
+    }
+
+
+def _chosen(filters: dict[str, str]) -> Filter:
+    """The complaints the form's ``filters`` select (a kind that is not one is ignored)."""
+    return Filter(
+        status=None if filters["status"] == "all" else filters["status"],
+        kind=filters["kind"] if filters["kind"] in KINDS else None,
+        since=filters["since"] or None,
+        until=filters["until"] or None,
+        q=filters["q"] or None,
+    )
+
+
+def _download(body: bytes, ext: str, content_type: str, complaints: Complaints) -> web.Response:
+    """``body`` as a file to save, named 投诉台账-YYYYMMDD (the bureau's day) in RFC 5987's form,
+    with an ASCII name for the clients that do not read it."""
+    day = f"{complaints.today():%Y%m%d}"
+    name = urllib.parse.quote(texts.EXPORT_FILE.format(day=day, ext=ext))
+    disposition = f"attachment; filename=\"complaints-{day}.{ext}\"; filename*=UTF-8''{name}"
+    return web.Response(body=body, headers={"Content-Type": content_type, "Content-Disposition": disposition})
 
 
 def _int(value: str | None, default: int) -> int:

@@ -13,10 +13,12 @@ the web console, the CLI) acts on them here, so the rules live in one place:
 
 The package by concern: ``types`` (what is recorded, and its labels), ``contact`` (names and
 phone numbers), ``service`` (filing and staff actions), ``listing`` (search and counts),
-``export`` (CSV).
+``export`` (the ledger, XLSX and CSV).
 """
 
 from .contact import MAX_NAME, mask_phone, split_contact
+from .export import COLUMNS, Entry
+from .listing import Filter
 from .service import Complaints
 from .types import (
     EVENTS,
@@ -35,6 +37,7 @@ from .types import (
 )
 
 __all__ = [
+    "COLUMNS",
     "EVENTS",
     "KINDS",
     "MAX_NAME",
@@ -47,7 +50,9 @@ __all__ = [
     "ComplaintError",
     "Complaints",
     "Draft",
+    "Entry",
     "Event",
+    "Filter",
     "Lookup",
     "citizen_notice",
     "mask_phone",

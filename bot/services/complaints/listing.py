@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
@@ -25,6 +26,44 @@ def status_filter(status: str | None, today: dt.date) -> tuple[list[str], list[A
     return ["status = ?"], [status]
 
 
+@dataclass(frozen=True)
+class Filter:
+    """Which complaints a list or an export holds: those of ``status`` (see ``status_filter``;
+    None for all), of ``kind`` (投诉 or 举报), filed from the day ``since`` to the day ``until``
+    (YYYY-MM-DD, inclusive), with ``q`` in the number, the text, the name or the phone."""
+
+    status: str | None = None
+    kind: str | None = None
+    since: str | None = None
+    until: str | None = None
+    q: str | None = None
+
+    def conditions(self, today: dt.date) -> tuple[list[str], list[Any]]:
+        """The SQL conditions, and their arguments, that select these complaints."""
+        clauses, args = status_filter(self.status, today)
+        for clause, value in (("kind = ?", self.kind), ("day >= ?", self.since), ("day <= ?", self.until)):
+            if value:
+                clauses.append(clause)
+                args.append(value)
+        if self.q:
+            columns = ("number", "text", "name", "phone")
+            clauses.append("(" + " or ".join(f"{c} like ? escape '\\'" for c in columns) + ")")
+            like = "%" + self.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            args += [like] * len(columns)
+        return clauses, args
+
+    def describe(self) -> str:
+        """The filter in words, for the title of an export: 未办结、投诉、2026-11-01至2026-11-30、含“张”."""
+        parts = [texts.STATUS_FILTERS.get(self.status or "all") or STATUSES.get(self.status or "", self.status or "")]
+        if self.kind:
+            parts.append(self.kind)
+        if self.since or self.until:
+            parts.append(texts.EXPORT_FILTER_DAYS.format(since=self.since or "", until=self.until or ""))
+        if self.q:
+            parts.append(texts.EXPORT_FILTER_SEARCH.format(q=self.q))
+        return "、".join(parts)
+
+
 def where(clauses: list[str]) -> str:
     return ("where " + " and ".join(clauses)) if clauses else ""
 
@@ -42,15 +81,7 @@ def search(
     offset: int,
 ) -> tuple[list[dict[str, Any]], int]:
     """The rows of the complaints that match, overdue first, then by due date; and how many match."""
-    clauses, args = status_filter(status, today)
-    for clause, value in (("kind = ?", kind), ("day >= ?", since), ("day <= ?", until)):
-        if value:
-            clauses.append(clause)
-            args.append(value)
-    if q:
-        clauses.append("(" + " or ".join(f"{c} like ? escape '\\'" for c in ("number", "text", "name", "phone")) + ")")
-        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        args += [like] * 4
+    clauses, args = Filter(status, kind, since, until, q).conditions(today)
     condition = where(clauses)
     total = db.execute(f"select count(*) from complaints {condition}", args).fetchone()[0]
     rows = db.query(

@@ -6,7 +6,7 @@ import datetime as dt
 import io
 import logging
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sqlite_utils import Database
@@ -17,8 +17,8 @@ from ...storage import Store, inserted_id
 from .. import outbox as outboxes  # a module, not its class: the outbox imports this package's types
 from ..calendar import WorkCalendar
 from .contact import MAX_NAME
-from .export import write_csv
-from .listing import counts, search, status_filter, where
+from .export import Entry, write_csv, write_xlsx
+from .listing import Filter, counts, search, where
 from .types import EVENTS, MAX_TEXT, RATINGS, STAFF, STATUSES, TOLD, Complaint, ComplaintError, Draft, Event, Lookup
 
 log = logging.getLogger(__name__)
@@ -286,11 +286,27 @@ class Complaints:
         """How many complaints are new, open (not closed) and overdue."""
         return counts(self._read(), self.today())
 
-    def export_csv(self, out: io.TextIOBase | Any, status: str | None = None) -> int:
-        """Write the complaints (of ``status``, see ``search``) as CSV for the supervising office."""
-        clauses, args = status_filter(status, self.today())
+    def ledger(self, chosen: Filter | None = None) -> Iterator[Entry]:
+        """The complaints ``chosen`` (all if None), in the order they were filed, each with its trail."""
+        clauses, args = (chosen or Filter()).conditions(self.today())
         rows = self._read().query(f"select * from complaints {where(clauses)} order by id", args)
-        return write_csv(out, ((c, self.events(c)) for c in map(self._complaint, rows)))
+        for complaint in map(self._complaint, rows):
+            yield Entry(complaint, self.events(complaint), self.zone)
+
+    def export_csv(self, out: io.TextIOBase | Any, chosen: Filter | None = None) -> int:
+        """Write the complaints ``chosen`` (all if None) as the ledger in CSV for the supervising
+        office (see ``export``); how many."""
+        return write_csv(out, self.ledger(chosen))
+
+    def export_xlsx(self, out: io.BufferedIOBase | Any, chosen: Filter | None = None) -> int:
+        """Write the complaints ``chosen`` (all if None) as the ledger in an Excel workbook, titled
+        with the bureau, the filter and the time; how many."""
+        entries = list(self.ledger(chosen))
+        title = texts.EXPORT_TITLE.format(bureau=self.settings.bureau_name)
+        subtitle = texts.EXPORT_SUBTITLE.format(
+            filters=(chosen or Filter()).describe(), count=len(entries), at=f"{self.now():%Y-%m-%d %H:%M}"
+        )
+        return write_xlsx(out, entries, title=title, subtitle=subtitle)
 
     # --- internals --------------------------------------------------------------------------------
 

@@ -127,6 +127,8 @@ def test_chat_records_and_staff_see_unanswered(run):
     assert "请回复序号" in result.output and "安全生产月" in result.output and "再见" in result.output
     listed = run("enquiries", "list").output.splitlines()
     assert len(listed) == 3 and "console" in listed[0]
+    # Recorded in UTC, shown in the bureau's time with its offset (as complaints are).
+    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00  console ", listed[0]), listed[0]
     assert "明天会下雨" in run("enquiries", "unanswered").output
 
 
@@ -217,6 +219,34 @@ def test_complaints_from_the_cli(run, tmp_path):
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     assert number in data.decode("utf-8-sig") and "已批评教育" in data.decode("utf-8-sig")
+
+
+def test_complaints_export_as_a_workbook_of_one_status(run, tmp_path):
+    import openpyxl
+
+    from bot.services.complaints import Complaints, Draft
+    from bot.storage import Store
+
+    settings = Settings()
+    store = Store.from_settings(settings)
+    log = Complaints(store, settings)
+    closed, open_ = (
+        log.file(Draft(t, phone="13912345678"), channel="wechat", chat_id="o1", user_id="o1", dedupe_key=t).number
+        for t in ("甲", "乙")
+    )
+    log.act(closed, "closed", "cli:王科长", "已办结")
+    store.close()
+    out = tmp_path / "台账.xlsx"  # the suffix chooses the format
+    assert "1 complaint(s) written" in run("complaints", "export", "--status", "closed", "-o", str(out)).output
+    sheet = openpyxl.load_workbook(out).active
+    [row] = sheet.iter_rows(min_row=4, values_only=True)
+    header = [c.value for c in sheet[3]]
+    cells = dict(zip(header, row))
+    assert cells["编号"] == closed and cells["电话"] == "13912345678" and cells["办结人"] == "王科长（命令行）"
+    as_csv = tmp_path / "台账.txt"
+    run("complaints", "export", "--format", "csv", "--status", "open", "-o", str(as_csv))
+    [only] = csv.DictReader(io.StringIO(as_csv.read_text("utf-8-sig"), newline=""))
+    assert only["编号"] == open_ and list(only) == header and only["渠道"] == "微信公众号"
 
 
 def test_complaints_export_neutralises_formulas(run, tmp_path):

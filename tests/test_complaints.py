@@ -7,7 +7,9 @@ import csv
 import datetime as dt
 import io
 import random
+from typing import Any
 
+import openpyxl
 import pytest
 from pydantic import SecretStr
 
@@ -15,9 +17,11 @@ from bot import tracking
 from bot.knowledge import CalendarDays, load_calendar
 from bot.services.calendar import WorkCalendar
 from bot.services.complaints import (
+    Complaint,
     ComplaintError,
     Complaints,
     Draft,
+    Filter,
     mask_phone,
     split_contact,
 )
@@ -342,3 +346,141 @@ def test_export_csv_leaves_ordinary_cells_alone(complaints):
     complaints.export_csv(out)
     [row] = csv_rows(out.getvalue())
     assert row["编号"] == complaint.number and row["姓名"] == "张三" and row["内容"] == "说 = 不算公式"
+
+
+# --- the ledger (台账) in XLSX, and the CSV's same columns ----------------------------------------------
+
+LEDGER_COLUMNS = [
+    "编号",
+    "类型",
+    "事项",
+    "渠道",
+    "提交时间",
+    "姓名",
+    "电话",
+    "内容",
+    "状态",
+    "是否超期",
+    "办理期限",
+    "受理时间",
+    "受理人",
+    "答复时间",
+    "答复人",
+    "答复内容",
+    "办结时间",
+    "办结人",
+    "办结说明",
+    "满意度",
+]
+
+
+def xlsx_rows(data: bytes) -> tuple[Any, list[str], list[dict[str, Any]]]:
+    """The sheet of an exported workbook, its header (row 3, under the title) and its rows by header."""
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book.active
+    header = [c.value for c in sheet[3]]
+    rows = [dict(zip(header, row)) for row in sheet.iter_rows(min_row=4, values_only=True)]
+    return sheet, header, rows
+
+
+def xlsx(complaints: Complaints, chosen: Filter | None = None) -> bytes:
+    out = io.BytesIO()
+    complaints.export_xlsx(out, chosen)
+    return out.getvalue()
+
+
+def web_complaint(complaints: Complaints, phone: str, text: str = "窗口工作人员态度差") -> Complaint:
+    draft = Draft(text, topic="conduct", name="张三", phone=phone)
+    return complaints.file(draft, channel="web", chat_id="w1", user_id="w1", dedupe_key=f"k{random.random()}")
+
+
+def test_the_xlsx_ledger_has_every_step_with_local_times_handlers_and_the_phone_as_text(complaints, clock):
+    utc = dt.UTC
+    clock.at = dt.datetime(2026, 11, 27, 7, 0, tzinfo=utc)  # 15:00 in Beijing
+    complaint = web_complaint(complaints, "13812345678")
+    landline = web_complaint(complaints, "0533-2181234", text="另一件")
+    clock.at = dt.datetime(2026, 11, 30, 1, 30, tzinfo=utc)
+    complaints.act(complaint.number, "accepted", "web:wangli")
+    clock.at = dt.datetime(2026, 12, 1, 2, 0, tzinfo=utc)
+    complaints.act(complaint.number, "replied", "cli:王科长", "已核实，已批评教育。")
+    complaints.act(complaint.number, "noted", "web:wangli", "内部备注")
+    clock.at = dt.datetime(2026, 12, 2, 8, 15, tzinfo=utc)
+    complaints.act(complaint.number, "closed", "web:wangli", "已答复并电话回访")
+    complaints.rate(complaint.number, "satisfied", channel="web", chat_id="w1")
+
+    sheet, header, rows = xlsx_rows(xlsx(complaints))
+    assert header == LEDGER_COLUMNS
+    assert "投诉举报台账" in sheet["A1"].value and "全部" in sheet["A2"].value and "共 2 件" in sheet["A2"].value
+    assert sheet.freeze_panes == "A4"
+    row, other = rows
+    assert row == {
+        "编号": complaint.number,
+        "类型": "投诉",
+        "事项": "工作人员作风",
+        "渠道": "网站",
+        "提交时间": dt.datetime(2026, 11, 27, 15, 0),  # the bureau's time, a real date-time
+        "姓名": "张三",
+        "电话": "13812345678",
+        "内容": "窗口工作人员态度差",
+        "状态": "已办结",
+        "是否超期": "否",
+        "办理期限": dt.datetime.fromisoformat(complaint.due_on),  # a date cell (openpyxl reads it as a datetime)
+        "受理时间": dt.datetime(2026, 11, 30, 9, 30),
+        "受理人": "wangli（工作台）",
+        "答复时间": dt.datetime(2026, 12, 1, 10, 0),
+        "答复人": "王科长（命令行）",
+        "答复内容": "已核实，已批评教育。",
+        "办结时间": dt.datetime(2026, 12, 2, 16, 15),
+        "办结人": "wangli（工作台）",
+        "办结说明": "已答复并电话回访",
+        "满意度": "满意",
+    }
+    assert other["编号"] == landline.number and other["电话"] == "0533-2181234"  # a landline keeps its form
+    assert other["受理时间"] is None and other["受理人"] is None  # not accepted yet: empty cells
+    # The phone is a text cell in a text-formatted column; the times show as people read them.
+    phone = sheet.cell(4, LEDGER_COLUMNS.index("电话") + 1)
+    assert phone.data_type == "s" and phone.number_format == "@"
+    assert sheet.cell(4, LEDGER_COLUMNS.index("提交时间") + 1).number_format == "yyyy-mm-dd hh:mm"
+    assert sheet.cell(4, LEDGER_COLUMNS.index("内容") + 1).alignment.wrap_text
+
+
+def test_the_csv_has_the_xlsx_columns_and_the_same_row_as_text(complaints, clock):
+    complaint = web_complaint(complaints, "05332181234")  # digits only: Excel would drop the 0
+    complaints.act(complaint.number, "replied", "web:wangli", "第一次答复")
+    clock.at += dt.timedelta(hours=2)
+    complaints.act(complaint.number, "replied", "web:lisi", "第二次答复")
+    out = io.StringIO(newline="")
+    complaints.export_csv(out)
+    [row] = csv_rows(out.getvalue())
+    assert list(row) == LEDGER_COLUMNS == xlsx_rows(xlsx(complaints))[1]
+    assert row["电话"] == "\t05332181234" and row["渠道"] == "网站" and row["提交时间"] == "2026-11-27 15:00"
+    assert row["答复时间"] == "2026-11-27 15:00" and row["答复人"] == "wangli（工作台）、lisi（工作台）"
+    assert row["答复内容"] == "[2026-11-27 15:00] 第一次答复\n[2026-11-27 17:00] 第二次答复"
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_the_xlsx_keeps_a_formula_as_text(complaints, formula):
+    complaint = file(complaints, text=formula + "\x07", name=formula)  # \x07: a character XLSX cannot hold
+    complaints.act(complaint.number, "replied", "cli:wang", formula)
+    sheet, header, [row] = xlsx_rows(xlsx(complaints))
+    stored = formula.strip()
+    assert row["姓名"] == stored and row["答复内容"] == stored and row["内容"] == formula.lstrip()
+    assert all(cell.data_type != "f" for cell in sheet[4])
+
+
+def test_both_exports_hold_only_the_complaints_the_filter_chooses(complaints):
+    closed, accepted, new = (file(complaints, text=t, name=n) for t, n in (("甲", "赵"), ("乙", "钱"), ("丙", "孙")))
+    complaints.act(closed.number, "closed", "web:wangli", "办结")
+    complaints.act(accepted.number, "accepted", "web:wangli")
+
+    def numbers(chosen: Filter) -> tuple[list[str], list[str]]:
+        out = io.StringIO(newline="")
+        complaints.export_csv(out, chosen)
+        in_csv = [r["编号"] for r in csv_rows(out.getvalue())]
+        return in_csv, [r["编号"] for r in xlsx_rows(xlsx(complaints, chosen))[2]]
+
+    assert numbers(Filter("closed")) == ([closed.number], [closed.number])
+    assert numbers(Filter("open")) == ([accepted.number, new.number],) * 2
+    assert numbers(Filter(None, q="孙")) == ([new.number], [new.number])
+    assert numbers(Filter()) == ([closed.number, accepted.number, new.number],) * 2
+    assert "已办结" in xlsx_rows(xlsx(complaints, Filter("closed")))[0]["A2"].value

@@ -9,20 +9,22 @@ import io
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import aiohttp
+import openpyxl
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot import texts
 from bot.app import Services, build_web_app
 from bot.channels.web import setup as setup_web
-from bot.services.complaints import Complaints
+from bot.services.complaints import Complaints, Draft
 from bot.services.staff import StaffAccounts
 from bot.storage import Store
 
 PASSWORD = "correct horse battery"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
@@ -454,6 +456,40 @@ def test_the_staff_export_neutralises_formulas(site):
         assert response.status == 200 and response.content_type == "text/csv"
         [row] = csv.DictReader(io.StringIO((await response.read()).decode("utf-8-sig"), newline=""))
         assert row["编号"] == number and row["内容"] == '\'=HYPERLINK("http://evil.example","点我")'
+
+    site(scenario)
+
+
+def test_the_staff_exports_hold_what_the_list_shows(site, store, web_settings):
+    log = Complaints(store, web_settings)
+    filed = [
+        log.file(Draft(text, name=name), channel="web", chat_id=name, user_id=name, dedupe_key=name)
+        for text, name in (("甲事", "赵"), ("乙事", "钱"), ("丙事", "孙"))
+    ]
+    log.act(filed[0].number, "closed", "web:wangli", "已办结")
+    file_name = quote(f"投诉台账-{log.today():%Y%m%d}.xlsx")
+
+    async def scenario(client):
+        anonymous = await client.get("/staff/complaints.xlsx", allow_redirects=False)
+        assert anonymous.status == 303 and anonymous.headers["Location"].startswith("/staff/login")
+        await log_in(client)
+        listed = await (await client.get("/staff/complaints", params={"status": "all", "q": "孙"})).text()
+        # The export links carry the list's filter.
+        assert 'href="/staff/complaints.xlsx?status=all&amp;q=%E5%AD%99"' in listed
+        assert 'href="/staff/complaints.csv?status=all&amp;q=%E5%AD%99"' in listed
+        response = await client.get("/staff/complaints.xlsx", params={"status": "closed"})
+        assert response.status == 200 and response.content_type == XLSX
+        assert f"filename*=UTF-8''{file_name}" in response.headers["Content-Disposition"]
+        sheet = openpyxl.load_workbook(io.BytesIO(await response.read())).active
+        assert [row[0] for row in sheet.iter_rows(min_row=4, values_only=True)] == [filed[0].number]
+        searched = await client.get("/staff/complaints.csv", params={"status": "all", "q": "孙"})
+        rows = list(csv.DictReader(io.StringIO((await searched.read()).decode("utf-8-sig"), newline="")))
+        assert [r["编号"] for r in rows] == [filed[2].number] and rows[0]["渠道"] == "网站"
+        opened = await client.get("/staff/complaints.csv")  # no filter: the list's own, the open ones
+        assert [r["编号"] for r in csv.DictReader(io.StringIO((await opened.read()).decode("utf-8-sig")))] == [
+            c.number for c in filed[1:]
+        ]
+        assert (await client.get("/staff/complaints.xlsx", params={"status": "nonsense"})).status == 400
 
     site(scenario)
 

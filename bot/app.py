@@ -241,7 +241,11 @@ async def serve(services: Services, channels: Iterable[str] | None = None, *, ht
             print(f"Gongkai is running. Web chat: {base}/   Staff console: {base}/staff", flush=True)
             if unset := settings.placeholders():
                 # Every answer would show them to citizens: say so where the operator looks.
-                print(f"Still sample values, shown to citizens in answers: set {', '.join(unset)}", flush=True)
+                print(
+                    f"Still sample values, shown to citizens in answers: {', '.join(unset)}. "
+                    "Set them with `gongkai setup` (or in the environment), then restart.",
+                    flush=True,
+                )
             if settings.wechat_token:
                 print(f"WeChat callback: {base}{settings.wechat_path}", flush=True)
         # Everything long-lived is built: leave it out of the garbage collector's full passes, which

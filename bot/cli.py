@@ -1257,5 +1257,14 @@ def _add_applications() -> None:
 _add_applications()
 
 
+def _add_setup() -> None:
+    from .cli_setup import setup
+
+    cli.add_command(setup)
+
+
+_add_setup()
+
+
 def main() -> None:
     cli(prog_name="gongkai")

@@ -18,12 +18,25 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = "（示例，待本局配置）"
 # An origin a page may be framed by: CSP's frame-ancestors host sources, without paths.
 ORIGIN = re.compile(r"https?://(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?")
+# The bureau's own settings, in the order `gongkai setup` asks for them. A fresh install has the
+# sample bureau's: its names as defaults, its contacts as values marked PLACEHOLDER.
+OFFICE_SETTINGS = (
+    "office_name",
+    "bureau_name",
+    "office_address",
+    "office_hours",
+    "office_phone",
+    "office_fax",
+    "office_email",
+    "supervision_phone",
+)
+SAMPLE_NAMES = ("bureau_name", "office_name")
 
 
 class Settings(BaseSettings):
     """Every setting of Gongkai, with its default."""
 
-    model_config = SettingsConfigDict(env_prefix="GONGKAI_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="GONGKAI_", env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     # Where things are.
     db: Path = Field(Path("data/gongkai.db"), description="SQLite database file; its folder is created on first use")
@@ -269,13 +282,19 @@ class Settings(BaseSettings):
         base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
         return Path(base) / "gongkai"
 
-    def placeholders(self) -> list[str]:
-        """The environment variables of the office's contacts still at their sample values."""
+    def unset(self) -> list[str]:
+        """The bureau's own settings still the sample bureau's, in ``OFFICE_SETTINGS`` order: a
+        contact marked PLACEHOLDER, or a name left at its default (never set, even to the same)."""
         return [
-            f"GONGKAI_{name.upper()}"
-            for name in type(self).model_fields
-            if isinstance(getattr(self, name), str) and getattr(self, name).startswith(PLACEHOLDER)
+            name
+            for name in OFFICE_SETTINGS
+            if getattr(self, name).startswith(PLACEHOLDER)
+            or (name in SAMPLE_NAMES and name not in self.model_fields_set)
         ]
+
+    def placeholders(self) -> list[str]:
+        """The environment variables of :meth:`unset`."""
+        return [f"GONGKAI_{name.upper()}" for name in self.unset()]
 
     def contacts(self) -> dict[str, str]:
         """The values of the placeholders an answer may use."""

@@ -573,6 +573,42 @@ ACCOUNT_ADDED = "已添加账号 {username}（{role}）"
 ACCOUNT_REMOVED = "已删除账号 {username}"
 ACCOUNT_ROLE_SET = "{username} 现在是{role}"
 
+# --- the bureau's own settings: `gongkai setup` and the staff console's banner ---
+SETTING_LABELS = {
+    "office_name": "信息公开工作机构名称",
+    "bureau_name": "本局名称",
+    "office_address": "办公地址",
+    "office_hours": "办公时间",
+    "office_phone": "咨询电话",
+    "office_fax": "传真",
+    "office_email": "电子邮箱",
+    "supervision_phone": "监督投诉电话",
+}
+SETUP_INTRO = "逐项填写本局的名称和联系方式，它们会出现在每条答复里。方括号里是现在的值，直接回车即保留。\n写入：{path}"
+SETUP_PROMPT = "{label}（{variable}）"
+SETUP_PROMPT_SAMPLE = "{label}（{variable}，现为示例值“{value}”，直接回车暂不填写）"
+SETUP_BAD_PHONE = (
+    "“{value}”不是有效的电话号码：手机写11位（如 13905331234），"
+    "固定电话写区号-号码（如 0533-2181234，分机写成 0533-2181234-801）"
+)
+SETUP_BAD_EMAIL = "“{value}”不是有效的电子邮箱地址（如 xxgk@zhangdian.gov.cn）"
+SETUP_EMPTY = "请填写{label}"
+SETUP_TOO_LONG = "{label}请写在{limit}字以内"
+SETUP_SAMPLE = "请填写本局的实际内容，不要保留“（示例，待本局配置）”"
+SETUP_BAD_CHARACTERS = "{label}不能含有换行或“${{”"
+SETUP_SAVED = "已写入 {path}：{names}"
+SETUP_NOTHING = "没有改动，{path} 保持不变。"
+SETUP_RESTART = "重新启动 Gongkai（systemctl restart gongkai）后生效。"
+SETUP_OVERRIDDEN = "注意：环境变量 {variable} 已设置，它优先于文件中的值；请一并修改或删除它。"
+SETUP_STILL_SAMPLE = "以下仍是示例值，答复中会显示“（示例，待本局配置）”：{names}"
+SETUP_ALL_SET = "本局的名称和联系方式都已设置。"
+SETUP_CHECK_UNSET = "尚未设置（{count}项）：{names}\n运行 gongkai setup 逐项填写。"
+# The staff console's banner, on every page while any of them is still the sample bureau's.
+STAFF_UNSET_BANNER = "以下设置仍是示例值，市民在答复中会看到“（示例，待本局配置）”或示例局的名称："
+STAFF_UNSET_HOW = (
+    "请系统管理员在服务器上运行 gongkai setup 逐项填写（或设置环境变量 {variables}），然后重新启动 Gongkai。"
+)
+
 # --- teaching the bot (the console and `gongkai teach`) ---
 TEACH_ACTIONS = {
     "phrasings": "补充问法",

@@ -352,6 +352,38 @@ def test_log_in_log_out_and_lock_out(site, web_settings):
     site(scenario)
 
 
+def test_every_staff_page_says_which_settings_are_still_samples(answerer, store, web_settings):
+    StaffAccounts(store, web_settings).add("wangli", PASSWORD)
+    pages = ("/staff", "/staff/complaints", "/staff/applications", "/staff/enquiries", "/staff/catalogue")
+
+    async def banners(client):
+        assert "gongkai setup" not in await (await client.get("/staff/login")).text()  # only for staff
+        await log_in(client)
+        return [await (await client.get(path)).text() for path in pages]
+
+    for html in asyncio.run(serve_site(answerer, store, web_settings, banners)):
+        assert texts.STAFF_UNSET_BANNER in html and "gongkai setup" in html
+        assert "咨询电话、传真、电子邮箱、监督投诉电话" in html and "GONGKAI_OFFICE_PHONE" in html
+        assert "本局名称" not in html  # set (to the sample bureau's, as the test's settings are)
+
+    fresh = web_settings.model_copy()
+    fresh.__pydantic_fields_set__.discard("bureau_name")  # as a fresh install: never set
+    html = asyncio.run(serve_site(answerer, store, fresh, banners))[0]
+    assert "本局名称" in html and "GONGKAI_BUREAU_NAME" in html
+
+    contacts = {
+        "office_address": "人民西路128号",
+        "office_hours": "工作日",
+        "office_phone": "0533-2181234",
+        "office_fax": "0533-2181235",
+        "office_email": "xxgk@zd.gov.cn",
+        "supervision_phone": "0533-2181236",
+    }
+    done = web_settings.model_copy(update=contacts)
+    for html in asyncio.run(serve_site(answerer, store, done, banners)):
+        assert texts.STAFF_UNSET_BANNER not in html and "gongkai setup" not in html
+
+
 def test_log_in_attempts_from_one_address_are_limited_whatever_the_names(site, web_settings, monkeypatch):
     from bot.services import staff as staff_module
 
@@ -522,6 +554,7 @@ def test_gongkai_run_serves_the_site_and_prints_its_addresses(tmp_path):
         # A fresh install is told which of the office's contacts are still sample values.
         warning = process.stdout.readline()
         assert "GONGKAI_OFFICE_PHONE" in warning and "GONGKAI_SUPERVISION_PHONE" in warning
+        assert "gongkai setup" in warning
         deadline = time.monotonic() + 10
         while True:
             try:

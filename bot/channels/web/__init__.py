@@ -55,6 +55,10 @@ def _templates(settings: Settings, answerer: Answerer) -> jinja2.Environment:
         texts=texts,
         contacts=answerer.contacts,
         bureau=settings.bureau_name,
+        # The settings still the sample bureau's, for the staff console's banner: read at start,
+        # as every answer's contacts are, so it goes when a restart puts the new values in force.
+        unset_settings=settings.unset(),
+        unset_variables=settings.placeholders(),
         static=lambda name: f"/static/{name}?v={versions.get(name, '')}",
     )
     return env

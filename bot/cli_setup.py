@@ -135,11 +135,13 @@ def setup(env_file: Path, check: bool, **given: str | None) -> None:
     (other lines kept). With options, asks nothing and sets those; with --check, lists the settings
     still at sample values and exits 1 if there are any.
 
-    Example: gongkai setup --env-file /etc/gongkai/gongkai.env
+    Examples:
 
-    Example: gongkai setup --office-phone 0533-2181234 --office-email xxgk@zhangdian.gov.cn
-
-    Example: gongkai setup --check
+    \b
+      gongkai setup
+      gongkai setup --env-file /etc/gongkai/gongkai.env
+      gongkai setup --office-phone 0533-2181234 --office-email xxgk@zhangdian.gov.cn
+      gongkai setup --check
     """
     from .envfile import EnvFileError, read, update
 

@@ -40,7 +40,11 @@ def test_a_forged_token_for_a_real_session_is_refused(chats):
     token = say(chats, None, "收费吗")
     sid, issued, mac = token.split(".")
     last = "1" if mac.endswith("0") else "0"  # another last character, whatever the real one is
-    for forged in (f"{sid}.{issued}.{mac[:-1]}{last}", f"{sid}.{int(issued, 16) + 1:x}.{mac}", f"{sid}x.{issued}.{mac}"):
+    for forged in (
+        f"{sid}.{issued}.{mac[:-1]}{last}",
+        f"{sid}.{int(issued, 16) + 1:x}.{mac}",
+        f"{sid}x.{issued}.{mac}",
+    ):
         session = chats.open(forged)
         assert session.fresh and not session.turns and session.token != token
 

@@ -174,9 +174,18 @@ FORM_CONTACT = (
 )
 FORM_SKIP = "跳过"
 FORM_CONTACT_BAD_PHONE = "电话号码好像不完整，请发送手机号（11位）或带区号的固定电话，或点“跳过”。"
-WEB_FORM_BAD_PHONE = "电话号码好像不完整，请发送手机号（11位）或带区号的固定电话，或留空。"
+WEB_FORM_BAD_PHONE = (
+    "电话号码好像不完整：请填写手机号（11位），或带区号的固定电话（如 0533-2181234，分机写在后面，"
+    "如 0533-2181234转801），或留空，再点“下一步”提交。"
+)
 WEB_FORM_NO_TEXT = "请填写发生了什么。"
-WEB_FORM_NO_TOPIC = "请选择涉及的方面。"
+WEB_FORM_NO_TOPIC = "请在所选类型（投诉或举报）下面选择涉及的方面：两者的分类不同。"
+# The complaint page's lead: where the reply will be found (the chat at /, and /status by number).
+WEB_COMPLAINT_LEAD = (
+    "投诉、举报不按政府信息公开申请办理（《条例》第39条）。提交后您会得到一个编号：工作人员的答复会显示在"
+    "首页“咨询”的对话窗口里，也可以凭编号在“进度查询”页查看（答复内容只在您提交时所用的浏览器中显示）。"
+)
+WEB_TOPIC_GROUP = "{kind}涉及"
 WEB_FORM_NO_CONTACT = "请填写姓名或电话，或都留空。"
 FORM_NAME_TOO_LONG = "姓名请在{limit}字以内。"
 FORM_CONTACT_TEXT_ONLY = "请用文字发送姓名和电话，或点“跳过”。"

@@ -204,7 +204,58 @@ def test_complaint_form_says_what_is_wrong(site):
             "/complaint", data={"csrf": csrf_of(page), "kind": "投诉", "topic": "nope", "text": "", "phone": "12345"}
         )
         html = await response.text()
-        assert "请填写发生了什么" in html and "请选择涉及的方面" in html and "电话号码好像不完整" in html
+        assert "请填写发生了什么" in html and texts.WEB_FORM_NO_TOPIC in html and "电话号码好像不完整" in html
+
+    site(scenario)
+
+
+def test_a_wrong_phone_is_said_in_the_forms_words_and_every_field_is_kept(site):
+    async def scenario(client):
+        page = await (await client.get("/complaint")).text()
+        typed = {"kind": "举报", "topic": "hazard", "text": "某厂消防通道堵死", "name": "张三", "phone": "0533-218"}
+        response = await client.post("/complaint", data={"csrf": csrf_of(page), **typed})
+        html = await response.text()
+        [error] = re.findall(r'<ul class="errors"><li>([^<]*)</li>', html)
+        assert "提交" in error and "发送" not in error  # the form's word, not the chat's
+        assert 'name="phone" maxlength="20" inputmode="tel" value="0533-218"' in html
+        assert 'value="张三"' in html and ">某厂消防通道堵死</textarea>" in html
+        assert re.search(r'value="举报" checked', html)
+        tipoff_group = html.split('data-kind="举报"')[1].split("</div>")[0]
+        assert re.search(r'value="hazard" checked', tipoff_group)
+
+    site(scenario)
+
+
+def test_a_landline_is_kept_as_the_citizen_wrote_it(site, store, web_settings):
+    async def scenario(client):
+        page = await (await client.get("/complaint")).text()
+        typed = {"kind": "投诉", "topic": "conduct", "text": "窗口态度差", "phone": "0533-2181234转801"}
+        confirm_page = await (await client.post("/complaint", data={"csrf": csrf_of(page), **typed})).text()
+        assert "0533-2181234转801" in confirm_page
+        nonce = re.search(r'name="nonce" value="([^"]+)"', confirm_page).group(1)
+        filed = await client.post("/complaint/confirm", data={"csrf": csrf_of(confirm_page), "nonce": nonce})
+        return re.search(r'id="number">([^<]+)<', await filed.text()).group(1)
+
+    number = site(scenario)
+    assert Complaints(store, web_settings).get(number).phone == "0533-2181234转801"
+
+
+def test_a_tipoff_has_its_own_topics_and_the_server_holds_the_kind_to_them(site):
+    async def scenario(client):
+        page = await (await client.get("/complaint", params={"kind": "举报"})).text()
+        groups = dict(re.findall(r'data-kind="([^"]+)">(.*?)</div>', page, re.DOTALL))
+        assert set(groups) == {"投诉", "举报"}  # both show without JavaScript, grouped
+        for label in ("安全隐患", "违法生产经营", "事故瞒报", "其他"):
+            assert label in groups["举报"]
+        assert "依申请公开的答复" not in groups["举报"] and "安全隐患" not in groups["投诉"]
+        assert re.search(r'value="other" checked', groups["举报"]) and "checked" not in groups["投诉"]
+        assert "首页“咨询”的对话窗口" in page and "进度查询" in page and "本页的咨询窗口" not in page
+        wrong = {"kind": "投诉", "topic": "hazard", "text": "某厂消防通道堵死"}
+        html = await (await client.post("/complaint", data={"csrf": csrf_of(page), **wrong})).text()
+        assert texts.WEB_FORM_NO_TOPIC in html and "请确认" not in html
+        right = {"kind": "举报", "topic": "hazard", "text": "某厂消防通道堵死"}
+        html = await (await client.post("/complaint", data={"csrf": csrf_of(page), **right})).text()
+        assert "请确认" in html and "安全隐患" in html
 
     site(scenario)
 

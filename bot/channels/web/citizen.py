@@ -16,7 +16,7 @@ from ... import metrics, texts
 from ...limits import RateLimit
 from ...services.answering import Reply
 from ...services.chats import ChatSession, Turn
-from ...services.complaints import KINDS, RATINGS, TOPICS
+from ...services.complaints import KIND_TOPICS, KINDS, MAX_TEXT, RATINGS, TOPICS, topics_for
 from ...services.conversation import Conversation, Form, Invalid, Limited, check_form
 from ..http import read_form
 from .security import client_address
@@ -129,7 +129,7 @@ class CitizenChat:
         session = self.sessions.get(request)
         kind = request.query.get("kind", "投诉")
         draft = session.draft or {"kind": kind if kind in KINDS else "投诉", "topic": "other"}
-        return self._page(request, session, "complaint.html", draft=draft, topics=TOPICS, errors=[])
+        return self._complaint_page(request, session, draft, [])
 
     async def complaint_check(self, request: web.Request) -> web.StreamResponse:
         """The filled-in form: back to it with what is wrong, or on to the summary to confirm."""
@@ -142,15 +142,23 @@ class CitizenChat:
             raise self._redirect(session, "/#end")
         fields = {key: str(form.get(key, "")) for key in ("kind", "topic", "text", "name", "phone")}
         checked, problems = check_form(**fields)
-        errors = [_said(p) for p in problems]
+        if problems:  # back to the form with every field as the citizen typed it, to correct it
+            draft = {**checked.as_dict(), **{k: v.strip() for k, v in fields.items() if k != "kind"}}
+            session.draft = draft
+            return self._complaint_page(request, session, draft, [_said(p) for p in problems])
         draft = checked.as_dict()
-        if any(p.step == "contact" for p in problems):  # show what they typed, to correct it
-            draft.update(name=fields["name"].strip(), phone=fields["phone"].strip())
         session.draft = draft
-        if errors:
-            return self._page(request, session, "complaint.html", draft=draft, topics=TOPICS, errors=errors)
         nonce = secrets.token_hex(8)
         return self._page(request, session, "complaint_confirm.html", draft=draft, topics=TOPICS, nonce=nonce)
+
+    def _complaint_page(
+        self, request: web.Request, session: ChatSession, draft: dict[str, str], errors: list[str]
+    ) -> web.Response:
+        """The complaint form, filled in with ``draft``, each kind with its own topics."""
+        kind_topics = {kind: topics_for(kind) for kind in KIND_TOPICS}
+        return self._page(
+            request, session, "complaint.html", draft=draft, kind_topics=kind_topics, errors=errors, limit=MAX_TEXT
+        )
 
     async def complaint_confirm(self, request: web.Request) -> web.StreamResponse:
         session = self.sessions.get(request)
@@ -173,7 +181,7 @@ class CitizenChat:
             address=self.address(request),
         )
         if isinstance(done, Limited):  # the draft is kept: it can be sent when the limit allows
-            response = self._page(request, session, "complaint.html", draft=draft, topics=TOPICS, errors=[done.text])
+            response = self._complaint_page(request, session, draft, [done.text])
             response.set_status(429)
             return response
         filed = done.complaint

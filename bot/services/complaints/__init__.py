@@ -16,10 +16,11 @@ phone numbers), ``service`` (filing and staff actions), ``listing`` (search and 
 ``export`` (CSV).
 """
 
-from .contact import MAX_NAME, mask_phone, split_contact
+from .contact import MAX_NAME, clean_phone, mask_phone, split_contact
 from .service import Complaints
 from .types import (
     EVENTS,
+    KIND_TOPICS,
     KINDS,
     MAX_TEXT,
     RATINGS,
@@ -32,11 +33,13 @@ from .types import (
     Event,
     Lookup,
     citizen_notice,
+    topics_for,
 )
 
 __all__ = [
     "EVENTS",
     "KINDS",
+    "KIND_TOPICS",
     "MAX_NAME",
     "MAX_TEXT",
     "RATINGS",
@@ -50,6 +53,8 @@ __all__ = [
     "Event",
     "Lookup",
     "citizen_notice",
+    "clean_phone",
     "mask_phone",
     "split_contact",
+    "topics_for",
 ]

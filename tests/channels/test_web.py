@@ -18,7 +18,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot import texts
 from bot.app import Services, build_web_app
 from bot.channels.web import setup as setup_web
-from bot.services.complaints import Complaints
+from bot.services.answering import MAX_QUESTION_CHARS
+from bot.services.complaints import MAX_TEXT, Complaints
 from bot.services.staff import StaffAccounts
 from bot.storage import Store
 
@@ -197,6 +198,46 @@ def test_input_limits(site):
     site(scenario)
 
 
+def test_a_long_story_in_the_chat_is_never_cut_and_goes_on_to_the_complaint_form(site):
+    story = "我在2026年11月去窗口申请公开一份隐患排查文件，工作人员拒绝接收，" * 20  # 600 characters
+    assert MAX_QUESTION_CHARS < len(story) < MAX_TEXT
+
+    async def scenario(client):
+        page = await (await client.get("/")).text()
+        assert re.search(r'<input id="q"[^>]*>', page) and "maxlength" not in re.search(r'<input id="q"[^>]*>', page)[0]
+        turns = await ask(client, story)
+        assert story in turns  # the citizen's turn shows all of it
+        assert f"{len(story)}字" in turns and f"{MAX_TEXT}字" in turns
+        assert 'href="/complaint?kind=投诉"' in unquote(turns)
+        form = await (await client.get("/complaint")).text()
+        assert f">{story}</textarea>" in form  # carried over
+        # Carried, not checked: it cannot be confirmed before the form is posted.
+        skipped = await client.post("/complaint/confirm", data={"csrf": csrf_of(form)}, allow_redirects=False)
+        assert skipped.status == 303 and skipped.headers["Location"].endswith("/complaint")
+        confirm = await client.post(
+            "/complaint", data={"csrf": csrf_of(form), "kind": "投诉", "topic": "application", "text": story}
+        )
+        assert "请确认" in await confirm.text()
+
+    site(scenario)
+
+
+def test_a_message_over_the_forms_limit_is_said_to_be_too_long_not_cut(site):
+    story = "长" * (MAX_TEXT + 500)
+
+    async def scenario(client):
+        turns = await ask(client, story)
+        assert f"{MAX_TEXT + 500}字" in turns and f"超过了{MAX_TEXT}字的上限" in turns
+        form = await (await client.get("/complaint")).text()
+        assert f">{story}</textarea>" in form  # all of it, to shorten there
+        refused = await client.post(
+            "/complaint", data={"csrf": csrf_of(form), "kind": "投诉", "topic": "other", "text": story}
+        )
+        assert texts.WEB_FORM_TOO_LONG.format(length=MAX_TEXT + 500, limit=MAX_TEXT) in await refused.text()
+
+    site(scenario)
+
+
 def test_complaint_form_says_what_is_wrong(site):
     async def scenario(client):
         page = await (await client.get("/complaint")).text()
@@ -224,6 +265,12 @@ def test_a_wrong_phone_is_said_in_the_forms_words_and_every_field_is_kept(site):
         assert re.search(r'value="hazard" checked', tipoff_group)
 
     site(scenario)
+
+
+def test_the_forms_refusals_speak_of_the_form_not_the_chat():
+    from bot.channels.web.citizen import INVALID
+
+    assert all("发送" not in said for said in INVALID.values())
 
 
 def test_a_landline_is_kept_as_the_citizen_wrote_it(site, store, web_settings):

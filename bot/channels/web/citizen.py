@@ -14,7 +14,7 @@ from aiohttp import web
 
 from ... import metrics, texts
 from ...limits import RateLimit
-from ...services.answering import Reply
+from ...services.answering import MAX_QUESTION_CHARS, Reply
 from ...services.chats import ChatSession, Turn
 from ...services.complaints import KIND_TOPICS, KINDS, MAX_TEXT, RATINGS, TOPICS, topics_for
 from ...services.conversation import Conversation, Form, Invalid, Limited, check_form
@@ -25,19 +25,24 @@ from .sessions import WebSessions
 
 log = logging.getLogger(__name__)
 CHANNEL = "web"
-MAX_QUESTION = 500
 SEARCH_LIMIT = 8
 
 
 # How the form's refusals are said on the web page, where every field is shown at once.
 INVALID = {
     "not_text": texts.WEB_FORM_NO_TEXT,
-    "too_long": texts.FORM_WHAT_TOO_LONG,
+    "too_long": texts.WEB_FORM_TOO_LONG,
     "topic": texts.WEB_FORM_NO_TOPIC,
     "bad_phone": texts.WEB_FORM_BAD_PHONE,
     "no_contact": texts.WEB_FORM_NO_CONTACT,
     "name_too_long": texts.FORM_NAME_TOO_LONG,
 }
+
+
+def _shown(text: str) -> str:
+    """The citizen's message as their turn shows it: whole up to ``MAX_TEXT``, and past that with a
+    visible "…" (the reply then says how long it was)."""
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "…"
 
 
 def _said(problem: Invalid) -> str:
@@ -109,7 +114,7 @@ class CitizenChat:
             metrics.refused("web_chat")
             asked = str(form.get("q", "")).strip()
             if asked:  # shown, so that the citizen sees which question to send again
-                session.add(Turn("me", asked[:MAX_QUESTION]))
+                session.add(Turn("me", _shown(asked)))
             session.add(Turn("bot", texts.WEB_THROTTLED))
         elif form.get("choice"):
             self._choose(session, str(form["choice"]))
@@ -143,7 +148,8 @@ class CitizenChat:
         fields = {key: str(form.get(key, "")) for key in ("kind", "topic", "text", "name", "phone")}
         checked, problems = check_form(**fields)
         if problems:  # back to the form with every field as the citizen typed it, to correct it
-            draft = {**checked.as_dict(), **{k: v.strip() for k, v in fields.items() if k != "kind"}}
+            typed = {k: v.strip() for k, v in fields.items() if k != "kind"}
+            draft = {**checked.as_dict(), **typed, "step": "what"}  # not to be confirmed as it is
             session.draft = draft
             return self._complaint_page(request, session, draft, [_said(p) for p in problems])
         draft = checked.as_dict()
@@ -165,7 +171,7 @@ class CitizenChat:
         self._pace(request, session)
         form = await self._form(request, session)
         draft = session.draft
-        if draft is None or not draft.get("text"):
+        if draft is None or not draft.get("text") or draft.get("step") != "confirm":  # not checked yet
             raise self._redirect(session, "/complaint")
         if form.get("edit"):
             raise self._redirect(session, "/complaint")
@@ -225,9 +231,8 @@ class CitizenChat:
 
     async def _ask(self, session: ChatSession, text: str, address: str) -> None:
         text = text.strip()
-        if len(text) > MAX_QUESTION:
-            session.add(Turn("me", text[:MAX_QUESTION] + "…"))
-            session.add(Turn("bot", texts.TOO_LONG.format(limit=MAX_QUESTION)))
+        if len(text) > MAX_QUESTION_CHARS:
+            self._long(session, text)
             return
         session.add(Turn("me", text))
         for prefix in ("/search ", "搜索 ", "搜索："):
@@ -257,6 +262,20 @@ class CitizenChat:
         reply = await self.conversation.ask(text, channel=CHANNEL, user_id=self.sessions.citizen(session))
         log.info("web: %s %s", reply.outcome, reply.entry_id or "-")
         session.add(self._turn(reply))
+
+    @staticmethod
+    def _long(session: ChatSession, text: str) -> None:
+        """A message longer than a question: most likely a complaint's story. Nothing is cut
+        silently: the reply says how long it is, and the whole text is carried into the complaint
+        form (whose own check says if it is over ``MAX_TEXT``)."""
+        said = texts.WEB_TOO_LONG_MESSAGE if len(text) > MAX_TEXT else texts.WEB_LONG_MESSAGE
+        session.add(Turn("me", _shown(text)))
+        session.add(
+            Turn("bot", said.format(length=len(text), question=MAX_QUESTION_CHARS, limit=MAX_TEXT), offer="投诉")
+        )
+        draft = session.draft or {}
+        kind, topic = draft.get("kind", "投诉"), draft.get("topic", "other")
+        session.draft = {"kind": kind, "topic": topic, "text": text, "step": "what"}
 
     def _choose(self, session: ChatSession, entry_id: str) -> None:
         picked = self.conversation.entry(entry_id)

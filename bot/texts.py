@@ -423,6 +423,11 @@ APPLY_ANYWAY = "仍按信息公开申请提交"
 
 # --- the web chat and the staff console ---
 WEB_TITLE = "{bureau_name} 政府信息公开咨询"
+WEB_ASK_TITLE = "点击即提问"
+# A guide answer's pointer to another question (可问“…”): on Telegram a button under the answer,
+# on WeChat a numbered list (a passive reply holds no link).
+TG_ASK = "问：{question}"
+WX_ASKS = "想接着问，回复序号："
 WEB_PLACEHOLDER = "请输入您的问题，例如：申请信息公开要收费吗"
 WEB_SEND = "发送"
 WEB_HINTS = ("申请信息公开要收费吗", "多久答复", "怎么申请", "/search 安全生产月")

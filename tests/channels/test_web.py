@@ -198,6 +198,35 @@ def test_input_limits(site):
     site(scenario)
 
 
+def test_a_pointer_in_an_answer_is_a_button_that_asks_it(site):
+    async def scenario(client):
+        turns = await ask(client, "申请信息公开要收费吗")
+        button = '<button name="q" value="什么是信息处理费" class="ask"'
+        assert "可问“" + button in turns and "什么是信息处理费</button>”" in turns
+        form = turns.split('<form method="post" action="/chat" class="asks">')[1].split("</form>")[0]
+        assert button in form and 'name="csrf"' in form  # a form post: works without JavaScript
+        # The button posts q as the chat's form does (chat.js sends the same fields with fetch).
+        answered = await ask(client, "什么是信息处理费")
+        assert "信息处理费是" in answered
+        page = await (await client.get("/")).text()  # reloaded, as without JavaScript
+        assert button in page
+
+    site(scenario)
+
+
+def test_a_pointer_button_is_escaped(settings, answerer):
+    from bot.channels.web import _templates
+    from bot.services.chats import Turn
+
+    env = _templates(settings, answerer)
+    text = '<b>粗</b>可问“x"><script>1</script>”。'
+    turn = Turn("bot", text, asks=['x"><script>1</script>'])
+    html = env.get_template("turns.html").render(turns=[turn], csrf="t", link=lambda p, **_: p)
+    assert "<script>" not in html and "<b>" not in html
+    assert 'value="x&#34;&gt;&lt;script&gt;1&lt;/script&gt;"' in html
+    assert "".join(piece for piece, _ in turn.pieces()) == text
+
+
 def test_a_long_story_in_the_chat_is_never_cut_and_goes_on_to_the_complaint_form(site):
     story = "我在2026年11月去窗口申请公开一份隐患排查文件，工作人员拒绝接收，" * 20  # 600 characters
     assert MAX_QUESTION_CHARS < len(story) < MAX_TEXT

@@ -283,7 +283,7 @@ class CitizenChat:
             session.add(Turn("bot", texts.CHOICE_GONE))
             return
         session.add(Turn("me", picked.question))
-        session.add(Turn("bot", picked.reply.text))
+        session.add(Turn("bot", picked.reply.text, asks=picked.reply.asks))
 
     def _turn(self, reply: Reply) -> Turn:
         if reply.outcome == "clarify":
@@ -298,7 +298,7 @@ class CitizenChat:
         offer = self.conversation.offer(reply)
         if offer is not None:
             return Turn("bot", reply.text + "\n\n" + offer.text, offer=offer.options[0][0])
-        return Turn("bot", reply.text)
+        return Turn("bot", reply.text, asks=reply.asks)
 
     def _search(self, query: str) -> Turn:
         result = self.answerer.catalogue.search(query, limit=SEARCH_LIMIT)

@@ -119,6 +119,7 @@ def test_unanswered_groups_the_same_question(answerer, store):
     answerer.ask(store, "收费吗", channel="web", user_id=1)
     [row] = store.unanswered()
     assert row["text"] == "明天会下雨" and row["times"] == 4
+    assert row["wordings"] == ["明天会下雨吗", "明天会下雨吗？"]  # as typed, most typed first
 
 
 @pytest.mark.parametrize("text", ["你好", "您好！", "hello", "在吗？"])

@@ -178,6 +178,7 @@ def _enquiry(store: Store, reply: Reply, channel: str, user_id: str | int | None
         channel=channel,
         user_ref=store.user_ref(channel, user_id),
         text=reply.normalized,
+        typed=reply.q.strip()[:MAX_QUESTION_CHARS],
         outcome=reply.outcome,
         entry_id=reply.entry_id,
         score=reply.score,

@@ -562,6 +562,19 @@ def test_enquiries_page_groups_the_same_question_asked_in_different_words(site):
     site(scenario)
 
 
+def test_enquiries_page_shows_what_citizens_typed_not_the_normalised_text(site):
+    async def scenario(client):
+        for question in ("明天天气怎么样", "明天天气怎么样", "明天天气怎么样？", "明天的天气怎么样"):
+            await ask(client, question)
+        await log_in(client)
+        html = await (await client.get("/staff/enquiries")).text()
+        [row] = re.findall(r"<tr><td class=\"num\">(\d+)</td><td>([^<]*)</td><td class=\"muted\">([^<]*)</td>", html)
+        assert row[0] == "4" and row[1] == "明天天气怎么样"  # typed: 样 kept (normalised: 明天天气怎么)
+        assert "明天天气怎么样？" in row[2] and "明天的天气怎么样" in row[2]
+
+    site(scenario)
+
+
 def test_a_complaint_with_html_is_shown_escaped_to_staff(site):
     async def scenario(client):
         number = await file_complaint(client, text='<script>alert("x")</script>态度差')

@@ -196,6 +196,7 @@ WEB_COMPLAINT_LEAD = (
     "首页“咨询”的对话窗口里，也可以凭编号在“进度查询”页查看（答复内容只在您提交时所用的浏览器中显示）。"
 )
 WEB_TOPIC_GROUP = "{kind}涉及"
+WEB_FILED_WHERE = "答复会显示在首页“咨询”的对话窗口里，也可以凭编号在“进度查询”页查看。"
 WEB_FORM_NO_CONTACT = "请填写姓名或电话，或都留空。"
 FORM_NAME_TOO_LONG = "姓名请在{limit}字以内。"
 FORM_CONTACT_TEXT_ONLY = "请用文字发送姓名和电话，或点“跳过”。"

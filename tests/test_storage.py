@@ -44,6 +44,12 @@ def test_an_enquiry_keeps_what_was_typed_beside_the_normalised_text(store):
     assert [(r["text"], r["typed"]) for r in rows] == [("收费", ""), ("明天天气怎么", "明天天气怎么样？")]
 
 
+def test_low_confidence_answers_carry_a_typed_wording(store):
+    store.record_enquiry(Enquiry("web", "a", "收费怎么", "answer", "fee-free", 0.3, 1.0, typed="收费怎么样"))
+    [row] = store.low_confidence(below=0.5)
+    assert (row["text"], row["typed"], row["times"]) == ("收费怎么", "收费怎么样", 1)
+
+
 def test_migrations_applied_twice_is_a_no_op(db_path):
     Store(db_path).close()
     db = connect(db_path)

@@ -501,9 +501,10 @@ class Store:
         return list(self._read.query(sql, [shift, start]))
 
     def low_confidence(self, *, below: float, limit: int = 50) -> list[dict[str, Any]]:
-        """Questions answered outright with a score below ``below``, the same text counted once."""
+        """Questions answered outright with a score below ``below``, the same text counted once;
+        ``typed``: one wording of it as a citizen typed it (empty for enquiries from before)."""
         sql = """
-            select text, count(*) as times, max(at) as last_at, entry_id, min(score) as score
+            select text, count(*) as times, max(at) as last_at, entry_id, min(score) as score, max(typed) as typed
             from enquiries where outcome = 'answer' and score < ? and text != ''
             group by text order by times desc, last_at desc limit ?
         """

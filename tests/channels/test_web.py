@@ -309,8 +309,11 @@ def test_a_landline_is_kept_as_the_citizen_wrote_it(site, store, web_settings):
         confirm_page = await (await client.post("/complaint", data={"csrf": csrf_of(page), **typed})).text()
         assert "0533-2181234转801" in confirm_page
         nonce = re.search(r'name="nonce" value="([^"]+)"', confirm_page).group(1)
-        filed = await client.post("/complaint/confirm", data={"csrf": csrf_of(confirm_page), "nonce": nonce})
-        return re.search(r'id="number">([^<]+)<', await filed.text()).group(1)
+        filed = await (
+            await client.post("/complaint/confirm", data={"csrf": csrf_of(confirm_page), "nonce": nonce})
+        ).text()
+        assert texts.WEB_FILED_WHERE in filed  # where the reply will be: the chat at / and /status
+        return re.search(r'id="number">([^<]+)<', filed).group(1)
 
     number = site(scenario)
     assert Complaints(store, web_settings).get(number).phone == "0533-2181234转801"

@@ -152,6 +152,15 @@ def test_unanswered_groups_as_the_console_does_in_the_citizens_words(run, tmp_pa
     assert also and all(w in "\n".join(lines) for w in wordings)
 
 
+def test_a_group_taught_in_the_citizens_words_leaves_the_unanswered_list(run):
+    run("chat", input="明天天气怎么样\n明天天气怎么样？\n养狗要办证吗\n/quit\n")
+    assert "明天天气怎么样" in run("enquiries", "unanswered").output
+    taught = run("teach", "elsewhere", "明天天气怎么样", "--pointer", "天气请问气象台 12121")
+    assert taught.exit_code == 0, taught.output
+    left = run("enquiries", "unanswered").output
+    assert "明天天气" not in left and "养狗要办证吗" in left
+
+
 def test_chat_files_a_complaint_and_looks_it_up(run):
     result = run("chat", input="投诉\n窗口工作人员态度差\n1\n跳过\n1\n/quit\n")
     assert "已收到您的投诉" in result.output and "再见" in result.output

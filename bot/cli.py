@@ -440,18 +440,27 @@ def enquiries_list(outcome: str | None, limit: int) -> None:
 def unanswered(limit: int) -> None:
     """Questions the bot could not answer outright, most asked first: what to write next.
 
+    Grouped as the console's 待完善问题 page groups them (wordings alike count as one question),
+    each with how often it was asked, when last, a wording as a citizen typed it, and others.
+
     Example: gongkai enquiries unanswered
     """
+    from .services.insights import unanswered as grouped
     from .services.teaching import Teaching
 
     store = _store(_settings())
     try:
         taught = Teaching(store).wordings()  # taught since: no longer waiting
-        rows = [r for r in store.unanswered(limit=limit + len(taught)) if r["text"] not in taught][:limit]
-        if not rows:
+        groups = grouped(store, taught=taught, limit=limit)
+        if not groups:
             click.echo("No unanswered questions recorded.")
-        for row in rows:
-            click.echo(f"{row['times']:5}×  {row['last_at'][:10]}  {row['outcomes']:16} {row['text']}")
+        for group in groups:
+            outcomes = ",".join(sorted(group.outcomes))
+            click.echo(f"{group.times:5}×  {group.last_at[:10]}  {outcomes:16} {group.text}")
+            others = group.wordings[1:6]
+            if others:
+                more = f" (+{len(group.wordings) - 6} more)" if len(group.wordings) > 6 else ""
+                click.echo(f"{'':37}also: {'；'.join(others)}{more}")
     finally:
         store.close()
 

@@ -34,6 +34,15 @@ FALLBACK = (
 NO_CHOICES = "现在没有待选的选项。请直接写下您的问题，例如“申请要收费吗”；查询投诉或申请的进度，请发送“查询 编号”。"
 EMPTY = "请输入您想咨询的问题，例如“怎么申请政府信息公开”。"
 TOO_LONG = "您的问题有点长，请用一两句话（{limit}字以内）说明想了解什么。"
+# The web chat, for a message longer than a question: never cut, carried into the complaint form.
+WEB_LONG_MESSAGE = (
+    "您的消息有{length}字，比一个问题长（提问请用一两句话，{question}字以内）。如果这是投诉或举报，"
+    "请点下面的按钮用投诉表提交，您写的内容已经填在表里（最多{limit}字）；如果是提问，请简短些重新发送。"
+)
+WEB_TOO_LONG_MESSAGE = (
+    "您的消息有{length}字，超过了{limit}字的上限，没有作为问题处理。如果这是投诉或举报，请点下面的按钮，"
+    "您写的内容已经填在投诉表里，请精简到{limit}字以内再提交；如果是提问，请用一两句话重新发送。"
+)
 COMPLAINT = (
     "您反映的情况属于投诉或举报，我们会认真对待。投诉、举报不按政府信息公开申请办理（《条例》第39条），请通过以下渠道反映：\n"
     "1. 本局监督投诉电话：{supervision_phone}\n"
@@ -182,9 +191,20 @@ FORM_CONTACT = (
 )
 FORM_SKIP = "跳过"
 FORM_CONTACT_BAD_PHONE = "电话号码好像不完整，请发送手机号（11位）或带区号的固定电话，或点“跳过”。"
-WEB_FORM_BAD_PHONE = "电话号码好像不完整，请发送手机号（11位）或带区号的固定电话，或留空。"
+WEB_FORM_BAD_PHONE = (
+    "电话号码好像不完整：请填写手机号（11位），或带区号的固定电话（如 0533-2181234，分机写在后面，"
+    "如 0533-2181234转801），或留空，再点“下一步”提交。"
+)
 WEB_FORM_NO_TEXT = "请填写发生了什么。"
-WEB_FORM_NO_TOPIC = "请选择涉及的方面。"
+WEB_FORM_TOO_LONG = "内容有点长（{length}字），请精简到{limit}字以内再提交。"
+WEB_FORM_NO_TOPIC = "请在所选类型（投诉或举报）下面选择涉及的方面：两者的分类不同。"
+# The complaint page's lead: where the reply will be found (the chat at /, and /status by number).
+WEB_COMPLAINT_LEAD = (
+    "投诉、举报不按政府信息公开申请办理（《条例》第39条）。提交后您会得到一个编号：工作人员的答复会显示在"
+    "首页“咨询”的对话窗口里，也可以凭编号在“进度查询”页查看（答复内容只在您提交时所用的浏览器中显示）。"
+)
+WEB_TOPIC_GROUP = "{kind}涉及"
+WEB_FILED_WHERE = "答复会显示在首页“咨询”的对话窗口里，也可以凭编号在“进度查询”页查看。"
 WEB_FORM_NO_CONTACT = "请填写姓名或电话，或都留空。"
 FORM_NAME_TOO_LONG = "姓名请在{limit}字以内。"
 FORM_CONTACT_TEXT_ONLY = "请用文字发送姓名和电话，或点“跳过”。"
@@ -429,6 +449,11 @@ APPLY_ANYWAY = "仍按信息公开申请提交"
 
 # --- the web chat and the staff console ---
 WEB_TITLE = "{bureau_name} 政府信息公开咨询"
+WEB_ASK_TITLE = "点击即提问"
+# A guide answer's pointer to another question (可问“…”): on Telegram a button under the answer,
+# on WeChat a numbered list (a passive reply holds no link).
+TG_ASK = "问：{question}"
+WX_ASKS = "想接着问，回复序号："
 WEB_PLACEHOLDER = "请输入您的问题，例如：申请信息公开要收费吗"
 WEB_SEND = "发送"
 WEB_HINTS = ("申请信息公开要收费吗", "多久答复", "怎么申请", "/search 安全生产月")

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from bot import texts
-from bot.services.answering import MAX_QUESTION_CHARS
+from bot.services.answering import MAX_QUESTION_CHARS, pieces, pointers
 
 
 def test_answer_fills_contacts_and_cites_source(answerer, settings):
@@ -119,6 +119,7 @@ def test_unanswered_groups_the_same_question(answerer, store):
     answerer.ask(store, "收费吗", channel="web", user_id=1)
     [row] = store.unanswered()
     assert row["text"] == "明天会下雨" and row["times"] == 4
+    assert row["wordings"] == ["明天会下雨吗", "明天会下雨吗？"]  # as typed, most typed first
 
 
 @pytest.mark.parametrize("text", ["你好", "您好！", "hello", "在吗？"])
@@ -145,3 +146,34 @@ def test_thanks_with_a_question_is_a_question(answerer):
 
 def test_greeting_with_a_question_is_a_question(answerer):
     assert answerer.answer("你好，申请要收费吗").entry_id == "fee-free"
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("详情可问“什么是信息处理费”。", ["什么是信息处理费"]),
+        ("可以问“怎么申请”，也可以问我“怎么用本服务查文件”。", ["怎么申请", "怎么用本服务查文件"]),
+        ("直接问我“2009年度报告讲了什么”；请问“联系方式”。", ["2009年度报告讲了什么", "联系方式"]),
+        ("可问“怎么申请”，再可问“怎么申请”。", ["怎么申请"]),  # each once
+        ("见“延期”；收取“信息处理费”；请看“去哪投诉”。", []),  # topics named, not questions to ask
+    ],
+)
+def test_pointers_are_the_questions_an_answer_says_to_ask(text, asks):
+    assert pointers(text) == asks
+    assert "".join(piece for piece, _ in pieces(text, asks)) == text
+    assert [q for _, q in pieces(text, asks) if q] == [q for q in asks for _ in range(text.count(f"“{q}”"))]
+
+
+def test_an_answer_carries_its_pointers_and_other_replies_none(answerer):
+    assert answerer.answer("申请信息公开要收费吗").asks == ["什么是信息处理费"]
+    assert answerer.answer_entry("fee-free").asks == ["什么是信息处理费"]
+    assert answerer.answer("期限").asks == []  # a clarify list: its choices are the buttons
+    assert answerer.answer("明天会下雨吗").asks == []
+
+
+def test_every_pointer_in_the_guide_is_answered_when_asked(answerer):
+    """A pointer made a button must lead somewhere: asked, it is answered (or its choices offered)."""
+    asked = {q for e in answerer.matcher.knowledge.guide for q in pointers(e.answer)}
+    assert "什么是信息处理费" in asked
+    for question in sorted(asked):
+        assert answerer.answer(question).outcome in {"answer", "clarify"}, question

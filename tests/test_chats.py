@@ -129,3 +129,10 @@ def test_sessions_age_out_and_are_purged(store, settings):
 
 def _iso(seconds: float) -> str:
     return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat(timespec="milliseconds")
+
+
+def test_a_turns_pointers_survive_its_save():
+    turn = Turn("bot", "详情可问“什么是信息处理费”。", asks=["什么是信息处理费"])
+    again = Turn.from_json(turn.as_json())
+    assert again == turn and again.pieces()[1] == ("什么是信息处理费", "什么是信息处理费")
+    assert Turn.from_json(Turn("bot", "x").as_json()).asks == []

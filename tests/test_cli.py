@@ -132,6 +132,37 @@ def test_chat_records_and_staff_see_unanswered(run):
     assert "明天会下雨" in run("enquiries", "unanswered").output
 
 
+def test_unanswered_groups_as_the_console_does_in_the_citizens_words(run, tmp_path):
+    from bot.services.insights import unanswered as grouped
+    from bot.storage import Store
+
+    wordings = ["明天会不会下雨", "明天会下雨吗", "明天下雨不", "明天天气怎么样", "明天天气怎么样？"]
+    run("chat", input="\n".join([*wordings, "明天会下雨吗", "/quit"]) + "\n")
+    lines = run("enquiries", "unanswered").output.splitlines()
+    store = Store(tmp_path / "state" / "g.db")
+    try:
+        groups = grouped(store)  # the console's grouping, the one function
+    finally:
+        store.close()
+    heads = [line for line in lines if "×" in line]
+    assert len(heads) == len(groups) < len(wordings)  # alike wordings are one row, not one each
+    for head, group in zip(heads, groups, strict=True):
+        assert head.split("×")[0].strip() == str(group.times) and head.endswith(group.text)
+    assert sum(g.times for g in groups) == 6
+    assert any("明天天气怎么样" in h for h in heads) and not any(h.endswith("明天天气怎么") for h in heads)
+    also = [line for line in lines if "also:" in line]
+    assert also and all(w in "\n".join(lines) for w in wordings)
+
+
+def test_a_group_taught_in_the_citizens_words_leaves_the_unanswered_list(run):
+    run("chat", input="明天天气怎么样\n明天天气怎么样？\n养狗要办证吗\n/quit\n")
+    assert "明天天气怎么样" in run("enquiries", "unanswered").output
+    taught = run("teach", "elsewhere", "明天天气怎么样", "--pointer", "天气请问气象台 12121")
+    assert taught.exit_code == 0, taught.output
+    left = run("enquiries", "unanswered").output
+    assert "明天天气" not in left and "养狗要办证吗" in left
+
+
 def test_chat_files_a_complaint_and_looks_it_up(run):
     result = run("chat", input="投诉\n窗口工作人员态度差\n1\n跳过\n1\n/quit\n")
     assert "已收到您的投诉" in result.output and "再见" in result.output

@@ -32,8 +32,10 @@ def conversation(answerer, store, settings) -> Conversation:
 def test_the_form_takes_each_step_in_turn_and_files(conversation, store):
     form, prompt = conversation.start("举报")
     assert prompt == AskText("what", "举报", MAX_TEXT)
-    assert isinstance(conversation.step(form, "楼道堆放杂物"), Choose) and form.step == "topic"
-    assert conversation.step(form, "２") == AskContact() and form.topic == list(Conversation.topics)[1][0]
+    topics = conversation.step(form, "楼道堆放杂物")
+    assert isinstance(topics, Choose) and form.step == "topic"
+    assert [label for _, label in topics.options] == ["安全隐患", "违法生产经营", "事故瞒报", "其他"]
+    assert conversation.step(form, "２") == AskContact() and form.topic == "illegal"
     summary = conversation.step(form, "张三 13812345678")
     assert isinstance(summary, Summary) and summary.contact == "张三 13812345678" and form.step == "confirm"
     done = asyncio.run(conversation.submit(form, channel="console", chat_id="u", user_id="u", dedupe_key="k"))
@@ -75,7 +77,59 @@ def test_the_web_form_reports_every_problem_at_once():
 
 def test_check_contact_allows_nothing_and_cleans_a_phone():
     assert check_contact("", "") == ("", "")
-    assert check_contact(" 李四 ", "138-1234-5678") == ("李四", "13812345678")
+    assert check_contact(" 李四 ", "138 1234 5678") == ("李四", "13812345678")
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("0533-2181234", "0533-2181234"),  # regression: was stored as 05332181234
+        ("０５３３－２１８１２３４", "0533-2181234"),  # full-width, folded
+        ("0533 2181234", "05332181234"),
+        ("0533-2181234转801", "0533-2181234转801"),
+        ("0533-2181234-801", "0533-2181234-801"),
+        ("010-12345678", "010-12345678"),
+        ("138-1234-5678", "138-1234-5678"),
+        ("+86 13812345678", "13812345678"),
+    ],
+)
+def test_a_phone_field_keeps_the_citizens_form(typed, kept):
+    assert check_contact("王", typed) == ("王", kept)
+
+
+@pytest.mark.parametrize("typed", ["12345", "0533-21812", "23812345678", "0533-2181234 办公室", "电话"])
+def test_a_phone_field_that_is_no_number_is_refused(typed):
+    assert check_contact("王", typed) == Invalid("contact", "bad_phone")
+
+
+@pytest.mark.parametrize(
+    ("kind", "topic", "fits"),
+    [
+        ("投诉", "application", True),
+        ("投诉", "hazard", False),
+        ("举报", "hazard", True),
+        ("举报", "coverup", True),
+        ("举报", "application", False),
+        ("举报", "other", True),
+    ],
+)
+def test_a_topic_must_be_one_of_its_kinds(conversation, kind, topic, fits):
+    _, problems = check_form(kind, topic, "情况", "", "")
+    assert (problems == []) is fits
+    form = Form(kind, "topic", "情况")
+    prompt = conversation.topic(form, topic)
+    if fits:
+        assert prompt == AskContact() and form.topic == topic
+    else:
+        assert isinstance(prompt, Invalid) and prompt.reason == "topic" and form.topic == ""
+        assert prompt.options == Conversation.topics(kind)
+
+
+def test_a_complaint_and_a_tipoff_offer_their_own_topics():
+    complaint = dict(Conversation.topics("投诉"))
+    tipoff = dict(Conversation.topics("举报"))
+    assert list(tipoff.values()) == ["安全隐患", "违法生产经营", "事故瞒报", "其他"]
+    assert "依申请公开的答复" in complaint.values() and "依申请公开的答复" not in tipoff.values()
 
 
 @pytest.mark.parametrize(

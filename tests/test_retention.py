@@ -123,6 +123,17 @@ def test_the_purge_erases_exactly_what_the_settings_say(store, settings, seeded)
     assert (again.enquiry_texts, again.complaint_contacts) == (0, 0) and dump(store) == after
 
 
+def test_the_purge_blanks_what_was_typed_with_the_text(store, settings):
+    old = days_ago(settings.enquiry_text_days + 1).astimezone(dt.UTC).isoformat(timespec="milliseconds")
+    recent = days_ago(1).astimezone(dt.UTC).isoformat(timespec="milliseconds")
+    insert = "insert into enquiries (at, channel, text, typed, outcome) values (?, 'web', ?, ?, 'fallback')"
+    rows = [(old, "", "？？"), (old, "a", "a吗"), (recent, "b", "b吗")]
+    store.write(lambda db: [db.execute(insert, row) for row in rows])
+    assert Retention(store, settings, now=lambda: NOW).purge().enquiry_texts == 2
+    rows = store.reader.execute("select text, typed from enquiries order by id").fetchall()
+    assert rows == [("", ""), ("", ""), ("b", "b吗")]
+
+
 def test_the_periods_are_the_settings(store, settings, seeded):
     shorter = settings.model_copy(update={"enquiry_text_days": 7, "complaint_contact_days": 30})
     done = Retention(store, shorter, now=lambda: NOW).purge()
@@ -150,8 +161,9 @@ def test_a_citizen_has_their_questions_forgotten(answerer, store, settings):
 
     first, second = asyncio.run(main())
     assert first == texts.FORGET_DONE.format(count=2, **answerer.contacts) and second == texts.FORGET_NONE
-    rows = store.reader.execute("select channel, user_ref, text, outcome from enquiries order by id").fetchall()
+    rows = store.reader.execute("select channel, user_ref, text, outcome, typed from enquiries order by id").fetchall()
     assert [r[2] for r in rows] == ["", "", "收费", "收费"]
+    assert [r[4] for r in rows] == ["", "", "收费吗", "收费吗"]  # what was typed goes with the text
     assert all(r[3] for r in rows)  # the outcomes stay: the counts do not change
 
 

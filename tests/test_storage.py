@@ -33,7 +33,21 @@ def test_creates_folder_and_applies_migrations(db_path):
         "m009_teachings",
         "m010_staff_roles",
         "m011_retention",
+        "m012_enquiry_typed",
     ]
+
+
+def test_an_enquiry_keeps_what_was_typed_beside_the_normalised_text(store):
+    store.record_enquiry(Enquiry("web", "abc", "明天天气怎么", "fallback", None, 0.1, 1.0, typed="明天天气怎么样？"))
+    store.record_enquiry(ENQUIRY)  # typed not given: kept empty
+    rows = store.enquiries()
+    assert [(r["text"], r["typed"]) for r in rows] == [("收费", ""), ("明天天气怎么", "明天天气怎么样？")]
+
+
+def test_low_confidence_answers_carry_a_typed_wording(store):
+    store.record_enquiry(Enquiry("web", "a", "收费怎么", "answer", "fee-free", 0.3, 1.0, typed="收费怎么样"))
+    [row] = store.low_confidence(below=0.5)
+    assert (row["text"], row["typed"], row["times"]) == ("收费怎么", "收费怎么样", 1)
 
 
 def test_migrations_applied_twice_is_a_no_op(db_path):

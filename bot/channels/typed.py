@@ -64,7 +64,7 @@ def render(prompt: Prompt) -> str:
         )
     if isinstance(prompt, Invalid):
         if prompt.reason == "topic":
-            return "\n".join([texts.WX_FORM_TOPIC_AGAIN, *numbered([label for _, label in Conversation.topics])])
+            return "\n".join([texts.WX_FORM_TOPIC_AGAIN, *numbered([label for _, label in prompt.options])])
         said = (
             NOT_TEXT.get(prompt.step, texts.WX_FORM_CONFIRM_AGAIN)
             if prompt.reason == "not_text"

@@ -27,6 +27,32 @@ _EMBEDDING_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongka
 ASKING_SHARE = 0.5
 HIT_FIELDS = ("title", "index_no", "date", "category")
 _BARE_NUMBER = re.compile(r"[0-9０-９]{1,3}[.。、)）]?")
+# A guide answer's pointer to another question: 可问“什么是信息处理费”, 可以问我“…”, 直接问我“…”,
+# 请问“联系方式”. Only wordings to ask: a "见“延期”" names a part of the guide rather than a question
+# (and "监督和救济", asked as one, reads as a complaint).
+POINTER = re.compile(r"(?:可以?|请|直接|不妨)问我?“([^“”\n]{2,40})”")
+
+
+def pointers(text: str) -> list[str]:
+    """The questions a reply's ``text`` points the citizen to ask next, in order, each once."""
+    return list(dict.fromkeys(m.group(1).strip() for m in POINTER.finditer(text)))
+
+
+def pieces(text: str, asks: list[str]) -> list[tuple[str, str | None]]:
+    """``text`` cut at its pointers to the questions ``asks``: (text, None) for plain text and
+    (wording, question) for a pointer's wording, so that a channel can make that a button. The
+    pieces joined give ``text`` back."""
+    out: list[tuple[str, str | None]] = []
+    at = 0
+    for match in POINTER.finditer(text):
+        question = match.group(1).strip()
+        if question not in asks:
+            continue
+        start, end = match.span(1)
+        out += [(text[at:start], None), (text[start:end], question)]
+        at = end
+    out.append((text[at:], None))
+    return [(piece, ask) for piece, ask in out if piece]
 
 
 @dataclass(frozen=True)
@@ -66,6 +92,7 @@ class Reply:
     tipoff: bool = False
     hits: list[dict[str, Any]] = field(default_factory=list)
     parts: list[Part] = field(default_factory=list)  # a message with several questions
+    asks: list[str] = field(default_factory=list)  # questions the answer points to (``pointers``)
     normalized: str = field(default="", repr=False)  # what the enquiry log records
 
     def as_json(self) -> dict[str, Any]:
@@ -151,6 +178,7 @@ def _enquiry(store: Store, reply: Reply, channel: str, user_id: str | int | None
         channel=channel,
         user_ref=store.user_ref(channel, user_id),
         text=reply.normalized,
+        typed=reply.q.strip()[:MAX_QUESTION_CHARS],
         outcome=reply.outcome,
         entry_id=reply.entry_id,
         score=reply.score,
@@ -188,6 +216,7 @@ class Answers:
             choices=list(reply.choices),
             hits=list(reply.hits),
             parts=list(reply.parts),
+            asks=list(reply.asks),
             ms=(time.perf_counter() - started) * 1000,
         )
 
@@ -195,7 +224,8 @@ class Answers:
         entry = self.matcher.knowledge.entry(entry_id)
         if entry is None:
             return None
-        return Reply(q or entry.question, "answer", self._entry_text(entry.answer, entry.source), entry.id, 1.0)
+        text = self._entry_text(entry.answer, entry.source)
+        return Reply(q or entry.question, "answer", text, entry.id, 1.0, asks=pointers(text))
 
     # --- internals ------------------------------------------------------------------------------
 
@@ -214,6 +244,8 @@ class Answers:
         query = self.matcher.query(text)
         reply = self._reply(text, query)
         reply.normalized = query.normalized
+        if reply.outcome == "answer":  # the guide's pointers, parsed here once for every channel
+            reply.asks = pointers(reply.text)
         return reply
 
     def _reply(self, text: str, query: Query) -> Reply:

@@ -27,6 +27,7 @@ from typing import Any
 
 from ..config import Settings
 from ..storage import Store, committed
+from .answering import pieces
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class Turn:
     offer: str | None = None  # "投诉" or "举报": offer the complaint form
     rate: str | None = None  # a closed complaint's number: offer the rating buttons
     link: tuple[str, str] | None = None  # (label, href) of a page to go on to
+    asks: list[str] = field(default_factory=list)  # questions the text points to: asked by a click
 
     def as_json(self) -> str:
         data = {k: v for k, v in asdict(self).items() if v not in (None, [])}
@@ -63,7 +65,12 @@ class Turn:
             data.get("offer"),
             data.get("rate"),
             (str(link[0]), str(link[1])) if link else None,
+            [str(a) for a in data.get("asks", [])],
         )
+
+    def pieces(self) -> list[tuple[str, str | None]]:
+        """The text cut at its pointers (``answering.pieces``): (text, None) or (wording, question)."""
+        return pieces(self.text, self.asks)
 
 
 @dataclass(eq=False)

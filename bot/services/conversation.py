@@ -47,7 +47,9 @@ from .complaints import (
     Complaints,
     Draft,
     Event,
+    clean_phone,
     split_contact,
+    topics_for,
 )
 from .limits import Limits, keys, when
 
@@ -105,13 +107,15 @@ class Invalid:
     Reasons: ``not_text`` (nothing, or not text, at the ``what`` step), ``too_long``,
     ``topic`` (not one of the topics), ``bad_phone`` (digits that are no phone number),
     ``no_contact`` (no letter, digit or phone at all: "！！" names no one), ``name_too_long``,
-    ``confirm`` (neither submit nor cancel).
+    ``confirm`` (neither submit nor cancel). At the ``topic`` step, ``options`` are the topics
+    to choose from again.
     """
 
     step: str
     reason: str
     length: int = 0
     limit: int = 0
+    options: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -215,9 +219,10 @@ def check_contact(name: str, phone: str, typed: str = "") -> tuple[str, str] | I
         if not phone and any(c.isdigit() for c in fold(typed)):
             return Invalid("contact", "bad_phone")
     elif phone:
-        phone = split_contact(phone)[1]
-        if not phone:
+        cleaned = clean_phone(phone)
+        if not cleaned:
             return Invalid("contact", "bad_phone")
+        phone = cleaned
     name = name.strip()
     if not phone and not any(c.isalnum() for c in name) and (typed or name):
         return Invalid("contact", "no_contact")
@@ -227,13 +232,15 @@ def check_contact(name: str, phone: str, typed: str = "") -> tuple[str, str] | I
 
 
 def check_form(kind: str, topic: str, text: str, name: str, phone: str) -> tuple[Form, list[Invalid]]:
-    """A complaint filled in at once (the web form): the form, and every rule it breaks."""
+    """A complaint filled in at once (the web form): the form, and every rule it breaks. The
+    topic must be one of the kind's (``topics_for``): a tip-off's are not a complaint's."""
     form = Form(kind if kind in KINDS else "投诉", "confirm", text.strip(), topic, name.strip(), phone.strip())
     problems = []
     if (bad := check_text(form.text)) is not None:
         problems.append(bad)
-    if form.topic not in TOPICS:
-        problems.append(Invalid("topic", "topic"))
+    options = topics_for(form.kind)
+    if form.topic not in dict(options):
+        problems.append(Invalid("topic", "topic", options=options))
     if form.name or form.phone:
         checked = check_contact(form.name, form.phone)
         if isinstance(checked, Invalid):
@@ -338,7 +345,6 @@ class Conversation:
     store: Store
     applications: Applications | None = None
     limits: Limits = field(default=None)  # type: ignore[assignment]  # set in __post_init__
-    topics: ClassVar[tuple[tuple[str, str], ...]] = tuple(TOPICS.items())
     ratings: ClassVar[tuple[tuple[str, str], ...]] = tuple(RATINGS.items())
 
     def __post_init__(self) -> None:
@@ -414,9 +420,16 @@ class Conversation:
         return Form(kind), AskText("what", kind)
 
     @staticmethod
+    def topics(kind: str) -> tuple[tuple[str, str], ...]:
+        """The topics offered to a complaint of ``kind`` (``complaints.topics_for``)."""
+        return topics_for(kind)
+
+    @staticmethod
     def hint(form: Form) -> Invalid:
         """What the form's current step expects, when something else was sent (a picture, a menu)."""
-        return Invalid(form.step, "topic" if form.step == "topic" else "not_text")
+        if form.step == "topic":
+            return Invalid("topic", "topic", options=topics_for(form.kind))
+        return Invalid(form.step, "not_text")
 
     def what(self, form: Form, text: str | None) -> Prompt:
         """The complaint's text (None: something that is not text was sent)."""
@@ -424,11 +437,13 @@ class Conversation:
         if bad is not None:
             return bad
         form.text, form.step = (text or "").strip(), "topic"
-        return Choose("topic", self.topics)
+        return Choose("topic", topics_for(form.kind))
 
     def topic(self, form: Form, topic: str) -> Prompt:
-        if topic not in TOPICS:
-            return Invalid("topic", "topic")
+        """The topic chosen: one of the form's kind's (a tip-off's are not a complaint's)."""
+        options = topics_for(form.kind)
+        if topic not in dict(options):
+            return Invalid("topic", "topic", options=options)
         form.topic, form.step = topic, "contact"
         return AskContact()
 
@@ -451,7 +466,7 @@ class Conversation:
         if typed is None:
             return self.hint(form)
         if form.step == "topic":
-            return self.topic(form, pick(self.topics, typed) or "")
+            return self.topic(form, pick(topics_for(form.kind), typed) or "")
         if form.step == "contact":
             return self.contact(form, typed)
         return Invalid("confirm", "confirm")

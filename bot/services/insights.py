@@ -1,44 +1,84 @@
-"""What citizens ask that the bot cannot answer yet, grouped so that staff see each question once."""
+"""What citizens ask that the bot cannot answer yet, grouped so that staff see each question once.
+
+One grouping for every staff tool: the console's 待完善问题 page and ``gongkai enquiries
+unanswered`` both call ``unanswered``. Questions are grouped by their normalised text (which
+makes 养狗要办证吗 and 养狗要办证吗？ one question) and shown in the citizens' own words.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from ..storage import Store
+
 SIMILAR = 72  # rapidfuzz ratio (0-100) from which two normalised questions count as the same
+SCAN = 500  # the distinct normalised questions read to group (the most asked)
 
 
 @dataclass
 class Group:
-    """Questions asked in different words: the most asked wording, and how often all were asked."""
+    """Questions asked in different words.
+
+    :param text: the most asked wording, as a citizen typed it (the normalised text for enquiries
+      recorded before typed texts were kept)
+    :param times: how often all its wordings were asked
+    :param last_at: when one was last asked
+    :param wordings: every wording as typed, each once, most asked first (``text`` first)
+    :param outcomes: how they were answered (``fallback``, ``clarify``)
+    :param normalized: the normalised texts grouped
+    """
 
     text: str
     times: int
     last_at: str
     wordings: list[str] = field(default_factory=list)
+    outcomes: set[str] = field(default_factory=set)
+    normalized: list[str] = field(default_factory=list)
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.times += row["times"]
+        self.last_at = max(self.last_at, row["last_at"])
+        self.outcomes.update(o for o in str(row.get("outcomes") or "").split(",") if o)
+        self.normalized.append(row["text"])
+        for wording in row.get("wordings") or [row["text"]]:
+            if wording not in self.wordings:
+                self.wordings.append(wording)
 
 
 def group_questions(rows: list[dict[str, Any]], *, similar: int = SIMILAR) -> list[Group]:
-    """Group rows of (text, times, last_at), most asked first, by the similarity of their texts.
+    """Group rows of (text, times, last_at, and optionally outcomes and wordings, as
+    ``Store.unanswered`` gives them), most asked first, by the similarity of their normalised texts.
 
-    Each row joins the group of the first (most asked) wording it resembles, any wording of the
-    group; the groups come out most asked first.
+    Each row joins the group of the first (most asked) text it resembles, any text of the group;
+    the groups come out most asked first.
     """
     groups: list[Group] = []
-    wordings: list[str] = []  # every wording seen, and the group it joined
+    texts: list[str] = []  # every normalised text seen, and the group it joined
     owners: list[int] = []
     for row in sorted(rows, key=lambda r: (-r["times"], r["text"])):
-        found = process.extractOne(row["text"], wordings, scorer=fuzz.ratio, score_cutoff=similar)
+        found = process.extractOne(row["text"], texts, scorer=fuzz.ratio, score_cutoff=similar)
         if found is None:
             owners.append(len(groups))
-            groups.append(Group(row["text"], row["times"], row["last_at"], [row["text"]]))
+            group = Group("", 0, "")
+            groups.append(group)
         else:
-            group = groups[owners[found[2]]]
             owners.append(owners[found[2]])
-            group.times += row["times"]
-            group.last_at = max(group.last_at, row["last_at"])
-            group.wordings.append(row["text"])
-        wordings.append(row["text"])
+            group = groups[owners[found[2]]]
+        group.add(row)
+        group.text = group.wordings[0]
+        texts.append(row["text"])
     return sorted(groups, key=lambda g: (-g.times, g.text))
+
+
+def unanswered(store: Store, *, taught: Iterable[str] = (), limit: int = 100) -> list[Group]:
+    """The questions the bot could not answer outright, grouped, most asked first, without those
+    staff have taught since (``taught``: the wordings taught, typed or normalised)."""
+    taught = set(taught)
+    rows = [
+        r for r in store.unanswered(limit=SCAN) if r["text"] not in taught and not taught.intersection(r["wordings"])
+    ]
+    return group_questions(rows)[:limit]

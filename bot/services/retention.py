@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 # Enquiries whose text has outlived its purpose. `at` is written in UTC with milliseconds
 # (Store._enquiry_row): the cut-off is written the same way, so the strings compare as times.
-_OLD_ENQUIRIES = "at < ? and text != ''"
+_OLD_ENQUIRIES = "at < ? and (text != '' or typed != '')"
 # Closed complaints with a name or phone, closed (their last closing: a complaint may be reopened
 # and closed again) before the cut-off. Event times are in the bureau's zone with its offset, as
 # the cut-off is (a zone that changes its offset for summer is off by an hour at most).
@@ -85,7 +85,9 @@ class Retention:
         reason = texts.CONTACT_ERASED_EXPIRED.format(days=self.settings.complaint_contact_days)
 
         def write(db: Database) -> Purge:
-            blanked = db.execute(f"update enquiries set text = '' where {_OLD_ENQUIRIES}", [enquiries_before])
+            blanked = db.execute(
+                f"update enquiries set text = '', typed = '' where {_OLD_ENQUIRIES}", [enquiries_before]
+            )
             rows = db.execute(f"select id, number {_OLD_CONTACTS} order by id", [contacts_before]).fetchall()
             for complaint_id, _ in rows:
                 _erase(db, complaint_id, "system", reason, at)
@@ -108,7 +110,10 @@ class Retention:
             return 0
 
         def write(db: Database) -> int:
-            cursor = db.execute("update enquiries set text = '' where user_ref = ? and text != ''", [user_ref])
+            cursor = db.execute(
+                "update enquiries set text = '', typed = '' where user_ref = ? and (text != '' or typed != '')",
+                [user_ref],
+            )
             return int(cursor.rowcount)
 
         count = await self.store.awrite(write)

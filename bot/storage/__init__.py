@@ -33,8 +33,8 @@ from .migrations import migrations
 T = TypeVar("T")
 _STOP = object()
 _INSERT_ENQUIRY = (
-    "insert into enquiries (at, channel, user_ref, text, outcome, entry_id, score, latency_ms)"
-    " values (?, ?, ?, ?, ?, ?, ?, ?)"
+    "insert into enquiries (at, channel, user_ref, text, outcome, entry_id, score, latency_ms, typed)"
+    " values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 MAX_GROUP = 256
 # Writes kept while the database is busy (an enquiry each, or a burst of them): beyond this many
@@ -247,6 +247,7 @@ class Enquiry:
     entry_id: str | None
     score: float | None
     latency_ms: float
+    typed: str = ""  # the question as the citizen typed it (``text`` is it normalised)
 
 
 class Store:
@@ -326,6 +327,7 @@ class Store:
             enquiry.entry_id,
             enquiry.score,
             round(enquiry.latency_ms, 3),
+            enquiry.typed,
         )
 
     @staticmethod
@@ -460,14 +462,30 @@ class Store:
         return list(self._read["enquiries"].rows_where(where, args, order_by="id desc", limit=limit))
 
     def unanswered(self, *, limit: int = 50) -> list[dict[str, Any]]:
-        """Questions the bot could not answer outright, the same text counted once, most asked first."""
+        """Questions the bot could not answer outright, the same normalised text counted once,
+        most asked first: ``text`` (normalised), ``times``, ``last_at``, ``outcomes`` and
+        ``wordings``, the texts as citizens typed them, most typed first (none for enquiries
+        recorded before the typed text was kept)."""
         sql = """
-            select text, count(*) as times, max(at) as last_at, group_concat(distinct outcome) as outcomes
+            select text, typed, count(*) as times, max(at) as last_at, group_concat(distinct outcome) as outcomes
             from enquiries
             where outcome in ('fallback', 'clarify') and text != ''
-            group by text order by times desc, last_at desc limit ?
+            group by text, typed order by times desc
         """
-        return list(self._read.query(sql, [limit]))
+        rows: dict[str, dict[str, Any]] = {}
+        for r in self._read.query(sql):
+            row = rows.setdefault(r["text"], {"text": r["text"], "times": 0, "last_at": "", "outcomes": set()})
+            row["times"] += r["times"]
+            row["last_at"] = max(row["last_at"], r["last_at"])
+            row["outcomes"].update(r["outcomes"].split(","))
+            if r["typed"]:
+                row.setdefault("wordings", []).append(r["typed"])  # most typed first: the query's order
+        newest_first = sorted(rows.values(), key=lambda r: r["last_at"], reverse=True)
+        found = sorted(newest_first, key=lambda r: -r["times"])[:limit]  # most asked, then newest
+        for row in found:
+            row["outcomes"] = ",".join(sorted(row["outcomes"]))
+            row.setdefault("wordings", [])
+        return found
 
     def enquiry_days(self, since: dt.datetime) -> list[dict[str, Any]]:
         """Per local day from ``since`` (an aware time, in the zone whose days are counted): how
@@ -483,9 +501,10 @@ class Store:
         return list(self._read.query(sql, [shift, start]))
 
     def low_confidence(self, *, below: float, limit: int = 50) -> list[dict[str, Any]]:
-        """Questions answered outright with a score below ``below``, the same text counted once."""
+        """Questions answered outright with a score below ``below``, the same text counted once;
+        ``typed``: one wording of it as a citizen typed it (empty for enquiries from before)."""
         sql = """
-            select text, count(*) as times, max(at) as last_at, entry_id, min(score) as score
+            select text, count(*) as times, max(at) as last_at, entry_id, min(score) as score, max(typed) as typed
             from enquiries where outcome = 'answer' and score < ? and text != ''
             group by text order by times desc, last_at desc limit ?
         """

@@ -300,3 +300,11 @@ def m011_retention(db: Database) -> None:
             (select at from complaint_events where complaint_events.id = outbox.event_id), next_at)"""
     )
     db.table("outbox").create_index(["status", "created_at"])
+
+
+@migrations()
+def m012_enquiry_typed(db: Database) -> None:
+    # What the citizen typed, beside the normalised `text` (which drops 样, splits digits, maps
+    # synonyms): staff reading the unanswered questions read the citizen's own words. Blanked with
+    # `text` (retention, and a citizen's request to forget). Enquiries from before: none kept.
+    db.table("enquiries").add_column("typed", str, not_null_default="")

@@ -15,7 +15,13 @@ from aiogram.exceptions import TelegramNetworkError
 from bot import texts
 from bot.app import Services
 from bot.channels.telegram import WEBHOOK_PATH, add_webhook, build_dispatcher, set_commands
-from bot.channels.telegram.callbacks import BrowseCallback, EntryCallback, SearchCallback, SectionCallback
+from bot.channels.telegram.callbacks import (
+    AskCallback,
+    BrowseCallback,
+    EntryCallback,
+    SearchCallback,
+    SectionCallback,
+)
 from bot.channels.telegram.middlewares import RetryMiddleware
 from bot.channels.telegram.render import MAX_MESSAGE, split_message
 
@@ -132,6 +138,29 @@ def test_clarify_then_click_edits_the_message(tg, settings):
     assert len(tg.sent()) == 1  # no new message piled up
     assert tg.sent("answerCallbackQuery")
     assert entry_id
+
+
+def test_a_pointer_in_an_answer_is_a_button_that_asks_it(tg):
+    tg.feed(message_update("申请信息公开要收费吗", user_id=777))
+    [call] = tg.sent()
+    assert "可问“什么是信息处理费”" in call.text  # the text stays as the guide wrote it
+    [(label, data)] = buttons(call)
+    assert label == texts.TG_ASK.format(question="什么是信息处理费")
+    assert AskCallback.unpack(data).q == "什么是信息处理费"
+    tg.feed(callback_update(data, message_id=600, user_id=777))
+    answered = tg.sent()[-1]
+    assert len(tg.sent()) == 2 and not tg.sent("editMessageText")  # a new message: the first answer stays
+    assert answered.text.startswith("<b>什么是信息处理费</b>") and "信息处理费是" in answered.text
+    assert [r["entry_id"] for r in tg.store.enquiries()] == ["fee-processing", "fee-free"]
+
+
+def test_a_pointer_too_long_for_callback_data_gets_no_button():
+    from bot.channels.telegram.handlers import ask_markup
+
+    assert ask_markup(["长" * 30]) is None and ask_markup([]) is None
+    assert ask_markup(["a:b"]) is None  # the callback data's separator
+    markup = ask_markup(["怎么申请", "长" * 30])
+    assert markup is not None and [b.text for row in markup.inline_keyboard for b in row] == ["问：怎么申请"]
 
 
 def test_fallback_gives_contacts(tg, settings):

@@ -19,7 +19,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot import texts
 from bot.app import Services, build_web_app
 from bot.channels.web import setup as setup_web
-from bot.services.complaints import Complaints, Draft
+from bot.services.answering import MAX_QUESTION_CHARS
+from bot.services.complaints import MAX_TEXT, Complaints, Draft
 from bot.services.staff import StaffAccounts
 from bot.storage import Store
 
@@ -199,6 +200,75 @@ def test_input_limits(site):
     site(scenario)
 
 
+def test_a_pointer_in_an_answer_is_a_button_that_asks_it(site):
+    async def scenario(client):
+        turns = await ask(client, "申请信息公开要收费吗")
+        button = '<button name="q" value="什么是信息处理费" class="ask"'
+        assert "可问“" + button in turns and "什么是信息处理费</button>”" in turns
+        form = turns.split('<form method="post" action="/chat" class="asks">')[1].split("</form>")[0]
+        assert button in form and 'name="csrf"' in form  # a form post: works without JavaScript
+        # The button posts q as the chat's form does (chat.js sends the same fields with fetch).
+        answered = await ask(client, "什么是信息处理费")
+        assert "信息处理费是" in answered
+        page = await (await client.get("/")).text()  # reloaded, as without JavaScript
+        assert button in page
+
+    site(scenario)
+
+
+def test_a_pointer_button_is_escaped(settings, answerer):
+    from bot.channels.web import _templates
+    from bot.services.chats import Turn
+
+    env = _templates(settings, answerer)
+    text = '<b>粗</b>可问“x"><script>1</script>”。'
+    turn = Turn("bot", text, asks=['x"><script>1</script>'])
+    html = env.get_template("turns.html").render(turns=[turn], csrf="t", link=lambda p, **_: p)
+    assert "<script>" not in html and "<b>" not in html
+    assert 'value="x&#34;&gt;&lt;script&gt;1&lt;/script&gt;"' in html
+    assert "".join(piece for piece, _ in turn.pieces()) == text
+
+
+def test_a_long_story_in_the_chat_is_never_cut_and_goes_on_to_the_complaint_form(site):
+    story = "我在2026年11月去窗口申请公开一份隐患排查文件，工作人员拒绝接收，" * 20  # 600 characters
+    assert MAX_QUESTION_CHARS < len(story) < MAX_TEXT
+
+    async def scenario(client):
+        page = await (await client.get("/")).text()
+        assert re.search(r'<input id="q"[^>]*>', page) and "maxlength" not in re.search(r'<input id="q"[^>]*>', page)[0]
+        turns = await ask(client, story)
+        assert story in turns  # the citizen's turn shows all of it
+        assert f"{len(story)}字" in turns and f"{MAX_TEXT}字" in turns
+        assert 'href="/complaint?kind=投诉"' in unquote(turns)
+        form = await (await client.get("/complaint")).text()
+        assert f">{story}</textarea>" in form  # carried over
+        # Carried, not checked: it cannot be confirmed before the form is posted.
+        skipped = await client.post("/complaint/confirm", data={"csrf": csrf_of(form)}, allow_redirects=False)
+        assert skipped.status == 303 and skipped.headers["Location"].endswith("/complaint")
+        confirm = await client.post(
+            "/complaint", data={"csrf": csrf_of(form), "kind": "投诉", "topic": "application", "text": story}
+        )
+        assert "请确认" in await confirm.text()
+
+    site(scenario)
+
+
+def test_a_message_over_the_forms_limit_is_said_to_be_too_long_not_cut(site):
+    story = "长" * (MAX_TEXT + 500)
+
+    async def scenario(client):
+        turns = await ask(client, story)
+        assert f"{MAX_TEXT + 500}字" in turns and f"超过了{MAX_TEXT}字的上限" in turns
+        form = await (await client.get("/complaint")).text()
+        assert f">{story}</textarea>" in form  # all of it, to shorten there
+        refused = await client.post(
+            "/complaint", data={"csrf": csrf_of(form), "kind": "投诉", "topic": "other", "text": story}
+        )
+        assert texts.WEB_FORM_TOO_LONG.format(length=MAX_TEXT + 500, limit=MAX_TEXT) in await refused.text()
+
+    site(scenario)
+
+
 def test_complaint_form_says_what_is_wrong(site):
     async def scenario(client):
         page = await (await client.get("/complaint")).text()
@@ -206,7 +276,67 @@ def test_complaint_form_says_what_is_wrong(site):
             "/complaint", data={"csrf": csrf_of(page), "kind": "投诉", "topic": "nope", "text": "", "phone": "12345"}
         )
         html = await response.text()
-        assert "请填写发生了什么" in html and "请选择涉及的方面" in html and "电话号码好像不完整" in html
+        assert "请填写发生了什么" in html and texts.WEB_FORM_NO_TOPIC in html and "电话号码好像不完整" in html
+
+    site(scenario)
+
+
+def test_a_wrong_phone_is_said_in_the_forms_words_and_every_field_is_kept(site):
+    async def scenario(client):
+        page = await (await client.get("/complaint")).text()
+        typed = {"kind": "举报", "topic": "hazard", "text": "某厂消防通道堵死", "name": "张三", "phone": "0533-218"}
+        response = await client.post("/complaint", data={"csrf": csrf_of(page), **typed})
+        html = await response.text()
+        [error] = re.findall(r'<ul class="errors"><li>([^<]*)</li>', html)
+        assert "提交" in error and "发送" not in error  # the form's word, not the chat's
+        assert 'name="phone" maxlength="20" inputmode="tel" value="0533-218"' in html
+        assert 'value="张三"' in html and ">某厂消防通道堵死</textarea>" in html
+        assert re.search(r'value="举报" checked', html)
+        tipoff_group = html.split('data-kind="举报"')[1].split("</div>")[0]
+        assert re.search(r'value="hazard" checked', tipoff_group)
+
+    site(scenario)
+
+
+def test_the_forms_refusals_speak_of_the_form_not_the_chat():
+    from bot.channels.web.citizen import INVALID
+
+    assert all("发送" not in said for said in INVALID.values())
+
+
+def test_a_landline_is_kept_as_the_citizen_wrote_it(site, store, web_settings):
+    async def scenario(client):
+        page = await (await client.get("/complaint")).text()
+        typed = {"kind": "投诉", "topic": "conduct", "text": "窗口态度差", "phone": "0533-2181234转801"}
+        confirm_page = await (await client.post("/complaint", data={"csrf": csrf_of(page), **typed})).text()
+        assert "0533-2181234转801" in confirm_page
+        nonce = re.search(r'name="nonce" value="([^"]+)"', confirm_page).group(1)
+        filed = await (
+            await client.post("/complaint/confirm", data={"csrf": csrf_of(confirm_page), "nonce": nonce})
+        ).text()
+        assert texts.WEB_FILED_WHERE in filed  # where the reply will be: the chat at / and /status
+        return re.search(r'id="number">([^<]+)<', filed).group(1)
+
+    number = site(scenario)
+    assert Complaints(store, web_settings).get(number).phone == "0533-2181234转801"
+
+
+def test_a_tipoff_has_its_own_topics_and_the_server_holds_the_kind_to_them(site):
+    async def scenario(client):
+        page = await (await client.get("/complaint", params={"kind": "举报"})).text()
+        groups = dict(re.findall(r'data-kind="([^"]+)">(.*?)</div>', page, re.DOTALL))
+        assert set(groups) == {"投诉", "举报"}  # both show without JavaScript, grouped
+        for label in ("安全隐患", "违法生产经营", "事故瞒报", "其他"):
+            assert label in groups["举报"]
+        assert "依申请公开的答复" not in groups["举报"] and "安全隐患" not in groups["投诉"]
+        assert re.search(r'value="other" checked', groups["举报"]) and "checked" not in groups["投诉"]
+        assert "首页“咨询”的对话窗口" in page and "进度查询" in page and "本页的咨询窗口" not in page
+        wrong = {"kind": "投诉", "topic": "hazard", "text": "某厂消防通道堵死"}
+        html = await (await client.post("/complaint", data={"csrf": csrf_of(page), **wrong})).text()
+        assert texts.WEB_FORM_NO_TOPIC in html and "请确认" not in html
+        right = {"kind": "举报", "topic": "hazard", "text": "某厂消防通道堵死"}
+        html = await (await client.post("/complaint", data={"csrf": csrf_of(page), **right})).text()
+        assert "请确认" in html and "安全隐患" in html
 
     site(scenario)
 
@@ -465,6 +595,19 @@ def test_enquiries_page_groups_the_same_question_asked_in_different_words(site):
         assert re.search(r"<td class=\"num\">3</td>", html), html[html.find("<tbody>") :][:400]
         catalogue = await (await client.get("/staff/catalogue", params={"q": "安全生产月"})).text()
         assert "安全生产月" in catalogue and "<td>" in catalogue
+
+    site(scenario)
+
+
+def test_enquiries_page_shows_what_citizens_typed_not_the_normalised_text(site):
+    async def scenario(client):
+        for question in ("明天天气怎么样", "明天天气怎么样", "明天天气怎么样？", "明天的天气怎么样"):
+            await ask(client, question)
+        await log_in(client)
+        html = await (await client.get("/staff/enquiries")).text()
+        [row] = re.findall(r"<tr><td class=\"num\">(\d+)</td><td>([^<]*)</td><td class=\"muted\">([^<]*)</td>", html)
+        assert row[0] == "4" and row[1] == "明天天气怎么样"  # typed: 样 kept (normalised: 明天天气怎么)
+        assert "明天天气怎么样？" in row[2] and "明天的天气怎么样" in row[2]
 
     site(scenario)
 

@@ -268,6 +268,20 @@ def test_clarify_choices_are_numbered_and_picked_by_number(answerer, store, sett
     assert row["outcome"] == "clarify"
 
 
+def test_a_pointer_in_an_answer_is_numbered_and_a_bare_number_asks_it(answerer, store, settings):
+    async def main() -> None:
+        async with running(answerer, store, settings) as wx:
+            shown = await wx.citizen.text("申请信息公开要收费吗")
+            assert shown is not None and "可问“什么是信息处理费”" in shown
+            assert shown.endswith(texts.WX_ASKS + "\n1. 什么是信息处理费")
+            asked = await wx.citizen.text("1")
+            assert asked is not None and asked.startswith("什么是信息处理费\n信息处理费是")
+            assert await wx.citizen.text("1") == texts.CHOICE_GONE  # asked once; no list now
+
+    run(main())
+    assert [r["entry_id"] for r in store.enquiries()] == ["fee-processing", "fee-free"]
+
+
 @pytest.mark.parametrize("msg_type", ["image", "voice", "video", "shortvideo", "location", "link"])
 def test_unsupported_messages_get_a_helpful_reply(answerer, store, settings, msg_type):
     async def main() -> None:

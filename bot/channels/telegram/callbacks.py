@@ -11,6 +11,12 @@ class EntryCallback(CallbackData, prefix="e"):
     id: str
 
 
+class AskCallback(CallbackData, prefix="a"):
+    """Ask a question an answer points to (可问“…”): its wording, when it fits the 64 bytes."""
+
+    q: str
+
+
 class SectionCallback(CallbackData, prefix="s"):
     """List the entries of a guide section (by its position; -1: the list of sections)."""
 

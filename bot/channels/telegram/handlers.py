@@ -34,7 +34,7 @@ from ... import texts
 from ...limits import LRU
 from ...services.answering import Answerer, Reply
 from ...services.conversation import Conversation
-from .callbacks import BrowseCallback, EntryCallback, SearchCallback, SectionCallback
+from .callbacks import AskCallback, BrowseCallback, EntryCallback, SearchCallback, SectionCallback
 from .complaints import offer_markup
 from .render import html, item_html, split_message
 
@@ -101,7 +101,38 @@ def reply_html(reply: Reply, contacts: dict[str, str]) -> tuple[str, InlineKeybo
     offer = Conversation.offer(reply)
     if offer is not None:
         return html(reply.text + "\n\n" + offer.text), offer_markup(offer)
-    return html(reply.text), None
+    return html(reply.text), ask_markup(reply.asks)
+
+
+def ask_markup(asks: list[str]) -> InlineKeyboardMarkup | None:
+    """A button for each question an answer points to (``Reply.asks``), which asks it; a wording
+    too long for Telegram's 64 bytes of callback data gets none (the answer's text still names it)."""
+    builder = InlineKeyboardBuilder()
+    for question in asks:
+        try:
+            data = AskCallback(q=question)
+            data.pack()
+        except ValueError:
+            continue
+        builder.button(text=texts.TG_ASK.format(question=question), callback_data=data)
+    builder.adjust(1)
+    markup = builder.as_markup()
+    return markup if markup.inline_keyboard else None
+
+
+async def ask_pointed(
+    callback: CallbackQuery, callback_data: AskCallback, conversation: Conversation, event_update: Update
+) -> None:
+    """A pointer's button: its question asked and answered in a new message (the answer that
+    pointed to it stays), recorded like a question typed."""
+    await callback.answer()
+    if not isinstance(callback.message, Message):
+        return
+    user_id = callback.from_user.id if callback.from_user else None
+    reply = await conversation.ask(callback_data.q, channel=CHANNEL, user_id=user_id)
+    log.info("update %s: asked by a pointer: %s %s", event_update.update_id, reply.outcome, reply.entry_id or "-")
+    body, markup = reply_html(reply, conversation.contacts)
+    await send(callback.message, f"<b>{html(callback_data.q)}</b>\n" + body, markup)
 
 
 def _pager(make: Any, page: int, pages: int, back: Any | None = None) -> InlineKeyboardMarkup | None:
@@ -222,7 +253,10 @@ def buttons_router() -> Router:
         if picked is None:  # a button from before the guide changed
             await callback.answer(texts.CHOICE_GONE, show_alert=True)
             return
-        await _edit(callback, f"<b>{html(picked.question)}</b>\n" + html(picked.reply.text), None)
+        said = f"<b>{html(picked.question)}</b>\n" + html(picked.reply.text)
+        await _edit(callback, said, ask_markup(picked.reply.asks))
+
+    router.callback_query.register(ask_pointed, AskCallback.filter())
 
     @router.callback_query(SectionCallback.filter(F.n < 0))
     async def sections(callback: CallbackQuery, answerer: Answerer) -> None:

@@ -14,9 +14,9 @@ from aiohttp import web
 
 from ... import metrics, texts
 from ...limits import RateLimit
-from ...services.answering import Reply
+from ...services.answering import MAX_QUESTION_CHARS, Reply
 from ...services.chats import ChatSession, Turn
-from ...services.complaints import KINDS, RATINGS, TOPICS
+from ...services.complaints import KIND_TOPICS, KINDS, MAX_TEXT, RATINGS, TOPICS, topics_for
 from ...services.conversation import Conversation, Form, Invalid, Limited, check_form
 from ..http import read_form
 from .security import client_address
@@ -25,19 +25,24 @@ from .sessions import WebSessions
 
 log = logging.getLogger(__name__)
 CHANNEL = "web"
-MAX_QUESTION = 500
 SEARCH_LIMIT = 8
 
 
 # How the form's refusals are said on the web page, where every field is shown at once.
 INVALID = {
     "not_text": texts.WEB_FORM_NO_TEXT,
-    "too_long": texts.FORM_WHAT_TOO_LONG,
+    "too_long": texts.WEB_FORM_TOO_LONG,
     "topic": texts.WEB_FORM_NO_TOPIC,
     "bad_phone": texts.WEB_FORM_BAD_PHONE,
     "no_contact": texts.WEB_FORM_NO_CONTACT,
     "name_too_long": texts.FORM_NAME_TOO_LONG,
 }
+
+
+def _shown(text: str) -> str:
+    """The citizen's message as their turn shows it: whole up to ``MAX_TEXT``, and past that with a
+    visible "…" (the reply then says how long it was)."""
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "…"
 
 
 def _said(problem: Invalid) -> str:
@@ -109,7 +114,7 @@ class CitizenChat:
             metrics.refused("web_chat")
             asked = str(form.get("q", "")).strip()
             if asked:  # shown, so that the citizen sees which question to send again
-                session.add(Turn("me", asked[:MAX_QUESTION]))
+                session.add(Turn("me", _shown(asked)))
             session.add(Turn("bot", texts.WEB_THROTTLED))
         elif form.get("choice"):
             self._choose(session, str(form["choice"]))
@@ -129,7 +134,7 @@ class CitizenChat:
         session = self.sessions.get(request)
         kind = request.query.get("kind", "投诉")
         draft = session.draft or {"kind": kind if kind in KINDS else "投诉", "topic": "other"}
-        return self._page(request, session, "complaint.html", draft=draft, topics=TOPICS, errors=[])
+        return self._complaint_page(request, session, draft, [])
 
     async def complaint_check(self, request: web.Request) -> web.StreamResponse:
         """The filled-in form: back to it with what is wrong, or on to the summary to confirm."""
@@ -142,22 +147,31 @@ class CitizenChat:
             raise self._redirect(session, "/#end")
         fields = {key: str(form.get(key, "")) for key in ("kind", "topic", "text", "name", "phone")}
         checked, problems = check_form(**fields)
-        errors = [_said(p) for p in problems]
+        if problems:  # back to the form with every field as the citizen typed it, to correct it
+            typed = {k: v.strip() for k, v in fields.items() if k != "kind"}
+            draft = {**checked.as_dict(), **typed, "step": "what"}  # not to be confirmed as it is
+            session.draft = draft
+            return self._complaint_page(request, session, draft, [_said(p) for p in problems])
         draft = checked.as_dict()
-        if any(p.step == "contact" for p in problems):  # show what they typed, to correct it
-            draft.update(name=fields["name"].strip(), phone=fields["phone"].strip())
         session.draft = draft
-        if errors:
-            return self._page(request, session, "complaint.html", draft=draft, topics=TOPICS, errors=errors)
         nonce = secrets.token_hex(8)
         return self._page(request, session, "complaint_confirm.html", draft=draft, topics=TOPICS, nonce=nonce)
+
+    def _complaint_page(
+        self, request: web.Request, session: ChatSession, draft: dict[str, str], errors: list[str]
+    ) -> web.Response:
+        """The complaint form, filled in with ``draft``, each kind with its own topics."""
+        kind_topics = {kind: topics_for(kind) for kind in KIND_TOPICS}
+        return self._page(
+            request, session, "complaint.html", draft=draft, kind_topics=kind_topics, errors=errors, limit=MAX_TEXT
+        )
 
     async def complaint_confirm(self, request: web.Request) -> web.StreamResponse:
         session = self.sessions.get(request)
         self._pace(request, session)
         form = await self._form(request, session)
         draft = session.draft
-        if draft is None or not draft.get("text"):
+        if draft is None or not draft.get("text") or draft.get("step") != "confirm":  # not checked yet
             raise self._redirect(session, "/complaint")
         if form.get("edit"):
             raise self._redirect(session, "/complaint")
@@ -173,7 +187,7 @@ class CitizenChat:
             address=self.address(request),
         )
         if isinstance(done, Limited):  # the draft is kept: it can be sent when the limit allows
-            response = self._page(request, session, "complaint.html", draft=draft, topics=TOPICS, errors=[done.text])
+            response = self._complaint_page(request, session, draft, [done.text])
             response.set_status(429)
             return response
         filed = done.complaint
@@ -217,9 +231,8 @@ class CitizenChat:
 
     async def _ask(self, session: ChatSession, text: str, address: str) -> None:
         text = text.strip()
-        if len(text) > MAX_QUESTION:
-            session.add(Turn("me", text[:MAX_QUESTION] + "…"))
-            session.add(Turn("bot", texts.TOO_LONG.format(limit=MAX_QUESTION)))
+        if len(text) > MAX_QUESTION_CHARS:
+            self._long(session, text)
             return
         session.add(Turn("me", text))
         for prefix in ("/search ", "搜索 ", "搜索："):
@@ -250,13 +263,27 @@ class CitizenChat:
         log.info("web: %s %s", reply.outcome, reply.entry_id or "-")
         session.add(self._turn(reply))
 
+    @staticmethod
+    def _long(session: ChatSession, text: str) -> None:
+        """A message longer than a question: most likely a complaint's story. Nothing is cut
+        silently: the reply says how long it is, and the whole text is carried into the complaint
+        form (whose own check says if it is over ``MAX_TEXT``)."""
+        said = texts.WEB_TOO_LONG_MESSAGE if len(text) > MAX_TEXT else texts.WEB_LONG_MESSAGE
+        session.add(Turn("me", _shown(text)))
+        session.add(
+            Turn("bot", said.format(length=len(text), question=MAX_QUESTION_CHARS, limit=MAX_TEXT), offer="投诉")
+        )
+        draft = session.draft or {}
+        kind, topic = draft.get("kind", "投诉"), draft.get("topic", "other")
+        session.draft = {"kind": kind, "topic": topic, "text": text, "step": "what"}
+
     def _choose(self, session: ChatSession, entry_id: str) -> None:
         picked = self.conversation.entry(entry_id)
         if picked is None:
             session.add(Turn("bot", texts.CHOICE_GONE))
             return
         session.add(Turn("me", picked.question))
-        session.add(Turn("bot", picked.reply.text))
+        session.add(Turn("bot", picked.reply.text, asks=picked.reply.asks))
 
     def _turn(self, reply: Reply) -> Turn:
         if reply.outcome == "clarify":
@@ -271,7 +298,7 @@ class CitizenChat:
         offer = self.conversation.offer(reply)
         if offer is not None:
             return Turn("bot", reply.text + "\n\n" + offer.text, offer=offer.options[0][0])
-        return Turn("bot", reply.text)
+        return Turn("bot", reply.text, asks=reply.asks)
 
     def _search(self, query: str) -> Turn:
         result = self.answerer.catalogue.search(query, limit=SEARCH_LIMIT)

@@ -22,7 +22,7 @@ from ... import texts
 from ...limits import RateLimit
 from ...services.answering import Answerer
 from ...services.complaints import EVENTS, KINDS, RATINGS, STATUSES, TOPICS, ComplaintError, Complaints, Filter
-from ...services.insights import group_questions
+from ...services.insights import unanswered
 from ...services.retention import Retention
 from ...services.staff import Session, StaffAccounts
 from ...storage import Store
@@ -261,7 +261,7 @@ class StaffConsole:
 
     async def enquiries(self, request: web.Request, session: Session) -> web.Response:
         taught = self.taught()
-        groups = group_questions([r for r in self.store.unanswered(limit=500) if r["text"] not in taught])[:100]
+        groups = unanswered(self.store, taught=taught, limit=100)
         low = self.store.low_confidence(below=LOW_CONFIDENCE, limit=50)
         titles = {e.id: e.question for e in self.answerer.matcher.knowledge.guide}
         done = request.query.get("done", "")

@@ -60,8 +60,9 @@ UNSUPPORTED = frozenset({"image", "voice", "video", "shortvideo", "location", "l
 class Listed:
     """A numbered list the citizen was shown, to answer with a number.
 
-    :param kind: "entries" (guide entry ids), "sections" (section names) or "offer" (the
-      complaint kind offered: 1 files one, 0 declines)
+    :param kind: "entries" (guide entry ids), "sections" (section names), "asks" (the questions
+      an answer points to: a number asks it) or "offer" (the complaint kind offered: 1 files one,
+      0 declines)
     """
 
     kind: str
@@ -287,7 +288,15 @@ class Dialogue:
             kind = offer.options[0][0]
             session.prompt = Listed("offer", (kind,), now)
             return reply.text + "\n\n" + offer.text + "\n" + texts.WX_OFFER.format(kind=kind)
-        return reply.text
+        return self._with_asks(session, reply.text, reply.asks)
+
+    def _with_asks(self, session: Session, text: str, asks: list[str]) -> str:
+        """An answer and, when it points to other questions (可问“…”), those as a numbered list:
+        a passive reply cannot hold a link, and a bare number is quicker to send than the words."""
+        if not asks:
+            return text
+        session.prompt = Listed("asks", tuple(asks), self.sessions.clock())
+        return "\n".join([text, "", texts.WX_ASKS, *numbered(asks)])
 
     async def _number(self, message: Incoming, session: Session, word: str) -> str:
         """A number (or a rating's name) answering the latest numbered question the bot asked."""
@@ -314,10 +323,14 @@ class Dialogue:
         prompt.at = self.sessions.clock()
         if prompt.kind == "sections":
             return self._section(session, value)
+        if prompt.kind == "asks":  # a question an answer pointed to, asked by its number
+            session.prompt = None
+            return value + "\n" + await self._question(message, session, value)
         picked = self.conversation.entry(value)
         if picked is None:  # the guide changed since the list was shown
             return texts.CHOICE_GONE
         log.info("wechat %s: picked %s", message.ref, value)
+        # Its pointers (可问“…”) stay words here: numbering them would close the list being browsed.
         return picked.question + "\n" + picked.reply.text
 
     async def _rate(self, message: Incoming, session: Session, rating: str) -> str:

@@ -16,12 +16,13 @@ phone numbers), ``service`` (filing and staff actions), ``listing`` (search and 
 ``export`` (the ledger, XLSX and CSV).
 """
 
-from .contact import MAX_NAME, mask_phone, split_contact
+from .contact import MAX_NAME, clean_phone, mask_phone, split_contact
 from .export import COLUMNS, Entry
 from .listing import Filter
 from .service import Complaints
 from .types import (
     EVENTS,
+    KIND_TOPICS,
     KINDS,
     MAX_TEXT,
     RATINGS,
@@ -34,12 +35,14 @@ from .types import (
     Event,
     Lookup,
     citizen_notice,
+    topics_for,
 )
 
 __all__ = [
     "COLUMNS",
     "EVENTS",
     "KINDS",
+    "KIND_TOPICS",
     "MAX_NAME",
     "MAX_TEXT",
     "RATINGS",
@@ -55,6 +58,8 @@ __all__ = [
     "Filter",
     "Lookup",
     "citizen_notice",
+    "clean_phone",
     "mask_phone",
     "split_contact",
+    "topics_for",
 ]

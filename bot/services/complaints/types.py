@@ -14,9 +14,26 @@ TOPICS = {
     "application": "依申请公开的答复",
     "proactive": "主动公开",
     "conduct": "工作人员作风",
+    "hazard": "安全隐患",
+    "illegal": "违法生产经营",
+    "coverup": "事故瞒报",
     "other": "其他",
 }
 KINDS = ("投诉", "举报")
+# The topics each kind offers: a complaint is about the bureau's disclosure work, a tip-off
+# (举报) about a hazard or an offence, which the disclosure topics do not fit. The one definition
+# for every channel's form and for the rule a filed complaint is checked against.
+KIND_TOPICS = {
+    "投诉": ("application", "proactive", "conduct", "other"),
+    "举报": ("hazard", "illegal", "coverup", "other"),
+}
+
+
+def topics_for(kind: str) -> tuple[tuple[str, str], ...]:
+    """The topics a complaint of ``kind`` may be filed under, as (key, label), in the order shown."""
+    return tuple((key, TOPICS[key]) for key in KIND_TOPICS.get(kind, KIND_TOPICS["投诉"]))
+
+
 RATINGS = {"satisfied": "满意", "fair": "基本满意", "unsatisfied": "不满意"}
 EVENTS = {
     "created": "提交",
@@ -55,6 +72,8 @@ class Draft:
             raise ValueError(f"unknown topic {self.topic!r}")
         if self.kind not in KINDS:
             raise ValueError(f"unknown kind {self.kind!r}")
+        if self.topic not in KIND_TOPICS[self.kind]:
+            raise ValueError(f"topic {self.topic!r} is not one of a {self.kind}'s")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,29 @@
     // Only to the origin the server checked against GONGKAI_WEB_EMBED_ORIGINS.
     window.parent.postMessage({ gongkai: "session", token: session }, parentOrigin);
   }
+  // The complaint form: only the chosen kind's topics (without JavaScript, both groups show and
+  // the server checks that the topic is one of the kind's).
+  var groups = document.querySelectorAll(".topic-group");
+  function showKindTopics() {
+    var kind = document.querySelector("input[name=kind]:checked");
+    if (!kind) return;
+    groups.forEach(function (group) {
+      var mine = group.getAttribute("data-kind") === kind.value;
+      group.hidden = !mine;
+      group.querySelectorAll("input").forEach(function (radio) {
+        if (!mine && radio.checked) {
+          radio.checked = false;
+          var same = document.querySelector('.topic-group[data-kind="' + kind.value + '"] input[value="' + radio.value + '"]');
+          if (same) same.checked = true;
+        }
+      });
+    });
+  }
+  if (groups.length) {
+    document.querySelectorAll("input[name=kind]").forEach(function (radio) { radio.addEventListener("change", showKindTopics); });
+    showKindTopics();
+  }
+
   var turns = document.getElementById("turns");
   var end = document.getElementById("end");
   var input = document.getElementById("q");

@@ -441,7 +441,7 @@ WEB_NAV = (("/", "咨询"), ("/apply", "申请公开"), ("/complaint", "投诉�
 WEB_NOSCRIPT = "您的浏览器未启用 JavaScript：页面仍可正常提问，每次发送后会重新载入。"
 # The page a browser shows for a wrong address (404) or a form's address opened as a page (405).
 WEB_ERROR_PAGES = {
-    404: ("页面不存在", "您打开的地址可能输错了，或者页面已经移动。"),
+    404: ("页面不存在", "这个地址可能有误，或页面已移动。"),
     405: ("请从页面上的按钮进入", "这个地址用于提交表单，不能直接打开。"),
 }
 WEB_ERROR_HOME = "返回咨询首页"

@@ -91,9 +91,9 @@ def browser(chromium) -> Iterator[object]:
         browser.close()
 
 
-def shot(page, name: str) -> None:
+def shot(page, name: str, *, full: bool = True) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full)
 
 
 def test_citizen_and_staff_in_a_browser(site, browser):
@@ -156,9 +156,10 @@ def test_citizen_and_staff_in_a_browser(site, browser):
 PHONE = 390  # an iPhone 12 to 15: the narrowest screen the pages are made for
 
 
-def fits(page, width: int, name: str) -> None:
-    """Shoot the page as ``<width>-<name>.png``; on a phone, the page must not scroll sideways."""
-    shot(page, f"{width}-{name}")
+def fits(page, width: int, name: str, *, full: bool = True) -> None:
+    """Shoot the page as ``<width>-<name>.png`` (the whole page, or what the screen shows when not
+    ``full``); on a phone, the page must not scroll sideways."""
+    shot(page, f"{width}-{name}", full=full)
     if width <= PHONE:
         scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
         assert scroll <= inner, f"{name} is {scroll} px wide on a {inner} px screen"
@@ -174,12 +175,13 @@ def test_every_page_on_a_phone_and_a_desktop(site, browser, width):
     page.fill("#q", "申请信息公开收费吗")
     page.press("#q", "Enter")
     page.wait_for_selector("text=不收取费用", timeout=10_000)
-    fits(page, width, "chat-answer")
+    fits(page, width, "chat-answer", full=False)  # the question bar stays at the screen's foot
     page.fill("#q", "期限")
     page.press("#q", "Enter")
     page.wait_for_selector("button[name=choice]")
-    fits(page, width, "chat-choices")
-    page.fill("#q", "你们食堂中午几点开饭")  # unanswered: for the staff's list
+    fits(page, width, "chat-choices", full=False)
+    unanswered, words = ("你们食堂中午几点开饭", "食堂") if width == PHONE else ("明天会下雨吗", "下雨")
+    page.fill("#q", unanswered)  # for the staff to teach
     page.press("#q", "Enter")
     page.locator(".turn.bot").nth(3).wait_for()
 
@@ -246,14 +248,16 @@ def test_every_page_on_a_phone_and_a_desktop(site, browser, width):
     fits(desk, width, "staff-application")
     desk.goto(site + "/staff/enquiries")
     fits(desk, width, "staff-enquiries")
-    desk.locator("a", has_text="教会它").first.click()
+    desk.locator("tr", has_text=words).locator("a", has_text="教会它").click()
     desk.wait_for_selector("text=教机器人答复这些问法")
     fits(desk, width, "staff-teach")
+    desk.click("button:has-text('用选中的条目答复')")  # for the list of what was taught
+    desk.wait_for_selector(".ok")
     desk.goto(site + "/staff/taught")
     fits(desk, width, "staff-taught")
     desk.goto(site + "/staff/accounts")
     fits(desk, width, "staff-accounts")
-    desk.goto(site + "/staff/catalogue?q=安全生产")
+    desk.goto(site + "/staff/catalogue?q=安全生产月")
     fits(desk, width, "staff-catalogue")
     desk.goto(site + "/staff/report")
     fits(desk, width, "staff-report")

@@ -175,10 +175,12 @@ def test_every_page_on_a_phone_and_a_desktop(site, browser, width):
     page.fill("#q", "申请信息公开收费吗")
     page.press("#q", "Enter")
     page.wait_for_selector("text=不收取费用", timeout=10_000)
+    page.wait_for_timeout(600)  # chat.js scrolls to the answer smoothly
     fits(page, width, "chat-answer", full=False)  # the question bar stays at the screen's foot
     page.fill("#q", "期限")
     page.press("#q", "Enter")
     page.wait_for_selector("button[name=choice]")
+    page.wait_for_timeout(600)
     fits(page, width, "chat-choices", full=False)
     unanswered, words = ("你们食堂中午几点开饭", "食堂") if width == PHONE else ("明天会下雨吗", "下雨")
     page.fill("#q", unanswered)  # for the staff to teach

@@ -248,6 +248,8 @@ def test_every_page_on_a_phone_and_a_desktop(site, browser, width):
     desk.locator(".list a").first.click()
     desk.wait_for_selector(".trail")
     fits(desk, width, "staff-application")
+    desk.goto(site + "/staff/applications/new")
+    fits(desk, width, "staff-application-new")
     desk.goto(site + "/staff/enquiries")
     fits(desk, width, "staff-enquiries")
     desk.locator("tr", has_text=words).locator("a", has_text="教会它").click()

@@ -464,6 +464,13 @@ WEB_COMPLAINT_LINK = "填写{kind}表"
 # The citizens' pages' menu (in the frame of the widget too, where the page has no header).
 WEB_NAV = (("/", "咨询"), ("/apply", "申请公开"), ("/complaint", "投诉举报"), ("/status", "进度查询"))
 WEB_NOSCRIPT = "您的浏览器未启用 JavaScript：页面仍可正常提问，每次发送后会重新载入。"
+# The page a browser shows for a wrong address (404) or a form's address opened as a page (405).
+WEB_ERROR_PAGES = {
+    404: ("页面不存在", "这个地址可能有误，或页面已移动。"),
+    405: ("请从页面上的按钮进入", "这个地址用于提交表单，不能直接打开。"),
+}
+WEB_ERROR_HOME = "返回咨询首页"
+WEB_ERROR_STAFF_HOME = "返回工作台首页"
 
 # --- WeChat ---
 # No buttons under a message on WeChat: the citizen replies with a number or a word instead.

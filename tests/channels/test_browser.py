@@ -1,5 +1,6 @@
 """The website in a real browser: Playwright driving Debian's Chromium, headless, against
-``gongkai run`` as a subprocess. Screenshots of the main pages go to test-artifacts/screenshots/.
+``gongkai run`` as a subprocess. Screenshots of every page, on a phone (390 px wide) and on a
+desktop (1366 px), go to test-artifacts/screenshots/ as ``<width>-<page>.png``.
 
 The test setup installs the ``chromium`` package when it is missing and the tests run as root
 (Playwright's own browser download needs the internet; Debian's package comes from the mirror).
@@ -44,12 +45,12 @@ def chromium() -> str:
 
 @contextlib.contextmanager
 def gongkai_run(folder: Path, **settings: object) -> Iterator[str]:
-    """``gongkai run`` on a free port with a fresh database in ``folder``, one staff account and
+    """``gongkai run`` on a free port with a fresh database in ``folder``, one admin account and
     ``settings``; its base URL."""
     port = free_port()
     env = gongkai_env(folder / "g.db", port=port, **settings)
     subprocess.run(
-        [sys.executable, "-m", "bot", "staff", "add", "wangli", "--password", PASSWORD],
+        [sys.executable, "-m", "bot", "staff", "add", "wangli", "--role", "admin", "--password", PASSWORD],
         cwd=ROOT,
         env=env,
         check=True,
@@ -90,9 +91,9 @@ def browser(chromium) -> Iterator[object]:
         browser.close()
 
 
-def shot(page, name: str) -> None:
+def shot(page, name: str, *, full: bool = True) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full)
 
 
 def test_citizen_and_staff_in_a_browser(site, browser):
@@ -108,7 +109,6 @@ def test_citizen_and_staff_in_a_browser(site, browser):
     page.fill("#q", "期限")
     page.click("#ask button[type=submit]")
     page.wait_for_selector("button[name=choice]")
-    shot(page, "1-chat-choices")
     page.locator("button[name=choice]").first.click()
     page.wait_for_selector("text=依据", timeout=10_000)
 
@@ -118,29 +118,24 @@ def test_citizen_and_staff_in_a_browser(site, browser):
     page.check("input[name=topic][value=conduct]")
     page.fill("#name", "王小明")
     page.fill("#phone", "13812345678")
-    shot(page, "2-complaint-form")
     page.click("button.primary")
     page.wait_for_selector("text=请确认您的投诉")
     page.click("button.primary")
     number = page.inner_text("#number").strip()
     assert number.startswith("20") and len(number) >= 14
-    shot(page, "3-complaint-filed")
 
     # Staff log in, find it, reply.
     staff = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     desk = staff.new_page()
     desk.goto(site + "/staff/complaints")
     assert "/staff/login" in desk.url
-    shot(desk, "4-staff-login")
     desk.fill("#username", "wangli")
     desk.fill("#password", PASSWORD)
     desk.click("button.primary")
     desk.wait_for_selector(f"text={number}")
     assert "138****5678" in desk.content()
     desk.goto(site + "/staff")
-    shot(desk, "5-staff-dashboard")
     desk.goto(site + "/staff/complaints")
-    shot(desk, "6-staff-complaints")
     desk.click(f"text={number}")
     desk.click("button:has-text('受理')")
     desk.fill("#reply", "王先生您好：已核实，已对窗口人员批评教育；2009年执法检查结果见本局网站“执法检查”栏目。")
@@ -148,15 +143,132 @@ def test_citizen_and_staff_in_a_browser(site, browser):
     desk.wait_for_selector("text=已答复")
     trail = desk.inner_text(".trail")
     assert "受理" in trail and "wangli（工作台）" in trail and "web:wangli" not in trail
-    shot(desk, "7-staff-complaint")
 
     # The citizen sees the reply on status look-up, and in the chat.
     page.goto(site + f"/status?number={number}")
     page.wait_for_selector("text=已对窗口人员批评教育")
-    shot(page, "8-status")
     page.goto(site + "/")
     page.wait_for_selector("text=已对窗口人员批评教育")
     citizen.close()
+    staff.close()
+
+
+PHONE = 390  # an iPhone 12 to 15: the narrowest screen the pages are made for
+
+
+def fits(page, width: int, name: str, *, full: bool = True) -> None:
+    """Shoot the page as ``<width>-<name>.png`` (the whole page, or what the screen shows when not
+    ``full``); on a phone, the page must not scroll sideways."""
+    shot(page, f"{width}-{name}", full=full)
+    if width <= PHONE:
+        scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert scroll <= inner, f"{name} is {scroll} px wide on a {inner} px screen"
+
+
+@pytest.mark.parametrize("width", [PHONE, 1366])
+def test_every_page_on_a_phone_and_a_desktop(site, browser, width):
+    height = 844 if width == PHONE else 900
+    citizen = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height})
+    page = citizen.new_page()
+    page.goto(site + "/")
+    fits(page, width, "chat")
+    page.fill("#q", "申请信息公开收费吗")
+    page.press("#q", "Enter")
+    page.wait_for_selector("text=不收取费用", timeout=10_000)
+    page.wait_for_timeout(600)  # chat.js scrolls to the answer smoothly
+    fits(page, width, "chat-answer", full=False)  # the question bar stays at the screen's foot
+    page.fill("#q", "期限")
+    page.press("#q", "Enter")
+    page.wait_for_selector("button[name=choice]")
+    page.wait_for_timeout(600)
+    fits(page, width, "chat-choices", full=False)
+    unanswered, words = ("你们食堂中午几点开饭", "食堂") if width == PHONE else ("明天会下雨吗", "下雨")
+    page.fill("#q", unanswered)  # for the staff to teach
+    page.press("#q", "Enter")
+    page.locator(".turn.bot").nth(3).wait_for()
+
+    page.goto(site + "/complaint")
+    page.fill("#text", "上周三去窗口查2009年的执法检查结果，工作人员说没有，还很不耐烦。")
+    page.check("input[name=topic][value=conduct]")
+    page.fill("#name", "王小明")
+    page.fill("#phone", "13812345678")
+    fits(page, width, "complaint")
+    page.click("button.primary")
+    page.wait_for_selector("text=请确认您的投诉")
+    fits(page, width, "complaint-confirm")
+    page.click("button.primary")
+    number = page.inner_text("#number").strip()
+    fits(page, width, "complaint-filed")
+    page.goto(site + f"/status?number={number}")
+    page.wait_for_selector(".summary")
+    fits(page, width, "status")
+    # The look-up's button stays one line (it once wrapped a character a line).
+    box = page.locator(".inline button").bounding_box()
+    assert box is not None and box["height"] < 60, box
+
+    page.goto(site + "/apply")
+    page.check("input[name=applicant][value=person]")
+    page.fill("#name", "王小明")
+    page.fill("#id_number", "370303199001011239")
+    page.fill("#phone", "13912345678")
+    page.fill("#email", "wang@example.com")
+    page.fill("#description", "2026年本局烟花爆竹经营许可的审批结果")
+    page.check("input[name=form][value=electronic]")
+    page.check("input[name=delivery][value=email]")
+    fits(page, width, "apply")
+    page.click("button.primary")
+    page.wait_for_selector("text=请确认您的申请")
+    fits(page, width, "apply-confirm")
+    page.click("button.primary")
+    page.wait_for_selector("#number")
+    fits(page, width, "apply-filed")
+
+    response = page.goto(site + "/no-such-page")
+    assert response is not None and response.status == 404
+    assert page.locator("header.top").count() == 1 and page.locator("main a[href='/']").count() == 1
+    fits(page, width, "404")
+    citizen.close()
+
+    staff = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height})
+    desk = staff.new_page()
+    desk.goto(site + "/staff")
+    fits(desk, width, "staff-login")
+    desk.fill("#username", "wangli")
+    desk.fill("#password", PASSWORD)
+    desk.click("button.primary")
+    desk.wait_for_selector(".tiles")
+    fits(desk, width, "staff-dashboard")
+    desk.goto(site + "/staff/complaints")
+    fits(desk, width, "staff-complaints")
+    desk.click(f"text={number}")
+    desk.wait_for_selector(".trail")
+    fits(desk, width, "staff-complaint")
+    desk.goto(site + "/staff/applications?status=all")
+    fits(desk, width, "staff-applications")
+    desk.locator(".list a").first.click()
+    desk.wait_for_selector(".trail")
+    fits(desk, width, "staff-application")
+    desk.goto(site + "/staff/applications/new")
+    fits(desk, width, "staff-application-new")
+    desk.goto(site + "/staff/enquiries")
+    fits(desk, width, "staff-enquiries")
+    desk.locator("tr", has_text=words).locator("a", has_text="教会它").click()
+    desk.wait_for_selector("text=教机器人答复这些问法")
+    fits(desk, width, "staff-teach")
+    desk.click("button:has-text('用选中的条目答复')")  # for the list of what was taught
+    desk.wait_for_selector(".ok")
+    desk.goto(site + "/staff/taught")
+    fits(desk, width, "staff-taught")
+    desk.goto(site + "/staff/accounts")
+    fits(desk, width, "staff-accounts")
+    desk.goto(site + "/staff/catalogue?q=安全生产月")
+    fits(desk, width, "staff-catalogue")
+    desk.goto(site + "/staff/report")
+    fits(desk, width, "staff-report")
+    response = desk.goto(site + "/staff/no-such-page")
+    assert response is not None and response.status == 404
+    assert desk.locator("main a[href='/staff']").count() == 1
+    fits(desk, width, "staff-404")
     staff.close()
 
 
@@ -168,7 +280,7 @@ def test_a_question_works_without_javascript(site, browser):
     page.click("#ask button[type=submit]")
     page.wait_for_selector("text=工作日", timeout=10_000)
     assert page.url.endswith("/#end")
-    shot(page, "9-no-javascript")
+    shot(page, "1280-no-javascript")
     context.close()
 
 
@@ -181,8 +293,8 @@ def test_the_widget_opens_the_chat_on_another_page(site, browser):
     frame.locator("#q").fill("怎么申请")
     frame.locator("#q").press("Enter")
     frame.locator(".turn.bot").last.wait_for()
-    shot(page, "10-widget")
-    assert Path(SHOTS / "10-widget.png").stat().st_size > 0
+    shot(page, "1280-widget")
+    assert Path(SHOTS / "1280-widget.png").stat().st_size > 0
     context.close()
 
 
@@ -240,12 +352,12 @@ def test_the_widget_works_framed_by_another_site(county_portal, browser):
     frame.locator("button.primary").click()
     number = frame.locator("#number").inner_text().strip()
     assert number.startswith("20")
-    shot(page, "11-widget-on-another-site-filed")
+    shot(page, "1024-widget-on-another-site-filed")
     # The status page, inside the panel too.
     frame.locator("a", has_text="查询办理进度").click()
     frame.locator(".status").wait_for()
     assert number in frame.locator("main").inner_text() and "待受理" in frame.locator("main").inner_text()
-    shot(page, "12-widget-on-another-site-status")
+    shot(page, "1024-widget-on-another-site-status")
     # No cookie of Gongkai's was needed, nor could be set, inside the cross-site frame.
     assert [c["name"] for c in context.cookies(base)] == []
     # The portal keeps the session for the next visit: the conversation is still there.

@@ -208,7 +208,7 @@ def test_security_headers_on_every_response_errors_included(site):
             assert "frame-ancestors" in response.headers["Content-Security-Policy"]
             if status >= 400:
                 assert CJK.search(body) and "Traceback" not in body and "a bug" not in body, (status, body)
-        assert (await (await client.get("/no-such-page")).text()) == texts.HTTP_ERRORS[404]
+        assert texts.WEB_ERROR_PAGES[404][0] in await (await client.get("/no-such-page")).text()
         assert (await (await client.get("/broken")).text()) == texts.HTTP_ERRORS[500]
         for path in ("/", "/healthz", "/widget.js", PATH, WEBHOOK_PATH):
             response = await client.get(path)
@@ -219,6 +219,47 @@ def test_security_headers_on_every_response_errors_included(site):
         embed = await client.get("/?embed=1")
         assert embed.headers["Content-Security-Policy"].endswith("frame-ancestors 'self'")
         assert embed.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+    site(scenario)
+
+
+def test_a_wrong_address_gets_a_page_in_the_sites_look_and_keeps_its_status(site):
+    async def scenario(client: TestClient) -> None:
+        for path, home in (("/no-such-page", "/"), ("/staff/no-such-page", "/staff")):
+            response = await client.get(path)
+            page = await response.text()
+            assert response.status == 404 and response.content_type == "text/html", path
+            assert texts.WEB_ERROR_PAGES[404][0] in page and f'href="{home}"' in page, path
+            assert ("信息公开工作台" in page) == (home == "/staff"), path  # the staff console's look
+            assert 'rel="icon"' in page
+        assert (await client.head("/no-such-page")).status == 404
+        # A form's address opened in the browser: a page, and the methods it takes.
+        response = await client.get("/chat")
+        assert response.status == 405 and response.headers["Allow"] == "POST"
+        assert texts.WEB_ERROR_PAGES[405][0] in await response.text()
+        # Not a browser's way: the short text, as before.
+        response = await client.put("/chat")
+        assert response.status == 405 and await response.text() == texts.HTTP_ERRORS[405]
+        response = await client.post("/no-such-page")
+        assert response.status == 404 and await response.text() == texts.HTTP_ERRORS[404]
+        # A handler's own sentence is the page's.
+        await log_in(client)
+        response = await client.get("/staff/complaints/20260101-001-0")
+        assert response.status == 404 and "没有这个编号的投诉" in await response.text()
+
+    site(scenario)
+
+
+def test_the_favicon_is_served_and_kept(site):
+    async def scenario(client: TestClient) -> None:
+        response = await client.get("/favicon.ico")
+        assert response.status == 200 and response.content_type == "image/svg+xml"
+        assert (await response.text()).startswith("<svg") and "max-age=" in response.headers["Cache-Control"]
+        page = await (await client.get("/")).text()
+        icon = re.search(r'<link rel="icon" href="([^"]+)"', page)
+        assert icon is not None and "?v=" in icon[1]
+        response = await client.get(icon[1])
+        assert response.status == 200 and "immutable" in response.headers["Cache-Control"]
 
     site(scenario)
 

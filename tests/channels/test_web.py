@@ -592,9 +592,9 @@ def test_enquiries_page_groups_the_same_question_asked_in_different_words(site):
             await ask(client, question)
         await log_in(client)
         html = await (await client.get("/staff/enquiries")).text()
-        assert re.search(r"<td class=\"num\">3</td>", html), html[html.find("<tbody>") :][:400]
+        assert re.search(r"<td class=\"num\"[^>]*>3</td>", html), html[html.find("<tbody>") :][:400]
         catalogue = await (await client.get("/staff/catalogue", params={"q": "安全生产月"})).text()
-        assert "安全生产月" in catalogue and "<td>" in catalogue
+        assert "安全生产月" in catalogue and '<td data-label="标题">' in catalogue
 
     site(scenario)
 

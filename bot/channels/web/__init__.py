@@ -40,6 +40,10 @@ HERE = Path(__file__).resolve().parent
 # The frame-ancestors of the citizens' pages: 'self' and the sites of web_embed_origins.
 ANCESTORS = web.AppKey("gongkai_web_ancestors", str)
 PURGE_EVERY = 3600.0  # seconds between purges of the chat sessions that aged out
+# The versioned assets (``static()`` names each with its hash) never change under their URL;
+# the favicon's fixed address is asked for by every browser, so it is kept a month.
+IMMUTABLE = "public, max-age=31536000, immutable"
+FAVICON_CACHE = "public, max-age=2592000"
 
 
 def _templates(settings: Settings, answerer: Answerer) -> jinja2.Environment:
@@ -79,7 +83,34 @@ async def _headers(request: web.Request, handler: Any) -> web.StreamResponse:
     )
     if not framed:
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    if request.path.startswith("/static/") and "v" in request.query and response.status == 200:
+        response.headers.setdefault("Cache-Control", IMMUTABLE)
     return response
+
+
+def _error_pages(render: Any) -> Any:
+    """A middleware that answers a browser's wrong address (404) or a form's address opened as a
+    page (405, for GET only) with a page in the site's look, in the staff console's under /staff.
+    Other methods' 405 and the errors of other channels' routes stay short texts."""
+
+    @web.middleware
+    async def error_pages(request: web.Request, handler: Any) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except (web.HTTPNotFound, web.HTTPMethodNotAllowed) as e:
+            if request.method not in ("GET", "HEAD"):
+                raise
+            heading, detail = texts.WEB_ERROR_PAGES[e.status]
+            if e.status == 404 and any("\u4e00" <= c <= "\u9fff" for c in e.text or ""):
+                detail = e.text or ""  # a handler's own sentence: "没有这个编号的投诉。"
+            staff_area = request.path == "/staff" or request.path.startswith("/staff/")
+            response = render("error.html", status=e.status, heading=heading, detail=detail, staff_area=staff_area)
+            response.set_status(e.status)
+            if "Allow" in e.headers:
+                response.headers["Allow"] = e.headers["Allow"]
+            return response
+
+    return error_pages
 
 
 def setup(app: web.Application, services: Services, settings: Settings) -> None:
@@ -121,6 +152,7 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
         services.applications, services.answerer, settings, sessions, render, console._staff, console._page
     )
     app.middlewares.append(_headers)
+    app.middlewares.append(_error_pages(render))  # inside _headers: the page gets the headers too
     app.add_routes(chat.routes())
     app.add_routes(console.routes())
     app.add_routes(ReportPages(console, services.reports).routes())
@@ -129,6 +161,8 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
     app.add_routes(pages.routes())
     app.router.add_static("/static", HERE / "static")
     app.router.add_get("/widget.js", _file(HERE / "static" / "widget.js", "application/javascript"))
+    favicon = {"Cache-Control": FAVICON_CACHE}
+    app.router.add_get("/favicon.ico", _file(HERE / "static" / "favicon.svg", "image/svg+xml", favicon))
     # The example stands for the bureau's own page, which has its own styles.
     example_policy = {"Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'"}
     app.router.add_get("/widget-example", _file(HERE / "static" / "widget-example.html", "text/html", example_policy))

@@ -605,7 +605,8 @@ def test_enquiries_page_shows_what_citizens_typed_not_the_normalised_text(site):
             await ask(client, question)
         await log_in(client)
         html = await (await client.get("/staff/enquiries")).text()
-        [row] = re.findall(r"<tr><td class=\"num\">(\d+)</td><td>([^<]*)</td><td class=\"muted\">([^<]*)</td>", html)
+        cells = r'<tr><td class="num"[^>]*>(\d+)</td><td[^>]*>([^<]*)</td><td class="muted"[^>]*>([^<]*)</td>'
+        [row] = re.findall(cells, html)
         assert row[0] == "4" and row[1] == "明天天气怎么样"  # typed: 样 kept (normalised: 明天天气怎么)
         assert "明天天气怎么样？" in row[2] and "明天的天气怎么样" in row[2]
 

@@ -454,7 +454,7 @@ WEB_ASK_TITLE = "点击即提问"
 # on WeChat a numbered list (a passive reply holds no link).
 TG_ASK = "问：{question}"
 WX_ASKS = "想接着问，回复序号："
-WEB_PLACEHOLDER = "请输入您的问题，例如：申请信息公开要收费吗"
+WEB_PLACEHOLDER = "请输入您的问题"
 WEB_SEND = "发送"
 WEB_HINTS = ("申请信息公开要收费吗", "多久答复", "怎么申请", "/search 安全生产月")
 WEB_STATUS_FOUND = "这是投诉编号 {number}。"

@@ -134,5 +134,5 @@ def _iso(seconds: float) -> str:
 def test_a_turns_pointers_survive_its_save():
     turn = Turn("bot", "详情可问“什么是信息处理费”。", asks=["什么是信息处理费"])
     again = Turn.from_json(turn.as_json())
-    assert again == turn and again.pieces()[1] == ("什么是信息处理费", "什么是信息处理费")
+    assert again == turn and again.pieces()[1] == ("“什么是信息处理费”", "什么是信息处理费")
     assert Turn.from_json(Turn("bot", "x").as_json()).asks == []

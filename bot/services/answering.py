@@ -40,15 +40,15 @@ def pointers(text: str) -> list[str]:
 
 def pieces(text: str, asks: list[str]) -> list[tuple[str, str | None]]:
     """``text`` cut at its pointers to the questions ``asks``: (text, None) for plain text and
-    (wording, question) for a pointer's wording, so that a channel can make that a button. The
-    pieces joined give ``text`` back."""
+    (“wording”, question) for a pointer's wording in its quotes (the quotes go with the button a
+    channel makes of it, not onto lines of their own). The pieces joined give ``text`` back."""
     out: list[tuple[str, str | None]] = []
     at = 0
     for match in POINTER.finditer(text):
         question = match.group(1).strip()
         if question not in asks:
             continue
-        start, end = match.span(1)
+        start, end = match.start(1) - 1, match.end(1) + 1  # with its quotes
         out += [(text[at:start], None), (text[start:end], question)]
         at = end
     out.append((text[at:], None))

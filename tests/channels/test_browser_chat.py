@@ -11,8 +11,11 @@ def test_a_pointer_asks_its_question_in_place(site, browser):  # noqa: F811
     page.goto(site + "/")
     page.fill("#q", "申请信息公开要收费吗")
     page.press("#q", "Enter")
-    pointer = page.wait_for_selector("button.ask", timeout=10_000)
-    assert pointer.inner_text() == "什么是信息处理费"
+    pointer = page.wait_for_selector("button.pointer", timeout=10_000)
+    assert pointer.inner_text() == "“什么是信息处理费”"
+    # It flows in the sentence, on the line of the words before it (not a block of its own).
+    after = pointer.evaluate("b => b.getBoundingClientRect().left - b.parentElement.getBoundingClientRect().left")
+    assert after > 20, after
     url = page.url
     pointer.click()
     page.wait_for_selector("text=信息处理费是", timeout=10_000)

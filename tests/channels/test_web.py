@@ -203,8 +203,8 @@ def test_input_limits(site):
 def test_a_pointer_in_an_answer_is_a_button_that_asks_it(site):
     async def scenario(client):
         turns = await ask(client, "申请信息公开要收费吗")
-        button = '<button name="q" value="什么是信息处理费" class="ask"'
-        assert "可问“" + button in turns and "什么是信息处理费</button>”" in turns
+        button = '<button name="q" value="什么是信息处理费" class="pointer"'
+        assert "可问" + button in turns and "“什么是信息处理费”</button>。" in turns
         form = turns.split('<form method="post" action="/chat" class="asks">')[1].split("</form>")[0]
         assert button in form and 'name="csrf"' in form  # a form post: works without JavaScript
         # The button posts q as the chat's form does (chat.js sends the same fields with fetch).

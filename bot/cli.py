@@ -445,10 +445,15 @@ def unanswered(limit: int) -> None:
 
     Example: gongkai enquiries unanswered
     """
+    import datetime as dt
+    import zoneinfo
+
     from .services.insights import unanswered as grouped
     from .services.teaching import Teaching
 
-    store = _store(_settings())
+    settings = _settings()
+    zone = zoneinfo.ZoneInfo(settings.timezone)
+    store = _store(settings)
     try:
         taught = Teaching(store).wordings()  # taught since: no longer waiting
         groups = grouped(store, taught=taught, limit=limit)
@@ -456,7 +461,8 @@ def unanswered(limit: int) -> None:
             click.echo("No unanswered questions recorded.")
         for group in groups:
             outcomes = ",".join(sorted(group.outcomes))
-            click.echo(f"{group.times:5}×  {group.last_at[:10]}  {outcomes:16} {group.text}")
+            day = dt.datetime.fromisoformat(group.last_at).astimezone(zone).date()  # recorded in UTC
+            click.echo(f"{group.times:5}×  {day}  {outcomes:16} {group.text}")
             others = group.wordings[1:6]
             if others:
                 more = f" (+{len(group.wordings) - 6} more)" if len(group.wordings) > 6 else ""

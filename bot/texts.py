@@ -637,9 +637,8 @@ SETUP_ALL_SET = "本局的名称和联系方式都已设置。"
 SETUP_CHECK_UNSET = "尚未设置（{count}项）：{names}\n运行 gongkai setup 逐项填写。"
 # The staff console's banner, on every page while any of them is still the sample bureau's.
 STAFF_UNSET_BANNER = "以下设置仍是示例值，市民在答复中会看到“（示例，待本局配置）”或示例局的名称："
-STAFF_UNSET_HOW = (
-    "请系统管理员在服务器上运行 gongkai setup 逐项填写（或设置环境变量 {variables}），然后重新启动 Gongkai。"
-)
+STAFF_UNSET_HOW = "请系统管理员在服务器上运行 gongkai setup 逐项填写（或设置环境变量），然后重新启动 Gongkai。"
+STAFF_UNSET_VARIABLES = "环境变量"
 
 # --- teaching the bot (the console and `gongkai teach`) ---
 TEACH_ACTIONS = {

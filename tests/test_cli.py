@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
 import subprocess
 import sys
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -148,6 +150,9 @@ def test_unanswered_groups_as_the_console_does_in_the_citizens_words(run, tmp_pa
     assert len(heads) == len(groups) < len(wordings)  # alike wordings are one row, not one each
     for head, group in zip(heads, groups, strict=True):
         assert head.split("×")[0].strip() == str(group.times) and head.endswith(group.text)
+        # Recorded in UTC, dated in the bureau's time.
+        local = dt.datetime.fromisoformat(group.last_at).astimezone(ZoneInfo("Asia/Shanghai")).date()
+        assert head.split("×")[1].split()[0] == str(local)
     assert sum(g.times for g in groups) == 6
     assert any("明天天气怎么样" in h for h in heads) and not any(h.endswith("明天天气怎么") for h in heads)
     also = [line for line in lines if "also:" in line]

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import hashlib
 import logging
+import zoneinfo
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,6 +57,9 @@ def _templates(settings: Settings, answerer: Answerer) -> jinja2.Environment:
     )
     versions = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:8] for p in (HERE / "static").iterdir()}
     env.filters["actor"] = texts.actor_label
+    zone = zoneinfo.ZoneInfo(settings.timezone)
+    # A time the log recorded in UTC (an enquiry's), in the bureau's time.
+    env.filters["local"] = lambda at: dt.datetime.fromisoformat(at).astimezone(zone)
     env.globals.update(
         texts=texts,
         contacts=answerer.contacts,

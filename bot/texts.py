@@ -59,7 +59,9 @@ CATALOGUE_WITH_ANSWER_HEADER = "您要的信息可能已经公开，不必申请
 YEAR_NOT_HELD = "我这里只有{held}的数字，没有{asked}的。各年度的数字以当年的政府信息公开工作年度报告为准："
 MULTI_INTRO = "您一次问了{count}个问题，分别答复如下："
 MULTI_PART = "【{number}】{question}\n{answer}"
-MULTI_PART_MAYBE = "这一问您是想问“{title}”吗？请单独再问一次，我好确认；也可以致电 {office_phone}。"
+MULTI_PART_MAYBE = (
+    "这一问我还不能确定。如果您想了解的是这个，可以问“{title}”；也可以换个说法单独再问，或致电 {office_phone}。"
+)
 MULTI_PART_UNSURE = "这一问我还不能确定怎么回答，请换个说法单独再问，或致电 {office_phone}。"
 
 # For questions asked in English. The guide's English answers are in its entries (answer_en).

@@ -157,6 +157,32 @@ def test_several_questions_answered_part_by_part(answerer):
     assert "【1】" in reply.text and "【2】" in reply.text
 
 
+def test_a_part_it_is_unsure_of_points_to_its_likeliest_question(answerer):
+    reply = answerer.answer("复议找谁 多少天内提 能直接告吗")
+    assert reply.outcome == "answer" and [p.outcome for p in reply.parts] == ["answer", "clarify", "answer"]
+    # The unsure part names the entry it is likely about, as a pointer a channel makes a button of.
+    [guess] = reply.asks
+    assert f"可以问“{guess}”" in reply.text.split("【2】")[1].split("【3】")[0]
+    assert answerer.answer(guess).outcome == "answer"
+
+
+def test_a_part_answered_is_not_lost_to_one_list_for_the_whole(answerer):
+    # One part it cannot place, one it answers: the answer, and the other said to be unsure
+    # (the message as a whole got one list with the second part's entry alone).
+    reply = answerer.answer("申请要带啥材料 多长时间能答复")
+    assert reply.outcome == "answer" and [p.entry_id for p in reply.parts] == [None, "deadline"]
+    assert "【1】申请要带啥材料" in reply.text and "20个工作日" in reply.text.split("【2】")[1]
+
+
+def test_where_no_part_is_sure_the_list_holds_every_parts_entries(answerer):
+    parts = [answerer.answer(q) for q in ("主动公开都有啥", "多久挂出来")]
+    assert [p.outcome for p in parts] == ["clarify", "clarify"]
+    reply = answerer.answer("主动公开都有啥 多久挂出来")
+    assert reply.outcome == "clarify"
+    # Each part's likeliest first, in the parts' order, whatever the whole message is closest to.
+    assert [c.id for c in reply.choices][:2] == [p.choices[0].id for p in parts]
+
+
 def test_a_keyword_typed_gets_the_documents(answerer):
     reply = answerer.answer("安全生产月")
     assert reply.hits and all("安全生产月" in h["title"] for h in reply.hits)

@@ -7,6 +7,7 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
+from itertools import zip_longest
 from typing import Any
 
 from .. import texts
@@ -262,6 +263,20 @@ class Answers:
             outcomes = {r.outcome for r in replies}
             if "answer" in outcomes and outcomes <= {"answer", "clarify"}:
                 return self._several(text, replies)
+            whole = self._single(text, query, intent)
+            if whole.outcome != "clarify" or not outcomes <= {"answer", "clarify", "fallback"}:
+                return whole
+            # The whole no surer than its parts: the parts answered and the others said to be
+            # unsure, rather than one list for one part; or, where no part is sure, one list
+            # with each part's likeliest entries, the first of every part before the second of
+            # any ("要带啥材料 多久答复" offers both).
+            if "answer" in outcomes:
+                return self._several(text, replies)
+            ranked = [r.choices for r in replies]
+            offered = list({c.id: c for rank in zip_longest(*ranked) for c in rank if c}.values())
+            if not offered:
+                return whole
+            return self._clarify(text, offered[: max(self.settings.clarify_choices, len(replies))])
         return self._single(text, query, intent)
 
     def _single(self, text: str, query: Query, intent: Intent) -> Reply:
@@ -322,7 +337,7 @@ class Answers:
         if best.score >= clarify_at:
             # A list of one is no choice: the next entries come along if they are half as likely.
             choices = [c for c in ranked[: s.clarify_choices] if c.score >= clarify_at / 2]
-            return self._clarify(text, choices, query.english)
+            return self._clarify(text, [Choice(c.entry.id, c.entry.question, c.score) for c in choices], query.english)
         if hits:
             return self._catalogue(text, query, hits, top_id, top_score)
         return self._fallback(text, query, top_id, top_score)
@@ -399,19 +414,12 @@ class Answers:
             body = texts.COMPLAINT + (texts.TIPOFF if tipoff else "")
         return Reply(text, "complaint", body.format(**self.contacts), top_id, top_score, tipoff=tipoff)
 
-    def _clarify(self, text: str, choices: list[Scored], english: bool = False) -> Reply:
+    def _clarify(self, text: str, choices: list[Choice], english: bool = False) -> Reply:
         lines = [texts.CLARIFY_EN if english else texts.CLARIFY] + [
-            texts.CLARIFY_CHOICE.format(number=n, title=c.entry.question) for n, c in enumerate(choices, 1)
+            texts.CLARIFY_CHOICE.format(number=n, title=c.title) for n, c in enumerate(choices, 1)
         ]
         lines.append((texts.CLARIFY_NONE_EN if english else texts.CLARIFY_NONE).format(**self.contacts))
-        return Reply(
-            text,
-            "clarify",
-            "\n".join(lines),
-            choices[0].entry.id,
-            choices[0].score,
-            [Choice(c.entry.id, c.entry.question, c.score) for c in choices],
-        )
+        return Reply(text, "clarify", "\n".join(lines), choices[0].id, choices[0].score, list(choices))
 
     def _fallback(self, text: str, query: Query, top_id: str | None, top_score: float) -> Reply:
         body = texts.FALLBACK_EN if query.english else texts.FALLBACK

@@ -535,6 +535,23 @@ class Matcher:
         :param budget: postings read at most (see ``NgramIndex.candidates``); a smaller one is
           enough to find only the items that match very well
         """
+        hits = self._search(query, limit, min_score, budget)
+        clauses = [c for c in _CLAUSES.split(query.read or query.text) if len(_HAN.findall(c)) >= FRAMED_MIN_CHARS]
+        if len(clauses) < 2 or (hits and hits[0].score >= CLAUSES_BELOW):
+            return hits
+        # A look-up with clauses of its own around the document's name (有没有典型事故案例，
+        # 给员工培训用) that the whole message does not find well: each clause is searched too,
+        # a little below the whole message (whose numbers, in another clause, still count).
+        best = {h.item.index_no: h for h in hits}
+        for clause in clauses:
+            for hit in self._search(self._query(clause, clause), limit, min_score / CLAUSE_SHARE, budget):
+                score = round(CLAUSE_SHARE * hit.score, 4)
+                known = best.get(hit.item.index_no)
+                if score >= min_score and (known is None or score > known.score):
+                    best[hit.item.index_no] = Hit(hit.item, score)
+        return sorted(best.values(), key=lambda h: (h.score, h.item.date), reverse=True)[:limit]
+
+    def _search(self, query: Query, limit: int, min_score: float, budget: int) -> list[Hit]:
         text = _without_frames(query.normalized)
         words = _without_numbers(text)
         if words != text:
@@ -695,10 +712,30 @@ SEARCH_ENDINGS = (
     "网上能查到", "网上能找到", "网上有没有", "网上有", "能查到", "能找到", "查得到", "有没有", "有么", "有",
     "能发我", "发给我", "发我", "全文", "原文", "链接", "这个文件", "那个文件", "这份文件", "文件", "谢谢", "多谢",
 )  # fmt: skip
+# What a document's title ends with (办理指南, 实施方案, 检查情况通报): a message that ends so,
+# and asks nothing, names a document, even where its words are a hazard's (烟花爆竹经营许可指南).
+DOCUMENT_KINDS = (
+    "指南", "通知", "办法", "规定", "方案", "预案", "通报", "报告", "意见", "决定", "名单", "目录", "要点",
+    "总结", "计划", "细则", "制度", "标准", "公告", "公示", "条例", "批复", "规划", "汇编",
+)  # fmt: skip
+_DOCUMENT_KIND = re.compile("(?:" + "|".join(DOCUMENT_KINDS) + ")$")
+
+
+def names_a_document(normalized: str) -> bool:
+    """Whether a (normalised) message ends as a document's title does."""
+    return bool(_DOCUMENT_KIND.search(normalized))
+
+
 _OPENINGS = re.compile("^(?:" + "|".join(sorted(SEARCH_OPENINGS, key=len, reverse=True)) + ")+")
 _ENDINGS = re.compile("(?:" + "|".join(sorted(SEARCH_ENDINGS, key=len, reverse=True)) + ")+$")
 # A query this short is left as it is: 有没有 alone, or 文件, is what the citizen means.
 FRAMED_MIN_CHARS = 4
+# The clauses of a message (at punctuation and spaces), each also searched on its own at this
+# share of its score: the whole message's hits stay ahead of a clause's as good.
+_CLAUSES = re.compile(r"[,，、;；。！!?？\s]+")
+CLAUSE_SHARE = 0.9
+CLAUSES_BELOW = 0.75  # only when the whole message's best hit is below this
+_HAN = re.compile(r"[\u4e00-\u9fff]")  # typed pinyin's words are no clauses
 _NUMBER = re.compile(r"[0-9]+")
 _NOT_NUMBER = re.compile(r"[^0-9\n]+")
 # A number with the word it counts in a title (2012年度, 15号) is compared apart from the words.

@@ -189,6 +189,25 @@ def test_a_keyword_typed_gets_the_documents(answerer):
     assert {"index_no", "title", "category", "date", "score"} <= set(reply.hits[0])
 
 
+def test_a_look_up_with_a_clause_of_its_own_gets_the_documents(answerer):
+    # The purpose said beside the document's name (给员工培训用) keeps the whole message below
+    # the search's cut-off; the clause that names it finds the documents.
+    reply = answerer.answer("有没有典型事故案例 给员工培训用")
+    assert reply.outcome == "catalogue" and reply.hits
+    assert all(h["title"].startswith("典型事故案例") for h in reply.hits[:2])
+    # Typed pinyin's words are no clauses: they are read as the one question they are.
+    assert answerer.answer("nimen bangong shijian shi ji dian dao ji dian").outcome != "catalogue"
+
+
+def test_a_title_with_a_hazards_words_is_a_look_up_not_a_tip_off(answerer):
+    # 烟花爆竹 are a hazard's words; a message that ends as a document's title does (办事指南)
+    # and finds that document is a look-up.
+    reply = answerer.answer("烟花爆竹经营许可办事指南")
+    assert reply.outcome == "catalogue" and reply.hits[0]["title"].startswith("烟花爆竹经营")
+    # A story that ends with such a word but names no document is still a tip-off.
+    assert answerer.answer("老板不让看安全生产责任制度").outcome == "complaint"
+
+
 def test_english_question_gets_english_answer(answerer):
     reply = answerer.answer("Is there a fee for requesting government information?")
     assert reply.outcome in ("answer", "clarify")

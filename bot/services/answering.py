@@ -14,7 +14,7 @@ from .. import texts
 from ..config import Settings
 from ..knowledge import GuideEntry
 from ..limits import LRU
-from ..matching import COMPLAINT, OUT_OF_SCOPE, STORY_MIN_CHARS, Intent, Matcher, Query, Scored
+from ..matching import COMPLAINT, OUT_OF_SCOPE, STORY_MIN_CHARS, Intent, Matcher, Query, Scored, names_a_document
 from ..storage import Enquiry, Store
 from .catalogue import CatalogueSearch
 
@@ -302,7 +302,11 @@ class Answers:
         # accident to ask for what was published about it (事故统计) is no tip-off; a document's
         # title typed (隐患排查治理通知) is a look-up, whatever words it has.
         asking_for_information = intent.requests and intent.hazard and not (intent.complaint_words or intent.grievance)
-        typed_a_title = bool(strong) and not intent.asks and not intent.complaint_words
+        typed_a_title = (
+            bool(strong or (hits and names_a_document(query.normalized)))
+            and not intent.asks
+            and not intent.complaint_words
+        )
         if not (asking_for_information or typed_a_title):
             answered = (
                 intent.asks

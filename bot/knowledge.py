@@ -20,25 +20,16 @@ from typing import Any
 
 import yaml
 
+from .config import OFFICE_SETTINGS
+
 GUIDE_DIR = "guide"
 CATALOGUE_FILE = "catalogue.csv"
 LEXICON_FILE = "lexicon.yaml"
 CALENDAR_FILE = "calendar.yaml"
 _CALENDAR_FIELDS = ("holidays", "workdays")
 
-# The only placeholders an answer may use; their values come from the settings.
-PLACEHOLDERS = frozenset(
-    {
-        "bureau_name",
-        "office_name",
-        "office_address",
-        "office_hours",
-        "office_phone",
-        "office_fax",
-        "office_email",
-        "supervision_phone",
-    }
-)
+# The only placeholders an answer may use: the bureau's own settings, whose values fill them.
+PLACEHOLDERS = frozenset(OFFICE_SETTINGS)
 MAX_ANSWER_CHARS = 600
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _GUIDE_FIELDS = ("id", "question", "alternatives", "keywords", "answer", "answer_en", "source", "year", "refer")

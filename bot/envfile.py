@@ -19,7 +19,7 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 # A variable's line: `NAME=...` or `export NAME=...` (pydantic-settings matches names without case).
-LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=")
+LINE = re.compile(r"^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_.]*)\s*=")
 # A value that needs no quotes: no space, quote, backslash, # (a comment) or $ (a variable).
 BARE = re.compile(r"[^\s'\"\\#$]+")
 
@@ -63,9 +63,9 @@ def updated(text: str, values: Mapping[str, str]) -> str:
     done: set[str] = set()
     for i, line in enumerate(lines):
         match = LINE.match(line)
-        if match and match.group(1).upper() in wanted:
-            name = wanted[match.group(1).upper()]
-            lines[i] = f"{name}={quote(values[name])}"
+        if match and match.group(2).upper() in wanted:
+            name = wanted[match.group(2).upper()]
+            lines[i] = f"{match.group(1)}{name}={quote(values[name])}"  # an `export ` stays
             done.add(name)
     missing = [name for name in values if name not in done]
     if missing:

@@ -530,13 +530,15 @@ class Matcher:
         the query it explains, its fuzzy similarity to the query (without the numbers of
         either, wherever the query puts them), and how much of it the query covers; then on
         whether the query's numbers are the item's as whole tokens (see :class:`_NumberIndex`):
-        as characters, 2012 and 2021 have most in common.
+        as characters, 2012 and 2021 have most in common. A message of several clauses that finds
+        nothing well as a whole (有没有典型事故案例，给员工培训用) is searched clause by clause too.
 
         :param budget: postings read at most (see ``NgramIndex.candidates``); a smaller one is
           enough to find only the items that match very well
         """
         hits = self._search(query, limit, min_score, budget)
         clauses = [c for c in _CLAUSES.split(query.read or query.text) if len(_HAN.findall(c)) >= FRAMED_MIN_CHARS]
+        clauses = list(dict.fromkeys(clauses))[:MAX_CLAUSES]  # a long story is no look-up
         if len(clauses) < 2 or (hits and hits[0].score >= CLAUSES_BELOW):
             return hits
         # A look-up with clauses of its own around the document's name (有没有典型事故案例，
@@ -735,6 +737,7 @@ FRAMED_MIN_CHARS = 4
 _CLAUSES = re.compile(r"[,，、;；。！!?？\s]+")
 CLAUSE_SHARE = 0.9
 CLAUSES_BELOW = 0.75  # only when the whole message's best hit is below this
+MAX_CLAUSES = 4
 _HAN = re.compile(r"[\u4e00-\u9fff]")  # typed pinyin's words are no clauses
 _NUMBER = re.compile(r"[0-9]+")
 _NOT_NUMBER = re.compile(r"[^0-9\n]+")

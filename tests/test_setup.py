@@ -99,7 +99,8 @@ def test_lines_are_updated_in_place_and_the_rest_kept(env_file):
     after = env_file.read_text(encoding="utf-8")
     assert after.startswith(before.split("export")[0])  # everything before the line, as it was
     lines = after.splitlines()
-    assert "GONGKAI_OFFICE_PHONE=0533-2181234" in lines and "#GONGKAI_OFFICE_FAX=commented out" in lines
+    assert "export GONGKAI_OFFICE_PHONE=0533-2181234" in lines  # a shell that sources it still exports it
+    assert "#GONGKAI_OFFICE_FAX=commented out" in lines
     assert lines[-1] == 'GONGKAI_OFFICE_FAX="0533 #2"'
     assert "GONGKAI_TELEGRAM_TOKEN='123:abc#def'" in lines and 'OTHER="kept as it is"' in lines
     assert oct(env_file.stat().st_mode & 0o777) == oct(0o640)

@@ -37,6 +37,7 @@ from .answering import Answerer, Reply
 from .applications import Application, Applications
 from .applications import Lookup as ApplicationLookup
 from .complaints import (
+    KIND_TOPICS,
     KINDS,
     MAX_NAME,
     MAX_TEXT,
@@ -420,11 +421,6 @@ class Conversation:
         return Form(kind), AskText("what", kind)
 
     @staticmethod
-    def topics(kind: str) -> tuple[tuple[str, str], ...]:
-        """The topics offered to a complaint of ``kind`` (``complaints.topics_for``)."""
-        return topics_for(kind)
-
-    @staticmethod
     def hint(form: Form) -> Invalid:
         """What the form's current step expects, when something else was sent (a picture, a menu)."""
         if form.step == "topic":
@@ -496,7 +492,10 @@ class Conversation:
             log.info("complaint refused: over the limits (%s, %.0f s to wait)", channel, waiting)
             at = when(self.complaints.now(), waiting)
             return Limited(texts.COMPLAINT_LIMITED.format(at=at, **self.contacts))
-        draft = Draft(form.text, topic=form.topic, kind=form.kind, name=form.name, phone=form.phone)
+        # A form begun before tip-offs had topics of their own (a 举报 under 依申请公开) is filed
+        # under 其他 rather than refused: the citizen was told it would be sent.
+        topic = form.topic if form.topic in KIND_TOPICS.get(form.kind, ()) else "other"
+        draft = Draft(form.text, topic=topic, kind=form.kind, name=form.name, phone=form.phone)
         logs.begin()  # the notices owed for it, and their delivery, are logged under it
         filed = await self.complaints.afile(
             draft, channel=channel, chat_id=chat_id, user_id=user_id, dedupe_key=dedupe_key

@@ -466,25 +466,26 @@ class Store:
         most asked first: ``text`` (normalised), ``times``, ``last_at``, ``outcomes`` and
         ``wordings``, the texts as citizens typed them, most typed first (none for enquiries
         recorded before the typed text was kept)."""
-        sql = """
-            select text, typed, count(*) as times, max(at) as last_at, group_concat(distinct outcome) as outcomes
-            from enquiries
-            where outcome in ('fallback', 'clarify') and text != ''
-            group by text, typed order by times desc
+        unanswered = "outcome in ('fallback', 'clarify') and text != ''"
+        sql = f"""
+            select text, count(*) as times, max(at) as last_at, group_concat(distinct outcome) as outcomes
+            from enquiries where {unanswered}
+            group by text order by times desc, last_at desc limit ?
         """
-        rows: dict[str, dict[str, Any]] = {}
-        for r in self._read.query(sql):
-            row = rows.setdefault(r["text"], {"text": r["text"], "times": 0, "last_at": "", "outcomes": set()})
-            row["times"] += r["times"]
-            row["last_at"] = max(row["last_at"], r["last_at"])
-            row["outcomes"].update(r["outcomes"].split(","))
-            if r["typed"]:
-                row.setdefault("wordings", []).append(r["typed"])  # most typed first: the query's order
-        newest_first = sorted(rows.values(), key=lambda r: r["last_at"], reverse=True)
-        found = sorted(newest_first, key=lambda r: -r["times"])[:limit]  # most asked, then newest
+        found = [dict(r) for r in self._read.query(sql, [limit])]
+        wordings: dict[str, list[str]] = {}
+        if found:
+            marks = ",".join("?" * len(found))
+            typed = f"""
+                select text, typed, count(*) as times from enquiries
+                where {unanswered} and typed is not null and typed != '' and text in ({marks})
+                group by text, typed order by times desc
+            """
+            for r in self._read.query(typed, [r["text"] for r in found]):
+                wordings.setdefault(r["text"], []).append(r["typed"])  # most typed first
         for row in found:
-            row["outcomes"] = ",".join(sorted(row["outcomes"]))
-            row.setdefault("wordings", [])
+            row["outcomes"] = ",".join(sorted(set(row["outcomes"].split(","))))
+            row["wordings"] = wordings.get(row["text"], [])
         return found
 
     def enquiry_days(self, since: dt.datetime) -> list[dict[str, Any]]:

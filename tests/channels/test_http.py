@@ -260,6 +260,9 @@ def test_the_favicon_is_served_and_kept(site):
         assert icon is not None and "?v=" in icon[1]
         response = await client.get(icon[1])
         assert response.status == 200 and "immutable" in response.headers["Cache-Control"]
+        # Another version's address is not the file it names: it is not kept for a year.
+        response = await client.get(icon[1].split("?")[0] + "?v=00000000")
+        assert response.status == 200 and "immutable" not in response.headers.get("Cache-Control", "")
 
     site(scenario)
 

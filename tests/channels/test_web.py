@@ -217,10 +217,10 @@ def test_a_pointer_in_an_answer_is_a_button_that_asks_it(site):
 
 
 def test_a_pointer_button_is_escaped(settings, answerer):
-    from bot.channels.web import _templates
+    from bot.channels.web import _templates, _versions
     from bot.services.chats import Turn
 
-    env = _templates(settings, answerer)
+    env = _templates(settings, answerer, _versions())
     text = '<b>粗</b>可问“x"><script>1</script>”。'
     turn = Turn("bot", text, asks=['x"><script>1</script>'])
     html = env.get_template("turns.html").render(turns=[turn], csrf="t", link=lambda p, **_: p)

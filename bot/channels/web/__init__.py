@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 # The frame-ancestors of the citizens' pages: 'self' and the sites of web_embed_origins.
 ANCESTORS = web.AppKey("gongkai_web_ancestors", str)
+VERSIONS = web.AppKey("gongkai_web_static_versions", dict)
 PURGE_EVERY = 3600.0  # seconds between purges of the chat sessions that aged out
 # The versioned assets (``static()`` names each with its hash) never change under their URL;
 # the favicon's fixed address is asked for by every browser, so it is kept a month.
@@ -48,14 +49,18 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 FAVICON_CACHE = "public, max-age=2592000"
 
 
-def _templates(settings: Settings, answerer: Answerer) -> jinja2.Environment:
+def _versions() -> dict[str, str]:
+    """Each static file's version: its content's hash, in its address (``?v=``)."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:8] for p in (HERE / "static").iterdir()}
+
+
+def _templates(settings: Settings, answerer: Answerer, versions: dict[str, str]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    versions = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:8] for p in (HERE / "static").iterdir()}
     env.filters["actor"] = texts.actor_label
     zone = zoneinfo.ZoneInfo(settings.timezone)
     # A time the log recorded in UTC (an enquiry's), in the bureau's time.
@@ -88,7 +93,9 @@ async def _headers(request: web.Request, handler: Any) -> web.StreamResponse:
     )
     if not framed:
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-    if request.path.startswith("/static/") and "v" in request.query and response.status == 200:
+    # Only a static file's current version never changes under its address.
+    current = request.app.get(VERSIONS, {}).get(request.path.removeprefix("/static/"))
+    if request.path.startswith("/static/") and response.status == 200 and current and request.query.get("v") == current:
         response.headers.setdefault("Cache-Control", IMMUTABLE)
     return response
 
@@ -96,7 +103,7 @@ async def _headers(request: web.Request, handler: Any) -> web.StreamResponse:
 def _error_pages(render: Any) -> Any:
     """A middleware that answers a browser's wrong address (404) or a form's address opened as a
     page (405, for GET only) with a page in the site's look, in the staff console's under /staff.
-    Other methods' 405 and the errors of other channels' routes stay short texts."""
+    Other methods (a POST to a wrong address, a PUT) keep the short texts."""
 
     @web.middleware
     async def error_pages(request: web.Request, handler: Any) -> web.StreamResponse:
@@ -121,7 +128,8 @@ def _error_pages(render: Any) -> Any:
 def setup(app: web.Application, services: Services, settings: Settings) -> None:
     """Serve the web chat and the staff console on ``app``; purge the chat sessions that aged out
     at start and every hour."""
-    env = _templates(settings, services.answerer)
+    app[VERSIONS] = versions = _versions()
+    env = _templates(settings, services.answerer, versions)
 
     def render(template: str, **context: Any) -> web.Response:
         return web.Response(text=env.get_template(template).render(**context), content_type="text/html")

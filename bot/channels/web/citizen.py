@@ -273,9 +273,8 @@ class CitizenChat:
         session.add(
             Turn("bot", said.format(length=len(text), question=MAX_QUESTION_CHARS, limit=MAX_TEXT), offer="投诉")
         )
-        draft = session.draft or {}
-        kind, topic = draft.get("kind", "投诉"), draft.get("topic", "other")
-        session.draft = {"kind": kind, "topic": topic, "text": text, "step": "what"}
+        # A draft begun already keeps its kind, topic, name and phone; the story replaces its text.
+        session.draft = {"kind": "投诉", "topic": "other", **(session.draft or {}), "text": text, "step": "what"}
 
     def _choose(self, session: ChatSession, entry_id: str) -> None:
         picked = self.conversation.entry(entry_id)

@@ -17,7 +17,6 @@ phone numbers), ``service`` (filing and staff actions), ``listing`` (search and 
 """
 
 from .contact import MAX_NAME, clean_phone, mask_phone, split_contact
-from .export import COLUMNS, Entry
 from .listing import Filter
 from .service import Complaints
 from .types import (
@@ -39,7 +38,6 @@ from .types import (
 )
 
 __all__ = [
-    "COLUMNS",
     "EVENTS",
     "KINDS",
     "KIND_TOPICS",
@@ -53,7 +51,6 @@ __all__ = [
     "ComplaintError",
     "Complaints",
     "Draft",
-    "Entry",
     "Event",
     "Filter",
     "Lookup",

@@ -10,9 +10,10 @@ What a spreadsheet must not do to a cell:
   string cell, which is never evaluated; the CSV, which has no types, goes through
   ``spreadsheet.neutral``.
 - read a phone number as a number (13812345678 becomes 1.38E+10, 05332181234 loses its 0): the
-  XLSX stores it as text in a text-formatted cell; the CSV puts a tab before it, which Excel
-  keeps as text and shows as nothing (a tab cannot start a formula: the apostrophe of
-  ``neutral`` is for what looks like one).
+  XLSX stores it as text in a text-formatted cell; the CSV puts a tab before a phone that starts
+  with a digit, which Excel keeps as text and shows as nothing (with the tab stripped, what is
+  left is digits and dashes, which no spreadsheet runs; a phone with + or anything else goes
+  through ``neutral`` like every other cell).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from .types import RATINGS, STATUSES, Complaint, Event
 
 Kind = Literal["text", "long", "when", "day", "phone"]
 # A phone number as people write one: digits, maybe with a +, dashes, spaces or brackets.
-_PHONE = re.compile(r"\+?[\d\- ()]+")
+_PHONE = re.compile(r"\d[\d\- ()]*")  # digits first: a tab before them is no formula
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ def _csv_cell(kind: Kind, value: object) -> object:
         return f"{value:%Y-%m-%d %H:%M}"
     if isinstance(value, dt.date):
         return value.isoformat()
-    if kind == "phone" and isinstance(value, str) and value and _PHONE.fullmatch(value):
+    if kind == "phone" and isinstance(value, str) and _PHONE.fullmatch(value):
         return "\t" + value
     return neutral(value)
 

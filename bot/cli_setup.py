@@ -17,12 +17,10 @@ import click
 
 from . import texts
 from .config import OFFICE_SETTINGS, PLACEHOLDER, Settings
+from .services.complaints.contact import clean_phone
 
 F = TypeVar("F", bound=Callable[..., Any])
 PHONES = ("office_phone", "office_fax", "supervision_phone")
-# A mobile number, or a landline with its area code (0 and 2–3 digits; the hyphen may be left out)
-# and perhaps an extension (-801, 转801).
-PHONE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:(?:-|转|分机)\d{1,6})?")
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # Several numbers may be given, as a clerk writes them: 0533-2181234、0533-2181235.
 SEPARATOR = re.compile(r"\s*[、，,；;/]\s*")
@@ -51,13 +49,13 @@ def clean(name: str, typed: str) -> str:
     if len(value) > MAX_LENGTH:
         raise SetupError(texts.SETUP_TOO_LONG.format(label=label, limit=MAX_LENGTH))
     if name in PHONES:
-        # What a Chinese input method types: full-width digits, dashes of every length.
-        half = unicodedata.normalize("NFKC", value).translate(str.maketrans("—–－", "---"))
-        numbers = [re.sub(r"\s+", "-", n) for n in SEPARATOR.split(half)]
-        for number in numbers:
-            if not PHONE.fullmatch(number):
+        # Each number checked as a citizen's is (clean_phone), a space in it written as a hyphen.
+        numbers = [re.sub(r"\s+", "-", n) for n in SEPARATOR.split(value)]
+        cleaned = [clean_phone(n) for n in numbers]
+        for number, phone in zip(numbers, cleaned):
+            if not phone:
                 raise SetupError(texts.SETUP_BAD_PHONE.format(value=number))
-        return "、".join(numbers)
+        return "、".join(p for p in cleaned if p)
     if name == "office_email":
         value = unicodedata.normalize("NFKC", value)
         if not EMAIL.fullmatch(value):

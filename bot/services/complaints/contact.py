@@ -20,9 +20,13 @@ _LABELS = re.compile(r"姓名|名字|我叫|我是|联系人|联系电话|联系
 _SPACE = re.compile(r"\s+")
 
 
+_DASHES = str.maketrans("—–－", "---")  # what a Chinese input method types for a hyphen
+
+
 def _fold(text: str) -> str:
-    """Full-width digits and letters folded, white space dropped: all a phone number is cleaned of."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+    """Full-width digits and letters folded, long dashes made hyphens, white space dropped: all a
+    phone number is cleaned of."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text).translate(_DASHES))
 
 
 def clean_phone(text: str) -> str | None:

@@ -34,13 +34,13 @@ def knowledge_option(fn: F) -> F:
     )(fn)
 
 
-def _settings(knowledge_dir: Path | None = None) -> Any:
+def _settings(knowledge_dir: Path | None = None, env_file: Path | None = None) -> Any:
     from pydantic import ValidationError
 
     from .config import Settings
 
     try:
-        settings = Settings()
+        settings = Settings(_env_file=env_file) if env_file is not None else Settings()
     except ValidationError as e:
         problems = "; ".join(f"GONGKAI_{'_'.join(map(str, err['loc'])).upper()}: {err['msg']}" for err in e.errors())
         raise click.ClickException(f"invalid setting: {problems}") from None

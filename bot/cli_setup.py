@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from . import texts
-from .config import OFFICE_SETTINGS, PLACEHOLDER, Settings
+from .config import OFFICE_SETTINGS, PLACEHOLDER, Settings, variable
 from .services.complaints.contact import clean_phone
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -63,41 +63,34 @@ def clean(name: str, typed: str) -> str:
     return value
 
 
-def _variable(name: str) -> str:
-    return f"GONGKAI_{name.upper()}"
-
-
 def _names(names: list[str]) -> str:
-    return "、".join(f"{texts.SETTING_LABELS[n]}（{_variable(n)}）" for n in names)
+    return "、".join(f"{texts.SETTING_LABELS[n]}（{variable(n)}）" for n in names)
 
 
 def _read(env_file: Path) -> Settings:
-    from pydantic import ValidationError
+    from .cli import _settings
 
-    try:
-        return Settings(_env_file=env_file)
-    except ValidationError as e:
-        problems = "; ".join(f"GONGKAI_{'_'.join(map(str, err['loc'])).upper()}: {err['msg']}" for err in e.errors())
-        raise click.ClickException(f"invalid setting: {problems}") from None
+    settings: Settings = _settings(env_file=env_file)
+    return settings
 
 
 def _ask(name: str, current: str) -> str | None:
     """Ask for ``name`` until a good value is typed; Enter keeps ``current`` (None: a sample value,
     left as it is)."""
-    label, variable = texts.SETTING_LABELS[name], _variable(name)
+    label, env = texts.SETTING_LABELS[name], variable(name)
     sample = current.startswith(PLACEHOLDER)
     while True:
         if sample:
             shown = current.removeprefix(PLACEHOLDER)
             typed = click.prompt(
-                texts.SETUP_PROMPT_SAMPLE.format(label=label, variable=variable, value=shown),
+                texts.SETUP_PROMPT_SAMPLE.format(label=label, variable=env, value=shown),
                 default="",
                 show_default=False,
             )
             if not typed.strip():
                 return None
         else:
-            typed = click.prompt(texts.SETUP_PROMPT.format(label=label, variable=variable), default=current)
+            typed = click.prompt(texts.SETUP_PROMPT.format(label=label, variable=env), default=current)
             if typed == current:
                 return current  # kept as it is, even if it would not pass today's checks
         try:
@@ -112,7 +105,7 @@ def _options(fn: F) -> F:
             f"--{name.replace('_', '-')}",
             name,
             metavar="TEXT",
-            help=f"{texts.SETTING_LABELS[name]} ({_variable(name)}).",
+            help=f"{texts.SETTING_LABELS[name]} ({variable(name)}).",
         )(fn)
     return fn
 
@@ -163,19 +156,19 @@ def setup(env_file: Path, check: bool, **given: str | None) -> None:
 
     if values:
         in_file = {k.upper(): v for k, v in read(env_file).items()}
-        if all(in_file.get(_variable(n)) == v for n, v in values.items()):
+        if all(in_file.get(variable(n)) == v for n, v in values.items()):
             click.echo(texts.SETUP_NOTHING.format(path=env_file))
         else:
             try:
-                update(env_file, {_variable(n): v for n, v in values.items()})
+                update(env_file, {variable(n): v for n, v in values.items()})
             except (EnvFileError, OSError) as e:
                 raise click.ClickException(f"{env_file}: {e}") from None
             click.echo(texts.SETUP_SAVED.format(path=env_file, names=_names(list(values))))
             click.echo(texts.SETUP_RESTART)
         environment = {k.upper() for k in os.environ}
         for name in values:
-            if _variable(name) in environment:
-                click.echo(texts.SETUP_OVERRIDDEN.format(variable=_variable(name)), err=True)
+            if variable(name) in environment:
+                click.echo(texts.SETUP_OVERRIDDEN.format(variable=variable(name)), err=True)
         settings = _read(env_file)
 
     unset = settings.unset()

@@ -33,6 +33,11 @@ OFFICE_SETTINGS = (
 SAMPLE_NAMES = ("bureau_name", "office_name")
 
 
+def variable(name: str) -> str:
+    """The environment variable of the setting ``name``."""
+    return f"GONGKAI_{name.upper()}"
+
+
 class Settings(BaseSettings):
     """Every setting of Gongkai, with its default."""
 
@@ -294,7 +299,7 @@ class Settings(BaseSettings):
 
     def placeholders(self) -> list[str]:
         """The environment variables of :meth:`unset`."""
-        return [f"GONGKAI_{name.upper()}" for name in self.unset()]
+        return [variable(name) for name in self.unset()]
 
     def contacts(self) -> dict[str, str]:
         """The values of the placeholders an answer may use."""

@@ -60,6 +60,42 @@ def read_years(text: str, today: dt.date | None = None) -> tuple[str, tuple[int,
     return text, years
 
 
+# A day named (10月8日, 十月八号, 2026年10月8号, 2026-10-08), in a text whose years are read.
+_SMALL = r"[0-9]{1,2}|[一二三四五六七八九十]{1,3}"
+_DAY = re.compile(
+    rf"(?:([0-9]{{4}})年)?({_SMALL})月份?({_SMALL})[日号]|([0-9]{{4}})[-/.]([0-9]{{1,2}})[-/.]([0-9]{{1,2}})"
+)
+
+
+def read_day(text: str, today: dt.date) -> dt.date | None:
+    """The first calendar day ``text`` names, or None. ``text`` has its years read
+    (:func:`read_years`); a day without a year is the latest such day not after a month from
+    ``today`` (a citizen tells of a day passed, or about to come)."""
+    for match in _DAY.finditer(text):
+        year, month, day = (match.group(1), match.group(2), match.group(3)) if match.group(2) else match.group(4, 5, 6)
+        try:
+            found = dt.date(int(year) if year else today.year, _small(month), _small(day))
+        except ValueError:  # 2月30日, 13月
+            continue
+        if not year and found > today + dt.timedelta(days=31):
+            try:
+                found = found.replace(year=found.year - 1)
+            except ValueError:  # 2月29日 of a year that has none
+                continue
+        return found
+    return None
+
+
+def _small(numerals: str) -> int:
+    """8, 八 or 二十八 as the number (at most 99)."""
+    if numerals.isdigit():
+        return int(numerals)
+    tens, _, ones = numerals.rpartition("十")
+    if "十" not in numerals:
+        return _DIGITS[numerals]
+    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
+
+
 def _chinese_year(numerals: str) -> str | None:
     """二〇〇九 or 两千零九 as "2009"; 零九 as "2009"; None for what is not a year (三十)."""
     if not any(unit in numerals for unit in _UNITS):

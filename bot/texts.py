@@ -57,6 +57,13 @@ TIPOFF = (
 SEARCH_HEADER = "在公开目录中找到以下文件："
 CATALOGUE_WITH_ANSWER_HEADER = "您要的信息可能已经公开，不必申请，公开目录中的相关文件："
 YEAR_NOT_HELD = "我这里只有{held}的数字，没有{asked}的。各年度的数字以当年的政府信息公开工作年度报告为准："
+# A deadline question that names the day an application was received ("我10月8日交的，哪天到期").
+RECKONED = (
+    "按{received}收到申请算：20个工作日的答复期限到{due}为止（收到当天不算，周末、法定节假日已按国务院的安排扣除，"
+    "调休上班日照常计算）；如依法延长，最多再延20个工作日，到{extended}。需要补正的，从收到补正后的申请之日起算；"
+    "邮寄的以签收之日、网上提交的以确认之日为收到之日。"
+)
+WEEKDAYS = "一二三四五六日"
 MULTI_INTRO = "您一次问了{count}个问题，分别答复如下："
 MULTI_PART = "【{number}】{question}\n{answer}"
 MULTI_PART_MAYBE = (

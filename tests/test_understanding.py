@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from bot.calibration import FEATURES, Calibration, Decision, fit
-from bot.reading import focus, is_english, questions, read_years
+from bot.reading import focus, is_english, questions, read_day, read_years
 from bot.semantic import Embedder
 
 TODAY = dt.date(2026, 12, 1)
@@ -40,6 +40,38 @@ TODAY = dt.date(2026, 12, 1)
 )
 def test_years_in_every_spelling(text, read, years):
     assert read_years(text, TODAY) == (read, years)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("我10月8日交的申请", dt.date(2026, 10, 8)),
+        ("十月八号送过去的", dt.date(2026, 10, 8)),
+        ("二十号不行，十一月二十八号交的", dt.date(2026, 11, 28)),
+        ("2025年12月3号交的", dt.date(2025, 12, 3)),
+        ("去年12月3日交的", dt.date(2025, 12, 3)),  # 去年 read first
+        ("2026-10-08 提交", dt.date(2026, 10, 8)),
+        ("12月20日交", dt.date(2026, 12, 20)),  # a day to come, within a month
+        ("3月5日交的", dt.date(2026, 3, 5)),
+        ("2月30日交的", None),  # no such day
+        ("交了二十天了", None),
+        ("二〇一〇年一月二十九号发的那份", dt.date(2010, 1, 29)),
+    ],
+)
+def test_a_day_named_in_every_spelling(text, day):
+    assert read_day(read_years(text, TODAY)[0], TODAY) == day
+
+
+def test_a_deadline_question_with_the_day_received_is_told_the_day_due(answerer, monkeypatch):
+    from bot.services import answering
+
+    monkeypatch.setattr(answering.Answers, "_today", lambda self: TODAY)
+    reply = answerer.answer("我10月8日交的申请 多久能答复")
+    assert reply.outcome == "answer" and reply.entry_id == "deadline"
+    # Twenty working days after Thursday 8 October 2026 (国庆 over, Saturday 10 October worked: 调休).
+    assert "按2026年10月8日（周四）收到申请算" in reply.text and "到2026年11月4日（周三）为止" in reply.text
+    assert "到2026年12月2日（周三）" in reply.text  # with the longest extension
+    assert "收到申请算" not in answerer.answer("申请后多久能得到答复").text  # no day named, nothing reckoned
 
 
 ASKS = re.compile("哪|吗|啥|不$|多久|怎么|能|几").search

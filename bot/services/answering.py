@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 import time
+import zoneinfo
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from itertools import zip_longest
@@ -15,10 +17,16 @@ from ..config import Settings
 from ..knowledge import GuideEntry
 from ..limits import LRU
 from ..matching import COMPLAINT, OUT_OF_SCOPE, STORY_MIN_CHARS, Intent, Matcher, Query, Scored, names_a_document
+from ..reading import read_day
 from ..storage import Enquiry, Store
+from .calendar import WorkCalendar
 from .catalogue import CatalogueSearch
 
 MAX_QUESTION_CHARS = 500
+# The entries about when a reply is due: asked with the day an application was received, their
+# answer also says which day that is (《条例》第33条: 20 working days, extended by at most 20).
+RECKONED = frozenset({"deadline", "working-days", "extension", "overdue"})
+REPLY_WORKING_DAYS = 20
 RECENT_REPLIES = 4096
 FALLBACK_SEARCH_BUDGET = 5_000
 # One thread embeds questions for every channel: the model runs one text at a time.
@@ -187,6 +195,10 @@ def _enquiry(store: Store, reply: Reply, channel: str, user_id: str | int | None
     )
 
 
+def _day(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日（周{texts.WEEKDAYS[day.weekday()]}）"
+
+
 class Answers:
     """The outcome of each question under one version of the knowledge (``Answerer.current``).
 
@@ -202,6 +214,8 @@ class Answers:
         self.catalogue = CatalogueSearch(matcher, settings)
         self._recent: LRU[str, Reply] = LRU(RECENT_REPLIES)
         self._years = {e.year for e in matcher.knowledge.guide if e.year}
+        self.calendar = WorkCalendar(matcher.knowledge.calendar)
+        self.zone = zoneinfo.ZoneInfo(settings.timezone)
 
     def remembers(self, text: str) -> bool:
         return text in self._recent
@@ -331,6 +345,9 @@ class Answers:
             return self._catalogue(text, query, hits, top_id, top_score)
         if confident:
             reply = self._entry_reply(text, best.entry, top_score, query.english)
+            received = read_day(query.read or query.text, self._today()) if best.entry.id in RECKONED else None
+            if received is not None and not query.english:
+                reply.text += "\n" + self._reckoned(received)
             # A question that names a published document is told where it is, not only how to apply.
             if strong:
                 reply.text += "\n" + self._hits_text(strong, texts.CATALOGUE_WITH_ANSWER_HEADER)
@@ -345,6 +362,16 @@ class Answers:
         if hits:
             return self._catalogue(text, query, hits, top_id, top_score)
         return self._fallback(text, query, top_id, top_score)
+
+    def _today(self) -> dt.date:
+        return dt.datetime.now(self.zone).date()
+
+    def _reckoned(self, received: dt.date) -> str:
+        """The day a reply to an application received on ``received`` is due, and with the
+        longest extension (《条例》第33条: 20 working days, and at most 20 more)."""
+        due = self.calendar.working_days_after(received, REPLY_WORKING_DAYS)
+        extended = self.calendar.working_days_after(due, REPLY_WORKING_DAYS)
+        return texts.RECKONED.format(received=_day(received), due=_day(due), extended=_day(extended))
 
     def _entry_reply(self, text: str, entry: GuideEntry, score: float, english: bool, before: str = "") -> Reply:
         if english:

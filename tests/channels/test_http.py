@@ -245,7 +245,10 @@ def test_a_wrong_address_gets_a_page_in_the_sites_look_and_keeps_its_status(site
         # A handler's own sentence is the page's.
         await log_in(client)
         response = await client.get("/staff/complaints/20260101-001-0")
-        assert response.status == 404 and "没有这个编号的投诉" in await response.text()
+        page = await response.text()
+        assert response.status == 404 and "没有这个编号的投诉" in page
+        # With the console's bar for who is logged in: the menu and 退出 are still there.
+        assert 'href="/staff/complaints"' in page and 'action="/staff/logout"' in page
 
     site(scenario)
 

@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import logging
 import zoneinfo
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,10 +26,12 @@ from ...config import Settings
 from ...limits import RateLimit
 from ...services.answering import Answerer
 from ...services.chats import ChatSessions
+from ...services.staff import Session
 from .accounts import AccountsConsole
 from .applications import ApplicationPages
 from .citizen import CitizenChat
 from .report import ReportPages
+from .security import STAFF_COOKIE
 from .sessions import FRAMED, WebSessions
 from .staff import StaffConsole
 from .teaching import TeachingConsole
@@ -100,7 +102,7 @@ async def _headers(request: web.Request, handler: Any) -> web.StreamResponse:
     return response
 
 
-def _error_pages(render: Any) -> Any:
+def _error_pages(render: Any, staff: Callable[[web.Request], Session | None]) -> Any:
     """A middleware that answers a browser's wrong address (404) or a form's address opened as a
     page (405, for GET only) with a page in the site's look, in the staff console's under /staff.
     Other methods (a POST to a wrong address, a PUT) keep the short texts."""
@@ -116,7 +118,16 @@ def _error_pages(render: Any) -> Any:
             if e.status == 404 and any("\u4e00" <= c <= "\u9fff" for c in e.text or ""):
                 detail = e.text or ""  # a handler's own sentence: "没有这个编号的投诉。"
             staff_area = request.path == "/staff" or request.path.startswith("/staff/")
-            response = render("error.html", status=e.status, heading=heading, detail=detail, staff_area=staff_area)
+            session = staff(request) if staff_area else None  # the console's bar, for who is logged in
+            response = render(
+                "error.html",
+                status=e.status,
+                heading=heading,
+                detail=detail,
+                staff_area=staff_area,
+                staff=session,
+                csrf=session.csrf if session else "",
+            )
             response.set_status(e.status)
             if "Allow" in e.headers:
                 response.headers["Allow"] = e.headers["Allow"]
@@ -165,7 +176,8 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
         services.applications, services.answerer, settings, sessions, render, console._staff, console._page
     )
     app.middlewares.append(_headers)
-    app.middlewares.append(_error_pages(render))  # inside _headers: the page gets the headers too
+    # Inside _headers: the page gets the headers too.
+    app.middlewares.append(_error_pages(render, lambda r: services.staff.session(r.cookies.get(STAFF_COOKIE))))
     app.add_routes(chat.routes())
     app.add_routes(console.routes())
     app.add_routes(ReportPages(console, services.reports).routes())

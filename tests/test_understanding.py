@@ -72,6 +72,10 @@ def test_a_deadline_question_with_the_day_received_is_told_the_day_due(answerer,
     assert "按2026年10月8日（周四）收到申请算" in reply.text and "到2026年11月4日（周三）为止" in reply.text
     assert "到2026年12月2日（周三）" in reply.text  # with the longest extension
     assert "收到申请算" not in answerer.answer("申请后多久能得到答复").text  # no day named, nothing reckoned
+    # The same words another day are read against that day, not answered from memory.
+    assert "按2025年12月3日" in answerer.answer("去年12月3日交的申请 多久能答复").text
+    monkeypatch.setattr(answering.Answers, "_today", lambda self: dt.date(2027, 1, 5))
+    assert "按2026年12月3日" in answerer.answer("去年12月3日交的申请 多久能答复").text
 
 
 ASKS = re.compile("哪|吗|啥|不$|多久|怎么|能|几").search

@@ -212,20 +212,22 @@ class Answers:
         self.settings = settings
         self.contacts = contacts
         self.catalogue = CatalogueSearch(matcher, settings)
-        self._recent: LRU[str, Reply] = LRU(RECENT_REPLIES)
+        # Keyed by the day too: 去年 and a day without its year (10月8日) are read against today.
+        self._recent: LRU[tuple[dt.date, str], Reply] = LRU(RECENT_REPLIES)
         self._years = {e.year for e in matcher.knowledge.guide if e.year}
         self.calendar = WorkCalendar(matcher.knowledge.calendar)
         self.zone = zoneinfo.ZoneInfo(settings.timezone)
 
     def remembers(self, text: str) -> bool:
-        return text in self._recent
+        return (self._today(), text) in self._recent
 
     def answer(self, text: str) -> Reply:
         started = time.perf_counter()
-        reply = self._recent.get(text)
+        key = (self._today(), text)
+        reply = self._recent.get(key)
         if reply is None:
             reply = self._decide(text)
-            self._recent[text] = reply
+            self._recent[key] = reply
         return replace(
             reply,
             choices=list(reply.choices),
@@ -256,7 +258,7 @@ class Answers:
             reply = Reply(text, "invalid", texts.TOO_LONG.format(limit=MAX_QUESTION_CHARS))
             reply.normalized = self.matcher.normalizer.normalize(text[:MAX_QUESTION_CHARS])
             return reply
-        query = self.matcher.query(text)
+        query = self.matcher.query(text, today=self._today())
         reply = self._reply(text, query)
         reply.normalized = query.normalized
         if reply.outcome == "answer":  # the guide's pointers, parsed here once for every channel

@@ -87,12 +87,15 @@ def read_day(text: str, today: dt.date) -> dt.date | None:
 
 
 def _small(numerals: str) -> int:
-    """8, 八 or 二十八 as the number (at most 99)."""
+    """8, 八 or 二十八 as the number (at most 99); 0, which no month or day is, for what is no
+    number (十十, 二八十)."""
     if numerals.isdigit():
         return int(numerals)
-    tens, _, ones = numerals.rpartition("十")
-    if "十" not in numerals:
-        return _DIGITS[numerals]
+    tens, ten, ones = numerals.partition("十")
+    if not ten:
+        return _DIGITS[numerals] if len(numerals) == 1 else 0
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+        return 0
     return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
 
 

@@ -62,6 +62,16 @@ def test_a_day_named_in_every_spelling(text, day):
     assert read_day(read_years(text, TODAY)[0], TODAY) == day
 
 
+def test_no_numerals_around_a_month_or_a_day_crash_the_reading():
+    numerals = ["", "0", "9", "13", "99", "十", "十十", "二十十", "九十九", "一一", "〇", "三十二", "二八十"]
+    for month in numerals:
+        for day in numerals:
+            for marks in (("月", "日"), ("月份", "号")):
+                text = f"{month}{marks[0]}{day}{marks[1]}交的申请"
+                found = read_day(text, TODAY)
+                assert found is None or (1 <= found.month <= 12 and 1 <= found.day <= 31), text
+
+
 def test_a_deadline_question_with_the_day_received_is_told_the_day_due(answerer, monkeypatch):
     from bot.services import answering
 

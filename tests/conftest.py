@@ -90,3 +90,32 @@ def gongkai_env(db: Path, *, port: int | None = None, **settings: object) -> dic
     env.update(GONGKAI_DB=str(db), GONGKAI_HTTP_PORT=str(port or free_port()), PYTHONUNBUFFERED="1")
     env.update({f"GONGKAI_{name.upper()}": str(value) for name, value in settings.items()})
     return env
+
+
+def cli_runner(monkeypatch: pytest.MonkeyPatch, cwd: Path, db: Path):
+    """A function that invokes the CLI on ``db`` from ``cwd``, with none of the machine's
+    GONGKAI_ settings and a fresh answerer; it returns click's result."""
+    import os
+
+    from click.testing import CliRunner
+
+    from bot import cli as cli_module
+
+    monkeypatch.chdir(cwd)
+    for name in list(os.environ):
+        if name.startswith("GONGKAI_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("GONGKAI_DB", str(db))
+    cli_module._answerer.cache_clear()
+
+    def invoke(*args: str, input: str | None = None):
+        return CliRunner().invoke(cli_module.cli, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """Invoke the CLI with a fresh database (``state/g.db`` under tmp_path) and no settings from
+    the machine's environment."""
+    return cli_runner(monkeypatch, tmp_path, tmp_path / "state" / "g.db")

@@ -15,14 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from pydantic import SecretStr
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 import bot.storage
-from bot import cli as cli_module
-from bot.cli import cli
 from bot.evaluation import default_settings
 from bot.services.complaints import Complaints, Draft
 from bot.storage import Enquiry, StorageError, Store
@@ -31,7 +28,7 @@ from bot.storage.lock import DatabaseInUse, DatabaseLock
 from bot.storage.migrations import migrations
 from bot.storage.upgrade import MigrationFailed, status
 
-from .conftest import ROOT
+from .conftest import ROOT, cli_runner
 
 
 @pytest.fixture
@@ -42,17 +39,7 @@ def db(tmp_path) -> Path:
 @pytest.fixture
 def run(tmp_path, monkeypatch, db):
     """Invoke the CLI on the database ``db`` and no settings from the machine's environment."""
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith("GONGKAI_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("GONGKAI_DB", str(db))
-    cli_module._answerer.cache_clear()
-
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-    return invoke
+    return cli_runner(monkeypatch, tmp_path, db)
 
 
 def complaints_log(store: Store) -> Complaints:

@@ -14,27 +14,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 
-from bot import cli as cli_module
 from bot.cli import cli
 from bot.config import Settings
 
 from .conftest import DATA, ROOT
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    """Invoke the CLI with a fresh database and no settings from the machine's environment."""
-    monkeypatch.chdir(tmp_path)
-    for name in list(__import__("os").environ):
-        if name.startswith("GONGKAI_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("GONGKAI_DB", str(tmp_path / "state" / "g.db"))
-    cli_module._answerer.cache_clear()
-
-    def invoke(*args: str, input: str | None = None):
-        return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
-
-    return invoke
 
 
 def test_ask_prints_the_reply(run):

@@ -4,27 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-from click.testing import CliRunner
-
-from bot import cli as cli_module
-from bot.cli import cli
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    for name in list(__import__("os").environ):
-        if name.startswith("GONGKAI_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("GONGKAI_DB", str(tmp_path / "state" / "g.db"))
-    cli_module._answerer.cache_clear()
-
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-    return invoke
-
 
 def test_staff_register_a_paper_application_and_work_it_to_its_letter(run, tmp_path):
     today = dt.date.today()

@@ -375,27 +375,6 @@ def test_migration_m008_applies_once(tmp_path):
 # --- the command line ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    """Invoke the CLI with a fresh database and no settings from the machine's environment."""
-    import os
-
-    from click.testing import CliRunner
-
-    from bot.cli import cli
-
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith("GONGKAI_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("GONGKAI_DB", str(tmp_path / "g.db"))
-
-    def invoke(*args: str, input: str | None = None):
-        return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
-
-    return invoke
-
-
 def test_cli_makes_the_2009_report_and_its_tables(run, tmp_path):
     result = run("report", "2009", "-o", "r.html", "--csv", "tables")
     assert result.exit_code == 0, result.output

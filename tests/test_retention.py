@@ -8,12 +8,10 @@ import datetime as dt
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from click.testing import CliRunner
 
 from bot import texts
 from bot.app import Services, build_web_app
 from bot.channels.web import setup as setup_web
-from bot.cli import cli
 from bot.services.complaints import ComplaintError, Complaints, Draft
 from bot.services.conversation import Conversation
 from bot.services.retention import Retention
@@ -190,18 +188,6 @@ def test_staff_erase_a_complaints_contact_on_request(store, settings):
 
 
 # --- the commands -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    import os
-
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith("GONGKAI_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("GONGKAI_DB", str(tmp_path / "g.db"))
-    return lambda *args, input=None: CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
 
 
 def test_purge_and_erase_from_the_cli(run, tmp_path):

@@ -644,6 +644,12 @@ SETUP_OVERRIDDEN = "注意：环境变量 {variable} 已设置，它优先于文
 SETUP_STILL_SAMPLE = "以下仍是示例值，答复中会显示“（示例，待本局配置）”：{names}"
 SETUP_ALL_SET = "本局的名称和联系方式都已设置。"
 SETUP_CHECK_UNSET = "尚未设置（{count}项）：{names}\n运行 gongkai setup 逐项填写。"
+# The web's refusals, as pages or short texts.
+WEB_FORM_STALE = "表单已过期，请刷新页面后重试。"
+STAFF_LOGIN_FIRST = "请先登录。"
+STAFF_NOT_ALLOWED = "您的账号没有这项权限，请联系管理员。"
+STAFF_LOGIN_FAILED = "用户名或密码不正确，或账号因多次失败已被暂时锁定。"
+STAFF_NO_SUCH_COMPLAINT = "没有这个编号的投诉。"
 # The staff console's banner, on every page while any of them is still the sample bureau's.
 STAFF_UNSET_BANNER = "以下设置仍是示例值，市民在答复中会看到“（示例，待本局配置）”或示例局的名称："
 STAFF_UNSET_HOW = "请系统管理员在服务器上运行 gongkai setup 逐项填写（或设置环境变量），然后重新启动 Gongkai。"

@@ -302,7 +302,7 @@ class ApplicationPages:
         form = await read_form(request)
         session = self.sessions.get(request)
         if not _same(str(form.get("csrf", "")), self.sessions.csrf(session)):
-            raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")
+            raise web.HTTPForbidden(text=texts.WEB_FORM_STALE)
         return form
 
     def _citizen(self, request: web.Request, template: str, **context: Any) -> web.Response:

@@ -329,7 +329,7 @@ class CitizenChat:
         """The posted form, if it carries the session's CSRF token (otherwise 403)."""
         form = await read_form(request)
         if not _same(str(form.get("csrf", "")), self.sessions.csrf(session)):
-            raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")
+            raise web.HTTPForbidden(text=texts.WEB_FORM_STALE)
         return form
 
     def _page(self, request: web.Request, session: ChatSession, template: str, **context: Any) -> web.Response:

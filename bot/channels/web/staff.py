@@ -88,17 +88,17 @@ class StaffConsole:
             session = self.accounts.session(request.cookies.get(STAFF_COOKIE))
             if session is None:
                 if request.method != "GET":
-                    raise web.HTTPForbidden(text="请先登录。")
+                    raise web.HTTPForbidden(text=texts.STAFF_LOGIN_FIRST)
                 back = urllib.parse.quote(request.path_qs)
                 raise web.HTTPSeeOther(f"/staff/login?next={back}")
             if may is not None and not session.may(may):
                 log.warning("staff %s (%s) refused: may not %s", session.username, session.role, may)
-                raise web.HTTPForbidden(text="您的账号没有这项权限，请联系管理员。")
+                raise web.HTTPForbidden(text=texts.STAFF_NOT_ALLOWED)
             if request.method == "POST":
                 form = await read_form(request)
                 if not same(str(form.get("csrf", "")), session.csrf):
                     log.warning("staff post without a valid CSRF token refused")
-                    raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")
+                    raise web.HTTPForbidden(text=texts.WEB_FORM_STALE)
             return await handler(request, session)
 
         return guarded
@@ -122,12 +122,12 @@ class StaffConsole:
             return response
         form = await read_form(request)
         if not same(str(form.get("csrf", "")), request.cookies.get(LOGIN_COOKIE)):
-            raise web.HTTPForbidden(text="表单已过期，请刷新页面后重试。")
+            raise web.HTTPForbidden(text=texts.WEB_FORM_STALE)
         username, password = str(form.get("username", ""))[:40], str(form.get("password", ""))[:200]
         # scrypt takes tens of milliseconds and 16 MiB: not on the event loop.
         token = await asyncio.to_thread(self.accounts.log_in, username, password)
         if token is None:
-            return await self.login_page(request, "用户名或密码不正确，或账号因多次失败已被暂时锁定。")
+            return await self.login_page(request, texts.STAFF_LOGIN_FAILED)
         redirect = web.HTTPSeeOther(_next(request, form.get("next")))
         set_cookie(redirect, STAFF_COOKIE, token, secure=self.secure, days=None)
         redirect.del_cookie(LOGIN_COOKIE, path="/")
@@ -197,7 +197,7 @@ class StaffConsole:
     async def complaint(self, request: web.Request, session: Session) -> web.Response:
         complaint = self.complaints.get(request.match_info["number"])
         if complaint is None:
-            raise web.HTTPNotFound(text="没有这个编号的投诉。")
+            raise web.HTTPNotFound(text=texts.STAFF_NO_SUCH_COMPLAINT)
         undelivered = self.complaints.outbox.failures(complaint.id)
         return self._page(
             "staff_complaint.html",

@@ -10,17 +10,14 @@ What a spreadsheet must not do to a cell:
   string cell, which is never evaluated; the CSV, which has no types, goes through
   ``spreadsheet.neutral``.
 - read a phone number as a number (13812345678 becomes 1.38E+10, 05332181234 loses its 0): the
-  XLSX stores it as text in a text-formatted cell; the CSV puts a tab before a phone that starts
-  with a digit, which Excel keeps as text and shows as nothing (with the tab stripped, what is
-  left is digits and dashes, which no spreadsheet runs; a phone with + or anything else goes
-  through ``neutral`` like every other cell).
+  XLSX stores it as text in a text-formatted cell; the CSV writes it with
+  ``spreadsheet.digits_as_text``.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO, Any, Literal
@@ -31,12 +28,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ... import texts
-from ...spreadsheet import neutral
+from ...spreadsheet import digits_as_text, neutral
 from .types import RATINGS, STATUSES, Complaint, Event
 
 Kind = Literal["text", "long", "when", "day", "phone"]
 # A phone number as people write one: digits, maybe with a +, dashes, spaces or brackets.
-_PHONE = re.compile(r"\d[\d\- ()]*")  # digits first: a tab before them is no formula
 
 
 @dataclass(frozen=True)
@@ -150,8 +146,8 @@ def _csv_cell(kind: Kind, value: object) -> object:
         return f"{value:%Y-%m-%d %H:%M}"
     if isinstance(value, dt.date):
         return value.isoformat()
-    if kind == "phone" and isinstance(value, str) and _PHONE.fullmatch(value):
-        return "\t" + value
+    if kind == "phone" and isinstance(value, str):
+        return digits_as_text(value)
     return neutral(value)
 
 

@@ -36,6 +36,9 @@ SEMANTIC_FEATURES = (
     "both",
     "answer",
     "answer_lead",
+    "kind",
+    "kind_lead",
+    "kind_top",
 )
 FEATURES = (
     "lexical",
@@ -54,7 +57,7 @@ FEATURES = (
 LEXICAL_FEATURES = tuple(f for f in FEATURES if f not in SEMANTIC_FEATURES)
 # Whether the question is the guide's business at all, read from the question as a whole: the
 # best scores and their gaps, the words the knowledge never uses, closeness to other offices'.
-SCOPE_SEMANTIC = ("best_semantic", "semantic_gap", "out_of_scope")
+SCOPE_SEMANTIC = ("best_semantic", "semantic_gap", "out_of_scope", "best_kind", "kind_elsewhere")
 SCOPE_FEATURES = (
     "best_lexical",
     "lexical_gap",
@@ -69,7 +72,7 @@ SCOPE_LEXICAL = tuple(f for f in SCOPE_FEATURES if f not in SCOPE_SEMANTIC)
 # Whether a message complains or reports rather than asks: the lexicon's signs (complaint words,
 # a topic of complaining, a hazard, a grievance, asking, asking for information), closeness in
 # meaning to the complaint examples, and how well the guide answers it.
-COMPLAINT_SEMANTIC = ("complaint_similarity", "complaint_lead")
+COMPLAINT_SEMANTIC = ("complaint_similarity", "complaint_lead", "kind_complaint")
 COMPLAINT_FEATURES = (
     "complaint_words",
     "complaint_topic",

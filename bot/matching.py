@@ -29,7 +29,7 @@ from .config import Settings
 from .knowledge import CatalogueItem, GuideEntry, Knowledge, Lexicon
 from .ngram import CHAR, CHAR_BIGRAM, CHAR_SKIP, PINYIN, PINYIN_BIGRAM, Field, NgramIndex, release_memory
 from .reading import asks_by_grammar, focus, is_english, questions, read_years
-from .semantic import Embedder
+from .semantic import Classifier, Embedder
 from .textnorm import BREAK, Normalizer, Units, pinyin_of
 
 RECALL_BETA = 2.0
@@ -59,6 +59,8 @@ FOCUS_MIN_CHARS = 4
 # it reports rather than asks.
 STORY_MIN_CHARS = 12
 COMPLAINT, OUT_OF_SCOPE = "complaint", "none"  # what a lexicon example is
+# The classifier's classes past the guide's entries (see Meaning.kinds).
+KIND_COMPLAINT, KIND_ELSEWHERE = 0, 1
 # The lexical model's probability at which the words alone settle a question. On the tuning sets
 # (821 questions), answers at or above it were never wrong nor out of scope; at its own
 # threshold (0.86) 6 were wrong and 3 out of scope, which the semantic signal catches.
@@ -120,6 +122,18 @@ class Intent:
     complaint_topic: bool = False  # words of complaining (投诉, 举报, 不满)
 
 
+@dataclass(frozen=True)
+class Meaning:
+    """What the semantic signal reads from a question: its embedding, its cosine similarity to
+    every phrasing and every answer of the guide, and the classifier's probabilities (one per
+    entry, then a complaint's, then another office's)."""
+
+    vector: np.ndarray
+    phrasings: np.ndarray
+    answers: np.ndarray
+    kinds: np.ndarray
+
+
 @dataclass
 class Query:
     """A question, normalised once and shared by every matcher."""
@@ -133,8 +147,8 @@ class Query:
     english: bool = False
     read: str = field(repr=False, default="")  # the text with its years written as digits
     focus: Query | None = field(repr=False, default=None)  # without a personal preamble, if it has one
-    # Its embedding and cosine similarity to every phrasing of the guide, once computed.
-    meaning: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(repr=False, default=None)
+    # Its embedding and what is read from it, once computed (see Matcher._meaning).
+    meaning: Meaning | None = field(repr=False, default=None)
     semantic: bool = True  # decided with the semantic signal (False: the words settle it)
 
 
@@ -236,6 +250,7 @@ class Matcher:
     def _build_semantic(self, cache_dir: Path | None) -> None:
         """Every phrasing of every entry embedded (as written: the model reads whole words)."""
         self._semantic: np.ndarray | None = None
+        self._classifier: Classifier | None = None
         self._complaint_examples = self._out_of_scope_examples = np.zeros((0, 1), dtype=np.float32)
         if self.embedder is None:
             return
@@ -253,6 +268,15 @@ class Matcher:
         self._answer_owner = np.array([n for n, _ in answers], dtype=np.int64)
         self._complaint_examples = vectors[len(texts) : len(texts) + len(lexicon.complaint_examples)]
         self._out_of_scope_examples = vectors[len(texts) + len(lexicon.complaint_examples) :]
+        entries = len(self._guide)
+        labels = np.concatenate(
+            [
+                self._written_owner,
+                np.full(len(self._complaint_examples), entries + KIND_COMPLAINT),
+                np.full(len(self._out_of_scope_examples), entries + KIND_ELSEWHERE),
+            ]
+        )
+        self._classifier = Classifier.fitted(vectors, labels, entries + 2, entries, cache_dir)
 
     def _build_vocabulary(self) -> None:
         """The character bigrams the knowledge uses anywhere: a question's bigrams outside it are
@@ -329,14 +353,14 @@ class Matcher:
         query = self.query(text)
         return [p.read or p.text for p in (query, *self.questions(query)) if self.settled_by_words(p) is None]
 
-    def _meaning(self, query: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        """The question's embedding and its similarity to every phrasing and every answer, or
-        None without the semantic signal."""
-        if self.embedder is None or self._semantic is None or not query.semantic:
+    def _meaning(self, query: Query) -> Meaning | None:
+        """What the semantic signal reads from the question, or None without it."""
+        if self.embedder is None or self._semantic is None or self._classifier is None or not query.semantic:
             return None
         if query.meaning is None:
             vector = self.embedder.embed_one(query.read or query.text)
-            query.meaning = vector, self._semantic @ vector, self._answers @ vector
+            kinds = self._classifier.probabilities(vector)
+            query.meaning = Meaning(vector, self._semantic @ vector, self._answers @ vector, kinds)
         return query.meaning
 
     def rank(self, query: Query, limit: int = 5) -> list[Scored]:
@@ -368,11 +392,13 @@ class Matcher:
                 lexical[owner] = max(lexical.get(owner, 0.0), FOCUS_DISCOUNT * score)
         exact = self._exact.get(query.normalized)
         meaning = self._meaning(query)
-        semantic = self._entry_similarity(meaning[1], self._written_owner) if meaning is not None else None
-        answer = self._entry_similarity(meaning[2], self._answer_owner) if meaning is not None else None
+        semantic = self._entry_similarity(meaning.phrasings, self._written_owner) if meaning is not None else None
+        answer = self._entry_similarity(meaning.answers, self._answer_owner) if meaning is not None else None
+        kinds = meaning.kinds[: len(self._guide)] if meaning is not None else None
         owners = set(sorted(lexical, key=lexical.__getitem__, reverse=True)[:CANDIDATES])
-        if semantic is not None:
+        if semantic is not None and kinds is not None:
             owners.update(np.argsort(-semantic)[:CANDIDATES].tolist())
+            owners.update(np.argsort(-kinds)[:CANDIDATES].tolist())
         if answer is not None:
             owners.update(np.argsort(-answer)[:ANSWER_CANDIDATES].tolist())
         if exact is not None:
@@ -391,7 +417,12 @@ class Matcher:
             "best_semantic": float(semantic.max()) if semantic is not None else 0.0,
         }
         if meaning is not None and semantic is not None and len(self._out_of_scope_examples):
-            shared["out_of_scope"] = float((self._out_of_scope_examples @ meaning[0]).max() - semantic.max())
+            shared["out_of_scope"] = float((self._out_of_scope_examples @ meaning.vector).max() - semantic.max())
+        kinds_best = [*np.sort(kinds)[::-1][:2].tolist(), 0.0, 0.0] if kinds is not None else [0.0] * 4
+        kinds_top = int(np.argmax(kinds)) if kinds is not None else -1
+        if meaning is not None:
+            shared["best_kind"] = kinds_best[0]
+            shared["kind_elsewhere"] = float(meaning.kinds[len(self._guide) + KIND_ELSEWHERE])
         lexical_best = [*sorted(lexical.values(), reverse=True)[:2], 0.0, 0.0]
         lexical_top = max(lexical, key=lexical.__getitem__) if lexical else -1
         semantic_best = [*np.sort(semantic)[::-1][:2].tolist(), 0.0, 0.0] if semantic is not None else [0.0] * 4
@@ -434,6 +465,11 @@ class Matcher:
                 "answer_lead": (float(answer[owner]) - answer_best[1 if owner == answer_top else 0])
                 if answer is not None
                 else 0.0,
+                "kind": float(kinds[owner]) if kinds is not None else 0.0,
+                "kind_lead": (float(kinds[owner]) - kinds_best[1 if owner == kinds_top else 0])
+                if kinds is not None
+                else 0.0,
+                "kind_top": float(owner == kinds_top),
             }
             found.append(Candidate(owner, self._guide[owner].id, features, owner == exact))
         return found
@@ -467,13 +503,14 @@ class Matcher:
             "english": float(query.english),
             "complaint_similarity": 0.0,
             "complaint_lead": 0.0,
+            "kind_complaint": 0.0,
         }
         meaning = self._meaning(query)
         if meaning is not None and len(self._complaint_examples):
-            vector, similarity, _ = meaning
-            closest = float((self._complaint_examples @ vector).max())
+            closest = float((self._complaint_examples @ meaning.vector).max())
             features["complaint_similarity"] = closest
-            features["complaint_lead"] = closest - float(similarity.max())
+            features["complaint_lead"] = closest - float(meaning.phrasings.max())
+            features["kind_complaint"] = float(meaning.kinds[len(self._guide) + KIND_COMPLAINT])
         return features
 
     def _lexical(self, query: Query) -> dict[int, float]:

@@ -115,7 +115,7 @@ class Embedder:
         if fresh is not None:
             vectors[missing] = fresh
         if missing or path not in files:
-            _save(cache_dir, path, digests, vectors, keep=[*files[: CACHE_FILES - 1]])
+            _save(cache_dir, path, [*files[: CACHE_FILES - 1]], digests=digests, vectors=vectors)
         return vectors
 
 
@@ -126,16 +126,99 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
-def _save(cache_dir: Path, path: Path, digests: np.ndarray, vectors: np.ndarray, keep: list[Path]) -> None:
+def _save(cache_dir: Path, path: Path, keep: list[Path], **arrays: Any) -> None:
     """Write ``path`` atomically and drop the family's files older than those in ``keep``."""
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{threading.get_ident()}.tmp")
         with partial.open("wb") as out:
-            np.savez(out, digests=digests, vectors=vectors)
+            np.savez(out, **arrays)
         partial.replace(path)
         for old in cache_dir.glob(path.name.rsplit("-", 1)[0] + "-*.npz"):
             if old != path and old not in keep:
                 old.unlink(missing_ok=True)
     except OSError as error:
-        log.info("embeddings not cached (%s)", error)
+        log.info("%s not cached (%s)", path.name, error)
+
+
+class Classifier:
+    """What a question's embedding is an example of: one guide entry, a complaint, or another
+    office's business. A softmax regression fitted on the knowledge's own examples of each (the
+    entries' phrasings, the lexicon's complaint and out-of-scope examples).
+
+    Nearness to the single closest phrasing is what the plain similarity reads; the classifier
+    reads which directions of the embedding set an entry's phrasings apart from all the others',
+    so a paraphrase that shares none of an entry's wordings still lands on it (on the outsiders'
+    set of ``train.csv``, the right entry first for 73% of questions against 67% by nearness).
+    """
+
+    def __init__(self, weights: np.ndarray, bias: np.ndarray) -> None:
+        self.weights = weights
+        self.bias = bias
+
+    @classmethod
+    def fitted(
+        cls, vectors: np.ndarray, labels: np.ndarray, classes: int, balanced: int, cache_dir: Path | None
+    ) -> Classifier:
+        """Fitted on ``vectors`` labelled ``labels`` (0 to ``classes`` - 1; the first ``balanced``
+        classes weigh the same whatever their number of examples), or read back from
+        ``cache_dir`` when the same examples were fitted before (a fit takes about a second)."""
+        key = hashlib.sha256(vectors.tobytes() + labels.astype(np.int64).tobytes() + repr((_FIT, balanced)).encode())
+        path = cache_dir / f"classifier-{key.hexdigest()[:24]}.npz" if cache_dir is not None else None
+        if path is not None:
+            try:
+                with np.load(path) as saved:
+                    if saved["weights"].shape == (vectors.shape[1], classes):
+                        return cls(saved["weights"], saved["bias"])
+            except (OSError, ValueError, KeyError):
+                pass  # not fitted yet, or a damaged file: fitted again
+        weights, bias = _fit_softmax(vectors, labels, classes, balanced)
+        if cache_dir is not None and path is not None:
+            files = sorted(cache_dir.glob("classifier-*.npz"), key=_mtime, reverse=True)
+            _save(cache_dir, path, [*files[: CACHE_FILES - 1]], weights=weights, bias=bias)
+        return cls(weights, bias)
+
+    def probabilities(self, vector: np.ndarray) -> np.ndarray:
+        """Each class's probability for one embedded question."""
+        logits = vector @ self.weights + self.bias
+        exp = np.exp(logits - logits.max())
+        return exp / exp.sum()
+
+
+# The fit: Adam on the mean cross-entropy with a small ridge penalty. Measured on the labelled
+# sets' questions: a stronger penalty (1e-4) loses 8 points of top-1 on train.csv; 100 steps at
+# this rate reach what 500 at half of it do, 40 steps lose 4 points. About half a second here.
+_FIT = {"l2": 1e-5, "steps": 100, "rate": 0.1}
+
+
+def _fit_softmax(x: np.ndarray, y: np.ndarray, classes: int, balanced: int) -> tuple[np.ndarray, np.ndarray]:
+    x = x.astype(np.float32)
+    n, dim = x.shape
+    target = np.zeros((n, classes), dtype=np.float32)
+    target[np.arange(n), y] = 1.0
+    # Every entry weighs the same whatever its number of phrasings (an entry staff just taught
+    # with three wordings is as likely a priori as one with thirty); the other kinds (complaints,
+    # other offices' business) keep one weight an example.
+    counts = np.bincount(y, minlength=classes).astype(np.float32)
+    entries = counts[:balanced]
+    weight = np.ones(n, dtype=np.float32)
+    among = y < balanced
+    if among.any():
+        weight[among] = entries[entries > 0].mean() / counts[y[among]]
+    weight = weight[:, None]
+    params = [np.zeros((dim, classes), dtype=np.float32), np.zeros(classes, dtype=np.float32)]
+    first = [np.zeros_like(p) for p in params]
+    second = [np.zeros_like(p) for p in params]
+    l2, rate = _FIT["l2"], _FIT["rate"]
+    for step in range(1, int(_FIT["steps"]) + 1):
+        logits = x @ params[0] + params[1]
+        exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+        error = weight * (exp / exp.sum(axis=1, keepdims=True) - target) / n
+        gradients = [x.T @ error + l2 * params[0], error.sum(axis=0)]
+        for p, g, m, v in zip(params, gradients, first, second):
+            m *= 0.9
+            m += 0.1 * g
+            v *= 0.999
+            v += 0.001 * g * g
+            p -= rate * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
+    return params[0], params[1]

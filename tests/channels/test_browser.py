@@ -182,7 +182,7 @@ def test_every_page_on_a_phone_and_a_desktop(site, browser, width):
     page.wait_for_selector("button[name=choice]")
     page.wait_for_timeout(600)
     fits(page, width, "chat-choices", full=False)
-    unanswered, words = ("你们食堂中午几点开饭", "食堂") if width == PHONE else ("明天会下雨吗", "下雨")
+    unanswered, words = ("你们食堂的饭菜好吃吗", "食堂") if width == PHONE else ("明天会下雨吗", "下雨")
     page.fill("#q", unanswered)  # for the staff to teach
     page.press("#q", "Enter")
     page.locator(".turn.bot").nth(3).wait_for()

@@ -261,6 +261,17 @@ def test_a_part_answered_is_not_lost_to_one_list_for_the_whole(answerer):
     assert "【2】申请要带啥材料" in reply.text and "年度报告" in reply.text.split("【2】")[0]
 
 
+def test_a_whole_answered_as_one_part_keeps_the_other_part(answerer):
+    # As a whole the message is answered on how soon things are published; the other question
+    # (what is published) is not dropped but said to be unsure, with its likeliest entry.
+    reply = answerer.answer("主动公开都有啥 多久挂出来")
+    assert reply.outcome == "answer"
+    assert [(p.outcome, p.entry_id) for p in reply.parts] == [("clarify", None), ("answer", "proactive-deadline")]
+    first, second = reply.text.split("【2】")
+    assert "【1】主动公开都有啥" in first and "可以问“" in first
+    assert second.startswith("多久挂出来")
+
+
 def test_where_no_part_is_sure_the_list_holds_every_parts_entries(answerer):
     parts = [answerer.answer(q) for q in ("网上能弄不", "主动公开都有啥")]
     assert [p.outcome for p in parts] == ["clarify", "clarify"]

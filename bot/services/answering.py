@@ -17,7 +17,7 @@ from ..config import Settings
 from ..knowledge import GuideEntry
 from ..limits import LRU
 from ..matching import COMPLAINT, OUT_OF_SCOPE, STORY_MIN_CHARS, Intent, Matcher, Query, Scored, names_a_document
-from ..reading import read_day
+from ..reading import is_english, read_day
 from ..storage import Enquiry, Store
 from .calendar import WorkCalendar
 from .catalogue import CatalogueSearch
@@ -280,6 +280,9 @@ class Answers:
             if "answer" in outcomes and outcomes <= {"answer", "clarify"}:
                 return self._several(text, replies)
             whole = self._single(text, query, intent)
+            confirmed = self._confirmed(whole, replies)
+            if confirmed is not None:
+                return self._several(text, confirmed)
             if whole.outcome != "clarify" or not outcomes <= {"answer", "clarify", "fallback"}:
                 return whole
             # The whole no surer than its parts: the parts answered and the others said to be
@@ -418,6 +421,25 @@ class Answers:
         body = self._hits_text(hits, texts.SEARCH_HEADER)
         body += "\n" + texts.CATALOGUE_ANSWER_FOOTER.format(**self.contacts)
         return Reply(text, "catalogue", body, top_id, top_score, hits=hits)
+
+    def _confirmed(self, whole: Reply, replies: list[Reply]) -> list[Reply] | None:
+        """The parts, when the message as a whole was answered with what one part asks and the
+        others ask something else ("主动公开都有啥 多久挂出来" answered, as a whole, on how soon
+        things are published): that part answered, the others as they were, so that no question
+        is silently dropped. None when the whole is to be kept."""
+        outcomes = {r.outcome for r in replies}
+        if whole.outcome != "answer" or whole.parts or not outcomes <= {"answer", "clarify", "fallback"}:
+            return None
+        mine = [n for n, r in enumerate(replies) if r.outcome != "fallback" and r.entry_id == whole.entry_id]
+        entry = self.matcher.knowledge.entry(whole.entry_id or "")
+        if len(mine) != 1 or entry is None:
+            return None
+        [n] = mine
+        if replies[n].outcome != "answer":
+            part = replies[n]
+            replies = [*replies]
+            replies[n] = self._entry_reply(part.q, entry, whole.score, is_english(part.q))
+        return replies
 
     def _several(self, text: str, replies: list[Reply]) -> Reply:
         """A message with several questions, answered part by part, each labelled."""

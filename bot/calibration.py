@@ -131,8 +131,10 @@ class Decision:
     scope: Model
     complaint: Model  # its answer_at is the probability at which a message is a complaint
 
-    def probability(self, values: dict[str, float]) -> float:
-        return self.entry.probability(values) * self.scope.probability(values)
+    def probability(self, values: dict[str, float], *, refer: bool = False) -> float:
+        """A referral staff taught (公租房: the housing bureau) answers what is not the bureau's
+        business: whether the question is in scope does not count against it."""
+        return self.entry.probability(values) * (1.0 if refer else self.scope.probability(values))
 
     @property
     def answer_at(self) -> float:

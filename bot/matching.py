@@ -374,7 +374,7 @@ class Matcher:
         scored = [
             Scored(
                 self._guide[c.owner],
-                1.0 if c.exact else round(decision.probability(c.features), 4),
+                1.0 if c.exact else round(decision.probability(c.features, refer=self._guide[c.owner].refer), 4),
                 c.exact,
                 round(c.features["lexical"], 4),
                 round(c.features["semantic"], 4),

@@ -118,6 +118,8 @@ def test_calibration_fit_separates_and_round_trips(tmp_path):
     Calibration(Decision(model, model, model), Decision(model, model, model)).save(path)
     loaded = Calibration.load(path).semantic
     assert loaded.probability(high) == pytest.approx(model.probability(high) ** 2, abs=1e-4)
+    # A referral answers what is out of scope: the scope model does not count against it.
+    assert loaded.probability(high, refer=True) == pytest.approx(model.probability(high), abs=1e-4)
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -264,20 +265,46 @@ def test_a_part_answered_is_not_lost_to_one_list_for_the_whole(answerer):
 
 
 def test_a_whole_answered_as_one_part_keeps_the_other_part(answerer):
-    # As a whole the message is answered on how soon things are published; the other question
+    # As a whole the message was answered on how soon things are published; the other question
     # (what is published) is not dropped but said to be unsure, with its likeliest entry.
-    reply = answerer.answer("主动公开都有啥 多久挂出来")
-    assert reply.outcome == "answer"
-    assert [(p.outcome, p.entry_id) for p in reply.parts] == [("clarify", None), ("answer", "proactive-deadline")]
+    # (Built by hand: which parts the calibrated model is sure of moves with each refit.)
+    from bot.services.answering import Choice, Reply
+
+    answers = answerer.current
+    unsure = Reply(
+        "主动公开都有啥", "clarify", "", "proactive-scope", 0.4, [Choice("proactive-scope", "主动公开哪些？", 0.4)]
+    )
+    same = Reply(
+        "多久挂出来", "clarify", "", "proactive-deadline", 0.6, [Choice("proactive-deadline", "多久公开？", 0.6)]
+    )
+    whole = Reply("主动公开都有啥 多久挂出来", "answer", "", "proactive-deadline", 0.9)
+    confirmed = answers._confirmed(whole, [unsure, same])
+    assert [(r.outcome, r.entry_id) for r in confirmed] == [
+        ("clarify", "proactive-scope"),
+        ("answer", "proactive-deadline"),
+    ]
+    reply = answers._several(whole.q, confirmed)
     first, second = reply.text.split("【2】")
-    assert "【1】主动公开都有啥" in first and "可以问“" in first
-    assert second.startswith("多久挂出来")
+    assert "【1】主动公开都有啥" in first and "可以问“主动公开哪些？”" in first
+    assert second.startswith("多久挂出来") and "20个工作日" in second
+    # Kept whole where no part asks what the whole was answered with, or two parts do.
+    assert answers._confirmed(replace(whole, entry_id="fee-free"), [unsure, same]) is None
+    assert answers._confirmed(whole, [same, same]) is None
 
 
-def test_where_no_part_is_sure_the_list_holds_every_parts_entries(answerer):
-    parts = [answerer.answer(q) for q in ("网上能弄不", "主动公开都有啥")]
+def test_where_no_part_is_sure_the_list_holds_every_parts_entries():
+    from bot.config import Settings
+    from bot.evaluation import default_settings
+    from bot.knowledge import load
+    from bot.matching import build_matcher
+    from bot.services.answering import Answerer
+
+    # Nothing answered outright, whatever the calibration: every part and the whole are unsure.
+    settings = default_settings().model_copy(update={"answer_min_confidence": 0.999})
+    answerer = Answerer(build_matcher(load(Settings().knowledge), settings), settings)
+    parts = [answerer.answer(q) for q in ("主动公开都有啥", "多久挂出来")]
     assert [p.outcome for p in parts] == ["clarify", "clarify"]
-    reply = answerer.answer("网上能弄不 主动公开都有啥")
+    reply = answerer.answer("主动公开都有啥 多久挂出来")
     assert reply.outcome == "clarify"
     # Each part's likeliest first, in the parts' order, whatever the whole message is closest to.
     assert [c.id for c in reply.choices][:2] == [p.choices[0].id for p in parts]

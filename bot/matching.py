@@ -696,7 +696,8 @@ class _IntentRules:
             return Intent(greeting=True, thanks=True)
         if simple and self._greeting and not self._greeting.sub("", simple).replace(" ", ""):
             return Intent(greeting=True)
-        marked = self._question_mark and ("?" in text or "？" in text)
+        # Asked by its words (啥, 怎么), a question mark, or its grammar (能告你们不, 收不收费).
+        marked = self._question_mark and ("?" in text or "？" in text) or asks_by_grammar(text)
         asks = bool(self._asking and self._asking.search(simple)) or marked
         asking = self._asking if len(simple) < LONG_MESSAGE else self._asking_long
         tells = not (bool(asking and asking.search(simple)) or marked)

@@ -137,6 +137,14 @@ def test_intent(matcher, message, complaint, tipoff):
     assert (intent.complaint, intent.tipoff) == (complaint, tipoff)
 
 
+@pytest.mark.parametrize("message", ["能网上办不", "收不收费", "举报有奖励没", "发现隐患能找你们举报不"])
+def test_a_question_by_its_grammar_asks(matcher, message):
+    # No asking word and no question mark: the A-not-A form or a closing 不 makes it a question,
+    # so a topic word in it (举报) is what it asks about, not a complaint made.
+    intent = matcher.intent(matcher.query(message))
+    assert intent.asks and not intent.tells and not intent.complaint
+
+
 @pytest.mark.parametrize(
     "query,title_part",
     [

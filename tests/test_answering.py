@@ -18,7 +18,7 @@ def test_answer_fills_contacts_and_cites_source(answerer, settings):
 
 
 def test_clarify_offers_choices(answerer, settings):
-    reply = answerer.answer("期限")
+    reply = answerer.answer("费用")
     assert reply.outcome == "clarify"
     assert 2 <= len(reply.choices) <= settings.clarify_choices
     assert all(f"{n}. {c.title}" in reply.text for n, c in enumerate(reply.choices, 1))
@@ -167,7 +167,7 @@ def test_pointers_are_the_questions_an_answer_says_to_ask(text, asks):
 def test_an_answer_carries_its_pointers_and_other_replies_none(answerer):
     assert answerer.answer("申请信息公开要收费吗").asks == ["什么是信息处理费"]
     assert answerer.answer_entry("fee-free").asks == ["什么是信息处理费"]
-    assert answerer.answer("期限").asks == []  # a clarify list: its choices are the buttons
+    assert answerer.answer("费用").asks == []  # a clarify list: its choices are the buttons
     assert answerer.answer("明天会下雨吗").asks == []
 
 

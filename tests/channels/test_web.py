@@ -139,7 +139,7 @@ def test_without_javascript_the_post_redirects_back_to_the_conversation(site):
 
 def test_clarify_choices_are_buttons_and_a_click_answers(site):
     async def scenario(client):
-        turns = await ask(client, "期限")
+        turns = await ask(client, "费用")
         choices = re.findall(r'name="choice" value="([^"]+)"', turns)
         assert len(choices) >= 2
         picked = await ask(client, "", choice=choices[0])

@@ -244,6 +244,12 @@ class Matcher:
         for text, owner in zip(self._phrasings, self._phrasing_owner.tolist()):
             self._exact.setdefault(text, owner)
             joined[owner].append(text)
+        self._keywords = [
+            (owner, keyword)
+            for owner, entry in enumerate(guide)
+            for keyword in self.normalizer.normalize_many(entry.keywords)
+            if keyword
+        ]
         self._guide_index = NgramIndex([Field(self._phrasings, 1.0, GUIDE_KINDS)])
         self._entry_index = NgramIndex([Field([BREAK.join(p) for p in joined], 1.0, GUIDE_KINDS)])
 
@@ -473,6 +479,14 @@ class Matcher:
             }
             found.append(Candidate(owner, self._guide[owner].id, features, owner == exact))
         return found
+
+    def by_keyword(self, query: Query) -> list[GuideEntry]:
+        """The entries one of whose keywords holds the whole message (期限 is in 答复期限, 缴费期限,
+        过期限), in the guide's order: what a bare word typed may be about."""
+        if not query.normalized:
+            return []
+        owners = dict.fromkeys(owner for owner, keyword in self._keywords if query.normalized in keyword)
+        return [self._guide[owner] for owner in owners]
 
     def example(self, query: Query) -> str | None:
         """``COMPLAINT`` or ``OUT_OF_SCOPE`` when the message is word for word one of the lexicon's

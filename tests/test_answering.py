@@ -26,6 +26,16 @@ def test_clarify_offers_choices(answerer, settings):
     assert chosen is not None and chosen.outcome == "answer"
 
 
+def test_a_bare_word_unsure_offers_the_entries_with_it_in_a_keyword(answerer, settings):
+    # 期限 alone: whatever the calibration makes of it, the entries whose keywords hold it
+    # (答复期限, 最长期限, 过期限…) are offered, not a list of one.
+    reply = answerer.answer("期限")
+    assert reply.outcome == "clarify" and 2 <= len(reply.choices) <= settings.clarify_choices
+    keyworded = {e.id for e in answerer.matcher.knowledge.guide if any("期限" in k for k in e.keywords)}
+    assert len({c.id for c in reply.choices} & keyworded) >= 2
+    assert len({c.id for c in reply.choices}) == len(reply.choices)
+
+
 def test_fallback_is_honest_and_gives_contacts(answerer, settings):
     reply = answerer.answer("明天会下雨吗")
     assert reply.outcome == "fallback"

@@ -34,6 +34,8 @@ _EMBEDDING_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongka
 # A message with complaint words that asks something is answered when its best entry reaches
 # this share of the answering confidence ("不满意，可以向哪投诉").
 ASKING_SHARE = 0.5
+# A message this short (normalised) that asks nothing is a bare word typed (期限, 复议).
+KEYWORD_MAX_CHARS = 4
 HIT_FIELDS = ("title", "index_no", "date", "category")
 _BARE_NUMBER = re.compile(r"[0-9０-９]{1,3}[.。、)）]?")
 # A guide answer's pointer to another question: 可问“什么是信息处理费”, 可以问我“…”, 直接问我“…”,
@@ -361,9 +363,17 @@ class Answers:
         if strong:
             return self._catalogue(text, query, hits, top_id, top_score)
         if best.score >= clarify_at:
-            # A list of one is no choice: the next entries come along if they are half as likely.
-            choices = [c for c in ranked[: s.clarify_choices] if c.score >= clarify_at / 2]
-            return self._clarify(text, [Choice(c.entry.id, c.entry.question, c.score) for c in choices], query.english)
+            # A list of one is no choice: the next entries come along if they are half as likely,
+            # and, for a bare word typed (期限), the entries that have it in a keyword.
+            choices = [Choice(c.entry.id, c.entry.question, c.score) for c in ranked if c.score >= clarify_at / 2]
+            if len(choices) < 2 and len(query.normalized) <= KEYWORD_MAX_CHARS and not intent.asks:
+                scores = {c.entry.id: c.score for c in ranked}
+                choices += [
+                    Choice(e.id, e.question, scores.get(e.id, 0.0))
+                    for e in self.matcher.by_keyword(query)
+                    if e.id not in {c.id for c in choices}
+                ]
+            return self._clarify(text, choices[: s.clarify_choices], query.english)
         if hits:
             return self._catalogue(text, query, hits, top_id, top_score)
         return self._fallback(text, query, top_id, top_score)

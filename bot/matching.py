@@ -224,10 +224,12 @@ class Matcher:
     def _build_guide(self, guide: tuple[GuideEntry, ...]) -> None:
         texts: list[str] = []
         owners: list[int] = []
+        keywords: set[int] = set()  # which of the texts are keywords (see by_keyword)
         for number, entry in enumerate(guide):
             for phrasing in (entry.question, *entry.alternatives, *entry.keywords):
                 texts.append(phrasing)
                 owners.append(number)
+            keywords.update(range(len(texts) - len(entry.keywords), len(texts)))
         self._phrasings_written = texts  # as written, for the semantic signal
         self._written_owner = np.array(owners, dtype=np.int64)
         normalized = self.normalizer.normalize_many(texts)
@@ -244,12 +246,7 @@ class Matcher:
         for text, owner in zip(self._phrasings, self._phrasing_owner.tolist()):
             self._exact.setdefault(text, owner)
             joined[owner].append(text)
-        self._keywords = [
-            (owner, keyword)
-            for owner, entry in enumerate(guide)
-            for keyword in self.normalizer.normalize_many(entry.keywords)
-            if keyword
-        ]
+        self._keywords = [(owners[i], normalized[i]) for i in sorted(keywords) if normalized[i]]
         self._guide_index = NgramIndex([Field(self._phrasings, 1.0, GUIDE_KINDS)])
         self._entry_index = NgramIndex([Field([BREAK.join(p) for p in joined], 1.0, GUIDE_KINDS)])
 

@@ -368,10 +368,11 @@ class Answers:
             choices = [Choice(c.entry.id, c.entry.question, c.score) for c in ranked if c.score >= clarify_at / 2]
             if len(choices) < 2 and len(query.normalized) <= KEYWORD_MAX_CHARS and not intent.asks:
                 scores = {c.entry.id: c.score for c in ranked}
+                offered = {c.id for c in choices}
                 choices += [
                     Choice(e.id, e.question, scores.get(e.id, 0.0))
                     for e in self.matcher.by_keyword(query)
-                    if e.id not in {c.id for c in choices}
+                    if e.id not in offered
                 ]
             return self._clarify(text, choices[: s.clarify_choices], query.english)
         if hits:

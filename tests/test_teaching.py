@@ -157,6 +157,10 @@ def test_staff_teach_from_the_console_and_the_next_citizen_is_answered(services:
             assert link is not None
             page = await (await client.get(link.group(1).replace("&amp;", "&"))).text()
             assert "由已有条目答复" in page and 'name="entry_id" value="' in page
+            # The nearest entry is ticked only when it is likely (收费吗), never for an unlikely one.
+            assert " checked>" not in page
+            likely = await (await client.get("/staff/teach", params={"w": "要不要交钱"})).text()
+            assert re.search(r'value="fee-free" id="e-fee-free" required checked>', likely)
             csrf = csrf_of(page)
 
             bad = await client.post(

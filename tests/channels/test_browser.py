@@ -255,6 +255,9 @@ def test_every_page_on_a_phone_and_a_desktop(site, browser, width):
     desk.locator("tr", has_text=words).locator("a", has_text="教会它").click()
     desk.wait_for_selector("text=教机器人答复这些问法")
     fits(desk, width, "staff-teach")
+    # Nothing is ticked for an unlikely entry: staff choose one themselves.
+    assert not desk.locator("input[name=entry_id]:checked").count()
+    desk.locator("input[name=entry_id]").first.check()
     desk.click("button:has-text('用选中的条目答复')")  # for the list of what was taught
     desk.wait_for_selector(".ok")
     desk.goto(site + "/staff/taught")

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 MAX_WORDINGS = 20
 CANDIDATES = 8
+# The bot's nearest entry is ticked for staff only when it is this likely: ticking an unlikely
+# one (0.00 for 明天会下雨吗) invites a careless click that teaches a wrong answer.
+PRESELECT_AT = 0.5
 
 
 class TeachingConsole:
@@ -62,6 +65,7 @@ class TeachingConsole:
             wordings=wordings,
             q=q,
             candidates=[c for c in candidates if not c.entry.refer],
+            preselect=PRESELECT_AT,
             sections=sections,
             errors=errors or {},
             form=form or {},

@@ -58,6 +58,20 @@ def handled(services: Any, group: dict[str, Any], text: str, *, offered: bool = 
     return offered and reply.outcome == "clarify" and any(c.id in referrals for c in reply.choices)
 
 
+def misreferred(services: Any, groups: dict[int, dict[str, Any]]) -> str:
+    """Paraphrases of every group answered outright with a referral that is not theirs (a citizen
+    sent to the wrong office), of all the paraphrases."""
+    guide = services.answerer.matcher.knowledge
+    wrong = total = 0
+    for group in groups.values():
+        for text in group["paraphrase"]:
+            reply = services.answerer.answer(text)
+            entry = guide.entry(reply.entry_id or "") if reply.outcome == "answer" else None
+            total += 1
+            wrong += entry is not None and entry.refer and entry.answer != group["target"]
+    return f"{wrong}/{total}"
+
+
 def measure(services: Any, groups: dict[int, Any], role: str, offered: bool = False) -> dict[int, list[bool]]:
     return {n: [handled(services, g, text, offered=offered) for text in g[role]] for n, g in groups.items()}
 
@@ -144,6 +158,7 @@ def main() -> None:
         rates_after = measure(services, groups, "paraphrase")
         offered_after = measure(services, groups, "paraphrase", offered=True)
         asked_after = measure(services, groups, "asked")
+        wrong_referrals = misreferred(services, groups)
         after = figures(services)
         services.store.close()
 
@@ -159,6 +174,7 @@ def main() -> None:
     offered = rate(offered_before, taught_set), rate(offered_after, taught_set)
     print(f"{'  taught, answered or offered':32} {offered[0]:>14} {offered[1]:>14}")
     print(f"{'  the taught wordings themselves':32} {'':>14} {rate(asked_after, taught_set):>14}")
+    print(f"{'  sent to a referral not theirs':32} {'':>14} {wrong_referrals:>14}")
     by_action: dict[str, set[int]] = defaultdict(set)
     for n in taught_set:
         by_action[groups[n]["action"]].add(n)

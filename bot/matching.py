@@ -61,6 +61,9 @@ STORY_MIN_CHARS = 12
 COMPLAINT, OUT_OF_SCOPE = "complaint", "none"  # what a lexicon example is
 # The classifier's classes past the guide's entries (see Meaning.kinds).
 KIND_COMPLAINT, KIND_ELSEWHERE = 0, 1
+# A referral's share among the referrals staff taught is read against this much more: when every
+# one of them is unlikely (公租房 asked where only 医保 and 护照 were taught), none of them leads.
+REFERRAL_FLOOR = 0.02
 # The lexical model's probability at which the words alone settle a question. On the tuning sets
 # (821 questions), answers at or above it were never wrong nor out of scope; at its own
 # threshold (0.86) 6 were wrong and 3 out of scope, which the semantic signal catches.
@@ -238,6 +241,7 @@ class Matcher:
         self._phrasing_owner = np.array([owners[i] for i in keep], dtype=np.int32)
         self._phrasing_pinyin = [pinyin_of(self.normalizer.units(t)) for t in self._phrasings]
         self._guide = guide
+        self._referrals = np.array([n for n, entry in enumerate(guide) if entry.refer], dtype=np.int64)
         # Exact phrasings answer at once: staff wrote that wording for that entry. And the same
         # phrasings, one document per entry: a paraphrase often takes its words from several
         # alternatives at once, which no single phrasing shows.
@@ -283,11 +287,12 @@ class Matcher:
 
     def _build_vocabulary(self) -> None:
         """The character bigrams the knowledge uses anywhere: a question's bigrams outside it are
-        words the bureau never speaks of (公租房, 医保, 通行证), which weigh against answering."""
-        guide = self.knowledge.guide
+        words the bureau never speaks of (公租房, 医保, 通行证), which weigh against answering. A
+        referral staff taught (公租房: the housing bureau) does not make its words the bureau's."""
         texts = [
             text
-            for entry in guide
+            for entry in self.knowledge.guide
+            if not entry.refer
             for text in (entry.question, *entry.alternatives, *entry.keywords, entry.answer, entry.section)
         ]
         texts += [f"{i.title} {i.category} {i.column}" for i in self.knowledge.catalogue[:20_000]]
@@ -421,6 +426,7 @@ class Matcher:
         }
         if meaning is not None and semantic is not None and len(self._out_of_scope_examples):
             shared["out_of_scope"] = float((self._out_of_scope_examples @ meaning.vector).max() - semantic.max())
+        referrals = kinds[self._referrals].sum() if kinds is not None and len(self._referrals) else 0.0
         kinds_best = [*np.sort(kinds)[::-1][:2].tolist(), 0.0, 0.0] if kinds is not None else [0.0] * 4
         kinds_top = int(np.argmax(kinds)) if kinds is not None else -1
         if meaning is not None:
@@ -474,6 +480,8 @@ class Matcher:
                 else 0.0,
                 "kind_top": float(owner == kinds_top),
             }
+            if kinds is not None and self._guide[owner].refer:
+                features["referral_share"] = float(kinds[owner]) / (referrals + REFERRAL_FLOOR)
             found.append(Candidate(owner, self._guide[owner].id, features, owner == exact))
         return found
 

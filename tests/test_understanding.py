@@ -374,3 +374,28 @@ def test_lexical_signal_alone_still_answers(knowledge):
     # Not always outright: without the meaning, more phrasings of neighbouring entries compete.
     unsure = lexical.answer("申请公开要收费吗")
     assert unsure.outcome in ("answer", "clarify") and unsure.entry_id == "fee-free"
+
+
+def test_a_referral_taught_from_a_few_wordings_answers_their_like_and_no_other_topic(knowledge, embedder, tmp_path):
+    from bot.evaluation import default_settings
+    from bot.matching import Matcher
+    from bot.services.answering import Answerer
+    from bot.services.teaching import referral
+
+    housing = ["我家没房子，想租政府的便宜房子咋弄", "公租房排队要啥条件", "保障性住房在哪报名"]
+    passports = ["出国要办护照去哪", "护照快过期了在哪换", "出国旅游的证件怎么弄"]
+    referrals = referral("elsewhere-1", housing, "住建局"), referral("elsewhere-2", passports, "出入境")
+    taught = replace(knowledge, guide=(*knowledge.guide, *referrals))
+    matcher = Matcher(taught, embedder, cache_dir=tmp_path)
+    answerer = Answerer(matcher, default_settings())
+    # In other words than those taught: the referral among the referrals, and not the bureau's.
+    paraphrases = {"租不起房的困难户能申请政府给的房子吗": "elsewhere-1", "因私出国证照在哪申领": "elsewhere-2"}
+    for text, entry in paraphrases.items():
+        reply = answerer.answer(text)
+        assert (reply.outcome, reply.entry_id) == ("answer", entry), text
+    # A topic nobody taught is no referral's, however close in kind (another office's card).
+    assert answerer.answer("驾驶证丢了补一个找谁").outcome != "answer"
+    # The bureau's own questions are unmoved, and a referral's words stay words it never uses.
+    assert answerer.answer("申请信息公开要收费吗").entry_id == "fee-free"
+    before = Matcher(knowledge)._unknown(matcher.normalizer.normalize("公租房排队"))
+    assert matcher._unknown(matcher.normalizer.normalize("公租房排队")) == before

@@ -312,7 +312,7 @@ class Answers:
             return self._complaint(text, query, top_id, top_score, intent.hazard)
         if example == OUT_OF_SCOPE:
             return self._fallback(text, query, top_id, top_score)
-        answer_at = s.answer_min_confidence or decision.answer_at
+        answer_at = s.answer_min_confidence or (decision.refer_at if best and best.entry.refer else decision.answer_at)
         clarify_at = s.clarify_min_confidence or decision.clarify_at
         confident = best is not None and (best.exact or best.score >= answer_at)
         hits = self._documents(query) if query.normalized else []

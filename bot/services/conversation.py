@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 from .. import logs, metrics, texts
 from ..storage import Store
 from . import retention
-from .answering import Answerer, Reply
+from .answering import MAX_QUESTION_CHARS, Answerer, Reply
 from .applications import Application, Applications
 from .applications import Lookup as ApplicationLookup
 from .complaints import (
@@ -405,8 +405,9 @@ class Conversation:
 
     @staticmethod
     def offer(reply: Reply) -> Choose | None:
-        """The complaint form offered under a reply that is a complaint (file one here, or not)."""
-        if reply.outcome != "complaint":
+        """The complaint form offered under a reply that is a complaint (file one here, or not),
+        or under a message too long to be a question: most likely a story to report."""
+        if reply.outcome != "complaint" and not (reply.outcome == "invalid" and len(reply.q) > MAX_QUESTION_CHARS):
             return None
         if reply.tipoff:
             return Choose("offer", (("举报", texts.TIPOFF_YES), ("no", texts.COMPLAINT_NO)), texts.TIPOFF_OFFER)
@@ -419,6 +420,12 @@ class Conversation:
         """A new form for a complaint (投诉) or a tip-off (举报)."""
         kind = kind if kind in KINDS else "投诉"
         return Form(kind), AskText("what", kind)
+
+    def told(self, kind: str, story: str) -> tuple[Form, Prompt]:
+        """A new form whose text is the message the offer was made under (``story``): the
+        citizen does not tell it twice. Its next step, or what is wrong with the text (too long)."""
+        form, _ = self.start(kind)
+        return form, self.what(form, story)
 
     @staticmethod
     def hint(form: Form) -> Invalid:

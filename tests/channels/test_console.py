@@ -34,15 +34,21 @@ def test_the_terminal_chat_files_a_complaint_and_looks_it_up(answerer, store, se
     assert said[9] == texts.WX_STATUS_USAGE
 
 
-def test_a_complaint_reply_offers_the_form_and_1_opens_it(answerer, store, settings):
-    console = Console(Services.of(answerer, store, settings).conversation, "lisi")
+def test_a_complaint_reply_offers_the_form_and_1_files_what_was_told(answerer, store, settings):
+    services = Services.of(answerer, store, settings)
+    console = Console(services.conversation, "lisi")
+    told = "我要投诉你们局的工作人员，窗口的人态度很差"
 
-    async def main() -> tuple[str | None, str | None]:
-        return await console.handle("我要投诉你们局的工作人员"), await console.handle("1")
+    async def main() -> list[str | None]:
+        return [await console.handle(line) for line in (told, "1", "3", "跳过", "1")]
 
-    offered, opened = asyncio.run(main())
+    offered, opened, *_, filed = asyncio.run(main())
     assert offered is not None and texts.WX_OFFER.format(kind="投诉") in offered
-    assert opened is not None and texts.TIPOFF_HOTLINES not in opened and "请简要描述" in opened
+    assert opened is not None and opened.startswith(texts.WX_FORM_TOLD.format(kind="投诉"))
+    assert texts.TIPOFF_HOTLINES not in opened and "请简要描述" not in opened  # not asked again
+    assert filed is not None and filed.startswith("已收到您的投诉")
+    [complaint], _ = services.complaints.search()
+    assert complaint.text == told
 
 
 def test_a_new_channel_is_one_line_in_the_list():

@@ -172,13 +172,33 @@ def test_a_complaint_over_the_citizens_limit_is_refused_with_when_and_the_phone(
     assert tg.dp["complaints"].search()[1] == staffed.complaints_per_hour
 
 
-def test_free_text_complaint_offers_the_form(tg):
-    tg.feed(message_update("我要投诉你们工作人员态度太差了", user_id=CITIZEN))
+def test_free_text_complaint_offers_the_form_and_files_what_was_told(tg):
+    told = "我要投诉你们工作人员态度太差了"
+    tg.feed(message_update(told, user_id=CITIZEN, message_id=41))
     offer = last(tg)
     assert texts.COMPLAINT_OFFER in offer.text
     assert [t for t, _ in buttons(offer)] == ["我要投诉", "不用了"]
-    click(tg, ComplaintStart(kind="投诉"), message_id=offer.reply_markup and 700)
+    # Another complaint told since: each offer's button still files its own message.
+    tg.feed(message_update("你们网站上公布的数字都是假的，糊弄谁呢", user_id=CITIZEN, message_id=42))
+    click(tg, buttons(offer)[0][1], message_id=700)
+    assert tg.texts()[-2] == texts.FORM_TOLD.format(kind="投诉") and tg.texts()[-1] == texts.FORM_TOPIC
+    click(tg, TopicCallback(topic="conduct"), message_id=701)
+    click(tg, FormCallback(action="skip"), message_id=701)
+    click(tg, FormCallback(action="submit"), message_id=702)
+    [complaint], _ = tg.dp["complaints"].search()
+    assert complaint.text == told
+    # A button without its message (an offer from before a restart) asks what happened.
+    click(tg, ComplaintStart(kind="投诉", told=99), message_id=703)
     assert "请简要描述" in tg.texts()[-1]
+
+
+def test_a_story_too_long_for_a_question_is_offered_the_form_with_the_story(tg):
+    story = "我们村边上的化工厂" + "夜里偷偷排放刺鼻的气体，" * 60
+    tg.feed(message_update(story, user_id=CITIZEN, message_id=51))
+    offer = last(tg)
+    assert texts.COMPLAINT_OFFER in offer.text and "500字以内" in offer.text
+    click(tg, buttons(offer)[0][1], message_id=700)
+    assert tg.texts()[-1] == texts.FORM_TOPIC  # the story is the form's text, not asked again
 
 
 def test_a_tipoff_is_told_of_12350_and_may_still_be_filed(tg):

@@ -359,10 +359,18 @@ def test_complaint_filed_once_and_looked_up(site, store, web_settings):
     assert complaint.channel == "web" and complaint.phone == "13812345678" and complaint.topic == "conduct"
 
 
-def test_a_complaint_story_in_the_chat_offers_the_form(site):
+def test_a_complaint_story_in_the_chat_offers_the_form_with_the_story(site):
     async def scenario(client):
-        turns = await ask(client, "我要投诉你们窗口工作人员态度恶劣")
+        told = "我要投诉你们窗口工作人员态度恶劣"
+        turns = await ask(client, told)
         assert 'href="/complaint?kind=投诉"' in unquote(turns)
+        assert f">{told}</textarea>" in await (await client.get("/complaint?kind=投诉")).text()
+        # A tip-off's offer opens the tip-off form, with its story too.
+        hazard = "举报一个工厂有安全隐患，消防通道堵死了"
+        turns = await ask(client, hazard)
+        assert 'href="/complaint?kind=举报"' in unquote(turns)
+        form = await (await client.get("/complaint?kind=举报")).text()
+        assert f">{hazard}</textarea>" in form and re.search(r'value="举报"[^>]*checked', form)
 
     site(scenario)
 

@@ -679,18 +679,23 @@ def test_answerer_offers_the_complaint_form_and_a_tipoff_mentions_12350(answerer
             offer = await wx.citizen.text(hazard)
             assert offer is not None and texts.TIPOFF_OFFER in offer and texts.WX_OFFER.format(kind="举报") in offer
             assert await wx.citizen.text("5") == texts.WX_OFFER.format(kind="举报")
+            # What the citizen told is the tip-off's text: the form goes on to its topic.
             form = await wx.citizen.text("1")
-            assert form == texts.WX_FORM_WHAT_TIPOFF.format(limit=2000) and "12350" in form
-            await wx.citizen.text("粉尘超标")
+            assert form is not None and form.startswith(texts.WX_FORM_TOLD.format(kind="举报") + "\n")
+            assert texts.WX_FORM_TOPIC in form
             await wx.citizen.text("4")
             await wx.citizen.text("跳过")
             filed = await wx.citizen.text("1")
             assert filed is not None and filed.startswith("已收到您的举报，编号 ")
             [tipoff], _ = wx.complaints.search()
-            assert (tipoff.kind, tipoff.topic, tipoff.text, tipoff.phone) == ("举报", "other", "粉尘超标", "")
+            assert (tipoff.kind, tipoff.topic, tipoff.text, tipoff.phone) == ("举报", "other", hazard, "")
 
             await wx.citizen.text("我要投诉你们")
             assert await wx.citizen.text("0") == texts.WX_DECLINED
+            # Typed on its own, the form asks what happened (the tip-off's asks with 12350 first).
+            form = await wx.citizen.text("举报")
+            assert form == texts.WX_FORM_WHAT_TIPOFF.format(limit=2000) and "12350" in form
+            assert await wx.citizen.text("取消") == texts.CANCELLED
             await wx.citizen.text("投诉")
             await wx.citizen.text("另一件事")
             assert await wx.citizen.text("取消") == texts.CANCELLED

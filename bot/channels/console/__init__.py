@@ -55,6 +55,7 @@ class Console:
         self.form: Form | None = None
         self.choices: list[tuple[str, str]] = []  # the guide entries last offered, (id, title)
         self.offer: str | None = None  # the complaint kind last offered
+        self.told = ""  # the message it was offered under: the form's text if one is filed
         self.application: ApplicationForm | None = None  # an application for information being written
         self.applying = (
             ApplicationDialogue(conversation.applications, conversation.answerer)
@@ -84,7 +85,7 @@ class Console:
         if self.offer is not None:
             kind, self.offer = self.offer, None
             if word in ("1", "0"):
-                return self._start(kind) if word == "1" else texts.WX_DECLINED
+                return self._start(kind, self.told) if word == "1" else texts.WX_DECLINED
         if word in START:
             return self._start(START[word])
         if self.conversation.asks_to_forget(word):
@@ -110,7 +111,7 @@ class Console:
         offer = self.conversation.offer(reply)
         if offer is None:
             return reply.text
-        self.offer = offer.options[0][0]
+        self.offer, self.told = offer.options[0][0], reply.q
         return reply.text + "\n\n" + offer.text + "\n" + texts.WX_OFFER.format(kind=self.offer)
 
     async def _apply(self, text: str) -> str:
@@ -126,13 +127,14 @@ class Console:
             return render_ask(said)
         self.application = None
         if isinstance(said, Complaint):
-            self.form, _ = self.conversation.start(said.kind)
-            return render(self.conversation.what(self.form, form.fields.get("description", "")))
+            self.form, prompt = self.conversation.told(said.kind, form.fields.get("description", ""))
+            return render(prompt)
         return said.text if isinstance(said, Applied | Dropped) else ""
 
-    def _start(self, kind: str) -> str:
-        self.form, prompt = self.conversation.start(kind)
-        return render(prompt)
+    def _start(self, kind: str, told: str = "") -> str:
+        """A new complaint form; ``told``, the message it was offered under, is its text."""
+        self.form, prompt = self.conversation.told(kind, told) if told else self.conversation.start(kind)
+        return (texts.WX_FORM_TOLD.format(kind=kind) + "\n" if told else "") + render(prompt)
 
     async def _form(self, text: str) -> str:
         form = self.form

@@ -88,8 +88,7 @@ async def _answer(
         return
     await state.clear()
     if isinstance(said, Complaint):  # 第39条: the complaint form, its text already written
-        complaint = conversation.start(said.kind)[0]
-        await _show(message, state, complaint, conversation.what(complaint, form.fields.get("description", "")))
+        await _show(message, state, *conversation.told(said.kind, form.fields.get("description", "")))
         return
     if isinstance(said, Applied | Dropped):
         await message.answer(html(said.text))

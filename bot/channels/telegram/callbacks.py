@@ -42,9 +42,11 @@ class SearchCallback(CallbackData, prefix="q"):
 
 
 class ComplaintStart(CallbackData, prefix="cs"):
-    """Answer to "file a complaint?": kind "投诉" or "举报"; "no" declines."""
+    """Answer to "file a complaint?": kind "投诉" or "举报"; "no" declines. ``told``: the id of
+    the citizen's message the offer was made under, whose text becomes the form's (0: none)."""
 
     kind: str
+    told: int = 0
 
 
 class TopicCallback(CallbackData, prefix="ct"):

@@ -170,9 +170,20 @@ def staff_buttons(complaint: Complaint) -> InlineKeyboardMarkup | None:
 # --- the citizen's side ----------------------------------------------------------------------------
 
 
-def offer_markup(offer: Choose) -> InlineKeyboardMarkup:
-    """The buttons under a complaint reply: file one here, or not."""
-    return keyboard([[(label, ComplaintStart(kind=value)) for value, label in offer.options]])
+def offer_markup(offer: Choose, told: int = 0) -> InlineKeyboardMarkup:
+    """The buttons under a complaint reply: file one here (with message ``told`` as its text), or not."""
+    return keyboard([[(label, ComplaintStart(kind=value, told=told)) for value, label in offer.options]])
+
+
+# The messages complaint forms were offered under, kept in the chat's FSM data by message id (the
+# last few: an older offer's button still files its own message), until a form begins.
+TOLD_KEY, TOLD_KEPT = "told", 3
+
+
+async def remember_told(state: FSMContext, message_id: int, text: str) -> None:
+    """Keep ``text``, the message a complaint form is offered under, for the offer's button."""
+    told = dict(list(((await state.get_data()).get(TOLD_KEY) or {}).items())[-(TOLD_KEPT - 1) :])
+    await state.update_data({TOLD_KEY: {**told, str(message_id): text}})
 
 
 # How the form's refusals are said on Telegram, where the citizen has buttons to press.
@@ -283,6 +294,11 @@ async def start(
         await callback.message.edit_reply_markup(reply_markup=None)
     if callback_data.kind not in KINDS:
         await callback.message.answer(texts.COMPLAINT_DECLINED)
+        return
+    told = ((await state.get_data()).get(TOLD_KEY) or {}).get(str(callback_data.told)) if callback_data.told else None
+    if told:
+        await callback.message.answer(texts.FORM_TOLD.format(kind=callback_data.kind))
+        await _show(callback.message, state, *conversation.told(callback_data.kind, told))
         return
     await _show(callback.message, state, *conversation.start(callback_data.kind))
 

@@ -35,7 +35,7 @@ from ...limits import LRU
 from ...services.answering import Answerer, Reply
 from ...services.conversation import Conversation
 from .callbacks import AskCallback, BrowseCallback, EntryCallback, SearchCallback, SectionCallback
-from .complaints import offer_markup
+from .complaints import offer_markup, remember_told
 from .render import html, item_html, split_message
 
 log = logging.getLogger(__name__)
@@ -90,8 +90,9 @@ async def send(message: Message, text: str, markup: InlineKeyboardMarkup | None 
         await message.answer(part, reply_markup=markup if number == len(parts) else None, disable_web_page_preview=True)
 
 
-def reply_html(reply: Reply, contacts: dict[str, str]) -> tuple[str, InlineKeyboardMarkup | None]:
-    """A core reply as HTML and buttons: clarify choices become buttons, not numbers."""
+def reply_html(reply: Reply, contacts: dict[str, str], told: int = 0) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A core reply as HTML and buttons: clarify choices become buttons, not numbers; a complaint
+    form offered files message ``told`` (see ``remember_told``)."""
     if reply.outcome == "clarify":
         builder = InlineKeyboardBuilder()
         for choice in reply.choices:
@@ -100,7 +101,7 @@ def reply_html(reply: Reply, contacts: dict[str, str]) -> tuple[str, InlineKeybo
         return html(texts.CLARIFY_BUTTONS.format(**contacts)), builder.as_markup()
     offer = Conversation.offer(reply)
     if offer is not None:
-        return html(reply.text + "\n\n" + offer.text), offer_markup(offer)
+        return html(reply.text + "\n\n" + offer.text), offer_markup(offer, told)
     return html(reply.text), ask_markup(reply.asks)
 
 
@@ -367,7 +368,12 @@ def questions_router() -> Router:
     @router.message(Addressed(text=False), StateFilter(default_state))
     @router.edited_message(Addressed(text=False), StateFilter(default_state))
     async def question(
-        message: Message, answerer: Answerer, conversation: Conversation, bot: Bot, event_update: Update
+        message: Message,
+        answerer: Answerer,
+        conversation: Conversation,
+        bot: Bot,
+        event_update: Update,
+        state: FSMContext,
     ) -> None:
         text = message.text or ""
         if message.chat.type != ChatType.PRIVATE:
@@ -376,7 +382,9 @@ def questions_router() -> Router:
         user_id = message.from_user.id if message.from_user else None
         reply = await answerer.aanswer(text)
         log.info("update %s: %s %s", event_update.update_id, reply.outcome, reply.entry_id or "-")
-        body, markup = reply_html(reply, answerer.contacts)
+        body, markup = reply_html(reply, answerer.contacts, message.message_id)
+        if Conversation.offer(reply) is not None:
+            await remember_told(state, message.message_id, reply.q)
         # The enquiry log's commit and the reply's round trip to Telegram overlap.
         await asyncio.gather(conversation.record(reply, channel=CHANNEL, user_id=user_id), send(message, body, markup))
 

@@ -49,6 +49,13 @@ def _said(problem: Invalid) -> str:
     return INVALID[problem.reason].format(length=problem.length, limit=problem.limit)
 
 
+def _carry(session: ChatSession, text: str, kind: str = "投诉") -> None:
+    """The message a complaint form (or a tip-off's, ``kind``) was offered under becomes the
+    form's text: the citizen does not tell it twice. A draft begun already keeps its topic, name
+    and phone."""
+    session.draft = {"topic": "other", **(session.draft or {}), "kind": kind, "text": text, "step": "what"}
+
+
 class CitizenChat:
     """The handlers of the citizens' pages, sharing the core services and the page renderer."""
 
@@ -262,6 +269,9 @@ class CitizenChat:
         reply = await self.conversation.ask(text, channel=CHANNEL, user_id=self.sessions.citizen(session))
         log.info("web: %s %s", reply.outcome, reply.entry_id or "-")
         session.add(self._turn(reply))
+        offer = self.conversation.offer(reply)
+        if offer is not None:
+            _carry(session, text, offer.options[0][0])
 
     @staticmethod
     def _long(session: ChatSession, text: str) -> None:
@@ -273,8 +283,7 @@ class CitizenChat:
         session.add(
             Turn("bot", said.format(length=len(text), question=MAX_QUESTION_CHARS, limit=MAX_TEXT), offer="投诉")
         )
-        # A draft begun already keeps its kind, topic, name and phone; the story replaces its text.
-        session.draft = {"kind": "投诉", "topic": "other", **(session.draft or {}), "text": text, "step": "what"}
+        _carry(session, text)
 
     def _choose(self, session: ChatSession, entry_id: str) -> None:
         picked = self.conversation.entry(entry_id)

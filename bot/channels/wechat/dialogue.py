@@ -61,8 +61,8 @@ class Listed:
     """A numbered list the citizen was shown, to answer with a number.
 
     :param kind: "entries" (guide entry ids), "sections" (section names), "asks" (the questions
-      an answer points to: a number asks it) or "offer" (the complaint kind offered: 1 files one,
-      0 declines)
+      an answer points to: a number asks it) or "offer" (the complaint kind offered, and the
+      message it was offered under, which becomes the form's text: 1 files one, 0 declines)
     """
 
     kind: str
@@ -286,7 +286,7 @@ class Dialogue:
         if offer is not None:
             # WeChat's yes and no are 1 and 0 (the form's confirm step says the same).
             kind = offer.options[0][0]
-            session.prompt = Listed("offer", (kind,), now)
+            session.prompt = Listed("offer", (kind, reply.q), now)
             return reply.text + "\n\n" + offer.text + "\n" + texts.WX_OFFER.format(kind=kind)
         return self._with_asks(session, reply.text, reply.asks)
 
@@ -315,7 +315,7 @@ class Dialogue:
             if n not in (0, 1):
                 return texts.WX_OFFER.format(kind=prompt.values[0])
             session.prompt = None
-            return self._start_form(session, prompt.values[0]) if n == 1 else texts.WX_DECLINED
+            return self._start_form(session, *prompt.values) if n == 1 else texts.WX_DECLINED
         value = pick([(v, v) for v in prompt.values], word)
         if value is None:
             return texts.CHAT_CHOICE_GONE
@@ -353,11 +353,12 @@ class Dialogue:
 
     # --- the complaint form -----------------------------------------------------------------------
 
-    def _start_form(self, session: Session, kind: str) -> str:
-        session.form, prompt = self.conversation.start(kind)
+    def _start_form(self, session: Session, kind: str, told: str = "") -> str:
+        """A new complaint form; ``told``, the message it was offered under, is its text."""
+        session.form, prompt = self.conversation.told(kind, told) if told else self.conversation.start(kind)
         session.form_at = self.sessions.clock()
         session.prompt = None
-        return render(prompt)
+        return (texts.WX_FORM_TOLD.format(kind=kind) + "\n" if told else "") + render(prompt)
 
     async def _apply(self, message: Incoming, session: Session, text: str) -> str:
         """A message in the application dialogue; a complaint chosen instead opens the complaint
@@ -376,9 +377,9 @@ class Dialogue:
             return render_ask(said)
         session.application = None
         if isinstance(said, Complaint):
-            session.form, _ = self.conversation.start(said.kind)
+            session.form, prompt = self.conversation.told(said.kind, form.fields.get("description", ""))
             session.form_at = self.sessions.clock()
-            return render(self.conversation.what(session.form, form.fields.get("description", "")))
+            return render(prompt)
         if isinstance(said, Applied):
             log.info("wechat %s: applied %s", message.ref, said.application.number)
         return said.text if isinstance(said, Applied | Dropped) else ""

@@ -74,6 +74,9 @@ def test_a_story_of_a_grievance_or_hazard_is_offered_the_complaint_way(answerer,
         "医保卡丢了，补办要去哪里",  # off-topic, asking
         "研究生复试成绩不满意，可以申请复议吗？",  # unhappy, but a question
         "液化气",  # too short to be a story
+        "要是你们那里没有我要的东西，我该咋办呢",  # 咋办 asks what to do: no grievance
+        "一个文件里头一半能公开一半不能，咋整",
+        "啥样的信息你们不给公开",  # word for word a phrasing of the guide's, complaint words and all
     ],
 )
 def test_questions_with_hazard_or_grievance_words_are_not_complaints(answerer, question):

@@ -321,14 +321,17 @@ class Answers:
         # calibrated complaint model (on those signs and the meaning: "申请三个月了没音信").
         # "不满意，可以向哪投诉" asks a question the guide answers; a message that names an
         # accident to ask for what was published about it (事故统计) is no tip-off; a document's
-        # title typed (隐患排查治理通知) is a look-up, whatever words it has.
+        # title typed (隐患排查治理通知) is a look-up, whatever words it has; and a question that is
+        # word for word one of the guide's phrasings (啥样的信息不给公开) is what staff wrote it for
+        # ("我要投诉" asks nothing: it is offered the form).
         asking_for_information = intent.requests and intent.hazard and not (intent.complaint_words or intent.grievance)
         typed_a_title = (
             bool(strong or (hits and names_a_document(query.normalized)))
             and not intent.asks
             and not intent.complaint_words
         )
-        if not (asking_for_information or typed_a_title):
+        written = best is not None and best.exact and intent.asks
+        if not (asking_for_information or typed_a_title or written):
             answered = (
                 intent.asks
                 and not intent.complaint_words

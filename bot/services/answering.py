@@ -257,8 +257,13 @@ class Answers:
         if _BARE_NUMBER.fullmatch(text.strip()):  # a choice's number, with no choices offered now
             return Reply(text, "invalid", texts.NO_CHOICES)
         if len(text) > MAX_QUESTION_CHARS:
-            reply = Reply(text, "invalid", texts.TOO_LONG.format(limit=MAX_QUESTION_CHARS))
-            reply.normalized = self.matcher.normalizer.normalize(text[:MAX_QUESTION_CHARS])
+            # Most likely a story to report (the channels offer the complaint form with it): one
+            # that tells of a hazard is offered as a tip-off, and told of 12350.
+            head = self.matcher.query(text[:MAX_QUESTION_CHARS])
+            hazard = self.matcher.intent(head).hazard
+            body = texts.TOO_LONG.format(limit=MAX_QUESTION_CHARS) + (texts.TIPOFF if hazard else "")
+            reply = Reply(text, "invalid", body, tipoff=hazard)
+            reply.normalized = head.normalized
             return reply
         query = self.matcher.query(text, today=self._today())
         reply = self._reply(text, query)

@@ -195,10 +195,14 @@ def test_free_text_complaint_offers_the_form_and_files_what_was_told(tg):
 def test_a_story_too_long_for_a_question_is_offered_the_form_with_the_story(tg):
     story = "我们村边上的化工厂" + "夜里偷偷排放刺鼻的气体，" * 60
     tg.feed(message_update(story, user_id=CITIZEN, message_id=51))
-    offer = last(tg)
-    assert texts.COMPLAINT_OFFER in offer.text and "500字以内" in offer.text
+    offer = last(tg)  # a hazard told: offered as a tip-off, with 12350
+    assert texts.TIPOFF_OFFER in offer.text and "500字以内" in offer.text and "12350" in offer.text
     click(tg, buttons(offer)[0][1], message_id=700)
     assert tg.texts()[-1] == texts.FORM_TOPIC  # the story is the form's text, not asked again
+    tg.feed(message_update("/cancel", user_id=CITIZEN))
+    tg.clock.now += 60
+    tg.feed(message_update("窗口的人" + "态度很差，问什么都不耐烦，" * 50, user_id=CITIZEN, message_id=52))
+    assert texts.COMPLAINT_OFFER in last(tg).text and "12350" not in last(tg).text
 
 
 def test_a_tipoff_is_told_of_12350_and_may_still_be_filed(tg):

@@ -258,9 +258,11 @@ class Answers:
             return Reply(text, "invalid", texts.NO_CHOICES)
         if len(text) > MAX_QUESTION_CHARS:
             # Most likely a story to report (the channels offer the complaint form with it): one
-            # that tells of a hazard is offered as a tip-off, and told of 12350.
+            # that tells of a hazard, and asks for no document about it, is offered as a tip-off,
+            # and told of 12350.
             head = self.matcher.query(text[:MAX_QUESTION_CHARS])
-            hazard = self.matcher.intent(head).hazard
+            intent = self.matcher.intent(head)
+            hazard = intent.hazard and not intent.requests
             body = texts.TOO_LONG.format(limit=MAX_QUESTION_CHARS) + (texts.TIPOFF if hazard else "")
             reply = Reply(text, "invalid", body, tipoff=hazard)
             reply.normalized = head.normalized

@@ -253,6 +253,18 @@ def test_a_long_story_in_the_chat_is_never_cut_and_goes_on_to_the_complaint_form
     site(scenario)
 
 
+def test_a_long_story_of_a_hazard_goes_on_to_the_tipoff_form_with_12350(site):
+    story = "我们村边上的化工厂" + "夜里偷偷排放刺鼻的气体，" * 60
+
+    async def scenario(client):
+        turns = await ask(client, story)
+        assert 'href="/complaint?kind=举报"' in unquote(turns) and "12350" in turns
+        form = await (await client.get("/complaint?kind=举报")).text()
+        assert f">{story}</textarea>" in form and re.search(r'value="举报"[^>]*checked', form)
+
+    site(scenario)
+
+
 def test_a_message_over_the_forms_limit_is_said_to_be_too_long_not_cut(site):
     story = "长" * (MAX_TEXT + 500)
 

@@ -273,17 +273,17 @@ class CitizenChat:
         if offer is not None:
             _carry(session, text, offer.options[0][0])
 
-    @staticmethod
-    def _long(session: ChatSession, text: str) -> None:
-        """A message longer than a question: most likely a complaint's story. Nothing is cut
-        silently: the reply says how long it is, and the whole text is carried into the complaint
-        form (whose own check says if it is over ``MAX_TEXT``)."""
+    def _long(self, session: ChatSession, text: str) -> None:
+        """A message longer than a question: most likely a complaint's story (a tip-off's, told of
+        12350, when it tells of a hazard). Nothing is cut silently: the reply says how long it is,
+        and the whole text is carried into the form (whose own check says if it is over ``MAX_TEXT``)."""
         said = texts.WEB_TOO_LONG_MESSAGE if len(text) > MAX_TEXT else texts.WEB_LONG_MESSAGE
+        said = said.format(length=len(text), question=MAX_QUESTION_CHARS, limit=MAX_TEXT)
+        tipoff = self.answerer.answer(text).tipoff
+        kind, said = ("举报", said + texts.TIPOFF) if tipoff else ("投诉", said)
         session.add(Turn("me", _shown(text)))
-        session.add(
-            Turn("bot", said.format(length=len(text), question=MAX_QUESTION_CHARS, limit=MAX_TEXT), offer="投诉")
-        )
-        _carry(session, text)
+        session.add(Turn("bot", said, offer=kind))
+        _carry(session, text, kind)
 
     def _choose(self, session: ChatSession, entry_id: str) -> None:
         picked = self.conversation.entry(entry_id)

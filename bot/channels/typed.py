@@ -54,8 +54,9 @@ def render(prompt: Prompt) -> str:
     """A prompt of the conversation layer as plain text, lists numbered."""
     if isinstance(prompt, AskText):
         return (texts.WX_FORM_WHAT_TIPOFF if prompt.kind == "举报" else texts.WX_FORM_WHAT).format(limit=prompt.limit)
-    if isinstance(prompt, Choose):  # the form's topic
-        return "\n".join([texts.WX_FORM_TOPIC, *numbered([label for _, label in prompt.options])])
+    if isinstance(prompt, Choose):  # the form's topic, after its lead if it has one
+        lead = [prompt.text] if prompt.text else []
+        return "\n".join([*lead, texts.WX_FORM_TOPIC, *numbered([label for _, label in prompt.options])])
     if isinstance(prompt, AskContact):
         return texts.WX_FORM_CONTACT
     if isinstance(prompt, Summary):

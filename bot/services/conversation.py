@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, ClassVar
 
 from .. import logs, metrics, texts
@@ -423,9 +423,15 @@ class Conversation:
 
     def told(self, kind: str, story: str) -> tuple[Form, Prompt]:
         """A new form whose text is the message the offer was made under (``story``): the
-        citizen does not tell it twice. Its next step, or what is wrong with the text (too long)."""
+        citizen does not tell it twice. Its next step, led by a line saying so, or what is wrong
+        with the text (too long); with no story, the form as ``start`` begins it."""
+        if not story.strip():
+            return self.start(kind)
         form, _ = self.start(kind)
-        return form, self.what(form, story)
+        prompt = self.what(form, story)
+        if isinstance(prompt, Choose):
+            prompt = replace(prompt, text=texts.FORM_TOLD.format(kind=form.kind))
+        return form, prompt
 
     @staticmethod
     def hint(form: Form) -> Invalid:

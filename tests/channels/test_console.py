@@ -44,7 +44,7 @@ def test_a_complaint_reply_offers_the_form_and_1_files_what_was_told(answerer, s
 
     offered, opened, *_, filed = asyncio.run(main())
     assert offered is not None and texts.WX_OFFER.format(kind="投诉") in offered
-    assert opened is not None and opened.startswith(texts.WX_FORM_TOLD.format(kind="投诉"))
+    assert opened is not None and opened.startswith(texts.FORM_TOLD.format(kind="投诉"))
     assert texts.TIPOFF_HOTLINES not in opened and "请简要描述" not in opened  # not asked again
     assert filed is not None and filed.startswith("已收到您的投诉")
     [complaint], _ = services.complaints.search()
@@ -109,7 +109,8 @@ def test_an_application_that_is_a_complaint_is_offered_the_complaint_form(answer
 
     said = asyncio.run(main())
     assert said[-2] is not None and "第39条" in said[-2]
-    assert said[-1] is not None and said[-1].startswith(texts.WX_FORM_TOPIC)
+    topic = texts.FORM_TOLD.format(kind="投诉") + "\n" + texts.WX_FORM_TOPIC  # the description is its text
+    assert said[-1] is not None and said[-1].startswith(topic)
     assert console.form is not None and "态度恶劣" in console.form.text
     assert services.applications.all() == []
 

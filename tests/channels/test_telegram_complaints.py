@@ -181,7 +181,7 @@ def test_free_text_complaint_offers_the_form_and_files_what_was_told(tg):
     # Another complaint told since: each offer's button still files its own message.
     tg.feed(message_update("你们网站上公布的数字都是假的，糊弄谁呢", user_id=CITIZEN, message_id=42))
     click(tg, buttons(offer)[0][1], message_id=700)
-    assert tg.texts()[-2] == texts.FORM_TOLD.format(kind="投诉") and tg.texts()[-1] == texts.FORM_TOPIC
+    assert tg.texts()[-1] == texts.FORM_TOLD.format(kind="投诉") + "\n" + texts.FORM_TOPIC
     click(tg, TopicCallback(topic="conduct"), message_id=701)
     click(tg, FormCallback(action="skip"), message_id=701)
     click(tg, FormCallback(action="submit"), message_id=702)
@@ -198,7 +198,8 @@ def test_a_story_too_long_for_a_question_is_offered_the_form_with_the_story(tg):
     offer = last(tg)  # a hazard told: offered as a tip-off, with 12350
     assert texts.TIPOFF_OFFER in offer.text and "500字以内" in offer.text and "12350" in offer.text
     click(tg, buttons(offer)[0][1], message_id=700)
-    assert tg.texts()[-1] == texts.FORM_TOPIC  # the story is the form's text, not asked again
+    # The story is the form's text, not asked again.
+    assert tg.texts()[-1] == texts.FORM_TOLD.format(kind="举报") + "\n" + texts.FORM_TOPIC
     tg.feed(message_update("/cancel", user_id=CITIZEN))
     tg.clock.now += 60
     tg.feed(message_update("窗口的人" + "态度很差，问什么都不耐烦，" * 50, user_id=CITIZEN, message_id=52))

@@ -681,7 +681,7 @@ def test_answerer_offers_the_complaint_form_and_a_tipoff_mentions_12350(answerer
             assert await wx.citizen.text("5") == texts.WX_OFFER.format(kind="举报")
             # What the citizen told is the tip-off's text: the form goes on to its topic.
             form = await wx.citizen.text("1")
-            assert form is not None and form.startswith(texts.WX_FORM_TOLD.format(kind="举报") + "\n")
+            assert form is not None and form.startswith(texts.FORM_TOLD.format(kind="举报") + "\n")
             assert texts.WX_FORM_TOPIC in form
             await wx.citizen.text("4")
             await wx.citizen.text("跳过")

@@ -133,8 +133,8 @@ class Console:
 
     def _start(self, kind: str, told: str = "") -> str:
         """A new complaint form; ``told``, the message it was offered under, is its text."""
-        self.form, prompt = self.conversation.told(kind, told) if told else self.conversation.start(kind)
-        return (texts.WX_FORM_TOLD.format(kind=kind) + "\n" if told else "") + render(prompt)
+        self.form, prompt = self.conversation.told(kind, told)
+        return render(prompt)
 
     async def _form(self, text: str) -> str:
         form = self.form

@@ -208,8 +208,9 @@ def render(prompt: Prompt) -> tuple[str, InlineKeyboardMarkup | None]:
     if isinstance(prompt, AskText):
         said = texts.FORM_WHAT_TIPOFF if prompt.kind == "举报" else texts.FORM_WHAT
         return html(said.format(limit=prompt.limit)), None
-    if isinstance(prompt, Choose):  # the form's topic
-        return texts.FORM_TOPIC, keyboard([[(label, TopicCallback(topic=key))] for key, label in prompt.options])
+    if isinstance(prompt, Choose):  # the form's topic, after its lead if it has one
+        said = html(prompt.text) + "\n" + texts.FORM_TOPIC if prompt.text else texts.FORM_TOPIC
+        return said, keyboard([[(label, TopicCallback(topic=key))] for key, label in prompt.options])
     if isinstance(prompt, AskContact):
         return texts.FORM_CONTACT, keyboard([[(texts.FORM_SKIP, FormCallback(action="skip"))]])
     if isinstance(prompt, Summary):
@@ -295,12 +296,9 @@ async def start(
     if callback_data.kind not in KINDS:
         await callback.message.answer(texts.COMPLAINT_DECLINED)
         return
-    told = ((await state.get_data()).get(TOLD_KEY) or {}).get(str(callback_data.told)) if callback_data.told else None
-    if told:
-        await callback.message.answer(texts.FORM_TOLD.format(kind=callback_data.kind))
-        await _show(callback.message, state, *conversation.told(callback_data.kind, told))
-        return
-    await _show(callback.message, state, *conversation.start(callback_data.kind))
+    # The message the offer was made under (none for a button from before a restart: then asked).
+    told = ((await state.get_data()).get(TOLD_KEY) or {}).get(str(callback_data.told), "")
+    await _show(callback.message, state, *conversation.told(callback_data.kind, told))
 
 
 async def what(message: Message, state: FSMContext, conversation: Conversation) -> None:

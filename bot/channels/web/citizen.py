@@ -239,7 +239,7 @@ class CitizenChat:
     async def _ask(self, session: ChatSession, text: str, address: str) -> None:
         text = text.strip()
         if len(text) > MAX_QUESTION_CHARS:
-            self._long(session, text)
+            await self._long(session, text)
             return
         session.add(Turn("me", text))
         for prefix in ("/search ", "搜索 ", "搜索："):
@@ -273,16 +273,18 @@ class CitizenChat:
         if offer is not None:
             _carry(session, text, offer.options[0][0])
 
-    def _long(self, session: ChatSession, text: str) -> None:
-        """A message longer than a question: most likely a complaint's story (a tip-off's, told of
-        12350, when it tells of a hazard). Nothing is cut silently: the reply says how long it is,
-        and the whole text is carried into the form (whose own check says if it is over ``MAX_TEXT``)."""
+    async def _long(self, session: ChatSession, text: str) -> None:
+        """A message longer than a question: most likely a complaint's story (the core offers the
+        form, a tip-off's with 12350 for a hazard told, and logs it as every channel does). Nothing
+        is cut silently: the reply says how long it is, and the whole text is carried into the form
+        (whose own check says if it is over ``MAX_TEXT``)."""
+        reply = await self.conversation.ask(text, channel=CHANNEL, user_id=self.sessions.citizen(session))
+        offer = self.conversation.offer(reply)
+        kind = offer.options[0][0] if offer is not None else "投诉"
         said = texts.WEB_TOO_LONG_MESSAGE if len(text) > MAX_TEXT else texts.WEB_LONG_MESSAGE
         said = said.format(length=len(text), question=MAX_QUESTION_CHARS, limit=MAX_TEXT)
-        tipoff = self.answerer.answer(text).tipoff
-        kind, said = ("举报", said + texts.TIPOFF) if tipoff else ("投诉", said)
         session.add(Turn("me", _shown(text)))
-        session.add(Turn("bot", said, offer=kind))
+        session.add(Turn("bot", said + (texts.TIPOFF if reply.tipoff else ""), offer=kind))
         _carry(session, text, kind)
 
     def _choose(self, session: ChatSession, entry_id: str) -> None:

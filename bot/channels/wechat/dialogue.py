@@ -355,10 +355,10 @@ class Dialogue:
 
     def _start_form(self, session: Session, kind: str, told: str = "") -> str:
         """A new complaint form; ``told``, the message it was offered under, is its text."""
-        session.form, prompt = self.conversation.told(kind, told) if told else self.conversation.start(kind)
+        session.form, prompt = self.conversation.told(kind, told)
         session.form_at = self.sessions.clock()
         session.prompt = None
-        return (texts.WX_FORM_TOLD.format(kind=kind) + "\n" if told else "") + render(prompt)
+        return render(prompt)
 
     async def _apply(self, message: Incoming, session: Session, text: str) -> str:
         """A message in the application dialogue; a complaint chosen instead opens the complaint

@@ -87,6 +87,14 @@ def test_unhappy_question_about_complaining_is_answered(answerer):
     assert answerer.answer("对你们信息公开工作不满意可以向哪投诉").outcome == "answer"
 
 
+def test_a_question_in_a_complainants_words_is_answered_only_when_the_guide_answers_it_outright(answerer):
+    # 不给公开 is a complainant's word; asked as a rule the guide states, it is a question.
+    question = answerer.answer("哪些信息不给公开")
+    assert (question.outcome, question.entry_id) == ("answer", "exempt-overview")
+    assert answerer.answer("我申请的信息你们不给公开，也不说理由").outcome == "complaint"
+    assert answerer.answer("你们凭什么不给公开").outcome == "complaint"
+
+
 def test_question_naming_a_document_gets_catalogue_items(answerer):
     reply = answerer.answer("关于做好国庆期间安全生产工作的紧急通知")
     assert reply.outcome == "catalogue"

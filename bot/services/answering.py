@@ -31,8 +31,9 @@ RECENT_REPLIES = 4096
 FALLBACK_SEARCH_BUDGET = 5_000
 # One thread embeds questions for every channel: the model runs one text at a time.
 _EMBEDDING_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongkai-embed")
-# A message with complaint words that asks something is answered when its best entry reaches
-# this share of the answering confidence ("不满意，可以向哪投诉").
+# A message that names a complaint's topic and asks something is answered when its best entry
+# reaches this share of the answering confidence ("不满意，可以向哪投诉"); one in a complainant's
+# own words (不给公开) when the guide answers it outright ("哪些信息不给公开").
 ASKING_SHARE = 0.5
 # A message this short (normalised) that asks nothing is a bare word typed (期限, 复议).
 KEYWORD_MAX_CHARS = 4
@@ -341,9 +342,8 @@ class Answers:
         if not (asking_for_information or typed_a_title or written):
             answered = (
                 intent.asks
-                and not intent.complaint_words
                 and best is not None
-                and best.score >= answer_at * ASKING_SHARE
+                and best.score >= answer_at * (1.0 if intent.complaint_words else ASKING_SHARE)
             )
             story = intent.grievance or (intent.hazard and intent.tells)
             by_rules = (intent.complaint and not answered) or (

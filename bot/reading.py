@@ -67,6 +67,29 @@ _DAY = re.compile(
 )
 
 
+# Asking for a year's figures (2018年收到多少申请, how many requests in 2018), rather than naming a
+# year in passing to ask about the rules (2019年以后还收费吗).
+_FIGURES = re.compile(
+    r"多少|几[个件条次家份起项宗]|数量|总数|统计|数据|数字|情况|年报|年度报告|报告"
+    r"|how many|how much|number of|statistic|figure|report",
+    re.IGNORECASE,
+)
+
+
+def asks_for_figures(text: str) -> bool:
+    """Whether ``text`` asks for figures (how many, a year's report) rather than about a rule."""
+    return _FIGURES.search(text) is not None
+
+
+# A year that starts a period: 2019年以后, 2021年起, 从2015年开始, since 2019.
+_PERIOD = re.compile(r"[0-9]{4}年?(?:以后|以来|之后|起|开始|后)|(?:since|after|from) [0-9]{4}", re.IGNORECASE)
+
+
+def starts_a_period(text: str) -> bool:
+    """Whether ``text`` (its years read) names a year as the start of a period."""
+    return _PERIOD.search(text) is not None
+
+
 def read_day(text: str, today: dt.date) -> dt.date | None:
     """The first calendar day ``text`` names, or None. ``text`` has its years read
     (:func:`read_years`); a day without a year is the latest such day not after a month from

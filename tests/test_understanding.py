@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from bot.calibration import FEATURES, Calibration, Decision, fit
-from bot.reading import focus, is_english, questions, read_day, read_years
+from bot.reading import asks_for_figures, focus, is_english, questions, read_day, read_years, starts_a_period
 from bot.semantic import Classifier, Embedder
 from bot.services.answering import pointers
 
@@ -42,6 +42,22 @@ TODAY = dt.date(2026, 12, 1)
 )
 def test_years_in_every_spelling(text, read, years):
     assert read_years(text, TODAY) == (read, years)
+
+
+@pytest.mark.parametrize(
+    ("text", "figures", "period"),
+    [
+        ("2018年收到多少申请", True, False),
+        ("2019年复议了几件", True, False),
+        ("In 2018 how many requests did you receive", True, False),
+        ("2019年以后还收费吗", False, True),
+        ("从2021年起申请可以网上交吗", False, True),
+        ("Is it still free since 2019", False, True),
+        ("2017年有没有人申请过", False, False),
+    ],
+)
+def test_figures_asked_for_and_a_year_starting_a_period(text, figures, period):
+    assert (asks_for_figures(text), starts_a_period(text)) == (figures, period)
 
 
 @pytest.mark.parametrize(
@@ -239,6 +255,28 @@ def test_a_year_without_figures_is_told_so(answerer):
     assert reply.outcome == "answer" and reply.entry_id == "annual-report-where"
     assert reply.text.startswith("我这里只有2009年的数字，没有2018年的")
     assert answerer.answer("二〇〇九年收到多少申请").entry_id == "apply-2009"
+
+
+@pytest.mark.parametrize("question", ["2019年复议了几件", "2017年有没有人申请过", "2016年的年报在哪看"])
+def test_another_years_figures_asked_for_in_other_words_are_told_where_they_are(answerer, question):
+    reply = answerer.answer(question)
+    assert reply.entry_id == "annual-report-where" and "没有20" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [("今年申请的话多久答复", "deadline"), ("从2021年起申请可以网上交吗", "apply-online")],
+)
+def test_a_year_named_in_passing_asks_about_the_rules(answerer, question, entry_id):
+    reply = answerer.answer(question)
+    assert (reply.outcome, reply.entry_id) == ("answer", entry_id)
+
+
+def test_no_other_years_figures_answer_a_question_about_the_rules_since_a_year(answerer):
+    # fee-2009 (what was charged in 2009) ranks first on its words; it answers nothing about 2019.
+    reply = answerer.answer("2019年以后还收费吗")
+    assert "fee-2009" not in {reply.entry_id, *(c.id for c in reply.choices)}
+    assert not reply.text.startswith("我这里只有2009年的数字")
 
 
 def test_several_questions_answered_part_by_part(answerer):

@@ -17,7 +17,7 @@ from ..config import Settings
 from ..knowledge import GuideEntry
 from ..limits import LRU
 from ..matching import COMPLAINT, OUT_OF_SCOPE, STORY_MIN_CHARS, Intent, Matcher, Query, Scored, names_a_document
-from ..reading import is_english, read_day
+from ..reading import asks_for_figures, is_english, read_day, starts_a_period
 from ..storage import Enquiry, Store
 from .calendar import WorkCalendar
 from .catalogue import CatalogueSearch
@@ -353,9 +353,19 @@ class Answers:
                 return self._complaint(text, query, top_id, top_score, intent.hazard)
         if best is None or not query.normalized:
             return self._fallback(text, query, top_id, top_score)
-        other_years = self._other_years(query, ranked) if best.score >= clarify_at else None
-        if other_years is not None:
-            return other_years
+        if query.years and self._years and not set(query.years) & self._years:
+            # A year the guide has no figures for: asked for its figures, the citizen is told where
+            # they are published; named in passing (2019年以后还收费吗), the rules are what is
+            # asked, and no other year's figures answer it.
+            other_years = self._other_years(query, ranked) if best.score >= clarify_at else None
+            if other_years is not None:
+                return other_years
+            ranked = [c for c in ranked if not c.entry.year]
+            if not ranked:
+                return self._fallback(text, query, top_id, top_score)
+            best = ranked[0]
+            top_id, top_score = best.entry.id, best.score
+            confident = best.exact or best.score >= answer_at
         # A keyword or a document's title typed in the chat (安全生产月, 应急预案) gets the
         # documents, unless it is word for word one of the guide's phrasings (收费).
         if hits and not intent.asks and (strong or not confident) and not best.exact:
@@ -409,16 +419,24 @@ class Answers:
 
     def _other_years(self, query: Query, ranked: list[Scored]) -> Reply | None:
         """A question about a year the guide has no figures for ("2018年收到多少申请") is told which
-        years it has, and where each year's figures are published, rather than given 2009's."""
-        held = self._years
+        years it has, and where each year's figures are published, rather than given 2009's.
+
+        The year's figures are what is asked when the entry on where they are published is ranked
+        first, when a year's figures are ranked first (2017年有没有人申请过) or among the first
+        three and figures are asked for (2019年复议了几件); not when the year only starts a period
+        whose rules are asked about (2019年以后还收费吗)."""
         entry = self.matcher.knowledge.entry(self.matcher.knowledge.lexicon.other_years or "")
-        if not query.years or not held or entry is None or set(query.years) & held:
+        if entry is None:
             return None
-        if not any(c.entry.year for c in ranked[:3]) and ranked[0].entry.id != entry.id:
-            return None  # a year named in passing ("2019年以后还收费吗") asks about the rules
-        years = "、".join(f"{y}年" for y in sorted(held))
+        read = query.read or query.text
+        if not (
+            ranked[0].entry.id == entry.id
+            or (asks_for_figures(read) and any(c.entry.year for c in ranked[:3]))
+            or (ranked[0].entry.year is not None and not starts_a_period(read))
+        ):
+            return None
         before = (texts.YEAR_NOT_HELD_EN if query.english else texts.YEAR_NOT_HELD).format(
-            asked="、".join(f"{y}年" for y in query.years), held=years
+            asked="、".join(f"{y}年" for y in query.years), held="、".join(f"{y}年" for y in sorted(self._years))
         )
         return self._entry_reply(query.text, entry, ranked[0].score, query.english, before + "\n")
 

@@ -19,9 +19,12 @@ bots run alternately, ``--rounds`` times each, each round in a fresh process; th
 each counts.
 
 With ``--distinct`` every message text differs, so the Answerer's memory of recent replies never
-helps: the figure for a stream of questions nobody asked before.
+helps: the figure for a stream of questions nobody asked before. With ``--warm`` Gongkai's process
+has answered each of the 340 questions once before the round (as a service that has run a while
+has: its memory of recent replies holds them), so the round measures the steady state of questions
+repeating rather than a fresh process's first sight of each.
 
-Run: python -m bench.telegram [--updates 2000] [--rounds 2] [--distinct]
+Run: python -m bench.telegram [--updates 2000] [--rounds 2] [--distinct | --warm]
 """
 
 from __future__ import annotations
@@ -135,8 +138,9 @@ def _reply_of_gongkais_length() -> str:
     return "".join(replies)[:mean]
 
 
-def _gongkai_bot(database: Path, base_url: str) -> tuple[Any, Any, Any]:
-    """Gongkai's dispatcher and bot as ``gongkai run`` builds them, on the fake server."""
+def _gongkai_bot(database: Path, base_url: str, warm: bool) -> tuple[Any, Any, Any]:
+    """Gongkai's dispatcher and bot as ``gongkai run`` builds them, on the fake server; ``warm``,
+    having answered each labelled question once."""
     from pydantic import SecretStr
 
     from bot.app import Services
@@ -151,6 +155,9 @@ def _gongkai_bot(database: Path, base_url: str) -> tuple[Any, Any, Any]:
     settings = default_settings().model_copy(update={"telegram_token": SecretStr(TOKEN), "telegram_api_base": base_url})
     store = Store(database)
     answerer = Answerer(build_matcher(load(settings.knowledge), Settings()), settings)
+    if warm:
+        for update in _updates(340, 1, False):
+            answerer.answer(update["message"]["text"])
     dp = build_dispatcher(Services.of(answerer, store, settings), settings)
     bot = build_bot(settings)
     gc.freeze()  # as `gongkai run` does once everything is built
@@ -166,6 +173,7 @@ async def _round(
     folder: Path,
     distinct: bool = False,
     long_reply: str = "",
+    warm: bool = False,
 ) -> dict[str, float]:
     from aiogram import Bot
     from aiogram.client.default import DefaultBotProperties
@@ -181,7 +189,7 @@ async def _round(
             default=DefaultBotProperties(parse_mode="HTML"),
         )
     else:
-        dp, bot, store = _gongkai_bot(folder / f"bench-{first_id}.db", base_url)
+        dp, bot, store = _gongkai_bot(folder / f"bench-{first_id}.db", base_url, warm)
     conn.send(("load", _updates(count, first_id, distinct)))
     conn.recv()
     polling = asyncio.create_task(
@@ -213,7 +221,7 @@ def _round_process(result: Any, *args: Any) -> None:
     result.send(asyncio.run(_round(*args)))
 
 
-def _main(count: int, rounds: int, distinct: bool, long_reply: str) -> dict[str, dict[str, float]]:
+def _main(count: int, rounds: int, distinct: bool, long_reply: str, warm: bool) -> dict[str, dict[str, float]]:
     """Every round in a fresh process of its own, so that no bot inherits another's heap,
     garbage-collector state or imports."""
     spawn = mp.get_context("spawn")
@@ -227,7 +235,7 @@ def _main(count: int, rounds: int, distinct: bool, long_reply: str) -> dict[str,
         for _ in range(rounds):
             for kind in ("echo", "echo-long", "gongkai"):
                 receive, send = spawn.Pipe(duplex=False)
-                args = (kind, parent, base_url, count, first_id, Path(folder), distinct, long_reply)
+                args = (kind, parent, base_url, count, first_id, Path(folder), distinct, long_reply, warm)
                 bot = spawn.Process(target=_round_process, args=(send, *args))
                 bot.start()
                 result = receive.recv()
@@ -252,18 +260,25 @@ def main() -> None:
     parser.add_argument(
         "--distinct", action="store_true", help="make every message's text differ, so that no reply is remembered"
     )
+    parser.add_argument(
+        "--warm", action="store_true", help="Gongkai has answered each question once before the round (steady state)"
+    )
     args = parser.parse_args()
+    if args.distinct and args.warm:
+        parser.error("--warm warms the repeating questions; it means nothing with --distinct")
     long_reply = _reply_of_gongkais_length()
     texts = "all distinct texts" if args.distinct else "the 340 labelled questions, repeating"
+    texts += ", Gongkai warmed with each once" if args.warm else ""
     print(f"{args.updates} updates per round ({texts}), {args.rounds} rounds per bot, alternating:")
-    best = _main(args.updates, args.rounds, args.distinct, long_reply)
+    best = _main(args.updates, args.rounds, args.distinct, long_reply, args.warm)
     echo, long, ours = best["echo"], best["echo-long"], best["gongkai"]
     ratio = ours["per_second"] / echo["per_second"]
     print()
     print(f"{'bot':10} {'updates/s':>10} {'p50 ms':>8} {'p95 ms':>8}")
     for name, r in (("echo", echo), ("echo-long", long), ("gongkai", ours)):
         print(f"{name:10} {r['per_second']:10.0f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f}")
-    print(f"\ngongkai / echo throughput: {ratio:.2f} (target >= 0.80: {'met' if ratio >= 0.8 else 'NOT met'})")
+    target = 0.5 if args.distinct else 0.8  # issue 10's targets: every text new, questions repeating
+    print(f"\ngongkai / echo throughput: {ratio:.2f} (target >= {target:.2f}: {'met' if ratio >= target else 'NOT met'})")
     print(
         f"gongkai / echo-long: {ours['per_second'] / long['per_second']:.2f}"
         f" (echo-long / echo: {long['per_second'] / echo['per_second']:.2f}: the cost of replies"

@@ -366,7 +366,7 @@ def evaluate(questions: Path | None, misses: bool, as_json: bool, taught: bool, 
         _echo_json(figures)
     else:
         for name, value in figures.items():
-            click.echo(f"{name:22} {value:.1%}" if isinstance(value, float) else f"{name:22} {value}")
+            click.echo(f"{name:28} {value:.1%}" if isinstance(value, float) else f"{name:28} {value}")
     if misses:
         for question, expected, outcome, entry_id in report.misses:
             click.echo(f"MISS {question!r} expected={expected} got={outcome}:{entry_id}")

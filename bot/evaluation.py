@@ -71,7 +71,9 @@ class Report:
     oos_accepted: int = 0
     oos_clarified: int = 0
     complaints_found: int = 0
+    complaints_offered: int = 0  # found, or offered the form under a reply the bot was unsure of
     false_complaints: int = 0
+    others_offered: int = 0  # other messages offered the form under an unsure reply
     multi: int = 0
     multi_right: int = 0
     multi_parts: int = 0
@@ -100,6 +102,8 @@ class Report:
             "oos_clarified": round(self.rate(self.oos_clarified, self.out_of_scope), 4),
             "complaint_recall": round(self.rate(self.complaints_found, self.complaints), 4),
             "false_complaints": self.false_complaints,
+            "complaint_found_or_offered": round(self.rate(self.complaints_offered, self.complaints), 4),
+            "others_offered_the_form": self.others_offered,
             "multi": self.multi,
             "multi_all_parts_right": round(self.rate(self.multi_right, self.multi), 4),
             "multi_parts_right": round(self.rate(self.multi_parts_right, self.multi_parts), 4),
@@ -127,10 +131,12 @@ def evaluate(answerer: Answerer, labelled: list[Labelled]) -> Report:
         if row.expected == COMPLAINT:
             report.complaints += 1
             report.complaints_found += reply.outcome == "complaint"
+            report.complaints_offered += reply.outcome == "complaint" or reply.may_complain
             if reply.outcome != "complaint":
                 report.misses.append((row.question, row.expected, reply.outcome, reply.entry_id or ""))
             continue
         report.false_complaints += reply.outcome == "complaint"
+        report.others_offered += reply.may_complain
         if row.expected == ANY:
             if reply.outcome == "complaint":
                 report.misses.append((row.question, row.expected, reply.outcome, reply.entry_id or ""))

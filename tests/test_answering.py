@@ -83,6 +83,22 @@ def test_questions_with_hazard_or_grievance_words_are_not_complaints(answerer, q
     assert answerer.answer(question).outcome != "complaint"
 
 
+@pytest.mark.parametrize(
+    ("message", "offered"),
+    [
+        ("指南上写的地址早就搬了白跑一趟", True),  # a complaint told as a bare fact, unsure
+        ("港澳通行证去哪办", False),  # another office's business
+        ("今天天气怎么样", False),
+    ],
+)
+def test_an_unsure_reply_offers_the_form_only_to_what_reads_like_a_complaint(answerer, message, offered):
+    from bot.services.conversation import Conversation
+
+    reply = answerer.answer(message)
+    assert reply.outcome == "fallback" and reply.may_complain == offered
+    assert (Conversation.offer(reply) is not None) == offered
+
+
 def test_unhappy_question_about_complaining_is_answered(answerer):
     assert answerer.answer("对你们信息公开工作不满意可以向哪投诉").outcome == "answer"
 

@@ -35,6 +35,10 @@ _EMBEDDING_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongka
 # reaches this share of the answering confidence ("不满意，可以向哪投诉"); one in a complainant's
 # own words (不给公开) when the guide answers it outright ("哪些信息不给公开").
 ASKING_SHARE = 0.5
+# A message the bot cannot place is offered the complaint form (not taken for a complaint) from
+# this share of the complaint model's threshold: a complaint told as a bare fact (网站上挂的电话是
+# 空号) often reads as one only somewhat, and the offer costs a question nothing.
+OFFER_SHARE = 0.3
 # A message this short (normalised) that asks nothing is a bare word typed (期限, 复议).
 KEYWORD_MAX_CHARS = 4
 HIT_FIELDS = ("title", "index_no", "date", "category")
@@ -91,7 +95,9 @@ class Reply:
     """What the bot says to a question, channel-agnostic. ``text`` is plain text.
 
     ``entry_id`` and ``score`` are the best guide entry's even when it was not answered outright
-    (staff see how close the bot came); ``tipoff`` marks a complaint that reports a hazard.
+    (staff see how close the bot came); ``tipoff`` marks a complaint that reports a hazard;
+    ``may_complain`` a reply the bot is not sure of, to a message that reads somewhat like a
+    complaint (the channels offer the complaint form under it, as under a complaint).
     """
 
     q: str
@@ -102,6 +108,7 @@ class Reply:
     choices: list[Choice] = field(default_factory=list)
     ms: float = 0.0
     tipoff: bool = False
+    may_complain: bool = False
     hits: list[dict[str, Any]] = field(default_factory=list)
     parts: list[Part] = field(default_factory=list)  # a message with several questions
     asks: list[str] = field(default_factory=list)  # questions the answer points to (``pointers``)
@@ -339,6 +346,7 @@ class Answers:
             and not intent.complaint_words
         )
         written = best is not None and best.exact and intent.asks
+        offer: str | None = None  # the complaint form offered under an unsure reply: 投诉 or 举报
         if not (asking_for_information or typed_a_title or written):
             answered = (
                 intent.asks
@@ -349,10 +357,13 @@ class Answers:
             by_rules = (intent.complaint and not answered) or (
                 story and not confident and len(query.normalized) >= STORY_MIN_CHARS
             )
-            if by_rules or self.matcher.complaint_probability(query, intent, best) >= decision.complaint.answer_at:
+            complaint = self.matcher.complaint_probability(query, intent, best)
+            if by_rules or complaint >= decision.complaint.answer_at:
                 return self._complaint(text, query, top_id, top_score, intent.hazard)
+            if complaint >= decision.complaint.answer_at * OFFER_SHARE:
+                offer = "举报" if intent.hazard else "投诉"
         if best is None or not query.normalized:
-            return self._fallback(text, query, top_id, top_score)
+            return self._fallback(text, query, top_id, top_score, offer)
         if query.years and self._years and not set(query.years) & self._years:
             # A year the guide has no figures for: asked for its figures, the citizen is told where
             # they are published; named in passing (2019年以后还收费吗), the rules are what is
@@ -362,7 +373,7 @@ class Answers:
                 return other_years
             ranked = [c for c in ranked if not c.entry.year]
             if not ranked:
-                return self._fallback(text, query, top_id, top_score)
+                return self._fallback(text, query, top_id, top_score, offer)
             best = ranked[0]
             top_id, top_score = best.entry.id, best.score
             confident = best.exact or best.score >= answer_at
@@ -397,7 +408,7 @@ class Answers:
             return self._clarify(text, choices[: s.clarify_choices], query.english)
         if hits:
             return self._catalogue(text, query, hits, top_id, top_score)
-        return self._fallback(text, query, top_id, top_score)
+        return self._fallback(text, query, top_id, top_score, offer)
 
     def _today(self) -> dt.date:
         return dt.datetime.now(self.zone).date()
@@ -515,6 +526,22 @@ class Answers:
         lines.append((texts.CLARIFY_NONE_EN if english else texts.CLARIFY_NONE).format(**self.contacts))
         return Reply(text, "clarify", "\n".join(lines), choices[0].id, choices[0].score, list(choices))
 
-    def _fallback(self, text: str, query: Query, top_id: str | None, top_score: float) -> Reply:
+    def _fallback(
+        self,
+        text: str,
+        query: Query,
+        top_id: str | None,
+        top_score: float,
+        offer: str | None = None,
+    ) -> Reply:
+        """Not sure what the message asks; ``offer``: the form (投诉 or 举报) offered under it."""
         body = texts.FALLBACK_EN if query.english else texts.FALLBACK
-        return Reply(text, "fallback", body.format(**self.contacts), top_id, top_score)
+        return Reply(
+            text,
+            "fallback",
+            body.format(**self.contacts),
+            top_id,
+            top_score,
+            tipoff=offer == "举报",
+            may_complain=offer is not None,
+        )

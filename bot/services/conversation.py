@@ -406,8 +406,10 @@ class Conversation:
     @staticmethod
     def offer(reply: Reply) -> Choose | None:
         """The complaint form offered under a reply that is a complaint (file one here, or not),
-        or under a message too long to be a question: most likely a story to report."""
-        if reply.outcome != "complaint" and not (reply.outcome == "invalid" and len(reply.q) > MAX_QUESTION_CHARS):
+        under a message too long to be a question (most likely a story to report), or under a
+        reply the bot is unsure of to a message that reads somewhat like a complaint."""
+        too_long = reply.outcome == "invalid" and len(reply.q) > MAX_QUESTION_CHARS
+        if reply.outcome != "complaint" and not too_long and not reply.may_complain:
             return None
         if reply.tipoff:
             return Choose("offer", (("举报", texts.TIPOFF_YES), ("no", texts.COMPLAINT_NO)), texts.TIPOFF_OFFER)

@@ -206,6 +206,26 @@ def test_a_story_too_long_for_a_question_is_offered_the_form_with_the_story(tg):
     assert texts.COMPLAINT_OFFER in last(tg).text and "12350" not in last(tg).text
 
 
+def test_a_complaint_the_bot_cannot_place_is_still_offered_the_form_with_its_text(tg):
+    # Told as a bare fact, with no complaint word: the bot is not sure of it, and says so, but
+    # offers the form under its reply; the message is the complaint's text.
+    told = "指南上写的地址早就搬了，白跑一趟"
+    tg.feed(message_update(told, user_id=CITIZEN, message_id=61))
+    offer = last(tg)
+    assert "不能确定" in offer.text and texts.COMPLAINT_OFFER in offer.text
+    click(tg, buttons(offer)[0][1], message_id=700)
+    assert tg.texts()[-1] == texts.FORM_TOLD.format(kind="投诉") + "\n" + texts.FORM_TOPIC
+    click(tg, TopicCallback(topic="other"), message_id=701)
+    click(tg, FormCallback(action="skip"), message_id=701)
+    click(tg, FormCallback(action="submit"), message_id=702)
+    [complaint], _ = tg.dp["complaints"].search()
+    assert complaint.text == told
+    # A question for another office the bot cannot place gets no such offer.
+    tg.clock.now += 60
+    tg.feed(message_update("港澳通行证去哪办", user_id=CITIZEN, message_id=62))
+    assert texts.COMPLAINT_OFFER not in last(tg).text and not buttons(last(tg))
+
+
 def test_a_tipoff_is_told_of_12350_and_may_still_be_filed(tg):
     tg.feed(message_update("举报一个工厂有安全隐患，消防通道堵死了", user_id=CITIZEN))
     offer = last(tg)

@@ -153,14 +153,17 @@ def evaluate(answerer: Answerer, labelled: list[Labelled]) -> Report:
             continue
         if "|" in row.expected:
             wanted: list[str] | set[str] = row.expected.split("|")  # a set for the catalogue below
-            got = [p.entry_id if p.outcome == "answer" else OUT_OF_SCOPE for p in reply.parts] or [
-                reply.entry_id if reply.outcome == "answer" else OUT_OF_SCOPE
-            ]
+            # Answered as one question, the message's answer is its first part's; not answered at
+            # all, none of its parts is.
+            got = [p.entry_id if p.outcome == "answer" else OUT_OF_SCOPE for p in reply.parts] or (
+                [reply.entry_id] if reply.outcome == "answer" else [OUT_OF_SCOPE] * len(wanted)
+            )
+            right = len(got) == len(wanted) and all(g in expected_ids(w) for g, w in zip(got, wanted))
             report.multi += 1
-            report.multi_right += len(got) == len(wanted) and all(g in expected_ids(w) for g, w in zip(got, wanted))
+            report.multi_right += right
             report.multi_parts += len(wanted)
             report.multi_parts_right += sum(g in expected_ids(w) for g, w in zip(got, wanted))
-            if got != wanted:
+            if not right:  # (a part labelled a/b is right as either)
                 report.misses.append((row.question, row.expected, reply.outcome, "|".join(map(str, got))))
             continue
         if row.expected.startswith(CATALOGUE):

@@ -175,3 +175,37 @@ def test_empty_and_junk_queries(matcher):
         query = matcher.query(text)
         matcher.rank(query)
         matcher.search(query)
+
+
+def test_several_questions_are_scored_part_by_part():
+    from bot.evaluation import Labelled
+    from bot.services.answering import Part, Reply
+
+    replies = {
+        "公积金咋提 你们管不管": Reply("公积金咋提 你们管不管", "fallback", ""),  # neither part answered
+        "复议找谁 能直接告吗": Reply(
+            "复议找谁 能直接告吗",
+            "answer",
+            "",
+            parts=[
+                Part("复议找谁", "answer", "admin-review", 0.9),
+                Part("能直接告吗", "answer", "review-before-suit", 0.9),
+            ],
+        ),
+        "收不收费 多久答复": Reply("收不收费 多久答复", "answer", "", "fee-free"),  # answered as one
+    }
+
+    class Fixed:
+        def answer(self, text: str) -> Reply:
+            return replies[text]
+
+    report = evaluate(
+        Fixed(),  # type: ignore[arg-type]
+        [
+            Labelled("公积金咋提 你们管不管", "none|none", ""),
+            Labelled("复议找谁 能直接告吗", "admin-review|litigation/review-before-suit", ""),
+            Labelled("收不收费 多久答复", "fee-free|deadline", ""),
+        ],
+    )
+    assert (report.multi, report.multi_right, report.multi_parts, report.multi_parts_right) == (3, 2, 6, 5)
+    assert [m[0] for m in report.misses] == ["收不收费 多久答复"]

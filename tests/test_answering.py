@@ -58,6 +58,8 @@ def test_tipoff_names_12350(answerer):
     [
         ("我们车间粉尘大得看不见人，口罩都不发，老板说赶工", True),  # a hazard, no word of complaining
         ("后厨煤气管子拿胶带缠着，漏了好几回了，老板不肯换", True),  # 好几回: 几 here does not ask
+        ("工地那台塔吊没检验就用上了，天天吊着钢筋从人头上过", True),  # equipment, no hazard word of old
+        ("老板让我们不戴防毒面具下去清罐子", True),
         ("申请交上去两个月了石沉大海，你们这效率可真高啊", False),  # irony
         ("说了多少遍网站打不开，到底有没有人管？", False),  # a rhetorical question
     ],

@@ -74,6 +74,8 @@ class Report:
     complaints_offered: int = 0  # found, or offered the form under a reply the bot was unsure of
     false_complaints: int = 0
     others_offered: int = 0  # other messages offered the form under an unsure reply
+    tipoffs: int = 0  # complaints labelled tip-offs (kind ``tipoff``) found or offered the form
+    tipoffs_marked: int = 0  # ... offered as tip-offs (举报, with 12350)
     multi: int = 0
     multi_right: int = 0
     multi_parts: int = 0
@@ -104,6 +106,7 @@ class Report:
             "false_complaints": self.false_complaints,
             "complaint_found_or_offered": round(self.rate(self.complaints_offered, self.complaints), 4),
             "others_offered_the_form": self.others_offered,
+            "tipoffs_marked": round(self.rate(self.tipoffs_marked, self.tipoffs), 4),
             "multi": self.multi,
             "multi_all_parts_right": round(self.rate(self.multi_right, self.multi), 4),
             "multi_parts_right": round(self.rate(self.multi_parts_right, self.multi_parts), 4),
@@ -132,6 +135,9 @@ def evaluate(answerer: Answerer, labelled: list[Labelled]) -> Report:
             report.complaints += 1
             report.complaints_found += reply.outcome == "complaint"
             report.complaints_offered += reply.outcome == "complaint" or reply.may_complain
+            if row.kind == "tipoff" and (reply.outcome == "complaint" or reply.may_complain):
+                report.tipoffs += 1
+                report.tipoffs_marked += reply.tipoff
             if reply.outcome != "complaint":
                 report.misses.append((row.question, row.expected, reply.outcome, reply.entry_id or ""))
             continue

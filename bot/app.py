@@ -117,7 +117,8 @@ class Services:
             folder = self.settings.knowledge
             try:
                 matcher = await asyncio.get_running_loop().run_in_executor(
-                    None, lambda: build_matcher(self.teaching.apply(load(folder)), self.settings)
+                    None,
+                    lambda: build_matcher(self.teaching.apply(load(folder)), self.settings, self.answerer.matcher),
                 )
             except KnowledgeError as error:
                 log.error("knowledge in %s not reloaded, the previous one goes on serving:\n%s", folder, error)

@@ -165,7 +165,14 @@ class Matcher:
     """The guide, the catalogue and the lexicon, indexed for matching.
 
     :param knowledge: what the bureau knows
+    :param previous: the matcher this one replaces (a reload): its catalogue index is kept when
+      the catalogue and the words that normalise it are as they were (staff taught a phrasing)
     """
+
+    _catalogue: tuple[CatalogueItem, ...]
+    _titles: list[str]
+    _catalogue_index: NgramIndex
+    _number_index: _NumberIndex
 
     def __init__(
         self,
@@ -174,6 +181,7 @@ class Matcher:
         *,
         cache_dir: Path | None = None,
         calibration: Calibration | None = None,
+        previous: Matcher | None = None,
     ) -> None:
         self.knowledge = knowledge
         lexicon = knowledge.lexicon
@@ -186,7 +194,7 @@ class Matcher:
         self._calibration = calibration or Calibration.load()
         self._build_guide(knowledge.guide)
         self._build_semantic(cache_dir)
-        self._build_catalogue(knowledge.catalogue)
+        self._build_catalogue(knowledge.catalogue, previous)
         self._build_vocabulary()
         release_memory()
 
@@ -303,7 +311,13 @@ class Matcher:
             vocabulary.update(_bigrams(text))
         self._vocabulary = frozenset(vocabulary)
 
-    def _build_catalogue(self, catalogue: tuple[CatalogueItem, ...]) -> None:
+    def _build_catalogue(self, catalogue: tuple[CatalogueItem, ...], previous: Matcher | None = None) -> None:
+        if previous is not None and previous.normalizer.same_as(self.normalizer) and previous._catalogue == catalogue:
+            # Read-only once built, the index is shared: a reload after teaching does not index
+            # 100,000 titles again (about 3 s).
+            self._catalogue, self._titles = previous._catalogue, previous._titles
+            self._catalogue_index, self._number_index = previous._catalogue_index, previous._number_index
+            return
         titles = self.normalizer.normalize_many(item.title for item in catalogue)
         details = self.normalizer.normalize_many(
             f"{item.summary} {item.category} {item.column} {item.index_no}" for item in catalogue
@@ -663,10 +677,11 @@ class Matcher:
         return self._intent(query.text, query.simple)
 
 
-def build_matcher(knowledge: Knowledge, settings: Settings) -> Matcher:
-    """The matcher the settings ask for: with the semantic signal where it can be loaded."""
+def build_matcher(knowledge: Knowledge, settings: Settings, previous: Matcher | None = None) -> Matcher:
+    """The matcher the settings ask for: with the semantic signal where it can be loaded;
+    ``previous``, the one it replaces (see :class:`Matcher`)."""
     embedder = Embedder.load() if settings.semantic else None
-    return Matcher(knowledge, embedder, cache_dir=settings.embeddings_cache())
+    return Matcher(knowledge, embedder, cache_dir=settings.embeddings_cache(), previous=previous)
 
 
 GAP = ".{0,6}"

@@ -131,6 +131,10 @@ class Normalizer:
         """
         return self._finish(self._t2s.convert(_prepare(text)))
 
+    def same_as(self, other: Normalizer) -> bool:
+        """Whether ``other`` normalises every text as this one does."""
+        return (self.synonyms, self.fillers) == (other.synonyms, other.fillers)
+
     def simplify(self, text: str) -> str:
         """``normalize`` without removing fillers: what recognising a complaint or greeting reads."""
         return self._words(self._synonyms(self._t2s.convert(_prepare(text))))

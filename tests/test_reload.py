@@ -51,6 +51,28 @@ def test_a_reload_answers_from_the_new_knowledge(services: Services, folder: Pat
     assert (reply.outcome, reply.entry_id) == ("answer", "fee-free")
 
 
+def test_a_reload_indexes_the_catalogue_again_only_when_it_or_its_words_changed(services: Services, folder: Path):
+    index = services.answerer.matcher._catalogue_index
+    teach(folder)  # a phrasing of the guide: the catalogue's index is kept
+    assert asyncio.run(services.reload())
+    assert services.answerer.matcher._catalogue_index is index
+    with (folder / "catalogue.csv").open("a", encoding="utf-8") as f:
+        f.write("ZDAJ-99-2026-0001,喵星人安全生产宣传周活动方案,其他信息,安全动态,2026-11-30,本局,示例,\n")
+    assert asyncio.run(services.reload())
+    assert services.answerer.matcher._catalogue_index is not index
+    [hit, *_] = services.answerer.catalogue.search("喵星人宣传周").hits
+    assert hit.item.index_no == "ZDAJ-99-2026-0001"
+    index = services.answerer.matcher._catalogue_index
+    lexicon = folder / "lexicon.yaml"  # a synonym changes how every title reads
+    synonym = "  信息: [资讯, 讯息]"
+    text = lexicon.read_text(encoding="utf-8")
+    lexicon.write_text(text.replace(synonym, synonym + "\n  宣传周: [宣传礼拜]"), encoding="utf-8")
+    assert asyncio.run(services.reload())
+    assert services.answerer.matcher._catalogue_index is not index
+    [hit, *_] = services.answerer.catalogue.search("喵星人宣传礼拜").hits
+    assert hit.item.index_no == "ZDAJ-99-2026-0001"
+
+
 def test_a_folder_that_fails_its_check_is_not_loaded(services: Services, folder: Path, caplog):
     before = services.answerer.answer("收费吗")
     (folder / FEES).write_text("entries: [oops", encoding="utf-8")

@@ -172,6 +172,18 @@ def test_a_complaint_over_the_citizens_limit_is_refused_with_when_and_the_phone(
     assert tg.dp["complaints"].search()[1] == staffed.complaints_per_hour
 
 
+def filed_from(tg: Harness, offer, topic: str):
+    """The complaint filed from ``offer``'s button: the told message its text (not asked again),
+    ``topic`` chosen, no contact left."""
+    click(tg, buttons(offer)[0][1], message_id=700)
+    assert tg.texts()[-1] == texts.FORM_TOLD.format(kind="投诉") + "\n" + texts.FORM_TOPIC
+    click(tg, TopicCallback(topic=topic), message_id=701)
+    click(tg, FormCallback(action="skip"), message_id=701)
+    click(tg, FormCallback(action="submit"), message_id=702)
+    [complaint], _ = tg.dp["complaints"].search()
+    return complaint
+
+
 def test_free_text_complaint_offers_the_form_and_files_what_was_told(tg):
     told = "我要投诉你们工作人员态度太差了"
     tg.feed(message_update(told, user_id=CITIZEN, message_id=41))
@@ -180,13 +192,7 @@ def test_free_text_complaint_offers_the_form_and_files_what_was_told(tg):
     assert [t for t, _ in buttons(offer)] == ["我要投诉", "不用了"]
     # Another complaint told since: each offer's button still files its own message.
     tg.feed(message_update("你们网站上公布的数字都是假的，糊弄谁呢", user_id=CITIZEN, message_id=42))
-    click(tg, buttons(offer)[0][1], message_id=700)
-    assert tg.texts()[-1] == texts.FORM_TOLD.format(kind="投诉") + "\n" + texts.FORM_TOPIC
-    click(tg, TopicCallback(topic="conduct"), message_id=701)
-    click(tg, FormCallback(action="skip"), message_id=701)
-    click(tg, FormCallback(action="submit"), message_id=702)
-    [complaint], _ = tg.dp["complaints"].search()
-    assert complaint.text == told
+    assert filed_from(tg, offer, "conduct").text == told
     # A button without its message (an offer from before a restart) asks what happened.
     click(tg, ComplaintStart(kind="投诉", told=99), message_id=703)
     assert "请简要描述" in tg.texts()[-1]
@@ -213,13 +219,7 @@ def test_a_complaint_the_bot_cannot_place_is_still_offered_the_form_with_its_tex
     tg.feed(message_update(told, user_id=CITIZEN, message_id=61))
     offer = last(tg)
     assert "不能确定" in offer.text and texts.COMPLAINT_OFFER in offer.text
-    click(tg, buttons(offer)[0][1], message_id=700)
-    assert tg.texts()[-1] == texts.FORM_TOLD.format(kind="投诉") + "\n" + texts.FORM_TOPIC
-    click(tg, TopicCallback(topic="other"), message_id=701)
-    click(tg, FormCallback(action="skip"), message_id=701)
-    click(tg, FormCallback(action="submit"), message_id=702)
-    [complaint], _ = tg.dp["complaints"].search()
-    assert complaint.text == told
+    assert filed_from(tg, offer, "other").text == told
     # A question for another office the bot cannot place gets no such offer.
     tg.clock.now += 60
     tg.feed(message_update("港澳通行证去哪办", user_id=CITIZEN, message_id=62))

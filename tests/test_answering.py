@@ -101,6 +101,16 @@ def test_an_unsure_reply_offers_the_form_only_to_what_reads_like_a_complaint(ans
     assert (Conversation.offer(reply) is not None) == offered
 
 
+def test_a_list_offers_the_form_only_under_what_reads_like_a_complaint(answerer):
+    from bot.services.conversation import Conversation
+
+    told = answerer.answer("网站上挂的办公电话是空号")  # a complaint told as a bare fact
+    assert told.outcome == "clarify" and told.may_complain and not told.tipoff
+    assert Conversation.offer(told) is not None
+    word = answerer.answer("期限")  # a bare word: which deadline?
+    assert word.outcome == "clarify" and not word.may_complain and Conversation.offer(word) is None
+
+
 def test_unhappy_question_about_complaining_is_answered(answerer):
     assert answerer.answer("对你们信息公开工作不满意可以向哪投诉").outcome == "answer"
 

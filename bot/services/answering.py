@@ -406,7 +406,7 @@ class Answers:
                     for e in self.matcher.by_keyword(query)
                     if e.id not in offered
                 ]
-            return self._clarify(text, choices[: s.clarify_choices], query.english)
+            return self._clarify(text, choices[: s.clarify_choices], query.english, offer)
         if hits:
             return self._catalogue(text, query, hits, top_id, top_score)
         return self._fallback(text, query, top_id, top_score, offer)
@@ -520,12 +520,14 @@ class Answers:
             body = texts.COMPLAINT + (texts.TIPOFF if tipoff else "")
         return Reply(text, "complaint", body.format(**self.contacts), top_id, top_score, tipoff=tipoff)
 
-    def _clarify(self, text: str, choices: list[Choice], english: bool = False) -> Reply:
+    def _clarify(self, text: str, choices: list[Choice], english: bool = False, offer: str | None = None) -> Reply:
         lines = [texts.CLARIFY_EN if english else texts.CLARIFY] + [
             texts.CLARIFY_CHOICE.format(number=n, title=c.title) for n, c in enumerate(choices, 1)
         ]
         lines.append((texts.CLARIFY_NONE_EN if english else texts.CLARIFY_NONE).format(**self.contacts))
-        return Reply(text, "clarify", "\n".join(lines), choices[0].id, choices[0].score, list(choices))
+        reply = Reply(text, "clarify", "\n".join(lines), choices[0].id, choices[0].score, list(choices))
+        reply.tipoff, reply.may_complain = offer == "举报", offer is not None
+        return reply
 
     def _fallback(
         self,

@@ -51,6 +51,24 @@ def test_a_complaint_reply_offers_the_form_and_1_files_what_was_told(answerer, s
     assert complaint.text == told
 
 
+def test_under_a_list_the_numbers_pick_a_question_and_the_word_files_what_was_told(answerer, store, settings):
+    services = Services.of(answerer, store, settings)
+    console = Console(services.conversation, "lisi")
+    told = "网站上挂的办公电话是空号"
+
+    async def main() -> list[str | None]:
+        return [await console.handle(line) for line in (told, "1", told, "投诉", "4", "跳过", "1")]
+
+    listed, picked, _, opened, *_, filed = asyncio.run(main())
+    assert listed is not None and "1. 信息公开咨询电话是多少？" in listed
+    assert texts.WX_OFFER_WORD.format(kind="投诉") in listed
+    assert picked is not None and settings.office_phone in picked  # 1: the question, not the form
+    assert opened is not None and opened.startswith(texts.FORM_TOLD.format(kind="投诉"))
+    assert filed is not None and filed.startswith("已收到您的投诉")
+    [complaint], _ = services.complaints.search()
+    assert complaint.text == told
+
+
 def test_a_new_channel_is_one_line_in_the_list():
     assert set(CHANNELS) == {"web", "wechat", "telegram", "console"}
 

@@ -670,6 +670,28 @@ def test_a_complaint_over_the_citizens_limit_is_refused_with_when_and_the_phone(
     run(main())
 
 
+def test_under_a_list_a_number_picks_a_question_and_the_word_files_what_was_told(answerer, store, settings):
+    told = "网站上挂的办公电话是空号"
+
+    async def main() -> None:
+        async with running(answerer, store, settings) as wx:
+            listed = await wx.citizen.text(told)
+            assert listed is not None and "1. 信息公开咨询电话是多少？" in listed
+            assert texts.COMPLAINT_OFFER in listed and texts.WX_OFFER_WORD.format(kind="投诉") in listed
+            picked = await wx.citizen.text("1")
+            assert picked is not None and settings.office_phone in picked
+            form = await wx.citizen.text("投诉")
+            assert form is not None and form.startswith(texts.FORM_TOLD.format(kind="投诉") + "\n")
+            await wx.citizen.text("4")
+            await wx.citizen.text("跳过")
+            filed = await wx.citizen.text("1")
+            assert filed is not None and filed.startswith("已收到您的投诉")
+            [complaint], _ = wx.complaints.search()
+            assert complaint.text == told
+
+    run(main())
+
+
 def test_answerer_offers_the_complaint_form_and_a_tipoff_mentions_12350(answerer, store, settings):
     hazard = "车间粉尘大，口罩都不发，到底有没有人管"
     assert answerer.answer(hazard).tipoff

@@ -56,6 +56,9 @@ class Console:
         self.choices: list[tuple[str, str]] = []  # the guide entries last offered, (id, title)
         self.offer: str | None = None  # the complaint kind last offered
         self.told = ""  # the message it was offered under: the form's text if one is filed
+        # Offered under a list of questions (whose numbers pick one): the kind, and the message
+        # its word (投诉) files.
+        self.told_under_list: tuple[str, str] | None = None
         self.application: ApplicationForm | None = None  # an application for information being written
         self.applying = (
             ApplicationDialogue(conversation.applications, conversation.answerer)
@@ -87,7 +90,8 @@ class Console:
             if word in ("1", "0"):
                 return self._start(kind, self.told) if word == "1" else texts.WX_DECLINED
         if word in START:
-            return self._start(START[word])
+            told, self.told_under_list = self.told_under_list, None
+            return self._start(START[word], told[1] if told and told[0] == START[word] else "")
         if self.conversation.asks_to_forget(word):
             return await self.conversation.forget(channel=CHANNEL, user_id=self.user)
         if word in HELP:
@@ -109,9 +113,14 @@ class Console:
         reply = await self.conversation.ask(text, channel=CHANNEL, user_id=self.user)
         self.choices = [(c.id, c.title) for c in reply.choices]
         offer = self.conversation.offer(reply)
+        self.told_under_list = None
         if offer is None:
             return reply.text
-        self.offer, self.told = offer.options[0][0], reply.q
+        kind = offer.options[0][0]
+        if self.choices:  # the numbers pick a question: the form is asked for by its word
+            self.told_under_list = (kind, reply.q)
+            return reply.text + "\n\n" + offer.text + "\n" + texts.WX_OFFER_WORD.format(kind=kind)
+        self.offer, self.told = kind, reply.q
         return reply.text + "\n\n" + offer.text + "\n" + texts.WX_OFFER.format(kind=self.offer)
 
     async def _apply(self, text: str) -> str:

@@ -93,13 +93,17 @@ async def send(message: Message, text: str, markup: InlineKeyboardMarkup | None 
 def reply_html(reply: Reply, contacts: dict[str, str], told: int = 0) -> tuple[str, InlineKeyboardMarkup | None]:
     """A core reply as HTML and buttons: clarify choices become buttons, not numbers; a complaint
     form offered files message ``told`` (see ``remember_told``)."""
+    offer = Conversation.offer(reply)
     if reply.outcome == "clarify":
         builder = InlineKeyboardBuilder()
         for choice in reply.choices:
             builder.button(text=choice.title, callback_data=EntryCallback(id=choice.id))
         builder.adjust(1)
-        return html(texts.CLARIFY_BUTTONS.format(**contacts)), builder.as_markup()
-    offer = Conversation.offer(reply)
+        body = texts.CLARIFY_BUTTONS.format(**contacts)
+        if offer is not None:  # under a list for a message that reads somewhat like a complaint
+            builder.attach(InlineKeyboardBuilder.from_markup(offer_markup(offer, told)))
+            body += "\n\n" + offer.text
+        return html(body), builder.as_markup()
     if offer is not None:
         return html(reply.text + "\n\n" + offer.text), offer_markup(offer, told)
     return html(reply.text), ask_markup(reply.asks)

@@ -296,16 +296,18 @@ class CitizenChat:
         session.add(Turn("bot", picked.reply.text, asks=picked.reply.asks))
 
     def _turn(self, reply: Reply) -> Turn:
+        offer = self.conversation.offer(reply)
         if reply.outcome == "clarify":
+            text = texts.CLARIFY_BUTTONS.format(**self.answerer.contacts)
             return Turn(
                 "bot",
-                texts.CLARIFY_BUTTONS.format(**self.answerer.contacts),
+                text + ("\n\n" + offer.text if offer is not None else ""),
                 choices=[(c.id, c.title) for c in reply.choices],
+                offer=offer.options[0][0] if offer is not None else None,
             )
         if reply.outcome == "catalogue":
             footer = texts.CATALOGUE_ANSWER_FOOTER.format(**self.answerer.contacts)
             return Turn("bot", texts.CATALOGUE_ANSWER_HEADER + "\n" + footer, hits=reply.hits)
-        offer = self.conversation.offer(reply)
         if offer is not None:
             return Turn("bot", reply.text + "\n\n" + offer.text, offer=offer.options[0][0])
         return Turn("bot", reply.text, asks=reply.asks)

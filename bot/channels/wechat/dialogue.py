@@ -63,11 +63,14 @@ class Listed:
     :param kind: "entries" (guide entry ids), "sections" (section names), "asks" (the questions
       an answer points to: a number asks it) or "offer" (the complaint kind offered, and the
       message it was offered under, which becomes the form's text: 1 files one, 0 declines)
+    :param told: under a list of entries, the complaint kind offered with it and the message
+      (the kind's word, 投诉, files that message)
     """
 
     kind: str
     values: tuple[str, ...]
     at: float
+    told: tuple[str, str] | None = None
 
 
 @dataclass
@@ -260,7 +263,8 @@ class Dialogue:
         if session.prompt is not None and session.prompt.kind == "offer":
             session.prompt = None  # the offer was a yes or no to the message before: this is neither
         if word in START:
-            return self._start_form(session, START[word])
+            told = session.prompt.told if session.prompt is not None else None
+            return self._start_form(session, START[word], told[1] if told and told[0] == START[word] else "")
         if word in HELP:
             return texts.WX_HELP
         if self.conversation.asks_to_forget(word):
@@ -278,11 +282,16 @@ class Dialogue:
 
     def _render(self, session: Session, reply: Reply) -> str:
         now = self.sessions.clock()
+        offer = self.conversation.offer(reply)
         if reply.outcome == "clarify":
             # The core's clarify text is already the numbered list (CLARIFY + CLARIFY_CHOICE).
-            session.prompt = Listed("entries", tuple(c.id for c in reply.choices), now)
-            return reply.text
-        offer = self.conversation.offer(reply)
+            ids = tuple(c.id for c in reply.choices)
+            if offer is None:
+                session.prompt = Listed("entries", ids, now)
+                return reply.text
+            kind = offer.options[0][0]
+            session.prompt = Listed("entries", ids, now, told=(kind, reply.q))
+            return reply.text + "\n\n" + offer.text + "\n" + texts.WX_OFFER_WORD.format(kind=kind)
         if offer is not None:
             # WeChat's yes and no are 1 and 0 (the form's confirm step says the same).
             kind = offer.options[0][0]

@@ -158,17 +158,21 @@ def evaluate(answerer: Answerer, labelled: list[Labelled]) -> Report:
                 report.misses.append((row.question, row.expected, reply.outcome, reply.entry_id or ""))
             continue
         if "|" in row.expected:
-            wanted: list[str] | set[str] = row.expected.split("|")  # a set for the catalogue below
+            # Two questions of one entry (几点下班 周六有人没) are one part, labelled once or twice.
+            labels = _once(row.expected.split("|"))
             # Answered as one question, the message's answer is its first part's; not answered at
             # all, none of its parts is.
-            got = [p.entry_id if p.outcome == "answer" else OUT_OF_SCOPE for p in reply.parts] or (
-                [reply.entry_id] if reply.outcome == "answer" else [OUT_OF_SCOPE] * len(wanted)
-            )
-            right = len(got) == len(wanted) and all(g in expected_ids(w) for g, w in zip(got, wanted))
+            if reply.parts:
+                got = _once([p.entry_id or OUT_OF_SCOPE for p in reply.parts])
+            elif reply.outcome == "answer":
+                got = [reply.entry_id or OUT_OF_SCOPE]
+            else:
+                got = [OUT_OF_SCOPE] * len(labels)
+            right = len(got) == len(labels) and all(g in expected_ids(w) for g, w in zip(got, labels))
             report.multi += 1
             report.multi_right += right
-            report.multi_parts += len(wanted)
-            report.multi_parts_right += sum(g in expected_ids(w) for g, w in zip(got, wanted))
+            report.multi_parts += len(labels)
+            report.multi_parts_right += sum(g in expected_ids(w) for g, w in zip(got, labels))
             if not right:  # (a part labelled a/b is right as either)
                 report.misses.append((row.question, row.expected, reply.outcome, "|".join(map(str, got))))
             continue
@@ -197,6 +201,12 @@ def evaluate(answerer: Answerer, labelled: list[Labelled]) -> Report:
         if not (reply.outcome == "answer" and reply.entry_id in expected):
             report.misses.append((row.question, row.expected, reply.outcome, reply.entry_id or ""))
     return report
+
+
+def _once(labels: list[str]) -> list[str]:
+    """``labels`` without an entry that repeats the one before it (a part not to be answered,
+    ``none``, counts each time)."""
+    return [x for n, x in enumerate(labels) if n == 0 or x != labels[n - 1] or x in (OUT_OF_SCOPE, None)]
 
 
 def calibrate(matcher: Matcher, labelled: list[Labelled], folds: int = 5) -> tuple[Calibration, dict[str, float]]:

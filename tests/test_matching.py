@@ -195,6 +195,8 @@ def test_several_questions_are_scored_part_by_part():
             ],
         ),
         "收不收费 多久答复": Reply("收不收费 多久答复", "answer", "", "fee-free"),  # answered as one
+        # Two questions of one entry: answered once, right whether labelled once or twice.
+        "几点上班 周六有人没": Reply("几点上班 周六有人没", "answer", "", "office-hours"),
     }
 
     class Fixed:
@@ -207,7 +209,8 @@ def test_several_questions_are_scored_part_by_part():
             Labelled("公积金咋提 你们管不管", "none|none", ""),
             Labelled("复议找谁 能直接告吗", "admin-review|litigation/review-before-suit", ""),
             Labelled("收不收费 多久答复", "fee-free|deadline", ""),
+            Labelled("几点上班 周六有人没", "office-hours|office-hours", ""),
         ],
     )
-    assert (report.multi, report.multi_right, report.multi_parts, report.multi_parts_right) == (3, 2, 6, 5)
+    assert (report.multi, report.multi_right, report.multi_parts, report.multi_parts_right) == (4, 3, 7, 6)
     assert [m[0] for m in report.misses] == ["收不收费 多久答复"]

@@ -193,6 +193,23 @@ class Answerer:
         await store.arecord_enquiry(enquiry, wait=self.settings.record_wait_seconds)
 
 
+def _joined(replies: list[Reply]) -> list[Reply]:
+    """The parts of a message, a part that asks more of what the part before it was answered
+    with joined to it (几点下班 周六有人没: both the office hours), so that one answer is given
+    once: answered with the same entry, or unsure of it and offering it first."""
+    joined = [replies[0]]
+    for reply in replies[1:]:
+        before = joined[-1]
+        if before.outcome == "answer" and not before.parts and before.entry_id is not None:
+            same = reply.outcome == "answer" and reply.entry_id == before.entry_id
+            unsure_of_it = reply.outcome == "clarify" and reply.choices[0].id == before.entry_id
+            if same or unsure_of_it:
+                joined[-1] = replace(before, q=f"{before.q.strip()} {reply.q.strip()}")
+                continue
+        joined.append(reply)
+    return joined
+
+
 def _enquiry(store: Store, reply: Reply, channel: str, user_id: str | int | None) -> Enquiry:
     return Enquiry(
         channel=channel,
@@ -291,7 +308,9 @@ class Answers:
             return Reply(text, "greeting", (texts.WELCOME + "\n" + texts.PRIVACY).format(**self.contacts))
         parts = self.matcher.questions(query)
         if parts:
-            replies = [self._single(part.text, part, self.matcher.intent(part)) for part in parts]
+            replies = _joined([self._single(part.text, part, self.matcher.intent(part)) for part in parts])
+            if len(replies) == 1:  # one question, asked in several sentences
+                return replace(replies[0], q=text)
             # Part by part when the parts are questions for the guide; a part it cannot place
             # ("养狗要办证吗 在哪办") makes the message one question again, decided as a whole.
             outcomes = {r.outcome for r in replies}

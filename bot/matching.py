@@ -28,7 +28,7 @@ from .calibration import Calibration, Decision
 from .config import Settings
 from .knowledge import CatalogueItem, GuideEntry, Knowledge, Lexicon
 from .ngram import CHAR, CHAR_BIGRAM, CHAR_SKIP, PINYIN, PINYIN_BIGRAM, Field, NgramIndex, release_memory
-from .reading import asks_by_grammar, focus, is_english, questions, read_years
+from .reading import asks_by_grammar, asks_in_english, focus, is_english, questions, read_years
 from .semantic import Classifier, Embedder
 from .textnorm import BREAK, Normalizer, Units, pinyin_of
 
@@ -358,8 +358,10 @@ class Matcher:
 
     def _asks(self, text: str) -> bool:
         """Whether a piece of a message asks something: an asking word (after synonyms: 啥 is
-        什么) or a question's grammar (收不收费, 能网上办不)."""
+        什么) or a question's grammar (收不收费, 能网上办不); in English, its first word."""
         asking = self._intent.asking
+        if is_english(text):
+            return asks_in_english(text)
         return bool(asking and asking.search(self.normalizer.simplify(text))) or asks_by_grammar(text)
 
     def questions(self, query: Query) -> list[Query]:

@@ -159,19 +159,36 @@ def asks_by_grammar(text: str) -> bool:
     return bool(_A_NOT_A.search(text.strip()))
 
 
+# English asks by its first word (where is, can I, do you); one sentence may ask two things
+# joined by "and" before the second one's first word (what's your address and are you open).
+_ENGLISH_OPENER = (
+    r"(?:what(?:'s)?|where(?:'s)?|when|how|who|which|why|is|are|am|was|do|does|did|can|could|will|"
+    r"would|should|may|must|shall|have|has|is there|are there)\b"
+)
+_ENGLISH_ASKS = re.compile(rf"^\s*(?:and\s+|also\s+|please\s+|so\s+)?{_ENGLISH_OPENER}", re.IGNORECASE)
+_ENGLISH_AND = re.compile(rf",?\s+(?:and|also|plus)\s+(?={_ENGLISH_OPENER})", re.IGNORECASE)
+
+
+def asks_in_english(text: str) -> bool:
+    """Whether an English sentence asks, by its first word."""
+    return bool(_ENGLISH_ASKS.match(text))
+
+
 def questions(text: str, asks: Callable[[str], bool], limit: int = 3) -> list[str]:
     """The separate questions of a message, at most ``limit`` (one: it asks one thing).
 
     A message is cut at question marks, full stops and semicolons; a part is cut again at commas
     and spaces only where every piece asks something of its own ("去哪申请 要带啥材料 能网上办不"),
-    so that a preamble ("我们是开加油站的，想看看……") stays with its question.
+    so that a preamble ("我们是开加油站的，想看看……") stays with its question; in English, at an
+    "and" that begins a second question.
     """
     parts: list[str] = []
     for chunk in _HARD_BREAK.split(text):
         chunk = chunk.strip()
         if not chunk:
             continue
-        pieces = [p for p in _SOFT_BREAK.split(chunk) if p]
+        english = not _CJK.search(chunk)
+        pieces = [p for p in (_ENGLISH_AND if english else _SOFT_BREAK).split(chunk) if p]
         if len(pieces) > 1 and all(len(p) >= 3 and asks(p) for p in pieces):
             parts.extend(pieces)
         else:

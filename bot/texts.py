@@ -70,6 +70,14 @@ MULTI_PART_MAYBE = (
     "这一问我还不能确定。如果您想了解的是这个，可以问“{title}”；也可以换个说法单独再问，或致电 {office_phone}。"
 )
 MULTI_PART_UNSURE = "这一问我还不能确定怎么回答，请换个说法单独再问，或致电 {office_phone}。"
+MULTI_INTRO_EN = "You asked {count} questions; here are the answers one by one:"
+MULTI_PART_MAYBE_EN = (
+    "I am not sure about this one. If this is what you mean, ask me “{title}”; or ask it on its own in other "
+    "words, or call {office_phone}."
+)
+MULTI_PART_UNSURE_EN = (
+    "I am not sure how to answer this one: please ask it on its own in other words, or call {office_phone}."
+)
 
 # For questions asked in English. The guide's English answers are in its entries (answer_en).
 SOURCE_EN = "(Source: {source})"

@@ -11,7 +11,16 @@ import numpy as np
 import pytest
 
 from bot.calibration import FEATURES, Calibration, Decision, fit
-from bot.reading import asks_for_figures, focus, is_english, questions, read_day, read_years, starts_a_period
+from bot.reading import (
+    asks_for_figures,
+    asks_in_english,
+    focus,
+    is_english,
+    questions,
+    read_day,
+    read_years,
+    starts_a_period,
+)
 from bot.semantic import Classifier, Embedder
 from bot.services.answering import pointers
 
@@ -116,6 +125,23 @@ def test_several_questions_are_split_but_a_preamble_stays():
     assert questions(one, ASKS) == [one]
     assert focus(one, ASKS) == "去哪申请"
     assert len(questions("收费吗？多久？在哪？几点上班？", ASKS)) == 3  # at most three
+
+
+def test_english_questions_are_split_at_their_marks_and_at_an_and_that_asks_again():
+    asks = asks_in_english
+    assert questions("Is it free? How long does it take?", asks) == ["Is it free", "How long does it take"]
+    two = "what's your office address and are you open on saturday"
+    assert questions(two, asks) == ["what's your office address", "are you open on saturday"]
+    one = "Where can I read the accident statistics and the inspection results"  # one question
+    assert questions(one, asks) == [one]
+    told = "I run a factory here. Where do I apply?"  # a preamble stays
+    assert questions(told, asks) == [told]
+
+
+def test_several_english_questions_are_answered_in_english(answerer):
+    reply = answerer.answer("Is it free? How long does it take?")
+    assert [p.entry_id for p in reply.parts] == ["fee-free", "deadline"]
+    assert reply.text.startswith("You asked 2 questions") and "In principle, no." in reply.text
 
 
 def test_english_is_not_pinyin():

@@ -46,7 +46,7 @@ _BARE_NUMBER = re.compile(r"[0-9０-９]{1,3}[.。、)）]?")
 # A guide answer's pointer to another question: 可问“什么是信息处理费”, 可以问我“…”, 直接问我“…”,
 # 请问“联系方式”. Only wordings to ask: a "见“延期”" names a part of the guide rather than a question
 # (and "监督和救济", asked as one, reads as a complaint).
-POINTER = re.compile(r"(?:可以?|请|直接|不妨)问我?“([^“”\n]{2,40})”")
+POINTER = re.compile(r"(?:(?:可以?|请|直接|不妨)问我?|ask me )“([^“”\n]{2,40})”")
 
 
 def pointers(text: str) -> list[str]:
@@ -513,14 +513,20 @@ class Answers:
 
     def _several(self, text: str, replies: list[Reply]) -> Reply:
         """A message with several questions, answered part by part, each labelled."""
-        lines = [texts.MULTI_INTRO.format(count=len(replies))]
+        english = is_english(text)
+        intro, maybe, unsure = (
+            (texts.MULTI_INTRO_EN, texts.MULTI_PART_MAYBE_EN, texts.MULTI_PART_UNSURE_EN)
+            if english
+            else (texts.MULTI_INTRO, texts.MULTI_PART_MAYBE, texts.MULTI_PART_UNSURE)
+        )
+        lines = [intro.format(count=len(replies))]
         for number, part in enumerate(replies, 1):
             if part.outcome == "answer":
                 body = part.text
             elif part.choices:
-                body = texts.MULTI_PART_MAYBE.format(title=part.choices[0].title, **self.contacts)
+                body = maybe.format(title=part.choices[0].title, **self.contacts)
             else:
-                body = texts.MULTI_PART_UNSURE.format(**self.contacts)
+                body = unsure.format(**self.contacts)
             lines.append(texts.MULTI_PART.format(number=number, question=part.q.strip(), answer=body))
         first = next(r for r in replies if r.outcome == "answer")
         return Reply(

@@ -62,7 +62,10 @@ def test_years_in_every_spelling(text, read, years):
         ("2019年以后还收费吗", False, True),
         ("从2021年起申请可以网上交吗", False, True),
         ("Is it still free since 2019", False, True),
-        ("2017年有没有人申请过", False, False),
+        ("2017年有没有人申请过", True, False),  # whether anything happened that year: its figures
+        ("2018年有人申请复议过吗", True, False),
+        ("Were there any requests in 2018", True, False),
+        ("2018年申请复议要交钱吗", False, False),
     ],
 )
 def test_figures_asked_for_and_a_year_starting_a_period(text, figures, period):
@@ -283,7 +286,9 @@ def test_a_year_without_figures_is_told_so(answerer):
     assert answerer.answer("二〇〇九年收到多少申请").entry_id == "apply-2009"
 
 
-@pytest.mark.parametrize("question", ["2019年复议了几件", "2017年有没有人申请过", "2016年的年报在哪看"])
+@pytest.mark.parametrize(
+    "question", ["2019年复议了几件", "2017年有没有人申请过", "2016年的年报在哪看", "2018年有人申请复议过吗"]
+)
 def test_another_years_figures_asked_for_in_other_words_are_told_where_they_are(answerer, question):
     reply = answerer.answer(question)
     assert reply.entry_id == "annual-report-where" and "没有20" in reply.text
@@ -291,7 +296,11 @@ def test_another_years_figures_asked_for_in_other_words_are_told_where_they_are(
 
 @pytest.mark.parametrize(
     ("question", "entry_id"),
-    [("今年申请的话多久答复", "deadline"), ("从2021年起申请可以网上交吗", "apply-online")],
+    [
+        ("今年申请的话多久答复", "deadline"),
+        ("从2021年起申请可以网上交吗", "apply-online"),
+        ("2018年申请复议要交钱吗", "admin-review"),
+    ],
 )
 def test_a_year_named_in_passing_asks_about_the_rules(answerer, question, entry_id):
     reply = answerer.answer(question)

@@ -609,13 +609,20 @@ class Matcher:
           enough to find only the items that match very well
         """
         hits = self._search(query, limit, min_score, budget)
-        clauses = [c for c in _CLAUSES.split(query.read or query.text) if len(_HAN.findall(c)) >= FRAMED_MIN_CHARS]
+        read = query.read or query.text
+        clauses = [c for c in _CLAUSES.split(read) if len(_HAN.findall(c)) >= FRAMED_MIN_CHARS]
         clauses = list(dict.fromkeys(clauses))[:MAX_CLAUSES]  # a long story is no look-up
+        intent = self.intent(query)
+        if not hits and intent.asks and not (intent.tells or intent.grievance or intent.complaint):
+            # A question that names documents, lost among words no title has (a story, or a
+            # complaint, may name one in passing).
+            clauses += [p for p in document_names(read) if p not in clauses]
         if len(clauses) < 2 or (hits and hits[0].score >= CLAUSES_BELOW):
             return hits
         # A look-up with clauses of its own around the document's name (有没有典型事故案例，
-        # 给员工培训用) that the whole message does not find well: each clause is searched too,
-        # a little below the whole message (whose numbers, in another clause, still count).
+        # 给员工培训用), or a question that names documents (你们公开过信息公开工作制度和发布制度吗),
+        # that the whole message does not find well: each clause and each name is searched too, a
+        # little below the whole message (whose numbers, in another clause, still count).
         best = {h.item.index_no: h for h in hits}
         for clause in clauses:
             for hit in self._search(self._query(clause, clause), limit, min_score / CLAUSE_SHARE, budget):
@@ -800,6 +807,27 @@ _DOCUMENT_KIND = re.compile("(?:" + "|".join(DOCUMENT_KINDS) + ")$")
 def names_a_document(normalized: str) -> bool:
     """Whether a (normalised) message ends as a document's title does."""
     return bool(_DOCUMENT_KIND.search(normalized))
+
+
+_DOCUMENT_KINDS = re.compile("|".join(DOCUMENT_KINDS))
+# What stands between the names of two documents, or between a name and the rest of a question.
+_BETWEEN_NAMES = re.compile(r"[,，、;；。！!?？\s和及与或]")
+MAX_NAMES = 3
+
+
+def document_names(text: str) -> list[str]:
+    """The names of documents ``text`` holds (…工作制度和发布制度, 春节期间…管理的通知): each
+    up to a kind of document, from the nearest break before it, and from the nearest 的 too where
+    that leaves a name of its own (自己的信息公开工作制度); at most ``MAX_NAMES``, each at least
+    ``FRAMED_MIN_CHARS`` long."""
+    names: list[str] = []
+    for match in _DOCUMENT_KINDS.finditer(text):
+        before = [m.end() for m in _BETWEEN_NAMES.finditer(text, 0, match.start())]
+        name = text[before[-1] if before else 0 : match.end()]
+        for candidate in (name, name.rsplit("的", 1)[-1]):
+            if len(_HAN.findall(candidate)) >= FRAMED_MIN_CHARS and candidate not in names:
+                names.append(candidate)
+    return names[:MAX_NAMES]
 
 
 _OPENINGS = re.compile("^(?:" + "|".join(sorted(SEARCH_OPENINGS, key=len, reverse=True)) + ")+")

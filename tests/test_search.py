@@ -94,6 +94,19 @@ def test_long_spoken_question_finds_the_title(search, question, title):
     assert first(search, question).title == title
 
 
+def test_document_names_are_read_from_a_question():
+    from bot.matching import document_names
+
+    assert document_names("你们局有没有公开过自己的信息公开工作制度和发布制度？想看看") == [
+        "你们局有没有公开过自己的信息公开工作制度",
+        "信息公开工作制度",
+        "发布制度",
+    ]
+    assert document_names("应急预案在哪儿能看到") == ["应急预案"]
+    assert document_names("指南在哪领") == []  # a kind of document alone names none
+    assert document_names("申请要带啥材料") == []
+
+
 @pytest.mark.parametrize(
     "query,title",
     [

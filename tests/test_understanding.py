@@ -141,6 +141,16 @@ def test_english_questions_are_split_at_their_marks_and_at_an_and_that_asks_agai
     assert questions(told, asks) == [told]
 
 
+def test_a_question_that_names_published_documents_is_told_where_they_are(answerer):
+    reply = answerer.answer("你们局有没有公开过自己的信息公开工作制度和发布制度？想看看")
+    assert reply.outcome == "answer"
+    assert {"ZDAJ-01-2009-0004", "ZDAJ-01-2009-0005"} <= {h["index_no"] for h in reply.hits}
+    assert "区安监局政府信息公开发布制度" in reply.text
+    # A complaint that names a document in passing gets no list of documents for it.
+    told = answerer.answer("网上挂的应急预案是十年前的，里头的领导名字都换了好几茬了")
+    assert told.outcome != "catalogue" and not told.hits
+
+
 def test_several_english_questions_are_answered_in_english(answerer):
     reply = answerer.answer("Is it free? How long does it take?")
     assert [p.entry_id for p in reply.parts] == ["fee-free", "deadline"]

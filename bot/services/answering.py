@@ -193,6 +193,13 @@ class Answerer:
         await store.arecord_enquiry(enquiry, wait=self.settings.record_wait_seconds)
 
 
+def _offering(reply: Reply, offer: str | None) -> Reply:
+    """``reply``, an unsure one, with the complaint form offered under it when ``offer`` says which
+    (投诉, or 举报 for a hazard told): the message reads somewhat like a complaint."""
+    reply.tipoff, reply.may_complain = offer == "举报", offer is not None
+    return reply
+
+
 def _joined(replies: list[Reply]) -> list[Reply]:
     """The parts of a message, a part that asks more of what the part before it was answered
     with joined to it (几点下班 周六有人没: both the office hours), so that one answer is given
@@ -400,7 +407,7 @@ class Answers:
         # A keyword or a document's title typed in the chat (安全生产月, 应急预案) gets the
         # documents, unless it is word for word one of the guide's phrasings (收费).
         if hits and not intent.asks and (strong or not confident) and not best.exact:
-            return self._catalogue(text, query, hits, top_id, top_score)
+            return self._catalogue(text, query, hits, top_id, top_score, offer)
         if confident:
             reply = self._entry_reply(text, best.entry, top_score, query.english)
             received = read_day(query.read or query.text, self._today()) if best.entry.id in RECKONED else None
@@ -412,7 +419,7 @@ class Answers:
                 reply.hits = strong
             return reply
         if strong:
-            return self._catalogue(text, query, hits, top_id, top_score)
+            return self._catalogue(text, query, hits, top_id, top_score, offer)
         if best.score >= clarify_at:
             # A list of one is no choice: the next entries come along if they are half as likely,
             # and, for a bare word typed (期限), the entries that have it in a keyword.
@@ -427,7 +434,7 @@ class Answers:
                 ]
             return self._clarify(text, choices[: s.clarify_choices], query.english, offer)
         if hits:
-            return self._catalogue(text, query, hits, top_id, top_score)
+            return self._catalogue(text, query, hits, top_id, top_score, offer)
         return self._fallback(text, query, top_id, top_score, offer)
 
     def _today(self) -> dt.date:
@@ -486,11 +493,17 @@ class Answers:
         return "\n".join(lines)
 
     def _catalogue(
-        self, text: str, query: Query, hits: list[dict[str, Any]], top_id: str | None, top_score: float
+        self,
+        text: str,
+        query: Query,
+        hits: list[dict[str, Any]],
+        top_id: str | None,
+        top_score: float,
+        offer: str | None = None,
     ) -> Reply:
         body = self._hits_text(hits, texts.SEARCH_HEADER)
         body += "\n" + texts.CATALOGUE_ANSWER_FOOTER.format(**self.contacts)
-        return Reply(text, "catalogue", body, top_id, top_score, hits=hits)
+        return _offering(Reply(text, "catalogue", body, top_id, top_score, hits=hits), offer)
 
     def _confirmed(self, whole: Reply, replies: list[Reply]) -> list[Reply] | None:
         """The parts, when the message as a whole was answered with what one part asks and the
@@ -551,8 +564,7 @@ class Answers:
         ]
         lines.append((texts.CLARIFY_NONE_EN if english else texts.CLARIFY_NONE).format(**self.contacts))
         reply = Reply(text, "clarify", "\n".join(lines), choices[0].id, choices[0].score, list(choices))
-        reply.tipoff, reply.may_complain = offer == "举报", offer is not None
-        return reply
+        return _offering(reply, offer)
 
     def _fallback(
         self,
@@ -564,12 +576,4 @@ class Answers:
     ) -> Reply:
         """Not sure what the message asks; ``offer``: the form (投诉 or 举报) offered under it."""
         body = texts.FALLBACK_EN if query.english else texts.FALLBACK
-        return Reply(
-            text,
-            "fallback",
-            body.format(**self.contacts),
-            top_id,
-            top_score,
-            tipoff=offer == "举报",
-            may_complain=offer is not None,
-        )
+        return _offering(Reply(text, "fallback", body.format(**self.contacts), top_id, top_score), offer)

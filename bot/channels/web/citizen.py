@@ -307,7 +307,12 @@ class CitizenChat:
             )
         if reply.outcome == "catalogue":
             footer = texts.CATALOGUE_ANSWER_FOOTER.format(**self.answerer.contacts)
-            return Turn("bot", texts.CATALOGUE_ANSWER_HEADER + "\n" + footer, hits=reply.hits)
+            return Turn(
+                "bot",
+                texts.CATALOGUE_ANSWER_HEADER + "\n" + footer + ("\n\n" + offer.text if offer is not None else ""),
+                hits=reply.hits,
+                offer=offer.options[0][0] if offer is not None else None,
+            )
         if offer is not None:
             return Turn("bot", reply.text + "\n\n" + offer.text, offer=offer.options[0][0])
         return Turn("bot", reply.text, asks=reply.asks)

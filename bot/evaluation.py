@@ -206,7 +206,7 @@ def evaluate(answerer: Answerer, labelled: list[Labelled]) -> Report:
 def _once(labels: list[str]) -> list[str]:
     """``labels`` without an entry that repeats the one before it (a part not to be answered,
     ``none``, counts each time)."""
-    return [x for n, x in enumerate(labels) if n == 0 or x != labels[n - 1] or x in (OUT_OF_SCOPE, None)]
+    return [x for n, x in enumerate(labels) if n == 0 or x != labels[n - 1] or x == OUT_OF_SCOPE]
 
 
 def calibrate(matcher: Matcher, labelled: list[Labelled], folds: int = 5) -> tuple[Calibration, dict[str, float]]:

@@ -47,6 +47,9 @@ TODAY = dt.date(2026, 12, 1)
         ("俺今年65岁", "俺今年65岁", ()),
         # A full date names a day: the year in it is not a year asked about.
         ("二〇一〇年一月二十九号发的那份", "2010年一月二十九号发的那份", ()),
+        # A law's version names the law, not a year asked about.
+        ("现在的条例和07年那版有啥区别", "现在的条例和2007年那版有啥区别", ()),
+        ("2019年修订的条例对收费有啥规定", "2019年修订的条例对收费有啥规定", ()),
     ],
 )
 def test_years_in_every_spelling(text, read, years):
@@ -310,6 +313,7 @@ def test_another_years_figures_asked_for_in_other_words_are_told_where_they_are(
         ("今年申请的话多久答复", "deadline"),
         ("从2021年起申请可以网上交吗", "apply-online"),
         ("2018年申请复议要交钱吗", "admin-review"),
+        ("按2007年版的条例答复期限是多少", "old-deadline"),  # the old rules, not 2007's figures
     ],
 )
 def test_a_year_named_in_passing_asks_about_the_rules(answerer, question, entry_id):

@@ -203,10 +203,11 @@ def questions(text: str, asks: Callable[[str], bool], limit: int = 3) -> list[st
 def focus(text: str, asks: Callable[[str], bool]) -> str:
     """The clauses of a long message from the first that asks something: a personal preamble
     ("我们是开加油站的，") dilutes how much of the message any phrasing explains."""
-    clauses = [c for c in re.split(r"[,，;；。！!\s]+", text) if c]
+    english = not _CJK.search(text)  # whose clauses end at punctuation only, not at every space
+    clauses = [c.strip() for c in re.split(r"[,;.!?]+" if english else r"[,，;；。！!\s]+", text) if c.strip()]
     if len(clauses) < 2:
         return text
     for i, clause in enumerate(clauses):
         if asks(clause):
-            return "，".join(clauses[i:]) if i else text
+            return (", " if english else "，").join(clauses[i:]) if i else text
     return clauses[-1]

@@ -104,7 +104,7 @@ def test_an_unsure_reply_offers_the_form_only_to_what_reads_like_a_complaint(ans
 def test_a_list_offers_the_form_only_under_what_reads_like_a_complaint(answerer):
     from bot.services.conversation import Conversation
 
-    told = answerer.answer("网站上挂的办公电话是空号")  # a complaint told as a bare fact
+    told = answerer.answer("网上写的邮箱发过去就退信")  # a complaint told as a bare fact
     assert told.outcome == "clarify" and told.may_complain and not told.tipoff
     assert Conversation.offer(told) is not None
     word = answerer.answer("期限")  # a bare word: which deadline?

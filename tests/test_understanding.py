@@ -142,6 +142,9 @@ def test_english_questions_are_split_at_their_marks_and_at_an_and_that_asks_agai
     assert questions(one, asks) == [one]
     told = "I run a factory here. Where do I apply?"  # a preamble stays
     assert questions(told, asks) == [told]
+    # An English preamble is set aside at its punctuation, not word by word.
+    assert focus("I run a factory here, where do I apply", asks) == "where do I apply"
+    assert focus("shenqing yao shoufei ma", asks) == "shenqing yao shoufei ma"  # typed pinyin: one clause
 
 
 def test_a_question_that_names_published_documents_is_told_where_they_are(answerer):

@@ -229,12 +229,12 @@ def test_a_complaint_the_bot_cannot_place_is_still_offered_the_form_with_its_tex
 def test_a_list_for_what_reads_like_a_complaint_has_the_form_offered_under_it(tg):
     # Told as a bare fact, it is near a question the guide answers: the list offers that
     # question, and the form under it files the message.
-    told = "网站上挂的办公电话是空号"
+    told = "网上写的邮箱发过去就退信"
     tg.feed(message_update(told, user_id=CITIZEN, message_id=63))
     offer = last(tg)
     assert texts.COMPLAINT_OFFER in offer.text
     *choices, (yes, start), (no, _) = buttons(offer)
-    assert [t for t, _ in choices] == ["信息公开咨询电话是多少？"] and (yes, no) == ("我要投诉", "不用了")
+    assert "电子邮箱和网上联系方式是什么？" in [t for t, _ in choices] and (yes, no) == ("我要投诉", "不用了")
     click(tg, start, message_id=704)
     assert tg.texts()[-1] == texts.FORM_TOLD.format(kind="投诉") + "\n" + texts.FORM_TOPIC
     # A list for a plain question has no such offer.

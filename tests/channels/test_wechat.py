@@ -671,15 +671,16 @@ def test_a_complaint_over_the_citizens_limit_is_refused_with_when_and_the_phone(
 
 
 def test_under_a_list_a_number_picks_a_question_and_the_word_files_what_was_told(answerer, store, settings):
-    told = "网站上挂的办公电话是空号"
+    told = "网上写的邮箱发过去就退信"  # a complaint told as a bare fact, near questions the guide answers
+    first = answerer.answer(told).choices[0]
 
     async def main() -> None:
         async with running(answerer, store, settings) as wx:
             listed = await wx.citizen.text(told)
-            assert listed is not None and "1. 信息公开咨询电话是多少？" in listed
+            assert listed is not None and f"1. {first.title}" in listed
             assert texts.COMPLAINT_OFFER in listed and texts.WX_OFFER_WORD.format(kind="投诉") in listed
             picked = await wx.citizen.text("1")
-            assert picked is not None and settings.office_phone in picked
+            assert picked is not None and picked.startswith(first.title)
             form = await wx.citizen.text("投诉")
             assert form is not None and form.startswith(texts.FORM_TOLD.format(kind="投诉") + "\n")
             await wx.citizen.text("4")

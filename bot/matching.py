@@ -612,10 +612,7 @@ class Matcher:
         read = query.read or query.text
         clauses = [c for c in _CLAUSES.split(read) if len(_HAN.findall(c)) >= FRAMED_MIN_CHARS]
         clauses = list(dict.fromkeys(clauses))[:MAX_CLAUSES]  # a long story is no look-up
-        intent = self.intent(query)
-        if not hits and intent.asks and not (intent.tells or intent.grievance or intent.complaint):
-            # A question that names documents, lost among words no title has (a story, or a
-            # complaint, may name one in passing).
+        if not hits and self._names_documents(query):
             clauses += [p for p in document_names(read) if p not in clauses]
         if len(clauses) < 2 or (hits and hits[0].score >= CLAUSES_BELOW):
             return hits
@@ -631,6 +628,12 @@ class Matcher:
                 if score >= min_score and (known is None or score > known.score):
                     best[hit.item.index_no] = Hit(hit.item, score)
         return sorted(best.values(), key=lambda h: (h.score, h.item.date), reverse=True)[:limit]
+
+    def _names_documents(self, query: Query) -> bool:
+        """Whether the names of documents in ``query`` are worth searching apart: it asks, and
+        tells no story (a story, or a complaint, may name a document in passing)."""
+        intent = self.intent(query)
+        return intent.asks and not (intent.tells or intent.grievance or intent.complaint)
 
     def _search(self, query: Query, limit: int, min_score: float, budget: int) -> list[Hit]:
         text = _without_frames(query.normalized)

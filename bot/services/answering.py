@@ -297,7 +297,7 @@ class Answers:
             intent = self.matcher.intent(head)
             hazard = intent.hazard and not intent.requests
             body = texts.TOO_LONG.format(limit=MAX_QUESTION_CHARS) + (texts.TIPOFF if hazard else "")
-            reply = Reply(text, "invalid", body, tipoff=hazard, may_complain=True)
+            reply = _offering(Reply(text, "invalid", body), "举报" if hazard else "投诉")
             reply.normalized = head.normalized
             return reply
         query = self.matcher.query(text, today=self._today())

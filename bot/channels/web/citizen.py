@@ -297,24 +297,16 @@ class CitizenChat:
 
     def _turn(self, reply: Reply) -> Turn:
         offer = self.conversation.offer(reply)
+        kind = offer.options[0][0] if offer is not None else None  # its link, under the turn
+        under = "\n\n" + offer.text if offer is not None else ""
         if reply.outcome == "clarify":
             text = texts.CLARIFY_BUTTONS.format(**self.answerer.contacts)
-            return Turn(
-                "bot",
-                text + ("\n\n" + offer.text if offer is not None else ""),
-                choices=[(c.id, c.title) for c in reply.choices],
-                offer=offer.options[0][0] if offer is not None else None,
-            )
+            return Turn("bot", text + under, choices=[(c.id, c.title) for c in reply.choices], offer=kind)
         if reply.outcome == "catalogue":
             footer = texts.CATALOGUE_ANSWER_FOOTER.format(**self.answerer.contacts)
-            return Turn(
-                "bot",
-                texts.CATALOGUE_ANSWER_HEADER + "\n" + footer + ("\n\n" + offer.text if offer is not None else ""),
-                hits=reply.hits,
-                offer=offer.options[0][0] if offer is not None else None,
-            )
+            return Turn("bot", texts.CATALOGUE_ANSWER_HEADER + "\n" + footer + under, hits=reply.hits, offer=kind)
         if offer is not None:
-            return Turn("bot", reply.text + "\n\n" + offer.text, offer=offer.options[0][0])
+            return Turn("bot", reply.text + under, offer=kind)
         return Turn("bot", reply.text, asks=reply.asks)
 
     def _search(self, query: str) -> Turn:

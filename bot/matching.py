@@ -790,6 +790,8 @@ SEARCH_OPENINGS = (
     "帮我查查", "帮我查", "帮我找找", "帮我找", "帮忙查查", "帮忙查", "帮忙找找", "帮忙找", "麻烦", "请帮我", "请帮忙",
     "能不能", "能否", "可不可以", "可以", "有没有", "是否有", "有个文件叫", "有个文件", "有一个", "有个", "我记得",
     "记得", "好像", "你们", "那个", "这个", "那份", "这份", "一份", "一个", "查找", "查询", "查查", "找找", "看看",
+    "请问", "你好", "您好", "想了解一下", "想了解", "了解一下", "我想问下", "想问下", "想问问", "听说", "发过", "出过",
+    "发布过", "公开过", "公布过", "有没有发", "有没有出",
 )  # fmt: skip
 SEARCH_ENDINGS = (
     "在哪里能看到", "在哪里可以看到", "在哪能看到", "在哪可以看到", "在哪里看", "在哪看", "在哪里找", "在哪找",
@@ -797,6 +799,10 @@ SEARCH_ENDINGS = (
     "去哪里看", "去哪看", "去哪找", "怎么下载", "怎么查", "怎么找不到了", "怎么找不到", "找不到了", "找不到",
     "网上能查到", "网上能找到", "网上有没有", "网上有", "能查到", "能找到", "查得到", "有没有", "有么", "有",
     "能发我", "发给我", "发我", "全文", "原文", "链接", "这个文件", "那个文件", "这份文件", "文件", "谢谢", "多谢",
+    # asked whether it was published (公开了没, 你们网站上有没, 发过文件没有): pieces that compose
+    "公开了没有", "公开了没", "公开过没", "公开过", "公开了", "有公开", "公布了没有", "公布了没", "公布过", "公布了",
+    "有公布", "发过文件没有", "发过文件没", "发过没有", "发过没", "发过", "出过", "能查到不", "能看到", "能在网上看到",
+    "在网上看到", "在网站上", "网站上", "网上", "你们", "有没", "没有", "没", "了",
 )  # fmt: skip
 # What a document's title ends with (办理指南, 实施方案, 检查情况通报): a message that ends so,
 # and asks nothing, names a document, even where its words are a hazard's (烟花爆竹经营许可指南).
@@ -816,6 +822,8 @@ _DOCUMENT_KINDS = re.compile("|".join(DOCUMENT_KINDS))
 # What stands between the names of two documents, or between a name and the rest of a question.
 _BETWEEN_NAMES = re.compile(r"[,，、;；。！!?？\s和及与或]")
 MAX_NAMES = 3
+# Asked whether a document was published, in the middle of its name.
+_ASKED_IN_NAME = re.compile("有没有发|有没有出|有没有|是否有|发过|出过|公开过|公布过")
 
 
 def document_names(text: str) -> list[str]:
@@ -827,7 +835,9 @@ def document_names(text: str) -> list[str]:
     for match in _DOCUMENT_KINDS.finditer(text):
         before = [m.end() for m in _BETWEEN_NAMES.finditer(text, 0, match.start())]
         name = text[before[-1] if before else 0 : match.end()]
-        for candidate in (name, name.rsplit("的", 1)[-1]):
+        # Without the question's frame: 你们发过关于…的通知, 过年前有没有发烟花爆竹经营的通知.
+        framed = _ASKED_IN_NAME.split(_OPENINGS.sub("", name))[-1]
+        for candidate in (framed, name.rsplit("的", 1)[-1]):
             if len(_HAN.findall(candidate)) >= FRAMED_MIN_CHARS and candidate not in names:
                 names.append(candidate)
     return names[:MAX_NAMES]

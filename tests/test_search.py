@@ -98,10 +98,13 @@ def test_document_names_are_read_from_a_question():
     from bot.matching import document_names
 
     assert document_names("你们局有没有公开过自己的信息公开工作制度和发布制度？想看看") == [
-        "你们局有没有公开过自己的信息公开工作制度",
+        "自己的信息公开工作制度",
         "信息公开工作制度",
         "发布制度",
     ]
+    # The question's frame is no part of the name, before it or in the middle of it.
+    assert document_names("你们发过关于烟花爆竹禁放区域的通知没") == ["关于烟花爆竹禁放区域的通知"]
+    assert document_names("过年前有没有发烟花爆竹经营的通知？") == ["烟花爆竹经营的通知"]
     assert document_names("应急预案在哪儿能看到") == ["应急预案"]
     assert document_names("指南在哪领") == []  # a kind of document alone names none
     assert document_names("申请要带啥材料") == []

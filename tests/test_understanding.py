@@ -157,6 +157,28 @@ def test_a_question_that_names_published_documents_is_told_where_they_are(answer
     assert told.outcome != "catalogue" and not told.hits
 
 
+def test_a_title_typed_with_a_year_gets_the_documents(answerer):
+    # A year the guide has no figures for names the document here, not the figures asked for.
+    reply = answerer.answer("2008年安全生产工作总结")
+    assert reply.outcome == "catalogue"
+    assert reply.hits[0]["title"] == "张店区2008年安全生产工作总结"
+    # A year the catalogue has nothing of: the other years' documents, said so.
+    other = answerer.answer("2010年安全生产月活动方案")
+    assert other.outcome == "catalogue" and other.text.startswith("公开目录中没有2010年的这类文件")
+    assert all("安全生产月" in h["title"] and h["date"].startswith("2009") for h in other.hits)
+    # Asked whether such a document was published, the frame is no part of the name searched.
+    asked = answerer.answer("今年过年前有没有发烟花爆竹经营的通知？我想进点货卖")
+    assert asked.outcome == "catalogue" and all("烟花爆竹" in h["title"] for h in asked.hits)
+
+
+def test_a_short_look_up_is_no_complaint_but_a_short_tip_off_is(answerer):
+    # A hazard's words typed as a keyword (烟花爆竹) look for the documents on it...
+    looked = answerer.answer("零九年春节烟花爆竹安全管理")
+    assert looked.outcome == "catalogue" and any("烟花爆竹" in h["title"] for h in looked.hits)
+    # ... and a report of one, however short, is still a tip-off.
+    assert answerer.answer("烟花爆竹非法储存").outcome == "complaint"
+
+
 def test_several_english_questions_are_answered_in_english(answerer):
     reply = answerer.answer("Is it free? How long does it take?")
     assert [p.entry_id for p in reply.parts] == ["fee-free", "deadline"]

@@ -16,7 +16,16 @@ from .. import texts
 from ..config import Settings
 from ..knowledge import GuideEntry
 from ..limits import LRU
-from ..matching import COMPLAINT, OUT_OF_SCOPE, STORY_MIN_CHARS, Intent, Matcher, Query, Scored, names_a_document
+from ..matching import (
+    COMPLAINT,
+    OUT_OF_SCOPE,
+    STORY_MIN_CHARS,
+    Intent,
+    Matcher,
+    Query,
+    Scored,
+    names_a_document,
+)
 from ..reading import asks_for_figures, is_english, read_day, starts_a_period
 from ..storage import Enquiry, Store
 from .calendar import WorkCalendar
@@ -41,6 +50,9 @@ ASKING_SHARE = 0.5
 OFFER_SHARE = 0.3
 # A message this short (normalised) that asks nothing is a bare word typed (期限, 复议).
 KEYWORD_MAX_CHARS = 4
+# A message this short that asks nothing, reports nothing (非法储存) and names what the catalogue
+# has is a look-up (零九年春节烟花爆竹安全管理), although its words are a hazard's or a complaint's topic.
+LOOKUP_MAX_CHARS = 16
 HIT_FIELDS = ("title", "index_no", "date", "category")
 _BARE_NUMBER = re.compile(r"[0-9０-９]{1,3}[.。、)）]?")
 # A guide answer's pointer to another question: 可问“什么是信息处理费”, 可以问我“…”, 直接问我“…”,
@@ -230,6 +242,17 @@ def _enquiry(store: Store, reply: Reply, channel: str, user_id: str | int | None
     )
 
 
+def _typed(text: str) -> int:
+    """How many characters a message has, its spaces and punctuation aside."""
+    return sum(ch.isalnum() for ch in text)
+
+
+def _without_years(query: Query) -> str:
+    """The question without the years it names (2010年安全生产月活动方案 -> 安全生产月活动方案)."""
+    years = "|".join(str(y) for y in query.years)
+    return re.sub(rf"(?:{years})\s*(?:年度|年)?", "", query.read or query.text)
+
+
 def _day(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日（周{texts.WEEKDAYS[day.weekday()]}）"
 
@@ -359,6 +382,9 @@ class Answers:
         confident = best is not None and (best.exact or best.score >= answer_at)
         hits = self._documents(query) if query.normalized else []
         strong = [h for h in hits if h["score"] >= s.catalogue_with_answer_min_score]
+        of_other_years = not hits and bool(query.years)
+        if of_other_years:  # 2010年安全生产月活动方案: the catalogue's of other years, said so
+            hits = self._documents(self.matcher.query(_without_years(query)))
         # A complaint or tip-off is recognised by the lexicon's rules or, in other words, by the
         # calibrated complaint model (on those signs and the meaning: "申请三个月了没音信").
         # "不满意，可以向哪投诉" asks a question the guide answers; a message that names an
@@ -367,10 +393,9 @@ class Answers:
         # word for word one of the guide's phrasings (啥样的信息不给公开) is what staff wrote it for
         # ("我要投诉" asks nothing: it is offered the form).
         asking_for_information = intent.requests and intent.hazard and not (intent.complaint_words or intent.grievance)
-        typed_a_title = (
-            bool(strong or (hits and names_a_document(query.normalized)))
-            and not intent.asks
-            and not intent.complaint_words
+        looked_up = names_a_document(query.normalized) or (_typed(query.text) <= LOOKUP_MAX_CHARS and not intent.tipoff)
+        typed_a_title = bool(strong or (hits and looked_up)) and not (
+            intent.asks or intent.complaint_words or intent.grievance
         )
         written = best is not None and best.exact and intent.asks
         offer: str | None = None  # the complaint form offered under an unsure reply: 投诉 or 举报
@@ -391,6 +416,11 @@ class Answers:
                 offer = "举报" if intent.hazard else "投诉"
         if best is None or not query.normalized:
             return self._fallback(text, query, top_id, top_score, offer)
+        # A keyword or a document's title typed in the chat (安全生产月, 应急预案) gets the
+        # documents, unless it is word for word one of the guide's phrasings (收费); a year in
+        # it (2008年安全生产工作总结) names the document, not the figures asked for.
+        if hits and not intent.asks and (strong or not confident) and not best.exact:
+            return self._catalogue(text, query, hits, top_id, top_score, offer, of_other_years)
         if query.years and self._years and not set(query.years) & self._years:
             # A year the guide has no figures for: asked for its figures, the citizen is told where
             # they are published; named in passing (2019年以后还收费吗), the rules are what is
@@ -404,10 +434,6 @@ class Answers:
             best = ranked[0]
             top_id, top_score = best.entry.id, best.score
             confident = best.exact or best.score >= answer_at
-        # A keyword or a document's title typed in the chat (安全生产月, 应急预案) gets the
-        # documents, unless it is word for word one of the guide's phrasings (收费).
-        if hits and not intent.asks and (strong or not confident) and not best.exact:
-            return self._catalogue(text, query, hits, top_id, top_score, offer)
         if confident:
             reply = self._entry_reply(text, best.entry, top_score, query.english)
             received = read_day(query.read or query.text, self._today()) if best.entry.id in RECKONED else None
@@ -419,7 +445,7 @@ class Answers:
                 reply.hits = strong
             return reply
         if strong:
-            return self._catalogue(text, query, hits, top_id, top_score, offer)
+            return self._catalogue(text, query, hits, top_id, top_score, offer, of_other_years)
         if best.score >= clarify_at:
             # A list of one is no choice: the next entries come along if they are half as likely,
             # and, for a bare word typed (期限), the entries that have it in a keyword.
@@ -434,7 +460,7 @@ class Answers:
                 ]
             return self._clarify(text, choices[: s.clarify_choices], query.english, offer)
         if hits:
-            return self._catalogue(text, query, hits, top_id, top_score, offer)
+            return self._catalogue(text, query, hits, top_id, top_score, offer, of_other_years)
         return self._fallback(text, query, top_id, top_score, offer)
 
     def _today(self) -> dt.date:
@@ -500,8 +526,10 @@ class Answers:
         top_id: str | None,
         top_score: float,
         offer: str | None = None,
+        of_other_years: bool = False,
     ) -> Reply:
-        body = self._hits_text(hits, texts.SEARCH_HEADER)
+        header = texts.SEARCH_OTHER_YEARS.format(asked="、".join(f"{y}年" for y in query.years))
+        body = self._hits_text(hits, header if of_other_years else texts.SEARCH_HEADER)
         body += "\n" + texts.CATALOGUE_ANSWER_FOOTER.format(**self.contacts)
         return _offering(Reply(text, "catalogue", body, top_id, top_score, hits=hits), offer)
 

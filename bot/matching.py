@@ -836,8 +836,8 @@ def document_names(text: str) -> list[str]:
         before = [m.end() for m in _BETWEEN_NAMES.finditer(text, 0, match.start())]
         name = text[before[-1] if before else 0 : match.end()]
         # Without the question's frame: 你们发过关于…的通知, 过年前有没有发烟花爆竹经营的通知.
-        framed = _ASKED_IN_NAME.split(_OPENINGS.sub("", name))[-1]
-        for candidate in (framed, name.rsplit("的", 1)[-1]):
+        unframed = _ASKED_IN_NAME.split(_OPENINGS.sub("", name))[-1]
+        for candidate in (unframed, name.rsplit("的", 1)[-1]):
             if len(_HAN.findall(candidate)) >= FRAMED_MIN_CHARS and candidate not in names:
                 names.append(candidate)
     return names[:MAX_NAMES]

@@ -102,7 +102,6 @@ TIPOFF_EN = (
     " Work-safety hazards and violations can be reported to the national hotline 12350; for an accident "
     "happening now call 119, 120 or 110."
 )
-CATALOGUE_ANSWER_HEADER = "指南里没有直接的答案，公开目录中可能相关的文件："
 CATALOGUE_ANSWER_FOOTER = "如果这些不是您要找的，请换个说法再问，或致电 {office_phone}。"
 SEARCH_NONE = "没有在公开目录中找到与“{q}”相关的文件。可以换个关键词，或少输入几个字再试。"
 SEARCH_HIT = "{number}. {title}\n   索引号 {index_no} · {date} · {category}{link}"

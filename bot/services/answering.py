@@ -16,16 +16,7 @@ from .. import texts
 from ..config import Settings
 from ..knowledge import GuideEntry
 from ..limits import LRU
-from ..matching import (
-    COMPLAINT,
-    OUT_OF_SCOPE,
-    STORY_MIN_CHARS,
-    Intent,
-    Matcher,
-    Query,
-    Scored,
-    names_a_document,
-)
+from ..matching import COMPLAINT, OUT_OF_SCOPE, STORY_MIN_CHARS, Intent, Matcher, Query, Scored, names_a_document
 from ..reading import asks_for_figures, is_english, read_day, starts_a_period
 from ..storage import Enquiry, Store
 from .calendar import WorkCalendar
@@ -123,6 +114,7 @@ class Reply:
     tipoff: bool = False
     may_complain: bool = False
     hits: list[dict[str, Any]] = field(default_factory=list)
+    heading: str = ""  # the line above the documents (hits): found, or none of the year asked
     parts: list[Part] = field(default_factory=list)  # a message with several questions
     asks: list[str] = field(default_factory=list)  # questions the answer points to (``pointers``)
     normalized: str = field(default="", repr=False)  # what the enquiry log records
@@ -528,10 +520,11 @@ class Answers:
         offer: str | None = None,
         of_other_years: bool = False,
     ) -> Reply:
-        header = texts.SEARCH_OTHER_YEARS.format(asked="、".join(f"{y}年" for y in query.years))
-        body = self._hits_text(hits, header if of_other_years else texts.SEARCH_HEADER)
-        body += "\n" + texts.CATALOGUE_ANSWER_FOOTER.format(**self.contacts)
-        return _offering(Reply(text, "catalogue", body, top_id, top_score, hits=hits), offer)
+        heading = texts.SEARCH_HEADER
+        if of_other_years:
+            heading = texts.SEARCH_OTHER_YEARS.format(asked="、".join(f"{y}年" for y in query.years))
+        body = self._hits_text(hits, heading) + "\n" + texts.CATALOGUE_ANSWER_FOOTER.format(**self.contacts)
+        return _offering(Reply(text, "catalogue", body, top_id, top_score, hits=hits, heading=heading), offer)
 
     def _confirmed(self, whole: Reply, replies: list[Reply]) -> list[Reply] | None:
         """The parts, when the message as a whole was answered with what one part asks and the

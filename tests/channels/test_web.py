@@ -156,6 +156,15 @@ def test_catalogue_search_gives_links(site):
     site(scenario)
 
 
+def test_a_title_typed_gets_the_documents_under_the_core_s_heading(site):
+    async def scenario(client):
+        turns = await ask(client, "2010年安全生产月活动方案")
+        assert '<ol class="hits">' in turns and "安全生产月" in turns
+        assert "公开目录中没有2010年的这类文件" in turns  # not a heading of the channel's own
+
+    site(scenario)
+
+
 def test_a_post_without_the_csrf_token_is_refused(site):
     async def scenario(client):
         await client.get("/")

@@ -304,7 +304,7 @@ class CitizenChat:
             return Turn("bot", text + under, choices=[(c.id, c.title) for c in reply.choices], offer=kind)
         if reply.outcome == "catalogue":
             footer = texts.CATALOGUE_ANSWER_FOOTER.format(**self.answerer.contacts)
-            return Turn("bot", texts.CATALOGUE_ANSWER_HEADER + "\n" + footer + under, hits=reply.hits, offer=kind)
+            return Turn("bot", reply.heading + "\n" + footer + under, hits=reply.hits, offer=kind)
         if offer is not None:
             return Turn("bot", reply.text + under, offer=kind)
         return Turn("bot", reply.text, asks=reply.asks)

@@ -30,7 +30,7 @@ from .knowledge import CatalogueItem, GuideEntry, Knowledge, Lexicon
 from .ngram import CHAR, CHAR_BIGRAM, CHAR_SKIP, PINYIN, PINYIN_BIGRAM, Field, NgramIndex, release_memory
 from .reading import asks_by_grammar, asks_in_english, focus, is_english, questions, read_years
 from .semantic import Classifier, Embedder
-from .textnorm import BREAK, Normalizer, Units, pinyin_of
+from .textnorm import BREAK, Homophones, Normalizer, Units, pinyin_of
 
 RECALL_BETA = 2.0
 # Share of the final score taken by rapidfuzz's ratio on the pinyin of the best phrasing.
@@ -310,6 +310,8 @@ class Matcher:
         for text in self.normalizer.normalize_many(texts):
             vocabulary.update(_bigrams(text))
         self._vocabulary = frozenset(vocabulary)
+        keep = (variant for variant in lexicon.synonyms if len(variant) == 1)  # 俺, 恁: the lexicon's
+        self._homophones = Homophones([self.normalizer.script("\n".join(texts))], keep)
 
     def _build_catalogue(self, catalogue: tuple[CatalogueItem, ...], previous: Matcher | None = None) -> None:
         if previous is not None and previous.normalizer.same_as(self.normalizer) and previous._catalogue == catalogue:
@@ -604,10 +606,15 @@ class Matcher:
         whether the query's numbers are the item's as whole tokens (see :class:`_NumberIndex`):
         as characters, 2012 and 2021 have most in common. A message of several clauses that finds
         nothing well as a whole (有没有典型事故案例，给员工培训用) is searched clause by clause too.
+        A slip of a pinyin input method (烟花暴竹) is put right first (see :class:`Homophones`).
 
         :param budget: postings read at most (see ``NgramIndex.candidates``); a smaller one is
           enough to find only the items that match very well
         """
+        typed = self.normalizer.script(query.read or query.text)
+        fixed = self._homophones.correct(typed)
+        if fixed != typed:  # 烟花暴竹 is looked for as 烟花爆竹
+            query = replace(self._query(query.text, fixed), years=query.years)
         hits = self._search(query, limit, min_score, budget)
         read = query.read or query.text
         clauses = [c for c in _CLAUSES.split(read) if len(_HAN.findall(c)) >= FRAMED_MIN_CHARS]

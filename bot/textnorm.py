@@ -13,6 +13,7 @@ import functools
 import importlib.util
 import re
 import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,15 @@ _LATIN_RUN = re.compile(r"[a-z]+")
 # A run of what _DROP removes, between two Latin/digit characters: it becomes one space.
 _WORD_GAP = re.compile(rf"(?<=[a-z0-9])[^{_CJK}a-z0-9\n]+(?=[a-z0-9])")
 _DROP_KEEP_LINES = re.compile(rf"[^{_CJK}a-z0-9\n\x02]+")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# Never put in or taken out for a homophone: a negation turns a question around (补了 is no 不了).
+NEGATIONS = frozenset("不没无未非别")
+# A message that would need more than this many characters put right is no slip of the keyboard
+# but words the knowledge does not use (a story, another office's business): it is left as typed.
+MAX_SLIPS = 2
+# Of two homophones that both fit, the likelier is taken when its pairs occur this many times as
+# often in the knowledge's texts.
+SLIP_MARGIN = 3
 
 
 def _pypinyin_table() -> dict[int, str]:
@@ -135,6 +145,11 @@ class Normalizer:
         """Whether ``other`` normalises every text as this one does."""
         return (self.synonyms, self.fillers) == (other.synonyms, other.fillers)
 
+    def script(self, text: str) -> str:
+        """Simplified characters, half width, lower case, and nothing else changed: the text as
+        typed, in the script the knowledge is read in."""
+        return self._t2s.convert(_prepare(text))
+
     def simplify(self, text: str) -> str:
         """``normalize`` without removing fillers: what recognising a complaint or greeting reads."""
         return self._words(self._synonyms(self._t2s.convert(_prepare(text))))
@@ -203,6 +218,72 @@ class Normalizer:
             np.array(codes, dtype=np.uint32),
             np.array(syllables, dtype=np.int16),
         )
+
+
+class Homophones:
+    """Slips of a pinyin input method put right: a character typed for another of the same sound
+    (申清 for 申请, 工做日 for 工作日, 年度保告, 烟花暴竹), read against the knowledge's own texts.
+
+    A character is replaced when it makes a known pair with neither neighbour while a homophone
+    (by the commonest reading of each, without tones) makes a known pair with each neighbour and a
+    known run of three with them (at the end of a sentence, with the two before it), and no other
+    homophone fits nearly as often. Negations are never replaced nor put in, nor the characters in
+    ``keep`` (the lexicon's one-character variants: 俺 is the lexicon's, not a slip for 案); a
+    message that would need more than ``MAX_SLIPS`` is left as typed.
+
+    :param texts: the knowledge's texts, in the script of :meth:`Normalizer.script`
+    """
+
+    def __init__(self, texts: Iterable[str], keep: Iterable[str] = ()) -> None:
+        pairs: Counter[str] = Counter()
+        runs: set[str] = set()
+        for text in texts:
+            for run in _HAN_RUN.findall(text):
+                pairs.update(run[i : i + 2] for i in range(len(run) - 1))
+                runs.update(run[i : i + 3] for i in range(len(run) - 2))
+        self._pairs, self._runs = pairs, runs
+        self._keep = NEGATIONS | frozenset(keep)
+        self._sounds, _ = _pinyin_table()
+        by_sound: dict[int, set[str]] = defaultdict(set)
+        for char in {c for pair in pairs for c in pair} - self._keep:
+            by_sound[self._sound(char)].add(char)
+        by_sound.pop(-1, None)
+        self._by_sound = dict(by_sound)
+
+    def _sound(self, char: str) -> int:
+        code = ord(char)
+        return int(self._sounds[code]) if code <= MAX_CODE else -1
+
+    def correct(self, text: str) -> str:
+        """``text`` with its homophone slips put right (``text`` itself when there are none)."""
+        chars = [c if _HAN_RUN.fullmatch(c) else "" for c in text]
+        slips = 0
+        for i, char in enumerate(chars):
+            if not char or char in self._keep:
+                continue
+            before, left = ("", "", *chars[max(0, i - 2) : i])[-2:]
+            right, after = (*chars[i + 1 : i + 3], "", "")[:2]
+            if not (left or right) or (left + char) in self._pairs or (char + right) in self._pairs:
+                continue
+            sounds_alike = self._by_sound.get(self._sound(char), ())
+            fits = sorted(((self._fit(o, before, left, right, after), o) for o in sounds_alike), reverse=True)
+            fits = [f for f in fits if f[0]]
+            if fits and (len(fits) == 1 or fits[0][0] >= SLIP_MARGIN * fits[1][0]):
+                chars[i] = fits[0][1]
+                slips += 1
+        if not 0 < slips <= MAX_SLIPS:
+            return text
+        return "".join(fixed or typed for fixed, typed in zip(chars, text))
+
+    def _fit(self, char: str, before: str, left: str, right: str, after: str) -> int:
+        """How often ``char`` pairs with its neighbours in the knowledge (the rarer pair), or 0
+        where it does not fit: a pair unknown, or no known run of three holds it."""
+        counts = [self._pairs.get(pair, 0) for pair in (left + char, char + right) if len(pair) == 2]
+        if not all(counts):
+            return 0
+        # The run of three around it: both neighbours, or the two on the side it has.
+        run = left + char + right if left and right else before + left + char if left else char + right + after
+        return min(counts) if len(run) == 3 and run in self._runs else 0
 
 
 # Full-width ASCII (U+FF01-FF5E) and the ideographic space, as NFKC maps them: by far the

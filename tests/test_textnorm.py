@@ -1,6 +1,6 @@
 import pytest
 
-from bot.textnorm import Normalizer, pinyin_of, split_pinyin
+from bot.textnorm import Homophones, Normalizer, pinyin_of, split_pinyin
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +65,32 @@ def test_typed_pinyin_becomes_syllables_without_characters(norm):
 def test_a_particle_typed_in_pinyin_is_dropped(norm):
     assert pinyin_of(norm.units(norm.normalize("shenqing yao shoufei ma"))) == "shen qing yao shou fei"
     assert pinyin_of(norm.units(norm.normalize("ma"))) == "ma"  # one syllable alone is kept
+
+
+KNOWN = ["怎么申请公开政府信息", "答复期限是多少个工作日", "年度报告在哪看", "烟花爆竹经营许可", "补正申请", "看不了"]
+
+
+@pytest.mark.parametrize(
+    "typed, meant",
+    [
+        ("怎么申清公开", "怎么申请公开"),  # 清 fits neither neighbour; 请 fits both, in a known run
+        ("20个工做日", "20个工作日"),
+        ("年度保告在哪", "年度报告在哪"),
+        ("烟花暴竹通知", "烟花爆竹通知"),  # the sentence's start: the two after it hold it
+        ("申请公开吗？", "申请公开吗？"),  # nothing to put right: the very text back
+    ],
+)
+def test_a_homophone_slip_is_put_right(norm, typed, meant):
+    homophones = Homophones([norm.script(t) for t in KNOWN])
+    assert homophones.correct(typed) == meant
+
+
+def test_what_is_not_a_slip_is_left_as_typed(norm):
+    homophones = Homophones([norm.script(t) for t in KNOWN], keep="俺")
+    assert homophones.correct("不正申请") == "不正申请"  # 补正 is known, but a negation is never replaced
+    assert homophones.correct("看补了") == "看补了"  # nor put in: 看不了 says the opposite
+    assert homophones.correct("俺申请") == "俺申请"  # the lexicon's own variant (俺: 我), kept
+    # A message that would need more than MAX_SLIPS characters changed is words the knowledge
+    # does not use, not slips: left whole.
+    assert homophones.correct("申清公开工做日年度保告") == "申清公开工做日年度保告"
+    assert homophones.correct("申清公开工做日") == "申请公开工作日"

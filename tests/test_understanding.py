@@ -179,6 +179,16 @@ def test_a_short_look_up_is_no_complaint_but_a_short_tip_off_is(answerer):
     assert answerer.answer("烟花爆竹非法储存").outcome == "complaint"
 
 
+def test_a_homophone_slip_is_read_as_meant(answerer):
+    # Typed with a pinyin input method, 爆竹 comes out as 暴竹: the documents are still found,
+    typo = answerer.answer("烟花暴竹 通知")
+    assert typo.outcome == "catalogue" and any("烟花爆竹" in h["title"] for h in typo.hits)
+    # ... the very ones the title typed right finds.
+    matcher = answerer.matcher
+    found = [h.item.index_no for h in matcher.search(matcher.query("烟花暴竹通知"))]
+    assert found == [h.item.index_no for h in matcher.search(matcher.query("烟花爆竹通知"))]
+
+
 def test_several_english_questions_are_answered_in_english(answerer):
     reply = answerer.answer("Is it free? How long does it take?")
     assert [p.entry_id for p in reply.parts] == ["fee-free", "deadline"]

@@ -39,6 +39,10 @@ def test_labelled_ids_exist(knowledge):
         "blind5.csv",
         "blind6.csv",
         "complaints_blind3.csv",
+        "complaints_blind4.csv",
+        "blind7.csv",
+        "blind7_dev.csv",
+        "catalogue_dev.csv",
         "train.csv",
     ):
         labels = set()

@@ -40,6 +40,7 @@ def test_labelled_ids_exist(knowledge):
         "blind6.csv",
         "complaints_blind3.csv",
         "complaints_blind4.csv",
+        "complaints_dev.csv",
         "blind7.csv",
         "blind7_dev.csv",
         "catalogue_dev.csv",
@@ -102,8 +103,16 @@ def test_complaints_told_in_citizens_own_words(matcher):
     # complaints_blind2.csv: 80 rows written blind to all of it, and never tuned on (before the
     # story rule: 55% recall, 6 false complaints, every one an off-topic grievance).
     figures = evaluate(Answerer(matcher, default_settings()), read_labelled(DATA / "complaints_blind2.csv")).figures()
-    assert figures["complaint_recall"] >= 0.7
-    assert figures["false_complaints"] <= 12  # grievances against others: the reply points to 12345
+    assert figures["complaint_recall"] >= 0.9
+    # Grievances against others (a landlord, a shop): the reply points to 12345. 9 before the
+    # complaint model was fitted with complaints_dev.csv too, which found 72 more of the
+    # never-tuned sets' 618 complaints and took 10 more of their other messages for complaints.
+    assert figures["false_complaints"] <= 13
+    # complaints_blind4.csv: 220 complaints and tip-offs, most told as bare facts, and 100
+    # look-alikes; never tuned on (75.9% found, 5 others taken, before that fit).
+    figures = evaluate(Answerer(matcher, default_settings()), read_labelled(DATA / "complaints_blind4.csv")).figures()
+    assert figures["complaint_recall"] >= 0.8
+    assert figures["false_complaints"] <= 5
 
 
 @pytest.mark.parametrize(

@@ -226,7 +226,7 @@ class Homophones:
 
     A character is replaced when it makes a known pair with neither neighbour while a homophone
     (by the commonest reading of each, without tones) makes a known pair with each neighbour and a
-    known run of three with them (at the end of a sentence, with the two before it), and no other
+    known run of three with them (at either end of a run of characters, with the two beside it), and no other
     homophone fits nearly as often. Negations are never replaced nor put in, nor the characters in
     ``keep`` (the lexicon's one-character variants: 俺 is the lexicon's, not a slip for 案); a
     message that would need more than ``MAX_SLIPS`` is left as typed.

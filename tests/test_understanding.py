@@ -189,6 +189,14 @@ def test_a_homophone_slip_is_read_as_meant(answerer):
     assert found == [h.item.index_no for h in matcher.search(matcher.query("烟花爆竹通知"))]
 
 
+def test_letters_that_spell_nothing_get_no_list_to_guess_from(answerer):
+    for text in ("asdfgh", "qwerty uiop", "xyz123"):
+        assert answerer.answer(text).outcome == "fallback", text
+    # Pinyin and English are read, and answered.
+    assert answerer.answer("shoufei ma").outcome in ("answer", "clarify")
+    assert answerer.answer("Is it free").entry_id == "fee-free"
+
+
 def test_several_english_questions_are_answered_in_english(answerer):
     reply = answerer.answer("Is it free? How long does it take?")
     assert [p.entry_id for p in reply.parts] == ["fee-free", "deadline"]

@@ -154,6 +154,12 @@ class Query:
     meaning: Meaning | None = field(repr=False, default=None)
     semantic: bool = True  # decided with the semantic signal (False: the words settle it)
 
+    @property
+    def readable(self) -> bool:
+        """Whether any of it reads as words: Chinese characters, typed pinyin or English (not
+        asdfgh, qwerty)."""
+        return self.english or bool((self.units.syllables >= 0).any())
+
 
 def _f_measure(recall: np.ndarray, precision: np.ndarray, beta: float) -> np.ndarray:
     b2 = beta * beta

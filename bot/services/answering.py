@@ -438,9 +438,7 @@ class Answers:
             return reply
         if strong:
             return self._catalogue(text, query, hits, top_id, top_score, offer, of_other_years)
-        # Letters that spell neither English nor pinyin (asdfgh, qwerty) are no question to guess at.
-        readable = query.english or bool((query.units.syllables >= 0).any())
-        if best.score >= clarify_at and readable:
+        if best.score >= clarify_at and query.readable:  # asdfgh is no question to guess at
             # A list of one is no choice: the next entries come along if they are half as likely,
             # and, for a bare word typed (期限), the entries that have it in a keyword.
             choices = [Choice(c.entry.id, c.entry.question, c.score) for c in ranked if c.score >= clarify_at / 2]

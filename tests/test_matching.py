@@ -44,6 +44,7 @@ def test_labelled_ids_exist(knowledge):
         "blind7.csv",
         "blind7_dev.csv",
         "catalogue_dev.csv",
+        "dialect.csv",
         "train.csv",
     ):
         labels = set()

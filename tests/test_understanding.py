@@ -189,6 +189,43 @@ def test_a_homophone_slip_is_read_as_meant(answerer):
     assert found == [h.item.index_no for h in matcher.search(matcher.query("烟花爆竹通知"))]
 
 
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        # 粤语, 西南官话 and 东北话 ask in words of their own: read as the 普通话 the guide uses.
+        ("你哋嘅办公地址喺边度", "你们办公地址在哪里"),
+        ("可唔可以网上申请", "可以网上申请"),
+        ("申请要啲咩材料", "申请要些什么材料"),
+        ("啷个申请", "怎么申请"),
+        ("几时有回复", "什么时候有答复"),
+        ("搁哪旮沓申请", "在哪里申请"),
+        # ... and 普通话 that holds the same characters is left as it is.
+        ("在哪能看到", "在哪能看到"),
+        ("什么样的信息", "什么样信息"),
+        ("重点解决什么", "重点解决什么"),
+    ],
+)
+def test_regional_question_words_read_as_putonghua(knowledge, text, read):
+    from bot.textnorm import Normalizer
+
+    lexicon = knowledge.lexicon
+    assert Normalizer(lexicon.synonyms, lexicon.fillers).normalize(text) == read
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("你哋嘅办公地址喺边度", "office-address"),
+        ("可唔可以网上申请", "apply-online"),
+        ("申请信息公开要几多钱", "fee-free"),
+        ("我不晓得咋个申请", "apply-contents"),
+    ],
+)
+def test_a_question_in_dialect_is_answered(answerer, question, entry_id):
+    reply = answerer.answer(question)
+    assert (reply.outcome, reply.entry_id) == ("answer", entry_id)
+
+
 def test_letters_that_spell_nothing_get_no_list_to_guess_from(answerer):
     for text in ("asdfgh", "qwerty uiop", "xyz123"):
         assert answerer.answer(text).outcome == "fallback", text

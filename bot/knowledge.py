@@ -107,7 +107,8 @@ class CatalogueItem:
 class Lexicon:
     """Words the matcher treats specially: synonyms, fillers, and the signs of a complaint."""
 
-    synonyms: dict[str, str] = field(default_factory=dict)
+    synonyms: dict[str, str] = field(default_factory=dict)  # variant -> canonical, regional ones too
+    regional: tuple[str, ...] = ()  # the variants of other regions' words (粤语 边度, 西南官话 啷个)
     fillers: tuple[str, ...] = ()
     greetings: tuple[str, ...] = ()
     thanks: tuple[str, ...] = ()  # a message only of these thanks: 不客气
@@ -479,25 +480,8 @@ def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
         problems.append(Problem(name, 1, None, "must be a mapping"))
         return Lexicon()
     synonyms: dict[str, str] = {}
-    raw_synonyms = data.get("synonyms") or {}
-    if not isinstance(raw_synonyms, dict):
-        problems.append(Problem(name, lines.get("synonyms"), "synonyms", "must map a word to its variants"))
-        raw_synonyms = {}
-    for canonical, variants in raw_synonyms.items():
-        if not isinstance(variants, list) or not all(isinstance(v, str) and v for v in variants):
-            problems.append(Problem(name, lines.get("synonyms"), f"synonyms.{canonical}", "must be a list of words"))
-            continue
-        for variant in variants:
-            if variant in synonyms and synonyms[variant] != canonical:
-                problems.append(
-                    Problem(
-                        name,
-                        lines.get("synonyms"),
-                        f"synonyms.{canonical}",
-                        f"'{variant}' is also a variant of '{synonyms[variant]}'",
-                    )
-                )
-            synonyms[variant] = str(canonical)
+    _read_synonyms(data, "synonyms", synonyms, name, lines, problems)
+    regional = _read_synonyms(data, "regional", synonyms, name, lines, problems)
     words: dict[str, tuple[str, ...]] = {}
     for key in _LEXICON_LISTS:
         value = data.get(key) or []
@@ -509,7 +493,41 @@ def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
     if other_years is not None and not isinstance(other_years, str):
         problems.append(Problem(name, lines.get("other_years"), "other_years", "must be a guide entry id"))
         other_years = None
-    return Lexicon(synonyms=synonyms, other_years=other_years, **words)
+    return Lexicon(synonyms=synonyms, regional=regional, other_years=other_years, **words)
+
+
+def _read_synonyms(
+    data: dict[str, Any],
+    key: str,
+    synonyms: dict[str, str],
+    name: str,
+    lines: dict[str, int],
+    problems: list[Problem],
+) -> tuple[str, ...]:
+    """Read ``key``'s ``canonical: [variants]`` into ``synonyms`` (variant -> canonical); return
+    its variants."""
+    raw = data.get(key) or {}
+    if not isinstance(raw, dict):
+        problems.append(Problem(name, lines.get(key), key, "must map a word to its variants"))
+        return ()
+    read: list[str] = []
+    for canonical, variants in raw.items():
+        if not isinstance(variants, list) or not all(isinstance(v, str) and v for v in variants):
+            problems.append(Problem(name, lines.get(key), f"{key}.{canonical}", "must be a list of words"))
+            continue
+        for variant in variants:
+            if variant in synonyms and synonyms[variant] != canonical:
+                problems.append(
+                    Problem(
+                        name,
+                        lines.get(key),
+                        f"{key}.{canonical}",
+                        f"'{variant}' is also a variant of '{synonyms[variant]}'",
+                    )
+                )
+            synonyms[variant] = str(canonical)
+            read.append(variant)
+    return tuple(read)
 
 
 # --- The calendar ----------------------------------------------------------------------------------

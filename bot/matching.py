@@ -192,6 +192,8 @@ class Matcher:
         self.knowledge = knowledge
         lexicon = knowledge.lexicon
         self.normalizer = Normalizer(lexicon.synonyms, lexicon.fillers)
+        regional = sorted(lexicon.regional, key=len, reverse=True)
+        self._regional = re.compile("|".join(map(re.escape, regional))) if regional else None
         self._intent = _IntentRules(lexicon, self.normalizer.simplify)
         # The lexicon's examples word for word (a complaint staff taught): what they are is known.
         self._examples = {self.normalizer.normalize(t): OUT_OF_SCOPE for t in lexicon.out_of_scope_examples}
@@ -383,14 +385,22 @@ class Matcher:
         if self.embedder is None:
             return []
         query = self.query(text)
-        return [p.read or p.text for p in (query, *self.questions(query)) if self.settled_by_words(p) is None]
+        return [self._meant(p) for p in (query, *self.questions(query)) if self.settled_by_words(p) is None]
+
+    def _meant(self, query: Query) -> str:
+        """The text the semantic model reads: the question as typed, or, where it has other
+        regions' words (粤语 边度, 西南官话 啷个), its 普通话 reading, which the model reads best."""
+        text = query.read or query.text
+        if self._regional is not None and self._regional.search(self.normalizer.script(text)):
+            return self.normalizer.standard(text)
+        return text
 
     def _meaning(self, query: Query) -> Meaning | None:
         """What the semantic signal reads from the question, or None without it."""
         if self.embedder is None or self._semantic is None or self._classifier is None or not query.semantic:
             return None
         if query.meaning is None:
-            vector = self.embedder.embed_one(query.read or query.text)
+            vector = self.embedder.embed_one(self._meant(query))
             kinds = self._classifier.probabilities(vector)
             query.meaning = Meaning(vector, self._semantic @ vector, self._answers @ vector, kinds)
         return query.meaning

@@ -150,6 +150,11 @@ class Normalizer:
         typed, in the script the knowledge is read in."""
         return self._t2s.convert(_prepare(text))
 
+    def standard(self, text: str) -> str:
+        """``script`` with the synonyms applied and nothing removed: a question in other words
+        (边度, 啷个) as a sentence in the knowledge's own (哪里, 怎么), punctuation and all."""
+        return self._synonyms(self.script(text))
+
     def simplify(self, text: str) -> str:
         """``normalize`` without removing fillers: what recognising a complaint or greeting reads."""
         return self._words(self._synonyms(self._t2s.convert(_prepare(text))))

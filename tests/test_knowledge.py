@@ -240,3 +240,15 @@ def test_bad_lexicon(folder):
     (folder / "lexicon.yaml").write_text("synonyms:\n  信息: 资讯\nfillers: 吗\n", encoding="utf-8")
     found = {(p.line, p.field) for p in problems_of(folder)}
     assert found == {(1, "synonyms.信息"), (3, "fillers")}
+
+
+def test_regional_words_are_synonyms_known_as_regional(folder):
+    (folder / "lexicon.yaml").write_text(
+        "synonyms:\n  哪里: [哪儿]\nregional:\n  哪里: [边度]\n  什么: [咩]\n", encoding="utf-8"
+    )
+    lexicon = load(folder).lexicon
+    assert lexicon.synonyms == {"哪儿": "哪里", "边度": "哪里", "咩": "什么"}
+    assert lexicon.regional == ("边度", "咩")
+    # A word cannot be read two ways, whichever part of the lexicon says it.
+    (folder / "lexicon.yaml").write_text("synonyms:\n  哪里: [边度]\nregional:\n  这里: [边度]\n", encoding="utf-8")
+    assert {(p.line, p.field) for p in problems_of(folder)} == {(3, "regional.这里")}

@@ -219,11 +219,21 @@ def test_regional_question_words_read_as_putonghua(knowledge, text, read):
         ("可唔可以网上申请", "apply-online"),
         ("申请信息公开要几多钱", "fee-free"),
         ("我不晓得咋个申请", "apply-contents"),
+        # The semantic model reads these in 普通话 (below): typed as they are, it was unsure.
+        ("啷个申请信息公开嘛", "apply-how"),
+        ("边度可以睇到你哋嘅年报", "annual-report-where"),
     ],
 )
 def test_a_question_in_dialect_is_answered(answerer, question, entry_id):
     reply = answerer.answer(question)
     assert (reply.outcome, reply.entry_id) == ("answer", entry_id)
+
+
+def test_the_semantic_model_reads_other_regions_words_in_putonghua(matcher):
+    # Its 普通话 reading, punctuation and all, where the question has a region's own words...
+    assert matcher.needs_meaning("你哋嘅文件喺边度睇？") == ["你们的文件在哪里看?"]
+    # ... and the question as typed where it has none (咋 and 俺 are everyone's chat).
+    assert matcher.needs_meaning("俺咋申请？") == ["俺咋申请？"]
 
 
 def test_letters_that_spell_nothing_get_no_list_to_guess_from(answerer):

@@ -157,11 +157,11 @@ class Normalizer:
 
     def simplify(self, text: str) -> str:
         """``normalize`` without removing fillers: what recognising a complaint or greeting reads."""
-        return self._words(self._synonyms(self._t2s.convert(_prepare(text))))
+        return self._words(self.standard(text))
 
     def normalize_both(self, text: str) -> tuple[str, str]:
         """``simplify`` and ``normalize`` of one text, converting it once."""
-        converted = self._synonyms(self._t2s.convert(_prepare(text)))
+        converted = self.standard(text)
         return self._words(converted), self._words(self._fillers(converted))
 
     def normalize_many(self, texts: Iterable[str]) -> list[str]:

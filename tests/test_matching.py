@@ -45,6 +45,7 @@ def test_labelled_ids_exist(knowledge):
         "blind7_dev.csv",
         "catalogue_dev.csv",
         "dialect.csv",
+        "dialect_blind.csv",
         "train.csv",
     ):
         labels = set()

@@ -69,6 +69,10 @@ def test_years_in_every_spelling(text, read, years):
         ("2018年有人申请复议过吗", True, False),
         ("Were there any requests in 2018", True, False),
         ("2018年申请复议要交钱吗", False, False),
+        ("2018年的报告在哪看", True, False),
+        # An accident's report is the accident's, not the year's figures.
+        ("2018年那起事故的调查报告公开了吗", False, False),
+        ("the 2018 accident investigation report", False, False),
     ],
 )
 def test_figures_asked_for_and_a_year_starting_a_period(text, figures, period):
@@ -380,6 +384,17 @@ def answerer():
 
     settings = default_settings()
     return Answerer(build_matcher(load(Settings().knowledge), settings), settings)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["去年那个厂子爆炸的调查报告在哪看", "2018年那起事故的调查报告公开了吗", "事故调查报告"],
+)
+def test_an_accidents_report_is_told_where_it_is_published(answerer, question):
+    # The year is the accident's: not the reply that the bot has only 2009's figures.
+    reply = answerer.answer(question)
+    assert (reply.outcome, reply.entry_id) == ("answer", "accident-info")
+    assert "第34条" in reply.text and "只有2009年" not in reply.text
 
 
 def test_a_year_without_figures_is_told_so(answerer):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import operator
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -240,12 +241,10 @@ class Homophones:
     """
 
     def __init__(self, texts: Iterable[str], keep: Iterable[str] = ()) -> None:
-        pairs: Counter[str] = Counter()
-        runs: set[str] = set()
-        for text in texts:
-            for run in _HAN_RUN.findall(text):
-                pairs.update(run[i : i + 2] for i in range(len(run) - 1))
-                runs.update(run[i : i + 3] for i in range(len(run) - 2))
+        # Counted at every build and reload (20,000 titles): zips, not slices, keep it fast.
+        found = [run for text in texts for run in _HAN_RUN.findall(text)]
+        pairs = Counter(pair for run in found for pair in map(operator.add, run, run[1:]))
+        runs = {a + b + c for run in found for a, b, c in zip(run, run[1:], run[2:])}
         self._pairs, self._runs = pairs, runs
         self._keep = NEGATIONS | frozenset(keep)
         self._sounds, _ = _pinyin_table()

@@ -32,6 +32,9 @@ _RELATIVE_RE = re.compile(
 # breaks; commas and spaces only split when both sides ask something (see ``questions``).
 _HARD_BREAK = re.compile(r"[?？;；。！!\n]+")
 _SOFT_BREAK = re.compile(r"[,，、\s]+")
+# A clause that sets a condition (看到哪个厂子有隐患，该打啥电话) asks nothing of its own: its 哪个 is
+# "whichever", and its question is the clause after it.
+_CONDITION = re.compile(r"^(?:如果|要是|假如|假设|万一|若是|看到|看见|发现|遇到|碰到|碰上|遇上)")
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Common English words that are never pinyin syllables: one of them makes a Latin message English.
@@ -183,7 +186,8 @@ def questions(text: str, asks: Callable[[str], bool], limit: int = 3) -> list[st
 
     A message is cut at question marks, full stops and semicolons; a part is cut again at commas
     and spaces only where every piece asks something of its own ("去哪申请 要带啥材料 能网上办不"),
-    so that a preamble ("我们是开加油站的，想看看……") stays with its question; in English, at an
+    so that a preamble ("我们是开加油站的，想看看……") or a condition ("看到哪个厂子有隐患，") stays
+    with its question; in English, at an
     "and" that begins a second question.
     """
     parts: list[str] = []
@@ -193,7 +197,7 @@ def questions(text: str, asks: Callable[[str], bool], limit: int = 3) -> list[st
             continue
         english = not _CJK.search(chunk)
         pieces = [p for p in (_ENGLISH_AND if english else _SOFT_BREAK).split(chunk) if p]
-        if len(pieces) > 1 and all(len(p) >= 3 and asks(p) for p in pieces):
+        if len(pieces) > 1 and all(len(p) >= 3 and asks(p) and not _CONDITION.match(p) for p in pieces):
             parts.extend(pieces)
         else:
             parts.append(chunk)

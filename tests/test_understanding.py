@@ -134,6 +134,8 @@ def test_several_questions_are_split_but_a_preamble_stays():
     one = "我们是开加油站的，想看看去年检查我们的结果，去哪申请"
     assert questions(one, ASKS) == [one]
     assert focus(one, ASKS) == "去哪申请"
+    condition = "看到哪个厂子有安全隐患，该打啥电话举报"  # 哪个 is "whichever": one question
+    assert questions(condition, ASKS) == [condition]
     assert len(questions("收费吗？多久？在哪？几点上班？", ASKS)) == 3  # at most three
 
 
@@ -397,6 +399,32 @@ def test_an_accidents_report_is_told_where_it_is_published(answerer, question):
     assert "第34条" in reply.text and "只有2009年" not in reply.text
 
 
+def test_no_filler_is_cut_out_of_a_word(matcher):
+    # 亲 (the shop assistant's "dear") was a filler, and so 亲戚, 父亲, 亲自 lost a character.
+    assert "亲戚" in matcher.query("我亲戚那个厂有没有被罚过").normalized
+    assert "母亲" in matcher.query("能替我母亲申请吗").normalized
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我家楼后那个化工厂去年检查合格了没有，结果在哪能看到",
+        "那家铸造公司有没有被安监罚过款，在哪能查到",
+        "隔壁新开的烟花爆竹店有没有许可证，能查吗",
+    ],
+)
+def test_a_neighbours_request_for_a_companys_records_is_answered_not_taken_for_a_tip_off(answerer, question):
+    # Told in a hazard's setting (a factory near home, a relative's workplace), a request for
+    # what was found or decided is a question for the guide, and the answer says where a tip-off goes.
+    reply = answerer.answer(question)
+    assert (reply.outcome, reply.entry_id) == ("answer", "enterprise-records")
+    assert "12350" in reply.text
+
+
+def test_the_same_setting_told_as_a_danger_now_is_a_tip_off(answerer):
+    assert answerer.answer("我家楼后那个化工厂天天半夜偷偷排气，呛得人睡不着觉").outcome == "complaint"
+
+
 def test_a_year_without_figures_is_told_so(answerer):
     reply = answerer.answer("2018年你们收到了多少信息公开申请")
     assert reply.outcome == "answer" and reply.entry_id == "annual-report-where"
@@ -487,9 +515,9 @@ def test_a_part_that_asks_more_of_the_part_before_is_answered_once_with_it(answe
 def test_a_part_answered_is_not_lost_to_one_list_for_the_whole(answerer):
     # One part it cannot place, one it answers: the answer, and the other said to be unsure
     # (the message as a whole got one list with the second part's entry alone).
-    reply = answerer.answer("年报在哪 申请要带啥材料")
+    reply = answerer.answer("年报在哪 还要带啥材料")
     assert reply.outcome == "answer" and [p.entry_id for p in reply.parts] == ["annual-report-where", None]
-    assert "【2】申请要带啥材料" in reply.text and "年度报告" in reply.text.split("【2】")[0]
+    assert "【2】还要带啥材料" in reply.text and "年度报告" in reply.text.split("【2】")[0]
 
 
 def test_a_whole_answered_as_one_part_keeps_the_other_part(answerer):

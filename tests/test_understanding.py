@@ -425,6 +425,21 @@ def test_the_same_setting_told_as_a_danger_now_is_a_tip_off(answerer):
     assert answerer.answer("我家楼后那个化工厂天天半夜偷偷排气，呛得人睡不着觉").outcome == "complaint"
 
 
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("安监局办公地点在哪儿", "office-address"),
+        ("安监局的电话号码是多少", "office-phone"),
+        ("安监局现在叫啥", "bureau-now"),
+    ],
+)
+def test_the_bureaus_name_in_a_question_asks_for_its_office_not_its_history(answerer, question, entry_id):
+    # Every phrasing of the entry on the bureau's new name has 安监局 in it: where it is and its
+    # phone were answered with the reorganisation.
+    reply = answerer.answer(question)
+    assert (reply.outcome, reply.entry_id) == ("answer", entry_id)
+
+
 def test_a_year_without_figures_is_told_so(answerer):
     reply = answerer.answer("2018年你们收到了多少信息公开申请")
     assert reply.outcome == "answer" and reply.entry_id == "annual-report-where"

@@ -431,6 +431,9 @@ def test_the_same_setting_told_as_a_danger_now_is_a_tip_off(answerer):
         ("安监局办公地点在哪儿", "office-address"),
         ("安监局的电话号码是多少", "office-phone"),
         ("安监局现在叫啥", "bureau-now"),
+        # With the district's name before it, the name is the same bureau's (not the website's).
+        ("张店区安监局信息公开怎么申请", "apply-how"),
+        ("张店区安监局的电话是多少", "office-phone"),
     ],
 )
 def test_the_bureaus_name_in_a_question_asks_for_its_office_not_its_history(answerer, question, entry_id):

@@ -376,7 +376,7 @@ class Matcher:
 
     def questions(self, query: Query) -> list[Query]:
         """The separate questions of a message (at most three), each read on its own."""
-        parts = questions(query.read or query.text, self._asks)
+        parts = questions(query.text, self._asks)  # each part shown in the citizen's words
         return [] if len(parts) < 2 else [self.query(part) for part in parts]
 
     def needs_meaning(self, text: str) -> list[str]:

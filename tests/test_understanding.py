@@ -136,6 +136,9 @@ def test_several_questions_are_split_but_a_preamble_stays():
     assert focus(one, ASKS) == "去哪申请"
     condition = "看到哪个厂子有安全隐患，该打啥电话举报"  # 哪个 is "whichever": one question
     assert questions(condition, ASKS) == [condition]
+    follow_up = "那个化工厂去年检查合格没，能查不"  # "can it be looked up?" asks about the clause before
+    assert questions(follow_up, ASKS) == [follow_up]
+    assert questions("检查合格没，能查不，要多久", ASKS) == ["检查合格没，能查不", "要多久"]
     assert len(questions("收费吗？多久？在哪？几点上班？", ASKS)) == 3  # at most three
 
 
@@ -528,6 +531,13 @@ def test_a_part_that_asks_more_of_the_part_before_is_answered_once_with_it(answe
     reply = answerer.answer("收费吗 要钱不")
     assert reply.outcome == "answer" and reply.entry_id == "fee-free" and not reply.parts
     assert reply.q == "收费吗 要钱不"
+
+
+def test_each_part_is_shown_in_the_citizens_words(answerer):
+    # 去年 is read as a year to answer the part, but the part is labelled as it was typed.
+    reply = answerer.answer("去年的年报在哪看 申请要多久")
+    assert [p.q for p in reply.parts] == ["去年的年报在哪看", "申请要多久"]
+    assert "【1】去年的年报在哪看" in reply.text
 
 
 def test_a_part_answered_is_not_lost_to_one_list_for_the_whole(answerer):

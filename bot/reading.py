@@ -191,9 +191,9 @@ def questions(text: str, asks: Callable[[str], bool], limit: int = 3) -> list[st
 
     A message is cut at question marks, full stops and semicolons; a part is cut again at commas
     and spaces only where every piece asks something of its own ("去哪申请 要带啥材料 能网上办不"),
-    so that a preamble ("我们是开加油站的，想看看……") or a condition ("看到哪个厂子有隐患，") stays
-    with its question; in English, at an
-    "and" that begins a second question.
+    so that a preamble ("我们是开加油站的，想看看……"), a condition ("看到哪个厂子有隐患，") or a bare
+    follow-up ("…检查合格没，能查不") stays with its question; in English, at an "and" that begins a
+    second question.
     """
     parts: list[str] = []
     for chunk in _HARD_BREAK.split(text):

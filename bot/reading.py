@@ -31,14 +31,14 @@ _RELATIVE_RE = re.compile(
 # Where one question ends and the next begins: question marks, semicolons, full stops, and line
 # breaks; commas and spaces only split when both sides ask something (see ``questions``).
 _HARD_BREAK = re.compile(r"[?？;；。！!\n]+")
-_SOFT_BREAK = re.compile(r"[,，、\s]+")
+_PIECE = re.compile(r"[^,，、\s]+")  # a piece between commas and spaces
 # A clause that sets a condition (看到哪个厂子有隐患，该打啥电话) asks nothing of its own: its 哪个 is
 # "whichever", and its question is the clause after it.
 _CONDITION = re.compile(r"^(?:如果|要是|假如|假设|万一|若是|看到|看见|发现|遇到|碰到|碰上|遇上)")
 # A bare "can it be done?" after a clause (检查合格没，能查不) asks about that clause: no question
 # of its own to answer.
 _FOLLOW_UP = re.compile(
-    r"^(?:能|可以|可不可以|能不能|能否|行|中)(?:查|看|给|要|办|申请|问)?(?:不|吗|么|没|没有|啊|呀|嘛)?$"
+    r"(?:能|可以|可不可以|能不能|能否|行|中)(?:查|看|给|要|办|申请|问)?(?:不|吗|么|没|没有|啊|呀|嘛)?"
 )
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -201,10 +201,14 @@ def questions(text: str, asks: Callable[[str], bool], limit: int = 3) -> list[st
         if not chunk:
             continue
         english = not _CJK.search(chunk)
-        pieces = [p for p in (_ENGLISH_AND if english else _SOFT_BREAK).split(chunk) if p]
-        for n in range(len(pieces) - 1, 0, -1):
-            if _FOLLOW_UP.match(pieces[n]):
-                pieces[n - 1 : n + 1] = [pieces[n - 1] + "，" + pieces[n]]
+        if english:
+            pieces = [p for p in _ENGLISH_AND.split(chunk) if p]
+        else:  # a bare follow-up joins the piece before it, as typed (its comma or space kept)
+            spans = [m.span() for m in _PIECE.finditer(chunk)]
+            for n in range(len(spans) - 1, 0, -1):
+                if _FOLLOW_UP.fullmatch(chunk, *spans[n]):
+                    spans[n - 1 : n + 1] = [(spans[n - 1][0], spans[n][1])]
+            pieces = [chunk[start:end] for start, end in spans]
         if len(pieces) > 1 and all(len(p) >= 3 and asks(p) and not _CONDITION.match(p) for p in pieces):
             parts.extend(pieces)
         else:

@@ -139,6 +139,7 @@ def test_several_questions_are_split_but_a_preamble_stays():
     follow_up = "那个化工厂去年检查合格没，能查不"  # "can it be looked up?" asks about the clause before
     assert questions(follow_up, ASKS) == [follow_up]
     assert questions("检查合格没，能查不，要多久", ASKS) == ["检查合格没，能查不", "要多久"]
+    assert questions("检查合格没 能查不 要多久", ASKS) == ["检查合格没 能查不", "要多久"]  # as typed
     assert len(questions("收费吗？多久？在哪？几点上班？", ASKS)) == 3  # at most three
 
 

@@ -121,6 +121,8 @@ class Lexicon:
     requests: tuple[str, ...] = ()  # asking for information: 事故 beside 统计 is not a tip-off
     complaint_examples: tuple[str, ...] = ()  # messages that complain or report, in any words
     out_of_scope_examples: tuple[str, ...] = ()  # questions for other offices (医保, 公租房)
+    places: tuple[str, ...] = ()  # the bureau's own places (张店, 淄博): another place's office is not it
+    nearby_places: tuple[str, ...] = ()  # places near it whose offices are not it (博山, 济南)
     other_years: str | None = None  # the guide entry for a year the guide has no figures for
 
 
@@ -463,6 +465,8 @@ _LEXICON_LISTS = (
     "requests",
     "complaint_examples",
     "out_of_scope_examples",
+    "places",
+    "nearby_places",
 )
 
 

@@ -7,6 +7,7 @@ Pure functions of the text (and of today's date for 去年), used by the matcher
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 
@@ -190,31 +191,74 @@ def questions(text: str, asks: Callable[[str], bool], limit: int = 3) -> list[st
     """The separate questions of a message, at most ``limit`` (one: it asks one thing).
 
     A message is cut at question marks, full stops and semicolons; a part is cut again at commas
-    and spaces only where every piece asks something of its own ("去哪申请 要带啥材料 能网上办不"),
-    so that a preamble ("我们是开加油站的，想看看……"), a condition ("看到哪个厂子有隐患，") or a bare
-    follow-up ("…检查合格没，能查不") stays with its question; in English, at an "and" that begins a
-    second question.
+    and spaces where two or more of its pieces ask something of their own ("去哪申请 要带啥材料
+    能网上办不"). A piece that asks nothing goes with the question after it (a preamble: "我爸在厂里
+    被砸伤了，俺能申请不，要带啥证件"), or, at the end, with the one before; so does a condition
+    ("看到哪个厂子有隐患，该打啥电话": its 哪个 is "whichever") unless it asks by its ending
+    ("要是不会上网能写信不"), and a bare follow-up ("…检查合格没，能查不") stays with its clause.
+    In English, a sentence is cut at an "and" that begins a second question.
     """
     parts: list[str] = []
     for chunk in _HARD_BREAK.split(text):
         chunk = chunk.strip()
         if not chunk:
             continue
-        english = not _CJK.search(chunk)
-        if english:
-            pieces = [p for p in _ENGLISH_AND.split(chunk) if p]
-        else:  # a bare follow-up joins the piece before it, as typed (its comma or space kept)
-            spans = [m.span() for m in _PIECE.finditer(chunk)]
-            for n in range(len(spans) - 1, 0, -1):
-                if _FOLLOW_UP.fullmatch(chunk, *spans[n]):
-                    spans[n - 1 : n + 1] = [(spans[n - 1][0], spans[n][1])]
-            pieces = [chunk[start:end] for start, end in spans]
-        if len(pieces) > 1 and all(len(p) >= 3 and asks(p) and not _CONDITION.match(p) for p in pieces):
-            parts.extend(pieces)
-        else:
+        if not _CJK.search(chunk):
+            parts.extend(p for p in _ENGLISH_AND.split(chunk) if p)
+            continue
+        # A bare follow-up joins the piece before it, as typed (its comma or space kept).
+        spans = [m.span() for m in _PIECE.finditer(chunk)]
+        for n in range(len(spans) - 1, 0, -1):
+            if _FOLLOW_UP.fullmatch(chunk, *spans[n]):
+                spans[n - 1 : n + 1] = [(spans[n - 1][0], spans[n][1])]
+        own = [_asks_on_its_own(chunk[start:end], asks) for start, end in spans]
+        if sum(own) < 2:
             parts.append(chunk)
+            continue
+        start = spans[0][0]
+        ends = [end for (_, end), asking in zip(spans, own) if asking]
+        ends[-1] = spans[-1][1]  # what follows the last question goes with it
+        for end in ends:
+            parts.append(chunk[start:end])
+            start = next((s for s, _ in spans if s >= end), end)
     asking = [p for p in parts if asks(p) or "?" in p or "？" in p]
     return asking[:limit] if len(asking) > 1 else [text]
+
+
+def _asks_on_its_own(piece: str, asks: Callable[[str], bool]) -> bool:
+    """Whether a piece between commas is a question of its own (see :func:`questions`)."""
+    if len(piece) < 3 or not asks(piece):
+        return False
+    return not _CONDITION.match(piece) or asks_by_grammar(piece) or piece.endswith(("吗", "么", "呢"))
+
+
+# Places across China whose offices citizens may confuse with the bureau's: the provinces, their
+# capitals and the other large cities. The bureau's own places and its neighbours (its city's other
+# districts, its province's cities) are knowledge: the lexicon's ``places`` and ``nearby_places``.
+_PLACES = (  # noqa: SIM905 (a list of 67 two- to four-character names reads worse)
+    "北京 天津 上海 重庆 河北 山西 内蒙古 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 "
+    "广东 广西 海南 四川 贵州 云南 西藏 陕西 甘肃 青海 宁夏 新疆 香港 澳门 台湾 "
+    "石家庄 太原 呼和浩特 沈阳 长春 哈尔滨 南京 杭州 合肥 福州 南昌 郑州 武汉 长沙 广州 南宁 海口 "
+    "成都 贵阳 昆明 拉萨 西安 兰州 西宁 银川 乌鲁木齐 大连 青岛 宁波 厦门 深圳 苏州 无锡"
+).split()
+
+
+def of_another_place(text: str, places: tuple[str, ...], nearby: tuple[str, ...] = ()) -> bool:
+    """Whether ``text`` asks about an office of another place (济南市安监局电话多少, 北京市的应急管理局
+    在哪; not 我是济南的你们局: the bureau asked by a citizen from there). ``places`` are the
+    bureau's own (a message that names one of them is about the bureau), ``nearby`` other places
+    near it (博山区安监局) besides the country's provinces and large cities."""
+    if not places or any(place in text for place in places):
+        return False
+    return _placed_office(tuple(n for n in nearby if n not in places)).search(text) is not None
+
+
+@functools.cache
+def _placed_office(nearby: tuple[str, ...]) -> re.Pattern[str]:
+    names = sorted({*_PLACES, *nearby}, key=len, reverse=True)
+    return re.compile(
+        "(?:" + "|".join(map(re.escape, names)) + r")(?:省|市|区|县)?[^\W你您贵咱我本]{0,6}?(?:局|厅|政府)"
+    )
 
 
 def focus(text: str, asks: Callable[[str], bool]) -> str:

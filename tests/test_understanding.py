@@ -16,6 +16,7 @@ from bot.reading import (
     asks_in_english,
     focus,
     is_english,
+    of_another_place,
     questions,
     read_day,
     read_years,
@@ -141,6 +142,30 @@ def test_several_questions_are_split_but_a_preamble_stays():
     assert questions("检查合格没，能查不，要多久", ASKS) == ["检查合格没，能查不", "要多久"]
     assert questions("检查合格没 能查不 要多久", ASKS) == ["检查合格没 能查不", "要多久"]  # as typed
     assert len(questions("收费吗？多久？在哪？几点上班？", ASKS)) == 3  # at most three
+    # Two questions after a story: the story goes with the first, as typed.
+    story = "我爸前年在厂里被砸伤了，想要那份事故报告，俺是他儿子能申请不，要带啥证件"
+    assert questions(story, ASKS) == ["我爸前年在厂里被砸伤了，想要那份事故报告，俺是他儿子能申请不", "要带啥证件"]
+    # A condition that asks by its ending is a question of its own.
+    assert questions("能网上申请不 要是不会上网能写信不", ASKS) == ["能网上申请不", "要是不会上网能写信不"]
+    assert questions("多久答复，要是超期了，去哪投诉", ASKS) == ["多久答复", "要是超期了，去哪投诉"]
+
+
+def test_an_office_of_another_place_is_told_apart_from_the_bureau():
+    home, nearby = ("张店", "淄博", "山东"), ("博山", "济南")
+    for other in ("济南市安监局电话多少", "北京市的应急管理局在哪", "博山区安监局电话", "河北省应急管理厅地址"):
+        assert of_another_place(other, home, nearby), other
+    assert not of_another_place("博山区安监局电话", home)  # 博山 is not known as a place without the lexicon
+    ours = ("张店区安监局电话", "淄博市张店区安监局在哪", "你们区安监局在哪", "是找区政府还是找市应急局")
+    for text in (*ours, "我是济南的你们局能寄不"):
+        assert not of_another_place(text, home, nearby), text
+    assert not of_another_place("北京市安监局电话多少", ())  # no places listed: nothing is another's
+
+
+def test_another_places_office_is_not_given_the_bureaus_contacts(answerer):
+    reply = answerer.answer("济南市安监局电话多少")
+    assert reply.outcome == "fallback"
+    assert "12345" in reply.text and "0533" not in reply.text
+    assert answerer.answer("张店区安监局电话多少").entry_id == "office-phone"
 
 
 def test_english_questions_are_split_at_their_marks_and_at_an_and_that_asks_again():

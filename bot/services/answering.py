@@ -17,7 +17,7 @@ from ..config import Settings
 from ..knowledge import GuideEntry
 from ..limits import LRU
 from ..matching import COMPLAINT, OUT_OF_SCOPE, STORY_MIN_CHARS, Intent, Matcher, Query, Scored, names_a_document
-from ..reading import asks_for_figures, is_english, read_day, starts_a_period
+from ..reading import asks_for_figures, is_english, of_another_place, read_day, starts_a_period
 from ..storage import Enquiry, Store
 from .calendar import WorkCalendar
 from .catalogue import CatalogueSearch
@@ -408,6 +408,11 @@ class Answers:
                 offer = "举报" if intent.hazard else "投诉"
         if best is None or not query.normalized:
             return self._fallback(text, query, top_id, top_score, offer)
+        # 济南市安监局电话多少: another place's office, whose contacts are not the bureau's to give.
+        lexicon = self.matcher.knowledge.lexicon
+        if of_another_place(query.read or query.text, lexicon.places, lexicon.nearby_places) and not best.exact:
+            body = texts.OTHER_PLACE.format(**self.contacts)
+            return _offering(Reply(text, "fallback", body, top_id, top_score), offer)
         # A keyword or a document's title typed in the chat (安全生产月, 应急预案) gets the
         # documents, unless it is word for word one of the guide's phrasings (收费); a year in
         # it (2008年安全生产工作总结) names the document, not the figures asked for.

@@ -32,9 +32,21 @@ _CALENDAR_FIELDS = ("holidays", "workdays")
 PLACEHOLDERS = frozenset(OFFICE_SETTINGS)
 MAX_ANSWER_CHARS = 600
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_GUIDE_FIELDS = ("id", "question", "alternatives", "keywords", "answer", "answer_en", "source", "year", "refer")
+_GUIDE_FIELDS = (
+    "id",
+    "question",
+    "alternatives",
+    "keywords",
+    "answer",
+    "question_en",
+    "answer_en",
+    "source",
+    "year",
+    "refer",
+)
 # English answers are longer than Chinese ones for the same content.
 MAX_ANSWER_EN_CHARS = 1500
+MAX_QUESTION_EN_CHARS = 120  # a button's title
 
 # Catalogue headers as portals and Excel export them, Chinese or English, mapped to our fields.
 CATALOGUE_HEADERS: dict[str, tuple[str, ...]] = {
@@ -85,6 +97,7 @@ class GuideEntry:
     answer: str
     source: str
     answer_en: str = ""  # the answer in English, for questions asked in English
+    question_en: str = ""  # the question in English: its title in a list offered in English
     year: int | None = None  # the year whose figures the answer gives (2009), if it is about one year
     refer: bool = False  # not the bureau's business: the answer says who to ask instead (12345, 医保局)
 
@@ -316,6 +329,10 @@ def _guide_entry(
             bad("answer_en", reason)
         if len(answer_en.strip()) > MAX_ANSWER_EN_CHARS:
             bad("answer_en", f"has {len(answer_en.strip())} characters; at most {MAX_ANSWER_EN_CHARS}")
+    question_en = raw.get("question_en", "")
+    if not isinstance(question_en, str) or len(question_en.strip()) > MAX_QUESTION_EN_CHARS:
+        bad("question_en", f"must be a text of at most {MAX_QUESTION_EN_CHARS} characters")
+        question_en = ""
     year = raw.get("year")
     if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 1949 <= year <= 2100):
         bad("year", "must be a year such as 2009")
@@ -330,6 +347,7 @@ def _guide_entry(
         answer=raw["answer"].strip(),
         source=raw["source"].strip(),
         answer_en=raw.get("answer_en", "").strip(),
+        question_en=question_en.strip(),
         year=year,
         refer=refer,
     )

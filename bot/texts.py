@@ -93,6 +93,7 @@ YEAR_NOT_HELD_EN = (
 )
 CLARIFY_EN = "Which of these do you mean? Reply with its number:"
 CLARIFY_NONE_EN = "If none of them, please ask in other words, or call {office_phone}."
+CLARIFY_BUTTONS_EN = "Which of these do you mean? Tap one. " + CLARIFY_NONE_EN
 FALLBACK_EN = (
     "Sorry, I am not sure how to answer that. Your question has been recorded so that staff can improve the "
     "answers. You can contact {office_name} directly: phone {office_phone}, e-mail {office_email}, "

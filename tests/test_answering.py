@@ -26,6 +26,21 @@ def test_clarify_offers_choices(answerer, settings):
     assert chosen is not None and chosen.outcome == "answer"
 
 
+def test_a_list_offered_in_english_has_english_titles_and_its_pick_is_answered_in_english(answerer):
+    reply = answerer.answer("where to apply")
+    assert reply.outcome == "clarify" and reply.english
+    guide = answerer.matcher.knowledge
+    for choice in reply.choices:  # each entry's English question where it has one
+        entry = guide.entry(choice.id)
+        assert choice.title == (entry.question_en or entry.question) and choice.title in reply.text
+    assert reply.choices[0].title.isascii()
+    picked = answerer.answer_entry(reply.choices[0].id, english=True)
+    assert picked.q == reply.choices[0].title and "Article" in picked.text
+    chinese = answerer.answer_entry(reply.choices[0].id)
+    assert chinese.q == guide.entry(reply.choices[0].id).question and "依照" in chinese.text
+    assert not answerer.answer("申请要收费吗").english
+
+
 def test_a_bare_word_unsure_offers_the_entries_with_it_in_a_keyword(answerer, settings):
     # 期限 alone: whatever the calibration makes of it, the entries whose keywords hold it
     # (答复期限, 最长期限, 过期限…) are offered, not a list of one.

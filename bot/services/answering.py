@@ -116,6 +116,7 @@ class Reply:
     hits: list[dict[str, Any]] = field(default_factory=list)
     heading: str = ""  # the line above the documents (hits): found, or none of the year asked
     parts: list[Part] = field(default_factory=list)  # a message with several questions
+    english: bool = False  # asked in English: a choice picked from it is answered in English
     asks: list[str] = field(default_factory=list)  # questions the answer points to (``pointers``)
     normalized: str = field(default="", repr=False)  # what the enquiry log records
 
@@ -171,9 +172,10 @@ class Answerer:
         """Drop the remembered replies (after changing the thresholds)."""
         self.current = Answers(self.matcher, self.settings, self.contacts)
 
-    def answer_entry(self, entry_id: str, q: str = "") -> Reply | None:
-        """The reply for a chosen guide entry (a clarify choice, a menu button), or None."""
-        return self.current.answer_entry(entry_id, q)
+    def answer_entry(self, entry_id: str, q: str = "", *, english: bool = False) -> Reply | None:
+        """The reply for a chosen guide entry (a clarify choice, a menu button), or None; in
+        English for a choice offered in English."""
+        return self.current.answer_entry(entry_id, q, english=english)
 
     def ask(self, store: Store, text: str, *, channel: str, user_id: str | int | None) -> Reply:
         """Answer ``text`` and record it in the enquiry log (synchronous callers: CLI, tests)."""
@@ -195,6 +197,11 @@ class Answerer:
         """
         enquiry = _enquiry(store, reply, channel, user_id)
         await store.arecord_enquiry(enquiry, wait=self.settings.record_wait_seconds)
+
+
+def title(entry: GuideEntry, english: bool = False) -> str:
+    """An entry's question as a choice's title: in English where it has one and one is wanted."""
+    return entry.question_en if english and entry.question_en else entry.question
 
 
 def _offering(reply: Reply, offer: str | None) -> Reply:
@@ -287,17 +294,15 @@ class Answers:
             ms=(time.perf_counter() - started) * 1000,
         )
 
-    def answer_entry(self, entry_id: str, q: str = "") -> Reply | None:
+    def answer_entry(self, entry_id: str, q: str = "", *, english: bool = False) -> Reply | None:
         entry = self.matcher.knowledge.entry(entry_id)
         if entry is None:
             return None
-        text = self._entry_text(entry.answer, entry.source)
-        return Reply(q or entry.question, "answer", text, entry.id, 1.0, asks=pointers(text))
+        reply = self._entry_reply(q or title(entry, english), entry, 1.0, english)
+        reply.asks = pointers(reply.text)
+        return reply
 
     # --- internals ------------------------------------------------------------------------------
-
-    def _entry_text(self, answer: str, source: str) -> str:
-        return answer.format(**self.contacts) + "\n" + texts.SOURCE.format(source=source)
 
     def _decide(self, text: str) -> Reply:
         if not text.strip():
@@ -317,7 +322,7 @@ class Answers:
             return reply
         query = self.matcher.query(text, today=self._today())
         reply = self._reply(text, query)
-        reply.normalized = query.normalized
+        reply.normalized, reply.english = query.normalized, query.english
         if reply.outcome == "answer":  # the guide's pointers, parsed here once for every channel
             reply.asks = pointers(reply.text)
         return reply
@@ -446,12 +451,15 @@ class Answers:
         if best.score >= clarify_at and query.readable:  # asdfgh is no question to guess at
             # A list of one is no choice: the next entries come along if they are half as likely,
             # and, for a bare word typed (期限), the entries that have it in a keyword.
-            choices = [Choice(c.entry.id, c.entry.question, c.score) for c in ranked if c.score >= clarify_at / 2]
+            english = query.english
+            choices = [
+                Choice(c.entry.id, title(c.entry, english), c.score) for c in ranked if c.score >= clarify_at / 2
+            ]
             if len(choices) < 2 and len(query.normalized) <= KEYWORD_MAX_CHARS and not intent.asks:
                 scores = {c.entry.id: c.score for c in ranked}
                 offered = {c.id for c in choices}
                 choices += [
-                    Choice(e.id, e.question, scores.get(e.id, 0.0))
+                    Choice(e.id, title(e, english), scores.get(e.id, 0.0))
                     for e in self.matcher.by_keyword(query)
                     if e.id not in offered
                 ]

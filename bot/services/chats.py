@@ -48,9 +48,10 @@ class Turn:
     rate: str | None = None  # a closed complaint's number: offer the rating buttons
     link: tuple[str, str] | None = None  # (label, href) of a page to go on to
     asks: list[str] = field(default_factory=list)  # questions the text points to: asked by a click
+    english: bool = False  # its choices offered in English: the one picked is answered in English
 
     def as_json(self) -> str:
-        data = {k: v for k, v in asdict(self).items() if v not in (None, [])}
+        data = {k: v for k, v in asdict(self).items() if v not in (None, [], False)}
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
@@ -66,6 +67,7 @@ class Turn:
             data.get("rate"),
             (str(link[0]), str(link[1])) if link else None,
             [str(a) for a in data.get("asks", [])],
+            data.get("english") is True,
         )
 
     def pieces(self) -> list[tuple[str, str | None]]:

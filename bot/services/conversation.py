@@ -388,13 +388,11 @@ class Conversation:
         """The anonymous reference the enquiry log keeps for a citizen."""
         return self.store.user_ref(channel, user_id)
 
-    def entry(self, entry_id: str) -> Picked | None:
-        """The guide entry chosen from a list (None: the guide changed since the list was shown)."""
-        reply = self.answerer.answer_entry(entry_id)
-        entry = self.answerer.matcher.knowledge.entry(entry_id)
-        if reply is None or entry is None:
-            return None
-        return Picked(entry.question, reply)
+    def entry(self, entry_id: str, *, english: bool = False) -> Picked | None:
+        """The guide entry chosen from a list (None: the guide changed since the list was shown);
+        in English when the list was offered in English."""
+        reply = self.answerer.answer_entry(entry_id, english=english)
+        return Picked(reply.q, reply) if reply is not None else None
 
     def sections(self) -> list[str]:
         return list(self.answerer.matcher.knowledge.sections)

@@ -72,6 +72,17 @@ def test_under_a_list_the_numbers_pick_a_question_and_the_word_files_what_was_to
     assert complaint.text == told
 
 
+def test_a_list_offered_in_english_is_answered_in_english(answerer, store, settings):
+    console = Console(Services.of(answerer, store, settings).conversation, "lisi")
+    first = answerer.answer("where to apply").choices[0]
+
+    async def main() -> list[str | None]:
+        return [await console.handle(line) for line in ("where to apply", "1")]
+
+    _, picked = asyncio.run(main())
+    assert picked == answerer.answer_entry(first.id, english=True).text and "Article" in (picked or "")
+
+
 def test_a_new_channel_is_one_line_in_the_list():
     assert set(CHANNELS) == {"web", "wechat", "telegram", "console"}
 

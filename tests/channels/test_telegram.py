@@ -140,6 +140,17 @@ def test_clarify_then_click_edits_the_message(tg, settings):
     assert entry_id
 
 
+def test_a_list_offered_in_english_is_answered_in_english_when_clicked(tg):
+    tg.feed(message_update("where to apply"))
+    [call] = tg.sent()
+    assert call.text.startswith("Which of these do you mean?")
+    title, data = buttons(call)[0]
+    assert title.isascii() and EntryCallback.unpack(data).en
+    tg.feed(callback_update(data, message_id=500))
+    [edit] = tg.sent("editMessageText")
+    assert title in edit.text and "Article" in edit.text
+
+
 def test_a_pointer_in_an_answer_is_a_button_that_asks_it(tg):
     tg.feed(message_update("申请信息公开要收费吗", user_id=777))
     [call] = tg.sent()

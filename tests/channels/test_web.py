@@ -148,6 +148,19 @@ def test_clarify_choices_are_buttons_and_a_click_answers(site):
     site(scenario)
 
 
+def test_a_list_offered_in_english_is_answered_in_english_when_clicked(site):
+    async def scenario(client):
+        turns = await ask(client, "where to apply")
+        assert 'name="lang" value="en"' in turns and "Which of these do you mean?" in turns
+        choices = re.findall(r'name="choice" value="([^"]+)"', turns)
+        picked = await ask(client, "", choice=choices[0], lang="en")
+        assert "Article" in picked
+        chinese = await ask(client, "费用")
+        assert 'name="lang"' not in chinese.rsplit('class="turn me"', 1)[-1]
+
+    site(scenario)
+
+
 def test_catalogue_search_gives_links(site):
     async def scenario(client):
         turns = await ask(client, "/search 安全生产月")

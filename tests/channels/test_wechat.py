@@ -268,6 +268,20 @@ def test_clarify_choices_are_numbered_and_picked_by_number(answerer, store, sett
     assert row["outcome"] == "clarify"
 
 
+def test_a_list_offered_in_english_is_answered_in_english_when_picked(answerer, store, settings):
+    first = answerer.answer("where to apply").choices[0]
+
+    async def main() -> None:
+        async with running(answerer, store, settings) as wx:
+            shown = await wx.citizen.text("where to apply")
+            assert shown is not None and f"1. {first.title}" in shown and first.title.isascii()
+            picked = await wx.citizen.text("1")
+            assert picked == first.title + "\n" + answerer.answer_entry(first.id, english=True).text
+            assert picked is not None and "Article" in picked
+
+    run(main())
+
+
 def test_a_pointer_in_an_answer_is_numbered_and_a_bare_number_asks_it(answerer, store, settings):
     async def main() -> None:
         async with running(answerer, store, settings) as wx:

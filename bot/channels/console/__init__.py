@@ -54,6 +54,7 @@ class Console:
         self.user = user
         self.form: Form | None = None
         self.choices: list[tuple[str, str]] = []  # the guide entries last offered, (id, title)
+        self.english = False  # ... offered in English: the one picked is answered in English
         self.offer: str | None = None  # the complaint kind last offered
         self.told = ""  # the message it was offered under: the form's text if one is filed
         # Offered under a list of questions (whose numbers pick one): the kind, and the message
@@ -104,14 +105,14 @@ class Console:
             if chosen is None:
                 return texts.CHAT_CHOICE_GONE
             self.choices = []
-            picked = self.conversation.entry(chosen)
+            picked = self.conversation.entry(chosen, english=self.english)
             return picked.reply.text if picked is not None else texts.CHOICE_GONE
         typed = status_typed(text)
         if typed is not None:
             status = self.conversation.status(typed, channel=CHANNEL, chat_id=self.user)
             return texts.WX_STATUS_USAGE if status.outcome == "usage" else status.text
         reply = await self.conversation.ask(text, channel=CHANNEL, user_id=self.user)
-        self.choices = [(c.id, c.title) for c in reply.choices]
+        self.choices, self.english = [(c.id, c.title) for c in reply.choices], reply.english
         offer = self.conversation.offer(reply)
         self.told_under_list = None
         if offer is None:

@@ -6,9 +6,11 @@ from aiogram.filters.callback_data import CallbackData
 
 
 class EntryCallback(CallbackData, prefix="e"):
-    """Show a guide entry's answer (a clarify choice, or an entry of a guide section)."""
+    """Show a guide entry's answer (a clarify choice, or an entry of a guide section); ``en``: in
+    English (a choice offered to a question asked in English)."""
 
     id: str
+    en: bool = False
 
 
 class AskCallback(CallbackData, prefix="a"):

@@ -97,9 +97,9 @@ def reply_html(reply: Reply, contacts: dict[str, str], told: int = 0) -> tuple[s
     if reply.outcome == "clarify":
         builder = InlineKeyboardBuilder()
         for choice in reply.choices:
-            builder.button(text=choice.title, callback_data=EntryCallback(id=choice.id))
+            builder.button(text=choice.title, callback_data=EntryCallback(id=choice.id, en=reply.english))
         builder.adjust(1)
-        body = texts.CLARIFY_BUTTONS.format(**contacts)
+        body = (texts.CLARIFY_BUTTONS_EN if reply.english else texts.CLARIFY_BUTTONS).format(**contacts)
         if offer is not None:  # under a list for a message that reads somewhat like a complaint
             builder.attach(InlineKeyboardBuilder.from_markup(offer_markup(offer, told)))
             body += "\n\n" + offer.text
@@ -254,7 +254,7 @@ def buttons_router() -> Router:
 
     @router.callback_query(EntryCallback.filter())
     async def entry(callback: CallbackQuery, callback_data: EntryCallback, conversation: Conversation) -> None:
-        picked = conversation.entry(callback_data.id)
+        picked = conversation.entry(callback_data.id, english=callback_data.en)
         if picked is None:  # a button from before the guide changed
             await callback.answer(texts.CHOICE_GONE, show_alert=True)
             return

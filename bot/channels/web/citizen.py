@@ -124,7 +124,7 @@ class CitizenChat:
                 session.add(Turn("me", _shown(asked)))
             session.add(Turn("bot", texts.WEB_THROTTLED))
         elif form.get("choice"):
-            self._choose(session, str(form["choice"]))
+            self._choose(session, str(form["choice"]), english=form.get("lang") == "en")
         else:
             await self._ask(session, str(form.get("q", "")), address)
         fresh = session.since(before)
@@ -287,8 +287,8 @@ class CitizenChat:
         session.add(Turn("bot", said + (texts.TIPOFF if reply.tipoff else ""), offer=kind))
         _carry(session, text, kind)
 
-    def _choose(self, session: ChatSession, entry_id: str) -> None:
-        picked = self.conversation.entry(entry_id)
+    def _choose(self, session: ChatSession, entry_id: str, *, english: bool = False) -> None:
+        picked = self.conversation.entry(entry_id, english=english)
         if picked is None:
             session.add(Turn("bot", texts.CHOICE_GONE))
             return
@@ -300,8 +300,11 @@ class CitizenChat:
         kind = offer.options[0][0] if offer is not None else None  # its link, under the turn
         under = "\n\n" + offer.text if offer is not None else ""
         if reply.outcome == "clarify":
-            text = texts.CLARIFY_BUTTONS.format(**self.answerer.contacts)
-            return Turn("bot", text + under, choices=[(c.id, c.title) for c in reply.choices], offer=kind)
+            text = (texts.CLARIFY_BUTTONS_EN if reply.english else texts.CLARIFY_BUTTONS).format(
+                **self.answerer.contacts
+            )
+            choices = [(c.id, c.title) for c in reply.choices]
+            return Turn("bot", text + under, choices=choices, offer=kind, english=reply.english)
         if reply.outcome == "catalogue":
             footer = texts.CATALOGUE_ANSWER_FOOTER.format(**self.answerer.contacts)
             return Turn("bot", reply.heading + "\n" + footer + under, hits=reply.hits, offer=kind)

@@ -65,12 +65,14 @@ class Listed:
       message it was offered under, which becomes the form's text: 1 files one, 0 declines)
     :param told: under a list of entries, the complaint kind offered with it and the message
       (the kind's word, 投诉, files that message)
+    :param english: entries offered in English: the one picked is answered in English
     """
 
     kind: str
     values: tuple[str, ...]
     at: float
     told: tuple[str, str] | None = None
+    english: bool = False
 
 
 @dataclass
@@ -287,10 +289,10 @@ class Dialogue:
             # The core's clarify text is already the numbered list (CLARIFY + CLARIFY_CHOICE).
             ids = tuple(c.id for c in reply.choices)
             if offer is None:
-                session.prompt = Listed("entries", ids, now)
+                session.prompt = Listed("entries", ids, now, english=reply.english)
                 return reply.text
             kind = offer.options[0][0]
-            session.prompt = Listed("entries", ids, now, told=(kind, reply.q))
+            session.prompt = Listed("entries", ids, now, told=(kind, reply.q), english=reply.english)
             return reply.text + "\n\n" + offer.text + "\n" + texts.WX_OFFER_WORD.format(kind=kind)
         if offer is not None:
             # WeChat's yes and no are 1 and 0 (the form's confirm step says the same).
@@ -335,7 +337,7 @@ class Dialogue:
         if prompt.kind == "asks":  # a question an answer pointed to, asked by its number
             session.prompt = None
             return value + "\n" + await self._question(message, session, value)
-        picked = self.conversation.entry(value)
+        picked = self.conversation.entry(value, english=prompt.english)
         if picked is None:  # the guide changed since the list was shown
             return texts.CHOICE_GONE
         log.info("wechat %s: picked %s", message.ref, value)

@@ -250,7 +250,7 @@ def of_another_place(text: str, places: tuple[str, ...], nearby: tuple[str, ...]
     near it (博山区安监局) besides the country's provinces and large cities."""
     if not places or any(place in text for place in places):
         return False
-    return _placed_office(tuple(n for n in nearby if n not in places)).search(text) is not None
+    return _placed_office(nearby).search(text) is not None
 
 
 @functools.cache

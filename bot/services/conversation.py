@@ -402,6 +402,11 @@ class Conversation:
         return [(e.id, e.question) for e in self.answerer.matcher.knowledge.guide if e.section == name]
 
     @staticmethod
+    def choose_prompt(reply: Reply, contacts: dict[str, str]) -> str:
+        """The line above a list of choices shown as buttons, in the language it was asked in."""
+        return (texts.CLARIFY_BUTTONS_EN if reply.english else texts.CLARIFY_BUTTONS).format(**contacts)
+
+    @staticmethod
     def offer(reply: Reply) -> Choose | None:
         """The complaint form offered under a reply that is a complaint (file one here, or not),
         under a message too long to be a question (most likely a story to report), or under a

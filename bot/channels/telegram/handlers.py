@@ -99,7 +99,7 @@ def reply_html(reply: Reply, contacts: dict[str, str], told: int = 0) -> tuple[s
         for choice in reply.choices:
             builder.button(text=choice.title, callback_data=EntryCallback(id=choice.id, en=reply.english))
         builder.adjust(1)
-        body = (texts.CLARIFY_BUTTONS_EN if reply.english else texts.CLARIFY_BUTTONS).format(**contacts)
+        body = Conversation.choose_prompt(reply, contacts)
         if offer is not None:  # under a list for a message that reads somewhat like a complaint
             builder.attach(InlineKeyboardBuilder.from_markup(offer_markup(offer, told)))
             body += "\n\n" + offer.text

@@ -300,9 +300,7 @@ class CitizenChat:
         kind = offer.options[0][0] if offer is not None else None  # its link, under the turn
         under = "\n\n" + offer.text if offer is not None else ""
         if reply.outcome == "clarify":
-            text = (texts.CLARIFY_BUTTONS_EN if reply.english else texts.CLARIFY_BUTTONS).format(
-                **self.answerer.contacts
-            )
+            text = self.conversation.choose_prompt(reply, self.answerer.contacts)
             choices = [(c.id, c.title) for c in reply.choices]
             return Turn("bot", text + under, choices=choices, offer=kind, english=reply.english)
         if reply.outcome == "catalogue":

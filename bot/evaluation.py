@@ -163,9 +163,13 @@ def evaluate(answerer: Answerer, labelled: list[Labelled]) -> Report:
             # Answered as one question, the message's answer is its first part's; not answered at
             # all, none of its parts is.
             if reply.parts:
-                got = _once([p.entry_id or OUT_OF_SCOPE for p in reply.parts])
+                got = _once(
+                    [p.entry_id or (COMPLAINT if p.outcome == COMPLAINT else OUT_OF_SCOPE) for p in reply.parts]
+                )
             elif reply.outcome == "answer":
                 got = [reply.entry_id or OUT_OF_SCOPE]
+            elif reply.outcome == COMPLAINT:
+                got = [COMPLAINT]
             else:
                 got = [OUT_OF_SCOPE] * len(labels)
             right = len(got) == len(labels) and all(g in expected_ids(w) for g, w in zip(got, labels))

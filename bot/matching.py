@@ -198,6 +198,11 @@ class Matcher:
         # The lexicon's examples word for word (a complaint staff taught): what they are is known.
         self._examples = {self.normalizer.normalize(t): OUT_OF_SCOPE for t in lexicon.out_of_scope_examples}
         self._examples |= {self.normalizer.normalize(t): COMPLAINT for t in lexicon.complaint_examples}
+        self._asked_for = {
+            kind: re.compile("|".join(map(re.escape, sorted({self.normalizer.normalize(w) for w in words} - {""}))))
+            for kind, words in lexicon.asked_for.items()
+            if words
+        }
         self.embedder = embedder
         self._calibration = calibration or Calibration.load()
         self._build_guide(knowledge.guide)
@@ -267,6 +272,16 @@ class Matcher:
             self._exact.setdefault(text, owner)
             joined[owner].append(text)
         self._keywords = [(owners[i], normalized[i]) for i in sorted(keywords) if normalized[i]]
+        # For each kind of thing asked for (time, money...), the share of each entry's questions
+        # (its question and alternatives, not its keywords) that ask for it.
+        asking = [
+            (owner, self._asked(text)) for n, (owner, text) in enumerate(zip(owners, normalized)) if n not in keywords
+        ]
+        count = np.bincount([owner for owner, _ in asking], minlength=len(guide)).clip(min=1)
+        self._asked_share = {
+            kind: np.bincount([o for o, kinds in asking if kind in kinds], minlength=len(guide)) / count
+            for kind in self._asked_for
+        }
         self._guide_index = NgramIndex([Field(self._phrasings, 1.0, GUIDE_KINDS)])
         self._entry_index = NgramIndex([Field([BREAK.join(p) for p in joined], 1.0, GUIDE_KINDS)])
 
@@ -356,7 +371,7 @@ class Matcher:
         query = self._query(text, read)
         query.years = years
         query.english = is_english(text)
-        focused = focus(read, self._asks)
+        focused = focus(read, self.asks)
         if focused != read and len(focused) >= FOCUS_MIN_CHARS:
             query.focus = self._query(text, focused)
         return query
@@ -366,7 +381,7 @@ class Matcher:
         units = self.normalizer.units(normalized)
         return Query(text, normalized, units, pinyin_of(units), simple, read=read)
 
-    def _asks(self, text: str) -> bool:
+    def asks(self, text: str) -> bool:
         """Whether a piece of a message asks something: an asking word (after synonyms: 啥 is
         什么) or a question's grammar (收不收费, 能网上办不); in English, its first word."""
         asking = self._intent.asking
@@ -376,7 +391,7 @@ class Matcher:
 
     def questions(self, query: Query) -> list[Query]:
         """The separate questions of a message (at most three), each read on its own."""
-        parts = questions(query.text, self._asks)  # each part shown in the citizen's words
+        parts = questions(query.text, self.asks)  # each part shown in the citizen's words
         return [] if len(parts) < 2 else [self.query(part) for part in parts]
 
     def needs_meaning(self, text: str) -> list[str]:
@@ -448,6 +463,7 @@ class Matcher:
         if not owners:
             return []
         unknown, run = self._unknown(query.normalized)
+        asked = self._asked(query.normalized)
         shared = {
             "unknown": unknown,
             "unknown_run": run,
@@ -514,6 +530,10 @@ class Matcher:
                 else 0.0,
                 "kind_top": float(owner == kinds_top),
             }
+            # Whether the entry's questions ask for what this one does (多久, not 多少钱).
+            same = max((float(self._asked_share[kind][owner]) for kind in asked), default=0.0)
+            features["asked_same"] = same
+            features["asked_other"] = 1.0 - same if asked else 0.0
             if kinds is not None and self._guide[owner].refer:
                 features["referral_share"] = float(kinds[owner]) / (referrals + REFERRAL_FLOOR)
             found.append(Candidate(owner, self._guide[owner].id, features, owner == exact))
@@ -596,6 +616,10 @@ class Matcher:
         best = np.full(len(self._guide), -1.0, dtype=np.float32)
         np.maximum.at(best, owners, similarity)
         return best
+
+    def _asked(self, normalized: str) -> frozenset[str]:
+        """What a normalised question asks for, by the lexicon's ``asked_for`` words (time, money...)."""
+        return frozenset(kind for kind, words in self._asked_for.items() if words.search(normalized))
 
     def _unknown(self, normalized: str) -> tuple[float, float]:
         """The share of the question's character bigrams the knowledge never uses, and the

@@ -206,12 +206,8 @@ def questions(text: str, asks: Callable[[str], bool], limit: int = 3) -> list[st
         if not _CJK.search(chunk):
             parts.extend(p for p in _ENGLISH_AND.split(chunk) if p)
             continue
-        # A bare follow-up joins the piece before it, as typed (its comma or space kept).
-        spans = [m.span() for m in _PIECE.finditer(chunk)]
-        for n in range(len(spans) - 1, 0, -1):
-            if _FOLLOW_UP.fullmatch(chunk, *spans[n]):
-                spans[n - 1 : n + 1] = [(spans[n - 1][0], spans[n][1])]
-        own = [_asks_on_its_own(chunk[start:end], asks) for start, end in spans]
+        spans = _spans(chunk)
+        own = [asks_on_its_own(chunk[start:end], asks) for start, end in spans]
         if sum(own) < 2:
             parts.append(chunk)
             continue
@@ -225,7 +221,28 @@ def questions(text: str, asks: Callable[[str], bool], limit: int = 3) -> list[st
     return asking[:limit] if len(asking) > 1 else [text]
 
 
-def _asks_on_its_own(piece: str, asks: Callable[[str], bool]) -> bool:
+def clauses(text: str) -> list[str]:
+    """The clauses of a message, in order: its sentences, cut again at commas and spaces (a bare
+    follow-up, 能查不, kept with the clause before it); an English sentence is one clause."""
+    found: list[str] = []
+    for chunk in _HARD_BREAK.split(text):
+        chunk = chunk.strip()
+        if chunk:
+            found += [chunk[start:end] for start, end in _spans(chunk)] if _CJK.search(chunk) else [chunk]
+    return found
+
+
+def _spans(chunk: str) -> list[tuple[int, int]]:
+    """Where a sentence's pieces between commas and spaces are, a bare follow-up joined to the
+    piece before it, as typed (its comma or space kept)."""
+    spans = [m.span() for m in _PIECE.finditer(chunk)]
+    for n in range(len(spans) - 1, 0, -1):
+        if _FOLLOW_UP.fullmatch(chunk, *spans[n]):
+            spans[n - 1 : n + 1] = [(spans[n - 1][0], spans[n][1])]
+    return spans
+
+
+def asks_on_its_own(piece: str, asks: Callable[[str], bool]) -> bool:
     """Whether a piece between commas is a question of its own (see :func:`questions`)."""
     if len(piece) < 3 or not asks(piece):
         return False

@@ -71,11 +71,14 @@ RECKONED = (
 )
 WEEKDAYS = "一二三四五六日"
 MULTI_INTRO = "您一次问了{count}个问题，分别答复如下："
+# A question asked beside a complaint, answered after it.
+ALSO_ASKED = "您还问到“{question}”：\n{answer}"
 MULTI_PART = "【{number}】{question}\n{answer}"
 MULTI_PART_MAYBE = (
     "这一问我还不能确定。如果您想了解的是这个，可以问“{title}”；也可以换个说法单独再问，或致电 {office_phone}。"
 )
 MULTI_PART_UNSURE = "这一问我还不能确定怎么回答，请换个说法单独再问，或致电 {office_phone}。"
+ALSO_ASKED_EN = 'You also asked "{question}":\n{answer}'
 MULTI_INTRO_EN = "You asked {count} questions; here are the answers one by one:"
 MULTI_PART_MAYBE_EN = (
     "I am not sure about this one. If this is what you mean, ask me “{title}”; or ask it on its own in other "

@@ -10,10 +10,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from bot import texts
 from bot.calibration import FEATURES, Calibration, Decision, fit
 from bot.reading import (
     asks_for_figures,
     asks_in_english,
+    clauses,
     focus,
     is_english,
     of_another_place,
@@ -513,6 +515,42 @@ def test_several_questions_answered_part_by_part(answerer):
     assert reply.outcome == "answer"
     assert [p.entry_id for p in reply.parts] == ["fee-free", "deadline"]
     assert "【1】" in reply.text and "【2】" in reply.text
+
+
+def test_an_entry_that_answers_what_is_asked_for_is_told_from_one_that_shares_the_other_words(matcher):
+    # 多久 and 多少钱 differ in one word: what each asks for (time, money) tells their entries apart.
+    def features(text: str) -> dict[str, dict[str, float]]:
+        return {c.id: c.features for c in matcher.candidates(matcher.query(text))}
+
+    found = features("申请信息公开要多长时间")  # 多长时间 is 多久 (the lexicon's synonyms come first)
+    assert found["deadline"]["asked_same"] > 0.5 and found["deadline"]["asked_other"] < 0.5
+    assert found["fee-free"]["asked_same"] < 0.2 and found["fee-free"]["asked_other"] > 0.8
+    found = features("申请信息公开要花钱不")
+    assert found["fee-free"]["asked_same"] > 0.5 and found["fee-free"]["asked_other"] < 0.5
+    # A question that asks for none of them (谁能申请) reads nothing either way.
+    assert all(f["asked_same"] == f["asked_other"] == 0 for f in features("谁都能申请吗").values())
+
+
+def test_a_complaint_that_also_asks_is_answered_that_too(answerer, settings):
+    reply = answerer.answer("我要投诉你们工作人员态度差。还有，复印一页多少钱")
+    assert reply.outcome == "complaint"  # the channels offer the complaint form, as for any complaint
+    assert [(p.outcome, p.entry_id) for p in reply.parts] == [("complaint", None), ("answer", "fee-per-page")]
+    complaint, besides = reply.text.split("\n\n", 1)
+    assert settings.supervision_phone in complaint
+    assert besides.startswith("您还问到“复印一页多少钱”：") and "每页10元" in besides
+    # The question first: the parts in the message's order, and the complaint's reply first.
+    first = answerer.answer("复印一页多少钱？另外我要投诉你们工作人员态度差")
+    assert [p.outcome for p in first.parts] == ["answer", "complaint"]
+    assert first.text.startswith(texts.COMPLAINT.format(**answerer.current.contacts)[:20])
+    # A clause that itself complains (去哪投诉) is the complaint's: its reply says where to turn.
+    alone = answerer.answer("你们拖了两个月不答复，太不像话了，我去哪投诉")
+    assert alone.outcome == "complaint" and not alone.parts and "您还问到" not in alone.text
+
+
+def test_clauses_are_the_sentences_cut_at_commas_and_spaces():
+    assert clauses("我要投诉。还有，复印一页多少钱？") == ["我要投诉", "还有", "复印一页多少钱"]
+    assert clauses("检查合格没，能查不 要多久") == ["检查合格没，能查不", "要多久"]  # a follow-up stays
+    assert clauses("How much does it cost, and where?") == ["How much does it cost, and where"]
 
 
 def test_a_part_it_is_unsure_of_points_to_its_likeliest_question(answerer):

@@ -17,7 +17,15 @@ from ..config import Settings
 from ..knowledge import GuideEntry
 from ..limits import LRU
 from ..matching import COMPLAINT, OUT_OF_SCOPE, STORY_MIN_CHARS, Intent, Matcher, Query, Scored, names_a_document
-from ..reading import asks_for_figures, is_english, of_another_place, read_day, starts_a_period
+from ..reading import (
+    asks_for_figures,
+    asks_on_its_own,
+    clauses,
+    is_english,
+    of_another_place,
+    read_day,
+    starts_a_period,
+)
 from ..storage import Enquiry, Store
 from .calendar import WorkCalendar
 from .catalogue import CatalogueSearch
@@ -44,6 +52,8 @@ KEYWORD_MAX_CHARS = 4
 # A message this short that asks nothing, reports nothing (非法储存) and names what the catalogue
 # has is a look-up (零九年春节烟花爆竹安全管理), although its words are a hazard's or a complaint's topic.
 LOOKUP_MAX_CHARS = 16
+# A complaint is answered besides at most this many questions it also asks (three parts in all).
+MAX_BESIDES = 2
 HIT_FIELDS = ("title", "index_no", "date", "category")
 _BARE_NUMBER = re.compile(r"[0-9０-９]{1,3}[.。、)）]?")
 # A guide answer's pointer to another question: 可问“什么是信息处理费”, 可以问我“…”, 直接问我“…”,
@@ -322,6 +332,8 @@ class Answers:
             return reply
         query = self.matcher.query(text, today=self._today())
         reply = self._reply(text, query)
+        if reply.outcome == "complaint":
+            reply = self._besides_complaint(reply)
         reply.normalized, reply.english = query.normalized, query.english
         if reply.outcome == "answer":  # the guide's pointers, parsed here once for every channel
             reply.asks = pointers(reply.text)
@@ -584,6 +596,47 @@ class Answers:
             first.score,
             parts=[Part(r.q, r.outcome, r.entry_id if r.outcome == "answer" else None, r.score) for r in replies],
         )
+
+    def _besides_complaint(self, complaint: Reply) -> Reply:
+        """A complaint that also asks what the guide answers (那个窗口的人态度太差了，另外申请咋交) is
+        answered that too, after what to do about the complaint, rather than the question dropped
+        for it."""
+        said = clauses(complaint.q)
+        if len(said) < 2:
+            return complaint
+        answers: dict[int, Reply] = {}
+        for n, clause in enumerate(said):
+            reply = self._asked_besides(clause) if len(answers) < MAX_BESIDES else None
+            if reply is not None:
+                answers[n] = reply
+        if not answers or len(answers) == len(said):  # no clause left to complain: kept as it was
+            return complaint
+        also = texts.ALSO_ASKED_EN if is_english(complaint.q) else texts.ALSO_ASKED
+        text = complaint.text + "".join(
+            "\n\n" + also.format(question=r.q.strip(), answer=r.text) for r in answers.values()
+        )
+        # The parts in the message's order, the complaint where its first clause is.
+        complained_at = next(n for n in range(len(said)) if n not in answers)
+        parts = [
+            Part(r.q, "answer", r.entry_id, r.score)
+            if (r := answers.get(n))
+            else Part(complaint.q, "complaint", None, complaint.score)
+            for n in sorted([*answers, complained_at])
+        ]
+        return replace(complaint, text=text, parts=parts)
+
+    def _asked_besides(self, clause: str) -> Reply | None:
+        """The answer to a clause of a complaint that asks, on its own, what the guide answers
+        outright; None for one that complains or reports itself (去哪投诉: the complaint's reply
+        already says where to turn)."""
+        if not asks_on_its_own(clause, self.matcher.asks):
+            return None
+        query = self.matcher.query(clause, today=self._today())
+        intent = self.matcher.intent(query)
+        if intent.complaint_topic or intent.complaint_words or intent.grievance or intent.hazard:
+            return None
+        reply = self._single(clause, query, intent)
+        return reply if reply.outcome == "answer" else None
 
     def _complaint(self, text: str, query: Query, top_id: str | None, top_score: float, tipoff: bool) -> Reply:
         if query.english:

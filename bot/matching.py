@@ -198,11 +198,11 @@ class Matcher:
         # The lexicon's examples word for word (a complaint staff taught): what they are is known.
         self._examples = {self.normalizer.normalize(t): OUT_OF_SCOPE for t in lexicon.out_of_scope_examples}
         self._examples |= {self.normalizer.normalize(t): COMPLAINT for t in lexicon.complaint_examples}
-        self._asked_for = {
-            kind: re.compile("|".join(map(re.escape, sorted({self.normalizer.normalize(w) for w in words} - {""}))))
-            for kind, words in lexicon.asked_for.items()
-            if words
-        }
+        self._asked_for: dict[str, re.Pattern[str]] = {}
+        for kind, words in lexicon.asked_for.items():
+            said = sorted({self.normalizer.normalize(w) for w in words} - {""})  # (a filler is no word)
+            if said:
+                self._asked_for[kind] = re.compile("|".join(map(re.escape, said)))
         self.embedder = embedder
         self._calibration = calibration or Calibration.load()
         self._build_guide(knowledge.guide)

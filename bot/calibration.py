@@ -47,8 +47,6 @@ FEATURES = (
     "lexical_and_lead",
     "lexical_rank",
     "same_year",
-    "asked_same",
-    "asked_other",
     "focus",
     "unknown",
     "unknown_run",

@@ -137,8 +137,6 @@ class Lexicon:
     places: tuple[str, ...] = ()  # the bureau's own places (张店, 淄博): another place's office is not it
     nearby_places: tuple[str, ...] = ()  # places near it whose offices are not it (博山, 济南)
     other_years: str | None = None  # the guide entry for a year the guide has no figures for
-    # What a question asks for, by the words that ask it: time (多久), money (收费), a place (在哪)...
-    asked_for: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -517,17 +515,7 @@ def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
     if other_years is not None and not isinstance(other_years, str):
         problems.append(Problem(name, lines.get("other_years"), "other_years", "must be a guide entry id"))
         other_years = None
-    asked_for: dict[str, tuple[str, ...]] = {}
-    raw = data.get("asked_for") or {}
-    if not isinstance(raw, dict):
-        problems.append(Problem(name, lines.get("asked_for"), "asked_for", "must map a kind to its words"))
-        raw = {}
-    for kind, value in raw.items():
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            problems.append(Problem(name, lines.get("asked_for"), f"asked_for.{kind}", "must be a list of words"))
-            continue
-        asked_for[str(kind)] = tuple(value)
-    return Lexicon(synonyms=synonyms, regional=regional, other_years=other_years, asked_for=asked_for, **words)
+    return Lexicon(synonyms=synonyms, regional=regional, other_years=other_years, **words)
 
 
 def _read_synonyms(

@@ -198,11 +198,6 @@ class Matcher:
         # The lexicon's examples word for word (a complaint staff taught): what they are is known.
         self._examples = {self.normalizer.normalize(t): OUT_OF_SCOPE for t in lexicon.out_of_scope_examples}
         self._examples |= {self.normalizer.normalize(t): COMPLAINT for t in lexicon.complaint_examples}
-        self._asked_for: dict[str, re.Pattern[str]] = {}
-        for kind, words in lexicon.asked_for.items():
-            said = sorted({self.normalizer.normalize(w) for w in words} - {""})  # (a filler is no word)
-            if said:
-                self._asked_for[kind] = re.compile("|".join(map(re.escape, said)))
         self.embedder = embedder
         self._calibration = calibration or Calibration.load()
         self._build_guide(knowledge.guide)
@@ -272,16 +267,6 @@ class Matcher:
             self._exact.setdefault(text, owner)
             joined[owner].append(text)
         self._keywords = [(owners[i], normalized[i]) for i in sorted(keywords) if normalized[i]]
-        # For each kind of thing asked for (time, money...), the share of each entry's questions
-        # (its question and alternatives, not its keywords) that ask for it.
-        asking = [
-            (owner, self._asked(text)) for n, (owner, text) in enumerate(zip(owners, normalized)) if n not in keywords
-        ]
-        count = np.bincount([owner for owner, _ in asking], minlength=len(guide)).clip(min=1)
-        self._asked_share = {
-            kind: np.bincount([o for o, kinds in asking if kind in kinds], minlength=len(guide)) / count
-            for kind in self._asked_for
-        }
         self._guide_index = NgramIndex([Field(self._phrasings, 1.0, GUIDE_KINDS)])
         self._entry_index = NgramIndex([Field([BREAK.join(p) for p in joined], 1.0, GUIDE_KINDS)])
 
@@ -463,7 +448,6 @@ class Matcher:
         if not owners:
             return []
         unknown, run = self._unknown(query.normalized)
-        asked = self._asked(query.normalized)
         shared = {
             "unknown": unknown,
             "unknown_run": run,
@@ -530,10 +514,6 @@ class Matcher:
                 else 0.0,
                 "kind_top": float(owner == kinds_top),
             }
-            # Whether the entry's questions ask for what this one does (多久, not 多少钱).
-            same = max((float(self._asked_share[kind][owner]) for kind in asked), default=0.0)
-            features["asked_same"] = same
-            features["asked_other"] = 1.0 - same if asked else 0.0
             if kinds is not None and self._guide[owner].refer:
                 features["referral_share"] = float(kinds[owner]) / (referrals + REFERRAL_FLOOR)
             found.append(Candidate(owner, self._guide[owner].id, features, owner == exact))
@@ -616,10 +596,6 @@ class Matcher:
         best = np.full(len(self._guide), -1.0, dtype=np.float32)
         np.maximum.at(best, owners, similarity)
         return best
-
-    def _asked(self, normalized: str) -> frozenset[str]:
-        """What a normalised question asks for, by the lexicon's ``asked_for`` words (time, money...)."""
-        return frozenset(kind for kind, words in self._asked_for.items() if words.search(normalized))
 
     def _unknown(self, normalized: str) -> tuple[float, float]:
         """The share of the question's character bigrams the knowledge never uses, and the

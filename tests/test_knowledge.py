@@ -242,15 +242,6 @@ def test_bad_lexicon(folder):
     assert found == {(1, "synonyms.信息"), (3, "fillers")}
 
 
-def test_what_a_question_asks_for_is_read_by_kind(folder):
-    (folder / "lexicon.yaml").write_text("asked_for:\n  time: [多久, 几天]\n  money: [收费]\n", encoding="utf-8")
-    assert load(folder).lexicon.asked_for == {"time": ("多久", "几天"), "money": ("收费",)}
-    (folder / "lexicon.yaml").write_text("asked_for:\n  time: [多久, 几天]\n  money: 收费\n", encoding="utf-8")
-    assert {(p.line, p.field) for p in problems_of(folder)} == {(1, "asked_for.money")}
-    (folder / "lexicon.yaml").write_text("asked_for: [多久]\n", encoding="utf-8")
-    assert {(p.line, p.field) for p in problems_of(folder)} == {(1, "asked_for")}
-
-
 def test_regional_words_are_synonyms_known_as_regional(folder):
     (folder / "lexicon.yaml").write_text(
         "synonyms:\n  哪里: [哪儿]\nregional:\n  哪里: [边度]\n  什么: [咩]\n", encoding="utf-8"

@@ -517,20 +517,6 @@ def test_several_questions_answered_part_by_part(answerer):
     assert "【1】" in reply.text and "【2】" in reply.text
 
 
-def test_an_entry_that_answers_what_is_asked_for_is_told_from_one_that_shares_the_other_words(matcher):
-    # 多久 and 多少钱 differ in one word: what each asks for (time, money) tells their entries apart.
-    def features(text: str) -> dict[str, dict[str, float]]:
-        return {c.id: c.features for c in matcher.candidates(matcher.query(text))}
-
-    found = features("申请信息公开要多长时间")  # 多长时间 is 多久 (the lexicon's synonyms come first)
-    assert found["deadline"]["asked_same"] > 0.5 and found["deadline"]["asked_other"] < 0.5
-    assert found["fee-free"]["asked_same"] < 0.2 and found["fee-free"]["asked_other"] > 0.8
-    found = features("申请信息公开要花钱不")
-    assert found["fee-free"]["asked_same"] > 0.5 and found["fee-free"]["asked_other"] < 0.5
-    # A question that asks for none of them (谁能申请) reads nothing either way.
-    assert all(f["asked_same"] == f["asked_other"] == 0 for f in features("谁都能申请吗").values())
-
-
 def test_a_complaint_that_also_asks_is_answered_that_too(answerer, settings):
     reply = answerer.answer("我要投诉你们工作人员态度差。还有，复印一页多少钱")
     assert reply.outcome == "complaint"  # the channels offer the complaint form, as for any complaint

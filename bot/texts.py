@@ -25,6 +25,10 @@ CLARIFY = "您想问的是下面哪一个？请回复序号："
 CLARIFY_NONE = "都不是的话，请换个说法再问，或致电 {office_phone}。"
 CLARIFY_BUTTONS = "您想问的是下面哪一个？请点选。" + CLARIFY_NONE
 CLARIFY_CHOICE = "{number}. {title}"
+# A list of one: the bot asks whether that is what was meant.
+CLARIFY_ONE = "您是想问这个吗？是的话请回复 1："
+CLARIFY_ONE_NONE = "不是的话，请换个说法再问，或致电 {office_phone}。"
+CLARIFY_ONE_BUTTONS = "您是想问这个吗？是的话请点选。" + CLARIFY_ONE_NONE
 FALLBACK = (
     "抱歉，这个问题我还不能确定怎么回答。您的问题已经记录，工作人员会据此完善答复。\n"
     "如果您在找某份公开文件，可以直接发送文件名里的关键词（例如“安全生产月”）。\n"
@@ -97,6 +101,9 @@ YEAR_NOT_HELD_EN = (
 CLARIFY_EN = "Which of these do you mean? Reply with its number:"
 CLARIFY_NONE_EN = "If none of them, please ask in other words, or call {office_phone}."
 CLARIFY_BUTTONS_EN = "Which of these do you mean? Tap one. " + CLARIFY_NONE_EN
+CLARIFY_ONE_EN = "Did you mean this? If so, reply 1:"
+CLARIFY_ONE_NONE_EN = "If not, please ask in other words, or call {office_phone}."
+CLARIFY_ONE_BUTTONS_EN = "Did you mean this? If so, tap it. " + CLARIFY_ONE_NONE_EN
 FALLBACK_EN = (
     "Sorry, I am not sure how to answer that. Your question has been recorded so that staff can improve the "
     "answers. You can contact {office_name} directly: phone {office_phone}, e-mail {office_email}, "

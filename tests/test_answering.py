@@ -26,6 +26,27 @@ def test_clarify_offers_choices(answerer, settings):
     assert chosen is not None and chosen.outcome == "answer"
 
 
+def test_a_list_of_one_asks_whether_that_is_what_was_meant(answerer):
+    # (Built by hand: how many entries a question's list holds moves with each refit.)
+    from bot.services.answering import Choice
+    from bot.services.conversation import Conversation
+
+    one = [Choice("deadline", "申请后多久能得到答复？", 0.3)]
+    reply = answerer.current._clarify("申请信息公开要几天", one)
+    assert reply.text.startswith(texts.CLARIFY_ONE + "\n1. 申请后多久能得到答复？")
+    assert "都不是" not in reply.text and "哪一个" not in reply.text
+    prompt = Conversation.choose_prompt(reply, answerer.contacts)
+    assert prompt.startswith("您是想问这个吗") and "哪一个" not in prompt
+    english = answerer.current._clarify("how long", [Choice("deadline", "How long?", 0.3)], english=True)
+    assert english.text.startswith(texts.CLARIFY_ONE_EN) and "none of them" not in english.text
+    english.english = True
+    assert Conversation.choose_prompt(english, answerer.contacts).startswith("Did you mean this?")
+    two = answerer.current._clarify("费用", [*one, Choice("fee-free", "申请要收费吗？", 0.2)])
+    assert two.text.startswith(texts.CLARIFY) and Conversation.choose_prompt(two, answerer.contacts).startswith(
+        "您想问的是下面哪一个"
+    )
+
+
 def test_a_list_offered_in_english_has_english_titles_and_its_pick_is_answered_in_english(answerer):
     reply = answerer.answer("where to apply")
     assert reply.outcome == "clarify" and reply.english

@@ -646,10 +646,16 @@ class Answers:
         return Reply(text, "complaint", body.format(**self.contacts), top_id, top_score, tipoff=tipoff)
 
     def _clarify(self, text: str, choices: list[Choice], english: bool = False, offer: str | None = None) -> Reply:
-        lines = [texts.CLARIFY_EN if english else texts.CLARIFY] + [
-            texts.CLARIFY_CHOICE.format(number=n, title=c.title) for n, c in enumerate(choices, 1)
-        ]
-        lines.append((texts.CLARIFY_NONE_EN if english else texts.CLARIFY_NONE).format(**self.contacts))
+        if len(choices) == 1:  # a list of one asks whether that is what was meant
+            ask, none = (
+                (texts.CLARIFY_ONE_EN, texts.CLARIFY_ONE_NONE_EN)
+                if english
+                else (texts.CLARIFY_ONE, texts.CLARIFY_ONE_NONE)
+            )
+        else:
+            ask, none = (texts.CLARIFY_EN, texts.CLARIFY_NONE_EN) if english else (texts.CLARIFY, texts.CLARIFY_NONE)
+        lines = [ask] + [texts.CLARIFY_CHOICE.format(number=n, title=c.title) for n, c in enumerate(choices, 1)]
+        lines.append(none.format(**self.contacts))
         reply = Reply(text, "clarify", "\n".join(lines), choices[0].id, choices[0].score, list(choices))
         return _offering(reply, offer)
 

@@ -403,7 +403,10 @@ class Conversation:
 
     @staticmethod
     def choose_prompt(reply: Reply, contacts: dict[str, str]) -> str:
-        """The line above a list of choices shown as buttons, in the language it was asked in."""
+        """The line above a list of choices shown as buttons, in the language it was asked in (a
+        list of one asks whether that is what was meant)."""
+        if len(reply.choices) == 1:
+            return (texts.CLARIFY_ONE_BUTTONS_EN if reply.english else texts.CLARIFY_ONE_BUTTONS).format(**contacts)
         return (texts.CLARIFY_BUTTONS_EN if reply.english else texts.CLARIFY_BUTTONS).format(**contacts)
 
     @staticmethod

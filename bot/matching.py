@@ -35,8 +35,12 @@ from .textnorm import BREAK, Homophones, Normalizer, Units, pinyin_of
 RECALL_BETA = 2.0
 # Share of the final score taken by rapidfuzz's ratio on the pinyin of the best phrasing.
 FUZZ_SHARE = 0.25
-# Phrasings (and entries) that get the full score: the rest share fewer of the question's terms.
+# Entries that get the full score: the rest share fewer of the question's terms. They are counted
+# by entry, from the best GUIDE_PHRASINGS phrasings, so that an entry with many near-identical
+# phrasings (申请信息公开要多少钱, 申请信息公开要钱吗…) does not crowd out the one whose single
+# phrasing has the word asked (申请信息公开要多久).
 GUIDE_CANDIDATES = 16
+GUIDE_PHRASINGS = 4 * GUIDE_CANDIDATES
 # Share of an entry's score taken by how much of the question all its phrasings together explain.
 ENTRY_SHARE = 0.5
 # A catalogue hit's score: how much of the query its title explains, its fuzzy similarity to the
@@ -569,7 +573,7 @@ class Matcher:
     def _lexical(self, query: Query) -> dict[int, float]:
         """Each candidate entry's lexical score: its best phrasing's blend of n-gram coverage and
         fuzzy pinyin similarity, and how much of the question all its phrasings explain."""
-        found = self._guide_index.candidates(query.units, limit=GUIDE_CANDIDATES)
+        found = self._guide_index.candidates(query.units, limit=GUIDE_PHRASINGS)
         if len(found.docs) == 0:
             return {}
         lexical = _f_measure(found.query_cover, found.doc_cover, RECALL_BETA)
@@ -580,6 +584,7 @@ class Matcher:
             owner = int(self._phrasing_owner[doc])
             if total > best.get(owner, 0.0):
                 best[owner] = total
+        best = dict(sorted(best.items(), key=lambda item: item[1], reverse=True)[:GUIDE_CANDIDATES])  # by entry
         whole = self._entry_index.candidates(query.units, limit=GUIDE_CANDIDATES)
         support = dict(zip(whole.docs.tolist(), whole.query_cover.tolist()))
         combined = {
@@ -781,7 +786,8 @@ class _IntentRules:
             hazard=tipoff or bool(self._hazards and self._hazards.search(simple)),
             asks=asks,
             tells=tells,
-            requests=bool(self._requests and self._requests.search(simple)),
+            requests=bool(self._requests and self._requests.search(simple))
+            or bool(_ASKS_FOR_A_DOCUMENT.search(simple)),
             complaint_words=strong,
             complaint_topic=topic,
         )
@@ -842,6 +848,13 @@ def names_a_document(normalized: str) -> bool:
 
 
 _DOCUMENT_KINDS = re.compile("|".join(DOCUMENT_KINDS))
+# Asked whether a document was issued (今年有没有发烟花爆竹经营的通知, 发过隐患排查的方案没): a request
+# for information, whatever hazard it names, as the lexicon's ``requests`` words are.
+_ASKS_FOR_A_DOCUMENT = re.compile(
+    "(?:有没有发(?![现生])|有没有出(?![现事])|发过|出过(?!事)|公开过|公布过)[^，,。；;！!?？]{0,24}(?:"
+    + "|".join(DOCUMENT_KINDS)
+    + ")"
+)
 # What stands between the names of two documents, or between a name and the rest of a question.
 _BETWEEN_NAMES = re.compile(r"[,，、;；。！!?？\s和及与或]")
 MAX_NAMES = 3

@@ -233,3 +233,25 @@ def test_several_questions_are_scored_part_by_part():
     )
     assert (report.multi, report.multi_right, report.multi_parts, report.multi_parts_right) == (4, 3, 7, 6)
     assert [m[0] for m in report.misses] == ["收不收费 多久答复"]
+
+
+def test_the_complaint_threshold_is_the_highest_that_meets_the_targets():
+    import numpy as np
+
+    from bot.evaluation import _complaint_threshold
+
+    # 20 complaints at 0.555..0.915 (two by two), 80 other messages below 0.5 but two at 0.7 and 0.9.
+    complaints = np.repeat(0.555 + 0.04 * np.arange(10), 2)
+    others = np.concatenate([np.linspace(0.0, 0.45, 78), [0.7, 0.9]])
+    predicted, y = np.concatenate([complaints, others]), np.concatenate([np.ones(20), np.zeros(80)])
+    at, found, taken = _complaint_threshold(predicted, y)
+    # 90% found needs 18 of 20 (from 0.59); the highest such keeps to 2 of 80 others taken (2.5%).
+    assert at == 0.59 and found == 0.9 and taken == 0.025
+    # Where no threshold meets both targets, the best trade: three found are worth one taken.
+    others = np.concatenate([np.linspace(0.0, 0.45, 70), np.linspace(0.6, 0.9, 10)])
+    at, found, taken = _complaint_threshold(np.concatenate([complaints, others]), y)
+    assert found < 0.9 or taken > 0.03
+    trade = {
+        round(t, 2): int((complaints >= t).sum()) - 3 * int((others >= t).sum()) for t in np.arange(0.05, 0.96, 0.01)
+    }
+    assert trade[at] == max(trade.values()) and at > 0.59

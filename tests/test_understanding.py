@@ -208,6 +208,15 @@ def test_a_title_typed_with_a_year_gets_the_documents(answerer):
     assert asked.outcome == "catalogue" and all("烟花爆竹" in h["title"] for h in asked.hits)
 
 
+def test_asking_whether_a_document_was_issued_is_a_request_for_information(matcher):
+    def requests(text: str) -> bool:
+        return matcher.intent(matcher.query(text)).requests
+
+    assert requests("今年过年前有没有发烟花爆竹经营的通知") and requests("你们发过隐患排查的方案没")
+    # 有没有发现 (noticed), 有没有出事 (happened): no document asked for.
+    assert not requests("有没有发现隐患要通知谁") and not requests("有没有出现过安全事故")
+
+
 def test_a_short_look_up_is_no_complaint_but_a_short_tip_off_is(answerer):
     # A hazard's words typed as a keyword (烟花爆竹) look for the documents on it...
     looked = answerer.answer("零九年春节烟花爆竹安全管理")

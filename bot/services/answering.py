@@ -462,12 +462,12 @@ class Answers:
             return self._catalogue(text, query, hits, top_id, top_score, offer, of_other_years)
         if best.score >= clarify_at and query.readable:  # asdfgh is no question to guess at
             # A list of one is no choice: the next entries come along if they are half as likely,
-            # and, for a bare word typed (期限), the entries that have it in a keyword.
+            # and, for a bare word typed (期限), the entries that have it in a keyword, to a full list.
             english = query.english
             choices = [
                 Choice(c.entry.id, title(c.entry, english), c.score) for c in ranked if c.score >= clarify_at / 2
             ]
-            if len(choices) < 2 and len(query.normalized) <= KEYWORD_MAX_CHARS and not intent.asks:
+            if len(choices) < s.clarify_choices and len(query.normalized) <= KEYWORD_MAX_CHARS and not intent.asks:
                 scores = {c.entry.id: c.score for c in ranked}
                 offered = {c.id for c in choices}
                 choices += [

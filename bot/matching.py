@@ -848,18 +848,18 @@ def names_a_document(normalized: str) -> bool:
 
 
 _DOCUMENT_KINDS = re.compile("|".join(DOCUMENT_KINDS))
-# Asked whether a document was issued (今年有没有发烟花爆竹经营的通知, 发过隐患排查的方案没): a request
-# for information, whatever hazard it names, as the lexicon's ``requests`` words are.
-_ASKS_FOR_A_DOCUMENT = re.compile(
-    "(?:有没有发(?![现生])|有没有出(?![现事])|发过|出过(?!事)|公开过|公布过)[^，,。；;！!?？]{0,24}(?:"
-    + "|".join(DOCUMENT_KINDS)
-    + ")"
-)
 # What stands between the names of two documents, or between a name and the rest of a question.
 _BETWEEN_NAMES = re.compile(r"[,，、;；。！!?？\s和及与或]")
 MAX_NAMES = 3
-# Asked whether a document was published, in the middle of its name.
-_ASKED_IN_NAME = re.compile("有没有发|有没有出|有没有|是否有|发过|出过|公开过|公布过")
+# Words that ask whether a document was issued. In the middle of its name they, 有没有 and 是否有
+# are the question's frame, not the name; before a kind of document (今年有没有发烟花爆竹经营的通知,
+# 发过隐患排查的方案没; not 有没有发现, 出过事) they ask for information, whatever hazard is named,
+# as the lexicon's ``requests`` words do.
+_ISSUED = ("有没有发", "有没有出", "发过", "出过", "公开过", "公布过")
+_ASKED_IN_NAME = re.compile("|".join((*_ISSUED[:2], "有没有", "是否有", *_ISSUED[2:])))
+_ASKS_FOR_A_DOCUMENT = re.compile(
+    "(?:" + "|".join(_ISSUED) + ")(?![现生事])[^，,。；;！!?？]{0,24}(?:" + "|".join(DOCUMENT_KINDS) + ")"
+)
 
 
 def document_names(text: str) -> list[str]:

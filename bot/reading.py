@@ -41,6 +41,13 @@ _CONDITION = re.compile(r"^(?:如果|要是|假如|假设|万一|若是|看到|�
 _FOLLOW_UP = re.compile(
     r"(?:能|可以|可不可以|能不能|能否|行|中)(?:查|看|给|要|办|申请|问)?(?:不|吗|么|没|没有|啊|呀|嘛)?"
 )
+# A piece that only asks, naming nothing ("行不行啊，我是外地的能申请吗", "还赶趟不，过了两个月还能复议吗")
+# is no question of its own: it asks the question beside it again.
+_BARE_ASK = re.compile(
+    r"(?:那|那么|这|这个|这事|那我|我)?(?:还)?"
+    r"(?:行不行|中不中|成不成|可不可以|能不能|咋整|咋办|咋弄|怎么办|怎么弄|怎么整|赶趟|来得及|来不来得及)"
+    r"[不吗么嘛啊呀呢哈啦了]*"
+)
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Common English words that are never pinyin syllables: one of them makes a Latin message English.
@@ -217,8 +224,24 @@ def questions(text: str, asks: Callable[[str], bool], limit: int = 3) -> list[st
         for end in ends:
             parts.append(chunk[start:end])
             start = next((s for s, _ in spans if s >= end), end)
-    asking = [p for p in parts if asks(p) or "?" in p or "？" in p]
+    asking = _with_bare_asks_joined([p for p in parts if asks(p) or "?" in p or "？" in p])
     return asking[:limit] if len(asking) > 1 else [text]
+
+
+def _with_bare_asks_joined(parts: list[str]) -> list[str]:
+    """The parts, one that only asks (行不行啊？) joined to the question after it, or, at the end,
+    to the one before."""
+    joined: list[str] = []
+    bare = ""
+    for part in parts:
+        if _BARE_ASK.fullmatch(part.strip()):
+            bare += part.strip() + " "
+        else:
+            joined.append(bare + part)
+            bare = ""
+    if bare and joined:
+        joined[-1] += " " + bare.strip()
+    return joined or [bare.strip()]
 
 
 def clauses(text: str) -> list[str]:
@@ -244,7 +267,7 @@ def _spans(chunk: str) -> list[tuple[int, int]]:
 
 def asks_on_its_own(piece: str, asks: Callable[[str], bool]) -> bool:
     """Whether a piece between commas is a question of its own (see :func:`questions`)."""
-    if len(piece) < 3 or not asks(piece):
+    if len(piece) < 3 or not asks(piece) or _BARE_ASK.fullmatch(piece):
         return False
     return not _CONDITION.match(piece) or asks_by_grammar(piece) or piece.endswith(("吗", "么", "呢"))
 
@@ -279,13 +302,13 @@ def _placed_office(nearby: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def focus(text: str, asks: Callable[[str], bool]) -> str:
-    """The clauses of a long message from the first that asks something: a personal preamble
-    ("我们是开加油站的，") dilutes how much of the message any phrasing explains."""
+    """The clauses of a long message from the first that asks something (more than 行不行啊): a
+    personal preamble ("我们是开加油站的，") dilutes how much of the message any phrasing explains."""
     english = not _CJK.search(text)  # whose clauses end at punctuation only, not at every space
     clauses = [c.strip() for c in re.split(r"[,;.!?]+" if english else r"[,，;；。！!\s]+", text) if c.strip()]
     if len(clauses) < 2:
         return text
     for i, clause in enumerate(clauses):
-        if asks(clause):
+        if asks(clause) and not _BARE_ASK.fullmatch(clause):
             return (", " if english else "，").join(clauses[i:]) if i else text
     return clauses[-1]

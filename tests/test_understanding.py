@@ -150,6 +150,11 @@ def test_several_questions_are_split_but_a_preamble_stays():
     # A condition that asks by its ending is a question of its own.
     assert questions("能网上申请不 要是不会上网能写信不", ASKS) == ["能网上申请不", "要是不会上网能写信不"]
     assert questions("多久答复，要是超期了，去哪投诉", ASKS) == ["多久答复", "要是超期了，去哪投诉"]
+    # A piece that only asks (行不行啊, 还赶趟不) asks the question beside it again: no part of its own.
+    for one in ("行不行啊，我是外地的能申请吗", "还赶趟不，过了两个月还能复议吗", "我是外地的能申请吗？行不行啊"):
+        assert questions(one, ASKS) == [one]
+    assert questions("怎么办啊？收费吗？多久答复？", ASKS) == ["怎么办啊 收费吗", "多久答复"]
+    assert focus("怎么办啊，我是外地的能申请吗", ASKS) == "我是外地的能申请吗"
 
 
 def test_an_office_of_another_place_is_told_apart_from_the_bureau():

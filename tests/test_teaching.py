@@ -184,3 +184,23 @@ def test_staff_teach_from_the_console_and_the_next_citizen_is_answered(services:
             assert answered(services, UNKNOWN)[0] != "answer"
 
     asyncio.run(main())
+
+
+def test_a_referral_is_answered_or_not_offered(matcher, settings):
+    # One referral taught (the housing bureau) must not become the list every other office's
+    # question gets: 高铁票 or 医保 is told of 12345, not asked "do you mean 公租房?".
+    from bot.matching import build_matcher
+    from bot.services.answering import Answerer
+    from bot.services.teaching import Taught, apply
+
+    housing = ["我家没房子，想租政府的便宜房子咋弄", "公租房排队要啥条件", "保障性住房在哪报名"]
+    taught = Taught(1, "", "cli:wangli", "out_of_scope", "refer-1", {"wordings": housing, "pointer": POINTER})
+    answerer = Answerer(build_matcher(apply(matcher.knowledge, [taught]), settings, matcher), settings)
+    reply = answerer.answer("租不起房的困难户能申请政府给的房子吗")
+    assert (reply.outcome, reply.entry_id) == ("answer", "refer-1") and POINTER in reply.text
+    # A year in it (2018年) does not turn it into a question about the bureau's yearly figures.
+    reply = answerer.answer("2018年公租房有多少套")
+    assert (reply.outcome, reply.entry_id) == ("answer", "refer-1")
+    for other in ("淄博到青岛的高铁票怎么抢", "职工医保门诊报销比例是多少", "北京的居住证怎么申请"):
+        reply = answerer.answer(other)
+        assert reply.outcome != "answer" and "refer-1" not in {c.id for c in reply.choices}, other

@@ -435,7 +435,7 @@ class Answers:
         # it (2008年安全生产工作总结) names the document, not the figures asked for.
         if hits and not intent.asks and (strong or not confident) and not best.exact:
             return self._catalogue(text, query, hits, top_id, top_score, offer, of_other_years)
-        if query.years and self._years and not set(query.years) & self._years:
+        if query.years and self._years and not set(query.years) & self._years and not best.entry.refer:
             # A year the guide has no figures for: asked for its figures, the citizen is told where
             # they are published; named in passing (2019年以后还收费吗), the rules are what is
             # asked, and no other year's figures answer it.
@@ -460,20 +460,21 @@ class Answers:
             return reply
         if strong:
             return self._catalogue(text, query, hits, top_id, top_score, offer, of_other_years)
-        if best.score >= clarify_at and query.readable:  # asdfgh is no question to guess at
+        # Another office's business staff taught (公租房: the housing bureau) is answered or not at
+        # all: offered in a list, it would put 公租房 to whoever asks about the weather.
+        guide = [c for c in ranked if not c.entry.refer]
+        if guide and guide[0].score >= clarify_at and query.readable:  # asdfgh is no question to guess at
             # A list of one is no choice: the next entries come along if they are half as likely,
             # and, for a bare word typed (期限), the entries that have it in a keyword, to a full list.
             english = query.english
-            choices = [
-                Choice(c.entry.id, title(c.entry, english), c.score) for c in ranked if c.score >= clarify_at / 2
-            ]
+            choices = [Choice(c.entry.id, title(c.entry, english), c.score) for c in guide if c.score >= clarify_at / 2]
             if len(choices) < s.clarify_choices and len(query.normalized) <= KEYWORD_MAX_CHARS and not intent.asks:
                 scores = {c.entry.id: c.score for c in ranked}
                 offered = {c.id for c in choices}
                 choices += [
                     Choice(e.id, title(e, english), scores.get(e.id, 0.0))
                     for e in self.matcher.by_keyword(query)
-                    if e.id not in offered
+                    if e.id not in offered and not e.refer
                 ]
             return self._clarify(text, choices[: s.clarify_choices], query.english, offer)
         if hits:

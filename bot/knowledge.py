@@ -125,6 +125,7 @@ class Lexicon:
     fillers: tuple[str, ...] = ()
     greetings: tuple[str, ...] = ()
     thanks: tuple[str, ...] = ()  # a message only of these thanks: 不客气
+    not_it: tuple[str, ...] = ()  # a message only of these says the last reply missed: sorry
     complaint: tuple[str, ...] = ()
     complaint_topics: tuple[str, ...] = ()
     tipoff: tuple[str, ...] = ()
@@ -474,6 +475,7 @@ _LEXICON_LISTS = (
     "fillers",
     "greetings",
     "thanks",
+    "not_it",
     "complaint",
     "complaint_topics",
     "tipoff",

@@ -124,6 +124,7 @@ class Intent:
     tells: bool = False  # reports rather than asks, judged leniently for a long story
     greeting: bool = False
     thanks: bool = False  # only thanks or an acknowledgement (谢谢, 好的)
+    not_it: bool = False  # only that the last reply missed (不是这个, 答非所问)
     requests: bool = False  # asks for information (统计, 案例, 公开): 事故统计 is no tip-off
     complaint_words: bool = False  # words only a complainant uses (我要投诉, 态度差)
     complaint_topic: bool = False  # words of complaining (投诉, 举报, 不满)
@@ -762,14 +763,17 @@ class _IntentRules:
         self._asking_long = pattern(tuple(w for w in lexicon.asking if len(w) > 1))
         self._greeting = pattern(lexicon.greetings)
         self._thanks = pattern(lexicon.thanks)
+        self._not_it = pattern(lexicon.not_it)
         self._requests = pattern(lexicon.requests)
         self._question_mark = "?" in lexicon.asking
 
     def __call__(self, text: str, simple: str) -> Intent:
-        if simple and self._thanks and not self._thanks.sub("", simple).replace(" ", ""):
+        if _only(self._thanks, simple):
             return Intent(greeting=True, thanks=True)
-        if simple and self._greeting and not self._greeting.sub("", simple).replace(" ", ""):
+        if _only(self._greeting, simple):
             return Intent(greeting=True)
+        if _only(self._not_it, simple):
+            return Intent(not_it=True)
         # Asked by its words (啥, 怎么), a question mark, or its grammar (能告你们不, 收不收费).
         marked = self._question_mark and ("?" in text or "？" in text) or asks_by_grammar(text)
         asks = bool(self._asking and self._asking.search(simple)) or marked
@@ -791,6 +795,16 @@ class _IntentRules:
             complaint_words=strong,
             complaint_topic=topic,
         )
+
+
+# What may stand beside a greeting, thanks or 不是这个 without making a question of it: particles,
+# interjections and whom it is said to (你答非所问, 不是这个啊, 好的呀).
+_ASIDES = re.compile(r"[\s啊呀吧啦嘛呢哦噢哈嗯唉哎你您]+")
+
+
+def _only(words: re.Pattern[str] | None, simple: str) -> bool:
+    """Whether ``simple`` is made only of ``words`` (and asides)."""
+    return bool(simple and words and words.search(simple) and not _ASIDES.sub("", words.sub("", simple)))
 
 
 # --- catalogue search: question frames and numbers ---

@@ -8,6 +8,14 @@ WELCOME = (
 )
 THANKS = "不客气。还有其他问题随时问我；也可以致电 {office_phone}。"
 THANKS_EN = "You're welcome. Ask me anything else about the bureau's disclosure of information."
+NOT_IT = (
+    "抱歉，没有答到您想问的。请换个说法再问一次，把想了解的事说具体些（例如“申请公开要带哪些材料”"
+    "“申请了多久能答复”“去年的检查结果在哪看”），我再试试；也可以致电 {office_phone}。"
+)
+NOT_IT_EN = (
+    "Sorry, that was not what you asked. Please ask again in other words, saying what you want to know "
+    '(for example "what do I need to apply" or "how long does a reply take"), or call {office_phone}.'
+)
 PRIVACY = "为改进答复，我们会记录您的问题、答复结果和一个无法反推身份的匿名编号，不记录您的姓名和电话。"
 # Personal data erased: at the citizen's request, at the person's request by staff, when its time is up.
 FORGET_DONE = (

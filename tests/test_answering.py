@@ -213,10 +213,25 @@ def test_greeting_says_what_the_bot_does(answerer, text):
     assert reply.outcome == "greeting" and "政府信息公开" in reply.text
 
 
-@pytest.mark.parametrize("text", ["谢谢", "谢谢！", "好的，谢谢你们", "知道了"])
+@pytest.mark.parametrize("text", ["谢谢", "谢谢！", "好的，谢谢你们", "知道了", "谢谢啊"])
 def test_thanks_get_you_are_welcome_not_the_opening_words_again(answerer, text):
     reply = answerer.answer(text)
     assert reply.outcome == "greeting" and reply.text.startswith("不客气") and "政府信息公开咨询" not in reply.text
+
+
+@pytest.mark.parametrize(
+    "text", ["不是这个", "不是这个啊！", "你答非所问", "我问的不是这个", "不对", "That is not what I asked"]
+)
+def test_that_is_not_it_asks_again_in_other_words(answerer, text):
+    # Said after a reply that missed: no entry is matched against 不是这个 (not-exist: 不存在).
+    reply = answerer.answer(text)
+    assert reply.outcome == "greeting" and not reply.choices and reply.entry_id is None
+    assert reply.text.startswith("Sorry" if reply.english else "抱歉，没有答到您想问的")
+
+
+def test_not_it_with_a_question_is_a_question(answerer):
+    assert answerer.answer("不对吧，申请不是免费的吗").entry_id == "fee-free"
+    assert answerer.answer("不是本地人能申请吗").entry_id == "apply-who"
 
 
 @pytest.mark.parametrize("text", ["1", "２", "3.", "12"])

@@ -343,6 +343,8 @@ class Answers:
         intent = self.matcher.intent(query)
         if intent.thanks:
             return Reply(text, "greeting", (texts.THANKS_EN if query.english else texts.THANKS).format(**self.contacts))
+        if intent.not_it:
+            return Reply(text, "greeting", (texts.NOT_IT_EN if query.english else texts.NOT_IT).format(**self.contacts))
         if intent.greeting:
             return Reply(text, "greeting", (texts.WELCOME + "\n" + texts.PRIVACY).format(**self.contacts))
         parts = self.matcher.questions(query)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from collections.abc import Callable
 
 _DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -58,6 +59,25 @@ _ENGLISH_HINTS = frozenset(
         "hours email complaint appeal review court deadline days please hello thanks thank"
     ).split()
 )
+
+
+# A choice's number as typed: 2, ２, 2. or 2）; 第二个, 第2条, 选2, 选第三个, 2号 (a numeral alone, 二, is a
+# number only with 第, 选 or a measure word).
+_CHOICE_NUMBER = re.compile(
+    r"(?:(?:我)?选(?:择)?)?(?:第)?([0-9]{1,3}|[一二三四五六七八九十])(?:个|条|项|号|种)?[.。、)）吧啊呀]?"
+)
+
+
+def choice_number(text: str) -> int | None:
+    """The number of a choice ``text`` picks from a numbered list, or None when it is not one."""
+    typed = unicodedata.normalize("NFKC", text).strip()
+    found = _CHOICE_NUMBER.fullmatch(typed)
+    if found is None:
+        return None
+    digits = found.group(1)
+    if not digits.isdigit() and typed == digits:  # 二 alone: a word, not a pick
+        return None
+    return int(digits) if digits.isdigit() else _DIGITS.get(digits, 10)
 
 
 def read_years(text: str, today: dt.date | None = None) -> tuple[str, tuple[int, ...]]:

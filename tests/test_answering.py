@@ -234,7 +234,7 @@ def test_not_it_with_a_question_is_a_question(answerer):
     assert answerer.answer("不是本地人能申请吗").entry_id == "apply-who"
 
 
-@pytest.mark.parametrize("text", ["1", "２", "3.", "12"])
+@pytest.mark.parametrize("text", ["1", "２", "3.", "12", "第二个", "选3"])
 def test_a_bare_number_with_no_choices_offered_says_so(answerer, text):
     reply = answerer.answer(text)
     assert reply.outcome == "invalid" and reply.text == texts.NO_CHOICES and not reply.choices

@@ -733,3 +733,12 @@ def test_a_referral_taught_from_a_few_wordings_answers_their_like_and_no_other_t
     assert answerer.answer("申请信息公开要收费吗").entry_id == "fee-free"
     before = Matcher(knowledge)._unknown(matcher.normalizer.normalize("公租房排队"))
     assert matcher._unknown(matcher.normalizer.normalize("公租房排队")) == before
+
+
+def test_a_choice_is_picked_by_its_number_in_digits_or_words():
+    from bot.reading import choice_number
+
+    for typed, number in [("2", 2), ("２", 2), ("3.", 3), ("第二个", 2), ("第2条", 2), ("选第三个", 3), ("1号", 1)]:
+        assert choice_number(typed) == number, typed
+    for typed in ("二", "两个", "第二个问题", "2009", "二〇〇九年", "12350"):  # words and years, no picks
+        assert choice_number(typed) is None, typed

@@ -20,6 +20,7 @@ from ..matching import COMPLAINT, OUT_OF_SCOPE, STORY_MIN_CHARS, Intent, Matcher
 from ..reading import (
     asks_for_figures,
     asks_on_its_own,
+    choice_number,
     clauses,
     is_english,
     of_another_place,
@@ -55,7 +56,6 @@ LOOKUP_MAX_CHARS = 16
 # A complaint is answered besides at most this many questions it also asks (three parts in all).
 MAX_BESIDES = 2
 HIT_FIELDS = ("title", "index_no", "date", "category")
-_BARE_NUMBER = re.compile(r"[0-9０-９]{1,3}[.。、)）]?")
 # A guide answer's pointer to another question: 可问“什么是信息处理费”, 可以问我“…”, 直接问我“…”,
 # 请问“联系方式”. Only wordings to ask: a "见“延期”" names a part of the guide rather than a question
 # (and "监督和救济", asked as one, reads as a complaint).
@@ -317,7 +317,7 @@ class Answers:
     def _decide(self, text: str) -> Reply:
         if not text.strip():
             return Reply(text, "invalid", texts.EMPTY)
-        if _BARE_NUMBER.fullmatch(text.strip()):  # a choice's number, with no choices offered now
+        if choice_number(text) is not None:  # a choice's number (2, 第二个), with no choices offered now
             return Reply(text, "invalid", texts.NO_CHOICES)
         if len(text) > MAX_QUESTION_CHARS:
             # Most likely a story to report (the channels offer the complaint form with it): one

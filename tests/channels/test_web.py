@@ -148,6 +148,19 @@ def test_clarify_choices_are_buttons_and_a_click_answers(site):
     site(scenario)
 
 
+def test_a_choice_typed_by_its_number_answers_as_a_click(site):
+    async def scenario(client):
+        turns = await ask(client, "费用")
+        choices = re.findall(r'name="choice" value="([^"]+)"', turns)
+        clicked = await ask(client, "", choice=choices[1])
+        await ask(client, "费用")
+        typed = await ask(client, "第二个")  # as typed in a chat, rather than clicked
+        assert "依据" in typed and typed == clicked
+        assert "现在没有待选的选项" in await ask(client, "2")  # the list is answered: nothing to pick
+
+    site(scenario)
+
+
 def test_a_list_offered_in_english_is_answered_in_english_when_clicked(site):
     async def scenario(client):
         turns = await ask(client, "where to apply")

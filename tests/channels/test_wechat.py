@@ -260,6 +260,7 @@ def test_clarify_choices_are_numbered_and_picked_by_number(answerer, store, sett
             assert shown is not None and texts.CLARIFY in shown and f"1. {first.title}" in shown
             picked = await wx.citizen.text("１")  # a full-width digit, as Chinese input methods type it
             assert picked == first.title + "\n" + answerer.answer_entry(first.id).text
+            assert await wx.citizen.text("第一个") == picked  # the list stays open, picked in words too
             assert await wx.citizen.text("9") == texts.CHAT_CHOICE_GONE
             assert await wx.other("oSomeoneElse").text("1") == texts.CHOICE_GONE
 

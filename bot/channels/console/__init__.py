@@ -20,6 +20,7 @@ from aiohttp import web
 
 from ... import texts
 from ...config import Settings
+from ...reading import choice_number
 from ...services.applying import (
     CORRECT,
     ApplicationDialogue,
@@ -100,8 +101,9 @@ class Console:
         if text.startswith("/search"):
             query = text.removeprefix("/search").strip()
             return self.conversation.answerer.catalogue.search(query).text() if query else texts.SEARCH_USAGE
-        if self.choices and word.isdigit():
-            chosen = pick(self.choices, word)
+        number = choice_number(word)
+        if self.choices and number is not None:
+            chosen = pick(self.choices, str(number))
             if chosen is None:
                 return texts.CHAT_CHOICE_GONE
             self.choices = []

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from ... import metrics, texts
 from ...limits import RateLimit
+from ...reading import choice_number
 from ...services.answering import MAX_QUESTION_CHARS, Reply
 from ...services.chats import ChatSession, Turn
 from ...services.complaints import KIND_TOPICS, KINDS, MAX_TEXT, RATINGS, TOPICS, topics_for
@@ -240,6 +241,12 @@ class CitizenChat:
         text = text.strip()
         if len(text) > MAX_QUESTION_CHARS:
             await self._long(session, text)
+            return
+        # A choice's number typed (2, 第二个) rather than clicked picks it from the list just shown.
+        picked = choice_number(text)
+        last = session.turns[-1] if session.turns else None
+        if picked is not None and last is not None and last.who == "bot" and 1 <= picked <= len(last.choices):
+            self._choose(session, last.choices[picked - 1][0], english=last.english)
             return
         session.add(Turn("me", text))
         for prefix in ("/search ", "搜索 ", "搜索："):

@@ -13,13 +13,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from ... import texts
 from ...limits import LRU
+from ...reading import choice_number
 from ...services.answering import Reply
 from ...services.applying import (
     CORRECT,
@@ -49,7 +49,6 @@ RATING_TTL = 7 * 86400.0  # a closed complaint can be rated for a week after it 
 MAX_SESSIONS = 20_000
 
 HELP = frozenset({"帮助", "help", "/help", "?", "？", "菜单"})
-_NUMBER = re.compile(r"\d{1,2}")
 UNSUPPORTED = frozenset({"image", "voice", "video", "shortvideo", "location", "link", "file"})
 
 
@@ -260,8 +259,9 @@ class Dialogue:
             return render_ask(ask)
         if self.applying is not None and CORRECT.match(text):
             return await correct(self.applying.applications, text, channel=CHANNEL, chat_id=message.openid)
-        if _NUMBER.fullmatch(word) or (word in RATINGS.values() and session.rating is not None):
-            return await self._number(message, session, word)
+        number = choice_number(word)
+        if number is not None or (word in RATINGS.values() and session.rating is not None):
+            return await self._number(message, session, word if number is None else str(number))
         if session.prompt is not None and session.prompt.kind == "offer":
             session.prompt = None  # the offer was a yes or no to the message before: this is neither
         if word in START:

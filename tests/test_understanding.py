@@ -280,6 +280,15 @@ def test_a_question_in_dialect_is_answered(answerer, question, entry_id):
     assert (reply.outcome, reply.entry_id) == ("answer", entry_id)
 
 
+def test_the_days_of_the_week_in_every_spelling_are_the_guides(answerer):
+    # The guide says 周六 and 周日; citizens say 礼拜六, 星期天 as often.
+    reply = answerer.answer("礼拜天能去交申请吗")
+    assert (reply.outcome, reply.entry_id) == ("answer", "apply-in-person")
+    reply = answerer.answer("礼拜六开门不")
+    offered = [reply.entry_id] if reply.outcome == "answer" else [c.id for c in reply.choices]
+    assert "office-hours" in offered
+
+
 def test_the_semantic_model_reads_other_regions_words_in_putonghua(matcher):
     # Its 普通话 reading, punctuation and all, where the question has a region's own words...
     assert matcher.needs_meaning("你哋嘅文件喺边度睇？") == ["你们的文件在哪里看?"]

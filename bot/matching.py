@@ -641,8 +641,9 @@ class Matcher:
         read = query.read or query.text
         clauses = [c for c in _CLAUSES.split(read) if len(_HAN.findall(c)) >= FRAMED_MIN_CHARS]
         clauses = list(dict.fromkeys(clauses))[:MAX_CLAUSES]  # a long story is no look-up
-        if not hits and self._names_documents(query):
-            clauses += [p for p in document_names(read) if p not in clauses]
+        if self._names_documents(query):  # 烟花爆竹零售许可啥时候开始办: the licence's 办理指南
+            names = self._licences(read) if hits else document_names(read) + self._licences(read)
+            clauses += [p for p in names if p not in clauses]
         if len(clauses) < 2 or (hits and hits[0].score >= CLAUSES_BELOW):
             return hits
         # A look-up with clauses of its own around the document's name (有没有典型事故案例，
@@ -657,6 +658,13 @@ class Matcher:
                 if score >= min_score and (known is None or score > known.score):
                     best[hit.item.index_no] = Hit(hit.item, score)
         return sorted(best.values(), key=lambda h: (h.score, h.item.date), reverse=True)[:limit]
+
+    def _licences(self, read: str) -> list[str]:
+        """The licences a question names to ask about them (烟花爆竹零售许可啥时候开始办: 烟花爆竹零售许可),
+        whose 办理指南 the catalogue may have; only names all of whose words the knowledge uses
+        (食品经营许可证 is no 危险化学品经营许可证 less a word)."""
+        names = document_names(read, _LICENCE_KINDS)
+        return [n for n in names if not self._unknown(self.normalizer.normalize(n))[0]]
 
     def _names_documents(self, query: Query) -> bool:
         """Whether the names of documents in ``query`` are worth searching apart: it asks, and
@@ -862,6 +870,8 @@ def names_a_document(normalized: str) -> bool:
 
 
 _DOCUMENT_KINDS = re.compile("|".join(DOCUMENT_KINDS))
+# What a licence's name ends with: the catalogue's 办理指南 are about them (烟花爆竹经营（零售）许可).
+_LICENCE_KINDS = re.compile("许可证|许可|资格证|操作证|证书|执照|备案|审批")
 # What stands between the names of two documents, or between a name and the rest of a question.
 _BETWEEN_NAMES = re.compile(r"[,，、;；。！!?？\s和及与或]")
 MAX_NAMES = 3
@@ -876,13 +886,13 @@ _ASKS_FOR_A_DOCUMENT = re.compile(
 )
 
 
-def document_names(text: str) -> list[str]:
+def document_names(text: str, kinds: re.Pattern[str] = _DOCUMENT_KINDS) -> list[str]:
     """The names of documents ``text`` holds (…工作制度和发布制度, 春节期间…管理的通知): each
     up to a kind of document, from the nearest break before it, and from the nearest 的 too where
     that leaves a name of its own (自己的信息公开工作制度); at most ``MAX_NAMES``, each at least
     ``FRAMED_MIN_CHARS`` long."""
     names: list[str] = []
-    for match in _DOCUMENT_KINDS.finditer(text):
+    for match in kinds.finditer(text):
         before = [m.end() for m in _BETWEEN_NAMES.finditer(text, 0, match.start())]
         name = text[before[-1] if before else 0 : match.end()]
         # Without the question's frame: 你们发过关于…的通知, 过年前有没有发烟花爆竹经营的通知.

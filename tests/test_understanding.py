@@ -199,6 +199,15 @@ def test_a_question_that_names_published_documents_is_told_where_they_are(answer
     assert told.outcome != "catalogue" and not told.hits
 
 
+def test_a_question_about_a_licence_gets_its_guide_from_the_catalogue(answerer):
+    # What it names before it asks is looked up apart: the 办理指南 is what tells how to get it.
+    reply = answerer.answer("烟花爆竹零售许可啥时候开始办 要什么材料 咋整")
+    assert reply.hits and reply.hits[0]["title"] == "烟花爆竹经营（零售）许可办理指南"
+    # A licence with a word the knowledge never uses is another office's: no near title for it.
+    other = answerer.answer("食品经营许可证去哪申请")
+    assert other.outcome == "fallback" and not other.hits
+
+
 def test_a_title_typed_with_a_year_gets_the_documents(answerer):
     # A year the guide has no figures for names the document here, not the figures asked for.
     reply = answerer.answer("2008年安全生产工作总结")

@@ -64,7 +64,7 @@ _ENGLISH_HINTS = frozenset(
 # A choice's number as typed: 2, ２, 2. or 2）; 第二个, 第2条, 选2, 选第三个, 2号 (a numeral alone, 二, is a
 # number only with 第, 选 or a measure word).
 _CHOICE_NUMBER = re.compile(
-    r"(?:(?:我)?选(?:择)?)?(?:第)?([0-9]{1,3}|[一二三四五六七八九十])(?:个|条|项|号|种)?[.。、)）吧啊呀]?"
+    r"(?:(?:我)?选(?:择)?)?(?:第)?([0-9]{1,2}|[一二三四五六七八九十])(?:个|条|项|号|种)?[.。、)）吧啊呀]?"
 )
 
 

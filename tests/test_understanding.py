@@ -758,5 +758,5 @@ def test_a_choice_is_picked_by_its_number_in_digits_or_words():
 
     for typed, number in [("2", 2), ("２", 2), ("3.", 3), ("第二个", 2), ("第2条", 2), ("选第三个", 3), ("1号", 1)]:
         assert choice_number(typed) == number, typed
-    for typed in ("二", "两个", "第二个问题", "2009", "二〇〇九年", "12350"):  # words and years, no picks
+    for typed in ("二", "两个", "第二个问题", "2009", "二〇〇九年", "12350", "110"):  # words, years, numbers
         assert choice_number(typed) is None, typed

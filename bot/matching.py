@@ -659,12 +659,16 @@ class Matcher:
                     best[hit.item.index_no] = Hit(hit.item, score)
         return sorted(best.values(), key=lambda h: (h.score, h.item.date), reverse=True)[:limit]
 
+    def licences(self, query: Query) -> list[str]:
+        """The licences ``query`` names to ask about them (see :meth:`_licences`)."""
+        return self._licences(query.read or query.text)
+
     def _licences(self, read: str) -> list[str]:
-        """The licences a question names to ask about them (烟花爆竹零售许可啥时候开始办: 烟花爆竹零售许可),
-        whose 办理指南 the catalogue may have; only names all of whose words the knowledge uses
-        (食品经营许可证 is no 危险化学品经营许可证 less a word)."""
-        names = document_names(read, _LICENCE_KINDS)
-        return [n for n in names if not self._unknown(self.normalizer.normalize(n))[0]]
+        """The licences a question names to ask about them (烟花爆竹零售许可啥时候开始办: 烟花爆竹零售许可;
+        我想办个烟花爆竹经营许可证: 烟花爆竹经营许可证), whose 办理指南 the catalogue may have; only
+        names all of whose words the knowledge uses (食品经营许可证 is no 危险化学品经营许可证 less a word)."""
+        names = dict.fromkeys(_APPLIED_FOR.sub("", n) for n in document_names(read, _LICENCE_KINDS))
+        return [n for n in names if len(n) >= FRAMED_MIN_CHARS and not self._unknown(self.normalizer.normalize(n))[0]]
 
     def _names_documents(self, query: Query) -> bool:
         """Whether the names of documents in ``query`` are worth searching apart: it asks, and
@@ -782,8 +786,14 @@ class _IntentRules:
             return Intent(greeting=True)
         if _only(self._not_it, simple):
             return Intent(not_it=True)
-        # Asked by its words (啥, 怎么), a question mark, or its grammar (能告你们不, 收不收费).
-        marked = self._question_mark and ("?" in text or "？" in text) or asks_by_grammar(text)
+        # Asked by its words (啥, 怎么), a question mark, its grammar (能告你们不, 收不收费), or
+        # wanted (我想办个…).
+        marked = (
+            self._question_mark
+            and ("?" in text or "？" in text)
+            or asks_by_grammar(text)
+            or bool(_WANTS.search(simple))
+        )
         asks = bool(self._asking and self._asking.search(simple)) or marked
         asking = self._asking if len(simple) < LONG_MESSAGE else self._asking_long
         tells = not (bool(asking and asking.search(simple)) or marked)
@@ -803,6 +813,11 @@ class _IntentRules:
             complaint_words=strong,
             complaint_topic=topic,
         )
+
+
+# Wanting a service asks for it, as a question does (我想办个烟花爆竹经营许可证, 我要申请公开…): it is
+# no story told, whatever hazard it names.
+_WANTS = re.compile("(?:想|要|准备|打算)(?:办理|申办|申请|申领|办个|办一个|办张|咨询|了解一下)")
 
 
 # What may stand beside a greeting, thanks or 不是这个 without making a question of it: particles,
@@ -864,6 +879,11 @@ DOCUMENT_KINDS = (
 _DOCUMENT_KIND = re.compile("(?:" + "|".join(DOCUMENT_KINDS) + ")$")
 
 
+def about_a_licence(title: str) -> bool:
+    """Whether a catalogue item's title is about a licence (烟花爆竹经营（零售）许可办理指南)."""
+    return bool(_LICENCE_KINDS.search(title))
+
+
 def names_a_document(normalized: str) -> bool:
     """Whether a (normalised) message ends as a document's title does."""
     return bool(_DOCUMENT_KIND.search(normalized))
@@ -872,6 +892,10 @@ def names_a_document(normalized: str) -> bool:
 _DOCUMENT_KINDS = re.compile("|".join(DOCUMENT_KINDS))
 # What a licence's name ends with: the catalogue's 办理指南 are about them (烟花爆竹经营（零售）许可).
 _LICENCE_KINDS = re.compile("许可证|许可|资格证|操作证|证书|执照|备案|审批")
+# Applying for it, before a licence's name: 办, 我想办个, 咋申请.
+_APPLIED_FOR = re.compile(
+    "^(?:我|俺|咱)?(?:想|要|准备|打算|怎么|怎样|咋|如何|去哪)?(?:办理|申办|申请|申领|办|领|考)(?:个|一个|张|一张|下来)?"
+)
 # What stands between the names of two documents, or between a name and the rest of a question.
 _BETWEEN_NAMES = re.compile(r"[,，、;；。！!?？\s和及与或]")
 MAX_NAMES = 3

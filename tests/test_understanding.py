@@ -208,6 +208,25 @@ def test_a_question_about_a_licence_gets_its_guide_from_the_catalogue(answerer):
     assert other.outcome == "fallback" and not other.hits
 
 
+@pytest.mark.parametrize(
+    "question", ["烟花爆竹经营许可证需要啥手续", "办烟花爆竹经营许可证需要啥手续", "我想办个烟花爆竹经营许可证"]
+)
+def test_a_licence_wanted_is_no_story_and_gets_its_guide(answerer, question):
+    # Applying for it (办, 我想办个) is no part of its name, and wanting it asks, whatever hazard
+    # the licence names (我想办个烟花爆竹经营许可证 was filed as a tip-off).
+    reply = answerer.answer(question)
+    assert reply.outcome != "complaint"
+    assert [h["title"] for h in reply.hits][:1] == ["烟花爆竹经营（零售）许可办理指南"]
+
+
+def test_an_answer_to_a_licence_question_lists_only_its_guide(answerer):
+    # Answered by the guide, the question also gets the licence's 办理指南, not the training
+    # courses that share its words.
+    reply = answerer.answer("申请危险化学品经营许可证需要什么材料")
+    assert reply.outcome == "answer"
+    assert [h["title"] for h in reply.hits] == ["危险化学品经营许可证办理指南"]
+
+
 def test_a_title_typed_with_a_year_gets_the_documents(answerer):
     # A year the guide has no figures for names the document here, not the figures asked for.
     reply = answerer.answer("2008年安全生产工作总结")

@@ -16,7 +16,17 @@ from .. import texts
 from ..config import Settings
 from ..knowledge import GuideEntry
 from ..limits import LRU
-from ..matching import COMPLAINT, OUT_OF_SCOPE, STORY_MIN_CHARS, Intent, Matcher, Query, Scored, names_a_document
+from ..matching import (
+    COMPLAINT,
+    OUT_OF_SCOPE,
+    STORY_MIN_CHARS,
+    Intent,
+    Matcher,
+    Query,
+    Scored,
+    about_a_licence,
+    names_a_document,
+)
 from ..reading import (
     asks_for_figures,
     asks_on_its_own,
@@ -392,7 +402,14 @@ class Answers:
         clarify_at = s.clarify_min_confidence or decision.clarify_at
         confident = best is not None and (best.exact or best.score >= answer_at)
         hits = self._documents(query) if query.normalized else []
-        strong = [h for h in hits if h["score"] >= s.catalogue_with_answer_min_score]
+        # A licence named (烟花爆竹经营许可证需要啥手续) is what its 办理指南 is about, however the
+        # question around it is worded: a licence's document found tells where it is.
+        licence = bool(hits) and bool(self.matcher.licences(query))
+        strong = [
+            h
+            for h in hits
+            if h["score"] >= s.catalogue_with_answer_min_score or (licence and about_a_licence(h["title"]))
+        ]
         of_other_years = not hits and bool(query.years)
         if of_other_years:  # 2010年安全生产月活动方案: the catalogue's of other years, said so
             hits = self._documents(self.matcher.query(_without_years(query)))

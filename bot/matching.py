@@ -817,7 +817,7 @@ class _IntentRules:
 
 # Wanting a service asks for it, as a question does (我想办个烟花爆竹经营许可证, 我要申请公开…): it is
 # no story told, whatever hazard it names.
-_WANTS = re.compile("(?:想|要|准备|打算)(?:办理|申办|申请|申领|办个|办一个|办张|咨询|了解一下)")
+_WANTS = re.compile("(?:想|要|准备|打算)(?:办理|申办|申请|申领|办个|办一个|办张|咨询|了解一下|查一下|查查|问问|问一下|看看)")
 
 
 # What may stand beside a greeting, thanks or 不是这个 without making a question of it: particles,

@@ -250,6 +250,21 @@ def test_asking_whether_a_document_was_issued_is_a_request_for_information(match
     assert not requests("有没有发现隐患要通知谁") and not requests("有没有出现过安全事故")
 
 
+def test_wanting_a_service_asks_but_wanting_redress_does_not(matcher):
+    def intent(text: str):
+        return matcher.intent(matcher.query(text))
+
+    for wanted in (
+        "我想办个烟花爆竹经营许可证",
+        "想查一下体育场路那个加油站的危化品经营许可证编号",
+        "我要申请公开检查记录",
+    ):
+        assert intent(wanted).asks and not intent(wanted).tells
+    # 想要个说法 wants redress, 我要举报 reports: neither is asked of the guide.
+    assert not intent("这事我想要个说法").asks
+    assert intent("我要举报那个厂偷偷储存烟花爆竹").complaint
+
+
 def test_a_short_look_up_is_no_complaint_but_a_short_tip_off_is(answerer):
     # A hazard's words typed as a keyword (烟花爆竹) look for the documents on it...
     looked = answerer.answer("零九年春节烟花爆竹安全管理")

@@ -137,6 +137,8 @@ class Lexicon:
     out_of_scope_examples: tuple[str, ...] = ()  # questions for other offices (医保, 公租房)
     places: tuple[str, ...] = ()  # the bureau's own places (张店, 淄博): another place's office is not it
     nearby_places: tuple[str, ...] = ()  # places near it whose offices are not it (博山, 济南)
+    others_business: tuple[str, ...] = ()  # whom another office hears complaints of (快递, 物业)
+    own_business: tuple[str, ...] = ()  # the bureau's work and domain (你们, 窗口, 答复; 厂, 消防)
     other_years: str | None = None  # the guide entry for a year the guide has no figures for
 
 
@@ -487,6 +489,8 @@ _LEXICON_LISTS = (
     "out_of_scope_examples",
     "places",
     "nearby_places",
+    "others_business",
+    "own_business",
 )
 
 

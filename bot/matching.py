@@ -128,6 +128,7 @@ class Intent:
     requests: bool = False  # asks for information (统计, 案例, 公开): 事故统计 is no tip-off
     complaint_words: bool = False  # words only a complainant uses (我要投诉, 态度差)
     complaint_topic: bool = False  # words of complaining (投诉, 举报, 不满)
+    others_business: bool = False  # about another office's business only (快递员把我包裹弄丢了)
 
 
 @dataclass(frozen=True)
@@ -777,6 +778,8 @@ class _IntentRules:
         self._thanks = pattern(lexicon.thanks)
         self._not_it = pattern(lexicon.not_it)
         self._requests = pattern(lexicon.requests)
+        self._others_business = pattern(lexicon.others_business)
+        self._own_business = pattern(lexicon.own_business)
         self._question_mark = "?" in lexicon.asking
 
     def __call__(self, text: str, simple: str) -> Intent:
@@ -801,23 +804,29 @@ class _IntentRules:
         strong = bool(self._complaint and self._complaint.search(simple))
         topic = bool(self._topic and self._topic.search(simple))
         grievance = bool(self._grievance and self._grievance.search(simple))
+        hazard = tipoff or bool(self._hazards and self._hazards.search(simple))
         return Intent(
             complaint=strong or ((topic or tipoff) and not asks),
             tipoff=tipoff,
             grievance=grievance,
-            hazard=tipoff or bool(self._hazards and self._hazards.search(simple)),
+            hazard=hazard,
             asks=asks,
             tells=tells,
             requests=bool(self._requests and self._requests.search(simple))
             or bool(_ASKS_FOR_A_DOCUMENT.search(simple)),
             complaint_words=strong,
             complaint_topic=topic,
+            others_business=not hazard
+            and bool(self._others_business and self._others_business.search(simple))
+            and not (self._own_business and self._own_business.search(simple)),
         )
 
 
 # Wanting a service asks for it, as a question does (我想办个烟花爆竹经营许可证, 我要申请公开…): it is
 # no story told, whatever hazard it names.
-_WANTS = re.compile("(?:想|要|准备|打算)(?:办理|申办|申请|申领|办个|办一个|办张|咨询|了解一下|查一下|查查|问问|问一下|看看)")
+_WANTS = re.compile(
+    "(?:想|要|准备|打算)(?:办理|申办|申请|申领|办个|办一个|办张|咨询|了解一下|查一下|查查|问问|问一下|看看)"
+)
 
 
 # What may stand beside a greeting, thanks or 不是这个 without making a question of it: particles,

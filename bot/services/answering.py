@@ -439,6 +439,9 @@ class Answers:
             )
             complaint = self.matcher.complaint_probability(query, intent, best)
             if by_rules or complaint >= decision.complaint.answer_at:
+                if intent.others_business:  # 快递员把我包裹弄丢了: pointed to 12345, the form still offered
+                    body = texts.OTHER_OFFICE.format(**self.contacts)
+                    return _offering(Reply(text, "fallback", body, top_id, top_score), "投诉")
                 return self._complaint(text, query, top_id, top_score, intent.hazard)
             if complaint >= decision.complaint.answer_at * OFFER_SHARE:
                 offer = "举报" if intent.hazard else "投诉"

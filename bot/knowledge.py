@@ -140,6 +140,7 @@ class Lexicon:
     others_business: tuple[str, ...] = ()  # whom another office hears complaints of (快递, 物业)
     own_business: tuple[str, ...] = ()  # the bureau's work and domain (你们, 窗口, 答复; 厂, 消防)
     other_years: str | None = None  # the guide entry for a year the guide has no figures for
+    hazard_report: str | None = None  # the guide entry on whom to tell of a hazard (12350)
 
 
 @dataclass(frozen=True)
@@ -187,10 +188,9 @@ def load(folder: Path | str) -> Knowledge:
     else:
         problems.append(Problem(str(catalogue_path), None, None, "is missing"))
     lexicon = _load_lexicon(folder / LEXICON_FILE, problems)
-    if lexicon.other_years and not any(e.id == lexicon.other_years for e in guide):
-        problems.append(
-            Problem(str(folder / LEXICON_FILE), None, "other_years", f"'{lexicon.other_years}' is not a guide entry")
-        )
+    for key in _LEXICON_ENTRIES:
+        if (wanted := getattr(lexicon, key)) and not any(e.id == wanted for e in guide):
+            problems.append(Problem(str(folder / LEXICON_FILE), None, key, f"'{wanted}' is not a guide entry"))
     calendar = load_calendar(folder / CALENDAR_FILE, problems)
     if problems:
         raise KnowledgeError(problems)
@@ -492,6 +492,8 @@ _LEXICON_LISTS = (
     "others_business",
     "own_business",
 )
+# The lexicon's pointers to guide entries.
+_LEXICON_ENTRIES = ("other_years", "hazard_report")
 
 
 def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
@@ -517,11 +519,19 @@ def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
             problems.append(Problem(name, lines.get(key), key, "must be a list of words"))
             value = []
         words[key] = tuple(value)
-    other_years = data.get("other_years")
-    if other_years is not None and not isinstance(other_years, str):
-        problems.append(Problem(name, lines.get("other_years"), "other_years", "must be a guide entry id"))
-        other_years = None
-    return Lexicon(synonyms=synonyms, regional=regional, other_years=other_years, **words)
+    entries: dict[str, str | None] = {}
+    for key in _LEXICON_ENTRIES:
+        entries[key] = data.get(key)
+        if entries[key] is not None and not isinstance(entries[key], str):
+            problems.append(Problem(name, lines.get(key), key, "must be a guide entry id"))
+            entries[key] = None
+    return Lexicon(
+        synonyms=synonyms,
+        regional=regional,
+        other_years=entries["other_years"],
+        hazard_report=entries["hazard_report"],
+        **words,
+    )
 
 
 def _read_synonyms(

@@ -130,6 +130,33 @@ def starts_a_period(text: str) -> bool:
     return _PERIOD.search(text) is not None
 
 
+_WHOM_TO_TELL = re.compile(
+    r"电话|号码|找谁|找哪|打哪|打什么|打啥|向谁|跟谁|谁管|报警|(?:哪|哪里|哪儿|怎么|咋|如何|怎样)(?:去)?(?:举报|反映|报告)"
+    r"|who (?:do|should|can|to) (?:i )?(?:call|contact|tell|report)|(?:where|how) (?:do|should|can) i report"
+    r"|number to call|hotline",
+    re.IGNORECASE,
+)
+
+
+# Where work is done: a hazard there is the bureau's to hear of (a gas leak at home is the gas
+# company's, and 119's).
+_WORKPLACE = re.compile(
+    r"厂|车间|工地|矿|作坊|仓库|库房|企业|公司|单位|店|站|工程|施工|生产"
+    r"|factory|plant|workplace|work site|construction|warehouse|mine|workshop|company|shop",
+    re.IGNORECASE,
+)
+
+
+def asks_whom_to_tell(text: str) -> bool:
+    """Whether ``text`` asks whom to call or where to report (该打什么电话, 去哪举报, who do I call)."""
+    return bool(_WHOM_TO_TELL.search(text))
+
+
+def at_a_workplace(text: str) -> bool:
+    """Whether ``text`` names a place where work is done (厂, 工地, 作坊, factory)."""
+    return bool(_WORKPLACE.search(text))
+
+
 def read_day(text: str, today: dt.date) -> dt.date | None:
     """The first calendar day ``text`` names, or None. ``text`` has its years read
     (:func:`read_years`); a day without a year is the latest such day not after a month from

@@ -242,6 +242,15 @@ def test_bad_lexicon(folder):
     assert found == {(1, "synonyms.信息"), (3, "fillers")}
 
 
+def test_the_lexicon_s_entries_must_be_the_guide_s(folder):
+    (folder / "lexicon.yaml").write_text("other_years: [a]\nhazard_report: no-such-entry\n", encoding="utf-8")
+    reasons = {(p.field, p.reason) for p in problems_of(folder)}
+    assert reasons == {
+        ("other_years", "must be a guide entry id"),
+        ("hazard_report", "'no-such-entry' is not a guide entry"),
+    }
+
+
 def test_regional_words_are_synonyms_known_as_regional(folder):
     (folder / "lexicon.yaml").write_text(
         "synonyms:\n  哪里: [哪儿]\nregional:\n  哪里: [边度]\n  什么: [咩]\n", encoding="utf-8"

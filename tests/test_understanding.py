@@ -275,6 +275,21 @@ def test_a_complaint_of_another_office_s_business_is_pointed_there(answerer):
     assert answerer.answer("外卖站点几十块电池堆在一个小屋子里一起充，晚上没人看着").outcome == "complaint"
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["家附近的工厂煤气泄漏了 该打什么电话", "There is a gas leak at a factory near my home, who do I call?"],
+)
+def test_a_hazard_at_a_workplace_asked_whom_to_tell_gets_the_hotlines(answerer, question):
+    reply = answerer.answer(question)
+    assert reply.outcome == "answer" and reply.entry_id == "safety-report" and "12350" in reply.text
+
+
+def test_a_hazard_the_bot_is_unsure_of_is_told_the_hotlines_first(answerer):
+    # A gas leak at home is no workplace's (the gas company's): not sure, but 119 comes first.
+    reply = answerer.answer("家里燃气漏气了打什么电话")
+    assert reply.outcome == "fallback" and reply.text.startswith(texts.TIPOFF.strip())
+
+
 def test_a_short_look_up_is_no_complaint_but_a_short_tip_off_is(answerer):
     # A hazard's words typed as a keyword (烟花爆竹) look for the documents on it...
     looked = answerer.answer("零九年春节烟花爆竹安全管理")

@@ -30,6 +30,8 @@ from ..matching import (
 from ..reading import (
     asks_for_figures,
     asks_on_its_own,
+    asks_whom_to_tell,
+    at_a_workplace,
     choice_number,
     clauses,
     is_english,
@@ -446,12 +448,18 @@ class Answers:
             if complaint >= decision.complaint.answer_at * OFFER_SHARE:
                 offer = "举报" if intent.hazard else "投诉"
         if best is None or not query.normalized:
-            return self._fallback(text, query, top_id, top_score, offer)
+            return self._fallback(text, query, top_id, top_score, offer, intent.hazard)
         # 济南市安监局电话多少: another place's office, whose contacts are not the bureau's to give.
         lexicon = self.matcher.knowledge.lexicon
         if of_another_place(query.read or query.text, lexicon.places, lexicon.nearby_places) and not best.exact:
             body = texts.OTHER_PLACE.format(**self.contacts)
             return _offering(Reply(text, "fallback", body, top_id, top_score), offer)
+        # 家附近的工厂煤气泄漏了，该打什么电话: a hazard at a workplace named and whom to tell asked
+        # is told 12350 (and 119 for one happening now), however unsure the bot is of the other words.
+        report = self.matcher.knowledge.entry(lexicon.hazard_report or "")
+        read = query.read or query.text
+        if not confident and report is not None and intent.hazard and asks_whom_to_tell(read) and at_a_workplace(read):
+            return self._entry_reply(text, report, top_score, query.english)
         # A keyword or a document's title typed in the chat (安全生产月, 应急预案) gets the
         # documents, unless it is word for word one of the guide's phrasings (收费); a year in
         # it (2008年安全生产工作总结) names the document, not the figures asked for.
@@ -466,7 +474,7 @@ class Answers:
                 return other_years
             ranked = [c for c in ranked if not c.entry.year]
             if not ranked:
-                return self._fallback(text, query, top_id, top_score, offer)
+                return self._fallback(text, query, top_id, top_score, offer, intent.hazard)
             best = ranked[0]
             top_id, top_score = best.entry.id, best.score
             confident = best.exact or best.score >= answer_at
@@ -501,7 +509,7 @@ class Answers:
             return self._clarify(text, choices[: s.clarify_choices], query.english, offer)
         if hits:
             return self._catalogue(text, query, hits, top_id, top_score, offer, of_other_years)
-        return self._fallback(text, query, top_id, top_score, offer)
+        return self._fallback(text, query, top_id, top_score, offer, intent.hazard)
 
     def _today(self) -> dt.date:
         return dt.datetime.now(self.zone).date()
@@ -689,7 +697,11 @@ class Answers:
         top_id: str | None,
         top_score: float,
         offer: str | None = None,
+        hazard: bool = False,
     ) -> Reply:
-        """Not sure what the message asks; ``offer``: the form (投诉 or 举报) offered under it."""
+        """Not sure what the message asks; ``offer``: the form (投诉 or 举报) offered under it;
+        ``hazard``: it names one (家里燃气漏气了打什么电话), and is told 12350 and 119 first."""
         body = texts.FALLBACK_EN if query.english else texts.FALLBACK
+        if hazard:
+            body = (texts.TIPOFF_EN if query.english else texts.TIPOFF).strip() + "\n" + body
         return _offering(Reply(text, "fallback", body.format(**self.contacts), top_id, top_score), offer)

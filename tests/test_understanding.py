@@ -741,6 +741,14 @@ def test_a_keyword_typed_gets_the_documents(answerer):
     assert {"index_no", "title", "category", "date", "score"} <= set(reply.hits[0])
 
 
+@pytest.mark.parametrize(
+    ("typed", "word"), [("安全生产月活动方案发下 thx", "安全生产月"), ("应急预案 pls", "应急预案")]
+)
+def test_a_look_up_asked_to_be_sent_with_a_thanks_in_english_gets_the_documents(answerer, typed, word):
+    reply = answerer.answer(typed)
+    assert reply.outcome == "catalogue" and all(word in h["title"] for h in reply.hits)
+
+
 def test_a_look_up_with_a_clause_of_its_own_gets_the_documents(answerer):
     # The purpose said beside the document's name (给员工培训用) keeps the whole message below
     # the search's cut-off; the clause that names it finds the documents.

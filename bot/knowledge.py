@@ -141,6 +141,7 @@ class Lexicon:
     own_business: tuple[str, ...] = ()  # the bureau's work and domain (你们, 窗口, 答复; 厂, 消防)
     other_years: str | None = None  # the guide entry for a year the guide has no figures for
     hazard_report: str | None = None  # the guide entry on whom to tell of a hazard (12350)
+    implied_subject: str | None = None  # what a short question without a subject is about (申请信息公开)
 
 
 @dataclass(frozen=True)
@@ -525,7 +526,12 @@ def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
         if entries[key] is not None and not isinstance(entries[key], str):
             problems.append(Problem(name, lines.get(key), key, "must be a guide entry id"))
             entries[key] = None
+    implied = data.get("implied_subject")
+    if implied is not None and not (isinstance(implied, str) and implied):
+        problems.append(Problem(name, lines.get("implied_subject"), "implied_subject", "must be words"))
+        implied = None
     return Lexicon(
+        implied_subject=implied,
         synonyms=synonyms,
         regional=regional,
         other_years=entries["other_years"],

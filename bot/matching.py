@@ -660,6 +660,10 @@ class Matcher:
                     best[hit.item.index_no] = Hit(hit.item, score)
         return sorted(best.values(), key=lambda h: (h.score, h.item.date), reverse=True)[:limit]
 
+    def knows_every_word(self, normalized: str) -> bool:
+        """Whether the knowledge uses every character bigram of a normalised text (医保在哪交: not 医保)."""
+        return not self._unknown(normalized)[0]
+
     def licences(self, query: Query) -> list[str]:
         """The licences ``query`` names to ask about them (see :meth:`_licences`)."""
         return self._licences(query.read or query.text)
@@ -669,7 +673,7 @@ class Matcher:
         我想办个烟花爆竹经营许可证: 烟花爆竹经营许可证), whose 办理指南 the catalogue may have; only
         names all of whose words the knowledge uses (食品经营许可证 is no 危险化学品经营许可证 less a word)."""
         names = dict.fromkeys(_APPLIED_FOR.sub("", n) for n in document_names(read, _LICENCE_KINDS))
-        return [n for n in names if len(n) >= FRAMED_MIN_CHARS and not self._unknown(self.normalizer.normalize(n))[0]]
+        return [n for n in names if len(n) >= FRAMED_MIN_CHARS and self.knows_every_word(self.normalizer.normalize(n))]
 
     def _names_documents(self, query: Query) -> bool:
         """Whether the names of documents in ``query`` are worth searching apart: it asks, and

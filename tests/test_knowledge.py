@@ -243,11 +243,14 @@ def test_bad_lexicon(folder):
 
 
 def test_the_lexicon_s_entries_must_be_the_guide_s(folder):
-    (folder / "lexicon.yaml").write_text("other_years: [a]\nhazard_report: no-such-entry\n", encoding="utf-8")
+    (folder / "lexicon.yaml").write_text(
+        "other_years: [a]\nhazard_report: no-such-entry\nimplied_subject: 7\n", encoding="utf-8"
+    )
     reasons = {(p.field, p.reason) for p in problems_of(folder)}
     assert reasons == {
         ("other_years", "must be a guide entry id"),
         ("hazard_report", "'no-such-entry' is not a guide entry"),
+        ("implied_subject", "must be words"),
     }
 
 

@@ -290,6 +290,15 @@ def test_a_hazard_the_bot_is_unsure_of_is_told_the_hotlines_first(answerer):
     assert reply.outcome == "fallback" and reply.text.startswith(texts.TIPOFF.strip())
 
 
+def test_a_short_question_without_its_subject_is_read_as_about_applying(answerer):
+    # Said to a disclosure office, 要带啥材料 is about applying; the reply says it read it so.
+    reply = answerer.answer("要带啥材料")
+    assert reply.outcome == "answer" and reply.entry_id.startswith("apply-")
+    assert reply.text.startswith(texts.IMPLIED.format(subject="申请信息公开"))
+    # Not a question with a word the knowledge never uses: 医保 is another office's.
+    assert answerer.answer("医保在哪交").outcome != "answer"
+
+
 def test_a_short_look_up_is_no_complaint_but_a_short_tip_off_is(answerer):
     # A hazard's words typed as a keyword (烟花爆竹) look for the documents on it...
     looked = answerer.answer("零九年春节烟花爆竹安全管理")
@@ -684,9 +693,10 @@ def test_each_part_is_shown_in_the_citizens_words(answerer):
 def test_a_part_answered_is_not_lost_to_one_list_for_the_whole(answerer):
     # One part it cannot place, one it answers: the answer, and the other said to be unsure
     # (the message as a whole got one list with the second part's entry alone).
-    reply = answerer.answer("年报在哪 还要带啥材料")
+    # (还要带啥材料, the part it could not place before, is now read as about applying.)
+    reply = answerer.answer("年报在哪 还要准备点啥")
     assert reply.outcome == "answer" and [p.entry_id for p in reply.parts] == ["annual-report-where", None]
-    assert "【2】还要带啥材料" in reply.text and "年度报告" in reply.text.split("【2】")[0]
+    assert "【2】还要准备点啥" in reply.text and "年度报告" in reply.text.split("【2】")[0]
 
 
 def test_a_whole_answered_as_one_part_keeps_the_other_part(answerer):

@@ -44,6 +44,8 @@ from .calendar import WorkCalendar
 from .catalogue import CatalogueSearch
 
 MAX_QUESTION_CHARS = 500
+# A question this short (normalised) may be read with the lexicon's implied subject (要带啥材料).
+IMPLIED_MAX_CHARS = 14
 # The entries about when a reply is due: asked with the day an application was received, their
 # answer also says which day that is (《条例》第33条: 20 working days, extended by at most 20).
 RECKONED = frozenset({"deadline", "working-days", "extension", "overdue"})
@@ -403,6 +405,8 @@ class Answers:
         answer_at = s.answer_min_confidence or (decision.refer_at if best and best.entry.refer else decision.answer_at)
         clarify_at = s.clarify_min_confidence or decision.clarify_at
         confident = best is not None and (best.exact or best.score >= answer_at)
+        if not confident and (implied := self._implied(text, query, intent, ranked)) is not None:
+            return implied
         hits = self._documents(query) if query.normalized else []
         # A licence named (烟花爆竹经营许可证需要啥手续) is what its 办理指南 is about, however the
         # question around it is worded: a licence's document found tells where it is.
@@ -510,6 +514,30 @@ class Answers:
         if hits:
             return self._catalogue(text, query, hits, top_id, top_score, offer, of_other_years)
         return self._fallback(text, query, top_id, top_score, offer, intent.hazard)
+
+    def _implied(self, text: str, query: Query, intent: Intent, ranked: list[Scored]) -> Reply | None:
+        """A short question without its subject (要带啥材料, 多久能有结果), read with the lexicon's
+        ``implied_subject`` (申请信息公开) before it, when that is answered outright by one of the
+        entries ``ranked`` first for the question alone: said to a disclosure office, it is what
+        such a question is about. Not a question with a word the knowledge never uses (医保在哪交),
+        a year, a complaint's or a hazard's words, or English."""
+        subject = self.matcher.knowledge.lexicon.implied_subject
+        if not (
+            subject
+            and intent.asks
+            and 0 < len(query.normalized) <= IMPLIED_MAX_CHARS
+            and not (query.english or query.years or intent.complaint or intent.hazard or intent.grievance)
+            and self.matcher.knows_every_word(query.normalized)
+        ):
+            return None
+        with_subject = self.matcher.query(subject + (query.read or query.text))
+        if with_subject.normalized == query.normalized:
+            return None
+        reply = self._single(text, with_subject, self.matcher.intent(with_subject))
+        if reply.outcome != "answer" or reply.entry_id not in {c.entry.id for c in ranked}:
+            return None
+        reply.text = texts.IMPLIED.format(subject=subject) + "\n" + reply.text
+        return reply
 
     def _today(self) -> dt.date:
         return dt.datetime.now(self.zone).date()

@@ -433,6 +433,9 @@ class Answers:
         )
         written = best is not None and best.exact and intent.asks
         offer: str | None = None  # the complaint form offered under an unsure reply: 投诉 or 举报
+        # A hazard told, or whom to tell of one asked (家里燃气漏气了打什么电话), is told the hotlines
+        # before a not-sure reply; a question that only names one (特种作业操作证怎么办) is not.
+        told = intent.hazard and (intent.tells or asks_whom_to_tell(query.read or query.text))
         if not (asking_for_information or typed_a_title or written):
             answered = (
                 intent.asks
@@ -452,7 +455,7 @@ class Answers:
             if complaint >= decision.complaint.answer_at * OFFER_SHARE:
                 offer = "举报" if intent.hazard else "投诉"
         if best is None or not query.normalized:
-            return self._fallback(text, query, top_id, top_score, offer, intent.hazard)
+            return self._fallback(text, query, top_id, top_score, offer, told)
         # 济南市安监局电话多少: another place's office, whose contacts are not the bureau's to give.
         lexicon = self.matcher.knowledge.lexicon
         if of_another_place(query.read or query.text, lexicon.places, lexicon.nearby_places) and not best.exact:
@@ -478,7 +481,7 @@ class Answers:
                 return other_years
             ranked = [c for c in ranked if not c.entry.year]
             if not ranked:
-                return self._fallback(text, query, top_id, top_score, offer, intent.hazard)
+                return self._fallback(text, query, top_id, top_score, offer, told)
             best = ranked[0]
             top_id, top_score = best.entry.id, best.score
             confident = best.exact or best.score >= answer_at
@@ -513,7 +516,7 @@ class Answers:
             return self._clarify(text, choices[: s.clarify_choices], query.english, offer)
         if hits:
             return self._catalogue(text, query, hits, top_id, top_score, offer, of_other_years)
-        return self._fallback(text, query, top_id, top_score, offer, intent.hazard)
+        return self._fallback(text, query, top_id, top_score, offer, told)
 
     def _implied(self, text: str, query: Query, intent: Intent, ranked: list[Scored]) -> Reply | None:
         """A short question without its subject (要带啥材料, 多久能有结果), read with the lexicon's
@@ -728,7 +731,8 @@ class Answers:
         hazard: bool = False,
     ) -> Reply:
         """Not sure what the message asks; ``offer``: the form (投诉 or 举报) offered under it;
-        ``hazard``: it names one (家里燃气漏气了打什么电话), and is told 12350 and 119 first."""
+        ``hazard``: it tells of one or asks whom to tell (家里燃气漏气了打什么电话), and is told 12350 and
+        119 first."""
         body = texts.FALLBACK_EN if query.english else texts.FALLBACK
         if hazard:
             body = (texts.TIPOFF_EN if query.english else texts.TIPOFF).strip() + "\n" + body

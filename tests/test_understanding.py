@@ -273,6 +273,8 @@ def test_a_complaint_of_another_office_s_business_is_pointed_there(answerer):
     # The bureau's own staff, or a hazard where another office's business is, is the bureau's.
     assert answerer.answer("我要投诉你们窗口工作人员态度差").outcome == "complaint"
     assert answerer.answer("外卖站点几十块电池堆在一个小屋子里一起充，晚上没人看着").outcome == "complaint"
+    # 保险措施 are safety measures, not an insurer's business.
+    assert answerer.answer("对面楼刷漆的师傅吊在外面晃来晃去，啥保险措施都没有").outcome == "complaint"
 
 
 @pytest.mark.parametrize(

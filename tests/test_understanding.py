@@ -371,6 +371,14 @@ def test_the_days_of_the_week_in_every_spelling_are_the_guides(answerer):
     assert "office-hours" in offered
 
 
+def test_applying_for_a_parent_is_applying_for_someone_else(answerer):
+    # The guide says 代别人申请; citizens say 替我爸, 帮我老爸.
+    reply = answerer.answer("能替我爸申请吗")
+    assert (reply.outcome, reply.entry_id) == ("answer", "apply-id")
+    reply = answerer.answer("帮我老爸申请行不行")
+    assert "apply-id" in ([reply.entry_id] if reply.outcome == "answer" else [c.id for c in reply.choices])
+
+
 def test_the_semantic_model_reads_other_regions_words_in_putonghua(matcher):
     # Its 普通话 reading, punctuation and all, where the question has a region's own words...
     assert matcher.needs_meaning("你哋嘅文件喺边度睇？") == ["你们的文件在哪里看?"]
@@ -538,7 +546,7 @@ def test_an_accidents_report_is_told_where_it_is_published(answerer, question):
 def test_no_filler_is_cut_out_of_a_word(matcher):
     # 亲 (the shop assistant's "dear") was a filler, and so 亲戚, 父亲, 亲自 lost a character.
     assert "亲戚" in matcher.query("我亲戚那个厂有没有被罚过").normalized
-    assert "母亲" in matcher.query("能替我母亲申请吗").normalized
+    assert "母亲" in matcher.query("能替母亲申请吗").normalized
 
 
 @pytest.mark.parametrize(

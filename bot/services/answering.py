@@ -525,17 +525,17 @@ class Answers:
         such a question is about. Not a question with a word the knowledge never uses (医保在哪交),
         a year, a complaint's or a hazard's words, or English."""
         subject = self.matcher.knowledge.lexicon.implied_subject
+        read = query.read or query.text
         if not (
             subject
+            and subject not in read  # (nor again, read with it)
             and intent.asks
             and 0 < len(query.normalized) <= IMPLIED_MAX_CHARS
             and not (query.english or query.years or intent.complaint or intent.hazard or intent.grievance)
             and self.matcher.knows_every_word(query.normalized)
         ):
             return None
-        with_subject = self.matcher.query(subject + (query.read or query.text))
-        if with_subject.normalized == query.normalized:
-            return None
+        with_subject = self.matcher.query(subject + read)
         reply = self._single(text, with_subject, self.matcher.intent(with_subject))
         if reply.outcome != "answer" or reply.entry_id not in {c.entry.id for c in ranked}:
             return None

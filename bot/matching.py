@@ -826,11 +826,12 @@ class _IntentRules:
         )
 
 
+# Applying for something (a licence, information): wanting to is asking; before a licence's name
+# it is no part of the name.
+_APPLYING = "办理|申办|申请|申领"
 # Wanting a service asks for it, as a question does (我想办个烟花爆竹经营许可证, 我要申请公开…): it is
 # no story told, whatever hazard it names.
-_WANTS = re.compile(
-    "(?:想|要|准备|打算)(?:办理|申办|申请|申领|办个|办一个|办张|咨询|了解一下|查一下|查查|问问|问一下|看看)"
-)
+_WANTS = re.compile(f"(?:想|要|准备|打算)(?:{_APPLYING}|办个|办一个|办张|咨询|了解一下|查一下|查查|问问|问一下|看看)")
 
 
 # What may stand beside a greeting, thanks or 不是这个 without making a question of it: particles,
@@ -909,7 +910,7 @@ _DOCUMENT_KINDS = re.compile("|".join(DOCUMENT_KINDS))
 _LICENCE_KINDS = re.compile("许可证|许可|资格证|操作证|证书|执照|备案|审批")
 # Applying for it, before a licence's name: 办, 我想办个, 咋申请.
 _APPLIED_FOR = re.compile(
-    "^(?:我|俺|咱)?(?:想|要|准备|打算|怎么|怎样|咋|如何|去哪)?(?:办理|申办|申请|申领|办|领|考)(?:个|一个|张|一张|下来)?"
+    f"^(?:我|俺|咱)?(?:想|要|准备|打算|怎么|怎样|咋|如何|去哪)?(?:{_APPLYING}|办|领|考)(?:个|一个|张|一张|下来)?"
 )
 # What stands between the names of two documents, or between a name and the rest of a question.
 _BETWEEN_NAMES = re.compile(r"[,，、;；。！!?？\s和及与或]")

@@ -435,7 +435,8 @@ class Answers:
         offer: str | None = None  # the complaint form offered under an unsure reply: 投诉 or 举报
         # A hazard told, or whom to tell of one asked (家里燃气漏气了打什么电话), is told the hotlines
         # before a not-sure reply; a question that only names one (特种作业操作证怎么办) is not.
-        told = intent.hazard and (intent.tells or asks_whom_to_tell(query.read or query.text))
+        read = query.read or query.text
+        told = intent.hazard and (intent.tells or asks_whom_to_tell(read))
         if not (asking_for_information or typed_a_title or written):
             answered = (
                 intent.asks
@@ -458,15 +459,15 @@ class Answers:
             return self._fallback(text, query, top_id, top_score, offer, told)
         # 济南市安监局电话多少: another place's office, whose contacts are not the bureau's to give.
         lexicon = self.matcher.knowledge.lexicon
-        if of_another_place(query.read or query.text, lexicon.places, lexicon.nearby_places) and not best.exact:
+        if of_another_place(read, lexicon.places, lexicon.nearby_places) and not best.exact:
             body = texts.OTHER_PLACE.format(**self.contacts)
             return _offering(Reply(text, "fallback", body, top_id, top_score), offer)
         # 家附近的工厂煤气泄漏了，该打什么电话: a hazard at a workplace named and whom to tell asked
         # is told 12350 (and 119 for one happening now), however unsure the bot is of the other words.
-        report = self.matcher.knowledge.entry(lexicon.hazard_report or "")
-        read = query.read or query.text
-        if not confident and report is not None and intent.hazard and asks_whom_to_tell(read) and at_a_workplace(read):
-            return self._entry_reply(text, report, top_score, query.english)
+        if not confident and intent.hazard and asks_whom_to_tell(read) and at_a_workplace(read):
+            report = self.matcher.knowledge.entry(lexicon.hazard_report or "")
+            if report is not None:
+                return self._entry_reply(text, report, top_score, query.english)
         # A keyword or a document's title typed in the chat (安全生产月, 应急预案) gets the
         # documents, unless it is word for word one of the guide's phrasings (收费); a year in
         # it (2008年安全生产工作总结) names the document, not the figures asked for.
@@ -487,7 +488,7 @@ class Answers:
             confident = best.exact or best.score >= answer_at
         if confident:
             reply = self._entry_reply(text, best.entry, top_score, query.english)
-            received = read_day(query.read or query.text, self._today()) if best.entry.id in RECKONED else None
+            received = read_day(read, self._today()) if best.entry.id in RECKONED else None
             if received is not None and not query.english:
                 reply.text += "\n" + self._reckoned(received)
             # A question that names a published document is told where it is, not only how to apply.
@@ -728,12 +729,12 @@ class Answers:
         top_id: str | None,
         top_score: float,
         offer: str | None = None,
-        hazard: bool = False,
+        told: bool = False,
     ) -> Reply:
         """Not sure what the message asks; ``offer``: the form (投诉 or 举报) offered under it;
-        ``hazard``: it tells of one or asks whom to tell (家里燃气漏气了打什么电话), and is told 12350 and
+        ``told``: it tells of a hazard or asks whom to tell (家里燃气漏气了打什么电话), and is told 12350 and
         119 first."""
         body = texts.FALLBACK_EN if query.english else texts.FALLBACK
-        if hazard:
+        if told:
             body = (texts.TIPOFF_EN if query.english else texts.TIPOFF).strip() + "\n" + body
         return _offering(Reply(text, "fallback", body.format(**self.contacts), top_id, top_score), offer)

@@ -357,9 +357,17 @@ class Matcher:
     # --- querying -------------------------------------------------------------------------------
 
     def query(self, text: str, *, today: dt.date | None = None) -> Query:
-        """Read and normalise ``text`` once for :meth:`rank`, :meth:`search` and :meth:`intent`."""
+        """Read and normalise ``text`` once for :meth:`rank`, :meth:`search` and :meth:`intent`.
+
+        A slip of a pinyin input method (申请要多就, 烟花暴竹) is put right first (see
+        :class:`Homophones`); a complaint is still recognised in the words as typed.
+        """
         read, years = read_years(text, today)
-        query = self._query(text, read)
+        typed = self.normalizer.script(read)
+        fixed = self._homophones.correct(typed)
+        query = self._query(text, fixed if fixed != typed else read)
+        if fixed != typed:
+            query.simple = self.normalizer.normalize_both(read)[0]
         query.years = years
         query.english = is_english(text)
         focused = focus(read, self.asks)
@@ -629,15 +637,10 @@ class Matcher:
         whether the query's numbers are the item's as whole tokens (see :class:`_NumberIndex`):
         as characters, 2012 and 2021 have most in common. A message of several clauses that finds
         nothing well as a whole (有没有典型事故案例，给员工培训用) is searched clause by clause too.
-        A slip of a pinyin input method (烟花暴竹) is put right first (see :class:`Homophones`).
 
         :param budget: postings read at most (see ``NgramIndex.candidates``); a smaller one is
           enough to find only the items that match very well
         """
-        typed = self.normalizer.script(query.read or query.text)
-        fixed = self._homophones.correct(typed)
-        if fixed != typed:  # 烟花暴竹 is looked for as 烟花爆竹
-            query = replace(self._query(query.text, fixed), years=query.years)
         hits = self._search(query, limit, min_score, budget)
         read = query.read or query.text
         clauses = [c for c in _CLAUSES.split(read) if len(_HAN.findall(c)) >= FRAMED_MIN_CHARS]

@@ -322,6 +322,16 @@ def test_a_homophone_slip_is_read_as_meant(answerer):
     assert found == [h.item.index_no for h in matcher.search(matcher.query("烟花爆竹通知"))]
 
 
+def test_a_homophone_slip_in_a_question_is_read_as_meant(answerer):
+    # 收废 for 收费: the guide's answer, not a list.
+    reply = answerer.answer("信息公开收废吗")
+    assert reply.outcome == "answer" and reply.entry_id == "fee-free"
+    assert answerer.matcher.query("复议要多就").read == "复议要多久"
+    # What a complaint is recognised in is the message as typed: 又没 is not asked as 有没.
+    typed = answerer.matcher.query("网上又没地方交")
+    assert "有没" in typed.read and "又没" in typed.simple
+
+
 @pytest.mark.parametrize(
     ("text", "read"),
     [

@@ -360,14 +360,12 @@ class Matcher:
         """Read and normalise ``text`` once for :meth:`rank`, :meth:`search` and :meth:`intent`.
 
         A slip of a pinyin input method (申请要多就, 烟花暴竹) is put right first (see
-        :class:`Homophones`); a complaint is still recognised in the words as typed.
+        :class:`Homophones`): everything reads the question as meant.
         """
         read, years = read_years(text, today)
         typed = self.normalizer.script(read)
         fixed = self._homophones.correct(typed)
         query = self._query(text, fixed if fixed != typed else read)
-        if fixed != typed:
-            query.simple = self.normalizer.normalize_both(read)[0]
         query.years = years
         query.english = is_english(text)
         focused = focus(read, self.asks)

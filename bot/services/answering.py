@@ -73,6 +73,9 @@ HIT_FIELDS = ("title", "index_no", "date", "category")
 # A guide answer's pointer to another question: 可问“什么是信息处理费”, 可以问我“…”, 直接问我“…”,
 # 请问“联系方式”. Only wordings to ask: a "见“延期”" names a part of the guide rather than a question
 # (and "监督和救济", asked as one, reads as a complaint).
+# Applying for information, said in a question's own words (申请信息公开要多久, 申请政府信息要几天):
+# the subject every question here has, which says nothing of what is asked.
+SUBJECT_SAID = re.compile(r"(?:依申请|申请)(?:政府)?信息(?:公开)?|(?:政府)?信息公开(?:的)?申请|申请公开(?:政府)?信息")
 POINTER = re.compile(r"(?:(?:可以?|请|直接|不妨)问我?|ask me )“([^“”\n]{2,40})”")
 
 
@@ -390,7 +393,7 @@ class Answers:
             return self._clarify(text, offered[: max(self.settings.clarify_choices, len(replies))])
         return self._single(text, query, intent)
 
-    def _single(self, text: str, query: Query, intent: Intent) -> Reply:
+    def _single(self, text: str, query: Query, intent: Intent, *, reread: bool = True) -> Reply:
         s = self.settings
         query = self.matcher.settled_by_words(query) or query
         decision = self.matcher.decision(query)
@@ -405,7 +408,7 @@ class Answers:
         answer_at = s.answer_min_confidence or (decision.refer_at if best and best.entry.refer else decision.answer_at)
         clarify_at = s.clarify_min_confidence or decision.clarify_at
         confident = best is not None and (best.exact or best.score >= answer_at)
-        if not confident and (implied := self._implied(text, query, intent, ranked)) is not None:
+        if not confident and reread and (implied := self._implied(text, query, intent, ranked)) is not None:
             return implied
         hits = self._documents(query) if query.normalized else []
         # A licence named (烟花爆竹经营许可证需要啥手续) is what its 办理指南 is about, however the
@@ -523,24 +526,29 @@ class Answers:
         """A short question without its subject (要带啥材料, 多久能有结果), read with the lexicon's
         ``implied_subject`` (申请信息公开) before it, when that is answered outright by one of the
         entries ``ranked`` first for the question alone: said to a disclosure office, it is what
-        such a question is about. Not a question with a word the knowledge never uses (医保在哪交),
-        a year, a complaint's or a hazard's words, or English."""
+        such a question is about. One that says its subject (申请信息公开要多长时间) is read without
+        it, the same way: whole, it is nearer 申请信息公开要钱不 than anything about the deadline.
+        Not a question with a word the knowledge never uses (医保在哪交), a year, a complaint's or a
+        hazard's words, or English."""
         subject = self.matcher.knowledge.lexicon.implied_subject
         read = query.read or query.text
         if not (
             subject
-            and subject not in read  # (nor again, read with it)
             and intent.asks
             and 0 < len(query.normalized) <= IMPLIED_MAX_CHARS
             and not (query.english or query.years or intent.complaint or intent.hazard or intent.grievance)
             and self.matcher.knows_every_word(query.normalized)
         ):
             return None
-        with_subject = self.matcher.query(subject + read)
-        reply = self._single(text, with_subject, self.matcher.intent(with_subject))
+        said = SUBJECT_SAID.search(read)
+        reread = self.matcher.query(read[: said.start()] + read[said.end() :] if said else subject + read)
+        if said and not reread.normalized:
+            return None
+        reply = self._single(text, reread, self.matcher.intent(reread), reread=False)
         if reply.outcome != "answer" or reply.entry_id not in {c.entry.id for c in ranked}:
             return None
-        reply.text = texts.IMPLIED.format(subject=subject) + "\n" + reply.text
+        if not said:
+            reply.text = texts.IMPLIED.format(subject=subject) + "\n" + reply.text
         return reply
 
     def _today(self) -> dt.date:

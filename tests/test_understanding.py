@@ -219,11 +219,12 @@ def test_a_licence_wanted_is_no_story_and_gets_its_guide(answerer, question):
     assert [h["title"] for h in reply.hits][:1] == ["烟花爆竹经营（零售）许可办理指南"]
 
 
-def test_an_answer_to_a_licence_question_lists_only_its_guide(answerer):
-    # Answered by the guide, the question also gets the licence's 办理指南, not the training
-    # courses that share its words.
-    reply = answerer.answer("申请危险化学品经营许可证需要什么材料")
-    assert reply.outcome == "answer"
+@pytest.mark.parametrize("question", ["申请危险化学品经营许可证需要什么材料", "危险化学品经营许可证咋办理"])
+def test_a_licence_question_lists_only_its_guide(answerer, question):
+    # Answered by the guide or by the catalogue, the question gets the licence's 办理指南, not
+    # the training courses that share its words.
+    reply = answerer.answer(question)
+    assert reply.outcome in ("answer", "catalogue")
     assert [h["title"] for h in reply.hits] == ["危险化学品经营许可证办理指南"]
 
 
@@ -304,7 +305,7 @@ def test_a_short_question_without_its_subject_is_read_as_about_applying(answerer
     assert answerer.answer("医保在哪交").outcome != "answer"
 
 
-@pytest.mark.parametrize("text", ["申请信息公开要多长时间", "申请政府信息要几天"])
+@pytest.mark.parametrize("text", ["申请信息公开要多长时间", "申请信息公开要多久"])
 def test_a_short_question_is_answered_on_what_it_asks_not_on_its_subject(answerer, text):
     # Its subject (申请信息公开) is every question's here; what it asks (多久) is the deadline's.
     # Read whole, the fee entry's 申请信息公开要钱不 shares more of its characters.

@@ -499,8 +499,8 @@ class Answers:
                 reply.text += "\n" + self._hits_text(strong, texts.CATALOGUE_WITH_ANSWER_HEADER)
                 reply.hits = strong
             return reply
-        if strong:
-            return self._catalogue(text, query, hits, top_id, top_score, offer, of_other_years)
+        if strong:  # a licence named: its documents, not the training courses that share its words
+            return self._catalogue(text, query, strong if licence else hits, top_id, top_score, offer, of_other_years)
         # Another office's business staff taught (公租房: the housing bureau) is answered or not at
         # all: offered in a list, it would put 公租房 to whoever asks about the weather.
         guide = [c for c in ranked if not c.entry.refer]

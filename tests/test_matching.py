@@ -43,6 +43,7 @@ def test_labelled_ids_exist(knowledge):
         "complaints_dev.csv",
         "blind7.csv",
         "blind7_dev.csv",
+        "blind8.csv",
         "catalogue_dev.csv",
         "dialect.csv",
         "dialect_blind.csv",

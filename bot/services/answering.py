@@ -70,12 +70,12 @@ LOOKUP_MAX_CHARS = 16
 # A complaint is answered besides at most this many questions it also asks (three parts in all).
 MAX_BESIDES = 2
 HIT_FIELDS = ("title", "index_no", "date", "category")
-# A guide answer's pointer to another question: 可问“什么是信息处理费”, 可以问我“…”, 直接问我“…”,
-# 请问“联系方式”. Only wordings to ask: a "见“延期”" names a part of the guide rather than a question
-# (and "监督和救济", asked as one, reads as a complaint).
 # Applying for information, said in a question's own words (申请信息公开要多久, 申请政府信息要几天):
 # the subject every question here has, which says nothing of what is asked.
 SUBJECT_SAID = re.compile(r"(?:依申请|申请)(?:政府)?信息(?:公开)?|(?:政府)?信息公开(?:的)?申请|申请公开(?:政府)?信息")
+# A guide answer's pointer to another question: 可问“什么是信息处理费”, 可以问我“…”, 直接问我“…”,
+# 请问“联系方式”. Only wordings to ask: a "见“延期”" names a part of the guide rather than a question
+# (and "监督和救济", asked as one, reads as a complaint).
 POINTER = re.compile(r"(?:(?:可以?|请|直接|不妨)问我?|ask me )“([^“”\n]{2,40})”")
 
 
@@ -393,7 +393,7 @@ class Answers:
             return self._clarify(text, offered[: max(self.settings.clarify_choices, len(replies))])
         return self._single(text, query, intent)
 
-    def _single(self, text: str, query: Query, intent: Intent, *, reread: bool = True) -> Reply:
+    def _single(self, text: str, query: Query, intent: Intent, *, implied: bool = True) -> Reply:
         s = self.settings
         query = self.matcher.settled_by_words(query) or query
         decision = self.matcher.decision(query)
@@ -408,8 +408,8 @@ class Answers:
         answer_at = s.answer_min_confidence or (decision.refer_at if best and best.entry.refer else decision.answer_at)
         clarify_at = s.clarify_min_confidence or decision.clarify_at
         confident = best is not None and (best.exact or best.score >= answer_at)
-        if not confident and reread and (implied := self._implied(text, query, intent, ranked)) is not None:
-            return implied
+        if not confident and implied and (reread := self._implied(text, query, intent, ranked)) is not None:
+            return reread
         hits = self._documents(query) if query.normalized else []
         # A licence named (烟花爆竹经营许可证需要啥手续) is what its 办理指南 is about, however the
         # question around it is worded: a licence's document found tells where it is.
@@ -544,7 +544,7 @@ class Answers:
         reread = self.matcher.query(read[: said.start()] + read[said.end() :] if said else subject + read)
         if said and not reread.normalized:
             return None
-        reply = self._single(text, reread, self.matcher.intent(reread), reread=False)
+        reply = self._single(text, reread, self.matcher.intent(reread), implied=False)
         if reply.outcome != "answer" or reply.entry_id not in {c.entry.id for c in ranked}:
             return None
         if not said:

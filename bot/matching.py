@@ -365,7 +365,9 @@ class Matcher:
         read, years = read_years(text, today)
         typed = self.normalizer.script(read)
         fixed = self._homophones.correct(typed)
-        query = self._query(text, fixed if fixed != typed else read)
+        if fixed != typed:  # the question without its preamble (focus) too
+            read = fixed
+        query = self._query(text, read)
         query.years = years
         query.english = is_english(text)
         focused = focus(read, self.asks)

@@ -339,6 +339,8 @@ def test_a_homophone_slip_in_a_question_is_read_as_meant(answerer):
     assert answerer.matcher.query("复议要多就").read == "复议要多久"
     # Asked with it (多就 for 多久), a question is still an asking one.
     assert answerer.matcher.intent(answerer.matcher.query("申请信息公开要多就")).asks
+    # The question without its preamble is read as meant too.
+    assert answerer.matcher.query("我是开饭店的，信息公开收废吗").focus.read == "信息公开收费吗"
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from bot import texts
+from bot.channels.typed import render
 from bot.services.complaints import MAX_NAME, MAX_TEXT, Complaints, topics_for
 from bot.services.conversation import (
     AskContact,
@@ -66,6 +67,17 @@ def test_a_contact_is_refused_by_the_same_rule_on_every_channel(conversation, ty
     assert form.step == "contact"
     checked = check_form("投诉", "other", "事", *(("", typed) if reason == "bad_phone" else (typed, "")))
     assert [p.reason for p in checked[1]] == [reason]
+
+
+def test_more_of_the_matter_sent_for_a_name_is_added_to_the_complaint(conversation):
+    # Asked for a name and phone, citizens often tell more instead: it was filed as the contact.
+    form = Form("投诉", "contact", "窗口的人态度太差了", "staff")
+    told = "上周三去窗口交申请表，工作人员说不归他们管，表也不收"
+    assert conversation.contact(form, told) == AskContact(added=True)
+    assert form.text == "窗口的人态度太差了\n" + told and form.step == "contact" and not form.name
+    summary = conversation.contact(form, "王先生 13800138000")
+    assert isinstance(summary, Summary) and summary.contact == "王先生 13800138000"
+    assert render(AskContact(added=True)).startswith(texts.FORM_DETAIL_ADDED)
 
 
 @pytest.mark.parametrize("typed", ["跳过", "不留", "0"])

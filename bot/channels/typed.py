@@ -58,7 +58,7 @@ def render(prompt: Prompt) -> str:
         lead = [prompt.text] if prompt.text else []
         return "\n".join([*lead, texts.WX_FORM_TOPIC, *numbered([label for _, label in prompt.options])])
     if isinstance(prompt, AskContact):
-        return texts.WX_FORM_CONTACT
+        return texts.FORM_DETAIL_ADDED + "\n" + texts.WX_FORM_CONTACT if prompt.added else texts.WX_FORM_CONTACT
     if isinstance(prompt, Summary):
         return texts.WX_FORM_SUMMARY.format(
             kind=prompt.kind, topic=prompt.topic, text=prompt.text, contact=prompt.contact

@@ -61,6 +61,8 @@ FORGET = frozenset({"删除记录", "删除我的记录", "删除聊天记录", 
 # Words that mean "no contact" at the contact step, in any channel.
 SKIP = frozenset({"跳过", "不留", "0"})
 STEPS = ("what", "topic", "contact", "confirm")
+# Longer than this, what is sent for a name without a phone number tells of the matter instead.
+STORY_MIN_CHARS = 20
 
 
 # --- prompts: what to show next -------------------------------------------------------------------
@@ -86,9 +88,11 @@ class Choose:
 
 @dataclass(frozen=True)
 class AskContact:
-    """Ask for a name and a phone number, saying why they are asked (skipping is allowed)."""
+    """Ask for a name and a phone number, saying why they are asked (skipping is allowed);
+    ``added``: what was just sent told more of the matter, and was added to the complaint."""
 
     why: str = texts.CONTACT_WHY
+    added: bool = False
 
 
 @dataclass(frozen=True)
@@ -464,11 +468,18 @@ class Conversation:
         return AskContact()
 
     def contact(self, form: Form, typed: str | None, *, skip: bool = False) -> Prompt:
-        """A name and phone typed on one line (or ``skip``, or a skip word: no contact)."""
+        """A name and phone typed on one line (or ``skip``, or a skip word: no contact). A long
+        line without a phone number tells more of the matter (上周三去窗口交申请表，工作人员说不归
+        他们管): it is added to the complaint, and the name and phone asked for again."""
         if skip or fold(typed or "") in SKIP:
             form.name, form.phone = "", ""
         else:
             checked = check_contact("", "", typed or "")
+            if not isinstance(checked, Invalid) and not checked[1] and len(checked[0]) > STORY_MIN_CHARS:
+                more = f"{form.text}\n{(typed or '').strip()}"
+                if check_text(more) is None:
+                    form.text = more
+                    return AskContact(added=True)
             if isinstance(checked, Invalid):
                 return checked
             form.name, form.phone = checked

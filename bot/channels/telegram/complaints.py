@@ -212,7 +212,8 @@ def render(prompt: Prompt) -> tuple[str, InlineKeyboardMarkup | None]:
         said = html(prompt.text) + "\n" + texts.FORM_TOPIC if prompt.text else texts.FORM_TOPIC
         return said, keyboard([[(label, TopicCallback(topic=key))] for key, label in prompt.options])
     if isinstance(prompt, AskContact):
-        return texts.FORM_CONTACT, keyboard([[(texts.FORM_SKIP, FormCallback(action="skip"))]])
+        said = texts.FORM_DETAIL_ADDED + "\n" + texts.FORM_CONTACT if prompt.added else texts.FORM_CONTACT
+        return said, keyboard([[(texts.FORM_SKIP, FormCallback(action="skip"))]])
     if isinstance(prompt, Summary):
         said = texts.FORM_SUMMARY.format(kind=prompt.kind, topic=prompt.topic, text=prompt.text, contact=prompt.contact)
         buttons = [

@@ -234,6 +234,13 @@ _ENGLISH_OPENER = (
 )
 _ENGLISH_ASKS = re.compile(rf"^\s*(?:and\s+|also\s+|please\s+|so\s+)?{_ENGLISH_OPENER}", re.IGNORECASE)
 _ENGLISH_AND = re.compile(rf",?\s+(?:and|also|plus)\s+(?={_ENGLISH_OPENER})", re.IGNORECASE)
+# What is asked of two things at once (what are your office hours and phone number): the question's
+# head asked of each.
+_ENGLISH_OF_TWO = re.compile(
+    r"^\s*(?P<head>(?:what|where|who|when)(?:'s|\s+is|\s+are)\s+(?:(?:your|the|our|my)\s+)?)"
+    r"(?P<first>[^,]+?),?\s+and\s+(?:(?:your|the|our|my)\s+)?(?P<second>[^,]+?)[?.!]*\s*$",
+    re.IGNORECASE,
+)
 
 
 def asks_in_english(text: str) -> bool:
@@ -250,7 +257,8 @@ def questions(text: str, asks: Callable[[str], bool], limit: int = 3) -> list[st
     被砸伤了，俺能申请不，要带啥证件"), or, at the end, with the one before; so does a condition
     ("看到哪个厂子有隐患，该打啥电话": its 哪个 is "whichever") unless it asks by its ending
     ("要是不会上网能写信不"), and a bare follow-up ("…检查合格没，能查不") stays with its clause.
-    In English, a sentence is cut at an "and" that begins a second question.
+    In English, a sentence is cut at an "and" that begins a second question, and a question asked
+    of two things (what are your office hours and phone number) is asked of each.
     """
     parts: list[str] = []
     for chunk in _HARD_BREAK.split(text):
@@ -258,7 +266,7 @@ def questions(text: str, asks: Callable[[str], bool], limit: int = 3) -> list[st
         if not chunk:
             continue
         if not _CJK.search(chunk):
-            parts.extend(p for p in _ENGLISH_AND.split(chunk) if p)
+            parts.extend(q for p in _ENGLISH_AND.split(chunk) if p for q in _of_two(p))
             continue
         spans = _spans(chunk)
         own = [asks_on_its_own(chunk[start:end], asks) for start, end in spans]
@@ -273,6 +281,15 @@ def questions(text: str, asks: Callable[[str], bool], limit: int = 3) -> list[st
             start = next((s for s, _ in spans if s >= end), end)
     asking = _with_bare_asks_joined([p for p in parts if asks(p) or "?" in p or "？" in p])
     return asking[:limit] if len(asking) > 1 else [text]
+
+
+def _of_two(sentence: str) -> list[str]:
+    """An English question asked of two things (what's your address and phone number) as two."""
+    match = _ENGLISH_OF_TWO.match(sentence)
+    if match is None:
+        return [sentence]
+    head = match["head"]
+    return [head + match["first"], head + match["second"]]
 
 
 def _with_bare_asks_joined(parts: list[str]) -> list[str]:

@@ -182,11 +182,19 @@ def test_english_questions_are_split_at_their_marks_and_at_an_and_that_asks_agai
     assert questions(two, asks) == ["what's your office address", "are you open on saturday"]
     one = "Where can I read the accident statistics and the inspection results"  # one question
     assert questions(one, asks) == [one]
+    # What is asked of two things is asked of each (what can be done with two is one question).
+    both = "What are your office hours and phone number?"
+    assert questions(both, asks) == ["What are your office hours", "What are your phone number"]
     told = "I run a factory here. Where do I apply?"  # a preamble stays
     assert questions(told, asks) == [told]
     # An English preamble is set aside at its punctuation, not word by word.
     assert focus("I run a factory here, where do I apply", asks) == "where do I apply"
     assert focus("shenqing yao shoufei ma", asks) == "shenqing yao shoufei ma"  # typed pinyin: one clause
+
+
+def test_an_english_question_of_two_things_gets_both_answers(answerer):
+    reply = answerer.answer("what's your office address and opening hours")
+    assert [p.entry_id for p in reply.parts] == ["office-address", "office-hours"]
 
 
 def test_a_question_that_names_published_documents_is_told_where_they_are(answerer):

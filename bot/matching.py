@@ -771,6 +771,7 @@ class _IntentRules:
             )
             return re.compile("|".join(forms)) if forms else None
 
+        self._simplify = simplify
         self._complaint = pattern(lexicon.complaint)
         self._topic = pattern(lexicon.complaint_topics)
         self._tipoff = pattern(lexicon.tipoff)
@@ -808,7 +809,10 @@ class _IntentRules:
         asking = self._asking if len(simple) < LONG_MESSAGE else self._asking_long
         tells = not (bool(asking and asking.search(simple)) or marked)
         tipoff = bool(self._tipoff and self._tipoff.search(simple))
-        strong = bool(self._complaint and self._complaint.search(simple))
+        # What a question supposes (不给公开的话咋办, 要是一直不答复找谁) is not what happened.
+        supposed = asks and _SUPPOSED.search(text)
+        told = self._simplify(_SUPPOSED.sub(" ", text)) if supposed else simple
+        strong = bool(self._complaint and self._complaint.search(told))
         topic = bool(self._topic and self._topic.search(simple))
         grievance = bool(self._grievance and self._grievance.search(simple))
         hazard = tipoff or bool(self._hazards and self._hazards.search(simple))
@@ -829,6 +833,8 @@ class _IntentRules:
         )
 
 
+# A condition (要是你们不给公开, 一直不答复的话): up to the end of its clause, or its 的话.
+_SUPPOSED = re.compile(r"(?:如果|要是|假如|假若|倘若|万一|一旦)[^，。？！；,.?!;\s]*|[^，。？！；,.?!;\s]*的话")
 # Applying for something (a licence, information): wanting to is asking; before a licence's name
 # it is no part of the name.
 _APPLYING = "办理|申办|申请|申领"

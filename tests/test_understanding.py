@@ -330,6 +330,14 @@ def test_a_short_look_up_is_no_complaint_but_a_short_tip_off_is(answerer):
     assert answerer.answer("烟花爆竹非法储存").outcome == "complaint"
 
 
+def test_what_a_question_supposes_is_no_complaint(answerer):
+    # 不给公开 said of what happened is a complaint; supposed in a question, it asks what to do.
+    for supposed in ("不给公开的话咋办", "要是你们不给公开我该咋办"):
+        assert answerer.answer(supposed).outcome != "complaint", supposed
+    assert answerer.answer("我的申请你们不给公开，太不像话了").outcome == "complaint"
+    assert answerer.answer("要是一直没答复，去哪投诉").entry_id == "complain-where"
+
+
 def test_a_homophone_slip_is_read_as_meant(answerer):
     # Typed with a pinyin input method, 爆竹 comes out as 暴竹: the documents are still found,
     typo = answerer.answer("烟花暴竹 通知")

@@ -22,7 +22,7 @@ _CHINESE_YEAR = re.compile(rf"[{_NUMERALS}千百十]{{2,6}}(?=年)")
 _SHORT_YEAR = re.compile(r"(?<![0-9])([0-9]{2})(?=年(?![了代级前后内多以来间]))")
 _FULL_YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 _DATE = re.compile(r"[0-9]{4}年(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})月")
-_VERSION = re.compile(r"[0-9]{4}年?(?:那|的)?(?:版|修订|修正|颁布|施行)")
+_VERSION = re.compile(r"[0-9]{4}年?(?:那|的)?新?(?:版|修订|修正|修改|颁布|施行|出台|条例|新规|规定)")
 _FULL_WIDTH_DIGIT = str.maketrans("０１２３４５６７８９", "0123456789")
 _RELATIVE = {"今年": 0, "去年": -1, "前年": -2, "大前年": -3, "明年": 1}
 # 今年七十多了, 今年六十岁: someone's age, not a year asked about.
@@ -92,7 +92,7 @@ def read_years(text: str, today: dt.date | None = None) -> tuple[str, tuple[int,
     text = _SHORT_YEAR.sub(lambda m: ("20" if int(m.group(1)) <= 50 else "19") + m.group(1), text)
     text = _RELATIVE_RE.sub(lambda m: f"{today.year + _RELATIVE[m.group(1)]}年", text)
     # A year in a full date (2010年1月29日: the day a report came out) names a day, and a year that
-    # names a law's version (07年那版, 2019年修订的条例) the law: neither is a year asked about.
+    # names a law's version (07年那版, 2019年修订的条例, 一九年新条例) the law: neither is a year asked about.
     named = _FULL_YEAR.findall(_VERSION.sub("", _DATE.sub("", text)))
     years = tuple(dict.fromkeys(int(y) for y in named if 1949 <= int(y) <= today.year + 1))
     return text, years

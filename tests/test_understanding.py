@@ -53,6 +53,7 @@ TODAY = dt.date(2026, 12, 1)
         # A law's version names the law, not a year asked about.
         ("现在的条例和07年那版有啥区别", "现在的条例和2007年那版有啥区别", ()),
         ("2019年修订的条例对收费有啥规定", "2019年修订的条例对收费有啥规定", ()),
+        ("一九年新条例改了以后期限变了吗", "2019年新条例改了以后期限变了吗", ()),
     ],
 )
 def test_years_in_every_spelling(text, read, years):

@@ -362,7 +362,9 @@ def _placed_office(nearby: tuple[str, ...]) -> re.Pattern[str]:
     names = sorted({*_PLACES, *nearby}, key=len, reverse=True)
     return re.compile(
         # 香港人 is a citizen from there, and 政府信息 the information asked for, not an office.
-        "(?:" + "|".join(map(re.escape, names)) + r")(?!人)(?:省|市|区|县)?[^\W你您贵咱我本]{0,6}?(?:局|厅|政府(?!信息))"
+        "(?:"
+        + "|".join(map(re.escape, names))
+        + r")(?!人)(?:省|市|区|县)?[^\W你您贵咱我本]{0,6}?(?:局|厅|政府(?!信息))"
     )
 
 

@@ -163,7 +163,8 @@ def test_an_office_of_another_place_is_told_apart_from_the_bureau():
     for other in ("济南市安监局电话多少", "北京市的应急管理局在哪", "博山区安监局电话", "河北省应急管理厅地址"):
         assert of_another_place(other, home, nearby), other
     assert not of_another_place("博山区安监局电话", home)  # 博山 is not known as a place without the lexicon
-    ours = ("张店区安监局电话", "淄博市张店区安监局在哪", "你们区安监局在哪", "是找区政府还是找市应急局", "香港人能申请政府信息公开吗")
+    ours = ("张店区安监局电话", "淄博市张店区安监局在哪", "你们区安监局在哪", "是找区政府还是找市应急局")
+    ours += ("香港人能申请政府信息公开吗",)  # from there, asking for 政府信息
     for text in (*ours, "我是济南的你们局能寄不"):
         assert not of_another_place(text, home, nearby), text
     assert not of_another_place("北京市安监局电话多少", ())  # no places listed: nothing is another's

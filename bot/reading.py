@@ -24,7 +24,7 @@ _FULL_YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 _DATE = re.compile(r"[0-9]{4}年(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})月")
 _VERSION = re.compile(r"[0-9]{4}年?(?:那|的)?新?(?:版|修订|修正|修改|颁布|施行|出台|条例|新规|规定)")
 _FULL_WIDTH_DIGIT = str.maketrans("０１２３４５６７８９", "0123456789")
-_RELATIVE = {"今年": 0, "去年": -1, "前年": -2, "大前年": -3, "明年": 1}
+_RELATIVE = {"今年": 0, "去年": -1, "上一年": -1, "前年": -2, "大前年": -3, "明年": 1}
 # 今年七十多了, 今年六十岁: someone's age, not a year asked about.
 _RELATIVE_RE = re.compile(
     "(" + "|".join(sorted(_RELATIVE, key=len, reverse=True)) + r")(?![0-9一二三四五六七八九十几]+多?(?:岁|了))"

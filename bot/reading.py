@@ -30,6 +30,12 @@ _RELATIVE_RE = re.compile(
     "(" + "|".join(sorted(_RELATIVE, key=len, reverse=True)) + r")(?![0-9一二三四五六七八九十几]+多?(?:岁|了))"
 )
 
+# The same in English: last year, the year before last, this year (not "last reporting year").
+_RELATIVE_EN = {"this": 0, "last": -1, "past": -1, "previous": -1, "year before last": -2}
+_RELATIVE_EN_RE = re.compile(
+    r"\b(?:the\s+)?(?:(this|last|past|previous) year|(year before last))\b(?!s)", re.IGNORECASE
+)
+
 # Where one question ends and the next begins: question marks, semicolons, full stops, and line
 # breaks; commas and spaces only split when both sides ask something (see ``questions``).
 _HARD_BREAK = re.compile(r"[?？;；。！!\n]+")
@@ -84,13 +90,15 @@ def read_years(text: str, today: dt.date | None = None) -> tuple[str, tuple[int,
     """The text with every year written as four Arabic digits, and the years it names.
 
     二〇〇九年, 两千零九年, 零九年 and 09年 become 2009年; 去年 and 前年 become the year they mean
-    (today's year minus one or two), so the matcher sees the same token for every spelling.
+    (today's year minus one or two), as do last year and the year before last in English, so the
+    matcher sees the same token for every spelling.
     """
     today = today or dt.date.today()
     text = text.translate(_FULL_WIDTH_DIGIT)
     text = _CHINESE_YEAR.sub(lambda m: _chinese_year(m.group()) or m.group(), text)
     text = _SHORT_YEAR.sub(lambda m: ("20" if int(m.group(1)) <= 50 else "19") + m.group(1), text)
     text = _RELATIVE_RE.sub(lambda m: f"{today.year + _RELATIVE[m.group(1)]}年", text)
+    text = _RELATIVE_EN_RE.sub(lambda m: f"{today.year + _RELATIVE_EN[(m[1] or m[2]).lower()]}", text)
     # A year in a full date (2010年1月29日: the day a report came out) names a day, and a year that
     # names a law's version (07年那版, 2019年修订的条例, 一九年新条例) the law: neither is a year asked about.
     named = _FULL_YEAR.findall(_VERSION.sub("", _DATE.sub("", text)))

@@ -42,6 +42,9 @@ TODAY = dt.date(2026, 12, 1)
         ("去年收到多少申请", "2025年收到多少申请", (2025,)),
         ("上一年公开的政策法规有几条", "2025年公开的政策法规有几条", (2025,)),
         ("前年的报告", "2024年的报告", (2024,)),
+        ("How many requests did you get last year?", "How many requests did you get 2025?", (2025,)),
+        ("and the year before last", "and 2024", (2024,)),
+        ("the last years", "the last years", ()),
         # Durations and counts are not years.
         ("我干了20年了", "我干了20年了", ()),
         ("12年前的事", "12年前的事", ()),
@@ -193,6 +196,12 @@ def test_english_questions_are_split_at_their_marks_and_at_an_and_that_asks_agai
     # An English preamble is set aside at its punctuation, not word by word.
     assert focus("I run a factory here, where do I apply", asks) == "where do I apply"
     assert focus("shenqing yao shoufei ma", asks) == "shenqing yao shoufei ma"  # typed pinyin: one clause
+
+
+def test_an_english_question_about_a_years_figures_is_answered_from_that_year(answerer):
+    assert answerer.answer("How many applications did you receive in 2009?").entry_id == "apply-2009"
+    other = answerer.answer("How many information requests did you receive last year?")
+    assert other.entry_id == "annual-report-where" and f"{dt.date.today().year - 1}年" in other.text
 
 
 def test_an_english_question_of_two_things_gets_both_answers(answerer):

@@ -297,7 +297,9 @@ def _of_two(sentence: str) -> list[str]:
     if match is None:
         return [sentence]
     head = match["head"]
-    return [head + match["first"], head + match["second"]]
+    # what's, as one says it of one thing or of several (what are your … phone number reads wrong)
+    again = re.sub(r"^(\s*\w+)(?:'s|\s+is|\s+are)", r"\1's", head)
+    return [head + match["first"], again + match["second"]]
 
 
 def _with_bare_asks_joined(parts: list[str]) -> list[str]:

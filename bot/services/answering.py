@@ -587,8 +587,12 @@ class Answers:
             or (ranked[0].entry.year is not None and not starts_a_period(read))
         ):
             return None
-        before = (texts.YEAR_NOT_HELD_EN if query.english else texts.YEAR_NOT_HELD).format(
-            asked="、".join(f"{y}年" for y in query.years), held="、".join(f"{y}年" for y in sorted(self._years))
+        years, separator, template = (
+            ("{}", ", ", texts.YEAR_NOT_HELD_EN) if query.english else ("{}年", "、", texts.YEAR_NOT_HELD)
+        )
+        before = template.format(
+            asked=separator.join(years.format(y) for y in query.years),
+            held=separator.join(years.format(y) for y in sorted(self._years)),
         )
         return self._entry_reply(query.text, entry, ranked[0].score, query.english, before + "\n")
 

@@ -44,6 +44,8 @@ def test_labelled_ids_exist(knowledge):
         "blind7.csv",
         "blind7_dev.csv",
         "blind8.csv",
+        "blind9.csv",
+        "dev10.csv",
         "catalogue_dev.csv",
         "dialect.csv",
         "dialect_blind.csv",

@@ -28,7 +28,16 @@ from .calibration import Calibration, Decision
 from .config import Settings
 from .knowledge import CatalogueItem, GuideEntry, Knowledge, Lexicon
 from .ngram import CHAR, CHAR_BIGRAM, CHAR_SKIP, PINYIN, PINYIN_BIGRAM, Field, NgramIndex, release_memory
-from .reading import asks_by_grammar, asks_in_english, focus, is_english, questions, read_years
+from .reading import (
+    asks_by_grammar,
+    asks_in_english,
+    focus,
+    is_english,
+    questions,
+    read_years,
+    supposes,
+    without_suppositions,
+)
 from .semantic import Classifier, Embedder
 from .textnorm import BREAK, Homophones, Normalizer, Units, pinyin_of
 
@@ -810,8 +819,7 @@ class _IntentRules:
         tells = not (bool(asking and asking.search(simple)) or marked)
         tipoff = bool(self._tipoff and self._tipoff.search(simple))
         # What a question supposes (不给公开的话咋办, 要是一直不答复找谁) is not what happened.
-        supposed = asks and _SUPPOSED.search(text)
-        told = self._simplify(_SUPPOSED.sub(" ", text)) if supposed else simple
+        told = self._simplify(without_suppositions(text)) if asks and supposes(text) else simple
         strong = bool(self._complaint and self._complaint.search(told))
         topic = bool(self._topic and self._topic.search(simple))
         grievance = bool(self._grievance and self._grievance.search(simple))
@@ -833,8 +841,6 @@ class _IntentRules:
         )
 
 
-# A condition (要是你们不给公开, 一直不答复的话): up to the end of its clause, or its 的话.
-_SUPPOSED = re.compile(r"(?:如果|要是|假如|假若|倘若|万一|一旦)[^，。？！；,.?!;\s]*|[^，。？！；,.?!;\s]*的话")
 # Applying for something (a licence, information): wanting to is asking; before a licence's name
 # it is no part of the name.
 _APPLYING = "办理|申办|申请|申领"

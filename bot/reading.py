@@ -40,9 +40,12 @@ _RELATIVE_EN_RE = re.compile(
 # breaks; commas and spaces only split when both sides ask something (see ``questions``).
 _HARD_BREAK = re.compile(r"[?？;；。！!\n]+")
 _PIECE = re.compile(r"[^,，、\s]+")  # a piece between commas and spaces
+# What supposes a case (要是你们不给公开, 一直不答复的话) rather than tells one.
+_SUPPOSING = "如果|要是|假如|假设|假若|倘若|若是|万一|一旦"
+_SUPPOSED = re.compile(rf"(?:{_SUPPOSING})[^，。？！；,.?!;\s]*|[^，。？！；,.?!;\s]*的话")
 # A clause that sets a condition (看到哪个厂子有隐患，该打啥电话) asks nothing of its own: its 哪个 is
 # "whichever", and its question is the clause after it.
-_CONDITION = re.compile(r"^(?:如果|要是|假如|假设|万一|若是|看到|看见|发现|遇到|碰到|碰上|遇上)")
+_CONDITION = re.compile(rf"^(?:{_SUPPOSING}|看到|看见|发现|遇到|碰到|碰上|遇上)")
 # A bare "can it be done?" after a clause (检查合格没，能查不) asks about that clause: no question
 # of its own to answer.
 _FOLLOW_UP = re.compile(
@@ -249,6 +252,17 @@ _ENGLISH_OF_TWO = re.compile(
     r"(?P<first>[^,]+?),?\s+and\s+(?:(?:your|the|our|my)\s+)?(?P<second>[^,]+?)[?.!]*\s*$",
     re.IGNORECASE,
 )
+
+
+def without_suppositions(text: str) -> str:
+    """``text`` without the cases it supposes (不给公开的话咋办 -> 咋办): to the end of the clause
+    after 如果/要是/万一…, and a clause that ends in 的话."""
+    return _SUPPOSED.sub(" ", text)
+
+
+def supposes(text: str) -> bool:
+    """Whether ``text`` supposes a case (如果…, …的话)."""
+    return _SUPPOSED.search(text) is not None
 
 
 def asks_in_english(text: str) -> bool:

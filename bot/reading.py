@@ -229,11 +229,12 @@ def is_english(text: str) -> bool:
 
 
 # Chinese asks by grammar as well as by words: 收不收费, 能复议不, 交了没, 行否.
-_A_NOT_A = re.compile(r"(\w)[不没]\1|[不没否][?？]?$")
+_A_NOT_A = re.compile(r"(\w)[不没]\1|[不没否][?？]?$|吗[?？]?(?:$|[，,。！!；;\s])")
 
 
 def asks_by_grammar(text: str) -> bool:
-    """An A-not-A question (收不收费) or one ending in 不, 没 or 否 (能网上办不)."""
+    """An A-not-A question (收不收费), one ending in 不, 没 or 否 (能网上办不), or a clause that ends in
+    吗 (in a long story, where a lone 哪 or 谁 may be part of it, …也能找你们要资料吗 still asks)."""
     return bool(_A_NOT_A.search(text.strip()))
 
 

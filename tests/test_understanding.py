@@ -13,6 +13,7 @@ import pytest
 from bot import texts
 from bot.calibration import FEATURES, Calibration, Decision, fit
 from bot.reading import (
+    asks_by_grammar,
     asks_for_figures,
     asks_in_english,
     clauses,
@@ -341,6 +342,13 @@ def test_a_short_look_up_is_no_complaint_but_a_short_tip_off_is(answerer):
     assert looked.outcome == "catalogue" and any("烟花爆竹" in h["title"] for h in looked.hits)
     # ... and a report of one, however short, is still a tip-off.
     assert answerer.answer("烟花爆竹非法储存").outcome == "complaint"
+
+
+def test_a_question_is_asked_by_its_grammar():
+    for asked in ("收不收费", "能网上办不", "我在厂里干了三年了，像我这样的外地人也能找你们要资料吗，谢谢"):
+        assert asks_by_grammar(asked), asked
+    for told in ("厂里天天加班到半夜", "吗啡"):
+        assert not asks_by_grammar(told), told
 
 
 def test_what_a_question_supposes_is_no_complaint(answerer):

@@ -344,6 +344,13 @@ def test_a_short_look_up_is_no_complaint_but_a_short_tip_off_is(answerer):
     assert answerer.answer("烟花爆竹非法储存").outcome == "complaint"
 
 
+def test_chat_spellings_read_as_the_words_they_stand_for(answerer):
+    # 肿么 (怎么), 神马 (什么), 多会儿 (什么时候): the lexicon's, as 咋 and 啥 are.
+    assert answerer.answer("肿么申请").entry_id == "apply-how"
+    assert answerer.answer("多会儿能给答复").entry_id == "deadline"
+    assert answerer.answer("多会儿能给答复").outcome == "answer"
+
+
 def test_a_question_is_asked_by_its_grammar():
     for asked in ("收不收费", "能网上办不", "我在厂里干了三年了，像我这样的外地人也能找你们要资料吗，谢谢"):
         assert asks_by_grammar(asked), asked

@@ -35,7 +35,6 @@ from .reading import (
     is_english,
     questions,
     read_years,
-    supposes,
     without_suppositions,
 )
 from .semantic import Classifier, Embedder
@@ -819,7 +818,8 @@ class _IntentRules:
         tells = not (bool(asking and asking.search(simple)) or marked)
         tipoff = bool(self._tipoff and self._tipoff.search(simple))
         # What a question supposes (不给公开的话咋办, 要是一直不答复找谁) is not what happened.
-        told = self._simplify(without_suppositions(text)) if asks and supposes(text) else simple
+        told = without_suppositions(text) if asks else text
+        told = simple if told == text else self._simplify(told)
         strong = bool(self._complaint and self._complaint.search(told))
         topic = bool(self._topic and self._topic.search(simple))
         grievance = bool(self._grievance and self._grievance.search(simple))

@@ -261,11 +261,6 @@ def without_suppositions(text: str) -> str:
     return _SUPPOSED.sub(" ", text)
 
 
-def supposes(text: str) -> bool:
-    """Whether ``text`` supposes a case (如果…, …的话)."""
-    return _SUPPOSED.search(text) is not None
-
-
 def asks_in_english(text: str) -> bool:
     """Whether an English sentence asks, by its first word."""
     return bool(_ENGLISH_ASKS.match(text))

@@ -61,8 +61,9 @@ FORGET = frozenset({"删除记录", "删除我的记录", "删除聊天记录", 
 # Words that mean "no contact" at the contact step, in any channel.
 SKIP = frozenset({"跳过", "不留", "0"})
 STEPS = ("what", "topic", "contact", "confirm")
-# Longer than this, what is sent for a name without a phone number tells of the matter instead.
-STORY_MIN_CHARS = 20
+# Longer than this, what is sent for a name without a phone number tells of the matter instead
+# (not matching's STORY_MIN_CHARS, which is how long a message must be to read as a story told).
+MATTER_MIN_CHARS = 20
 
 
 # --- prompts: what to show next -------------------------------------------------------------------
@@ -475,7 +476,7 @@ class Conversation:
             form.name, form.phone = "", ""
         else:
             checked = check_contact("", "", typed or "")
-            if not isinstance(checked, Invalid) and not checked[1] and len(checked[0]) > STORY_MIN_CHARS:
+            if not isinstance(checked, Invalid) and not checked[1] and len(checked[0]) > MATTER_MIN_CHARS:
                 more = f"{form.text}\n{(typed or '').strip()}"
                 if check_text(more) is None:
                     form.text = more

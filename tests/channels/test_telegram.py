@@ -116,12 +116,12 @@ def test_commands(tg, command, expected):
 
 
 def test_question_is_answered_and_logged(tg):
-    tg.feed(message_update("申请信息公开要收费吗", user_id=777))
+    tg.feed(message_update("申请信息公开要收费吗", user_id=777000111))
     [text] = tg.texts()
     assert "不收费" in text
     [row] = tg.store.enquiries()
     assert row["channel"] == "telegram" and row["entry_id"] == "fee-free"
-    assert row["user_ref"] == tg.store.user_ref("telegram", 777) and "777" not in row["user_ref"]
+    assert row["user_ref"] == tg.store.user_ref("telegram", 777000111) and "777000111" not in row["user_ref"]
 
 
 def test_clarify_then_click_edits_the_message(tg, settings):
@@ -152,7 +152,7 @@ def test_a_list_offered_in_english_is_answered_in_english_when_clicked(tg):
 
 
 def test_a_pointer_in_an_answer_is_a_button_that_asks_it(tg):
-    tg.feed(message_update("申请信息公开要收费吗", user_id=777))
+    tg.feed(message_update("申请信息公开要收费吗", user_id=777000111))
     [call] = tg.sent()
     assert "可问“什么是信息处理费”" in call.text  # the text stays as the guide wrote it
     [(label, data)] = buttons(call)

@@ -49,6 +49,12 @@ FUZZ_SHARE = 0.25
 # phrasing has the word asked (申请信息公开要多久).
 GUIDE_CANDIDATES = 16
 GUIDE_PHRASINGS = 4 * GUIDE_CANDIDATES
+# A question not answered is told it is another office's business (and given 12345) when the
+# classifier's other-offices class has at least ELSEWHERE_KIND and the scope model gives it under
+# ELSEWHERE_SCOPE: on the labelled sets' questions not answered, 0 of 58 in scope, about half of
+# the 508 out of scope.
+ELSEWHERE_KIND = 0.5
+ELSEWHERE_SCOPE = 0.2
 # Share of an entry's score taken by how much of the question all its phrasings together explain.
 ENTRY_SHARE = 0.5
 # A catalogue hit's score: how much of the query its title explains, its fuzzy similarity to the
@@ -670,6 +676,19 @@ class Matcher:
                 if score >= min_score and (known is None or score > known.score):
                     best[hit.item.index_no] = Hit(hit.item, score)
         return sorted(best.values(), key=lambda h: (h.score, h.item.date), reverse=True)[:limit]
+
+    def elsewhere(self, query: Query) -> bool:
+        """Whether ``query`` reads as another office's business (医保卡丢了咋补, 怎么申请公租房): the
+        classifier takes it for the lexicon's examples of other offices' business and the scope
+        model for no question of the bureau's, both by a wide margin, and it names no work-safety
+        matter (工地安全员要考什么证 is near the bureau's work). False without the semantic signal,
+        which reads it."""
+        found = self.candidates(query)
+        if not found or "kind_elsewhere" not in found[0].features or self.intent(query).hazard:
+            return False
+        values = found[0].features
+        scope = self.decision(query).scope.probability(values)
+        return values["kind_elsewhere"] >= ELSEWHERE_KIND and scope < ELSEWHERE_SCOPE
 
     def knows_every_word(self, normalized: str) -> bool:
         """Whether the knowledge uses every character bigram of a normalised text (医保在哪交: not 医保)."""

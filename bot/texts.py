@@ -43,6 +43,13 @@ FALLBACK = (
     "您也可以直接联系{office_name}：\n"
     "电话：{office_phone}\n电子邮箱：{office_email}\n地址：{office_address}\n办公时间：{office_hours}"
 )
+# A question that reads as another office's business (医保卡丢了咋补, 公租房怎么申请).
+OTHER_BUSINESS = (
+    "这个问题我这里还没有答复，看来是别的部门的业务：社保、医保、户籍、住房、交通、教育等事项，"
+    "请拨打12345政务服务便民热线咨询。\n"
+    "如果问的是本局的政府信息公开或安全生产方面的事，请换个说法再问，或致电 {office_phone}。"
+    "您的问题已经记录，工作人员会据此完善答复。"
+)
 OTHER_PLACE = (
     "您问的是别的地方的部门吧？我只能答复{bureau_name}的政府信息公开事项，别处部门的联系方式和公开的信息，"
     "请查看当地政府的网站，或拨打当地的12345政务服务便民热线。\n"
@@ -122,6 +129,13 @@ FALLBACK_EN = (
     "Sorry, I am not sure how to answer that. Your question has been recorded so that staff can improve the "
     "answers. You can contact {office_name} directly: phone {office_phone}, e-mail {office_email}, "
     "address {office_address}, hours {office_hours}."
+)
+OTHER_BUSINESS_EN = (
+    "I have no answer to that here, and it seems to be another office's business: for social insurance, "
+    "health insurance, household registration, housing, transport, schools and the like, please call the "
+    "12345 government service hotline. If your question is about this bureau's disclosure of information or "
+    "work safety, please ask it in other words or call {office_phone}. Your question has been recorded so "
+    "that staff can improve the answers."
 )
 COMPLAINT_EN = (
     "What you describe is a complaint or a report, and we take it seriously. Complaints are not handled as "

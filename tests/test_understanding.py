@@ -300,6 +300,21 @@ def test_a_complaint_of_another_office_s_business_is_pointed_there(answerer):
     assert answerer.answer("对面楼刷漆的师傅吊在外面晃来晃去，啥保险措施都没有").outcome == "complaint"
 
 
+def test_a_question_of_another_office_s_business_is_pointed_to_12345(answerer, matcher):
+    # Not answered, and read as other offices' business: told so, with 12345, and still recorded.
+    for question in ("医保卡丢了咋补", "怎么申请公租房", "How do I renew my driving licence?"):
+        reply = answerer.answer(question)
+        other = texts.OTHER_BUSINESS_EN if reply.english else texts.OTHER_BUSINESS
+        assert reply.outcome == "fallback" and "12345" in reply.text, question
+        assert reply.text == other.format(**answerer.contacts), question
+    # A question of the bureau's that it cannot place keeps the plain reply with its contacts, as
+    # does any question where the semantic signal, which reads it, is off.
+    for question in ("以前要交检素费吗", "asdfgh"):
+        assert answerer.answer(question).text == texts.FALLBACK.format(**answerer.contacts), question
+    assert matcher.elsewhere(matcher.query("医保卡丢了咋补"))
+    assert not matcher.elsewhere(replace(matcher.query("医保卡丢了咋补"), semantic=False))
+
+
 @pytest.mark.parametrize(
     "question",
     ["家附近的工厂煤气泄漏了 该打什么电话", "There is a gas leak at a factory near my home, who do I call?"],

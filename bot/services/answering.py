@@ -747,6 +747,8 @@ class Answers:
         ``told``: it tells of a hazard or asks whom to tell (家里燃气漏气了打什么电话), and is told 12350 and
         119 first."""
         body = texts.FALLBACK_EN if query.english else texts.FALLBACK
+        if not (told or offer) and self.matcher.elsewhere(query):
+            body = texts.OTHER_BUSINESS_EN if query.english else texts.OTHER_BUSINESS
         if told:
             body = (texts.TIPOFF_EN if query.english else texts.TIPOFF).strip() + "\n" + body
         return _offering(Reply(text, "fallback", body.format(**self.contacts), top_id, top_score), offer)

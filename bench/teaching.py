@@ -11,7 +11,8 @@ with a pointer, ``complaint``) and its target. The run:
 3. logs a member of staff into the console (a test server on 127.0.0.1) and teaches every other
    group (the odd ones) through ``/staff/teach/{action}``, as the 教会它 page posts it;
 4. asks every paraphrase: the taught groups' should now be handled right, the others are the
-   control; and answers the labelled sets again (nothing answered before should change).
+   control; and answers the labelled sets again (nothing answered before should change, and no
+   complaint be lost: the complaint model reads how well the guide answers a message).
 
 Run: python -m bench.teaching [--lexical]
 """
@@ -31,6 +32,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 SETS = ("questions.csv", "holdout.csv", "blind.csv", "english.csv", "train.csv", "blind3.csv")
+# Complaints are recognised partly by how well the guide answers a message, which teaching moves.
+COMPLAINT_SETS = ("complaints_fresh.csv", "complaints_blind2.csv", "complaints_blind4.csv")
 PASSWORD = "bench teaching password"
 
 
@@ -76,14 +79,19 @@ def measure(services: Any, groups: dict[int, Any], role: str, offered: bool = Fa
     return {n: [handled(services, g, text, offered=offered) for text in g[role]] for n, g in groups.items()}
 
 
-def figures(services: Any) -> dict[str, tuple[float, float]]:
+def figures(services: Any) -> dict[str, str]:
+    """Each labelled set's right / wrong answers, and each complaint set's complaints found and
+    other messages taken for them."""
     from bot.evaluation import evaluate, read_labelled
 
     out = {}
-    for name in SETS:
+    for name in SETS + COMPLAINT_SETS:
         if (DATA / name).exists():
             f = evaluate(services.answerer, read_labelled(DATA / name)).figures()
-            out[name] = (f["answered_right"], f["answered_wrong"])
+            if name in COMPLAINT_SETS:
+                out[name] = f"{f['complaint_recall']:.1%} / {f['false_complaints']}"
+            else:
+                out[name] = f"{f['answered_right']:.1%} / {f['answered_wrong']:.1%}"
     return out
 
 
@@ -180,10 +188,10 @@ def main() -> None:
         by_action[groups[n]["action"]].add(n)
     for action, which in sorted(by_action.items()):
         print(f"{'    ' + action:32} {rate(rates_before, which):>14} {rate(rates_after, which):>14}")
-    print(f"\n{'labelled set (right / wrong)':32} {'before':>14} {'after':>14}")
+    print(f"\n{'labelled set (right / wrong;':32} {'before':>14} {'after':>14}")
+    print("   complaints found / others taken)")
     for name in before:
-        (r0, w0), (r1, w1) = before[name], after[name]
-        print(f"{'  ' + name:32} {f'{r0:.1%} / {w0:.1%}':>14} {f'{r1:.1%} / {w1:.1%}':>14}")
+        print(f"{'  ' + name:32} {before[name]:>14} {after[name]:>14}")
 
 
 if __name__ == "__main__":

@@ -375,8 +375,14 @@ def evaluate(questions: Path | None, misses: bool, as_json: bool, taught: bool, 
 @knowledge.command()
 @click.argument("sets", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--write/--dry-run", default=True, help="Write bot/calibration.json (default) or only print.")
+@click.option(
+    "--complaints-only",
+    is_flag=True,
+    help="Keep the guide's models and thresholds and fit only the complaint models again "
+    "(after many new phrasings, which make a complaint told in their words look answered).",
+)
 @knowledge_option
-def calibrate(sets: tuple[Path, ...], write: bool, knowledge_dir: Path | None) -> None:
+def calibrate(sets: tuple[Path, ...], write: bool, complaints_only: bool, knowledge_dir: Path | None) -> None:
     """Fit the answering confidence on labelled CSVs and choose its thresholds by cross-validation.
 
     Prints the cross-validated figures (what the model does on questions it was not fitted on).
@@ -391,11 +397,14 @@ def calibrate(sets: tuple[Path, ...], write: bool, knowledge_dir: Path | None) -
 
     matcher = build_matcher(_knowledge(knowledge_dir or _settings().knowledge), _settings())
     labelled = [row for path in sets for row in read_labelled(path)]
-    calibration, figures = fit_calibration(matcher, labelled)
+    calibration, figures = fit_calibration(matcher, labelled, complaints_only=complaints_only)
     for name, value in figures.items():
         click.echo(f"{name:34} {value:.1%}")
     for decision in (calibration.semantic, calibration.lexical):
-        click.echo(f"answer at {decision.answer_at}, choices from {decision.clarify_at}")
+        click.echo(
+            f"answer at {decision.answer_at}, choices from {decision.clarify_at}, "
+            f"a complaint from {decision.complaint.answer_at}"
+        )
         for model in (decision.entry, decision.scope):
             click.echo("  " + ", ".join(f"{f}={w:+.2f}" for f, w in zip(model.features, model.weights)))
     if write:

@@ -217,8 +217,14 @@ def _once(labels: list[str]) -> list[str]:
     return [x for n, x in enumerate(labels) if n == 0 or x != labels[n - 1] or x == OUT_OF_SCOPE]
 
 
-def calibrate(matcher: Matcher, labelled: list[Labelled], folds: int = 5) -> tuple[Calibration, dict[str, float]]:
+def calibrate(
+    matcher: Matcher, labelled: list[Labelled], folds: int = 5, *, complaints_only: bool = False
+) -> tuple[Calibration, dict[str, float]]:
     """Fit the calibrated model on labelled questions and choose its thresholds.
+
+    With ``complaints_only``, the guide's models and thresholds stay as they are and only the
+    complaint models are fitted again: they read how well the guide answers a message, which
+    new phrasings change (a complaint told in words near a new phrasing looks answered).
 
     Every candidate entry of every single question labelled with entries or ``none`` is a row
     (right entry 1, others 0). The thresholds are chosen on probabilities cross-validated by
@@ -229,6 +235,9 @@ def calibrate(matcher: Matcher, labelled: list[Labelled], folds: int = 5) -> tup
     than ``MAX_WRONG`` wrongly or ``MAX_OUT_OF_SCOPE`` of out-of-scope questions are ruled out
     while any other is possible. Returns the calibration and the cross-validated figures.
     """
+    if complaints_only:
+        current = matcher.calibration
+        return _with_complaints(matcher, labelled, {"semantic": current.semantic, "lexical": current.lexical}, folds)
     rows: list[tuple[int, list[dict[str, float]], list[bool], bool]] = []
     for number, row in enumerate(labelled):
         if row.expected in (COMPLAINT, ANY) or "|" in row.expected or row.expected.startswith(CATALOGUE):
@@ -254,7 +263,20 @@ def calibrate(matcher: Matcher, labelled: list[Labelled], folds: int = 5) -> tup
         entry = replace(fit(features, *_matrix(rows, features)), answer_at=answer_at, clarify_at=clarify_at)
         decisions[name] = Decision(entry, fit(scope_features, *_scope(rows, scope_features)), entry)
         figures.update({f"{name}_{k}": v for k, v in scores.items()})
-    # The complaint model reads how well the guide answers a message: under the new model.
+    return _with_complaints(matcher, labelled, decisions, folds, figures)
+
+
+def _with_complaints(
+    matcher: Matcher,
+    labelled: list[Labelled],
+    decisions: dict[str, Decision],
+    folds: int,
+    figures: dict[str, float] | None = None,
+) -> tuple[Calibration, dict[str, float]]:
+    """``decisions`` with their complaint models fitted, and the cross-validated figures added to
+    ``figures``. The complaint models read how well the guide answers a message: under these
+    decisions, which the matcher uses from then on."""
+    figures = dict(figures or {})
     matcher.use(Calibration(decisions["semantic"], decisions["lexical"]))
     for kind, kind_features in (("semantic", COMPLAINT_FEATURES), ("lexical", COMPLAINT_LEXICAL)):
         complaint, scores = _fit_complaints(matcher, labelled, kind_features, folds)

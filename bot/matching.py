@@ -226,6 +226,11 @@ class Matcher:
         self._build_vocabulary()
         release_memory()
 
+    @property
+    def calibration(self) -> Calibration:
+        """The calibrated models it decides with."""
+        return self._calibration
+
     def use(self, calibration: Calibration) -> None:
         """Decide with ``calibration`` from now on (fitting reads features under the new model)."""
         self._calibration = calibration

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -500,6 +501,25 @@ def test_calibration_fit_separates_and_round_trips(tmp_path):
     assert loaded.probability(high) == pytest.approx(model.probability(high) ** 2, abs=1e-4)
     # A referral answers what is out of scope: the scope model does not count against it.
     assert loaded.probability(high, refer=True) == pytest.approx(model.probability(high), abs=1e-4)
+
+
+def test_refitting_the_complaint_models_keeps_the_guide_s(matcher):
+    # After many new phrasings only the complaint models are fitted again (they read how well
+    # the guide answers a message); the guide's models and thresholds stay as shipped.
+    from bot.evaluation import calibrate, read_labelled
+
+    shipped = matcher.calibration
+    labelled = read_labelled(Path(__file__).parent / "data" / "complaints_fresh.csv")
+    try:
+        refitted, figures = calibrate(matcher, labelled, complaints_only=True)
+    finally:
+        matcher.use(shipped)
+    for new, old in ((refitted.semantic, shipped.semantic), (refitted.lexical, shipped.lexical)):
+        assert (new.entry, new.scope) == (old.entry, old.scope)
+        assert new.complaint != old.complaint and 0 < new.complaint.answer_at < 1
+    measured = ("complaints_found", "taken_for_complaints")
+    assert set(figures) == {f"{kind}_{name}" for kind in ("semantic", "lexical") for name in measured}
+    assert figures["semantic_complaints_found"] >= 0.9
 
 
 @pytest.fixture(scope="module")

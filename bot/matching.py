@@ -685,11 +685,11 @@ class Matcher:
         return sorted(best.values(), key=lambda h: (h.score, h.item.date), reverse=True)[:limit]
 
     def elsewhere(self, query: Query) -> bool:
-        """Whether ``query`` reads as another office's business (医保卡丢了咋补, 怎么申请公租房): the
-        classifier takes it for the lexicon's examples of other offices' business and the scope
-        model for no question of the bureau's, both by a wide margin, and it names no work-safety
-        matter (工地安全员要考什么证 is near the bureau's work). False without the semantic signal,
-        which reads it."""
+        """Whether ``query`` reads as another office's business (医保卡丢了咋补, 怎么申请公租房): it
+        names no work-safety matter (工地安全员要考什么证 is near the bureau's work), and the scope
+        model is sure it is no question of the bureau's, or fairly sure and the classifier takes it
+        for the lexicon's examples of other offices' business. False without the semantic signal,
+        which both read."""
         found = self.candidates(query)
         if not found or "kind_elsewhere" not in found[0].features or self.intent(query).hazard:
             return False

@@ -743,9 +743,10 @@ class Answers:
         offer: str | None = None,
         told: bool = False,
     ) -> Reply:
-        """Not sure what the message asks; ``offer``: the form (投诉 or 举报) offered under it;
-        ``told``: it tells of a hazard or asks whom to tell (家里燃气漏气了打什么电话), and is told 12350 and
-        119 first."""
+        """Not sure what the message asks, or, where it reads as another office's business and
+        neither of these holds, told so with 12345; ``offer``: the form (投诉 or 举报) offered under
+        it; ``told``: it tells of a hazard or asks whom to tell (家里燃气漏气了打什么电话), and is told
+        12350 and 119 first."""
         body = texts.FALLBACK_EN if query.english else texts.FALLBACK
         if not (told or offer) and self.matcher.elsewhere(query):
             body = texts.OTHER_BUSINESS_EN if query.english else texts.OTHER_BUSINESS

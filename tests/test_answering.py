@@ -73,9 +73,13 @@ def test_a_bare_word_unsure_offers_the_entries_with_it_in_a_keyword(answerer, se
 
 
 def test_fallback_is_honest_and_gives_contacts(answerer, settings):
-    reply = answerer.answer("明天会下雨吗")
+    reply = answerer.answer("以前要交检素费吗")  # the bureau's business, in words it cannot place
     assert reply.outcome == "fallback"
     assert "已经记录" in reply.text and settings.office_phone in reply.text and settings.office_email in reply.text
+    # Another office's business is told 12345, and the office's phone in case it is the bureau's.
+    reply = answerer.answer("明天会下雨吗")
+    assert reply.outcome == "fallback"
+    assert "已经记录" in reply.text and "12345" in reply.text and settings.office_phone in reply.text
 
 
 def test_complaint_says_where_to_complain(answerer, settings):

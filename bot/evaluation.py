@@ -236,8 +236,8 @@ def calibrate(
     while any other is possible. Returns the calibration and the cross-validated figures.
     """
     if complaints_only:
-        current = matcher.calibration
-        return _with_complaints(matcher, labelled, {"semantic": current.semantic, "lexical": current.lexical}, folds)
+        kept = {"semantic": matcher.calibration.semantic, "lexical": matcher.calibration.lexical}
+        return _with_complaints(matcher, labelled, kept, folds, {})
     rows: list[tuple[int, list[dict[str, float]], list[bool], bool]] = []
     for number, row in enumerate(labelled):
         if row.expected in (COMPLAINT, ANY) or "|" in row.expected or row.expected.startswith(CATALOGUE):
@@ -271,12 +271,11 @@ def _with_complaints(
     labelled: list[Labelled],
     decisions: dict[str, Decision],
     folds: int,
-    figures: dict[str, float] | None = None,
+    figures: dict[str, float],
 ) -> tuple[Calibration, dict[str, float]]:
     """``decisions`` with their complaint models fitted, and the cross-validated figures added to
     ``figures``. The complaint models read how well the guide answers a message: under these
     decisions, which the matcher uses from then on."""
-    figures = dict(figures or {})
     matcher.use(Calibration(decisions["semantic"], decisions["lexical"]))
     for kind, kind_features in (("semantic", COMPLAINT_FEATURES), ("lexical", COMPLAINT_LEXICAL)):
         complaint, scores = _fit_complaints(matcher, labelled, kind_features, folds)

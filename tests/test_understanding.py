@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -28,6 +27,8 @@ from bot.reading import (
 )
 from bot.semantic import Classifier, Embedder
 from bot.services.answering import pointers
+
+from .conftest import DATA
 
 TODAY = dt.date(2026, 12, 1)
 
@@ -511,7 +512,7 @@ def test_refitting_the_complaint_models_keeps_the_guide_s(matcher):
     from bot.evaluation import calibrate, read_labelled
 
     shipped = matcher.calibration
-    labelled = read_labelled(Path(__file__).parent / "data" / "complaints_fresh.csv")
+    labelled = read_labelled(DATA / "complaints_fresh.csv")
     try:
         refitted, figures = calibrate(matcher, labelled, complaints_only=True)
     finally:

@@ -394,6 +394,7 @@ class Matcher:
         focused = focus(read, self.asks)
         if focused != read and len(focused) >= FOCUS_MIN_CHARS:
             query.focus = self._query(text, focused)
+            query.focus.years = years
         return query
 
     def _query(self, text: str, read: str) -> Query:
@@ -416,11 +417,12 @@ class Matcher:
 
     def needs_meaning(self, text: str) -> list[str]:
         """The texts to embed before ``text`` can be answered: it and its separate questions,
-        less those the words settle (see :meth:`settled_by_words`)."""
+        less those the words settle (see :meth:`settled_by_words`), and each without its preamble."""
         if self.embedder is None:
             return []
         query = self.query(text)
-        return [self._meant(p) for p in (query, *self.questions(query)) if self.settled_by_words(p) is None]
+        parts = [p for p in (query, *self.questions(query)) if self.settled_by_words(p) is None]
+        return [self._meant(p) for p in parts + [p.focus for p in parts if p.focus is not None]]
 
     def _meant(self, query: Query) -> str:
         """The text the semantic model reads: the question as typed, or, where it has other
@@ -696,6 +698,12 @@ class Matcher:
         values = found[0].features
         scope = self.decision(query).scope.probability(values)
         return scope < ELSEWHERE_SURE or (values["kind_elsewhere"] >= ELSEWHERE_KIND and scope < ELSEWHERE_SCOPE)
+
+    def elsewhere_share(self, query: Query) -> float:
+        """How much ``query`` reads as another office's business by meaning (the classifier's share
+        for the lexicon's examples of it); 0 without the semantic signal."""
+        meaning = self._meaning(query)
+        return float(meaning.kinds[len(self._guide) + KIND_ELSEWHERE]) if meaning is not None else 0.0
 
     def knows_every_word(self, normalized: str) -> bool:
         """Whether the knowledge uses every character bigram of a normalised text (医保在哪交: not 医保)."""

@@ -228,13 +228,16 @@ def is_english(text: str) -> bool:
     return len(words) >= 2 and any(w in _ENGLISH_HINTS for w in words)
 
 
-# Chinese asks by grammar as well as by words: 收不收费, 能复议不, 交了没, 行否.
-_A_NOT_A = re.compile(r"(\w)[不没]\1|[不没否][?？]?$|吗[?？]?(?:$|[，,。！!；;\s])")
+# Chinese asks by grammar as well as by words: 收不收费, 能复议不, 交了没, 行否, and so a clause
+# that ends in 不 or 没 (能网上办不 我在外地), but not in 也没, 还没, 都不 (what did not happen).
+_A_NOT_A = re.compile(
+    r"(\w)[不没]\1|[不没否][?？]?$|(?<![也还都就])[不没否][?？]?(?=[，,。！!；;\s])|吗[?？]?(?:$|[，,。！!；;\s])"
+)
 
 
 def asks_by_grammar(text: str) -> bool:
-    """An A-not-A question (收不收费), one ending in 不, 没 or 否 (能网上办不), or a clause that ends in
-    吗 (in a long story, where a lone 哪 or 谁 may be part of it, …也能找你们要资料吗 still asks)."""
+    """An A-not-A question (收不收费), or a clause that ends in 不, 没 or 否 (能网上办不) or in 吗 (in a
+    long story, where a lone 哪 or 谁 may be part of it, …也能找你们要资料吗 still asks)."""
     return bool(_A_NOT_A.search(text.strip()))
 
 
@@ -253,6 +256,11 @@ _ENGLISH_OF_TWO = re.compile(
     r"(?P<first>[^,]+?),?\s+and\s+(?:(?:your|the|our|my)\s+)?(?P<second>[^,]+?)[?.!]*\s*$",
     re.IGNORECASE,
 )
+
+
+def supposes(text: str) -> bool:
+    """Whether ``text`` supposes a case (如果…, 要是…, …的话)."""
+    return bool(_SUPPOSED.search(text))
 
 
 def without_suppositions(text: str) -> str:

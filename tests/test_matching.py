@@ -45,6 +45,7 @@ def test_labelled_ids_exist(knowledge):
         "blind7_dev.csv",
         "blind8.csv",
         "blind9.csv",
+        "blind10.csv",
         "dev10.csv",
         "catalogue_dev.csv",
         "dialect.csv",

@@ -366,15 +366,53 @@ def test_a_short_look_up_is_no_complaint_but_a_short_tip_off_is(answerer):
 def test_chat_spellings_read_as_the_words_they_stand_for(answerer):
     # 肿么 (怎么), 神马 (什么), 多会儿 (什么时候): the lexicon's, as 咋 and 啥 are.
     assert answerer.answer("肿么申请").entry_id == "apply-how"
+    # 木有 is read as 没有 by the semantic model too (as typed, it took 复议 for 诉讼).
+    assert answerer.answer("复议有木有期限").entry_id == "admin-review"
     assert answerer.answer("多会儿能给答复").entry_id == "deadline"
     assert answerer.answer("多会儿能给答复").outcome == "answer"
 
 
 def test_a_question_is_asked_by_its_grammar():
-    for asked in ("收不收费", "能网上办不", "我在厂里干了三年了，像我这样的外地人也能找你们要资料吗，谢谢"):
-        assert asks_by_grammar(asked), asked
-    for told in ("厂里天天加班到半夜", "吗啡"):
+    asked = (
+        "收不收费",
+        "能网上办不",
+        "我在厂里干了三年了，像我这样的外地人也能找你们要资料吗，谢谢",
+        "周末能交申请不 平时请不了假",
+    )
+    for text in asked:
+        assert asks_by_grammar(text), text
+    # A clause that ends in 也没, 还没, 都不 tells what did not happen.
+    for told in ("厂里天天加班到半夜", "吗啡", "到现在也没 电话也不接", "等了一个月还没，你们看着办"):
         assert not asks_by_grammar(told), told
+
+
+def test_a_question_is_answered_whatever_story_comes_before_it(answerer):
+    # 老板, 加班 are words the bureau never uses: they no longer hide the question after them.
+    reply = answerer.answer("老板天天让加班，申请公开的信息收费不")
+    assert reply.outcome == "answer" and reply.entry_id == "fee-free"
+    # A story of another office's business keeps its question (whose number?) that office's.
+    assert answerer.answer("楼上漏水把我家泡了，物业也不管，这个该找哪个部门").outcome != "answer"
+    # A case supposed is the question's condition, no preamble to set aside.
+    reply = answerer.answer("如果我要的文件你们压根没有，会怎么答复我")
+    assert reply.entry_id != "answer-types" or reply.outcome != "answer"
+
+
+def test_a_plain_question_that_reads_like_a_complaint_is_answered_with_the_form_offered(answerer, monkeypatch):
+    monkeypatch.setattr(answerer.matcher, "complaint_probability", lambda *args: 0.99)
+    reply = answerer.answer("申请公开的信息收费不")
+    assert reply.outcome == "answer" and reply.entry_id == "fee-free" and reply.may_complain
+    # One with a grievance stays a complaint.
+    assert answerer.answer("收费这么乱，到底有没有人管").outcome == "complaint"
+
+
+def test_not_replying_is_a_grievance_and_not_getting_back_is_not(matcher):
+    def grievance(text: str) -> bool:
+        return matcher.intent(matcher.query(text)).grievance
+
+    assert grievance("打了十几遍电话，就是不回") and grievance("发了三封邮件一封都不回信")
+    # 不回 in 跑不回去 is no reply withheld; 逾期不答复 supposed in a question is none either.
+    assert not grievance("能网上申请不 我在外地上班跑不回去")
+    assert not grievance("请问：若逾期不答复，我方可否直接提起行政诉讼？")
 
 
 def test_what_a_question_supposes_is_no_complaint(answerer):

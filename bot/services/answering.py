@@ -38,6 +38,7 @@ from ..reading import (
     of_another_place,
     read_day,
     starts_a_period,
+    supposes,
 )
 from ..storage import Enquiry, Store
 from .calendar import WorkCalendar
@@ -67,6 +68,10 @@ KEYWORD_MAX_CHARS = 4
 # A message this short that asks nothing, reports nothing (非法储存) and names what the catalogue
 # has is a look-up (零九年春节烟花爆竹安全管理), although its words are a hazard's or a complaint's topic.
 LOOKUP_MAX_CHARS = 16
+# A message whose preamble is set aside (see Answers._focused) reads as another office's business
+# below this share: 0.01–0.03 for 老板天天让加班，申请公开的信息收费不, 0.07 and more for 快递丢件了，
+# 投诉电话多少 and the like on the tuning sets.
+FOCUS_ELSEWHERE = 0.05
 # A complaint is answered besides at most this many questions it also asks (three parts in all).
 MAX_BESIDES = 2
 HIT_FIELDS = ("title", "index_no", "date", "category")
@@ -436,6 +441,7 @@ class Answers:
         )
         written = best is not None and best.exact and intent.asks
         offer: str | None = None  # the complaint form offered under an unsure reply: 投诉 or 举报
+        spared = False  # a plain question answered although it reads like a complaint
         # A hazard told, or whom to tell of one asked (家里燃气漏气了打什么电话), is told the hotlines
         # before a not-sure reply; a question that only names one (特种作业操作证怎么办) is not.
         read = query.read or query.text
@@ -451,7 +457,12 @@ class Answers:
                 story and not confident and len(query.normalized) >= STORY_MIN_CHARS
             )
             complaint = self.matcher.complaint_probability(query, intent, best)
-            if by_rules or complaint >= decision.complaint.answer_at:
+            taken = by_rules or complaint >= decision.complaint.answer_at
+            # A plain question the guide answers outright (周末能交申请不 平时上班请不了假) is answered,
+            # however much the rest reads like a complaint: the form is offered under the answer.
+            plain = confident and intent.asks and not (intent.complaint_words or intent.grievance or intent.tells)
+            spared = taken and plain
+            if taken and not plain:
                 if intent.others_business:  # 快递员把我包裹弄丢了: pointed to 12345, the form still offered
                     body = texts.OTHER_OFFICE.format(**self.contacts)
                     return _offering(Reply(text, "fallback", body, top_id, top_score), "投诉")
@@ -476,6 +487,9 @@ class Answers:
         # it (2008年安全生产工作总结) names the document, not the figures asked for.
         if hits and not intent.asks and (strong or not confident) and not best.exact:
             return self._catalogue(text, query, hits, top_id, top_score, offer, of_other_years)
+        if not confident and (focused := self._focused(query, ranked, answer_at)) is not None:
+            best, confident = focused, True
+            top_id, top_score = best.entry.id, best.score
         if query.years and self._years and not set(query.years) & self._years and not best.entry.refer:
             # A year the guide has no figures for: asked for its figures, the citizen is told where
             # they are published; named in passing (2019年以后还收费吗), the rules are what is
@@ -498,7 +512,7 @@ class Answers:
             if strong:
                 reply.text += "\n" + self._hits_text(strong, texts.CATALOGUE_WITH_ANSWER_HEADER)
                 reply.hits = strong
-            return reply
+            return _offering(reply, offer) if spared else reply
         if strong:  # a licence named: its documents, not the training courses that share its words
             return self._catalogue(text, query, strong if licence else hits, top_id, top_score, offer, of_other_years)
         # Another office's business staff taught (公租房: the housing bureau) is answered or not at
@@ -521,6 +535,22 @@ class Answers:
         if hits:
             return self._catalogue(text, query, hits, top_id, top_score, offer, of_other_years)
         return self._fallback(text, query, top_id, top_score, offer, told)
+
+    def _focused(self, query: Query, ranked: list[Scored], answer_at: float) -> Scored | None:
+        """The entry that answers the question without its preamble (老板天天让加班，申请公开的信息
+        收费不) outright, when the whole message is not answered: the story's words (老板, 加班) say
+        nothing of what is asked, yet weigh as words the bureau never uses. Only the entry the
+        whole message ranks first too, never a referral, and only where the whole message does not
+        read as another office's business (快递丢件了，投诉电话多少: whose complaint line is asked)."""
+        focus = query.focus
+        if focus is None or self.matcher.elsewhere_share(query) >= FOCUS_ELSEWHERE:
+            return None
+        if supposes(query.read or query.text) and not supposes(focus.read or ""):
+            return None  # 如果我要的东西你们没有，会怎么答复我: the case supposed is what is asked
+        found = self.matcher.rank(focus, limit=1)
+        if not found or found[0].entry.refer or not (found[0].exact or found[0].score >= answer_at):
+            return None
+        return found[0] if ranked and found[0].entry.id == ranked[0].entry.id else None
 
     def _implied(self, text: str, query: Query, intent: Intent, ranked: list[Scored]) -> Reply | None:
         """A short question without its subject (要带啥材料, 多久能有结果), read with the lexicon's

@@ -132,8 +132,9 @@ class Reply:
     ``entry_id`` and ``score`` are the best guide entry's even when it was not answered outright
     (staff see how close the bot came); ``tipoff`` marks a complaint that reports a hazard;
     ``may_complain`` a reply that is no complaint but has the complaint form offered under it, as
-    a complaint has: the bot is not sure of a message that reads somewhat like one, or the message
-    is too long for a question (most likely a story to report).
+    a complaint has: the bot is not sure of a message that reads somewhat like one, the message
+    is too long for a question (most likely a story to report), or a plain question it answers
+    reads like one too.
     """
 
     q: str

@@ -417,8 +417,9 @@ class Conversation:
     @staticmethod
     def offer(reply: Reply) -> Choose | None:
         """The complaint form offered under a reply that is a complaint (file one here, or not),
-        under a message too long to be a question (most likely a story to report), or under a
-        reply the bot is unsure of to a message that reads somewhat like a complaint."""
+        under a message too long to be a question (most likely a story to report), under a
+        reply the bot is unsure of to a message that reads somewhat like a complaint, or under the
+        answer to a plain question whose message reads like one."""
         if reply.outcome != "complaint" and not reply.may_complain:
             return None
         if reply.tipoff:

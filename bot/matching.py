@@ -29,6 +29,7 @@ from .config import Settings
 from .knowledge import CatalogueItem, GuideEntry, Knowledge, Lexicon
 from .ngram import CHAR, CHAR_BIGRAM, CHAR_SKIP, PINYIN, PINYIN_BIGRAM, Field, NgramIndex, release_memory
 from .reading import (
+    asking_clauses,
     asks_by_grammar,
     asks_in_english,
     focus,
@@ -172,6 +173,7 @@ class Query:
     english: bool = False
     read: str = field(repr=False, default="")  # the text with its years written as digits
     focus: Query | None = field(repr=False, default=None)  # without a personal preamble, if it has one
+    core: Query | None = field(repr=False, default=None)  # only its clauses that ask, if others do not
     # Its embedding and what is read from it, once computed (see Matcher._meaning).
     meaning: Meaning | None = field(repr=False, default=None)
     semantic: bool = True  # decided with the semantic signal (False: the words settle it)
@@ -395,6 +397,10 @@ class Matcher:
         if focused != read and len(focused) >= FOCUS_MIN_CHARS:
             query.focus = self._query(text, focused)
             query.focus.years = years
+        core = asking_clauses(read, self.asks)
+        if core not in (read, focused) and len(core) >= FOCUS_MIN_CHARS:
+            query.core = self._query(text, core)
+            query.core.years = years
         return query
 
     def _query(self, text: str, read: str) -> Query:
@@ -422,7 +428,8 @@ class Matcher:
             return []
         query = self.query(text)
         parts = [p for p in (query, *self.questions(query)) if self.settled_by_words(p) is None]
-        return [self._meant(p) for p in parts + [p.focus for p in parts if p.focus is not None]]
+        shorter = [q for p in parts for q in (p.focus, p.core) if q is not None]
+        return [self._meant(p) for p in parts + shorter]
 
     def _meant(self, query: Query) -> str:
         """The text the semantic model reads: the question as typed, or, where it has other

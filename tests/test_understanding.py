@@ -13,6 +13,7 @@ import pytest
 from bot import texts
 from bot.calibration import FEATURES, Calibration, Decision, fit
 from bot.reading import (
+    asking_clauses,
     asks_by_grammar,
     asks_for_figures,
     asks_in_english,
@@ -372,6 +373,14 @@ def test_chat_spellings_read_as_the_words_they_stand_for(answerer):
     assert answerer.answer("多会儿能给答复").outcome == "answer"
 
 
+def test_the_clauses_that_ask_are_read_apart_from_the_story_around_them(matcher):
+    assert asking_clauses("申请要交钱不？我刚毕业工资低", matcher.asks) == "申请要交钱不"
+    assert asking_clauses("我在外地，能网上申请不，家里没人", matcher.asks) == "能网上申请不"
+    # Every clause asks, or none does: the message as it is.
+    assert asking_clauses("去哪申请，要带啥", matcher.asks) == "去哪申请，要带啥"
+    assert asking_clauses("厂里天天加班", matcher.asks) == "厂里天天加班"
+
+
 def test_a_question_is_asked_by_its_grammar():
     asked = (
         "收不收费",
@@ -390,6 +399,9 @@ def test_a_question_is_answered_whatever_story_comes_before_it(answerer):
     # 老板, 加班 are words the bureau never uses: they no longer hide the question after them.
     reply = answerer.answer("老板天天让加班，申请公开的信息收费不")
     assert reply.outcome == "answer" and reply.entry_id == "fee-free"
+    # Nor do the ones after it.
+    reply = answerer.answer("能邮寄申请不 俺在青岛干活回不来")
+    assert reply.outcome == "answer" and reply.entry_id == "apply-letter"
     # A story of another office's business keeps its question (whose number?) that office's.
     assert answerer.answer("楼上漏水把我家泡了，物业也不管，这个该找哪个部门").outcome != "answer"
     # A case supposed is the question's condition, no preamble to set aside.

@@ -68,7 +68,7 @@ KEYWORD_MAX_CHARS = 4
 # A message this short that asks nothing, reports nothing (非法储存) and names what the catalogue
 # has is a look-up (零九年春节烟花爆竹安全管理), although its words are a hazard's or a complaint's topic.
 LOOKUP_MAX_CHARS = 16
-# A message whose preamble is set aside (see Answers._focused) reads as another office's business
+# A message whose preamble or story is set aside (see Answers._focused) reads as another office's business
 # below this share: 0.01–0.03 for 老板天天让加班，申请公开的信息收费不, 0.07 and more for 快递丢件了，
 # 投诉电话多少 and the like on the tuning sets.
 FOCUS_ELSEWHERE = 0.05
@@ -539,19 +539,23 @@ class Answers:
 
     def _focused(self, query: Query, ranked: list[Scored], answer_at: float) -> Scored | None:
         """The entry that answers the question without its preamble (老板天天让加班，申请公开的信息
-        收费不) outright, when the whole message is not answered: the story's words (老板, 加班) say
-        nothing of what is asked, yet weigh as words the bureau never uses. Only the entry the
-        whole message ranks first too, never a referral, and only where the whole message does not
-        read as another office's business (快递丢件了，投诉电话多少: whose complaint line is asked)."""
-        focus = query.focus
-        if focus is None or self.matcher.elsewhere_share(query) >= FOCUS_ELSEWHERE:
+        收费不), or without the story around it (能邮寄申请不 俺在青岛干活回不来), outright, when the
+        whole message is not answered: the story's words (老板, 加班) say nothing of what is asked,
+        yet weigh as words the bureau never uses. Only the entry the whole message ranks first too,
+        never a referral, and only where the whole message does not read as another office's
+        business (快递丢件了，投诉电话多少: whose complaint line is asked)."""
+        shorter = [q for q in (query.focus, query.core) if q is not None]
+        if not shorter or not ranked or self.matcher.elsewhere_share(query) >= FOCUS_ELSEWHERE:
             return None
-        if supposes(query.read or query.text) and not supposes(focus.read or ""):
-            return None  # 如果我要的东西你们没有，会怎么答复我: the case supposed is what is asked
-        found = self.matcher.rank(focus, limit=1)
-        if not found or found[0].entry.refer or not (found[0].exact or found[0].score >= answer_at):
-            return None
-        return found[0] if ranked and found[0].entry.id == ranked[0].entry.id else None
+        for focus in shorter:
+            if supposes(query.read or query.text) and not supposes(focus.read or ""):
+                continue  # 如果我要的东西你们没有，会怎么答复我: the case supposed is what is asked
+            found = self.matcher.rank(focus, limit=1)
+            if not found or found[0].entry.refer or not (found[0].exact or found[0].score >= answer_at):
+                continue
+            if found[0].entry.id == ranked[0].entry.id:
+                return found[0]
+        return None
 
     def _implied(self, text: str, query: Query, intent: Intent, ranked: list[Scored]) -> Reply | None:
         """A short question without its subject (要带啥材料, 多久能有结果), read with the lexicon's

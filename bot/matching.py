@@ -509,7 +509,7 @@ class Matcher:
         kinds_top = int(np.argmax(kinds)) if kinds is not None else -1
         if meaning is not None:
             shared["best_kind"] = kinds_best[0]
-            shared["kind_elsewhere"] = float(meaning.kinds[len(self._guide) + KIND_ELSEWHERE])
+            shared["kind_elsewhere"] = self.elsewhere_share(query)
         lexical_best = [*sorted(lexical.values(), reverse=True)[:2], 0.0, 0.0]
         lexical_top = max(lexical, key=lexical.__getitem__) if lexical else -1
         semantic_best = [*np.sort(semantic)[::-1][:2].tolist(), 0.0, 0.0] if semantic is not None else [0.0] * 4

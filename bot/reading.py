@@ -399,12 +399,11 @@ def _placed_office(nearby: tuple[str, ...]) -> re.Pattern[str]:
 def asking_clauses(text: str, asks: Callable[[str], bool]) -> str:
     """The clauses of a message that ask something (申请要交钱不？我刚毕业工资低 -> 申请要交钱不),
     or the message itself where every clause asks or none does."""
-    english = not _CJK.search(text)
-    clauses = [c.strip() for c in re.split(r"[,;.!?]+" if english else r"[,，;；。！!？?\s]+", text) if c.strip()]
-    kept = [c for c in clauses if asks(c) and not _BARE_ASK.fullmatch(c)]
-    if not kept or len(kept) == len(clauses):
+    said = clauses(text)
+    kept = [c for c in said if asks(c) and not _BARE_ASK.fullmatch(c)]
+    if not kept or len(kept) == len(said):
         return text
-    return (", " if english else "，").join(kept)
+    return ("，" if _CJK.search(text) else ", ").join(kept)
 
 
 def focus(text: str, asks: Callable[[str], bool]) -> str:

@@ -547,14 +547,14 @@ class Answers:
         shorter = [q for q in (query.focus, query.core) if q is not None]
         if not shorter or not ranked or self.matcher.elsewhere_share(query) >= FOCUS_ELSEWHERE:
             return None
-        for focus in shorter:
-            if supposes(query.read or query.text) and not supposes(focus.read or ""):
+        supposed = supposes(query.read or query.text)
+        for part in shorter:
+            if supposed and not supposes(part.read or ""):
                 continue  # 如果我要的东西你们没有，会怎么答复我: the case supposed is what is asked
-            found = self.matcher.rank(focus, limit=1)
-            if not found or found[0].entry.refer or not (found[0].exact or found[0].score >= answer_at):
-                continue
-            if found[0].entry.id == ranked[0].entry.id:
-                return found[0]
+            for best in self.matcher.rank(part, limit=1):
+                answered = best.exact or best.score >= answer_at
+                if answered and best.entry.id == ranked[0].entry.id and not best.entry.refer:
+                    return best
         return None
 
     def _implied(self, text: str, query: Query, intent: Intent, ranked: list[Scored]) -> Reply | None:

@@ -158,6 +158,19 @@ _WORKPLACE = re.compile(
 )
 
 
+# Asking which office handles something (该找哪个部门, 归谁管, which department).
+_WHICH_OFFICE = re.compile(
+    r"(?:哪个|哪一个|哪|什么|啥)(?:部门|单位|机关|机构)|找谁|找哪|归谁管|归哪|谁管|谁负责"
+    r"|which (?:office|department|agency|authority)|who (?:handles|is responsible|deals with)",
+    re.IGNORECASE,
+)
+
+
+def asks_which_office(text: str) -> bool:
+    """Whether ``text`` asks which office handles something (该找哪个部门, 归谁管, which department)."""
+    return bool(_WHICH_OFFICE.search(text))
+
+
 def asks_whom_to_tell(text: str) -> bool:
     """Whether ``text`` asks whom to call or where to report (该打什么电话, 去哪举报, who do I call)."""
     return bool(_WHOM_TO_TELL.search(text))

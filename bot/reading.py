@@ -141,8 +141,10 @@ def starts_a_period(text: str) -> bool:
     return _PERIOD.search(text) is not None
 
 
+# Asking whom to turn to, said the same way in either question: 找谁, 找哪个, 谁管.
+_WHOM = r"找谁|找哪|谁管"
 _WHOM_TO_TELL = re.compile(
-    r"电话|号码|找谁|找哪|打哪|打什么|打啥|向谁|跟谁|谁管|报警|(?:哪|哪里|哪儿|怎么|咋|如何|怎样)(?:去)?(?:举报|反映|报告)"
+    rf"电话|号码|{_WHOM}|打哪|打什么|打啥|向谁|跟谁|报警|(?:哪|哪里|哪儿|怎么|咋|如何|怎样)(?:去)?(?:举报|反映|报告)"
     r"|who (?:do|should|can|to) (?:i )?(?:call|contact|tell|report)|(?:where|how) (?:do|should|can) i report"
     r"|number to call|hotline",
     re.IGNORECASE,
@@ -160,7 +162,7 @@ _WORKPLACE = re.compile(
 
 # Asking which office handles something (该找哪个部门, 归谁管, which department).
 _WHICH_OFFICE = re.compile(
-    r"(?:哪个|哪一个|哪|什么|啥)(?:部门|单位|机关|机构)|找谁|找哪|归谁管|归哪|谁管|谁负责"
+    rf"(?:哪个|哪一个|哪|什么|啥)(?:部门|单位|机关|机构)|{_WHOM}|归哪|谁负责"
     r"|which (?:office|department|agency|authority)|who (?:handles|is responsible|deals with)",
     re.IGNORECASE,
 )

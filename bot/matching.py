@@ -40,7 +40,7 @@ from .reading import (
     without_suppositions,
 )
 from .semantic import Classifier, Embedder
-from .textnorm import BREAK, Homophones, Normalizer, Units, pinyin_of
+from .textnorm import BREAK, Normalizer, Slips, Units, pinyin_of
 
 RECALL_BETA = 2.0
 # Share of the final score taken by rapidfuzz's ratio on the pinyin of the best phrasing.
@@ -350,7 +350,7 @@ class Matcher:
             vocabulary.update(_bigrams(text))
         self._vocabulary = frozenset(vocabulary)
         keep = (variant for variant in lexicon.synonyms if len(variant) == 1)  # 俺, 恁: the lexicon's
-        self._homophones = Homophones([self.normalizer.script("\n".join(texts))], keep)
+        self._slips = Slips([self.normalizer.script("\n".join(texts))], keep)
 
     def _build_catalogue(self, catalogue: tuple[CatalogueItem, ...], previous: Matcher | None = None) -> None:
         if previous is not None and previous.normalizer.same_as(self.normalizer) and previous._catalogue == catalogue:
@@ -385,11 +385,11 @@ class Matcher:
         """Read and normalise ``text`` once for :meth:`rank`, :meth:`search` and :meth:`intent`.
 
         A slip of a pinyin input method (申请要多就, 烟花暴竹) is put right first (see
-        :class:`Homophones`): everything reads the question as meant.
+        :class:`Slips`): everything reads the question as meant.
         """
         read, years = read_years(text, today)
         typed = self.normalizer.script(read)
-        fixed = self._homophones.correct(typed)
+        fixed = self._slips.correct(typed)
         if fixed != typed:  # the question without its preamble (focus) too
             read = fixed
         query = self._query(text, read)

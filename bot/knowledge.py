@@ -43,6 +43,7 @@ _GUIDE_FIELDS = (
     "source",
     "year",
     "refer",
+    "category",
 )
 # English answers are longer than Chinese ones for the same content.
 MAX_ANSWER_EN_CHARS = 1500
@@ -100,6 +101,7 @@ class GuideEntry:
     question_en: str = ""  # the question in English: its title in a list offered in English
     year: int | None = None  # the year whose figures the answer gives (2009), if it is about one year
     refer: bool = False  # not the bureau's business: the answer says who to ask instead (12345, 医保局)
+    category: str = ""  # the catalogue's category (政策法规) the entry is about: its answer lists the newest
 
 
 @dataclass(frozen=True)
@@ -340,6 +342,9 @@ def _guide_entry(
     year = raw.get("year")
     if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 1949 <= year <= 2100):
         bad("year", "must be a year such as 2009")
+    category = raw.get("category", "")
+    if not isinstance(category, str):
+        bad("category", "must be a catalogue category such as 政策法规")
     if len(problems) > before:
         return None
     return GuideEntry(
@@ -354,6 +359,7 @@ def _guide_entry(
         question_en=question_en.strip(),
         year=year,
         refer=refer,
+        category=category.strip(),
     )
 
 

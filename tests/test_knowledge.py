@@ -83,6 +83,12 @@ def test_answers_use_only_known_placeholders(knowledge):
             "tags",
             "unknown field",
         ),
+        (
+            GOOD_ENTRY.replace("    keywords: [收费]\n", "    keywords: [收费]\n    category: [政策法规]\n"),
+            7,
+            "category",
+            "category",
+        ),
         (GOOD_ENTRY.replace("question: 申请要收费吗？", "question: ''"), 4, "question", "non-empty"),
         (GOOD_ENTRY.replace("section: 测试", "section: ''"), 1, "section", "non-empty"),
         ("section: 测试\nentries: []\n", 2, "entries", "non-empty list"),

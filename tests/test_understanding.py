@@ -224,6 +224,20 @@ def test_a_question_that_names_published_documents_is_told_where_they_are(answer
     assert told.outcome != "catalogue" and not told.hits
 
 
+def test_an_answer_about_a_category_of_the_catalogue_lists_its_newest_documents(answerer):
+    # The guide entry counts the category (category: 政策法规); the catalogue tells which they are.
+    catalogue = answerer.matcher.knowledge.catalogue
+    newest = sorted((i for i in catalogue if i.category == "政策法规"), key=lambda i: i.date, reverse=True)
+    reply = answerer.answer("政策法规类信息公开了多少条")
+    assert reply.outcome == "answer" and reply.entry_id == "cat-zhengce"
+    assert [h["index_no"] for h in reply.hits] == [i.index_no for i in newest[:5]]
+    assert f"共{len(newest)}条，最新的5条" in reply.text and newest[0].title in reply.text
+    # A category of fewer documents is listed whole; an entry with no category lists none.
+    plans = answerer.answer("规划计划类信息公开了多少条")
+    assert len(plans.hits) == sum(i.category == "规划计划" for i in catalogue) and "最新" not in plans.text
+    assert not answerer.answer("申请要收费吗").hits
+
+
 def test_a_question_about_a_licence_gets_its_guide_from_the_catalogue(answerer):
     # What it names before it asks is looked up apart: the 办理指南 is what tells how to get it.
     reply = answerer.answer("烟花爆竹零售许可啥时候开始办 要什么材料 咋整")

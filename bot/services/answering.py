@@ -75,6 +75,8 @@ FOCUS_ELSEWHERE = 0.05
 # A complaint is answered besides at most this many questions it also asks (three parts in all).
 MAX_BESIDES = 2
 HIT_FIELDS = ("title", "index_no", "date", "category")
+# An answer about one of the catalogue's categories lists this many of its newest documents.
+CATEGORY_DOCUMENTS = 5
 # Applying for information, said in a question's own words (申请信息公开要多久, 申请政府信息要几天):
 # the subject every question here has, which says nothing of what is asked.
 SUBJECT_SAID = re.compile(r"(?:依申请|申请)(?:政府)?信息(?:公开)?|(?:政府)?信息公开(?:的)?申请|申请公开(?:政府)?信息")
@@ -509,10 +511,15 @@ class Answers:
             received = read_day(read, self._today()) if best.entry.id in RECKONED else None
             if received is not None and not query.english:
                 reply.text += "\n" + self._reckoned(received)
-            # A question that names a published document is told where it is, not only how to apply.
+            # A question that names a published document is told where it is, not only how to apply;
+            # one about a category of the catalogue (政策法规类公开了多少), which documents it has.
             if strong:
                 reply.text += "\n" + self._hits_text(strong, texts.CATALOGUE_WITH_ANSWER_HEADER)
                 reply.hits = strong
+            elif best.entry.category:
+                reply.hits, header = self._of_category(best.entry.category, query.english)
+                if reply.hits:
+                    reply.text += "\n" + self._hits_text(reply.hits, header)
             return _offering(reply, offer) if spared else reply
         if strong:  # a licence named: its documents, not the training courses that share its words
             return self._catalogue(text, query, strong if licence else hits, top_id, top_score, offer, of_other_years)
@@ -637,6 +644,27 @@ class Answers:
             query, limit=3, min_score=self.settings.catalogue_answer_min_score, budget=FALLBACK_SEARCH_BUDGET
         )
         return found.as_json()["hits"]
+
+    def _of_category(self, category: str, english: bool) -> tuple[list[dict[str, Any]], str]:
+        """The newest documents of one of the catalogue's categories, as hits (a listing has no
+        score), and the line above them."""
+        items, count = self.catalogue.newest(category, CATEGORY_DOCUMENTS)
+        hits = [
+            {
+                "index_no": i.index_no,
+                "title": i.title,
+                "category": i.category,
+                "date": i.date,
+                "link": i.link,
+                "score": None,
+            }
+            for i in items
+        ]
+        if english:
+            header = texts.CATEGORY_HEADER_ALL_EN if count == len(items) else texts.CATEGORY_HEADER_EN
+        else:
+            header = texts.CATEGORY_HEADER_ALL if count == len(items) else texts.CATEGORY_HEADER
+        return hits, header.format(category=category, count=count, shown=len(items))
 
     def _hits_text(self, hits: list[dict[str, Any]], header: str) -> str:
         lines = [header]

@@ -205,6 +205,7 @@ class Matcher:
     _titles: list[str]
     _catalogue_index: NgramIndex
     _number_index: _NumberIndex
+    _by_category: dict[str, list[CatalogueItem]] | None  # see by_category
 
     def __init__(
         self,
@@ -358,7 +359,9 @@ class Matcher:
             # 100,000 titles again (about 3 s).
             self._catalogue, self._titles = previous._catalogue, previous._titles
             self._catalogue_index, self._number_index = previous._catalogue_index, previous._number_index
+            self._by_category = previous._by_category
             return
+        self._by_category = None
         titles = self.normalizer.normalize_many(item.title for item in catalogue)
         details = self.normalizer.normalize_many(
             f"{item.summary} {item.category} {item.column} {item.index_no}" for item in catalogue
@@ -378,6 +381,17 @@ class Matcher:
             ]
         )
         self._number_index = _NumberIndex(joined, catalogue)
+
+    def by_category(self) -> dict[str, list[CatalogueItem]]:
+        """The catalogue's items by category, newest first: grouped when first asked for (a tenth
+        of a second for 100,000 items, which every start would pay), then kept, and taken over by
+        the matcher of a reload that keeps the same catalogue."""
+        if self._by_category is None:
+            grouped: dict[str, list[CatalogueItem]] = {}
+            for item in sorted(self._catalogue, key=lambda i: i.date, reverse=True):
+                grouped.setdefault(item.category, []).append(item)
+            self._by_category = grouped
+        return self._by_category
 
     # --- querying -------------------------------------------------------------------------------
 

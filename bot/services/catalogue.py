@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,15 +75,8 @@ class CatalogueSearch:
     def newest(self, category: str, limit: int) -> tuple[list[CatalogueItem], int]:
         """The ``limit`` newest items of a category, and how many it has (a guide entry about the
         category lists them: 政策法规类公开了多少 is told which they are)."""
-        items = self._by_category.get(category, [])
+        items = self.matcher.by_category().get(category, [])
         return items[:limit], len(items)
-
-    @functools.cached_property
-    def _by_category(self) -> dict[str, list[CatalogueItem]]:
-        grouped: dict[str, list[CatalogueItem]] = {}
-        for item in sorted(self.matcher.knowledge.catalogue, key=lambda i: i.date, reverse=True):
-            grouped.setdefault(item.category, []).append(item)
-        return grouped
 
     def browse(self, *, category: str | None = None, column: str | None = None) -> list[CatalogueItem]:
         """The items of one category or one website column, newest first."""

@@ -343,7 +343,13 @@ def test_a_question_of_another_office_s_business_is_pointed_to_12345(answerer, m
 
 @pytest.mark.parametrize(
     "question",
-    ["家附近的工厂煤气泄漏了 该打什么电话", "There is a gas leak at a factory near my home, who do I call?"],
+    [
+        "家附近的工厂煤气泄漏了 该打什么电话",
+        "There is a gas leak at a factory near my home, who do I call?",
+        # The lexicon's hazards in English too: what foreign workers and residents see.
+        "My neighbour's factory stores gas cylinders in the basement. Who should I call?",
+        "Workers at the site next door do welding next to paint cans. Who do I report this to?",
+    ],
 )
 def test_a_hazard_at_a_workplace_asked_whom_to_tell_gets_the_hotlines(answerer, question):
     reply = answerer.answer(question)

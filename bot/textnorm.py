@@ -51,6 +51,18 @@ MAX_SLIPS = 2
 SLIP_MARGIN = 3
 
 
+# Half of a UTF-16 pair alone: no character, and no text can be encoded with one (SQLite, OpenCC and
+# the embedding model all refuse it). Bytes that are not UTF-8 arrive so from a terminal's input.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def readable(text: str) -> str:
+    """``text`` with what is no character (a lone surrogate: bytes that were not UTF-8, decoded
+    with surrogateescape) as U+FFFD, the replacement character: every text a citizen sends
+    passes here before it is read or stored."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 def _pypinyin_table() -> dict[int, str]:
     """pypinyin's per-character table, loaded on its own: importing the package would also load
     its phrase dictionary (50 MB, a quarter of a second), which per-character lookup never uses."""

@@ -175,6 +175,17 @@ def test_invalid_input_gets_a_polite_reply(answerer, text):
     assert reply.outcome == "invalid" and reply.text
 
 
+def test_bytes_that_are_no_text_are_read_and_logged_as_the_replacement_character(answerer, store):
+    # A terminal decodes bytes that are not UTF-8 as lone surrogates (surrogateescape), which no
+    # encoder takes: the question is still answered, its search run, and its enquiry stored.
+    typed = b"\xe7\x94\xb3\xe8\xaf\xb7\xff\xe6\x94\xb6\xe8\xb4\xb9\xe5\x90\x97".decode("utf-8", "surrogateescape")
+    reply = answerer.ask(store, typed, channel="web", user_id=1)
+    assert (reply.outcome, reply.entry_id) == ("answer", "fee-free") and reply.q == "申请\ufffd收费吗"
+    assert [row["outcome"] for row in store.enquiries()] == ["answer"]
+    assert answerer.catalogue.search("安全\udcff生产").hits
+    assert asyncio.run(answerer.aanswer("\ud800")).outcome in {"fallback", "invalid"}
+
+
 def test_json_shape(answerer):
     data = answerer.answer("申请要多久答复").as_json()
     assert {"q", "outcome", "text", "entry_id", "score", "choices", "ms"} <= data.keys()

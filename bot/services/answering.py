@@ -41,6 +41,7 @@ from ..reading import (
     supposes,
 )
 from ..storage import Enquiry, Store
+from ..textnorm import readable
 from .calendar import WorkCalendar
 from .catalogue import CatalogueSearch
 
@@ -189,12 +190,13 @@ class Answerer:
 
     def answer(self, text: str) -> Reply:
         """The reply to ``text``, without recording it."""
-        return self.current.answer(text)
+        return self.current.answer(readable(text))
 
     async def aanswer(self, text: str) -> Reply:
         """``answer`` for the event loop: what a question not answered recently needs embedded
         (not what its words settle) is embedded on the embedding thread first (milliseconds of C
         code that releases the GIL), then the question is answered here."""
+        text = readable(text)
         answers = self.current
         embedder = answers.matcher.embedder
         if embedder is not None and len(text) <= MAX_QUESTION_CHARS and not answers.remembers(text):

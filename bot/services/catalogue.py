@@ -10,6 +10,7 @@ from .. import texts
 from ..config import Settings
 from ..knowledge import CatalogueItem
 from ..matching import Hit, Matcher, Query
+from ..textnorm import readable
 
 
 @dataclass
@@ -90,6 +91,7 @@ class CatalogueSearch:
     def search(self, q: str, *, limit: int | None = None, offset: int = 0) -> SearchResult:
         """Items matching ``q`` (a keyword, part of a title, a description), best first."""
         started = time.perf_counter()
+        q = readable(q)
         result = self.search_query(self.matcher.query(q), limit=limit, offset=offset)
         result.ms = (time.perf_counter() - started) * 1000
         return result

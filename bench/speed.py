@@ -66,9 +66,10 @@ from rapidfuzz import fuzz, process
 from bot.config import Settings
 from bot.evaluation import default_settings, read_labelled
 from bot.knowledge import CatalogueItem, Knowledge, load
-from bot.matching import Matcher, build_matcher
+from bot.matching import Matcher, build_matcher, catalogue_file
 from bot.services.answering import Answerer
 from bot.services.catalogue import CatalogueSearch
+from bot.textnorm import Normalizer
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -88,6 +89,7 @@ TARGETS = (
     ("catalogue search p99", "p99_ms", 3.0, "ms"),
     ("guide answering p99", "guide_p99_ms", 15.0, "ms"),
     ("index build", "build_s", 3.0, "s"),
+    ("index build, restarted", "restart_s", 3.0, "s"),
     ("resident memory", "rss_mb", 350.0, "MB"),
 )
 
@@ -1043,10 +1045,16 @@ class Ours:
     item scoring below ``search_min_score`` is never shown, so it is no hit.
     """
 
-    def __init__(self, knowledge: Knowledge) -> None:
+    def __init__(self, knowledge: Knowledge, *, cold: bool = True) -> None:
         # As `gongkai run` builds it: the semantic signal on where it loads (the guide's
-        # embeddings come from the cache after the first run).
-        self.matcher = build_matcher(knowledge, Settings())
+        # embeddings come from the cache after the first run). Cold, the catalogue's index is
+        # built (its cached file, which only an earlier run of this bench wrote, removed first);
+        # restarted, it is read back from the file the cold build wrote.
+        settings = Settings()
+        if cold:
+            normalizer = Normalizer(knowledge.lexicon.synonyms, knowledge.lexicon.fillers)
+            catalogue_file(knowledge.catalogue, normalizer, settings.embeddings_cache()).unlink(missing_ok=True)
+        self.matcher = build_matcher(knowledge, settings)
         self.catalogue = CatalogueSearch(self.matcher, default_settings())
 
     def search(self, text: str) -> list[str]:
@@ -1230,6 +1238,16 @@ def measure(name: str, workload_file: str) -> dict[str, Any]:
     return result | {"peak_mb": (peak - baseline) / MB, "process_peak_mb": peak / MB, "rss_mb": rss() / MB}
 
 
+def restart(workload_file: str) -> float:
+    """Seconds to build ours again in a fresh process, as a restart does: the catalogue's index
+    read back from the cache the first build wrote."""
+    with open(workload_file, "rb") as f:
+        workload: Workload = pickle.load(f)
+    started = time.perf_counter()
+    Ours(workload.knowledge, cold=False)
+    return time.perf_counter() - started
+
+
 def measure_apart(name: str, workload_file: str) -> dict[str, Any]:
     """:func:`measure` in a freshly spawned process."""
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
@@ -1270,6 +1288,9 @@ def table(results: list[dict[str, Any]]) -> list[str]:
             f"p50 {ours['guide_p50_ms']:.3f} ms, p99 {ours['guide_p99_ms']:.3f} ms (embeddings in memory); "
             f"asked for the first time p50 {ours['guide_first_p50_ms']:.3f} ms, p99 {ours['guide_first_p99_ms']:.3f} ms"
         )
+    if ours and "restart_s" in ours:
+        restarted = ours["restart_s"]
+        lines.append(f"ours, restarted (the catalogue's index read from its cached file): build {restarted:.2f} s")
     return lines
 
 
@@ -1307,6 +1328,8 @@ def targets(results: list[dict[str, Any]]) -> list[str]:
     lines = ["targets of the issue, for ours"]
     for label, key, limit, unit in TARGETS:
         goal = f"<= {limit:g} {unit}"
+        if key not in ours:
+            continue
         verdict = "met" if ours[key] <= limit else "NOT MET"
         lines.append(f"  {label:<22} {goal:<10} {ours[key]:>9.3f} {unit:<2}  {verdict}")
     lines.append(
@@ -1339,6 +1362,9 @@ def main(argv: list[str] | None = None) -> None:
         for name in names:
             print(f"running {name} ...", file=sys.stderr, flush=True)
             results.append(measure_apart(name, workload_file))
+            if name == "ours":
+                with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+                    results[-1]["restart_s"] = pool.submit(restart, workload_file).result()
     if args.json:
         report = {
             "items": args.items,

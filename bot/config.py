@@ -85,7 +85,9 @@ class Settings(BaseSettings):
     )
     semantic: bool = Field(True, description="use the semantic signal (sentence embeddings) beside the lexical one")
     cache_dir: Path | None = Field(
-        None, description="where the guide's embeddings are cached (default: ~/.cache/gongkai)"
+        None,
+        description="where the guide's embeddings, the classifier and the catalogue's index are cached "
+        "(default: ~/.cache/gongkai)",
     )
     clarify_choices: int = Field(3, ge=2, le=8, description="how many choices a clarify reply offers at most")
     search_min_score: float = Field(0.45, description="catalogue items scoring below this are not shown")
@@ -280,8 +282,9 @@ class Settings(BaseSettings):
         return ["telegram"] if self.telegram_token and self.telegram_staff_chat_id is not None else []
 
     def embeddings_cache(self) -> Path:
-        """Where the guide's embeddings are kept between starts (keyed by their texts, so one
-        folder serves every knowledge folder and database)."""
+        """Where the guide's embeddings, the classifier and the catalogue's index are kept between
+        starts (each keyed by what it is built from, so one folder serves every knowledge folder
+        and database)."""
         if self.cache_dir:
             return self.cache_dir
         base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"

@@ -15,15 +15,20 @@ paraphrase often borrows words from several).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
-from collections.abc import Callable
+import sys
+import zipfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz
 
+from . import ngram as ngram_module
+from . import textnorm as textnorm_module
 from .calibration import Calibration, Decision
 from .config import Settings
 from .knowledge import CatalogueItem, GuideEntry, Knowledge, Lexicon
@@ -39,7 +44,7 @@ from .reading import (
     read_years,
     without_suppositions,
 )
-from .semantic import Classifier, Embedder
+from .semantic import Classifier, Embedder, newest_first, save_cached
 from .textnorm import BREAK, Normalizer, Slips, Units, pinyin_of
 
 RECALL_BETA = 2.0
@@ -71,6 +76,8 @@ GUIDE_KINDS = (CHAR, CHAR_BIGRAM, CHAR_SKIP, PINYIN, PINYIN_BIGRAM)
 TITLE_KINDS = (CHAR_BIGRAM, CHAR_SKIP, PINYIN_BIGRAM)
 DETAIL_KINDS = (CHAR_BIGRAM,)
 DETAIL_WEIGHT = 0.5
+# Catalogue indexes kept in the cache: the one in force and the one before (100 MB for 100,000 items).
+CATALOGUE_CACHE_FILES = 2
 # Candidate entries taken from each signal before the calibrated model scores them.
 CANDIDATES = 8
 ANSWER_CANDIDATES = 3
@@ -229,7 +236,7 @@ class Matcher:
         self._calibration = calibration or Calibration.load()
         self._build_guide(knowledge.guide)
         self._build_semantic(cache_dir)
-        self._build_catalogue(knowledge.catalogue, previous)
+        self._build_catalogue(knowledge.catalogue, previous, cache_dir)
         self._build_vocabulary()
         release_memory()
 
@@ -353,7 +360,9 @@ class Matcher:
         keep = (variant for variant in lexicon.synonyms if len(variant) == 1)  # 俺, 恁: the lexicon's
         self._slips = Slips([self.normalizer.script("\n".join(texts))], keep)
 
-    def _build_catalogue(self, catalogue: tuple[CatalogueItem, ...], previous: Matcher | None = None) -> None:
+    def _build_catalogue(
+        self, catalogue: tuple[CatalogueItem, ...], previous: Matcher | None = None, cache_dir: Path | None = None
+    ) -> None:
         if previous is not None and previous.normalizer.same_as(self.normalizer) and previous._catalogue == catalogue:
             # Read-only once built, the index is shared: a reload after teaching does not index
             # 100,000 titles again (about 3 s).
@@ -361,12 +370,15 @@ class Matcher:
             self._catalogue_index, self._number_index = previous._catalogue_index, previous._number_index
             self._by_category = previous._by_category
             return
+        self._catalogue = catalogue
         self._by_category = None
+        path = catalogue_file(catalogue, self.normalizer, cache_dir) if cache_dir is not None and catalogue else None
+        if path is not None and self._read_catalogue(path):
+            return
         titles = self.normalizer.normalize_many(item.title for item in catalogue)
         details = self.normalizer.normalize_many(
             f"{item.summary} {item.category} {item.column} {item.index_no}" for item in catalogue
         )
-        self._catalogue = catalogue
         # A title's words are indexed without its numbers, and its numbers after them, each
         # apart: a query puts a year anywhere (2012区安监局工作要点), and as characters 2012 and
         # 2021 have most in common. The numbers' own pairs still find the items that have them,
@@ -381,6 +393,26 @@ class Matcher:
             ]
         )
         self._number_index = _NumberIndex(joined, catalogue)
+        if path is not None and cache_dir is not None:
+            others = [f for f in newest_first(cache_dir.glob("catalogue-*.npz")) if f != path]
+            titles_utf8 = np.frombuffer("\n".join(self._titles).encode(), dtype=np.uint8)
+            arrays = self._catalogue_index.state("index_") | self._number_index.state() | {"titles": titles_utf8}
+            save_cached(cache_dir, path, others[: CATALOGUE_CACHE_FILES - 1], **arrays)
+
+    def _read_catalogue(self, path: Path) -> bool:
+        """Take the catalogue's index from ``path``; False where there is none to read (not
+        built yet, or a damaged file: it is built again)."""
+        try:
+            with np.load(path) as saved:
+                arrays = {name: saved[name] for name in saved.files}
+            index, numbers = NgramIndex.restored(arrays, "index_"), _NumberIndex.restored(arrays)
+            titles = arrays["titles"].tobytes().decode().split("\n")
+        except (OSError, ValueError, KeyError, EOFError, UnicodeDecodeError, zipfile.BadZipFile):
+            return False
+        if len(titles) != len(self._catalogue) or index.size != len(self._catalogue):
+            return False
+        self._catalogue_index, self._number_index, self._titles = index, numbers, titles
+        return True
 
     def by_category(self) -> dict[str, list[CatalogueItem]]:
         """The catalogue's items by category, newest first: grouped when first asked for (a tenth
@@ -806,6 +838,20 @@ class Matcher:
         return self._intent(query.text, query.simple)
 
 
+def catalogue_file(catalogue: tuple[CatalogueItem, ...], normalizer: Normalizer, cache_dir: Path) -> Path:
+    """The file a catalogue's index is cached in, named by all it is built from: the items, the
+    lexicon's synonyms and fillers, and the code that builds it (a file of another catalogue, or
+    of another version of Gongkai, is never read)."""
+    digest = hashlib.sha256()
+    for module in (ngram_module, textnorm_module, sys.modules[__name__]):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    digest.update(repr((sorted(normalizer.synonyms.items()), normalizer.fillers)).encode())
+    for item in catalogue:
+        digest.update(f"{item.title}\x1f{item.summary}\x1f{item.category}\x1f{item.column}\x1f".encode())
+        digest.update(f"{item.index_no}\x1f{item.date}\n".encode())
+    return cache_dir / f"catalogue-{digest.hexdigest()[:24]}.npz"
+
+
 def build_matcher(knowledge: Knowledge, settings: Settings, previous: Matcher | None = None) -> Matcher:
     """The matcher the settings ask for: with the semantic signal where it can be loaded;
     ``previous``, the one it replaces (see :class:`Matcher`)."""
@@ -1087,6 +1133,18 @@ class _NumberIndex:
         self.dated[self.owned.year_docs] = True
         self.dated[self.titled.year_docs] = True
 
+    def state(self) -> dict[str, np.ndarray]:
+        """The built index as arrays, to be saved and :meth:`restored`."""
+        return {"numbers_dated": self.dated} | self.titled.state("numbers_titled_") | self.owned.state("numbers_owned_")
+
+    @classmethod
+    def restored(cls, arrays: Mapping[str, np.ndarray]) -> _NumberIndex:
+        index = cls.__new__(cls)
+        index.dated = arrays["numbers_dated"]
+        index.titled = _NumberPostings.restored(arrays, "numbers_titled_")
+        index.owned = _NumberPostings.restored(arrays, "numbers_owned_")
+        return index
+
     def agreement(self, numbers: tuple[tuple[int, ...], ...], docs: np.ndarray) -> np.ndarray:
         """For each of ``docs``, a factor of its score: 1 when its title has all of ``numbers``
         (each one of the values it may stand for, see ``_whole_numbers``)."""
@@ -1137,6 +1195,18 @@ class _NumberPostings:
         self.values = values[first]
         self.offsets = np.r_[first, len(values)].astype(np.int64)
         self.docs = owners.astype(np.int32)
+
+    _SAVED = ("values", "offsets", "docs", "year_docs")
+
+    def state(self, prefix: str) -> dict[str, np.ndarray]:
+        return {prefix + name: getattr(self, name) for name in self._SAVED}
+
+    @classmethod
+    def restored(cls, arrays: Mapping[str, np.ndarray], prefix: str) -> _NumberPostings:
+        postings = cls.__new__(cls)
+        for name in cls._SAVED:
+            setattr(postings, name, arrays[prefix + name])
+        return postings
 
     def has(self, value: int, docs: np.ndarray) -> np.ndarray:
         """Which of ``docs`` have the number ``value``."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -176,6 +177,9 @@ class NgramIndex:
         term_char = np.repeat(is_char, df)
         self.doc_char = np.bincount(owner[term_first & term_char], per_term[term_first & term_char], self.size)
         self.doc_sound = np.bincount(owner[term_first & ~term_char], per_term[term_first & ~term_char], self.size)
+        self._lookups()
+
+    def _lookups(self) -> None:
         # A small index (the guide) finds a query's terms with a dict: for a short query, numpy's
         # per-call cost is most of the time. A large one (a catalogue) searches the sorted keys.
         self._small = len(self.vocab) <= SMALL_VOCAB
@@ -183,6 +187,29 @@ class NgramIndex:
             self._term = dict(zip(self.vocab.tolist(), range(len(self.vocab))))
             self._idf = self.idf.tolist()
             self._gain = self.weight.tolist()
+
+    _SAVED = ("postings", "vocab", "offsets", "idf", "weight", "doc_char", "doc_sound")
+
+    def state(self, prefix: str) -> dict[str, np.ndarray]:
+        """The built index as arrays named with ``prefix``, to be saved and :meth:`restored`."""
+        fields = np.array([[w, *k, *[0] * (8 - len(k))] for w, k in self.fields], dtype=np.float64)
+        scalars = np.array([self.size, self.unknown_idf], dtype=np.float64)
+        return {prefix + name: getattr(self, name) for name in self._SAVED} | {
+            prefix + "fields": fields,
+            prefix + "scalars": scalars,
+        }
+
+    @classmethod
+    def restored(cls, arrays: Mapping[str, np.ndarray], prefix: str) -> NgramIndex:
+        """The index whose :meth:`state` ``arrays`` are, as it was built."""
+        index = cls.__new__(cls)
+        for name in cls._SAVED:
+            setattr(index, name, arrays[prefix + name])
+        size, index.unknown_idf = arrays[prefix + "scalars"].tolist()
+        index.size = int(size)
+        index.fields = [(float(w), tuple(int(k) for k in kinds if k)) for w, *kinds in arrays[prefix + "fields"]]
+        index._lookups()
+        return index
 
     def _unseen_idf(self, keys: np.ndarray, kind: np.ndarray) -> np.ndarray:
         """How telling a term is that no document has: a pair counts as the mean of its halves.

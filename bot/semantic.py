@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -115,8 +115,13 @@ class Embedder:
         if fresh is not None:
             vectors[missing] = fresh
         if missing or path not in files:
-            _save(cache_dir, path, [*files[: CACHE_FILES - 1]], digests=digests, vectors=vectors)
+            save_cached(cache_dir, path, [*files[: CACHE_FILES - 1]], digests=digests, vectors=vectors)
         return vectors
+
+
+def newest_first(files: Iterable[Path]) -> list[Path]:
+    """Cache files, the most recently written first."""
+    return sorted(files, key=_mtime, reverse=True)
 
 
 def _mtime(path: Path) -> float:
@@ -126,7 +131,7 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
-def _save(cache_dir: Path, path: Path, keep: list[Path], **arrays: Any) -> None:
+def save_cached(cache_dir: Path, path: Path, keep: list[Path], **arrays: Any) -> None:
     """Write ``path`` atomically and drop the family's files older than those in ``keep``."""
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -175,7 +180,7 @@ class Classifier:
         weights, bias = _fit_softmax(vectors, labels, classes, balanced)
         if cache_dir is not None and path is not None:
             files = sorted(cache_dir.glob("classifier-*.npz"), key=_mtime, reverse=True)
-            _save(cache_dir, path, [*files[: CACHE_FILES - 1]], weights=weights, bias=bias)
+            save_cached(cache_dir, path, [*files[: CACHE_FILES - 1]], weights=weights, bias=bias)
         return cls(weights, bias)
 
     def probabilities(self, vector: np.ndarray) -> np.ndarray:

@@ -184,3 +184,26 @@ def test_odd_input_does_not_crash(small, search, text):
 def test_an_empty_catalogue_finds_nothing(knowledge):
     matcher = Matcher(dataclasses.replace(knowledge, catalogue=()))
     assert matcher.search(matcher.query("2012年危险化学品")) == []
+
+
+def test_a_restart_reads_the_catalogues_index_from_the_cache(small, tmp_path):
+    # Built once with a cache folder, the index is saved; a matcher built again from the same
+    # catalogue (a restart) reads it and searches exactly as the one that built it.
+    knowledge = small.knowledge
+    built = Matcher(knowledge, cache_dir=tmp_path)
+    [saved] = tmp_path.glob("catalogue-*.npz")
+    again = Matcher(knowledge, cache_dir=tmp_path)
+    assert again._catalogue_index is not built._catalogue_index and again._titles == built._titles
+    for text in ("2012年危险化学品安全检查", "马尚街道部署会", "张安监发〔2015〕51号", "职业卫生检查通报 3月", "烟花"):
+        hits = [(h.item.index_no, round(h.score, 9)) for h in built.search(built.query(text), limit=10)]
+        assert hits and hits == [
+            (h.item.index_no, round(h.score, 9)) for h in again.search(again.query(text), limit=10)
+        ]
+    # A damaged file is built again, and replaced; another catalogue is another file.
+    saved.write_bytes(b"not an index")
+    mended = Matcher(knowledge, cache_dir=tmp_path)
+    assert mended.search(mended.query("马尚街道部署会"), limit=1)[0].item.title.startswith("马尚街道召开")
+    assert Matcher(knowledge, cache_dir=tmp_path)._read_catalogue(saved)
+    fewer = dataclasses.replace(knowledge, catalogue=knowledge.catalogue[:-1])
+    Matcher(fewer, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("catalogue-*.npz"))) == 2

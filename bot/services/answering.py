@@ -150,7 +150,7 @@ class Reply:
     tipoff: bool = False
     may_complain: bool = False
     hits: list[dict[str, Any]] = field(default_factory=list)
-    heading: str = ""  # the line above the documents (hits): found, or none of the year asked
+    heading: str = ""  # the line above the documents (hits): found, none of the year asked, or published
     parts: list[Part] = field(default_factory=list)  # a message with several questions
     english: bool = False  # asked in English: a choice picked from it is answered in English
     asks: list[str] = field(default_factory=list)  # questions the answer points to (``pointers``)
@@ -516,12 +516,11 @@ class Answers:
             # A question that names a published document is told where it is, not only how to apply;
             # one about a category of the catalogue (政策法规类公开了多少), which documents it has.
             if strong:
-                reply.text += "\n" + self._hits_text(strong, texts.CATALOGUE_WITH_ANSWER_HEADER)
-                reply.hits = strong
+                reply.hits, reply.heading = strong, texts.CATALOGUE_WITH_ANSWER_HEADER
             elif best.entry.category:
-                reply.hits, header = self._of_category(best.entry.category, query.english)
-                if reply.hits:
-                    reply.text += "\n" + self._hits_text(reply.hits, header)
+                reply.hits, reply.heading = self._of_category(best.entry.category, query.english)
+            if reply.hits:
+                reply.text += "\n" + self._hits_text(reply.hits, reply.heading)
             return _offering(reply, offer) if spared else reply
         if strong:  # a licence named: its documents, not the training courses that share its words
             return self._catalogue(text, query, strong if licence else hits, top_id, top_score, offer, of_other_years)

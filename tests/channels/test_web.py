@@ -191,6 +191,18 @@ def test_a_title_typed_gets_the_documents_under_the_core_s_heading(site):
     site(scenario)
 
 
+def test_an_answers_documents_are_links_under_it(site):
+    async def scenario(client):
+        turns = await ask(client, "政策法规类信息公开了多少条")
+        last = turns.rsplit('class="turn bot"', 1)[-1]
+        # The answer, the line above its documents, and the documents as links (not as text).
+        assert "主动公开政策法规类信息10条" in last and "公开目录中的政策法规类文件共10条" in last
+        assert '<ol class="hits">' in last and last.count('target="_blank"') == 5
+        assert "索引号" not in last and "http://www.zdaj.example" not in last.split('<ol class="hits">')[0]
+
+    site(scenario)
+
+
 def test_a_post_without_the_csrf_token_is_refused(site):
     async def scenario(client):
         await client.get("/")

@@ -313,9 +313,14 @@ class CitizenChat:
         if reply.outcome == "catalogue":
             footer = texts.CATALOGUE_ANSWER_FOOTER.format(**self.answerer.contacts)
             return Turn("bot", reply.heading + "\n" + footer + under, hits=reply.hits, offer=kind)
+        # An answer's documents (those it names, a category's newest) are links here, as a look-up's
+        # are: the text up to the line above them, and the list.
+        text, hits = reply.text, []
+        if reply.outcome == "answer" and reply.hits and reply.heading:
+            text, hits = text.split("\n" + reply.heading, 1)[0] + "\n" + reply.heading, reply.hits
         if offer is not None:
-            return Turn("bot", reply.text + under, offer=kind)
-        return Turn("bot", reply.text, asks=reply.asks)
+            return Turn("bot", text + under, hits=hits, offer=kind)
+        return Turn("bot", text, hits=hits, asks=reply.asks)
 
     def _search(self, query: str) -> Turn:
         result = self.answerer.catalogue.search(query, limit=SEARCH_LIMIT)

@@ -76,7 +76,7 @@ GUIDE_KINDS = (CHAR, CHAR_BIGRAM, CHAR_SKIP, PINYIN, PINYIN_BIGRAM)
 TITLE_KINDS = (CHAR_BIGRAM, CHAR_SKIP, PINYIN_BIGRAM)
 DETAIL_KINDS = (CHAR_BIGRAM,)
 DETAIL_WEIGHT = 0.5
-# Catalogue indexes kept in the cache: the one in force and the one before (100 MB for 100,000 items).
+# Catalogue indexes kept in the cache: the one in force and the one before (50 MB for 100,000 items).
 CATALOGUE_CACHE_FILES = 2
 # Candidate entries taken from each signal before the calibrated model scores them.
 CANDIDATES = 8

@@ -43,7 +43,7 @@ from ..reading import (
 from ..storage import Enquiry, Store
 from ..textnorm import readable
 from .calendar import WorkCalendar
-from .catalogue import CatalogueSearch
+from .catalogue import CatalogueSearch, as_hit
 
 MAX_QUESTION_CHARS = 500
 # A question this short (normalised) may be read with the lexicon's implied subject (要带啥材料).
@@ -650,17 +650,7 @@ class Answers:
         """The newest documents of one of the catalogue's categories, as hits (a listing has no
         score), and the line above them."""
         items, count = self.catalogue.newest(category, CATEGORY_DOCUMENTS)
-        hits = [
-            {
-                "index_no": i.index_no,
-                "title": i.title,
-                "category": i.category,
-                "date": i.date,
-                "link": i.link,
-                "score": None,
-            }
-            for i in items
-        ]
+        hits = [as_hit(item, None) for item in items]
         if english:
             header = texts.CATEGORY_HEADER_ALL_EN if count == len(items) else texts.CATEGORY_HEADER_EN
         else:

@@ -13,6 +13,12 @@ from ..matching import Hit, Matcher, Query
 from ..textnorm import readable
 
 
+def as_hit(item: CatalogueItem, score: float | None) -> dict[str, Any]:
+    """A catalogue item as replies and ``--json`` carry it (a listing, not a search, has no score)."""
+    fields = {"index_no": item.index_no, "title": item.title, "category": item.category, "date": item.date}
+    return fields | {"link": item.link, "score": score}
+
+
 @dataclass
 class SearchResult:
     """Ranked catalogue items for one query; ``ms`` is the time the search took."""
@@ -24,17 +30,7 @@ class SearchResult:
     def as_json(self) -> dict[str, Any]:
         return {
             "q": self.q,
-            "hits": [
-                {
-                    "index_no": h.item.index_no,
-                    "title": h.item.title,
-                    "category": h.item.category,
-                    "date": h.item.date,
-                    "link": h.item.link,
-                    "score": h.score,
-                }
-                for h in self.hits
-            ],
+            "hits": [as_hit(h.item, h.score) for h in self.hits],
             "ms": round(self.ms, 3),
         }
 

@@ -283,6 +283,20 @@ def check(folder: Path | None) -> None:
         + (f", the report figures of {', '.join(map(str, years))}." if years else ".")
     )
     _warn_uncovered(loaded)
+    _warn_categories(loaded)
+
+
+def _warn_categories(loaded: Any) -> None:
+    """Warn of a guide entry naming a category the catalogue does not have: its answer lists no
+    documents (a typo, or a portal's export that renamed it). Not an error: the bot still starts."""
+    categories = {item.category for item in loaded.catalogue}
+    for entry in loaded.guide:
+        if entry.category and entry.category not in categories:
+            click.echo(
+                f"Warning: guide entry {entry.id} names the category {entry.category}, which no item of the "
+                f"catalogue has: its answer lists no documents (the catalogue's: {'、'.join(sorted(categories))}).",
+                err=True,
+            )
 
 
 def _check_report_years(folder: Path) -> list[int]:

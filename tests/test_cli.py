@@ -74,6 +74,20 @@ def test_knowledge_check_ok(run):
     assert result.exit_code == 0 and result.output.startswith("OK: ")
 
 
+def test_knowledge_check_warns_of_a_category_the_catalogue_lacks(tmp_path):
+    import shutil
+
+    folder = tmp_path / "renamed"
+    shutil.copytree(ROOT / "knowledge", folder)
+    (folder / "catalogue.csv").write_text("索引号,名称,类别,生成日期\nX-1,标题,法规,2020-01-01\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["knowledge", "check", str(folder)])
+    # The bot still starts; staff are told which entry's answer lists nothing, and what there is.
+    assert result.exit_code == 0 and result.output.startswith("OK: ")
+    assert "Warning: guide entry cat-zhengce names the category 政策法规" in result.output
+    assert "(the catalogue's: 法规)" in result.output
+    assert "cat-zhengce" not in CliRunner().invoke(cli, ["knowledge", "check", str(ROOT / "knowledge")]).output
+
+
 def test_knowledge_check_lists_problems(run, tmp_path):
     import shutil
 

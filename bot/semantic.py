@@ -15,8 +15,10 @@ signal alone and says so once at start.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import os
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -133,9 +135,9 @@ def _mtime(path: Path) -> float:
 
 def save_cached(cache_dir: Path, path: Path, keep: list[Path], **arrays: Any) -> None:
     """Write ``path`` atomically and drop the family's files older than those in ``keep``."""
+    partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")  # one per writer
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{threading.get_ident()}.tmp")
         with partial.open("wb") as out:
             np.savez(out, **arrays)
         partial.replace(path)
@@ -144,6 +146,8 @@ def save_cached(cache_dir: Path, path: Path, keep: list[Path], **arrays: Any) ->
                 old.unlink(missing_ok=True)
     except OSError as error:
         log.info("%s not cached (%s)", path.name, error)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)  # a disk full halfway leaves no 50 MB of litter
 
 
 class Classifier:

@@ -77,6 +77,8 @@ class CatalogueSearch:
 
     def browse(self, *, category: str | None = None, column: str | None = None) -> list[CatalogueItem]:
         """The items of one category or one website column, newest first."""
+        if column is None and category is not None:
+            return list(self.matcher.by_category().get(category, []))  # grouped once per catalogue
         items = [
             i
             for i in self.matcher.knowledge.catalogue

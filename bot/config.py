@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+MAX_EMBEDDING_ENGINES = 8
+
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = "（示例，待本局配置）"
 # An origin a page may be framed by: CSP's frame-ancestors host sources, without paths.
@@ -84,6 +86,12 @@ class Settings(BaseSettings):
         None, ge=0, le=1, description="offer entries as choices at this confidence (unset: the fitted value)"
     )
     semantic: bool = Field(True, description="use the semantic signal (sentence embeddings) beside the lexical one")
+    embedding_engines: int = Field(
+        default_factory=lambda: min(2, os.cpu_count() or 1),
+        ge=1,
+        le=MAX_EMBEDDING_ENGINES,
+        description="questions embedded at once, each on a core (default: 2, or 1 on a one-core machine)",
+    )
     cache_dir: Path | None = Field(
         None,
         description="where the guide's embeddings, the classifier and the catalogue's index are cached "

@@ -855,7 +855,7 @@ def catalogue_file(catalogue: tuple[CatalogueItem, ...], normalizer: Normalizer,
 def build_matcher(knowledge: Knowledge, settings: Settings, previous: Matcher | None = None) -> Matcher:
     """The matcher the settings ask for: with the semantic signal where it can be loaded;
     ``previous``, the one it replaces (see :class:`Matcher`)."""
-    embedder = Embedder.load() if settings.semantic else None
+    embedder = Embedder.load(settings.embedding_engines) if settings.semantic else None
     return Matcher(knowledge, embedder, cache_dir=settings.embeddings_cache(), previous=previous)
 
 

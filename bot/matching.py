@@ -497,18 +497,28 @@ class Matcher:
             query.meaning = Meaning(vector, self._semantic @ vector, self._answers @ vector, kinds)
         return query.meaning
 
-    def rank(self, query: Query, limit: int = 5) -> list[Scored]:
+    def rank(self, query: Query, limit: int = 5, *, in_scope: bool = False) -> list[Scored]:
         """The guide entries most likely to answer ``query``, most likely first, at most ``limit``.
 
         Candidates come from both signals (the best of each); each is scored by the calibrated
         model on its lexical and semantic scores, their leads over the next entry, whether the two
         agree, and how much of the question the knowledge has never seen.
+
+        :param in_scope: score each as if the question were known to be the bureau's business (the
+          entry model alone): what staff choosing an entry for a question the bot could not place
+          want to compare, where the whole probability is near 0 for every entry
         """
         decision = self.decision(query)
+
+        def probability(c: Candidate) -> float:
+            if in_scope:
+                return decision.entry.probability(c.features)
+            return decision.probability(c.features, refer=self._guide[c.owner].refer)
+
         scored = [
             Scored(
                 self._guide[c.owner],
-                1.0 if c.exact else round(decision.probability(c.features, refer=self._guide[c.owner].refer), 4),
+                1.0 if c.exact else round(probability(c), 4),
                 c.exact,
                 round(c.features["lexical"], 4),
                 round(c.features["semantic"], 4),

@@ -161,6 +161,7 @@ def test_staff_teach_from_the_console_and_the_next_citizen_is_answered(services:
             assert " checked>" not in page
             likely = await (await client.get("/staff/teach", params={"w": "要不要交钱"})).text()
             assert re.search(r'value="fee-free" id="e-fee-free" required checked>', likely)
+            assert "没有哪个条目" not in likely and "没有哪个条目" in page
             csrf = csrf_of(page)
 
             bad = await client.post(

@@ -464,6 +464,20 @@ def test_what_a_question_supposes_is_no_complaint(answerer):
     assert answerer.answer("要是一直没答复，去哪投诉").entry_id == "complain-where"
 
 
+def test_an_accusation_of_false_figures_and_a_fear_of_retaliation_are_complaints(answerer):
+    # No complaint word in either (投诉, 举报 as a demand): what they say is the complaint.
+    for told in (
+        "你们网站上公布的事故数字根本就是假的",
+        "网站上的统计数字造假",
+        "你们年报里的数字都是编的吧",
+        "我举报了以后被老板穿小鞋了",
+        "我怕举报了被报复，能不能不留名",
+    ):
+        assert answerer.answer(told).outcome == "complaint", told
+    for asked in ("这个数字是真的吗", "假的信息公开申请会怎么处理"):  # asking, accusing nobody
+        assert answerer.answer(asked).outcome != "complaint", asked
+
+
 def test_a_homophone_slip_is_read_as_meant(answerer):
     # Typed with a pinyin input method, 爆竹 comes out as 暴竹: the documents are still found,
     typo = answerer.answer("烟花暴竹 通知")

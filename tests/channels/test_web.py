@@ -243,6 +243,8 @@ def test_input_limits(site):
         assert "2001字" in await too_long.text()
         huge = await client.post("/chat", data={"csrf": "x", "q": "大" * 200_000})
         assert huge.status == 413
+        empty = await ask(client, "   ")  # posted without the page's script: told what to do
+        assert "请输入" in empty and 'class="turn me' not in empty
 
     site(scenario)
 

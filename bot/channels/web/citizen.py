@@ -248,7 +248,8 @@ class CitizenChat:
         if picked is not None and last is not None and last.who == "bot" and 1 <= picked <= len(last.choices):
             self._choose(session, last.choices[picked - 1][0], english=last.english)
             return
-        session.add(Turn("me", text))
+        if text:  # an empty message (posted without the page's script) shows no empty bubble
+            session.add(Turn("me", text))
         for prefix in ("/search ", "搜索 ", "搜索："):
             if text.startswith(prefix) and text[len(prefix) :].strip():
                 session.add(self._search(text[len(prefix) :].strip()))

@@ -38,7 +38,8 @@ ENGINE_VERSION = "0.3.0"
 DIM = 384
 RECENT_EMBEDDINGS = 4096
 CACHE_FILES = 4  # of each kind: the knowledge in force and the few before it
-# A batch shorter than this a share is embedded by one engine (a thread costs more than it saves).
+# Each engine is given at least this many texts of a batch to embed (on fewer, the thread costs more
+# than it saves).
 SHARE_MIN_TEXTS = 32
 
 

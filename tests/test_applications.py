@@ -160,13 +160,17 @@ def test_answer_due_twenty_working_days_after_receipt(register, clock, received_
 
 
 def test_a_year_the_package_does_not_know_counts_the_holidays_of_calendar_yaml(store, staffed, clock):
-    # 2027's notice is not out: calendar.yaml lists its 元旦 (provisional) and the clock skips it.
-    days = CalendarDays(holidays=frozenset({D(2027, 1, 1)}), workdays=frozenset())
+    # 2027's notice is not out. Its 元旦 is the law's, off without it: 12-15 … 12-31 is 13 working
+    # days; 2027-01-01 (a Friday) is off; 1-4 … 1-8 and 1-11, 1-12.
+    december = received(Applications(store, staffed, now=clock), clock, D(2026, 12, 14))
+    assert december.due_on == D(2027, 1, 12)
+    # What the notice adds comes from calendar.yaml (春节 listed provisionally: 2-5 除夕 and 2-8 初三,
+    # the working days of it), and the clock skips it.
+    days = CalendarDays(holidays=frozenset({D(2027, 2, 5), D(2027, 2, 8)}), workdays=frozenset())
     register = Applications(store, staffed, calendar=WorkCalendar(days), now=clock)
-    application = received(register, clock, D(2026, 12, 14))
-    # 12-15 … 12-31 is 13 working days; 2027-01-01 (a Friday) is off; 1-4 … 1-8 and 1-11, 1-12.
-    assert application.due_on == D(2027, 1, 12)
-    assert Applications(store, staffed, now=clock).get(application.number).due_on == D(2027, 1, 11)
+    application = received(register, clock, D(2027, 1, 20))
+    assert application.due_on == D(2027, 2, 19)
+    assert Applications(store, staffed, now=clock).get(application.number).due_on == D(2027, 2, 17)
 
 
 def test_an_application_filed_online_is_received_the_day_it_is_confirmed(register, clock):

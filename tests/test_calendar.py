@@ -77,6 +77,19 @@ def test_the_file_overrides_the_official_calendar_and_fills_in_a_year(tmp_path):
     assert calendar.uncovered_years(D(2099, 3, 1), D(2100, 3, 1)) == [2100]
 
 
+def test_a_year_the_package_does_not_know_keeps_the_days_the_law_fixes():
+    # A year whose notice the package does not carry yet (2027 in chinesecalendar 1.11, when an
+    # application received in December is due in January): its weekends and the holidays the law
+    # fixes on the solar calendar are off; its lunar festivals and 调休 come with the notice.
+    calendar = WorkCalendar()
+    assert 2099 not in calendar_module.OFFICIAL_YEARS
+    for holiday in (D(2099, 1, 1), D(2099, 5, 1), D(2099, 10, 1)):  # a Thursday, a Friday, a Thursday
+        assert not calendar.is_working_day(holiday), holiday
+    assert calendar.working_days_after(D(2098, 12, 31), 1) == D(2099, 1, 2)
+    assert calendar.working_days_after(D(2099, 4, 30), 1) == D(2099, 5, 4)
+    assert calendar.uncovered_years(D(2099, 1, 1), D(2099, 12, 31)) == [2099]  # still warned of
+
+
 def test_without_a_file_the_official_calendar_counts(tmp_path):
     problems: list[Problem] = []
     assert load_calendar(tmp_path / "missing.yaml", problems) == CalendarDays() and problems == []

@@ -3,8 +3,9 @@
 The State Council publishes each December the next year's public holidays and the weekend days
 worked instead (调休). The ``chinesecalendar`` package carries those notices from 2004 to the latest
 one; ``calendar.yaml`` in the knowledge folder overrides single days and fills in a year the
-package does not know yet. A year that neither covers counts only weekends as days off, which is
-why ``gongkai knowledge check`` warns about it.
+package does not know yet. A year that neither covers counts as days off only the weekends and the
+days the law fixes on the solar calendar (元旦, 劳动节, 国庆节), which is why ``gongkai knowledge
+check`` warns about it: its lunar festivals and 调休 come only with the year's notice.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from ..knowledge import CalendarDays
 
 # The years whose notices the installed package carries.
 OFFICIAL_YEARS = frozenset(day.year for day in chinese_calendar.holidays)
+# The holidays 《全国年节及纪念日放假办法》 (revised 2024, Art. 2) fixes on the solar calendar: 元旦
+# 1 January, 劳动节 1-2 May, 国庆节 1-3 October. Off in every year, before its notice is out too (an
+# application received in December is due in January: 1 January is never a working day).
+STATUTORY_DAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
 
 
 class WorkCalendar:
@@ -35,7 +40,7 @@ class WorkCalendar:
             return False
         if day.year in OFFICIAL_YEARS:
             return bool(chinese_calendar.is_workday(day))
-        return day.weekday() < 5
+        return day.weekday() < 5 and (day.month, day.day) not in STATUTORY_DAYS
 
     def working_days_after(self, start: dt.date, days: int) -> dt.date:
         """The ``days``-th working day after ``start`` (``start`` itself does not count)."""

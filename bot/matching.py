@@ -864,8 +864,15 @@ def catalogue_file(catalogue: tuple[CatalogueItem, ...], normalizer: Normalizer,
 
 def build_matcher(knowledge: Knowledge, settings: Settings, previous: Matcher | None = None) -> Matcher:
     """The matcher the settings ask for: with the semantic signal where it can be loaded;
-    ``previous``, the one it replaces (see :class:`Matcher`)."""
-    embedder = Embedder.load(settings.embedding_engines) if settings.semantic else None
+    ``previous``, the one it replaces (see :class:`Matcher`), whose embedder it keeps (the model
+    does not change with the knowledge, and the questions it embedded recently stay embedded)."""
+    embedder = None
+    if settings.semantic:
+        kept = previous.embedder if previous is not None else None
+        if kept is not None and kept.engines == settings.embedding_engines:
+            embedder = kept
+        else:
+            embedder = Embedder.load(settings.embedding_engines)
     return Matcher(knowledge, embedder, cache_dir=settings.embeddings_cache(), previous=previous)
 
 

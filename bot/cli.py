@@ -460,19 +460,25 @@ def enquiries_list(outcome: str | None, limit: int) -> None:
 
 @enquiries.command()
 @click.option("--limit", type=click.IntRange(1, 10_000), default=30, show_default=True)
-def unanswered(limit: int) -> None:
+@click.option(
+    "--entries",
+    is_flag=True,
+    help="Also show the entries likeliest to answer each group, ranked as the console's teach page ranks "
+    "them (the ids `gongkai teach phrasing` takes).",
+)
+def unanswered(limit: int, entries: bool) -> None:
     """Questions the bot could not answer outright, most asked first: what to write next.
 
     Grouped as the console's 待完善问题 page groups them (wordings alike count as one question),
     each with how often it was asked, when last, a wording as a citizen typed it, and others.
 
-    Example: gongkai enquiries unanswered
+    Example: gongkai enquiries unanswered --entries
     """
     import datetime as dt
     import zoneinfo
 
     from .services.insights import unanswered as grouped
-    from .services.teaching import Teaching
+    from .services.teaching import NEAR_AT, Teaching, likely_entries
 
     settings = _settings()
     zone = zoneinfo.ZoneInfo(settings.timezone)
@@ -482,6 +488,7 @@ def unanswered(limit: int) -> None:
         groups = grouped(store, taught=taught, limit=limit)
         if not groups:
             click.echo("No unanswered questions recorded.")
+        matcher = _answerer(None).matcher if entries and groups else None
         for group in groups:
             outcomes = ",".join(sorted(group.outcomes))
             day = dt.datetime.fromisoformat(group.last_at).astimezone(zone).date()  # recorded in UTC
@@ -490,6 +497,10 @@ def unanswered(limit: int) -> None:
             if others:
                 more = f" (+{len(group.wordings) - 6} more)" if len(group.wordings) > 6 else ""
                 click.echo(f"{'':37}also: {'；'.join(others)}{more}")
+            if matcher is not None:
+                near = [c for c in likely_entries(matcher, group.text, 3) if c.score >= NEAR_AT]
+                shown = ", ".join(f"{c.entry.id} {c.score:.2f}" for c in near)
+                click.echo(f"{'':37}likely: {shown or 'no entry near (gongkai teach elsewhere, if not ours)'}")
     finally:
         store.close()
 

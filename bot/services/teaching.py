@@ -23,7 +23,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -32,12 +32,18 @@ from ..evaluation import COMPLAINT, OUT_OF_SCOPE, Labelled
 from ..knowledge import GuideEntry, Knowledge, check_entry
 from ..storage import Store, inserted_id
 
+if TYPE_CHECKING:
+    from ..matching import Matcher, Scored
+
 ACTIONS = texts.TEACH_ACTIONS
 UNDO, EXPORT = "undo", "export"
 MAX_WORDING = 200
 MAX_POINTER = 500
 REFER_PREFIX = "elsewhere-"
 _SPACES = re.compile(r"\s+")
+# Below this for every entry (明天会下雨吗), wordings are likely none of the guide's business: staff
+# are told so, and pointed to marking them out of scope.
+NEAR_AT = 0.05
 
 
 class TeachingError(Exception):
@@ -308,3 +314,12 @@ def _wordings(wordings: Sequence[str], knowledge: Knowledge, *, allow: set[str])
         if owner is not None and owner.id not in allow:
             raise TeachingError({"wordings": texts.TEACH_WORDING_TAKEN.format(wording=w, entry=owner.question)})
     return said
+
+
+def likely_entries(matcher: Matcher, text: str, limit: int) -> list[Scored]:
+    """The guide's entries (referrals aside) most likely to answer ``text``, were it the bureau's
+    business: staff teaching wordings the bot could not place have decided that it is, and compare
+    the entries on the entry model alone (``Matcher.rank(in_scope=True)``), where the whole
+    probability is near 0 for every entry (过年歇的那几天扣不扣除: working-days 0.71, not 0.23)."""
+    ranked = matcher.rank(matcher.query(text), limit=limit, in_scope=True) if text else []
+    return [c for c in ranked if not c.entry.refer]

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from ... import texts
 from ...services.staff import Session
-from ...services.teaching import ACTIONS, TeachingError
+from ...services.teaching import ACTIONS, NEAR_AT, TeachingError, likely_entries
 from ..http import read_form
 from .staff import StaffConsole
 
@@ -26,9 +26,6 @@ CANDIDATES = 8
 # The bot's nearest entry is ticked for staff only when it is this likely: ticking an unlikely
 # one (0.00 for 明天会下雨吗) invites a careless click that teaches a wrong answer.
 PRESELECT_AT = 0.5
-# Below this for every entry (明天会下雨吗), the wordings are likely none of the guide's business:
-# staff are told so above the list, and pointed to marking them out of scope or to a keyword.
-NEAR_AT = 0.05
 
 
 class TeachingConsole:
@@ -60,10 +57,7 @@ class TeachingConsole:
             wordings = _wordings(request.query.getall("w", []))
         q = request.query.get("q", "").strip()[:100] or (wordings[0] if wordings else "")
         matcher = self.services.answerer.matcher
-        # Each entry as likely as it would be if the wordings were the bureau's business: staff
-        # teaching them have decided that, and the whole probability is near 0 for every entry.
-        candidates = matcher.rank(matcher.query(q), limit=CANDIDATES, in_scope=True) if q else []
-        candidates = [c for c in candidates if not c.entry.refer]
+        candidates = likely_entries(matcher, q, CANDIDATES)
         sections = [s for s in matcher.knowledge.sections if not _referral_section(matcher.knowledge, s)]
         return self.console._page(
             "staff_teach.html",

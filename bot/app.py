@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import gc
 import importlib
 import logging
@@ -245,6 +246,15 @@ async def serve(services: Services, channels: Iterable[str] | None = None, *, ht
                 print(
                     f"Still sample values, shown to citizens in answers: {', '.join(unset)}. "
                     "Set them with `gongkai setup` (or in the environment), then restart.",
+                    flush=True,
+                )
+            today = dt.date.today()
+            if years := services.complaints.calendar.uncovered_years(today, today + dt.timedelta(days=365)):
+                # Deadlines there skip too few days: say so where the operator looks, every start.
+                print(
+                    f"The public holidays of {'、'.join(map(str, years))} are not known: deadlines in it skip only "
+                    "weekends, 元旦, 1-2 May and 1-3 October. List its holidays and 调休 days in the knowledge "
+                    "folder's calendar.yaml (or upgrade chinesecalendar), then reload.",
                     flush=True,
                 )
             if settings.wechat_token:

@@ -322,7 +322,7 @@ def _check_report_years(folder: Path) -> list[int]:
 
 def _warn_uncovered(loaded: Any) -> None:
     """Warn of the next twelve months' years whose holidays are not known: deadlines in them would
-    count only weekends as days off."""
+    count as days off only weekends and the holidays the law fixes on the solar calendar."""
     import datetime as dt
 
     from .knowledge import CALENDAR_FILE

@@ -99,6 +99,12 @@ RECKONED = (
     "调休上班日照常计算）；如依法延长，最多再延20个工作日，到{extended}。需要补正的，从收到补正后的申请之日起算；"
     "邮寄的以签收之日、网上提交的以确认之日为收到之日。"
 )
+# Under RECKONED when the period reaches a year whose holidays the bot does not know yet (the State
+# Council's notice not yet out, or not yet entered): only its weekends and 元旦、五一、国庆 counted.
+RECKONED_UNKNOWN_YEARS = (
+    "注意：{years}的节假日安排本机器人尚未掌握，上面只扣除了周末和元旦、劳动节、国庆节的法定假日；"
+    "如期限内有春节等其他假日，实际到期日会相应顺延，请以本局书面告知为准。"
+)
 WEEKDAYS = "一二三四五六日"
 MULTI_INTRO = "您一次问了{count}个问题，分别答复如下："
 # A question asked beside a complaint, answered after it.

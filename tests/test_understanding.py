@@ -137,6 +137,21 @@ def test_a_deadline_question_with_the_day_received_is_told_the_day_due(answerer,
     assert "按2025年12月3日" in answerer.answer("去年12月3日交的申请 多久能答复").text
     monkeypatch.setattr(answering.Answers, "_today", lambda self: dt.date(2027, 1, 5))
     assert "按2026年12月3日" in answerer.answer("去年12月3日交的申请 多久能答复").text
+    assert "尚未掌握" not in reply.text  # 2026's holidays are known
+
+
+def test_a_deadline_reaching_a_year_whose_holidays_are_not_known_says_it_may_be_later(answerer, monkeypatch):
+    from bot.services import answering
+    from bot.services import calendar as calendar_module
+
+    # As chinesecalendar 1.11 is: 2026's notice known, 2027's not yet.
+    monkeypatch.setattr(calendar_module, "OFFICIAL_YEARS", frozenset(range(2004, 2027)))
+    monkeypatch.setattr(answering.Answers, "_today", lambda self: TODAY)
+    reply = answerer.answer("我12月14日交的申请 多久能答复")
+    # 元旦 (the law's) is skipped all the same: due Tuesday 12 January 2027, not Monday the 11th.
+    assert "按2026年12月14日" in reply.text and "到2027年1月12日（周二）为止" in reply.text
+    assert "注意：2027年的节假日安排本机器人尚未掌握" in reply.text  # 2026, known, is not named
+    assert "尚未掌握" not in answerer.answer("我10月8日交的申请 多久能答复").text
 
 
 ASKS = re.compile("哪|吗|啥|不$|多久|怎么|能|几").search

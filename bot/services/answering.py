@@ -603,7 +603,11 @@ class Answers:
         longest extension (《条例》第33条: 20 working days, and at most 20 more)."""
         due = self.calendar.working_days_after(received, REPLY_WORKING_DAYS)
         extended = self.calendar.working_days_after(due, REPLY_WORKING_DAYS)
-        return texts.RECKONED.format(received=_day(received), due=_day(due), extended=_day(extended))
+        reckoned = texts.RECKONED.format(received=_day(received), due=_day(due), extended=_day(extended))
+        unknown = self.calendar.uncovered_years(received, extended)  # its notice not known yet
+        if unknown:
+            reckoned += texts.RECKONED_UNKNOWN_YEARS.format(years="、".join(f"{year}年" for year in unknown))
+        return reckoned
 
     def _entry_reply(self, text: str, entry: GuideEntry, score: float, english: bool, before: str = "") -> Reply:
         if english:

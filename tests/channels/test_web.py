@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Awaitable, Callable
@@ -797,6 +798,16 @@ def test_gongkai_run_serves_the_site_and_prints_its_addresses(tmp_path):
         warning = process.stdout.readline()
         assert "GONGKAI_OFFICE_PHONE" in warning and "GONGKAI_SUPERVISION_PHONE" in warning
         assert "gongkai setup" in warning
+        # And of the next twelve months' years whose holidays are not known (2027's in chinesecalendar
+        # 1.11, read from 2026's last months): their deadlines would skip too few days.
+        from bot.knowledge import load
+        from bot.services.calendar import WorkCalendar
+
+        today = dt.date.today()
+        gaps = WorkCalendar(load(ROOT / "knowledge").calendar).uncovered_years(today, today + dt.timedelta(days=365))
+        if gaps:
+            holidays = process.stdout.readline()
+            assert f"public holidays of {gaps[0]}" in holidays and "calendar.yaml" in holidays
         deadline = time.monotonic() + 10
         while True:
             try:

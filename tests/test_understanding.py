@@ -479,7 +479,7 @@ def test_what_a_question_supposes_is_no_complaint(answerer):
     assert answerer.answer("要是一直没答复，去哪投诉").entry_id == "complain-where"
 
 
-def test_false_figures_a_fear_of_retaliation_and_a_reply_that_never_came_are_complaints(answerer):
+def test_an_accusation_of_false_figures_and_a_fear_of_retaliation_are_complaints(answerer):
     # No complaint word in either (投诉, 举报 as a demand): what they say is the complaint.
     for told in (
         "你们网站上公布的事故数字根本就是假的",
@@ -487,11 +487,15 @@ def test_false_figures_a_fear_of_retaliation_and_a_reply_that_never_came_are_com
         "你们年报里的数字都是编的吧",
         "我举报了以后被老板穿小鞋了",
         "我怕举报了被报复，能不能不留名",
-        "材料交上去就没下文了",  # an overdue reply told as a bare fact
-        "给的文件缺了好几页，跟我要的不是一回事",
     ):
         assert answerer.answer(told).outcome == "complaint", told
-    for asked in ("这个数字是真的吗", "假的信息公开申请会怎么处理"):  # asking, accusing nobody
+    for asked in (  # asking, accusing nobody (words such as 怕被, 不真实 and 给错了 were tried: too wide)
+        "这个数字是真的吗",
+        "假的信息公开申请会怎么处理",
+        "怕被人知道是我申请的，你们会保密吗",
+        "申请时写了不真实的用途会怎样",
+        "如果你们给错了文件怎么办",
+    ):
         assert answerer.answer(asked).outcome != "complaint", asked
 
 

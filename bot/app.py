@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import gc
 import importlib
 import logging
@@ -248,8 +247,7 @@ async def serve(services: Services, channels: Iterable[str] | None = None, *, ht
                     "Set them with `gongkai setup` (or in the environment), then restart.",
                     flush=True,
                 )
-            today = dt.date.today()
-            if years := services.complaints.calendar.uncovered_years(today, today + dt.timedelta(days=365)):
+            if years := services.complaints.calendar.unknown_ahead():
                 # Deadlines there skip too few days: say so where the operator looks, every start.
                 print(
                     f"The public holidays of {'、'.join(map(str, years))} are not known: deadlines in it skip only "

@@ -323,14 +323,11 @@ def _check_report_years(folder: Path) -> list[int]:
 def _warn_uncovered(loaded: Any) -> None:
     """Warn of the next twelve months' years whose holidays are not known: deadlines in them would
     count as days off only weekends and the holidays the law fixes on the solar calendar."""
-    import datetime as dt
-
     from .knowledge import CALENDAR_FILE
     from .services.calendar import OFFICIAL_YEARS, WorkCalendar
 
-    today = dt.date.today()
     known = f"{min(OFFICIAL_YEARS)}–{max(OFFICIAL_YEARS)}"
-    for year in WorkCalendar(loaded.calendar).uncovered_years(today, today + dt.timedelta(days=365)):
+    for year in WorkCalendar(loaded.calendar).unknown_ahead():
         click.echo(
             f"Warning: the public holidays of {year} are not known (the chinesecalendar package knows {known}): "
             f"upgrade it, or list {year}'s holidays and 调休 working days in {loaded.folder / CALENDAR_FILE}.",

@@ -51,6 +51,12 @@ class WorkCalendar:
                 days -= 1
         return day
 
+    def unknown_ahead(self, today: dt.date | None = None) -> list[int]:
+        """The years of the next twelve months whose holidays are not known (see
+        :meth:`uncovered_years`): what `gongkai knowledge check` and `gongkai run` warn of."""
+        today = today or dt.date.today()
+        return self.uncovered_years(today, today + dt.timedelta(days=365))
+
     def uncovered_years(self, start: dt.date, end: dt.date) -> list[int]:
         """The years from ``start`` to ``end`` whose holidays are known neither officially nor from
         ``calendar.yaml`` (which covers a year once it lists any holiday in it)."""

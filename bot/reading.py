@@ -262,7 +262,12 @@ _ENGLISH_OPENER = (
     r"(?:what(?:'s)?|where(?:'s)?|when|how|who|which|why|is|are|am|was|do|does|did|can|could|will|"
     r"would|should|may|must|shall|have|has|is there|are there)\b"
 )
-_ENGLISH_ASKS = re.compile(rf"^\s*(?:and\s+|also\s+|please\s+|so\s+)?{_ENGLISH_OPENER}", re.IGNORECASE)
+# A greeting or an address before the question (Hi, how do I apply; Dear Sir, can I…) is no part of it.
+_ENGLISH_HAIL = (
+    r"(?:(?:hi|hello|hey|dear\s+\w+|good\s+(?:morning|afternoon|evening)|excuse\s+me|sorry|"
+    r"thanks|thank\s+you)(?:\s+(?:there|sir|madam|all))?\s*[,!.:]?\s+)?"
+)
+_ENGLISH_ASKS = re.compile(rf"^\s*{_ENGLISH_HAIL}(?:and\s+|also\s+|please\s+|so\s+)?{_ENGLISH_OPENER}", re.IGNORECASE)
 _ENGLISH_AND = re.compile(rf",?\s+(?:and|also|plus)\s+(?={_ENGLISH_OPENER})", re.IGNORECASE)
 # What is asked of two things at once (what are your office hours and phone number): the question's
 # head asked of each.

@@ -214,6 +214,11 @@ def test_english_questions_are_split_at_their_marks_and_at_an_and_that_asks_agai
     assert questions(both, asks) == ["What are your office hours", "What's your phone number"]
     told = "I run a factory here. Where do I apply?"  # a preamble stays
     assert questions(told, asks) == [told]
+    # A greeting before a question does not hide that it asks (nor is a greeting a question).
+    hailed = "Hi, how do I apply? Can a foreigner apply too?"
+    assert questions(hailed, asks) == ["Hi, how do I apply", "Can a foreigner apply too"]
+    assert asks("Dear Sir, is there a fee") and asks("Good morning! where is your office")
+    assert not asks("Hi") and not asks("Hello, I am a resident") and not asks("Hiking trails where")
     # An English preamble is set aside at its punctuation, not word by word.
     assert focus("I run a factory here, where do I apply", asks) == "where do I apply"
     assert focus("shenqing yao shoufei ma", asks) == "shenqing yao shoufei ma"  # typed pinyin: one clause
@@ -305,6 +310,17 @@ def test_asking_whether_a_document_was_issued_is_a_request_for_information(match
     assert requests("今年过年前有没有发烟花爆竹经营的通知") and requests("你们发过隐患排查的方案没")
     # 有没有发现 (noticed), 有没有出事 (happened): no document asked for.
     assert not requests("有没有发现隐患要通知谁") and not requests("有没有出现过安全事故")
+
+
+def test_a_formal_letter_s_numbered_questions_are_each_asked(matcher):
+    # 可否, 何时, 何种, 请告知: the written register asks as 能不能, 什么时候, 什么 do.
+    for formal in ("我方可否直接提起行政诉讼", "何时答复", "应当以何种形式提交", "请告知办理时限"):
+        assert matcher.asks(formal)
+    letter = "本所拟提出公开申请，请问：一、答复期限如何计算；二、若逾期不答复，我方可否直接提起行政诉讼？"
+    assert [p.text for p in matcher.questions(matcher.query(letter))] == [
+        "本所拟提出公开申请，请问：一、答复期限如何计算",
+        "二、若逾期不答复，我方可否直接提起行政诉讼",
+    ]
 
 
 def test_wanting_a_service_asks_but_wanting_redress_does_not(matcher):

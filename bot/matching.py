@@ -427,13 +427,19 @@ class Matcher:
 
     # --- querying -------------------------------------------------------------------------------
 
-    def query(self, text: str, *, today: dt.date | None = None) -> Query:
+    def query(self, text: str, *, today: dt.date | None = None, years: tuple[int, ...] = ()) -> Query:
         """Read and normalise ``text`` once for :meth:`rank`, :meth:`search` and :meth:`intent`.
 
         A slip of a pinyin input method (申请要多就, 烟花暴竹) is put right first (see
         :class:`Slips`): everything reads the question as meant.
+
+        :param years: the years it is read of where it names none (a part of a message, of the
+          years the part before it named)
         """
-        read, years = read_years(text, today)
+        read, named = read_years(text, today)
+        if years and not named:
+            read = "".join(f"{year}年" for year in years) + read
+        years = named or years
         typed = self.normalizer.script(read)
         fixed = self._slips.correct(typed)
         if fixed != typed:  # the question without its preamble (focus) too
@@ -469,13 +475,26 @@ class Matcher:
         parts = questions(query.text, self.asks)  # each part shown in the citizen's words
         return [] if len(parts) < 2 else [self.query(part) for part in parts]
 
+    def of_years_before(self, parts: list[Query]) -> list[Query | None]:
+        """Each part of a message read of the years a part before it named, where it names none
+        itself (09年公开了多少条 有人来申请没: whether anyone applied in 2009); None for the others."""
+        dated: list[Query | None] = []
+        years: tuple[int, ...] = ()
+        for part in parts:
+            dated.append(self.query(part.text, years=years) if years and not part.years else None)
+            years = part.years or years
+        return dated
+
     def needs_meaning(self, text: str) -> list[str]:
-        """The texts to embed before ``text`` can be answered: it and its separate questions,
-        less those the words settle (see :meth:`settled_by_words`), and each without its preamble."""
+        """The texts to embed before ``text`` can be answered: it and its separate questions (and
+        those read of a year named before them), less those the words settle (see
+        :meth:`settled_by_words`), and each without its preamble."""
         if self.embedder is None:
             return []
         query = self.query(text)
-        parts = [p for p in (query, *self.questions(query)) if self.settled_by_words(p) is None]
+        separate = self.questions(query)
+        dated = [p for p in self.of_years_before(separate) if p is not None]
+        parts = [p for p in (query, *separate, *dated) if self.settled_by_words(p) is None]
         shorter = [q for p in parts for q in (p.focus, p.core) if q is not None]
         return [self._meant(p) for p in parts + shorter]
 

@@ -16,6 +16,7 @@ signal alone and says so once at start.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import hashlib
 import logging
 import os
@@ -41,6 +42,29 @@ CACHE_FILES = 4  # of each kind: the knowledge in force and the few before it
 # Each engine is given at least this many texts of a batch to embed (on fewer, the thread costs more
 # than it saves).
 SHARE_MIN_TEXTS = 32
+# False where a question not in memory must not be embedded (on the event loop: see NotEmbedded).
+_MAY_COMPUTE: contextvars.ContextVar[bool] = contextvars.ContextVar("gongkai_may_embed", default=True)
+
+
+class NotEmbedded(Exception):
+    """A text that was to be read from memory (see :func:`from_memory`) and is not there: the
+    caller embeds it where computing is allowed and asks again."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+@contextlib.contextmanager
+def from_memory() -> Iterator[None]:
+    """Inside it, ``Embedder.embed_one`` only reads the vectors in memory and raises
+    :class:`NotEmbedded` for any other: the event loop, which must never wait on the model,
+    answers from what was embedded for it on a thread."""
+    token = _MAY_COMPUTE.set(False)
+    try:
+        yield
+    finally:
+        _MAY_COMPUTE.reset(token)
 
 
 class Embedder:
@@ -108,6 +132,8 @@ class Embedder:
             vector = self._recent.get(text)
             if vector is not None:
                 return vector
+        if not _MAY_COMPUTE.get():
+            raise NotEmbedded(text)
         with self._engine() as model:
             vector = np.asarray(model.query(text), dtype=np.float32)
         with self._recent_lock:

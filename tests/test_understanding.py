@@ -3,6 +3,8 @@ decision and the catalogue reached from the chat."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import re
 import threading
@@ -222,6 +224,20 @@ def test_english_questions_are_split_at_their_marks_and_at_an_and_that_asks_agai
     # An English preamble is set aside at its punctuation, not word by word.
     assert focus("I run a factory here, where do I apply", asks) == "where do I apply"
     assert focus("shenqing yao shoufei ma", asks) == "shenqing yao shoufei ma"  # typed pinyin: one clause
+
+
+def test_a_later_part_that_names_no_year_asks_of_the_year_named_before_it(answerer):
+    def parts(text: str) -> list[str | None]:
+        return [p.entry_id for p in answerer.answer(text).parts]
+
+    assert parts("09年公开了多少条 有人来申请没") == ["proactive-2009-total", "apply-2009"]
+    assert parts("2009年公开了多少条？怎么申请？") == ["proactive-2009-total", "apply-how"]  # no year's figures
+    # Not 2009's fees for 2018: both parts are told where 2018's report is, once.
+    other = answerer.answer("2018年公开了多少条？收了多少费？")
+    assert other.entry_id == "annual-report-where" and "2018" in other.text and "没有对外收取" not in other.text
+    # A year named in a story asks for no year's figures.
+    told = answerer.answer("我们村东头砖厂去年被停产整顿 啥原因停的 整改完了没 能不能查到你们下的文书")
+    assert "annual-report-where" not in {told.entry_id, *(p.entry_id for p in told.parts)}
 
 
 def test_an_english_question_about_a_years_figures_is_answered_from_that_year(answerer):
@@ -598,6 +614,45 @@ def test_the_semantic_model_reads_other_regions_words_in_putonghua(matcher):
     assert matcher.needs_meaning("你哋嘅文件喺边度睇？") == ["你们的文件在哪里看?"]
     # ... and the question as typed where it has none (咋 and 俺 are everyone's chat).
     assert matcher.needs_meaning("俺咋申请？") == ["俺咋申请？"]
+
+
+def test_the_event_loop_never_waits_on_the_model(answerer, monkeypatch):
+    # Every reading a question needs is embedded on an embedding thread: those known beforehand
+    # (Matcher.needs_meaning: the parts, a part read of the year named before it), and any the
+    # answer turns out to need (整改完了没, unsure alone, read as 申请信息公开整改完了没), after which
+    # the question is answered again.
+    matcher = answerer.matcher
+    answerer.forget()
+    computed_on: dict[str, str] = {}
+    engine = type(matcher.embedder)._engine
+
+    @contextlib.contextmanager
+    def watched(self):
+        with engine(self) as model:
+
+            class Watched:
+                def query(self, text):
+                    computed_on[text] = threading.current_thread().name
+                    return model.query(text)
+
+            yield Watched()
+
+    monkeypatch.setattr(type(matcher.embedder), "_engine", watched)
+    text = "09年公开了多少条 有人来申请没"
+    for reading in (text, "09年公开了多少条", "有人来申请没", "2009年有人来申请没"):
+        matcher.embedder._recent.pop(reading, None)  # (a test before this one embedded them)
+    reply = asyncio.run(answerer.aanswer(text))
+    assert [p.entry_id for p in reply.parts] == ["proactive-2009-total", "apply-2009"]
+    assert "2009年有人来申请没" in computed_on
+    # With nothing known beforehand, each reading is found while answering, and embedded first.
+    monkeypatch.setattr(type(matcher), "needs_meaning", lambda self, text: [])
+    matcher.embedder._recent.pop("整改完了没", None)
+    matcher.embedder._recent.pop("申请信息公开整改完了没", None)
+    unsure = asyncio.run(answerer.aanswer("整改完了没"))
+    assert "整改完了没" in computed_on
+    assert all(thread.startswith("gongkai-embed") for thread in computed_on.values()), computed_on
+    answerer.forget()  # answered synchronously (the CLI, tests): the same replies
+    assert answerer.answer(text).parts == reply.parts and answerer.answer("整改完了没").text == unsure.text
 
 
 def test_letters_that_spell_nothing_get_no_list_to_guess_from(answerer):

@@ -40,6 +40,7 @@ from ..reading import (
     starts_a_period,
     supposes,
 )
+from ..semantic import NotEmbedded, from_memory
 from ..storage import Enquiry, Store
 from ..textnorm import readable
 from .calendar import WorkCalendar
@@ -56,6 +57,10 @@ RECENT_REPLIES = 4096
 FALLBACK_SEARCH_BUDGET = 5_000
 # The threads that embed questions for every channel, as many at once as the embedder has engines
 # (a thread beyond them waits for one to be free).
+# Readings a question's answer may need embedded beyond those known beforehand (Matcher.needs_meaning),
+# each on the embedding threads in a round of its own; past them (never seen), the rest is embedded
+# while answering.
+MAX_EMBEDDING_ROUNDS = 4
 _EMBEDDING_THREADS = ThreadPoolExecutor(max_workers=MAX_EMBEDDING_ENGINES, thread_name_prefix="gongkai-embed")
 # A message that names a complaint's topic and asks something is answered when its best entry
 # reaches this share of the answering confidence ("不满意，可以向哪投诉"); one in a complainant's
@@ -200,11 +205,22 @@ class Answerer:
         text = readable(text)
         answers = self.current
         embedder = answers.matcher.embedder
-        if embedder is not None and len(text) <= MAX_QUESTION_CHARS and not answers.remembers(text):
-            pending = answers.matcher.needs_meaning(text)
+        if embedder is None or len(text) > MAX_QUESTION_CHARS or answers.remembers(text):
+            return self.answer(text)
+        pending = answers.matcher.needs_meaning(text)
+        for _ in range(MAX_EMBEDDING_ROUNDS):
             if pending:
                 await asyncio.get_running_loop().run_in_executor(_EMBEDDING_THREADS, embedder.remember, pending)
-        return self.answer(text)  # by the knowledge in force now (a reload meanwhile: the new one)
+            # By the knowledge in force now (a reload meanwhile: the new one, whose embedder is the
+            # same); a reading the answer turns out to need (要带啥材料 read as 申请信息公开要带啥材料,
+            # when the question alone is unsure) is embedded on a thread too, and the question
+            # answered again.
+            with from_memory():
+                try:
+                    return self.answer(text)
+                except NotEmbedded as missing:
+                    pending = [missing.text]
+        return self.answer(text)
 
     def forget(self) -> None:
         """Drop the remembered replies (after changing the thresholds)."""
@@ -377,7 +393,8 @@ class Answers:
             return Reply(text, "greeting", (texts.WELCOME + "\n" + texts.PRIVACY).format(**self.contacts))
         parts = self.matcher.questions(query)
         if parts:
-            replies = _joined([self._single(part.text, part, self.matcher.intent(part)) for part in parts])
+            dated = self.matcher.of_years_before(parts)
+            replies = _joined([self._part(part, of_year) for part, of_year in zip(parts, dated)])
             if len(replies) == 1:  # one question, asked in several sentences
                 return replace(replies[0], q=text)
             # Part by part when the parts are questions for the guide; a part it cannot place
@@ -403,6 +420,27 @@ class Answers:
                 return whole
             return self._clarify(text, offered[: max(self.settings.clarify_choices, len(replies))])
         return self._single(text, query, intent)
+
+    def _part(self, part: Query, dated: Query | None) -> Reply:
+        """One of a message's questions; one that names no year, and is not answered on its own or
+        is answered with another year's figures, is answered of the year a part before it named,
+        where that finds the year's figures (09年公开了多少条 有人来申请没) or that the year's are
+        not held (2018年公开了多少条？收了多少费？)."""
+        reply = self._single(part.text, part, self.matcher.intent(part))
+        if dated is None:
+            return reply
+        if reply.outcome == "answer":  # answered, unless with another year's figures (2018年…？收了多少费)
+            answered = self.matcher.knowledge.entry(reply.entry_id or "")
+            if answered is None or not answered.year or answered.year in dated.years:
+                return reply
+        again = self._single(part.text, dated, self.matcher.intent(dated))
+        entry = self.matcher.knowledge.entry(again.entry_id or "")
+        if again.outcome != "answer" or entry is None:
+            return reply
+        # (a year named in a story, 砖厂去年被停产整顿 整改完了没, asks for no year's figures)
+        held = entry.year in dated.years
+        not_held = entry.id == self.matcher.knowledge.lexicon.other_years and asks_for_figures(part.read)
+        return again if held or not_held else reply
 
     def _single(self, text: str, query: Query, intent: Intent, *, implied: bool = True) -> Reply:
         s = self.settings

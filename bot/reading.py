@@ -246,7 +246,9 @@ def is_english(text: str) -> bool:
 # Chinese asks by grammar as well as by words: 收不收费, 能复议不, 交了没, 行否, and so a clause
 # that ends in 不 or 没 (能网上办不 我在外地), but not in 也没, 还没, 都不 (what did not happen).
 _A_NOT_A = re.compile(
-    r"(\w)[不没]\1|[不没否][?？]?$|(?<![也还都就])[不没否][?？]?(?=[，,。！!；;\s])|吗[?？]?(?:$|[，,。！!；;\s])"
+    r"(\w)[不没]\1|[不没否][?？]?$|吗[?？]?(?:$|[，,。！!；;\s])"
+    # and before a final particle (要得不嘛, 行不撒: 西南官话 and others)
+    r"|(?<![也还都就])[不没否][嘛撒呀啊哇]?[?？]?(?:$|(?=[，,。！!；;\s]))"
 )
 
 

@@ -463,11 +463,13 @@ def test_a_question_is_asked_by_its_grammar():
         "能网上办不",
         "我在厂里干了三年了，像我这样的外地人也能找你们要资料吗，谢谢",
         "周末能交申请不 平时请不了假",
+        "我打印出来填好再寄过去要得不嘛",  # a final particle after it
+        "行不撒，我在外地",
     )
     for text in asked:
         assert asks_by_grammar(text), text
-    # A clause that ends in 也没, 还没, 都不 tells what did not happen.
-    for told in ("厂里天天加班到半夜", "吗啡", "到现在也没 电话也不接", "等了一个月还没，你们看着办"):
+    # A clause that ends in 也没, 还没, 都不 tells what did not happen, a particle after it or not.
+    for told in ("厂里天天加班到半夜", "吗啡", "到现在也没 电话也不接", "等了一个月还没，你们看着办", "还没啊"):
         assert not asks_by_grammar(told), told
 
 

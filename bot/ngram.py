@@ -17,6 +17,7 @@ import contextlib
 import ctypes
 import math
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +39,7 @@ _KIND_SHIFT = 36  # a payload is at most two 18-bit code points
 _FIELD_SHIFT = 39
 MAX_DOCS = 1 << _DOC_BITS
 SMALL_VOCAB = 100_000
+PARALLEL_MIN_DOCS = 10_000  # a corpus this large has its fields' terms sorted on threads of their own
 POOL = 8_000
 _KIND_WEIGHTS = KIND_WEIGHT.tolist()
 _PAIRS = {CHAR_BIGRAM: (18, CHAR), CHAR_SKIP: (18, CHAR), PINYIN_BIGRAM: (10, PINYIN)}
@@ -95,6 +97,18 @@ def _keys(
     return np.concatenate(keys), np.concatenate(docs).astype(np.int32)
 
 
+def _sorted_pairs(numbered: tuple[int, Field]) -> np.ndarray:
+    """The (key, document) pairs of one field's terms as sorted 64-bit integers (sorted by hand:
+    numpy 2's np.unique hashes integers, which on millions of keys is many times slower than a
+    sort and takes far more memory)."""
+    number, field = numbered
+    codes, syllables, doc = corpus_units(field.texts)
+    keys, docs = _keys(codes, syllables, doc, field.kinds, number)
+    pairs = (keys << np.uint64(_DOC_BITS)) | docs.astype(np.uint64)
+    pairs.sort()
+    return pairs
+
+
 def _query_keys(codes: list[int], syllables: list[int], kinds: tuple[int, ...], field: int) -> set[int]:
     """The keys of one query's terms, as ``_keys`` makes them, in plain Python (a query is short)."""
     keys: set[int] = set()
@@ -142,16 +156,18 @@ class NgramIndex:
         if self.size >= MAX_DOCS:
             raise ValueError(f"at most {MAX_DOCS - 1} documents can be indexed")
         self.fields = [(f.weight, f.kinds) for f in fields]
-        pairs = []
-        for number, f in enumerate(fields):
-            codes, syllables, doc = corpus_units(f.texts)
-            keys, docs = _keys(codes, syllables, doc, f.kinds, number)
-            pairs.append((keys << np.uint64(_DOC_BITS)) | docs.astype(np.uint64))
+        # A field's keys are above every key of the fields before it, so the fields' pairs sorted
+        # apart and joined are sorted. Sorted on threads of their own where the corpus is large
+        # (a catalogue): numpy sorts without the GIL, so the second field's sort runs beside the
+        # first one's, on the other core.
+        numbered = list(enumerate(fields))
+        if self.size >= PARALLEL_MIN_DOCS and len(fields) > 1:
+            with ThreadPoolExecutor(max_workers=len(fields), thread_name_prefix="gongkai-index") as pool:
+                pairs = list(pool.map(_sorted_pairs, numbered))
+        else:
+            pairs = [_sorted_pairs(field) for field in numbered]
         combined = np.concatenate(pairs) if pairs else np.zeros(0, np.uint64)
         del pairs
-        # Sort and drop repeats by hand: numpy 2's np.unique hashes integers, which on millions
-        # of keys is many times slower than a sort and takes far more memory.
-        combined.sort()
         if len(combined):
             combined = combined[np.r_[True, combined[1:] != combined[:-1]]]
         keys = combined >> np.uint64(_DOC_BITS)

@@ -18,6 +18,7 @@ import click
 from . import texts
 from .cli_ops import COMMANDS as OPS_COMMANDS
 from .outcomes import OUTCOMES
+from .terminal import OutputFile, echo, escaped
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -100,7 +101,7 @@ def _lines(stream: TextIO) -> Iterator[str]:
 
 
 def _echo_json(data: dict[str, Any]) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False))
+    click.echo(escaped(json.dumps(data, ensure_ascii=False)))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -217,7 +218,7 @@ def ask(text: str, as_json: bool, knowledge_dir: Path | None) -> None:
     if as_json:
         _echo_json(reply.as_json())
     else:
-        click.echo(reply.text)
+        echo(reply.text)
 
 
 @cli.command()
@@ -253,7 +254,7 @@ def search(query: str, limit: int | None, as_json: bool, knowledge_dir: Path | N
     if as_json:
         _echo_json(result.as_json())
     else:
-        click.echo(result.text())
+        echo(result.text())
 
 
 @cli.group()
@@ -276,7 +277,7 @@ def check(folder: Path | None) -> None:
     Matcher(loaded)  # the index builds too: what passes here starts (the lexical part: the rest is the model)
     years = _check_report_years(folder)
     phrasings = sum(1 + len(e.alternatives) + len(e.keywords) for e in loaded.guide)
-    click.echo(
+    echo(
         f"OK: {len(loaded.guide)} guide entries in {len(loaded.sections)} sections "
         f"({phrasings} phrasings), {len(loaded.catalogue)} catalogue items, "
         f"{len(loaded.lexicon.synonyms)} synonyms"
@@ -292,7 +293,7 @@ def _warn_categories(loaded: Any) -> None:
     categories = {item.category for item in loaded.catalogue}
     for entry in loaded.guide:
         if entry.category and entry.category not in categories:
-            click.echo(
+            echo(
                 f"Warning: guide entry {entry.id} names the category {entry.category}, which no item of the "
                 f"catalogue has: its answer lists no documents (the catalogue's: {'、'.join(sorted(categories))}).",
                 err=True,
@@ -328,7 +329,7 @@ def _warn_uncovered(loaded: Any) -> None:
 
     known = f"{min(OFFICIAL_YEARS)}–{max(OFFICIAL_YEARS)}"
     for year in WorkCalendar(loaded.calendar).unknown_ahead():
-        click.echo(
+        echo(
             f"Warning: the public holidays of {year} are not known (the chinesecalendar package knows {known}): "
             f"upgrade it, or list {year}'s holidays and 调休 working days in {loaded.folder / CALENDAR_FILE}.",
             err=True,
@@ -377,10 +378,10 @@ def evaluate(questions: Path | None, misses: bool, as_json: bool, taught: bool, 
         _echo_json(figures)
     else:
         for name, value in figures.items():
-            click.echo(f"{name:28} {value:.1%}" if isinstance(value, float) else f"{name:28} {value}")
+            echo(f"{name:28} {value:.1%}" if isinstance(value, float) else f"{name:28} {value}")
     if misses:
         for question, expected, outcome, entry_id in report.misses:
-            click.echo(f"MISS {question!r} expected={expected} got={outcome}:{entry_id}")
+            echo(f"MISS {question!r} expected={expected} got={outcome}:{entry_id}")
 
 
 @knowledge.command()
@@ -410,17 +411,17 @@ def calibrate(sets: tuple[Path, ...], write: bool, complaints_only: bool, knowle
     labelled = [row for path in sets for row in read_labelled(path)]
     calibration, figures = fit_calibration(matcher, labelled, complaints_only=complaints_only)
     for name, value in figures.items():
-        click.echo(f"{name:34} {value:.1%}")
+        echo(f"{name:34} {value:.1%}")
     for decision in (calibration.semantic, calibration.lexical):
-        click.echo(
+        echo(
             f"answer at {decision.answer_at}, choices from {decision.clarify_at}, "
             f"a complaint from {decision.complaint.answer_at}"
         )
         for model in (decision.entry, decision.scope):
-            click.echo("  " + ", ".join(f"{f}={w:+.2f}" for f, w in zip(model.features, model.weights)))
+            echo("  " + ", ".join(f"{f}={w:+.2f}" for f, w in zip(model.features, model.weights)))
     if write:
         calibration.save(PATH)
-        click.echo(f"written to {PATH}")
+        echo(f"written to {PATH}")
 
 
 @cli.group()
@@ -448,9 +449,7 @@ def enquiries_list(outcome: str | None, limit: int) -> None:
             score = f"{row['score']:.2f}" if row["score"] is not None else "-"
             # Recorded in UTC; shown as complaints record their times: local, to the second, with the offset.
             at = dt.datetime.fromisoformat(row["at"]).astimezone(zone).isoformat(timespec="seconds")
-            click.echo(
-                f"{at}  {row['channel']:8} {row['outcome']:9} {row['entry_id'] or '-':24} {score}  {row['text']}"
-            )
+            echo(f"{at}  {row['channel']:8} {row['outcome']:9} {row['entry_id'] or '-':24} {score}  {row['text']}")
     finally:
         store.close()
 
@@ -484,20 +483,20 @@ def unanswered(limit: int, entries: bool) -> None:
         taught = Teaching(store).wordings()  # taught since: no longer waiting
         groups = grouped(store, taught=taught, limit=limit)
         if not groups:
-            click.echo("No unanswered questions recorded.")
+            echo("No unanswered questions recorded.")
         matcher = _answerer(None).matcher if entries and groups else None
         for group in groups:
             outcomes = ",".join(sorted(group.outcomes))
             day = dt.datetime.fromisoformat(group.last_at).astimezone(zone).date()  # recorded in UTC
-            click.echo(f"{group.times:5}×  {day}  {outcomes:16} {group.text}")
+            echo(f"{group.times:5}×  {day}  {outcomes:16} {group.text}")
             others = group.wordings[1:6]
             if others:
                 more = f" (+{len(group.wordings) - 6} more)" if len(group.wordings) > 6 else ""
-                click.echo(f"{'':37}also: {'；'.join(others)}{more}")
+                echo(f"{'':37}also: {'；'.join(others)}{more}")
             if matcher is not None:
                 near = [c for c in likely_entries(matcher, group.text, 3) if c.score >= NEAR_AT]
                 shown = ", ".join(f"{c.entry.id} {c.score:.2f}" for c in near)
-                click.echo(f"{'':37}likely: {shown or 'no entry near (gongkai teach elsewhere, if not ours)'}")
+                echo(f"{'':37}likely: {shown or 'no entry near (gongkai teach elsewhere, if not ours)'}")
     finally:
         store.close()
 
@@ -553,7 +552,7 @@ def teach_phrasing(entry_id: str, wordings: tuple[str, ...], actor: str | None) 
     Example: gongkai teach phrasing fee-free "查东西要掏钱不" "办这个花钱不"
     """
     t = _teach(lambda teaching, k: teaching.teach_phrasings(k, entry_id, wordings, _who(actor)))
-    click.echo(f"#{t.id}: {len(t.wordings)} phrasing(s) added to {entry_id}.")
+    echo(f"#{t.id}: {len(t.wordings)} phrasing(s) added to {entry_id}.")
 
 
 @teach.command("entry")
@@ -591,7 +590,7 @@ def teach_entry(
         "source": source,
     }
     t = _teach(lambda teaching, k: teaching.teach_entry(k, fields, _who(actor)))
-    click.echo(f"#{t.id}: entry {t.entry_id} added.")
+    echo(f"#{t.id}: entry {t.entry_id} added.")
 
 
 @teach.command("elsewhere")
@@ -605,7 +604,7 @@ def teach_elsewhere(wordings: tuple[str, ...], pointer: str, actor: str | None) 
     """
     t = _teach(lambda teaching, k: teaching.teach_out_of_scope(k, wordings, _who(actor), pointer))
     told = f" answered with the pointer as {t.entry_id}" if pointer else " an example against answering"
-    click.echo(f"#{t.id}: {len(t.wordings)} wording(s) taught as not ours;{told}.")
+    echo(f"#{t.id}: {len(t.wordings)} wording(s) taught as not ours;{told}.")
 
 
 @teach.command("complaint")
@@ -617,7 +616,7 @@ def teach_complaint(wordings: tuple[str, ...], actor: str | None) -> None:
     Example: gongkai teach complaint "楼下小作坊天天半夜电焊火星子乱飞"
     """
     t = _teach(lambda teaching, k: teaching.teach_complaint(k, wordings, _who(actor)))
-    click.echo(f"#{t.id}: {len(t.wordings)} complaint example(s) added.")
+    echo(f"#{t.id}: {len(t.wordings)} complaint example(s) added.")
 
 
 @teach.command("list")
@@ -628,11 +627,11 @@ def teach_list() -> None:
     """
     records = _teach(lambda teaching, k: teaching.records())
     if not records:
-        click.echo("Nothing taught yet.")
+        echo("Nothing taught yet.")
     for t in reversed(records):
         state = "undone" if t.undone else "exported" if t.exported else "live"
         what = f"{t.entry_id}: " if t.entry_id else ""
-        click.echo(f"#{t.id:<5} {t.at[:16]}  {t.staff:16} {t.action:12} {state:8} {what}{'；'.join(t.wordings)}")
+        echo(f"#{t.id:<5} {t.at[:16]}  {t.staff:16} {t.action:12} {state:8} {what}{'；'.join(t.wordings)}")
 
 
 @teach.command("undo")
@@ -644,7 +643,7 @@ def teach_undo(taught_id: int, actor: str | None) -> None:
     Example: gongkai teach undo 12
     """
     _teach(lambda teaching, k: teaching.undo(taught_id, _who(actor)))
-    click.echo(f"#{taught_id} undone.")
+    echo(f"#{taught_id} undone.")
 
 
 @knowledge.command("export")
@@ -660,15 +659,15 @@ def knowledge_export(actor: str | None) -> None:
     with _Teaching() as (teaching, _):
         pending = teaching.pending()
         if not pending:
-            click.echo("Nothing taught since the last export.")
+            echo("Nothing taught since the last export.")
             return
         folder = _settings().knowledge
         changed = export(folder, pending)
         _knowledge(folder)  # the files still pass their check (or this says what broke)
         teaching.exported(max(t.id for t in pending), _who(actor))
     for path in changed:
-        click.echo(f"wrote {path}")
-    click.echo(f"{len(pending)} teaching(s) exported; review them with git diff and commit.")
+        echo(f"wrote {path}")
+    echo(f"{len(pending)} teaching(s) exported; review them with git diff and commit.")
 
 
 @cli.group()
@@ -724,14 +723,12 @@ def complaints_list(status: str, limit: int) -> None:
     with _Complaints() as log:
         listed, total = log.search(None if status == "all" else status, limit=limit)
         if not listed:
-            click.echo("No complaints.")
+            echo("No complaints.")
         for c in listed:
             text = c.text.replace("\n", " ")
-            click.echo(
-                f"{c.number}  {c.status_label:10} due {c.due_on}  {c.kind} {c.masked_phone or '-':12} {text[:40]}"
-            )
+            echo(f"{c.number}  {c.status_label:10} due {c.due_on}  {c.kind} {c.masked_phone or '-':12} {text[:40]}")
         if total > len(listed):
-            click.echo(f"... {total - len(listed)} more (--limit)")
+            echo(f"... {total - len(listed)} more (--limit)")
 
 
 @complaints.command("show")
@@ -745,14 +742,14 @@ def complaints_show(number: str) -> None:
 
     with _Complaints() as log:
         c = log.get(_number(log, number))
-        click.echo(f"{c.kind} {c.number}  {c.status_label}")
-        click.echo(f"topic    {c.topic_label}")
-        click.echo(f"filed    {c.created_at} via {c.channel}; due {c.due_on}")
-        click.echo(f"contact  {c.name or '-'} {c.phone or '-'}")
-        click.echo(f"rating   {RATINGS.get(c.rating or '', '-')}")
-        click.echo(f"text     {c.text}")
+        echo(f"{c.kind} {c.number}  {c.status_label}")
+        echo(f"topic    {c.topic_label}")
+        echo(f"filed    {c.created_at} via {c.channel}; due {c.due_on}")
+        echo(f"contact  {c.name or '-'} {c.phone or '-'}")
+        echo(f"rating   {RATINGS.get(c.rating or '', '-')}")
+        echo(f"text     {c.text}")
         for e in log.events(c):
-            click.echo(f"  {e.at}  {e.label}  {e.actor}" + (f"  {e.text}" if e.text else ""))
+            echo(f"  {e.at}  {e.label}  {e.actor}" + (f"  {e.text}" if e.text else ""))
 
 
 def _act(action: str, number: str, text: str | None, actor: str | None) -> None:
@@ -764,7 +761,7 @@ def _act(action: str, number: str, text: str | None, actor: str | None) -> None:
         except ComplaintError as e:
             raise click.ClickException(str(e)) from None
         told = " The citizen will be sent it by the running bot." if action in ("replied", "closed") else ""
-        click.echo(f"{c.number}: {EVENTS[action]} recorded; status {c.status_label}.{told}")
+        echo(f"{c.number}: {EVENTS[action]} recorded; status {c.status_label}.{told}")
 
 
 @complaints.command("accept")
@@ -844,7 +841,7 @@ def complaints_erase(number: str, actor: str | None) -> None:
             Retention(log.store, log.settings).erase_contact(found, f"cli:{actor or getpass.getuser()}")
         except ComplaintError as e:
             raise click.ClickException(str(e)) from None
-    click.echo(f"{found}: contact name and phone erased; the erasure is in its history.")
+    echo(f"{found}: contact name and phone erased; the erasure is in its history.")
 
 
 @complaints.command("export")
@@ -858,7 +855,7 @@ def complaints_erase(number: str, actor: str | None) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    type=OutputFile(),
     help="File to write (default: stdout).",
 )
 def complaints_export(fmt: str | None, status: str, output: Path | None) -> None:
@@ -891,7 +888,7 @@ def complaints_export(fmt: str | None, status: str, output: Path | None) -> None
         else:
             with output.open("w", encoding="utf-8", newline="") as f:
                 count = log.export_csv(f, chosen)
-        click.echo(f"{count} complaint(s) written to {output}", err=True)
+        echo(f"{count} complaint(s) written to {output}", err=True)
 
 
 @cli.command()
@@ -914,8 +911,8 @@ def purge(dry_run: bool) -> None:
     finally:
         store.close()
     verb = "would be" if dry_run else "were"
-    click.echo(f"enquiry texts older than {settings.enquiry_text_days} days: {done.enquiry_texts} {verb} blanked")
-    click.echo(
+    echo(f"enquiry texts older than {settings.enquiry_text_days} days: {done.enquiry_texts} {verb} blanked")
+    echo(
         f"complaint contacts closed over {settings.complaint_contact_days} days ago: "
         f"{done.complaint_contacts} {verb} erased" + (f" ({', '.join(done.numbers)})" if done.numbers else "")
     )
@@ -970,7 +967,7 @@ def staff_add(username: str, role: str, password: str) -> None:
     Example: gongkai staff add wangli --role editor
     """
     _staff_action(lambda accounts: accounts.add(username, password, role))
-    click.echo(f"Staff account {username} ({role}) added: log in at /staff.")
+    echo(f"Staff account {username} ({role}) added: log in at /staff.")
 
 
 @staff.command("role")
@@ -983,7 +980,7 @@ def staff_role(username: str, role: str) -> None:
     Example: gongkai staff role wangli editor
     """
     _staff_action(lambda accounts: accounts.set_role(username, role))
-    click.echo(f"{username} is now {role}.")
+    echo(f"{username} is now {role}.")
 
 
 @staff.command("passwd")
@@ -995,7 +992,7 @@ def staff_passwd(username: str, password: str) -> None:
     Example: gongkai staff passwd wangli
     """
     _staff_action(lambda accounts: accounts.passwd(username, password))
-    click.echo(f"Password of {username} changed.")
+    echo(f"Password of {username} changed.")
 
 
 @staff.command("remove")
@@ -1006,7 +1003,7 @@ def staff_remove(username: str) -> None:
     Example: gongkai staff remove wangli
     """
     _staff_action(lambda accounts: accounts.remove(username))
-    click.echo(f"Staff account {username} removed.")
+    echo(f"Staff account {username} removed.")
 
 
 @staff.command("list")
@@ -1021,10 +1018,10 @@ def staff_list() -> None:
     finally:
         store.close()
     if not listed:
-        click.echo("No staff accounts. Add one: gongkai staff add NAME --role admin")
+        echo("No staff accounts. Add one: gongkai staff add NAME --role admin")
     for a in listed:
         locked = f"  (locked until {a['locked_until']})" if a["locked_until"] else ""
-        click.echo(f"{a['username']:24} {a['role']}{locked}")
+        echo(f"{a['username']:24} {a['role']}{locked}")
 
 
 class _ReportGroup(click.Group):
@@ -1082,9 +1079,7 @@ _year_argument = click.argument("year", type=int)
 
 @report.command("make")
 @_year_argument
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="HTML file to write (default: stdout)."
-)
+@click.option("-o", "--output", type=OutputFile(), help="HTML file to write (default: stdout).")
 @click.option(
     "--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path), help="Also write each table as CSV here."
 )
@@ -1115,17 +1110,17 @@ def report_make(year: int, output: Path | None, csv_dir: Path | None, applicatio
         html = _report_errors(lambda: render_html(made))
         tables = csv_tables(made)
     for warning in made.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        echo(f"Warning: {warning}", err=True)
     if output is None:
-        click.echo(html)
+        echo(html)
     else:
         output.write_text(html, encoding="utf-8")
-        click.echo(f"{made.title} written to {output}", err=True)
+        echo(f"{made.title} written to {output}", err=True)
     if csv_dir is not None:
         csv_dir.mkdir(parents=True, exist_ok=True)
         for name, text in tables.items():
             (csv_dir / f"{year}-{name}").write_text(text, encoding="utf-8", newline="")
-        click.echo(f"{len(tables)} table(s) written to {csv_dir}", err=True)
+        echo(f"{len(tables)} table(s) written to {csv_dir}", err=True)
 
 
 @report.command("keys")
@@ -1146,8 +1141,8 @@ def report_keys(year: int) -> None:
     for key, label in entry_keys(year).items():
         value = values.get(key, "")
         shown = value.replace("\n", " ")
-        click.echo(f"{key:34} {label}" + (f" = {shown[:40]}{'…' if len(shown) > 40 else ''}" if value else ""))
-    click.echo("catalogue " + ", ".join(f"{c} {n}" for c, n in counts.items()))
+        echo(f"{key:34} {label}" + (f" = {shown[:40]}{'…' if len(shown) > 40 else ''}" if value else ""))
+    echo("catalogue " + ", ".join(f"{c} {n}" for c, n in counts.items()))
 
 
 @report.command("set")
@@ -1171,7 +1166,7 @@ def report_set(year: int, key: str, value: str, actor: str | None) -> None:
         _report_errors(lambda: reports.check_year(year))
         who = f"cli:{actor or getpass.getuser()}"
         changed = _report_errors(lambda: reports.enter(year, {key: value}, who))
-    click.echo(texts.REPORT_SAVED.format(count=changed))
+    echo(texts.REPORT_SAVED.format(count=changed))
 
 
 @report.group("cases")
@@ -1200,10 +1195,10 @@ def report_cases_list(year: int | None) -> None:
             if c.filed_on.isoformat() <= end and (c.decided_on is None or c.decided_on.isoformat() >= start)
         ]
     if not cases:
-        click.echo("No cases.")
+        echo("No cases.")
     for c in cases:
         result = f"{results[c.result]} {c.decided_on}" if c.result and c.decided_on else results["pending"]
-        click.echo(f"{c.number}  {kinds.get(c.kind, c.kind):16} filed {c.filed_on}  {result:16} {c.subject[:40]}")
+        echo(f"{c.number}  {kinds.get(c.kind, c.kind):16} filed {c.filed_on}  {result:16} {c.subject[:40]}")
 
 
 @report_cases.command("add")
@@ -1219,7 +1214,7 @@ def report_cases_add(kind: str, filed_on: Any, subject: str, actor: str | None) 
     with _Reports() as reports:
         who = f"cli:{actor or getpass.getuser()}"
         case = _report_errors(lambda: reports.data.add_case(kind, filed_on.date(), subject, who))
-    click.echo(texts.REPORT_CASE_ADDED.format(number=case.number))
+    echo(texts.REPORT_CASE_ADDED.format(number=case.number))
 
 
 @report_cases.command("decide")
@@ -1240,11 +1235,11 @@ def report_cases_decide(number: str, result: str, decided_on: Any, note: str, ac
         who = f"cli:{actor or getpass.getuser()}"
         case = _report_errors(lambda: reports.data.decide_case(number, result, decided_on.date(), who, note))
     label = {c.key: c.label for c in fmt.CASE_RESULTS}[case.result or "pending"]
-    click.echo(texts.REPORT_CASE_DECIDED.format(number=case.number, result=label))
+    echo(texts.REPORT_CASE_DECIDED.format(number=case.number, result=label))
 
 
 @report_cases.command("export")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
+@click.option("-o", "--output", type=OutputFile(), help="File (default: stdout).")
 def report_cases_export(output: Path | None) -> None:
     """Every case as CSV (UTF-8 with a BOM; cells a spreadsheet would run as formulas are quoted).
 
@@ -1255,7 +1250,7 @@ def report_cases_export(output: Path | None) -> None:
     with _Reports() as reports:
         text = cases_csv(reports.data.cases())
     if output is None:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8", newline="")
 
@@ -1281,13 +1276,13 @@ def wechat_menu(push: bool, knowledge_dir: Path | None) -> None:
     settings = _settings(knowledge_dir)
     menu = menu_definition(_knowledge(settings.knowledge))
     if not push:
-        click.echo(json.dumps(menu, ensure_ascii=False, indent=2))
+        echo(json.dumps(menu, ensure_ascii=False, indent=2))
         return
     try:
         answer = asyncio.run(push_menu(settings, menu))
     except (ValueError, WeChatAPIError) as e:
         raise click.ClickException(str(e)) from None
-    click.echo(f"Menu set: {answer}")
+    echo(f"Menu set: {answer}")
 
 
 for _command in OPS_COMMANDS:  # the operator's: backup, restore, db status (bot/cli_ops.py)

@@ -16,6 +16,7 @@ import click
 
 from .services.applications.outcomes import DECISIONS
 from .services.applications.types import DELIVERIES, FORMS, ID_TYPES, VIAS
+from .terminal import OutputFile, echo
 
 # What the applicant kinds are called on the command line (the report's columns).
 APPLICANT_CHOICES = ("person", "business", "research", "nonprofit", "legal", "other")
@@ -76,7 +77,7 @@ def _do(action: str, number: str, actor: str | None, **params: Any) -> Any:
         except ApplicationError as e:
             raise click.ClickException(str(e)) from None
         due = application.due_on or "-"
-        click.echo(f"{application.number}: recorded; {application.status_label}, due {due}.")
+        echo(f"{application.number}: recorded; {application.status_label}, due {due}.")
         return application
 
 
@@ -128,7 +129,7 @@ def applications_register(via: str, received: dt.datetime, actor: str | None, **
             a = register.register(draft, via=via, received_on=received.date(), actor=_actor(actor))
         except ApplicationError as e:
             raise click.ClickException(str(e)) from None
-        click.echo(f"{a.number}: registered, received {a.received_on}; the answer is due {a.due_on}.")
+        echo(f"{a.number}: registered, received {a.received_on}; the answer is due {a.due_on}.")
 
 
 @applications.command("list")
@@ -148,13 +149,13 @@ def applications_list(status: str, limit: int) -> None:
     with _Register() as register:
         listed, total = register.search(status, limit=limit)
         if not listed:
-            click.echo("No applications.")
+            echo("No applications.")
         for a in listed:
             text = a.description.replace("\n", " ")
             lapsed = " 补正已逾期" if a.correction_lapsed else ""
-            click.echo(f"{a.number}  {a.status_label}{lapsed}  due {a.due_on or '-'}  {a.masked_name}  {text[:40]}")
+            echo(f"{a.number}  {a.status_label}{lapsed}  due {a.due_on or '-'}  {a.masked_name}  {text[:40]}")
         if total > len(listed):
-            click.echo(f"... {total - len(listed)} more (--limit)")
+            echo(f"... {total - len(listed)} more (--limit)")
 
 
 @applications.command("show")
@@ -166,22 +167,22 @@ def applications_show(number: str) -> None:
     """
     with _Register() as register:
         a = register.get(_number(register, number))
-        click.echo(f"{a.number}  {a.status_label}")
-        click.echo(f"applicant  {a.name} ({a.applicant_label}) {a.contact_person}")
-        click.echo(f"identity   {a.id_type} {a.masked_id}")
-        click.echo(f"contact    {a.phone or '-'} {a.email or '-'} {a.address or '-'}")
-        click.echo(f"received   {a.received_on} ({a.via_label}, via {a.channel}); runs from {a.start_on}")
-        click.echo(f"due        {a.due_on or '-'}; a 补正 notice by {a.correction_notice_by}")
+        echo(f"{a.number}  {a.status_label}")
+        echo(f"applicant  {a.name} ({a.applicant_label}) {a.contact_person}")
+        echo(f"identity   {a.id_type} {a.masked_id}")
+        echo(f"contact    {a.phone or '-'} {a.email or '-'} {a.address or '-'}")
+        echo(f"received   {a.received_on} ({a.via_label}, via {a.channel}); runs from {a.start_on}")
+        echo(f"due        {a.due_on or '-'}; a 补正 notice by {a.correction_notice_by}")
         if a.correction_by:
-            click.echo(f"correct by {a.correction_by}")
+            echo(f"correct by {a.correction_by}")
         if a.pause:
-            click.echo(f"paused     since {a.pause.start}, consulting {a.pause.party} (at most to {a.pause.limit})")
+            echo(f"paused     since {a.pause.start}, consulting {a.pause.party} (at most to {a.pause.limit})")
         if a.decision:
-            click.echo(f"decision   {a.decision.label} ({a.decided_on})")
-        click.echo(f"wanted     {a.form_label}, {a.delivery_label}: {a.description}")
+            echo(f"decision   {a.decision.label} ({a.decided_on})")
+        echo(f"wanted     {a.form_label}, {a.delivery_label}: {a.description}")
         for e in register.events(a):
             extra = f"  {e.data}" if e.data and e.kind not in ("received",) else ""
-            click.echo(f"  {e.at}  {e.label}  {e.actor}  (on {e.on})" + (f"  {e.text}" if e.text else "") + extra)
+            echo(f"  {e.at}  {e.label}  {e.actor}  (on {e.on})" + (f"  {e.text}" if e.text else "") + extra)
 
 
 @applications.command("correction")
@@ -296,7 +297,7 @@ def applications_decide(
     type=click.Choice(["decision", "correction", "extension"]),
     help="Which letter: the answer letter, the 补正 notice or the extension notice (default: the latest).",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="File to write.")
+@click.option("-o", "--output", type=OutputFile(), help="File to write.")
 def applications_letter(number: str, kind: str | None, output: Path | None) -> None:
     """Print a letter to the applicant (告知书) as printable HTML, or write it to a file: the
     latest, or the one of --kind.
@@ -308,10 +309,10 @@ def applications_letter(number: str, kind: str | None, output: Path | None) -> N
         if not letters:
             raise click.ClickException(f"{number} has no such letter yet")
         if output is None:
-            click.echo(letters[-1].html)
+            echo(letters[-1].html)
         else:
             output.write_text(letters[-1].html, encoding="utf-8")
-            click.echo(f"written to {output}", err=True)
+            echo(f"written to {output}", err=True)
 
 
 @applications.command("remind")
@@ -322,4 +323,4 @@ def applications_remind() -> None:
     Example: gongkai applications remind
     """
     with _Register() as register:
-        click.echo(f"{register.remind()} reminder(s) owed.")
+        echo(f"{register.remind()} reminder(s) owed.")

@@ -12,6 +12,8 @@ from typing import Any
 
 import click
 
+from .terminal import echo
+
 
 def _db() -> Path:
     from .cli import _settings
@@ -52,11 +54,11 @@ def backup(path: Path, keep: int | None) -> None:
         done = backups.backup(db, path, keep=keep)
     except backups.BackupError as e:
         raise click.ClickException(str(e)) from None
-    click.echo(f"Backed up {db} to {done.path} ({_mb(done.check.size)} in {done.seconds:.2f} s).")
-    click.echo(f"Checked: {done.check.summary()}")
+    echo(f"Backed up {db} to {done.path} ({_mb(done.check.size)} in {done.seconds:.2f} s).")
+    echo(f"Checked: {done.check.summary()}")
     if done.pruned:
         names = ", ".join(p.name for p in done.pruned)
-        click.echo(f"Deleted {len(done.pruned)} older backup(s), keeping {keep}: {names}")
+        echo(f"Deleted {len(done.pruned)} older backup(s), keeping {keep}: {names}")
 
 
 @click.command()
@@ -79,11 +81,11 @@ def restore(path: Path) -> None:
         done = put_back(path, db)
     except StorageError as e:
         raise click.ClickException(str(e)) from None
-    click.echo(f"Checked {path}: {done.check.summary()}")
+    echo(f"Checked {path}: {done.check.summary()}")
     kept = f"; the database it replaced is {done.before}" if done.before else ""
-    click.echo(f"Restored it as {db}{kept}.")
+    echo(f"Restored it as {db}{kept}.")
     if db.with_name(f".{db.name}-litestream").exists():  # Litestream's own state beside the database
-        click.echo(
+        echo(
             "Litestream replicates this database: reset its state before starting it again,"
             f" so that it replicates the restored one afresh: litestream reset -config /etc/gongkai/litestream.yml {db}"
         )
@@ -126,14 +128,14 @@ def db_status(as_json: bool) -> None:
         "unknown": found.unknown,
     }
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False))
+        echo(json.dumps(data, ensure_ascii=False))
     else:
-        click.echo(f"{path}: {len(found.applied)} migration(s) applied, {len(found.pending)} pending")
+        echo(f"{path}: {len(found.applied)} migration(s) applied, {len(found.pending)} pending")
         for name, at in found.applied:
             mark = "unknown " if name in found.unknown else "applied "
-            click.echo(f"  {mark} {name}  {at[:19]}")
+            echo(f"  {mark} {name}  {at[:19]}")
         for name in found.pending:
-            click.echo(f"  pending  {name}")
+            echo(f"  pending  {name}")
     if found.unknown:
         raise click.ClickException(
             f"{len(found.unknown)} migration(s) in the database are unknown to this Gongkai: a newer version wrote it"

@@ -18,6 +18,7 @@ import click
 from . import texts
 from .config import OFFICE_SETTINGS, PLACEHOLDER, Settings, variable
 from .services.complaints.contact import clean_phone
+from .terminal import echo
 
 F = TypeVar("F", bound=Callable[..., Any])
 PHONES = ("office_phone", "office_fax", "supervision_phone")
@@ -96,7 +97,7 @@ def _ask(name: str, current: str) -> str | None:
         try:
             return clean(name, typed)
         except SetupError as e:
-            click.echo(str(e), err=True)
+            echo(str(e), err=True)
 
 
 def _options(fn: F) -> F:
@@ -149,7 +150,7 @@ def setup(env_file: Path, check: bool, **given: str | None) -> None:
         if problems:
             raise click.ClickException("\n".join(problems))
     elif not check:
-        click.echo(texts.SETUP_INTRO.format(path=env_file))
+        echo(texts.SETUP_INTRO.format(path=env_file))
         for name in OFFICE_SETTINGS:
             if (value := _ask(name, getattr(settings, name))) is not None:
                 values[name] = value
@@ -157,25 +158,25 @@ def setup(env_file: Path, check: bool, **given: str | None) -> None:
     if values:
         in_file = {k.upper(): v for k, v in read(env_file).items()}
         if all(in_file.get(variable(n)) == v for n, v in values.items()):
-            click.echo(texts.SETUP_NOTHING.format(path=env_file))
+            echo(texts.SETUP_NOTHING.format(path=env_file))
         else:
             try:
                 update(env_file, {variable(n): v for n, v in values.items()})
             except (EnvFileError, OSError) as e:
                 raise click.ClickException(f"{env_file}: {e}") from None
-            click.echo(texts.SETUP_SAVED.format(path=env_file, names=_names(list(values))))
-            click.echo(texts.SETUP_RESTART)
+            echo(texts.SETUP_SAVED.format(path=env_file, names=_names(list(values))))
+            echo(texts.SETUP_RESTART)
         environment = {k.upper() for k in os.environ}
         for name in values:
             if variable(name) in environment:
-                click.echo(texts.SETUP_OVERRIDDEN.format(variable=variable(name)), err=True)
+                echo(texts.SETUP_OVERRIDDEN.format(variable=variable(name)), err=True)
         settings = _read(env_file)
 
     unset = settings.unset()
     if check:
         if unset:
-            click.echo(texts.SETUP_CHECK_UNSET.format(count=len(unset), names=_names(unset)))
+            echo(texts.SETUP_CHECK_UNSET.format(count=len(unset), names=_names(unset)))
             click.get_current_context().exit(1)
-        click.echo(texts.SETUP_ALL_SET)
+        echo(texts.SETUP_ALL_SET)
     elif unset:
-        click.echo(texts.SETUP_STILL_SAMPLE.format(names=_names(unset)))
+        echo(texts.SETUP_STILL_SAMPLE.format(names=_names(unset)))

@@ -63,6 +63,12 @@ def readable(text: str) -> str:
     return _LONE_SURROGATE.sub("\ufffd", text)
 
 
+def blank(text: str) -> bool:
+    """Whether ``text`` shows nothing: only white space, control characters and invisible
+    formatting (zero-width spaces, U+FEFF, bidi marks)."""
+    return all(c.isspace() or unicodedata.category(c) in ("Cc", "Cf") for c in text)
+
+
 def _pypinyin_table() -> dict[int, str]:
     """pypinyin's per-character table, loaded on its own: importing the package would also load
     its phrase dictionary (50 MB, a quarter of a second), which per-character lookup never uses."""

@@ -159,6 +159,7 @@ TIPOFF_EN = (
 )
 CATALOGUE_ANSWER_FOOTER = "如果这些不是您要找的，请换个说法再问，或致电 {office_phone}。"
 SEARCH_NONE = "没有在公开目录中找到与“{q}”相关的文件。可以换个关键词，或少输入几个字再试。"
+SEARCH_KEYWORD = "请输入要在公开目录中查找的关键词，例如：安全生产月。"
 SEARCH_HIT = "{number}. {title}\n   索引号 {index_no} · {date} · {category}{link}"
 
 CHAT_INTRO = "输入问题后回车；以 / 开头的是命令：/search 关键词 查目录，/forget 删除提问记录，/quit 退出。"

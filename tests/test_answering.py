@@ -169,10 +169,14 @@ def test_question_naming_a_document_gets_catalogue_items(answerer):
     assert reply.hits and "国庆" in reply.hits[0]["title"]
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\u3000", "问" * (MAX_QUESTION_CHARS + 1)])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "\u3000", "\u200b\u200b", "\x00", "\ufeff\u202e \n", "问" * (MAX_QUESTION_CHARS + 1)]
+)
 def test_invalid_input_gets_a_polite_reply(answerer, text):
     reply = answerer.answer(text)
     assert reply.outcome == "invalid" and reply.text
+    if len(text) < 10:  # nothing that shows: asked to type a question
+        assert reply.text == texts.EMPTY
 
 
 def test_bytes_that_are_no_text_are_read_and_logged_as_the_replacement_character(answerer, store):

@@ -58,6 +58,7 @@ def test_search_lines_from_stdin(run):
 
 def test_search_nothing_found_is_polite(run):
     assert "没有在公开目录中找到" in run("search", "量子计算机").output
+    assert "请输入要在公开目录中查找的关键词" in run("search", "   ").output  # nothing to look for
 
 
 def test_knowledge_option_uses_another_folder(run, tmp_path):
@@ -129,6 +130,24 @@ def test_chat_records_and_staff_see_unanswered(run):
     # Recorded in UTC, shown in the bureau's time with its offset (as complaints are).
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00  console ", listed[0]), listed[0]
     assert "明天会下雨" in run("enquiries", "unanswered").output
+
+
+def test_what_citizens_typed_is_shown_in_a_terminal_never_acted_on(run):
+    # ESC ] … BEL would set the staff terminal's title (or write its clipboard, OSC 52); ESC [2J
+    # clear it; U+202E reverse what follows. Printed, they are left out; in --json, escaped.
+    typed = "\x1b]0;OWNED\x07\x1b[2J火星上的\u202e天气怎么样"
+    run("chat", input=typed + "\n/quit\n")
+    unanswered = run("enquiries", "unanswered").output
+    assert "火星上的天气怎么样" in unanswered and not {"\x1b", "\x07", "\u202e"} & set(unanswered)
+    assert not {"\x1b", "\x07", "\u202e"} & set(run("enquiries", "list").output)
+    asked = run("ask", "--json", typed).output
+    assert "\x1b" not in asked and "\u202e" not in asked and json.loads(asked)["q"] == typed
+
+
+def test_a_file_to_write_in_a_folder_that_does_not_exist_is_said_so(run, tmp_path):
+    for command in (("complaints", "export"), ("report", "make", "2025"), ("report", "cases", "export")):
+        result = run(*command, "-o", str(tmp_path / "missing" / "out.csv"))
+        assert result.exit_code == 2 and "does not exist" in result.output and result.exception.__class__ is SystemExit
 
 
 def test_unanswered_groups_as_the_console_does_in_the_citizens_words(run, tmp_path):

@@ -14,6 +14,7 @@ import re
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from multidict import MultiDict
 
 from .. import texts
@@ -30,8 +31,9 @@ HEADERS = {
 }
 POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'self'"
 # What a body that is not a form of text raises while aiohttp reads it: UnicodeDecodeError (a
-# ValueError), a multipart reader's ValueError or AssertionError, LookupError for an unknown charset.
-MALFORMED = (ValueError, LookupError, AssertionError, UnicodeError)
+# ValueError), a multipart reader's ValueError or AssertionError, LookupError for an unknown charset,
+# HttpProcessingError for a part's headers cut short (InvalidHeader).
+MALFORMED = (ValueError, LookupError, AssertionError, UnicodeError, HttpProcessingError)
 _CJK = re.compile("[\u4e00-\u9fff]")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

@@ -42,7 +42,7 @@ from ..reading import (
 )
 from ..semantic import NotEmbedded, from_memory
 from ..storage import Enquiry, Store
-from ..textnorm import readable
+from ..textnorm import blank, readable
 from .calendar import WorkCalendar
 from .catalogue import CatalogueSearch, as_hit
 
@@ -359,7 +359,7 @@ class Answers:
     # --- internals ------------------------------------------------------------------------------
 
     def _decide(self, text: str) -> Reply:
-        if not text.strip():
+        if blank(text):  # nothing typed, or nothing that shows (a zero-width space, a NUL)
             return Reply(text, "invalid", texts.EMPTY)
         if choice_number(text) is not None:  # a choice's number (2, 第二个), with no choices offered now
             return Reply(text, "invalid", texts.NO_CHOICES)

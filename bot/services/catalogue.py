@@ -36,6 +36,8 @@ class SearchResult:
 
     def text(self, start: int = 1, header: str = texts.SEARCH_HEADER) -> str:
         """The hits as plain text under ``header``, numbered from ``start``."""
+        if not self.q.strip():
+            return texts.SEARCH_KEYWORD
         if not self.hits:
             return texts.SEARCH_NONE.format(q=self.q)
         lines = [header]

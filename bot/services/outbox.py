@@ -49,6 +49,10 @@ class Outbox:
         self.store = store
         self.now = now
         self._waiting: set[asyncio.Event] = set()
+        # The channels a sender delivers now (Sender.run): the web chat's notices wait for the
+        # citizen's next visit, and a channel without its sender (WeChat without an AppSecret)
+        # sends none; neither is a backlog of this process's.
+        self.delivering: set[str] = set()
 
     @staticmethod
     def owe(

@@ -98,6 +98,7 @@ class Sender:
     async def run(self) -> None:
         """Deliver until cancelled."""
         woken = self.outbox.subscribe()
+        self.outbox.delivering.add(self.channel)
         try:
             while True:
                 woken.clear()
@@ -108,6 +109,7 @@ class Sender:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(woken.wait(), self.interval)
         finally:
+            self.outbox.delivering.discard(self.channel)
             self.outbox.unsubscribe(woken)
 
     async def start(self) -> None:

@@ -112,6 +112,7 @@ def bodies(rng: random.Random) -> list[tuple[str, bytes | aiohttp.FormData, dict
             b'--gk\r\nContent-Disposition: form-data; name="q"\r\n\r\n\xff\xfe',
             {"Content-Type": "multipart/form-data; boundary=gk"},
         ),
+        ("multipart with a broken header", b"--gk\r\nbroken", {"Content-Type": "multipart/form-data; boundary=gk"}),
         ("json", b'{"q": [1, 2], "csrf": null}', {"Content-Type": "application/json"}),
         ("xml", b"<xml><a>&lt;</a>", {"Content-Type": "text/xml"}),
         ("huge field", b"q=" + b"x" * 300_000, {"Content-Type": form}),

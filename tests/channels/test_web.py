@@ -950,6 +950,9 @@ def test_inside_a_frame_the_session_needs_no_cookie(answerer, store, web_setting
         # Opened in a tab (not a frame), a link's token is not taken: a stranger's session is not slipped in.
         tab = await client.get(f"/?embed=1&s={token}", headers={"Sec-Fetch-Dest": "document"})
         assert token_of(await tab.text()) != token
+        # Nor where the request does not say it is a frame's (an old browser, curl): no session fixation.
+        unsaid = await client.get(f"/?embed=1&s={token}")
+        assert token_of(await unsaid.text()) != token
 
     asyncio.run(serve_site(answerer, store, settings, scenario, cookies=False))
 

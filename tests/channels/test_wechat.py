@@ -170,6 +170,9 @@ def test_url_verification(answerer, store, settings, mode):
             stale_ts = str(int(time.time()) - 600)
             stale = good | {"timestamp": stale_ts, "signature": sign(TOKEN, stale_ts, nonce)}
             assert (await wx.client.get(PATH, params=stale)).status == 403
+            huge_ts = "9" * 310  # signed, but no clock reaches it (int -> float overflows)
+            huge = good | {"timestamp": huge_ts, "signature": sign(TOKEN, huge_ts, nonce)}
+            assert (await wx.client.get(PATH, params=huge)).status == 403
             assert (await wx.client.get(PATH, params={k: v for k, v in good.items() if k != "echostr"})).status == 400
 
     run(main())

@@ -90,9 +90,10 @@ def _token(request: web.Request) -> str | None:
     link's or the form action's ``s``, else the cookie."""
     if request.headers.get(SESSION_HEADER):
         return request.headers[SESSION_HEADER]
-    # A token in a link opened in a tab would put its owner's session under whoever follows it.
-    # (A browser too old to send Sec-Fetch-Dest is taken at its word.)
-    if request.headers.get("Sec-Fetch-Dest", "iframe") == "iframe" and request.query.get("s"):
+    # A token in a link opened in a tab would put its owner's session under whoever follows it; a
+    # request that does not say it is a frame's (a browser too old to send Sec-Fetch-Dest, curl) is
+    # taken for a tab's: such a browser in a frame keeps its session by the cookie, where allowed.
+    if request.headers.get("Sec-Fetch-Dest") == "iframe" and request.query.get("s"):
         return request.query["s"]
     return request.cookies.get(CHAT_COOKIE)
 

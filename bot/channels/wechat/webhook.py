@@ -189,7 +189,7 @@ class WeChatWebhook:
     def _fresh(self, timestamp: str) -> bool:
         try:
             return abs(self.clock() - int(timestamp)) <= MAX_SKEW
-        except ValueError:
+        except (ValueError, OverflowError):  # not a number, or one no clock reaches ('9' * 310)
             return False
 
     # --- replying -----------------------------------------------------------------------------------

@@ -1,0 +1,51 @@
+"""A staff member's terminal: what citizens typed is printed to it, never acted on; the files a
+command writes are named in it.
+
+A terminal acts on control characters: ESC starts sequences that set its title, write the
+clipboard (OSC 52), make links (OSC 8) or clear the screen, BEL rings, and the bidi overrides
+(U+202E) reverse what follows. click strips only the colour sequences, and only when the output
+is not a terminal, so every command prints through :func:`echo`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import click
+
+# Every C0 and C1 control character but the line break and the tab, and the bidi embeddings,
+# overrides and isolates.
+_UNSHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    """``text`` without what a terminal would act on rather than show."""
+    return _UNSHOWN.sub("", text)
+
+
+def escaped(json_text: str) -> str:
+    """A JSON text with those characters written as escapes (the same JSON, nothing lost): in
+    a JSON text they can only be inside strings."""
+    return _UNSHOWN.sub(lambda found: f"\\u{ord(found.group()):04x}", json_text)
+
+
+def echo(message: Any = None, **kwargs: Any) -> None:
+    """``click.echo`` of ``message`` as :func:`shown`."""
+    click.echo(None if message is None else shown(str(message)), **kwargs)
+
+
+class OutputFile(click.Path):
+    """A file a command writes (``-o``): a folder that does not exist is said so, with the
+    command's usage, rather than found out halfway with a traceback."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, writable=True, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = super().convert(value, param, ctx)
+        folder = Path(str(path)).parent
+        if not folder.is_dir():
+            self.fail(f"the folder {folder} does not exist", param, ctx)
+        return path

@@ -536,6 +536,23 @@ def test_the_proxys_address_is_believed_only_from_a_trusted_proxy(answerer, stor
     assert asyncio.run(count_filed(trusting)) == [200] * (limit + 1)
 
 
+def test_a_tracking_number_typed_in_the_chat_is_looked_up_as_on_wechat(site, store):
+    async def scenario(client):
+        number = await file_complaint(client)
+        head, middle, check = number.split("-")
+        off_by_one = f"{head}-{middle}-{(int(check) + 1) % 10}"
+        for typed in (number, f"查询 {number}"):
+            assert f"/status?number={number}" in await ask(client, typed), typed
+        mistyped = await ask(client, off_by_one)
+        assert "输错了一位" in mistyped and number in mistyped.split("输错了一位")[1]
+        assert "查询 20261127-001-5" in await ask(client, "查询")  # how to ask
+        # None of them is a question the bot could not answer.
+        typed = {row[0] for row in store.reader.execute("select typed from enquiries")}
+        assert not typed & {number, off_by_one, "查询"}
+
+    site(scenario)
+
+
 def test_status_look_ups_are_limited_per_address(site, web_settings):
     async def scenario(client):
         number = await file_complaint(client)
@@ -658,7 +675,14 @@ def test_staff_reply_reaches_the_citizen_and_the_audit_trail(site, store, web_se
         assert "13812345678" in detail  # unmasked for staff
         forged = await client.post(f"/staff/complaints/{number}/accepted", data={"csrf": "forged"})
         assert forged.status == 403
-        await client.post(f"/staff/complaints/{number}/accepted", data={"csrf": csrf_of(detail)})
+        accepted = await client.post(f"/staff/complaints/{number}/accepted", data={"csrf": csrf_of(detail)})
+        assert '<p class="ok">已受理。</p>' in await accepted.text()  # the console's own notice, after the redirect
+        # A link cannot put its own words in a staff page's banner (请访问 … 重新登录).
+        lure = {"done": "请访问 http://evil.example 重新登录"}
+        planted = await client.get(f"/staff/complaints/{number}", params=lure)
+        assert "evil.example" not in await planted.text()
+        planted = await client.get("/staff/enquiries", params={"done": "x", "done_sig": "0" * 32})
+        assert '<p class="ok">' not in await planted.text()
         await client.post(
             f"/staff/complaints/{number}/replied",
             data={"csrf": csrf_of(detail), "text": "已核实，已批评教育。<i>x</i>"},

@@ -6,7 +6,6 @@ The same operations as ``gongkai staff``, on the same rules (``services.staff``)
 from __future__ import annotations
 
 import asyncio
-import urllib.parse
 from typing import NoReturn
 
 from aiohttp import web
@@ -14,6 +13,7 @@ from aiohttp import web
 from ... import texts
 from ...services.staff import ROLES, Session, StaffAccounts, StaffError
 from ..http import read_form
+from .security import notice, told
 from .staff import StaffConsole
 
 
@@ -36,8 +36,8 @@ class AccountsConsole:
             session,
             accounts=self.accounts.accounts(),
             roles=ROLES,
-            done=request.query.get("done", ""),
-            error=request.query.get("error", ""),
+            done=notice(request, "done"),
+            error=notice(request, "error"),
         )
 
     async def add(self, request: web.Request, session: Session) -> web.StreamResponse:
@@ -67,4 +67,4 @@ class AccountsConsole:
 
     @staticmethod
     def _back(**message: str) -> NoReturn:
-        raise web.HTTPSeeOther("/staff/accounts?" + urllib.parse.urlencode(message))
+        raise web.HTTPSeeOther("/staff/accounts?" + told(**message))

@@ -42,6 +42,7 @@ from ...services.applying import correct
 from ...services.chats import Turn
 from ...services.staff import Session
 from ..http import read_form
+from .security import notice, told
 from .security import same as _same
 from .sessions import WebSessions
 
@@ -238,7 +239,7 @@ class ApplicationPages:
             except ApplicationError as e:
                 problems["received_on"] = str(e)
             else:
-                raise web.HTTPSeeOther(f"/staff/applications/{urllib.parse.quote(filed.number)}?done=1")
+                raise web.HTTPSeeOther(f"/staff/applications/{urllib.parse.quote(filed.number)}?{told(done='1')}")
         context = {**fields, "via": via, "received_on": received}
         nonce = str(form.get("nonce", ""))[:64]  # the same submission, corrected, still registers once
         return self.staff_page(
@@ -259,8 +260,8 @@ class ApplicationPages:
             labels=EVENTS,
             today=self.applications.today().isoformat(),
             correction_days=self.settings.application_correction_working_days,
-            done=request.query.get("done", ""),
-            error=request.query.get("error", ""),
+            done=notice(request, "done"),
+            error=notice(request, "error"),
             **_choices(),
         )
 
@@ -274,8 +275,8 @@ class ApplicationPages:
             params = _params(action, form)
             await self.applications.aact(number, f"web:{session.username}", action, **params)
         except (ApplicationError, ValueError) as e:
-            raise web.HTTPSeeOther(back + "?" + urllib.parse.urlencode({"error": str(e)})) from None
-        raise web.HTTPSeeOther(back + "?done=1")
+            raise web.HTTPSeeOther(back + "?" + told(error=str(e))) from None
+        raise web.HTTPSeeOther(back + "?" + told(done="1"))
 
     async def staff_letter(self, request: web.Request, session: Session) -> web.StreamResponse:
         application = self.applications.get(request.match_info["number"])

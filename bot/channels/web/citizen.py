@@ -20,6 +20,7 @@ from ...services.chats import ChatSession, Turn
 from ...services.complaints import KIND_TOPICS, KINDS, MAX_TEXT, RATINGS, TOPICS, topics_for
 from ...services.conversation import Conversation, Form, Invalid, Limited, check_form
 from ..http import read_form
+from ..typed import status_typed
 from .security import client_address
 from .security import same as _same
 from .sessions import WebSessions
@@ -254,25 +255,9 @@ class CitizenChat:
             if text.startswith(prefix) and text[len(prefix) :].strip():
                 session.add(self._search(text[len(prefix) :].strip()))
                 return
-        applications = self.conversation.applications
-        applied = applications.lookup(text) if applications is not None else None
-        if applied is not None and applied.application is not None:
-            number = applied.application.number
-            link = (texts.WEB_STATUS_LINK, f"/status?number={number}")
-            session.add(Turn("bot", texts.WEB_APPLICATION_FOUND.format(number=number), link=link))
-            return
-        found = self.complaints.lookup(text)  # None at once for what is not a tracking number
-        if found is not None:
-            # A number typed in the chat is a look-up too: counted with the status page's.
-            citizen = self.sessions.citizen(session)
-            refused = self.conversation.refuse_lookup(channel=CHANNEL, chat_id=citizen, address=address)
-            if refused is not None:
-                session.add(Turn("bot", refused))
-                return
-        if found is not None and found.complaint is not None:
-            number = found.complaint.number
-            link = (texts.WEB_STATUS_LINK, f"/status?number={number}")
-            session.add(Turn("bot", texts.WEB_STATUS_FOUND.format(number=number), link=link))
+        typed = status_typed(text)  # a tracking number, or 查询 with one, as WeChat reads it
+        if typed is not None:
+            session.add(self._looked_up(session, typed, address))
             return
         reply = await self.conversation.ask(text, channel=CHANNEL, user_id=self.sessions.citizen(session))
         log.info("web: %s %s", reply.outcome, reply.entry_id or "-")
@@ -280,6 +265,24 @@ class CitizenChat:
         offer = self.conversation.offer(reply)
         if offer is not None:
             _carry(session, text, offer.options[0][0])
+
+    def _looked_up(self, session: ChatSession, typed: str, address: str) -> Turn:
+        """A tracking number typed in the chat, looked up (and counted) as on the status page: a
+        link to the complaint's or application's progress, or what is wrong with the number (one
+        digit off: the numbers it may be)."""
+        citizen = self.sessions.citizen(session)
+        found = self.conversation.status(typed, channel=CHANNEL, chat_id=citizen, address=address)
+        if found.outcome == "usage":
+            return Turn("bot", texts.WEB_STATUS_USAGE, link=(texts.WEB_STATUS_LINK, "/status"))
+        if found.complaint is None and found.application is None:
+            return Turn("bot", found.text)
+        if found.application is not None:
+            number, said = found.application.number, texts.WEB_APPLICATION_FOUND
+        else:
+            assert found.complaint is not None
+            number, said = found.complaint.number, texts.WEB_STATUS_FOUND
+        link = (texts.WEB_STATUS_LINK, f"/status?number={number}")
+        return Turn("bot", said.format(number=number), link=link)
 
     async def _long(self, session: ChatSession, text: str) -> None:
         """A message longer than a question: most likely a complaint's story (the core offers the

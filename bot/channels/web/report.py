@@ -23,6 +23,7 @@ from ...services.report.entries import entry_keys
 from ...services.report.render import CSS_HASH, cases_csv
 from ...services.staff import Session
 from ..http import read_form
+from .security import notice, told
 from .staff import StaffConsole
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ class ReportPages:
 
     async def page(self, request: web.Request, session: Session) -> web.Response:
         year = self._year(request.query.get("year"))
-        error, report = request.query.get("error", ""), None
+        error, report = notice(request, "error"), None
         entries: dict[str, str] = {}
         try:
             entries = self.reports.entries(year)
@@ -88,13 +89,14 @@ class ReportPages:
             kind_labels={k.key: k.label for k in fmt.CASE_KINDS},
             result_labels={c.key: c.label for c in fmt.CASE_RESULTS},
             today=self.reports.today().isoformat(),
-            notice=request.query.get("done", ""),
+            notice=notice(request, "done"),
             error=error,
         )
 
     @staticmethod
     def _back(year: int | str, **query: str) -> web.HTTPSeeOther:
-        return web.HTTPSeeOther(f"/staff/report?{urllib.parse.urlencode({'year': year, **query})}")
+        notices = told(**query)
+        return web.HTTPSeeOther(f"/staff/report?year={year}" + (f"&{notices}" if notices else ""))
 
     async def enter(self, request: web.Request, session: Session) -> web.StreamResponse:
         year = self._year(request.match_info["year"])

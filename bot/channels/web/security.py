@@ -1,9 +1,12 @@
-"""The web's guards: cookies, CSRF tokens, and rate limits (the citizen's sessions are the
-``ChatSessions`` service's)."""
+"""The web's guards: cookies, CSRF tokens, signed notices and rate limits (the citizen's sessions
+are the ``ChatSessions`` service's)."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import secrets
+import urllib.parse
 
 from aiohttp import web
 
@@ -16,6 +19,31 @@ def same(a: str | None, b: str | None) -> bool:
     """Constant-time comparison of two tokens, false if either is missing."""
     # As bytes: compare_digest refuses str with non-ASCII characters (a forged token may hold any).
     return bool(a) and bool(b) and hmac.compare_digest(str(a).encode(), str(b).encode())
+
+
+# Signs the notices a staff page shows after a post; a new key at every start (a notice in a link
+# from before a restart is simply not shown).
+_NOTICE_KEY = secrets.token_bytes(32)
+
+
+def _signature(name: str, text: str) -> str:
+    return hmac.new(_NOTICE_KEY, f"{name}\x1f{text}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def told(**notices: str) -> str:
+    """The query that carries what a post did (``done=已受理``, ``error=…``) to the page it redirects
+    to, each notice with its signature (see :func:`notice`)."""
+    signed: dict[str, str] = {}
+    for name, text in notices.items():
+        signed |= {name: text, f"{name}_sig": _signature(name, text)}
+    return urllib.parse.urlencode(signed)
+
+
+def notice(request: web.Request, name: str) -> str:
+    """The notice ``name`` of the request's query if the console itself wrote it (:func:`told`),
+    else "": a link cannot put words of its own in a staff page's banner (请访问 … 重新登录)."""
+    text = request.query.get(name, "")
+    return text if text and same(request.query.get(f"{name}_sig"), _signature(name, text)) else ""
 
 
 def set_cookie(response: web.StreamResponse, name: str, value: str, *, secure: bool, days: float | None) -> None:

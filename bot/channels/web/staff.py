@@ -27,7 +27,7 @@ from ...services.retention import Retention
 from ...services.staff import Session, StaffAccounts
 from ...storage import Store
 from ..http import read_form
-from .security import LOGIN_COOKIE, STAFF_COOKIE, client_address, same, set_cookie
+from .security import LOGIN_COOKIE, STAFF_COOKIE, client_address, notice, same, set_cookie, told
 
 log = logging.getLogger(__name__)
 PAGE = 20
@@ -207,8 +207,8 @@ class StaffConsole:
             ratings=RATINGS,
             topics=TOPICS,
             undelivered=undelivered,
-            notice=request.query.get("done", ""),
-            error=request.query.get("error", ""),
+            notice=notice(request, "done"),
+            error=notice(request, "error"),
         )
 
     async def act(self, request: web.Request, session: Session) -> web.StreamResponse:
@@ -221,20 +221,20 @@ class StaffConsole:
         try:
             await self.complaints.aact(number, action, f"web:{session.username}", text)
         except ComplaintError as e:
-            raise web.HTTPSeeOther(back + "?" + urllib.parse.urlencode({"error": str(e)})) from None
-        raise web.HTTPSeeOther(back + "?" + urllib.parse.urlencode({"done": EVENTS[action]}))
+            raise web.HTTPSeeOther(back + "?" + told(error=str(e))) from None
+        raise web.HTTPSeeOther(back + "?" + told(done=EVENTS[action]))
 
     async def erase(self, request: web.Request, session: Session) -> web.StreamResponse:
         """Erase the complaint's contact name and phone at the person's request (个人信息保护法 第47条)."""
         number = request.match_info["number"]
         back = f"/staff/complaints/{urllib.parse.quote(number)}"
         if not (await read_form(request)).get("confirm"):
-            raise web.HTTPSeeOther(back + "?" + urllib.parse.urlencode({"error": texts.ERASE_NOT_CONFIRMED}))
+            raise web.HTTPSeeOther(back + "?" + told(error=texts.ERASE_NOT_CONFIRMED))
         try:
             await Retention(self.store, self.complaints.settings).aerase_contact(number, f"web:{session.username}")
         except ComplaintError as e:
-            raise web.HTTPSeeOther(back + "?" + urllib.parse.urlencode({"error": str(e)})) from None
-        raise web.HTTPSeeOther(back + "?" + urllib.parse.urlencode({"done": EVENTS["erased"]}))
+            raise web.HTTPSeeOther(back + "?" + told(error=str(e))) from None
+        raise web.HTTPSeeOther(back + "?" + told(done=EVENTS["erased"]))
 
     async def export_xlsx(self, request: web.Request, session: Session) -> web.Response:
         """The complaints of the list's filter (the same query) as the ledger in an Excel workbook."""
@@ -264,7 +264,7 @@ class StaffConsole:
         groups = unanswered(self.store, taught=taught, limit=100)
         low = self.store.low_confidence(below=LOW_CONFIDENCE, limit=50)
         titles = {e.id: e.question for e in self.answerer.matcher.knowledge.guide}
-        done = request.query.get("done", "")
+        done = notice(request, "done")
         return self._page("staff_enquiries.html", session, groups=groups, low=low, titles=titles, done=done)
 
     async def catalogue(self, request: web.Request, session: Session) -> web.Response:

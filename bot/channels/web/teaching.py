@@ -7,7 +7,6 @@ back, so the next citizen asking the like is answered from it.
 
 from __future__ import annotations
 
-import urllib.parse
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -16,6 +15,7 @@ from ... import texts
 from ...services.staff import Session
 from ...services.teaching import ACTIONS, NEAR_AT, TeachingError, likely_entries
 from ..http import read_form
+from .security import notice, told
 from .staff import StaffConsole
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ class TeachingConsole:
             return response
         reloaded = await self.services.reload()
         done = (texts.TAUGHT if reloaded else texts.TAUGHT_NOT_LIVE).format(what=taught.label, number=taught.id)
-        raise web.HTTPSeeOther("/staff/enquiries?" + urllib.parse.urlencode({"done": done}))
+        raise web.HTTPSeeOther("/staff/enquiries?" + told(done=done))
 
     async def taught(self, request: web.Request, session: Session) -> web.Response:
         records = list(reversed(self.services.teaching.records()))
@@ -112,8 +112,8 @@ class TeachingConsole:
             session,
             records=records,
             titles=titles,
-            done=request.query.get("done", ""),
-            error=request.query.get("error", ""),
+            done=notice(request, "done"),
+            error=notice(request, "error"),
         )
 
     async def undo(self, request: web.Request, session: Session) -> web.StreamResponse:
@@ -122,10 +122,10 @@ class TeachingConsole:
             self.services.teaching.undo(taught_id, f"web:{session.username}")
         except (ValueError, TeachingError) as e:
             message = "；".join(e.problems.values()) if isinstance(e, TeachingError) else texts.UNTAUGHT_BAD_NUMBER
-            raise web.HTTPSeeOther("/staff/taught?" + urllib.parse.urlencode({"error": message})) from None
+            raise web.HTTPSeeOther("/staff/taught?" + told(error=message)) from None
         await self.services.reload()
         done = texts.UNTAUGHT.format(number=taught_id)
-        raise web.HTTPSeeOther("/staff/taught?" + urllib.parse.urlencode({"done": done}))
+        raise web.HTTPSeeOther("/staff/taught?" + told(done=done))
 
 
 def _wordings(values: list[Any]) -> list[str]:

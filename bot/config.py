@@ -172,6 +172,7 @@ class Settings(BaseSettings):
     wechat_reply_seconds: float = Field(
         4.0, gt=0, lt=5, description="answer in the HTTP reply if ready within this; else by customer-service message"
     )
+    wechat_rate_limit: int = Field(20, ge=1, description="questions a WeChat user may ask a minute (form steps aside)")
 
     # The website: the citizens' web chat at / and the staff console at /staff.
     web_rate_limit: int = Field(20, ge=1, description="messages a web chat session (and an address) may send a minute")

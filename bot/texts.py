@@ -220,6 +220,7 @@ BACK = "« 返回"
 NON_TEXT = "抱歉，我目前只能阅读文字消息。请用文字输入您的问题，或发送 /help 查看使用方法。"
 THROTTLED = "您发送得有点快，请稍等几秒再继续提问。"
 WEB_THROTTLED = "您发送得有点快，这个问题还没有答复。请过一分钟再发送一次。"  # the web's limit counts a minute
+WX_THROTTLED = WEB_THROTTLED  # and so does WeChat's
 WEB_FORM_TOO_FAST = "您提交得太快了，请稍等一分钟再提交。"
 ERROR = "抱歉，处理您的消息时出了点问题，请稍后再试。如有急事请致电 {office_phone}。"
 CHOICE_GONE = "这个选项已失效，请重新提问。"

@@ -55,12 +55,12 @@ RECKONED = frozenset({"deadline", "working-days", "extension", "overdue"})
 REPLY_WORKING_DAYS = 20
 RECENT_REPLIES = 4096
 FALLBACK_SEARCH_BUDGET = 5_000
-# The threads that embed questions for every channel, as many at once as the embedder has engines
-# (a thread beyond them waits for one to be free).
 # Readings a question's answer may need embedded beyond those known beforehand (Matcher.needs_meaning),
 # each on the embedding threads in a round of its own; past them (never seen), the rest is embedded
 # while answering.
 MAX_EMBEDDING_ROUNDS = 4
+# The threads that embed questions for every channel, as many at once as the embedder has engines
+# (a thread beyond them waits for one to be free).
 _EMBEDDING_THREADS = ThreadPoolExecutor(max_workers=MAX_EMBEDDING_ENGINES, thread_name_prefix="gongkai-embed")
 # A message that names a complaint's topic and asks something is answered when its best entry
 # reaches this share of the answering confidence ("不满意，可以向哪投诉"); one in a complainant's

@@ -193,6 +193,19 @@ def test_plain_mode_question_is_answered_and_recorded(answerer, store, settings)
     assert row["user_ref"] == store.user_ref("wechat", CITIZEN) and CITIZEN not in row["user_ref"]
 
 
+def test_a_citizen_sending_too_fast_is_told_so_and_the_others_are_not_held_up(answerer, store, settings):
+    async def main() -> None:
+        async with running(answerer, store, settings, wechat_rate_limit=3) as wx:
+            for _ in range(3):
+                assert "不收费" in await wx.citizen.text("申请信息公开要收费吗")
+            assert await wx.citizen.text("申请信息公开要收费吗") == texts.WX_THROTTLED
+            other = Citizen(wx.client, openid="o-another-citizen")
+            assert "不收费" in await other.text("申请信息公开要收费吗")
+
+    run(main())
+    assert len(store.enquiries()) == 4  # the one refused was not asked of the bot
+
+
 @pytest.mark.parametrize("mode", ["safe", "compatible"])
 def test_encrypted_modes_question_is_answered_encrypted(answerer, store, settings, mode):
     async def main() -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from ...config import Settings
+from ...limits import RateLimit
 from .api import WeChatAPI, WeChatAPIError
 from .crypto import MessageCipher, parse_key
 from .dialogue import Dialogue, Sessions
@@ -76,7 +77,12 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
     sender = OutboxSender(outbox, api, sessions, interval=settings.outbox_interval) if api else None
     webhook = WeChatWebhook(
         settings.wechat_token.get_secret_value(),
-        Dialogue(services.conversation, sessions, sending=sender is not None),
+        Dialogue(
+            services.conversation,
+            sessions,
+            sending=sender is not None,
+            limit=RateLimit((settings.wechat_rate_limit, 60.0)),
+        ),
         cipher=cipher,
         api=api,
         reply_seconds=settings.wechat_reply_seconds,

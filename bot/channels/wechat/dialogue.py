@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from ... import texts
-from ...limits import LRU
+from ...limits import LRU, RateLimit
 from ...reading import choice_number
 from ...services.answering import Reply
 from ...services.applying import (
@@ -47,6 +47,7 @@ PROMPT_TTL = 30 * 60.0  # a numbered list can be answered for half an hour
 FORM_TTL = 2 * 3600.0  # a complaint form left alone this long is dropped
 RATING_TTL = 7 * 86400.0  # a closed complaint can be rated for a week after it is delivered
 MAX_SESSIONS = 20_000
+MESSAGES_A_MINUTE = 20  # a citizen's questions answered a minute (GONGKAI_WECHAT_RATE_LIMIT)
 
 HELP = frozenset({"帮助", "help", "/help", "?", "？", "菜单"})
 UNSUPPORTED = frozenset({"image", "voice", "video", "shortvideo", "location", "link", "file"})
@@ -167,9 +168,12 @@ class Dialogue:
     :param sending: whether an outbox sender runs (without one nothing can be sent but the HTTP reply)
     """
 
-    def __init__(self, conversation: Conversation, sessions: Sessions, sending: bool = False) -> None:
+    def __init__(
+        self, conversation: Conversation, sessions: Sessions, sending: bool = False, limit: RateLimit | None = None
+    ) -> None:
         self.conversation = conversation
         self.sessions = sessions
+        self.limit = limit or RateLimit((MESSAGES_A_MINUTE, 60.0))
         self._turns = Turns()
         self._sending = sending
         self.applying = (
@@ -278,6 +282,11 @@ class Dialogue:
         return await self._question(message, session, text)
 
     async def _question(self, message: Incoming, session: Session, text: str) -> str:
+        # Questions are what costs (each one new is embedded): a citizen's are limited a minute, the
+        # steps of a form and the menus are not.
+        if not self.limit.allow(message.openid):
+            log.info("wechat %s: over the limit, not answered", message.ref)
+            return texts.WX_THROTTLED  # (not recorded: nothing was asked of the bot)
         reply = await self.conversation.ask(text, channel=CHANNEL, user_id=message.openid)
         log.info("wechat %s: %s %s", message.ref, reply.outcome, reply.entry_id or "-")
         return self._render(session, reply)

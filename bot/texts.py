@@ -228,6 +228,10 @@ INLINE_ITEM = "{title}\n索引号：{index_no}\n生成日期：{date}\n{link}"
 
 # --- complaints (any channel) ---
 CHANNELS = {"telegram": "Telegram", "wechat": "微信公众号", "web": "网站", "console": "终端", "staff": "工作人员登记"}
+STAFF_CHANNEL_UNSENT = (
+    "这件{kind}来自{channel}，但本服务现在不向{channel}发送消息（未配置发送，例如微信公众号的 AppSecret）："
+    "答复和办结通知不会送达市民。请电话联系，或请管理员完成配置。"
+)
 # Who did a step, as the record writes it (citizen, system, web:wangli, cli:wangli, tg:12345).
 ACTORS = {"citizen": "市民", "system": "系统"}
 ACTOR_VIA = {"web": "工作台", "cli": "命令行", "tg": "Telegram", "telegram": "Telegram", "wechat": "微信"}

@@ -21,6 +21,8 @@ from ..storage import Store
 from .complaints.types import Complaint, Event, citizen_notice
 
 log = logging.getLogger(__name__)
+# The channels whose notices a sender pushes to the citizen (the web chat's wait for their visit).
+PUSHED = frozenset({"telegram", "wechat"})
 
 
 @dataclass(frozen=True)

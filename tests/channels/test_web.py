@@ -665,6 +665,36 @@ def test_log_in_goes_back_only_within_the_console(site):
     site(scenario)
 
 
+def test_a_complaint_on_a_channel_no_sender_serves_is_flagged_to_staff(answerer, store, web_settings):
+    # WeChat without its AppSecret: its citizens' complaints are filed, but nothing staff send them
+    # is delivered; the complaint's page says so, as long as no sender serves the channel.
+    StaffAccounts(store, web_settings).add("wangli", PASSWORD)
+    complaints = Complaints(store, web_settings)
+    numbers = {
+        channel: complaints.file(Draft("态度差"), channel=channel, chat_id="c", user_id="c", dedupe_key=channel).number
+        for channel in ("wechat", "web")
+    }
+
+    async def scenario(client):
+        await log_in(client)
+
+        async def flagged(channel: str) -> bool:
+            page = await (await client.get(f"/staff/complaints/{numbers[channel]}")).text()
+            return "不会送达市民" in page
+
+        assert await flagged("wechat") and not await flagged("web")  # the web chat's are fetched
+        complaints.outbox.delivering.add("wechat")  # as a running Sender does
+        assert not await flagged("wechat")
+
+    async def main() -> None:
+        app = build_web_app()
+        setup_web(app, Services.of(answerer, store, web_settings, complaints=complaints), web_settings)
+        async with TestClient(TestServer(app)) as client:
+            await scenario(client)
+
+    asyncio.run(main())
+
+
 def test_staff_reply_reaches_the_citizen_and_the_audit_trail(site, store, web_settings):
     async def scenario(client):
         number = await file_complaint(client)

@@ -23,6 +23,7 @@ from ...limits import RateLimit
 from ...services.answering import Answerer
 from ...services.complaints import EVENTS, KINDS, RATINGS, STATUSES, TOPICS, ComplaintError, Complaints, Filter
 from ...services.insights import unanswered
+from ...services.outbox import PUSHED
 from ...services.retention import Retention
 from ...services.staff import Session, StaffAccounts
 from ...storage import Store
@@ -198,7 +199,10 @@ class StaffConsole:
         complaint = self.complaints.get(request.match_info["number"])
         if complaint is None:
             raise web.HTTPNotFound(text=texts.STAFF_NO_SUCH_COMPLAINT)
-        undelivered = self.complaints.outbox.failures(complaint.id)
+        outbox = self.complaints.outbox
+        undelivered = outbox.failures(complaint.id)
+        # Filed on WeChat, say, where no sender runs (no AppSecret): nothing staff send reaches them.
+        unsent = complaint.channel in PUSHED and complaint.channel not in outbox.delivering
         return self._page(
             "staff_complaint.html",
             session,
@@ -207,6 +211,7 @@ class StaffConsole:
             ratings=RATINGS,
             topics=TOPICS,
             undelivered=undelivered,
+            unsent=unsent,
             notice=notice(request, "done"),
             error=notice(request, "error"),
         )

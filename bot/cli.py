@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import getpass
+import io
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -18,7 +19,7 @@ import click
 from . import texts
 from .cli_ops import COMMANDS as OPS_COMMANDS
 from .outcomes import OUTCOMES
-from .terminal import OutputFile, echo, escaped
+from .terminal import OutputFile, echo, emit, escaped
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -878,9 +879,9 @@ def complaints_export(fmt: str | None, status: str, output: Path | None) -> None
                 log.export_xlsx(binary, chosen)
                 binary.flush()
             else:
-                out = click.open_file("-", "w", encoding="utf-8")
-                log.export_csv(out, chosen)
-                out.flush()
+                contents = io.StringIO()
+                log.export_csv(contents, chosen)
+                emit(contents.getvalue())
             return
         if fmt == "xlsx":
             with output.open("wb") as f:
@@ -1250,7 +1251,7 @@ def report_cases_export(output: Path | None) -> None:
     with _Reports() as reports:
         text = cases_csv(reports.data.cases())
     if output is None:
-        echo(text, nl=False)
+        emit(text)
     else:
         output.write_text(text, encoding="utf-8", newline="")
 

@@ -38,6 +38,7 @@ _DOC_BITS = 24  # up to 16.7 million documents
 _KIND_SHIFT = 36  # a payload is at most two 18-bit code points
 _FIELD_SHIFT = 39
 MAX_DOCS = 1 << _DOC_BITS
+MAX_FIELDS = 2  # the field is a pair's top bit (_FIELD_SHIFT + _DOC_BITS = 63)
 SMALL_VOCAB = 100_000
 PARALLEL_MIN_DOCS = 10_000  # a corpus this large has its fields' terms sorted on threads of their own
 POOL = 8_000
@@ -152,6 +153,8 @@ class NgramIndex:
         self.size = len(fields[0].texts)
         if self.size >= MAX_DOCS:
             raise ValueError(f"at most {MAX_DOCS - 1} documents can be indexed")
+        if len(fields) > MAX_FIELDS:  # a third field's number would not fit above a pair's key
+            raise ValueError(f"at most {MAX_FIELDS} fields can be indexed")
         self.fields = [(f.weight, f.kinds) for f in fields]
         # A field's keys are above every key of the fields before it, so the fields' pairs sorted
         # apart and joined are sorted. Where the corpus is large (a catalogue) each is sorted on a

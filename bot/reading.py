@@ -267,7 +267,7 @@ _ENGLISH_OPENER = (
 # A greeting or an address before the question (Hi, how do I apply; Dear Sir, can I…) is no part of it.
 _ENGLISH_HAIL = (
     r"(?:(?:hi|hello|hey|dear\s+\w+|good\s+(?:morning|afternoon|evening)|excuse\s+me|sorry|"
-    r"thanks|thank\s+you)(?:\s+(?:there|sir|madam|all))?\s*[,!.:]?\s+)?"
+    r"thanks|thank\s+you)(?:\s+(?:there|sir|madam|all))?(?:\s*[,!.:]\s*|\s+))?"
 )
 _ENGLISH_ASKS = re.compile(rf"^\s*{_ENGLISH_HAIL}(?:and\s+|also\s+|please\s+|so\s+)?{_ENGLISH_OPENER}", re.IGNORECASE)
 _ENGLISH_AND = re.compile(rf",?\s+(?:and|also|plus)\s+(?={_ENGLISH_OPENER})", re.IGNORECASE)

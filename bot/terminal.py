@@ -10,6 +10,7 @@ is not a terminal, so every command prints through :func:`echo`.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,12 @@ def escaped(json_text: str) -> str:
     """A JSON text with those characters written as escapes (the same JSON, nothing lost): in
     a JSON text they can only be inside strings."""
     return _UNSHOWN.sub(lambda found: f"\\u{ord(found.group()):04x}", json_text)
+
+
+def emit(contents: str) -> None:
+    """A file's contents (a CSV) to standard output: as they are into a file or a pipe, as
+    :func:`shown` on a terminal, where they are read rather than kept."""
+    click.echo(shown(contents) if sys.stdout.isatty() else contents, nl=False)
 
 
 def echo(message: Any = None, **kwargs: Any) -> None:

@@ -259,3 +259,13 @@ def test_the_complaint_threshold_is_the_highest_that_meets_the_targets():
         round(t, 2): int((complaints >= t).sum()) - 3 * int((others >= t).sum()) for t in np.arange(0.05, 0.96, 0.01)
     }
     assert trade[at] == max(trade.values()) and at > 0.59
+
+
+def test_an_index_of_more_fields_than_its_keys_hold_is_refused():
+    from bot.ngram import Field, NgramIndex
+
+    # Two fields (a title, its details) are the catalogue's; a third's number would overflow a
+    # pair's 64 bits and be read as the first's, so the postings would be wrong without a word.
+    NgramIndex([Field(["安全生产"]), Field(["生产安全"])])
+    with pytest.raises(ValueError, match="at most 2 fields"):
+        NgramIndex([Field(["安全生产"]), Field(["生产安全"]), Field(["信息公开"])])

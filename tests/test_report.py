@@ -423,7 +423,8 @@ def test_cli_keeps_the_case_register(run):
     assert "结果维持" in run("report", "cases", "decide", "F2025-001", "维持", "2025-05-06").output
     assert "F2025-001" in run("report", "cases", "list", "--year", "2025").output
     assert run("report", "cases", "list", "--year", "2027").output.strip() == "No cases."
-    assert "'+不服答复" in run("report", "cases", "export").output
+    exported = run("report", "cases", "export").stdout_bytes.decode()
+    assert "'+不服答复" in exported and "\r\n" in exported  # into a pipe, the CSV as it is (CRLF kept)
     bad = run("report", "cases", "decide", "F2025-001", "撤销", "2025-05-06")
     assert bad.exit_code == 1 and "结果应为" in bad.output
 

@@ -219,7 +219,7 @@ def test_english_questions_are_split_at_their_marks_and_at_an_and_that_asks_agai
     # A greeting before a question does not hide that it asks (nor is a greeting a question).
     hailed = "Hi, how do I apply? Can a foreigner apply too?"
     assert questions(hailed, asks) == ["Hi, how do I apply", "Can a foreigner apply too"]
-    assert asks("Dear Sir, is there a fee") and asks("Good morning! where is your office")
+    assert asks("Dear Sir, is there a fee") and asks("Good morning! where is your office") and asks("Hi,how do I")
     assert not asks("Hi") and not asks("Hello, I am a resident") and not asks("Hiking trails where")
     # An English preamble is set aside at its punctuation, not word by word.
     assert focus("I run a factory here, where do I apply", asks) == "where do I apply"

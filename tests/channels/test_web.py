@@ -713,6 +713,9 @@ def test_staff_reply_reaches_the_citizen_and_the_audit_trail(site, store, web_se
         assert "evil.example" not in await planted.text()
         planted = await client.get("/staff/enquiries", params={"done": "x", "done_sig": "0" * 32})
         assert '<p class="ok">' not in await planted.text()
+        # Nor does a notice the console signed for one page show on another.
+        moved = await client.get("/staff/enquiries", params=dict(accepted.url.query))
+        assert "done_sig" in accepted.url.query and '<p class="ok">' not in await moved.text()
         await client.post(
             f"/staff/complaints/{number}/replied",
             data={"csrf": csrf_of(detail), "text": "已核实，已批评教育。<i>x</i>"},

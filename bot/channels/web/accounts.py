@@ -67,4 +67,4 @@ class AccountsConsole:
 
     @staticmethod
     def _back(**message: str) -> NoReturn:
-        raise web.HTTPSeeOther("/staff/accounts?" + told(**message))
+        raise web.HTTPSeeOther(told("/staff/accounts", **message))

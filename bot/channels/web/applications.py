@@ -239,7 +239,7 @@ class ApplicationPages:
             except ApplicationError as e:
                 problems["received_on"] = str(e)
             else:
-                raise web.HTTPSeeOther(f"/staff/applications/{urllib.parse.quote(filed.number)}?{told(done='1')}")
+                raise web.HTTPSeeOther(told(f"/staff/applications/{urllib.parse.quote(filed.number)}", done="1"))
         context = {**fields, "via": via, "received_on": received}
         nonce = str(form.get("nonce", ""))[:64]  # the same submission, corrected, still registers once
         return self.staff_page(
@@ -275,8 +275,8 @@ class ApplicationPages:
             params = _params(action, form)
             await self.applications.aact(number, f"web:{session.username}", action, **params)
         except (ApplicationError, ValueError) as e:
-            raise web.HTTPSeeOther(back + "?" + told(error=str(e))) from None
-        raise web.HTTPSeeOther(back + "?" + told(done="1"))
+            raise web.HTTPSeeOther(told(back, error=str(e))) from None
+        raise web.HTTPSeeOther(told(back, done="1"))
 
     async def staff_letter(self, request: web.Request, session: Session) -> web.StreamResponse:
         application = self.applications.get(request.match_info["number"])

@@ -95,8 +95,7 @@ class ReportPages:
 
     @staticmethod
     def _back(year: int | str, **query: str) -> web.HTTPSeeOther:
-        notices = told(**query)
-        return web.HTTPSeeOther(f"/staff/report?year={year}" + (f"&{notices}" if notices else ""))
+        return web.HTTPSeeOther(told(f"/staff/report?year={year}", **query))
 
     async def enter(self, request: web.Request, session: Session) -> web.StreamResponse:
         year = self._year(request.match_info["year"])

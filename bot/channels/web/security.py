@@ -26,24 +26,30 @@ def same(a: str | None, b: str | None) -> bool:
 _NOTICE_KEY = secrets.token_bytes(32)
 
 
-def _signature(name: str, text: str) -> str:
-    return hmac.new(_NOTICE_KEY, f"{name}\x1f{text}".encode(), hashlib.sha256).hexdigest()[:32]
+def _signature(path: str, name: str, text: str) -> str:
+    signed = f"{path}\x1f{name}\x1f{text}".encode()
+    return hmac.new(_NOTICE_KEY, signed, hashlib.sha256).hexdigest()[:32]
 
 
-def told(**notices: str) -> str:
-    """The query that carries what a post did (``done=已受理``, ``error=…``) to the page it redirects
-    to, each notice with its signature (see :func:`notice`)."""
+def told(url: str, **notices: str) -> str:
+    """``url`` (a page, its query too if it has one) with what a post did (``done=已受理``,
+    ``error=…``) for that page to say, each notice signed for that page (see :func:`notice`)."""
+    if not notices:
+        return url
+    path = urllib.parse.unquote(urllib.parse.urlsplit(url).path)  # as request.path reads it
     signed: dict[str, str] = {}
     for name, text in notices.items():
-        signed |= {name: text, f"{name}_sig": _signature(name, text)}
-    return urllib.parse.urlencode(signed)
+        signed |= {name: text, f"{name}_sig": _signature(path, name, text)}
+    return url + ("&" if "?" in url else "?") + urllib.parse.urlencode(signed)
 
 
 def notice(request: web.Request, name: str) -> str:
-    """The notice ``name`` of the request's query if the console itself wrote it (:func:`told`),
-    else "": a link cannot put words of its own in a staff page's banner (请访问 … 重新登录)."""
+    """The notice ``name`` of the request's query if the console itself wrote it for this page
+    (:func:`told`), else "": a link cannot put words of its own in a staff page's banner (请访问 …
+    重新登录), nor carry a notice the console wrote for another page."""
     text = request.query.get(name, "")
-    return text if text and same(request.query.get(f"{name}_sig"), _signature(name, text)) else ""
+    signature = _signature(request.path, name, text)
+    return text if text and same(request.query.get(f"{name}_sig"), signature) else ""
 
 
 def set_cookie(response: web.StreamResponse, name: str, value: str, *, secure: bool, days: float | None) -> None:

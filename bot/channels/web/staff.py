@@ -226,20 +226,20 @@ class StaffConsole:
         try:
             await self.complaints.aact(number, action, f"web:{session.username}", text)
         except ComplaintError as e:
-            raise web.HTTPSeeOther(back + "?" + told(error=str(e))) from None
-        raise web.HTTPSeeOther(back + "?" + told(done=EVENTS[action]))
+            raise web.HTTPSeeOther(told(back, error=str(e))) from None
+        raise web.HTTPSeeOther(told(back, done=EVENTS[action]))
 
     async def erase(self, request: web.Request, session: Session) -> web.StreamResponse:
         """Erase the complaint's contact name and phone at the person's request (个人信息保护法 第47条)."""
         number = request.match_info["number"]
         back = f"/staff/complaints/{urllib.parse.quote(number)}"
         if not (await read_form(request)).get("confirm"):
-            raise web.HTTPSeeOther(back + "?" + told(error=texts.ERASE_NOT_CONFIRMED))
+            raise web.HTTPSeeOther(told(back, error=texts.ERASE_NOT_CONFIRMED))
         try:
             await Retention(self.store, self.complaints.settings).aerase_contact(number, f"web:{session.username}")
         except ComplaintError as e:
-            raise web.HTTPSeeOther(back + "?" + told(error=str(e))) from None
-        raise web.HTTPSeeOther(back + "?" + told(done=EVENTS["erased"]))
+            raise web.HTTPSeeOther(told(back, error=str(e))) from None
+        raise web.HTTPSeeOther(told(back, done=EVENTS["erased"]))
 
     async def export_xlsx(self, request: web.Request, session: Session) -> web.Response:
         """The complaints of the list's filter (the same query) as the ledger in an Excel workbook."""

@@ -102,7 +102,7 @@ class TeachingConsole:
             return response
         reloaded = await self.services.reload()
         done = (texts.TAUGHT if reloaded else texts.TAUGHT_NOT_LIVE).format(what=taught.label, number=taught.id)
-        raise web.HTTPSeeOther("/staff/enquiries?" + told(done=done))
+        raise web.HTTPSeeOther(told("/staff/enquiries", done=done))
 
     async def taught(self, request: web.Request, session: Session) -> web.Response:
         records = list(reversed(self.services.teaching.records()))
@@ -122,10 +122,10 @@ class TeachingConsole:
             self.services.teaching.undo(taught_id, f"web:{session.username}")
         except (ValueError, TeachingError) as e:
             message = "；".join(e.problems.values()) if isinstance(e, TeachingError) else texts.UNTAUGHT_BAD_NUMBER
-            raise web.HTTPSeeOther("/staff/taught?" + told(error=message)) from None
+            raise web.HTTPSeeOther(told("/staff/taught", error=message)) from None
         await self.services.reload()
         done = texts.UNTAUGHT.format(number=taught_id)
-        raise web.HTTPSeeOther("/staff/taught?" + told(done=done))
+        raise web.HTTPSeeOther(told("/staff/taught", done=done))
 
 
 def _wordings(values: list[Any]) -> list[str]:

@@ -47,7 +47,6 @@ PROMPT_TTL = 30 * 60.0  # a numbered list can be answered for half an hour
 FORM_TTL = 2 * 3600.0  # a complaint form left alone this long is dropped
 RATING_TTL = 7 * 86400.0  # a closed complaint can be rated for a week after it is delivered
 MAX_SESSIONS = 20_000
-MESSAGES_A_MINUTE = 20  # a citizen's questions answered a minute (GONGKAI_WECHAT_RATE_LIMIT)
 
 HELP = frozenset({"帮助", "help", "/help", "?", "？", "菜单"})
 UNSUPPORTED = frozenset({"image", "voice", "video", "shortvideo", "location", "link", "file"})
@@ -165,15 +164,14 @@ class Dialogue:
     :param conversation: the dialogues' steps and rules, on the core services
     :param sessions: what the bot waits for from each citizen (shared with the outbox sender,
       which asks for ratings)
+    :param limit: a citizen's questions answered a minute (``wechat_rate_limit``)
     :param sending: whether an outbox sender runs (without one nothing can be sent but the HTTP reply)
     """
 
-    def __init__(
-        self, conversation: Conversation, sessions: Sessions, sending: bool = False, limit: RateLimit | None = None
-    ) -> None:
+    def __init__(self, conversation: Conversation, sessions: Sessions, limit: RateLimit, sending: bool = False) -> None:
         self.conversation = conversation
         self.sessions = sessions
-        self.limit = limit or RateLimit((MESSAGES_A_MINUTE, 60.0))
+        self.limit = limit
         self._turns = Turns()
         self._sending = sending
         self.applying = (

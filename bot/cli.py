@@ -289,14 +289,28 @@ def check(folder: Path | None) -> None:
 
 
 def _warn_categories(loaded: Any) -> None:
-    """Warn of a guide entry naming a category the catalogue does not have: its answer lists no
-    documents (a typo, or a portal's export that renamed it). Not an error: the bot still starts."""
+    """Warn of a guide entry naming a category, a column or a document the catalogue does not have:
+    its answer lists none of it (a typo, or a portal's export that renamed it). Not an error: the
+    bot still starts."""
     categories = {item.category for item in loaded.catalogue}
+    columns = {item.column for item in loaded.catalogue}
+    numbers = {item.index_no for item in loaded.catalogue}
     for entry in loaded.guide:
         if entry.category and entry.category not in categories:
             echo(
                 f"Warning: guide entry {entry.id} names the category {entry.category}, which no item of the "
                 f"catalogue has: its answer lists no documents (the catalogue's: {'、'.join(sorted(categories))}).",
+                err=True,
+            )
+        if entry.column and entry.column not in columns:
+            echo(
+                f"Warning: guide entry {entry.id} names the column {entry.column}, which no item of the "
+                f"catalogue has: its answer lists no documents (the catalogue's: {'、'.join(sorted(columns))}).",
+                err=True,
+            )
+        if missing := [n for n in entry.documents if n not in numbers]:
+            echo(
+                f"Warning: guide entry {entry.id} lists documents the catalogue does not have: {', '.join(missing)}.",
                 err=True,
             )
 

@@ -44,6 +44,8 @@ _GUIDE_FIELDS = (
     "year",
     "refer",
     "category",
+    "column",
+    "documents",
 )
 # English answers are longer than Chinese ones for the same content.
 MAX_ANSWER_EN_CHARS = 1500
@@ -102,6 +104,8 @@ class GuideEntry:
     year: int | None = None  # the year whose figures the answer gives (2009), if it is about one year
     refer: bool = False  # not the bureau's business: the answer says who to ask instead (12345, 医保局)
     category: str = ""  # the catalogue's category (政策法规) the entry is about: its answer lists the newest
+    column: str = ""  # or the website column (重大危险源) it is about: the same
+    documents: tuple[str, ...] = ()  # the index numbers of published documents its answer lists
 
 
 @dataclass(frozen=True)
@@ -345,6 +349,12 @@ def _guide_entry(
     category = raw.get("category", "")
     if not isinstance(category, str):
         bad("category", "must be a catalogue category such as 政策法规")
+    column = raw.get("column", "")
+    if not isinstance(column, str):
+        bad("column", "must be a website column of the catalogue such as 重大危险源")
+    documents = raw.get("documents", [])
+    if not isinstance(documents, list) or not all(isinstance(d, str) and d.strip() for d in documents):
+        bad("documents", "must be a list of the catalogue's index numbers")
     if len(problems) > before:
         return None
     return GuideEntry(
@@ -360,6 +370,8 @@ def _guide_entry(
         year=year,
         refer=refer,
         category=category.strip(),
+        column=column.strip(),
+        documents=tuple(d.strip() for d in documents),
     )
 
 

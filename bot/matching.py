@@ -23,6 +23,7 @@ import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -212,7 +213,7 @@ class Matcher:
     _titles: list[str]
     _catalogue_index: NgramIndex
     _number_index: _NumberIndex
-    _by_category: dict[str, list[CatalogueItem]] | None  # see by_category
+    _grouped: dict[str, dict[str, list[CatalogueItem]]]  # see grouped
 
     def __init__(
         self,
@@ -368,10 +369,10 @@ class Matcher:
             # 100,000 titles again (about 3 s).
             self._catalogue, self._titles = previous._catalogue, previous._titles
             self._catalogue_index, self._number_index = previous._catalogue_index, previous._number_index
-            self._by_category = previous._by_category
+            self._grouped = previous._grouped
             return
         self._catalogue = catalogue
-        self._by_category = None
+        self._grouped = {}
         path = catalogue_file(catalogue, self.normalizer, cache_dir) if cache_dir is not None and catalogue else None
         if path is not None and self._read_catalogue(path):
             return
@@ -414,16 +415,17 @@ class Matcher:
         self._catalogue_index, self._number_index, self._titles = index, numbers, titles
         return True
 
-    def by_category(self) -> dict[str, list[CatalogueItem]]:
-        """The catalogue's items by category, newest first: grouped when first asked for (a tenth
-        of a second for 100,000 items, which every start would pay), then kept, and taken over by
-        the matcher of a reload that keeps the same catalogue."""
-        if self._by_category is None:
+    def grouped(self, by: Literal["category", "column", "index_no"]) -> dict[str, list[CatalogueItem]]:
+        """The catalogue's items by category, by website column or by index number, newest first:
+        grouped when first asked for (a tenth of a second for 100,000 items, which every start
+        would pay), then kept, and taken over by the matcher of a reload that keeps the same
+        catalogue."""
+        if by not in self._grouped:
             grouped: dict[str, list[CatalogueItem]] = {}
             for item in sorted(self._catalogue, key=lambda i: i.date, reverse=True):
-                grouped.setdefault(item.category, []).append(item)
-            self._by_category = grouped
-        return self._by_category
+                grouped.setdefault(getattr(item, by), []).append(item)
+            self._grouped[by] = grouped
+        return self._grouped[by]
 
     # --- querying -------------------------------------------------------------------------------
 
@@ -750,7 +752,7 @@ class Matcher:
         """
         hits = self._search(query, limit, min_score, budget)
         read = query.read or query.text
-        clauses = [c for c in _CLAUSES.split(read) if len(_HAN.findall(c)) >= FRAMED_MIN_CHARS]
+        clauses = [c for c in _CLAUSES.split(read) if self._names_a_subject(c)]
         clauses = list(dict.fromkeys(clauses))[:MAX_CLAUSES]  # a long story is no look-up
         if self._names_documents(query):  # 烟花爆竹零售许可啥时候开始办: the licence's 办理指南
             names = self._licences(read) if hits else document_names(read) + self._licences(read)
@@ -769,6 +771,17 @@ class Matcher:
                 if score >= min_score and (known is None or score > known.score):
                     best[hit.item.index_no] = Hit(hit.item, score)
         return sorted(best.values(), key=lambda h: (h.score, h.item.date), reverse=True)[:limit]
+
+    def _names_a_subject(self, clause: str) -> bool:
+        """Whether a clause is worth searching apart: long enough, as the lexicon reads it (危化品 is
+        危险化学品), and naming what is looked for beyond the frame and a kind of document (通知在哪看,
+        after 企业主要负责人培训啥时候办班, would find every notice alike)."""
+        normalized = self.normalizer.normalize(clause)
+        core = _ENDINGS.sub("", _OPENINGS.sub("", normalized))
+        return (
+            len(_HAN.findall(normalized)) >= FRAMED_MIN_CHARS
+            and len(_HAN.findall(_DOCUMENT_KINDS.sub("", core))) >= SUBJECT_MIN_CHARS
+        )
 
     def elsewhere(self, query: Query) -> bool:
         """Whether ``query`` reads as another office's business (医保卡丢了咋补, 怎么申请公租房): it
@@ -1110,6 +1123,7 @@ _CLAUSES = re.compile(r"[,，、;；。！!?？\s]+")
 CLAUSE_SHARE = 0.9
 CLAUSES_BELOW = 0.75  # only when the whole message's best hit is below this
 MAX_CLAUSES = 4
+SUBJECT_MIN_CHARS = 2  # a clause searched apart names a subject of at least this many characters
 _HAN = re.compile(r"[\u4e00-\u9fff]")  # typed pinyin's words are no clauses
 _NUMBER = re.compile(r"[0-9]+")
 _NOT_NUMBER = re.compile(r"[^0-9\n]+")

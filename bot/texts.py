@@ -87,11 +87,17 @@ TIPOFF = (
 SEARCH_HEADER = "在公开目录中找到以下文件："
 SEARCH_OTHER_YEARS = "公开目录中没有{asked}的这类文件，其他年份的相近文件如下："
 CATALOGUE_WITH_ANSWER_HEADER = "您要的信息可能已经公开，不必申请，公开目录中的相关文件："
-# Under an answer about one of the catalogue's categories (政策法规类公开了多少): which they are.
-CATEGORY_HEADER = "公开目录中的{category}类文件共{count}条，最新的{shown}条："
-CATEGORY_HEADER_ALL = "公开目录中的{category}类文件共{count}条："
-CATEGORY_HEADER_EN = "The catalogue lists {count} documents under {category}; the newest {shown}:"
-CATEGORY_HEADER_ALL_EN = "The catalogue lists {count} documents under {category}:"
+# Under an answer about one of the catalogue's categories (政策法规类公开了多少) or website columns
+# (重大危险源): which documents they are; {listing} is CATEGORY_NAME or COLUMN_NAME.
+CATEGORY_HEADER = "公开目录中的{listing}文件共{count}条，最新的{shown}条："
+CATEGORY_HEADER_ALL = "公开目录中的{listing}文件共{count}条："
+CATEGORY_HEADER_EN = "The catalogue lists {count} documents under {listing}; the newest {shown}:"
+CATEGORY_HEADER_ALL_EN = "The catalogue lists {count} documents under {listing}:"
+CATEGORY_NAME = "{category}类"
+COLUMN_NAME = "“{column}”栏目"
+# Under an answer that names the documents it is about (局领导的分工: the catalogue's 领导班子成员及分工).
+DOCUMENTS_HEADER = "已公开的相关文件："
+DOCUMENTS_HEADER_EN = "Published documents on this:"
 YEAR_NOT_HELD = "我这里只有{held}的数字，没有{asked}的。各年度的数字以当年的政府信息公开工作年度报告为准："
 # A deadline question that names the day an application was received ("我10月8日交的，哪天到期").
 RECKONED = (

@@ -87,6 +87,11 @@ def test_knowledge_check_warns_of_a_category_the_catalogue_lacks(tmp_path):
     assert "Warning: guide entry cat-zhengce names the category 政策法规" in result.output
     assert "(the catalogue's: 法规)" in result.output
     assert "cat-zhengce" not in CliRunner().invoke(cli, ["knowledge", "check", str(ROOT / "knowledge")]).output
+    # So of a website column, and of documents by index number, that the catalogue lacks.
+    assert "Warning: guide entry major-hazards names the column 重大危险源" in result.output
+    assert "Warning: guide entry bureau-leaders lists documents the catalogue does not have: ZDAJ-00-2009-0003" in (
+        result.output
+    )
 
 
 def test_knowledge_check_lists_problems(run, tmp_path):

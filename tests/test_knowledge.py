@@ -89,6 +89,12 @@ def test_answers_use_only_known_placeholders(knowledge):
             "category",
             "category",
         ),
+        (
+            GOOD_ENTRY.replace("    keywords: [收费]\n", "    keywords: [收费]\n    documents: ZDAJ-00-2009-0003\n"),
+            7,
+            "documents",
+            "index numbers",
+        ),
         (GOOD_ENTRY.replace("question: 申请要收费吗？", "question: ''"), 4, "question", "non-empty"),
         (GOOD_ENTRY.replace("section: 测试", "section: ''"), 1, "section", "non-empty"),
         ("section: 测试\nentries: []\n", 2, "entries", "non-empty list"),

@@ -276,6 +276,43 @@ def test_an_answer_about_a_category_of_the_catalogue_lists_its_newest_documents(
     assert not answerer.answer("申请要收费吗").hits
 
 
+def test_an_answer_about_published_documents_lists_them_wherever_it_is_given(answerer):
+    # documents: the entry on the bureau's leaders names the catalogue's 领导班子成员及分工.
+    reply = answerer.answer("你们局长是谁啊 几个副局长各管啥")
+    assert reply.outcome == "answer" and reply.entry_id == "bureau-leaders"
+    assert [h["index_no"] for h in reply.hits] == ["ZDAJ-00-2009-0003"]
+    assert "区安监局领导班子成员及分工" in reply.text and "索引号 ZDAJ-00-2009-0003" in reply.text
+    # A choice picked (or the guide's menu) is the same answer, with the same documents.
+    picked = answerer.answer_entry("bureau-leaders")
+    assert picked is not None and [h["index_no"] for h in picked.hits] == ["ZDAJ-00-2009-0003"]
+    # column: an entry about a website column lists the column's newest documents.
+    catalogue = answerer.matcher.knowledge.catalogue
+    column = sorted((i for i in catalogue if i.column == "重大危险源"), key=lambda i: i.date, reverse=True)
+    hazards = answerer.answer("重大危险源的信息你们公开不公开")
+    assert hazards.entry_id == "major-hazards"
+    assert [h["index_no"] for h in hazards.hits] == [i.index_no for i in column[:5]]
+    assert f"公开目录中的“重大危险源”栏目文件共{len(column)}条" in hazards.text
+
+
+def test_a_clause_that_names_only_a_kind_of_document_is_not_searched_apart(answerer):
+    # 通知在哪看 after the question would find every notice alike (关于做好冬季安全生产工作的通知),
+    # each ahead of the document asked for; typed alone, it is the look-up it says.
+    hits = answerer.catalogue.search("主要负责人安全培训啥时候办班，通知在哪看").hits
+    assert hits and hits[0].item.title == "生产经营单位主要负责人安全资格培训"
+    assert all("培训" in h.item.title for h in hits)
+    assert all("通知" in h.item.title for h in answerer.catalogue.search("通知在哪看").hits)
+    # A keyword short as typed and long as the lexicon reads it (危化品: 危险化学品) is searched apart.
+    assert "ZDAJ-04-2009-0026" in {h.item.index_no for h in answerer.catalogue.search("危化品 隐患排查 通知").hits}
+
+
+def test_a_short_message_named_as_a_document_is_a_look_up_even_when_none_is_found(answerer):
+    # Its words are a tip-off's (隐患, 液化气站), but it is typed as a title: nothing is filed.
+    reply = answerer.answer("液化气站 隐患 整改方案")
+    assert reply.outcome == "fallback"
+    # Told as a story, the same words are a tip-off.
+    assert answerer.answer("我们小区旁边的液化气站隐患很多，一直没有整改").outcome == "complaint"
+
+
 def test_a_question_about_a_licence_gets_its_guide_from_the_catalogue(answerer):
     # What it names before it asks is looked up apart: the 办理指南 is what tells how to get it.
     reply = answerer.answer("烟花爆竹零售许可啥时候开始办 要什么材料 咋整")

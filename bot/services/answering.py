@@ -354,6 +354,9 @@ class Answers:
             return None
         reply = self._entry_reply(q or title(entry, english), entry, 1.0, english)
         reply.asks = pointers(reply.text)
+        reply.hits, reply.heading = self._listed(entry, english)
+        if reply.hits:
+            reply.text += "\n" + self._hits_text(reply.hits, reply.heading)
         return reply
 
     # --- internals ------------------------------------------------------------------------------
@@ -483,6 +486,10 @@ class Answers:
         typed_a_title = bool(strong or (hits and looked_up)) and not (
             intent.asks or intent.complaint_words or intent.grievance
         )
+        # A short message that ends as a document's title does (液化气站 隐患 整改方案) reads as a
+        # look-up even when the catalogue has no such document: the rules do not file it for its
+        # words; the model still files what it tells (老板不让看安全生产责任制度).
+        titled = names_a_document(query.normalized) and _typed(query.text) <= LOOKUP_MAX_CHARS
         written = best is not None and best.exact and intent.asks
         offer: str | None = None  # the complaint form offered under an unsure reply: 投诉 or 举报
         spared = False  # a plain question answered although it reads like a complaint
@@ -497,8 +504,9 @@ class Answers:
                 and best.score >= answer_at * (1.0 if intent.complaint_words else ASKING_SHARE)
             )
             story = intent.grievance or (intent.hazard and intent.tells)
-            by_rules = (intent.complaint and not answered) or (
-                story and not confident and len(query.normalized) >= STORY_MIN_CHARS
+            by_rules = not titled and (
+                (intent.complaint and not answered)
+                or (story and not confident and len(query.normalized) >= STORY_MIN_CHARS)
             )
             complaint = self.matcher.complaint_probability(query, intent, best)
             taken = by_rules or complaint >= decision.complaint.answer_at
@@ -554,10 +562,12 @@ class Answers:
                 reply.text += "\n" + self._reckoned(received)
             # A question that names a published document is told where it is, not only how to apply;
             # one about a category of the catalogue (政策法规类公开了多少), which documents it has.
-            if strong:
+            listed, heading = self._listed(best.entry, query.english)
+            if strong and not best.entry.documents:
                 reply.hits, reply.heading = strong, texts.CATALOGUE_WITH_ANSWER_HEADER
-            elif best.entry.category:
-                reply.hits, reply.heading = self._of_category(best.entry.category, query.english)
+            else:  # the documents the entry is about come first, then any other the question names
+                shown = {h["index_no"] for h in listed}
+                reply.hits, reply.heading = listed + [h for h in strong if h["index_no"] not in shown], heading
             if reply.hits:
                 reply.text += "\n" + self._hits_text(reply.hits, reply.heading)
             return _offering(reply, offer) if spared else reply
@@ -689,16 +699,27 @@ class Answers:
         )
         return found.as_json()["hits"]
 
-    def _of_category(self, category: str, english: bool) -> tuple[list[dict[str, Any]], str]:
-        """The newest documents of one of the catalogue's categories, as hits (a listing has no
-        score), and the line above them."""
-        items, count = self.catalogue.newest(category, CATEGORY_DOCUMENTS)
-        hits = [as_hit(item, None) for item in items]
+    def _listed(self, entry: GuideEntry, english: bool) -> tuple[list[dict[str, Any]], str]:
+        """The documents an entry's answer lists, as hits (a listing has no score), and the line
+        above them: those it names (局领导分工: 领导班子成员及分工), or the newest of the category
+        (政策法规类公开了多少) or website column (重大危险源) it is about; none for most entries."""
+        if entry.documents:
+            header = texts.DOCUMENTS_HEADER_EN if english else texts.DOCUMENTS_HEADER
+            return [as_hit(item, None) for item in self.catalogue.items(entry.documents)], header
+        if not (entry.category or entry.column):
+            return [], ""
+        items, count = self.catalogue.newest(
+            CATEGORY_DOCUMENTS, category=entry.category or None, column=entry.column or None
+        )
         if english:
             header = texts.CATEGORY_HEADER_ALL_EN if count == len(items) else texts.CATEGORY_HEADER_EN
         else:
             header = texts.CATEGORY_HEADER_ALL if count == len(items) else texts.CATEGORY_HEADER
-        return hits, header.format(category=category, count=count, shown=len(items))
+        if entry.category:
+            listing = entry.category if english else texts.CATEGORY_NAME.format(category=entry.category)
+        else:
+            listing = entry.column if english else texts.COLUMN_NAME.format(column=entry.column)
+        return [as_hit(item, None) for item in items], header.format(listing=listing, count=count, shown=len(items))
 
     def _hits_text(self, hits: list[dict[str, Any]], header: str) -> str:
         lines = [header]

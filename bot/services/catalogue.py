@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,16 +72,25 @@ class CatalogueSearch:
         """The website columns the catalogue's items are published in."""
         return list(dict.fromkeys(i.column for i in self.matcher.knowledge.catalogue if i.column))
 
-    def newest(self, category: str, limit: int) -> tuple[list[CatalogueItem], int]:
-        """The ``limit`` newest items of a category, and how many it has (a guide entry about the
-        category lists them: 政策法规类公开了多少 is told which they are)."""
-        items = self.matcher.by_category().get(category, [])
+    def newest(
+        self, limit: int, *, category: str | None = None, column: str | None = None
+    ) -> tuple[list[CatalogueItem], int]:
+        """The ``limit`` newest items of a category or a website column, and how many it has (a
+        guide entry about one lists them: 政策法规类公开了多少 is told which they are)."""
+        items = self.browse(category=category, column=column)
         return items[:limit], len(items)
+
+    def items(self, index_nos: Iterable[str]) -> list[CatalogueItem]:
+        """The items of these index numbers that the catalogue has, in that order."""
+        by_number = self.matcher.grouped("index_no")
+        return [by_number[n][0] for n in index_nos if n in by_number]
 
     def browse(self, *, category: str | None = None, column: str | None = None) -> list[CatalogueItem]:
         """The items of one category or one website column, newest first."""
-        if column is None and category is not None:
-            return list(self.matcher.by_category().get(category, []))  # grouped once per catalogue
+        if column is None and category is not None:  # grouped once per catalogue
+            return list(self.matcher.grouped("category").get(category, []))
+        if category is None and column is not None:
+            return list(self.matcher.grouped("column").get(column, []))
         items = [
             i
             for i in self.matcher.knowledge.catalogue

@@ -292,6 +292,11 @@ def test_an_answer_about_published_documents_lists_them_wherever_it_is_given(ans
     assert hazards.entry_id == "major-hazards"
     assert [h["index_no"] for h in hazards.hits] == [i.index_no for i in column[:5]]
     assert f"公开目录中的“重大危险源”栏目文件共{len(column)}条" in hazards.text
+    # A message of several questions lists, with its answers, the documents a part's answer lists.
+    several = answerer.answer("你们局长是谁？办公地址在哪？")
+    assert [p.entry_id for p in several.parts] == ["bureau-leaders", "office-address"]
+    assert [h["index_no"] for h in several.hits] == ["ZDAJ-00-2009-0003"] and not several.heading
+    assert "区安监局领导班子成员及分工" in several.text
 
 
 def test_a_clause_that_names_only_a_kind_of_document_is_not_searched_apart(answerer):

@@ -781,6 +781,9 @@ class Answers:
                 body = unsure.format(**self.contacts)
             lines.append(texts.MULTI_PART.format(number=number, question=part.q.strip(), answer=body))
         first = next(r for r in replies if r.outcome == "answer")
+        # The documents the parts' answers list (in their text too): no heading, as no one list
+        # follows the whole text.
+        hits = {h["index_no"]: h for r in replies if r.outcome == "answer" for h in r.hits}
         return Reply(
             text,
             "answer",
@@ -788,6 +791,7 @@ class Answers:
             first.entry_id,
             first.score,
             parts=[Part(r.q, r.outcome, r.entry_id if r.outcome == "answer" else None, r.score) for r in replies],
+            hits=list(hits.values()),
         )
 
     def _besides_complaint(self, complaint: Reply) -> Reply:

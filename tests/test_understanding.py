@@ -310,6 +310,12 @@ def test_a_clause_that_names_only_a_kind_of_document_is_not_searched_apart(answe
     assert "ZDAJ-04-2009-0026" in {h.item.index_no for h in answerer.catalogue.search("危化品 隐患排查 通知").hits}
 
 
+def test_a_documents_everyday_name_finds_its_official_one(answerer):
+    # The catalogue says 零售网点; citizens say 销售点 (lexicon synonyms).
+    reply = answerer.answer("咋找你们发的烟花爆竹销售点名单啊，过年想知道哪能买")
+    assert {"ZDAJ-04-2009-0003", "ZDAJ-04-2009-0092"} <= {h["index_no"] for h in reply.hits}
+
+
 def test_a_short_message_named_as_a_document_is_a_look_up_even_when_none_is_found(answerer):
     # Its words are a tip-off's (隐患, 液化气站), but it is typed as a title: nothing is filed.
     reply = answerer.answer("液化气站 隐患 整改方案")

@@ -163,7 +163,11 @@ TIPOFF_EN = (
     " Work-safety hazards and violations can be reported to the national hotline 12350; for an accident "
     "happening now call 119, 120 or 110."
 )
-CATALOGUE_ANSWER_FOOTER = "如果这些不是您要找的，请换个说法再问，或致电 {office_phone}。"
+# Under documents found: what is not among them may be applied for (《条例》第27条).
+CATALOGUE_ANSWER_FOOTER = (
+    "如果这些不是您要找的，请换个说法再问；目录里没有的信息，可以向本局申请公开（可问“怎么申请信息公开？”），"
+    "或致电 {office_phone}。"
+)
 SEARCH_NONE = "没有在公开目录中找到与“{q}”相关的文件。可以换个关键词，或少输入几个字再试。"
 SEARCH_KEYWORD = "请输入要在公开目录中查找的关键词，例如：安全生产月。"
 SEARCH_HIT = "{number}. {title}\n   索引号 {index_no} · {date} · {category}{link}"

@@ -310,6 +310,12 @@ def test_a_clause_that_names_only_a_kind_of_document_is_not_searched_apart(answe
     assert "ZDAJ-04-2009-0026" in {h.item.index_no for h in answerer.catalogue.search("危化品 隐患排查 通知").hits}
 
 
+def test_documents_found_are_followed_by_how_to_apply_for_what_is_not_among_them(answerer):
+    reply = answerer.answer("安全生产月")
+    assert reply.outcome == "catalogue" and reply.hits
+    assert "目录里没有的信息，可以向本局申请公开" in reply.text
+
+
 def test_a_documents_everyday_name_finds_its_official_one(answerer):
     # The catalogue says 零售网点; citizens say 销售点 (lexicon synonyms).
     reply = answerer.answer("咋找你们发的烟花爆竹销售点名单啊，过年想知道哪能买")

@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import re
 
+from .bidi import without_bidi
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutral(cell: object) -> object:
-    """``cell`` as a spreadsheet cell that cannot be a formula (numbers are left as they are)."""
-    return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+    """``cell`` as a spreadsheet cell that cannot be a formula, nor reorder what it shows with
+    bidi controls (numbers are left as they are)."""
+    if not isinstance(cell, str):
+        return cell
+    cell = without_bidi(cell)
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 # Digits first, then digits, dashes, spaces and brackets: a phone number, an index number.

@@ -16,9 +16,11 @@ from typing import Any
 
 import click
 
+from .bidi import BIDI_CONTROLS
+
 # Every C0 and C1 control character but the line break and the tab, and the bidi embeddings,
 # overrides and isolates.
-_UNSHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSHOWN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 
 
 def shown(text: str) -> str:

@@ -352,6 +352,13 @@ def test_a_formula_cell_gets_an_apostrophe(formula):
     assert neutral(formula) == "'" + formula and neutral("投诉" + formula) == "投诉" + formula
 
 
+def test_a_cell_shows_no_bidi_controls():
+    # U+202E would turn the rest of the cell round in the spreadsheet (13812345678 as 87654321831);
+    # without it, a formula behind it is one, and is neutralised.
+    assert neutral("电话\u202e13812345678\u202c") == "电话13812345678"
+    assert neutral("\u202e=1+1") == "'=1+1" and neutral("\u2066@SUM(A1)\u2069") == "'@SUM(A1)"
+
+
 def test_export_csv_leaves_ordinary_cells_alone(complaints):
     complaint = file(complaints, text="说 = 不算公式", name="张三", phone="13812345678")
     out = io.StringIO(newline="")

@@ -75,6 +75,20 @@ def test_a_clerk_cannot_post_what_an_editor_may(site):
     assert site(post) == (403, 403)
 
 
+def test_a_refusal_is_the_consoles_page_saying_why(site):
+    async def scenario(client: TestClient) -> tuple[int, str, int, str]:
+        await as_(client, "cleo")
+        refused = await client.get("/staff/teach", params={"w": "收费吗"})
+        stale = await client.post("/staff/complaints/20261127-001-6/accepted", data={"csrf": "stale"})
+        return refused.status, await refused.text(), stale.status, await stale.text()
+
+    status, page, stale_status, stale_page = site(scenario)
+    # In the console's look, with its bar (who is logged in, the way back), not a line of plain text.
+    assert status == 403 and "您的账号没有这项权限，请联系管理员。" in page and 'href="/staff"' in page
+    assert "<html" in page and "cleo" in page
+    assert stale_status == 403 and "表单已过期，请刷新页面后重试。" in stale_page and "<html" in stale_page
+
+
 def test_an_admin_manages_accounts_in_the_console_but_cannot_lock_themself_out(site, store, settings):
     async def scenario(client: TestClient) -> list[str]:
         await as_(client, "ada")

@@ -226,7 +226,7 @@ def test_security_headers_on_every_response_errors_included(site):
 
 def test_a_wrong_address_gets_a_page_in_the_sites_look_and_keeps_its_status(site):
     async def scenario(client: TestClient) -> None:
-        for path, home in (("/no-such-page", "/"), ("/staff/no-such-page", "/staff")):
+        for path, home in (("/no-such-page", "/"), ("/staff/no-such-page", "/staff"), ("/static/no-such.css", "/")):
             response = await client.get(path)
             page = await response.text()
             assert response.status == 404 and response.content_type == "text/html", path

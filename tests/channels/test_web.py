@@ -779,6 +779,18 @@ def test_a_complaint_with_html_is_shown_escaped_to_staff(site):
     site(scenario)
 
 
+def test_a_complaint_is_shown_to_staff_without_bidi_controls(site):
+    # A citizen's U+202E would reverse the rest of the line on the staff's pages.
+    async def scenario(client):
+        number = await file_complaint(client, text="态度差\u202e电话13812345678")
+        await log_in(client)
+        for path in ("/staff/complaints", f"/staff/complaints/{number}"):
+            html = await (await client.get(path)).text()
+            assert "\u202e" not in html and "态度差电话13812345678" in html, path
+
+    site(scenario)
+
+
 def test_the_staff_export_neutralises_formulas(site):
     async def scenario(client):
         number = await file_complaint(client, text='=HYPERLINK("http://evil.example","点我")')

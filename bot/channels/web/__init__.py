@@ -22,6 +22,7 @@ import jinja2
 from aiohttp import web
 
 from ... import texts
+from ...bidi import shown
 from ...config import Settings
 from ...limits import RateLimit
 from ...services.answering import Answerer
@@ -62,6 +63,7 @@ def _templates(settings: Settings, answerer: Answerer, versions: dict[str, str])
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=shown,  # what citizens typed, without bidi controls that would reorder the page
     )
     env.filters["actor"] = texts.actor_label
     zone = zoneinfo.ZoneInfo(settings.timezone)
@@ -104,20 +106,22 @@ async def _headers(request: web.Request, handler: Any) -> web.StreamResponse:
 
 def _error_pages(render: Any, staff: Callable[[web.Request], Session | None]) -> Any:
     """A middleware that answers a browser's wrong address (404) or a form's address opened as a
-    page (405, for GET only) with a page in the site's look, in the staff console's under /staff.
-    Other methods (a POST to a wrong address, a PUT) keep the short texts."""
+    page (405, for GET only) with a page in the site's look, in the staff console's under /staff,
+    and a refusal in the console (403: a role's, a stale form's, whatever the method) with the
+    console's page. Other methods (a POST to a wrong address, a PUT) and the other refusals (a
+    WeChat signature's, a citizen's stale form's) keep the short texts."""
 
     @web.middleware
     async def error_pages(request: web.Request, handler: Any) -> web.StreamResponse:
         try:
             return await handler(request)
-        except (web.HTTPNotFound, web.HTTPMethodNotAllowed) as e:
-            if request.method not in ("GET", "HEAD"):
+        except (web.HTTPNotFound, web.HTTPMethodNotAllowed, web.HTTPForbidden) as e:
+            staff_area = request.path == "/staff" or request.path.startswith("/staff/")
+            if not (staff_area if e.status == 403 else request.method in ("GET", "HEAD")):
                 raise
             heading, detail = texts.WEB_ERROR_PAGES[e.status]
-            if e.status == 404 and any("\u4e00" <= c <= "\u9fff" for c in e.text or ""):
+            if any("\u4e00" <= c <= "\u9fff" for c in e.text or ""):
                 detail = e.text or ""  # a handler's own sentence: "没有这个编号的投诉。"
-            staff_area = request.path == "/staff" or request.path.startswith("/staff/")
             session = staff(request) if staff_area else None  # the console's bar, for who is logged in
             response = render(
                 "error.html",
@@ -184,7 +188,7 @@ def setup(app: web.Application, services: Services, settings: Settings) -> None:
     app.add_routes(TeachingConsole(console, services).routes())
     app.add_routes(AccountsConsole(console, services.staff).routes())
     app.add_routes(pages.routes())
-    app.router.add_static("/static", HERE / "static")
+    app.router.add_get("/static/{name}", _static)
     app.router.add_get("/widget.js", _file(HERE / "static" / "widget.js", "application/javascript"))
     favicon = {"Cache-Control": FAVICON_CACHE}
     app.router.add_get("/favicon.ico", _file(HERE / "static" / "favicon.svg", "image/svg+xml", favicon))
@@ -211,6 +215,15 @@ async def _purge(chats: ChatSessions) -> None:
         except Exception as e:  # the database busy or full: the next round tries again
             log.warning("web chat: sessions not purged: %s", e)
         await asyncio.sleep(PURGE_EVERY)
+
+
+async def _static(request: web.Request) -> web.StreamResponse:
+    """One of the site's own files (its folder has no subfolders), or the site's 404 page: aiohttp's
+    static route answers a missing file with an empty 404 that no middleware sees raised."""
+    name = request.match_info["name"]
+    if name not in request.app[VERSIONS]:
+        raise web.HTTPNotFound()
+    return web.FileResponse(HERE / "static" / name)
 
 
 def _file(path: Path, content_type: str, headers: dict[str, str] | None = None) -> Any:

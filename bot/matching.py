@@ -41,6 +41,7 @@ from .reading import (
     asks_which_office,
     focus,
     is_english,
+    names_a_date,
     questions,
     read_years,
     without_suppositions,
@@ -479,11 +480,13 @@ class Matcher:
 
     def of_years_before(self, parts: list[Query]) -> list[Query | None]:
         """Each part of a message read of the years a part before it named, where it names none
-        itself (09年公开了多少条 有人来申请没: whether anyone applied in 2009); None for the others."""
+        itself (09年公开了多少条 有人来申请没: whether anyone applied in 2009), nor a day of its own
+        (2010年1月29日发的报告在哪); None for the others."""
         dated: list[Query | None] = []
         years: tuple[int, ...] = ()
         for part in parts:
-            dated.append(self.query(part.text, years=years) if years and not part.years else None)
+            own = part.years or names_a_date(part.text)
+            dated.append(self.query(part.text, years=years) if years and not own else None)
             years = part.years or years
         return dated
 

@@ -127,6 +127,12 @@ _FIGURES = re.compile(
 )
 
 
+def names_a_date(text: str) -> bool:
+    """Whether ``text`` names a day with its year (2010年1月29日发的报告): a year of its own, though
+    not one asked about (see :func:`read_years`)."""
+    return _DATE.search(text.translate(_FULL_WIDTH_DIGIT)) is not None
+
+
 def asks_for_figures(text: str) -> bool:
     """Whether ``text`` asks for figures (how many, a year's report) rather than about a rule."""
     return _FIGURES.search(text) is not None

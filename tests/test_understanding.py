@@ -238,6 +238,10 @@ def test_a_later_part_that_names_no_year_asks_of_the_year_named_before_it(answer
     # A year named in a story asks for no year's figures.
     told = answerer.answer("我们村东头砖厂去年被停产整顿 啥原因停的 整改完了没 能不能查到你们下的文书")
     assert "annual-report-where" not in {told.entry_id, *(p.entry_id for p in told.parts)}
+    # A part that names a day with its year has a year of its own: none is put in front of it.
+    matcher = answerer.matcher
+    dated = matcher.of_years_before(matcher.questions(matcher.query("09年公开了多少条？2010年1月29日发的报告在哪？")))
+    assert dated == [None, None]
 
 
 def test_an_english_question_about_a_years_figures_is_answered_from_that_year(answerer):

@@ -7,7 +7,9 @@ import asyncio
 import csv
 import io
 import re
+import time
 from collections.abc import Awaitable, Callable
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -18,6 +20,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot import texts
 from bot.app import Services, build_web_app
+from bot.channels.web import security
 from bot.channels.web import setup as setup_web
 from bot.services.answering import MAX_QUESTION_CHARS
 from bot.services.complaints import MAX_TEXT, Complaints, Draft
@@ -695,7 +698,7 @@ def test_a_complaint_on_a_channel_no_sender_serves_is_flagged_to_staff(answerer,
     asyncio.run(main())
 
 
-def test_staff_reply_reaches_the_citizen_and_the_audit_trail(site, store, web_settings):
+def test_staff_reply_reaches_the_citizen_and_the_audit_trail(site, store, web_settings, monkeypatch):
     async def scenario(client):
         number = await file_complaint(client)
         await log_in(client)
@@ -716,6 +719,12 @@ def test_staff_reply_reaches_the_citizen_and_the_audit_trail(site, store, web_se
         # Nor does a notice the console signed for one page show on another.
         moved = await client.get("/staff/enquiries", params=dict(accepted.url.query))
         assert "done_sig" in accepted.url.query and '<p class="ok">' not in await moved.text()
+        # Nor an old one (a link kept, or sent on): its time is signed too.
+        later = time.time() + security.NOTICE_SECONDS + 1
+        monkeypatch.setattr(security, "time", SimpleNamespace(time=lambda: later))
+        again = await (await client.get(accepted.url.path, params=dict(accepted.url.query))).text()
+        assert number in again and '<p class="ok">' not in again
+        monkeypatch.undo()
         await client.post(
             f"/staff/complaints/{number}/replied",
             data={"csrf": csrf_of(detail), "text": "已核实，已批评教育。<i>x</i>"},

@@ -128,8 +128,8 @@ _FIGURES = re.compile(
 
 
 def names_a_date(text: str) -> bool:
-    """Whether ``text`` names a day with its year (2010年1月29日发的报告): a year of its own, though
-    not one asked about (see :func:`read_years`)."""
+    """Whether ``text`` names a month or a day with its year (2010年1月29日发的报告): a year of its
+    own, though not one asked about (see :func:`read_years`)."""
     return _DATE.search(text.translate(_FULL_WIDTH_DIGIT)) is not None
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import math
 import re
 import sys
@@ -754,13 +755,15 @@ class Matcher:
           enough to find only the items that match very well
         """
         hits = self._search(query, limit, min_score, budget)
+        if hits and hits[0].score >= CLAUSES_BELOW:
+            return hits
         read = query.read or query.text
-        clauses = [c for c in _CLAUSES.split(read) if self._names_a_subject(c)]
-        clauses = list(dict.fromkeys(clauses))[:MAX_CLAUSES]  # a long story is no look-up
+        subjects = (c for c in dict.fromkeys(_CLAUSES.split(read)) if self._names_a_subject(c))
+        clauses = list(itertools.islice(subjects, MAX_CLAUSES))  # a long story is no look-up
         if self._names_documents(query):  # 烟花爆竹零售许可啥时候开始办: the licence's 办理指南
             names = self._licences(read) if hits else document_names(read) + self._licences(read)
             clauses += [p for p in names if p not in clauses]
-        if len(clauses) < 2 or (hits and hits[0].score >= CLAUSES_BELOW):
+        if len(clauses) < 2:
             return hits
         # A look-up with clauses of its own around the document's name (有没有典型事故案例，
         # 给员工培训用), or a question that names documents (你们公开过信息公开工作制度和发布制度吗),

@@ -562,10 +562,10 @@ class Answers:
                 reply.text += "\n" + self._reckoned(received)
             # A question that names a published document is told where it is, not only how to apply;
             # one about a category of the catalogue (政策法规类公开了多少), which documents it has.
-            listed, heading = self._listed(best.entry, query.english)
             if strong and not best.entry.documents:
                 reply.hits, reply.heading = strong, texts.CATALOGUE_WITH_ANSWER_HEADER
             else:  # the documents the entry is about come first, then any other the question names
+                listed, heading = self._listed(best.entry, query.english)
                 shown = {h["index_no"] for h in listed}
                 reply.hits, reply.heading = listed + [h for h in strong if h["index_no"] not in shown], heading
             if reply.hits:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from urllib.parse import parse_qsl
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
@@ -81,6 +82,11 @@ async def read_form(request: web.Request) -> MultiDict[str]:
     multipart body that is not one, or a file field."""
     try:
         form = await request.post()
+        if request.content_type == "application/x-www-form-urlencoded":
+            # aiohttp reads a percent-encoded byte that is not UTF-8 (%ff) as U+FFFD: refused as
+            # the same byte sent raw is, rather than stored as a replacement character.
+            charset = request.charset or "utf-8"
+            parse_qsl((await request.read()).decode(charset), keep_blank_values=True, encoding=charset, errors="strict")
     except web.HTTPException:
         raise  # 413 for a body over client_max_size
     except MALFORMED as e:

@@ -172,6 +172,10 @@ def test_the_issues_malformed_requests_get_a_400_and_record_nothing(site, store)
             "/chat", data=b"q=\xff&csrf=" + csrf.encode(), headers={"Content-Type": "application/x-www-form-urlencoded"}
         )
         assert response.status == 400 and await response.text() == texts.HTTP_BAD_FORM
+        response = await client.post(  # the same byte percent-encoded
+            "/chat", data=b"q=%ff&csrf=" + csrf.encode(), headers={"Content-Type": "application/x-www-form-urlencoded"}
+        )
+        assert response.status == 400 and await response.text() == texts.HTTP_BAD_FORM
         response = await client.post(
             "/complaint", data=b"not multipart", headers={"Content-Type": "multipart/form-data; boundary=x"}
         )

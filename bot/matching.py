@@ -826,6 +826,15 @@ class Matcher:
         names = dict.fromkeys(_APPLIED_FOR.sub("", n) for n in document_names(read, _LICENCE_KINDS))
         return [n for n in names if len(n) >= FRAMED_MIN_CHARS and self.knows_every_word(self.normalizer.normalize(n))]
 
+    def seeks_a_document(self, query: Query, *, typed: bool = False) -> bool:
+        """Whether ``query`` asks for a document by its name (你们发过烟花爆竹禁放区域的通知没), or,
+        ``typed``, is one's title (安全生产责任制考核办法): a name that says what it is about, beyond a
+        kind of document (通知在哪看 seeks none in particular)."""
+        intent = self.intent(query)
+        if not (intent.asks or intent.requests or typed) or intent.complaint or intent.tipoff:
+            return False
+        return any(self._names_a_subject(name) for name in document_names(query.read or query.text))
+
     def _names_documents(self, query: Query) -> bool:
         """Whether the names of documents in ``query`` are worth searching apart: it asks, and
         tells no story (a story, or a complaint, may name a document in passing)."""

@@ -43,6 +43,15 @@ FALLBACK = (
     "您也可以直接联系{office_name}：\n"
     "电话：{office_phone}\n电子邮箱：{office_email}\n地址：{office_address}\n办公时间：{office_hours}"
 )
+# A document asked for by name that the catalogue does not have (你们发过烟花爆竹禁放区域的通知没,
+# 安全生产责任制考核办法): the plain reply would ask for the keywords the citizen just sent.
+FALLBACK_DOCUMENT = (
+    "抱歉，公开目录中没有找到您说的这份文件。您的问题已经记录，工作人员会据此完善答复。\n"
+    "可以换几个关键词再找（例如“安全生产月”）；目录中没有的本局信息，可以向本局申请公开，"
+    "发送“怎么申请”了解办法。\n"
+    "您也可以直接联系{office_name}：\n"
+    "电话：{office_phone}\n电子邮箱：{office_email}\n地址：{office_address}\n办公时间：{office_hours}"
+)
 # A question that reads as another office's business (医保卡丢了咋补, 公租房怎么申请).
 OTHER_BUSINESS = (
     "这个问题我这里还没有答复，看来是别的部门的业务：社保、医保、户籍、住房、交通、教育等事项，"

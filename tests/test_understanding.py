@@ -448,6 +448,17 @@ def test_a_question_of_another_office_s_business_is_pointed_to_12345(answerer, m
     assert not matcher.elsewhere(replace(matcher.query("医保卡丢了咋补"), semantic=False))
 
 
+def test_a_document_asked_for_by_name_that_the_catalogue_lacks_is_told_so(answerer):
+    # Asked for, or its title typed: the catalogue has none such, and the citizen is told how to
+    # apply rather than asked for the keywords just sent; still not answered, and recorded.
+    for question in ("你们发过关于烟花爆竹禁放区域的通知没", "安全生产责任制考核办法"):
+        reply = answerer.answer(question)
+        assert reply.outcome == "fallback" and not reply.hits, question
+        assert reply.text == texts.FALLBACK_DOCUMENT.format(**answerer.contacts), question
+    # Not a question that names no document.
+    assert answerer.answer("以前要交检素费吗").text == texts.FALLBACK.format(**answerer.contacts)
+
+
 @pytest.mark.parametrize(
     "question",
     [

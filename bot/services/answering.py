@@ -300,6 +300,11 @@ def _typed(text: str) -> int:
     return sum(ch.isalnum() for ch in text)
 
 
+def _titled(query: Query) -> bool:
+    """Whether a message is short and ends as a document's title does (液化气站 隐患 整改方案)."""
+    return names_a_document(query.normalized) and _typed(query.text) <= LOOKUP_MAX_CHARS
+
+
 def _without_years(query: Query) -> str:
     """The question without the years it names (2010年安全生产月活动方案 -> 安全生产月活动方案)."""
     years = "|".join(str(y) for y in query.years)
@@ -489,7 +494,7 @@ class Answers:
         # A short message that ends as a document's title does (液化气站 隐患 整改方案) reads as a
         # look-up even when the catalogue has no such document: the rules do not file it for its
         # words; the model still files what it tells (老板不让看安全生产责任制度).
-        titled = names_a_document(query.normalized) and _typed(query.text) <= LOOKUP_MAX_CHARS
+        titled = _titled(query)
         written = best is not None and best.exact and intent.asks
         offer: str | None = None  # the complaint form offered under an unsure reply: 投诉 or 举报
         spared = False  # a plain question answered although it reads like a complaint
@@ -866,12 +871,15 @@ class Answers:
         told: bool = False,
     ) -> Reply:
         """Not sure what the message asks, or, where it reads as another office's business and
-        neither of these holds, told so with 12345; ``offer``: the form (投诉 or 举报) offered under
+        neither of these holds, told so with 12345; a document asked for by name is told the
+        catalogue has none such, and how to apply; ``offer``: the form (投诉 or 举报) offered under
         it; ``told``: it tells of a hazard or asks whom to tell (家里燃气漏气了打什么电话), and is told
         12350 and 119 first."""
         body = texts.FALLBACK_EN if query.english else texts.FALLBACK
         if not (told or offer) and self.matcher.elsewhere(query):
             body = texts.OTHER_BUSINESS_EN if query.english else texts.OTHER_BUSINESS
+        elif not (told or query.english) and self.matcher.seeks_a_document(query, typed=_titled(query)):
+            body = texts.FALLBACK_DOCUMENT
         if told:
             body = (texts.TIPOFF_EN if query.english else texts.TIPOFF).strip() + "\n" + body
         return _offering(Reply(text, "fallback", body.format(**self.contacts), top_id, top_score), offer)

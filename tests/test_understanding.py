@@ -578,6 +578,9 @@ def test_what_a_question_supposes_is_no_complaint(answerer):
     # 不给公开 said of what happened is a complaint; supposed in a question, it asks what to do.
     for supposed in ("不给公开的话咋办", "要是你们不给公开我该咋办"):
         assert answerer.answer(supposed).outcome != "complaint", supposed
+    # Nor is a refusal asked what to do about: what 复议 is for.
+    remedy = answerer.answer("不给公开咋办")
+    assert remedy.outcome == "clarify" and remedy.choices[0].id == "admin-review"
     assert answerer.answer("我的申请你们不给公开，太不像话了").outcome == "complaint"
     assert answerer.answer("要是一直没答复，去哪投诉").entry_id == "complain-where"
 

@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import re
 import string
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -375,15 +375,28 @@ def _guide_entry(
     )
 
 
+# A placeholder in an answer ({office_phone}), filled by ``fill``.
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill(answer: str, values: Mapping[str, str]) -> str:
+    """``answer`` with its placeholders filled from ``values``. Anything else in braces stays as
+    written (a pointer staff typed, 请看官网{办事指南}; a format spec, {office_phone:>99999}): an
+    answer is never run through ``str.format``, whose errors and specs a typo would reach."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), answer)
+
+
 def _placeholder_problems(answer: str) -> Iterator[str]:
     try:
-        names = [f for _, f, _, _ in string.Formatter().parse(answer) if f is not None]
+        fields = [(f, spec, conversion) for _, f, spec, conversion in string.Formatter().parse(answer) if f is not None]
     except ValueError as e:
         yield f"has a stray brace ({e}); write braces only around a placeholder"
         return
-    for name in names:
+    for name, spec, conversion in fields:
         if name not in PLACEHOLDERS:
             yield f"unknown placeholder {{{name}}} (known: {', '.join(sorted(PLACEHOLDERS))})"
+        elif spec or conversion:
+            yield f"placeholder {{{name}}} takes no format: write it as {{{name}}}"
 
 
 # --- The catalogue ------------------------------------------------------------------------------

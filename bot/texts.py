@@ -16,7 +16,10 @@ NOT_IT_EN = (
     "Sorry, that was not what you asked. Please ask again in other words, saying what you want to know "
     '(for example "what do I need to apply" or "how long does a reply take"), or call {office_phone}.'
 )
-PRIVACY = "为改进答复，我们会记录您的问题、答复结果和一个无法反推身份的匿名编号，不记录您的姓名和电话。"
+PRIVACY = (
+    "为改进答复，我们会记录您的问题、答复结果和一个无法反推身份的匿名编号，提问时不记录您的姓名和电话；"
+    "提交投诉或申请时填写的姓名和联系方式，只用于办理和答复。"
+)
 # Personal data erased: at the citizen's request, at the person's request by staff, when its time is up.
 FORGET_DONE = (
     "已删除您此前 {count} 条提问的文字，只保留答复结果的统计（不含文字）。"
@@ -72,6 +75,7 @@ OTHER_OFFICE = (
 )
 NO_CHOICES = "现在没有待选的选项。请直接写下您的问题，例如“申请要收费吗”；查询投诉或申请的进度，请发送“查询 编号”。"
 EMPTY = "请输入您想咨询的问题，例如“怎么申请政府信息公开”。"
+ONLY_DIGITS = "我只看到一串数字。请用文字写下您的问题，例如“申请要收费吗”；查询投诉或申请的进度，请发送“查询 编号”。"
 TOO_LONG = "您的问题有点长，请用一两句话（{limit}字以内）说明想了解什么。"
 # The web chat, for a message longer than a question: never cut, carried into the complaint form.
 WEB_LONG_MESSAGE = (
@@ -362,6 +366,7 @@ NOT_THE_FILER = "只有提交人可以评价这件投诉。"
 NOT_CLOSED_YET = "这件投诉还没有办结，办结后再请您评价。"
 RATED_ALREADY = "您已经评价过了（{rating}），谢谢。"
 ACTION_NEEDS_TEXT = "请写明内容。"
+ACTION_TEXT_TOO_LONG = "内容有{length}字，超过了{limit}字的上限，没有保存，请删减后再提交。"
 ACTION_NOT_ALLOWED = "{number} 当前状态为“{status}”，不能{action}。"
 NO_SUCH_COMPLAINT = "没有编号为 {number} 的投诉。"
 STATUS_CHOICES = "状态应为：{choices}"
@@ -764,6 +769,7 @@ TEACH_NO_RECORD = "没有第{number}条教学记录"
 TEACH_UNDONE_ALREADY = "第{number}条已经撤销过了"
 TEACH_EXPORTED = "第{number}条已导出到知识库文件，请在文件中修改"
 TEACH_NO_WORDING = "请至少选择或填写一种问法"
+TEACH_WORDING_NO_WORDS = "“{wording}”里没有文字，不能作为问法"
 TEACH_WORDING_TOO_LONG = "每种问法请在{limit}字以内"
 TEACH_WORDING_TAKEN = "“{wording}”已经是条目“{entry}”的问法"
 TAUGHT = "已{what}（第{number}条），已生效"

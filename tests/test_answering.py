@@ -179,6 +179,14 @@ def test_invalid_input_gets_a_polite_reply(answerer, text):
         assert reply.text == texts.EMPTY
 
 
+def test_a_number_alone_is_no_question(answerer):
+    # A phone number matched the hotlines' digits (12345, 12350) and was answered with an entry.
+    for typed in ("123456", "13812345678", "0533-2181234"):
+        assert (answerer.answer(typed).outcome, answerer.answer(typed).text) == ("invalid", texts.ONLY_DIGITS)
+    assert answerer.answer("2009").outcome != "invalid"  # a year may name what is asked
+    assert answerer.answer("12350").entry_id == "safety-report"  # and a hotline's number what it is
+
+
 def test_bytes_that_are_no_text_are_read_and_logged_as_the_replacement_character(answerer, store):
     # A terminal decodes bytes that are not UTF-8 as lone surrogates (surrogateescape), which no
     # encoder takes: the question is still answered, its search run, and its enquiry stored.

@@ -229,6 +229,16 @@ def test_actions_the_status_does_not_allow_are_refused(complaints):
         complaints.act("20200101-001-0", "accepted", "cli:wang")
 
 
+def test_a_reply_over_the_limit_is_refused_whole_never_cut(complaints):
+    number = file(complaints).number
+    complaints.act(number, "accepted", "cli:wang")
+    with pytest.raises(ComplaintError, match="超过了2000字"):
+        complaints.act(number, "replied", "cli:wang", "答" * 2001)
+    complaint = complaints.act(number, "replied", "cli:wang", "答" * 2000)
+    assert complaint.status == "replied" and complaints.events(complaint)[-1].text == "答" * 2000
+    assert [e.kind for e in complaints.events(complaint)] == ["created", "accepted", "replied"]
+
+
 def test_rating_is_the_citizens_once_and_after_closing(complaints):
     number = file(complaints).number
     with pytest.raises(ComplaintError, match="还没有办结"):
@@ -485,6 +495,13 @@ def test_the_xlsx_keeps_a_formula_as_text(complaints, formula):
     stored = formula.strip()
     assert row["姓名"] == stored and row["答复内容"] == stored and row["内容"] == formula.lstrip()
     assert all(cell.data_type != "f" for cell in sheet[4])
+
+
+def test_the_xlsx_cells_show_no_bidi_controls(complaints):
+    complaint = file(complaints, text="态度差\u202e电话13812345678\u202c")
+    complaints.act(complaint.number, "replied", "cli:wang", "已\u2067核实\u2069")
+    _, _, [row] = xlsx_rows(xlsx(complaints))
+    assert row["内容"] == "态度差电话13812345678" and row["答复内容"] == "已核实"
 
 
 def test_both_exports_hold_only_the_complaints_the_filter_chooses(complaints):

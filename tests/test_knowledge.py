@@ -76,6 +76,8 @@ def test_answers_use_only_known_placeholders(knowledge):
         (GOOD_ENTRY.replace("[要钱吗, 收不收费, 免费吗]", "[要钱吗]"), 5, "alternatives", "at least 3"),
         (GOOD_ENTRY.replace("{office_phone}", "{phone}"), 7, "answer", "unknown placeholder {phone}"),
         (GOOD_ENTRY.replace("{office_phone}", "{office_phone"), 7, "answer", "stray brace"),
+        (GOOD_ENTRY.replace("{office_phone}", "{office_phone:>99999}"), 7, "answer", "takes no format"),
+        (GOOD_ENTRY.replace("{office_phone}", "{office_phone!r}"), 7, "answer", "takes no format"),
         (GOOD_ENTRY.replace("不收费。", "很长" * 400), 7, "answer", "at most 600"),
         (
             GOOD_ENTRY.replace("    keywords: [收费]\n", "    keywords: [收费]\n    tags: [x]\n"),

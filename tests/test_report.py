@@ -348,6 +348,8 @@ def test_a_year_without_a_report_is_refused(reports, year):
 def test_entries_are_checked_and_kept_with_their_history(reports, store):
     with pytest.raises(ReportError, match="t1.rules.issued”应填不小于 0 的整数"):
         reports.enter(YEAR, {"t1.rules.issued": "-1"}, "t")
+    with pytest.raises(ReportError, match="t1.rules.issued”应填"):  # SQLite would round it as a float
+        reports.enter(YEAR, {"t1.rules.issued": "9" * 38}, "t")
     with pytest.raises(ReportError, match="没有“t1.nonsense”这一项"):
         reports.enter(YEAR, {"t1.nonsense": "1"}, "t")
     assert reports.enter(YEAR, {"t1.rules.issued": " 4 "}, "王") == 1

@@ -285,6 +285,20 @@ def test_telegram_forget_command(answerer, store, settings):
     assert tg.texts()[-1] == texts.FORGET_NONE
 
 
+def test_the_web_chat_forgets_on_request(answerer, store, web_settings):
+    from .channels.test_web import serve_site
+
+    async def scenario(client: TestClient) -> None:
+        page = await (await client.get("/")).text()
+        await client.post("/chat", data={"csrf": csrf_of(page), "q": "申请信息公开要收费吗"})
+        forgot = await (await client.post("/chat", data={"csrf": csrf_of(page), "q": "删除记录"})).text()
+        assert texts.FORGET_DONE.format(count=1, **answerer.contacts).split("\n")[0] in forgot
+
+    asyncio.run(serve_site(answerer, store, web_settings, scenario))
+    [row] = store.enquiries()
+    assert row["text"] == "" and row["outcome"] == "answer"
+
+
 def test_wechat_forget_words(answerer, store, settings):
     from .wechat_fakes import running
 

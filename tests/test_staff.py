@@ -65,3 +65,8 @@ def test_a_right_password_within_the_allowed_attempts_logs_in_and_clears_the_cou
 def test_an_unknown_name_is_refused_without_checking_a_real_hash(accounts, checked):
     assert accounts.log_in("nobody", PASSWORD) is None
     assert checked == []
+
+
+def test_a_name_that_differs_only_in_case_is_refused(accounts):
+    with pytest.raises(staff_module.StaffError, match="exists already"):
+        accounts.add("WangLi", "another password 123")

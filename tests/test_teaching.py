@@ -56,6 +56,9 @@ def test_what_cannot_be_taught_is_refused_with_the_field(services: Services):
     with pytest.raises(TeachingError) as refused:
         services.teaching.teach_phrasings(knowledge, "no-such-entry", [UNKNOWN], "cli:wangli")
     assert "entry_id" in refused.value.problems
+    with pytest.raises(TeachingError) as refused:  # no words in it: it would only match junk
+        services.teaching.teach_phrasings(knowledge, "fee-free", ["'''", "？？？"], "cli:wangli")
+    assert "没有文字" in refused.value.problems["wordings"]
     fields = {"id": "Bad Id", "section": "没有的栏目", "question": "问？", "alternatives": ["a"]}
     fields |= {"answer": "", "source": "x"}
     with pytest.raises(TeachingError) as refused:
@@ -195,10 +198,12 @@ def test_a_referral_is_answered_or_not_offered(matcher, settings):
     from bot.services.teaching import Taught, apply
 
     housing = ["我家没房子，想租政府的便宜房子咋弄", "公租房排队要啥条件", "保障性住房在哪报名"]
-    taught = Taught(1, "", "cli:wangli", "out_of_scope", "refer-1", {"wordings": housing, "pointer": POINTER})
+    # Braces a member of staff typed in a pointer are shown as typed: no placeholder, no format.
+    pointer = POINTER + "详见官网{办事指南}，或 {office_phone:d}"
+    taught = Taught(1, "", "cli:wangli", "out_of_scope", "refer-1", {"wordings": housing, "pointer": pointer})
     answerer = Answerer(build_matcher(apply(matcher.knowledge, [taught]), settings, matcher), settings)
     reply = answerer.answer("租不起房的困难户能申请政府给的房子吗")
-    assert (reply.outcome, reply.entry_id) == ("answer", "refer-1") and POINTER in reply.text
+    assert (reply.outcome, reply.entry_id) == ("answer", "refer-1") and pointer in reply.text
     # A year in it (2018年) does not turn it into a question about the bureau's yearly figures.
     reply = answerer.answer("2018年公租房有多少套")
     assert (reply.outcome, reply.entry_id) == ("answer", "refer-1")

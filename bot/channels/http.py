@@ -36,6 +36,7 @@ POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src
 # HttpProcessingError for a part's headers cut short (InvalidHeader).
 MALFORMED = (ValueError, LookupError, AssertionError, UnicodeError, HttpProcessingError)
 _CJK = re.compile("[\u4e00-\u9fff]")
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -44,6 +45,24 @@ def setup(app: web.Application) -> None:
     """Give every response of ``app`` the headers and the Chinese error messages."""
     app.middlewares.insert(0, errors)  # outermost: it sees what every other middleware raises
     app.on_response_prepare.append(secure_headers)
+    server_log = logging.getLogger("aiohttp.server")
+    if not any(isinstance(f, MalformedRequests) for f in server_log.filters):
+        server_log.addFilter(MalformedRequests())
+
+
+class MalformedRequests(logging.Filter):
+    """A request aiohttp's parser refuses (a header over 8 KB, a bad chunk, a NUL in the path) is
+    the client's mistake, logged by aiohttp as an error with a traceback whose message quotes the
+    request's bytes (a cookie's session token among them): logged as one line naming the kind of
+    error, nothing of the request."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            record.msg, record.args = "malformed request refused: %s", (type(error).__name__,)
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
 
 
 async def secure_headers(request: web.Request, response: web.StreamResponse) -> None:
@@ -80,6 +99,9 @@ def message(status: int) -> str:
 async def read_form(request: web.Request) -> MultiDict[str]:
     """The posted form's fields, text only; 400 when the body is not a form of text: not UTF-8, a
     multipart body that is not one, or a file field."""
+    if request.body_exists and request.content_type not in FORMS:  # JSON, plain text: no form at all
+        log.info("%s %s: a body of %s refused", request.method, request.path, request.content_type)
+        raise web.HTTPBadRequest(text=texts.HTTP_BAD_FORM)
     try:
         form = await request.post()
         if request.content_type == "application/x-www-form-urlencoded":
@@ -97,5 +119,5 @@ async def read_form(request: web.Request) -> MultiDict[str]:
         if not isinstance(value, str):
             log.info("%s %s: a file where a text is expected, refused", request.method, request.path)
             raise web.HTTPBadRequest(text=texts.HTTP_BAD_FORM)
-        fields.add(name, value)
+        fields.add(name, value.replace("\x00", ""))  # a NUL is no character anyone typed
     return fields

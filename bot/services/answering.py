@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import texts
 from ..config import MAX_EMBEDDING_ENGINES, Settings
-from ..knowledge import GuideEntry
+from ..knowledge import GuideEntry, fill
 from ..limits import LRU
 from ..matching import (
     COMPLAINT,
@@ -300,6 +300,16 @@ def _typed(text: str) -> int:
     return sum(ch.isalnum() for ch in text)
 
 
+# Digits with no word (13812345678, 123456): a number, not a question; up to five may name a
+# hotline the guide speaks of (12350, 12345).
+DIGITS_ONLY_MIN = 6
+
+
+def only_digits(text: str) -> bool:
+    """Whether ``text`` is digits with no word, more of them than a hotline has."""
+    return not any(c.isalpha() for c in text) and sum(c.isdigit() for c in text) >= DIGITS_ONLY_MIN
+
+
 def _titled(query: Query) -> bool:
     """Whether a message is short and ends as a document's title does (液化气站 隐患 整改方案)."""
     return names_a_document(query.normalized) and _typed(query.text) <= LOOKUP_MAX_CHARS
@@ -371,6 +381,8 @@ class Answers:
             return Reply(text, "invalid", texts.EMPTY)
         if choice_number(text) is not None:  # a choice's number (2, 第二个), with no choices offered now
             return Reply(text, "invalid", texts.NO_CHOICES)
+        if only_digits(text):  # a phone or ID number, a mistyped tracking number: no question to match
+            return Reply(text, "invalid", texts.ONLY_DIGITS)
         if len(text) > MAX_QUESTION_CHARS:
             # Most likely a story to report (the channels offer the complaint form with it): one
             # that tells of a hazard, and asks for no document about it, is offered as a tip-off,
@@ -668,7 +680,7 @@ class Answers:
             source = texts.SOURCE_EN.format(source=entry.source)
         else:
             body, source = entry.answer, texts.SOURCE.format(source=entry.source)
-        return Reply(text, "answer", before + body.format(**self.contacts) + "\n" + source, entry.id, score)
+        return Reply(text, "answer", before + fill(body, self.contacts) + "\n" + source, entry.id, score)
 
     def _other_years(self, query: Query, ranked: list[Scored]) -> Reply | None:
         """A question about a year the guide has no figures for ("2018年收到多少申请") is told which

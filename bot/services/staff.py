@@ -98,7 +98,8 @@ class StaffAccounts:
         hashed = hash_password(password)
 
         def write(db: Database) -> None:
-            if db.execute("select 1 from staff where username = ?", [username]).fetchone():
+            # 王力 and wangli, WangLi and wangli: names that differ only in case would confuse the audit trail
+            if db.execute("select 1 from staff where lower(username) = lower(?)", [username]).fetchone():
                 raise StaffError(f"staff account {username!r} exists already", "exists")
             db.table("staff").insert(
                 {"username": username, "password": hashed, "created_at": self._stamp(), "failures": 0, "role": role}

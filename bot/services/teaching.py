@@ -308,6 +308,9 @@ def _wordings(wordings: Sequence[str], knowledge: Knowledge, *, allow: set[str])
         raise TeachingError({"wordings": texts.TEACH_NO_WORDING})
     if any(len(w) > MAX_WORDING for w in said):
         raise TeachingError({"wordings": texts.TEACH_WORDING_TOO_LONG.format(limit=MAX_WORDING)})
+    for w in said:
+        if not any(c.isalnum() for c in w):  # ？？？ or quotes: nothing asked, and it would match junk
+            raise TeachingError({"wordings": texts.TEACH_WORDING_NO_WORDS.format(wording=w)})
     owners = {p: e for e in knowledge.guide for p in (e.question, *e.alternatives)}
     for w in said:
         owner = owners.get(w)

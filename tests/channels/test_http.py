@@ -172,6 +172,8 @@ def test_the_issues_malformed_requests_get_a_400_and_record_nothing(site, store)
             "/chat", data=b"q=\xff&csrf=" + csrf.encode(), headers={"Content-Type": "application/x-www-form-urlencoded"}
         )
         assert response.status == 400 and await response.text() == texts.HTTP_BAD_FORM
+        response = await client.post("/chat", json={"q": "收费吗", "csrf": csrf})  # no form at all
+        assert response.status == 400 and await response.text() == texts.HTTP_BAD_FORM
         response = await client.post(  # the same byte percent-encoded
             "/chat", data=b"q=%ff&csrf=" + csrf.encode(), headers={"Content-Type": "application/x-www-form-urlencoded"}
         )
@@ -287,3 +289,35 @@ def test_wechat_and_telegram_errors_are_short_and_chinese(site):
             assert 400 <= response.status < 500 and CJK.search(await response.text())
 
     site(scenario)
+
+
+def test_a_request_the_parser_refuses_is_logged_as_one_line_without_its_bytes(site, caplog):
+    # aiohttp logs it with a traceback quoting the request's first bytes: a staff cookie's token.
+    token = "gk_staff=QZX-SESSION-TOKEN"
+
+    async def scenario(client: TestClient) -> bytes:
+        assert client.server.port is not None
+        reader, writer = await asyncio.open_connection("127.0.0.1", client.server.port)
+        writer.write(f"GET / HTTP/1.1\r\nHost: x\r\nCookie: {token}{'A' * 9000}\r\n\r\n".encode())
+        await writer.drain()
+        answer = await reader.read()
+        writer.close()
+        return answer
+
+    with caplog.at_level("DEBUG", logger="aiohttp.server"):
+        answer = site(scenario)
+    assert answer.startswith(b"HTTP/1.") and b" 400 " in answer.split(b"\r\n", 1)[0]
+    logged = [r for r in caplog.records if r.name == "aiohttp.server"]
+    assert logged and all(r.levelname == "INFO" and not r.exc_info for r in logged)
+    assert "QZX-SESSION" not in caplog.text and "Traceback" not in caplog.text
+
+
+def test_a_nul_in_a_form_field_is_dropped(site, store):
+    async def scenario(client: TestClient) -> None:
+        csrf = csrf_of(await (await client.get("/")).text())
+        response = await client.post("/chat", data={"q": "申请\x00收费吗", "csrf": csrf})
+        assert response.status == 200 and "\x00" not in await response.text()
+
+    site(scenario)
+    [enquiry] = store.enquiries()
+    assert enquiry["typed"] == "申请收费吗"

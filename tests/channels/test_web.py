@@ -997,8 +997,11 @@ def test_inside_a_frame_the_session_needs_no_cookie(answerer, store, web_setting
         )
         assert turns.status == 200 and "工作日" in await turns.text()
         # Without JavaScript: the links and forms carry the session.
-        again = await (await client.get(f"/?embed=1&s={token}", headers=FRAME)).text()
+        again_response = await client.get(f"/?embed=1&s={token}", headers=FRAME)
+        again = await again_response.text()
         assert "多久答复" in again and f"s={token}" in again
+        # The link's token is never made the browser's cookie (a crafted link would fix a session).
+        assert "gk_chat" not in again_response.headers.get("Set-Cookie", "")
         form = await (await client.get(f"/complaint?embed=1&s={token}", headers=FRAME)).text()
         assert f'action="/complaint?embed=1&amp;s={token}"' in form and 'class="top"' not in form  # no site header
         confirm = await client.post(

@@ -259,6 +259,10 @@ class CitizenChat:
         if typed is not None:
             session.add(self._looked_up(session, typed, address))
             return
+        if self.conversation.asks_to_forget(text):  # 删除记录, as on Telegram and WeChat
+            citizen = self.sessions.citizen(session)
+            session.add(Turn("bot", await self.conversation.forget(channel=CHANNEL, user_id=citizen)))
+            return
         reply = await self.conversation.ask(text, channel=CHANNEL, user_id=self.sessions.citizen(session))
         log.info("web: %s %s", reply.outcome, reply.entry_id or "-")
         session.add(self._turn(reply))

@@ -93,9 +93,20 @@ def _token(request: web.Request) -> str | None:
     # A token in a link opened in a tab would put its owner's session under whoever follows it; a
     # request that does not say it is a frame's (a browser too old to send Sec-Fetch-Dest, curl) is
     # taken for a tab's: such a browser in a frame keeps its session by the cookie, where allowed.
-    if request.headers.get("Sec-Fetch-Dest") == "iframe" and request.query.get("s"):
+    if _from_link(request):
         return request.query["s"]
     return request.cookies.get(CHAT_COOKIE)
+
+
+def _from_link(request: web.Request) -> bool:
+    """Whether the request's session is the one its link names (a frame's ``s``): never made the
+    browser's cookie, or a link crafted with someone's token would put its follower's later
+    questions, in any tab, under that session (session fixation)."""
+    return (
+        not request.headers.get(SESSION_HEADER)
+        and request.headers.get("Sec-Fetch-Dest") == "iframe"
+        and bool(request.query.get("s"))
+    )
 
 
 class WebSessions:
@@ -121,16 +132,18 @@ class WebSessions:
         request[_SESSION] = session
         embed = request.query.get("embed") == "1"
         reset = _VIEW.set(View(session, embed, self._parent(request, embed)))
+        linked = _from_link(request)
         try:
             response: web.StreamResponse = await handler(request)
         except web.HTTPException as e:
-            if e.status < 400:
+            if e.status < 400 and not linked:
                 self._cookie(e, session)
             raise
         finally:
             await self.chats.save(session)
             _VIEW.reset(reset)
-        self._cookie(response, session)
+        if not linked:
+            self._cookie(response, session)
         return response
 
     def get(self, request: web.Request) -> ChatSession:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from ... import texts
+from ...bidi import shown
 from .outcomes import GROUPS, ROW
 from .types import Application, Event
 
@@ -27,6 +28,7 @@ _ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,
+    finalize=shown,  # the applicant's and staff's words, without bidi controls
 )
 
 

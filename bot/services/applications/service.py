@@ -414,7 +414,7 @@ class Applications:
         return check
 
     def _corrected(self, on: dt.date | None = None, text: str | None = None) -> Callable[[Application], Change]:
-        text = (text or "").strip()[:MAX_TEXT] or None
+        text = _optional_text(text)
 
         def check(application: Application) -> Change:
             if application.status != "correcting":
@@ -477,7 +477,7 @@ class Applications:
         return check
 
     def _resume(self, on: dt.date | None = None, text: str | None = None) -> Callable[[Application], Change]:
-        text = (text or "").strip()[:MAX_TEXT] or None
+        text = _optional_text(text)
 
         def check(application: Application) -> Change:
             if application.status != "paused" or application.pause is None:
@@ -706,10 +706,18 @@ class Applications:
 
 
 def _text(text: str) -> str:
-    text = (text or "").strip()[:MAX_TEXT]
+    text = _optional_text(text) or ""
     if not text:
         raise ApplicationError(texts.ACTION_NEEDS_TEXT)
     return text
+
+
+def _optional_text(text: str | None) -> str | None:
+    """What staff wrote, whole, or None; refused when over ``MAX_TEXT`` rather than cut."""
+    text = (text or "").strip()
+    if len(text) > MAX_TEXT:
+        raise ApplicationError(texts.ACTION_TEXT_TOO_LONG.format(length=len(text), limit=MAX_TEXT))
+    return text or None
 
 
 def _events(db: Database, application_id: int) -> list[Event]:

@@ -28,6 +28,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ... import texts
+from ...bidi import without_bidi
 from ...spreadsheet import digits_as_text, neutral
 from .types import RATINGS, STATUSES, Complaint, Event
 
@@ -202,5 +203,6 @@ def write_xlsx(out: IO[bytes] | Any, entries: Iterable[Entry], *, title: str, su
 
 
 def _text(value: str) -> str:
-    """``value`` without the control characters an XLSX cannot hold (openpyxl refuses them)."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
+    """``value`` without the control characters an XLSX cannot hold (openpyxl refuses them), nor
+    the bidi controls that would reorder what a cell shows."""
+    return without_bidi(ILLEGAL_CHARACTERS_RE.sub("", value))

@@ -194,7 +194,9 @@ class Complaints:
 
     def _action(self, number: str, action: str, actor: str, text: str | None) -> Callable[[Database], Complaint]:
         allowed, status = _ACTIONS[action]
-        text = (text or "").strip()[:MAX_TEXT] or None
+        text = (text or "").strip() or None
+        if text is not None and len(text) > MAX_TEXT:  # refused, not cut: what staff wrote is sent whole
+            raise ComplaintError(texts.ACTION_TEXT_TOO_LONG.format(length=len(text), limit=MAX_TEXT))
         if action in ("replied", "noted", "reopened") and not text:
             raise ComplaintError(texts.ACTION_NEEDS_TEXT)
 

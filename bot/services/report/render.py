@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ... import texts
+from ...bidi import shown
 from ...spreadsheet import neutral
 from . import format as fmt
 from .report import Report
@@ -111,6 +112,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        finalize=shown,  # what staff typed (a section's text), without bidi controls
     )
     env.globals.update(
         css=Markup(CSS),  # our own file, not to be escaped: the CSP allows exactly its hash

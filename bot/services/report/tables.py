@@ -321,13 +321,17 @@ def compute_table1(year: int, figures: Mapping[str, str]) -> Table1:
     return table
 
 
+# The most a count of the report may be: past 2**63 SQLite would keep it as a float, rounded.
+MAX_COUNT = 10**12
+
+
 def parse_count(key: str, value: str, *, signed: bool = False) -> int:
     """A whole number entered for ``key``; below 0 only if ``signed``."""
     try:
         number = int(str(value).strip())
     except ValueError:
         raise ReportError(texts.REPORT_NOT_A_COUNT.format(key=key, value=value)) from None
-    if number < 0 and not signed:
+    if (number < 0 and not signed) or abs(number) > MAX_COUNT:
         raise ReportError(texts.REPORT_NOT_A_COUNT.format(key=key, value=value))
     return number
 

@@ -324,6 +324,19 @@ def test_unsupported_messages_get_a_helpful_reply(answerer, store, settings, msg
     assert store.enquiries() == []
 
 
+def test_a_voice_message_wechat_heard_is_answered_as_its_text(answerer, store, settings):
+    async def main() -> None:
+        async with running(answerer, store, settings) as wx:
+            heard = wx.citizen.fields("voice", MsgId="98", MediaId="m", Format="amr", Recognition="申请要收费吗。")
+            answer = await wx.citizen.post(heard)
+            assert answer is not None and "不收费" in answer
+            unheard = wx.citizen.fields("voice", MsgId="97", MediaId="m", Format="amr", Recognition="")
+            assert await wx.citizen.post(unheard) == texts.WX_NON_TEXT
+
+    run(main())
+    assert [r["entry_id"] for r in store.enquiries()] == ["fee-free"]
+
+
 def test_help(answerer, store, settings):
     async def main() -> None:
         async with running(answerer, store, settings) as wx:

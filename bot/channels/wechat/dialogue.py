@@ -191,7 +191,9 @@ class Dialogue:
             # before (a staff reply days later) is owed again.
             if self._sending:
                 await self.conversation.complaints.outbox.requeue(CHANNEL, message.openid)
-            if message.msg_type == "text":
+            # A voice message WeChat heard (the account's 语音识别 on) is answered as its text: many
+            # who cannot type (the old, the busy) speak.
+            if message.msg_type == "text" or (message.msg_type == "voice" and message.content.strip()):
                 return await self._text(message)
             if message.msg_type == "event":
                 return await self._event(message)

@@ -32,6 +32,8 @@ class Incoming:
     :param account: ToUserName, the account's own id (gh_...): the sender of our reply
     :param openid: FromUserName, the citizen's OpenID for this account
     :param msg_type: text, image, voice, video, shortvideo, location, link, event, ...
+    :param content: a text's Content, or what WeChat heard in a voice message (Recognition, where
+      the account has 语音识别 on; empty where it has not, or heard nothing)
     :param msg_id: MsgId (messages only; events have none)
     :param event: the event's name, lower case (subscribe, unsubscribe, click, view, ...)
     """
@@ -76,12 +78,13 @@ def parse_xml(body: bytes | str) -> dict[str, str]:
 def incoming(fields: dict[str, str]) -> Incoming:
     """The message of a parsed body; ``ProtocolError`` if a required field is missing."""
     try:
+        msg_type = _required(fields["MsgType"]).strip().lower()
         return Incoming(
             account=fields["ToUserName"],
             openid=_required(fields["FromUserName"]),
             create_time=int(fields.get("CreateTime") or 0),
-            msg_type=_required(fields["MsgType"]).strip().lower(),
-            content=fields.get("Content", ""),
+            msg_type=msg_type,
+            content=fields.get("Recognition" if msg_type == "voice" else "Content", ""),
             msg_id=fields.get("MsgId", "").strip(),
             event=fields.get("Event", "").strip().lower(),
             event_key=fields.get("EventKey", "").strip(),

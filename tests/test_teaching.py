@@ -133,13 +133,20 @@ def test_the_regression_set_grows_from_what_was_taught(services: Services):
     knowledge = services.answerer.matcher.knowledge
     services.teaching.teach_phrasings(knowledge, "fee-free", [UNKNOWN], "cli:wangli")
     services.teaching.teach_out_of_scope(knowledge, HOUSING, "cli:wangli", POINTER)
+    wechat = ["能用微信申请吗？", "微信上能申请不", "用公众号能办申请吗", "手机微信可以提交申请吗"]
+    fields = {"id": "apply-by-wechat", "section": knowledge.guide[0].section, "question": wechat[0]}
+    fields |= {"alternatives": wechat[1:], "answer": "请通过网站、信函或当面提交申请。", "source": "指南"}
+    services.teaching.teach_entry(knowledge, fields, "cli:wangli")
     assert asyncio.run(services.reload())
     assert services.check_taught() == []
     labelled = services.teaching.labelled()
     assert Labelled(UNKNOWN, "fee-free", "taught:phrasings") in labelled
+    # A new entry's question and alternatives are what citizens asked: labelled, and no longer waiting.
+    assert {Labelled(w, "apply-by-wechat", "taught:entry") for w in wechat} <= set(labelled)
+    assert set(wechat) <= services.teaching.wordings()
     # Knowledge that no longer answers them (here: the files without the teaching): reported.
     services.answerer.swap(type(services.answerer.matcher)(load(services.settings.knowledge)))
-    assert [m[0] for m in services.check_taught()] == [UNKNOWN, *HOUSING]
+    assert [m[0] for m in services.check_taught()] == [UNKNOWN, *HOUSING, *wechat]
 
 
 def test_staff_teach_from_the_console_and_the_next_citizen_is_answered(services: Services, folder: Path):

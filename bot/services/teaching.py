@@ -69,6 +69,9 @@ class Taught:
 
     @property
     def wordings(self) -> list[str]:
+        """The citizens' wordings taught: a new entry's are its question and alternatives."""
+        if self.action == "entry":
+            return [w for w in (self.data.get("question", ""), *self.data.get("alternatives", ())) if w]
         return list(self.data.get("wordings", []))
 
     @property

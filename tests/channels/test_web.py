@@ -181,6 +181,10 @@ def test_catalogue_search_gives_links(site):
     async def scenario(client):
         turns = await ask(client, "/search 安全生产月")
         assert '<ol class="hits">' in turns and "<a href=" in turns
+        # The command typed in capitals, or with a tab, is the same search.
+        for typed in ("/SEARCH 烟花爆竹", "/search\t烟花爆竹", "搜索：烟花爆竹"):
+            last = (await ask(client, typed)).rsplit('class="turn', 1)[-1]
+            assert '<ol class="hits">' in last and "烟花爆竹" in last, typed
 
     site(scenario)
 

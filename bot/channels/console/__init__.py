@@ -34,7 +34,7 @@ from ...services.applying import (
 )
 from ...services.applying import START as APPLY
 from ...services.conversation import Cancelled, Conversation, Form, fold, pick
-from ..typed import CANCEL, START, form_step, render, render_ask, status_typed
+from ..typed import CANCEL, START, form_step, render, render_ask, search_typed, status_typed
 
 if TYPE_CHECKING:
     from ...app import Services
@@ -98,8 +98,8 @@ class Console:
             return await self.conversation.forget(channel=CHANNEL, user_id=self.user)
         if word in HELP:
             return texts.CONSOLE_HELP
-        if text.startswith("/search"):
-            query = text.removeprefix("/search").strip()
+        query = search_typed(text)
+        if query is not None:
             return self.conversation.answerer.catalogue.search(query).text() if query else texts.SEARCH_USAGE
         number = choice_number(word)
         if self.choices and number is not None:

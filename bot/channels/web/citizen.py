@@ -20,7 +20,7 @@ from ...services.chats import ChatSession, Turn
 from ...services.complaints import KIND_TOPICS, KINDS, MAX_TEXT, RATINGS, TOPICS, topics_for
 from ...services.conversation import Conversation, Form, Invalid, Limited, check_form
 from ..http import read_form
-from ..typed import status_typed
+from ..typed import search_typed, status_typed
 from .security import client_address
 from .security import same as _same
 from .sessions import WebSessions
@@ -251,10 +251,10 @@ class CitizenChat:
             return
         if text:  # an empty message (posted without the page's script) shows no empty bubble
             session.add(Turn("me", text))
-        for prefix in ("/search ", "搜索 ", "搜索："):
-            if text.startswith(prefix) and text[len(prefix) :].strip():
-                session.add(self._search(text[len(prefix) :].strip()))
-                return
+        keywords = search_typed(text)
+        if keywords:  # the bare command is asked as a question: the guide says how to search
+            session.add(self._search(keywords))
+            return
         typed = status_typed(text)  # a tracking number, or 查询 with one, as WeChat reads it
         if typed is not None:
             session.add(self._looked_up(session, typed, address))

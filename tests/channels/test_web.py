@@ -582,8 +582,9 @@ def test_status_look_ups_are_limited_per_address(site, web_settings):
 def test_staff_pages_need_a_log_in(site):
     async def scenario(client):
         for path in ("/staff", "/staff/complaints", "/staff/enquiries", "/staff/catalogue", "/staff/complaints.csv"):
-            response = await client.get(path, allow_redirects=False)
-            assert response.status == 303 and response.headers["Location"].startswith("/staff/login"), path
+            for method in ("GET", "HEAD"):
+                response = await client.request(method, path, allow_redirects=False)
+                assert response.status == 303 and response.headers["Location"].startswith("/staff/login"), path
         assert (await client.post("/staff/complaints/20261127-001-6/accepted", data={})).status == 403
 
     site(scenario)

@@ -88,7 +88,7 @@ class StaffConsole:
         async def guarded(request: web.Request) -> web.StreamResponse:
             session = self.accounts.session(request.cookies.get(STAFF_COOKIE))
             if session is None:
-                if request.method != "GET":
+                if request.method not in ("GET", "HEAD"):  # HEAD is asked as GET is: to the login
                     raise web.HTTPForbidden(text=texts.STAFF_LOGIN_FIRST)
                 back = urllib.parse.quote(request.path_qs)
                 raise web.HTTPSeeOther(f"/staff/login?next={back}")

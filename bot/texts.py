@@ -683,7 +683,7 @@ REPORT_CARRY_DIFFERS = "表二“二、上年结转”与{previous}年表二的�
 REPORT_CARRY_CELL = "{column}列上年结转出 {carried_out}、本年结转入 {carried_in}"
 # --- HTTP errors (any route: short, plain text, never a traceback) ---
 HTTP_ERRORS = {
-    400: "请求格式有误，请返回页面重新提交。",
+    400: "请求格式有误。",  # a form's own (HTTP_BAD_FORM) says to go back to the page; an API has none
     401: "需要登录。",
     403: "无权访问。",
     404: "页面不存在。",

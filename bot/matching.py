@@ -874,6 +874,11 @@ class Matcher:
                 # partial_ratio is then how much of the title the query holds, in its order: a
                 # title (nearly) all in a longer question is a hit, whatever else it says.
                 score = max(score, SEARCH_CONTAINED * fuzzy**SEARCH_CONTAINED_POWER)
+            if score < SEARCH_SUMMARY and len(words) >= SUMMARY_MIN_CHARS:
+                # Words a summary holds in their order (伤亡人数: a quarter's 形势分析 counts them)
+                # find its item, below a title that has them.
+                summary = self._catalogue[doc].summary
+                score = max(score, SEARCH_SUMMARY * (fuzz.partial_ratio(words, summary) / 100) ** SEARCH_SUMMARY_POWER)
             score *= a
             if score >= min_score:
                 hits.append(Hit(self._catalogue[doc], round(score, 4)))
@@ -1040,6 +1045,13 @@ SEARCH_NUMBER_CANDIDATES = 200
 # one), times how much of it the query holds to this power: only a title nearly all there gains.
 SEARCH_CONTAINED = 0.65
 SEARCH_CONTAINED_POWER = 4
+# A query's words all in an item's summary score this much (above a search's cut-off, below a
+# title wholly in the query and below the chat's look-ups, which take titles only), times how much
+# of them it holds to this power; a query of fewer characters than this is matched on titles only.
+# Measured: no labelled set's answer moved; the synthetic bench's top-1 68.8% -> 68.7%.
+SEARCH_SUMMARY = 0.6
+SEARCH_SUMMARY_POWER = 4
+SUMMARY_MIN_CHARS = 3
 # Share of a hit's score that depends on its numbers agreeing with the query's; the credit of a
 # number that is the item's (its year, in its index number) but not in its title, and of a
 # number (not a year) that the item does not have: 15 may be a count the title leaves out.

@@ -207,3 +207,13 @@ def test_a_restart_reads_the_catalogues_index_from_the_cache(small, tmp_path):
     fewer = dataclasses.replace(knowledge, catalogue=knowledge.catalogue[:-1])
     Matcher(fewer, cache_dir=tmp_path)
     assert len(list(tmp_path.glob("catalogue-*.npz"))) == 2
+
+
+def test_words_only_a_summary_holds_find_its_item_below_a_title_that_has_them(answerer):
+    # 一季度全区安全生产形势分析's summary counts 伤亡人数; no title has the words.
+    [hit] = answerer.catalogue.search("伤亡人数").hits
+    assert hit.item.title == "一季度全区安全生产形势分析" and hit.score < 0.75
+    # A title that has them comes first.
+    hits = answerer.catalogue.search("隐患排查").hits
+    assert "隐患排查" in hits[0].item.title and hits[0].score > max(h.score for h in hits[1:])
+    assert any("隐患排查" not in h.item.title for h in hits[1:])

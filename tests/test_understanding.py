@@ -1221,6 +1221,12 @@ def test_english_question_gets_english_answer(answerer):
 def test_request_for_accident_figures_is_not_a_tipoff(answerer):
     assert answerer.answer("我想要2009年安全生产事故统计数据").outcome != "complaint"
     assert answerer.answer("我要举报，厂里出了事故瞒着不报").outcome == "complaint"
+    # The figures typed as a keyword (伤亡 is a tip-off's word) find the quarters' analyses, whose
+    # summaries count them.
+    for typed in ("伤亡人数", "事故起数"):
+        reply = answerer.answer(typed)
+        assert reply.outcome == "catalogue" and "形势分析" in reply.hits[0]["title"], typed
+    assert answerer.answer("厂里出了事故，伤亡人数瞒着不报").outcome == "complaint"
 
 
 def test_lexical_signal_alone_still_answers(knowledge):

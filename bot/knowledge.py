@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from . import texts
 from .config import OFFICE_SETTINGS
 
 GUIDE_DIR = "guide"
@@ -287,16 +288,47 @@ def _load_guide(folder: Path, problems: list[Problem]) -> list[GuideEntry]:
 
 def check_entry(raw: dict[str, Any], section: str) -> tuple[GuideEntry | None, list[Problem]]:
     """A guide entry from its fields (a form staff filled in), checked as the files are, or its
-    problems (``Problem.field`` names the field)."""
+    problems (``Problem.field`` names the field), said in Chinese as the console says everything."""
     problems: list[Problem] = []
-    return _guide_entry(raw, section, "", 0, {}, problems), problems
+    return _guide_entry(raw, section, "", 0, {}, problems, texts.ENTRY_PROBLEMS), problems
+
+
+# What is wrong with a guide entry, as `gongkai knowledge check` says it (the console's words are
+# texts.ENTRY_PROBLEMS, with the same keys and fields).
+ENTRY_PROBLEMS = {
+    "mapping": "an entry must be a mapping",
+    "unknown_field": "unknown field (expected {fields})",
+    "missing": "is missing",
+    "empty": "must be a non-empty text",
+    "id": "'{id}' must be lower-case letters, digits and hyphens",
+    "refer": "must be true or false",
+    "list": "must be a list of non-empty texts",
+    "phrasings": "needs at least {minimum} phrasings, has {count}",
+    "answer_long": "has {count} characters; at most {limit} fit a chat message",
+    "text": "must be a text",
+    "answer_en_long": "has {count} characters; at most {limit}",
+    "question_en": "must be a text of at most {limit} characters",
+    "year": "must be a year such as 2009",
+    "category": "must be a catalogue category such as 政策法规",
+    "column": "must be a website column of the catalogue such as 重大危险源",
+    "documents": "must be a list of the catalogue's index numbers",
+    "stray_brace": "has a stray brace ({error}); write braces only around a placeholder",
+    "placeholder": "unknown placeholder {{{name}}} (known: {known})",
+    "placeholder_format": "placeholder {{{name}}} takes no format: write it as {{{name}}}",
+}
 
 
 def _guide_entry(
-    raw: Any, section: str, name: str, line: int, lines: dict[str, int], problems: list[Problem]
+    raw: Any,
+    section: str,
+    name: str,
+    line: int,
+    lines: dict[str, int],
+    problems: list[Problem],
+    say: dict[str, str] = ENTRY_PROBLEMS,
 ) -> GuideEntry | None:
     if not isinstance(raw, dict):
-        problems.append(Problem(name, line, None, "an entry must be a mapping"))
+        problems.append(Problem(name, line, None, say["mapping"]))
         return None
     before = len(problems)
 
@@ -304,57 +336,57 @@ def _guide_entry(
         problems.append(Problem(name, lines.get(key, line), key, reason))
 
     for key in raw.keys() - set(_GUIDE_FIELDS):
-        bad(str(key), f"unknown field (expected {', '.join(_GUIDE_FIELDS)})")
+        bad(str(key), say["unknown_field"].format(fields=", ".join(_GUIDE_FIELDS)))
     for key in ("id", "question", "answer", "source"):
         value = raw.get(key)
         if not isinstance(value, str) or not value.strip():
-            bad(key, "is missing" if key not in raw else "must be a non-empty text")
+            bad(key, say["missing"] if key not in raw else say["empty"])
     entry_id = raw.get("id")
     if isinstance(entry_id, str) and entry_id and not _ID.match(entry_id):
-        bad("id", f"'{entry_id}' must be lower-case letters, digits and hyphens")
+        bad("id", say["id"].format(id=entry_id))
     refer = raw.get("refer", False)
     if not isinstance(refer, bool):
-        bad("refer", "must be true or false")
+        bad("refer", say["refer"])
     lists: dict[str, tuple[str, ...]] = {}
     # A referral may be a single question staff saw asked; an answer of the guide needs wordings.
     for key, minimum in (("alternatives", 0 if refer is True else 3), ("keywords", 0)):
         value = raw.get(key, None)
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            bad(key, "is missing" if key not in raw else "must be a list of non-empty texts")
+            bad(key, say["missing"] if key not in raw else say["list"])
         elif len(value) < minimum:
-            bad(key, f"needs at least {minimum} phrasings, has {len(value)}")
+            bad(key, say["phrasings"].format(minimum=minimum, count=len(value)))
         else:
             lists[key] = tuple(v.strip() for v in value)
     answer = raw.get("answer")
     if isinstance(answer, str):
-        for reason in _placeholder_problems(answer):
+        for reason in _placeholder_problems(answer, say):
             bad("answer", reason)
         if len(answer.strip()) > MAX_ANSWER_CHARS:
-            bad("answer", f"has {len(answer.strip())} characters; at most {MAX_ANSWER_CHARS} fit a chat message")
+            bad("answer", say["answer_long"].format(count=len(answer.strip()), limit=MAX_ANSWER_CHARS))
     answer_en = raw.get("answer_en", "")
     if not isinstance(answer_en, str):
-        bad("answer_en", "must be a text")
+        bad("answer_en", say["text"])
     else:
-        for reason in _placeholder_problems(answer_en):
+        for reason in _placeholder_problems(answer_en, say):
             bad("answer_en", reason)
         if len(answer_en.strip()) > MAX_ANSWER_EN_CHARS:
-            bad("answer_en", f"has {len(answer_en.strip())} characters; at most {MAX_ANSWER_EN_CHARS}")
+            bad("answer_en", say["answer_en_long"].format(count=len(answer_en.strip()), limit=MAX_ANSWER_EN_CHARS))
     question_en = raw.get("question_en", "")
     if not isinstance(question_en, str) or len(question_en.strip()) > MAX_QUESTION_EN_CHARS:
-        bad("question_en", f"must be a text of at most {MAX_QUESTION_EN_CHARS} characters")
+        bad("question_en", say["question_en"].format(limit=MAX_QUESTION_EN_CHARS))
         question_en = ""
     year = raw.get("year")
     if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 1949 <= year <= 2100):
-        bad("year", "must be a year such as 2009")
+        bad("year", say["year"])
     category = raw.get("category", "")
     if not isinstance(category, str):
-        bad("category", "must be a catalogue category such as 政策法规")
+        bad("category", say["category"])
     column = raw.get("column", "")
     if not isinstance(column, str):
-        bad("column", "must be a website column of the catalogue such as 重大危险源")
+        bad("column", say["column"])
     documents = raw.get("documents", [])
     if not isinstance(documents, list) or not all(isinstance(d, str) and d.strip() for d in documents):
-        bad("documents", "must be a list of the catalogue's index numbers")
+        bad("documents", say["documents"])
     if len(problems) > before:
         return None
     return GuideEntry(
@@ -386,17 +418,17 @@ def fill(answer: str, values: Mapping[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), answer)
 
 
-def _placeholder_problems(answer: str) -> Iterator[str]:
+def _placeholder_problems(answer: str, say: dict[str, str]) -> Iterator[str]:
     try:
         fields = [(f, spec, conversion) for _, f, spec, conversion in string.Formatter().parse(answer) if f is not None]
     except ValueError as e:
-        yield f"has a stray brace ({e}); write braces only around a placeholder"
+        yield say["stray_brace"].format(error=e)
         return
     for name, spec, conversion in fields:
         if name not in PLACEHOLDERS:
-            yield f"unknown placeholder {{{name}}} (known: {', '.join(sorted(PLACEHOLDERS))})"
+            yield say["placeholder"].format(name=name, known=", ".join(sorted(PLACEHOLDERS)))
         elif spec or conversion:
-            yield f"placeholder {{{name}}} takes no format: write it as {{{name}}}"
+            yield say["placeholder_format"].format(name=name)
 
 
 # --- The catalogue ------------------------------------------------------------------------------

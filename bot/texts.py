@@ -769,6 +769,28 @@ TEACH_NO_RECORD = "没有第{number}条教学记录"
 TEACH_UNDONE_ALREADY = "第{number}条已经撤销过了"
 TEACH_EXPORTED = "第{number}条已导出到知识库文件，请在文件中修改"
 TEACH_NO_WORDING = "请至少选择或填写一种问法"
+# A new entry's fields as the teaching form checks them (knowledge.ENTRY_PROBLEMS, said to staff).
+ENTRY_PROBLEMS = {
+    "mapping": "条目应为一组“字段: 值”",
+    "unknown_field": "没有这个字段（可用：{fields}）",
+    "missing": "请填写这一项",
+    "empty": "不能为空",
+    "id": "“{id}”只能由小写英文字母、数字和连字符组成，例如 apply-by-wechat",
+    "refer": "只能是 true 或 false",
+    "list": "每一项都不能为空",
+    "phrasings": "至少需要{minimum}种问法，现在只有{count}种",
+    "answer_long": "答复有{count}个字，一条聊天消息最多{limit}个字",
+    "text": "应为文字",
+    "answer_en_long": "英文答复有{count}个字符，最多{limit}个",
+    "question_en": "英文问题最多{limit}个字符",
+    "year": "应为年份，例如 2009",
+    "category": "应为公开目录的类别，例如 政策法规",
+    "column": "应为公开目录的网站栏目，例如 重大危险源",
+    "documents": "应为公开目录中文件的索引号",
+    "stray_brace": "有多余的花括号（{error}）：花括号只能括住占位符",
+    "placeholder": "没有占位符{{{name}}}（可用：{known}）",
+    "placeholder_format": "占位符{{{name}}}不能带格式，请写作{{{name}}}",
+}
 TEACH_WORDING_NO_WORDS = "“{wording}”里没有文字，不能作为问法"
 TEACH_WORDING_TOO_LONG = "每种问法请在{limit}字以内"
 TEACH_WORDING_TAKEN = "“{wording}”已经是条目“{entry}”的问法"

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot import texts
 from bot.app import Services, build_web_app
 from bot.channels.web import setup as setup_web
 from bot.evaluation import Labelled, evaluate
-from bot.knowledge import load
+from bot.knowledge import ENTRY_PROBLEMS, load
 from bot.knowledge_export import export
 from bot.services.staff import StaffAccounts
 from bot.services.teaching import TeachingError
@@ -64,6 +65,10 @@ def test_what_cannot_be_taught_is_refused_with_the_field(services: Services):
     with pytest.raises(TeachingError) as refused:
         services.teaching.teach_entry(knowledge, fields, "cli:wangli")
     assert {"id", "section", "alternatives", "answer"} <= set(refused.value.problems)
+    # Said to staff in the console's language; `gongkai knowledge check` keeps its English.
+    assert refused.value.problems["alternatives"] == texts.ENTRY_PROBLEMS["phrasings"].format(minimum=3, count=1)
+    assert "小写英文字母" in refused.value.problems["id"]
+    assert set(texts.ENTRY_PROBLEMS) == set(ENTRY_PROBLEMS)
     assert services.teaching.records() == []
 
 

@@ -103,19 +103,23 @@ async def read_form(request: web.Request) -> MultiDict[str]:
         log.info("%s %s: a body of %s refused", request.method, request.path, request.content_type)
         raise web.HTTPBadRequest(text=texts.HTTP_BAD_FORM)
     try:
-        form = await request.post()
-        if request.content_type == "application/x-www-form-urlencoded":
-            # aiohttp reads a percent-encoded byte that is not UTF-8 (%ff) as U+FFFD: refused as
-            # the same byte sent raw is, rather than stored as a replacement character.
+        if request.content_type == FORMS[0]:
+            # Parsed here, strictly: aiohttp's post() reads a percent-encoded byte that is not
+            # UTF-8 (%ff) as U+FFFD, where the same byte sent raw is refused.
             charset = request.charset or "utf-8"
-            parse_qsl((await request.read()).decode(charset), keep_blank_values=True, encoding=charset, errors="strict")
+            body = (await request.read()).decode(charset)  # read() keeps to client_max_size (413)
+            pairs: list[tuple[str, object]] = list(
+                parse_qsl(body.rstrip(), keep_blank_values=True, encoding=charset, errors="strict")
+            )
+        else:
+            pairs = list((await request.post()).items())
     except web.HTTPException:
         raise  # 413 for a body over client_max_size
     except MALFORMED as e:
         log.info("%s %s: malformed form refused (%s)", request.method, request.path, type(e).__name__)
         raise web.HTTPBadRequest(text=texts.HTTP_BAD_FORM) from None
     fields: MultiDict[str] = MultiDict()
-    for name, value in form.items():
+    for name, value in pairs:
         if not isinstance(value, str):
             log.info("%s %s: a file where a text is expected, refused", request.method, request.path)
             raise web.HTTPBadRequest(text=texts.HTTP_BAD_FORM)

@@ -369,10 +369,7 @@ class Answers:
             return None
         reply = self._entry_reply(q or title(entry, english), entry, 1.0, english)
         reply.asks = pointers(reply.text)
-        reply.hits, reply.heading = self._listed(entry, english)
-        if reply.hits:
-            reply.text += "\n" + self._hits_text(reply.hits, reply.heading)
-        return reply
+        return self._with_documents(reply, entry, english)
 
     # --- internals ------------------------------------------------------------------------------
 
@@ -577,16 +574,7 @@ class Answers:
             received = read_day(read, self._today()) if best.entry.id in RECKONED else None
             if received is not None and not query.english:
                 reply.text += "\n" + self._reckoned(received)
-            # A question that names a published document is told where it is, not only how to apply;
-            # one about a category of the catalogue (政策法规类公开了多少), which documents it has.
-            if strong and not best.entry.documents:
-                reply.hits, reply.heading = strong, texts.CATALOGUE_WITH_ANSWER_HEADER
-            else:  # the documents the entry is about come first, then any other the question names
-                listed, heading = self._listed(best.entry, query.english)
-                shown = {h["index_no"] for h in listed}
-                reply.hits, reply.heading = listed + [h for h in strong if h["index_no"] not in shown], heading
-            if reply.hits:
-                reply.text += "\n" + self._hits_text(reply.hits, reply.heading)
+            reply = self._with_documents(reply, best.entry, query.english, strong)
             return _offering(reply, offer) if spared else reply
         if strong:  # a licence named: its documents, not the training courses that share its words
             return self._catalogue(text, query, strong if licence else hits, top_id, top_score, offer, of_other_years)
@@ -715,6 +703,24 @@ class Answers:
             query, limit=3, min_score=self.settings.catalogue_answer_min_score, budget=FALLBACK_SEARCH_BUDGET
         )
         return found.as_json()["hits"]
+
+    def _with_documents(
+        self, reply: Reply, entry: GuideEntry, english: bool, named: list[dict[str, Any]] | None = None
+    ) -> Reply:
+        """``reply``, an answer with ``entry``, with the documents it lists under it: a question that
+        names published documents (``named``) is told where they are, not only how to apply; an
+        entry about documents of its own (局领导分工), a category (政策法规类公开了多少) or a column lists
+        them first, and then any other the question names."""
+        named = named or []
+        if named and not entry.documents:
+            reply.hits, reply.heading = named, texts.CATALOGUE_WITH_ANSWER_HEADER
+        else:
+            listed, heading = self._listed(entry, english)
+            shown = {h["index_no"] for h in listed}
+            reply.hits, reply.heading = listed + [h for h in named if h["index_no"] not in shown], heading
+        if reply.hits:
+            reply.text += "\n" + self._hits_text(reply.hits, reply.heading)
+        return reply
 
     def _listed(self, entry: GuideEntry, english: bool) -> tuple[list[dict[str, Any]], str]:
         """The documents an entry's answer lists, as hits (a listing has no score), and the line

@@ -212,6 +212,9 @@ def test_the_case_register_numbers_records_and_corrects(reports):
         reports.data.add_case("信访", dt.date(YEAR, 3, 2), "", "test")
     with pytest.raises(ReportError, match="没有编号为 F1999-001"):
         reports.data.decide_case("F1999-001", "维持", dt.date(YEAR, 4, 20), "test")
+    with pytest.raises(ReportError, match="最多 5000 字"):  # refused whole, never cut
+        reports.data.decide_case(case.number, "维持", dt.date(YEAR, 4, 22), "test", "注" * 5001)
+    assert reports.data.case(case.number).result == "corrected"
 
 
 # --- the 2009 report, as the seed has it ----------------------------------------------------------------

@@ -730,6 +730,11 @@ def test_staff_reply_reaches_the_citizen_and_the_audit_trail(site, store, web_se
         again = await (await client.get(accepted.url.path, params=dict(accepted.url.query))).text()
         assert number in again and '<p class="ok">' not in again
         monkeypatch.undo()
+        # A reply over the limit is refused with the limit, never cut and sent (and none recorded).
+        too_long = await client.post(
+            f"/staff/complaints/{number}/replied", data={"csrf": csrf_of(detail), "text": "答" * 2001}
+        )
+        assert "超过了2000字" in await too_long.text()
         await client.post(
             f"/staff/complaints/{number}/replied",
             data={"csrf": csrf_of(detail), "text": "已核实，已批评教育。<i>x</i>"},

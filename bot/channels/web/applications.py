@@ -172,7 +172,7 @@ class ApplicationPages:
     async def correct(self, request: web.Request) -> web.StreamResponse:
         """The applicant's corrected application, from the status page of their own application."""
         form = await self._posted(request)
-        number, text = str(form.get("number", ""))[:40], str(form.get("text", "")).strip()[:2000]
+        number, text = str(form.get("number", ""))[:40], str(form.get("text", "")).strip()  # its limit is the service's
         back = "/status?" + urllib.parse.urlencode({"number": number})
         application = self.applications.get(number)
         session = self.sessions.get(request)
@@ -329,7 +329,7 @@ def _date(value: Any) -> dt.date | None:
 
 def _params(action: str, form: Any) -> dict[str, Any]:
     """A staff action's parameters from its posted form."""
-    text = str(form.get("text", ""))[:2000]
+    text = str(form.get("text", ""))  # whole: the service refuses one over its limit, saying so
     on = _date(form.get("on"))
     if action == "request_correction":
         return {"text": text, "on": on, "by": _date(form.get("by"))}

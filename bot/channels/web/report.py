@@ -144,7 +144,7 @@ class ReportPages:
                 self.reports.data.add_case,
                 str(form.get("kind", "")),
                 filed_on,
-                str(form.get("subject", ""))[:2000],
+                str(form.get("subject", "")),
                 f"web:{session.username}",
             )
         except ValueError:
@@ -164,7 +164,7 @@ class ReportPages:
                 str(form.get("result", "")),
                 decided_on,
                 f"web:{session.username}",
-                str(form.get("note", ""))[:2000],
+                str(form.get("note", "")),
             )
         except ValueError:
             raise self._back(year, error=texts.REPORT_BAD_DATE.format(what="审结日期")) from None

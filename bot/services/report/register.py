@@ -95,6 +95,9 @@ class ReportData:
             raise ReportError(texts.REPORT_CASE_BAD_RESULT)
         if decided_on < case.filed_on:
             raise ReportError(texts.REPORT_CASE_DECIDED_BEFORE)
+        note = note.strip()
+        if len(note) > TEXT_LIMIT:
+            raise ReportError(texts.REPORT_TOO_LONG.format(key="note", limit=TEXT_LIMIT))
         at = self._at()
         case_id = self.store.reader.execute("select id from report_cases where number = ?", [case.number]).fetchone()[0]
 
@@ -107,7 +110,7 @@ class ReportData:
                     "actor": actor,
                     "result": key,
                     "decided_on": decided_on.isoformat(),
-                    "note": note.strip()[:TEXT_LIMIT],
+                    "note": note,
                 }
             )
             return inserted_id(table.last_pk)

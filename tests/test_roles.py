@@ -97,6 +97,7 @@ def test_an_admin_manages_accounts_in_the_console_but_cannot_lock_themself_out(s
         for url, data in (
             ("/staff/accounts", {"username": "newbie", "password": PASSWORD, "role": "editor"}),
             ("/staff/accounts", {"username": "bad name!", "password": PASSWORD, "role": "clerk"}),
+            ("/staff/accounts", {"username": "a" * 41, "password": PASSWORD, "role": "clerk"}),  # not cut to 40
             ("/staff/accounts/cleo/role", {"role": "editor"}),
             ("/staff/accounts/ada/role", {"role": "clerk"}),
             ("/staff/accounts/ada/remove", {}),
@@ -107,10 +108,10 @@ def test_an_admin_manages_accounts_in_the_console_but_cannot_lock_themself_out(s
 
     said = site(scenario)
     assert "已添加账号 newbie（编辑）" in said[0]
-    assert "用户名为1到40个字母" in said[1]
-    assert "cleo 现在是编辑" in said[2]
-    assert "不能取消自己的管理员角色" in said[3] and "不能删除自己的账号" in said[4]
-    assert "已删除账号 ed" in said[5]
+    assert "用户名为1到40个字母" in said[1] and "用户名为1到40个字母" in said[2]
+    assert "cleo 现在是编辑" in said[3]
+    assert "不能取消自己的管理员角色" in said[4] and "不能删除自己的账号" in said[5]
+    assert "已删除账号 ed" in said[6]
     roles = {a["username"]: a["role"] for a in StaffAccounts(store, settings).accounts()}
     assert roles == {"ada": "admin", "cleo": "editor", "newbie": "editor"}
 

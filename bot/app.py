@@ -235,6 +235,7 @@ async def serve(services: Services, channels: Iterable[str] | None = None, *, ht
 
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()  # every channel starts here (cleanup_ctx): a refused token stops us now
+    http_guard.guard(runner)
     try:
         if http:
             await web.TCPSite(runner, settings.http_host, settings.http_port).start()

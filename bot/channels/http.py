@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from functools import partial
 from urllib.parse import parse_qsl
 
 from aiohttp import web
@@ -48,6 +49,30 @@ def setup(app: web.Application) -> None:
     server_log = logging.getLogger("aiohttp.server")
     if not any(isinstance(f, MalformedRequests) for f in server_log.filters):
         server_log.addFilter(MalformedRequests())
+
+
+def guard(runner: web.AppRunner) -> None:
+    """Give the responses aiohttp writes itself, to a request its parser refused (a header over
+    8 KB, a bad chunk, a NUL in the path), the same headers as every other: no route ever matched
+    such a request, so the application's ``on_response_prepare`` never runs for it, and it went out
+    naming Python's and aiohttp's versions. Call once ``runner`` is set up; connections opened
+    after it are guarded."""
+    assert runner.server is not None, "the runner is not set up"
+    runner.server.request_factory = partial(runner.app._make_request, _cls=_Refusable)
+
+
+class _Refusable(web.Request):
+    """A request whose response gets the security headers and a Chinese message even when aiohttp
+    itself answers it."""
+
+    async def _prepare_hook(self, response: web.StreamResponse) -> None:
+        if self._match_info is None:  # refused before routing: aiohttp's own 400
+            await secure_headers(self, response)
+            if isinstance(response, web.Response):  # its English, quoting the request's bytes
+                response.text = message(response.status)
+                response.headers["Content-Length"] = str(len(response.text.encode()))
+        else:
+            await super()._prepare_hook(response)
 
 
 class MalformedRequests(logging.Filter):

@@ -20,6 +20,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot import texts
 from bot.app import Services, build_web_app
+from bot.channels import http as http_guard
 from bot.channels.telegram import WEBHOOK_PATH, add_webhook, build_dispatcher
 from bot.channels.web import setup as setup_web
 from bot.channels.wechat import setup as setup_wechat
@@ -310,6 +311,26 @@ def test_a_request_the_parser_refuses_is_logged_as_one_line_without_its_bytes(si
     logged = [r for r in caplog.records if r.name == "aiohttp.server"]
     assert logged and all(r.levelname == "INFO" and not r.exc_info for r in logged)
     assert "QZX-SESSION" not in caplog.text and "Traceback" not in caplog.text
+
+
+def test_a_request_the_parser_refuses_gets_the_headers_of_every_response(site):
+    # aiohttp answers it itself, before any route: the application's hooks never see it.
+    async def scenario(client: TestClient) -> bytes:
+        assert client.server.port is not None and client.server.runner is not None
+        http_guard.guard(client.server.runner)  # as serve() does
+        reader, writer = await asyncio.open_connection("127.0.0.1", client.server.port)
+        writer.write(f"GET / HTTP/1.1\r\nHost: x\r\nX-Long: {'A' * 9000}\r\n\r\n".encode())
+        await writer.drain()
+        answer = await reader.read()
+        writer.close()
+        return answer
+
+    answer, body = site(scenario).split(b"\r\n\r\n", 1)
+    head = answer.decode().lower().split("\r\n")
+    assert " 400 " in head[0] and body.decode() == texts.HTTP_ERRORS[400]
+    headers = dict(line.split(": ", 1) for line in head[1:])
+    assert headers["server"] == "gongkai"
+    assert headers["x-content-type-options"] == "nosniff" and "content-security-policy" in headers
 
 
 def test_a_nul_in_a_form_field_is_dropped(site, store):

@@ -69,8 +69,9 @@ class _Refusable(web.Request):
         if self._match_info is None:  # refused before routing: aiohttp's own 400
             await secure_headers(self, response)
             if isinstance(response, web.Response):  # its English, quoting the request's bytes
-                response.text = message(response.status)
-                response.headers["Content-Length"] = str(len(response.text.encode()))
+                body = message(response.status)
+                response.text = body
+                response.headers["Content-Length"] = str(len(body.encode()))
         else:
             await super()._prepare_hook(response)
 

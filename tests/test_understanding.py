@@ -244,6 +244,14 @@ def test_a_later_part_that_names_no_year_asks_of_the_year_named_before_it(answer
     assert dated == [None, None]
 
 
+@pytest.mark.parametrize("text", ["2009", "2009年", "09年", "2009年的"])
+def test_a_year_typed_alone_gets_that_years_report_not_one_of_its_figures(answerer, text):
+    # Not "没有。…没有发生行政复议案件": a year alone asks for none of the year's figures.
+    reply = answerer.answer(text)
+    assert (reply.outcome, reply.entry_id) == ("answer", "report-2009")
+    assert answerer.answer("2009年有人告你们吗").entry_id == "cases-2009"
+
+
 def test_an_english_question_about_a_years_figures_is_answered_from_that_year(answerer):
     assert answerer.answer("How many applications did you receive in 2009?").entry_id == "apply-2009"
     other = answerer.answer("How many information requests did you receive last year?")

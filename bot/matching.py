@@ -654,6 +654,10 @@ class Matcher:
         owners = dict.fromkeys(owner for owner, keyword in self._keywords if query.normalized in keyword)
         return [self._guide[owner] for owner in owners]
 
+    def phrased(self, query: Query) -> bool:
+        """Whether ``query`` is word for word one of the guide's phrasings or keywords (12350)."""
+        return query.normalized in self._exact
+
     def example(self, query: Query) -> str | None:
         """``COMPLAINT`` or ``OUT_OF_SCOPE`` when the message is word for word one of the lexicon's
         examples of them (the semantic signal generalises from them; this holds without it)."""

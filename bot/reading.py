@@ -102,11 +102,15 @@ def read_years(text: str, today: dt.date | None = None) -> tuple[str, tuple[int,
     text = _SHORT_YEAR.sub(lambda m: ("20" if int(m.group(1)) <= 50 else "19") + m.group(1), text)
     text = _RELATIVE_RE.sub(lambda m: f"{today.year + _RELATIVE[m.group(1)]}年", text)
     text = _RELATIVE_EN_RE.sub(lambda m: f"{today.year + _RELATIVE_EN[(m[1] or m[2]).lower()]}", text)
+    text = _YEAR_ALONE.sub(r"\1年", text)  # 2018 typed alone asks of the year, as 2018年 does
     # A year in a full date (2010年1月29日: the day a report came out) names a day, and a year that
     # names a law's version (07年那版, 2019年修订的条例, 一九年新条例) the law: neither is a year asked about.
     named = _FULL_YEAR.findall(_VERSION.sub("", _DATE.sub("", text)))
     years = tuple(dict.fromkeys(int(y) for y in named if 1949 <= int(y) <= today.year + 1))
     return text, years
+
+
+_YEAR_ALONE = re.compile(r"^\s*((?:19|20)[0-9]{2})\s*[?？]?\s*$")
 
 
 # A day named (10月8日, 十月八号, 2026年10月8号, 2026-10-08), in a text whose years are read.

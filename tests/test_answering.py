@@ -187,6 +187,17 @@ def test_a_number_alone_is_no_question(answerer):
     assert answerer.answer("12350").entry_id == "safety-report"  # and a hotline's number what it is
 
 
+@pytest.mark.parametrize("typed", ["110", "31m", "\x1b[31m", "5G", "a1", "３１ｍ"])
+def test_digits_with_no_word_are_no_question(answerer, typed):
+    # 110 was answered with the fee per item, 31m (a terminal's colour code) with 1月31日's deadline.
+    assert (answerer.answer(typed).outcome, answerer.answer(typed).text) == ("invalid", texts.ONLY_DIGITS)
+
+
+@pytest.mark.parametrize("typed", ["3天", "GB/T", "abc 123", "20个工作日"])
+def test_a_word_beside_digits_is_read(answerer, typed):
+    assert answerer.answer(typed).outcome != "invalid"
+
+
 def test_bytes_that_are_no_text_are_read_and_logged_as_the_replacement_character(answerer, store):
     # A terminal decodes bytes that are not UTF-8 as lone surrogates (surrogateescape), which no
     # encoder takes: the question is still answered, its search run, and its enquiry stored.

@@ -252,6 +252,12 @@ def test_a_year_typed_alone_gets_that_years_report_not_one_of_its_figures(answer
     assert answerer.answer("2009年有人告你们吗").entry_id == "cases-2009"
 
 
+@pytest.mark.parametrize("text", ["2018", "2018年", "2018？"])
+def test_a_year_typed_alone_that_the_guide_has_no_figures_for_is_told_where_they_are(answerer, text):
+    reply = answerer.answer(text)
+    assert (reply.outcome, reply.entry_id) == ("answer", "annual-report-where") and "没有2018年的" in reply.text
+
+
 def test_an_english_question_about_a_years_figures_is_answered_from_that_year(answerer):
     assert answerer.answer("How many applications did you receive in 2009?").entry_id == "apply-2009"
     other = answerer.answer("How many information requests did you receive last year?")

@@ -310,6 +310,16 @@ def only_digits(text: str) -> bool:
     return not any(c.isalpha() for c in text) and sum(c.isdigit() for c in text) >= DIGITS_ONLY_MIN
 
 
+# A word: a Chinese character, or two letters running (English, typed pinyin).
+_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W\d_]{2,}")
+
+
+def wordless(text: str) -> bool:
+    """Whether ``text`` has digits but no word (110, 31m, 5G, a terminal's stray escape code ``[31m``):
+    nothing the guide could answer, however its digits match a deadline's or a fee's."""
+    return any(c.isdigit() for c in text) and not _WORD.search(text)
+
+
 def _titled(query: Query) -> bool:
     """Whether a message is short and ends as a document's title does (液化气站 隐患 整改方案)."""
     return names_a_document(query.normalized) and _typed(query.text) <= LOOKUP_MAX_CHARS
@@ -392,6 +402,8 @@ class Answers:
             reply.normalized = head.normalized
             return reply
         query = self.matcher.query(text, today=self._today())
+        if wordless(text) and not (query.years or self.matcher.phrased(query)):  # 2009, 12350 say what is asked
+            return Reply(text, "invalid", texts.ONLY_DIGITS)
         reply = self._reply(text, query)
         if reply.outcome == "complaint":
             reply = self._besides_complaint(reply)

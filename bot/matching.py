@@ -991,6 +991,7 @@ class _IntentRules:
             and ("?" in text or "？" in text)
             or asks_by_grammar(text)
             or bool(_WANTS.search(simple))
+            or bool(_COUNT_ASKED.search(simple))
         )
         asks = bool(self._asking and self._asking.search(simple)) or marked
         asking = self._asking if len(simple) < LONG_MESSAGE else self._asking_long
@@ -1026,6 +1027,11 @@ _APPLYING = "办理|申办|申请|申领"
 # Wanting a service asks for it, as a question does (我想办个烟花爆竹经营许可证, 我要申请公开…): it is
 # no story told, whatever hazard it names.
 _WANTS = re.compile(f"(?:想|要|准备|打算)(?:{_APPLYING}|办个|办一个|办张|咨询|了解一下|查一下|查查|问问|问一下|看看)")
+
+
+# A count asked (出了几起事故, 有几家企业): 几 before a measure word of things counted, not of
+# people or times (来了几个人, 打了几次: a story's), nor 好几 (好几起).
+_COUNT_ASKED = re.compile(r"(?<![好这那十几])几[件条家份起项宗]")
 
 
 # What may stand beside a greeting, thanks or 不是这个 without making a question of it: particles,

@@ -548,11 +548,19 @@ def test_a_question_is_asked_by_its_grammar():
         "周末能交申请不 平时请不了假",
         "我打印出来填好再寄过去要得不嘛",  # a final particle after it
         "行不撒，我在外地",
+        "到底是15个工作日还是20个工作日啊 我看网上说的不一样",  # a choice between two
     )
     for text in asked:
         assert asks_by_grammar(text), text
     # A clause that ends in 也没, 还没, 都不 tells what did not happen, a particle after it or not.
-    for told in ("厂里天天加班到半夜", "吗啡", "到现在也没 电话也不接", "等了一个月还没，你们看着办", "还没啊"):
+    for told in (
+        "厂里天天加班到半夜",
+        "吗啡",
+        "到现在也没 电话也不接",
+        "等了一个月还没，你们看着办",
+        "还没啊",
+        "打了三回电话还是没人接",  # 还是: still
+    ):
         assert not asks_by_grammar(told), told
 
 
@@ -1300,3 +1308,19 @@ def test_staff_see_the_entries_ranked_as_if_the_question_were_the_bureaus(matche
     assert whole[0].score < 0.5 <= given[0].score  # the console ticks it from 0.5 (PRESELECT_AT)
     weather = matcher.rank(matcher.query("明天会下雨吗"), limit=3, in_scope=True)
     assert weather and max(c.score for c in weather) < 0.05  # nothing near: staff are told so
+
+
+def test_a_count_asked_is_a_question_not_a_story(matcher, answerer):
+    # 几起 asks how many, even in a message long enough that a lone 几 may be a story's (好几回).
+    asked = "2009年张店区一共出了几起生产安全事故"
+    assert not matcher.intent(matcher.query(asked)).tells
+    reply = answerer.answer(asked)
+    assert reply.outcome != "complaint" and "accident-info" in {reply.entry_id, *(c.id for c in reply.choices)}
+    assert matcher.intent(matcher.query("俺们厂这两年出了好几起事故，老板一直压着不让往上报")).tells
+
+
+@pytest.mark.parametrize("text", ["收费标准", "收费标准是什么", "你们的收费标准"])
+def test_the_fee_standard_asked_today_gets_todays_rules_not_the_old_ones(answerer, text):
+    # 原来的收费标准 (fee-old-rules) took every 收费标准, and with it the 2007 rules first.
+    assert answerer.answer(text).entry_id == "fee-free"
+    assert answerer.answer("原来的收费标准").entry_id == "fee-old-rules"

@@ -292,18 +292,23 @@ def test_wechat_and_telegram_errors_are_short_and_chinese(site):
     site(scenario)
 
 
+async def header_too_long(client: TestClient, header: str) -> bytes:
+    """What the server sends back to a request whose ``header`` runs over aiohttp's 8 KB."""
+    assert client.server.port is not None
+    reader, writer = await asyncio.open_connection("127.0.0.1", client.server.port)
+    writer.write(f"GET / HTTP/1.1\r\nHost: x\r\n{header}{'A' * 9000}\r\n\r\n".encode())
+    await writer.drain()
+    answer = await reader.read()
+    writer.close()
+    return answer
+
+
 def test_a_request_the_parser_refuses_is_logged_as_one_line_without_its_bytes(site, caplog):
     # aiohttp logs it with a traceback quoting the request's first bytes: a staff cookie's token.
     token = "gk_staff=QZX-SESSION-TOKEN"
 
     async def scenario(client: TestClient) -> bytes:
-        assert client.server.port is not None
-        reader, writer = await asyncio.open_connection("127.0.0.1", client.server.port)
-        writer.write(f"GET / HTTP/1.1\r\nHost: x\r\nCookie: {token}{'A' * 9000}\r\n\r\n".encode())
-        await writer.drain()
-        answer = await reader.read()
-        writer.close()
-        return answer
+        return await header_too_long(client, f"Cookie: {token}")
 
     with caplog.at_level("DEBUG", logger="aiohttp.server"):
         answer = site(scenario)
@@ -316,14 +321,9 @@ def test_a_request_the_parser_refuses_is_logged_as_one_line_without_its_bytes(si
 def test_a_request_the_parser_refuses_gets_the_headers_of_every_response(site):
     # aiohttp answers it itself, before any route: the application's hooks never see it.
     async def scenario(client: TestClient) -> bytes:
-        assert client.server.port is not None and client.server.runner is not None
+        assert client.server.runner is not None
         http_guard.guard(client.server.runner)  # as serve() does
-        reader, writer = await asyncio.open_connection("127.0.0.1", client.server.port)
-        writer.write(f"GET / HTTP/1.1\r\nHost: x\r\nX-Long: {'A' * 9000}\r\n\r\n".encode())
-        await writer.drain()
-        answer = await reader.read()
-        writer.close()
-        return answer
+        return await header_too_long(client, "X-Long: ")
 
     answer, body = site(scenario).split(b"\r\n\r\n", 1)
     head = answer.decode().lower().split("\r\n")

@@ -1002,7 +1002,8 @@ class _IntentRules:
         told = simple if told == text else self._simplify(told)
         strong = bool(self._complaint and self._complaint.search(told))
         topic = bool(self._topic and self._topic.search(simple))
-        grievance = bool(self._grievance and self._grievance.search(simple))
+        # 到底 asks harder in a choice between two (到底是15个工作日还是20个): no grievance there.
+        grievance = bool(self._grievance and self._grievance.search(_CHOICE_STRESSED.sub("", simple)))
         hazard = tipoff or bool(self._hazards and self._hazards.search(simple))
         return Intent(
             complaint=strong or ((topic or tipoff) and not asks),
@@ -1027,6 +1028,10 @@ _APPLYING = "办理|申办|申请|申领"
 # Wanting a service asks for it, as a question does (我想办个烟花爆竹经营许可证, 我要申请公开…): it is
 # no story told, whatever hazard it names.
 _WANTS = re.compile(f"(?:想|要|准备|打算)(?:{_APPLYING}|办个|办一个|办张|咨询|了解一下|查一下|查查|问问|问一下|看看)")
+
+
+# 到底, 究竟 before a choice between two (到底是…还是…): a question pressed, not a grievance.
+_CHOICE_STRESSED = re.compile(r"(?:到底|究竟)(?=是[^，,。！!；;\s]{1,12}还是)")
 
 
 # A count asked (出了几起事故, 有几家企业): 几 before a measure word of things counted, not of

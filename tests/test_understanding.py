@@ -1324,3 +1324,11 @@ def test_the_fee_standard_asked_today_gets_todays_rules_not_the_old_ones(answere
     # 原来的收费标准 (fee-old-rules) took every 收费标准, and with it the 2007 rules first.
     assert answerer.answer(text).entry_id == "fee-free"
     assert answerer.answer("原来的收费标准").entry_id == "fee-old-rules"
+
+
+def test_a_choice_pressed_with_daodi_is_a_question_not_a_grievance(matcher, answerer):
+    # 到底 is a grievance word (到底有没有人管), but not before a choice between two.
+    asked = "到底是15个工作日还是20个工作日啊 我看网上说的不一样"
+    assert not matcher.intent(matcher.query(asked)).grievance
+    assert answerer.answer(asked).outcome != "complaint"
+    assert matcher.intent(matcher.query("申请交了两个月了 你们到底还管不管")).grievance

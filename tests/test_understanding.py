@@ -1332,3 +1332,10 @@ def test_a_choice_pressed_with_daodi_is_a_question_not_a_grievance(matcher, answ
     assert not matcher.intent(matcher.query(asked)).grievance
     assert answerer.answer(asked).outcome != "complaint"
     assert matcher.intent(matcher.query("申请交了两个月了 你们到底还管不管")).grievance
+
+
+@pytest.mark.parametrize(
+    "text", ["找哪个人对接啊 给个手机号", "what is the phone number of zhangdian work safety bureau"]
+)
+def test_the_phone_asked_for_in_other_words_is_given(answerer, text):
+    assert (answerer.answer(text).outcome, answerer.answer(text).entry_id) == ("answer", "office-phone")

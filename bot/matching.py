@@ -36,6 +36,7 @@ from .config import Settings
 from .knowledge import CatalogueItem, GuideEntry, Knowledge, Lexicon
 from .ngram import CHAR, CHAR_BIGRAM, CHAR_SKIP, PINYIN, PINYIN_BIGRAM, Field, NgramIndex, release_memory
 from .reading import (
+    CHOICE_OF_TWO,
     asking_clauses,
     asks_by_grammar,
     asks_in_english,
@@ -1031,7 +1032,7 @@ _WANTS = re.compile(f"(?:想|要|准备|打算)(?:{_APPLYING}|办个|办一个|�
 
 
 # 到底, 究竟 before a choice between two (到底是…还是…): a question pressed, not a grievance.
-_CHOICE_STRESSED = re.compile(r"(?:到底|究竟)(?=是[^，,。！!；;\s]{1,12}还是)")
+_CHOICE_STRESSED = re.compile(rf"(?:到底|究竟)(?={CHOICE_OF_TWO})")
 
 
 # A count asked (出了几起事故, 有几家企业): 几 before a measure word of things counted, not of

@@ -253,6 +253,10 @@ def is_english(text: str) -> bool:
     return len(words) >= 2 and any(w in _ENGLISH_HINTS for w in words)
 
 
+# A choice between two: 是…还是 within a clause (还是 alone is "still": 还是没人接).
+CHOICE_OF_TWO = r"是[^，,。！!；;\s]{1,12}还是"
+
+
 # Chinese asks by grammar as well as by words: 收不收费, 能复议不, 交了没, 行否, and so a clause
 # that ends in 不 or 没 (能网上办不 我在外地), but not in 也没, 还没, 都不 (what did not happen).
 _A_NOT_A = re.compile(
@@ -260,7 +264,7 @@ _A_NOT_A = re.compile(
     # and before a final particle (要得不嘛, 行不撒: 西南官话 and others)
     r"|(?<![也还都就])[不没否][嘛撒呀啊哇]?[?？]?(?:$|(?=[，,。！!；;\s]))"
     # and a choice between two (到底是15个工作日还是20个, 是打电话还是去现场)
-    r"|是[^，,。！!；;\s]{1,12}还是"
+    rf"|{CHOICE_OF_TWO}"
 )
 
 

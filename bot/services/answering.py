@@ -300,23 +300,14 @@ def _typed(text: str) -> int:
     return sum(ch.isalnum() for ch in text)
 
 
-# Digits with no word (13812345678, 123456): a number, not a question; up to five may name a
-# hotline the guide speaks of (12350, 12345).
-DIGITS_ONLY_MIN = 6
-
-
-def only_digits(text: str) -> bool:
-    """Whether ``text`` is digits with no word, more of them than a hotline has."""
-    return not any(c.isalpha() for c in text) and sum(c.isdigit() for c in text) >= DIGITS_ONLY_MIN
-
-
 # A word: a Chinese character, or two letters running (English, typed pinyin).
 _WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W\d_]{2,}")
 
 
 def wordless(text: str) -> bool:
-    """Whether ``text`` has digits but no word (110, 31m, 5G, a terminal's stray escape code ``[31m``):
-    nothing the guide could answer, however its digits match a deadline's or a fee's."""
+    """Whether ``text`` has digits but no word (a phone number, 110, 31m, 5G, a terminal's stray
+    escape code ``[31m``): nothing the guide could answer, however its digits match a deadline's,
+    a fee's or a hotline's."""
     return any(c.isdigit() for c in text) and not _WORD.search(text)
 
 
@@ -388,8 +379,10 @@ class Answers:
             return Reply(text, "invalid", texts.EMPTY)
         if choice_number(text) is not None:  # a choice's number (2, 第二个), with no choices offered now
             return Reply(text, "invalid", texts.NO_CHOICES)
-        if only_digits(text):  # a phone or ID number, a mistyped tracking number: no question to match
-            return Reply(text, "invalid", texts.ONLY_DIGITS)
+        if wordless(text):  # a phone number, 110: no question, unless a year (2009) or a phrasing (12350)
+            head = self.matcher.query(text[:MAX_QUESTION_CHARS], today=self._today())
+            if not (head.years or self.matcher.phrased(head)):
+                return Reply(text, "invalid", texts.ONLY_DIGITS)
         if len(text) > MAX_QUESTION_CHARS:
             # Most likely a story to report (the channels offer the complaint form with it): one
             # that tells of a hazard, and asks for no document about it, is offered as a tip-off,
@@ -402,8 +395,6 @@ class Answers:
             reply.normalized = head.normalized
             return reply
         query = self.matcher.query(text, today=self._today())
-        if wordless(text) and not (query.years or self.matcher.phrased(query)):  # 2009, 12350 say what is asked
-            return Reply(text, "invalid", texts.ONLY_DIGITS)
         reply = self._reply(text, query)
         if reply.outcome == "complaint":
             reply = self._besides_complaint(reply)

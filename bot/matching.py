@@ -236,6 +236,8 @@ class Matcher:
         # The lexicon's examples word for word (a complaint staff taught): what they are is known.
         self._examples = {self.normalizer.normalize(t): OUT_OF_SCOPE for t in lexicon.out_of_scope_examples}
         self._examples |= {self.normalizer.normalize(t): COMPLAINT for t in lexicon.complaint_examples}
+        elsewhere = self.normalizer.normalize_many(lexicon.out_of_scope_examples)
+        self._elsewhere_index = NgramIndex([Field(elsewhere, 1.0, GUIDE_KINDS)])
         self.embedder = embedder
         self._calibration = calibration or Calibration.load()
         self._build_guide(knowledge.guide)
@@ -275,11 +277,23 @@ class Matcher:
         best, decision, intent = ranked[0], self.decision(lexical), self.intent(lexical)
         if not (best.exact or best.score >= WORDS_SETTLE_AT):
             return None
+        # Words as close to another office's business (营业执照咋办, beside 营业执照在哪办) as to the
+        # guide (营业执照 is what a company brings to apply) say nothing of which it is.
+        if not best.exact and self._elsewhere_words(lexical) >= best.lexical:
+            return None
         if intent.complaint or intent.grievance or intent.hazard:
             return None
         if self.complaint_probability(lexical, intent, best) >= decision.complaint.answer_at:
             return None
         return lexical
+
+    def _elsewhere_words(self, query: Query) -> float:
+        """How well the lexicon's examples of other offices' business explain ``query``'s words (the
+        guide's phrasings are scored alike in :meth:`_lexical`)."""
+        found = self._elsewhere_index.candidates(query.units, limit=CANDIDATES)
+        if len(found.docs) == 0:
+            return 0.0
+        return float(_f_measure(found.query_cover, found.doc_cover, RECALL_BETA).max())
 
     # --- building ------------------------------------------------------------------------------
 

@@ -462,6 +462,18 @@ def test_a_question_of_another_office_s_business_is_pointed_to_12345(answerer, m
     assert not matcher.elsewhere(replace(matcher.query("医保卡丢了咋补"), semantic=False))
 
 
+def test_words_as_close_to_another_offices_business_as_to_the_guide_are_read_for_their_meaning(answerer):
+    # 营业执照 is one of apply-id's keywords (what a company brings to apply), so the lexical model
+    # alone is sure of 营业执照咋办; but its words are as close to the lexicon's 营业执照在哪办, and
+    # what it means is getting a business licence: the market regulator's, not answered here.
+    reply = answerer.answer("营业执照咋办")
+    assert reply.outcome != "answer" and "12345" in reply.text
+    # The same words with the guide's meaning are answered as before, settled by words alone.
+    assert answerer.answer("申请要带营业执照吗").entry_id == "apply-id"
+    query = answerer.matcher.query("申请要带营业执照吗")
+    assert answerer.matcher.settled_by_words(query) is not None
+
+
 def test_a_document_asked_for_by_name_that_the_catalogue_lacks_is_told_so(answerer):
     # Asked for, or its title typed: the catalogue has none such, and the citizen is told how to
     # apply rather than asked for the keywords just sent; still not answered, and recorded.

@@ -125,6 +125,16 @@ def test_questions_with_hazard_or_grievance_words_are_not_complaints(answerer, q
     assert answerer.answer(question).outcome != "complaint"
 
 
+def test_a_story_told_weighs_in_the_complaint_model_and_files_nothing_by_itself(answerer):
+    # 反映问题 tells of grievances in general, in a question about how they are handled: the story
+    # rule took it for a complaint; the model reads the same sign and sees it asks.
+    reply = answerer.answer("老百姓反映问题的话，你们会上门核实吗，一般几天")
+    assert reply.outcome != "complaint"
+    # Not sure of a grievance that asks nothing of the guide, the form is still offered under it.
+    reply = answerer.answer("你们拿着纳税人的钱就是这么办事的？")
+    assert reply.outcome == "complaint" or reply.may_complain
+
+
 @pytest.mark.parametrize(
     ("message", "offered"),
     [

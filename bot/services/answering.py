@@ -520,8 +520,8 @@ class Answers:
                 and best.score >= answer_at * (1.0 if intent.complaint_words else ASKING_SHARE)
             )
             # A story told (a grievance, a hazard) is one of the model's signs, not a rule of its own:
-            # as a rule it took 5 more of the labelled sets' other messages than it found complaints
-            # the model misses, and those 2 are still offered the form.
+            # as a rule it took 5 of the labelled sets' other messages that the model does not, for 2
+            # complaints the model misses (which are still offered the form).
             by_rules = not titled and intent.complaint and not answered
             complaint = self.matcher.complaint_probability(query, intent, best)
             taken = by_rules or complaint >= decision.complaint.answer_at

@@ -147,7 +147,7 @@ class Decision:
         the classes: the lexicon's many examples of other offices' business outweigh it). On the
         lexical signal alone, the entry model decides it as any other entry."""
         if refer and "referral_share" in values:
-            return float(min(1.0, values["referral_share"])) * (1.0 - self.scope.probability(values))
+            return min(1.0, values["referral_share"]) * (1.0 - self.scope.probability(values))
         return self.entry.probability(values) * (1.0 if refer else self.scope.probability(values))
 
     @property

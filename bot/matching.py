@@ -605,7 +605,7 @@ class Matcher:
         }
         if meaning is not None and semantic is not None and len(self._out_of_scope_examples):
             shared["out_of_scope"] = float((self._out_of_scope_examples @ meaning.vector).max() - semantic.max())
-        referrals = kinds[self._referrals].sum() if kinds is not None and len(self._referrals) else 0.0
+        referrals = float(kinds[self._referrals].sum()) if kinds is not None and len(self._referrals) else 0.0
         kinds_best = [*np.sort(kinds)[::-1][:2].tolist(), 0.0, 0.0] if kinds is not None else [0.0] * 4
         kinds_top = int(np.argmax(kinds)) if kinds is not None else -1
         if meaning is not None:

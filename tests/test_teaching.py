@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from pathlib import Path
 
@@ -216,6 +217,8 @@ def test_a_referral_is_answered_or_not_offered(matcher, settings):
     answerer = Answerer(build_matcher(apply(matcher.knowledge, [taught]), settings, matcher), settings)
     reply = answerer.answer("租不起房的困难户能申请政府给的房子吗")
     assert (reply.outcome, reply.entry_id) == ("answer", "refer-1") and pointer in reply.text
+    # Its score is a Python float, as every other (gongkai ask --json printed a numpy float32's error).
+    assert json.loads(json.dumps({"score": reply.score}))["score"] == pytest.approx(reply.score)
     # A year in it (2018年) does not turn it into a question about the bureau's yearly figures.
     reply = answerer.answer("2018年公租房有多少套")
     assert (reply.outcome, reply.entry_id) == ("answer", "refer-1")

@@ -33,6 +33,8 @@ _CALENDAR_FIELDS = ("holidays", "workdays")
 PLACEHOLDERS = frozenset(OFFICE_SETTINGS)
 MAX_ANSWER_CHARS = 600
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# A file of ours named in a source (regulations.md): the source line is shown to citizens.
+_FILE_NAME = re.compile(r"[\w.-]+\.(?:md|ya?ml|txt|csv|json|py|xlsx?)\b", re.ASCII | re.IGNORECASE)
 _GUIDE_FIELDS = (
     "id",
     "question",
@@ -312,6 +314,7 @@ ENTRY_PROBLEMS = {
     "category": "must be a catalogue category such as 政策法规",
     "column": "must be a website column of the catalogue such as 重大危险源",
     "documents": "must be a list of the catalogue's index numbers",
+    "source_file": "names the file {file}; citizens read the source: name the document itself",
     "stray_brace": "has a stray brace ({error}); write braces only around a placeholder",
     "placeholder": "unknown placeholder {{{name}}} (known: {known})",
     "placeholder_format": "placeholder {{{name}}} takes no format: write it as {{{name}}}",
@@ -357,6 +360,9 @@ def _guide_entry(
             bad(key, say["phrasings"].format(minimum=minimum, count=len(value)))
         else:
             lists[key] = tuple(v.strip() for v in value)
+    source = raw.get("source")
+    if isinstance(source, str) and (file := _FILE_NAME.search(source)):
+        bad("source", say["source_file"].format(file=file.group(0)))
     answer = raw.get("answer")
     if isinstance(answer, str):
         for reason in _placeholder_problems(answer, say):

@@ -789,6 +789,7 @@ ENTRY_PROBLEMS = {
     "category": "应为公开目录的类别，例如 政策法规",
     "column": "应为公开目录的网站栏目，例如 重大危险源",
     "documents": "应为公开目录中文件的索引号",
+    "source_file": "写的是文件名 {file}；依据会显示给群众，请写文件本身的名称",
     "stray_brace": "有多余的花括号（{error}）：花括号只能括住占位符",
     "placeholder": "没有占位符{{{name}}}（可用：{known}）",
     "placeholder_format": "占位符{{{name}}}不能带格式，请写作{{{name}}}",

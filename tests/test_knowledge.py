@@ -79,6 +79,7 @@ def test_answers_use_only_known_placeholders(knowledge):
         (GOOD_ENTRY.replace("{office_phone}", "{office_phone:>99999}"), 7, "answer", "takes no format"),
         (GOOD_ENTRY.replace("{office_phone}", "{office_phone!r}"), 7, "answer", "takes no format"),
         (GOOD_ENTRY.replace("不收费。", "很长" * 400), 7, "answer", "at most 600"),
+        (GOOD_ENTRY.replace("条例第42条", "条例第42条；regulations.md 第5节"), 8, "source", "regulations.md"),
         (
             GOOD_ENTRY.replace("    keywords: [收费]\n", "    keywords: [收费]\n    tags: [x]\n"),
             7,

@@ -563,9 +563,7 @@ WX_ASKS = "想接着问，回复序号："
 WEB_PLACEHOLDER = "请输入您的问题"
 WEB_SEND = "发送"
 WEB_HINTS = ("申请信息公开要收费吗", "多久答复", "怎么申请", "/search 安全生产月")
-WEB_STATUS_FOUND = "这是投诉编号 {number}。"
 WEB_STATUS_USAGE = "请发送“查询”加投诉或申请编号，例如：查询 20261127-001-5。"
-WEB_APPLICATION_FOUND = "这是政府信息公开申请编号 {number}。"
 WEB_STATUS_LINK = "查看办理进度"
 WEB_COMPLAINT_LINK = "填写{kind}表"
 # The citizens' pages' menu (in the frame of the widget too, where the page has no header).

@@ -5,6 +5,7 @@ start, cancel and confirm. One place, so that the channels that type say the sam
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .. import texts, tracking
 from ..services.applications import numbers
@@ -29,6 +30,9 @@ START = {"投诉": "投诉", "我要投诉": "投诉", "/complaint": "投诉", "
 SUBMIT = frozenset({"1", "提交", "确认"})
 DISCARD = frozenset({"0", "不提交"})
 _STATUS = re.compile(r"^(?:/status|查询进度|进度查询|查进度|查询|进度)\s*[:：]?\s*(.*)$", re.DOTALL)
+# A tracking number inside a sentence (我的投诉编号是20261205-002-1，进度怎么样了): its date, its
+# sequence and its check digit, grouped as printed or run together, an application's with its 申.
+_NUMBER_INSIDE = re.compile(r"(?<!\d)申?\s*20\d{6}\s*[-‐‑–—_.·]?\s*\d{3,5}\s*[-‐‑–—_.·]?\s*\d(?!\d)")
 
 
 def numbered(values: list[str]) -> list[str]:
@@ -96,7 +100,8 @@ def status_typed(text: str) -> str | None:
 
     "查询 编号" asks; "查询" alone asks how (""); so does a message that is only a number
     starting with a year (a tracking number starts with its date; a phone number cannot).
-    "查询公开目录怎么用" is a question, not a look-up.
+    "查询公开目录怎么用" is a question, not a look-up; a sentence with a number of that shape in
+    it (我的投诉编号是…，进度怎么样了) asks for that number.
     """
     match = _STATUS.match(text)
     if match:
@@ -105,7 +110,10 @@ def status_typed(text: str) -> str | None:
     if numbers.marked(text) and numbers.parse(text) is not None:  # 申20261127-0001-7
         return text
     digits = tracking.digits_of(text)
-    return text if len(digits) >= 8 and digits.startswith("20") else None
+    if len(digits) >= 8 and digits.startswith("20"):
+        return text
+    inside = _NUMBER_INSIDE.search(unicodedata.normalize("NFKC", text))
+    return inside.group(0) if inside else None
 
 
 def render_ask(ask: Ask) -> str:

@@ -402,6 +402,16 @@ def test_status_right_mistyped_unknown_and_not_a_number(tg):
     assert tg.texts()[-1] == texts.STATUS_USAGE
 
 
+def test_a_number_alone_or_in_a_sentence_is_looked_up_as_on_wechat(tg):
+    number = file_complaint(tg)
+    for typed in (number, f"我的投诉编号是{number}，进度怎么样了", f"查询 {number}"):
+        tg.feed(message_update(typed, user_id=CITIZEN))
+        assert "待受理" in tg.texts()[-1] and number in tg.texts()[-1], typed
+        tg.clock.now += 60  # past the throttle window
+    asked = {row[0] for row in tg.store.reader.execute("select typed from enquiries")}
+    assert not any(number in typed for typed in asked)  # a look-up, not a question
+
+
 def test_status_shows_replies_only_to_who_filed(tg):
     number = file_complaint(tg)
     tg.feed(

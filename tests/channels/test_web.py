@@ -548,14 +548,16 @@ def test_a_tracking_number_typed_in_the_chat_is_looked_up_as_on_wechat(site, sto
         number = await file_complaint(client)
         head, middle, check = number.split("-")
         off_by_one = f"{head}-{middle}-{(int(check) + 1) % 10}"
-        for typed in (number, f"查询 {number}"):
-            assert f"/status?number={number}" in await ask(client, typed), typed
+        for typed in (number, f"查询 {number}", f"我的投诉编号是{number}，进度怎么样了"):
+            said = await ask(client, typed)
+            assert f"/status?number={number}" in said and "状态：待受理" in said, typed
         mistyped = await ask(client, off_by_one)
         assert "输错了一位" in mistyped and number in mistyped.split("输错了一位")[1]
+        assert f"/status?number={number}" in mistyped  # the number it may be, a click away
         assert "查询 20261127-001-5" in await ask(client, "查询")  # how to ask
         # None of them is a question the bot could not answer.
         typed = {row[0] for row in store.reader.execute("select typed from enquiries")}
-        assert not typed & {number, off_by_one, "查询"}
+        assert not typed & {number, off_by_one, "查询", f"我的投诉编号是{number}，进度怎么样了"}
 
     site(scenario)
 

@@ -227,6 +227,6 @@ def test_a_register_number_typed_in_the_chat_links_to_its_status(site):
                 "/chat", data={"csrf": csrf_of(page), "q": number[1:]}, headers={"X-Requested-With": "fetch"}
             )
         ).text()
-        assert f"这是政府信息公开申请编号 {number}" in turns and "/status?number=" in turns
+        assert f"政府信息公开申请 {number}" in turns and "/status?number=" in turns and "答复期限" in turns
 
     site(scenario)

@@ -377,7 +377,12 @@ async def form_gone(callback: CallbackQuery) -> None:
 
 
 async def status(message: Message, command: CommandObject, conversation: Conversation) -> None:
-    found = conversation.status(command.args or "", channel=CHANNEL, chat_id=message.chat.id)
+    await tell_status(message, command.args or "", conversation)
+
+
+async def tell_status(message: Message, typed: str, conversation: Conversation) -> None:
+    """The status of the number ``typed``: after /status, alone, or in a sentence."""
+    found = conversation.status(typed, channel=CHANNEL, chat_id=message.chat.id)
     await message.answer(texts.STATUS_USAGE if found.outcome == "usage" else html(found.text))
 
 

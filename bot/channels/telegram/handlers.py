@@ -34,8 +34,9 @@ from ... import texts
 from ...limits import LRU
 from ...services.answering import Answerer, Reply
 from ...services.conversation import Conversation
+from ..typed import status_typed
 from .callbacks import AskCallback, BrowseCallback, EntryCallback, SearchCallback, SectionCallback
-from .complaints import offer_markup, remember_told
+from .complaints import offer_markup, remember_told, tell_status
 from .render import html, item_html, split_message
 
 log = logging.getLogger(__name__)
@@ -383,6 +384,10 @@ def questions_router() -> Router:
         if message.chat.type != ChatType.PRIVATE:
             me = await bot.me()
             text = text.replace(f"@{me.username}", "").strip()
+        typed = status_typed(text)
+        if typed is not None:  # a tracking number, alone or in a sentence, as on WeChat and the web
+            await tell_status(message, typed, conversation)
+            return
         user_id = message.from_user.id if message.from_user else None
         reply = await answerer.aanswer(text)
         log.info("update %s: %s %s", event_update.update_id, reply.outcome, reply.entry_id or "-")

@@ -271,22 +271,19 @@ class CitizenChat:
             _carry(session, text, offer.options[0][0])
 
     def _looked_up(self, session: ChatSession, typed: str, address: str) -> Turn:
-        """A tracking number typed in the chat, looked up (and counted) as on the status page: a
-        link to the complaint's or application's progress, or what is wrong with the number (one
-        digit off: the numbers it may be)."""
+        """A tracking number typed in the chat, looked up (and counted) as on the status page: the
+        complaint's or application's status as the one asking may see it, with a link to its page;
+        or what is wrong with the number (one digit off: the page of the number it may be)."""
         citizen = self.sessions.citizen(session)
         found = self.conversation.status(typed, channel=CHANNEL, chat_id=citizen, address=address)
         if found.outcome == "usage":
             return Turn("bot", texts.WEB_STATUS_USAGE, link=(texts.WEB_STATUS_LINK, "/status"))
-        if found.complaint is None and found.application is None:
-            return Turn("bot", found.text)
-        if found.application is not None:
-            number, said = found.application.number, texts.WEB_APPLICATION_FOUND
-        else:
-            assert found.complaint is not None
-            number, said = found.complaint.number, texts.WEB_STATUS_FOUND
-        link = (texts.WEB_STATUS_LINK, f"/status?number={number}")
-        return Turn("bot", said.format(number=number), link=link)
+        found_item = found.application or found.complaint
+        number = found_item.number if found_item is not None else None
+        if number is None and len(found.suggestions) == 1:
+            number = found.suggestions[0]
+        link = (texts.WEB_STATUS_LINK, f"/status?number={number}") if number else None
+        return Turn("bot", found.text, link=link)
 
     async def _long(self, session: ChatSession, text: str) -> None:
         """A message longer than a question: most likely a complaint's story (the core offers the

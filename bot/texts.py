@@ -565,6 +565,12 @@ WEB_SEND = "发送"
 WEB_HINTS = ("申请信息公开要收费吗", "多久答复", "怎么申请", "/search 安全生产月")
 WEB_STATUS_USAGE = "请发送“查询”加投诉或申请编号，例如：查询 20261127-001-5。"
 WEB_STATUS_LINK = "查看办理进度"
+# Filed from the web: the progress is a link under the turn, not a command to type.
+WEB_FILED = "已收到您的{kind}，编号 {number}（请记下）。\n我们会在 {due} 前办理答复，答复会显示在这里。"
+WEB_APPLIED = (
+    "已收到您的政府信息公开申请，编号 {number}（请记下）。\n"
+    "我们会在 {due} 前答复（遇需补正、依法延期或征求第三方意见的，另行告知），答复会显示在这里。"
+)
 WEB_COMPLAINT_LINK = "填写{kind}表"
 # The citizens' pages' menu (in the frame of the widget too, where the page has no header).
 WEB_NAV = (("/", "咨询"), ("/apply", "申请公开"), ("/complaint", "投诉举报"), ("/status", "进度查询"))

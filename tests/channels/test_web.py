@@ -383,7 +383,15 @@ def test_a_landline_is_kept_as_the_citizen_wrote_it(site, store, web_settings):
             await client.post("/complaint/confirm", data={"csrf": csrf_of(confirm_page), "nonce": nonce})
         ).text()
         assert texts.WEB_FILED_WHERE in filed  # where the reply will be: the chat at / and /status
-        return re.search(r'id="number">([^<]+)<', filed).group(1)
+        number = re.search(r'id="number">([^<]+)<', filed).group(1)
+        # Sent again (a reload, a second click): the number it was filed under, not an empty form.
+        again = await (
+            await client.post("/complaint/confirm", data={"csrf": csrf_of(confirm_page), "nonce": nonce})
+        ).text()
+        assert re.search(r'id="number">([^<]+)<', again).group(1) == number
+        chat = await (await client.get("/")).text()  # the chat says so, with a link, not a command
+        assert f"编号 {number}" in chat and f"/status?number={number}" in chat and f"/status {number}" not in chat
+        return number
 
     number = site(scenario)
     assert Complaints(store, web_settings).get(number).phone == "0533-2181234转801"

@@ -166,7 +166,8 @@ class ApplicationPages:
         # The confirm page's nonce names this submission: a double click or a resent post files once.
         key = f"{CHANNEL}:{citizen}:{str(form.get('nonce', ''))[:64]}"
         filed = await self.applications.afile(draft, channel=CHANNEL, chat_id=citizen, user_id=citizen, dedupe_key=key)
-        session.add(Turn("bot", texts.APPLIED.format(number=filed.number, due=filed.due_on)))
+        said = texts.WEB_APPLIED.format(number=filed.number, due=filed.due_on)
+        session.add(Turn("bot", said, link=(texts.WEB_STATUS_LINK, f"/status?number={filed.number}")))
         return self._citizen(request, "applied.html", a=filed)
 
     async def correct(self, request: web.Request) -> web.StreamResponse:

@@ -179,14 +179,17 @@ class CitizenChat:
         session = self.sessions.get(request)
         self._pace(request, session)
         form = await self._form(request, session)
+        citizen = self.sessions.citizen(session)
+        # The form's nonce names this submission: a double click or a resent post files once, and
+        # is shown the number it was filed under (not an empty form that asks to file again).
+        key = f"{CHANNEL}:{citizen}:{str(form.get('nonce', ''))[:64]}"
         draft = session.draft
+        if draft is None and not form.get("edit") and (earlier := self.conversation.complaints.filed_as(key)):
+            return self._page(request, session, "filed.html", complaint=earlier)
         if draft is None or not draft.get("text") or draft.get("step") != "confirm":  # not checked yet
             raise self._redirect(session, "/complaint")
         if form.get("edit"):
             raise self._redirect(session, "/complaint")
-        citizen = self.sessions.citizen(session)
-        # The form's nonce names this submission: a double click or a resent post files once.
-        key = f"{CHANNEL}:{citizen}:{str(form.get('nonce', ''))[:64]}"
         done = await self.conversation.submit(
             Form.from_dict(draft),
             channel=CHANNEL,
@@ -201,7 +204,8 @@ class CitizenChat:
             return response
         filed = done.complaint
         session.draft = None
-        session.add(Turn("bot", texts.FILED.format(kind=filed.kind, number=filed.number, due=filed.due_on)))
+        said = texts.WEB_FILED.format(kind=filed.kind, number=filed.number, due=filed.due_on)
+        session.add(Turn("bot", said, link=(texts.WEB_STATUS_LINK, f"/status?number={filed.number}")))
         return self._page(request, session, "filed.html", complaint=filed)
 
     async def status(self, request: web.Request) -> web.StreamResponse:

@@ -565,6 +565,11 @@ WEB_SEND = "发送"
 WEB_HINTS = ("申请信息公开要收费吗", "多久答复", "怎么申请", "/search 安全生产月")
 WEB_STATUS_USAGE = "请发送“查询”加投诉或申请编号，例如：查询 20261127-001-5。"
 WEB_STATUS_LINK = "查看办理进度"
+# Under an answer on how to apply (Conversation.invites_to_apply): applying here.
+WEB_APPLY_HERE = "也可以在本网站直接在线申请，按表填写即可。"
+WEB_APPLY_LINK = "在线申请"
+TG_APPLY_HERE = "也可以在这里直接申请：发送 /apply，按提示一步步填写。"
+WX_APPLY_HERE = "也可以在这里直接申请：回复“申请公开”，按提示一步步填写。"
 # Filed from the web: the progress is a link under the turn, not a command to type.
 WEB_FILED = "已收到您的{kind}，编号 {number}（请记下）。\n我们会在 {due} 前办理答复，答复会显示在这里。"
 WEB_APPLIED = (

@@ -165,6 +165,13 @@ def test_a_pointer_in_an_answer_is_a_button_that_asks_it(tg):
     assert [r["entry_id"] for r in tg.store.enquiries()] == ["fee-processing", "fee-free"]
 
 
+def test_an_answer_on_how_to_apply_says_how_to_apply_here(tg):
+    tg.feed(message_update("怎么申请政府信息公开？有哪些申请方式？"))
+    tg.feed(message_update("申请信息公开要收费吗"))
+    how, fee = tg.texts()
+    assert texts.TG_APPLY_HERE in how and "/apply" in how and texts.TG_APPLY_HERE not in fee
+
+
 def test_a_pointer_too_long_for_callback_data_gets_no_button():
     from bot.channels.telegram.handlers import ask_markup
 

@@ -372,6 +372,16 @@ def test_the_forms_refusals_speak_of_the_form_not_the_chat():
     assert all("发送" not in said for said in INVALID.values())
 
 
+def test_an_answer_on_how_to_apply_links_to_the_online_form(site):
+    async def scenario(client):
+        how = await ask(client, "怎么申请政府信息公开？有哪些申请方式？")
+        assert texts.WEB_APPLY_HERE in how and 'href="/apply"' in how
+        fee = await ask(client, "申请信息公开要收费吗")
+        assert 'href="/apply"' not in fee.split("申请信息公开要收费吗")[-1]
+
+    site(scenario)
+
+
 def test_a_landline_is_kept_as_the_citizen_wrote_it(site, store, web_settings):
     async def scenario(client):
         page = await (await client.get("/complaint")).text()

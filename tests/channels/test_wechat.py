@@ -313,6 +313,18 @@ def test_a_pointer_in_an_answer_is_numbered_and_a_bare_number_asks_it(answerer, 
     assert [r["entry_id"] for r in store.enquiries()] == ["fee-processing", "fee-free"]
 
 
+def test_an_answer_on_how_to_apply_says_how_to_apply_here(answerer, store, settings):
+    async def main() -> None:
+        async with running(answerer, store, settings) as wx:
+            shown = await wx.citizen.text("怎么申请政府信息公开？有哪些申请方式？")
+            assert shown is not None and texts.WX_APPLY_HERE in shown
+            assert texts.WX_APPLY_HERE not in (await wx.citizen.text("申请信息公开要收费吗") or "")
+            started = await wx.citizen.text("申请公开")  # the word it names starts the dialogue
+            assert started is not None and "申请人" in started
+
+    run(main())
+
+
 @pytest.mark.parametrize("msg_type", ["image", "voice", "video", "shortvideo", "location", "link"])
 def test_unsupported_messages_get_a_helpful_reply(answerer, store, settings, msg_type):
     async def main() -> None:

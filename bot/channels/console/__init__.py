@@ -118,7 +118,8 @@ class Console:
         offer = self.conversation.offer(reply)
         self.told_under_list = None
         if offer is None:
-            return reply.text
+            invite = self.applying is not None and self.conversation.invites_to_apply(reply)
+            return reply.text + ("\n\n" + texts.WX_APPLY_HERE if invite else "")
         kind = offer.options[0][0]
         if self.choices:  # the numbers pick a question: the form is asked for by its word
             self.told_under_list = (kind, reply.q)

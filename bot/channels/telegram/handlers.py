@@ -107,6 +107,8 @@ def reply_html(reply: Reply, contacts: dict[str, str], told: int = 0) -> tuple[s
         return html(body), builder.as_markup()
     if offer is not None:
         return html(reply.text + "\n\n" + offer.text), offer_markup(offer, told)
+    if Conversation.invites_to_apply(reply):
+        return html(reply.text + "\n\n" + texts.TG_APPLY_HERE), ask_markup(reply.asks)
     return html(reply.text), ask_markup(reply.asks)
 
 
@@ -259,8 +261,8 @@ def buttons_router() -> Router:
         if picked is None:  # a button from before the guide changed
             await callback.answer(texts.CHOICE_GONE, show_alert=True)
             return
-        said = f"<b>{html(picked.question)}</b>\n" + html(picked.reply.text)
-        await _edit(callback, said, ask_markup(picked.reply.asks))
+        body, markup = reply_html(picked.reply, conversation.contacts)
+        await _edit(callback, f"<b>{html(picked.question)}</b>\n" + body, markup)
 
     router.callback_query.register(ask_pointed, AskCallback.filter())
 

@@ -309,7 +309,7 @@ class CitizenChat:
             session.add(Turn("bot", texts.CHOICE_GONE))
             return
         session.add(Turn("me", picked.question))
-        session.add(Turn("bot", picked.reply.text, asks=picked.reply.asks))
+        session.add(self._turn(picked.reply))
 
     def _turn(self, reply: Reply) -> Turn:
         offer = self.conversation.offer(reply)
@@ -329,6 +329,9 @@ class CitizenChat:
             text, hits = text.split("\n" + reply.heading, 1)[0] + "\n" + reply.heading, reply.hits
         if offer is not None:
             return Turn("bot", text + under, hits=hits, offer=kind)
+        if self.conversation.invites_to_apply(reply):
+            here = "\n\n" + texts.WEB_APPLY_HERE
+            return Turn("bot", text + here, hits=hits, asks=reply.asks, link=(texts.WEB_APPLY_LINK, "/apply"))
         return Turn("bot", text, hits=hits, asks=reply.asks)
 
     def _search(self, query: str) -> Turn:

@@ -308,7 +308,13 @@ class Dialogue:
             kind = offer.options[0][0]
             session.prompt = Listed("offer", (kind, reply.q), now)
             return reply.text + "\n\n" + offer.text + "\n" + texts.WX_OFFER.format(kind=kind)
-        return self._with_asks(session, reply.text, reply.asks)
+        return self._with_asks(session, self._answer_text(reply), reply.asks)
+
+    def _answer_text(self, reply: Reply) -> str:
+        """An answer's text; one on how to apply says how to apply here."""
+        if self.applying is not None and self.conversation.invites_to_apply(reply):
+            return reply.text + "\n\n" + texts.WX_APPLY_HERE
+        return reply.text
 
     def _with_asks(self, session: Session, text: str, asks: list[str]) -> str:
         """An answer and, when it points to other questions (可问“…”), those as a numbered list:
@@ -351,7 +357,7 @@ class Dialogue:
             return texts.CHOICE_GONE
         log.info("wechat %s: picked %s", message.ref, value)
         # Its pointers (可问“…”) stay words here: numbering them would close the list being browsed.
-        return picked.question + "\n" + picked.reply.text
+        return picked.question + "\n" + self._answer_text(picked.reply)
 
     async def _rate(self, message: Incoming, session: Session, rating: str) -> str:
         number = session.rating or ""

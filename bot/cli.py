@@ -640,13 +640,18 @@ def teach_list() -> None:
 
     Example: gongkai teach list
     """
+    import datetime as dt
+    import zoneinfo
+
     records = _teach(lambda teaching, k: teaching.records())
     if not records:
         echo("Nothing taught yet.")
+    zone = zoneinfo.ZoneInfo(_settings().timezone)
     for t in reversed(records):
         state = "undone" if t.undone else "exported" if t.exported else "live"
         what = f"{t.entry_id}: " if t.entry_id else ""
-        echo(f"#{t.id:<5} {t.at[:16]}  {t.staff:16} {t.action:12} {state:8} {what}{'；'.join(t.wordings)}")
+        at = dt.datetime.fromisoformat(t.at).astimezone(zone).isoformat(timespec="minutes")  # recorded in UTC
+        echo(f"#{t.id:<5} {at}  {t.staff:16} {t.action:12} {state:8} {what}{'；'.join(t.wordings)}")
 
 
 @teach.command("undo")

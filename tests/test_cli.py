@@ -198,6 +198,10 @@ def test_a_group_taught_in_the_citizens_words_leaves_the_unanswered_list(run):
     assert taught.exit_code == 0, taught.output
     left = run("enquiries", "unanswered").output
     assert "明天天气" not in left and "养狗要办证吗" in left
+    # When, in the bureau's time with its offset (recorded in UTC), as the other lists say it.
+    at = re.search(r"^#1\s+(\S+)", run("teach", "list").output, re.MULTILINE).group(1)
+    when = dt.datetime.fromisoformat(at)
+    assert at.endswith("+08:00") and abs(when - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
 
 
 def test_chat_files_a_complaint_and_looks_it_up(run):

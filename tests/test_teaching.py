@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -195,6 +197,9 @@ def test_staff_teach_from_the_console_and_the_next_citizen_is_answered(services:
 
             taught = await (await client.get("/staff/taught")).text()
             assert "wangli（工作台）" in taught and "生效中" in taught
+            shown = re.search(r'data-label="时间">([^<]+)<', taught).group(1)  # the bureau's time, not UTC
+            when = dt.datetime.strptime(shown, "%Y-%m-%d %H:%M").replace(tzinfo=ZoneInfo(services.settings.timezone))
+            assert abs(when - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
             number = re.search(r'action="/staff/taught/(\d+)/undo"', taught).group(1)
             undone = await client.post(f"/staff/taught/{number}/undo", data={"csrf": csrf})
             assert "已撤销" in await undone.text()

@@ -9,18 +9,13 @@ is not a terminal, so every command prints through :func:`echo`.
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .bidi import BIDI_CONTROLS
-
-# Every C0 and C1 control character but the line break and the tab, and the bidi embeddings,
-# overrides and isolates.
-_UNSHOWN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+from .bidi import UNSHOWN as _UNSHOWN
 
 
 def shown(text: str) -> str:

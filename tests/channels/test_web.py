@@ -813,6 +813,8 @@ def test_enquiries_page_shows_what_citizens_typed_not_the_normalised_text(site):
         ('<script>alert("x")</script>态度差', "&lt;script&gt;alert", "<script>alert"),
         # A citizen's U+202E would reverse the rest of the line on the staff's pages.
         ("态度差\u202e电话13812345678", "态度差电话13812345678", "\u202e"),
+        # A terminal's escape and bell: no page may hold them.
+        ("态度差\x1b[31m红色\x07", "态度差[31m红色", "\x1b"),
     ],
 )
 def test_what_a_citizen_typed_is_shown_to_staff_as_text(site, text, shown, hidden):
@@ -822,6 +824,16 @@ def test_what_a_citizen_typed_is_shown_to_staff_as_text(site, text, shown, hidde
         for path in ("/staff/complaints", f"/staff/complaints/{number}"):
             html = await (await client.get(path)).text()
             assert shown in html and hidden not in html, path
+
+    site(scenario)
+
+
+def test_a_question_with_control_characters_is_listed_without_them(site):
+    async def scenario(client):
+        await ask(client, "喵喵\x1b[31m红色\x07\u202e")  # one the bot cannot answer, listed to be taught
+        await log_in(client)
+        html = await (await client.get("/staff/enquiries")).text()
+        assert "喵喵[31m红色" in html and not {"\x1b", "\x07", "\u202e"} & set(html)
 
     site(scenario)
 

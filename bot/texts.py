@@ -585,6 +585,7 @@ WEB_ERROR_PAGES = {
     404: ("页面不存在", "这个地址可能有误，或页面已移动。"),
     405: ("请从页面上的按钮进入", "这个地址用于提交表单，不能直接打开。"),
     403: ("不能进行这个操作", "请返回工作台首页重试。"),  # the refusal's own sentence, where it has one
+    400: ("请求有误", "请返回上一页重试。"),
 }
 WEB_ERROR_HOME = "返回咨询首页"
 WEB_ERROR_STAFF_HOME = "返回工作台首页"

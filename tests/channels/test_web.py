@@ -216,6 +216,12 @@ def test_a_post_without_the_csrf_token_is_refused(site):
         for path in ("/chat", "/complaint", "/complaint/confirm", "/rate"):
             assert (await client.post(path, data={"q": "你好"})).status == 403, path
         assert (await client.post("/chat", data={"q": "你好", "csrf": "forged"})).status == 403
+        # Posted by a browser without the page's script (or by the script falling back): a page in
+        # the site's look that says why and leads back, not a bare line of text.
+        browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+        refused = await client.post("/chat", data={"q": "你好", "csrf": "forged"}, headers=browser)
+        page = await refused.text()
+        assert refused.status == 403 and texts.WEB_FORM_STALE in page and texts.WEB_ERROR_HOME in page
 
     site(scenario)
 

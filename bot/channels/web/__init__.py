@@ -106,18 +106,24 @@ async def _headers(request: web.Request, handler: Any) -> web.StreamResponse:
 
 def _error_pages(render: Any, staff: Callable[[web.Request], Session | None]) -> Any:
     """A middleware that answers a browser's wrong address (404) or a form's address opened as a
-    page (405, for GET only) with a page in the site's look, in the staff console's under /staff,
-    and a refusal in the console (403: a role's, a stale form's, whatever the method) with the
-    console's page. Other methods (a POST to a wrong address, a PUT) and the other refusals (a
-    WeChat signature's, a citizen's stale form's) keep the short texts."""
+    page (405, for GET only) with a page in the site's look, in the staff console's under /staff;
+    and a refusal or a bad request (403: a role's, a stale form's; 400: a page number that is
+    none, a form that cannot be read), whatever the method, with that page in the console or for
+    a browser (what asks for HTML: a form posted without the page's script). Other methods (a
+    POST to a wrong address, a PUT) and the refusals to others (a WeChat signature's, the chat
+    script's fetch) keep the short texts."""
 
     @web.middleware
     async def error_pages(request: web.Request, handler: Any) -> web.StreamResponse:
         try:
             return await handler(request)
-        except (web.HTTPNotFound, web.HTTPMethodNotAllowed, web.HTTPForbidden) as e:
+        except (web.HTTPNotFound, web.HTTPMethodNotAllowed, web.HTTPForbidden, web.HTTPBadRequest) as e:
             staff_area = request.path == "/staff" or request.path.startswith("/staff/")
-            if not (staff_area if e.status == 403 else request.method in ("GET", "HEAD")):
+            if e.status in (400, 403):
+                paged = staff_area or "text/html" in request.headers.get("Accept", "")
+            else:
+                paged = request.method in ("GET", "HEAD")
+            if not paged:
                 raise
             heading, detail = texts.WEB_ERROR_PAGES[e.status]
             if any("\u4e00" <= c <= "\u9fff" for c in e.text or ""):

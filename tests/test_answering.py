@@ -8,6 +8,7 @@ import pytest
 
 from bot import texts
 from bot.services.answering import MAX_QUESTION_CHARS, pieces, pointers
+from bot.services.insights import unanswered
 
 
 def test_answer_fills_contacts_and_cites_source(answerer, settings):
@@ -201,6 +202,14 @@ def test_a_number_alone_is_no_question(answerer):
 def test_digits_with_no_word_are_no_question(answerer, typed):
     # 110 was answered with the fee per item, 31m (a terminal's colour code) with 1月31日's deadline.
     assert (answerer.answer(typed).outcome, answerer.answer(typed).text) == ("invalid", texts.ONLY_DIGITS)
+
+
+@pytest.mark.parametrize("typed", ["？？？", "。", "...", "👍", ":)", "a"])
+def test_punctuation_or_emoji_alone_is_asked_for_words_and_not_left_for_staff(answerer, store, typed):
+    # ？？？ and 。 got "您的问题已经记录" and were listed for staff to teach.
+    reply = answerer.ask(store, typed, channel="web", user_id="u")
+    assert (reply.outcome, reply.text) == ("invalid", texts.NO_WORDS)
+    assert not unanswered(store)
 
 
 @pytest.mark.parametrize("typed", ["3天", "GB/T", "abc 123", "20个工作日"])

@@ -304,10 +304,10 @@ _WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W\d_]{2,}")
 
 
 def wordless(text: str) -> bool:
-    """Whether ``text`` has digits but no word (a phone number, 110, 31m, 5G, a terminal's stray
-    escape code ``[31m``): nothing the guide could answer, however its digits match a deadline's,
-    a fee's or a hotline's."""
-    return any(c.isdigit() for c in text) and not _WORD.search(text)
+    """Whether ``text`` has no word: digits (a phone number, 110, 31m, 5G, a terminal's stray
+    escape code ``[31m``), punctuation (？？？), emoji, a stray letter. Nothing the guide could
+    answer, however its digits match a deadline's, a fee's or a hotline's."""
+    return not _WORD.search(text)
 
 
 def _titled(query: Query) -> bool:
@@ -378,7 +378,9 @@ class Answers:
             return Reply(text, "invalid", texts.EMPTY)
         if choice_number(text) is not None:  # a choice's number (2, 第二个), with no choices offered now
             return Reply(text, "invalid", texts.NO_CHOICES)
-        if wordless(text):  # a phone number, 110: no question, unless a year (2009) or a phrasing (12350)
+        if wordless(text):  # a phone number, 110, ？？？: no question, unless a year (2009) or a phrasing (12350)
+            if not any(c.isdigit() for c in text):
+                return Reply(text, "invalid", texts.NO_WORDS)
             head = self.matcher.query(text[:MAX_QUESTION_CHARS], today=self._today())
             if not (head.years or self.matcher.phrased(head)):
                 return Reply(text, "invalid", texts.ONLY_DIGITS)

@@ -323,6 +323,8 @@ def test_a_long_story_of_a_hazard_goes_on_to_the_tipoff_form_with_12350(site):
         assert 'href="/complaint?kind=举报"' in unquote(turns) and "12350" in turns
         form = await (await client.get("/complaint?kind=举报")).text()
         assert f">{story}</textarea>" in form and re.search(r'value="举报"[^>]*checked', form)
+        tipoff_group = form.split('data-kind="举报"')[1].split("</div>")[0]
+        assert re.search(r'value="hazard" checked', tipoff_group)  # what was told, until another is picked
 
     site(scenario)
 

@@ -53,9 +53,13 @@ def _said(problem: Invalid) -> str:
 
 def _carry(session: ChatSession, text: str, kind: str = "投诉") -> None:
     """The message a complaint form (or a tip-off's, ``kind``) was offered under becomes the
-    form's text: the citizen does not tell it twice. A draft begun already keeps its topic, name
-    and phone."""
-    session.draft = {"topic": "other", **(session.draft or {}), "kind": kind, "text": text, "step": "what"}
+    form's text: the citizen does not tell it twice. A draft begun already keeps its name and
+    phone, and its topic if of the same kind; a tip-off is offered under a hazard told, so that
+    is its topic until the citizen picks another."""
+    draft = session.draft or {}
+    topic = draft.get("topic") if draft.get("kind") == kind else None
+    topic = topic or ("hazard" if kind == "举报" else "other")
+    session.draft = {**draft, "topic": topic, "kind": kind, "text": text, "step": "what"}
 
 
 class CitizenChat:

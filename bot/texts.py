@@ -563,7 +563,7 @@ TG_ASK = "问：{question}"
 WX_ASKS = "想接着问，回复序号："
 WEB_PLACEHOLDER = "请输入您的问题"
 WEB_SEND = "发送"
-WEB_HINTS = ("申请信息公开要收费吗", "多久答复", "怎么申请", "/search 安全生产月")
+WEB_HINTS = ("申请信息公开要收费吗", "多久答复", "怎么申请", "安全生产月的文件")  # as a citizen asks, not a command
 WEB_STATUS_USAGE = "请发送“查询”加投诉或申请编号，例如：查询 20261127-001-5。"
 WEB_STATUS_LINK = "查看办理进度"
 # Under an answer on how to apply (Conversation.invites_to_apply): applying here.

@@ -368,7 +368,7 @@ class Answers:
         if entry is None:
             return None
         reply = self._entry_reply(q or title(entry, english), entry, 1.0, english)
-        reply.asks = pointers(reply.text)
+        reply.asks, reply.english = pointers(reply.text), english
         return self._with_documents(reply, entry, english)
 
     # --- internals ------------------------------------------------------------------------------

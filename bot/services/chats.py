@@ -49,6 +49,7 @@ class Turn:
     link: tuple[str, str] | None = None  # (label, href) of a page to go on to
     asks: list[str] = field(default_factory=list)  # questions the text points to: asked by a click
     english: bool = False  # its choices offered in English: the one picked is answered in English
+    after: str = ""  # text under the list of hits (what to do if they are not it)
 
     def as_json(self) -> str:
         data = {k: v for k, v in asdict(self).items() if v not in (None, [], False)}
@@ -68,11 +69,16 @@ class Turn:
             (str(link[0]), str(link[1])) if link else None,
             [str(a) for a in data.get("asks", [])],
             data.get("english") is True,
+            str(data.get("after", "")),
         )
 
     def pieces(self) -> list[tuple[str, str | None]]:
         """The text cut at its pointers (``answering.pieces``): (text, None) or (wording, question)."""
         return pieces(self.text, self.asks)
+
+    def after_pieces(self) -> list[tuple[str, str | None]]:
+        """The text under the hits cut at its pointers, as ``pieces``."""
+        return pieces(self.after, self.asks)
 
 
 @dataclass(eq=False)

@@ -198,6 +198,17 @@ def test_a_title_typed_gets_the_documents_under_the_core_s_heading(site):
     site(scenario)
 
 
+def test_a_look_up_says_what_to_do_if_they_are_not_it_under_the_list(site):
+    async def scenario(client):
+        last = (await ask(client, "安全生产月")).rsplit('class="turn bot"', 1)[-1]
+        listed, under = last.split("</ol>", 1)
+        assert '<ol class="hits">' in listed and "如果这些不是您要找的" not in listed
+        assert "如果这些不是您要找的" in under  # after the documents, with its pointer a button
+        assert '<button name="q" value="怎么申请信息公开？" class="pointer"' in under
+
+    site(scenario)
+
+
 def test_an_answers_documents_are_links_under_it(site):
     async def scenario(client):
         turns = await ask(client, "政策法规类信息公开了多少条")

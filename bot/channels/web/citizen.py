@@ -15,7 +15,7 @@ from aiohttp import web
 from ... import metrics, texts
 from ...limits import RateLimit
 from ...reading import choice_number
-from ...services.answering import MAX_QUESTION_CHARS, Reply
+from ...services.answering import MAX_QUESTION_CHARS, Reply, pointers
 from ...services.chats import ChatSession, Turn
 from ...services.complaints import KIND_TOPICS, KINDS, MAX_TEXT, RATINGS, TOPICS, topics_for
 from ...services.conversation import Conversation, Form, Invalid, Limited, check_form
@@ -323,9 +323,9 @@ class CitizenChat:
             text = self.conversation.choose_prompt(reply, self.answerer.contacts)
             choices = [(c.id, c.title) for c in reply.choices]
             return Turn("bot", text + under, choices=choices, offer=kind, english=reply.english)
-        if reply.outcome == "catalogue":
+        if reply.outcome == "catalogue":  # what to do if they are not it, under the list
             footer = texts.CATALOGUE_ANSWER_FOOTER.format(**self.answerer.contacts)
-            return Turn("bot", reply.heading + "\n" + footer + under, hits=reply.hits, offer=kind)
+            return Turn("bot", reply.heading, hits=reply.hits, offer=kind, after=footer + under, asks=pointers(footer))
         # An answer's documents (those it names, a category's newest) are links here, as a look-up's
         # are: the text up to the line above them, and the list.
         text, hits = reply.text, []

@@ -520,3 +520,12 @@ def test_both_exports_hold_only_the_complaints_the_filter_chooses(complaints):
     assert numbers(Filter(None, q="孙")) == ([new.number], [new.number])
     assert numbers(Filter()) == ([closed.number, accepted.number, new.number],) * 2
     assert "已办结" in xlsx_rows(xlsx(complaints, Filter("closed")))[0]["A2"].value
+
+
+@pytest.mark.parametrize("since,until", [("2026-13-45", None), ("abc", None), (None, "20261130"), (None, "2026-1-5")])
+def test_a_day_of_the_filter_that_is_no_day_is_refused_not_ignored(complaints, since, until):
+    # Compared as text with the days filed, 2026-13-45 chose some complaints and 20261130 others.
+    file(complaints)
+    with pytest.raises(ComplaintError, match="不是日期"):
+        complaints.search(None, since=since, until=until)
+    assert complaints.search(None, since="2000-01-01", until="2100-12-31")[1] == 1

@@ -26,6 +26,14 @@ def status_filter(status: str | None, today: dt.date) -> tuple[list[str], list[A
     return ["status = ?"], [status]
 
 
+def _is_day(text: str) -> bool:
+    """Whether ``text`` is a day written YYYY-MM-DD (as a complaint's day is stored)."""
+    try:
+        return len(text) == 10 and dt.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
+
+
 @dataclass(frozen=True)
 class Filter:
     """Which complaints a list or an export holds: those of ``status`` (see ``status_filter``;
@@ -41,6 +49,9 @@ class Filter:
     def conditions(self, today: dt.date) -> tuple[list[str], list[Any]]:
         """The SQL conditions, and their arguments, that select these complaints."""
         clauses, args = status_filter(self.status, today)
+        for what, day in ((texts.FILTER_SINCE, self.since), (texts.FILTER_UNTIL, self.until)):
+            if day and not _is_day(day):  # compared as text with the days filed: it must be one
+                raise ComplaintError(texts.FILTER_BAD_DATE.format(what=what, value=day))
         for clause, value in (("kind = ?", self.kind), ("day >= ?", self.since), ("day <= ?", self.until)):
             if value:
                 clauses.append(clause)

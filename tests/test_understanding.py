@@ -280,6 +280,16 @@ def test_a_question_that_names_published_documents_is_told_where_they_are(answer
     assert told.outcome != "catalogue" and not told.hits
 
 
+@pytest.mark.parametrize("typed", ["有哪些安全生产月的文件", "安全生产月都有哪些文件", "烟花爆竹方面有什么文件"])
+def test_which_documents_there_are_on_a_subject_is_a_look_up(answerer, typed):
+    # 有哪些 framed the subject as 有没有 does not: the search read 有哪些安全生产月 and found
+    # nothing, and the message was offered the guide's entry on the website's columns.
+    reply = answerer.answer(typed)
+    subject = "烟花爆竹" if "烟花爆竹" in typed else "安全生产月"
+    assert reply.outcome == "catalogue" and reply.hits
+    assert all(subject in h["title"] for h in reply.hits)
+
+
 def test_an_answer_about_a_category_of_the_catalogue_lists_its_newest_documents(answerer):
     # The guide entry counts the category (category: 政策法规); the catalogue tells which they are.
     catalogue = answerer.matcher.knowledge.catalogue

@@ -73,6 +73,15 @@ def test_a_bare_word_unsure_offers_the_entries_with_it_in_a_keyword(answerer, se
     assert len({c.id for c in reply.choices}) == len(reply.choices)
 
 
+def test_a_bare_word_the_model_cannot_place_still_offers_its_entries(answerer, settings):
+    # 申请 alone scored too low for a list and got the fallback's 不能确定; it is in the keywords
+    # of the guide's entries on applying, offered in the guide's order.
+    reply = answerer.answer("申请")
+    assert reply.outcome == "clarify" and len(reply.choices) == settings.clarify_choices
+    assert [c.id for c in reply.choices][:2] == ["apply-who", "apply-how"]
+    assert answerer.answer("医保").outcome == "fallback"  # in no keyword: nothing to offer
+
+
 def test_fallback_is_honest_and_gives_contacts(answerer, settings):
     reply = answerer.answer("以前要交检素费吗")  # the bureau's business, in words it cannot place
     assert reply.outcome == "fallback"

@@ -600,6 +600,15 @@ class Answers:
             return self._clarify(text, choices[: s.clarify_choices], query.english, offer)
         if hits:
             return self._catalogue(text, query, hits, top_id, top_score, offer, of_other_years)
+        # A bare word typed (申请) that the guide's keywords hold, however unsure the model is of
+        # what about it is asked: the entries it may be about, in the guide's order (谁可以申请,
+        # 怎么申请 ...), which is the order a reader meets them in.
+        if len(query.normalized) <= KEYWORD_MAX_CHARS and not intent.asks and query.readable:
+            scores = {c.entry.id: c.score for c in ranked}
+            keyed = [e for e in self.matcher.by_keyword(query) if not e.refer][: s.clarify_choices]
+            if keyed:
+                choices = [Choice(e.id, title(e, query.english), scores.get(e.id, 0.0)) for e in keyed]
+                return self._clarify(text, choices, query.english, offer)
         return self._fallback(text, query, top_id, top_score, offer, told)
 
     def _focused(self, query: Query, ranked: list[Scored], answer_at: float) -> Scored | None:

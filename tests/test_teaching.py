@@ -81,6 +81,10 @@ def test_a_referral_answers_its_like_and_counts_as_a_refusal(services: Services)
     assert asyncio.run(services.reload())
     reply = services.answerer.answer("公租房怎么申请啊")
     assert (reply.outcome, reply.entry_id) == ("answer", taught.entry_id) and POINTER in reply.text
+    # Word for word one of the lexicon's examples of others' business: the pointer taught for it
+    # says where to go, which the examples' fallback (12345, in general) does not.
+    assert "廉租房怎么申请" in services.answerer.matcher.knowledge.lexicon.out_of_scope_examples
+    assert POINTER in services.answerer.answer("廉租房怎么申请").text
     report = evaluate(services.answerer, [Labelled("公租房怎么申请啊", "none", "")])
     assert report.oos_accepted == 0
 

@@ -473,9 +473,11 @@ class Answers:
         example = self.matcher.example(query) if not (best and best.exact) else None
         if example == COMPLAINT:  # word for word a complaint staff taught (or the lexicon's)
             return self._complaint(text, query, top_id, top_score, intent.hazard)
-        if example == OUT_OF_SCOPE:
-            return self._fallback(text, query, top_id, top_score)
         answer_at = s.answer_min_confidence or (decision.refer_at if best and best.entry.refer else decision.answer_at)
+        # Word for word an example of another office's business (申请公租房需要什么条件) is not
+        # answered, unless by the pointer to that office staff taught for its like.
+        if example == OUT_OF_SCOPE and not (best and best.entry.refer and best.score >= answer_at):
+            return self._fallback(text, query, top_id, top_score)
         clarify_at = s.clarify_min_confidence or decision.clarify_at
         confident = best is not None and (best.exact or best.score >= answer_at)
         if not confident and implied and (reread := self._implied(text, query, intent, ranked)) is not None:

@@ -275,6 +275,10 @@ def test_a_question_that_names_published_documents_is_told_where_they_are(answer
     assert reply.outcome == "answer"
     assert {"ZDAJ-01-2009-0004", "ZDAJ-01-2009-0005"} <= {h["index_no"] for h in reply.hits}
     assert "区安监局政府信息公开发布制度" in reply.text
+    # A question that asks for none gets none of the documents its words are in: 办公室在哪 is not
+    # told of 局办公室工作职责, nor of 区安委会办公室联合有关部门开展建筑施工安全督查.
+    office = answerer.answer("你们办公室在哪")
+    assert (office.outcome, office.entry_id, office.hits) == ("answer", "office-address", [])
     # A complaint that names a document in passing gets no list of documents for it.
     told = answerer.answer("网上挂的应急预案是十年前的，里头的领导名字都换了好几茬了")
     assert told.outcome != "catalogue" and not told.hits

@@ -579,7 +579,16 @@ class Answers:
             received = read_day(read, self._today()) if best.entry.id in RECKONED else None
             if received is not None and not query.english:
                 reply.text += "\n" + self._reckoned(received)
-            reply = self._with_documents(reply, best.entry, query.english, strong)
+            # Documents it names are listed under the answer only when it asks for some (想看看,
+            # 在哪下载), names one, or is a bare look-up (目录): 办公室在哪 names no 局办公室工作职责.
+            seeks = (
+                intent.requests
+                or licence
+                or (looked_up and not intent.asks)
+                or self.matcher.seeks_a_document(query, typed=True)
+            )
+            named = strong if seeks else []
+            reply = self._with_documents(reply, best.entry, query.english, named)
             return _offering(reply, offer) if spared else reply
         if strong:  # a licence named: its documents, not the training courses that share its words
             return self._catalogue(text, query, strong if licence else hits, top_id, top_score, offer, of_other_years)

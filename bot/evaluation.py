@@ -29,7 +29,7 @@ from .calibration import (
 from .config import Settings
 from .knowledge import decode
 from .matching import Matcher
-from .services.answering import Answerer
+from .services.answering import Answerer, Part
 
 OUT_OF_SCOPE = "none"
 COMPLAINT = "complaint"
@@ -119,6 +119,26 @@ class Report:
         }
 
 
+def _part_label(part: Part) -> str:
+    """How a part of a message was answered, as a label: its entry, the documents it was told of
+    (catalogue:A;B), a complaint, or none."""
+    if part.entry_id:
+        return part.entry_id
+    if part.documents:
+        return CATALOGUE + ";".join(part.documents)
+    return COMPLAINT if part.outcome == COMPLAINT else OUT_OF_SCOPE
+
+
+def _part_right(got: str, label: str) -> bool:
+    """Whether a part answered ``got`` is right for its ``label`` (a/b: either is right; a
+    catalogue label: one of its documents told)."""
+    if got.startswith(CATALOGUE):
+        told = set(got.removeprefix(CATALOGUE).split(";"))
+        wanted = (w.removeprefix(CATALOGUE).split(";") for w in expected_ids(label) if w.startswith(CATALOGUE))
+        return any(told & set(w) for w in wanted)
+    return got in expected_ids(label)
+
+
 def expected_ids(expected: str) -> set[str]:
     """The entries a label accepts: ``a/b`` accepts either."""
     return set(expected.split("/"))
@@ -167,20 +187,18 @@ def evaluate(answerer: Answerer, labelled: list[Labelled]) -> Report:
             # Answered as one question, the message's answer is its first part's; not answered at
             # all, none of its parts is.
             if reply.parts:
-                got = _once(
-                    [p.entry_id or (COMPLAINT if p.outcome == COMPLAINT else OUT_OF_SCOPE) for p in reply.parts]
-                )
+                got = _once([_part_label(p) for p in reply.parts])
             elif reply.outcome == "answer":
                 got = [reply.entry_id or OUT_OF_SCOPE]
             elif reply.outcome == COMPLAINT:
                 got = [COMPLAINT]
             else:
                 got = [OUT_OF_SCOPE] * len(labels)
-            right = len(got) == len(labels) and all(g in expected_ids(w) for g, w in zip(got, labels))
+            right = len(got) == len(labels) and all(_part_right(g, w) for g, w in zip(got, labels))
             report.multi += 1
             report.multi_right += right
             report.multi_parts += len(labels)
-            report.multi_parts_right += sum(g in expected_ids(w) for g, w in zip(got, labels))
+            report.multi_parts_right += sum(_part_right(g, w) for g, w in zip(got, labels))
             if not right:  # (a part labelled a/b is right as either)
                 report.misses.append((row.question, row.expected, reply.outcome, "|".join(map(str, got))))
             continue

@@ -16,6 +16,7 @@ import pytest
 
 from bot import semantic, texts
 from bot.calibration import FEATURES, Calibration, Decision, fit
+from bot.evaluation import Labelled, evaluate
 from bot.reading import (
     asking_clauses,
     asks_by_grammar,
@@ -1094,6 +1095,22 @@ def test_several_questions_answered_part_by_part(answerer):
     assert reply.outcome == "answer"
     assert [p.entry_id for p in reply.parts] == ["fee-free", "deadline"]
     assert "【1】" in reply.text and "【2】" in reply.text
+
+
+def test_a_look_up_and_a_question_in_one_message_get_both(answerer):
+    # The documents asked for made the message one question again, which the fallback answered.
+    reply = answerer.answer("有没有安全生产月的通知？申请收费吗")
+    assert reply.outcome == "answer"
+    [look_up, fee] = reply.parts
+    assert (look_up.outcome, fee.entry_id) == ("catalogue", "fee-free") and look_up.documents
+    titles = {h["index_no"]: h["title"] for h in reply.hits}
+    assert all("安全生产月" in titles[n] for n in look_up.documents)
+    assert "如果这些不是您要找的" not in reply.text  # the look-up's own advice would split the answers
+    # Measured as a message of two parts: the documents told are the label's, or one of them.
+    row = Labelled("有没有安全生产月的通知？申请收费吗", f"catalogue:{look_up.documents[0]};X|fee-free", "multi")
+    assert evaluate(answerer, [row]).multi_right == 1
+    wrong = Labelled(row.question, "catalogue:ZDAJ-00-0000-0000|fee-free", "multi")
+    assert evaluate(answerer, [wrong]).multi_right == 0
 
 
 def test_a_complaint_that_also_asks_is_answered_that_too(answerer, settings):

@@ -81,6 +81,8 @@ FOCUS_ELSEWHERE = 0.05
 # A complaint is answered besides at most this many questions it also asks (three parts in all).
 MAX_BESIDES = 2
 HIT_FIELDS = ("title", "index_no", "date", "category")
+# What a part of a message may be told on its own: an answer, or the documents looked up.
+ACCEPTED = ("answer", "catalogue")
 # An answer about one of the catalogue's categories lists this many of its newest documents.
 CATEGORY_DOCUMENTS = 5
 # Applying for information, said in a question's own words (申请信息公开要多久, 申请政府信息要几天):
@@ -122,6 +124,7 @@ class Part:
     outcome: str
     entry_id: str | None
     score: float
+    documents: tuple[str, ...] = ()  # a look-up's: the index numbers of the documents found
 
 
 @dataclass(frozen=True)
@@ -421,7 +424,7 @@ class Answers:
             # Part by part when the parts are questions for the guide; a part it cannot place
             # ("养狗要办证吗 在哪办") makes the message one question again, decided as a whole.
             outcomes = {r.outcome for r in replies}
-            if "answer" in outcomes and outcomes <= {"answer", "clarify"}:
+            if "answer" in outcomes and outcomes <= {"answer", "clarify", "catalogue"}:
                 return self._several(text, replies)
             whole = self._single(text, query, intent)
             confirmed = self._confirmed(whole, replies)
@@ -819,7 +822,9 @@ class Answers:
         )
         lines = [intro.format(count=len(replies))]
         for number, part in enumerate(replies, 1):
-            if part.outcome == "answer":
+            if part.outcome == "catalogue":  # the documents looked up, without what to do if not them
+                body = self._hits_text(part.hits, part.heading)
+            elif part.outcome == "answer":
                 body = part.text
             elif part.choices:
                 body = maybe.format(title=part.choices[0].title, **self.contacts)
@@ -829,16 +834,19 @@ class Answers:
         first = next(r for r in replies if r.outcome == "answer")
         # The documents the parts' answers list (in their text too): no heading, as no one list
         # follows the whole text.
-        hits = {h["index_no"]: h for r in replies if r.outcome == "answer" for h in r.hits}
-        return Reply(
-            text,
-            "answer",
-            "\n\n".join(lines),
-            first.entry_id,
-            first.score,
-            parts=[Part(r.q, r.outcome, r.entry_id if r.outcome == "answer" else None, r.score) for r in replies],
-            hits=list(hits.values()),
-        )
+        hits = {h["index_no"]: h for r in replies if r.outcome in ACCEPTED for h in r.hits}
+        parts = [
+            Part(
+                r.q,
+                r.outcome,
+                r.entry_id if r.outcome == "answer" else None,
+                r.score,
+                tuple(h["index_no"] for h in r.hits) if r.outcome == "catalogue" else (),
+            )
+            for r in replies
+        ]
+        body = "\n\n".join(lines)
+        return Reply(text, "answer", body, first.entry_id, first.score, parts=parts, hits=list(hits.values()))
 
     def _besides_complaint(self, complaint: Reply) -> Reply:
         """A complaint that also asks what the guide answers (那个窗口的人态度太差了，另外申请咋交) is

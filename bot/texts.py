@@ -8,6 +8,8 @@ WELCOME = (
 )
 THANKS = "不客气。还有其他问题随时问我；也可以致电 {office_phone}。"
 THANKS_EN = "You're welcome. Ask me anything else about the bureau's disclosure of information."
+NOTED = "好的。还有其他问题随时问我；也可以致电 {office_phone}。"
+NOTED_EN = "All right. Ask me anything else about the bureau's disclosure of information."
 NOT_IT = (
     "抱歉，没有答到您想问的。请换个说法再问一次，把想了解的事说具体些（例如“申请公开要带哪些材料”"
     "“申请了多久能答复”“去年的检查结果在哪看”），我再试试；也可以致电 {office_phone}。"

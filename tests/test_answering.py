@@ -279,10 +279,17 @@ def test_greeting_says_what_the_bot_does(answerer, text):
     assert reply.outcome == "greeting" and "政府信息公开" in reply.text
 
 
-@pytest.mark.parametrize("text", ["谢谢", "谢谢！", "好的，谢谢你们", "知道了", "谢谢啊"])
+@pytest.mark.parametrize("text", ["谢谢", "谢谢！", "好的，谢谢你们", "谢谢啊", "辛苦了"])
 def test_thanks_get_you_are_welcome_not_the_opening_words_again(answerer, text):
     reply = answerer.answer(text)
     assert reply.outcome == "greeting" and reply.text.startswith("不客气") and "政府信息公开咨询" not in reply.text
+
+
+@pytest.mark.parametrize("text", ["ok", "好的", "知道了", "明白了"])
+def test_an_acknowledgement_is_acknowledged_not_thanked(answerer, text):
+    # "ok" was answered 不客气.
+    reply = answerer.answer(text)
+    assert reply.outcome == "greeting" and reply.text.startswith("好的。") and "不客气" not in reply.text
 
 
 @pytest.mark.parametrize(

@@ -525,7 +525,7 @@ class Matcher:
     def _meant(self, query: Query) -> str:
         """The text the semantic model reads: the question as typed, or, where it has other
         regions' words (粤语 边度, 西南官话 啷个), its 普通话 reading, which the model reads best."""
-        text = query.read or query.text
+        text = _PARTICLES_AT_END.sub(r"\1", query.read or query.text)
         if self._regional is not None and self._regional.search(self.normalizer.script(text)):
             return self.normalizer.standard(text)
         return text
@@ -1194,6 +1194,11 @@ _NUMBER_WORD = re.compile(r"[0-9][0-9 ]*(?:年度|年|月份|月|日|号)?")
 _NUMBER_DIGITS = 18
 _YEARS = (1900, 2100)
 _CUT_YEARS = (1949, 2101)  # the years a number cut short may be the end of
+
+
+# The particles a spoken question ends with (咋申请啊, 能查到不呀): no meaning of their own, yet they
+# move the semantic model's reading (申请公开信息啊 read as a complaint).
+_PARTICLES_AT_END = re.compile(r"[啊呀呢吧嘛哦噢哈啦咧嘞]+([\s？?！!。.～~]*)$")
 
 
 def _without_frames(normalized: str) -> str:

@@ -1097,6 +1097,15 @@ def test_several_questions_answered_part_by_part(answerer):
     assert "【1】" in reply.text and "【2】" in reply.text
 
 
+@pytest.mark.parametrize("typed", ["咋申请公开信息啊", "申请公开信息啊？"])
+def test_a_particle_at_the_end_does_not_make_a_question_a_complaint(answerer, typed):
+    # 啊 moved the semantic model's reading: 申请公开信息啊 read as a complaint more than half, and
+    # 咋申请公开信息啊 was offered the complaint form under its choices.
+    reply = answerer.answer(typed)
+    assert reply.outcome != "complaint" and not reply.may_complain
+    assert answerer.matcher.query(typed).text == typed  # what the citizen typed is kept as typed
+
+
 def test_a_look_up_and_a_question_in_one_message_get_both(answerer):
     # The documents asked for made the message one question again, which the fallback answered.
     reply = answerer.answer("有没有安全生产月的通知？申请收费吗")

@@ -424,7 +424,8 @@ class Answers:
             replies = _joined([self._part(part, of_year) for part, of_year in zip(parts, dated)])
             if len(replies) == 1:  # one question, asked in several sentences
                 return replace(replies[0], q=text)
-            # Part by part when the parts are questions for the guide; a part it cannot place
+            # Part by part when the parts are questions for the guide (or look-ups of documents beside
+            # one: 有没有安全生产月的通知？申请收费吗); a part it cannot place
             # ("养狗要办证吗 在哪办") makes the message one question again, decided as a whole.
             outcomes = {r.outcome for r in replies}
             if "answer" in outcomes and outcomes <= {"answer", "clarify", "catalogue"}:

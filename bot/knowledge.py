@@ -46,6 +46,7 @@ _GUIDE_FIELDS = (
     "source",
     "year",
     "refer",
+    "apply_here",
     "category",
     "column",
     "documents",
@@ -106,6 +107,7 @@ class GuideEntry:
     question_en: str = ""  # the question in English: its title in a list offered in English
     year: int | None = None  # the year whose figures the answer gives (2009), if it is about one year
     refer: bool = False  # not the bureau's business: the answer says who to ask instead (12345, 医保局)
+    apply_here: bool = False  # the answer says how to apply: a channel adds how to apply right there
     category: str = ""  # the catalogue's category (政策法规) the entry is about: its answer lists the newest
     column: str = ""  # or the website column (重大危险源) it is about: the same
     documents: tuple[str, ...] = ()  # the index numbers of published documents its answer lists
@@ -350,6 +352,9 @@ def _guide_entry(
     refer = raw.get("refer", False)
     if not isinstance(refer, bool):
         bad("refer", say["refer"])
+    apply_here = raw.get("apply_here", False)
+    if not isinstance(apply_here, bool):
+        bad("apply_here", say["refer"])
     lists: dict[str, tuple[str, ...]] = {}
     # A referral may be a single question staff saw asked; an answer of the guide needs wordings.
     for key, minimum in (("alternatives", 0 if refer is True else 3), ("keywords", 0)):
@@ -407,6 +412,7 @@ def _guide_entry(
         question_en=question_en.strip(),
         year=year,
         refer=refer,
+        apply_here=apply_here,
         category=category.strip(),
         column=column.strip(),
         documents=tuple(d.strip() for d in documents),

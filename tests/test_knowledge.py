@@ -93,6 +93,12 @@ def test_answers_use_only_known_placeholders(knowledge):
             "category",
         ),
         (
+            GOOD_ENTRY.replace("    keywords: [收费]\n", "    keywords: [收费]\n    apply_here: sometimes\n"),
+            7,
+            "apply_here",
+            "true or false",
+        ),
+        (
             GOOD_ENTRY.replace("    keywords: [收费]\n", "    keywords: [收费]\n    documents: ZDAJ-00-2009-0003\n"),
             7,
             "documents",

@@ -164,6 +164,7 @@ class Reply:
     parts: list[Part] = field(default_factory=list)  # a message with several questions
     english: bool = False  # asked in English: a choice picked from it is answered in English
     asks: list[str] = field(default_factory=list)  # questions the answer points to (``pointers``)
+    apply_here: bool = False  # answered with an entry on how to apply (its ``apply_here``)
     normalized: str = field(default="", repr=False)  # what the enquiry log records
 
     def as_json(self) -> dict[str, Any]:
@@ -698,7 +699,9 @@ class Answers:
             source = texts.SOURCE_EN.format(source=entry.source)
         else:
             body, source = entry.answer, texts.SOURCE.format(source=entry.source)
-        return Reply(text, "answer", before + fill(body, self.contacts) + "\n" + source, entry.id, score)
+        reply = Reply(text, "answer", before + fill(body, self.contacts) + "\n" + source, entry.id, score)
+        reply.apply_here = entry.apply_here
+        return reply
 
     def _other_years(self, query: Query, ranked: list[Scored]) -> Reply | None:
         """A question about a year the guide has no figures for ("2018年收到多少申请") is told which

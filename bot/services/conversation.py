@@ -60,9 +60,6 @@ log = logging.getLogger(__name__)
 FORGET = frozenset({"删除记录", "删除我的记录", "删除聊天记录", "/forget"})
 # Words that mean "no contact" at the contact step, in any channel.
 SKIP = frozenset({"跳过", "不留", "0"})
-# The guide's answers on how to apply: under each, the way to apply right here (the web's form,
-# the chat dialogue), which the guide, written for every channel, cannot name.
-HOW_TO_APPLY = frozenset({"apply-how", "apply-online", "apply-form", "apply-contents"})
 STEPS = ("what", "topic", "contact", "confirm")
 # Longer than this, what is sent for a name without a phone number tells of the matter instead
 # (not matching's STORY_MIN_CHARS, which is how long a message must be to read as a story told).
@@ -419,8 +416,10 @@ class Conversation:
 
     @staticmethod
     def invites_to_apply(reply: Reply) -> bool:
-        """Whether ``reply`` says how to apply, so that the channel says how to apply here."""
-        return reply.outcome == "answer" and not reply.parts and not reply.english and reply.entry_id in HOW_TO_APPLY
+        """Whether ``reply`` says how to apply (an entry marked ``apply_here``), so that the channel
+        says how to apply right there: the web's form, the chat dialogue, which the guide, written
+        for every channel, cannot name."""
+        return reply.outcome == "answer" and reply.apply_here and not reply.parts and not reply.english
 
     @staticmethod
     def offer(reply: Reply) -> Choose | None:

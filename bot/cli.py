@@ -85,6 +85,15 @@ def _taught(knowledge: Any, settings: Any) -> Any:
         store.close()
 
 
+def _local(settings: Any) -> Any:
+    """A time the database recorded in UTC, as a datetime in the bureau's zone (``settings.timezone``)."""
+    import datetime as dt
+    import zoneinfo
+
+    zone = zoneinfo.ZoneInfo(settings.timezone)
+    return lambda at: dt.datetime.fromisoformat(at).astimezone(zone)
+
+
 def _store(settings: Any) -> Any:
     from .storage import StorageError, Store
 
@@ -453,17 +462,14 @@ def enquiries_list(outcome: str | None, limit: int) -> None:
 
     Example: gongkai enquiries list --outcome fallback
     """
-    import datetime as dt
-    import zoneinfo
-
     settings = _settings()
-    zone = zoneinfo.ZoneInfo(settings.timezone)
+    local = _local(settings)
     store = _store(settings)
     try:
         for row in store.enquiries(outcome=outcome, limit=limit):
             score = f"{row['score']:.2f}" if row["score"] is not None else "-"
             # Recorded in UTC; shown as complaints record their times: local, to the second, with the offset.
-            at = dt.datetime.fromisoformat(row["at"]).astimezone(zone).isoformat(timespec="seconds")
+            at = local(row["at"]).isoformat(timespec="seconds")
             echo(f"{at}  {row['channel']:8} {row['outcome']:9} {row['entry_id'] or '-':24} {score}  {row['text']}")
     finally:
         store.close()
@@ -485,14 +491,11 @@ def unanswered(limit: int, entries: bool) -> None:
 
     Example: gongkai enquiries unanswered --entries
     """
-    import datetime as dt
-    import zoneinfo
-
     from .services.insights import unanswered as grouped
     from .services.teaching import NEAR_AT, Teaching, likely_entries
 
     settings = _settings()
-    zone = zoneinfo.ZoneInfo(settings.timezone)
+    local = _local(settings)
     store = _store(settings)
     try:
         taught = Teaching(store).wordings()  # taught since: no longer waiting
@@ -502,7 +505,7 @@ def unanswered(limit: int, entries: bool) -> None:
         matcher = _answerer(None).matcher if entries and groups else None
         for group in groups:
             outcomes = ",".join(sorted(group.outcomes))
-            day = dt.datetime.fromisoformat(group.last_at).astimezone(zone).date()  # recorded in UTC
+            day = local(group.last_at).date()
             echo(f"{group.times:5}×  {day}  {outcomes:16} {group.text}")
             others = group.wordings[1:6]
             if others:
@@ -640,17 +643,14 @@ def teach_list() -> None:
 
     Example: gongkai teach list
     """
-    import datetime as dt
-    import zoneinfo
-
     records = _teach(lambda teaching, k: teaching.records())
     if not records:
         echo("Nothing taught yet.")
-    zone = zoneinfo.ZoneInfo(_settings().timezone)
+    local = _local(_settings())
     for t in reversed(records):
         state = "undone" if t.undone else "exported" if t.exported else "live"
         what = f"{t.entry_id}: " if t.entry_id else ""
-        at = dt.datetime.fromisoformat(t.at).astimezone(zone).isoformat(timespec="minutes")  # recorded in UTC
+        at = local(t.at).isoformat(timespec="minutes")
         echo(f"#{t.id:<5} {at}  {t.staff:16} {t.action:12} {state:8} {what}{'；'.join(t.wordings)}")
 
 

@@ -29,7 +29,7 @@ from .calibration import (
 from .config import Settings
 from .knowledge import decode
 from .matching import Matcher
-from .services.answering import Answerer, Part
+from .services.answering import ACCEPTED, Answerer, Part
 
 OUT_OF_SCOPE = "none"
 COMPLAINT = "complaint"
@@ -44,7 +44,6 @@ MAX_OUT_OF_SCOPE = 0.02
 # messages taken for complaints, on cross-validated probabilities.
 MIN_COMPLAINTS_FOUND = 0.90
 MAX_TAKEN_FOR_COMPLAINTS = 0.03
-ACCEPTING = ("answer", "catalogue")
 
 
 @dataclass(frozen=True)
@@ -174,7 +173,7 @@ def evaluate(answerer: Answerer, labelled: list[Labelled]) -> Report:
         if row.expected == OUT_OF_SCOPE:
             # A referral staff taught (公租房: ask the housing bureau) is a refusal, with a pointer.
             referred = (entry := answerer.matcher.knowledge.entry(reply.entry_id or "")) is not None and entry.refer
-            accepted = reply.outcome in ACCEPTING and not (reply.outcome == "answer" and referred)
+            accepted = reply.outcome in ACCEPTED and not (reply.outcome == "answer" and referred)
             report.out_of_scope += 1
             report.oos_accepted += accepted
             report.oos_clarified += reply.outcome == "clarify"

@@ -42,6 +42,7 @@ from ...services.applying import correct
 from ...services.chats import Turn
 from ...services.staff import Session
 from ..http import read_form
+from .citizen import status_link
 from .security import notice, told
 from .security import same as _same
 from .sessions import WebSessions
@@ -167,7 +168,7 @@ class ApplicationPages:
         key = f"{CHANNEL}:{citizen}:{str(form.get('nonce', ''))[:64]}"
         filed = await self.applications.afile(draft, channel=CHANNEL, chat_id=citizen, user_id=citizen, dedupe_key=key)
         said = texts.WEB_APPLIED.format(number=filed.number, due=filed.due_on)
-        session.add(Turn("bot", said, link=(texts.WEB_STATUS_LINK, f"/status?number={filed.number}")))
+        session.add(Turn("bot", said, link=status_link(filed.number)))
         return self._citizen(request, "applied.html", a=filed)
 
     async def correct(self, request: web.Request) -> web.StreamResponse:

@@ -17,7 +17,7 @@ from ...limits import RateLimit
 from ...reading import choice_number
 from ...services.answering import MAX_QUESTION_CHARS, Reply, pointers
 from ...services.chats import ChatSession, Turn
-from ...services.complaints import KIND_TOPICS, KINDS, MAX_TEXT, RATINGS, TOPICS, topics_for
+from ...services.complaints import KIND_TOPICS, KINDS, MAX_TEXT, RATINGS, TOLD_TOPIC, TOPICS, topics_for
 from ...services.conversation import Conversation, Form, Invalid, Limited, check_form
 from ..http import read_form
 from ..typed import search_typed, status_typed
@@ -51,14 +51,18 @@ def _said(problem: Invalid) -> str:
     return INVALID[problem.reason].format(length=problem.length, limit=problem.limit)
 
 
+def status_link(number: str = "") -> tuple[str, str]:
+    """The (label, href) of the progress page, of ``number`` if given: under a turn that names one."""
+    return texts.WEB_STATUS_LINK, f"/status?number={number}" if number else "/status"
+
+
 def _carry(session: ChatSession, text: str, kind: str = "投诉") -> None:
     """The message a complaint form (or a tip-off's, ``kind``) was offered under becomes the
     form's text: the citizen does not tell it twice. A draft begun already keeps its name and
-    phone, and its topic if of the same kind; a tip-off is offered under a hazard told, so that
-    is its topic until the citizen picks another."""
+    phone, and its topic if of the same kind (else the kind's ``TOLD_TOPIC``)."""
     draft = session.draft or {}
     topic = draft.get("topic") if draft.get("kind") == kind else None
-    topic = topic or ("hazard" if kind == "举报" else "other")
+    topic = topic or TOLD_TOPIC.get(kind, "other")
     session.draft = {**draft, "topic": topic, "kind": kind, "text": text, "step": "what"}
 
 
@@ -209,7 +213,7 @@ class CitizenChat:
         filed = done.complaint
         session.draft = None
         said = texts.WEB_FILED.format(kind=filed.kind, number=filed.number, due=filed.due_on)
-        session.add(Turn("bot", said, link=(texts.WEB_STATUS_LINK, f"/status?number={filed.number}")))
+        session.add(Turn("bot", said, link=status_link(filed.number)))
         return self._page(request, session, "filed.html", complaint=filed)
 
     async def status(self, request: web.Request) -> web.StreamResponse:
@@ -285,13 +289,12 @@ class CitizenChat:
         citizen = self.sessions.citizen(session)
         found = self.conversation.status(typed, channel=CHANNEL, chat_id=citizen, address=address)
         if found.outcome == "usage":
-            return Turn("bot", texts.WEB_STATUS_USAGE, link=(texts.WEB_STATUS_LINK, "/status"))
+            return Turn("bot", texts.WEB_STATUS_USAGE, link=status_link())
         found_item = found.application or found.complaint
         number = found_item.number if found_item is not None else None
         if number is None and len(found.suggestions) == 1:
             number = found.suggestions[0]
-        link = (texts.WEB_STATUS_LINK, f"/status?number={number}") if number else None
-        return Turn("bot", found.text, link=link)
+        return Turn("bot", found.text, link=status_link(number) if number else None)
 
     async def _long(self, session: ChatSession, text: str) -> None:
         """A message longer than a question: most likely a complaint's story (the core offers the

@@ -29,6 +29,11 @@ KIND_TOPICS = {
 }
 
 
+# The topic a form offered under a message starts at, until the citizen picks another: a tip-off
+# is offered under a hazard told.
+TOLD_TOPIC = {"投诉": "other", "举报": "hazard"}
+
+
 def topics_for(kind: str) -> tuple[tuple[str, str], ...]:
     """The topics a complaint of ``kind`` may be filed under, as (key, label), in the order shown."""
     return tuple((key, TOPICS[key]) for key in KIND_TOPICS.get(kind, KIND_TOPICS["投诉"]))

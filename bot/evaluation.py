@@ -8,6 +8,7 @@ is not a complaint and whose entry is not labelled (only a false complaint count
 from __future__ import annotations
 
 import csv
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -252,15 +253,16 @@ def calibrate(
     than ``MAX_WRONG`` wrongly or ``MAX_OUT_OF_SCOPE`` of out-of-scope questions are ruled out
     while any other is possible. Returns the calibration and the cross-validated figures.
     """
+    scorers = _held_out(matcher, labelled, folds)
     if complaints_only:
         kept = {"semantic": matcher.calibration.semantic, "lexical": matcher.calibration.lexical}
-        return _with_complaints(matcher, labelled, kept, folds, {})
+        return _with_complaints(matcher, scorers, labelled, kept, folds, {})
     rows: list[tuple[int, list[dict[str, float]], list[bool], bool]] = []
-    for number, row in enumerate(labelled):
+    for number, (row, scorer) in enumerate(zip(labelled, scorers)):
         if row.expected in (COMPLAINT, ANY) or "|" in row.expected or row.expected.startswith(CATALOGUE):
             continue
         wanted = set() if row.expected == OUT_OF_SCOPE else expected_ids(row.expected)
-        found = matcher.candidates(matcher.query(row.question))
+        found = scorer.candidates(scorer.query(row.question))
         if found and not any(c.exact for c in found):  # an exact phrasing is answered without the model
             rows.append((number, [c.features for c in found], [c.id in wanted for c in found], bool(wanted)))
     decisions = {}
@@ -280,11 +282,30 @@ def calibrate(
         entry = replace(fit(features, *_matrix(rows, features)), answer_at=answer_at, clarify_at=clarify_at)
         decisions[name] = Decision(entry, fit(scope_features, *_scope(rows, scope_features)), entry)
         figures.update({f"{name}_{k}": v for k, v in scores.items()})
-    return _with_complaints(matcher, labelled, decisions, folds, figures)
+    return _with_complaints(matcher, scorers, labelled, decisions, folds, figures)
+
+
+def _held_out(matcher: Matcher, labelled: list[Labelled], folds: int) -> list[Matcher]:
+    """The matcher that scores each labelled question: ``matcher`` without the wordings of the
+    question's fold that were taught (as a phrasing or a lexicon example).
+
+    The labelled sets are where taught wordings come from: scored on a matcher that knows it word
+    for word, a question is answered without the model and says nothing of how the model does on
+    the next citizen's paraphrase, and what is left to fit on is the few questions no one taught, a
+    harder sample than citizens ask. A question's fold is its text's, so a question in two sets is
+    held out of both."""
+    normalized = [matcher.normalizer.normalize(row.question) for row in labelled]
+    fold_of = [zlib.crc32(text.encode()) % folds for text in normalized]
+    matchers = []
+    for fold in range(folds):
+        taught = {t for t, f in zip(normalized, fold_of) if f == fold and matcher.taught(t)}
+        matchers.append(matcher.without(taught) if taught else matcher)
+    return [matchers[f] for f in fold_of]
 
 
 def _with_complaints(
     matcher: Matcher,
+    scorers: list[Matcher],
     labelled: list[Labelled],
     decisions: dict[str, Decision],
     folds: int,
@@ -292,22 +313,26 @@ def _with_complaints(
 ) -> tuple[Calibration, dict[str, float]]:
     """``decisions`` with their complaint models fitted, and the cross-validated figures added to
     ``figures``. The complaint models read how well the guide answers a message: under these
-    decisions, which the matcher uses from then on."""
-    matcher.use(Calibration(decisions["semantic"], decisions["lexical"]))
+    decisions, which the matcher (and ``scorers``, each labelled question's: see
+    :func:`_held_out`) use from then on."""
+    calibration = Calibration(decisions["semantic"], decisions["lexical"])
+    for each in {id(m): m for m in (matcher, *scorers)}.values():
+        each.use(calibration)
     for kind, kind_features in (("semantic", COMPLAINT_FEATURES), ("lexical", COMPLAINT_LEXICAL)):
-        complaint, scores = _fit_complaints(matcher, labelled, kind_features, folds)
+        complaint, scores = _fit_complaints(scorers, labelled, kind_features, folds)
         decisions[kind] = replace(decisions[kind], complaint=complaint)
         figures.update({f"{kind}_{k}": v for k, v in scores.items()})
     return Calibration(decisions["semantic"], decisions["lexical"]), figures
 
 
 def _fit_complaints(
-    matcher: Matcher, labelled: list[Labelled], features: tuple[str, ...], folds: int
+    scorers: list[Matcher], labelled: list[Labelled], features: tuple[str, ...], folds: int
 ) -> tuple[Model, dict[str, float]]:
-    """The complaint model: one row a message (complaint or not), its threshold chosen on
-    cross-validated probabilities (see :func:`_complaint_threshold`)."""
+    """The complaint model: one row a message (complaint or not), scored by its matcher in
+    ``scorers``, its threshold chosen on cross-validated probabilities (see
+    :func:`_complaint_threshold`)."""
     x_rows, y_rows = [], []
-    for row in labelled:
+    for row, matcher in zip(labelled, scorers):
         if "|" in row.expected:
             continue
         query = matcher.query(row.question)

@@ -13,8 +13,8 @@ import datetime as dt
 import io
 import re
 import string
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +184,21 @@ class Knowledge:
 
     def entry(self, entry_id: str) -> GuideEntry | None:
         return next((e for e in self.guide if e.id == entry_id), None)
+
+    def without(self, written: Callable[[str], bool]) -> Knowledge:
+        """This knowledge had the wordings ``written`` picks never been written: not as an entry's
+        alternative or keyword (its question stays: an entry needs one), nor as a lexicon example."""
+
+        def kept(texts: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(t for t in texts if not written(t))
+
+        guide = tuple(replace(e, alternatives=kept(e.alternatives), keywords=kept(e.keywords)) for e in self.guide)
+        lexicon = replace(
+            self.lexicon,
+            complaint_examples=kept(self.lexicon.complaint_examples),
+            out_of_scope_examples=kept(self.lexicon.out_of_scope_examples),
+        )
+        return replace(self, guide=guide, lexicon=lexicon)
 
 
 def load(folder: Path | str) -> Knowledge:

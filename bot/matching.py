@@ -21,7 +21,7 @@ import math
 import re
 import sys
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -242,6 +242,7 @@ class Matcher:
         elsewhere = self.normalizer.normalize_many(lexicon.out_of_scope_examples)
         self._elsewhere_index = NgramIndex([Field(elsewhere, 1.0, GUIDE_KINDS)])
         self.embedder = embedder
+        self._cache_dir = cache_dir
         self._calibration = calibration or Calibration.load()
         self._build_guide(knowledge.guide)
         self._build_semantic(cache_dir)
@@ -257,6 +258,15 @@ class Matcher:
     def use(self, calibration: Calibration) -> None:
         """Decide with ``calibration`` from now on (fitting reads features under the new model)."""
         self._calibration = calibration
+
+    def without(self, normalized: Collection[str]) -> Matcher:
+        """This matcher had the wordings that normalise to ``normalized`` never been taught (see
+        :meth:`Knowledge.without`): what fitting the calibration scores a labelled question on
+        that staff have since taught word for word, as the next citizen's paraphrase is scored."""
+        held = set(normalized)
+        knowledge = self.knowledge.without(lambda text: self.normalizer.normalize(text) in held)
+        calibration = self._calibration
+        return Matcher(knowledge, self.embedder, cache_dir=self._cache_dir, calibration=calibration, previous=self)
 
     def decision(self, query: Query) -> Decision:
         """The calibrated models that decide ``query``: with the semantic signal, or on the
@@ -671,6 +681,11 @@ class Matcher:
             return []
         owners = dict.fromkeys(owner for owner, keyword in self._keywords if query.normalized in keyword)
         return [self._guide[owner] for owner in owners]
+
+    def taught(self, normalized: str) -> bool:
+        """Whether the knowledge has the wording ``normalized`` word for word: a phrasing of an
+        entry or a lexicon example."""
+        return normalized in self._exact or normalized in self._examples
 
     def phrased(self, query: Query) -> bool:
         """Whether ``query`` is word for word one of the guide's phrasings or keywords (12350)."""

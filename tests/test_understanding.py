@@ -833,6 +833,25 @@ def test_refitting_the_complaint_models_keeps_the_guide_s(matcher):
     assert figures["semantic_complaints_found"] >= 0.9
 
 
+def test_a_labelled_question_staff_taught_is_fitted_on_as_the_next_citizens_paraphrase(matcher):
+    # Taught word for word, a labelled question would be answered without the model and fitted
+    # on as nothing; held out of its fold's matcher, it is scored as a paraphrase is.
+    from bot.evaluation import Labelled, _held_out
+
+    entry = next(e for e in matcher.knowledge.guide if len(e.alternatives) > 2)
+    taught, kept = entry.alternatives[0], entry.alternatives[1]
+    labelled = [Labelled(taught, entry.id, ""), Labelled("周末去哪儿钓鱼好", "none", "")]
+    assert any(c.exact for c in matcher.candidates(matcher.query(taught)))
+    scorer = _held_out(matcher, labelled, folds=5)[0]
+    assert scorer is not matcher and not any(c.exact for c in scorer.candidates(scorer.query(taught)))
+    assert scorer.rank(scorer.query(taught), limit=3)[0].entry.id == entry.id
+    held = scorer.knowledge.entry(entry.id)
+    assert held is not None and held.question == entry.question and kept in held.alternatives
+    assert taught not in held.alternatives
+    # A fold with nothing taught in it is scored by the matcher as it is.
+    assert _held_out(matcher, labelled[1:], folds=5) == [matcher]
+
+
 @pytest.fixture(scope="module")
 def embedder():
     loaded = Embedder.load()

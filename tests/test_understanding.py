@@ -245,6 +245,16 @@ def test_a_later_part_that_names_no_year_asks_of_the_year_named_before_it(answer
     assert dated == [None, None]
 
 
+def test_a_later_part_without_its_subject_asks_of_the_question_before_it(answerer):
+    # 有时间限制没 alone reads as the general subject's (申请信息公开: how soon information is
+    # published); after 能直接上法院告不 it asks how long one has to sue.
+    reply = answerer.answer("能直接上法院告不 有时间限制没")
+    assert [p.entry_id for p in reply.parts][1] == "litigation"
+    assert "6个月" in reply.text
+    # Read after its question it would be answered as that question was: the general subject.
+    assert [p.entry_id for p in answerer.answer("怎么申请？要多久").parts] == ["apply-how", "deadline"]
+
+
 @pytest.mark.parametrize("text", ["2009", "2009年", "09年", "2009年的"])
 def test_a_year_typed_alone_gets_that_years_report_not_one_of_its_figures(answerer, text):
     # Not "没有。…没有发生行政复议案件": a year alone asks for none of the year's figures.

@@ -422,7 +422,10 @@ class Answers:
         parts = self.matcher.questions(query)
         if parts:
             dated = self.matcher.of_years_before(parts)
-            replies = _joined([self._part(part, of_year) for part, of_year in zip(parts, dated)])
+            asked: list[Reply] = []
+            for part, of_year in zip(parts, dated):
+                asked.append(self._part(part, of_year, asked[-1] if asked else None))
+            replies = _joined(asked)
             if len(replies) == 1:  # one question, asked in several sentences
                 return replace(replies[0], q=text)
             # Part by part when the parts are questions for the guide (or look-ups of documents beside
@@ -450,12 +453,12 @@ class Answers:
             return self._clarify(text, offered[: max(self.settings.clarify_choices, len(replies))])
         return self._single(text, query, intent)
 
-    def _part(self, part: Query, dated: Query | None) -> Reply:
-        """One of a message's questions; one that names no year, and is not answered on its own or
-        is answered with another year's figures, is answered of the year a part before it named,
-        where that finds the year's figures (09年公开了多少条 有人来申请没) or that the year's are
-        not held (2018年公开了多少条？收了多少费？)."""
-        reply = self._single(part.text, part, self.matcher.intent(part))
+    def _part(self, part: Query, dated: Query | None, before: Reply | None) -> Reply:
+        """One of a message's questions, ``before`` the reply to the one before it; one that names no
+        year, and is not answered on its own or is answered with another year's figures, is
+        answered of the year a part before it named, where that finds the year's figures (09年公开了
+        多少条 有人来申请没) or that the year's are not held (2018年公开了多少条？收了多少费？)."""
+        reply = self._single(part.text, part, self.matcher.intent(part), before=before)
         if dated is None:
             return reply
         if reply.outcome == "answer":  # answered, unless with another year's figures (2018年…？收了多少费)
@@ -471,7 +474,9 @@ class Answers:
         not_held = entry.id == self.matcher.knowledge.lexicon.other_years and asks_for_figures(part.read)
         return again if held or not_held else reply
 
-    def _single(self, text: str, query: Query, intent: Intent, *, implied: bool = True) -> Reply:
+    def _single(
+        self, text: str, query: Query, intent: Intent, *, implied: bool = True, before: Reply | None = None
+    ) -> Reply:
         s = self.settings
         query = self.matcher.settled_by_words(query) or query
         decision = self.matcher.decision(query)
@@ -488,7 +493,7 @@ class Answers:
             return self._fallback(text, query, top_id, top_score)
         clarify_at = s.clarify_min_confidence or decision.clarify_at
         confident = best is not None and (best.exact or best.score >= answer_at)
-        if not confident and implied and (reread := self._implied(text, query, intent, ranked)) is not None:
+        if not confident and implied and (reread := self._implied(text, query, intent, ranked, before)) is not None:
             return reread
         hits = self._documents(query) if query.normalized else []
         # A licence named (烟花爆竹经营许可证需要啥手续) is what its 办理指南 is about, however the
@@ -650,14 +655,20 @@ class Answers:
                     return best
         return None
 
-    def _implied(self, text: str, query: Query, intent: Intent, ranked: list[Scored]) -> Reply | None:
+    def _implied(
+        self, text: str, query: Query, intent: Intent, ranked: list[Scored], before: Reply | None = None
+    ) -> Reply | None:
         """A short question without its subject (要带啥材料, 多久能有结果), read with the lexicon's
         ``implied_subject`` (申请信息公开) before it, when that is answered outright by one of the
         entries ``ranked`` first for the question alone: said to a disclosure office, it is what
         such a question is about. One that says its subject (申请信息公开要多长时间) is read without
         it, the same way: whole, it is nearer 申请信息公开要钱不 than anything about the deadline.
         Not a question with a word the knowledge never uses (医保在哪交), a year, a complaint's or a
-        hazard's words, or English."""
+        hazard's words, or English.
+
+        Asked after another question of the same message (``before``, its reply: 能直接上法院告不
+        有时间限制没), its subject is that question's: read after it, where that is answered outright
+        by another entry than the question before was (the time limit for suing, not for publishing)."""
         subject = self.matcher.knowledge.lexicon.implied_subject
         read = query.read or query.text
         if not (
@@ -669,6 +680,8 @@ class Answers:
         ):
             return None
         said = SUBJECT_SAID.search(read)
+        if before is not None and not said and (asked := self._asked_after(text, read, before)) is not None:
+            return asked
         reread = self.matcher.query(read[: said.start()] + read[said.end() :] if said else subject + read)
         if said and not reread.normalized:
             return None
@@ -678,6 +691,13 @@ class Answers:
         if not said:
             reply.text = texts.IMPLIED.format(subject=subject) + "\n" + reply.text
         return reply
+
+    def _asked_after(self, text: str, read: str, before: Reply) -> Reply | None:
+        """``read`` read after the question ``before`` answered (see :meth:`_implied`), if that is
+        answered outright by another entry than that question was."""
+        joined = self.matcher.query(before.q + "，" + read)
+        reply = self._single(text, joined, self.matcher.intent(joined), implied=False)
+        return reply if reply.outcome == "answer" and reply.entry_id != before.entry_id else None
 
     def _today(self) -> dt.date:
         return dt.datetime.now(self.zone).date()

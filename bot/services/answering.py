@@ -655,30 +655,31 @@ class Answers:
                     return best
         return None
 
+    def _subjectless(self, query: Query, intent: Intent) -> bool:
+        """Whether ``query`` is a short question that does not say what it is about (要带啥材料,
+        多久能有结果, 有时间限制没): not one with a word the knowledge never uses (医保在哪交), a year,
+        a complaint's or a hazard's words, or English."""
+        return (
+            intent.asks
+            and 0 < len(query.normalized) <= IMPLIED_MAX_CHARS
+            and not (query.english or query.years or intent.complaint or intent.hazard or intent.grievance)
+            and self.matcher.knows_every_word(query.normalized)
+        )
+
     def _implied(
         self, text: str, query: Query, intent: Intent, ranked: list[Scored], before: Reply | None = None
     ) -> Reply | None:
-        """A short question without its subject (要带啥材料, 多久能有结果), read with the lexicon's
+        """A short question without its subject (see :meth:`_subjectless`), read with the lexicon's
         ``implied_subject`` (申请信息公开) before it, when that is answered outright by one of the
         entries ``ranked`` first for the question alone: said to a disclosure office, it is what
         such a question is about. One that says its subject (申请信息公开要多长时间) is read without
         it, the same way: whole, it is nearer 申请信息公开要钱不 than anything about the deadline.
-        Not a question with a word the knowledge never uses (医保在哪交), a year, a complaint's or a
-        hazard's words, or English.
-
-        Asked after another question of the same message (``before``, its reply: 能直接上法院告不
-        有时间限制没), its subject is that question's: read after it, where that is answered outright
-        by another entry than the question before was (the time limit for suing, not for publishing)."""
+        Asked after another question of the same message (``before``, its reply), it is first read
+        after that question (see :meth:`_asked_after`)."""
         subject = self.matcher.knowledge.lexicon.implied_subject
-        read = query.read or query.text
-        if not (
-            subject
-            and intent.asks
-            and 0 < len(query.normalized) <= IMPLIED_MAX_CHARS
-            and not (query.english or query.years or intent.complaint or intent.hazard or intent.grievance)
-            and self.matcher.knows_every_word(query.normalized)
-        ):
+        if not (subject and self._subjectless(query, intent)):
             return None
+        read = query.read or query.text
         said = SUBJECT_SAID.search(read)
         if before is not None and not said and (asked := self._asked_after(text, read, before)) is not None:
             return asked
@@ -693,8 +694,11 @@ class Answers:
         return reply
 
     def _asked_after(self, text: str, read: str, before: Reply) -> Reply | None:
-        """``read`` read after the question ``before`` answered (see :meth:`_implied`), if that is
-        answered outright by another entry than that question was."""
+        """A short question without its subject asked after another question of the same message
+        (``before``, its reply: 能直接上法院告不 有时间限制没) asks of that question's subject: read after
+        it, where that is answered outright by another entry than the question before was (the
+        time limit for suing, not how soon information is published); one answered as the
+        question before was (补正是啥意思 补完多久给答复) would be lost to it, and is not."""
         joined = self.matcher.query(before.q + "，" + read)
         reply = self._single(text, joined, self.matcher.intent(joined), implied=False)
         return reply if reply.outcome == "answer" and reply.entry_id != before.entry_id else None

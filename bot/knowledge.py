@@ -136,6 +136,7 @@ class Lexicon:
     fillers: tuple[str, ...] = ()
     greetings: tuple[str, ...] = ()
     thanks: tuple[str, ...] = ()  # a message only of these thanks: 不客气
+    acknowledgements: tuple[str, ...] = ()  # a message only of these acknowledges a reply: 好的
     not_it: tuple[str, ...] = ()  # a message only of these says the last reply missed: sorry
     complaint: tuple[str, ...] = ()
     complaint_topics: tuple[str, ...] = ()
@@ -568,6 +569,7 @@ _LEXICON_LISTS = (
     "fillers",
     "greetings",
     "thanks",
+    "acknowledgements",
     "not_it",
     "complaint",
     "complaint_topics",

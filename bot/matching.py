@@ -157,6 +157,7 @@ class Intent:
     tells: bool = False  # reports rather than asks, judged leniently for a long story
     greeting: bool = False
     thanks: bool = False  # only thanks or an acknowledgement (谢谢, 好的)
+    thanked: bool = False  # ... thanks among them (谢谢, 好的谢谢; not 好的 alone)
     not_it: bool = False  # only that the last reply missed (不是这个, 答非所问)
     requests: bool = False  # asks for information (统计, 案例, 公开): 事故统计 is no tip-off
     complaint_words: bool = False  # words only a complainant uses (我要投诉, 态度差)
@@ -1004,6 +1005,7 @@ class _IntentRules:
         self._asking_long = pattern(tuple(w for w in lexicon.asking if len(w) > 1))
         self._greeting = pattern(lexicon.greetings)
         self._thanks = pattern(lexicon.thanks)
+        self._polite = pattern(lexicon.thanks + lexicon.acknowledgements)
         self._not_it = pattern(lexicon.not_it)
         self._requests = pattern(lexicon.requests)
         self._others_business = pattern(lexicon.others_business)
@@ -1011,8 +1013,8 @@ class _IntentRules:
         self._question_mark = "?" in lexicon.asking
 
     def __call__(self, text: str, simple: str) -> Intent:
-        if _only(self._thanks, simple):
-            return Intent(greeting=True, thanks=True)
+        if _only(self._polite, simple):
+            return Intent(greeting=True, thanks=True, thanked=bool(self._thanks and self._thanks.search(simple)))
         if _only(self._greeting, simple):
             return Intent(greeting=True)
         if _only(self._not_it, simple):

@@ -285,7 +285,7 @@ def test_thanks_get_you_are_welcome_not_the_opening_words_again(answerer, text):
     assert reply.outcome == "greeting" and reply.text.startswith("不客气") and "政府信息公开咨询" not in reply.text
 
 
-@pytest.mark.parametrize("text", ["ok", "好的", "知道了", "明白了"])
+@pytest.mark.parametrize("text", ["ok", "好的", "知道了", "明白了", "收到", "OK!"])
 def test_an_acknowledgement_is_acknowledged_not_thanked(answerer, text):
     # "ok" was answered 不客气.
     reply = answerer.answer(text)

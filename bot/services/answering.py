@@ -81,8 +81,6 @@ FOCUS_ELSEWHERE = 0.05
 # A complaint is answered besides at most this many questions it also asks (three parts in all).
 MAX_BESIDES = 2
 HIT_FIELDS = ("title", "index_no", "date", "category")
-# Thanks, as against an acknowledgement (好的, 知道了, ok), which 不客气 would answer oddly.
-_THANKED = re.compile(r"谢|感谢|辛苦|thank", re.IGNORECASE)
 # What a part of a message may be told on its own: an answer, or the documents looked up.
 ACCEPTED = ("answer", "catalogue")
 # An answer about one of the catalogue's categories lists this many of its newest documents.
@@ -413,7 +411,7 @@ class Answers:
     def _reply(self, text: str, query: Query) -> Reply:
         intent = self.matcher.intent(query)
         if intent.thanks:  # thanks are answered 不客气; an acknowledgement (好的, ok) 好的
-            said = (texts.THANKS_EN, texts.THANKS) if _THANKED.search(text) else (texts.NOTED_EN, texts.NOTED)
+            said = (texts.THANKS_EN, texts.THANKS) if intent.thanked else (texts.NOTED_EN, texts.NOTED)
             return Reply(text, "greeting", said[0 if query.english else 1].format(**self.contacts))
         if intent.not_it:
             return Reply(text, "greeting", (texts.NOT_IT_EN if query.english else texts.NOT_IT).format(**self.contacts))

@@ -644,6 +644,14 @@ def test_what_a_question_supposes_is_no_complaint(answerer):
     assert answerer.answer("要是一直没答复，去哪投诉").entry_id == "complain-where"
 
 
+def test_a_sarcastic_question_about_the_office_is_a_complaint(answerer):
+    # A question in form, asking nothing: what it says is that the reply or the service failed.
+    for told in ("给我回了一张白纸，这叫答复？", "打了三次电话都爱答不理的", "天天说信息公开，公开了个寂寞"):
+        assert answerer.answer(told).outcome == "complaint", told
+    for asked in ("周末这也算工作日吗", "这个也叫公开信息吗"):
+        assert answerer.answer(asked).outcome != "complaint", asked
+
+
 def test_an_accusation_of_false_figures_and_a_fear_of_retaliation_are_complaints(answerer):
     # No complaint word in either (投诉, 举报 as a demand): what they say is the complaint.
     for told in (

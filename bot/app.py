@@ -233,7 +233,7 @@ async def serve(services: Services, channels: Iterable[str] | None = None, *, ht
     if http:  # the staff group's reminders of applications' deadlines, while the bot serves
         app.cleanup_ctx.append(reminding(services.applications))
 
-    runner = web.AppRunner(app, access_log=None)
+    runner = web.AppRunner(app, **http_guard.SERVER_OPTIONS)
     await runner.setup()  # every channel starts here (cleanup_ctx): a refused token stops us now
     http_guard.guard(runner)
     try:

@@ -288,15 +288,26 @@ def test_telegram_forget_command(answerer, store, settings):
 def test_the_web_chat_forgets_on_request(answerer, store, web_settings):
     from .channels.test_web import serve_site
 
+    asked = "我叫李四，电话13912345678，申请信息公开要收费吗"
+
     async def scenario(client: TestClient) -> None:
         page = await (await client.get("/")).text()
-        await client.post("/chat", data={"csrf": csrf_of(page), "q": "申请信息公开要收费吗"})
-        forgot = await (await client.post("/chat", data={"csrf": csrf_of(page), "q": "删除记录"})).text()
-        assert texts.FORGET_DONE.format(count=1, **answerer.contacts).split("\n")[0] in forgot
+        await client.post("/chat", data={"csrf": csrf_of(page), "q": asked})
+        assert "13912345678" in await (await client.get("/")).text()
+        fetched = {"X-Requested-With": "fetch"}
+        forgot = await client.post("/chat", data={"csrf": csrf_of(page), "q": "删除记录"}, headers=fetched)
+        assert texts.FORGET_DONE.format(count=1, **answerer.contacts).split("\n")[0] in await forgot.text()
+        assert forgot.headers.get("X-Gongkai-Cleared") == "1"  # chat.js takes the shown turns off
+        # Off the page as well as out of the log: on a shared computer the next person sees it.
+        again = await (await client.get("/")).text()
+        assert "13912345678" not in again and texts.FORGET_DONE.split("，")[0].split("{")[0] in again
 
     asyncio.run(serve_site(answerer, store, web_settings, scenario))
     [row] = store.enquiries()
     assert row["text"] == "" and row["outcome"] == "answer"
+    [session] = store.db.execute("select id from chat_sessions").fetchall()
+    turns = [t for (t,) in store.db.execute("select turn from chat_turns where session_id = ?", [session[0]])]
+    assert turns and not any("13912345678" in t for t in turns)
 
 
 def test_wechat_forget_words(answerer, store, settings):

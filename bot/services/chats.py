@@ -92,6 +92,7 @@ class ChatSession:
     draft: dict[str, str] | None = None
     added: int = 0  # turns added in all, so that a request can tell which are its own
     fresh: bool = False  # issued by this request: the browser did not send it
+    cleared: bool = False  # its turns were cleared (删除记录) since it was last saved
     _saved: int = 0  # ``added`` when last saved
     _saved_draft: dict[str, str] | None = None
     _saving: list[Future[None]] = field(default_factory=list)
@@ -100,6 +101,13 @@ class ChatSession:
         self.turns.append(turn)
         self.added += 1
 
+    def clear(self) -> None:
+        """Forget what was said, and the complaint draft: the citizen asked for their texts to be
+        deleted (删除记录); the next save deletes the saved turns too."""
+        self.turns.clear()
+        self.draft = None
+        self.cleared = True
+
     def since(self, added: int) -> list[Turn]:
         """The turns added after ``added`` turns had been (as many as are still kept)."""
         count = min(self.added - added, len(self.turns))
@@ -107,7 +115,7 @@ class ChatSession:
 
     @property
     def changed(self) -> bool:
-        return self.added != self._saved or self.draft != self._saved_draft
+        return self.added != self._saved or self.draft != self._saved_draft or self.cleared
 
     @property
     def saving(self) -> bool:
@@ -207,8 +215,11 @@ class ChatSessions:
             return True
         new = session.since(session._saved)
         draft = json.dumps(session.draft, ensure_ascii=False) if session.draft is not None else None
-        future = self.store.save_chat(session.key, draft=draft, turns=[t.as_json() for t in new], keep=KEEP_TURNS)
+        future = self.store.save_chat(
+            session.key, draft=draft, turns=[t.as_json() for t in new], keep=KEEP_TURNS, clear=session.cleared
+        )
         session._saved, session._saved_draft = session.added, dict(session.draft) if session.draft else None
+        session.cleared = False
         session._saving.append(future)
         return await committed(future, self.wait)
 

@@ -389,9 +389,12 @@ class Store:
 
     # --- the web chat's sessions -----------------------------------------------------------------
 
-    def save_chat(self, session_id: str, *, draft: str | None, turns: list[str], keep: int) -> Future[None]:
+    def save_chat(
+        self, session_id: str, *, draft: str | None, turns: list[str], keep: int, clear: bool = False
+    ) -> Future[None]:
         """Save a web chat session: its draft (JSON, or None), the ``turns`` added since it was
-        last saved (JSON each), only the last ``keep`` turns kept. The future resolves once it is
+        last saved (JSON each; with ``clear``, the turns saved before are deleted first), only the
+        last ``keep`` turns kept. The future resolves once it is
         committed; while the database is busy the write is kept and tried again (``committed``
         waits for it a bounded time), or logged as lost."""
         now = _now()
@@ -402,6 +405,8 @@ class Store:
                 " on conflict(id) do update set seen_at = excluded.seen_at, draft = excluded.draft",
                 [session_id, now, now, draft],
             )
+            if clear:
+                db.execute("delete from chat_turns where session_id = ?", [session_id])
             if not turns:
                 return
             # Numbered here, in the write transaction: two requests of one session never collide.

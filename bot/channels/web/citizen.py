@@ -139,7 +139,10 @@ class CitizenChat:
             await self._ask(session, str(form.get("q", "")), address)
         fresh = session.since(before)
         if request.headers.get("X-Requested-With") == "fetch":
-            return self._page(request, session, "turns.html", turns=fresh)
+            page = self._page(request, session, "turns.html", turns=fresh)
+            if session.cleared:  # chat.js takes the turns shown off the page too
+                page.headers["X-Gongkai-Cleared"] = "1"
+            return page
         raise self._redirect(session, "/#end")
 
     async def updates(self, request: web.Request) -> web.StreamResponse:
@@ -273,7 +276,9 @@ class CitizenChat:
             return
         if self.conversation.asks_to_forget(text):  # 删除记录, as on Telegram and WeChat
             citizen = self.sessions.citizen(session)
-            session.add(Turn("bot", await self.conversation.forget(channel=CHANNEL, user_id=citizen)))
+            said = await self.conversation.forget(channel=CHANNEL, user_id=citizen)
+            session.clear()  # and off the screen: on a shared computer the next person sees it
+            session.add(Turn("bot", said))
             return
         reply = await self.conversation.ask(text, channel=CHANNEL, user_id=self.sessions.citizen(session))
         log.info("web: %s %s", reply.outcome, reply.entry_id or "-")

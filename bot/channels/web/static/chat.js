@@ -48,13 +48,22 @@
     end.scrollIntoView({ behavior: "smooth", block: "end" });
   }
 
+  // The citizen asked for their texts to be deleted (删除记录): all but the welcome leaves the page.
+  function clear() {
+    while (turns.children[1] && turns.children[1] !== end) turns.removeChild(turns.children[1]);
+  }
+
   function post(form, submitter) {
     var data = new FormData(form);
     if (submitter && submitter.name) data.append(submitter.name, submitter.value);
     var buttons = form.querySelectorAll("button");
     buttons.forEach(function (b) { b.disabled = true; });
     return fetch(form.action, { method: "POST", body: new URLSearchParams(data), headers: headers, credentials: "same-origin" })
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+      .then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        if (r.headers.get("X-Gongkai-Cleared")) clear();
+        return r.text();
+      })
       .then(add)
       .catch(function () { form.submit(); })
       .finally(function () { buttons.forEach(function (b) { b.disabled = false; }); });

@@ -338,6 +338,12 @@ class Matcher:
             self._exact.setdefault(text, owner)
             joined[owner].append(text)
         self._keywords = [(owners[i], normalized[i]) for i in sorted(keywords) if normalized[i]]
+        self._citing: dict[int, list[GuideEntry]] = {}
+        for entry in guide:
+            for article in regulation_articles(entry.source):
+                self._citing.setdefault(article, []).append(entry)
+        for citing in self._citing.values():  # an answer that cites it alone first: it is about it
+            citing.sort(key=lambda e: len(regulation_articles(e.source)))
         self._guide_index = NgramIndex([Field(self._phrasings, 1.0, GUIDE_KINDS)])
         self._entry_index = NgramIndex([Field([BREAK.join(p) for p in joined], 1.0, GUIDE_KINDS)])
 
@@ -682,6 +688,10 @@ class Matcher:
             return []
         owners = dict.fromkeys(owner for owner, keyword in self._keywords if query.normalized in keyword)
         return [self._guide[owner] for owner in owners]
+
+    def citing(self, article: int) -> list[GuideEntry]:
+        """The guide entries whose source cites ``article`` of the regulations, in the guide's order."""
+        return list(self._citing.get(article, ()))
 
     def taught(self, normalized: str) -> bool:
         """Whether the knowledge has the wording ``normalized`` word for word: a phrasing of an
@@ -1141,6 +1151,19 @@ DOCUMENT_KINDS = (
     "总结", "计划", "细则", "制度", "标准", "公告", "公示", "条例", "批复", "规划", "汇编",
 )  # fmt: skip
 _DOCUMENT_KIND = re.compile("(?:" + "|".join(DOCUMENT_KINDS) + ")$")
+
+
+_CITED = re.compile(r"第([0-9、，,和及]+)条")
+
+
+def regulation_articles(source: str) -> list[int]:
+    """The articles of the regulations in force (《条例》, 2019) a guide entry's source cites: 第28、29条
+    of its 《条例》 part; not the old regulations' (2007) nor another law's."""
+    articles: list[int] = []
+    for part in re.split(r"[；;]", source):
+        if "条例" in part and "旧" not in part and "2007" not in part:
+            articles += [int(n) for cited in _CITED.findall(part) for n in re.findall(r"[0-9]+", cited)]
+    return list(dict.fromkeys(articles))
 
 
 def about_a_licence(title: str) -> bool:

@@ -40,6 +40,11 @@ CLARIFY_BUTTONS = "您想问的是下面哪一个？请点选。" + CLARIFY_NONE
 CLARIFY_CHOICE = "{number}. {title}"
 # A list of one: the bot asks whether that is what was meant.
 CLARIFY_ONE = "您是想问这个吗？是的话请回复 1："
+ARTICLE_CITED = "《条例》第{article}条在这些答复里讲到："
+ARTICLE_NOT_CITED = (
+    "我的答复里没有讲到《条例》第{article}条。请直接写下您想问的事，例如“申请要收费吗”；"
+    "也可以致电 {office_phone} 咨询。"
+)
 CLARIFY_ONE_NONE = "不是的话，请换个说法再问，或致电 {office_phone}。"
 CLARIFY_ONE_BUTTONS = "您是想问这个吗？是的话请点选。" + CLARIFY_ONE_NONE
 FALLBACK = (

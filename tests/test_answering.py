@@ -307,6 +307,22 @@ def test_not_it_with_a_question_is_a_question(answerer):
     assert answerer.answer("不是本地人能申请吗").entry_id == "apply-who"
 
 
+@pytest.mark.parametrize("text", ["第42条", "条例第四十二条", "《条例》第42条是什么意思"])
+def test_an_article_asked_about_offers_the_answers_that_cite_it(answerer, text):
+    # It was told "no choices are pending": 第42条 read as picking the 42nd.
+    reply = answerer.answer(text)
+    assert reply.outcome == "clarify" and reply.text.startswith("《条例》第42条")
+    assert reply.choices[0].id == "fee-free"  # the answer that cites it alone
+    cited = {c.id for c in reply.choices}
+    assert all("第42条" in e.source or "42" in e.source for e in answerer.matcher.knowledge.guide if e.id in cited)
+
+
+def test_an_article_no_answer_cites_says_so(answerer):
+    uncited = next(n for n in range(1, 57) if not answerer.matcher.citing(n))
+    reply = answerer.answer(f"条例第{uncited}条")
+    assert reply.outcome == "fallback" and f"第{uncited}条" in reply.text and not reply.choices
+
+
 @pytest.mark.parametrize("text", ["1", "２", "3.", "12", "第二个", "选3"])
 def test_a_bare_number_with_no_choices_offered_says_so(answerer, text):
     reply = answerer.answer(text)

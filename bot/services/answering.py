@@ -27,6 +27,7 @@ from ..matching import (
     names_a_document,
 )
 from ..reading import (
+    article_asked,
     asks_for_figures,
     asks_on_its_own,
     asks_whom_to_tell,
@@ -34,6 +35,7 @@ from ..reading import (
     choice_number,
     clauses,
     is_english,
+    names_an_article,
     of_another_place,
     read_day,
     starts_a_period,
@@ -380,7 +382,10 @@ class Answers:
     def _decide(self, text: str) -> Reply:
         if blank(text):  # nothing typed, or nothing that shows (a zero-width space, a NUL)
             return Reply(text, "invalid", texts.EMPTY)
-        if choice_number(text) is not None:  # a choice's number (2, 第二个), with no choices offered now
+        if (article := article_asked(text)) is not None:  # 条例第42条: the answers that cite it
+            return self._article(text, article)
+        # A choice's number (2, 第二个), with no choices offered now; 第42条 may be an article asked about.
+        if choice_number(text) is not None and not names_an_article(text):
             return Reply(text, "invalid", texts.NO_CHOICES)
         if wordless(text):  # a phone number, 110, ？？？: no question, unless a year (2009) or a phrasing (12350)
             if not any(c.isdigit() for c in text):
@@ -924,6 +929,16 @@ class Answers:
         else:
             body = texts.COMPLAINT + (texts.TIPOFF if tipoff else "")
         return Reply(text, "complaint", body.format(**self.contacts), top_id, top_score, tipoff=tipoff)
+
+    def _article(self, text: str, article: int) -> Reply:
+        """An article of the regulations asked about alone (第42条): the guide's answers that cite
+        it to choose from, or, where none does, the not-sure reply."""
+        cited = self.matcher.citing(article)[: self.settings.clarify_choices]
+        if not cited:
+            return Reply(text, "fallback", texts.ARTICLE_NOT_CITED.format(article=article, **self.contacts))
+        reply = self._clarify(text, [Choice(e.id, e.question, 1.0) for e in cited])
+        reply.text = texts.ARTICLE_CITED.format(article=article) + "\n" + reply.text
+        return reply
 
     def _clarify(self, text: str, choices: list[Choice], english: bool = False, offer: str | None = None) -> Reply:
         if len(choices) == 1:  # a list of one asks whether that is what was meant

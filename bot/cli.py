@@ -725,7 +725,7 @@ def _number(log: Any, typed: str) -> str:
 
     found = look_up(log, typed)
     if found.outcome in ("usage", "not_a_number"):
-        raise click.ClickException(f"{typed!r} is not a tracking number (they look like 20261127-001-5)")
+        raise click.ClickException(f"{typed!r} is not a tracking number (they look like 20261127-001-6)")
     if found.complaint is None:
         hint = f"; did you mean {', '.join(found.suggestions)}?" if found.suggestions else ""
         raise click.ClickException(f"no complaint {typed}{hint}")
@@ -756,7 +756,7 @@ def complaints_list(status: str, limit: int) -> None:
 def complaints_show(number: str) -> None:
     """The whole record of a complaint and its history, contact details included.
 
-    Example: gongkai complaints show 20261127-001-5
+    Example: gongkai complaints show 20261127-001-6
     """
     from .services.complaints import RATINGS
 
@@ -790,7 +790,7 @@ def _act(action: str, number: str, text: str | None, actor: str | None) -> None:
 def complaints_accept(number: str, actor: str | None) -> None:
     """Accept a complaint (受理).
 
-    Example: gongkai complaints accept 20261127-001-5 --as 王科长
+    Example: gongkai complaints accept 20261127-001-6 --as 王科长
     """
     _act("accepted", number, None, actor)
 
@@ -802,7 +802,7 @@ def complaints_accept(number: str, actor: str | None) -> None:
 def complaints_reply(number: str, text: str, actor: str | None) -> None:
     """Reply to the citizen (答复): recorded, and sent to them.
 
-    Example: gongkai complaints reply 20261127-001-5 "已转执法科，五个工作日内联系您。"
+    Example: gongkai complaints reply 20261127-001-6 "已转执法科，五个工作日内联系您。"
     """
     _act("replied", number, text, actor)
 
@@ -814,7 +814,7 @@ def complaints_reply(number: str, text: str, actor: str | None) -> None:
 def complaints_note(number: str, text: str, actor: str | None) -> None:
     """Add an internal note (备注); the citizen does not see it.
 
-    Example: gongkai complaints note 20261127-001-5 "已电话联系，下周补材料"
+    Example: gongkai complaints note 20261127-001-6 "已电话联系，下周补材料"
     """
     _act("noted", number, text, actor)
 
@@ -826,7 +826,7 @@ def complaints_note(number: str, text: str, actor: str | None) -> None:
 def complaints_close(number: str, text: str | None, actor: str | None) -> None:
     """Close a complaint (办结); the citizen is told and asked to rate it.
 
-    Example: gongkai complaints close 20261127-001-5 "已答复并核实"
+    Example: gongkai complaints close 20261127-001-6 "已答复并核实"
     """
     _act("closed", number, text, actor)
 
@@ -838,7 +838,7 @@ def complaints_close(number: str, text: str | None, actor: str | None) -> None:
 def complaints_reopen(number: str, reason: str, actor: str | None) -> None:
     """Reopen a closed complaint (重新办理), with the reason.
 
-    Example: gongkai complaints reopen 20261127-001-5 "市民补充了新情况"
+    Example: gongkai complaints reopen 20261127-001-6 "市民补充了新情况"
     """
     _act("reopened", number, reason, actor)
 
@@ -850,7 +850,7 @@ def complaints_erase(number: str, actor: str | None) -> None:
     """Erase the contact name and phone of a complaint at the person's request; the record and its
     history stay, and the erasure is recorded with who and when.
 
-    Example: gongkai complaints erase 20261127-001-5 --as 王科长
+    Example: gongkai complaints erase 20261127-001-6 --as 王科长
     """
     from .services.complaints import ComplaintError
     from .services.retention import Retention

@@ -338,8 +338,8 @@ COMPLAINT_LIMITED = (
 STATUS_LIMITED = "查询次数太多了，请在{at}以后再查。如需帮助，请拨打本局监督投诉电话：{supervision_phone}。"
 WHEN_TODAY = "今天 {time}"
 WHEN_DAY = "{month}月{day}日 {time}"
-STATUS_USAGE = "请在 /status 后面加上投诉编号，例如：/status 20261127-001-5"
-STATUS_NOT_A_NUMBER = "“{typed}”不像投诉编号。编号形如 20261127-001-5，在提交成功的消息里。"
+STATUS_USAGE = "请在 /status 后面加上投诉编号，例如：/status 20261127-001-6"
+STATUS_NOT_A_NUMBER = "“{typed}”不像投诉编号。编号形如 20261127-001-6，在提交成功的消息里。"
 STATUS_MISTYPED = "编号 {typed} 好像输错了一位。您要查的是不是：{suggestions}？"
 STATUS_MISTYPED_NONE = "编号 {typed} 好像输错了，请对照提交成功的消息再输入一次。"
 STATUS_UNKNOWN = "没有找到编号为 {number} 的投诉，请核对后再试。"
@@ -571,7 +571,7 @@ WX_ASKS = "想接着问，回复序号："
 WEB_PLACEHOLDER = "请输入您的问题"
 WEB_SEND = "发送"
 WEB_HINTS = ("申请信息公开要收费吗", "多久答复", "怎么申请", "安全生产月的文件")  # as a citizen asks, not a command
-WEB_STATUS_USAGE = "请发送“查询”加投诉或申请编号，例如：查询 20261127-001-5。"
+WEB_STATUS_USAGE = "请发送“查询”加投诉或申请编号，例如：查询 20261127-001-6。"
 WEB_STATUS_LINK = "查看办理进度"
 # Under an answer on how to apply (Conversation.invites_to_apply): applying here.
 WEB_APPLY_HERE = "也可以在本网站直接在线申请，按表填写即可。"
@@ -643,7 +643,7 @@ WX_FILED = (
     "已收到您的{kind}，编号 {number}（请记下）。\n"
     "我们会在 {due} 前办理答复，答复会发送到这里；也可以随时发送“查询 {number}”查看办理进度和答复。"
 )
-WX_STATUS_USAGE = "请发送“查询”加投诉编号，例如：查询 20261127-001-5"
+WX_STATUS_USAGE = "请发送“查询”加投诉编号，例如：查询 20261127-001-6"
 WX_RATE = "回复序号评价：{choices}。"
 WX_CUT = "……"
 WX_MENU_GUIDE = ("办事指南", "更多指南")

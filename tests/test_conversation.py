@@ -187,8 +187,23 @@ def test_over_the_limit_a_complaint_is_not_filed_but_a_repeated_submission_still
 
 def test_status_look_ups_over_the_limit_are_refused_and_the_empty_one_is_not_counted(conversation, settings):
     for _ in range(settings.status_per_minute):
-        assert conversation.status("20261127-001-5", channel="telegram", chat_id=7).outcome != "limited"
+        assert conversation.status("20261127-001-6", channel="telegram", chat_id=7).outcome != "limited"
     assert conversation.status("  ", channel="telegram", chat_id=7).outcome == "usage"
-    refused = conversation.status("20261127-001-5", channel="telegram", chat_id=7)
+    refused = conversation.status("20261127-001-6", channel="telegram", chat_id=7)
     assert refused.outcome == "limited" and "查询次数太多" in refused.text and refused.complaint is None
-    assert conversation.status("20261127-001-5", channel="telegram", chat_id=8).outcome != "limited"
+    assert conversation.status("20261127-001-6", channel="telegram", chat_id=8).outcome != "limited"
+
+
+def test_the_example_numbers_shown_to_citizens_pass_their_own_check():
+    # 20261127-001-5 was shown as the shape of a number, and typed back was told it was mistyped.
+    import re
+    from pathlib import Path
+
+    from bot import texts as all_texts
+    from bot import tracking
+
+    shown = " ".join(v for v in vars(all_texts).values() if isinstance(v, str))
+    shown += (Path(all_texts.__file__).parent / "channels/web/templates/status.html").read_text(encoding="utf-8")
+    examples = re.findall(r"(\d{8})-(\d{3,4})-(\d)", shown)
+    assert len(examples) >= 3
+    assert all(tracking.is_valid("".join(parts)) for parts in examples), examples

@@ -275,13 +275,13 @@ def json_log():
 def test_json_lines_with_time_level_logger_message_and_extra_ids(json_log):
     log = logging.getLogger("gongkai.test")
     with logs.bound("abc123"):
-        log.info("complaint %s filed", "20261127-001-5", extra={"outbox_id": 7})
+        log.info("complaint %s filed", "20261127-001-6", extra={"outbox_id": 7})
     try:
         raise ValueError("boom")
     except ValueError:
         log.exception("failed")
     first, second = json_log()
-    assert first["message"] == "complaint 20261127-001-5 filed" and first["level"] == "INFO"
+    assert first["message"] == "complaint 20261127-001-6 filed" and first["level"] == "INFO"
     assert first["logger"] == "gongkai.test" and first["request_id"] == "abc123" and first["outbox_id"] == 7
     assert dt.datetime.fromisoformat(first["time"]).tzinfo is not None
     assert "request_id" not in second and "ValueError: boom" in second["exc"]

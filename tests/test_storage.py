@@ -138,7 +138,7 @@ def test_the_outbox_migration_keeps_what_was_owed_and_owes_notices_without_a_com
     db["complaints"].insert(
         {
             "id": 1,
-            "number": "20261127-001-5",
+            "number": "20261127-001-6",
             "day": "2026-11-27",
             "seq": 1,
             "kind": "投诉",
@@ -167,7 +167,7 @@ def test_the_outbox_migration_keeps_what_was_owed_and_owes_notices_without_a_com
     outbox = Outbox(store, lambda: dt.datetime(2026, 11, 28, tzinfo=dt.UTC))
     store.write(lambda db: outbox.owe(db, "wechat", "openid-1", "notice", "2026-11-27T16:00:00+08:00", text="您好"))
     (kept,) = outbox.owed("telegram")
-    assert kept.complaint is not None and kept.complaint.number == "20261127-001-5" and kept.kind == "created"
+    assert kept.complaint is not None and kept.complaint.number == "20261127-001-6" and kept.kind == "created"
     (plain,) = outbox.owed("wechat")
     assert plain.complaint is None and plain.text == "您好"
     asyncio.run(outbox.sent(plain))

@@ -88,7 +88,7 @@ def routes(client: TestClient) -> list[tuple[str, str]]:
     for route in client.server.app.router.routes():  # type: ignore[union-attr]
         info = route.resource.get_info() if route.resource else {}
         path = info.get("path") or info.get("formatter") or info.get("prefix") or ""
-        path = path.replace("{number}", "20261127-001-5").replace("{action}", "accepted")
+        path = path.replace("{number}", "20261127-001-6").replace("{action}", "accepted")
         path = re.sub(r"\{[^}]+\}", "x", path)
         pattern = info.get("pattern")
         if pattern is not None and not pattern.fullmatch(path):

@@ -591,7 +591,7 @@ def test_a_tracking_number_typed_in_the_chat_is_looked_up_as_on_wechat(site, sto
         mistyped = await ask(client, off_by_one)
         assert "输错了一位" in mistyped and number in mistyped.split("输错了一位")[1]
         assert f"/status?number={number}" in mistyped  # the number it may be, a click away
-        assert "查询 20261127-001-5" in await ask(client, "查询")  # how to ask
+        assert "查询 20261127-001-6" in await ask(client, "查询")  # how to ask
         # None of them is a question the bot could not answer.
         typed = {row[0] for row in store.reader.execute("select typed from enquiries")}
         assert not typed & {number, off_by_one, "查询", f"我的投诉编号是{number}，进度怎么样了"}

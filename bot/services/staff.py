@@ -181,6 +181,7 @@ class StaffAccounts:
             log.warning("staff log-in refused: unknown account")
             return None
         if not claimed:
+            verify_password(password, _DUMMY)  # and for a locked one: a quick refusal says it exists
             log.warning("staff log-in refused: %s is locked", username)
             return None
         stored = self.store.reader.execute("select password from staff where username = ?", [username]).fetchone()

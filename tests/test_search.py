@@ -217,3 +217,12 @@ def test_words_only_a_summary_holds_find_its_item_below_a_title_that_has_them(an
     hits = answerer.catalogue.search("隐患排查").hits
     assert "隐患排查" in hits[0].item.title and hits[0].score > max(h.score for h in hits[1:])
     assert any("隐患排查" not in h.item.title for h in hits[1:])
+
+
+def test_a_query_is_searched_on_its_first_characters_only(search):
+    # A pasted megabyte took half a minute and half a gigabyte (gongkai search -), and was echoed.
+    from bot.services.catalogue import MAX_QUERY_CHARS
+
+    result = search.search("傅家镇召开粉尘防爆部署会" + "啊" * 3_000_000)
+    assert len(result.as_json()["q"]) == MAX_QUERY_CHARS
+    assert result.hits and result.hits[0].item.title == "傅家镇召开粉尘防爆部署会"

@@ -13,6 +13,10 @@ from ..knowledge import CatalogueItem
 from ..matching import Hit, Matcher, Query
 from ..textnorm import readable
 
+# A query is searched on at most this many characters (a question's limit): a pasted megabyte took
+# half a minute and half a gigabyte, and no title is that long.
+MAX_QUERY_CHARS = 500
+
 
 def as_hit(item: CatalogueItem, score: float | None) -> dict[str, Any]:
     """A catalogue item as replies and ``--json`` carry it (a listing, not a search, has no score)."""
@@ -101,7 +105,7 @@ class CatalogueSearch:
     def search(self, q: str, *, limit: int | None = None, offset: int = 0) -> SearchResult:
         """Items matching ``q`` (a keyword, part of a title, a description), best first."""
         started = time.perf_counter()
-        q = readable(q)
+        q = readable(q)[:MAX_QUERY_CHARS]
         result = self.search_query(self.matcher.query(q), limit=limit, offset=offset)
         result.ms = (time.perf_counter() - started) * 1000
         return result

@@ -690,7 +690,8 @@ class Matcher:
         return [self._guide[owner] for owner in owners]
 
     def citing(self, article: int) -> list[GuideEntry]:
-        """The guide entries whose source cites ``article`` of the regulations, in the guide's order."""
+        """The guide entries whose source cites ``article`` of the regulations: those citing fewer
+        articles first (about it), then in the guide's order."""
         return list(self._citing.get(article, ()))
 
     def taught(self, normalized: str) -> bool:

@@ -77,32 +77,18 @@ _CHOICE_NUMBER = re.compile(
 )
 
 
-# 第42条 alone: an article of the regulations, as likely as a list's 42nd choice.
-_ARTICLE = re.compile(r"第\s*[0-9一二三四五六七八九十百]+\s*条")
-
-
 # A message that only asks what an article says (第42条, 条例第四十二条, 第42条是什么意思).
 _ARTICLE_ASKED = re.compile(
-    r"《?(?:政府信息公开)?条例》?第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*条"
+    r"(?:《?(?:政府信息公开)?条例》?)?第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*条"
     r"(?:是什么|是啥|说的是什么|说的啥|讲的是什么|讲的啥|讲什么|是什么意思|什么意思|啥意思)?[?？。.!！]*"
-    r"|第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*条"
-    r"(?:是什么|是啥|说的是什么|说的啥|讲的是什么|讲的啥|讲什么|是什么意思|什么意思|啥意思)[?？。.!！]*"
-    r"|第\s*([0-9]{2}|[一二三四五六七八九十]{2,3})\s*条[?？。.!！]*"
 )
 
 
 def article_asked(text: str) -> int | None:
-    """The article of the regulations a message only asks about (条例第42条, 第42条是什么意思; 第42条
-    alone, whose number no list of choices reaches), or None."""
+    """The article of the regulations a message only asks about (第42条, 条例第42条, 第42条是什么意思),
+    or None. A channel reads 第2条 as a pick from the list it just showed before asking this."""
     found = _ARTICLE_ASKED.fullmatch(unicodedata.normalize("NFKC", text).strip())
-    if found is None:
-        return None
-    return _small(next(g for g in found.groups() if g)) or None
-
-
-def names_an_article(text: str) -> bool:
-    """Whether ``text`` names an article (第42条, 第四十二条) rather than only picking a choice."""
-    return bool(_ARTICLE.search(unicodedata.normalize("NFKC", text)))
+    return _small(found.group(1)) or None if found else None
 
 
 def choice_number(text: str) -> int | None:

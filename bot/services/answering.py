@@ -35,7 +35,6 @@ from ..reading import (
     choice_number,
     clauses,
     is_english,
-    names_an_article,
     of_another_place,
     read_day,
     starts_a_period,
@@ -384,8 +383,7 @@ class Answers:
             return Reply(text, "invalid", texts.EMPTY)
         if (article := article_asked(text)) is not None:  # 条例第42条: the answers that cite it
             return self._article(text, article)
-        # A choice's number (2, 第二个), with no choices offered now; 第42条 may be an article asked about.
-        if choice_number(text) is not None and not names_an_article(text):
+        if choice_number(text) is not None:  # a choice's number (2, 第二个), with no choices offered now
             return Reply(text, "invalid", texts.NO_CHOICES)
         if wordless(text):  # a phone number, 110, ？？？: no question, unless a year (2009) or a phrasing (12350)
             if not any(c.isdigit() for c in text):
@@ -936,7 +934,7 @@ class Answers:
         cited = self.matcher.citing(article)[: self.settings.clarify_choices]
         if not cited:
             return Reply(text, "fallback", texts.ARTICLE_NOT_CITED.format(article=article, **self.contacts))
-        reply = self._clarify(text, [Choice(e.id, e.question, 1.0) for e in cited])
+        reply = self._clarify(text, [Choice(e.id, title(e, False), 1.0) for e in cited])
         reply.text = texts.ARTICLE_CITED.format(article=article) + "\n" + reply.text
         return reply
 

@@ -138,6 +138,7 @@ class Lexicon:
     thanks: tuple[str, ...] = ()  # a message only of these thanks: 不客气
     acknowledgements: tuple[str, ...] = ()  # a message only of these acknowledges a reply: 好的
     not_it: tuple[str, ...] = ()  # a message only of these says the last reply missed: sorry
+    cancels: tuple[str, ...] = ()  # a message only of these, nothing being in progress: nothing to cancel
     complaint: tuple[str, ...] = ()
     complaint_topics: tuple[str, ...] = ()
     tipoff: tuple[str, ...] = ()
@@ -571,6 +572,7 @@ _LEXICON_LISTS = (
     "thanks",
     "acknowledgements",
     "not_it",
+    "cancels",
     "complaint",
     "complaint_topics",
     "tipoff",

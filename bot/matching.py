@@ -159,6 +159,7 @@ class Intent:
     thanks: bool = False  # only thanks or an acknowledgement (谢谢, 好的)
     thanked: bool = False  # ... thanks among them (谢谢, 好的谢谢; not 好的 alone)
     not_it: bool = False  # only that the last reply missed (不是这个, 答非所问)
+    cancels: bool = False  # only 取消 or 退出, when nothing is in progress to cancel
     requests: bool = False  # asks for information (统计, 案例, 公开): 事故统计 is no tip-off
     complaint_words: bool = False  # words only a complainant uses (我要投诉, 态度差)
     complaint_topic: bool = False  # words of complaining (投诉, 举报, 不满)
@@ -1018,6 +1019,7 @@ class _IntentRules:
         self._thanks = pattern(lexicon.thanks)
         self._polite = pattern(lexicon.thanks + lexicon.acknowledgements)
         self._not_it = pattern(lexicon.not_it)
+        self._cancels = pattern(lexicon.cancels)
         self._requests = pattern(lexicon.requests)
         self._others_business = pattern(lexicon.others_business)
         self._own_business = pattern(lexicon.own_business)
@@ -1030,6 +1032,8 @@ class _IntentRules:
             return Intent(greeting=True)
         if _only(self._not_it, simple):
             return Intent(not_it=True)
+        if _only(self._cancels, simple):
+            return Intent(cancels=True)
         # Asked by its words (啥, 怎么), a question mark, its grammar (能告你们不, 收不收费), or
         # wanted (我想办个…).
         marked = (

@@ -260,11 +260,20 @@ def _chinese_year(numerals: str) -> str | None:
 
 
 def is_english(text: str) -> bool:
-    """Written in English: no Chinese characters, and Latin words that are not typed pinyin."""
+    """Written in English: no Chinese characters, and Latin words that are not typed pinyin (a
+    common English word among them, or most of them no pinyin at all)."""
     if _CJK.search(text):
         return False
     words = [w.lower() for w in _LATIN_WORD.findall(text)]
-    return len(words) >= 2 and any(w in _ENGLISH_HINTS for w in words)
+    if len(words) < 2:
+        return False
+    if any(w in _ENGLISH_HINTS for w in words):
+        return True
+    # Mostly words no pinyin input method types (select from staff, lorem ipsum): another language,
+    # read as English rather than matched syllable by syllable against the guide.
+    from .textnorm import split_pinyin
+
+    return sum(split_pinyin(w) is None for w in words) * 2 > len(words)
 
 
 # A choice between two: 是…还是 within a clause (还是 alone is "still": 还是没人接).

@@ -63,10 +63,25 @@ def readable(text: str) -> str:
     return _LONE_SURROGATE.sub("\ufffd", text)
 
 
+def _unseen(c: str) -> bool:
+    return c.isspace() or unicodedata.category(c) in ("Cc", "Cf")
+
+
 def blank(text: str) -> bool:
     """Whether ``text`` shows nothing: only white space, control characters and invisible
     formatting (zero-width spaces, U+FEFF, bidi marks)."""
-    return all(c.isspace() or unicodedata.category(c) in ("Cc", "Cf") for c in text)
+    return all(map(_unseen, text))
+
+
+def trimmed(text: str) -> str:
+    """``text`` without what shows nothing (see ``blank``) at either end, as ``str.strip`` takes
+    white space: a field of only U+200B is empty, a number pasted with one around it is the number."""
+    start, end = 0, len(text)
+    while start < end and _unseen(text[start]):
+        start += 1
+    while end > start and _unseen(text[end - 1]):
+        end -= 1
+    return text[start:end]
 
 
 def _pypinyin_table() -> dict[int, str]:

@@ -238,6 +238,7 @@ CONTACT = (
 )
 CANCELLED = "已取消。您可以继续提问。"
 NOTHING_TO_CANCEL = "当前没有进行中的操作。您可以直接提问。"
+NOTHING_TO_CANCEL_EN = "Nothing is in progress to cancel. Ask me anything about the bureau's disclosure of information."
 GUIDE_SECTIONS = "政府信息公开指南，请选择栏目："
 GUIDE_SECTION = "【{section}】请选择问题："
 CATALOGUE_MENU = "公开目录共 {count} 条，请选择按类别或按网站栏目浏览："

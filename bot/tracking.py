@@ -30,7 +30,8 @@ _DAMM = (
 SEQUENCE_DIGITS = 3  # at least; the 1000th complaint of a day simply has four
 SHORTEST = 8 + SEQUENCE_DIGITS + 1
 _PREFIX = re.compile(r"^\s*(?:投诉|举报)?(?:编号|单号|号码|no\.?)?\s*[:：#]?", re.IGNORECASE)
-_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―_.·/、，,]+")
+# ... and the invisible formatting a paste may bring (zero-width spaces, U+FEFF, bidi marks).
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―_.·/、，,\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+")
 
 
 def check_digit(digits: str) -> int:

@@ -302,6 +302,21 @@ def test_that_is_not_it_asks_again_in_other_words(answerer, text):
     assert reply.text.startswith("Sorry" if reply.english else "抱歉，没有答到您想问的")
 
 
+@pytest.mark.parametrize("text", ["取消", "退出", "/cancel", "取消！", "cancel"])
+def test_cancel_with_nothing_in_progress_is_told_so(answerer, store, text):
+    # It was matched against the guide (取消 -> a fallback near delivery-form) and logged as a
+    # question nobody could answer.
+    reply = answerer.ask(store, text, channel="web", user_id="u")
+    assert reply.outcome == "greeting" and reply.entry_id is None and not reply.choices
+    assert reply.text == (texts.NOTHING_TO_CANCEL_EN if reply.english else texts.NOTHING_TO_CANCEL)
+    assert not unanswered(store)
+
+
+@pytest.mark.parametrize("text", ["/start", "开始"])
+def test_start_is_greeted(answerer, text):
+    assert answerer.answer(text).outcome == "greeting"
+
+
 def test_not_it_with_a_question_is_a_question(answerer):
     assert answerer.answer("不对吧，申请不是免费的吗").entry_id == "fee-free"
     assert answerer.answer("不是本地人能申请吗").entry_id == "apply-who"

@@ -6,8 +6,9 @@ import asyncio
 
 import pytest
 
-from bot import texts
+from bot import texts, tracking
 from bot.channels.typed import render
+from bot.services.applications.form import check as check_application
 from bot.services.complaints import MAX_NAME, MAX_TEXT, Complaints, topics_for
 from bot.services.conversation import (
     AskContact,
@@ -93,6 +94,19 @@ def test_the_web_form_reports_every_problem_at_once():
     assert check_form("投诉", "other", "x" * (MAX_TEXT + 1), "", "")[1] == [
         Invalid("what", "too_long", MAX_TEXT + 1, MAX_TEXT)
     ]
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff \u200b", "\u202e", "\u2066\u2069"])
+def test_what_shows_nothing_is_nothing_typed(conversation, invisible):
+    # A complaint whose text was only U+200B was filed blank; a name of only U+202E was taken.
+    form = Form("投诉")
+    assert conversation.what(form, invisible) == Invalid("what", "not_text") and form.step == "what"
+    form, problems = check_form("投诉", "other", invisible, invisible, "")
+    assert [p.reason for p in problems] == ["not_text"] and form.name == ""  # no name given
+    assert conversation.told("投诉", invisible)[1] == AskText("what", "投诉")
+    assert check_application({"name": invisible})[1]["name"]
+    number = "20261127-007-5"
+    assert tracking.parse(f"{invisible}{number}{invisible}") == tracking.Parsed(number)
 
 
 def test_check_contact_allows_nothing_and_cleans_a_phone():

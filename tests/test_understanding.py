@@ -816,6 +816,14 @@ def test_english_is_not_pinyin():
     assert not is_english("申请 fee")
 
 
+@pytest.mark.parametrize("typed", ["SELECT * FROM staff", "lorem ipsum dolor sit amet", "asdfgh qwerty"])
+def test_latin_words_no_pinyin_types_are_not_matched_as_pinyin(answerer, typed):
+    # SELECT * FROM staff was answered with how to apply: its letters matched as syllables.
+    reply = answerer.answer(typed)
+    assert is_english(typed) and reply.english and reply.outcome == "fallback"
+    assert answerer.answer("shenqing shoufei ma").entry_id == "fee-free"  # typed pinyin still is
+
+
 def test_calibration_fit_separates_and_round_trips(tmp_path):
     rng = np.random.default_rng(1)
     x = rng.random((400, len(FEATURES)))

@@ -418,6 +418,8 @@ class Answers:
             return Reply(text, "greeting", said[0 if query.english else 1].format(**self.contacts))
         if intent.not_it:
             return Reply(text, "greeting", (texts.NOT_IT_EN if query.english else texts.NOT_IT).format(**self.contacts))
+        if intent.cancels:  # a channel's form or offer would have been cancelled before this
+            return Reply(text, "greeting", texts.NOTHING_TO_CANCEL_EN if query.english else texts.NOTHING_TO_CANCEL)
         if intent.greeting:
             return Reply(text, "greeting", (texts.WELCOME + "\n" + texts.PRIVACY).format(**self.contacts))
         parts = self.matcher.questions(query)

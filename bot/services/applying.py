@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .. import texts
+from ..textnorm import trimmed
 from .answering import Answerer
 from .applications import (
     APPLICANTS,
@@ -195,9 +196,9 @@ class ApplicationDialogue:
 
     async def step(self, form: ApplicationForm, typed: str | None) -> Step:
         """Any message typed at the form's current step (None: not text)."""
-        if typed is None or not typed.strip():
+        text = trimmed(typed or "")
+        if not text:
             return self._ask(form, texts.APPLY_TEXT_ONLY)
-        text = typed.strip()
         step = form.step
         if step in ("applicant", "id_type", "form", "delivery", "published", "complaint", "confirm"):
             options = self._ask(form).options

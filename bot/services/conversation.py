@@ -32,6 +32,7 @@ from typing import Any, ClassVar
 
 from .. import logs, metrics, texts
 from ..storage import Store
+from ..textnorm import trimmed
 from . import retention
 from .answering import Answerer, Reply
 from .applications import Application, Applications
@@ -209,7 +210,7 @@ def fold(text: str) -> str:
 
 def check_text(text: str | None) -> Invalid | None:
     """The complaint's text: not empty, at most ``MAX_TEXT`` characters."""
-    text = (text or "").strip()
+    text = trimmed(text or "")
     if not text:
         return Invalid("what", "not_text")
     if len(text) > MAX_TEXT:
@@ -229,7 +230,7 @@ def check_contact(name: str, phone: str, typed: str = "") -> tuple[str, str] | I
         if not cleaned:
             return Invalid("contact", "bad_phone")
         phone = cleaned
-    name = name.strip()
+    name = trimmed(name)
     if not phone and not any(c.isalnum() for c in name) and (typed or name):
         return Invalid("contact", "no_contact")
     if len(name) > MAX_NAME:
@@ -240,7 +241,7 @@ def check_contact(name: str, phone: str, typed: str = "") -> tuple[str, str] | I
 def check_form(kind: str, topic: str, text: str, name: str, phone: str) -> tuple[Form, list[Invalid]]:
     """A complaint filled in at once (the web form): the form, and every rule it breaks. The
     topic must be one of the kind's (``topics_for``): a tip-off's are not a complaint's."""
-    form = Form(kind if kind in KINDS else "投诉", "confirm", text.strip(), topic, name.strip(), phone.strip())
+    form = Form(kind if kind in KINDS else "投诉", "confirm", trimmed(text), topic, trimmed(name), trimmed(phone))
     problems = []
     if (bad := check_text(form.text)) is not None:
         problems.append(bad)
@@ -284,7 +285,7 @@ def look_up(
     information, whose number was ``typed``, as the one asking (``channel``, ``chat_id``; none
     for staff) may see it. The two registers' numbers never share their digits (see
     ``applications.numbers``), so the number alone says which register to look in."""
-    typed = typed.strip()[:40]
+    typed = trimmed(typed)[:40]
     if not typed:
         return Status("usage", typed)
     if applications is not None:
@@ -445,7 +446,7 @@ class Conversation:
         """A new form whose text is the message the offer was made under (``story``): the
         citizen does not tell it twice. Its next step, led by a line saying so, or what is wrong
         with the text (too long); with no story, the form as ``start`` begins it."""
-        if not story.strip():
+        if not trimmed(story):
             return self.start(kind)
         form, _ = self.start(kind)
         prompt = self.what(form, story)
@@ -465,7 +466,7 @@ class Conversation:
         bad = check_text(text)
         if bad is not None:
             return bad
-        form.text, form.step = (text or "").strip(), "topic"
+        form.text, form.step = trimmed(text or ""), "topic"
         return Choose("topic", topics_for(form.kind))
 
     def topic(self, form: Form, topic: str) -> Prompt:
@@ -485,7 +486,7 @@ class Conversation:
         else:
             checked = check_contact("", "", typed or "")
             if not isinstance(checked, Invalid) and not checked[1] and len(checked[0]) > MATTER_MIN_CHARS:
-                more = f"{form.text}\n{(typed or '').strip()}"
+                more = f"{form.text}\n{trimmed(typed or '')}"
                 if check_text(more) is None:
                     form.text = more
                     return AskContact(added=True)

@@ -265,6 +265,28 @@ def test_hostile_text_is_escaped_in_safe_mode_too(answerer, store, settings):
     run(main())
 
 
+def test_a_link_typed_by_a_citizen_or_staff_is_no_link_in_wechat(answerer, store, settings):
+    # WeChat makes <a href> in a text message a link: a complaint's summary echoed the citizen's
+    # <a href=javascript:…> raw, and a staff reply would carry one to the citizen.
+    link = '<a href="javascript:alert(1)">点我</a>'
+    shown = '＜a href="javascript:alert(1)">点我＜/a>'
+
+    async def main() -> None:
+        async with running(answerer, store, settings) as wx:
+            await wx.citizen.text("投诉")
+            await wx.citizen.text(f"窗口 {link} <b>不理人</b>")
+            await wx.citizen.text("1")
+            summary = await wx.citizen.text("跳过")
+            assert summary is not None and f"窗口 {shown} <b>不理人</b>" in summary and "<a" not in summary
+            filed = await wx.citizen.text("1")
+            number = (filed or "").split("编号 ")[1].split("（")[0]
+            await wx.complaints.aact(number, "replied", "cli:test", f"请看 {link}")
+            [reply] = await eventually(lambda: wx.api.texts())
+            assert f"请看 {shown}" in reply and "<a" not in reply
+
+    run(main())
+
+
 def test_clarify_choices_are_numbered_and_picked_by_number(answerer, store, settings):
     expected = answerer.answer("期限")
     assert expected.outcome == "clarify"

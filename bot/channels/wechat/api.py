@@ -16,6 +16,8 @@ from typing import Any
 
 import aiohttp
 
+from .protocol import unlinked
+
 log = logging.getLogger(__name__)
 
 # The token WeChat was given is invalid (40001, 40014) or has expired (42001): fetch another.
@@ -89,7 +91,8 @@ class WeChatAPI:
     async def send_text(self, openid: str, content: str) -> None:
         """Send ``content`` to ``openid`` as a customer-service text message."""
         await self.call(
-            "/cgi-bin/message/custom/send", {"touser": openid, "msgtype": "text", "text": {"content": content}}
+            "/cgi-bin/message/custom/send",
+            {"touser": openid, "msgtype": "text", "text": {"content": unlinked(content)}},
         )
 
     async def create_menu(self, menu: dict[str, Any]) -> dict[str, Any]:

@@ -106,6 +106,17 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+# WeChat shows <a href="…">…</a> in a text message as a link. No text of Gongkai's holds one, so
+# any is what a citizen or a member of staff typed (a complaint's summary, a reply): shown with a
+# full-width ＜, as read, never made a link (href=javascript:, or a phishing page in the bureau's name).
+_LINK = re.compile(r"<(?=\s*/?\s*a(?:\s|>|$))", re.IGNORECASE)
+
+
+def unlinked(text: str) -> str:
+    """``text`` as a WeChat text message may carry it: a link's tag typed in it is no link."""
+    return _LINK.sub("＜", text)
+
+
 def cdata(text: str) -> str:
     """``text`` as CDATA, whatever it holds: ``]]>`` ends one section and starts another."""
     return "<![CDATA[" + xml_safe(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
@@ -120,7 +131,7 @@ def text_reply(message: Incoming, content: str, *, now: float | None = None) -> 
         f"<FromUserName>{cdata(message.account)}</FromUserName>"
         f"<CreateTime>{created}</CreateTime>"
         "<MsgType><![CDATA[text]]></MsgType>"
-        f"<Content>{cdata(content)}</Content>"
+        f"<Content>{cdata(unlinked(content))}</Content>"
         "</xml>"
     )
 

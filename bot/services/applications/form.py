@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 
 from ... import texts
+from ...textnorm import trimmed
 from ..complaints.contact import split_contact
 from .outcomes import APPLICANTS
 from .types import DELIVERIES, FORMS, ID_TYPES, MAX_FIELD, MAX_NAME, MAX_TEXT, Draft
@@ -40,7 +41,7 @@ def resident_id_ok(number: str) -> bool:
 def check(fields: Mapping[str, str]) -> tuple[Draft | None, dict[str, str]]:
     """An application filled in at once: the draft, or None and what is wrong with each field
     (field name to the sentence to show)."""
-    got = {name: str(fields.get(name, "") or "").strip() for name in FIELDS}
+    got = {name: trimmed(str(fields.get(name, "") or "")) for name in FIELDS}
     problems: dict[str, str] = {}
     if got["applicant"] not in APPLICANTS:
         problems["applicant"] = texts.APPLY_BAD_APPLICANT

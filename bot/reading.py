@@ -70,6 +70,13 @@ _ENGLISH_HINTS = frozenset(
 )
 
 
+# Words that start another question of the same message (另外你们电话多少, 顺便问下…, also).
+ANOTHER_QUESTION = re.compile(
+    r"\s*(?:另外|还有|此外|再问一下|再问下|再问问|顺便|另问|再一个|再一个问题|also\b|and also\b|another question)",
+    re.IGNORECASE,
+)
+
+
 # A choice's number as typed: 2, ２, 2. or 2）; 第二个, 第2条, 选2, 选第三个, 2号 (a numeral alone, 二, is a
 # number only with 第, 选 or a measure word).
 _CHOICE_NUMBER = re.compile(

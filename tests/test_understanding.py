@@ -245,6 +245,28 @@ def test_a_later_part_that_names_no_year_asks_of_the_year_named_before_it(answer
     assert dated == [None, None]
 
 
+@pytest.mark.parametrize(
+    ("text", "entry_id"),
+    [
+        ("焊工证到期了咋换？另外你们信息公开的电话是多少", "office-phone"),
+        ("电动车上牌去哪办？申请信息公开要钱吗", "fee-free"),
+    ],
+)
+def test_a_question_of_ours_after_another_offices_is_answered_and_the_other_said_unsure(answerer, text, entry_id):
+    # The whole message fell back ("not sure"): the part it cannot place made it one question.
+    reply = answerer.answer(text)
+    assert reply.outcome == "answer" and [(p.outcome, p.entry_id) for p in reply.parts] == [
+        ("fallback", None),
+        ("answer", entry_id),
+    ]
+    assert "【1】" in reply.text and "还不能确定" in reply.text
+
+
+@pytest.mark.parametrize("text", ["电信宽带怎么收费，客服电话多少", "养狗要办证吗 还有在哪办"])
+def test_a_question_after_another_offices_that_may_be_about_it_is_not_answered_apart(answerer, text):
+    assert answerer.answer(text).outcome != "answer"
+
+
 def test_a_later_part_without_its_subject_asks_of_the_question_before_it(answerer):
     # 有时间限制没 alone reads as the general subject's (申请信息公开: how soon information is
     # published); after 能直接上法院告不 it asks how long one has to sue.
@@ -639,7 +661,7 @@ def test_what_a_question_supposes_is_no_complaint(answerer):
         assert answerer.answer(supposed).outcome != "complaint", supposed
     # Nor is a refusal asked what to do about: what 复议 is for.
     remedy = answerer.answer("不给公开咋办")
-    assert remedy.outcome == "clarify" and remedy.choices[0].id == "admin-review"
+    assert (remedy.outcome, remedy.entry_id) == ("answer", "admin-review")
     assert answerer.answer("我的申请你们不给公开，太不像话了").outcome == "complaint"
     assert answerer.answer("要是一直没答复，去哪投诉").entry_id == "complain-where"
 

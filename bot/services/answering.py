@@ -27,6 +27,7 @@ from ..matching import (
     names_a_document,
 )
 from ..reading import (
+    ANOTHER_QUESTION,
     article_asked,
     asks_for_figures,
     asks_on_its_own,
@@ -441,6 +442,8 @@ class Answers:
             confirmed = self._confirmed(whole, replies)
             if confirmed is not None:
                 return self._several(text, confirmed)
+            if whole.outcome == "fallback" and self._each_its_own(replies):
+                return self._several(text, replies)
             if whole.outcome != "clarify" or not outcomes <= {"answer", "clarify", "fallback"}:
                 return whole
             # The whole no surer than its parts: the parts answered and the others said to be
@@ -845,6 +848,22 @@ class Answers:
             replies = [*replies]
             replies[n] = self._entry_reply(part.q, entry, whole.score, is_english(part.q))
         return replies
+
+    def _each_its_own(self, replies: list[Reply]) -> bool:
+        """Whether a message the guide cannot place as a whole holds, after its first question, one
+        answered outright that names applying for information (电动车上牌去哪办？申请信息公开要钱吗) or
+        is said to be another (另外, 还有, 顺便问下) and says its own subject (特种作业证咋复审？另外你们
+        信息公开的电话是多少): that one is answered and the others said to be unsure, rather than the
+        whole message. Without either, a question after another is as likely about it (电信宽带怎么
+        收费，客服电话多少: not the bureau's phone; 养狗要办证吗 在哪办)."""
+        if not {r.outcome for r in replies} <= {"answer", "clarify", "fallback", "catalogue"}:
+            return False
+        answered = [self.matcher.query(r.q) for r in replies[1:] if r.outcome == "answer"]
+        return bool(answered) and all(
+            SUBJECT_SAID.search(q.read or q.text)
+            or (ANOTHER_QUESTION.match(q.text) and not self._subjectless(q, self.matcher.intent(q)))
+            for q in answered
+        )
 
     def _several(self, text: str, replies: list[Reply]) -> Reply:
         """A message with several questions, answered part by part, each labelled."""

@@ -628,6 +628,10 @@ class Answers:
                     if e.id not in offered and not e.refer
                 ]
             return self._clarify(text, choices[: s.clarify_choices], query.english, offer)
+        if not hits and query.normalized and self.matcher.seeks_a_document(query):
+            # A document named (特种作业培训的通知在哪看 啥时候考试) that the guide knows nothing of: the
+            # items a search for it shows, though the words around the name lower their score.
+            hits = self._documents(query, self.settings.search_min_score)
         if hits:
             return self._catalogue(text, query, hits, top_id, top_score, offer, of_other_years)
         # A bare word typed (申请) that the guide's keywords hold, however unsure the model is of
@@ -760,11 +764,10 @@ class Answers:
         )
         return self._entry_reply(query.text, entry, ranked[0].score, query.english, before + "\n")
 
-    def _documents(self, query: Query) -> list[dict[str, Any]]:
+    def _documents(self, query: Query, min_score: float | None = None) -> list[dict[str, Any]]:
         """Catalogue items that match the question well (a document named, a keyword typed)."""
-        found = self.catalogue.search_query(
-            query, limit=3, min_score=self.settings.catalogue_answer_min_score, budget=FALLBACK_SEARCH_BUDGET
-        )
+        cutoff = self.settings.catalogue_answer_min_score if min_score is None else min_score
+        found = self.catalogue.search_query(query, limit=3, min_score=cutoff, budget=FALLBACK_SEARCH_BUDGET)
         return found.as_json()["hits"]
 
     def _with_documents(

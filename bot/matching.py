@@ -876,6 +876,21 @@ class Matcher:
         names = dict.fromkeys(_APPLIED_FOR.sub("", n) for n in document_names(read, _LICENCE_KINDS))
         return [n for n in names if len(n) >= FRAMED_MIN_CHARS and self.knows_every_word(self.normalizer.normalize(n))]
 
+    def applies_for_a_licence(self, query: Query) -> bool:
+        """Whether ``query`` asks how to get a licence or certificate (营业执照咋申请, 我想办个建筑施工
+        许可证, 安全生产许可证在哪办), not for information about one (企业的许可证信息能申请公开吗):
+        the guide's 申请 is for information, whatever licence its answers name (营业执照, as a proof
+        of who applies)."""
+        read = query.read or query.text
+        if _ABOUT_INFORMATION.search(read):
+            return False
+        for name in document_names(read, _LICENCE_KINDS):
+            at = read.find(name)
+            before, after = read[:at], read[at + len(name) :]
+            if _APPLIED_FOR.match(name) or _OBTAIN_BEFORE.search(before) or _OBTAIN_AFTER.match(after):
+                return True
+        return False
+
     def seeks_a_document(self, query: Query, *, typed: bool = False) -> bool:
         """Whether ``query`` asks for a document by its name (你们发过烟花爆竹禁放区域的通知没), or,
         ``typed``, is one's title (安全生产责任制考核办法): a name that says what it is about, beyond a
@@ -1188,6 +1203,15 @@ _LICENCE_KINDS = re.compile("许可证|许可|资格证|操作证|证书|执照|
 _APPLIED_FOR = re.compile(
     f"^(?:我|俺|咱)?(?:想|要|准备|打算|怎么|怎样|咋|如何|去哪)?(?:{_APPLYING}|办|领|考)(?:个|一个|张|一张|下来)?"
 )
+# Getting a licence, before its name (申请个, 补办) or after it (咋申请, 在哪办, 到期了怎么换).
+_OBTAIN = f"(?:{_APPLYING}|补办|补领|换领|办|领|考|换|补|注销|延续|延期|年检|年审)"
+_OBTAIN_BEFORE = re.compile(f"{_OBTAIN}(?:个|一个|张|一张|下来)?$")
+_OBTAIN_AFTER = re.compile(
+    r"(?:到期了|过期了|丢了|快到期了)?[，,\s]?(?:要|该|得|需要|应该)?(?:咋|怎么|怎样|如何|在哪|去哪|到哪|哪里|在哪里|找谁)?"
+    rf"(?:儿|里)?(?:才能|能|去|来)?{_OBTAIN}"
+)
+# Information or a disclosure asked for: a licence named in it is what the information is about.
+_ABOUT_INFORMATION = re.compile("信息|公开|资料|记录|名单|档案|结果|公示")
 # What stands between the names of two documents, or between a name and the rest of a question.
 _BETWEEN_NAMES = re.compile(r"[,，、;；。！!?？\s和及与或]")
 MAX_NAMES = 3

@@ -371,6 +371,20 @@ def test_a_document_named_among_other_words_is_found_though_they_lower_its_score
     assert reply.outcome == "catalogue" and reply.hits[0]["index_no"] == "ZDAJ-04-2009-0053"
 
 
+@pytest.mark.parametrize("text", ["营业执照丢了怎么补办", "建筑施工许可证在哪办", "我想申请个营业执照，网上能办不"])
+def test_a_licence_asked_how_to_get_is_no_application_for_information(answerer, text):
+    # 营业执照咋申请 was answered with the proofs an applicant for information brings (apply-id),
+    # 营业执照 being one of them; the guide's 申请 is for information.
+    assert answerer.answer(text).outcome == "fallback"
+
+
+def test_a_licence_named_in_a_question_about_information_or_applying_is_still_answered(answerer):
+    assert answerer.answer("申请公开要带营业执照复印件吗").entry_id == "apply-id"
+    assert answerer.answer("危险化学品经营许可证的发证名单能查吗").entry_id == "enterprise-records"
+    reply = answerer.answer("我想办个烟花爆竹经营许可证")  # the bureau's own: its 办理指南
+    assert reply.outcome == "catalogue" and "许可办理指南" in reply.hits[0]["title"]
+
+
 def test_a_clause_that_names_only_a_kind_of_document_is_not_searched_apart(answerer):
     # 通知在哪看 after the question would find every notice alike (关于做好冬季安全生产工作的通知),
     # each ahead of the document asked for; typed alone, it is the look-up it says.

@@ -89,6 +89,19 @@ def test_a_referral_answers_its_like_and_counts_as_a_refusal(services: Services)
     assert report.oos_accepted == 0
 
 
+def test_a_referral_taught_for_a_licence_answers_how_to_get_it(services: Services):
+    # A licence asked how to get is no application for information (营业执照咋申请: not sure, and
+    # 12345); the office that issues it, once staff teach it, is what the next citizen is told.
+    knowledge = services.answerer.matcher.knowledge
+    asked = ["营业执照咋申请", "营业执照在哪办理", "个体户营业执照怎么办"]
+    pointer = "营业执照由区市场监督管理局办理，可拨打12345咨询。"
+    assert services.answerer.answer("开个小店，营业执照要怎么申请").outcome == "fallback"
+    taught = services.teaching.teach_out_of_scope(knowledge, asked, "cli:wangli", pointer)
+    assert asyncio.run(services.reload())
+    reply = services.answerer.answer("开个小店，营业执照要怎么申请")
+    assert (reply.outcome, reply.entry_id) == ("answer", taught.entry_id) and pointer in reply.text
+
+
 def test_complaint_and_out_of_scope_examples_join_the_lexicon(services: Services):
     knowledge = services.answerer.matcher.knowledge
     services.teaching.teach_complaint(knowledge, ["楼下小作坊天天半夜电焊火星子乱飞"], "cli:wangli")

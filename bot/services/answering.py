@@ -567,8 +567,9 @@ class Answers:
             body = texts.OTHER_PLACE.format(**self.contacts)
             return _offering(Reply(text, "fallback", body, top_id, top_score), offer)
         # 营业执照咋申请: a licence asked how to get, which no 办理指南 of the catalogue is for, is no
-        # question about applying for information, whatever licence the guide's answers name.
-        if not (best.exact or hits) and self.matcher.applies_for_a_licence(query):
+        # question about applying for information, whatever licence the guide's answers name (a
+        # referral staff taught for it, to the office that issues it, decides as any other).
+        if not (best.exact or best.entry.refer or hits) and self.matcher.applies_for_a_licence(query):
             return self._fallback(text, query, top_id, top_score, offer, told)
         # 家附近的工厂煤气泄漏了，该打什么电话: a hazard at a workplace named and whom to tell asked
         # is told 12350 (and 119 for one happening now), however unsure the bot is of the other words.

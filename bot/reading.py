@@ -12,6 +12,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from .textnorm import split_pinyin
+
 _DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
            "八": 8, "九": 9}  # fmt: skip
 _UNITS = {"千": 1000, "百": 100, "十": 10}
@@ -72,7 +74,7 @@ _ENGLISH_HINTS = frozenset(
 
 # Words that start another question of the same message (另外你们电话多少, 顺便问下…, also).
 ANOTHER_QUESTION = re.compile(
-    r"\s*(?:另外|还有|此外|再问一下|再问下|再问问|顺便|另问|再一个|再一个问题|also\b|and also\b|another question)",
+    r"\s*(?:另外|还有|此外|再问|顺便|另问|再一个|also\b|and also\b|another question)",
     re.IGNORECASE,
 )
 
@@ -278,8 +280,6 @@ def is_english(text: str) -> bool:
         return True
     # Mostly words no pinyin input method types (select from staff, lorem ipsum): another language,
     # read as English rather than matched syllable by syllable against the guide.
-    from .textnorm import split_pinyin
-
     return sum(split_pinyin(w) is None for w in words) * 2 > len(words)
 
 

@@ -14,6 +14,8 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .bidi import BIDI_CONTROLS
+
 # Damm's totally anti-symmetric quasigroup of order 10.
 _DAMM = (
     (0, 3, 1, 7, 5, 9, 8, 6, 4, 2),
@@ -30,8 +32,9 @@ _DAMM = (
 SEQUENCE_DIGITS = 3  # at least; the 1000th complaint of a day simply has four
 SHORTEST = 8 + SEQUENCE_DIGITS + 1
 _PREFIX = re.compile(r"^\s*(?:投诉|举报)?(?:编号|单号|号码|no\.?)?\s*[:：#]?", re.IGNORECASE)
-# ... and the invisible formatting a paste may bring (zero-width spaces, U+FEFF, bidi marks).
-_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―_.·/、，,\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+")
+# What may stand between a number's groups as typed, and the invisible formatting a paste may bring
+# (zero-width spaces, U+FEFF, the bidi controls).
+_SEPARATORS = re.compile(rf"[\s\-‐‑‒–—―_.·/、，,\u200b-\u200f\u2060-\u2064\ufeff{BIDI_CONTROLS}]+")
 
 
 def check_digit(digits: str) -> int:

@@ -199,6 +199,23 @@ def test_over_the_limit_a_complaint_is_not_filed_but_a_repeated_submission_still
     assert len(list(store.reader.query("select id from complaints"))) == settings.complaints_per_hour
 
 
+def test_the_same_submission_sent_in_parallel_files_once_and_counts_once(conversation, store, settings):
+    async def main() -> list[Done | Limited]:
+        form = Form("投诉", "confirm", "同一件，连点四次", "other")
+        same = [conversation.submit(form, channel="web", chat_id="o", user_id="o", dedupe_key="k") for _ in range(4)]
+        done = list(await asyncio.gather(*same))
+        # Counted once: the citizen may still file all but one of the hour's others.
+        for n in range(settings.complaints_per_hour - 1):
+            other = Form("投诉", "confirm", f"第{n}件", "other")
+            done.append(await conversation.submit(other, channel="web", chat_id="o", user_id="o", dedupe_key=f"k{n}"))
+        return done
+
+    done = asyncio.run(main())
+    assert all(isinstance(d, Done) for d in done)
+    assert len({d.complaint.number for d in done[:4]}) == 1  # type: ignore[union-attr]
+    assert len(list(store.reader.query("select id from complaints"))) == settings.complaints_per_hour
+
+
 def test_status_look_ups_over_the_limit_are_refused_and_the_empty_one_is_not_counted(conversation, settings):
     for _ in range(settings.status_per_minute):
         assert conversation.status("20261127-001-6", channel="telegram", chat_id=7).outcome != "limited"

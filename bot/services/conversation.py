@@ -24,6 +24,7 @@ them, ``submit`` returns ``Limited`` and ``status`` the outcome ``limited``, wit
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import unicodedata
 from collections.abc import Sequence
@@ -353,6 +354,9 @@ class Conversation:
     applications: Applications | None = None
     limits: Limits = field(default=None)  # type: ignore[assignment]  # set in __post_init__
     ratings: ClassVar[tuple[tuple[str, str], ...]] = tuple(RATINGS.items())
+    # Submissions being filed, by their dedupe key: the same one sent again meanwhile (a double
+    # click, parallel retries) waits for it rather than counting against the limits a second time.
+    _filing: dict[str, asyncio.Future[Done | Limited]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.limits is None:
@@ -528,6 +532,23 @@ class Conversation:
         earlier = self.complaints.filed_as(dedupe_key)
         if earlier is not None:
             return Done(earlier)
+        filing = self._filing.get(dedupe_key)
+        if filing is None:
+            logs.begin()  # the notices owed for it, and their delivery, are logged under it
+            filing = asyncio.ensure_future(self._file(form, channel, chat_id, user_id, dedupe_key, address))
+            self._filing[dedupe_key] = filing
+            filing.add_done_callback(lambda _: self._filing.pop(dedupe_key, None))
+        return await asyncio.shield(filing)  # a client that hangs up does not stop the filing
+
+    async def _file(
+        self,
+        form: Form,
+        channel: str,
+        chat_id: str | int,
+        user_id: str | int | None,
+        dedupe_key: str,
+        address: str | None,
+    ) -> Done | Limited:
         waiting = self.limits.complaint(keys(channel, user_id, chat_id), address)
         if waiting > 0:
             log.info("complaint refused: over the limits (%s, %.0f s to wait)", channel, waiting)
@@ -537,7 +558,6 @@ class Conversation:
         # under 其他 rather than refused: the citizen was told it would be sent.
         topic = form.topic if form.topic in KIND_TOPICS.get(form.kind, ()) else "other"
         draft = Draft(form.text, topic=topic, kind=form.kind, name=form.name, phone=form.phone)
-        logs.begin()  # the notices owed for it, and their delivery, are logged under it
         filed = await self.complaints.afile(
             draft, channel=channel, chat_id=chat_id, user_id=user_id, dedupe_key=dedupe_key
         )

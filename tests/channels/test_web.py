@@ -426,6 +426,22 @@ def test_a_landline_is_kept_as_the_citizen_wrote_it(site, store, web_settings):
     assert Complaints(store, web_settings).get(number).phone == "0533-2181234转801"
 
 
+def test_four_clicks_at_once_file_one_complaint_told_once(site, store):
+    async def scenario(client):
+        page = await (await client.get("/complaint")).text()
+        typed = {"kind": "投诉", "topic": "conduct", "text": "窗口态度差", "phone": "13812345678"}
+        confirm_page = await (await client.post("/complaint", data={"csrf": csrf_of(page), **typed})).text()
+        data = {"csrf": csrf_of(confirm_page), "nonce": re.search(r'name="nonce" value="([^"]+)"', confirm_page)[1]}
+        pages = await asyncio.gather(*(client.post("/complaint/confirm", data=data) for _ in range(4)))
+        numbers = {re.search(r'id="number">([^<]+)<', await p.text())[1] for p in pages}
+        chat = await (await client.get("/")).text()
+        return numbers, chat
+
+    numbers, chat = site(scenario)
+    assert len(numbers) == 1 and chat.count(f"编号 {next(iter(numbers))}") == 1
+    assert len(list(store.reader.query("select id from complaints"))) == 1
+
+
 def test_a_tipoff_has_its_own_topics_and_the_server_holds_the_kind_to_them(site):
     async def scenario(client):
         page = await (await client.get("/complaint", params={"kind": "举报"})).text()

@@ -214,9 +214,10 @@ class CitizenChat:
             response.set_status(429)
             return response
         filed = done.complaint
-        session.draft = None
-        said = texts.WEB_FILED.format(kind=filed.kind, number=filed.number, due=filed.due_on)
-        session.add(Turn("bot", said, link=status_link(filed.number)))
+        if session.draft is not None:  # of a double click, the first to finish tells the chat
+            session.draft = None
+            said = texts.WEB_FILED.format(kind=filed.kind, number=filed.number, due=filed.due_on)
+            session.add(Turn("bot", said, link=status_link(filed.number)))
         return self._page(request, session, "filed.html", complaint=filed)
 
     async def status(self, request: web.Request) -> web.StreamResponse:

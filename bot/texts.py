@@ -725,8 +725,8 @@ STAFF_LOGIN_TOO_FAST = "登录尝试太频繁，请一分钟后再试。"
 # --- staff accounts in the console (/staff/accounts) ---
 STAFF_ERRORS = {
     "exists": "这个用户名已经有了",
-    "username": "用户名为1到40个字母、数字或 . _ -",
-    "password": "密码至少10个字符",
+    "username": "用户名为1到40个字符：汉字、字母、数字或 . _ -",
+    "password": "密码至少10个字符，且不能全是同一个字符",
     "role": "请选择角色",
     "unknown": "没有这个账号",
     "own_account": "不能删除自己的账号",

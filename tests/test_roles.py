@@ -108,7 +108,7 @@ def test_an_admin_manages_accounts_in_the_console_but_cannot_lock_themself_out(s
 
     said = site(scenario)
     assert "已添加账号 newbie（编辑）" in said[0]
-    assert "用户名为1到40个字母" in said[1] and "用户名为1到40个字母" in said[2]
+    assert "用户名为1到40个字符" in said[1] and "用户名为1到40个字符" in said[2]
     assert "cleo 现在是编辑" in said[3]
     assert "不能取消自己的管理员角色" in said[4] and "不能删除自己的账号" in said[5]
     assert "已删除账号 ed" in said[6]

@@ -87,3 +87,31 @@ def test_every_refusal_costs_a_hash_so_its_time_does_not_tell_a_locked_account(a
 def test_a_name_that_differs_only_in_case_is_refused(accounts):
     with pytest.raises(staff_module.StaffError, match="exists already"):
         accounts.add("WangLi", "another password 123")
+
+
+@pytest.mark.parametrize("typed", ["ｗａｎｇｌｉ", "WangLi", " wangli "])
+def test_a_name_in_another_width_or_case_is_the_same_account(accounts, typed):
+    with pytest.raises(staff_module.StaffError, match="exists already"):
+        accounts.add(typed, "another password 123")
+    token = accounts.log_in(typed, PASSWORD)  # and it logs in as the account it names
+    assert token is not None and accounts.session(token).username == "wangli"
+    accounts.passwd(typed, "a new password 456")
+    assert accounts.log_in("wangli", "a new password 456") is not None
+
+
+@pytest.mark.parametrize(("name", "kept"), [("王力", "王力"), ("ｌｉｕ．ｙａｎｇ", "liu.yang")])
+def test_a_name_is_letters_chinese_too_digits_and_dots_stored_in_half_width(accounts, name, kept):
+    accounts.add(name, PASSWORD)
+    assert kept in {a["username"] for a in accounts.accounts()}
+
+
+@pytest.mark.parametrize("name", ["wang li", "wang\u200bli", "<b>", ""])
+def test_a_name_with_other_characters_is_refused(accounts, name):
+    with pytest.raises(staff_module.StaffError, match="username is"):
+        accounts.add(name, PASSWORD)
+
+
+@pytest.mark.parametrize("password", [" " * 10, "1" * 12, "short"])
+def test_a_blank_repeated_or_short_password_is_refused(accounts, password):
+    with pytest.raises(staff_module.StaffError, match="a password needs"):
+        accounts.add("liuyang", password)

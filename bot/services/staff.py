@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -92,7 +93,7 @@ class StaffAccounts:
     # --- accounts (the CLI) -------------------------------------------------------------------------
 
     def add(self, username: str, password: str, role: str = "clerk") -> None:
-        username = self._valid_name(username)
+        username = _valid_name(username)
         self._check_password(password)
         self._check_role(role)
         hashed = hash_password(password)
@@ -112,6 +113,7 @@ class StaffAccounts:
         """Give an account another role (its open sessions take it from their next request); an
         admin (``by``) cannot take their own admin role away: the bureau would lose its console."""
         self._check_role(role)
+        username = self._stored(username)
         if username == by and role != "admin":
             raise StaffError("you cannot take away your own admin role", "own_role")
 
@@ -135,6 +137,7 @@ class StaffAccounts:
         """Set a new password; this also unlocks the account and ends its sessions."""
         self._check_password(password)
         hashed = hash_password(password)
+        username = self._stored(username)
 
         def write(db: Database) -> None:
             cursor = db.execute(
@@ -150,6 +153,7 @@ class StaffAccounts:
 
     def remove(self, username: str, *, by: str | None = None) -> None:
         """Remove an account and its sessions; not the account of the one removing it (``by``)."""
+        username = self._stored(username)
         if username == by:
             raise StaffError("you cannot remove your own account", "own_account")
 
@@ -175,6 +179,7 @@ class StaffAccounts:
         ``staff_lockout_attempts`` of them are checked before the lock. A right password then
         clears the count.
         """
+        username = self._stored(username)
         claimed = self.store.write(self._claim(username))
         if claimed is None:
             verify_password(password, _DUMMY)  # hashed even for an unknown name: same timing
@@ -258,12 +263,13 @@ class StaffAccounts:
     def _stamp(self) -> str:
         return self._now().astimezone(dt.UTC).isoformat(timespec="seconds")
 
-    @staticmethod
-    def _valid_name(username: str) -> str:
-        username = username.strip()
-        if not username or len(username) > 40 or not all(c.isalnum() or c in "._-" for c in username):
-            raise StaffError("a username is 1-40 letters, digits, '.', '_' or '-'", "username")
-        return username
+    def _stored(self, username: str) -> str:
+        """The account's name as stored, for a name typed in any case or width (ＷａｎｇＬｉ:
+        WangLi); as typed, folded, when there is no such account."""
+        typed = _folded(username)
+        row = self.store.reader.execute("select username from staff where lower(username) = lower(?)", [typed])
+        found = row.fetchone()
+        return found[0] if found else typed
 
     @staticmethod
     def _check_role(role: str) -> None:
@@ -272,5 +278,19 @@ class StaffAccounts:
 
     @staticmethod
     def _check_password(password: str) -> None:
-        if len(password) < MIN_PASSWORD:
-            raise StaffError(f"a password needs at least {MIN_PASSWORD} characters", "password")
+        if len(password) < MIN_PASSWORD or len(set(password)) == 1:  # ten spaces, 1111111111
+            raise StaffError(f"a password needs at least {MIN_PASSWORD} characters, not all the same", "password")
+
+
+def _folded(username: str) -> str:
+    """A typed name as accounts are named: full-width letters and digits as ASCII (NFKC), no
+    spaces around."""
+    return unicodedata.normalize("NFKC", username).strip()
+
+
+def _valid_name(username: str) -> str:
+    """``username`` folded, if it is one: 1-40 letters (汉字 too), digits, '.', '_' or '-'."""
+    username = _folded(username)
+    if not username or len(username) > 40 or not all(c.isalnum() or c in "._-" for c in username):
+        raise StaffError("a username is 1-40 letters (汉字 too), digits, '.', '_' or '-'", "username")
+    return username

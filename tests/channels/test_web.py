@@ -873,6 +873,20 @@ def test_a_question_with_control_characters_is_listed_without_them(site):
     site(scenario)
 
 
+@pytest.mark.parametrize(
+    ("query", "said"), [({"status": "bogus"}, "状态应为"), ({"since": "2026-13-45"}, "“2026-13-45”不是日期")]
+)
+def test_a_filter_that_is_not_one_is_said_not_listed_as_nothing(site, query, said):
+    async def scenario(client):
+        await file_complaint(client)
+        await log_in(client)
+        response = await client.get("/staff/complaints", params=query)
+        return response.status, await response.text()
+
+    status, html = site(scenario)
+    assert status == 400 and said in html and "共 0 件" not in html and "没有符合条件" not in html
+
+
 def test_the_staff_export_neutralises_formulas(site):
     async def scenario(client):
         number = await file_complaint(client, text='=HYPERLINK("http://evil.example","点我")')

@@ -182,7 +182,7 @@ class StaffConsole:
         # The filter, without the page: for the pager and for the export links (what is listed is
         # what is exported).
         query = urllib.parse.urlencode({k: v for k, v in filters.items() if v and k != "error"})
-        return self._page(
+        response = self._page(
             "staff_complaints.html",
             session,
             complaints=listed,
@@ -194,6 +194,9 @@ class StaffConsole:
             statuses=STATUSES,
             kinds=KINDS,
         )
+        if "error" in filters:  # a filter that is not one (an edited address): said, as the exports do
+            response.set_status(400)
+        return response
 
     async def complaint(self, request: web.Request, session: Session) -> web.Response:
         complaint = self.complaints.get(request.match_info["number"])

@@ -283,6 +283,31 @@ def is_english(text: str) -> bool:
     return sum(split_pinyin(w) is None for w in words) * 2 > len(words)
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+_VOWEL = re.compile(r"[aeiouyv]", re.IGNORECASE)
+_HELD_KEY = re.compile(r"(.)\1\1", re.IGNORECASE)
+LONGEST_WORD = 25
+LONGEST_ABBREVIATION = 4
+
+
+def gibberish(text: str) -> bool:
+    """Latin letters that make no word, and nothing else to read (no Chinese, no digit): every run
+    of letters a key held down (AAAA, www), longer than an abbreviation without a vowel
+    (sdfghjk, but GB/T and PDF are read), or longer than a word (500 A's) and no pinyin either."""
+    if any(c.isdigit() for c in text):
+        return False
+    runs = _LETTERS.findall(text)
+    return bool(runs) and all(r.isascii() for r in runs) and not any(_word_like(r) for r in runs)
+
+
+def _word_like(run: str) -> bool:
+    return (
+        (len(run) <= LONGEST_ABBREVIATION or bool(_VOWEL.search(run)))
+        and not _HELD_KEY.search(run)
+        and (len(run) <= LONGEST_WORD or split_pinyin(run.lower()) is not None)
+    )
+
+
 # A choice between two: 是…还是 within a clause (还是 alone is "still": 还是没人接).
 CHOICE_OF_TWO = r"是[^，,。！!；;\s]{1,12}还是"
 

@@ -86,6 +86,10 @@ ONLY_DIGITS = (
     "我只看到数字和符号，没有文字。请用文字写下您的问题，例如“申请要收费吗”；查询投诉或申请的进度，请发送“查询 编号”。"
 )
 NO_WORDS = "我没有看到文字。请用文字写下您想问的事，例如“申请信息公开要收费吗”“多久能答复”。"
+NO_SENSE = (
+    "我没看懂这串字母。请用一两句话写下您想问的事，例如“申请信息公开要收费吗”“多久能答复”。\n"
+    "Please write your question in words, e.g. “Is there a fee to apply for information?”"
+)
 TOO_LONG = "您的问题有点长，请用一两句话（{limit}字以内）说明想了解什么。"
 # The web chat, for a message longer than a question: never cut, carried into the complaint form.
 WEB_LONG_MESSAGE = (

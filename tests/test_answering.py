@@ -221,6 +221,19 @@ def test_punctuation_or_emoji_alone_is_asked_for_words_and_not_left_for_staff(an
     assert not unanswered(store)
 
 
+@pytest.mark.parametrize("typed", ["AAAA", "xxxxxxxxxx", "A" * 500, "asdfasdfasdfasdfasdfasdfasdfg", "zzz zzz"])
+def test_letters_that_make_no_word_are_asked_for_words_not_matched(answerer, store, typed):
+    # AAAA was offered 我要找人工, 500 A's 申请时需要提供身份证明吗.
+    reply = answerer.ask(store, typed, channel="web", user_id="u")
+    assert (reply.outcome, reply.choices, reply.entry_id) == ("invalid", [], None) and "没看懂" in reply.text
+    assert not unanswered(store)
+
+
+@pytest.mark.parametrize("typed", ["fee", "How do I apply", "shenqingyaoshoufeima", "hello"])
+def test_words_and_pinyin_are_still_read(answerer, typed):
+    assert answerer.answer(typed).outcome != "invalid"
+
+
 @pytest.mark.parametrize("typed", ["3天", "GB/T", "abc 123", "20个工作日"])
 def test_a_word_beside_digits_is_read(answerer, typed):
     assert answerer.answer(typed).outcome != "invalid"
@@ -285,9 +298,9 @@ def test_thanks_get_you_are_welcome_not_the_opening_words_again(answerer, text):
     assert reply.outcome == "greeting" and reply.text.startswith("不客气") and "政府信息公开咨询" not in reply.text
 
 
-@pytest.mark.parametrize("text", ["ok", "好的", "知道了", "明白了", "收到", "OK!"])
+@pytest.mark.parametrize("text", ["ok", "好的", "知道了", "明白了", "收到", "OK!", "满意", "基本满意", "挺好的"])
 def test_an_acknowledgement_is_acknowledged_not_thanked(answerer, text):
-    # "ok" was answered 不客气.
+    # "ok" was answered 不客气; 满意 was told where to complain (its entry is 对…不满意，向哪里投诉).
     reply = answerer.answer(text)
     assert reply.outcome == "greeting" and reply.text.startswith("好的。") and "不客气" not in reply.text
 

@@ -35,6 +35,7 @@ from ..reading import (
     at_a_workplace,
     choice_number,
     clauses,
+    gibberish,
     is_english,
     of_another_place,
     read_day,
@@ -386,6 +387,8 @@ class Answers:
             return self._article(text, article)
         if choice_number(text) is not None:  # a choice's number (2, 第二个), with no choices offered now
             return Reply(text, "invalid", texts.NO_CHOICES)
+        if gibberish(text):  # AAAA, xxxxxxxx: no question to match, whatever its letters are near
+            return Reply(text, "invalid", texts.NO_SENSE)
         if wordless(text):  # a phone number, 110, ？？？: no question, unless a year (2009) or a phrasing (12350)
             if not any(c.isdigit() for c in text):
                 return Reply(text, "invalid", texts.NO_WORDS)

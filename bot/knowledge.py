@@ -32,6 +32,9 @@ _CALENDAR_FIELDS = ("holidays", "workdays")
 # The only placeholders an answer may use: the bureau's own settings, whose values fill them.
 PLACEHOLDERS = frozenset(OFFICE_SETTINGS)
 MAX_ANSWER_CHARS = 600
+# A question is at most a wording staff teach (a referral's is one citizens asked); a source names a
+# document or two; a keyword is a word.
+MAX_QUESTION_CHARS, MAX_SOURCE_CHARS, MAX_KEYWORD_CHARS = 200, 200, 20
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # A file of ours named in a source (regulations.md): the source line is shown to citizens.
 _FILE_NAME = re.compile(r"[\w.-]+\.(?:md|ya?ml|txt|csv|json|py|xlsx?)\b", re.ASCII | re.IGNORECASE)
@@ -326,6 +329,7 @@ ENTRY_PROBLEMS = {
     "list": "must be a list of non-empty texts",
     "phrasings": "needs at least {minimum} phrasings, has {count}",
     "answer_long": "has {count} characters; at most {limit} fit a chat message",
+    "too_long": "has {count} characters; at most {limit}",
     "text": "must be a text",
     "answer_en_long": "has {count} characters; at most {limit}",
     "question_en": "must be a text of at most {limit} characters",
@@ -382,6 +386,13 @@ def _guide_entry(
             bad(key, say["phrasings"].format(minimum=minimum, count=len(value)))
         else:
             lists[key] = tuple(v.strip() for v in value)
+    for key, limit in (("question", MAX_QUESTION_CHARS), ("source", MAX_SOURCE_CHARS)):
+        value = raw.get(key)
+        if isinstance(value, str) and len(value.strip()) > limit:
+            bad(key, say["too_long"].format(count=len(value.strip()), limit=limit))
+    for key, limit in (("alternatives", MAX_QUESTION_CHARS), ("keywords", MAX_KEYWORD_CHARS)):
+        if (longest := max(map(len, lists.get(key, ())), default=0)) > limit:
+            bad(key, say["too_long"].format(count=longest, limit=limit))
     source = raw.get("source")
     if isinstance(source, str) and (file := _FILE_NAME.search(source)):
         bad("source", say["source_file"].format(file=file.group(0)))

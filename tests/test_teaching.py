@@ -75,6 +75,19 @@ def test_what_cannot_be_taught_is_refused_with_the_field(services: Services):
     assert services.teaching.records() == []
 
 
+def test_a_field_longer_than_its_kind_is_refused_with_its_length(services: Services):
+    knowledge = services.answerer.matcher.knowledge
+    fields = {"id": "long-entry", "section": knowledge.guide[0].section, "question": "问" * 3000}
+    fields |= {"alternatives": ["甲问法", "乙问法", "丙问法"], "keywords": ["词" * 21], "answer": "答"}
+    fields |= {"source": "源" * 201}
+    with pytest.raises(TeachingError) as refused:
+        services.teaching.teach_entry(knowledge, fields, "cli:wangli")
+    problems = refused.value.problems
+    assert problems["question"] == "有3000个字，最多200个字" and problems["source"] == "有201个字，最多200个字"
+    assert problems["keywords"] == "有21个字，最多20个字"
+    assert services.teaching.records() == []
+
+
 def test_a_referral_answers_its_like_and_counts_as_a_refusal(services: Services):
     knowledge = services.answerer.matcher.knowledge
     taught = services.teaching.teach_out_of_scope(knowledge, HOUSING, "cli:wangli", POINTER)

@@ -29,7 +29,7 @@ from sqlite_utils import Database
 
 from .. import texts
 from ..evaluation import COMPLAINT, OUT_OF_SCOPE, Labelled
-from ..knowledge import GuideEntry, Knowledge, check_entry
+from ..knowledge import MAX_QUESTION_CHARS, GuideEntry, Knowledge, check_entry
 from ..storage import Store, inserted_id
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 ACTIONS = texts.TEACH_ACTIONS
 UNDO, EXPORT = "undo", "export"
-MAX_WORDING = 200
+MAX_WORDING = MAX_QUESTION_CHARS
 MAX_POINTER = 500
 REFER_PREFIX = "elsewhere-"
 _SPACES = re.compile(r"\s+")

@@ -516,11 +516,16 @@ APPLY_TOO_LONG = "请在{limit}字以内。"
 APPLY_BAD_ID_TYPE = "请选择身份证明的类型。"
 APPLY_NO_ID = "请填写身份证明的号码（《条例》第29条）。"
 APPLY_BAD_ID = "居民身份证号码应为18位，请核对（最后一位可能是X）。"
+APPLY_BAD_ID_CHECK = "这个身份证号码是18位，但最后一位（校验码）与前17位对不上，请核对有没有输错的数字。"
 APPLY_BAD_EMAIL = "电子邮箱的格式好像不对，请核对。"
 APPLY_NO_CONTACT = "请至少留一种联系方式：电话、电子邮箱或通信地址（《条例》第29条）。"
 APPLY_NO_DESCRIPTION = "请写明所需信息的名称、文号，或便于查找的其他特征描述（《条例》第29条）。"
 APPLY_BAD_FORM = "请选择所需信息的形式：纸质、电子或查阅。"
 APPLY_BAD_DELIVERY = "请选择获取信息的方式。"
+APPLY_FORM_NOT_DELIVERY = "所需信息的形式选了“{form}”，获取方式却是“{delivery}”，两者对不上，请改选其中一项。"
+APPLY_PERSON_NOT_CODE = (
+    "个人申请请用个人证件（如居民身份证）；统一社会信用代码是单位的，单位申请请在申请人类型中选择相应的单位。"
+)
 APPLY_EMAIL_FOR_DELIVERY = "选择通过电子邮件获取，请填写电子邮箱。"
 APPLY_ADDRESS_FOR_DELIVERY = "选择邮寄，请填写通信地址。"
 
@@ -807,6 +812,7 @@ ENTRY_PROBLEMS = {
     "list": "每一项都不能为空",
     "phrasings": "至少需要{minimum}种问法，现在只有{count}种",
     "answer_long": "答复有{count}个字，一条聊天消息最多{limit}个字",
+    "too_long": "有{count}个字，最多{limit}个字",
     "text": "应为文字",
     "answer_en_long": "英文答复有{count}个字符，最多{limit}个",
     "question_en": "英文问题最多{limit}个字符",

@@ -23,7 +23,9 @@ from bot.services.applications import (
     mask_id,
     numbers,
 )
+from bot.services.applications.form import check as check_application
 from bot.services.applications.outcomes import GROUPS
+from bot.services.applying import ApplicationDialogue, ApplicationForm
 from bot.services.calendar import WorkCalendar
 from bot.services.complaints import Complaints
 from bot.services.complaints import Draft as ComplaintDraft
@@ -528,3 +530,39 @@ def test_the_correction_and_the_extension_are_written_notices_kept_in_the_record
     assert "延期答复告知书" in extension.text and "李主任" in extension.text and str(due) in extension.text
     assert "需调取档案" in extension.text
     assert "答复告知书" in decision.text and "延长10个工作日" in decision.text
+
+
+APPLICATION = {
+    "applicant": "person", "name": "王小明", "id_type": "居民身份证", "id_number": "370303199001011239",
+    "phone": "13912345678", "description": "2009年事故统计", "form": "paper", "delivery": "post",
+    "address": "张店区某路1号",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changed", "field", "said"),
+    [
+        ({"form": "paper", "delivery": "email", "email": "w@x.cn"}, "delivery", "“纸质”，获取方式却是“电子邮件”"),
+        ({"form": "inspection", "delivery": "post"}, "delivery", "“查阅”，获取方式却是“邮寄”"),
+        ({"form": "electronic", "delivery": "inspect"}, "delivery", "“电子”，获取方式却是“现场查阅”"),
+        ({"id_type": "统一社会信用代码", "id_number": "91370303MA3C000000"}, "id_type", "个人申请请用个人证件"),
+        ({"id_number": "370303199001011238"}, "id_number", "校验码"),  # 18 digits, one mistyped
+        ({"id_number": "37030319900101123"}, "id_number", "应为18位"),
+    ],
+)
+def test_choices_that_contradict_each_other_are_refused_at_their_field(changed, field, said):
+    draft, problems = check_application({**APPLICATION, **changed})
+    assert draft is None and said in problems[field]
+
+
+@pytest.mark.parametrize(("form", "delivery"), [("paper", "fax"), ("electronic", "post"), ("inspection", "inspect")])
+def test_choices_that_agree_are_accepted(form, delivery):
+    assert check_application({**APPLICATION, "form": form, "delivery": delivery})[0] is not None
+
+
+def test_the_chat_offers_only_the_ways_the_chosen_form_can_come(register, answerer):
+    applying = ApplicationDialogue(register, answerer)
+    form = ApplicationForm(step="delivery", fields={**APPLICATION, "form": "inspection"})
+    assert [key for key, _ in applying._ask(form).options] == ["inspect"]
+    form = ApplicationForm(step="id_type", fields={"applicant": "person"})
+    assert "统一社会信用代码" not in dict(applying._ask(form).options)

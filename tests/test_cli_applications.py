@@ -53,7 +53,7 @@ def test_a_mistyped_number_suggests_the_right_one(run):
         "applications", "register", "--via", "fax", "--received", dt.date.today().isoformat(),
         "--name", "某律师事务所", "--applicant", "legal", "--id-type", "统一社会信用代码",
         "--id-number", "91370303MA3XXXXXXX", "--phone", "0533-1234567", "--description", "某文件",
-        "--form", "electronic", "--delivery", "fax",
+        "--form", "paper", "--delivery", "fax",
     )  # fmt: skip
     number = registered.output.split(":")[0]
     digits = number[1:].replace("-", "")

@@ -36,7 +36,7 @@ from .applications import (
     Applications,
     mask_id,
 )
-from .applications.form import FIELDS, check
+from .applications.form import DELIVERED, FIELDS, ORGANISATION_ID, check
 from .conversation import fold, pick
 
 START = frozenset({"/apply", "申请公开", "我要申请", "我要申请公开", "申请信息公开", "提交申请", "依申请公开"})
@@ -137,12 +137,12 @@ class ApplicationDialogue:
         said = {
             "applicant": (texts.APPLY_ASK_APPLICANT, self.applicants),
             "name": (texts.APPLY_ASK_NAME, ()),
-            "id_type": (texts.APPLY_ASK_ID_TYPE, self.id_types),
+            "id_type": (texts.APPLY_ASK_ID_TYPE, self._id_types(form)),
             "id_number": (texts.APPLY_ASK_ID_NUMBER, ()),
             "contact": (texts.APPLY_ASK_CONTACT, ()),
             "description": (texts.APPLY_ASK_DESCRIPTION, ()),
             "form": (texts.APPLY_ASK_FORM, self.forms),
-            "delivery": (texts.APPLY_ASK_DELIVERY, self.deliveries),
+            "delivery": (texts.APPLY_ASK_DELIVERY, self._deliveries(form)),
         }
         if step in said:
             text, options = said[step]
@@ -153,6 +153,16 @@ class ApplicationDialogue:
             options = (("complaint", texts.APPLY_AS_COMPLAINT), ("apply", texts.APPLY_ANYWAY))
             return Ask(step, (lead + "\n" if lead else "") + texts.APPLY_LOOKS_LIKE_COMPLAINT, options)
         return Ask("confirm", (lead + "\n" if lead else "") + self.summary(form), self.yes_no)
+
+    def _id_types(self, form: ApplicationForm) -> tuple[tuple[str, str], ...]:
+        """The papers the applicant may show: a person, not an organisation's code."""
+        person = form.fields.get("applicant") == "person"
+        return tuple(t for t in self.id_types if not (person and t[0] == ORGANISATION_ID))
+
+    def _deliveries(self, form: ApplicationForm) -> tuple[tuple[str, str], ...]:
+        """The ways the chosen form of the information can reach the applicant."""
+        can = DELIVERED.get(form.fields.get("form", ""), set(DELIVERIES))
+        return tuple(d for d in self.deliveries if d[0] in can)
 
     def summary(self, form: ApplicationForm) -> str:
         f = form.fields

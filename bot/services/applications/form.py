@@ -27,6 +27,14 @@ FIELDS = (
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+# The ways each form of the information can reach the applicant (a file on a disc may be posted
+# or collected; paper may be faxed; what is inspected is inspected on site).
+ORGANISATION_ID = "统一社会信用代码"  # an organisation's: a person applies with their own papers
+DELIVERED = {
+    "paper": {"post", "collect", "fax"},
+    "electronic": {"email", "online", "post", "collect"},
+    "inspection": {"inspect"},
+}
 
 
 def resident_id_ok(number: str) -> bool:
@@ -54,7 +62,8 @@ def check(fields: Mapping[str, str]) -> tuple[Draft | None, dict[str, str]]:
     if not got["id_number"]:
         problems["id_number"] = texts.APPLY_NO_ID
     elif got["id_type"] == "居民身份证" and not resident_id_ok(got["id_number"]):
-        problems["id_number"] = texts.APPLY_BAD_ID
+        well_formed = re.fullmatch(r"\d{17}[\dXx]", got["id_number"])
+        problems["id_number"] = texts.APPLY_BAD_ID_CHECK if well_formed else texts.APPLY_BAD_ID
     elif len(got["id_number"]) > MAX_FIELD:
         problems["id_number"] = texts.APPLY_TOO_LONG.format(limit=MAX_FIELD)
     if got["phone"]:
@@ -76,6 +85,12 @@ def check(fields: Mapping[str, str]) -> tuple[Draft | None, dict[str, str]]:
         problems["form"] = texts.APPLY_BAD_FORM
     if got["delivery"] not in DELIVERIES:
         problems["delivery"] = texts.APPLY_BAD_DELIVERY
+    if got["form"] in FORMS and got["delivery"] in DELIVERIES and got["delivery"] not in DELIVERED[got["form"]]:
+        problems["delivery"] = texts.APPLY_FORM_NOT_DELIVERY.format(
+            form=FORMS[got["form"]], delivery=DELIVERIES[got["delivery"]]
+        )
+    if got["applicant"] == "person" and got["id_type"] == ORGANISATION_ID:
+        problems["id_type"] = texts.APPLY_PERSON_NOT_CODE
     if got["delivery"] == "email" and not got["email"] and "email" not in problems:
         problems["email"] = texts.APPLY_EMAIL_FOR_DELIVERY
     if got["delivery"] == "post" and not got["address"]:

@@ -273,7 +273,7 @@ def knowledge() -> None:
 
 
 @knowledge.command()
-@click.argument("folder", required=False, type=click.Path(path_type=Path))
+@click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
 def check(folder: Path | None) -> None:
     """Validate a knowledge folder (default: the configured one): every problem is listed
     with its file, line, field and reason, and the exit status is 1 if there is any.
@@ -1328,4 +1328,9 @@ _add_setup()
 
 
 def main() -> None:
-    cli(prog_name="gongkai")
+    try:
+        cli(prog_name="gongkai")
+    except OSError as e:  # a name too long, a folder not writable, a port taken: said, not a traceback
+        name = f": {str(e.filename)[:80]}" if e.filename else ""
+        click.echo(f"Error: {e.strerror or e}{name}", err=True)
+        sys.exit(1)

@@ -75,6 +75,23 @@ def test_knowledge_check_ok(run):
     assert result.exit_code == 0 and result.output.startswith("OK: ")
 
 
+@pytest.mark.parametrize("folder", ["", "a" * 300, "README.md"])
+def test_knowledge_check_of_no_folder_says_so(run, folder):
+    # "" checked the current folder; 300 characters ended in an OSError's traceback.
+    result = run("knowledge", "check", str(ROOT / folder) if folder == "README.md" else folder)
+    assert result.exit_code == 2 and "Invalid value for '[FOLDER]'" in result.output
+
+
+def test_an_operating_system_error_is_said_in_a_line_not_a_traceback(tmp_path, monkeypatch, capsys):
+    from bot import cli as cli_module
+
+    monkeypatch.setattr(sys, "argv", ["gongkai", "backup", str(tmp_path / ("a" * 300) / "x.db")])
+    with pytest.raises(SystemExit) as exited:
+        cli_module.main()
+    err = capsys.readouterr().err
+    assert exited.value.code == 1 and err.startswith("Error: File name too long: ") and "Traceback" not in err
+
+
 def test_knowledge_check_warns_of_a_category_the_catalogue_lacks(tmp_path):
     import shutil
 

@@ -177,6 +177,7 @@ def test_pick_takes_a_number_or_a_label(typed, value):
 def test_status_says_how_for_nothing_and_what_is_wrong_for_a_slip(conversation):
     assert conversation.status("  ", channel="web", chat_id="x").outcome == "usage"
     assert conversation.status("hello", channel="web", chat_id="x").outcome == "not_a_number"
+    assert conversation.status("\ufffd\ufffd", channel="web", chat_id="x").outcome == "usage"  # ?number=%FF%FE
 
 
 def test_over_the_limit_a_complaint_is_not_filed_but_a_repeated_submission_still_gets_its_number(

@@ -286,7 +286,7 @@ def look_up(
     information, whose number was ``typed``, as the one asking (``channel``, ``chat_id``; none
     for staff) may see it. The two registers' numbers never share their digits (see
     ``applications.numbers``), so the number alone says which register to look in."""
-    typed = trimmed(typed)[:40]
+    typed = trimmed(typed.replace("\ufffd", ""))[:40]  # bytes that were no text (%FF%FE): not shown back
     if not typed:
         return Status("usage", typed)
     if applications is not None:

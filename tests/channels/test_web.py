@@ -363,7 +363,7 @@ def test_complaint_form_says_what_is_wrong(site):
             "/complaint", data={"csrf": csrf_of(page), "kind": "投诉", "topic": "nope", "text": "", "phone": "12345"}
         )
         html = await response.text()
-        assert "请填写发生了什么" in html and texts.WEB_FORM_NO_TOPIC in html and "电话号码好像不完整" in html
+        assert "请填写发生了什么" in html and texts.WEB_FORM_NO_TOPIC in html and "电话号码的位数好像不对" in html
 
     site(scenario)
 

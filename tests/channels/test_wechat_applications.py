@@ -29,6 +29,7 @@ def test_a_citizen_applies_corrects_and_receives_the_letter(answerer, store, set
             assert summary is not None and "370***********1239" in summary
             filed = await citizen.text("1")
             number = re.search(r"编号 (申[0-9-]+)", filed or "").group(1)
+            assert f"查询 {number}" in (filed or "") and "/status" not in (filed or "")
             # WeChat delivers the confirming message again: the same reply, nothing filed twice.
             assert await citizen.text("1", msg_id=citizen.last_msg_id) == filed
 

@@ -406,9 +406,11 @@ class Dialogue:
             session.form, prompt = self.conversation.told(said.kind, form.fields.get("description", ""))
             session.form_at = self.sessions.clock()
             return render(prompt)
-        if isinstance(said, Applied):
-            log.info("wechat %s: applied %s", message.ref, said.application.number)
-        return said.text if isinstance(said, Applied | Dropped) else ""
+        if isinstance(said, Applied):  # told as WeChat's citizens look it up: 查询 编号, not /status
+            filed = said.application
+            log.info("wechat %s: applied %s", message.ref, filed.number)
+            return texts.WX_APPLIED.format(number=filed.number, due=filed.due_on)
+        return said.text if isinstance(said, Dropped) else ""
 
     async def _form(self, message: Incoming, session: Session, text: str) -> str:
         form = session.form

@@ -49,6 +49,7 @@ def test_the_2009_report_from_the_console(site):  # noqa: F811
         assert "机构职能,16,13,16" in await proactive.text()
         assert (await client.get("/staff/report/2009/table1.csv")).status == 404  # no Table 1 before 2019
         assert (await client.get("/staff/report?year=2007")).status == 404
+        assert (await client.get("/staff/report?year=abc")).status == 404  # not the default year, as if asked
 
     site(scenario)
 

@@ -52,12 +52,11 @@ class ReportPages:
 
     def _year(self, value: str | None) -> int:
         years = self.reports.years()
-        try:
-            year = int(value or "")
-        except ValueError:
+        if not value:
             return years[-2] if len(years) > 1 else years[-1]  # by default, last year's report
-        if year not in years:
-            raise web.HTTPNotFound(text=texts.REPORT_NO_YEAR.format(year=year))
+        year = int(value) if value.isascii() and value.isdigit() and len(value) <= 4 else 0
+        if year not in years:  # ?year=abc too: said, not the default year shown as if asked for
+            raise web.HTTPNotFound(text=texts.REPORT_NO_YEAR.format(year=value[:8]))
         return year
 
     async def page(self, request: web.Request, session: Session) -> web.Response:

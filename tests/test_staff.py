@@ -48,8 +48,17 @@ def test_sixty_concurrent_wrong_passwords_check_at_most_the_allowed_number(accou
         results = list(pool.map(attempt, range(60)))
     assert results == [None] * 60
     assert 1 <= len(checked) <= accounts.settings.staff_lockout_attempts
-    assert accounts.log_in("wangli", PASSWORD) is None  # locked: even the right password
+    assert accounts.log_in("wangli", PASSWORD) is None  # locked for that address: even the right password
+    # Not for the member of staff at their own desk: one address cannot lock them out.
+    assert accounts.log_in("wangli", PASSWORD, "10.0.0.7") is not None
+
+
+def test_failures_from_many_addresses_lock_the_account_itself(accounts):
+    attempts = accounts.settings.staff_lockout_attempts
+    for n in range(attempts * staff_module.ACCOUNT_LOCK_SHARE):
+        assert accounts.log_in("wangli", f"wrong {n}", f"10.0.{n // attempts}.1") is None
     assert accounts.accounts()[0]["locked_until"] is not None
+    assert accounts.log_in("wangli", PASSWORD, "10.0.0.7") is None  # locked: even the right password
 
 
 def test_a_right_password_within_the_allowed_attempts_logs_in_and_clears_the_count(accounts, checked):

@@ -11,6 +11,8 @@ import hashlib
 import hmac
 import logging
 import secrets
+import threading
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from ..config import Settings
+from ..limits import LRU
 from ..storage import Store
 
 log = logging.getLogger(__name__)
@@ -26,6 +29,11 @@ log = logging.getLogger(__name__)
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD = 10
 SESSION_HOURS = 12
+# ``staff_lockout_attempts`` failures from one address lock that address out of the account; this
+# many times as many, from any addresses, lock the account itself (a guesser with many addresses).
+# One address cannot lock a member of staff out of their own account from theirs.
+ACCOUNT_LOCK_SHARE = 4
+ADDRESSES = 10_000  # (account, address) pairs remembered
 _DUMMY = f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${'00' * 16}${'00' * 32}"
 
 
@@ -89,6 +97,9 @@ class StaffAccounts:
         self.store = store
         self.settings = settings
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
+        # Failures of an (account, address) pair: (failures in a row, locked until: monotonic s).
+        self._tries: LRU[tuple[str, str], tuple[int, float]] = LRU(ADDRESSES)
+        self._tries_lock = threading.Lock()  # log-ins are checked on worker threads
 
     # --- accounts (the CLI) -------------------------------------------------------------------------
 
@@ -167,19 +178,25 @@ class StaffAccounts:
 
     # --- logging in and out (the web console) ----------------------------------------------------------
 
-    def log_in(self, username: str, password: str) -> str | None:
+    def log_in(self, username: str, password: str, address: str = "") -> str | None:
         """A new session token if the password is right and the account not locked; else None.
 
         Every failure looks the same to the caller (no telling which names exist). After
-        ``staff_lockout_attempts`` failures in a row the account is locked for
-        ``staff_lockout_minutes``, even for the right password.
+        ``staff_lockout_attempts`` failures in a row from one ``address`` (the client's), that
+        address is locked out of the account for ``staff_lockout_minutes``, even for the right
+        password; after ``ACCOUNT_LOCK_SHARE`` times as many from any, the account is.
 
         Each attempt is counted as a failure, in one transaction, before the password is checked
         (scrypt, in the caller's thread): however many attempts come at once, at most
         ``staff_lockout_attempts`` of them are checked before the lock. A right password then
-        clears the count.
+        clears the counts.
         """
         username = self._stored(username)
+        pair = (username.lower(), address)
+        if not self._claim_address(pair):
+            verify_password(password, _DUMMY)  # as slow as any other refusal
+            log.warning("staff log-in refused: %s is locked for this address", username)
+            return None
         claimed = self.store.write(self._claim(username))
         if claimed is None:
             verify_password(password, _DUMMY)  # hashed even for an unknown name: same timing
@@ -193,6 +210,8 @@ class StaffAccounts:
         if stored is None or not verify_password(password, stored[0]):
             log.warning("staff log-in refused: wrong password for %s", username)
             return None
+        with self._tries_lock:
+            self._tries.pop(pair, None)
         token = secrets.token_urlsafe(32)
         now = self._stamp()
         expires = (self._now() + dt.timedelta(hours=SESSION_HOURS)).isoformat(timespec="seconds")
@@ -232,6 +251,21 @@ class StaffAccounts:
 
     # --- internals --------------------------------------------------------------------------------------
 
+    def _claim_address(self, pair: tuple[str, str]) -> bool:
+        """Count an attempt on an account from an address as a failure before its password is
+        checked: whether it may be checked (False: the address is locked out of the account)."""
+        attempts = self.settings.staff_lockout_attempts
+        with self._tries_lock:
+            failures, until = self._tries.get(pair) or (0, 0.0)
+            now = time.monotonic()
+            if until > now:
+                return False
+            failures += 1
+            if failures >= attempts:  # this attempt is the last one checked
+                failures, until = 0, now + 60 * self.settings.staff_lockout_minutes
+            self._tries[pair] = (failures, until)
+            return True
+
     def _claim(self, username: str) -> Callable[[Database], bool | None]:
         """The write that counts an attempt as a failure before its password is checked: whether
         it may be checked (False: the account is locked; None: there is no such account)."""
@@ -246,7 +280,7 @@ class StaffAccounts:
                 return False
             failures = (failures or 0) + 1
             locked = None
-            if failures >= self.settings.staff_lockout_attempts:
+            if failures >= self.settings.staff_lockout_attempts * ACCOUNT_LOCK_SHARE:
                 # This attempt is the last one checked: the ones after it find the lock.
                 until = self._now() + dt.timedelta(minutes=self.settings.staff_lockout_minutes)
                 locked = until.isoformat(timespec="seconds")

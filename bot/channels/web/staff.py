@@ -116,7 +116,8 @@ class StaffConsole:
         return response
 
     async def login(self, request: web.Request) -> web.StreamResponse:
-        if not self.logins.allow("a:" + client_address(request, self.proxies)):
+        address = client_address(request, self.proxies)
+        if not self.logins.allow("a:" + address):
             log.warning("staff log-in refused: too many attempts from one address")
             response = await self.login_page(request, texts.STAFF_LOGIN_TOO_FAST)
             response.set_status(429)
@@ -126,7 +127,7 @@ class StaffConsole:
             raise web.HTTPForbidden(text=texts.WEB_FORM_STALE)
         username, password = str(form.get("username", ""))[:40], str(form.get("password", ""))[:200]
         # scrypt takes tens of milliseconds and 16 MiB: not on the event loop.
-        token = await asyncio.to_thread(self.accounts.log_in, username, password)
+        token = await asyncio.to_thread(self.accounts.log_in, username, password, address)
         if token is None:
             return await self.login_page(request, texts.STAFF_LOGIN_FAILED)
         redirect = web.HTTPSeeOther(_next(request, form.get("next")))

@@ -199,7 +199,9 @@ class Settings(BaseSettings):
         10, ge=1, description="status look-ups one address (or citizen, off the web) may make a minute"
     )
     status_per_hour: int = Field(60, ge=1, description="status look-ups one address (or citizen) may make an hour")
-    staff_lockout_attempts: int = Field(5, ge=1, description="failed staff log-ins before the account is locked")
+    staff_lockout_attempts: int = Field(
+        5, ge=1, description="failed staff log-ins from one address before it is locked out of the account"
+    )
     staff_logins_per_minute: int = Field(
         10, ge=1, description="staff log-in attempts one client address may make a minute (each costs a scrypt hash)"
     )

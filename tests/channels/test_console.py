@@ -117,7 +117,7 @@ def test_the_terminal_chat_takes_an_application_step_by_step_and_looks_it_up(ans
     said = asyncio.run(main())
     assert said[0] is not None and "1. 自然人" in said[0] and "6. 其他" in said[0]
     assert said[1] is not None and said[1].startswith(texts.APPLY_PICK)
-    assert said[5] is not None and said[5].startswith(texts.APPLY_BAD_ID)
+    assert said[5] is not None and said[5].startswith(texts.APPLY_BAD_ID_CHECK)
     assert said[7] is not None and said[7].startswith(texts.APPLY_NO_CONTACT)
     summary, applied, looked_up, typed_alone = said[-4:]
     assert summary is not None and "370***********1239" in summary and "370303199001011239" not in summary

@@ -62,6 +62,7 @@ _BARE_ASK = re.compile(
 )
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_CODE = re.compile(r"[<>{}=;|\\]")
 # Common English words that are never pinyin syllables: one of them makes a Latin message English.
 _ENGLISH_HINTS = frozenset(
     (  # noqa: SIM905 (a list of 60 one-word strings reads worse)
@@ -271,7 +272,7 @@ def _chinese_year(numerals: str) -> str | None:
 def is_english(text: str) -> bool:
     """Written in English: no Chinese characters, and Latin words that are not typed pinyin (a
     common English word among them, or most of them no pinyin at all)."""
-    if _CJK.search(text):
+    if _CJK.search(text) or _CODE.search(text):  # markup or code pasted (<script>, {{7*7}}) is no English
         return False
     words = [w.lower() for w in _LATIN_WORD.findall(text)]
     if len(words) < 2:

@@ -857,6 +857,8 @@ def test_english_is_not_pinyin():
     assert is_english("How much does it cost to apply?")
     assert not is_english("shenqing yao duojiu")
     assert not is_english("申请 fee")
+    # Markup or code pasted into the chat is answered in the site's language, not in English.
+    assert not is_english("<script>alert(1)</script>") and not is_english("{{ 7*7 }} ${7*7}")
 
 
 @pytest.mark.parametrize("typed", ["SELECT * FROM staff", "lorem ipsum dolor sit amet", "asdfgh qwerty"])

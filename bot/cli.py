@@ -1069,11 +1069,13 @@ class _Reports:
 
     def __enter__(self) -> Any:
         from .services.report import Reports
+        from .services.report.records import register_records
 
         settings = _settings()
         knowledge = _knowledge(settings.knowledge)
-        self.store = _store(settings)
-        return Reports(self.store, knowledge, settings)
+        store = self.store = _store(settings)
+        # Table 2 from the register of applications, as the console's report counts it.
+        return Reports(store, knowledge, settings, applications=lambda year: register_records(store.reader, year))
 
     def __exit__(self, *exc: object) -> None:
         self.store.close()

@@ -411,6 +411,20 @@ def test_cli_counts_a_synthetic_year_from_a_csv(run, tmp_path):
     assert bad.exit_code == 1 and "bad.csv:2:" in bad.output
 
 
+def test_cli_counts_the_register_of_applications_as_the_console_does(run, tmp_path):
+    # The command line built its reports without the register: Table 2 was all zeros.
+    today = dt.date.today()
+    registered = run(
+        "applications", "register", "--via", "post", "--received", today.isoformat(), "--name", "王小明",
+        "--id-number", "370303199001011239", "--address", "张店区某路1号", "--description", "某文件",
+    )  # fmt: skip
+    assert registered.exit_code == 0, registered.output
+    result = run("report", str(today.year), "--csv", ".")
+    rows = list(csv.reader((tmp_path / f"{today.year}-table2.csv").open(encoding="utf-8-sig")))
+    assert result.exit_code == 0, result.output
+    assert rows[1][0].startswith("一、本年新收") and rows[1][1] == "1", rows[1]
+
+
 def test_cli_enters_figures_and_refuses_a_broken_table_naming_the_cell(run):
     assert "已保存 1 项" in run("report", "set", "2018", "t2.granted.research", "1", "--as", "王").output
     assert "t2.granted.research" in run("report", "keys", "2018").output

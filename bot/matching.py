@@ -82,6 +82,7 @@ DETAIL_KINDS = (CHAR_BIGRAM,)
 DETAIL_WEIGHT = 0.5
 # Catalogue indexes kept in the cache: the one in force and the one before (50 MB for 100,000 items).
 CATALOGUE_CACHE_FILES = 2
+MAX_PARTS = 3  # a message's questions answered part by part, at most
 # Candidate entries taken from each signal before the calibrated model scores them.
 CANDIDATES = 8
 ANSWER_CANDIDATES = 3
@@ -512,8 +513,13 @@ class Matcher:
 
     def questions(self, query: Query) -> list[Query]:
         """The separate questions of a message (at most three), each read on its own."""
-        parts = questions(query.text, self.asks)  # each part shown in the citizen's words
+        parts = questions(query.text, self.asks, MAX_PARTS)  # each part shown in the citizen's words
         return [] if len(parts) < 2 else [self.query(part) for part in parts]
+
+    def questions_beyond(self, query: Query) -> list[str]:
+        """The questions of a message after the three it is answered on (they are named in the
+        reply, to be asked again, rather than dropped without a word)."""
+        return questions(query.text, self.asks, limit=None)[MAX_PARTS:]
 
     def of_years_before(self, parts: list[Query]) -> list[Query | None]:
         """Each part of a message read of the years a part before it named, where it names none

@@ -368,8 +368,8 @@ def asks_in_english(text: str) -> bool:
     return bool(_ENGLISH_ASKS.match(text))
 
 
-def questions(text: str, asks: Callable[[str], bool], limit: int = 3) -> list[str]:
-    """The separate questions of a message, at most ``limit`` (one: it asks one thing).
+def questions(text: str, asks: Callable[[str], bool], limit: int | None = 3) -> list[str]:
+    """The separate questions of a message, at most ``limit`` (None: all; one: it asks one thing).
 
     A message is cut at question marks, full stops and semicolons; a part is cut again at commas
     and spaces where two or more of its pieces ask something of their own ("去哪申请 要带啥材料
@@ -400,7 +400,7 @@ def questions(text: str, asks: Callable[[str], bool], limit: int = 3) -> list[st
             parts.append(chunk[start:end])
             start = next((s for s, _ in spans if s >= end), end)
     asking = _with_bare_asks_joined([p for p in parts if asks(p) or "?" in p or "？" in p])
-    return asking[:limit] if len(asking) > 1 else [text]
+    return asking[:limit] if len(asking) > 1 else [text]  # [:None] is all
 
 
 def _of_two(sentence: str) -> list[str]:

@@ -140,6 +140,7 @@ RECKONED_UNKNOWN_YEARS = (
 )
 WEEKDAYS = "一二三四五六日"
 MULTI_INTRO = "您一次问了{count}个问题，分别答复如下："
+MULTI_MORE = "一次最多答复{count}个问题。您还问了：{questions}。请再单独问一次，我接着答复。"
 # A question asked beside a complaint, answered after it.
 ALSO_ASKED = "您还问到“{question}”：\n{answer}"
 MULTI_PART = "【{number}】{question}\n{answer}"
@@ -149,6 +150,7 @@ MULTI_PART_MAYBE = (
 MULTI_PART_UNSURE = "这一问我还不能确定怎么回答，请换个说法单独再问，或致电 {office_phone}。"
 ALSO_ASKED_EN = 'You also asked "{question}":\n{answer}'
 MULTI_INTRO_EN = "You asked {count} questions; here are the answers one by one:"
+MULTI_MORE_EN = "I answer at most {count} questions at a time. You also asked: {questions}. Please ask again."
 MULTI_PART_MAYBE_EN = (
     "I am not sure about this one. If this is what you mean, ask me “{title}”; or ask it on its own in other "
     "words, or call {office_phone}."

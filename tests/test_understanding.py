@@ -847,6 +847,15 @@ def test_letters_that_spell_nothing_get_no_list_to_guess_from(answerer):
     assert answerer.answer("Is it free").entry_id == "fee-free"
 
 
+def test_questions_beyond_the_third_are_named_not_dropped(answerer):
+    # The fourth was dropped without a word.
+    reply = answerer.answer("申请要收费吗？多久能答复？在哪里申请？可以网上申请吗？")
+    assert len(reply.parts) == 3 and reply.text.startswith("您一次问了3个问题")
+    assert reply.text.endswith("一次最多答复3个问题。您还问了：可以网上申请吗。请再单独问一次，我接着答复。")
+    assert "不收费" in answerer.answer("申请要收费吗？多久能答复？").text  # two: nothing more said
+    assert "您还问了" not in answerer.answer("申请要收费吗？多久能答复？").text
+
+
 def test_several_english_questions_are_answered_in_english(answerer):
     reply = answerer.answer("Is it free? How long does it take?")
     assert [p.entry_id for p in reply.parts] == ["fee-free", "deadline"]

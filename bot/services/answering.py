@@ -7,6 +7,7 @@ import datetime as dt
 import re
 import time
 import zoneinfo
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from itertools import zip_longest
@@ -440,13 +441,13 @@ class Answers:
             # ("养狗要办证吗 在哪办") makes the message one question again, decided as a whole.
             outcomes = {r.outcome for r in replies}
             if "answer" in outcomes and outcomes <= {"answer", "clarify", "catalogue"}:
-                return self._several(text, replies)
+                return self._several(text, replies, self.matcher.questions_beyond(query))
             whole = self._single(text, query, intent)
             confirmed = self._confirmed(whole, replies)
             if confirmed is not None:
-                return self._several(text, confirmed)
+                return self._several(text, confirmed, self.matcher.questions_beyond(query))
             if whole.outcome == "fallback" and self._each_its_own(replies):
-                return self._several(text, replies)
+                return self._several(text, replies, self.matcher.questions_beyond(query))
             if whole.outcome != "clarify" or not outcomes <= {"answer", "clarify", "fallback"}:
                 return whole
             # The whole no surer than its parts: the parts answered and the others said to be
@@ -454,7 +455,7 @@ class Answers:
             # with each part's likeliest entries, the first of every part before the second of
             # any ("要带啥材料 多久答复" offers both).
             if "answer" in outcomes:
-                return self._several(text, replies)
+                return self._several(text, replies, self.matcher.questions_beyond(query))
             ranked = [r.choices for r in replies]
             offered = list({c.id: c for rank in zip_longest(*ranked) for c in rank if c}.values())
             if not offered:
@@ -876,13 +877,14 @@ class Answers:
             for q in answered
         )
 
-    def _several(self, text: str, replies: list[Reply]) -> Reply:
-        """A message with several questions, answered part by part, each labelled."""
+    def _several(self, text: str, replies: list[Reply], beyond: Sequence[str] = ()) -> Reply:
+        """A message with several questions, answered part by part, each labelled; the questions
+        ``beyond`` the parts answered are named, to be asked again."""
         english = is_english(text)
-        intro, maybe, unsure = (
-            (texts.MULTI_INTRO_EN, texts.MULTI_PART_MAYBE_EN, texts.MULTI_PART_UNSURE_EN)
+        intro, maybe, unsure, more = (
+            (texts.MULTI_INTRO_EN, texts.MULTI_PART_MAYBE_EN, texts.MULTI_PART_UNSURE_EN, texts.MULTI_MORE_EN)
             if english
-            else (texts.MULTI_INTRO, texts.MULTI_PART_MAYBE, texts.MULTI_PART_UNSURE)
+            else (texts.MULTI_INTRO, texts.MULTI_PART_MAYBE, texts.MULTI_PART_UNSURE, texts.MULTI_MORE)
         )
         lines = [intro.format(count=len(replies))]
         for number, part in enumerate(replies, 1):
@@ -895,6 +897,8 @@ class Answers:
             else:
                 body = unsure.format(**self.contacts)
             lines.append(texts.MULTI_PART.format(number=number, question=part.q.strip(), answer=body))
+        if beyond:
+            lines.append(more.format(count=len(replies), questions="；".join(q.strip() for q in beyond)))
         first = next(r for r in replies if r.outcome == "answer")
         # The documents the parts' answers list (in their text too): no heading, as no one list
         # follows the whole text.

@@ -239,3 +239,20 @@ def test_the_example_numbers_shown_to_citizens_pass_their_own_check():
     examples = re.findall(r"(\d{8})-(\d{3,4})-(\d)", shown)
     assert len(examples) >= 3
     assert all(tracking.is_valid("".join(parts)) for parts in examples), examples
+
+
+@pytest.mark.parametrize(
+    ("typed", "asks"),
+    [
+        ("删除记录", True),
+        ("请删除我的聊天记录", True),  # was answered with the privacy notice, and nothing deleted
+        ("删掉我的记录", True),
+        ("把我的聊天记录删了。", True),
+        ("ｆｏｒｇｅｔ ｍｅ", True),
+        ("Please delete my data", True),
+        ("你们会删除我的信息吗", False),  # a question about deleting, not a request
+        ("怎么删除记录", False),
+    ],
+)
+def test_asking_to_delete_ones_records_is_understood_in_ordinary_words(typed, asks):
+    assert Conversation.asks_to_forget(typed) is asks

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -59,7 +60,17 @@ from .limits import Limits, keys, when
 log = logging.getLogger(__name__)
 
 # What a citizen types to have the texts of their questions deleted (``Conversation.forget``).
-FORGET = frozenset({"删除记录", "删除我的记录", "删除聊天记录", "/forget"})
+# Asking for one's texts to be deleted, in the words people use: 删除记录, 请删除我的聊天记录, 把我的记录
+# 删掉, forget me, delete my data (a question about deletion, 会删除我的信息吗, is no request).
+_DELETE = "(?:删除|删掉|删了|删|清除|清空|抹掉)"
+_RECORDS = "(?:我的|我)?(?:全部|所有)?(?:的)?(?:聊天|对话|咨询|提问)?(?:记录|信息|数据|内容|消息)"
+_PUNCTUATION = re.compile(r"[\s,，。.!！?？;；、~～]+$|^\s+")
+FORGET = re.compile(
+    rf"(?:/forget|(?:请|麻烦)?(?:你|你们)?(?:帮我|给我)?(?:{_DELETE}(?:一下|掉)?{_RECORDS}"
+    rf"|把?{_RECORDS}(?:都|全)?(?:{_DELETE}|删除掉)(?:掉|了)?)(?:吧|谢谢)?"
+    r"|(?:please )?(?:forget me|(?:delete|erase|remove) (?:all )?my (?:data|messages|history|chat|chats|records)))",
+    re.IGNORECASE,
+)
 # Words that mean "no contact" at the contact step, in any channel.
 SKIP = frozenset({"跳过", "不留", "0"})
 STEPS = ("what", "topic", "contact", "confirm")
@@ -385,7 +396,7 @@ class Conversation:
     @staticmethod
     def asks_to_forget(typed: str) -> bool:
         """Whether ``typed`` asks for the texts of one's questions to be deleted."""
-        return fold(typed).lower() in FORGET
+        return FORGET.fullmatch(_PUNCTUATION.sub("", fold(typed))) is not None
 
     async def forget(self, *, channel: str, user_id: str | int | None) -> str:
         """Blank the texts of the citizen's enquiries at their request (their complaints stay:

@@ -298,6 +298,9 @@ def test_staff_register_paper_applications_with_the_day_of_receipt_of_article_31
     assert (a.via, a.received_on, a.channel) == (via, D(2026, 11, 27), "staff")
     with pytest.raises(ApplicationError, match="还没到"):
         register.register(draft(), via=via, received_on=D(2026, 12, 1), actor="cli:王科长")
+    # 0001-01-01 was registered, overdue since, and carried into this year's report.
+    with pytest.raises(ApplicationError, match="早于《条例》施行之日"):
+        register.register(draft(), via=via, received_on=D(1, 1, 1), actor="cli:王科长")
 
 
 # --- notices, reminders and letters -------------------------------------------------------------------

@@ -210,6 +210,9 @@ def test_the_case_register_numbers_records_and_corrects(reports):
         reports.data.decide_case(case.number, "维持", dt.date(YEAR, 1, 1), "test")
     with pytest.raises(ReportError, match="案件类别"):
         reports.data.add_case("信访", dt.date(YEAR, 3, 2), "", "test")
+    for day in (dt.date(1900, 1, 1), dt.date(2099, 1, 1)):  # counted as open cases of this year's report
+        with pytest.raises(ReportError, match="应在《条例》施行之日（2008-05-01）之后，且不晚于今天"):
+            reports.data.add_case("复议", day, "", "test")
     with pytest.raises(ReportError, match="没有编号为 F1999-001"):
         reports.data.decide_case("F1999-001", "维持", dt.date(YEAR, 4, 20), "test")
     with pytest.raises(ReportError, match="最多 5000 字"):  # refused whole, never cut

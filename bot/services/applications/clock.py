@@ -28,6 +28,7 @@ from ..calendar import WorkCalendar
 from .outcomes import DECISIONS
 from .types import Application, Event, Pause
 
+IN_FORCE = dt.date(2008, 5, 1)  # the Regulations: no application, review or suit under them before
 ANSWER_DAYS = 20  # 第33条第1款
 EXTENSION_MAX = 20  # 第33条第2款
 CORRECTION_NOTICE_DAYS = 7  # 第30条

@@ -21,7 +21,7 @@ from .. import outbox as outboxes
 from ..calendar import WorkCalendar
 from ..complaints.types import STAFF
 from . import numbers
-from .clock import CORRECTION_NOTICE_DAYS, EXTENSION_MAX, fold, working_days_between
+from .clock import CORRECTION_NOTICE_DAYS, EXTENSION_MAX, IN_FORCE, fold, working_days_between
 from .letters import KINDS as LETTERS
 from .letters import Letter, render_letter
 from .outcomes import DECISIONS
@@ -142,6 +142,8 @@ class Applications:
             raise ApplicationError(texts.APPLICATION_BAD_VIA.format(choices="、".join(VIAS)))
         if received_on > self.today():
             raise ApplicationError(texts.APPLICATION_FUTURE_DAY.format(day=received_on))
+        if received_on < IN_FORCE:  # 0001-01-01: an application overdue since, in this year's report
+            raise ApplicationError(texts.APPLICATION_BEFORE_REGULATIONS.format(day=received_on, since=IN_FORCE))
         key = dedupe_key or f"{REGISTERED}:{actor}:{self.now().isoformat()}"
         return self._filing(draft, via, received_on, REGISTERED, None, None, key, actor)
 

@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from ... import texts
 from ...storage import Store, inserted_id
+from ..applications.clock import IN_FORCE
 from . import format as fmt
 from .entries import TEXT_LIMIT, checked
 from .tables import Case, ReportError
@@ -27,6 +28,12 @@ class ReportData:
 
     def _at(self) -> str:
         return self._now().isoformat(timespec="seconds")
+
+    def _check_day(self, day: dt.date) -> None:
+        """A case's day: not before the Regulations were in force, not after today (2099, 1900:
+        counted in a report as open ones)."""
+        if not IN_FORCE <= day <= self._now().date():
+            raise ReportError(texts.REPORT_CASE_BAD_DAY.format(day=day, since=IN_FORCE))
 
     # --- entries --------------------------------------------------------------------------------
 
@@ -60,6 +67,7 @@ class ReportData:
         key = fmt.case_kind(kind)
         if key is None:
             raise ReportError(texts.REPORT_CASE_BAD_KIND)
+        self._check_day(filed_on)
         subject = subject.strip()
         if len(subject) > TEXT_LIMIT:
             raise ReportError(texts.REPORT_TOO_LONG.format(key="subject", limit=TEXT_LIMIT))
@@ -95,6 +103,7 @@ class ReportData:
             raise ReportError(texts.REPORT_CASE_BAD_RESULT)
         if decided_on < case.filed_on:
             raise ReportError(texts.REPORT_CASE_DECIDED_BEFORE)
+        self._check_day(decided_on)
         note = note.strip()
         if len(note) > TEXT_LIMIT:
             raise ReportError(texts.REPORT_TOO_LONG.format(key="note", limit=TEXT_LIMIT))

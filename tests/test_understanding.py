@@ -847,6 +847,12 @@ def test_letters_that_spell_nothing_get_no_list_to_guess_from(answerer):
     assert answerer.answer("Is it free").entry_id == "fee-free"
 
 
+@pytest.mark.parametrize("typed", ["2009年张店区安全生产监督检查计划", "零九年张店区安全生产监督检查计划"])
+def test_a_title_with_its_year_is_a_look_up_not_a_complaint(answerer, typed):
+    # Its year made it longer than a look-up, and 监督 is a word of complaining: it was filed.
+    assert answerer.answer(typed).outcome != "complaint"
+
+
 def test_questions_beyond_the_third_are_named_not_dropped(answerer):
     # The fourth was dropped without a word.
     reply = answerer.answer("申请要收费吗？多久能答复？在哪里申请？可以网上申请吗？")

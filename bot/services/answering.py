@@ -307,6 +307,12 @@ def _typed(text: str) -> int:
     return sum(ch.isalnum() for ch in text)
 
 
+def _typed_words(query: Query) -> int:
+    """How many characters a message has, its spaces, punctuation and the years it names aside (a
+    title's year, 2009年张店区安全生产监督检查计划, makes it no longer than the title)."""
+    return _typed(_without_years(query) if query.years else query.text)
+
+
 # A word: a Chinese character, or two letters running (English, typed pinyin).
 _WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W\d_]{2,}")
 
@@ -320,7 +326,7 @@ def wordless(text: str) -> bool:
 
 def _titled(query: Query) -> bool:
     """Whether a message is short and ends as a document's title does (液化气站 隐患 整改方案)."""
-    return names_a_document(query.normalized) and _typed(query.text) <= LOOKUP_MAX_CHARS
+    return names_a_document(query.normalized) and _typed_words(query) <= LOOKUP_MAX_CHARS
 
 
 def _without_years(query: Query) -> str:
@@ -525,7 +531,8 @@ class Answers:
         # word for word one of the guide's phrasings (啥样的信息不给公开) is what staff wrote it for
         # ("我要投诉" asks nothing: it is offered the form).
         asking_for_information = intent.requests and intent.hazard and not (intent.complaint_words or intent.grievance)
-        looked_up = names_a_document(query.normalized) or (_typed(query.text) <= LOOKUP_MAX_CHARS and not intent.tipoff)
+        short = _typed_words(query) <= LOOKUP_MAX_CHARS
+        looked_up = names_a_document(query.normalized) or (short and not intent.tipoff)
         typed_a_title = bool(strong or (hits and looked_up)) and not (
             intent.asks or intent.complaint_words or intent.grievance
         )

@@ -837,6 +837,13 @@ ENTRY_PROBLEMS = {
 TEACH_WORDING_NO_WORDS = "“{wording}”里没有文字，不能作为问法"
 TEACH_WORDING_TOO_LONG = "每种问法请在{limit}字以内"
 TEACH_WORDING_TAKEN = "“{wording}”已经是条目“{entry}”的问法"
+# What was done, after 已: 已补充问法, 已标为投诉举报 (not 已应为投诉举报).
+TEACH_DONE = {
+    "phrasings": "补充问法",
+    "entry": "新增条目",
+    "out_of_scope": "标为不属于本局",
+    "complaint": "标为投诉举报",
+}
 TAUGHT = "已{what}（第{number}条），已生效"
 TAUGHT_NOT_LIVE = "已{what}（第{number}条），但重新加载失败，请查看日志"
 UNTAUGHT = "已撤销第{number}条"

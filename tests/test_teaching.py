@@ -221,7 +221,7 @@ def test_staff_teach_from_the_console_and_the_next_citizen_is_answered(services:
             done = await client.post(
                 "/staff/teach/phrasings", data={"csrf": csrf, "w": UNKNOWN, "entry_id": "fee-free"}
             )
-            assert done.status == 200 and "已生效" in await done.text()  # after the redirect
+            assert done.status == 200 and "已补充问法（第1条），已生效" in await done.text()  # after the redirect
             assert answered(services, UNKNOWN) == ("answer", "fee-free")
             assert UNKNOWN not in await (await client.get("/staff/enquiries")).text()
 
@@ -234,6 +234,8 @@ def test_staff_teach_from_the_console_and_the_next_citizen_is_answered(services:
             undone = await client.post(f"/staff/taught/{number}/undo", data={"csrf": csrf})
             assert "已撤销" in await undone.text()
             assert answered(services, UNKNOWN)[0] != "answer"
+            marked = await client.post("/staff/teach/complaint", data={"csrf": csrf, "w": "你们的网站打不开"})
+            assert re.search(r"已标为投诉举报（第\d+条），已生效", await marked.text())  # was 已应为投诉举报
 
     asyncio.run(main())
 

@@ -101,7 +101,8 @@ class TeachingConsole:
             response.set_status(422)
             return response
         reloaded = await self.services.reload()
-        done = (texts.TAUGHT if reloaded else texts.TAUGHT_NOT_LIVE).format(what=taught.label, number=taught.id)
+        what = texts.TEACH_DONE.get(taught.action, taught.label)
+        done = (texts.TAUGHT if reloaded else texts.TAUGHT_NOT_LIVE).format(what=what, number=taught.id)
         raise web.HTTPSeeOther(told("/staff/enquiries", done=done))
 
     async def taught(self, request: web.Request, session: Session) -> web.Response:

@@ -256,3 +256,9 @@ def test_the_example_numbers_shown_to_citizens_pass_their_own_check():
 )
 def test_asking_to_delete_ones_records_is_understood_in_ordinary_words(typed, asks):
     assert Conversation.asks_to_forget(typed) is asks
+
+
+def test_a_rating_of_a_number_that_is_none_says_it_back_at_most_forty_characters(conversation):
+    # 5,000 x's were said back, and kept in the citizen's chat.
+    rated, said = asyncio.run(conversation.rate("x" * 5000, "fair", channel="web", chat_id="c"))
+    assert not rated and "x" * 40 in said and "x" * 41 not in said

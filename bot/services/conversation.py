@@ -602,8 +602,8 @@ class Conversation:
         """Rate a closed complaint: whether it was rated, and what to tell the citizen."""
         if rating not in RATINGS:
             return False, texts.RATE_CHOOSE
-        try:
-            await self.complaints.arate(number, rating, channel=channel, chat_id=chat_id)
+        try:  # a number is at most 40 characters, as every look-up reads it (it is said back)
+            await self.complaints.arate(trimmed(number)[:40], rating, channel=channel, chat_id=chat_id)
         except ComplaintError as e:
             return False, str(e)
         return True, texts.RATED.format(rating=RATINGS[rating])

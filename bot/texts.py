@@ -454,6 +454,7 @@ APPLICATION_EXTENSION_APPROVER = "延长答复期限须经政府信息公开工�
 APPLICATION_EXTENSION_ONCE = "答复期限只能延长一次。"
 APPLICATION_EXTENSION_LATE = "延期须在答复期限 {due} 届满前决定。"
 APPLICATION_PARTY_KIND = "征求意见的对象应为：{choices}"
+APPLICATION_PARTY_NAME = "请写明征求意见的对象（第三方或其他机关的名称）。"
 APPLICATION_PAUSED = "{number} 正在征求意见，请先登记对方答复（恢复计时）。"
 APPLICATION_NOT_PAUSED = "{number} 没有正在进行的征求意见。"
 APPLICATION_BEFORE_PAUSE = "恢复计时的日期不能早于征求意见之日 {day}。"

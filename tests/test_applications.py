@@ -246,6 +246,10 @@ def test_a_third_party_consultation_stops_the_clock_until_it_answers(register, c
     a = received(register, clock, D(2026, 11, 2))
     assert a.due_on == D(2026, 11, 30)
     clock.on(D(2026, 11, 5))
+    with pytest.raises(ApplicationError, match="请写明征求意见的对象"):  # the letter names whom
+        register.pause(a.number, "web:wangli", party_kind="third_party", party=" ")
+    with pytest.raises(ApplicationError, match=r"第三方（第三十二条）（third_party）"):  # not codes alone
+        register.pause(a.number, "web:wangli", party_kind="bogus", party="某化工企业")
     a = register.pause(a.number, "cli:王科长", party_kind="third_party", party="某化工企业")
     # Under way: the clock is stopped for its 15 working days at most (to 11-26): due at the latest 12-21.
     assert (a.status, a.pause.limit, a.due_on) == ("paused", D(2026, 11, 26), D(2026, 12, 21))

@@ -463,7 +463,10 @@ class Applications:
     def _pause(self, party_kind: str, party: str, on: dt.date | None = None) -> Callable[[Application], Change]:
         party = party.strip()[:MAX_NAME]
         if party_kind not in PARTIES:
-            raise ApplicationError(texts.APPLICATION_PARTY_KIND.format(choices="、".join(PARTIES)))
+            choices = "、".join(f"{label}（{key}）" for key, label in PARTIES.items())
+            raise ApplicationError(texts.APPLICATION_PARTY_KIND.format(choices=choices))
+        if not party:  # the letter to the applicant names whom the bureau consulted
+            raise ApplicationError(texts.APPLICATION_PARTY_NAME)
 
         def check(application: Application) -> Change:
             self._undecided(application)
@@ -474,7 +477,7 @@ class Applications:
                     else texts.APPLICATION_PAUSED.format(number=application.number)
                 )
             day = self._day(application, on)
-            return Change("paused", day, party or None, {"party_kind": party_kind, "party": party})
+            return Change("paused", day, party, {"party_kind": party_kind, "party": party})
 
         return check
 

@@ -90,6 +90,7 @@ NO_SENSE = (
     "我没看懂这串字母。请用一两句话写下您想问的事，例如“申请信息公开要收费吗”“多久能答复”。\n"
     "Please write your question in words, e.g. “Is there a fee to apply for information?”"
 )
+TOO_LONG_TO_FILE = "如果这是投诉或举报，请精简到{limit}字以内再发送，我会帮您提交。"
 TOO_LONG = "您的问题有点长，请用一两句话（{limit}字以内）说明想了解什么。"
 # The web chat, for a message longer than a question: never cut, carried into the complaint form.
 WEB_LONG_MESSAGE = (

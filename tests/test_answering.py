@@ -199,6 +199,15 @@ def test_invalid_input_gets_a_polite_reply(answerer, text):
         assert reply.text == texts.EMPTY
 
 
+def test_a_story_too_long_to_file_is_asked_to_be_shortened_not_offered_the_form(answerer):
+    # WeChat offered "回复 1 在这里提交举报" for 3,605 characters, then refused them at 2,000.
+    story = "我要举报：某厂违规存放危险化学品，"
+    offered = answerer.answer(story * 40)  # 680 characters: filed as they are
+    assert offered.outcome == "invalid" and offered.may_complain and offered.tipoff
+    long = answerer.answer(story * 200)  # 3,400
+    assert long.outcome == "invalid" and not long.may_complain and "请精简到2000字以内再发送" in long.text
+
+
 def test_a_number_alone_is_no_question(answerer):
     # A phone number matched the hotlines' digits (12345, 12350) and was answered with an entry.
     for typed in ("123456", "13812345678", "0533-2181234"):

@@ -48,6 +48,7 @@ from ..storage import Enquiry, Store
 from ..textnorm import blank, readable
 from .calendar import WorkCalendar
 from .catalogue import CatalogueSearch, as_hit
+from .complaints.types import MAX_TEXT as MAX_COMPLAINT_CHARS
 
 MAX_QUESTION_CHARS = 500
 # A question this short (normalised) may be read with the lexicon's implied subject (要带啥材料).
@@ -410,7 +411,10 @@ class Answers:
             intent = self.matcher.intent(head)
             hazard = intent.hazard and not intent.requests
             body = texts.TOO_LONG.format(limit=MAX_QUESTION_CHARS) + (texts.TIPOFF if hazard else "")
-            reply = _offering(Reply(text, "invalid", body), "举报" if hazard else "投诉")
+            if len(text) > MAX_COMPLAINT_CHARS:  # too long to be filed as it is: not offered, then refused
+                reply = Reply(text, "invalid", body + "\n" + texts.TOO_LONG_TO_FILE.format(limit=MAX_COMPLAINT_CHARS))
+            else:
+                reply = _offering(Reply(text, "invalid", body), "举报" if hazard else "投诉")
             reply.normalized = head.normalized
             return reply
         query = self.matcher.query(text, today=self._today())

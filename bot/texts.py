@@ -316,6 +316,11 @@ WEB_FORM_BAD_PHONE = (
     "电话号码的位数好像不对：请填写手机号（11位），或带区号的固定电话（如 0533-2181234，分机写在后面，"
     "如 0533-2181234转801），或留空，再点“下一步”提交。"
 )
+# The same, for an application, on every channel (the chat and the terminal have no 下一步 to click).
+APPLY_BAD_PHONE = (
+    "电话号码的位数好像不对：请写手机号（11位），或带区号的固定电话（如 0533-2181234，分机写在后面，"
+    "如 0533-2181234转801）。"
+)
 WEB_FORM_NO_TEXT = "请填写发生了什么。"
 WEB_FORM_TOO_LONG = "内容有点长（{length}字），请精简到{limit}字以内再提交。"
 WEB_FORM_NO_TOPIC = "请在所选类型（投诉或举报）下面选择涉及的方面：两者的分类不同。"

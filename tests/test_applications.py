@@ -555,6 +555,7 @@ APPLICATION = {
         ({"id_type": "统一社会信用代码", "id_number": "91370303MA3C000000"}, "id_type", "个人申请请用个人证件"),
         ({"id_number": "370303199001011238"}, "id_number", "校验码"),  # 18 digits, one mistyped
         ({"id_number": "37030319900101123"}, "id_number", "应为18位"),
+        ({"phone": "abc"}, "phone", "请写手机号"),  # not "再点“下一步”", which the chat and the terminal lack
     ],
 )
 def test_choices_that_contradict_each_other_are_refused_at_their_field(changed, field, said):

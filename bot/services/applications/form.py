@@ -69,7 +69,7 @@ def check(fields: Mapping[str, str]) -> tuple[Draft | None, dict[str, str]]:
     if got["phone"]:
         phone = split_contact(got["phone"])[1]
         if not phone:
-            problems["phone"] = texts.WEB_FORM_BAD_PHONE
+            problems["phone"] = texts.APPLY_BAD_PHONE
         got["phone"] = phone
     if got["email"] and not _EMAIL.match(got["email"]):
         problems["email"] = texts.APPLY_BAD_EMAIL

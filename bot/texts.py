@@ -352,7 +352,9 @@ STATUS_LIMITED = "查询次数太多了，请在{at}以后再查。如需帮助�
 WHEN_TODAY = "今天 {time}"
 WHEN_DAY = "{month}月{day}日 {time}"
 STATUS_USAGE = "请在 /status 后面加上投诉编号，例如：/status 20261127-001-6"
-STATUS_NOT_A_NUMBER = "“{typed}”不像投诉编号。编号形如 20261127-001-6，在提交成功的消息里。"
+STATUS_NOT_A_NUMBER = (
+    "“{typed}”不像投诉或申请的编号。投诉编号形如 20261127-001-6，申请编号形如 申20261127-0001-7，在提交成功的消息里。"
+)
 STATUS_MISTYPED = "编号 {typed} 好像输错了一位。您要查的是不是：{suggestions}？"
 STATUS_MISTYPED_NONE = "编号 {typed} 好像输错了，请对照提交成功的消息再输入一次。"
 STATUS_UNKNOWN = "没有找到编号为 {number} 的投诉，请核对后再试。"

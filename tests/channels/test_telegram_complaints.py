@@ -397,7 +397,7 @@ def test_status_right_mistyped_unknown_and_not_a_number(tg):
     tg.feed(message_update(f"/status {other}", user_id=CITIZEN))
     assert "没有找到" in tg.texts()[-1]
     tg.feed(message_update("/status 你好", user_id=CITIZEN))
-    assert "不像投诉编号" in tg.texts()[-1]
+    assert "不像投诉或申请的编号" in tg.texts()[-1]
     tg.feed(message_update("/status", user_id=CITIZEN))
     assert tg.texts()[-1] == texts.STATUS_USAGE
 

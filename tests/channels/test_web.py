@@ -471,7 +471,7 @@ def test_complaint_filed_once_and_looked_up(site, store, web_settings):
         swapped = digits[:9] + digits[10] + digits[9] + digits[11:]
         mistyped = await (await client.get("/status", params={"number": swapped})).text()
         assert "输错了一位" in mistyped and number in mistyped
-        assert "不像投诉编号" in await (await client.get("/status", params={"number": "你好"})).text()
+        assert "不像投诉或申请的编号" in await (await client.get("/status", params={"number": "你好"})).text()
         return number
 
     number = site(scenario)

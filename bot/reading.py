@@ -269,6 +269,11 @@ def _chinese_year(numerals: str) -> str | None:
     return str(value) if 1949 <= value <= 2100 else None
 
 
+def in_latin_letters(text: str) -> bool:
+    """Written in Latin letters and no Chinese (hello, good morning, shenqing)."""
+    return bool(_LATIN_WORD.search(text)) and not _CJK.search(text)
+
+
 def is_english(text: str) -> bool:
     """Written in English: no Chinese characters, and Latin words that are not typed pinyin (a
     common English word among them, or most of them no pinyin at all)."""

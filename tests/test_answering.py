@@ -301,6 +301,13 @@ def test_greeting_says_what_the_bot_does(answerer, text):
     assert reply.outcome == "greeting" and "政府信息公开" in reply.text
 
 
+@pytest.mark.parametrize(("text", "english"), [("hello", True), ("Good morning!", True), ("你好", False)])
+def test_a_greeting_in_english_is_told_english_is_understood(answerer, text, english):
+    # hello got the Chinese welcome alone; good morning the English "not sure".
+    reply = answerer.answer(text)
+    assert reply.outcome == "greeting" and (texts.WELCOME_EN in reply.text) is english
+
+
 @pytest.mark.parametrize("text", ["谢谢", "谢谢！", "好的，谢谢你们", "谢谢啊", "辛苦了"])
 def test_thanks_get_you_are_welcome_not_the_opening_words_again(answerer, text):
     reply = answerer.answer(text)

@@ -37,6 +37,7 @@ from ..reading import (
     choice_number,
     clauses,
     gibberish,
+    in_latin_letters,
     is_english,
     of_another_place,
     read_day,
@@ -436,7 +437,10 @@ class Answers:
         if intent.cancels:  # a channel's form or offer would have been cancelled before this
             return Reply(text, "greeting", texts.NOTHING_TO_CANCEL_EN if query.english else texts.NOTHING_TO_CANCEL)
         if intent.greeting:
-            return Reply(text, "greeting", (texts.WELCOME + "\n" + texts.PRIVACY).format(**self.contacts))
+            # hello, good morning: the welcome says, in English too, that English is understood
+            latin = in_latin_letters(text) and not text.lstrip().startswith("/")
+            welcome = texts.WELCOME + ("\n" + texts.WELCOME_EN if latin else "") + "\n" + texts.PRIVACY
+            return Reply(text, "greeting", welcome.format(**self.contacts))
         parts = self.matcher.questions(query)
         if parts:
             dated = self.matcher.of_years_before(parts)

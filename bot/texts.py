@@ -18,6 +18,7 @@ NOT_IT_EN = (
     "Sorry, that was not what you asked. Please ask again in other words, saying what you want to know "
     '(for example "what do I need to apply" or "how long does a reply take"), or call {office_phone}.'
 )
+WELCOME_EN = "Hello! You may ask in English too, e.g. “Is there a fee to apply for information?”"
 PRIVACY = (
     "为改进答复，我们会记录您的问题、答复结果和一个无法反推身份的匿名编号，提问时不记录您的姓名和电话；"
     "提交投诉或申请时填写的姓名和联系方式，只用于办理和答复。"
@@ -853,6 +854,9 @@ TEACH_DONE = {
     "out_of_scope": "标为不属于本局",
     "complaint": "标为投诉举报",
 }
+PASSWORD_MISMATCH = "两次输入的新密码不一样，请重新输入。"
+PASSWORD_WRONG = "当前密码不对。"
+PASSWORD_CHANGED = "密码已修改，请用新密码登录。"
 TAUGHT = "已{what}（第{number}条），已生效"
 TAUGHT_NOT_LIVE = "已{what}（第{number}条），但重新加载失败，请查看日志"
 UNTAUGHT = "已撤销第{number}条"

@@ -132,3 +132,34 @@ def test_accounts_from_before_roles_keep_every_right(store):
         lambda db: db["staff"].insert({"username": "old", "password": "x", "created_at": "2026", "failures": 0})
     )
     assert store.reader.execute("select role from staff where username = 'old'").fetchone()[0] == "admin"
+
+
+def test_every_member_of_staff_changes_their_own_password_given_the_current_one(site):
+    new = "a much better password 2026"
+
+    async def scenario(client: TestClient) -> list[tuple[int, str]]:
+        await as_(client, "cleo")  # a clerk: no accounts page, but their own password
+        page = await (await client.get("/staff/password")).text()
+        said = []
+        for current, again in ((PASSWORD, "something else 123"), ("not the password", new), (PASSWORD, new)):
+            data = {"csrf": csrf_of(page), "current": current, "new": new, "again": again}
+            response = await client.post("/staff/password", data=data)
+            said.append((response.status, await response.text()))
+        # Every session of the account ended: this one too.
+        said.append(((await client.get("/staff", allow_redirects=False)).status, ""))
+        return said
+
+    mismatch, wrong, changed, after = site(scenario)
+    assert mismatch[0] == 422 and "两次输入的新密码不一样" in mismatch[1]
+    assert wrong[0] == 422 and "当前密码不对" in wrong[1]
+    assert changed[0] == 200 and "密码已修改，请用新密码登录" in changed[1] and 'name="password"' in changed[1]
+    assert after[0] == 303
+
+
+def test_the_password_page_is_not_for_anonymous_visitors(site):
+    async def scenario(client: TestClient) -> tuple[int, int]:
+        page = await client.get("/staff/password", allow_redirects=False)
+        post = await client.post("/staff/password", data={"current": PASSWORD, "new": "x" * 12, "again": "x" * 12})
+        return page.status, post.status
+
+    assert site(scenario) == (303, 403)

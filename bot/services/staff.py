@@ -233,6 +233,15 @@ class StaffAccounts:
         log.info("staff %s logged in", username)
         return token
 
+    def verify(self, username: str, password: str) -> bool:
+        """Whether ``password`` is the account's (to change it, a member of staff gives the current
+        one): as many wrong tries as a log-in allows, then none for a while."""
+        if not self._claim_address((username.lower(), "password")):
+            verify_password(password, _DUMMY)
+            return False
+        stored = self.store.reader.execute("select password from staff where username = ?", [username]).fetchone()
+        return stored is not None and verify_password(password, stored[0])
+
     def session(self, token: str | None) -> Session | None:
         """The live session of a cookie's token, if any."""
         if not token:

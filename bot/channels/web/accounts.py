@@ -1,4 +1,5 @@
-"""Staff accounts in the console (/staff/accounts), for admins: add, change a role, remove.
+"""Staff accounts in the console (/staff/accounts), for admins: add, change a role, remove; and
+for every member of staff, their own password (/staff/password).
 
 The same operations as ``gongkai staff``, on the same rules (``services.staff``).
 """
@@ -28,7 +29,33 @@ class AccountsConsole:
             web.get("/staff/accounts", staff(self.page, "accounts")),
             web.post("/staff/accounts", staff(self.add, "accounts")),
             web.post("/staff/accounts/{username}/{action}", staff(self.act, "accounts")),
+            web.get("/staff/password", staff(self.password_page)),
+            web.post("/staff/password", staff(self.change_password)),
         ]
+
+    async def password_page(self, request: web.Request, session: Session, error: str = "") -> web.Response:
+        return self.console._page("staff_password.html", session, error=error)
+
+    async def change_password(self, request: web.Request, session: Session) -> web.StreamResponse:
+        """One's own password, the current one given (a session left open is not enough to take
+        the account); every session of the account ends, this one too: log in with the new one."""
+        form = await read_form(request)
+        current, new = str(form.get("current", ""))[:200], str(form.get("new", ""))[:200]
+        if new != str(form.get("again", ""))[:200]:
+            return await self._password_refused(request, session, texts.PASSWORD_MISMATCH)
+        # scrypt takes tens of milliseconds: not on the event loop.
+        if not await asyncio.to_thread(self.accounts.verify, session.username, current):
+            return await self._password_refused(request, session, texts.PASSWORD_WRONG)
+        try:
+            await asyncio.to_thread(self.accounts.passwd, session.username, new)
+        except StaffError as e:
+            return await self._password_refused(request, session, texts.STAFF_ERRORS.get(e.reason, str(e)))
+        raise web.HTTPSeeOther(told("/staff/login", done=texts.PASSWORD_CHANGED))
+
+    async def _password_refused(self, request: web.Request, session: Session, error: str) -> web.Response:
+        response = await self.password_page(request, session, error)
+        response.set_status(422)
+        return response
 
     async def page(self, request: web.Request, session: Session) -> web.Response:
         return self.console._page(

@@ -111,7 +111,8 @@ class StaffConsole:
 
     async def login_page(self, request: web.Request, error: str = "") -> web.Response:
         token = secrets.token_urlsafe(24)
-        response = self.render("staff_login.html", staff=None, csrf=token, error=error, next=_next(request))
+        done = notice(request, "done")  # the password changed: log in with the new one
+        response = self.render("staff_login.html", staff=None, csrf=token, error=error, done=done, next=_next(request))
         set_cookie(response, LOGIN_COOKIE, token, secure=self.secure, days=None)
         return response
 

@@ -34,6 +34,7 @@ def test_creates_folder_and_applies_migrations(db_path):
         "m010_staff_roles",
         "m011_retention",
         "m012_enquiry_typed",
+        "m013_chat_application",
     ]
 
 

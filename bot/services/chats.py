@@ -90,11 +90,15 @@ class ChatSession:
     key: str  # the database's id of it: a keyed hash of ``sid``
     turns: deque[Turn] = field(default_factory=lambda: deque(maxlen=KEEP_TURNS))
     draft: dict[str, str] | None = None
+    # The application for information at its confirm step: its nonce and fields (once filed, its
+    # nonce and number only).
+    application: dict[str, str] | None = None
     added: int = 0  # turns added in all, so that a request can tell which are its own
     fresh: bool = False  # issued by this request: the browser did not send it
     cleared: bool = False  # its turns were cleared (删除记录) since it was last saved
     _saved: int = 0  # ``added`` when last saved
     _saved_draft: dict[str, str] | None = None
+    _saved_application: dict[str, str] | None = None
     _saving: list[Future[None]] = field(default_factory=list)
 
     def add(self, turn: Turn) -> None:
@@ -105,7 +109,7 @@ class ChatSession:
         """Forget what was said, and the complaint draft: the citizen asked for their texts to be
         deleted (删除记录); the next save deletes the saved turns too."""
         self.turns.clear()
-        self.draft = None
+        self.draft = self.application = None
         self.cleared = True
 
     def since(self, added: int) -> list[Turn]:
@@ -115,7 +119,12 @@ class ChatSession:
 
     @property
     def changed(self) -> bool:
-        return self.added != self._saved or self.draft != self._saved_draft or self.cleared
+        return (
+            self.added != self._saved
+            or self.draft != self._saved_draft
+            or self.application != self._saved_application
+            or self.cleared
+        )
 
     @property
     def saving(self) -> bool:
@@ -191,7 +200,9 @@ class ChatSessions:
         for turn in turns:
             session.add(Turn.from_json(turn))
         session.draft = json.loads(row["draft"]) if row["draft"] else None
+        session.application = json.loads(row["application"]) if row["application"] else None
         session._saved, session._saved_draft = session.added, session.draft
+        session._saved_application = session.application
         if self.clock() - seen > TOUCH_EVERY.total_seconds():
             self.store.touch_chat(session.key)
         return self._remember(session)
@@ -214,11 +225,20 @@ class ChatSessions:
         if not session.changed:
             return True
         new = session.since(session._saved)
-        draft = json.dumps(session.draft, ensure_ascii=False) if session.draft is not None else None
+        draft, application = (
+            json.dumps(value, ensure_ascii=False) if value is not None else None
+            for value in (session.draft, session.application)
+        )
         future = self.store.save_chat(
-            session.key, draft=draft, turns=[t.as_json() for t in new], keep=KEEP_TURNS, clear=session.cleared
+            session.key,
+            draft=draft,
+            turns=[t.as_json() for t in new],
+            keep=KEEP_TURNS,
+            clear=session.cleared,
+            application=application,
         )
         session._saved, session._saved_draft = session.added, dict(session.draft) if session.draft else None
+        session._saved_application = dict(session.application) if session.application else None
         session.cleared = False
         session._saving.append(future)
         return await committed(future, self.wait)

@@ -390,9 +390,17 @@ class Store:
     # --- the web chat's sessions -----------------------------------------------------------------
 
     def save_chat(
-        self, session_id: str, *, draft: str | None, turns: list[str], keep: int, clear: bool = False
+        self,
+        session_id: str,
+        *,
+        draft: str | None,
+        turns: list[str],
+        keep: int,
+        clear: bool = False,
+        application: str | None = None,
     ) -> Future[None]:
-        """Save a web chat session: its draft (JSON, or None), the ``turns`` added since it was
+        """Save a web chat session: its complaint draft and its application at the confirm step
+        (JSON, or None), the ``turns`` added since it was
         last saved (JSON each; with ``clear``, the turns saved before are deleted first), only the
         last ``keep`` turns kept. The future resolves once it is
         committed; while the database is busy the write is kept and tried again (``committed``
@@ -401,9 +409,10 @@ class Store:
 
         def save(db: Database) -> None:
             db.execute(
-                "insert into chat_sessions (id, created_at, seen_at, draft) values (?, ?, ?, ?)"
-                " on conflict(id) do update set seen_at = excluded.seen_at, draft = excluded.draft",
-                [session_id, now, now, draft],
+                "insert into chat_sessions (id, created_at, seen_at, draft, application) values (?, ?, ?, ?, ?)"
+                " on conflict(id) do update set seen_at = excluded.seen_at, draft = excluded.draft,"
+                " application = excluded.application",
+                [session_id, now, now, draft, application],
             )
             if clear:
                 db.execute("delete from chat_turns where session_id = ?", [session_id])
@@ -434,14 +443,15 @@ class Store:
     def chat(self, session_id: str, *, turns: int) -> tuple[dict[str, Any], list[str]] | None:
         """A saved web chat session's row and its last ``turns`` turns (JSON, oldest first), or None."""
         row = self._read.execute(
-            "select id, created_at, seen_at, draft from chat_sessions where id = ?", [session_id]
+            "select id, created_at, seen_at, draft, application from chat_sessions where id = ?", [session_id]
         ).fetchone()
         if row is None:
             return None
         said = self._read.execute(
             "select turn from chat_turns where session_id = ? order by seq desc limit ?", [session_id, turns]
         ).fetchall()
-        return dict(zip(("id", "created_at", "seen_at", "draft"), row, strict=True)), [t for (t,) in reversed(said)]
+        columns = ("id", "created_at", "seen_at", "draft", "application")
+        return dict(zip(columns, row, strict=True)), [t for (t,) in reversed(said)]
 
     def purge_chats(self, seen_before: dt.datetime) -> int:
         """Delete the web chat sessions not seen since ``seen_before``, with their turns; how many."""

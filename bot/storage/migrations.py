@@ -308,3 +308,12 @@ def m012_enquiry_typed(db: Database) -> None:
     # synonyms): staff reading the unanswered questions read the citizen's own words. Blanked with
     # `text` (retention, and a citizen's request to forget). Enquiries from before: none kept.
     db.table("enquiries").add_column("typed", str, not_null_default="")
+
+
+@migrations()
+def m013_chat_application(db: Database) -> None:
+    # The web chat's application for information at its confirm step (the fields checked, the
+    # identity number among them, which the confirm page does not send back to the browser), kept
+    # across a restart as the complaint draft is; once filed only its number is kept (a second
+    # click is shown it).
+    db.table("chat_sessions").add_column("application", str)

@@ -1035,6 +1035,41 @@ def test_the_conversation_and_the_draft_at_its_confirm_step_survive_a_restart(an
     second.close()
 
 
+def test_an_application_at_its_confirm_step_survives_a_restart(answerer, db_path, web_settings):
+    # It was held in memory: after a restart 提交 said 这份申请表已过期 and every field was empty.
+    from bot.services.applications import Applications
+
+    from .test_web_applications import FIELDS
+
+    first = Store(db_path)
+
+    async def before(client):
+        page = await (await client.get("/apply")).text()
+        confirm = await (await client.post("/apply", data={"csrf": csrf_of(page), **FIELDS})).text()
+        assert "请确认您的申请" in confirm and FIELDS["id_number"] not in confirm  # not sent back
+        hidden = dict(re.findall(r'name="([^"]+)" value="([^"]*)">', confirm))
+        return client.session.cookie_jar.filter_cookies(client.make_url("/"))["gk_chat"].value, hidden
+
+    token, hidden = asyncio.run(serve_site(answerer, first, web_settings, before))
+    first.close()
+    second = Store(db_path)  # the restart: a new process, the same database
+
+    async def after(client):
+        client.session.cookie_jar.update_cookies({"gk_chat": token})
+        filed = await (await client.post("/apply/confirm", data=hidden)).text()
+        again = await (await client.post("/apply/confirm", data=hidden)).text()  # a second click
+        numbers = [re.search(r"申[0-9]{8}-[0-9]{4}-[0-9]", page) for page in (filed, again)]
+        return [m.group(0) if m else None for m in numbers]
+
+    first_number, second_number = asyncio.run(serve_site(answerer, second, web_settings, after))
+    assert first_number is not None and first_number == second_number
+    filed = Applications(second, web_settings).get(first_number)
+    assert filed is not None and filed.id_number == FIELDS["id_number"] and filed.email == FIELDS["email"]
+    row = second.reader.execute("select application from chat_sessions").fetchone()
+    assert FIELDS["id_number"] not in row[0]  # once filed, the session keeps its number only
+    second.close()
+
+
 def test_a_cookie_the_server_did_not_issue_gets_a_new_session(site):
     async def scenario(client):
         client.session.cookie_jar.update_cookies({"gk_chat": "chosen-by-the-client-0123456789"})

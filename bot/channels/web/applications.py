@@ -14,7 +14,6 @@ import datetime as dt
 import logging
 import secrets
 import urllib.parse
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -51,7 +50,6 @@ log = logging.getLogger(__name__)
 CHANNEL = "web"
 PAGE = 20
 PUBLISHED_HITS = 3
-MAX_PENDING = 10_000
 # The letter's own styles are inline (it is printed as one file); it has no script.
 LETTER_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
 ACTIONS = ("request_correction", "correct", "extend", "pause", "resume", "note", "decide")
@@ -104,9 +102,6 @@ class ApplicationPages:
         self.render = render
         self.guard = guard
         self.staff_page = page
-        # Checked applications awaiting confirmation, by the confirm page's nonce: the identity
-        # number is not sent back to the browser in the confirm page.
-        self._pending: OrderedDict[str, tuple[str, dict[str, str]]] = OrderedDict()
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -141,10 +136,10 @@ class ApplicationPages:
         published = [h for h in hits if h["score"] >= self.settings.catalogue_answer_min_score]
         # 第39条: a complaint or tip-off written as an application is not one; say so, offer the form.
         complaint = (await self.answerer.aanswer(draft.description)).outcome == "complaint"
+        # Kept in the citizen's session (saved, as a complaint's draft is) for the confirm page,
+        # which does not send the identity number back to the browser; named by the page's nonce.
         nonce = secrets.token_hex(12)
-        self._pending[nonce] = (self.sessions.citizen(self.sessions.get(request)), fields)
-        while len(self._pending) > MAX_PENDING:
-            self._pending.popitem(last=False)
+        self.sessions.get(request).application = {**fields, "nonce": nonce}
         return self._citizen(
             request, "apply_confirm.html", a=draft, published=published, complaint=complaint, nonce=nonce
         )
@@ -153,22 +148,29 @@ class ApplicationPages:
         form = await self._posted(request)
         session = self.sessions.get(request)
         nonce = str(form.get("nonce", ""))[:64]
-        citizen, fields = self._pending.get(nonce, ("", {}))
-        if citizen != self.sessions.citizen(session):  # gone (a restart, long ago) or another's
-            return self._citizen(request, "apply.html", draft=fields, errors={"expired": texts.APPLY_EXPIRED})
+        pending = session.application or {}
+        if not nonce or pending.get("nonce") != nonce:  # another form's, or long gone
+            return self._citizen(request, "apply.html", draft={}, errors={"expired": texts.APPLY_EXPIRED})
+        if "number" in pending:  # filed already: a double click, a resent post
+            filed = self.applications.get(pending["number"])
+            if filed is not None:
+                return self._citizen(request, "applied.html", a=filed)
+        fields = {name: value for name, value in pending.items() if name != "nonce"}
         draft, problems = check(fields)
         if form.get("edit") or draft is None:
             return self._citizen(request, "apply.html", draft=fields, errors=problems)
         if form.get("drop"):
-            self._pending.pop(nonce, None)
+            session.application = None
             session.add(Turn("bot", texts.APPLY_DROPPED))
             raise self._redirect(request, "/#end")
         citizen = self.sessions.citizen(session)
-        # The confirm page's nonce names this submission: a double click or a resent post files once.
-        key = f"{CHANNEL}:{citizen}:{str(form.get('nonce', ''))[:64]}"
+        # The confirm page's nonce names this submission: two posts at once file once.
+        key = f"{CHANNEL}:{citizen}:{nonce}"
         filed = await self.applications.afile(draft, channel=CHANNEL, chat_id=citizen, user_id=citizen, dedupe_key=key)
-        said = texts.WEB_APPLIED.format(number=filed.number, due=filed.due_on)
-        session.add(Turn("bot", said, link=status_link(filed.number)))
+        if session.application is not None and "number" not in session.application:  # the first to finish says so
+            session.application = {"nonce": nonce, "number": filed.number}  # the identity number not kept
+            said = texts.WEB_APPLIED.format(number=filed.number, due=filed.due_on)
+            session.add(Turn("bot", said, link=status_link(filed.number)))
         return self._citizen(request, "applied.html", a=filed)
 
     async def correct(self, request: web.Request) -> web.StreamResponse:

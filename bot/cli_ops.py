@@ -68,7 +68,8 @@ def restore(path: Path) -> None:
 
     Refuses while Gongkai, a gongkai command or Litestream has the database open (stop them
     first), and refuses a backup that fails its integrity check or comes from a newer Gongkai.
-    The swap is one rename; the database replaced is kept as <GONGKAI_DB>.before-restore.
+    The swap is one rename; the database replaced is kept as <GONGKAI_DB>.before-restore (.2, .3 …
+    when an earlier restore kept one). An empty file or another program's database is refused.
     A backup from an older Gongkai is upgraded when Gongkai starts on it.
 
     Example: gongkai restore /srv/backup/gongkai/gongkai-20261201T021500.000Z.db

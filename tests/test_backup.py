@@ -266,6 +266,25 @@ def test_restore_refuses_a_backup_that_fails_its_check_and_changes_nothing(run, 
     assert dump(db) == before
 
 
+def test_restore_refuses_an_empty_file_and_never_overwrites_a_database_it_kept(run, db, tmp_path):
+    store = Store(db)
+    log = complaints_log(store)
+    for n in range(3):
+        file(log, n)
+    store.close()
+    good = backup(db, tmp_path / "good.db").path
+    before = dump(db)
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")  # passed its check, and replaced the database with nothing
+    result = run("restore", str(empty))
+    assert result.exit_code == 1 and "is no Gongkai database" in result.output and dump(db) == before
+    # Two restores in a row: the first one's copy of the database it replaced is kept.
+    first, second = restore(good, db), restore(good, db)
+    assert first.before == db.with_name("gongkai.db.before-restore")
+    assert second.before == db.with_name("gongkai.db.before-restore.2")
+    assert dump(first.before) == before
+
+
 def test_restore_refuses_a_backup_from_a_newer_gongkai(db, tmp_path):
     Store(db).close()
     newer = backup(db, tmp_path / "newer.db").path

@@ -254,8 +254,15 @@ class Restore:
 
 
 def before_restore(db: Path) -> Path:
-    """Where ``restore`` keeps the database it replaced: ``<db>.before-restore``."""
-    return db.with_name(db.name + ".before-restore")
+    """Where ``restore`` keeps the database it replaced: ``<db>.before-restore``, or, where an
+    earlier restore kept one there, ``<db>.before-restore.2`` and so on (a second restore, of the
+    right backup after the wrong one, must not overwrite the only copy of what was filed since)."""
+    kept = db.with_name(db.name + ".before-restore")
+    number = 1
+    while kept.exists():
+        number += 1
+        kept = db.with_name(f"{db.name}.before-restore.{number}")
+    return kept
 
 
 def _detach(db: Path) -> bool:
@@ -303,6 +310,8 @@ def restore(source: Path | str, db: Path | str, known: Migrations = migrations) 
         found = check(source, known)
         if not found.sound:
             raise BackupError(f"{source} failed its integrity check: {'; '.join(found.integrity[:5])}; nothing changed")
+        if not found.applied:  # an empty file, or another program's database: it would replace ours
+            raise BackupError(f"{source} is no Gongkai database (it has none of its tables); nothing changed")
         if found.unknown:
             raise BackupError(
                 f"{source} was written by a newer Gongkai (unknown migrations: {', '.join(found.unknown)});"

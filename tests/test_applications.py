@@ -3,6 +3,7 @@ calendar, staff actions as events, notices, reminders, letters, and the records 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import random
 
@@ -574,3 +575,13 @@ def test_the_chat_offers_only_the_ways_the_chosen_form_can_come(register, answer
     assert [key for key, _ in applying._ask(form).options] == ["inspect"]
     form = ApplicationForm(step="id_type", fields={"applicant": "person"})
     assert "统一社会信用代码" not in dict(applying._ask(form).options)
+
+
+def test_a_contact_asked_again_keeps_what_was_given_before(register, answerer):
+    # Asked for an e-mail for delivery by e-mail, the citizen's phone was dropped.
+    dialogue = ApplicationDialogue(register, answerer)
+    form = ApplicationForm(step="contact", fields={**APPLICATION, "phone": "", "address": "", "email": ""})
+    asyncio.run(dialogue.answer(form, "13800138000"))
+    form.step = "contact"  # asked again, as the delivery chosen needs an e-mail
+    asyncio.run(dialogue.answer(form, "wang@example.com"))
+    assert (form.fields["phone"], form.fields["email"]) == ("13800138000", "wang@example.com")

@@ -255,11 +255,13 @@ class ApplicationDialogue:
             if fold(text) in SKIP:
                 return self._ask(form, texts.APPLY_NO_CONTACT)
             email = _EMAIL.search(text)
-            form.fields["email"] = email.group(0) if email else ""
             rest = text.replace(email.group(0), " ") if email else text
             name, phone = split_phone(rest)
-            form.fields["phone"] = phone
-            form.fields["address"] = name if len(name) >= 4 else ""
+            # Asked again (an e-mail wanted for delivery by e-mail), what the citizen gave before is
+            # kept: only what this message gives is put in.
+            address = name if len(name) >= 4 else ""
+            given = {"email": email.group(0) if email else "", "phone": phone, "address": address}
+            form.fields.update({key: value for key, value in given.items() if value})
         else:
             form.fields[step] = text
         problem = self._problem(form)

@@ -17,7 +17,7 @@ from bot.channels.web import setup as setup_web
 from bot.services.applications import Applications
 from bot.services.staff import StaffAccounts
 
-from .test_web import PASSWORD, csrf_of, log_in
+from .test_web import PASSWORD, ask, csrf_of, log_in
 
 ID = "370303199001011239"
 FIELDS = {
@@ -130,6 +130,22 @@ def test_a_post_without_the_csrf_token_is_refused(site):
         assert (await client.post("/apply/confirm", data=FIELDS)).status == 403
 
     site(scenario)
+
+
+def test_the_applicant_corrects_in_the_chat_as_the_status_page_says(site, services):
+    # 补正 编号 内容 typed in the chat was read as a look-up: the status again, the text dropped.
+    registry: Applications = services.applications
+
+    async def scenario(client):
+        _, filed = await apply(client)
+        number = number_of(filed)
+        registry.request_correction(number, "web:wangli", "请写明许可证的文号")
+        said = await ask(client, f"补正 {number} 只要第三季度的分析")
+        return number, said
+
+    number, said = site(scenario)
+    assert "补正" in said and registry.get(number).status == "open"
+    assert registry.get(number).description == "只要第三季度的分析"
 
 
 def test_the_applicant_corrects_when_asked_sees_the_new_due_date_and_reads_the_letter(site, services):

@@ -16,6 +16,7 @@ from ... import metrics, texts
 from ...limits import RateLimit
 from ...reading import choice_number
 from ...services.answering import MAX_QUESTION_CHARS, Reply, pointers
+from ...services.applying import CORRECT, correct
 from ...services.chats import ChatSession, Turn
 from ...services.complaints import KIND_TOPICS, KINDS, MAX_TEXT, RATINGS, TOLD_TOPIC, TOPICS, topics_for
 from ...services.conversation import Conversation, Form, Invalid, Limited, check_form
@@ -270,6 +271,11 @@ class CitizenChat:
         keywords = search_typed(text)
         if keywords:  # the bare command is asked as a question: the guide says how to search
             session.add(self._search(keywords))
+            return
+        applications = self.conversation.applications
+        if applications is not None and CORRECT.match(text):  # 补正 编号 内容, as the status page says
+            citizen = self.sessions.citizen(session)
+            session.add(Turn("bot", await correct(applications, text, channel=CHANNEL, chat_id=citizen)))
             return
         typed = status_typed(text)  # a tracking number, or 查询 with one, as WeChat reads it
         if typed is not None:

@@ -70,20 +70,24 @@ def fill(register: Applications, year: int, count: int, rng: random.Random) -> N
                 continue
             register.correct(a.number, "bench", on=calendar.working_days_after(received, 3))
             a = register.get(a.number)
+        last = a.start_on  # each step on or after the one before: the register refuses a day that runs back
         if rng.random() < 0.1:
-            register.pause(a.number, "bench", party_kind="third_party", party="某企业", on=a.start_on)
-            register.resume(a.number, "bench", on=calendar.working_days_after(a.start_on, rng.randrange(1, 20)))
+            register.pause(a.number, "bench", party_kind="third_party", party="某企业", on=last)
+            last = calendar.working_days_after(last, rng.randrange(1, 20))
+            register.resume(a.number, "bench", on=last)
         if rng.random() < 0.1:
-            register.extend(a.number, "bench", days=20, approved_by="主任", reason="数量多", on=a.start_on)
+            a = register.get(a.number)
+            if a.due_on is not None and last <= a.due_on:
+                register.extend(a.number, "bench", days=20, approved_by="主任", reason="数量多", on=last)
         a = register.get(a.number)
         assert a.due_on is not None
         if rng.random() < 0.08:  # still open: carried over, or decided next year
             continue
-        on = calendar.working_days_after(a.start_on, rng.randrange(1, 30))
+        on = max(last, min(calendar.working_days_after(a.start_on, rng.randrange(1, 30)), a.due_on))
         if on > register.today():
             continue
         article = "第四十五条" if not DECISIONS[decision].article else None
-        register.decide(a.number, "bench", decision, "依法答复。", article=article, on=min(on, a.due_on))
+        register.decide(a.number, "bench", decision, "依法答复。", article=article, on=on)
 
 
 def table2(register: Applications, year: int) -> dict[str, Counter[str]]:

@@ -450,6 +450,7 @@ APPLICATION_BAD_VIA = "收到方式应为：{choices}"
 APPLICATION_FUTURE_DAY = "日期 {day} 还没到，不能登记为已发生。"
 APPLICATION_BEFORE_REGULATIONS = "日期 {day} 早于《条例》施行之日（{since}），请核对收到申请的日期。"
 APPLICATION_BEFORE_RECEIPT = "日期 {day} 早于收到申请之日 {received}。"
+APPLICATION_BEFORE_LAST = "日期 {day} 早于这件申请上一步办理的日期 {last}，请核对。"
 APPLICATION_DECIDED = "{number} 已经答复，不能再办理。"
 APPLICATION_CORRECTION_ONCE = "补正告知只能发一次（《条例》第30条：一次性告知需要补正的事项）。"
 APPLICATION_CORRECTION_LATE = (

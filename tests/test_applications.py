@@ -233,6 +233,9 @@ def test_one_extension_of_at_most_twenty_working_days_approved_by_a_named_person
     assert (event.kind, event.actor, event.data) == ("extended", "cli:王科长", {"days": 20, "approved_by": "李主任"})
     with pytest.raises(ApplicationError, match="只能延长一次"):
         register.extend(a.number, "cli:王科长", days=1, approved_by="李主任", reason="再延")
+    # A decision dated before the extension it follows was taken: its letter said it was extended later.
+    with pytest.raises(ApplicationError, match="早于这件申请上一步办理的日期 2026-10-20"):
+        register.decide(a.number, "cli:王科长", "granted", "依法公开。", on=D(2026, 10, 19))
 
 
 def test_an_extension_after_the_deadline_is_refused(register, clock):

@@ -526,6 +526,13 @@ class Applications:
         def write(db: Database) -> Application:
             application = self._by_number(db, number)
             change = make(application)
+            # Its days run forwards: a decision dated before the extension it follows, or a correction
+            # before the notice that asked for it, would date the letters backwards.
+            (latest,) = db.execute(
+                "select max(on_date) from application_events where application_id = ?", [application.id]
+            ).fetchone()
+            if latest and change.on.isoformat() < latest:
+                raise ApplicationError(texts.APPLICATION_BEFORE_LAST.format(day=change.on, last=latest))
             at = self.now().isoformat(timespec="seconds")
             event_id = self._event(db, application.id, change.kind, actor, change.on, change.text, change.data, at)
             after = self._load(db, application.id)

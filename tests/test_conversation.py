@@ -262,3 +262,15 @@ def test_a_rating_of_a_number_that_is_none_says_it_back_at_most_forty_characters
     # 5,000 x's were said back, and kept in the citizen's chat.
     rated, said = asyncio.run(conversation.rate("x" * 5000, "fair", channel="web", chat_id="c"))
     assert not rated and "x" * 40 in said and "x" * 41 not in said
+
+
+def test_a_phone_sent_after_the_name_at_the_summary_completes_the_contact(conversation):
+    # 张三, then 13800138000: the name went to the summary, the phone was refused and the
+    # complaint filed without it.
+    form, _ = conversation.start("投诉")
+    conversation.step(form, "窗口的人态度很差")
+    conversation.step(form, "1")
+    assert isinstance(conversation.step(form, "张三"), Summary) and form.step == "confirm"
+    summary = conversation.step(form, "13800138000")
+    assert isinstance(summary, Summary) and summary.contact == "张三 13800138000"
+    assert conversation.step(form, "随便说点什么") == Invalid("confirm", "confirm")

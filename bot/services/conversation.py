@@ -521,6 +521,12 @@ class Conversation:
             return self.topic(form, pick(topics_for(form.kind), typed) or "")
         if form.step == "contact":
             return self.contact(form, typed)
+        # At the summary, a phone sent on its own line after a name (张三, then 13800138000) is
+        # the contact completed: put in, and the summary shown again to confirm.
+        checked = check_contact("", "", typed)
+        if not isinstance(checked, Invalid) and checked[1]:
+            form.name, form.phone = checked[0] or form.name, checked[1]
+            return self.summary(form)
         return Invalid("confirm", "confirm")
 
     @staticmethod

@@ -335,6 +335,19 @@ def test_a_pointer_in_an_answer_is_numbered_and_a_bare_number_asks_it(answerer, 
     assert [r["entry_id"] for r in store.enquiries()] == ["fee-processing", "fee-free"]
 
 
+def test_a_number_after_a_newer_answer_without_a_list_picks_nothing_older(answerer, store, settings):
+    async def main() -> None:
+        async with running(answerer, store, settings) as wx:
+            shown = await wx.citizen.text("申请信息公开要收费吗")
+            assert shown is not None and shown.endswith(texts.WX_ASKS + "\n1. 什么是信息处理费")
+            newer = await wx.citizen.text("你们办公电话是多少")
+            assert newer is not None and texts.WX_ASKS not in newer
+            # It answered the fee list's 1 (信息处理费), two answers later.
+            assert await wx.citizen.text("1") == texts.CHOICE_GONE
+
+    run(main())
+
+
 def test_an_answer_on_how_to_apply_says_how_to_apply_here(answerer, store, settings):
     async def main() -> None:
         async with running(answerer, store, settings) as wx:

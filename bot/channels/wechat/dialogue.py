@@ -320,6 +320,7 @@ class Dialogue:
         """An answer and, when it points to other questions (可问“…”), those as a numbered list:
         a passive reply cannot hold a link, and a bare number is quicker to send than the words."""
         if not asks:
+            session.prompt = None  # an answer with no list: a number sent next picks nothing older
             return text
         session.prompt = Listed("asks", tuple(asks), self.sessions.clock())
         return "\n".join([text, "", texts.WX_ASKS, *numbered(asks)])

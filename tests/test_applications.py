@@ -560,6 +560,8 @@ APPLICATION = {
         ({"id_number": "370303199001011238"}, "id_number", "校验码"),  # 18 digits, one mistyped
         ({"id_number": "37030319900101123"}, "id_number", "应为18位"),
         ({"phone": "abc"}, "phone", "请写手机号"),  # not "再点“下一步”", which the chat and the terminal lack
+        ({"name": "7"}, "name", "请填写申请人姓名"),  # a number typed at the name step was filed
+        ({"description": "跳过"}, "description", "请写明所需信息"),  # was filed as what is asked for
     ],
 )
 def test_choices_that_contradict_each_other_are_refused_at_their_field(changed, field, said):

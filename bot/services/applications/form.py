@@ -25,6 +25,8 @@ FIELDS = (
     "form",
     "delivery",
 )
+# What a citizen sends to pass a step (the contact step takes them): no information described.
+NOT_A_DESCRIPTION = frozenset({"跳过", "不留", "无", "没有", "不知道", "skip"})
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 # The ways each form of the information can reach the applicant (a file on a disc may be posted
@@ -53,7 +55,7 @@ def check(fields: Mapping[str, str]) -> tuple[Draft | None, dict[str, str]]:
     problems: dict[str, str] = {}
     if got["applicant"] not in APPLICANTS:
         problems["applicant"] = texts.APPLY_BAD_APPLICANT
-    if not got["name"]:
+    if not any(c.isalpha() for c in got["name"]):  # 7, or nothing: no one's name
         problems["name"] = texts.APPLY_NO_NAME
     elif len(got["name"]) > MAX_NAME:
         problems["name"] = texts.APPLY_TOO_LONG.format(limit=MAX_NAME)
@@ -77,8 +79,8 @@ def check(fields: Mapping[str, str]) -> tuple[Draft | None, dict[str, str]]:
         problems["phone"] = texts.APPLY_NO_CONTACT
     if len(got["address"]) > MAX_FIELD:
         problems["address"] = texts.APPLY_TOO_LONG.format(limit=MAX_FIELD)
-    if not got["description"]:
-        problems["description"] = texts.APPLY_NO_DESCRIPTION
+    if len([c for c in got["description"] if c.isalpha()]) < 2 or got["description"] in NOT_A_DESCRIPTION:
+        problems["description"] = texts.APPLY_NO_DESCRIPTION  # nothing, or 跳过 typed at that step
     elif len(got["description"]) > MAX_TEXT:
         problems["description"] = texts.FORM_WHAT_TOO_LONG.format(length=len(got["description"]), limit=MAX_TEXT)
     if got["form"] not in FORMS:

@@ -9,6 +9,7 @@ import functools
 import getpass
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -1332,6 +1333,9 @@ _add_setup()
 def main() -> None:
     try:
         cli(prog_name="gongkai")
+    except BrokenPipeError:  # piped into head, which stopped reading: nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor at exit, when Python flushes
+        sys.exit(1)
     except OSError as e:  # a name too long, a folder not writable, a port taken: said, not a traceback
         name = f": {str(e.filename)[:80]}" if e.filename else ""
         click.echo(f"Error: {e.strerror or e}{name}", err=True)

@@ -56,6 +56,12 @@ FALLBACK = (
 )
 # A document asked for by name that the catalogue does not have (你们发过烟花爆竹禁放区域的通知没,
 # 安全生产责任制考核办法): the plain reply would ask for the keywords the citizen just sent.
+# ... and what is near it in the catalogue shown above, which may be what was meant.
+NEAR_DOCUMENTS_HEADER = "公开目录中没有找到与您说的完全对应的文件，下面这几份可能相关："
+FALLBACK_DOCUMENT_NEAR = (
+    "如果都不是，可以换几个关键词再找；目录中没有的本局信息，可以向本局申请公开，发送“怎么申请”了解办法，"
+    "也可以致电 {office_phone}。您的问题已经记录，工作人员会据此完善答复。"
+)
 FALLBACK_DOCUMENT = (
     "抱歉，公开目录中没有找到您说的这份文件。您的问题已经记录，工作人员会据此完善答复。\n"
     "可以换几个关键词再找（例如“安全生产月”）；目录中没有的本局信息，可以向本局申请公开，"

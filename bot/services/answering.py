@@ -60,6 +60,9 @@ RECKONED = frozenset({"deadline", "working-days", "extension", "overdue"})
 REPLY_WORKING_DAYS = 20
 RECENT_REPLIES = 4096
 FALLBACK_SEARCH_BUDGET = 5_000
+# A document asked for that the catalogue has nothing like at the chat's bar: the items down to this
+# score are shown as maybe what is meant (0.3: a title that shares the subject's words).
+NEAR_DOCUMENT_MIN_SCORE = 0.3
 # Readings a question's answer may need embedded beyond those known beforehand (Matcher.needs_meaning),
 # each on the embedding threads in a round of its own; past them (never seen), the rest is embedded
 # while answering.
@@ -1018,10 +1021,20 @@ class Answers:
         it; ``told``: it tells of a hazard or asks whom to tell (家里燃气漏气了打什么电话), and is told
         12350 and 119 first."""
         body = texts.FALLBACK_EN if query.english else texts.FALLBACK
+        near: list[dict[str, Any]] = []
         if not (told or offer) and self.matcher.elsewhere(query):
             body = texts.OTHER_BUSINESS_EN if query.english else texts.OTHER_BUSINESS
         elif not (told or query.english) and self.matcher.seeks_a_document(query, typed=_titled(query)):
-            body = texts.FALLBACK_DOCUMENT
+            # The catalogue has nothing that matches well; what is near is shown, rather than
+            # "there is no such document" said of one it lists (国庆安全的通知: 关于做好国庆期间安全生产
+            # 工作的通知, at 0.32).
+            near = self._documents(query, NEAR_DOCUMENT_MIN_SCORE)
+            body = texts.FALLBACK_DOCUMENT_NEAR if near else texts.FALLBACK_DOCUMENT
         if told:
             body = (texts.TIPOFF_EN if query.english else texts.TIPOFF).strip() + "\n" + body
-        return _offering(Reply(text, "fallback", body.format(**self.contacts), top_id, top_score), offer)
+        body = body.format(**self.contacts)
+        if near:
+            body = self._hits_text(near, texts.NEAR_DOCUMENTS_HEADER) + "\n" + body
+        reply = Reply(text, "fallback", body, top_id, top_score)
+        reply.hits, reply.heading = near, texts.NEAR_DOCUMENTS_HEADER if near else ""
+        return _offering(reply, offer)

@@ -401,6 +401,15 @@ def test_an_answer_on_how_to_apply_links_to_the_online_form(site):
     site(scenario)
 
 
+def test_documents_near_one_asked_for_are_links_in_the_chat(site):
+    async def scenario(client):
+        return await ask(client, "你们发过关于国庆安全的通知没")
+
+    html = site(scenario)
+    assert texts.NEAR_DOCUMENTS_HEADER in html and 'href="http://www.zdaj.example/gwgg/2009/0031.html"' in html
+    assert "如果都不是" in html
+
+
 def test_a_landline_is_kept_as_the_citizen_wrote_it(site, store, web_settings):
     async def scenario(client):
         page = await (await client.get("/complaint")).text()

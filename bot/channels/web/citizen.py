@@ -341,6 +341,9 @@ class CitizenChat:
         if reply.outcome == "catalogue":  # what to do if they are not it, under the list
             footer = texts.CATALOGUE_ANSWER_FOOTER.format(**self.answerer.contacts)
             return Turn("bot", reply.heading, hits=reply.hits, offer=kind, after=footer + under, asks=pointers(footer))
+        if reply.outcome == "fallback" and reply.hits:  # documents that may be what was asked for, as links
+            footer = texts.FALLBACK_DOCUMENT_NEAR.format(**self.answerer.contacts)
+            return Turn("bot", reply.heading, hits=reply.hits, offer=kind, after=footer + under, asks=pointers(footer))
         # An answer's documents (those it names, a category's newest) are links here, as a look-up's
         # are: the text up to the line above them, and the list.
         text, hits = reply.text, []

@@ -358,7 +358,7 @@ COMPLAINT_LIMITED = (
 STATUS_LIMITED = "查询次数太多了，请在{at}以后再查。如需帮助，请拨打本局监督投诉电话：{supervision_phone}。"
 WHEN_TODAY = "今天 {time}"
 WHEN_DAY = "{month}月{day}日 {time}"
-STATUS_USAGE = "请在 /status 后面加上投诉编号，例如：/status 20261127-001-6"
+STATUS_USAGE = "请在 /status 后面加上投诉或申请的编号，例如：/status 20261127-001-6"
 STATUS_NOT_A_NUMBER = (
     "“{typed}”不像投诉或申请的编号。投诉编号形如 20261127-001-6，申请编号形如 申20261127-0001-7，在提交成功的消息里。"
 )
@@ -446,6 +446,7 @@ STAFF_USAGE = {
 # --- applications for information (依申请公开), any channel and the staff tools ---
 APPLICATION_STATUS = "政府信息公开申请 {number}\n状态：{status}\n收到申请：{received}\n答复期限：{due}"
 APPLICATION_NO_DUE = "待补正后重新计算"
+APPLICATION_STATUS_CORRECTION_ASKED = "需要补正的内容：{text}"
 APPLICATION_STATUS_CORRECTING = (
     "请在 {by} 前补正申请（补正后重新计算20个工作日）：在网站的进度查询页填写，或发送“补正 申请编号 补正内容”。"
 )
@@ -678,7 +679,7 @@ WX_APPLIED = (
     "我们会在 {due} 前答复（遇需补正、依法延期或征求第三方意见的，另行告知）；"
     "可以随时发送“查询 {number}”查看办理进度。"
 )
-WX_STATUS_USAGE = "请发送“查询”加投诉编号，例如：查询 20261127-001-6"
+WX_STATUS_USAGE = "请发送“查询”加投诉或申请的编号，例如：查询 20261127-001-6，或 查询 申20261127-0001-7"
 WX_RATE = "回复序号评价：{choices}。"
 WX_CUT = "……"
 WX_MENU_GUIDE = ("办事指南", "更多指南")

@@ -39,6 +39,9 @@ def test_a_citizen_applies_corrects_and_receives_the_letter(answerer, store, set
             # The notice is owed on WeChat: the running sender delivers it.
             told = await eventually(lambda: [t for t in wx.api.texts() if "需要补正" in t])
             assert "请写明许可证的文号" in told[0]
+            # Looked up, it says what to correct (the notice may never reach a WeChat applicant).
+            waiting = await citizen.text(f"查询 {number}")
+            assert waiting is not None and "需要补正的内容：请写明许可证的文号" in waiting
             corrected = await citizen.text(f"补正 {number} 鲁安监〔2026〕7号")
             assert corrected is not None and str(register.get(number).due_on) in corrected
             status = await citizen.text(f"查询 {number}")

@@ -652,6 +652,9 @@ class Applications:
             )
         ]
         if application.status == "correcting" and application.correction_by:
+            asked = [e.text for e in self.events(application) if e.kind == "correction_requested" and e.text]
+            if own and asked:  # what to correct: the notice may never have reached a WeChat applicant
+                lines.append(texts.APPLICATION_STATUS_CORRECTION_ASKED.format(text=asked[-1]))
             lines.append(texts.APPLICATION_STATUS_CORRECTING.format(by=application.correction_by))
         if application.extension:
             lines.append(texts.APPLICATION_STATUS_EXTENDED.format(days=application.extension))

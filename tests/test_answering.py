@@ -308,6 +308,12 @@ def test_a_greeting_in_english_is_told_english_is_understood(answerer, text, eng
     assert reply.outcome == "greeting" and (texts.WELCOME_EN in reply.text) is english
 
 
+@pytest.mark.parametrize(("text", "english"), [("thanks", True), ("Thanks!", True), ("ok", False)])
+def test_thanks_in_english_are_answered_in_english(answerer, text, english):
+    # thanks got 不客气; ok, which a Chinese citizen types as often, keeps 好的.
+    assert answerer.answer(text).text.startswith("You're welcome" if english else "好的")
+
+
 @pytest.mark.parametrize("text", ["谢谢", "谢谢！", "好的，谢谢你们", "谢谢啊", "辛苦了"])
 def test_thanks_get_you_are_welcome_not_the_opening_words_again(answerer, text):
     reply = answerer.answer(text)

@@ -434,7 +434,8 @@ class Answers:
         intent = self.matcher.intent(query)
         if intent.thanks:  # thanks are answered 不客气; an acknowledgement (好的, ok) 好的
             said = (texts.THANKS_EN, texts.THANKS) if intent.thanked else (texts.NOTED_EN, texts.NOTED)
-            return Reply(text, "greeting", said[0 if query.english else 1].format(**self.contacts))
+            english = query.english or (intent.thanked and in_latin_letters(text))  # thanks, thx (not ok)
+            return Reply(text, "greeting", said[0 if english else 1].format(**self.contacts))
         if intent.not_it:
             return Reply(text, "greeting", (texts.NOT_IT_EN if query.english else texts.NOT_IT).format(**self.contacts))
         if intent.cancels:  # a channel's form or offer would have been cancelled before this

@@ -105,10 +105,9 @@ def _store(settings: Any) -> Any:
 
 
 def _lines(stream: TextIO) -> Iterator[str]:
+    """Each line of ``stream``, a blank one too: the output lines up with the input, one for one."""
     for line in stream:
-        line = line.rstrip("\r\n")
-        if line.strip():
-            yield line
+        yield line.rstrip("\r\n")
 
 
 def _echo_json(data: dict[str, Any]) -> None:

@@ -339,6 +339,10 @@ def test_the_applicant_is_told_on_their_channel_of_a_correction_an_extension_and
     assert str(corrected_due) in told[1]
     assert "5个工作日" in told[2] and str(WorkCalendar().working_days_after(corrected_due, 5)) in told[2]
     assert "不予公开" in told[3] and "第十六条第二款" in told[3] and "应当先申请行政复议" in told[3]
+    # Only the decision's letter says it answers; the correction's and the extension's tell.
+    letters = {letter.kind: letter.text for letter in register.letters(register.get(a.number))}
+    assert "经审查，现答复如下" in letters["decision"]
+    assert "现答复如下" not in letters["correction"] + letters["extension"] and "现告知如下" in letters["correction"]
 
 
 def test_a_paper_application_is_not_sent_anywhere_but_its_letter_is_kept(register, clock, store):

@@ -272,7 +272,7 @@ def test_cli_does_not_import_aiogram():
     assert out.stdout.strip() == "False"
 
 
-def test_complaints_from_the_cli(run, tmp_path):
+def test_complaints_from_the_cli(run, tmp_path, monkeypatch):
     from bot.config import Settings
     from bot.services.complaints import Complaints, Draft
     from bot.storage import Store
@@ -294,9 +294,13 @@ def test_complaints_from_the_cli(run, tmp_path):
     listed = run("complaints", "list").output
     assert number in listed and "139****5678" in listed and "13912345678" not in listed
     assert "受理 recorded" in run("complaints", "accept", number, "--as", "王科长").output
-    assert "sent it" in run("complaints", "reply", number, "已批评教育").output
+    # Filed on Telegram, which this configuration does not send to: said, as the console says it.
+    replied = run("complaints", "reply", number, "已批评教育").output
+    assert "It will not reach the citizen: nothing sends to telegram here" in replied and "sent it" not in replied
     assert "备注 recorded" in run("complaints", "note", number, "电话回访").output
-    assert "办结 recorded" in run("complaints", "close", number).output
+    monkeypatch.setenv("GONGKAI_TELEGRAM_TOKEN", "123456:test-token")
+    closed = run("complaints", "close", number).output
+    assert "办结 recorded" in closed and "will be sent it by the running bot" in closed
     refused = run("complaints", "accept", number)
     assert refused.exit_code == 1 and "不能受理" in refused.output
     digits = number.replace("-", "")

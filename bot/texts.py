@@ -560,6 +560,7 @@ APPLIED = (
 APPLY_PUBLISHED = "您要的信息可能已经主动公开，不必申请即可获取（《条例》第36条第1项）："
 APPLY_CORRECT_USAGE = "请按“补正 申请编号 补正内容”发送，例如：补正 申20261127-0001-7 鲁安监〔2026〕7号文件"
 APPLY_EXPIRED = "这份申请表已过期，请重新填写。"
+APPLY_CORRECT_EMPTY = "请填写补正的内容再提交。"
 APPLY_NOT_YOURS = "只有提交申请的本人可以查看或补正。"
 APPLY_NO_LETTER = "这件申请还没有答复告知书。"
 APPLY_BAD_DAY = "日期的格式应为 2026-11-27。"

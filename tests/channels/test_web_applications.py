@@ -160,6 +160,8 @@ def test_the_applicant_corrects_when_asked_sees_the_new_due_date_and_reads_the_l
         status = await (await client.get("/status", params={"number": number})).text()
         assert "提交补正" in status
         csrf = csrf_of(status)
+        blank = await client.post("/apply/correct", data={"csrf": csrf, "number": number, "text": "  "})
+        assert "请填写补正的内容再提交" in await blank.text()  # was the page again, with no word
         fixed = await client.post("/apply/correct", data={"csrf": csrf, "number": number, "text": "鲁安监〔2026〕7号"})
         assert fixed.status == 200
         a = registry.get(number)

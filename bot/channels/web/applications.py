@@ -182,8 +182,8 @@ class ApplicationPages:
         session = self.sessions.get(request)
         if application is None or not application.filed_by(CHANNEL, self.sessions.citizen(session)):
             raise web.HTTPForbidden(text=texts.APPLY_NOT_YOURS)
-        if not text:
-            raise self._redirect(request, back)
+        if not text:  # said on the page it was sent from, not a silent reload of it
+            raise self._redirect(request, told(back, error=texts.APPLY_CORRECT_EMPTY))
         citizen = self.sessions.citizen(session)
         session.add(Turn("bot", await correct(self.applications, number, channel=CHANNEL, chat_id=citizen, text=text)))
         raise self._redirect(request, back)

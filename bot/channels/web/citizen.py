@@ -23,6 +23,7 @@ from ...services.conversation import Conversation, Form, Invalid, Limited, check
 from ..http import read_form
 from ..typed import search_typed, status_typed
 from .security import client_address
+from .security import notice as signed_notice
 from .security import same as _same
 from .sessions import WebSessions
 
@@ -232,6 +233,7 @@ class CitizenChat:
         context: dict[str, Any] = {
             "typed": found.typed,
             "message": found.text if found.complaint is None and found.application is None else None,
+            "error": signed_notice(request, "error"),  # what a form of the page that was sent lacked
             "complaint": found.complaint,
             "events": list(found.events),
             "own": found.own,

@@ -458,7 +458,7 @@ def enquiries() -> None:
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 def enquiries_list(outcome: str | None, limit: int) -> None:
     """The newest enquiries, one a line: time (the bureau's, with its offset), channel, outcome,
-    entry, score, question.
+    entry, score, question (as typed).
 
     Example: gongkai enquiries list --outcome fallback
     """
@@ -470,7 +470,9 @@ def enquiries_list(outcome: str | None, limit: int) -> None:
             score = f"{row['score']:.2f}" if row["score"] is not None else "-"
             # Recorded in UTC; shown as complaints record their times: local, to the second, with the offset.
             at = local(row["at"]).isoformat(timespec="seconds")
-            echo(f"{at}  {row['channel']:8} {row['outcome']:9} {row['entry_id'] or '-':24} {score}  {row['text']}")
+            # As the citizen typed it: the normalised text can read otherwise (我爸的 becomes 别人).
+            asked = row.get("typed") or row["text"]
+            echo(f"{at}  {row['channel']:8} {row['outcome']:9} {row['entry_id'] or '-':24} {score}  {asked}")
     finally:
         store.close()
 

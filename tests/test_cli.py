@@ -153,6 +153,7 @@ def test_chat_records_and_staff_see_unanswered(run):
     # Recorded in UTC, shown in the bureau's time with its offset (as complaints are).
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00  console ", listed[0]), listed[0]
     assert "明天会下雨" in run("enquiries", "unanswered").output
+    assert "明天会下雨吗" in run("enquiries", "list").output  # as typed, not normalised (吗 dropped)
 
 
 def test_what_citizens_typed_is_shown_in_a_terminal_never_acted_on(run):

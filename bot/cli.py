@@ -785,19 +785,9 @@ def _act(action: str, number: str, text: str | None, actor: str | None) -> None:
         told = ""
         if action in ("replied", "closed"):
             told = " The citizen will be sent it by the running bot."
-            if not _sends_to(log.settings, c.channel):  # as the console warns: no sender for that channel
+            if not log.settings.sends_to(c.channel):  # as the console warns: no sender for that channel
                 told = f" It will not reach the citizen: nothing sends to {c.channel} here (not configured); call them."
         echo(f"{c.number}: {EVENTS[action]} recorded; status {c.status_label}.{told}")
-
-
-def _sends_to(settings: Any, channel: str) -> bool:
-    """Whether a running Gongkai with ``settings`` delivers to a citizen on ``channel`` (the web's
-    replies are read on its pages; a paper application's are posted)."""
-    if channel == "telegram":
-        return settings.telegram_token is not None
-    if channel == "wechat":
-        return bool(settings.wechat_app_id) and settings.wechat_app_secret is not None
-    return True
 
 
 @complaints.command("accept")

@@ -288,6 +288,16 @@ class Settings(BaseSettings):
             return [v.strip() for v in value.replace("，", ",").split(",") if v.strip()]
         return value
 
+    def sends_to(self, channel: str) -> bool:
+        """Whether Gongkai can send a citizen on ``channel`` a message of its own (a staff reply, a
+        closing): Telegram with its token, WeChat with an AppID and AppSecret; the web's are read on
+        its pages."""
+        if channel == "telegram":
+            return self.telegram_token is not None
+        if channel == "wechat":
+            return bool(self.wechat_app_id) and self.wechat_app_secret is not None
+        return True
+
     def staff_channels(self) -> list[str]:
         """The channels with a place staff are told of new complaints."""
         return ["telegram"] if self.telegram_token and self.telegram_staff_chat_id is not None else []

@@ -549,36 +549,30 @@ class Conversation:
         earlier = self.complaints.filed_as(dedupe_key)
         if earlier is not None:
             return Done(earlier)
+
+        async def file() -> Done | Limited:
+            waiting = self.limits.complaint(keys(channel, user_id, chat_id), address)
+            if waiting > 0:
+                log.info("complaint refused: over the limits (%s, %.0f s to wait)", channel, waiting)
+                at = when(self.complaints.now(), waiting)
+                return Limited(texts.COMPLAINT_LIMITED.format(at=at, **self.contacts))
+            # A form begun before tip-offs had topics of their own (a 举报 under 依申请公开) is filed
+            # under 其他 rather than refused: the citizen was told it would be sent.
+            topic = form.topic if form.topic in KIND_TOPICS.get(form.kind, ()) else "other"
+            draft = Draft(form.text, topic=topic, kind=form.kind, name=form.name, phone=form.phone)
+            return Done(
+                await self.complaints.afile(
+                    draft, channel=channel, chat_id=chat_id, user_id=user_id, dedupe_key=dedupe_key
+                )
+            )
+
         filing = self._filing.get(dedupe_key)
         if filing is None:
             logs.begin()  # the notices owed for it, and their delivery, are logged under it
-            filing = asyncio.ensure_future(self._file(form, channel, chat_id, user_id, dedupe_key, address))
+            filing = asyncio.ensure_future(file())
             self._filing[dedupe_key] = filing
             filing.add_done_callback(lambda _: self._filing.pop(dedupe_key, None))
         return await asyncio.shield(filing)  # a client that hangs up does not stop the filing
-
-    async def _file(
-        self,
-        form: Form,
-        channel: str,
-        chat_id: str | int,
-        user_id: str | int | None,
-        dedupe_key: str,
-        address: str | None,
-    ) -> Done | Limited:
-        waiting = self.limits.complaint(keys(channel, user_id, chat_id), address)
-        if waiting > 0:
-            log.info("complaint refused: over the limits (%s, %.0f s to wait)", channel, waiting)
-            at = when(self.complaints.now(), waiting)
-            return Limited(texts.COMPLAINT_LIMITED.format(at=at, **self.contacts))
-        # A form begun before tip-offs had topics of their own (a 举报 under 依申请公开) is filed
-        # under 其他 rather than refused: the citizen was told it would be sent.
-        topic = form.topic if form.topic in KIND_TOPICS.get(form.kind, ()) else "other"
-        draft = Draft(form.text, topic=topic, kind=form.kind, name=form.name, phone=form.phone)
-        filed = await self.complaints.afile(
-            draft, channel=channel, chat_id=chat_id, user_id=user_id, dedupe_key=dedupe_key
-        )
-        return Done(filed)
 
     # --- status and rating ------------------------------------------------------------------------
 

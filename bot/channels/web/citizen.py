@@ -340,11 +340,11 @@ class CitizenChat:
             text = self.conversation.choose_prompt(reply, self.answerer.contacts)
             choices = [(c.id, c.title) for c in reply.choices]
             return Turn("bot", text + under, choices=choices, offer=kind, english=reply.english)
-        if reply.outcome == "catalogue":  # what to do if they are not it, under the list
-            footer = texts.CATALOGUE_ANSWER_FOOTER.format(**self.answerer.contacts)
-            return Turn("bot", reply.heading, hits=reply.hits, offer=kind, after=footer + under, asks=pointers(footer))
-        if reply.outcome == "fallback" and reply.hits:  # documents that may be what was asked for, as links
-            footer = texts.FALLBACK_DOCUMENT_NEAR.format(**self.answerer.contacts)
+        if reply.outcome == "catalogue" or (reply.outcome == "fallback" and reply.hits):
+            # The documents found (or that may be what was asked for) as links, and what to do if
+            # they are not it under them.
+            footer = texts.CATALOGUE_ANSWER_FOOTER if reply.outcome == "catalogue" else texts.FALLBACK_DOCUMENT_NEAR
+            footer = footer.format(**self.answerer.contacts)
             return Turn("bot", reply.heading, hits=reply.hits, offer=kind, after=footer + under, asks=pointers(footer))
         # An answer's documents (those it names, a category's newest) are links here, as a look-up's
         # are: the text up to the line above them, and the list.

@@ -29,9 +29,10 @@ FIELDS = (
 NOT_A_DESCRIPTION = frozenset({"跳过", "不留", "无", "没有", "不知道", "skip"})
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_RESIDENT_ID = re.compile(r"\d{17}[\dX]")  # its shape; the last character checks the others
+ORGANISATION_ID = "统一社会信用代码"  # an organisation's: a person applies with their own papers
 # The ways each form of the information can reach the applicant (a file on a disc may be posted
 # or collected; paper may be faxed; what is inspected is inspected on site).
-ORGANISATION_ID = "统一社会信用代码"  # an organisation's: a person applies with their own papers
 DELIVERED = {
     "paper": {"post", "collect", "fax"},
     "electronic": {"email", "online", "post", "collect"},
@@ -42,7 +43,7 @@ DELIVERED = {
 def resident_id_ok(number: str) -> bool:
     """Whether ``number`` is a well-formed 18-digit resident identity number (GB 11643 check code)."""
     number = number.strip().upper()
-    if not re.fullmatch(r"\d{17}[\dX]", number):
+    if not _RESIDENT_ID.fullmatch(number):
         return False
     total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
     return "10X98765432"[total % 11] == number[17]
@@ -64,7 +65,7 @@ def check(fields: Mapping[str, str]) -> tuple[Draft | None, dict[str, str]]:
     if not got["id_number"]:
         problems["id_number"] = texts.APPLY_NO_ID
     elif got["id_type"] == "居民身份证" and not resident_id_ok(got["id_number"]):
-        well_formed = re.fullmatch(r"\d{17}[\dXx]", got["id_number"])
+        well_formed = _RESIDENT_ID.fullmatch(got["id_number"].upper())
         problems["id_number"] = texts.APPLY_BAD_ID_CHECK if well_formed else texts.APPLY_BAD_ID
     elif len(got["id_number"]) > MAX_FIELD:
         problems["id_number"] = texts.APPLY_TOO_LONG.format(limit=MAX_FIELD)

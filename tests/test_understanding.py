@@ -454,6 +454,13 @@ def test_a_title_typed_with_a_year_gets_the_documents(answerer):
     other = answerer.answer("2010年安全生产月活动方案")
     assert other.outcome == "catalogue" and other.text.startswith("公开目录中没有2010年的这类文件")
     assert all("安全生产月" in h["title"] and h["date"].startswith("2009") for h in other.hits)
+    # Nor when what the year matches (the 2010年元旦 notice) is another kind of document than
+    # the one named, asked for as whether it exists: not the figures the guide has no 2010 of.
+    for text in ("2010年的安全生产工作要点", "有没有2010年的安全生产工作要点"):
+        kind = answerer.answer(text)
+        assert kind.outcome == "catalogue" and kind.text.startswith("公开目录中没有2010年的这类文件")
+        assert "2009年安全生产工作要点" in kind.hits[0]["title"]
+    assert answerer.answer("2010年元旦安全生产").hits[0]["title"] == "关于做好2010年元旦期间安全生产工作的通知"
     # Asked whether such a document was published, the frame is no part of the name searched.
     asked = answerer.answer("今年过年前有没有发烟花爆竹经营的通知？我想进点货卖")
     assert asked.outcome == "catalogue" and all("烟花爆竹" in h["title"] for h in asked.hits)

@@ -63,6 +63,9 @@ FALLBACK_SEARCH_BUDGET = 5_000
 # A document asked for that the catalogue has nothing like at the chat's bar: the items down to this
 # score are shown as maybe what is meant (0.3: a title that shares the subject's words).
 NEAR_DOCUMENT_MIN_SCORE = 0.3
+# A document named by its year (2010年的安全生产工作要点) is of other years when, the year aside, the
+# catalogue names it this much better than anything the year matches (the 2010年元旦 notice).
+OTHER_YEARS_MARGIN = 0.2
 # Readings a question's answer may need embedded beyond those known beforehand (Matcher.needs_meaning),
 # each on the embedding threads in a round of its own; past them (never seen), the rest is embedded
 # while answering.
@@ -532,7 +535,7 @@ class Answers:
             for h in hits
             if h["score"] >= s.catalogue_with_answer_min_score or (licence and about_a_licence(h["title"]))
         ]
-        of_other_years = not hits and bool(query.years)
+        of_other_years = bool(query.years) and self._of_other_years(query, hits)
         if of_other_years:  # 2010年安全生产月活动方案: the catalogue's of other years, said so
             hits = self._documents(self.matcher.query(_without_years(query)))
         # A complaint or tip-off is recognised by the lexicon's rules or, in other words, by the
@@ -612,6 +615,9 @@ class Answers:
             # A year the guide has no figures for: asked for its figures, the citizen is told where
             # they are published; named in passing (2019年以后还收费吗), the rules are what is
             # asked, and no other year's figures answer it.
+            if of_other_years and hits and hits[0]["score"] >= s.catalogue_with_answer_min_score:
+                # 有没有2010年的安全生产工作要点: a document of another year named, not the year's figures
+                return self._catalogue(text, query, hits, top_id, top_score, offer, of_other_years)
             other_years = self._other_years(query, ranked) if best.score >= clarify_at else None
             if other_years is not None:
                 return other_years
@@ -791,6 +797,22 @@ class Answers:
             held=separator.join(years.format(y) for y in sorted(self._years)),
         )
         return self._entry_reply(query.text, entry, ranked[0].score, query.english, before + "\n")
+
+    def _of_other_years(self, query: Query, hits: list[dict[str, Any]]) -> bool:
+        """Whether the document a question names by year is in the catalogue of other years only: no
+        item matches it with the year, or the year-less question names one well that is of another
+        year, far better than what the year alone matches (2010年的安全生产工作要点 is the 2009
+        工作要点's kind, not the 2010年元旦 notice)."""
+        if not hits:
+            return True
+        plain = self._documents(self.matcher.query(_without_years(query)))
+        if not plain or plain[0]["score"] < self.settings.catalogue_with_answer_min_score:
+            return False
+        named = plain[0]["title"]
+        return (
+            not any(str(year) in named for year in query.years)
+            and plain[0]["score"] - hits[0]["score"] >= OTHER_YEARS_MARGIN
+        )
 
     def _documents(self, query: Query, min_score: float | None = None) -> list[dict[str, Any]]:
         """Catalogue items that match the question well (a document named, a keyword typed)."""

@@ -690,11 +690,12 @@ class Matcher:
 
     def by_keyword(self, query: Query) -> list[GuideEntry]:
         """The entries one of whose keywords holds the whole message (期限 is in 答复期限, 缴费期限,
-        过期限), in the guide's order: what a bare word typed may be about."""
+        过期限): what a bare word typed may be about, the most asked first (those with the most
+        phrasings: 申请后多久答复 before 2009年时的答复期限), then in the guide's order."""
         if not query.normalized:
             return []
         owners = dict.fromkeys(owner for owner, keyword in self._keywords if query.normalized in keyword)
-        return [self._guide[owner] for owner in owners]
+        return sorted((self._guide[owner] for owner in owners), key=lambda e: -len(e.alternatives))
 
     def citing(self, article: int) -> list[GuideEntry]:
         """The guide entries whose source cites ``article`` of the regulations: those citing fewer

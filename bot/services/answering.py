@@ -615,7 +615,7 @@ class Answers:
             # A year the guide has no figures for: asked for its figures, the citizen is told where
             # they are published; named in passing (2019年以后还收费吗), the rules are what is
             # asked, and no other year's figures answer it.
-            if of_other_years and hits and hits[0]["score"] >= s.catalogue_with_answer_min_score:
+            if of_other_years and not confident and hits and hits[0]["score"] >= s.catalogue_with_answer_min_score:
                 # 有没有2010年的安全生产工作要点: a document of another year named, not the year's figures
                 return self._catalogue(text, query, hits, top_id, top_score, offer, of_other_years)
             other_years = self._other_years(query, ranked) if best.score >= clarify_at else None
@@ -649,18 +649,19 @@ class Answers:
         # all: offered in a list, it would put 公租房 to whoever asks about the weather.
         guide = [c for c in ranked if not c.entry.refer]
         if guide and guide[0].score >= clarify_at and query.readable:  # asdfgh is no question to guess at
-            # A list of one is no choice: the next entries come along if they are half as likely,
-            # and, for a bare word typed (期限), the entries that have it in a keyword, to a full list.
+            # A list of one is no choice: the next entries come along if they are half as likely.
+            # A bare word typed (期限) is what the entries that have it in a keyword are about, the
+            # most asked first: the model's guesses at two characters (旧条例期限) come after them.
             english = query.english
             choices = [Choice(c.entry.id, title(c.entry, english), c.score) for c in guide if c.score >= clarify_at / 2]
-            if len(choices) < s.clarify_choices and len(query.normalized) <= KEYWORD_MAX_CHARS and not intent.asks:
+            if len(query.normalized) <= KEYWORD_MAX_CHARS and not intent.asks:
                 scores = {c.entry.id: c.score for c in ranked}
-                offered = {c.id for c in choices}
-                choices += [
+                keyed = [
                     Choice(e.id, title(e, english), scores.get(e.id, 0.0))
                     for e in self.matcher.by_keyword(query)
-                    if e.id not in offered and not e.refer
+                    if not e.refer
                 ]
+                choices = list({c.id: c for c in [*keyed, *choices]}.values())
             return self._clarify(text, choices[: s.clarify_choices], query.english, offer)
         if not hits and query.normalized and self.matcher.seeks_a_document(query):
             # A document named (特种作业培训的通知在哪看 啥时候考试) that the guide knows nothing of: the
@@ -669,8 +670,8 @@ class Answers:
         if hits:
             return self._catalogue(text, query, hits, top_id, top_score, offer, of_other_years)
         # A bare word typed (申请) that the guide's keywords hold, however unsure the model is of
-        # what about it is asked: the entries it may be about, in the guide's order (谁可以申请,
-        # 怎么申请 ...), which is the order a reader meets them in.
+        # what about it is asked: the entries it may be about, the most asked first (谁可以申请,
+        # 怎么申请 ...).
         if len(query.normalized) <= KEYWORD_MAX_CHARS and not intent.asks and query.readable:
             scores = {c.entry.id: c.score for c in ranked}
             keyed = [e for e in self.matcher.by_keyword(query) if not e.refer][: s.clarify_choices]

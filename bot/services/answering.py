@@ -656,12 +656,12 @@ class Answers:
             choices = [Choice(c.entry.id, title(c.entry, english), c.score) for c in guide if c.score >= clarify_at / 2]
             if len(query.normalized) <= KEYWORD_MAX_CHARS and not intent.asks:
                 scores = {c.entry.id: c.score for c in ranked}
-                keyed = [
+                held = [
                     Choice(e.id, title(e, english), scores.get(e.id, 0.0))
                     for e in self.matcher.by_keyword(query)
                     if not e.refer
                 ]
-                choices = list({c.id: c for c in [*keyed, *choices]}.values())
+                choices = list({c.id: c for c in [*held, *choices]}.values())
             return self._clarify(text, choices[: s.clarify_choices], query.english, offer)
         if not hits and query.normalized and self.matcher.seeks_a_document(query):
             # A document named (特种作业培训的通知在哪看 啥时候考试) that the guide knows nothing of: the

@@ -815,7 +815,10 @@ class Matcher:
         if hits and hits[0].score >= CLAUSES_BELOW:
             return hits
         read = query.read or query.text
-        subjects = (c for c in dict.fromkeys(_CLAUSES.split(read)) if self._names_a_subject(c))
+        # Two subjects joined (安全生产月和应急预案) are searched apart only when the whole finds
+        # nothing near: 和 is in titles too (安全生产和职业健康), a typo's query finds them fairly.
+        split = _CLAUSES_JOINED if not hits or hits[0].score < JOINED_BELOW else _CLAUSES
+        subjects = (c for c in dict.fromkeys(split.split(read)) if self._names_a_subject(c))
         clauses = list(itertools.islice(subjects, MAX_CLAUSES))  # a long story is no look-up
         if self._names_documents(query):  # 烟花爆竹零售许可啥时候开始办: the licence's 办理指南
             names = self._licences(read) if hits else document_names(read) + self._licences(read)
@@ -826,14 +829,19 @@ class Matcher:
         # 给员工培训用), or a question that names documents (你们公开过信息公开工作制度和发布制度吗),
         # that the whole message does not find well: each clause and each name is searched too, a
         # little below the whole message (whose numbers, in another clause, still count).
+        # Each clause's best comes before more of any (安全生产月和应急预案: one of each first).
         best = {h.item.index_no: h for h in hits}
+        leaders = set(itertools.islice(best, 1))
         for clause in clauses:
-            for hit in self._search(self._query(clause, clause), limit, min_score / CLAUSE_SHARE, budget):
+            found = self._search(self._query(clause, clause), limit, min_score / CLAUSE_SHARE, budget)
+            for hit in found:
                 score = round(CLAUSE_SHARE * hit.score, 4)
                 known = best.get(hit.item.index_no)
                 if score >= min_score and (known is None or score > known.score):
                     best[hit.item.index_no] = Hit(hit.item, score)
-        return sorted(best.values(), key=lambda h: (h.score, h.item.date), reverse=True)[:limit]
+            leaders.update(h.item.index_no for h in found[:1] if h.item.index_no in best)
+        ranked = sorted(best.values(), key=lambda h: (h.score, h.item.date), reverse=True)
+        return sorted(ranked, key=lambda h: h.item.index_no not in leaders)[:limit]
 
     def _names_a_subject(self, clause: str) -> bool:
         """Whether a clause is worth searching apart: long enough, as the lexicon reads it (危化品 is
@@ -1254,9 +1262,11 @@ _OPENINGS = re.compile("^(?:" + "|".join(sorted(SEARCH_OPENINGS, key=len, revers
 _ENDINGS = re.compile("(?:" + "|".join(sorted(SEARCH_ENDINGS, key=len, reverse=True)) + ")+$")
 # A query this short is left as it is: 有没有 alone, or 文件, is what the citizen means.
 FRAMED_MIN_CHARS = 4
-# The clauses of a message (at punctuation and spaces), each also searched on its own at this
+# The clauses of a message (at punctuation, spaces and 和, 还有), each also searched on its own at this
 # share of its score: the whole message's hits stay ahead of a clause's as good.
 _CLAUSES = re.compile(r"[,，、;；。！!?？\s]+")
+_CLAUSES_JOINED = re.compile(r"[,，、;；。！!?？\s]+|(?:以及|还有|和|及|跟|或者)")
+JOINED_BELOW = 0.5
 CLAUSE_SHARE = 0.9
 CLAUSES_BELOW = 0.75  # only when the whole message's best hit is below this
 MAX_CLAUSES = 4

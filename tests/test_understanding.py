@@ -1396,6 +1396,16 @@ def test_a_look_up_with_a_clause_of_its_own_gets_the_documents(answerer):
     assert answerer.answer("nimen bangong shijian shi ji dian dao ji dian").outcome != "catalogue"
 
 
+@pytest.mark.parametrize("text", ["安全生产月和应急预案", "查一下安全生产月和应急预案", "安全生产月以及应急预案"])
+def test_two_subjects_joined_are_each_looked_up(answerer, text):
+    # 和 joins two look-ups that the whole message finds nothing near: each is searched, and the
+    # best of each is listed before more of either.
+    reply = answerer.answer(text)
+    assert reply.outcome == "catalogue"
+    assert {"安全生产月" in h["title"] for h in reply.hits[:2]} == {True, False}
+    assert any("应急预案" in h["title"] for h in reply.hits[:2])
+
+
 def test_a_title_with_a_hazards_words_is_a_look_up_not_a_tip_off(answerer):
     # 烟花爆竹 are a hazard's words; a message that ends as a document's title does (办事指南)
     # and finds that document is a look-up.

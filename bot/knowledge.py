@@ -147,6 +147,7 @@ class Lexicon:
     tipoff: tuple[str, ...] = ()
     grievance: tuple[str, ...] = ()
     hazards: tuple[str, ...] = ()
+    emergencies: tuple[str, ...] = ()  # a danger happening now (着火了, 被困): 119 first, whatever else
     asking: tuple[str, ...] = ()
     requests: tuple[str, ...] = ()  # asking for information: 事故 beside 统计 is not a tip-off
     complaint_examples: tuple[str, ...] = ()  # messages that complain or report, in any words
@@ -589,6 +590,7 @@ _LEXICON_LISTS = (
     "tipoff",
     "grievance",
     "hazards",
+    "emergencies",
     "asking",
     "requests",
     "complaint_examples",

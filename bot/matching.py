@@ -154,6 +154,7 @@ class Intent:
     tipoff: bool = False
     grievance: bool = False
     hazard: bool = False
+    emergency: bool = False  # a danger happening now (着火了, 有人被困): told 119, 120, 110 first
     asks: bool = False
     tells: bool = False  # reports rather than asks, judged leniently for a long story
     greeting: bool = False
@@ -1040,6 +1041,7 @@ class _IntentRules:
         self._tipoff = pattern(lexicon.tipoff)
         self._grievance = pattern(lexicon.grievance)
         self._hazards = pattern(lexicon.hazards)
+        self._emergencies = pattern(lexicon.emergencies)
         self._asking = pattern(tuple(w for w in lexicon.asking if w != "?"))
         self.asking = self._asking
         # In a long message a one-character asking word (几, 谁, 哪) is as likely part of a story
@@ -1085,11 +1087,14 @@ class _IntentRules:
         # 到底 asks harder in a choice between two (到底是15个工作日还是20个): no grievance there.
         grievance = bool(self._grievance and self._grievance.search(_CHOICE_STRESSED.sub("", simple)))
         hazard = tipoff or bool(self._hazards and self._hazards.search(simple))
+        # Told as happening now (着火了), not as what happened once (去年那家厂着火了，公开了吗).
+        emergency = bool(self._emergencies and self._emergencies.search(simple) and not _BEFORE_NOW.search(simple))
         return Intent(
             complaint=strong or ((topic or tipoff) and not asks),
             tipoff=tipoff,
             grievance=grievance,
             hazard=hazard,
+            emergency=emergency,
             asks=asks,
             tells=tells,
             requests=bool(self._requests and self._requests.search(simple))
@@ -1110,6 +1115,11 @@ _APPLYING = "办理|申办|申请|申领"
 _WANTS = re.compile(f"(?:想|要|准备|打算)(?:{_APPLYING}|办个|办一个|办张|咨询|了解一下|查一下|查查|问问|问一下|看看)")
 
 
+# A danger told of as past (去年那家厂着火了, 2009年): no emergency now, whatever its words.
+_BEFORE_NOW = re.compile(
+    r"\d+年|去年|前年|上个?月|上周|上礼拜|上星期|上次|那次|那年|以前|之前|曾经|当时|年前|前几年"
+    r"|last (?:year|month|week)"
+)
 # 到底, 究竟 before a choice between two (到底是…还是…): a question pressed, not a grievance.
 _CHOICE_STRESSED = re.compile(rf"(?:到底|究竟)(?={CHOICE_OF_TWO})")
 

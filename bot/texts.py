@@ -196,6 +196,15 @@ COMPLAINT_EN = (
     "requests for government information (Article 39 of the Regulations). Please call the bureau's supervision "
     "line {supervision_phone}, or complain to the higher authority (Articles 47 and 51)."
 )
+# Above any reply to a message that tells of a danger happening now (着火了, 有人被困).
+EMERGENCY = (
+    "如果险情正在发生，请立即拨打 119（火警）、120（急救）或 110（报警），并先到安全的地方。"
+    "本服务不能派人到场，也不能代为报警。"
+)
+EMERGENCY_EN = (
+    "If this is happening now, call 119 (fire), 120 (ambulance) or 110 (police) at once and get to safety. "
+    "This service cannot send anyone or call for you."
+)
 TIPOFF_EN = (
     " Work-safety hazards and violations can be reported to the national hotline 12350; for an accident "
     "happening now call 119, 120 or 110."

@@ -419,3 +419,20 @@ def test_every_pointer_in_the_guide_is_answered_when_asked(answerer):
     assert "什么是信息处理费" in asked
     for question in sorted(asked):
         assert answerer.answer(question).outcome in {"answer", "clarify"}, question
+
+
+@pytest.mark.parametrize(
+    "text", ["有人被困在厂房里了，快来人", "液化气泄漏了怎么办", "着火了", "我闻到很大的煤气味", "救命"]
+)
+def test_a_danger_happening_now_is_told_119_before_anything_else(answerer, text):
+    # Whatever the rest of the reply is (the complaint's channels, not sure, a choice), the first
+    # line tells whom to call now: the bureau can send no one.
+    reply = answerer.answer(text)
+    assert reply.text.startswith(texts.EMERGENCY)
+    english = answerer.answer("there is a gas leak in my building")
+    assert english.text.startswith(texts.EMERGENCY_EN)
+
+
+def test_a_danger_told_as_past_is_no_emergency(answerer):
+    for text in ("去年那家厂着火了，公开了吗", "2009年爆炸事故统计", "上个月厂里有人中毒了，通报在哪看"):
+        assert texts.EMERGENCY not in answerer.answer(text).text

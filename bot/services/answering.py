@@ -428,6 +428,8 @@ class Answers:
         reply = self._reply(text, query)
         if reply.outcome == "complaint":
             reply = self._besides_complaint(reply)
+        if self.matcher.intent(query).emergency:  # 有人被困在厂房里了: 119 before anything else
+            reply.text = (texts.EMERGENCY_EN if query.english else texts.EMERGENCY) + "\n" + reply.text
         reply.normalized, reply.english = query.normalized, query.english
         if reply.outcome == "answer":  # the guide's pointers, parsed here once for every channel
             reply.asks = pointers(reply.text)

@@ -396,6 +396,27 @@ def test_backup_to_a_file_name_and_backup_names_sort_by_time(run, db, tmp_path):
     assert backup_name(db, early) == "gongkai-20260102T030405.006Z.db" < backup_name(db, later)
 
 
+def test_a_backup_never_replaces_the_database_its_journal_or_a_file_that_is_no_database(run, db, tmp_path):
+    # A backup named as the live database would be renamed over it, under the running service's
+    # open files: what it writes next goes to a deleted file, and is gone at the next start.
+    store = Store(db)
+    try:
+        for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+            result = run("backup", str(path))
+            assert result.exit_code == 1 and "is the database itself" in result.output
+        assert db.with_name(db.name + "-wal").exists()  # the service's journal is where it was
+        notes = tmp_path / "notes.txt"
+        notes.write_text("not a database", encoding="utf-8")
+        result = run("backup", str(notes))
+        assert result.exit_code == 1 and "no SQLite database" in result.output
+        assert notes.read_text(encoding="utf-8") == "not a database"
+        # An earlier backup is a database: written over, as asked.
+        assert run("backup", str(tmp_path / "copy.db")).exit_code == 0
+        assert run("backup", str(tmp_path / "copy.db")).exit_code == 0
+    finally:
+        store.close()
+
+
 def test_a_source_that_fails_integrity_leaves_no_backup(db, tmp_path):
     store = Store(db)
     log = complaints_log(store)

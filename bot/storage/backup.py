@@ -27,6 +27,7 @@ from .migrations import migrations
 # gongkai-20261201T180000.123Z.db: sorts by time, and pruning touches no other name.
 _STAMP = "%Y%m%dT%H%M%S"
 _BACKUP_NAME = r"-\d{8}T\d{6}\.\d{3}Z\.db"
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 class BackupError(StorageError):
@@ -204,13 +205,19 @@ def backup(db: Path | str, dest: Path | str, *, keep: int | None = None, known: 
     :param keep: with a folder, delete all but the newest ``keep`` backups of ``db`` in it
     :param known: the migrations the copy is checked against
     :raises BackupError: the database cannot be read, or the copy fails its integrity check (then
-      no file is left under the backup's name)
+      no file is left under the backup's name); the backup would replace the database itself, its
+      journal, or a file that is no SQLite database
     """
     db, dest = Path(db), Path(dest)
     folder = dest if dest.is_dir() else None
     if keep is not None and folder is None:
         raise BackupError(f"--keep needs a folder to prune, and {dest} is not one")
     target = folder / backup_name(db) if folder is not None else dest
+    live = db.resolve()
+    if target.resolve() in {live, *(live.with_name(live.name + end) for end in ("-wal", "-shm", "-journal"))}:
+        raise BackupError(f"{target} is the database itself (or its journal): back up to another file or a folder")
+    if target.is_file() and not _is_sqlite(target):
+        raise BackupError(f"{target} exists and is no SQLite database: it is not written over")
     started = time.monotonic()
     unchecked = target.with_name(f".{target.name}.unchecked")
     copy(db, unchecked)
@@ -227,6 +234,12 @@ def backup(db: Path | str, dest: Path | str, *, keep: int | None = None, known: 
     found = Check(**{**found.__dict__, "path": target})
     pruned = prune(folder, db, keep) if folder is not None and keep is not None else []
     return Backup(target, found, seconds, pruned)
+
+
+def _is_sqlite(path: Path) -> bool:
+    """Whether ``path`` starts as an SQLite database does (an empty file is none)."""
+    with path.open("rb") as f:
+        return f.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
 
 
 def prune(folder: Path, db: Path, keep: int) -> list[Path]:

@@ -9,8 +9,11 @@ ruamel.yaml finds where each list ends (its line numbers) and spells the new ite
 from __future__ import annotations
 
 import io
+import shutil
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import texts
-from .knowledge import GUIDE_DIR, LEXICON_FILE
+from .knowledge import GUIDE_DIR, LEXICON_FILE, KnowledgeError, load
 from .services.teaching import Taught, referral
 
 REFER_FILE = "90-elsewhere.yaml"
@@ -35,8 +38,28 @@ def _yaml() -> YAML:
 def export(folder: Path, taught: Iterable[Taught]) -> list[Path]:
     """Write ``taught`` into the files of the knowledge ``folder``; return the files changed.
 
-    What a file already has (a phrasing, an entry's id, an example) is not written again.
+    What a file already has (a phrasing, an entry's id, an example) is not written again. The
+    files are checked as written, in a copy of the folder, before any of them is: files that would
+    not load (a taught text the check refuses) raise :class:`KnowledgeError` and nothing changes.
     """
+    written = _edited(folder, taught)
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / folder.name
+        shutil.copytree(folder, copy)
+        for path, text in written.items():
+            (copy / path.relative_to(folder)).write_text(text, encoding="utf-8")
+        try:
+            load(copy)
+        except KnowledgeError as e:  # said of the folder's own files
+            problems = [replace(p, file=p.file.replace(str(copy), str(folder))) for p in e.problems]
+            raise KnowledgeError(problems) from None
+    for path, text in written.items():
+        path.write_text(text, encoding="utf-8")
+    return list(written)
+
+
+def _edited(folder: Path, taught: Iterable[Taught]) -> dict[Path, str]:
+    """The files of ``folder`` that ``taught`` changes, each with its new text."""
     phrasings: dict[str, list[str]] = defaultdict(list)
     entries: dict[str, list[dict[str, Any]]] = defaultdict(list)
     lexicon: dict[str, list[str]] = defaultdict(list)
@@ -58,7 +81,7 @@ def export(folder: Path, taught: Iterable[Taught]) -> list[Path]:
         elif t.action == "complaint":
             lexicon["complaint_examples"] += t.wordings
 
-    changed: list[Path] = []
+    changed: dict[Path, str] = {}
     guide = folder / GUIDE_DIR
     for path in sorted(guide.glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
@@ -77,13 +100,11 @@ def export(folder: Path, taught: Iterable[Taught]) -> list[Path]:
         if fresh:
             new = _append(new, data["entries"], fresh)
         if new != text:
-            path.write_text(new, encoding="utf-8")
-            changed.append(path)
+            changed[path] = new
     for section, fresh in entries.items():  # a section with no file yet: the referrals
         path = guide / (REFER_FILE if section == texts.REFER_SECTION else f"90-{len(changed)}.yaml")
         head = f"# {section}：工作人员在工作台中教给机器人的条目（gongkai knowledge export 写入）。\n"
-        path.write_text(head + _dump({"section": section, "entries": fresh}), encoding="utf-8")
-        changed.append(path)
+        changed[path] = head + _dump({"section": section, "entries": fresh})
 
     if lexicon:
         path = folder / LEXICON_FILE
@@ -101,8 +122,7 @@ def export(folder: Path, taught: Iterable[Taught]) -> list[Path]:
             else:
                 new = new.rstrip("\n") + "\n" + _dump({key: add})
         if new != text:
-            path.write_text(new, encoding="utf-8")
-            changed.append(path)
+            changed[path] = new
     return changed
 
 

@@ -16,10 +16,10 @@ from bot import texts
 from bot.app import Services, build_web_app
 from bot.channels.web import setup as setup_web
 from bot.evaluation import Labelled, evaluate
-from bot.knowledge import ENTRY_PROBLEMS, load
+from bot.knowledge import ENTRY_PROBLEMS, KnowledgeError, load
 from bot.knowledge_export import export
 from bot.services.staff import StaffAccounts
-from bot.services.teaching import TeachingError
+from bot.services.teaching import Taught, TeachingError
 
 from .channels.test_web import PASSWORD, csrf_of, log_in
 
@@ -115,6 +115,20 @@ def test_a_referral_taught_for_a_licence_answers_how_to_get_it(services: Service
     assert (reply.outcome, reply.entry_id) == ("answer", taught.entry_id) and pointer in reply.text
 
 
+def test_a_pointer_is_checked_as_the_answer_it_becomes(services: Services):
+    # Exported, a pointer is a referral entry's answer: a brace around anything but one of the
+    # bureau's settings would fail the files' check, and with it every command that loads them.
+    knowledge = services.answerer.matcher.knowledge
+    for pointer in ("走失宠物请联系区畜牧兽医局 {0}", "请看官网{办事指南", "电话 {office_phone:>9}"):
+        with pytest.raises(TeachingError) as refused:
+            services.teaching.teach_out_of_scope(knowledge, ["我家狗丢了怎么办"], "cli:wangli", pointer)
+        assert set(refused.value.problems) == {"pointer"}
+    assert not services.teaching.records()
+    pointer = "可拨打{office_phone}问问"
+    taught = services.teaching.teach_out_of_scope(knowledge, ["我家狗丢了怎么办"], "cli:wangli", pointer)
+    assert taught.data["pointer"] == pointer
+
+
 def test_complaint_and_out_of_scope_examples_join_the_lexicon(services: Services):
     knowledge = services.answerer.matcher.knowledge
     services.teaching.teach_complaint(knowledge, ["楼下小作坊天天半夜电焊火星子乱飞"], "cli:wangli")
@@ -165,6 +179,19 @@ def test_export_writes_the_files_and_the_answers_stay_the_same(services: Service
     assert again.entry("fee-free").alternatives.count(UNKNOWN) == 1
     assert sum(e.id == "apply-by-wechat" for e in again.guide) == 1
     assert again.lexicon.complaint_examples.count("楼下小作坊天天半夜电焊火星子乱飞") == 1
+
+
+def test_an_export_the_files_would_fail_their_check_for_changes_no_file(folder: Path):
+    # Taught before pointers were checked (or a record edited by hand): the files are checked as
+    # they would be written, and none is, so that the bot still starts and the record can be undone.
+    pointed = {"wordings": ["我家狗丢了怎么办"], "pointer": "请联系畜牧兽医局 {0}"}
+    bad = Taught(1, "2026-12-05T20:00:00Z", "cli:wangli", "out_of_scope", "elsewhere-1", pointed)
+    good = Taught(2, "2026-12-05T20:01:00Z", "cli:wangli", "phrasings", "fee-free", {"wordings": [UNKNOWN]})
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    with pytest.raises(KnowledgeError) as refused:
+        export(folder, [good, bad])
+    assert any("{0}" in p.reason and p.file.startswith(str(folder)) for p in refused.value.problems)
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
 
 
 def test_the_regression_set_grows_from_what_was_taught(services: Services):

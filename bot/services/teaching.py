@@ -194,6 +194,12 @@ class Teaching:
         if len(pointer) > MAX_POINTER:
             raise TeachingError({"pointer": texts.TEACH_POINTER_TOO_LONG.format(limit=MAX_POINTER)})
         if pointer:
+            # The pointer is a referral entry's answer, written so into the files on export: checked
+            # as an answer is (a brace only around one of the bureau's settings, {office_phone}).
+            raw = {"id": "x", "question": said[0], "alternatives": said[1:], "answer": pointer, "refer": True}
+            _, found = check_entry(raw | {"source": texts.REFER_SOURCE}, texts.REFER_SECTION)
+            if problems := [p.reason for p in found if p.field == "answer"]:
+                raise TeachingError({"pointer": problems[0]})
             # A referral is answered like an entry; its id is known only once the row is written.
             return self._add(staff, "out_of_scope", None, {"wordings": said, "pointer": pointer}, refer=True)
         return self._add(staff, "out_of_scope", None, {"wordings": said})

@@ -285,7 +285,8 @@ def test_the_year_file_is_checked_with_file_line_and_key(tmp_path, store, knowle
     with pytest.raises(KnowledgeError) as e:
         Reports(store, moved, Settings()).build(2010)
     problems = [str(p) for p in e.value.problems]
-    assert problems[0].endswith("2010.yaml:3: date: “date”应填日期（如 2010-01-29），填的是“2010-02-30”")
+    said = "“成文日期（YYYY-MM-DD）”应填日期（如 2010-01-29），填的是“2010-02-30”"
+    assert problems[0].endswith(f"2010.yaml:3: date: {said}")
     assert (
         ":4: proactive.机构职能:" in problems[1] and ":5: t1.rules.issued: 没有“t1.rules.issued”这一项" in problems[2]
     )
@@ -352,9 +353,9 @@ def test_a_year_without_a_report_is_refused(reports, year):
 
 
 def test_entries_are_checked_and_kept_with_their_history(reports, store):
-    with pytest.raises(ReportError, match="t1.rules.issued”应填不小于 0 的整数"):
+    with pytest.raises(ReportError, match="表一·规章·本年制发件数”应填不小于 0 的整数"):
         reports.enter(YEAR, {"t1.rules.issued": "-1"}, "t")
-    with pytest.raises(ReportError, match="t1.rules.issued”应填"):  # SQLite would round it as a float
+    with pytest.raises(ReportError, match="本年制发件数”应填"):  # SQLite would round it as a float
         reports.enter(YEAR, {"t1.rules.issued": "9" * 38}, "t")
     with pytest.raises(ReportError, match="没有“t1.nonsense”这一项"):
         reports.enter(YEAR, {"t1.nonsense": "1"}, "t")

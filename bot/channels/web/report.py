@@ -61,13 +61,21 @@ class ReportPages:
 
     async def page(self, request: web.Request, session: Session) -> web.Response:
         year = self._year(request.query.get("year"))
-        error, report = notice(request, "error"), None
+        return self._render(request, session, year, notice(request, "error"))
+
+    def _render(
+        self, request: web.Request, session: Session, year: int, error: str | None, typed: dict[str, str] | None = None
+    ) -> web.Response:
+        """The year's page; after a refused entry, with its ``error`` and the values as ``typed``
+        (none of them saved: one bad figure must not cost the fourteen typed beside it)."""
+        report = None
         entries: dict[str, str] = {}
         try:
             entries = self.reports.entries(year)
             report = self.reports.build(year)
         except (ReportError, KnowledgeError) as e:  # an input that cannot be counted, a bad year file
             error = error or str(e)
+        entries |= typed or {}
         keys = entry_keys(year)
         return self.console._page(
             "staff_report.html",
@@ -103,8 +111,10 @@ class ReportPages:
         values = {k: str(v)[:6000] for k, v in form.items() if k in keys}
         try:
             count = await asyncio.to_thread(self.reports.enter, year, values, f"web:{session.username}")
-        except ReportError as e:
-            raise self._back(year, error=str(e)) from None
+        except ReportError as e:  # the form again, as typed, with what to correct
+            response = self._render(request, session, year, str(e), values)
+            response.set_status(400)
+            return response
         log.info("staff %s entered %d report value(s) for %d", session.username, count, year)
         raise self._back(year, done=str(count))
 

@@ -32,13 +32,15 @@ def entry_keys(year: int) -> dict[str, str]:
 
 
 def checked(year: int, key: str, value: str) -> str:
-    """``value`` for ``key`` as it is stored (trimmed), or :class:`ReportError` saying what is wrong."""
-    if key not in entry_keys(year):
+    """``value`` for ``key`` as it is stored (trimmed), or :class:`ReportError` saying what is wrong,
+    of the field as the form labels it (表一·规章·本年制发件数, not t1.rules.issued)."""
+    keys = entry_keys(year)
+    if key not in keys:
         raise ReportError(texts.REPORT_UNKNOWN_KEY.format(key=key))
-    value = value.strip()
+    label, value = keys[key], value.strip()
     if key.startswith("text."):
         if len(value) > TEXT_LIMIT:
-            raise ReportError(texts.REPORT_TOO_LONG.format(key=key, limit=TEXT_LIMIT))
+            raise ReportError(texts.REPORT_TOO_LONG.format(key=label, limit=TEXT_LIMIT))
         return value
     if value == "":
         return value  # clears the figure
@@ -46,9 +48,9 @@ def checked(year: int, key: str, value: str) -> str:
         try:
             return dt.date.fromisoformat(value).isoformat()
         except ValueError:
-            raise ReportError(texts.REPORT_NOT_A_DATE.format(key=key, value=value)) from None
+            raise ReportError(texts.REPORT_NOT_A_DATE.format(key=label, value=value)) from None
     if key.endswith(".amount") or key == "fees.collected":
-        return str(parse_amount(key, value))
+        return str(parse_amount(label, value))
     if key.endswith(".percent"):
-        return str(parse_amount(key, value.rstrip("%％")))
-    return str(parse_count(key, value, signed=key.endswith(".change")))
+        return str(parse_amount(label, value.rstrip("%％")))
+    return str(parse_count(label, value, signed=key.endswith(".change")))

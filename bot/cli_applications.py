@@ -180,6 +180,8 @@ def applications_show(number: str) -> None:
         if a.decision:
             echo(f"decision   {a.decision.label} ({a.decided_on})")
         echo(f"wanted     {a.form_label}, {a.delivery_label}: {a.description}")
+        if a.described != a.description:
+            echo(f"asked      {a.described} (before the correction)")
         for e in register.events(a):
             extra = f"  {e.data}" if e.data and e.kind not in ("received",) else ""
             echo(f"  {e.at}  {e.label}  {e.actor}  (on {e.on})" + (f"  {e.text}" if e.text else "") + extra)

@@ -473,7 +473,12 @@ APPLICATION_CORRECTION_LATE = (
     "补正告知应在收到申请之日起{days}个工作日内发出（《条例》第30条），最后一日为 {last}，已经过了。"
 )
 APPLICATION_CORRECTION_BY = "补正期限应晚于告知之日 {day}。"
+APPLICATION_CORRECTION_TOO_LATE = "补正期限填的是 {by}：合理的补正期限最长 {days} 个工作日，即不晚于 {last}。"
 APPLICATION_NOT_CORRECTING = "{number} 没有在等待补正。"
+APPLY_CORRECT_NOT_ASKED = (
+    "{number} 现在没有在等待补正（补正已经收到，或没有要求补正），这次填写的内容没有记录。"
+    "如需补充说明，请致电 {office_phone}。"
+)
 APPLICATION_CORRECTING = "{number} 正在等待申请人补正，补正后才能继续办理。"
 APPLICATION_EXTENSION_DAYS = "延长期限应为1至{most}个工作日（《条例》第33条第2款）。"
 APPLICATION_EXTENSION_APPROVER = "延长答复期限须经政府信息公开工作机构负责人同意，请写明批准人。"

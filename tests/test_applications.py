@@ -194,8 +194,20 @@ def test_correction_restarts_the_twenty_days_from_the_corrected_application(regi
     # From 3-20: Qingming (4-4 to 4-6) skipped.
     assert (a.status, a.start_on, a.due_on) == ("open", D(2026, 3, 20), D(2026, 4, 20))
     assert a.description == "2026年烟花爆竹经营（零售）许可证核发名单"
+    assert a.described == draft().description  # as first asked: what the notice was about, kept
     with pytest.raises(ApplicationError, match="只能发一次"):
         register.request_correction(a.number, "cli:王科长", "再补一次")
+
+
+def test_a_correction_deadline_past_a_reasonable_time_is_refused(register, clock):
+    # 9999-12-31 (or 2207 for 2027) would keep the application from ever lapsing, on a letter.
+    a = received(register, clock, D(2026, 3, 2))
+    clock.on(D(2026, 3, 3))
+    for by in (D(9999, 12, 31), D(2207, 3, 20)):
+        with pytest.raises(ApplicationError, match="最长 60 个工作日"):
+            register.request_correction(a.number, "cli:王科长", "请写明文号", by=by)
+    assert register.get(a.number).status == "open"
+    assert register.request_correction(a.number, "cli:王科长", "请写明文号", by=D(2026, 5, 29)).status == "correcting"
 
 
 def test_a_correction_notice_after_seven_working_days_is_refused(register, clock):

@@ -168,6 +168,9 @@ def test_the_applicant_corrects_when_asked_sees_the_new_due_date_and_reads_the_l
         assert a.status == "open" and a.description == "鲁安监〔2026〕7号"
         status = await (await client.get("/status", params={"number": number})).text()
         assert str(a.due_on) in status and "提交补正" not in status
+        # The form sent again (still open in another tab): said where it was sent, not dropped unsaid.
+        again = await client.post("/apply/correct", data={"csrf": csrf, "number": number, "text": "再补一次"})
+        assert "没有在等待补正" in await again.text() and registry.get(number).description == "鲁安监〔2026〕7号"
         registry.decide(number, "web:wangli", "granted", "许可证已发送到您的电子邮箱。")
         letter = await client.get("/apply/letter", params={"number": number})
         body = await letter.text()

@@ -184,6 +184,9 @@ class ApplicationPages:
             raise web.HTTPForbidden(text=texts.APPLY_NOT_YOURS)
         if not text:  # said on the page it was sent from, not a silent reload of it
             raise self._redirect(request, told(back, error=texts.APPLY_CORRECT_EMPTY))
+        if application.status != "correcting":  # a second correction (the form was still open)
+            said = texts.APPLY_CORRECT_NOT_ASKED.format(number=number, office_phone=self.settings.office_phone)
+            raise self._redirect(request, told(back, error=said))
         citizen = self.sessions.citizen(session)
         session.add(Turn("bot", await correct(self.applications, number, channel=CHANNEL, chat_id=citizen, text=text)))
         raise self._redirect(request, back)

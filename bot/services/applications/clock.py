@@ -32,6 +32,9 @@ IN_FORCE = dt.date(2008, 5, 1)  # the Regulations: no application, review or sui
 ANSWER_DAYS = 20  # 第33条第1款
 EXTENSION_MAX = 20  # 第33条第2款
 CORRECTION_NOTICE_DAYS = 7  # 第30条
+# The "reasonable" time to correct (第30条) is at most this many working days: a later day typed
+# (9999-12-31, 2207 for 2027) would keep an application from ever lapsing, on an official letter.
+CORRECTION_MAX_DAYS = 60
 CONSULTATION_DAYS = 15  # 第32条, 第34条
 
 
@@ -105,6 +108,7 @@ def fold(row: dict[str, Any], events: list[Event], calendar: WorkCalendar, today
         address=row["address"] or "",
         contact_person=row["contact_person"] or "",
         description=description,
+        described=row["description"],
         form=row["form"],
         delivery=row["delivery"],
         via=row["via"],

@@ -21,7 +21,7 @@ from .. import outbox as outboxes
 from ..calendar import WorkCalendar
 from ..complaints.types import STAFF
 from . import numbers
-from .clock import CORRECTION_NOTICE_DAYS, EXTENSION_MAX, IN_FORCE, fold, working_days_between
+from .clock import CORRECTION_MAX_DAYS, CORRECTION_NOTICE_DAYS, EXTENSION_MAX, IN_FORCE, fold, working_days_between
 from .letters import KINDS as LETTERS
 from .letters import Letter, render_letter
 from .outcomes import DECISIONS
@@ -405,6 +405,10 @@ class Applications:
             deadline = by or self.calendar.working_days_after(day, self.settings.application_correction_working_days)
             if deadline <= day:
                 raise ApplicationError(texts.APPLICATION_CORRECTION_BY.format(day=day))
+            if deadline > (latest := self.calendar.working_days_after(day, CORRECTION_MAX_DAYS)):
+                raise ApplicationError(
+                    texts.APPLICATION_CORRECTION_TOO_LATE.format(days=CORRECTION_MAX_DAYS, last=latest, by=deadline)
+                )
             return Change(
                 "correction_requested",
                 day,

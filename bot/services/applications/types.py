@@ -186,6 +186,7 @@ class Application:
     address: str
     contact_person: str
     description: str  # as corrected, if it was
+    described: str  # as first asked: what the 补正 notice was about, kept for any dispute
     form: str
     delivery: str
     via: str

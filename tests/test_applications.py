@@ -24,6 +24,7 @@ from bot.services.applications import (
     mask_id,
     numbers,
 )
+from bot.services.applications.form import ORGANISATION_ID
 from bot.services.applications.form import check as check_application
 from bot.services.applications.outcomes import GROUPS
 from bot.services.applying import ApplicationDialogue, ApplicationForm
@@ -573,6 +574,8 @@ APPLICATION = {
         ({"form": "inspection", "delivery": "post"}, "delivery", "“查阅”，获取方式却是“邮寄”"),
         ({"form": "electronic", "delivery": "inspect"}, "delivery", "“电子”，获取方式却是“现场查阅”"),
         ({"id_type": "统一社会信用代码", "id_number": "91370303MA3C000000"}, "id_type", "个人申请请用个人证件"),
+        ({"applicant": "legal", "id_type": ORGANISATION_ID, "id_number": "123"}, "id_number", "校验码"),
+        ({"applicant": "legal", "id_type": ORGANISATION_ID, "id_number": "91370303MA3C7H2K5A"}, "id_number", "校验码"),
         ({"id_number": "370303199001011238"}, "id_number", "校验码"),  # 18 digits, one mistyped
         ({"id_number": "37030319900101123"}, "id_number", "应为18位"),
         ({"phone": "abc"}, "phone", "请写手机号"),  # not "再点“下一步”", which the chat and the terminal lack

@@ -52,7 +52,7 @@ def test_a_mistyped_number_suggests_the_right_one(run):
     registered = run(
         "applications", "register", "--via", "fax", "--received", dt.date.today().isoformat(),
         "--name", "某律师事务所", "--applicant", "legal", "--id-type", "统一社会信用代码",
-        "--id-number", "91370303MA3XXXXXXX", "--phone", "0533-1234567", "--description", "某文件",
+        "--id-number", "91370303MA3C7H2K5K", "--phone", "0533-1234567", "--description", "某文件",
         "--form", "paper", "--delivery", "fax",
     )  # fmt: skip
     number = registered.output.split(":")[0]

@@ -31,6 +31,9 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _RESIDENT_ID = re.compile(r"\d{17}[\dX]")  # its shape; the last character checks the others
 ORGANISATION_ID = "统一社会信用代码"  # an organisation's: a person applies with their own papers
+# GB 32100-2015: 18 characters of these 31 (no I, O, S, V, Z), the last checking the others.
+_CODE_CHARACTERS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 # The ways each form of the information can reach the applicant (a file on a disc may be posted
 # or collected; paper may be faxed; what is inspected is inspected on site).
 DELIVERED = {
@@ -47,6 +50,15 @@ def resident_id_ok(number: str) -> bool:
         return False
     total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
     return "10X98765432"[total % 11] == number[17]
+
+
+def credit_code_ok(code: str) -> bool:
+    """Whether ``code`` is a well-formed unified social credit code (GB 32100-2015 check character)."""
+    code = code.strip().upper()
+    if len(code) != 18 or any(c not in _CODE_CHARACTERS for c in code):
+        return False
+    total = sum(_CODE_CHARACTERS.index(c) * w for c, w in zip(code[:17], _CODE_WEIGHTS, strict=True))
+    return _CODE_CHARACTERS[-total % 31] == code[17]
 
 
 def check(fields: Mapping[str, str]) -> tuple[Draft | None, dict[str, str]]:
@@ -67,6 +79,8 @@ def check(fields: Mapping[str, str]) -> tuple[Draft | None, dict[str, str]]:
     elif got["id_type"] == "居民身份证" and not resident_id_ok(got["id_number"]):
         well_formed = _RESIDENT_ID.fullmatch(got["id_number"].upper())
         problems["id_number"] = texts.APPLY_BAD_ID_CHECK if well_formed else texts.APPLY_BAD_ID
+    elif got["id_type"] == ORGANISATION_ID and not credit_code_ok(got["id_number"]):
+        problems["id_number"] = texts.APPLY_BAD_CREDIT_CODE
     elif len(got["id_number"]) > MAX_FIELD:
         problems["id_number"] = texts.APPLY_TOO_LONG.format(limit=MAX_FIELD)
     if got["phone"]:
@@ -100,6 +114,6 @@ def check(fields: Mapping[str, str]) -> tuple[Draft | None, dict[str, str]]:
         problems["address"] = texts.APPLY_ADDRESS_FOR_DELIVERY
     if problems:
         return None, problems
-    if got["id_type"] == "居民身份证":
+    if got["id_type"] in ("居民身份证", ORGANISATION_ID):
         got["id_number"] = got["id_number"].upper()
     return Draft(**got), {}

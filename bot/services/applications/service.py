@@ -139,7 +139,8 @@ class Applications:
         self, draft: Draft, via: str, received_on: dt.date, actor: str, dedupe_key: str | None
     ) -> Callable[[Database], Application]:
         if via not in VIAS:
-            raise ApplicationError(texts.APPLICATION_BAD_VIA.format(choices="、".join(VIAS)))
+            choices = "、".join(f"{label}（{key}）" for key, label in VIAS.items())
+            raise ApplicationError(texts.APPLICATION_BAD_VIA.format(choices=choices))
         if received_on > self.today():
             raise ApplicationError(texts.APPLICATION_FUTURE_DAY.format(day=received_on))
         if received_on < IN_FORCE:  # 0001-01-01: an application overdue since, in this year's report

@@ -22,7 +22,9 @@ def status_filter(status: str | None, today: dt.date) -> tuple[list[str], list[A
     if status == "overdue":
         return ["status != 'closed' and due_on < ?"], [today.isoformat()]
     if status not in STATUSES:
-        raise ComplaintError(texts.STATUS_CHOICES.format(choices="、".join(["open", "overdue", *STATUSES])))
+        labelled = {"open": "未办结", "overdue": "已超期"} | STATUSES
+        choices = "、".join(f"{label}（{key}）" for key, label in labelled.items())
+        raise ComplaintError(texts.STATUS_CHOICES.format(choices=choices))
     return ["status = ?"], [status]
 
 

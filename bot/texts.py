@@ -381,6 +381,10 @@ STATUS_OVERDUE = "{status}（已超期）"
 CITIZEN_REPLIED = "您的{kind}（编号 {number}）有了答复：\n{text}"
 CITIZEN_CLOSED = "您的{kind}（编号 {number}）已办结。{text}\n请您对办理结果作出评价："
 RATED = "感谢您的评价（{rating}）。"
+RATED_UNSATISFIED = (
+    "\n您的评价会反馈给办理人员。如仍有问题，可以再次提交投诉并写明原编号，或拨打本局监督投诉电话 {supervision_phone}；"
+    "也可以向上一级行政机关或区政府办公室（政府信息公开工作主管部门）投诉、举报（《条例》第47条）。"
+)
 RATE_CHOOSE = "请选择一项评价。"
 ONLY_STAFF = "这是工作人员使用的功能。如需查询您的投诉进度，请发送 /status 编号。"
 

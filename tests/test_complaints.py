@@ -193,6 +193,20 @@ def test_lookup_right_mistyped_and_unknown(complaints):
 # --- staff actions ------------------------------------------------------------------------------------
 
 
+def test_a_complaint_reopened_and_closed_again_is_rated_again(complaints):
+    # The closing notice asks for a rating; the first one refused it (已经评价过了) and the
+    # console kept the old one. Both are in the history.
+    complaint = file(complaints)
+    complaints.act(complaint.number, "closed", "cli:wang", "已处理。")
+    complaints.rate(complaint.number, "unsatisfied", channel="telegram", chat_id=555)
+    reopened = complaints.act(complaint.number, "reopened", "cli:wang", "市民不满意，重新办理")
+    assert reopened.rating is None
+    complaints.act(complaint.number, "closed", "cli:wang", "已全部修复。")
+    assert complaints.rate(complaint.number, "satisfied", channel="telegram", chat_id=555).rating == "satisfied"
+    rated = [e.text for e in complaints.events(complaint) if e.kind == "rated"]
+    assert rated == ["不满意", "满意"]
+
+
 def test_accept_reply_close_rate(complaints):
     complaint = file(complaints)
     assert complaints.act(complaint.number, "accepted", "telegram:7 李四").status == "accepted"

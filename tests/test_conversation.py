@@ -9,7 +9,7 @@ import pytest
 from bot import texts, tracking
 from bot.channels.typed import render
 from bot.services.applications.form import check as check_application
-from bot.services.complaints import MAX_NAME, MAX_TEXT, Complaints, topics_for
+from bot.services.complaints import MAX_NAME, MAX_TEXT, Complaints, Draft, topics_for
 from bot.services.conversation import (
     AskContact,
     AskText,
@@ -262,6 +262,15 @@ def test_a_rating_of_a_number_that_is_none_says_it_back_at_most_forty_characters
     # 5,000 x's were said back, and kept in the citizen's chat.
     rated, said = asyncio.run(conversation.rate("x" * 5000, "fair", channel="web", chat_id="c"))
     assert not rated and "x" * 40 in said and "x" * 41 not in said
+
+
+def test_an_unsatisfied_rating_is_told_what_can_be_done_next(conversation, settings):
+    complaints = conversation.complaints
+    filed = complaints.file(Draft("窗口态度差"), channel="web", chat_id="c", user_id="c", dedupe_key="k")
+    complaints.act(filed.number, "closed", "cli:wang", "已批评教育。")
+    rated, said = asyncio.run(conversation.rate(filed.number, "unsatisfied", channel="web", chat_id="c"))
+    assert rated and said.startswith(texts.RATED.format(rating="不满意"))
+    assert settings.supervision_phone in said and "第47条" in said
 
 
 def test_a_phone_sent_after_the_name_at_the_summary_completes_the_contact(conversation):

@@ -606,4 +606,7 @@ class Conversation:
             await self.complaints.arate(trimmed(number)[:40], rating, channel=channel, chat_id=chat_id)
         except ComplaintError as e:
             return False, str(e)
-        return True, texts.RATED.format(rating=RATINGS[rating])
+        said = texts.RATED.format(rating=RATINGS[rating])
+        if rating == "unsatisfied":  # what can be done about it, not only thanks
+            said += texts.RATED_UNSATISFIED.format(**self.contacts)
+        return True, said

@@ -209,9 +209,12 @@ class Complaints:
                     )
                 )
             at = self.now().isoformat(timespec="seconds")
+            # Reopened, it is handled again: the citizen rates the new closing (the first rating
+            # stays in the history as its event), rather than being asked and refused.
+            rating = None if action == "reopened" else complaint.rating
             db.execute(
-                "update complaints set status = ?, updated_at = ? where id = ?",
-                [status or complaint.status, at, complaint.id],
+                "update complaints set status = ?, rating = ?, updated_at = ? where id = ?",
+                [status or complaint.status, rating, at, complaint.id],
             )
             event_id = self._event(db, complaint.id, action, actor, text, at)
             if action in TOLD and complaint.chat_id is not None:

@@ -631,6 +631,10 @@ WEB_STATUS_LINK = "查看办理进度"
 # Under an answer on how to apply (Conversation.invites_to_apply): applying here.
 WEB_APPLY_HERE = "也可以在本网站直接在线申请，按表填写即可。"
 WEB_APPLY_LINK = "在线申请"
+WEB_APPLY_START = (
+    "申请政府信息公开，请点下面的“在线申请”按表填写：写明申请人、身份证明、联系方式和所需信息，"
+    "提交后会给您一个申请编号，收到申请之日即提交之日。想先了解怎么申请，可以问我“怎么申请信息公开？”"
+)
 TG_APPLY_HERE = "也可以在这里直接申请：发送 /apply，按提示一步步填写。"
 WX_APPLY_HERE = "也可以在这里直接申请：回复“申请公开”，按提示一步步填写。"
 # Filed from the web: the progress is a link under the turn, not a command to type.

@@ -228,6 +228,16 @@ def test_staff_register_a_paper_application_and_work_it_in_the_console(site, ser
     assert [e.actor for e in events] == ["web:wangli"] * 3
 
 
+@pytest.mark.parametrize("typed", ["申请公开", "依申请公开", "我要申请", "/apply"])
+def test_the_words_that_start_an_application_elsewhere_link_to_the_form_here(site, typed):
+    # 申请公开 got the catalogue's 公开指南 document, with no way to the form.
+    async def scenario(client):
+        return await ask(client, typed)
+
+    said = site(scenario)
+    assert "在线申请" in said and 'href="/apply"' in said
+
+
 def test_a_complaint_written_as_an_application_is_pointed_to_the_complaint_form(site):
     async def scenario(client):
         page = await (await client.get("/apply")).text()

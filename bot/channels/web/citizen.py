@@ -17,6 +17,7 @@ from ...limits import RateLimit
 from ...reading import choice_number
 from ...services.answering import MAX_QUESTION_CHARS, Reply, pointers
 from ...services.applying import CORRECT, correct
+from ...services.applying import START as APPLY
 from ...services.chats import ChatSession, Turn
 from ...services.complaints import KIND_TOPICS, KINDS, MAX_TEXT, RATINGS, TOLD_TOPIC, TOPICS, topics_for
 from ...services.conversation import Conversation, Form, Invalid, Limited, check_form
@@ -275,6 +276,9 @@ class CitizenChat:
             session.add(self._search(keywords))
             return
         applications = self.conversation.applications
+        if applications is not None and text in APPLY:  # 申请公开: what starts the form on the other channels
+            session.add(Turn("bot", texts.WEB_APPLY_START, link=(texts.WEB_APPLY_LINK, "/apply")))
+            return
         if applications is not None and CORRECT.match(text):  # 补正 编号 内容, as the status page says
             citizen = self.sessions.citizen(session)
             session.add(Turn("bot", await correct(applications, text, channel=CHANNEL, chat_id=citizen)))

@@ -587,8 +587,8 @@ def test_a_hazard_at_a_workplace_asked_whom_to_tell_gets_the_hotlines(answerer, 
 
 def test_a_hazard_the_bot_is_unsure_of_is_told_the_hotlines_first(answerer):
     # A gas leak at home is no workplace's (the gas company's): not sure, but 119 comes first.
-    reply = answerer.answer("家里燃气漏气了打什么电话")
-    assert reply.outcome == "fallback" and reply.text.startswith(texts.TIPOFF.strip())
+    reply = answerer.answer("家里燃气漏气了打什么电话")  # happening now: 119 above them
+    assert reply.outcome == "fallback" and reply.text.startswith(texts.EMERGENCY + "\n" + texts.TIPOFF.strip())
     # A question that only names a hazard's word (特种作业) is no hazard told: no hotlines.
     asked = answerer.answer("特种作业操作证怎么办")
     assert asked.outcome == "fallback" and "12350" not in asked.text

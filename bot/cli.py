@@ -11,7 +11,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
@@ -62,6 +62,16 @@ def _knowledge(folder: Path) -> Any:
         raise click.ClickException(
             f"the knowledge folder {folder} has {len(e.problems)} problem(s):\n{lines}"
         ) from None
+
+
+def _labelled(paths: Iterable[Path]) -> list[Any]:
+    """The rows of labelled CSVs, or the reason one cannot be read (exit 1)."""
+    from .evaluation import LabelledError, read_labelled
+
+    try:
+        return [row for path in paths for row in read_labelled(path)]
+    except LabelledError as e:
+        raise click.ClickException(str(e)) from None
 
 
 @functools.cache
@@ -381,7 +391,7 @@ def evaluate(questions: Path | None, misses: bool, as_json: bool, taught: bool, 
 
     Example: gongkai knowledge evaluate tests/data/questions.csv
     """
-    from .evaluation import default_settings, read_labelled
+    from .evaluation import default_settings
     from .evaluation import evaluate as run_evaluation
     from .matching import build_matcher
     from .services.answering import Answerer
@@ -390,8 +400,8 @@ def evaluate(questions: Path | None, misses: bool, as_json: bool, taught: bool, 
         raise click.UsageError("give a labelled CSV, --taught, or both")
     settings = default_settings()
     folder = knowledge_dir or _settings().knowledge
+    labelled = _labelled([questions] if questions else [])
     loaded = _knowledge(folder)
-    labelled = read_labelled(questions) if questions else []
     if taught:
         with _Teaching() as (teaching, _):
             loaded, labelled = teaching.apply(loaded), labelled + teaching.labelled()
@@ -428,11 +438,10 @@ def calibrate(sets: tuple[Path, ...], write: bool, complaints_only: bool, knowle
     """
     from .calibration import PATH
     from .evaluation import calibrate as fit_calibration
-    from .evaluation import read_labelled
     from .matching import build_matcher
 
+    labelled = _labelled(sets)
     matcher = build_matcher(_knowledge(knowledge_dir or _settings().knowledge), _settings())
-    labelled = [row for path in sets for row in read_labelled(path)]
     calibration, figures = fit_calibration(matcher, labelled, complaints_only=complaints_only)
     for name, value in figures.items():
         echo(f"{name:34} {value:.1%}")

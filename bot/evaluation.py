@@ -54,10 +54,30 @@ class Labelled:
     kind: str
 
 
+class LabelledError(ValueError):
+    """A labelled set that cannot be read; the message names the file and why."""
+
+
 def read_labelled(path: Path) -> list[Labelled]:
-    """Read a labelled question set."""
-    rows = csv.DictReader(decode(path.read_bytes()).splitlines())
-    return [Labelled(r["question"], r["expected"].strip(), (r.get("kind") or "").strip()) for r in rows]
+    """Read a labelled question set: a CSV with the columns ``question``, ``expected`` and,
+    optionally, ``kind``; :class:`LabelledError` if it is none (another CSV, bytes of no text, no rows)."""
+    try:
+        text = decode(path.read_bytes())
+    except UnicodeDecodeError:
+        raise LabelledError(f"{path} is neither UTF-8 nor GB18030 text") from None
+    rows = csv.DictReader(text.splitlines())
+    columns = [c for c in rows.fieldnames or () if c]
+    if not {"question", "expected"} <= set(columns):
+        has = ", ".join(columns) or "none"
+        raise LabelledError(f"{path} needs the columns question, expected (and kind, optional); it has {has}")
+    labelled = [
+        Labelled(r["question"] or "", (r["expected"] or "").strip(), (r.get("kind") or "").strip())
+        for r in rows
+        if (r["question"] or "").strip()
+    ]
+    if not labelled:
+        raise LabelledError(f"{path} has no questions")
+    return labelled
 
 
 @dataclass

@@ -143,6 +143,23 @@ def test_evaluate(run):
     assert figures["top1"] >= 0.9
 
 
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"foo,bar\n1,2\n", "needs the columns question, expected"),  # another CSV: was a KeyError
+        (b"question,expected,kind\n\xff\xfe\x80\x80,none,\n", "neither UTF-8 nor GB18030"),
+        (b"", "it has none"),  # empty: was a ValueError from calibrate, a table of 0.0% from evaluate
+        (b"question,expected,kind\n", "has no questions"),
+    ],
+)
+def test_a_labelled_set_that_is_none_is_said_so_not_a_traceback(run, tmp_path, content, said):
+    path = tmp_path / "set.csv"
+    path.write_bytes(content)
+    for command in (["knowledge", "evaluate"], ["knowledge", "calibrate", "--dry-run"]):
+        result = run(*command, str(path))
+        assert result.exit_code == 1 and said in result.output and "Traceback" not in result.output
+
+
 def test_chat_records_and_staff_see_unanswered(run):
     session = "收费吗\n明天会下雨吗\n期限\n1\n/search 安全生产月\n/quit\n"
     result = run("chat", input=session)

@@ -903,7 +903,12 @@ def complaints_export(fmt: str | None, status: str, output: Path | None) -> None
     """
     from .services.complaints import Filter
 
-    fmt = fmt or ("xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "csv")
+    suffix = output.suffix.lower() if output is not None else ""
+    fmt = fmt or ("xlsx" if suffix == ".xlsx" else "csv")
+    if suffix in (".csv", ".xlsx") and suffix != f".{fmt}":  # an Excel file named .csv opens as garbage
+        raise click.UsageError(f"{output} ends {suffix} but the format is {fmt}: name it .{fmt}, or leave --format out")
+    if output is None and fmt == "xlsx" and sys.stdout.isatty():
+        raise click.UsageError("a workbook is no text for a terminal: write it to a file with -o 投诉台账.xlsx")
     chosen = Filter(None if status == "all" else status)
     with _Complaints() as log:
         if output is None:
@@ -1018,8 +1023,19 @@ def staff_role(username: str, role: str) -> None:
     echo(f"{username} is now {role}.")
 
 
+def _existing_account(ctx: click.Context, param: click.Parameter, username: str) -> str:
+    """The name of an account that exists, checked before its new password is asked for twice."""
+    accounts, store = _accounts()
+    try:
+        if not accounts.has(username):
+            raise click.BadParameter(f"no staff account {username!r}")
+    finally:
+        store.close()
+    return username
+
+
 @staff.command("passwd")
-@click.argument("username")
+@click.argument("username", callback=_existing_account)
 @_password_option
 def staff_passwd(username: str, password: str) -> None:
     """Set a staff account's password (this also unlocks it and logs it out everywhere).

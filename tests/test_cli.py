@@ -359,6 +359,11 @@ def test_complaints_export_as_a_workbook_of_one_status(run, tmp_path):
     run("complaints", "export", "--format", "csv", "--status", "open", "-o", str(as_csv))
     [only] = csv.DictReader(io.StringIO(as_csv.read_text("utf-8-sig"), newline=""))
     assert only["编号"] == open_ and list(only) == header and only["渠道"] == "微信公众号"
+    # A workbook named .csv (or CSV named .xlsx) would open as garbage: refused, nothing written.
+    for name, fmt in (("c.csv", "xlsx"), ("c.xlsx", "csv")):
+        refused = run("complaints", "export", "--format", fmt, "-o", str(tmp_path / name))
+        assert refused.exit_code == 2 and f"but the format is {fmt}" in refused.output
+        assert not (tmp_path / name).exists()
 
 
 def test_complaints_export_neutralises_formulas(run, tmp_path):
@@ -377,3 +382,13 @@ def test_complaints_export_neutralises_formulas(run, tmp_path):
     assert row["姓名"] == "'@SUM(A1)" and row["内容"] == '\'=HYPERLINK("http://evil.example","点我")'
     stdout = run("complaints", "export").output
     assert "'=HYPERLINK" in stdout and ",=HYPERLINK" not in stdout
+
+
+def test_a_password_is_asked_for_only_an_account_that_exists(run):
+    # A typo in the name was found only after the new password had been typed twice.
+    result = run("staff", "passwd", "nobody", input="Longpassword9\nLongpassword9\n")
+    assert result.exit_code == 2 and "no staff account 'nobody'" in result.output
+    assert "Password" not in result.output
+    assert run("staff", "add", "wangli", "--role", "admin", "--password", "a long password 1").exit_code == 0
+    changed = run("staff", "passwd", "WangLi", input="another password 2\nanother password 2\n")
+    assert changed.exit_code == 0 and "changed" in changed.output

@@ -135,6 +135,11 @@ class StaffAccounts:
         self.store.write(write)
         log.info("staff account %s is now %s", username, role)
 
+    def has(self, username: str) -> bool:
+        """Whether an account of that name exists (typed in any case or width)."""
+        found = self.store.reader.execute("select 1 from staff where username = ?", [self._stored(username)])
+        return found.fetchone() is not None
+
     def accounts(self) -> list[dict[str, str | None]]:
         """Each account: its name, role and, if locked, until when."""
         now = self._stamp()

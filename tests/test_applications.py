@@ -487,8 +487,18 @@ def test_the_status_look_up_recognises_both_registers(register, clock, store, st
     assert "2026-11-30" in mine.text and "办理中" in mine.text
     assert look_up(complaints, c.number, applications=register).complaint.number == c.number
     digits = a.number[1:].replace("-", "")
-    slip = look_up(complaints, "申" + digits[:-1] + str((int(digits[-1]) + 1) % 10), applications=register)
+    typo = "申" + digits[:-1] + str((int(digits[-1]) + 1) % 10)
+    slip = look_up(complaints, typo, applications=register)  # staff: every number a slip away
     assert slip.outcome == "mistyped" and a.number in slip.suggestions
+    # A citizen is shown only their own: a stranger's slips listed other people's numbers.
+    theirs = look_up(complaints, typo, channel="telegram", chat_id=555, applications=register)
+    assert theirs.outcome == "mistyped" and a.number in theirs.suggestions
+    stranger = look_up(complaints, typo, channel="telegram", chat_id=999, applications=register)
+    assert stranger.outcome == "mistyped_none" and a.number not in stranger.text
+    c_digits = c.number.replace("-", "")
+    c_typo = c_digits[:-1] + str((int(c_digits[-1]) + 1) % 10)
+    assert c.number in look_up(complaints, c_typo, channel="web", chat_id="w").suggestions
+    assert look_up(complaints, c_typo, channel="web", chat_id="x").outcome == "mistyped_none"
     clock.on(D(2026, 11, 10))
     register.decide(a.number, "cli:x", "granted", "已发送至您的邮箱。")
     own = look_up(complaints, a.number, channel="telegram", chat_id=555, applications=register)

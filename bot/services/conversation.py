@@ -28,7 +28,7 @@ import asyncio
 import logging
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, ClassVar
 
@@ -321,11 +321,11 @@ def look_up(
         )
     if found.typed_ok:
         return Status("unknown", typed, texts.STATUS_UNKNOWN.format(number=typed))
-    if found.suggestions:
-        suggestions = "、".join(found.suggestions)
-        text = texts.STATUS_MISTYPED.format(typed=typed, suggestions=suggestions)
-        return Status("mistyped", typed, text, suggestions=found.suggestions)
-    return Status("mistyped_none", typed, texts.STATUS_MISTYPED_NONE.format(typed=typed))
+
+    def theirs(number: str) -> bool:
+        return (complaint := complaints.get(number)) is not None and complaint.filed_by(channel, chat_id)
+
+    return _mistyped(typed, found.suggestions, theirs, staff=not channel)
 
 
 def _application_status(
@@ -338,9 +338,21 @@ def _application_status(
         return Status("found", typed, text, own=own, application=application)
     if found.typed_ok:
         return Status("unknown", typed, texts.NO_SUCH_APPLICATION.format(number=typed))
-    if found.suggestions:
-        text = texts.STATUS_MISTYPED.format(typed=typed, suggestions="、".join(found.suggestions))
-        return Status("mistyped", typed, text, suggestions=found.suggestions)
+
+    def theirs(number: str) -> bool:
+        return (application := applications.get(number)) is not None and application.filed_by(channel, chat_id)
+
+    return _mistyped(typed, found.suggestions, theirs, staff=not channel)
+
+
+def _mistyped(typed: str, suggestions: tuple[str, ...], theirs: Callable[[str], bool], *, staff: bool) -> Status:
+    """A number with a typing slip: the numbers one slip away that it may be, to staff all of them,
+    to a citizen only their own (a stranger's slips listed other people's numbers, whose status
+    anyone who has a number may read)."""
+    shown = suggestions if staff else tuple(n for n in suggestions if theirs(n))
+    if shown:
+        text = texts.STATUS_MISTYPED.format(typed=typed, suggestions="、".join(shown))
+        return Status("mistyped", typed, text, suggestions=shown)
     return Status("mistyped_none", typed, texts.STATUS_MISTYPED_NONE.format(typed=typed))
 
 

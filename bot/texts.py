@@ -120,6 +120,10 @@ TIPOFF = (
 )
 
 SEARCH_HEADER = "在公开目录中找到以下文件："
+YEAR_DOCUMENTS = "公开目录中{year}年的文件共{count}件，最新的几件如下（发送关键词可以找具体的文件）："
+YEAR_NO_DOCUMENTS = "公开目录中没有{year}年发布的文件（目录中的文件发布于{held}年）。"
+YEAR_IN_TITLES = "标题里有{year}年的："
+YEAR_NOT_IN_CATALOGUE = "目录里没有的信息，可以向本局申请公开（可问“怎么申请信息公开？”），或致电 {office_phone}。"
 SEARCH_OTHER_YEARS = "公开目录中没有{asked}的这类文件，其他年份的相近文件如下："
 CATALOGUE_WITH_ANSWER_HEADER = "您要的信息可能已经公开，不必申请，公开目录中的相关文件："
 # Under an answer about one of the catalogue's categories (政策法规类公开了多少) or website columns
@@ -134,6 +138,7 @@ COLUMN_NAME = "“{column}”栏目"
 DOCUMENTS_HEADER = "已公开的相关文件："
 DOCUMENTS_HEADER_EN = "Published documents on this:"
 YEAR_NOT_HELD = "我这里只有{held}的数字，没有{asked}的。各年度的数字以当年的政府信息公开工作年度报告为准："
+YEAR_NOT_DUE = "{year}年的年度报告要到{by}年1月31日前公布（《条例》第49条），现在还没有。"
 # A deadline question that names the day an application was received ("我10月8日交的，哪天到期").
 RECKONED = (
     "按{received}收到申请算：20个工作日的答复期限到{due}为止（收到当天不算，周末、法定节假日已按国务院的安排扣除，"

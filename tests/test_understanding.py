@@ -1523,3 +1523,28 @@ def test_a_choice_pressed_with_daodi_is_a_question_not_a_grievance(matcher, answ
 )
 def test_the_phone_asked_for_in_other_words_is_given(answerer, text):
     assert (answerer.answer(text).outcome, answerer.answer(text).entry_id) == ("answer", "office-phone")
+
+
+def test_a_years_documents_asked_for_are_listed_from_the_catalogue(answerer):
+    # 2009年的文件 got a summary of the 2009 report; 2008年有什么文件 the figures the guide lacks.
+    for text in ("2009年的文件", "请问你们2009年发了哪些文件？", "09年公开了哪些文件"):
+        reply = answerer.answer(text)
+        assert reply.outcome == "catalogue" and reply.text.startswith("公开目录中2009年的文件共123件")
+        assert all(h["date"].startswith("2009") for h in reply.hits) and len(reply.hits) == 5
+    # None published that year: said so, with those whose title names it.
+    titled = answerer.answer("2008年有什么文件")
+    assert titled.outcome == "catalogue" and titled.text.startswith("公开目录中没有2008年发布的文件")
+    assert [h["title"] for h in titled.hits] == ["张店区2008年安全生产工作总结"]
+    none = answerer.answer("2015年发了哪些文件")
+    assert none.outcome == "fallback" and "没有2015年发布的文件" in none.text and not none.hits
+    # A year's figures or a document named by its year are no listing.
+    assert answerer.answer("2009年公开了多少条").outcome == "answer"
+    named = answerer.answer("2009年安全生产工作要点")
+    assert named.hits[0]["title"].startswith("关于印发《张店区2009年安全生产工作要点》")
+
+
+def test_this_years_report_is_said_to_be_not_yet_due(answerer):
+    year = answerer.current._today().year
+    reply = answerer.answer(f"{year}年的年度报告在哪")
+    assert reply.text.startswith(f"{year}年的年度报告要到{year + 1}年1月31日前公布")
+    assert "要到" not in answerer.answer(f"{year - 1}年的年度报告在哪").text

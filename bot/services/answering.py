@@ -103,6 +103,12 @@ SUBJECT_SAID = re.compile(r"(?:依申请|申请)(?:政府)?信息(?:公开)?|(?:
 # A guide answer's pointer to another question: 可问“什么是信息处理费”, 可以问我“…”, 直接问我“…”,
 # 请问“联系方式”. Only wordings to ask: a "见“延期”" names a part of the guide rather than a question
 # (and "监督和救济", asked as one, reads as a complaint).
+# A year's documents asked for, the year aside (2008年有什么文件 -> 有什么文件; 你们发了哪些文件).
+_YEAR = re.compile(r"\d{4}年度?")
+_YEAR_DOCUMENTS = re.compile(
+    r"(?:你们|本局|贵局|安监局)?(?:都|一共|总共)?(?:有|发了?|发布了?|出了|公开了?|印发了?)?(?:什么|哪些|啥)?"
+    r"(?:公开)?文件(?:目录|清单|列表)?(?:有哪些|有什么|有啥|都有啥|吗|呢)?"
+)
 POINTER = re.compile(r"(?:(?:可以?|请|直接|不妨)问我?|ask me )“([^“”\n]{2,40})”")
 
 
@@ -519,6 +525,8 @@ class Answers:
         example = self.matcher.example(query) if not (best and best.exact) else None
         if example == COMPLAINT:  # word for word a complaint staff taught (or the lexicon's)
             return self._complaint(text, query, top_id, top_score, intent.hazard)
+        if (listed := self._of_year(text, query, top_id, top_score)) is not None:
+            return listed
         answer_at = s.answer_min_confidence or (decision.refer_at if best and best.entry.refer else decision.answer_at)
         # Word for word an example of another office's business (申请公租房需要什么条件) is not
         # answered, unless by the pointer to that office staff taught for its like.
@@ -799,7 +807,31 @@ class Answers:
             asked=separator.join(years.format(y) for y in query.years),
             held=separator.join(years.format(y) for y in sorted(self._years)),
         )
+        if not query.english and (coming := max(query.years)) >= self._today().year:  # 今年的年度报告
+            before = texts.YEAR_NOT_DUE.format(year=coming, by=coming + 1) + before
         return self._entry_reply(query.text, entry, ranked[0].score, query.english, before + "\n")
+
+    def _of_year(self, text: str, query: Query, top_id: str | None, top_score: float) -> Reply | None:
+        """A year's documents asked for and nothing else (2009年有什么文件, 你们去年发了哪些文件):
+        the catalogue's published that year, newest first, with how many there are; of a year it
+        has none of, said so, with the years it has and those whose title names the year (张店区
+        2008年安全生产工作总结, published in 2009). None if the message asks more."""
+        if len(query.years) != 1 or not _YEAR_DOCUMENTS.fullmatch(_YEAR.sub("", query.normalized)):
+            return None
+        year, catalogue = str(query.years[0]), self.catalogue.browse()
+        items = [i for i in catalogue if i.date.startswith(year)]
+        if items:
+            heading = texts.YEAR_DOCUMENTS.format(year=year, count=len(items))
+        else:
+            held = "、".join(sorted({i.date[:4] for i in catalogue}))
+            heading = texts.YEAR_NO_DOCUMENTS.format(year=year, held=held)
+            items = [i for i in catalogue if f"{year}年" in i.title]
+            if not items:
+                body = heading + texts.YEAR_NOT_IN_CATALOGUE.format(**self.contacts)
+                return Reply(text, "fallback", body, top_id, top_score)
+            heading += texts.YEAR_IN_TITLES.format(year=year)
+        hits = [as_hit(i, None) for i in items[:CATEGORY_DOCUMENTS]]
+        return self._catalogue(text, query, hits, top_id, top_score, heading=heading)
 
     def _of_other_years(self, query: Query, hits: list[dict[str, Any]]) -> bool:
         """Whether the document a question names by year is in the catalogue of other years only: no
@@ -879,8 +911,8 @@ class Answers:
         top_score: float,
         offer: str | None = None,
         of_other_years: bool = False,
+        heading: str = texts.SEARCH_HEADER,
     ) -> Reply:
-        heading = texts.SEARCH_HEADER
         if of_other_years:
             heading = texts.SEARCH_OTHER_YEARS.format(asked="、".join(f"{y}年" for y in query.years))
         body = self._hits_text(hits, heading) + "\n" + texts.CATALOGUE_ANSWER_FOOTER.format(**self.contacts)

@@ -309,6 +309,17 @@ def actor_label(actor: str) -> str:
 
 COMPLAINT_OFFER = "如果您想向本局投诉、反映问题，可以在这里直接提交，我们会给您一个编号，用于查询办理进度。"
 TIPOFF_OFFER = "您也可以在这里提交举报线索，我们会给您一个编号，用于查询办理进度。"
+COMPLAINT_OFFER_EN = (
+    "If you wish to complain to the bureau, you can file it here and get a tracking number to follow it "
+    "(the form's steps are in Chinese; you may write in English)."
+)
+TIPOFF_OFFER_EN = (
+    "You can also report it here and get a tracking number to follow it "
+    "(the form's steps are in Chinese; you may write in English)."
+)
+COMPLAINT_YES_EN = "File a complaint"
+TIPOFF_YES_EN = "Report it"
+COMPLAINT_NO_EN = "No, thanks"
 COMPLAINT_YES = "我要投诉"
 TIPOFF_YES = "我要举报"
 COMPLAINT_NO = "不用了"
@@ -649,6 +660,7 @@ WEB_APPLIED = (
     "我们会在 {due} 前答复（遇需补正、依法延期或征求第三方意见的，另行告知），答复会显示在这里。"
 )
 WEB_COMPLAINT_LINK = "填写{kind}表"
+WEB_COMPLAINT_LINK_EN = "Fill in the form ({kind})"
 # The citizens' pages' menu (in the frame of the widget too, where the page has no header).
 WEB_NAV = (("/", "咨询"), ("/apply", "申请公开"), ("/complaint", "投诉举报"), ("/status", "进度查询"))
 WEB_NOSCRIPT = "您的浏览器未启用 JavaScript：页面仍可正常提问，每次发送后会重新载入。"
@@ -685,8 +697,10 @@ WX_NON_TEXT = "抱歉，我目前只能阅读文字消息。请用文字输入�
 WX_GUIDE_SECTIONS = "政府信息公开指南，请回复栏目序号："
 WX_GUIDE_SECTION = "【{section}】请回复问题序号："
 WX_OFFER = "回复 1 在这里提交{kind}，回复 0 不用了。"
+WX_OFFER_EN = "Reply 1 to file it here, 0 for no."
 # Under a numbered list the numbers pick a question: the form is asked for by its word.
 WX_OFFER_WORD = "回复“{kind}”在这里提交{kind}，您刚才的话就是它的内容。"
+WX_OFFER_WORD_EN = "Reply “{kind}” to file it here; what you just wrote will be its text."
 WX_DECLINED = "好的。如需投诉，随时发送“投诉”。"
 WX_FORM_WHAT = "请简要描述发生了什么（必填，{limit}字以内）：时间、地点、涉及的事项或文件。随时回复“取消”可取消。"
 WX_FORM_WHAT_TIPOFF = TIPOFF_HOTLINES + "\n" + WX_FORM_WHAT

@@ -283,3 +283,13 @@ def test_a_phone_sent_after_the_name_at_the_summary_completes_the_contact(conver
     summary = conversation.step(form, "13800138000")
     assert isinstance(summary, Summary) and summary.contact == "张三 13800138000"
     assert conversation.step(form, "随便说点什么") == Invalid("confirm", "confirm")
+
+
+def test_an_english_complaint_is_offered_the_form_in_english(conversation):
+    # The offer and its buttons were in Chinese under an English reply.
+    reply = conversation.answerer.answer("I want to complain about your staff, they ignored my request for 2 months")
+    assert reply.english and reply.outcome == "complaint"
+    offer = Conversation.offer(reply)
+    assert offer.text == texts.COMPLAINT_OFFER_EN and offer.options[0] == ("投诉", texts.COMPLAINT_YES_EN)
+    chinese = Conversation.offer(conversation.answerer.answer("我要投诉你们窗口态度差"))
+    assert chinese.text == texts.COMPLAINT_OFFER

@@ -48,7 +48,7 @@ class Turn:
     rate: str | None = None  # a closed complaint's number: offer the rating buttons
     link: tuple[str, str] | None = None  # (label, href) of a page to go on to
     asks: list[str] = field(default_factory=list)  # questions the text points to: asked by a click
-    english: bool = False  # its choices offered in English: the one picked is answered in English
+    english: bool = False  # in English: its choices answered in English, the form it offers linked in English
     after: str = ""  # text under the list of hits (what to do if they are not it)
 
     def as_json(self) -> str:

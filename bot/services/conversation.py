@@ -457,6 +457,13 @@ class Conversation:
         answer to a plain question whose message reads like one."""
         if reply.outcome != "complaint" and not reply.may_complain:
             return None
+        if reply.english:  # the form's steps are in Chinese; the offer says so, in English
+            if reply.tipoff:
+                return Choose(
+                    "offer", (("举报", texts.TIPOFF_YES_EN), ("no", texts.COMPLAINT_NO_EN)), texts.TIPOFF_OFFER_EN
+                )
+            options = (("投诉", texts.COMPLAINT_YES_EN), ("no", texts.COMPLAINT_NO_EN))
+            return Choose("offer", options, texts.COMPLAINT_OFFER_EN)
         if reply.tipoff:
             return Choose("offer", (("举报", texts.TIPOFF_YES), ("no", texts.COMPLAINT_NO)), texts.TIPOFF_OFFER)
         return Choose("offer", (("投诉", texts.COMPLAINT_YES), ("no", texts.COMPLAINT_NO)), texts.COMPLAINT_OFFER)

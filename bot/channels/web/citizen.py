@@ -349,14 +349,22 @@ class CitizenChat:
             # they are not it under them.
             footer = texts.CATALOGUE_ANSWER_FOOTER if reply.outcome == "catalogue" else texts.FALLBACK_DOCUMENT_NEAR
             footer = footer.format(**self.answerer.contacts)
-            return Turn("bot", reply.heading, hits=reply.hits, offer=kind, after=footer + under, asks=pointers(footer))
+            return Turn(
+                "bot",
+                reply.heading,
+                hits=reply.hits,
+                offer=kind,
+                after=footer + under,
+                asks=pointers(footer),
+                english=reply.english,
+            )
         # An answer's documents (those it names, a category's newest) are links here, as a look-up's
         # are: the text up to the line above them, and the list.
         text, hits = reply.text, []
         if reply.outcome == "answer" and reply.hits and reply.heading:
             text, hits = text.split("\n" + reply.heading, 1)[0] + "\n" + reply.heading, reply.hits
         if offer is not None:
-            return Turn("bot", text + under, hits=hits, offer=kind)
+            return Turn("bot", text + under, hits=hits, offer=kind, english=reply.english)
         if self.conversation.invites_to_apply(reply):
             here = "\n\n" + texts.WEB_APPLY_HERE
             return Turn("bot", text + here, hits=hits, asks=reply.asks, link=(texts.WEB_APPLY_LINK, "/apply"))

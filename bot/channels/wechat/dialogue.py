@@ -302,12 +302,14 @@ class Dialogue:
                 return reply.text
             kind = offer.options[0][0]
             session.prompt = Listed("entries", ids, now, told=(kind, reply.q), english=reply.english)
-            return reply.text + "\n\n" + offer.text + "\n" + texts.WX_OFFER_WORD.format(kind=kind)
+            word = texts.WX_OFFER_WORD_EN if reply.english else texts.WX_OFFER_WORD
+            return reply.text + "\n\n" + offer.text + "\n" + word.format(kind=kind)
         if offer is not None:
             # WeChat's yes and no are 1 and 0 (the form's confirm step says the same).
             kind = offer.options[0][0]
             session.prompt = Listed("offer", (kind, reply.q), now)
-            return reply.text + "\n\n" + offer.text + "\n" + texts.WX_OFFER.format(kind=kind)
+            said = texts.WX_OFFER_EN if reply.english else texts.WX_OFFER
+            return reply.text + "\n\n" + offer.text + "\n" + said.format(kind=kind)
         return self._with_asks(session, self._answer_text(reply), reply.asks)
 
     def _answer_text(self, reply: Reply) -> str:

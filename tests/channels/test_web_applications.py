@@ -123,6 +123,20 @@ def test_what_is_already_published_is_shown_before_filing_and_filing_can_be_drop
     assert services.applications.all() == []
 
 
+def test_an_application_left_at_its_confirm_step_is_the_form_again(site, services):
+    # Back in the chat and 申请公开 again: the form came empty, though the draft was still kept.
+    async def scenario(client):
+        page = await (await client.get("/apply")).text()
+        await client.post("/apply", data={"csrf": csrf_of(page), **FIELDS})
+        again = await (await client.get("/apply")).text()
+        assert "还没有提交的申请" in again and FIELDS["description"] in again and FIELDS["phone"] in again
+        _, filed = await apply(client)  # once filed, the form is a new one
+        fresh = await (await client.get("/apply")).text()
+        assert "还没有提交的申请" not in fresh and FIELDS["description"] not in fresh
+
+    site(scenario)
+
+
 def test_a_post_without_the_csrf_token_is_refused(site):
     async def scenario(client):
         await client.get("/apply")

@@ -547,7 +547,7 @@ LETTER_EXTENSION = (
 )
 LETTER_REASON = "延期理由：{reason}"
 LETTER_NUMBER = "申请编号：{number}"
-LETTER_OPENING = "本机关于 {received} 收到您（单位）向{bureau}提出的政府信息公开申请。"
+LETTER_OPENING = "本机关于 {received} 收到{you}向{bureau}提出的政府信息公开申请。"
 # What follows the opening: only the decision answers; a correction or an extension tells.
 LETTER_LEADS = {"decision": "经审查，现答复如下：", "correction": "现告知如下：", "extension": "现告知如下："}
 LETTER_EXTENDED = "因情况需要，经本机关政府信息公开工作机构负责人同意，本申请的答复期限已于 {day} 延长{days}个工作日。"

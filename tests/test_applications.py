@@ -379,6 +379,7 @@ def test_the_letter_is_escaped_and_carries_the_facts_the_basis_the_remedies_and_
     assert staffed.office_phone in html and staffed.office_email in html
     assert ID not in html and mask_id(ID) in html
     assert "2026-11-02" in html and a.number in html
+    assert "收到您向" in html and "单位" not in html.split("收到", 1)[1][:4]  # a person is 您, not 您（单位）
 
 
 def test_staff_are_reminded_three_working_days_before_and_on_the_day_once_each(register, clock, store):

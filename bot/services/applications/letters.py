@@ -67,6 +67,12 @@ def render_letter(application: Application, event: Event, settings: Settings, ev
         "event": event,
         "contacts": settings.contacts(),
         "day": event.on,
+        # whom the letter is to: a person is 您, an organisation 贵单位 (not 您（单位）to both)
+        "opening": texts.LETTER_OPENING.format(
+            received=application.received_on,
+            you="您" if application.applicant == "person" else "贵单位",
+            bureau=settings.contacts()["bureau_name"],
+        ),
     }
     if kind == "decision":
         decision = application.decision

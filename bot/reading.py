@@ -296,6 +296,17 @@ LONGEST_WORD = 25
 LONGEST_ABBREVIATION = 4
 
 
+# A word: a Chinese character, or two letters running (English, typed pinyin).
+_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W\d_]{2,}")
+
+
+def wordless(text: str) -> bool:
+    """Whether ``text`` has no word: digits (a phone number, 110, 31m, 5G, a terminal's stray
+    escape code ``[31m``), punctuation (？？？), emoji, a stray letter. Nothing the guide could
+    answer, however its digits match a deadline's, a fee's or a hotline's."""
+    return not _WORD.search(text)
+
+
 def gibberish(text: str) -> bool:
     """Latin letters that make no word, and nothing else to read (no Chinese, no digit): every run
     of letters a key held down (AAAA, www), longer than an abbreviation without a vowel

@@ -902,6 +902,8 @@ ENTRY_PROBLEMS = {
 TEACH_WORDING_NO_WORDS = "“{wording}”里没有文字，不能作为问法"
 TEACH_WORDING_TOO_LONG = "每种问法请在{limit}字以内"
 TEACH_WORDING_TAKEN = "“{wording}”已经是条目“{entry}”的问法"
+TEACH_WORDING_ALREADY = "“{wording}”已经是这个条目的问法，不用再教"
+TEACH_WORDING_NOT_ASKED = "“{wording}”会被当作问候、单个字母或乱码来回复，不会按条目回答，请写出市民的完整问法"
 # What was done, after 已: 已补充问法, 已标为投诉举报 (not 已应为投诉举报).
 TEACH_DONE = {
     "phrasings": "补充问法",

@@ -63,6 +63,15 @@ def test_what_cannot_be_taught_is_refused_with_the_field(services: Services):
     with pytest.raises(TeachingError) as refused:  # no words in it: it would only match junk
         services.teaching.teach_phrasings(knowledge, "fee-free", ["'''", "？？？"], "cli:wangli")
     assert "没有文字" in refused.value.problems["wordings"]
+    # Read before any matching (a stray letter, a greeting, thanks): never answered as taught.
+    for said in (["a", "b"], ["测试"], ["谢谢！"], ["AAAAAAA"]):
+        with pytest.raises(TeachingError) as refused:
+            services.teaching.teach_phrasings(knowledge, "fee-free", said, "cli:wangli")
+        assert "完整问法" in refused.value.problems["wordings"]
+    # Already this entry's: a second record of it would be undone apart from the first.
+    with pytest.raises(TeachingError) as refused:
+        services.teaching.teach_phrasings(knowledge, "fee-free", ["申请要收费吗"], "cli:wangli")
+    assert "已经是这个条目的问法" in refused.value.problems["wordings"]
     fields = {"id": "Bad Id", "section": "没有的栏目", "question": "问？", "alternatives": ["a"]}
     fields |= {"answer": "", "source": "x"}
     with pytest.raises(TeachingError) as refused:
@@ -244,6 +253,9 @@ def test_staff_teach_from_the_console_and_the_next_citizen_is_answered(services:
                 data={"csrf": csrf, "w": UNKNOWN, "id": "Bad Id", "section": "收费", "question": UNKNOWN},
             )
             assert bad.status == 422 and "小写字母" in await bad.text()
+            # Too long for a wording: refused as on the command line, not cut to 200 and taught.
+            long = await client.post("/staff/teach/out_of_scope", data={"csrf": csrf, "w": "长" * 300})
+            assert long.status == 422 and "200字以内" in await long.text()
 
             done = await client.post(
                 "/staff/teach/phrasings", data={"csrf": csrf, "w": UNKNOWN, "entry_id": "fee-free"}

@@ -43,6 +43,7 @@ from ..reading import (
     read_day,
     starts_a_period,
     supposes,
+    wordless,
 )
 from ..semantic import NotEmbedded, from_memory
 from ..storage import Enquiry, Store
@@ -325,17 +326,6 @@ def _typed_words(query: Query) -> int:
     """How many characters a message has, its spaces, punctuation and the years it names aside (a
     title's year, 2009年张店区安全生产监督检查计划, makes it no longer than the title)."""
     return _typed(_without_years(query) if query.years else query.text)
-
-
-# A word: a Chinese character, or two letters running (English, typed pinyin).
-_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W\d_]{2,}")
-
-
-def wordless(text: str) -> bool:
-    """Whether ``text`` has no word: digits (a phone number, 110, 31m, 5G, a terminal's stray
-    escape code ``[31m``), punctuation (？？？), emoji, a stray letter. Nothing the guide could
-    answer, however its digits match a deadline's, a fee's or a hotline's."""
-    return not _WORD.search(text)
 
 
 def _titled(query: Query) -> bool:

@@ -30,6 +30,7 @@ from sqlite_utils import Database
 from .. import texts
 from ..evaluation import COMPLAINT, OUT_OF_SCOPE, Labelled
 from ..knowledge import MAX_QUESTION_CHARS, GuideEntry, Knowledge, check_entry
+from ..reading import gibberish, wordless
 from ..storage import Store, inserted_id
 
 if TYPE_CHECKING:
@@ -317,15 +318,28 @@ def _wordings(wordings: Sequence[str], knowledge: Knowledge, *, allow: set[str])
         raise TeachingError({"wordings": texts.TEACH_NO_WORDING})
     if any(len(w) > MAX_WORDING for w in said):
         raise TeachingError({"wordings": texts.TEACH_WORDING_TOO_LONG.format(limit=MAX_WORDING)})
+    lexicon = knowledge.lexicon
+    said_alone = {_plain(w) for w in (*lexicon.greetings, *lexicon.thanks, *lexicon.acknowledgements)}
+    said_alone |= {_plain(w) for w in (*lexicon.not_it, *lexicon.cancels)}
     for w in said:
         if not any(c.isalnum() for c in w):  # ？？？ or quotes: nothing asked, and it would match junk
             raise TeachingError({"wordings": texts.TEACH_WORDING_NO_WORDS.format(wording=w)})
+        # a, 测试, 谢谢: read before any matching (a stray letter, a greeting), never answered as taught
+        if wordless(w) or gibberish(w) or _plain(w) in said_alone:
+            raise TeachingError({"wordings": texts.TEACH_WORDING_NOT_ASKED.format(wording=w)})
     owners = {p: e for e in knowledge.guide for p in (e.question, *e.alternatives)}
     for w in said:
         owner = owners.get(w)
         if owner is not None and owner.id not in allow:
             raise TeachingError({"wordings": texts.TEACH_WORDING_TAKEN.format(wording=w, entry=owner.question)})
+        if owner is not None:  # taught to this entry already: a second record would undo apart
+            raise TeachingError({"wordings": texts.TEACH_WORDING_ALREADY.format(wording=w)})
     return said
+
+
+def _plain(text: str) -> str:
+    """A short message as the lexicon's lists are compared with it: lower case, no punctuation."""
+    return "".join(c for c in text.lower() if c.isalnum())
 
 
 def likely_entries(matcher: Matcher, text: str, limit: int) -> list[Scored]:

@@ -130,7 +130,9 @@ class TeachingConsole:
 
 
 def _wordings(values: list[Any]) -> list[str]:
-    return list(dict.fromkeys(str(v).strip()[:200] for v in values if str(v).strip()))[:MAX_WORDINGS]
+    """The wordings posted, as typed: one too long is refused by the teaching service, as on the
+    command line, not cut to fit."""
+    return list(dict.fromkeys(str(v).strip() for v in values if str(v).strip()))[:MAX_WORDINGS]
 
 
 def _lines(text: str) -> list[str]:

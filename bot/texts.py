@@ -599,6 +599,11 @@ APPLY_CORRECT_USAGE = "请按“补正 申请编号 补正内容”发送，例�
 APPLY_EXPIRED = "这份申请表已过期，请重新填写。"
 APPLY_CORRECT_EMPTY = "请填写补正的内容再提交。"
 APPLY_NOT_YOURS = "只有提交申请的本人可以查看或补正。"
+# Under an application's status looked up from another browser than the one it was filed in.
+APPLY_LETTER_ELSEWHERE = (
+    "告知书只在提交申请时用的浏览器里显示；换了手机或电脑，请按申请时选的获取方式（电子邮件、邮寄等）查收，"
+    "或致电 {office_phone} 说明申请编号和姓名。"
+)
 APPLY_NO_LETTER = "这件申请还没有答复告知书。"
 APPLY_BAD_DAY = "日期的格式应为 2026-11-27。"
 

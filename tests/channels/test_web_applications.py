@@ -200,6 +200,7 @@ def test_the_applicant_corrects_when_asked_sees_the_new_due_date_and_reads_the_l
         assert (await client.get("/apply/letter", params={"number": number})).status == 403
         status = await (await client.get("/status", params={"number": number})).text()
         assert "查看答复告知书" not in status and "许可证已发送" not in status
+        assert "告知书只在提交申请时用的浏览器里显示" in status  # and where else it is
 
     site(stranger)
 

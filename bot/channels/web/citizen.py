@@ -239,6 +239,7 @@ class CitizenChat:
             "events": list(found.events),
             "own": found.own,
             "application": found.application,
+            "contacts": self.answerer.contacts,
         }
         if found.suggestions:
             context["suggestions"] = found.suggestions

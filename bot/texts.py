@@ -504,6 +504,7 @@ APPLICATION_EXTENSION_DAYS = "延长期限应为1至{most}个工作日（《条�
 APPLICATION_EXTENSION_APPROVER = "延长答复期限须经政府信息公开工作机构负责人同意，请写明批准人。"
 APPLICATION_EXTENSION_ONCE = "答复期限只能延长一次。"
 APPLICATION_EXTENSION_LATE = "延期须在答复期限 {due} 届满前决定。"
+APPLICATION_PAUSE_LATE = "征求意见须在答复期限 {due} 届满前开始：已超期的申请，期限不能事后停止计算。"
 APPLICATION_PARTY_KIND = "征求意见的对象应为：{choices}"
 APPLICATION_PARTY_NAME = "请写明征求意见的对象（第三方或其他机关的名称）。"
 APPLICATION_PAUSED = "{number} 正在征求意见，请先登记对方答复（恢复计时）。"

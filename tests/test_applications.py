@@ -276,6 +276,17 @@ def test_a_third_party_consultation_stops_the_clock_until_it_answers(register, c
     assert (a.status, a.pause, a.due_on) == ("open", None, D(2026, 12, 7))
 
 
+def test_a_consultation_begun_after_the_deadline_is_refused(register, clock):
+    # It moved an overdue application's deadline after the fact, where an extension is refused.
+    a = received(register, clock, D(2026, 11, 2))  # due 11-30
+    clock.on(D(2026, 12, 3))
+    with pytest.raises(ApplicationError, match="届满前开始"):
+        register.pause(a.number, "cli:王科长", party_kind="third_party", party="某化工企业")
+    with pytest.raises(ApplicationError, match="届满前开始"):  # nor entered late, dated after it
+        register.pause(a.number, "cli:王科长", party_kind="third_party", party="某化工企业", on=D(2026, 12, 1))
+    assert register.get(a.number).status == "open"
+
+
 def test_a_consultation_answered_late_stops_the_clock_fifteen_working_days_at_most(register, clock):
     a = received(register, clock, D(2026, 11, 2))
     clock.on(D(2026, 11, 5))

@@ -482,6 +482,9 @@ class Applications:
                     else texts.APPLICATION_PAUSED.format(number=application.number)
                 )
             day = self._day(application, on)
+            # As an extension: a consultation begun after the deadline would move it after the fact.
+            if application.due_on is not None and day > application.due_on:
+                raise ApplicationError(texts.APPLICATION_PAUSE_LATE.format(due=application.due_on))
             return Change("paused", day, party, {"party_kind": party_kind, "party": party})
 
         return check

@@ -105,6 +105,11 @@ class ChatSession:
         self.turns.append(turn)
         self.added += 1
 
+    @property
+    def unfiled(self) -> dict[str, str] | None:
+        """The application filled in and not filed yet (a filed one keeps only its nonce and number)."""
+        return self.application if self.application and "number" not in self.application else None
+
     def clear(self) -> None:
         """Forget what was said, and the complaint draft: the citizen asked for their texts to be
         deleted (删除记录); the next save deletes the saved turns too."""

@@ -410,6 +410,23 @@ def test_documents_near_one_asked_for_are_links_in_the_chat(site):
     assert "如果都不是" in html
 
 
+def test_cancel_typed_in_the_chat_drops_a_complaint_waiting_at_its_confirm_step(site, store):
+    # It said nothing was in progress, and the draft could still be filed with its page's nonce.
+    async def scenario(client):
+        page = await (await client.get("/complaint")).text()
+        typed = {"kind": "投诉", "topic": "conduct", "text": "窗口态度差很久了"}
+        confirm_page = await (await client.post("/complaint", data={"csrf": csrf_of(page), **typed})).text()
+        nonce = re.search(r'name="nonce" value="([^"]+)"', confirm_page).group(1)
+        said = await ask(client, "取消")
+        assert texts.CANCELLED in said and texts.NOTHING_TO_CANCEL not in said
+        late = await client.post("/complaint/confirm", data={"csrf": csrf_of(confirm_page), "nonce": nonce})
+        assert "窗口态度差很久了" not in await (await client.get("/complaint")).text()
+        return late.status
+
+    site(scenario)
+    assert store.reader.execute("select count(*) from complaints").fetchone()[0] == 0
+
+
 def test_a_landline_is_kept_as_the_citizen_wrote_it(site, store, web_settings):
     async def scenario(client):
         page = await (await client.get("/complaint")).text()
@@ -650,6 +667,9 @@ def test_staff_pages_need_a_log_in(site):
                 response = await client.request(method, path, allow_redirects=False)
                 assert response.status == 303 and response.headers["Location"].startswith("/staff/login"), path
         assert (await client.post("/staff/complaints/20261127-001-6/accepted", data={})).status == 403
+        # Typed as a folder (/staff/): the console, not a 404, and still behind the log-in.
+        slashed = await client.get("/staff/", allow_redirects=False)
+        assert slashed.status == 301 and slashed.headers["Location"] == "/staff"
 
     site(scenario)
 

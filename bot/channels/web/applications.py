@@ -123,8 +123,7 @@ class ApplicationPages:
     async def form(self, request: web.Request) -> web.StreamResponse:
         """The form: empty, or as filled in last time when that was left at its confirm step (the
         chat visited meanwhile), as the complaint form keeps its draft."""
-        pending = self.sessions.get(request).application or {}
-        if pending and "number" not in pending:
+        if (pending := self.sessions.get(request).unfiled) is not None:
             draft = {name: value for name, value in pending.items() if name != "nonce"}
             return self._citizen(request, "apply.html", draft=draft, errors={}, restored=True)
         draft = {"applicant": "person", "id_type": "居民身份证", "form": "electronic", "delivery": "email"}

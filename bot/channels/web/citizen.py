@@ -22,7 +22,7 @@ from ...services.chats import ChatSession, Turn
 from ...services.complaints import KIND_TOPICS, KINDS, MAX_TEXT, RATINGS, TOLD_TOPIC, TOPICS, topics_for
 from ...services.conversation import Conversation, Form, Invalid, Limited, check_form
 from ..http import read_form
-from ..typed import search_typed, status_typed
+from ..typed import CANCEL, search_typed, status_typed
 from .security import client_address
 from .security import notice as signed_notice
 from .security import same as _same
@@ -275,6 +275,12 @@ class CitizenChat:
         keywords = search_typed(text)
         if keywords:  # the bare command is asked as a question: the guide says how to search
             session.add(self._search(keywords))
+            return
+        if text.lower() in CANCEL and (session.draft or session.unfiled):
+            # 取消 typed in the chat while a form waits on its page: that draft is dropped, said so
+            # (it was told nothing was in progress, and the draft could still be filed).
+            session.draft = session.application = None
+            session.add(Turn("bot", texts.CANCELLED))
             return
         applications = self.conversation.applications
         if applications is not None and text in APPLY:  # 申请公开: what starts the form on the other channels

@@ -71,6 +71,7 @@ class StaffConsole:
             web.post("/staff/login", self.login),
             web.post("/staff/logout", self._staff(self.logout)),
             web.get("/staff", self._staff(self.dashboard)),
+            web.get("/staff/", _to_console),  # typed with its slash, as a folder
             web.get("/staff/complaints", self._staff(self.complaint_list)),
             web.get("/staff/complaints.csv", self._staff(self.export_csv)),
             web.get("/staff/complaints.xlsx", self._staff(self.export_xlsx)),
@@ -328,3 +329,7 @@ def _next(request: web.Request, posted: Any = None) -> str:
     """Where to go after logging in: a path on this site only (never another site)."""
     target = str(posted or request.query.get("next") or "/staff")
     return target if target.startswith("/staff") and "//" not in target and "\\" not in target else "/staff"
+
+
+async def _to_console(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPMovedPermanently("/staff")

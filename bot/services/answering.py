@@ -101,15 +101,15 @@ CATEGORY_DOCUMENTS = 5
 # Applying for information, said in a question's own words (申请信息公开要多久, 申请政府信息要几天):
 # the subject every question here has, which says nothing of what is asked.
 SUBJECT_SAID = re.compile(r"(?:依申请|申请)(?:政府)?信息(?:公开)?|(?:政府)?信息公开(?:的)?申请|申请公开(?:政府)?信息")
-# A guide answer's pointer to another question: 可问“什么是信息处理费”, 可以问我“…”, 直接问我“…”,
-# 请问“联系方式”. Only wordings to ask: a "见“延期”" names a part of the guide rather than a question
-# (and "监督和救济", asked as one, reads as a complaint).
 # A year's documents asked for, the year aside (2008年有什么文件 -> 有什么文件; 你们发了哪些文件).
 _YEAR = re.compile(r"\d{4}年度?")
 _YEAR_DOCUMENTS = re.compile(
     r"(?:你们|本局|贵局|安监局)?(?:都|一共|总共)?(?:有|发了?|发布了?|出了|公开了?|印发了?)?(?:什么|哪些|啥)?"
     r"(?:公开)?文件(?:目录|清单|列表)?(?:有哪些|有什么|有啥|都有啥|吗|呢)?"
 )
+# A guide answer's pointer to another question: 可问“什么是信息处理费”, 可以问我“…”, 直接问我“…”,
+# 请问“联系方式”. Only wordings to ask: a "见“延期”" names a part of the guide rather than a question
+# (and "监督和救济", asked as one, reads as a complaint).
 POINTER = re.compile(r"(?:(?:可以?|请|直接|不妨)问我?|ask me )“([^“”\n]{2,40})”")
 
 
@@ -535,9 +535,10 @@ class Answers:
             for h in hits
             if h["score"] >= s.catalogue_with_answer_min_score or (licence and about_a_licence(h["title"]))
         ]
-        of_other_years = bool(query.years) and self._of_other_years(query, hits)
-        if of_other_years:  # 2010年安全生产月活动方案: the catalogue's of other years, said so
-            hits = self._documents(self.matcher.query(_without_years(query)))
+        # 2010年安全生产月活动方案: the catalogue's of other years, said so
+        other_documents = self._of_other_years(query, hits) if query.years else None
+        of_other_years = other_documents is not None
+        hits = other_documents if other_documents is not None else hits
         # A complaint or tip-off is recognised by the lexicon's rules or, in other words, by the
         # calibrated complaint model (on those signs and the meaning: "申请三个月了没音信").
         # "不满意，可以向哪投诉" asks a question the guide answers; a message that names an
@@ -823,21 +824,18 @@ class Answers:
         hits = [as_hit(i, None) for i in items[:CATEGORY_DOCUMENTS]]
         return self._catalogue(text, query, hits, top_id, top_score, heading=heading)
 
-    def _of_other_years(self, query: Query, hits: list[dict[str, Any]]) -> bool:
-        """Whether the document a question names by year is in the catalogue of other years only: no
-        item matches it with the year, or the year-less question names one well that is of another
-        year, far better than what the year alone matches (2010年的安全生产工作要点 is the 2009
-        工作要点's kind, not the 2010年元旦 notice)."""
-        if not hits:
-            return True
+    def _of_other_years(self, query: Query, hits: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+        """The catalogue's documents of other years, when the document a question names by year is
+        of other years only (``hits``, what it finds with the year, are none), or the year-less
+        question names one well that is of another year, far better than what the year alone matches
+        (2010年的安全生产工作要点 is the 2009 工作要点's kind, not the 2010年元旦 notice); else None."""
         plain = self._documents(self.matcher.query(_without_years(query)))
+        if not hits:
+            return plain
         if not plain or plain[0]["score"] < self.settings.catalogue_with_answer_min_score:
-            return False
-        named = plain[0]["title"]
-        return (
-            not any(str(year) in named for year in query.years)
-            and plain[0]["score"] - hits[0]["score"] >= OTHER_YEARS_MARGIN
-        )
+            return None
+        other = not any(str(year) in plain[0]["title"] for year in query.years)
+        return plain if other and plain[0]["score"] - hits[0]["score"] >= OTHER_YEARS_MARGIN else None
 
     def _documents(self, query: Query, min_score: float | None = None) -> list[dict[str, Any]]:
         """Catalogue items that match the question well (a document named, a keyword typed)."""

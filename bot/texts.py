@@ -808,6 +808,7 @@ HTTP_ERRORS = {
 }
 HTTP_ERROR_OTHER = "请求未能完成。"
 HTTP_BAD_FORM = "表单内容有误（只接受文字，编码须为 UTF-8），请返回页面重新提交。"
+HTTP_FIELD_TWICE = "表单里同一项填了两个不同的值，请刷新页面重新填写。"
 HTTP_BAD_PAGE = "页码不对。"
 STAFF_LOGIN_TOO_FAST = "登录尝试太频繁，请一分钟后再试。"
 

@@ -253,6 +253,12 @@ def test_staff_teach_from_the_console_and_the_next_citizen_is_answered(services:
                 data={"csrf": csrf, "w": UNKNOWN, "id": "Bad Id", "section": "收费", "question": UNKNOWN},
             )
             assert bad.status == 422 and "小写字母" in await bad.text()
+            # Two entries named: which one was taught depended on the order; refused.
+            twice = await client.post(
+                "/staff/teach/phrasings",
+                data=[("csrf", csrf), ("w", UNKNOWN), ("entry_id", "fee-free"), ("entry_id", "parking")],
+            )
+            assert twice.status == 400 and services.teaching.records() == []
             # Too long for a wording: refused as on the command line, not cut to 200 and taught.
             long = await client.post("/staff/teach/out_of_scope", data={"csrf": csrf, "w": "长" * 300})
             assert long.status == 422 and "200字以内" in await long.text()

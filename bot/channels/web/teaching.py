@@ -77,6 +77,8 @@ class TeachingConsole:
         if action not in ACTIONS:
             raise web.HTTPNotFound()
         post = await read_form(request)
+        if any(len(set(post.getall(k))) > 1 for k in post if k != "w"):  # two entry_ids: which one?
+            raise web.HTTPBadRequest(text=texts.HTTP_FIELD_TWICE)
         wordings = _wordings(post.getall("w", []))
         who = f"web:{session.username}"
         teaching, knowledge = self.services.teaching, self.services.answerer.matcher.knowledge

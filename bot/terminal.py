@@ -40,6 +40,9 @@ def echo(message: Any = None, **kwargs: Any) -> None:
     click.echo(None if message is None else shown(str(message)), **kwargs)
 
 
+_JOURNALS = ("-wal", "-shm", "-journal")
+
+
 class OutputFile(click.Path):
     """A file a command writes (``-o``): a folder that does not exist is said so, with the
     command's usage, rather than found out halfway with a traceback."""
@@ -52,4 +55,12 @@ class OutputFile(click.Path):
         folder = Path(str(path)).parent
         if not folder.is_dir():
             self.fail(f"the folder {folder} does not exist", param, ctx)
+        from .storage.backup import is_database
+
+        # A database, or its journal, is never written over by an export (-o gongkai.db truncated
+        # the service's database to a CSV).
+        name = Path(str(path)).name
+        base = next((name[: -len(end)] for end in _JOURNALS if name.endswith(end)), None)
+        if is_database(Path(str(path))) or (base and is_database(folder / base)):
+            self.fail(f"{path} is a database (or its journal): an export never writes over one", param, ctx)
         return path

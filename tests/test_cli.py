@@ -359,6 +359,13 @@ def test_complaints_export_as_a_workbook_of_one_status(run, tmp_path):
     run("complaints", "export", "--format", "csv", "--status", "open", "-o", str(as_csv))
     [only] = csv.DictReader(io.StringIO(as_csv.read_text("utf-8-sig"), newline=""))
     assert only["编号"] == open_ and list(only) == header and only["渠道"] == "微信公众号"
+    # The database itself, or its journal, named as the file: refused (it was truncated to a CSV).
+    db = Settings().db
+    for target in (db, db.with_name(db.name + "-wal")):
+        for command in (["complaints", "export"], ["report", "cases", "export"]):
+            refused = run(*command, "-o", str(target))
+            assert refused.exit_code == 2 and "is a database" in refused.output, command
+    assert run("complaints", "list", "--status", "all").exit_code == 0
     # A workbook named .csv (or CSV named .xlsx) would open as garbage: refused, nothing written.
     for name, fmt in (("c.csv", "xlsx"), ("c.xlsx", "csv")):
         refused = run("complaints", "export", "--format", fmt, "-o", str(tmp_path / name))

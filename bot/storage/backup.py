@@ -216,7 +216,7 @@ def backup(db: Path | str, dest: Path | str, *, keep: int | None = None, known: 
     live = db.resolve()
     if target.resolve() in {live, *(live.with_name(live.name + end) for end in ("-wal", "-shm", "-journal"))}:
         raise BackupError(f"{target} is the database itself (or its journal): back up to another file or a folder")
-    if target.is_file() and not _is_sqlite(target):
+    if target.is_file() and not is_database(target):
         raise BackupError(f"{target} exists and is no SQLite database: it is not written over")
     started = time.monotonic()
     unchecked = target.with_name(f".{target.name}.unchecked")
@@ -236,8 +236,10 @@ def backup(db: Path | str, dest: Path | str, *, keep: int | None = None, known: 
     return Backup(target, found, seconds, pruned)
 
 
-def _is_sqlite(path: Path) -> bool:
-    """Whether ``path`` starts as an SQLite database does (an empty file is none)."""
+def is_database(path: Path) -> bool:
+    """Whether ``path`` is a file that starts as an SQLite database does (an empty file is none)."""
+    if not path.is_file():
+        return False
     with path.open("rb") as f:
         return f.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
 

@@ -52,15 +52,15 @@ class OutputFile(click.Path):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         path = super().convert(value, param, ctx)
-        folder = Path(str(path)).parent
+        target = Path(str(path))
+        folder = target.parent
         if not folder.is_dir():
             self.fail(f"the folder {folder} does not exist", param, ctx)
         from .storage.backup import is_database
 
         # A database, or its journal, is never written over by an export (-o gongkai.db truncated
         # the service's database to a CSV).
-        name = Path(str(path)).name
-        base = next((name[: -len(end)] for end in _JOURNALS if name.endswith(end)), None)
-        if is_database(Path(str(path))) or (base and is_database(folder / base)):
-            self.fail(f"{path} is a database (or its journal): an export never writes over one", param, ctx)
+        base = next((target.name[: -len(end)] for end in _JOURNALS if target.name.endswith(end)), None)
+        if is_database(target) or (base and is_database(folder / base)):
+            self.fail(f"{target} is a database (or its journal): an export never writes over one", param, ctx)
         return path

@@ -1087,8 +1087,12 @@ class _IntentRules:
         # 到底 asks harder in a choice between two (到底是15个工作日还是20个): no grievance there.
         grievance = bool(self._grievance and self._grievance.search(_CHOICE_STRESSED.sub("", simple)))
         hazard = tipoff or bool(self._hazards and self._hazards.search(simple))
-        # Told as happening now (着火了), not as what happened once (去年那家厂着火了，公开了吗).
-        emergency = bool(self._emergencies and self._emergencies.search(simple) and not _BEFORE_NOW.search(simple))
+        requests = bool(self._requests and self._requests.search(simple)) or bool(_ASKS_FOR_A_DOCUMENT.search(simple))
+        # Told as happening now (着火了), not as what happened once (去年那家厂着火了，公开了吗) nor
+        # asked about (透水事故的调查报告在哪看).
+        emergency = bool(self._emergencies and self._emergencies.search(simple)) and not (
+            requests or _BEFORE_NOW.search(simple)
+        )
         return Intent(
             complaint=strong or ((topic or tipoff) and not asks),
             tipoff=tipoff,
@@ -1097,8 +1101,7 @@ class _IntentRules:
             emergency=emergency,
             asks=asks,
             tells=tells,
-            requests=bool(self._requests and self._requests.search(simple))
-            or bool(_ASKS_FOR_A_DOCUMENT.search(simple)),
+            requests=requests,
             complaint_words=strong,
             complaint_topic=topic,
             others_business=not hazard

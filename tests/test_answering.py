@@ -422,7 +422,18 @@ def test_every_pointer_in_the_guide_is_answered_when_asked(answerer):
 
 
 @pytest.mark.parametrize(
-    "text", ["有人被困在厂房里了，快来人", "液化气泄漏了怎么办", "着火了", "我闻到很大的煤气味", "救命"]
+    "text",
+    [
+        "有人被困在厂房里了，快来人",
+        "液化气泄漏了怎么办",
+        "着火了",
+        "我闻到很大的煤气味",
+        "救命",
+        "隔壁化工厂冒黑烟了，火很大",
+        "矿井透水了，下面还有人",
+        "塌方了，有人被埋",
+        "锅炉要爆了",
+    ],
 )
 def test_a_danger_happening_now_is_told_119_before_anything_else(answerer, text):
     # Whatever the rest of the reply is (the complaint's channels, not sure, a choice), the first
@@ -434,5 +445,14 @@ def test_a_danger_happening_now_is_told_119_before_anything_else(answerer, text)
 
 
 def test_a_danger_told_as_past_is_no_emergency(answerer):
-    for text in ("去年那家厂着火了，公开了吗", "2009年爆炸事故统计", "上个月厂里有人中毒了，通报在哪看"):
+    # Past, asked about, or a word of it in a figure of speech (困在申请流程里, 被困扰, 气炸了).
+    for text in (
+        "去年那家厂着火了，公开了吗",
+        "2009年爆炸事故统计",
+        "上个月厂里有人中毒了，通报在哪看",
+        "透水事故的调查报告在哪看",
+        "我被困在申请流程里了，不知道怎么办",
+        "我被困扰很久了，申请一直没答复",
+        "我快被你们气炸了",
+    ):
         assert texts.EMERGENCY not in answerer.answer(text).text

@@ -64,14 +64,26 @@ def _knowledge(folder: Path) -> Any:
         ) from None
 
 
-def _labelled(paths: Iterable[Path]) -> list[Any]:
-    """The rows of labelled CSVs, or the reason one cannot be read (exit 1)."""
-    from .evaluation import LabelledError, read_labelled
+def _labelled(paths: Iterable[Path], knowledge: Any) -> list[Any]:
+    """The rows of labelled CSVs, or why one cannot be read or its labels are wrong (exit 1): a row
+    expecting an entry ``knowledge`` lacks would be counted as the bot's miss."""
+    from .evaluation import LabelledError, label_problems, read_labelled
 
-    try:
-        return [row for path in paths for row in read_labelled(path)]
-    except LabelledError as e:
-        raise click.ClickException(str(e)) from None
+    rows = []
+    for path in paths:
+        try:
+            read = read_labelled(path)
+        except LabelledError as e:
+            raise click.ClickException(str(e)) from None
+        if problems := label_problems(read, knowledge):
+            shown = "\n".join(f"  {p}" for p in problems[:20])
+            raise click.ClickException(f"{path} has {len(problems)} row(s) with a wrong label:\n{shown}")
+        rows += read
+    return rows
+
+
+# The fewest labelled questions `knowledge calibrate` fits on (the shipped fit used about 2,000).
+MIN_TO_CALIBRATE = 200
 
 
 @functools.cache
@@ -400,11 +412,11 @@ def evaluate(questions: Path | None, misses: bool, as_json: bool, taught: bool, 
         raise click.UsageError("give a labelled CSV, --taught, or both")
     settings = default_settings()
     folder = knowledge_dir or _settings().knowledge
-    labelled = _labelled([questions] if questions else [])
-    loaded = _knowledge(folder)
+    loaded, labelled = _knowledge(folder), []
     if taught:
         with _Teaching() as (teaching, _):
-            loaded, labelled = teaching.apply(loaded), labelled + teaching.labelled()
+            loaded, labelled = teaching.apply(loaded), teaching.labelled()
+    labelled = _labelled([questions] if questions else [], loaded) + labelled
     answerer = Answerer(build_matcher(loaded, _settings()), settings)
     report = run_evaluation(answerer, labelled)
     figures = report.figures()
@@ -440,8 +452,13 @@ def calibrate(sets: tuple[Path, ...], write: bool, complaints_only: bool, knowle
     from .evaluation import calibrate as fit_calibration
     from .matching import build_matcher
 
-    labelled = _labelled(sets)
-    matcher = build_matcher(_knowledge(knowledge_dir or _settings().knowledge), _settings())
+    loaded = _knowledge(knowledge_dir or _settings().knowledge)
+    labelled = _labelled(sets, loaded)
+    if len(labelled) < MIN_TO_CALIBRATE:  # thresholds chosen on a handful are noise, written as fitted
+        raise click.ClickException(
+            f"{len(labelled)} labelled question(s): too few to fit on (at least {MIN_TO_CALIBRATE})"
+        )
+    matcher = build_matcher(loaded, _settings())
     calibration, figures = fit_calibration(matcher, labelled, complaints_only=complaints_only)
     for name, value in figures.items():
         echo(f"{name:34} {value:.1%}")

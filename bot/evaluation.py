@@ -28,7 +28,7 @@ from .calibration import (
     fit,
 )
 from .config import Settings
-from .knowledge import decode
+from .knowledge import Knowledge, decode
 from .matching import Matcher
 from .services.answering import ACCEPTED, Answerer, Part
 
@@ -52,6 +52,7 @@ class Labelled:
     question: str
     expected: str
     kind: str
+    line: int = field(default=0, compare=False)  # in its CSV, to say which row a problem is on
 
 
 class LabelledError(ValueError):
@@ -71,13 +72,29 @@ def read_labelled(path: Path) -> list[Labelled]:
         has = ", ".join(columns) or "none"
         raise LabelledError(f"{path} needs the columns question, expected (and kind, optional); it has {has}")
     labelled = [
-        Labelled(r["question"] or "", (r["expected"] or "").strip(), (r.get("kind") or "").strip())
+        Labelled(r["question"] or "", (r["expected"] or "").strip(), (r.get("kind") or "").strip(), rows.line_num)
         for r in rows
         if (r["question"] or "").strip()
     ]
     if not labelled:
         raise LabelledError(f"{path} has no questions")
     return labelled
+
+
+def label_problems(labelled: list[Labelled], knowledge: Knowledge) -> list[str]:
+    """What is wrong with the labels of a set, a row each: no label, or an entry the guide lacks
+    (such a row would be counted as the bot's miss)."""
+    ids = {e.id for e in knowledge.guide}
+    problems = []
+    for row in labelled:
+        if not row.expected:
+            problems.append(f"line {row.line}: {row.question!r} has no expected label")
+            continue
+        parts = [p for p in row.expected.split("|") if not p.startswith(CATALOGUE)]
+        named = {i for part in parts for i in expected_ids(part)} - {OUT_OF_SCOPE, COMPLAINT, ANY}
+        if unknown := sorted(named - ids):
+            problems.append(f"line {row.line}: {row.question!r} expects {', '.join(unknown)}, which no guide entry is")
+    return problems
 
 
 @dataclass

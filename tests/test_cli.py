@@ -160,6 +160,18 @@ def test_a_labelled_set_that_is_none_is_said_so_not_a_traceback(run, tmp_path, c
         assert result.exit_code == 1 and said in result.output and "Traceback" not in result.output
 
 
+def test_a_wrong_label_is_said_with_its_line_not_counted_as_a_miss(run, tmp_path):
+    path = tmp_path / "set.csv"
+    path.write_text("question,expected,kind\n怎么申请,no-such-entry,\n怎么申请,,\n收费吗,fee-free,\n", encoding="utf-8")
+    result = run("knowledge", "evaluate", str(path))
+    assert result.exit_code == 1 and "line 2: '怎么申请' expects no-such-entry" in result.output
+    assert "line 3: '怎么申请' has no expected label" in result.output and "in_scope" not in result.output
+    # A handful is no set to fit thresholds on (it fitted 4 and would have written them).
+    path.write_text("question,expected,kind\n怎么申请,apply-how,\n", encoding="utf-8")
+    refused = run("knowledge", "calibrate", "--dry-run", str(path))
+    assert refused.exit_code == 1 and "too few to fit on" in refused.output
+
+
 def test_chat_records_and_staff_see_unanswered(run):
     session = "收费吗\n明天会下雨吗\n期限\n1\n/search 安全生产月\n/quit\n"
     result = run("chat", input=session)

@@ -460,6 +460,9 @@ def fill(answer: str, values: Mapping[str, str]) -> str:
 
 
 def _placeholder_problems(answer: str, say: dict[str, str]) -> Iterator[str]:
+    if "{{" in answer or "}}" in answer:  # str.format's escapes: fill() shows them as typed
+        yield say["stray_brace"].format(error="{{ }}")
+        return
     try:
         fields = [(f, spec, conversion) for _, f, spec, conversion in string.Formatter().parse(answer) if f is not None]
     except ValueError as e:

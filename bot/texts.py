@@ -265,6 +265,7 @@ CONTACT = (
     "电话：{office_phone}\n传真：{office_fax}\n电子邮箱：{office_email}\n监督投诉电话：{supervision_phone}"
 )
 CANCELLED = "已取消。您可以继续提问。"
+CANCELLED_DRAFT = "已取消您填写了还没有提交的{what}，它不会被提交。您可以继续提问。"
 NOTHING_TO_CANCEL = "当前没有进行中的操作。您可以直接提问。"
 NOTHING_TO_CANCEL_EN = "Nothing is in progress to cancel. Ask me anything about the bureau's disclosure of information."
 GUIDE_SECTIONS = "政府信息公开指南，请选择栏目："
@@ -902,7 +903,7 @@ ENTRY_PROBLEMS = {
     "column": "应为公开目录的网站栏目，例如 重大危险源",
     "documents": "应为公开目录中文件的索引号",
     "source_file": "写的是文件名 {file}；依据会显示给群众，请写文件本身的名称",
-    "stray_brace": "有多余的花括号（{error}）：花括号只能括住占位符",
+    "stray_brace": "有多余或不成对的花括号：花括号只能成对括住一个占位符，如 {{office_phone}}",
     "placeholder": "没有占位符{{{name}}}（可用：{known}）",
     "placeholder_format": "占位符{{{name}}}不能带格式，请写作{{{name}}}",
 }

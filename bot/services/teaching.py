@@ -327,9 +327,10 @@ def _wordings(wordings: Sequence[str], knowledge: Knowledge, *, allow: set[str])
         # a, 测试, 谢谢: read before any matching (a stray letter, a greeting), never answered as taught
         if wordless(w) or gibberish(w) or _plain(w) in said_alone:
             raise TeachingError({"wordings": texts.TEACH_WORDING_NOT_ASKED.format(wording=w)})
-    owners = {p: e for e in knowledge.guide for p in (e.question, *e.alternatives)}
+    # A wording is its phrasing whatever its punctuation (申请政府信息公开要收费吗 is the question's, ？ aside)
+    owners = {_plain(p): e for e in knowledge.guide for p in (e.question, *e.alternatives)}
     for w in said:
-        owner = owners.get(w)
+        owner = owners.get(_plain(w))
         if owner is not None and owner.id not in allow:
             raise TeachingError({"wordings": texts.TEACH_WORDING_TAKEN.format(wording=w, entry=owner.question)})
         if owner is not None:  # taught to this entry already: a second record would undo apart

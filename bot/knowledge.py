@@ -158,6 +158,7 @@ class Lexicon:
     own_business: tuple[str, ...] = ()  # the bureau's work and domain (你们, 窗口, 答复; 厂, 消防)
     other_years: str | None = None  # the guide entry for a year the guide has no figures for
     hazard_report: str | None = None  # the guide entry on whom to tell of a hazard (12350)
+    own_cases: str | None = None  # the guide entry on following one's case: answered with one's own
     implied_subject: str | None = None  # what a short question without a subject is about (申请信息公开)
 
 
@@ -604,7 +605,7 @@ _LEXICON_LISTS = (
     "own_business",
 )
 # The lexicon's pointers to guide entries.
-_LEXICON_ENTRIES = ("other_years", "hazard_report")
+_LEXICON_ENTRIES = ("other_years", "hazard_report", "own_cases")
 
 
 def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
@@ -646,6 +647,7 @@ def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
         regional=regional,
         other_years=entries["other_years"],
         hazard_report=entries["hazard_report"],
+        own_cases=entries["own_cases"],
         **words,
     )
 

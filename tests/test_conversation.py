@@ -293,3 +293,14 @@ def test_an_english_complaint_is_offered_the_form_in_english(conversation):
     assert offer.text == texts.COMPLAINT_OFFER_EN and offer.options[0] == ("投诉", texts.COMPLAINT_YES_EN)
     chinese = Conversation.offer(conversation.answerer.answer("我要投诉你们窗口态度差"))
     assert chinese.text == texts.COMPLAINT_OFFER
+
+
+def test_asked_how_to_follow_ones_case_the_answer_lists_ones_own(conversation):
+    # The answer said only how to look a number up, though the chat had filed one.
+    complaints = conversation.complaints
+    filed = complaints.file(Draft("窗口态度差"), channel="web", chat_id="c", user_id="c", dedupe_key="k1")
+    mine = asyncio.run(conversation.ask("投诉进度怎么查", channel="web", user_id="c"))
+    assert mine.entry_id == "bot-progress" and texts.OWN_CASES in mine.text and filed.number in mine.text
+    theirs = asyncio.run(conversation.ask("投诉进度怎么查", channel="web", user_id="someone else"))
+    assert texts.OWN_CASES not in theirs.text and filed.number not in theirs.text
+    assert filed.number not in conversation.answerer.answer("投诉进度怎么查").text  # the cached reply untouched

@@ -396,7 +396,30 @@ class Conversation:
         logs.begin()
         reply = await self.answerer.aanswer(text)
         await self.record(reply, channel=channel, user_id=user_id)
+        return self.with_own_cases(reply, channel=channel, chat_id=user_id)
+
+    def with_own_cases(self, reply: Reply, *, channel: str, chat_id: str | int | None) -> Reply:
+        """``reply``, when it answers how to follow one's case (我的投诉怎么样了), with the citizen's
+        own complaints and applications filed in this chat under it, a line each: theirs, not only
+        how to look one up."""
+        own = self.answerer.matcher.knowledge.lexicon.own_cases
+        if reply.outcome == "answer" and chat_id is not None and own is not None and reply.entry_id == own:
+            reply.text += self._own_cases(channel, chat_id)
         return reply
+
+    def _own_cases(self, channel: str, chat_id: str | int) -> str:
+        lines = [
+            texts.OWN_COMPLAINT.format(kind=c.kind, number=c.number, status=c.status_label, due=c.due_on)
+            for c in self.complaints.filed_in(channel, chat_id)
+        ]
+        if self.applications is not None:
+            lines += [
+                texts.OWN_APPLICATION.format(
+                    number=a.number, status=a.status_label, due=a.due_on or texts.APPLICATION_NO_DUE
+                )
+                for a in self.applications.filed_in(channel, chat_id)
+            ]
+        return "\n\n" + "\n".join([texts.OWN_CASES, *lines]) if lines else ""
 
     async def record(self, reply: Reply, *, channel: str, user_id: str | int | None) -> None:
         """Record an answered question (a channel that sends meanwhile calls ``answer`` then this),

@@ -212,6 +212,12 @@ class Applications:
 
     # --- looking up -------------------------------------------------------------------------------
 
+    def filed_in(self, channel: str, chat_id: str | int, limit: int = 3) -> list[Application]:
+        """The newest applications filed in one chat (a citizen's own), newest first."""
+        sql = "select * from applications where channel = ? and chat_id = ? order by id desc limit ?"
+        reader = self.store.reader
+        return [self._from_row(reader, row) for row in reader.query(sql, [channel, str(chat_id), limit])]
+
     def get(self, number: str) -> Application | None:
         row = _one(self.store.reader, "select * from applications where number = ?", [number])
         return self._from_row(self.store.reader, row) if row else None

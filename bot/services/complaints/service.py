@@ -326,6 +326,11 @@ class Complaints:
         rows = self._read().execute(f"select number from complaints where number in ({marks})", numbers)
         return tuple(sorted(r[0] for r in rows.fetchall()))
 
+    def filed_in(self, channel: str, chat_id: str | int, limit: int = 3) -> list[Complaint]:
+        """The newest complaints filed in one chat (a citizen's own), newest first."""
+        sql = "select * from complaints where channel = ? and chat_id = ? order by id desc limit ?"
+        return [self._complaint(row) for row in self._read().query(sql, [channel, str(chat_id), limit])]
+
     def _complaint(self, row: dict[str, Any]) -> Complaint:
         return Complaint.from_row(row, self.today())
 

@@ -1426,6 +1426,9 @@ def test_english_question_gets_english_answer(answerer):
 
 def test_request_for_accident_figures_is_not_a_tipoff(answerer):
     assert answerer.answer("我想要2009年安全生产事故统计数据").outcome != "complaint"
+    # What an accident came to, asked for (处理结果): the entry on accident information, no tip-off.
+    asked = answerer.answer("我想了解煤气泄漏事故的处理结果")
+    assert (asked.outcome, asked.entry_id) == ("answer", "accident-info")
     assert answerer.answer("我要举报，厂里出了事故瞒着不报").outcome == "complaint"
     # The figures typed as a keyword (伤亡 is a tip-off's word) find the quarters' analyses, whose
     # summaries count them.

@@ -120,8 +120,8 @@ TIPOFF = (
 )
 
 SEARCH_HEADER = "在公开目录中找到以下文件："
-YEAR_DOCUMENTS = "公开目录中{year}年的文件共{count}件，最新的几件如下（发送关键词可以找具体的文件）："
-YEAR_NO_DOCUMENTS = "公开目录中没有{year}年发布的文件（目录中的文件发布于{held}年）。"
+YEAR_DOCUMENTS = "公开目录中{when}的文件共{count}件，最新的几件如下（发送关键词可以找具体的文件）："
+YEAR_NO_DOCUMENTS = "公开目录中没有{when}发布的文件（目录中的文件发布于{held}年）。"
 YEAR_IN_TITLES = "标题里有{year}年的："
 YEAR_NOT_IN_CATALOGUE = "目录里没有的信息，可以向本局申请公开（可问“怎么申请信息公开？”），或致电 {office_phone}。"
 SEARCH_OTHER_YEARS = "公开目录中没有{asked}的这类文件，其他年份的相近文件如下："

@@ -1540,6 +1540,10 @@ def test_a_years_documents_asked_for_are_listed_from_the_catalogue(answerer):
     assert [h["title"] for h in titled.hits] == ["张店区2008年安全生产工作总结"]
     none = answerer.answer("2015年发了哪些文件")
     assert none.outcome == "fallback" and "没有2015年发布的文件" in none.text and not none.hits
+    # A month's (its 12 is no 〔2009〕12号), and a year to come.
+    december = answerer.answer("2009年12月的文件")
+    assert december.outcome == "catalogue" and all(h["date"].startswith("2009-12") for h in december.hits)
+    assert "没有2030年发布的文件" in answerer.answer("2030年的文件").text
     # A year's figures or a document named by its year are no listing.
     assert answerer.answer("2009年公开了多少条").outcome == "answer"
     named = answerer.answer("2009年安全生产工作要点")

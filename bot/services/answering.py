@@ -101,8 +101,8 @@ CATEGORY_DOCUMENTS = 5
 # Applying for information, said in a question's own words (申请信息公开要多久, 申请政府信息要几天):
 # the subject every question here has, which says nothing of what is asked.
 SUBJECT_SAID = re.compile(r"(?:依申请|申请)(?:政府)?信息(?:公开)?|(?:政府)?信息公开(?:的)?申请|申请公开(?:政府)?信息")
-# A year's documents asked for, the year aside (2008年有什么文件 -> 有什么文件; 你们发了哪些文件).
-_YEAR = re.compile(r"\d{4}年度?")
+# A year's (or a month's) documents asked for, that aside (2008年有什么文件 -> 有什么文件; 2009年12月的文件).
+_YEAR_MONTH = re.compile(r"(\d{4})年度?(?:(\d{1,2})月份?)?")
 _YEAR_DOCUMENTS = re.compile(
     r"(?:你们|本局|贵局|安监局)?(?:都|一共|总共)?(?:有|发了?|发布了?|出了|公开了?|印发了?)?(?:什么|哪些|啥)?"
     r"(?:公开)?文件(?:目录|清单|列表)?(?:有哪些|有什么|有啥|都有啥|吗|呢)?"
@@ -803,20 +803,23 @@ class Answers:
         return self._entry_reply(query.text, entry, ranked[0].score, query.english, before + "\n")
 
     def _of_year(self, text: str, query: Query, top_id: str | None, top_score: float) -> Reply | None:
-        """A year's documents asked for and nothing else (2009年有什么文件, 你们去年发了哪些文件):
-        the catalogue's published that year, newest first, with how many there are; of a year it
-        has none of, said so, with the years it has and those whose title names the year (张店区
-        2008年安全生产工作总结, published in 2009). None if the message asks more."""
-        if len(query.years) != 1 or not _YEAR_DOCUMENTS.fullmatch(_YEAR.sub("", query.normalized)):
+        """A year's or a month's documents asked for and nothing else (2009年有什么文件, 你们去年发了
+        哪些文件, 2009年12月的文件): the catalogue's published then, newest first, with how many there
+        are; of a time it has none of, said so, with the years it has and, for a year, those whose
+        title names it (张店区2008年安全生产工作总结, published in 2009). None if the message asks more."""
+        found = _YEAR_MONTH.search(query.normalized)
+        rest = query.normalized[: found.start()] + query.normalized[found.end() :] if found else ""
+        if found is None or not _YEAR_DOCUMENTS.fullmatch(rest) or not 1 <= int(found.group(2) or 1) <= 12:
             return None
-        year, catalogue = str(query.years[0]), self.catalogue.browse()
-        items = [i for i in catalogue if i.date.startswith(year)]
+        year, month, catalogue = found.group(1), found.group(2), self.catalogue.browse()
+        when = f"{year}年{int(month)}月" if month else f"{year}年"
+        items = [i for i in catalogue if i.date.startswith(f"{year}-{int(month):02d}" if month else year)]
         if items:
-            heading = texts.YEAR_DOCUMENTS.format(year=year, count=len(items))
+            heading = texts.YEAR_DOCUMENTS.format(when=when, count=len(items))
         else:
             held = "、".join(sorted({i.date[:4] for i in catalogue}))
-            heading = texts.YEAR_NO_DOCUMENTS.format(year=year, held=held)
-            items = [i for i in catalogue if f"{year}年" in i.title]
+            heading = texts.YEAR_NO_DOCUMENTS.format(when=when, held=held)
+            items = [] if month else [i for i in catalogue if f"{year}年" in i.title]
             if not items:
                 body = heading + texts.YEAR_NOT_IN_CATALOGUE.format(**self.contacts)
                 return Reply(text, "fallback", body, top_id, top_score)

@@ -291,6 +291,9 @@ def test_an_english_complaint_is_offered_the_form_in_english(conversation):
     assert reply.english and reply.outcome == "complaint"
     offer = Conversation.offer(reply)
     assert offer.text == texts.COMPLAINT_OFFER_EN and offer.options[0] == ("投诉", texts.COMPLAINT_YES_EN)
+    # "I want to report …" is a report however little else it says: filed, offered the form.
+    reported = conversation.answerer.answer("I want to report a factory that is storing chemicals illegally")
+    assert reported.outcome == "complaint" and Conversation.offer(reported).text == texts.COMPLAINT_OFFER_EN
     chinese = Conversation.offer(conversation.answerer.answer("我要投诉你们窗口态度差"))
     assert chinese.text == texts.COMPLAINT_OFFER
 

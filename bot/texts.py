@@ -104,6 +104,11 @@ WEB_LONG_MESSAGE = (
     "您的消息有{length}字，比一个问题长（提问请用一两句话，{question}字以内）。如果这是投诉或举报，"
     "请点下面的按钮用投诉表提交，您写的内容已经填在表里（最多{limit}字）；如果是提问，请简短些重新发送。"
 )
+WEB_LONG_MESSAGE_EN = (
+    "Your message has {length} characters, more than a question ({question} at most). If it is a complaint or a "
+    "report, file it with the button below: what you wrote is already in the form ({limit} characters at most). "
+    "If it is a question, please send it again in a sentence or two."
+)
 WEB_TOO_LONG_MESSAGE = (
     "您的消息有{length}字，超过了{limit}字的上限，没有作为问题处理。如果这是投诉或举报，请点下面的按钮，"
     "您写的内容已经填在投诉表里，请精简到{limit}字以内再提交；如果是提问，请用一两句话重新发送。"

@@ -440,7 +440,8 @@ class Answers:
         if intent.not_it:
             return Reply(text, "greeting", (texts.NOT_IT_EN if query.english else texts.NOT_IT).format(**self.contacts))
         if intent.cancels:  # a channel's form or offer would have been cancelled before this
-            return Reply(text, "greeting", texts.NOTHING_TO_CANCEL_EN if query.english else texts.NOTHING_TO_CANCEL)
+            english = query.english or (in_latin_letters(text) and not text.lstrip().startswith("/"))  # cancel
+            return Reply(text, "greeting", texts.NOTHING_TO_CANCEL_EN if english else texts.NOTHING_TO_CANCEL)
         if intent.greeting:
             # hello, good morning: the welcome says, in English too, that English is understood
             latin = in_latin_letters(text) and not text.lstrip().startswith("/")

@@ -302,6 +302,17 @@ def test_a_pointer_button_is_escaped(settings, answerer):
     assert "".join(piece for piece, _ in turn.pieces()) == text
 
 
+def test_a_long_story_in_english_is_told_so_in_english(site):
+    story = "The factory next to my home keeps dangerous gas cylinders in the yard without any fence. " * 8
+
+    async def scenario(client):
+        return await ask(client, story)
+
+    turns = site(scenario)
+    assert f"Your message has {len(story.strip())} characters" in turns and "Fill in the form" in turns
+    assert "您的消息有" not in turns
+
+
 def test_a_long_story_in_the_chat_is_never_cut_and_goes_on_to_the_complaint_form(site):
     story = "我在2026年11月去窗口申请公开一份隐患排查文件，工作人员拒绝接收，" * 20  # 600 characters
     assert MAX_QUESTION_CHARS < len(story) < MAX_TEXT

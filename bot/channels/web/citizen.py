@@ -14,7 +14,7 @@ from aiohttp import web
 
 from ... import metrics, texts
 from ...limits import RateLimit
-from ...reading import choice_number
+from ...reading import choice_number, is_english
 from ...services.answering import MAX_QUESTION_CHARS, Reply, pointers
 from ...services.applying import CORRECT, correct
 from ...services.applying import START as APPLY
@@ -330,10 +330,14 @@ class CitizenChat:
         reply = await self.conversation.ask(text, channel=CHANNEL, user_id=self.sessions.citizen(session))
         offer = self.conversation.offer(reply)
         kind = offer.options[0][0] if offer is not None else "投诉"
-        said = texts.WEB_TOO_LONG_MESSAGE if len(text) > MAX_TEXT else texts.WEB_LONG_MESSAGE
+        english = is_english(text)  # a long English story is told so in English
+        if english:
+            said, tipoff = texts.WEB_LONG_MESSAGE_EN, texts.TIPOFF_EN
+        else:
+            said, tipoff = texts.WEB_TOO_LONG_MESSAGE if len(text) > MAX_TEXT else texts.WEB_LONG_MESSAGE, texts.TIPOFF
         said = said.format(length=len(text), question=MAX_QUESTION_CHARS, limit=MAX_TEXT)
         session.add(Turn("me", _shown(text)))
-        session.add(Turn("bot", said + (texts.TIPOFF if reply.tipoff else ""), offer=kind))
+        session.add(Turn("bot", said + (tipoff if reply.tipoff else ""), offer=kind, english=english))
         _carry(session, text, kind)
 
     def _choose(self, session: ChatSession, entry_id: str, *, english: bool = False) -> None:

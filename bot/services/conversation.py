@@ -480,16 +480,20 @@ class Conversation:
         answer to a plain question whose message reads like one."""
         if reply.outcome != "complaint" and not reply.may_complain:
             return None
+        kind = "举报" if reply.tipoff else "投诉"
         if reply.english:  # the form's steps are in Chinese; the offer says so, in English
-            if reply.tipoff:
-                return Choose(
-                    "offer", (("举报", texts.TIPOFF_YES_EN), ("no", texts.COMPLAINT_NO_EN)), texts.TIPOFF_OFFER_EN
-                )
-            options = (("投诉", texts.COMPLAINT_YES_EN), ("no", texts.COMPLAINT_NO_EN))
-            return Choose("offer", options, texts.COMPLAINT_OFFER_EN)
-        if reply.tipoff:
-            return Choose("offer", (("举报", texts.TIPOFF_YES), ("no", texts.COMPLAINT_NO)), texts.TIPOFF_OFFER)
-        return Choose("offer", (("投诉", texts.COMPLAINT_YES), ("no", texts.COMPLAINT_NO)), texts.COMPLAINT_OFFER)
+            yes, said = (
+                (texts.TIPOFF_YES_EN, texts.TIPOFF_OFFER_EN)
+                if reply.tipoff
+                else (texts.COMPLAINT_YES_EN, texts.COMPLAINT_OFFER_EN)
+            )
+            no = texts.COMPLAINT_NO_EN
+        else:
+            yes, said = (
+                (texts.TIPOFF_YES, texts.TIPOFF_OFFER) if reply.tipoff else (texts.COMPLAINT_YES, texts.COMPLAINT_OFFER)
+            )
+            no = texts.COMPLAINT_NO
+        return Choose("offer", ((kind, yes), ("no", no)), said)
 
     # --- the complaint form -----------------------------------------------------------------------
 

@@ -270,7 +270,8 @@ CONTACT = (
     "电话：{office_phone}\n传真：{office_fax}\n电子邮箱：{office_email}\n监督投诉电话：{supervision_phone}"
 )
 CANCELLED = "已取消。您可以继续提问。"
-CANCELLED_DRAFT = "已取消您填写了还没有提交的{what}，它不会被提交。您可以继续提问。"
+CANCELLED_COMPLAINT_DRAFT = "已取消您填写了还没有提交的投诉或举报，它不会被提交。您可以继续提问。"
+CANCELLED_APPLICATION_DRAFT = "已取消您填写了还没有提交的申请，它不会被提交。您可以继续提问。"
 NOTHING_TO_CANCEL = "当前没有进行中的操作。您可以直接提问。"
 NOTHING_TO_CANCEL_EN = "Nothing is in progress to cancel. Ask me anything about the bureau's disclosure of information."
 GUIDE_SECTIONS = "政府信息公开指南，请选择栏目："

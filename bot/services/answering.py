@@ -421,18 +421,18 @@ class Answers:
             reply.normalized = head.normalized
             return reply
         query = self.matcher.query(text, today=self._today())
-        reply = self._reply(text, query)
+        intent = self.matcher.intent(query)
+        reply = self._reply(text, query, intent)
         if reply.outcome == "complaint":
             reply = self._besides_complaint(reply)
-        if self.matcher.intent(query).emergency:  # 有人被困在厂房里了: 119 before anything else
+        if intent.emergency:  # 有人被困在厂房里了: 119 before anything else
             reply.text = (texts.EMERGENCY_EN if query.english else texts.EMERGENCY) + "\n" + reply.text
         reply.normalized, reply.english = query.normalized, query.english
         if reply.outcome == "answer":  # the guide's pointers, parsed here once for every channel
             reply.asks = pointers(reply.text)
         return reply
 
-    def _reply(self, text: str, query: Query) -> Reply:
-        intent = self.matcher.intent(query)
+    def _reply(self, text: str, query: Query, intent: Intent) -> Reply:
         if intent.thanks:  # thanks are answered 不客气; an acknowledgement (好的, ok) 好的
             said = (texts.THANKS_EN, texts.THANKS) if intent.thanked else (texts.NOTED_EN, texts.NOTED)
             english = query.english or (intent.thanked and in_latin_letters(text))  # thanks, thx (not ok)

@@ -137,7 +137,7 @@ class StaffAccounts:
 
     def has(self, username: str) -> bool:
         """Whether an account of that name exists (typed in any case or width)."""
-        found = self.store.reader.execute("select 1 from staff where username = ?", [self._stored(username)])
+        found = self.store.reader.execute("select 1 from staff where lower(username) = lower(?)", [_folded(username)])
         return found.fetchone() is not None
 
     def accounts(self) -> list[dict[str, str | None]]:

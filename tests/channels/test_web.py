@@ -429,7 +429,7 @@ def test_cancel_typed_in_the_chat_drops_a_complaint_waiting_at_its_confirm_step(
         confirm_page = await (await client.post("/complaint", data={"csrf": csrf_of(page), **typed})).text()
         nonce = re.search(r'name="nonce" value="([^"]+)"', confirm_page).group(1)
         said = await ask(client, "取消")
-        assert texts.CANCELLED_DRAFT.format(what="投诉或举报") in said and texts.NOTHING_TO_CANCEL not in said
+        assert texts.CANCELLED_COMPLAINT_DRAFT in said and texts.NOTHING_TO_CANCEL not in said
         late = await client.post("/complaint/confirm", data={"csrf": csrf_of(confirm_page), "nonce": nonce})
         assert "窗口态度差很久了" not in await (await client.get("/complaint")).text()
         return late.status

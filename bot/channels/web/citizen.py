@@ -279,9 +279,9 @@ class CitizenChat:
         if text.lower() in CANCEL and (session.draft or session.unfiled):
             # 取消 typed in the chat while a form waits on its page: that draft is dropped, said so
             # (it was told nothing was in progress, and the draft could still be filed).
-            what = "投诉或举报" if session.draft else "申请"
+            said = texts.CANCELLED_COMPLAINT_DRAFT if session.draft else texts.CANCELLED_APPLICATION_DRAFT
             session.draft = session.application = None
-            session.add(Turn("bot", texts.CANCELLED_DRAFT.format(what=what)))
+            session.add(Turn("bot", said))
             return
         applications = self.conversation.applications
         if applications is not None and text in APPLY:  # 申请公开: what starts the form on the other channels

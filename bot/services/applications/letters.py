@@ -60,18 +60,19 @@ def render_letter(application: Application, event: Event, settings: Settings, ev
     extension notice (第33条第2款) or the decision letter; ``application`` is as it stands after
     the event (its new due date)."""
     kind = KINDS[event.kind]
+    contacts = settings.contacts()
     context: dict[str, object] = {
         "texts": texts,
         "kind": kind,
         "a": application,
         "event": event,
-        "contacts": settings.contacts(),
+        "contacts": contacts,
         "day": event.on,
         # whom the letter is to: a person is 您, an organisation 贵单位 (not 您（单位）to both)
         "opening": texts.LETTER_OPENING.format(
             received=application.received_on,
             you="您" if application.applicant == "person" else "贵单位",
-            bureau=settings.contacts()["bureau_name"],
+            bureau=contacts["bureau_name"],
         ),
     }
     if kind == "decision":

@@ -822,8 +822,9 @@ class Matcher:
         subjects = (c for c in dict.fromkeys(split.split(read)) if self._names_a_subject(c))
         clauses = list(itertools.islice(subjects, MAX_CLAUSES))  # a long story is no look-up
         if self._names_documents(query):  # 烟花爆竹零售许可啥时候开始办: the licence's 办理指南
+            # (有啥办法能快点拿到's 有啥办法 asks for a way, and names no 办法)
             names = self._licences(read) if hits else document_names(read) + self._licences(read)
-            clauses += [p for p in names if p not in clauses]
+            clauses += [p for p in names if p not in clauses and not _A_WAY.match(self.normalizer.normalize(p))]
         if len(clauses) < 2:
             return hits
         # A look-up with clauses of its own around the document's name (有没有典型事故案例，
@@ -843,6 +844,11 @@ class Matcher:
             leaders.update(h.item.index_no for h in found[:1] if h.item.index_no in best)
         ranked = sorted(best.values(), key=lambda h: (h.score, h.item.date), reverse=True)
         return sorted(ranked, key=lambda h: h.item.index_no not in leaders)[:limit]
+
+    def asks_for_a_way(self, query: Query) -> bool:
+        """Whether ``query``, but for its frame, is a kind of document that is an everyday word too
+        (有什么办法, 有啥规定): it asks what can be done, not for every 管理办法 of the catalogue."""
+        return bool(_A_WAY.match(query.normalized))
 
     def _names_a_subject(self, clause: str) -> bool:
         """Whether a clause is worth searching apart: long enough, as the lexicon reads it (危化品 is
@@ -1198,6 +1204,8 @@ DOCUMENT_KINDS = (
     "指南", "通知", "办法", "规定", "方案", "预案", "通报", "报告", "意见", "决定", "名单", "目录", "要点",
     "总结", "计划", "细则", "制度", "标准", "公告", "公示", "条例", "批复", "规划", "汇编",
 )  # fmt: skip
+# Kinds of documents that are everyday words too, asked of alone: 有什么办法 asks for a way, not a 办法.
+_A_WAY = re.compile("^(?:还有|有没有|有)?(?:什么|别的|其他|其它|哪些)?好?(?:办法|规定|意见|标准)(?:吗|呢|没有|没|不)?$")
 _DOCUMENT_KIND = re.compile("(?:" + "|".join(DOCUMENT_KINDS) + ")$")
 
 

@@ -1396,6 +1396,14 @@ def test_a_look_up_with_a_clause_of_its_own_gets_the_documents(answerer):
     assert answerer.answer("nimen bangong shijian shi ji dian dao ji dian").outcome != "catalogue"
 
 
+@pytest.mark.parametrize("text", ["有什么办法", "答复我不认可，有什么办法", "有啥办法能快点拿到", "还有别的办法吗"])
+def test_asking_for_a_way_lists_no_documents_named_by_the_word(answerer, text):
+    # 办法 is a kind of document (管理办法) and an everyday word: asked of, it is a way.
+    reply = answerer.answer(text)
+    assert reply.outcome != "catalogue" and not reply.hits
+    assert answerer.answer("应急预案管理办法").hits  # typed as a title, it is still looked up
+
+
 @pytest.mark.parametrize("text", ["安全生产月和应急预案", "查一下安全生产月和应急预案", "安全生产月以及应急预案"])
 def test_two_subjects_joined_are_each_looked_up(answerer, text):
     # 和 joins two look-ups that the whole message finds nothing near: each is searched, and the

@@ -527,7 +527,8 @@ class Answers:
         confident = best is not None and (best.exact or best.score >= answer_at)
         if not confident and implied and (reread := self._implied(text, query, intent, ranked, before)) is not None:
             return reread
-        hits = self._documents(query) if query.normalized else []
+        way = intent.asks and self.matcher.asks_for_a_way(query)  # 有什么办法: no 管理办法 listed
+        hits = self._documents(query) if query.normalized and not way else []
         # A licence named (烟花爆竹经营许可证需要啥手续) is what its 办理指南 is about, however the
         # question around it is worded: a licence's document found tells where it is.
         licence = bool(hits) and bool(self.matcher.licences(query))

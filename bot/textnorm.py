@@ -416,7 +416,13 @@ def _half_width(match: re.Match[str]) -> str:
     return " " if code == 0x3000 else chr(code - 0xFEE0)
 
 
+# Markup pasted with a question (<b>粗体</b> 要钱吗, <br>): no words of it.
+_TAG = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]{0,200})?/?>", re.IGNORECASE)
+
+
 def _prepare(text: str, keep_lines: bool = False) -> str:
+    if "<" in text:
+        text = _TAG.sub(" ", text)
     # NFKC turns full-width letters, digits and U+3000 into their ASCII forms (and ① into 1).
     # The cheap mapping first; the full NFKC only when something else is left to normalise,
     # which for a whole catalogue saves most of a second.

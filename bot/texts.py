@@ -123,6 +123,14 @@ COMPLAINT = (
 TIPOFF = (
     "\n安全生产隐患和违法行为请拨打全国安全生产举报投诉电话 12350；正在发生的事故或险情请立即拨打 119、120 或 110。"
 )
+# A tip-off (a hazard or a violation told): where to report it first, and no word of appeals.
+TIPOFF_REPLY = (
+    "您反映的是安全生产隐患或违法行为，我们会认真对待。请通过以下渠道举报：\n"
+    "1. 全国安全生产举报投诉电话：12350\n"
+    "2. 本局监督投诉电话：{supervision_phone}\n"
+    "正在发生的事故或险情，请立即拨打 119、120 或 110。\n"
+    "如果反映的不是安全生产或本局的事，请拨打 12345 政务服务便民热线。"
+)
 
 SEARCH_HEADER = "在公开目录中找到以下文件："
 YEAR_DOCUMENTS = "公开目录中{when}的文件共{count}件，最新的几件如下（发送关键词可以找具体的文件）："
@@ -214,6 +222,11 @@ EMERGENCY = (
 EMERGENCY_EN = (
     "If this is happening now, call 119 (fire), 120 (ambulance) or 110 (police) at once and get to safety. "
     "This service cannot send anyone or call for you."
+)
+TIPOFF_REPLY_EN = (
+    "What you describe is a work-safety hazard or violation, and we take it seriously. Please report it to the "
+    "national work-safety hotline 12350, or to the bureau's supervision line {supervision_phone}. If it is "
+    "happening now, call 119 (fire), 120 (ambulance) or 110 (police)."
 )
 TIPOFF_EN = (
     " Work-safety hazards and violations can be reported to the national hotline 12350; for an accident "
@@ -563,7 +576,8 @@ LETTER_OPENING = "本机关于 {received} 收到{you}向{bureau}提出的政府�
 LETTER_LEADS = {"decision": "经审查，现答复如下：", "correction": "现告知如下：", "extension": "现告知如下："}
 LETTER_EXTENDED = "因情况需要，经本机关政府信息公开工作机构负责人同意，本申请的答复期限已于 {day} 延长{days}个工作日。"
 LETTER_DECISION = "答复结果：{decision}。"
-LETTER_BASIS = "依据：《中华人民共和国政府信息公开条例》{article}（年度报告统计为“{row}”）。"
+# (the annual report's row the decision is counted under is staff's bookkeeping, not the applicant's)
+LETTER_BASIS = "依据：《中华人民共和国政府信息公开条例》{article}。"
 LETTER_REMEDIES = (
     "如对本答复不服，可以自收到本告知书之日起60日内向{review_body}申请行政复议，"
     "也可以自收到本告知书之日起6个月内依法向人民法院提起行政诉讼。"

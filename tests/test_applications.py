@@ -386,6 +386,7 @@ def test_the_letter_is_escaped_and_carries_the_facts_the_basis_the_remedies_and_
     html = letter.html
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;已遮盖" in html
     assert "第三十七条" in html and "部分公开" in html
+    assert "年度报告" not in html and "年度报告" not in letter.text  # staff's bookkeeping, not the applicant's
     assert "60日内向张店区人民政府申请行政复议" in html and "6个月内" in html
     assert staffed.office_phone in html and staffed.office_email in html
     assert ID not in html and mask_id(ID) in html

@@ -1563,3 +1563,38 @@ def test_this_years_report_is_said_to_be_not_yet_due(answerer):
     reply = answerer.answer(f"{year}年的年度报告在哪")
     assert reply.text.startswith(f"{year}年的年度报告要到{year + 1}年1月31日前公布")
     assert "要到" not in answerer.answer(f"{year - 1}年的年度报告在哪").text
+
+
+def test_how_to_complain_is_answered_with_where_to_complain_and_the_form_here(answerer):
+    # Short and without its subject, 怎么投诉 is not read as 申请信息公开怎么投诉 (which the guide
+    # answers 不能: an application is no complaint).
+    reply = answerer.answer("怎么投诉")
+    assert reply.outcome == "answer" and reply.entry_id == "complain-where"
+    assert "我要投诉" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [("我要举报 加油站旁边有人卖散装汽油", False), ("I want to report a safety hazard at a factory", True)],
+)
+def test_a_tip_off_is_told_12350_first_and_nothing_of_appeals(answerer, text, english):
+    reply = answerer.answer(text)
+    assert reply.outcome == "complaint" and reply.tipoff and reply.english == english
+    assert "12350" in reply.text.splitlines()[0 if english else 1]
+    assert "复议" not in reply.text and "review" not in reply.text
+
+
+@pytest.mark.parametrize(("text", "said"), [("thanks a lot", "welcome"), ("再见", "好的"), ("bye", "好的")])
+def test_thanks_and_goodbyes_in_other_words_are_no_questions(answerer, text, said):
+    reply = answerer.answer(text)
+    assert reply.outcome == "greeting" and said in reply.text
+
+
+def test_markup_pasted_with_a_question_is_no_word_of_it(answerer):
+    assert answerer.answer("<script>alert(1)</script>申请要钱吗").entry_id == "fee-free"
+    assert answerer.answer("<script>alert(1)</script>申请要钱吗").outcome == "answer"
+
+
+def test_a_numbered_question_is_numbered_once(answerer):
+    text = answerer.answer("1.申请要钱吗 2.多久答复").text
+    assert "【1】申请要钱吗" in text and "【2】多久答复" in text

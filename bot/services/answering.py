@@ -107,6 +107,8 @@ _YEAR_DOCUMENTS = re.compile(
     r"(?:你们|本局|贵局|安监局)?(?:都|一共|总共)?(?:有|发了?|发布了?|出了|公开了?|印发了?)?(?:什么|哪些|啥)?"
     r"(?:公开)?文件(?:目录|清单|列表)?(?:有哪些|有什么|有啥|都有啥|吗|呢)?"
 )
+# A part's own number as the citizen typed it (1. 2、 一、 （3） ②), which the reply numbers anew.
+_ENUMERATED = re.compile(r"^(?:[(（]?[0-9一二三四五六七八九十]{1,2}[)）.、．](?![0-9])|[①-⑩])\s*")
 # A guide answer's pointer to another question: 可问“什么是信息处理费”, 可以问我“…”, 直接问我“…”,
 # 请问“联系方式”. Only wordings to ask: a "见“延期”" names a part of the guide rather than a question
 # (and "监督和救济", asked as one, reads as a complaint).
@@ -706,11 +708,13 @@ class Answers:
     def _subjectless(self, query: Query, intent: Intent) -> bool:
         """Whether ``query`` is a short question that does not say what it is about (要带啥材料,
         多久能有结果, 有时间限制没): not one with a word the knowledge never uses (医保在哪交), a year,
-        a complaint's or a hazard's words, or English."""
+        a complaint's or a hazard's words, complaining named (怎么投诉 asks how to complain, not
+        whether an application can be one), or English."""
         return (
             intent.asks
             and 0 < len(query.normalized) <= IMPLIED_MAX_CHARS
-            and not (query.english or query.years or intent.complaint or intent.hazard or intent.grievance)
+            and not (query.english or query.years or intent.hazard or intent.grievance)
+            and not (intent.complaint or intent.complaint_topic)
             and self.matcher.knows_every_word(query.normalized)
         )
 
@@ -965,7 +969,8 @@ class Answers:
                 body = maybe.format(title=part.choices[0].title, **self.contacts)
             else:
                 body = unsure.format(**self.contacts)
-            lines.append(texts.MULTI_PART.format(number=number, question=part.q.strip(), answer=body))
+            question = _ENUMERATED.sub("", part.q.strip()) or part.q.strip()  # 【1】申请要钱吗, not 【1】1.申请要钱吗
+            lines.append(texts.MULTI_PART.format(number=number, question=question, answer=body))
         if beyond:
             lines.append(more.format(count=len(replies), questions="；".join(q.strip() for q in beyond)))
         first = next(r for r in replies if r.outcome == "answer")
@@ -1027,10 +1032,10 @@ class Answers:
         return reply if reply.outcome == "answer" else None
 
     def _complaint(self, text: str, query: Query, top_id: str | None, top_score: float, tipoff: bool) -> Reply:
-        if query.english:
-            body = texts.COMPLAINT_EN + (texts.TIPOFF_EN if tipoff else "")
+        if tipoff:
+            body = texts.TIPOFF_REPLY_EN if query.english else texts.TIPOFF_REPLY
         else:
-            body = texts.COMPLAINT + (texts.TIPOFF if tipoff else "")
+            body = texts.COMPLAINT_EN if query.english else texts.COMPLAINT
         return Reply(text, "complaint", body.format(**self.contacts), top_id, top_score, tipoff=tipoff)
 
     def _article(self, text: str, article: int) -> Reply:

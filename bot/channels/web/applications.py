@@ -206,8 +206,9 @@ class ApplicationPages:
     # --- the staff console --------------------------------------------------------------------------
 
     async def staff_list(self, request: web.Request, session: Session) -> web.Response:
-        status = request.query.get("status", "due")
-        status = status if status in ("due", "open", "overdue", "correcting", "paused", "decided", "all") else "due"
+        # Every open application, the overdue and the lapsed corrections first: a new one is work too.
+        status = request.query.get("status", "open")
+        status = status if status in ("due", "open", "overdue", "correcting", "paused", "decided", "all") else "open"
         q = request.query.get("q", "").strip()[:100]
         page = max(0, _int(request.query.get("page")))
         listed, total = self.applications.search(status, q=q or None, limit=PAGE, offset=page * PAGE)

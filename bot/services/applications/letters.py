@@ -15,7 +15,6 @@ import jinja2
 
 from ... import texts
 from ...bidi import shown
-from .outcomes import GROUPS, ROW
 from .types import Application, Event
 
 if TYPE_CHECKING:
@@ -80,8 +79,6 @@ def render_letter(application: Application, event: Event, settings: Settings, ev
         assert decision is not None
         context |= {
             "decision": decision,
-            "row": ROW[decision.row],
-            "group": GROUPS[decision.group],
             "facts": event.text or "",
             "article": event.data.get("article") or decision.article,
             "remedies": remedies(application, settings),

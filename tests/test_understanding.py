@@ -1598,3 +1598,16 @@ def test_markup_pasted_with_a_question_is_no_word_of_it(answerer):
 def test_a_numbered_question_is_numbered_once(answerer):
     text = answerer.answer("1.申请要钱吗 2.多久答复").text
     assert "【1】申请要钱吗" in text and "【2】多久答复" in text
+
+
+@pytest.mark.parametrize("text", ["申請資訊公開要幾耐？", "申请信息公开要几天"])
+def test_the_subject_said_in_other_script_or_words_is_still_said(answerer, text):
+    # 申請資訊公開 is 申请信息公开 and 幾耐, 几天 are 多久: the question is how long, the subject aside.
+    reply = answerer.answer(text)
+    assert reply.outcome == "answer" and reply.entry_id == "deadline"
+
+
+def test_where_the_guide_is_lists_the_guide_and_the_catalogue_documents(answerer):
+    reply = answerer.answer("你们的指南和目录在哪")
+    assert reply.entry_id == "guide-what"
+    assert [h["title"] for h in reply.hits[:2]] == ["区安监局政府信息公开指南", "区安监局政府信息公开目录"]

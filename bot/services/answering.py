@@ -732,10 +732,12 @@ class Answers:
         if not (subject and self._subjectless(query, intent)):
             return None
         read = query.read or query.text
-        said = SUBJECT_SAID.search(read)
+        # said in the guide's words and script too: 申請資訊公開要幾耐 as 申请信息公开要多久
+        standard = self.matcher.normalizer.standard(read)
+        said = SUBJECT_SAID.search(standard)
         if before is not None and not said and (asked := self._asked_after(text, read, before)) is not None:
             return asked
-        reread = self.matcher.query(read[: said.start()] + read[said.end() :] if said else subject + read)
+        reread = self.matcher.query(standard[: said.start()] + standard[said.end() :] if said else subject + read)
         if said and not reread.normalized:
             return None
         reply = self._single(text, reread, self.matcher.intent(reread), implied=False)

@@ -693,10 +693,16 @@ class Matcher:
         """The entries one of whose keywords holds the whole message (期限 is in 答复期限, 缴费期限,
         过期限): what a bare word typed may be about, the most asked first (those with the most
         phrasings: 申请后多久答复 before 2009年时的答复期限), then in the guide's order."""
-        if not query.normalized:
+        topic = self.topic(query)
+        if not topic:
             return []
-        owners = dict.fromkeys(owner for owner, keyword in self._keywords if query.normalized in keyword)
+        owners = dict.fromkeys(owner for owner, keyword in self._keywords if topic in keyword)
         return sorted((self._guide[owner] for owner in owners), key=lambda e: -len(e.alternatives))
+
+    def topic(self, query: Query) -> str:
+        """What a message that names a topic is about, without the words that say it is one
+        (期限问题, 关于费用的问题 -> 期限, 费用): a bare word typed, for the entries that have it."""
+        return _TOPIC_FRAME.sub("", query.normalized) or query.normalized
 
     def citing(self, article: int) -> list[GuideEntry]:
         """The guide entries whose source cites ``article`` of the regulations: those citing fewer
@@ -1204,6 +1210,8 @@ DOCUMENT_KINDS = (
     "指南", "通知", "办法", "规定", "方案", "预案", "通报", "报告", "意见", "决定", "名单", "目录", "要点",
     "总结", "计划", "细则", "制度", "标准", "公告", "公示", "条例", "批复", "规划", "汇编",
 )  # fmt: skip
+# Words that say a message names a topic: 关于…, …问题, …的事, …方面.
+_TOPIC_FRAME = re.compile(r"^关于|(?:的|这块的?|方面的?)?(?:问题|事情|事儿|事)$|(?:这块|方面)$")
 # Kinds of documents that are everyday words too, asked of alone: 有什么办法 asks for a way, not a 办法.
 _A_WAY = re.compile("^(?:还有|有没有|有)?(?:什么|别的|其他|其它|哪些)?好?(?:办法|规定|意见|标准)(?:吗|呢|没有|没|不)?$")
 _DOCUMENT_KIND = re.compile("(?:" + "|".join(DOCUMENT_KINDS) + ")$")

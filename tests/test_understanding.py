@@ -1611,3 +1611,11 @@ def test_where_the_guide_is_lists_the_guide_and_the_catalogue_documents(answerer
     reply = answerer.answer("你们的指南和目录在哪")
     assert reply.entry_id == "guide-what"
     assert [h["title"] for h in reply.hits[:2]] == ["区安监局政府信息公开指南", "区安监局政府信息公开目录"]
+
+
+@pytest.mark.parametrize(
+    ("text", "first"), [("期限问题", "deadline"), ("关于收费的问题", "fee-free"), ("费用方面", "fee-free")]
+)
+def test_a_topic_named_as_one_offers_what_its_bare_word_does(answerer, text, first):
+    reply = answerer.answer(text)
+    assert reply.outcome == "clarify" and reply.choices[0].id == first

@@ -659,7 +659,7 @@ class Answers:
             # most asked first: the model's guesses at two characters (旧条例期限) come after them.
             english = query.english
             choices = [Choice(c.entry.id, title(c.entry, english), c.score) for c in guide if c.score >= clarify_at / 2]
-            if len(query.normalized) <= KEYWORD_MAX_CHARS and not intent.asks:
+            if len(self.matcher.topic(query)) <= KEYWORD_MAX_CHARS and not intent.asks:
                 scores = {c.entry.id: c.score for c in ranked}
                 held = [
                     Choice(e.id, title(e, english), scores.get(e.id, 0.0))
@@ -677,7 +677,7 @@ class Answers:
         # A bare word typed (申请) that the guide's keywords hold, however unsure the model is of
         # what about it is asked: the entries it may be about, the most asked first (谁可以申请,
         # 怎么申请 ...).
-        if len(query.normalized) <= KEYWORD_MAX_CHARS and not intent.asks and query.readable:
+        if len(self.matcher.topic(query)) <= KEYWORD_MAX_CHARS and not intent.asks and query.readable:
             scores = {c.entry.id: c.score for c in ranked}
             keyed = [e for e in self.matcher.by_keyword(query) if not e.refer][: s.clarify_choices]
             if keyed:

@@ -19,7 +19,7 @@ def test_answer_fills_contacts_and_cites_source(answerer, settings):
 
 
 def test_clarify_offers_choices(answerer, settings):
-    reply = answerer.answer("费用")
+    reply = answerer.answer("期限")
     assert reply.outcome == "clarify"
     assert 2 <= len(reply.choices) <= settings.clarify_choices
     assert all(f"{n}. {c.title}" in reply.text for n, c in enumerate(reply.choices, 1))
@@ -410,7 +410,7 @@ def test_pointers_are_the_questions_an_answer_says_to_ask(text, asks):
 def test_an_answer_carries_its_pointers_and_other_replies_none(answerer):
     assert answerer.answer("申请信息公开要收费吗").asks == ["什么是信息处理费"]
     assert answerer.answer_entry("fee-free").asks == ["什么是信息处理费"]
-    assert answerer.answer("费用").asks == []  # a clarify list: its choices are the buttons
+    assert answerer.answer("期限").asks == []  # a clarify list: its choices are the buttons
     assert answerer.answer("明天会下雨吗").asks == []
 
 
@@ -420,6 +420,15 @@ def test_every_pointer_in_the_guide_is_answered_when_asked(answerer):
     assert "什么是信息处理费" in asked
     for question in sorted(asked):
         assert answerer.answer(question).outcome in {"answer", "clarify"}, question
+
+
+def test_every_pointer_of_an_english_answer_is_answered_in_english_when_asked(answerer):
+    guide = answerer.matcher.knowledge.guide
+    asked = {q for e in guide for q in pointers(e.answer_en)}
+    assert "How do I apply?" in asked
+    for question in sorted(asked):
+        reply = answerer.answer(question)
+        assert reply.outcome == "answer" and reply.english, question
 
 
 @pytest.mark.parametrize(

@@ -109,7 +109,7 @@ def test_citizen_and_staff_in_a_browser(site, browser):
     page.wait_for_selector("text=不收取费用", timeout=WAIT)
     assert page.input_value("#q") == ""
     # A vague one: the choices are buttons; a click answers.
-    page.fill("#q", "费用")
+    page.fill("#q", "期限")
     page.click("#ask button[type=submit]")
     page.wait_for_selector("button[name=choice]")
     page.locator("button[name=choice]").first.click()
@@ -180,7 +180,7 @@ def test_every_page_on_a_phone_and_a_desktop(site, browser, width):
     page.wait_for_selector("text=不收取费用", timeout=WAIT)
     page.wait_for_timeout(600)  # chat.js scrolls to the answer smoothly
     fits(page, width, "chat-answer", full=False)  # the question bar stays at the screen's foot
-    page.fill("#q", "费用")
+    page.fill("#q", "期限")
     page.press("#q", "Enter")
     page.wait_for_selector("button[name=choice]")
     page.wait_for_timeout(600)

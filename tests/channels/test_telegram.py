@@ -125,7 +125,7 @@ def test_question_is_answered_and_logged(tg):
 
 
 def test_clarify_then_click_edits_the_message(tg, settings):
-    tg.feed(message_update("费用"))
+    tg.feed(message_update("期限"))
     [call] = tg.sent()
     choices = buttons(call)
     assert call.text.startswith("您想问的是下面哪一个") and settings.office_phone in call.text
@@ -405,7 +405,7 @@ def test_polling_bot_as_a_subprocess_against_a_fake_bot_api(tmp_path):
     try:
         asyncio.run(api.wait_for("getUpdates", timeout=60))
         api.push_update(message_update("请问申请信息公开要收费吗").model_dump(mode="json", exclude_none=True))
-        api.push_update(message_update("费用").model_dump(mode="json", exclude_none=True))
+        api.push_update(message_update("期限").model_dump(mode="json", exclude_none=True))
         sent = asyncio.run(api.wait_for("sendMessage", count=2, timeout=20))
         assert "不收费" in sent[0]["text"] and sent[0]["parse_mode"] == "HTML"
         assert sent[1]["reply_markup"]["inline_keyboard"]

@@ -142,7 +142,7 @@ def test_without_javascript_the_post_redirects_back_to_the_conversation(site):
 
 def test_clarify_choices_are_buttons_and_a_click_answers(site):
     async def scenario(client):
-        turns = await ask(client, "费用")
+        turns = await ask(client, "期限")
         choices = re.findall(r'name="choice" value="([^"]+)"', turns)
         assert len(choices) >= 2
         picked = await ask(client, "", choice=choices[0])
@@ -153,10 +153,10 @@ def test_clarify_choices_are_buttons_and_a_click_answers(site):
 
 def test_a_choice_typed_by_its_number_answers_as_a_click(site):
     async def scenario(client):
-        turns = await ask(client, "费用")
+        turns = await ask(client, "期限")
         choices = re.findall(r'name="choice" value="([^"]+)"', turns)
         clicked = await ask(client, "", choice=choices[1])
-        await ask(client, "费用")
+        await ask(client, "期限")
         typed = await ask(client, "第二个")  # as typed in a chat, rather than clicked
         assert "依据" in typed and typed == clicked
         assert "现在没有待选的选项" in await ask(client, "2")  # the list is answered: nothing to pick
@@ -171,7 +171,7 @@ def test_a_list_offered_in_english_is_answered_in_english_when_clicked(site):
         choices = re.findall(r'name="choice" value="([^"]+)"', turns)
         picked = await ask(client, "", choice=choices[0], lang="en")
         assert "Article" in picked
-        chinese = await ask(client, "费用")
+        chinese = await ask(client, "期限")
         assert 'name="lang"' not in chinese.rsplit('class="turn me"', 1)[-1]
 
     site(scenario)

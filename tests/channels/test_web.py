@@ -685,6 +685,18 @@ def test_staff_pages_need_a_log_in(site):
     site(scenario)
 
 
+def test_the_dashboards_shares_of_enquiries_add_up(site):
+    async def scenario(client):
+        for text in ("申请要钱吗", "期限", "安全生产月", "明天会下雨吗"):  # answered, a list, documents, none
+            await ask(client, text)
+        await log_in(client)
+        dashboard = await (await client.get("/staff")).text()
+        shares = [int(n) for n in re.findall(r'<span class="n">(\d+)%</span>', dashboard)]
+        assert len(shares) == 4 and sum(shares) == 100 and shares[3] > 0  # the documents found count too
+
+    site(scenario)
+
+
 def test_log_in_log_out_and_lock_out(site, web_settings):
     async def scenario(client):
         assert "用户名或密码不正确" in await log_in(client, "wrong password!")

@@ -159,6 +159,8 @@ class StaffConsole:
         shares = {
             k: (totals[k] / totals["total"] if totals["total"] else 0.0) for k in ("answer", "clarify", "fallback")
         }
+        # the rest: documents listed, complaints, greetings, input that was no question
+        shares["other"] = max(0.0, 1.0 - sum(shares.values())) if totals["total"] else 0.0
         return self._page(
             "staff_dashboard.html",
             session,

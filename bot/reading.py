@@ -294,6 +294,12 @@ _VOWEL = re.compile(r"[aeiouyv]", re.IGNORECASE)
 _HELD_KEY = re.compile(r"(.)\1\1", re.IGNORECASE)
 LONGEST_WORD = 25
 LONGEST_ABBREVIATION = 4
+# A keyboard's row swept (qwerty, asdf, zxcv) or six consonants running (asdkjfh: no English word
+# has them, strengths five; pinyin has at most four, shengchan's ngch).
+_MASHED = re.compile(
+    r"qwert|werty|ertyu|rtyui|tyuio|yuiop|asdf|sdfg|dfgh|fghj|ghjk|hjkl|zxcv|xcvb|cvbn|vbnm|[bcdfghjklmnpqrstvwxz]{6}",
+    re.IGNORECASE,
+)
 
 
 # A word: a Chinese character, or two letters running (English, typed pinyin).
@@ -309,18 +315,26 @@ def wordless(text: str) -> bool:
 
 def gibberish(text: str) -> bool:
     """Latin letters that make no word, and nothing else to read (no Chinese, no digit): every run
-    of letters a key held down (AAAA, www), longer than an abbreviation without a vowel
-    (sdfghjk, but GB/T and PDF are read), or longer than a word (500 A's) and no pinyin either."""
+    of letters a key held down (AAAA, www), a keyboard's row swept (qwertyuiop), longer than an
+    abbreviation without a vowel (sdfghjk, but GB/T and PDF are read), or longer than a word (500
+    A's) and no pinyin either; or such a run beside a few short ones (asdkjfh qwe zxc)."""
     if any(c.isdigit() for c in text):
         return False
     runs = _LETTERS.findall(text)
-    return bool(runs) and all(r.isascii() for r in runs) and not any(_word_like(r) for r in runs)
+    if not runs or not all(r.isascii() for r in runs):
+        return False
+    # (asdkjfh qwe zxc: the longest mashed, the rest no longer than an abbreviation)
+    longest = max(runs, key=len)
+    return not any(_word_like(r) for r in runs) or (
+        not _word_like(longest) and all(len(r) <= LONGEST_ABBREVIATION - 1 for r in runs if r is not longest)
+    )
 
 
 def _word_like(run: str) -> bool:
     return (
         (len(run) <= LONGEST_ABBREVIATION or bool(_VOWEL.search(run)))
         and not _HELD_KEY.search(run)
+        and not _MASHED.search(run)
         and (len(run) <= LONGEST_WORD or split_pinyin(run.lower()) is not None)
     )
 

@@ -233,7 +233,10 @@ def test_punctuation_or_emoji_alone_is_asked_for_words_and_not_left_for_staff(an
     assert not unanswered(store)
 
 
-@pytest.mark.parametrize("typed", ["AAAA", "xxxxxxxxxx", "A" * 500, "asdfasdfasdfasdfasdfasdfasdfg", "zzz zzz"])
+@pytest.mark.parametrize(
+    "typed",
+    ["AAAA", "xxxxxxxxxx", "A" * 500, "asdfasdfasdfasdfasdfasdfasdfg", "zzz zzz", "qwertyuiop", "asdkjfh qwe zxc"],
+)
 def test_letters_that_make_no_word_are_asked_for_words_not_matched(answerer, store, typed):
     # AAAA was offered 我要找人工, 500 A's 申请时需要提供身份证明吗.
     reply = answerer.ask(store, typed, channel="web", user_id="u")
@@ -241,7 +244,7 @@ def test_letters_that_make_no_word_are_asked_for_words_not_matched(answerer, sto
     assert not unanswered(store)
 
 
-@pytest.mark.parametrize("typed", ["fee", "How do I apply", "shenqingyaoshoufeima", "hello"])
+@pytest.mark.parametrize("typed", ["fee", "How do I apply", "shenqingyaoshoufeima", "hello", "property", "strengths"])
 def test_words_and_pinyin_are_still_read(answerer, typed):
     assert answerer.answer(typed).outcome != "invalid"
 

@@ -23,6 +23,11 @@ PRIVACY = (
     "为改进答复，我们会记录您的问题、答复结果和一个无法反推身份的匿名编号，提问时不记录您的姓名和电话；"
     "提交投诉或申请时填写的姓名和联系方式，只用于办理和答复。"
 )
+PRIVACY_EN = (
+    "To improve the answers we record your question, how it was answered and an anonymous number that "
+    "cannot be traced back to you; not your name or phone. The name and contact you give with a complaint "
+    "or an application are used only to handle and answer it."
+)
 # Personal data erased: at the citizen's request, at the person's request by staff, when its time is up.
 FORGET_DONE = (
     "已删除您此前 {count} 条提问的文字，只保留答复结果的统计（不含文字）。"

@@ -312,6 +312,7 @@ def test_a_greeting_in_english_is_told_english_is_understood(answerer, text, eng
     # hello got the Chinese welcome alone; good morning the English "not sure".
     reply = answerer.answer(text)
     assert reply.outcome == "greeting" and (texts.WELCOME_EN in reply.text) is english
+    assert (texts.PRIVACY_EN in reply.text) is english and texts.PRIVACY in reply.text  # what is recorded, in both
 
 
 @pytest.mark.parametrize(("text", "english"), [("thanks", True), ("Thanks!", True), ("ok", False)])

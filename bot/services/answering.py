@@ -447,7 +447,9 @@ class Answers:
         if intent.greeting:
             # hello, good morning: the welcome says, in English too, that English is understood
             latin = in_latin_letters(text) and not text.lstrip().startswith("/")
-            welcome = texts.WELCOME + ("\n" + texts.WELCOME_EN if latin else "") + "\n" + texts.PRIVACY
+            welcome = texts.WELCOME + "\n" + texts.PRIVACY
+            if latin:  # and what it says, in English
+                welcome += "\n\n" + texts.WELCOME_EN + "\n" + texts.PRIVACY_EN
             return Reply(text, "greeting", welcome.format(**self.contacts))
         parts = self.matcher.questions(query)
         if parts:

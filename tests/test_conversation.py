@@ -96,6 +96,14 @@ def test_the_web_form_reports_every_problem_at_once():
     ]
 
 
+@pytest.mark.parametrize("typed", ["\x1b[2J", "[2J", "13812345678", "😡😡😡", "？？？"])
+def test_what_says_nothing_in_words_is_asked_for_words(conversation, typed):
+    # A terminal's escape code (ESC[2J, shown as [2J) was filed as a complaint's whole text.
+    form = Form("投诉")
+    assert conversation.what(form, typed) == Invalid("what", "not_text") and form.step == "what"
+    assert conversation.what(form, "窗口态度差") == Choose("topic", topics_for("投诉"))
+
+
 @pytest.mark.parametrize("invisible", ["\u200b", "\ufeff \u200b", "\u202e", "\u2066\u2069"])
 def test_what_shows_nothing_is_nothing_typed(conversation, invisible):
     # A complaint whose text was only U+200B was filed blank; a name of only U+202E was taken.

@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, ClassVar
 
 from .. import logs, metrics, texts
+from ..reading import wordless
 from ..storage import Store
 from ..textnorm import trimmed
 from . import retention
@@ -221,9 +222,10 @@ def fold(text: str) -> str:
 
 
 def check_text(text: str | None) -> Invalid | None:
-    """The complaint's text: not empty, at most ``MAX_TEXT`` characters."""
+    """The complaint's text: words (not only digits, punctuation or a terminal's escape code such
+    as ``[2J``), at most ``MAX_TEXT`` characters."""
     text = trimmed(text or "")
-    if not text:
+    if not text or wordless(text):
         return Invalid("what", "not_text")
     if len(text) > MAX_TEXT:
         return Invalid("what", "too_long", length=len(text), limit=MAX_TEXT)

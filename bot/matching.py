@@ -702,7 +702,8 @@ class Matcher:
     def topic(self, query: Query) -> str:
         """What a message that names a topic is about, without the words that say it is one
         (期限问题, 关于费用的问题 -> 期限, 费用): a bare word typed, for the entries that have it."""
-        return _TOPIC_FRAME.sub("", query.normalized) or query.normalized
+        topic = _TOPIC_FRAME.sub("", query.normalized)
+        return topic if len(topic) >= 2 else query.normalized  # 有问题 names no topic 有
 
     def citing(self, article: int) -> list[GuideEntry]:
         """The guide entries whose source cites ``article`` of the regulations: those citing fewer
@@ -1210,8 +1211,9 @@ DOCUMENT_KINDS = (
     "指南", "通知", "办法", "规定", "方案", "预案", "通报", "报告", "意见", "决定", "名单", "目录", "要点",
     "总结", "计划", "细则", "制度", "标准", "公告", "公示", "条例", "批复", "规划", "汇编",
 )  # fmt: skip
-# Words that say a message names a topic: 关于…, …问题, …的事, …方面.
-_TOPIC_FRAME = re.compile(r"^关于|(?:的|这块的?|方面的?)?(?:问题|事情|事儿|事)$|(?:这块|方面)$")
+# Words that say a message names a topic: 关于…, …问题, …事情, …方面 (not …事: 办事 is a word, and
+# 的 is gone from the normalised text).
+_TOPIC_FRAME = re.compile(r"^关于|(?:的|这块的?|方面的?)?(?:问题|事情|事儿)$|(?:这块|方面)$")
 # Kinds of documents that are everyday words too, asked of alone: 有什么办法 asks for a way, not a 办法.
 _A_WAY = re.compile("^(?:还有|有没有|有)?(?:什么|别的|其他|其它|哪些)?好?(?:办法|规定|意见|标准)(?:吗|呢|没有|没|不)?$")
 _DOCUMENT_KIND = re.compile("(?:" + "|".join(DOCUMENT_KINDS) + ")$")

@@ -1619,3 +1619,10 @@ def test_where_the_guide_is_lists_the_guide_and_the_catalogue_documents(answerer
 def test_a_topic_named_as_one_offers_what_its_bare_word_does(answerer, text, first):
     reply = answerer.answer(text)
     assert reply.outcome == "clarify" and reply.choices[0].id == first
+
+
+def test_a_word_that_ends_as_a_topic_frame_is_not_cut_to_one_character(matcher):
+    # 办事 is no topic 办 (whose keywords are 办理进度, 办公地址 ...), 有问题 no topic 有.
+    assert matcher.topic(matcher.query("办事")) == "办事"
+    assert matcher.topic(matcher.query("有问题")) == "有问题"
+    assert matcher.topic(matcher.query("复议的事情")) == "复议"

@@ -624,6 +624,8 @@ APPLIED = (
     "已收到您的政府信息公开申请，编号 {number}（请记下）。\n"
     "我们会在 {due} 前答复（遇需补正、依法延期或征求第三方意见的，另行告知）。查询进度：/status {number}"
 )
+# After a due date reckoned into a year whose holidays are not known yet.
+DUE_MAY_MOVE = "（{years}的节假日安排尚未公布，如期限内有节假日，到期日相应顺延，以本局告知为准）"
 APPLY_PUBLISHED = "您要的信息可能已经主动公开，不必申请即可获取（《条例》第36条第1项）："
 APPLY_CORRECT_USAGE = "请按“补正 申请编号 补正内容”发送，例如：补正 申20261127-0001-7 鲁安监〔2026〕7号文件"
 APPLY_EXPIRED = "这份申请表已过期，请重新填写。"

@@ -632,3 +632,11 @@ def test_a_contact_asked_again_keeps_what_was_given_before(register, answerer):
     form.step = "contact"  # asked again, as the delivery chosen needs an e-mail
     asyncio.run(dialogue.answer(form, "wang@example.com"))
     assert (form.fields["phone"], form.fields["email"]) == ("13800138000", "wang@example.com")
+
+
+def test_a_due_date_in_a_year_whose_holidays_are_not_known_is_told_it_may_move(register, clock):
+    known = received(register, clock, D(2026, 11, 2))  # due 2026-11-30: every holiday known
+    assert register.due_said(known) == "2026-11-30"
+    far = received(register, clock, D(2040, 12, 17))  # due in 2041: no calendar knows it yet
+    said = register.due_said(far)
+    assert said.startswith(far.due_on.isoformat()) and "2041年的节假日安排尚未公布" in said

@@ -70,6 +70,7 @@ class Applied:
 
     application: Application
     text: str
+    due: str  # as told: the date, and whether it may move (see Applications.due_said)
 
 
 @dataclass(frozen=True)
@@ -297,7 +298,8 @@ class ApplicationDialogue:
         filed = await self.applications.afile(
             draft, channel=channel, chat_id=chat_id, user_id=user_id, dedupe_key=dedupe_key
         )
-        return Applied(filed, texts.APPLIED.format(number=filed.number, due=filed.due_on))
+        due = self.applications.due_said(filed)
+        return Applied(filed, texts.APPLIED.format(number=filed.number, due=due), due)
 
 
 CORRECT = re.compile(r"^(?:/correct(?:@\w+)?|补正)\s*[:：]?\s*(\S+)\s+(.+)$", re.DOTALL)

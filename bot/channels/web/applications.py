@@ -159,7 +159,7 @@ class ApplicationPages:
         if "number" in pending:  # filed already: a double click, a resent post
             filed = self.applications.get(pending["number"])
             if filed is not None:
-                return self._citizen(request, "applied.html", a=filed)
+                return self._citizen(request, "applied.html", a=filed, due=self.applications.due_said(filed))
         fields = {name: value for name, value in pending.items() if name != "nonce"}
         draft, problems = check(fields)
         if form.get("edit") or draft is None:
@@ -174,9 +174,9 @@ class ApplicationPages:
         filed = await self.applications.afile(draft, channel=CHANNEL, chat_id=citizen, user_id=citizen, dedupe_key=key)
         if session.application is not None and "number" not in session.application:  # the first to finish says so
             session.application = {"nonce": nonce, "number": filed.number}  # the identity number not kept
-            said = texts.WEB_APPLIED.format(number=filed.number, due=filed.due_on)
+            said = texts.WEB_APPLIED.format(number=filed.number, due=self.applications.due_said(filed))
             session.add(Turn("bot", said, link=status_link(filed.number)))
-        return self._citizen(request, "applied.html", a=filed)
+        return self._citizen(request, "applied.html", a=filed, due=self.applications.due_said(filed))
 
     async def correct(self, request: web.Request) -> web.StreamResponse:
         """The applicant's corrected application, from the status page of their own application."""

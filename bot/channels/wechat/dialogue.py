@@ -412,7 +412,7 @@ class Dialogue:
         if isinstance(said, Applied):  # told as WeChat's citizens look it up: 查询 编号, not /status
             filed = said.application
             log.info("wechat %s: applied %s", message.ref, filed.number)
-            return texts.WX_APPLIED.format(number=filed.number, due=filed.due_on)
+            return texts.WX_APPLIED.format(number=filed.number, due=said.due)
         return said.text if isinstance(said, Dropped) else ""
 
     async def _form(self, message: Incoming, session: Session, text: str) -> str:

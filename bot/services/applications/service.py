@@ -92,6 +92,15 @@ class Applications:
     def now(self) -> dt.datetime:
         return self._now().astimezone(self.zone)
 
+    def due_said(self, application: Application) -> str:
+        """The due date as the applicant is told it: with a word that it may move where it falls in
+        a year whose holidays are not known yet (2027's, before the State Council's notice)."""
+        if application.due_on is None:
+            return ""
+        years = self.calendar.uncovered_years(application.received_on, application.due_on)
+        unknown = "、".join(f"{year}年" for year in years)
+        return application.due_on.isoformat() + (texts.DUE_MAY_MOVE.format(years=unknown) if years else "")
+
     def today(self) -> dt.date:
         return self.now().date()
 

@@ -149,3 +149,10 @@ def test_run_refuses_a_bad_calendar_in_one_line(folder, tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert f"{folder / 'calendar.yaml'}:2: holidays: '2026-10-1x' is not a date" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_due_date_into_a_year_whose_holidays_are_not_known_is_told_it_may_move():
+    calendar = WorkCalendar()
+    assert calendar.due_said(dt.date(2026, 11, 2), dt.date(2026, 11, 23)) == "2026-11-23"
+    said = calendar.due_said(dt.date(2040, 12, 20), dt.date(2041, 1, 10))
+    assert said.startswith("2041-01-10") and "2040年、2041年的节假日安排尚未公布" in said

@@ -14,6 +14,7 @@ import datetime as dt
 
 import chinese_calendar
 
+from .. import texts
 from ..knowledge import CalendarDays
 
 # The years whose notices the installed package carries.
@@ -56,6 +57,13 @@ class WorkCalendar:
         :meth:`uncovered_years`): what `gongkai knowledge check` and `gongkai run` warn of."""
         today = today or dt.date.today()
         return self.uncovered_years(today, today + dt.timedelta(days=365))
+
+    def due_said(self, start: dt.date, due: dt.date) -> str:
+        """``due`` as a citizen is told it: with a word that it may move where the period from
+        ``start`` reaches a year whose holidays are not known yet (2027's, before the notice)."""
+        years = self.uncovered_years(start, due)
+        unknown = "、".join(f"{year}年" for year in years)
+        return due.isoformat() + (texts.DUE_MAY_MOVE.format(years=unknown) if years else "")
 
     def uncovered_years(self, start: dt.date, end: dt.date) -> list[int]:
         """The years from ``start`` to ``end`` whose holidays are known neither officially nor from

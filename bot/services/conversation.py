@@ -25,6 +25,7 @@ them, ``submit`` returns ``Limited`` and ``status`` the outcome ``limited``, wit
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import re
 import unicodedata
@@ -140,9 +141,10 @@ class Invalid:
 
 @dataclass(frozen=True)
 class Done:
-    """The complaint is filed and committed: tell the citizen its number."""
+    """The complaint is filed and committed: tell the citizen its number and due date."""
 
     complaint: Complaint
+    due: str = ""  # as told: the date, and whether it may move (see WorkCalendar.due_said)
 
 
 @dataclass(frozen=True)
@@ -596,7 +598,7 @@ class Conversation:
         nothing. Over the citizen's limits (or the ``address``'s, on the web): ``Limited``."""
         earlier = self.complaints.filed_as(dedupe_key)
         if earlier is not None:
-            return Done(earlier)
+            return self._done(earlier)
 
         async def file() -> Done | Limited:
             waiting = self.limits.complaint(keys(channel, user_id, chat_id), address)
@@ -608,11 +610,10 @@ class Conversation:
             # under 其他 rather than refused: the citizen was told it would be sent.
             topic = form.topic if form.topic in KIND_TOPICS.get(form.kind, ()) else "other"
             draft = Draft(form.text, topic=topic, kind=form.kind, name=form.name, phone=form.phone)
-            return Done(
-                await self.complaints.afile(
-                    draft, channel=channel, chat_id=chat_id, user_id=user_id, dedupe_key=dedupe_key
-                )
+            filed = await self.complaints.afile(
+                draft, channel=channel, chat_id=chat_id, user_id=user_id, dedupe_key=dedupe_key
             )
+            return self._done(filed)
 
         filing = self._filing.get(dedupe_key)
         if filing is None:
@@ -621,6 +622,10 @@ class Conversation:
             self._filing[dedupe_key] = filing
             filing.add_done_callback(lambda _: self._filing.pop(dedupe_key, None))
         return await asyncio.shield(filing)  # a client that hangs up does not stop the filing
+
+    def _done(self, filed: Complaint) -> Done:
+        created, due = dt.date.fromisoformat(filed.created_at[:10]), dt.date.fromisoformat(filed.due_on)
+        return Done(filed, self.complaints.calendar.due_said(created, due))
 
     # --- status and rating ------------------------------------------------------------------------
 

@@ -219,9 +219,9 @@ class CitizenChat:
         filed = done.complaint
         if session.draft is not None:  # of a double click, the first to finish tells the chat
             session.draft = None
-            said = texts.WEB_FILED.format(kind=filed.kind, number=filed.number, due=filed.due_on)
+            said = texts.WEB_FILED.format(kind=filed.kind, number=filed.number, due=done.due or filed.due_on)
             session.add(Turn("bot", said, link=status_link(filed.number)))
-        return self._page(request, session, "filed.html", complaint=filed)
+        return self._page(request, session, "filed.html", complaint=filed, due=done.due)
 
     async def status(self, request: web.Request) -> web.StreamResponse:
         session = self.sessions.get(request)

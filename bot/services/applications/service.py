@@ -97,9 +97,7 @@ class Applications:
         a year whose holidays are not known yet (2027's, before the State Council's notice)."""
         if application.due_on is None:
             return ""
-        years = self.calendar.uncovered_years(application.received_on, application.due_on)
-        unknown = "、".join(f"{year}年" for year in years)
-        return application.due_on.isoformat() + (texts.DUE_MAY_MOVE.format(years=unknown) if years else "")
+        return self.calendar.due_said(application.received_on, application.due_on)
 
     def today(self) -> dt.date:
         return self.now().date()

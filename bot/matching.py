@@ -166,6 +166,7 @@ class Intent:
     complaint_words: bool = False  # words only a complainant uses (我要投诉, 态度差)
     complaint_topic: bool = False  # words of complaining (投诉, 举报, 不满)
     others_business: bool = False  # about another office's business only (快递员把我包裹弄丢了)
+    own_business: bool = False  # names the bureau or its business (你们, 申请, 信息, 电话)
 
 
 @dataclass(frozen=True)
@@ -1106,6 +1107,7 @@ class _IntentRules:
         emergency = bool(self._emergencies and self._emergencies.search(simple)) and not (
             requests or _BEFORE_NOW.search(simple)
         )
+        own = bool(self._own_business and self._own_business.search(simple))
         return Intent(
             complaint=strong or ((topic or tipoff) and not asks),
             tipoff=tipoff,
@@ -1119,7 +1121,8 @@ class _IntentRules:
             complaint_topic=topic,
             others_business=not hazard
             and bool(self._others_business and self._others_business.search(simple))
-            and not (self._own_business and self._own_business.search(simple)),
+            and not own,
+            own_business=own,
         )
 
 

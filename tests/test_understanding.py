@@ -531,7 +531,7 @@ def test_a_question_of_another_office_s_business_is_pointed_to_12345(answerer, m
         assert reply.text == other.format(**answerer.contacts), question
     # A question of the bureau's that it cannot place keeps the plain reply with its contacts, as
     # does any question where the semantic signal, which reads it, is off.
-    for question in ("以前要交检素费吗", "asdfgh"):
+    for question in ("以前要交检素费吗", "blorf"):
         assert answerer.answer(question).text == texts.FALLBACK.format(**answerer.contacts), question
     assert matcher.elsewhere(matcher.query("医保卡丢了咋补"))
     assert not matcher.elsewhere(replace(matcher.query("医保卡丢了咋补"), semantic=False))
@@ -857,8 +857,9 @@ def test_the_event_loop_never_waits_on_the_model(answerer, monkeypatch):
 
 
 def test_letters_that_spell_nothing_get_no_list_to_guess_from(answerer):
-    for text in ("asdfgh", "qwerty uiop", "xyz123"):
-        assert answerer.answer(text).outcome == "fallback", text
+    for text in ("asdfgh", "qwerty uiop", "xyz123"):  # (keyboard mash is asked for words)
+        reply = answerer.answer(text)
+        assert reply.outcome in ("fallback", "invalid") and not reply.choices, text
     # Pinyin and English are read, and answered.
     assert answerer.answer("shoufei ma").outcome in ("answer", "clarify")
     assert answerer.answer("Is it free").entry_id == "fee-free"
@@ -893,7 +894,7 @@ def test_english_is_not_pinyin():
     assert not is_english("<script>alert(1)</script>") and not is_english("{{ 7*7 }} ${7*7}")
 
 
-@pytest.mark.parametrize("typed", ["SELECT * FROM staff", "lorem ipsum dolor sit amet", "asdfgh qwerty"])
+@pytest.mark.parametrize("typed", ["SELECT * FROM staff", "lorem ipsum dolor sit amet", "blorf quux"])
 def test_latin_words_no_pinyin_types_are_not_matched_as_pinyin(answerer, typed):
     # SELECT * FROM staff was answered with how to apply: its letters matched as syllables.
     reply = answerer.answer(typed)
@@ -1626,3 +1627,11 @@ def test_a_word_that_ends_as_a_topic_frame_is_not_cut_to_one_character(matcher):
     assert matcher.topic(matcher.query("办事")) == "办事"
     assert matcher.topic(matcher.query("有问题")) == "有问题"
     assert matcher.topic(matcher.query("复议的事情")) == "复议"
+
+
+def test_a_short_question_after_another_offices_business_is_about_that_business(answerer):
+    # 多久能拿到 after 办护照要带啥证件 asks how long a passport takes: not the 20 working days.
+    reply = answerer.answer("办护照要带啥证件 多久能拿到")
+    assert reply.outcome != "answer" and "20个工作日" not in reply.text
+    asked = answerer.answer("申请要带啥材料 多久能拿到")  # after a question of the bureau's, it is the bureau's
+    assert asked.outcome == "answer" and [p.entry_id for p in asked.parts] == ["apply-contents", "deadline"]

@@ -19,6 +19,7 @@ from ..knowledge import GuideEntry, fill
 from ..limits import LRU
 from ..matching import (
     COMPLAINT,
+    ELSEWHERE_KIND,
     OUT_OF_SCOPE,
     Intent,
     Matcher,
@@ -492,7 +493,17 @@ class Answers:
         year, and is not answered on its own or is answered with another year's figures, is
         answered of the year a part before it named, where that finds the year's figures (09年公开了
         多少条 有人来申请没) or that the year's are not held (2018年公开了多少条？收了多少费？)."""
-        reply = self._single(part.text, part, self.matcher.intent(part), before=before)
+        intent = self.matcher.intent(part)
+        reply = self._single(part.text, part, intent, before=before)
+        # 办护照要带啥证件 多久能拿到: how long a passport takes, not an application for information
+        # (申请信息公开要钱吗, 你们电话多少 name the bureau's business, whatever was asked before)
+        if (
+            before is not None
+            and self._subjectless(part, intent)
+            and not intent.own_business
+            and self._of_another_office(before)
+        ):
+            return self._fallback(part.text, part, reply.entry_id, reply.score)
         if dated is None:
             return reply
         if reply.outcome == "answer":  # answered, unless with another year's figures (2018年…？收了多少费)
@@ -706,6 +717,14 @@ class Answers:
                 if answered and best.entry.id == ranked[0].entry.id and not best.entry.refer:
                     return best
         return None
+
+    def _of_another_office(self, reply: Reply) -> bool:
+        """Whether ``reply`` left unanswered a question the classifier takes for another office's
+        business (as it takes the lexicon's examples of it): what a short question asked after it
+        (多久能拿到) is about."""
+        if reply.outcome == "answer":
+            return False
+        return self.matcher.elsewhere_share(self.matcher.query(reply.q)) >= ELSEWHERE_KIND
 
     def _subjectless(self, query: Query, intent: Intent) -> bool:
         """Whether ``query`` is a short question that does not say what it is about (要带啥材料,

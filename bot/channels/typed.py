@@ -78,7 +78,7 @@ def render(prompt: Prompt) -> str:
         return said.format(length=prompt.length, limit=prompt.limit)
     if isinstance(prompt, Done):
         filed = prompt.complaint
-        return texts.WX_FILED.format(kind=filed.kind, number=filed.number, due=prompt.due or filed.due_on)
+        return texts.WX_FILED.format(kind=filed.kind, number=filed.number, due=prompt.due)
     if isinstance(prompt, Limited):
         return prompt.text
     return texts.CANCELLED if prompt.busy else texts.NOTHING_TO_CANCEL

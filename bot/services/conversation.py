@@ -25,7 +25,6 @@ them, ``submit`` returns ``Limited`` and ``status`` the outcome ``limited``, wit
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import re
 import unicodedata
@@ -144,7 +143,7 @@ class Done:
     """The complaint is filed and committed: tell the citizen its number and due date."""
 
     complaint: Complaint
-    due: str = ""  # as told: the date, and whether it may move (see WorkCalendar.due_said)
+    due: str  # as told: the date, and whether it may move (see Complaints.due_said)
 
 
 @dataclass(frozen=True)
@@ -624,8 +623,7 @@ class Conversation:
         return await asyncio.shield(filing)  # a client that hangs up does not stop the filing
 
     def _done(self, filed: Complaint) -> Done:
-        created, due = dt.date.fromisoformat(filed.created_at[:10]), dt.date.fromisoformat(filed.due_on)
-        return Done(filed, self.complaints.calendar.due_said(created, due))
+        return Done(filed, self.complaints.due_said(filed))
 
     # --- status and rating ------------------------------------------------------------------------
 

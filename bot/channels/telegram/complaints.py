@@ -230,7 +230,7 @@ def render(prompt: Prompt) -> tuple[str, InlineKeyboardMarkup | None]:
         return html(said.format(length=prompt.length, limit=prompt.limit)), None
     if isinstance(prompt, Done):
         filed = prompt.complaint
-        return html(texts.FILED.format(kind=filed.kind, number=filed.number, due=prompt.due or filed.due_on)), None
+        return html(texts.FILED.format(kind=filed.kind, number=filed.number, due=prompt.due)), None
     if isinstance(prompt, Limited):
         return html(prompt.text), None
     return texts.CANCELLED if prompt.busy else texts.NOTHING_TO_CANCEL, None

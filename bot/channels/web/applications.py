@@ -172,11 +172,12 @@ class ApplicationPages:
         # The confirm page's nonce names this submission: two posts at once file once.
         key = f"{CHANNEL}:{citizen}:{nonce}"
         filed = await self.applications.afile(draft, channel=CHANNEL, chat_id=citizen, user_id=citizen, dedupe_key=key)
+        due = self.applications.due_said(filed)
         if session.application is not None and "number" not in session.application:  # the first to finish says so
             session.application = {"nonce": nonce, "number": filed.number}  # the identity number not kept
-            said = texts.WEB_APPLIED.format(number=filed.number, due=self.applications.due_said(filed))
+            said = texts.WEB_APPLIED.format(number=filed.number, due=due)
             session.add(Turn("bot", said, link=status_link(filed.number)))
-        return self._citizen(request, "applied.html", a=filed, due=self.applications.due_said(filed))
+        return self._citizen(request, "applied.html", a=filed, due=due)
 
     async def correct(self, request: web.Request) -> web.StreamResponse:
         """The applicant's corrected application, from the status page of their own application."""

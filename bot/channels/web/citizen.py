@@ -199,7 +199,7 @@ class CitizenChat:
         key = f"{CHANNEL}:{citizen}:{str(form.get('nonce', ''))[:64]}"
         draft = session.draft
         if draft is None and not form.get("edit") and (earlier := self.conversation.complaints.filed_as(key)):
-            return self._page(request, session, "filed.html", complaint=earlier)
+            return self._page(request, session, "filed.html", complaint=earlier, due=self.complaints.due_said(earlier))
         if draft is None or not draft.get("text") or draft.get("step") != "confirm":  # not checked yet
             raise self._redirect(session, "/complaint")
         if form.get("edit"):
@@ -219,7 +219,7 @@ class CitizenChat:
         filed = done.complaint
         if session.draft is not None:  # of a double click, the first to finish tells the chat
             session.draft = None
-            said = texts.WEB_FILED.format(kind=filed.kind, number=filed.number, due=done.due or filed.due_on)
+            said = texts.WEB_FILED.format(kind=filed.kind, number=filed.number, due=done.due)
             session.add(Turn("bot", said, link=status_link(filed.number)))
         return self._page(request, session, "filed.html", complaint=filed, due=done.due)
 

@@ -226,6 +226,12 @@ class Complaints:
 
         return write
 
+    def due_said(self, complaint: Complaint) -> str:
+        """The due date as the citizen is told it (see ``WorkCalendar.due_said``)."""
+        return self.calendar.due_said(
+            dt.date.fromisoformat(complaint.created_at[:10]), dt.date.fromisoformat(complaint.due_on)
+        )
+
     def filed_as(self, dedupe_key: str) -> Complaint | None:
         """The complaint a submission named ``dedupe_key`` filed already, if any."""
         row = _one(self._read(), "select * from complaints where dedupe_key = ?", [dedupe_key])

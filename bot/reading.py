@@ -41,7 +41,8 @@ _RELATIVE_EN_RE = re.compile(
 # Where one question ends and the next begins: question marks, semicolons, full stops, and line
 # breaks; commas and spaces only split when both sides ask something (see ``questions``).
 _HARD_BREAK = re.compile(r"[?？;；。！!\n]+")
-_PIECE = re.compile(r"[^,，、\s]+")  # a piece between commas and spaces
+# A piece between commas and spaces, or ended by 吗 where one typed on without a pause (能邮寄申请吗寄哪个地址).
+_PIECE = re.compile(r"(?:[^,，、\s吗]|吗(?=$|[,，、\s]))+吗?|吗")
 # What supposes a case (要是你们不给公开, 一直不答复的话) rather than tells one.
 _SUPPOSING = "如果|要是|假如|假设|假若|倘若|若是|万一|一旦"
 _SUPPOSED = re.compile(rf"(?:{_SUPPOSING})[^，。？！；,.?!;\s]*|[^，。？！；,.?!;\s]*的话")

@@ -94,6 +94,13 @@ def test_long_spoken_question_finds_the_title(search, question, title):
     assert first(search, question).title == title
 
 
+@pytest.mark.parametrize("framed", ["我想看看{}", "我要查查{}", "我想找找{}"])
+def test_a_verb_said_twice_is_the_frame_as_much_as_once(search, framed):
+    title = "2015年度烟花爆竹监督检查计划"
+    alone, asked = search.search(title).hits[0], search.search(framed.format(title)).hits[0]
+    assert (asked.item, asked.score) == (alone.item, alone.score)
+
+
 def test_document_names_are_read_from_a_question():
     from bot.matching import document_names
 

@@ -173,6 +173,9 @@ def test_several_questions_are_split_but_a_preamble_stays():
     assert questions("检查合格没，能查不，要多久", ASKS) == ["检查合格没，能查不", "要多久"]
     assert questions("检查合格没 能查不 要多久", ASKS) == ["检查合格没 能查不", "要多久"]  # as typed
     assert len(questions("收费吗？多久？在哪？几点上班？", ASKS)) == 3  # at most three
+    # typed on after 吗 without a pause: two questions all the same
+    assert questions("能邮寄申请吗寄哪个地址", ASKS) == ["能邮寄申请吗", "寄哪个地址"]
+    assert questions("你们能告诉我吗", ASKS) == ["你们能告诉我吗"]
     # Two questions after a story: the story goes with the first, as typed.
     story = "我爸前年在厂里被砸伤了，想要那份事故报告，俺是他儿子能申请不，要带啥证件"
     assert questions(story, ASKS) == ["我爸前年在厂里被砸伤了，想要那份事故报告，俺是他儿子能申请不", "要带啥证件"]

@@ -474,7 +474,8 @@ class Matcher:
         """Read and normalise ``text`` once for :meth:`rank`, :meth:`search` and :meth:`intent`.
 
         A slip of a pinyin input method (申请要多就, 烟花暴竹) is put right first (see
-        :class:`Slips`): everything reads the question as meant.
+        :class:`Slips`): everything reads the question as meant; but a question that is word for
+        word one of the knowledge's wordings (看病花的钱怎么报, which staff taught) is read as typed.
 
         :param years: the years it is read of where it names none (a part of a message, of the
           years the part before it named)
@@ -485,7 +486,7 @@ class Matcher:
         years = named or years
         typed = self.normalizer.script(read)
         fixed = self._slips.correct(typed)
-        if fixed != typed:  # the question without its preamble (focus) too
+        if fixed != typed and not self.taught(self.normalizer.normalize(typed)):  # its focus too
             read = fixed
         query = self._query(text, read)
         query.years = years

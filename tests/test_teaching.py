@@ -112,6 +112,18 @@ def test_a_referral_answers_its_like_and_counts_as_a_refusal(services: Services)
     assert report.oos_accepted == 0
 
 
+def test_a_wording_taught_is_answered_as_typed_though_it_reads_as_a_slip(services: Services):
+    # 怎么报 reads as a pinyin slip of 怎么保 (保险): staff's own wording is answered as they taught it.
+    knowledge = services.answerer.matcher.knowledge
+    asked = ["医保报销找你们行吗", "看病花的钱怎么报"]
+    pointer = "医疗保险的报销由区医疗保障局办理，可拨打12345咨询。"
+    taught = services.teaching.teach_out_of_scope(knowledge, asked, "cli:wangli", pointer)
+    assert asyncio.run(services.reload())
+    for wording in asked:
+        reply = services.answerer.answer(wording)
+        assert (reply.outcome, reply.entry_id, reply.score) == ("answer", taught.entry_id, 1.0)
+
+
 def test_a_referral_taught_for_a_licence_answers_how_to_get_it(services: Services):
     # A licence asked how to get is no application for information (营业执照咋申请: not sure, and
     # 12345); the office that issues it, once staff teach it, is what the next citizen is told.

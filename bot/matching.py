@@ -363,6 +363,7 @@ class Matcher:
         examples = [*lexicon.complaint_examples, *lexicon.out_of_scope_examples]
         vectors = self.embedder.embed_cached([*texts, *examples], cache_dir)
         self._semantic = vectors[: len(texts)]
+        self._guide_rows = ~np.isin(self._written_owner, self._referrals)  # the phrasings but referrals'
         # The answers too, as the passages that answer a question (an English one among them):
         # a question worded like none of the phrasings may still be close to what answers it.
         answers = [(n, e.answer) for n, e in enumerate(self._guide)] + [
@@ -732,7 +733,12 @@ class Matcher:
 
     def complaint_features(self, query: Query, intent: Intent, best: Scored | None) -> dict[str, float]:
         """What the complaint model reads: the lexicon's signs, closeness in meaning to the
-        complaint examples, and how well the guide answers the message (``best``)."""
+        complaint examples, and how well the guide answers the message (``best``). A referral
+        staff taught answers another office's business, which says nothing of that: the guide's
+        own best answer and phrasings are read instead (户口 taught as the police's business, 户口本
+        给你们了 说好二十天答复 今天都第三十天了 is still a complaint)."""
+        if best is not None and best.entry.refer:
+            best = next((c for c in self.rank(query, limit=CANDIDATES) if not c.entry.refer), None)
         story = (intent.grievance or (intent.hazard and intent.tells)) and len(query.normalized) >= STORY_MIN_CHARS
         features: dict[str, float] = {
             "complaint_words": float(intent.complaint_words),
@@ -756,7 +762,7 @@ class Matcher:
         if meaning is not None and len(self._complaint_examples):
             closest = float((self._complaint_examples @ meaning.vector).max())
             features["complaint_similarity"] = closest
-            features["complaint_lead"] = closest - float(meaning.phrasings.max())
+            features["complaint_lead"] = closest - float(meaning.phrasings[self._guide_rows].max())
             features["kind_complaint"] = float(meaning.kinds[len(self._guide) + KIND_COMPLAINT])
         return features
 

@@ -321,3 +321,22 @@ def test_a_referral_is_answered_or_not_offered(matcher, settings):
     for other in ("淄博到青岛的高铁票怎么抢", "职工医保门诊报销比例是多少", "北京的居住证怎么申请"):
         reply = answerer.answer(other)
         assert reply.outcome != "answer" and "refer-1" not in {c.id for c in reply.choices}, other
+
+
+def test_a_referral_taught_leaves_a_complaint_that_names_its_topic_a_complaint(matcher, settings):
+    # 户口 taught as the police's business: a complaint about an overdue reply that names the 户口本
+    # handed in is still the bureau's to work (the complaint model reads how well the guide, not
+    # another office's pointer, answers it), not an answer pointing to the police station.
+    from bot.matching import build_matcher
+    from bot.services.answering import Answerer
+    from bot.services.teaching import Taught, apply
+
+    told = "户口本给你们了 说好二十天答复 今天都第三十天了"
+    assert Answerer(matcher, settings).answer(told).outcome == "complaint"
+    asked = ["孩子刚出生在哪上户口", "户口迁到张店找谁", "户口本上名字写错了咋改"]
+    pointer = "户口登记、迁移和户籍证明由户籍所在地的公安派出所办理，可拨打12345咨询。"
+    taught = Taught(1, "", "cli:wangli", "out_of_scope", "refer-1", {"wordings": asked, "pointer": pointer})
+    answerer = Answerer(build_matcher(apply(matcher.knowledge, [taught]), settings, matcher), settings)
+    reply = answerer.answer("孩子出生了户口在哪上")
+    assert (reply.outcome, reply.entry_id) == ("answer", "refer-1")
+    assert answerer.answer(told).outcome == "complaint"

@@ -533,7 +533,10 @@ class Answers:
             return self._complaint(text, query, top_id, top_score, intent.hazard)
         if (listed := self._of_year(text, query, top_id, top_score)) is not None:
             return listed
-        answer_at = s.answer_min_confidence or (decision.refer_at if best and best.entry.refer else decision.answer_at)
+        # A referral answers at a lower bar than the guide (see calibration.REFER_AT): likelier than
+        # not another office's business, which says nothing of whether a story told is a complaint.
+        guide_at = s.answer_min_confidence or decision.answer_at
+        answer_at = s.answer_min_confidence or (decision.refer_at if best and best.entry.refer else guide_at)
         # Word for word an example of another office's business (申请公租房需要什么条件) is not
         # answered, unless by the pointer to that office staff taught for its like.
         if example == OUT_OF_SCOPE and not (best and best.entry.refer and best.score >= answer_at):
@@ -584,7 +587,7 @@ class Answers:
             answered = (
                 intent.asks
                 and best is not None
-                and best.score >= answer_at * (1.0 if intent.complaint_words else ASKING_SHARE)
+                and best.score >= guide_at * (1.0 if intent.complaint_words else ASKING_SHARE)
             )
             # A story told (a grievance, a hazard) is one of the model's signs, not a rule of its own:
             # as a rule it took 5 of the labelled sets' other messages that the model does not, for 2
@@ -594,7 +597,12 @@ class Answers:
             taken = by_rules or complaint >= decision.complaint.answer_at
             # A plain question the guide answers outright (周末能交申请不 平时上班请不了假) is answered,
             # however much the rest reads like a complaint: the form is offered under the answer.
-            plain = confident and intent.asks and not (intent.complaint_words or intent.grievance or intent.tells)
+            plain = (
+                best is not None
+                and (best.exact or best.score >= guide_at)
+                and intent.asks
+                and not (intent.complaint_words or intent.grievance or intent.tells)
+            )
             spared = taken and plain
             if taken and not plain:
                 if intent.others_business:  # 快递员把我包裹弄丢了: pointed to 12345, the form still offered

@@ -789,11 +789,25 @@ def test_regional_question_words_read_as_putonghua(knowledge, text, read):
         # The semantic model reads these in 普通话 (below): typed as they are, it was unsure.
         ("啷个申请信息公开嘛", "apply-how"),
         ("边度可以睇到你哋嘅年报", "annual-report-where"),
+        ("递了申请，多咱能有信儿", "deadline"),
     ],
 )
 def test_a_question_in_dialect_is_answered(answerer, question, entry_id):
     reply = answerer.answer(question)
     assert (reply.outcome, reply.entry_id) == ("answer", entry_id)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("向哪里投拆", "complain-where"),  # a slip of 投诉 that no pinyin reading mends
+        ("申请被拒了不服气 能找谁说理去", "admin-review"),
+    ],
+)
+def test_the_guides_words_said_otherwise_are_read_as_the_guides(answerer, question, entry_id):
+    reply = answerer.answer(question)
+    offered = [reply.entry_id] if reply.outcome == "answer" else [c.id for c in reply.choices]
+    assert entry_id in offered
 
 
 def test_the_days_of_the_week_in_every_spelling_are_the_guides(answerer):

@@ -62,6 +62,7 @@ FALLBACK = (
 # A document asked for by name that the catalogue does not have (你们发过烟花爆竹禁放区域的通知没,
 # 安全生产责任制考核办法): the plain reply would ask for the keywords the citizen just sent.
 # ... and what is near it in the catalogue shown above, which may be what was meant.
+CLARIFY_DOCUMENTS_HEADER = "如果您在找已公开的文件，目录中这几份可能相关："
 NEAR_DOCUMENTS_HEADER = "公开目录中没有找到与您说的完全对应的文件，下面这几份可能相关："
 FALLBACK_DOCUMENT_NEAR = (
     "如果都不是，可以换几个关键词再找；目录中没有的本局信息，可以向本局申请公开，发送“怎么申请”了解办法，"
@@ -244,7 +245,7 @@ CATALOGUE_ANSWER_FOOTER = (
 )
 SEARCH_NONE = "没有在公开目录中找到与“{q}”相关的文件。可以换个关键词，或少输入几个字再试。"
 SEARCH_KEYWORD = "请输入要在公开目录中查找的关键词，例如：安全生产月。"
-SEARCH_HIT = "{number}. {title}\n   索引号 {index_no} · {date} · {category}{link}"
+SEARCH_HIT = "{mark} {title}\n   索引号 {index_no} · {date} · {category}{link}"
 
 CHAT_INTRO = "输入问题后回车；以 / 开头的是命令：/search 关键词 查目录，/forget 删除提问记录，/quit 退出。"
 CHAT_BYE = "再见。"

@@ -573,6 +573,20 @@ def test_a_document_asked_for_that_the_catalogue_has_in_other_words_is_shown_as_
     assert reply.text.startswith(texts.NEAR_DOCUMENTS_HEADER) and "没有找到您说的这份文件" not in reply.text
 
 
+def test_a_document_asked_for_while_the_guide_is_unsure_is_shown_under_the_choices(answerer):
+    # The catalogue's 2009年春节烟花爆竹零售网点许可名单公告 scores 0.47, under the chat's bar: the
+    # citizen was offered only the guide's entry on looking a company up.
+    reply = answerer.answer("烟花爆竹零售点审批结果在哪公示")
+    assert reply.outcome == "clarify" and reply.choices
+    assert "ZDAJ-04-2009-0003" in [h["index_no"] for h in reply.hits]
+    assert reply.heading == texts.CLARIFY_DOCUMENTS_HEADER
+    listed = reply.text.split(texts.CLARIFY_DOCUMENTS_HEADER, 1)[1]
+    # Marked, not numbered: a reply of 1 picks the first choice.
+    assert "• 2009年春节烟花爆竹零售网点许可名单公告" in listed and "\n1. " not in listed
+    # A list of choices for a question that names no document has none under it.
+    assert not answerer.answer("不给公开的话咋办").hits
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -688,7 +688,15 @@ class Answers:
                     if not e.refer
                 ]
                 choices = list({c.id: c for c in [*held, *choices]}.values())
-            return self._clarify(text, choices[: s.clarify_choices], query.english, offer)
+            reply = self._clarify(text, choices[: s.clarify_choices], query.english, offer)
+            # A document asked for by its name (烟花爆竹零售点审批结果在哪公示) while the guide is unsure:
+            # the catalogue's nearest items are shown under the choices, as a not-sure reply shows them.
+            if not query.english and self.matcher.seeks_a_document(query):
+                near = self._documents(query, NEAR_DOCUMENT_MIN_SCORE)
+                if near:
+                    reply.hits, reply.heading = near, texts.CLARIFY_DOCUMENTS_HEADER
+                    reply.text += "\n" + self._hits_text(near, reply.heading, numbered=False)
+            return reply
         if not hits and query.normalized and self.matcher.seeks_a_document(query):
             # A document named (特种作业培训的通知在哪看 啥时候考试) that the guide knows nothing of: the
             # items a search for it shows, though the words around the name lower their score.
@@ -923,11 +931,15 @@ class Answers:
             listing = entry.column if english else texts.COLUMN_NAME.format(column=entry.column)
         return [as_hit(item, None) for item in items], header.format(listing=listing, count=count, shown=len(items))
 
-    def _hits_text(self, hits: list[dict[str, Any]], header: str) -> str:
+    @staticmethod
+    def _hits_text(hits: list[dict[str, Any]], header: str, *, numbered: bool = True) -> str:
+        """The documents under ``header``, numbered, or marked with a bullet where the numbers are
+        the choices' above them (a reply of 1 picks the first choice, not a document)."""
         lines = [header]
         for number, hit in enumerate(hits, 1):
             link = f"\n   {hit['link']}" if hit.get("link") else ""
-            lines.append(texts.SEARCH_HIT.format(number=number, link=link, **{k: hit[k] for k in HIT_FIELDS}))
+            fields = {k: hit[k] for k in HIT_FIELDS}
+            lines.append(texts.SEARCH_HIT.format(mark=f"{number}." if numbered else "•", link=link, **fields))
         return "\n".join(lines)
 
     def _catalogue(

@@ -50,7 +50,7 @@ class SearchResult:
             item = hit.item
             lines.append(
                 texts.SEARCH_HIT.format(
-                    number=number,
+                    mark=f"{number}.",
                     title=item.title,
                     index_no=item.index_no,
                     date=item.date,

@@ -50,6 +50,7 @@ class Turn:
     asks: list[str] = field(default_factory=list)  # questions the text points to: asked by a click
     english: bool = False  # in English: its choices answered in English, the form it offers linked in English
     after: str = ""  # text under the list of hits (what to do if they are not it)
+    heading: str = ""  # the line above the hits, where the text above them is another's (a list of choices)
 
     def as_json(self) -> str:
         data = {k: v for k, v in asdict(self).items() if v not in (None, [], False)}
@@ -70,6 +71,7 @@ class Turn:
             [str(a) for a in data.get("asks", [])],
             data.get("english") is True,
             str(data.get("after", "")),
+            str(data.get("heading", "")),
         )
 
     def pieces(self) -> list[tuple[str, str | None]]:

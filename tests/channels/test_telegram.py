@@ -140,6 +140,13 @@ def test_clarify_then_click_edits_the_message(tg, settings):
     assert entry_id
 
 
+def test_documents_near_one_asked_for_are_listed_under_the_choices(tg):
+    tg.feed(message_update("烟花爆竹零售点审批结果在哪公示"))
+    [call] = tg.sent()
+    assert texts.CLARIFY_DOCUMENTS_HEADER in call.text and "2009年春节烟花爆竹零售网点许可名单公告" in call.text
+    assert EntryCallback.unpack(buttons(call)[0][1]).id == "enterprise-records"
+
+
 def test_a_list_offered_in_english_is_answered_in_english_when_clicked(tg):
     tg.feed(message_update("where to apply"))
     [call] = tg.sent()

@@ -421,6 +421,16 @@ def test_documents_near_one_asked_for_are_links_in_the_chat(site):
     assert "如果都不是" in html
 
 
+def test_documents_near_one_asked_for_are_links_under_the_choices(site):
+    async def scenario(client):
+        return await ask(client, "烟花爆竹零售点审批结果在哪公示")
+
+    html = site(scenario)
+    said = html.split("烟花爆竹零售点审批结果在哪公示")[-1]
+    assert 'name="choice" value="enterprise-records"' in said and texts.CLARIFY_DOCUMENTS_HEADER in said
+    assert said.index('name="choice"') < said.index('href="http://www.zdaj.example/gwgg/2009/0002.html"')
+
+
 def test_cancel_typed_in_the_chat_drops_a_complaint_waiting_at_its_confirm_step(site, store):
     # It said nothing was in progress, and the draft could still be filed with its page's nonce.
     async def scenario(client):

@@ -578,6 +578,7 @@ def test_a_document_asked_for_while_the_guide_is_unsure_is_shown_under_the_choic
     # citizen was offered only the guide's entry on looking a company up.
     reply = answerer.answer("烟花爆竹零售点审批结果在哪公示")
     assert reply.outcome == "clarify" and reply.choices
+    assert not reply.may_complain  # 公示 asks for what was published: no tip-off form for 烟花爆竹
     assert "ZDAJ-04-2009-0003" in [h["index_no"] for h in reply.hits]
     assert reply.heading == texts.CLARIFY_DOCUMENTS_HEADER
     listed = reply.text.split(texts.CLARIFY_DOCUMENTS_HEADER, 1)[1]
@@ -804,6 +805,7 @@ def test_regional_question_words_read_as_putonghua(knowledge, text, read):
         ("啷个申请信息公开嘛", "apply-how"),
         ("边度可以睇到你哋嘅年报", "annual-report-where"),
         ("递了申请，多咱能有信儿", "deadline"),
+        ("晌午头有人值班不", "office-hours"),
     ],
 )
 def test_a_question_in_dialect_is_answered(answerer, question, entry_id):

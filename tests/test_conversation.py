@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -11,6 +12,7 @@ from bot.channels.typed import render
 from bot.services.applications.form import check as check_application
 from bot.services.complaints import MAX_NAME, MAX_TEXT, Complaints, Draft, topics_for
 from bot.services.conversation import (
+    FOLLOW_UP_SECONDS,
     AskContact,
     AskText,
     Choose,
@@ -315,3 +317,23 @@ def test_asked_how_to_follow_ones_case_the_answer_lists_ones_own(conversation):
     theirs = asyncio.run(conversation.ask("投诉进度怎么查", channel="web", user_id="someone else"))
     assert texts.OWN_CASES not in theirs.text and filed.number not in theirs.text
     assert filed.number not in conversation.answerer.answer("投诉进度怎么查").text  # the cached reply untouched
+
+
+def test_a_short_question_after_an_answer_asks_of_its_subject(conversation, store):
+    # 有时间限制没 on its own reads as a question about applying (how soon what is applied for is
+    # published); after 能直接上法院告不, in the same chat, it asks the time limit for suing.
+    def ask(text: str, user: str = "u1") -> str | None:
+        return asyncio.run(conversation.ask(text, channel="web", user_id=user)).entry_id
+
+    assert ask("能直接上法院告不") == "review-before-suit"
+    assert ask("有时间限制没") == "litigation"
+    assert ask("有时间限制没", user="u2") != "litigation"  # another citizen's chat has no such answer
+    assert store.enquiries()[1]["entry_id"] == "litigation"  # recorded as answered (newest first)
+    # Answered with the entry before again where that is what it asks of (the time limit for review).
+    assert ask("申请被拒了怎么办", user="u3") == "admin-review"
+    assert ask("多久内", user="u3") == "admin-review"
+    # Asked again after the chat fell silent for longer than FOLLOW_UP_SECONDS: on its own words.
+    ask("能直接上法院告不")
+    later = time.monotonic() + FOLLOW_UP_SECONDS + 1
+    conversation.clock = lambda: later
+    assert ask("有时间限制没") != "litigation"

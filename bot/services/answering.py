@@ -185,6 +185,7 @@ class Reply:
     english: bool = False  # asked in English: a choice picked from it is answered in English
     asks: list[str] = field(default_factory=list)  # questions the answer points to (``pointers``)
     apply_here: bool = False  # answered with an entry on how to apply (its ``apply_here``)
+    implied: bool = False  # answered as a question about the implied subject (申请信息公开), unsaid
     normalized: str = field(default="", repr=False)  # what the enquiry log records
 
     def as_json(self) -> dict[str, Any]:
@@ -219,19 +220,21 @@ class Answerer:
         """Answer from ``matcher`` (a reloaded knowledge, fully built) from the next question on."""
         self.current = Answers(matcher, self.settings, self.contacts)
 
-    def answer(self, text: str) -> Reply:
-        """The reply to ``text``, without recording it."""
-        return self.current.answer(readable(text))
+    def answer(self, text: str, before: Reply | None = None) -> Reply:
+        """The reply to ``text``, without recording it; ``before``: the reply the citizen had just
+        before in the same chat, whose subject a short question after it may ask of (see
+        :meth:`Answers.answer`)."""
+        return self.current.answer(readable(text), before)
 
-    async def aanswer(self, text: str) -> Reply:
+    async def aanswer(self, text: str, before: Reply | None = None) -> Reply:
         """``answer`` for the event loop: what a question not answered recently needs embedded
         (not what its words settle) is embedded on an embedding thread first (milliseconds of C
         code that releases the GIL), then the question is answered here."""
         text = readable(text)
         answers = self.current
         embedder = answers.matcher.embedder
-        if embedder is None or len(text) > MAX_QUESTION_CHARS or answers.remembers(text):
-            return self.answer(text)
+        if embedder is None or len(text) > MAX_QUESTION_CHARS or answers.remembers(text, before):
+            return self.answer(text, before)
         pending = answers.matcher.needs_meaning(text)
         for _ in range(MAX_EMBEDDING_ROUNDS):
             if pending:
@@ -242,10 +245,10 @@ class Answerer:
             # answered again.
             with from_memory():
                 try:
-                    return self.answer(text)
+                    return self.answer(text, before)
                 except NotEmbedded as missing:
                     pending = [missing.text]
-        return self.answer(text)
+        return self.answer(text, before)
 
     def forget(self) -> None:
         """Drop the remembered replies (after changing the thresholds)."""
@@ -281,6 +284,14 @@ class Answerer:
 def title(entry: GuideEntry, english: bool = False) -> str:
     """An entry's question as a choice's title: in English where it has one and one is wanted."""
     return entry.question_en if english and entry.question_en else entry.question
+
+
+def _context(before: Reply | None) -> tuple[str, str] | None:
+    """What of the answer before a message its reply depends on: its question and entry (an answer
+    only: a list or a not-sure reply gives no subject to ask of)."""
+    if before is None or before.outcome != "answer" or before.parts or not before.entry_id:
+        return None
+    return before.q, before.entry_id
 
 
 def _offering(reply: Reply, offer: str | None) -> Reply:
@@ -360,20 +371,27 @@ class Answers:
         self.contacts = contacts
         self.catalogue = CatalogueSearch(matcher, settings)
         # Keyed by the day too: 去年 and a day without its year (10月8日) are read against today.
-        self._recent: LRU[tuple[dt.date, str], Reply] = LRU(RECENT_REPLIES)
+        # And by the answer before it, for a short question asked in the next message (see answer).
+        self._recent: LRU[tuple[dt.date, str, tuple[str, str] | None], Reply] = LRU(RECENT_REPLIES)
         self._years = {e.year for e in matcher.knowledge.guide if e.year}
         self.calendar = WorkCalendar(matcher.knowledge.calendar)
         self.zone = zoneinfo.ZoneInfo(settings.timezone)
 
-    def remembers(self, text: str) -> bool:
-        return (self._today(), text) in self._recent
+    def remembers(self, text: str, before: Reply | None = None) -> bool:
+        return (self._today(), text, _context(before)) in self._recent
 
-    def answer(self, text: str) -> Reply:
+    def answer(self, text: str, before: Reply | None = None) -> Reply:
+        """The reply to ``text``; ``before``, the answer the citizen had just before in the same
+        chat: a short question without its subject (有时间限制没, after 能直接上法院告不) that is not
+        answered on its own, or only as a question about applying (the time limit for publishing
+        what is applied for), asks of that answer's subject, as a part of one message asks of the
+        part before it."""
         started = time.perf_counter()
-        key = (self._today(), text)
+        context = _context(before)
+        key = (self._today(), text, context)
         reply = self._recent.get(key)
         if reply is None:
-            reply = self._decide(text)
+            reply = self._decide(text) if context is None else self._after(text, self.answer(text), before)
             self._recent[key] = reply
         return replace(
             reply,
@@ -742,6 +760,20 @@ class Answers:
             return False
         return self.matcher.elsewhere_share(self.matcher.query(reply.q)) >= ELSEWHERE_KIND
 
+    def _after(self, text: str, reply: Reply, before: Reply | None) -> Reply:
+        """``reply``, to ``text`` on its own, or the reply to it read after ``before`` (see
+        :meth:`answer`)."""
+        if before is None or reply.parts or not (reply.outcome in ("clarify", "fallback") or reply.implied):
+            return reply
+        query = self.matcher.query(text, today=self._today())
+        if not self._subjectless(query, self.matcher.intent(query)):
+            return reply
+        asked = self._asked_after(text, query.read or query.text, before, again=True)
+        if asked is None:
+            return reply
+        asked.normalized, asked.english, asked.asks = query.normalized, query.english, pointers(asked.text)
+        return asked
+
     def _subjectless(self, query: Query, intent: Intent) -> bool:
         """Whether ``query`` is a short question that does not say what it is about (要带啥材料,
         多久能有结果, 有时间限制没): not one with a word the knowledge never uses (医保在哪交), a year,
@@ -782,17 +814,20 @@ class Answers:
             return None
         if not said:
             reply.text = texts.IMPLIED.format(subject=subject) + "\n" + reply.text
+            reply.implied = True
         return reply
 
-    def _asked_after(self, text: str, read: str, before: Reply) -> Reply | None:
+    def _asked_after(self, text: str, read: str, before: Reply, *, again: bool = False) -> Reply | None:
         """A short question without its subject asked after another question of the same message
         (``before``, its reply: 能直接上法院告不 有时间限制没) asks of that question's subject: read after
         it, where that is answered outright by another entry than the question before was (the
         time limit for suing, not how soon information is published); one answered as the
-        question before was (补正是啥意思 补完多久给答复) would be lost to it, and is not."""
+        question before was (补正是啥意思 补完多久给答复) would be lost to it, and is not; ``again``:
+        it is (a question in the next message: 怎么申请行政复议, then 期限呢, is answered with the
+        entry on review again rather than with the deadline for a reply)."""
         joined = self.matcher.query(before.q + "，" + read)
         reply = self._single(text, joined, self.matcher.intent(joined), implied=False)
-        return reply if reply.outcome == "answer" and reply.entry_id != before.entry_id else None
+        return reply if reply.outcome == "answer" and (again or reply.entry_id != before.entry_id) else None
 
     def _today(self) -> dt.date:
         return dt.datetime.now(self.zone).date()

@@ -27,12 +27,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, ClassVar
 
 from .. import logs, metrics, texts
+from ..limits import LRU
 from ..reading import wordless
 from ..storage import Store
 from ..textnorm import trimmed
@@ -72,6 +74,10 @@ FORGET = re.compile(
     r"|(?:please )?(?:forget me|(?:delete|erase|remove) (?:all )?my (?:data|messages|history|chat|chats|records)))",
     re.IGNORECASE,
 )
+# A question is read after the answer its chat had at most this long before (see Conversation.reply_to).
+FOLLOW_UP_SECONDS = 600.0
+# The chats whose last answer is kept for that, at most (the least recently heard forgotten first).
+FOLLOW_UP_CHATS = 10_000
 # Words that mean "no contact" at the contact step, in any channel.
 SKIP = frozenset({"跳过", "不留", "0"})
 STEPS = ("what", "topic", "contact", "confirm")
@@ -379,10 +385,15 @@ class Conversation:
     store: Store
     applications: Applications | None = None
     limits: Limits = field(default=None)  # type: ignore[assignment]  # set in __post_init__
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)  # how long ago the last answer was
     ratings: ClassVar[tuple[tuple[str, str], ...]] = tuple(RATINGS.items())
     # Submissions being filed, by their dedupe key: the same one sent again meanwhile (a double
     # click, parallel retries) waits for it rather than counting against the limits a second time.
     _filing: dict[str, asyncio.Future[Done | Limited]] = field(default_factory=dict, init=False, repr=False)
+    # The last reply each chat had, and when (see reply_to).
+    _last: LRU[tuple[str, str], tuple[float, Reply]] = field(
+        default_factory=lambda: LRU(FOLLOW_UP_CHATS), init=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         if self.limits is None:
@@ -397,9 +408,24 @@ class Conversation:
     async def ask(self, text: str, *, channel: str, user_id: str | int | None) -> Reply:
         """The reply to a question, recorded in the enquiry log before it is returned."""
         logs.begin()
-        reply = await self.answerer.aanswer(text)
+        reply = await self.reply_to(text, channel=channel, user_id=user_id)
         await self.record(reply, channel=channel, user_id=user_id)
         return self.with_own_cases(reply, channel=channel, chat_id=user_id)
+
+    async def reply_to(self, text: str, *, channel: str, user_id: str | int | None) -> Reply:
+        """The reply to a question in a chat, not recorded: a short question without its subject
+        (有时间限制没) is read after the answer the chat had just before (能直接上法院告不: the time
+        limit for suing), within ``FOLLOW_UP_SECONDS``; a chat that is not one citizen's (no
+        ``user_id``) has none."""
+        if user_id is None:
+            return await self.answerer.aanswer(text)
+        key = (channel, str(user_id))
+        held = self._last.get(key)
+        now = self.clock()
+        before = held[1] if held is not None and now - held[0] <= FOLLOW_UP_SECONDS else None
+        reply = await self.answerer.aanswer(text, before)
+        self._last[key] = (now, reply)
+        return reply
 
     def with_own_cases(self, reply: Reply, *, channel: str, chat_id: str | int | None) -> Reply:
         """``reply``, when it answers how to follow one's case (我的投诉怎么样了), with the citizen's

@@ -147,6 +147,13 @@ def test_documents_near_one_asked_for_are_listed_under_the_choices(tg):
     assert EntryCallback.unpack(buttons(call)[0][1]).id == "enterprise-records"
 
 
+def test_a_short_question_after_an_answer_asks_of_its_subject(tg):
+    tg.feed(message_update("能直接上法院告不", user_id=777000111))
+    tg.feed(message_update("有时间限制没", user_id=777000111))
+    assert [row["entry_id"] for row in tg.store.enquiries()] == ["litigation", "review-before-suit"]  # newest first
+    assert "6个月" in tg.texts()[-1]
+
+
 def test_a_list_offered_in_english_is_answered_in_english_when_clicked(tg):
     tg.feed(message_update("where to apply"))
     [call] = tg.sent()

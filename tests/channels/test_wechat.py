@@ -579,9 +579,9 @@ def test_slow_answer_follows_as_a_customer_service_message_after_a_token_refresh
 ):
     answer = answerer.answer
 
-    def slow(text: str):
+    def slow(text: str, before=None):
         time.sleep(0.3)
-        return answer(text)
+        return answer(text, before)
 
     monkeypatch.setattr(answerer, "answer", slow)
 
@@ -609,9 +609,9 @@ def test_a_retried_message_is_answered_and_recorded_once(answerer, store, settin
     calls = []
     answer = answerer.answer
 
-    def counted(text: str):
+    def counted(text: str, before=None):
         calls.append(text)
-        return answer(text)
+        return answer(text, before)
 
     monkeypatch.setattr(answerer, "answer", counted)
 

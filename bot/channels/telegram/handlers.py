@@ -393,7 +393,8 @@ def questions_router() -> Router:
             await tell_status(message, typed, conversation)
             return
         user_id = message.from_user.id if message.from_user else None
-        reply = conversation.with_own_cases(await answerer.aanswer(text), channel=CHANNEL, chat_id=message.chat.id)
+        reply = await conversation.reply_to(text, channel=CHANNEL, user_id=user_id)
+        reply = conversation.with_own_cases(reply, channel=CHANNEL, chat_id=message.chat.id)
         log.info("update %s: %s %s", event_update.update_id, reply.outcome, reply.entry_id or "-")
         body, markup = reply_html(reply, answerer.contacts, message.message_id)
         if Conversation.offer(reply) is not None:

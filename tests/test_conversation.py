@@ -337,3 +337,14 @@ def test_a_short_question_after_an_answer_asks_of_its_subject(conversation, stor
     later = time.monotonic() + FOLLOW_UP_SECONDS + 1
     conversation.clock = lambda: later
     assert ask("有时间限制没") != "litigation"
+
+
+def test_a_short_question_after_a_choice_picked_asks_of_it(conversation):
+    # 申请被拒了咋整 offered a list; the citizen picked the entry on review, then asked 多久内.
+    picked = conversation.entry("admin-review", channel="web", user_id="u1")
+    assert picked is not None
+    reply = asyncio.run(conversation.ask("多久内", channel="web", user_id="u1"))
+    assert (reply.outcome, reply.entry_id) == ("answer", "admin-review")
+    # A choice shown with no chat to speak of (a preview) sets nothing.
+    conversation.entry("admin-review")
+    assert asyncio.run(conversation.ask("多久内", channel="web", user_id="u2")).entry_id != "admin-review"

@@ -473,11 +473,18 @@ class Conversation:
         """The anonymous reference the enquiry log keeps for a citizen."""
         return self.store.user_ref(channel, user_id)
 
-    def entry(self, entry_id: str, *, english: bool = False) -> Picked | None:
+    def entry(
+        self, entry_id: str, *, english: bool = False, channel: str | None = None, user_id: str | int | None = None
+    ) -> Picked | None:
         """The guide entry chosen from a list (None: the guide changed since the list was shown);
-        in English when the list was offered in English."""
+        in English when the list was offered in English. Chosen in a citizen's chat (``channel``,
+        ``user_id``), it is the answer a short question after it asks of (see ``reply_to``)."""
         reply = self.answerer.answer_entry(entry_id, english=english)
-        return Picked(reply.q, reply) if reply is not None else None
+        if reply is None:
+            return None
+        if channel is not None and user_id is not None:
+            self._last[(channel, str(user_id))] = (self.clock(), reply)
+        return Picked(reply.q, reply)
 
     def sections(self) -> list[str]:
         return list(self.answerer.matcher.knowledge.sections)

@@ -151,6 +151,15 @@ def test_clarify_choices_are_buttons_and_a_click_answers(site):
     site(scenario)
 
 
+def test_a_short_question_after_a_click_asks_of_the_entry_clicked(site, store):
+    async def scenario(client):
+        await ask(client, "", choice="admin-review")
+        await ask(client, "多久内")
+
+    site(scenario)
+    assert store.enquiries()[0]["entry_id"] == "admin-review"  # the review's 60 days, not publishing's
+
+
 def test_a_choice_typed_by_its_number_answers_as_a_click(site):
     async def scenario(client):
         turns = await ask(client, "期限")

@@ -107,7 +107,7 @@ class Console:
             if chosen is None:
                 return texts.CHAT_CHOICE_GONE
             self.choices = []
-            picked = self.conversation.entry(chosen, english=self.english)
+            picked = self.conversation.entry(chosen, english=self.english, channel=CHANNEL, user_id=self.user)
             return picked.reply.text if picked is not None else texts.CHOICE_GONE
         typed = status_typed(text)
         if typed is not None:

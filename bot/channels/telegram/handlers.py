@@ -259,7 +259,8 @@ def buttons_router() -> Router:
 
     @router.callback_query(EntryCallback.filter())
     async def entry(callback: CallbackQuery, callback_data: EntryCallback, conversation: Conversation) -> None:
-        picked = conversation.entry(callback_data.id, english=callback_data.en)
+        user_id = callback.from_user.id if callback.from_user else None
+        picked = conversation.entry(callback_data.id, english=callback_data.en, channel=CHANNEL, user_id=user_id)
         if picked is None:  # a button from before the guide changed
             await callback.answer(texts.CHOICE_GONE, show_alert=True)
             return

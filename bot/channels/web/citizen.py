@@ -341,7 +341,8 @@ class CitizenChat:
         _carry(session, text, kind)
 
     def _choose(self, session: ChatSession, entry_id: str, *, english: bool = False) -> None:
-        picked = self.conversation.entry(entry_id, english=english)
+        citizen = self.sessions.citizen(session)
+        picked = self.conversation.entry(entry_id, english=english, channel=CHANNEL, user_id=citizen)
         if picked is None:
             session.add(Turn("bot", texts.CHOICE_GONE))
             return

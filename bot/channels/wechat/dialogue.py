@@ -355,7 +355,7 @@ class Dialogue:
         if prompt.kind == "asks":  # a question an answer pointed to, asked by its number
             session.prompt = None
             return value + "\n" + await self._question(message, session, value)
-        picked = self.conversation.entry(value, english=prompt.english)
+        picked = self.conversation.entry(value, english=prompt.english, channel=CHANNEL, user_id=message.openid)
         if picked is None:  # the guide changed since the list was shown
             return texts.CHOICE_GONE
         log.info("wechat %s: picked %s", message.ref, value)

@@ -286,6 +286,17 @@ def title(entry: GuideEntry, english: bool = False) -> str:
     return entry.question_en if english and entry.question_en else entry.question
 
 
+def documents_text(hits: list[dict[str, Any]], header: str, *, numbered: bool = True) -> str:
+    """The documents under ``header``, numbered, or marked with a bullet where the numbers are the
+    choices' above them (a reply of 1 picks the first choice, not a document)."""
+    lines = [header]
+    for number, hit in enumerate(hits, 1):
+        link = f"\n   {hit['link']}" if hit.get("link") else ""
+        fields = {k: hit[k] for k in HIT_FIELDS}
+        lines.append(texts.SEARCH_HIT.format(mark=f"{number}." if numbered else "•", link=link, **fields))
+    return "\n".join(lines)
+
+
 def _context(before: Reply | None) -> tuple[str, str] | None:
     """What of the answer before a message its reply depends on: its question and entry (an answer
     only: a list or a not-sure reply gives no subject to ask of)."""
@@ -713,7 +724,7 @@ class Answers:
                 near = self._documents(query, NEAR_DOCUMENT_MIN_SCORE)
                 if near:
                     reply.hits, reply.heading = near, texts.CLARIFY_DOCUMENTS_HEADER
-                    reply.text += "\n" + self._hits_text(near, reply.heading, numbered=False)
+                    reply.text += "\n" + documents_text(near, reply.heading, numbered=False)
             return reply
         if not hits and query.normalized and self.matcher.seeks_a_document(query):
             # A document named (特种作业培训的通知在哪看 啥时候考试) that the guide knows nothing of: the
@@ -941,7 +952,7 @@ class Answers:
             shown = {h["index_no"] for h in listed}
             reply.hits, reply.heading = listed + [h for h in named if h["index_no"] not in shown], heading
         if reply.hits:
-            reply.text += "\n" + self._hits_text(reply.hits, reply.heading)
+            reply.text += "\n" + documents_text(reply.hits, reply.heading)
         return reply
 
     def _listed(self, entry: GuideEntry, english: bool) -> tuple[list[dict[str, Any]], str]:
@@ -966,17 +977,6 @@ class Answers:
             listing = entry.column if english else texts.COLUMN_NAME.format(column=entry.column)
         return [as_hit(item, None) for item in items], header.format(listing=listing, count=count, shown=len(items))
 
-    @staticmethod
-    def _hits_text(hits: list[dict[str, Any]], header: str, *, numbered: bool = True) -> str:
-        """The documents under ``header``, numbered, or marked with a bullet where the numbers are
-        the choices' above them (a reply of 1 picks the first choice, not a document)."""
-        lines = [header]
-        for number, hit in enumerate(hits, 1):
-            link = f"\n   {hit['link']}" if hit.get("link") else ""
-            fields = {k: hit[k] for k in HIT_FIELDS}
-            lines.append(texts.SEARCH_HIT.format(mark=f"{number}." if numbered else "•", link=link, **fields))
-        return "\n".join(lines)
-
     def _catalogue(
         self,
         text: str,
@@ -990,7 +990,7 @@ class Answers:
     ) -> Reply:
         if of_other_years:
             heading = texts.SEARCH_OTHER_YEARS.format(asked="、".join(f"{y}年" for y in query.years))
-        body = self._hits_text(hits, heading) + "\n" + texts.CATALOGUE_ANSWER_FOOTER.format(**self.contacts)
+        body = documents_text(hits, heading) + "\n" + texts.CATALOGUE_ANSWER_FOOTER.format(**self.contacts)
         return _offering(Reply(text, "catalogue", body, top_id, top_score, hits=hits, heading=heading), offer)
 
     def _confirmed(self, whole: Reply, replies: list[Reply]) -> list[Reply] | None:
@@ -1040,7 +1040,7 @@ class Answers:
         lines = [intro.format(count=len(replies))]
         for number, part in enumerate(replies, 1):
             if part.outcome == "catalogue":  # the documents looked up, without what to do if not them
-                body = self._hits_text(part.hits, part.heading)
+                body = documents_text(part.hits, part.heading)
             elif part.outcome == "answer":
                 body = part.text
             elif part.choices:
@@ -1168,7 +1168,7 @@ class Answers:
             body = (texts.TIPOFF_EN if query.english else texts.TIPOFF).strip() + "\n" + body
         body = body.format(**self.contacts)
         if near:
-            body = self._hits_text(near, texts.NEAR_DOCUMENTS_HEADER) + "\n" + body
+            body = documents_text(near, texts.NEAR_DOCUMENTS_HEADER) + "\n" + body
         reply = Reply(text, "fallback", body, top_id, top_score)
         reply.hits, reply.heading = near, texts.NEAR_DOCUMENTS_HEADER if near else ""
         return _offering(reply, offer)

@@ -39,7 +39,7 @@ from ..reading import wordless
 from ..storage import Store
 from ..textnorm import trimmed
 from . import retention
-from .answering import Answerer, Reply
+from .answering import Answerer, Reply, documents_text
 from .applications import Application, Applications
 from .applications import Lookup as ApplicationLookup
 from .complaints import (
@@ -500,6 +500,14 @@ class Conversation:
         if len(reply.choices) == 1:
             return (texts.CLARIFY_ONE_BUTTONS_EN if reply.english else texts.CLARIFY_ONE_BUTTONS).format(**contacts)
         return (texts.CLARIFY_BUTTONS_EN if reply.english else texts.CLARIFY_BUTTONS).format(**contacts)
+
+    @staticmethod
+    def documents_under(reply: Reply) -> str:
+        """What a list of choices shown as buttons says under its line: the documents near one
+        asked for by name (see ``Answers``), marked rather than numbered; empty for most lists."""
+        if reply.outcome != "clarify" or not reply.hits:
+            return ""
+        return "\n" + documents_text(reply.hits, reply.heading, numbered=False)
 
     @staticmethod
     def invites_to_apply(reply: Reply) -> bool:

@@ -100,9 +100,7 @@ def reply_html(reply: Reply, contacts: dict[str, str], told: int = 0) -> tuple[s
         for choice in reply.choices:
             builder.button(text=choice.title, callback_data=EntryCallback(id=choice.id, en=reply.english))
         builder.adjust(1)
-        body = Conversation.choose_prompt(reply, contacts)
-        if reply.hits and reply.heading:  # documents near one asked for by name, under the choices
-            body += "\n" + reply.heading + reply.text.split("\n" + reply.heading, 1)[1]
+        body = Conversation.choose_prompt(reply, contacts) + Conversation.documents_under(reply)
         if offer is not None:  # under a list for a message that reads somewhat like a complaint
             builder.attach(InlineKeyboardBuilder.from_markup(offer_markup(offer, told)))
             body += "\n\n" + offer.text

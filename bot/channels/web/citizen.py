@@ -356,10 +356,15 @@ class CitizenChat:
         if reply.outcome == "clarify":
             text = self.conversation.choose_prompt(reply, self.answerer.contacts)
             choices = [(c.id, c.title) for c in reply.choices]
-            # Documents the catalogue has near what was asked for by name, under the choices.
-            hits, heading = (reply.hits, reply.heading) if reply.hits else ([], "")
+            # Documents the catalogue has near what was asked for by name: links under the choices.
             return Turn(
-                "bot", text + under, choices=choices, hits=hits, offer=kind, english=reply.english, heading=heading
+                "bot",
+                text + under,
+                choices=choices,
+                hits=reply.hits,
+                offer=kind,
+                english=reply.english,
+                heading=reply.heading,
             )
         if reply.outcome == "catalogue" or (reply.outcome == "fallback" and reply.hits):
             # The documents found (or that may be what was asked for) as links, and what to do if

@@ -20,6 +20,7 @@ import itertools
 import math
 import re
 import sys
+import unicodedata
 import zipfile
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
@@ -469,6 +470,20 @@ class Matcher:
             self._grouped[by] = grouped
         return self._grouped[by]
 
+    def by_index_number(self, text: str) -> list[CatalogueItem]:
+        """The items whose index numbers ``text`` quotes (ZDAJ-04-2009-0048, as every hit shows it;
+        typed in other case, full-width or with other separators: zdaj 04 2009 0048)."""
+        quoted = {_index_key(t) for t in _INDEX_NUMBER.findall(unicodedata.normalize("NFKC", text))}
+        quoted.discard("")
+        if not quoted:
+            return []
+        if "index_key" not in self._grouped:
+            self._grouped["index_key"] = {}
+            for number, items in self.grouped("index_no").items():
+                self._grouped["index_key"].setdefault(_index_key(number), []).extend(items)
+        keyed = self._grouped["index_key"]
+        return [item for key in sorted(quoted) for item in keyed.get(key, [])]
+
     # --- querying -------------------------------------------------------------------------------
 
     def query(self, text: str, *, today: dt.date | None = None, years: tuple[int, ...] = ()) -> Query:
@@ -827,6 +842,9 @@ class Matcher:
         :param budget: postings read at most (see ``NgramIndex.candidates``); a smaller one is
           enough to find only the items that match very well
         """
+        numbered = self.by_index_number(query.text)
+        if numbered:  # ZDAJ-04-2009-0048, 索引号ZDAJ-00-2009-0003是什么文件: that document
+            return [Hit(item, 1.0) for item in numbered[:limit]]
         hits = self._search(query, limit, min_score, budget)
         if hits and hits[0].score >= CLAUSES_BELOW:
             return hits
@@ -1306,6 +1324,18 @@ _ENDINGS = re.compile("(?:" + "|".join(sorted(SEARCH_ENDINGS, key=len, reverse=T
 FRAMED_MIN_CHARS = 4
 # The clauses of a message (at punctuation, spaces and 和, 还有), each also searched on its own at this
 # share of its score: the whole message's hits stay ahead of a clause's as good.
+# An index number as a catalogue prints it (ZDAJ-04-2009-0048; 11370303004351164E/2009-00048):
+# letters and digits in runs, with a digit, joined by separators or not.
+_INDEX_NUMBER = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]+(?:[-_/. ]+[0-9A-Za-z]+)+(?![0-9A-Za-z])")
+
+
+def _index_key(number: str) -> str:
+    """An index number as it is compared: its letters and digits, in capitals; "" when it is too
+    short or has no digit to be one (a word, a year)."""
+    key = re.sub(r"[^0-9A-Z]", "", number.upper())
+    return key if len(key) >= 8 and any(c.isdigit() for c in key) and not key.isdigit() else ""
+
+
 _CLAUSES = re.compile(r"[,，、;；。！!?？\s]+")
 _CLAUSES_JOINED = re.compile(r"[,，、;；。！!?？\s]+|(?:以及|还有|和|及|跟|或者)")
 JOINED_BELOW = 0.5

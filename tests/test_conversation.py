@@ -339,6 +339,26 @@ def test_a_short_question_after_an_answer_asks_of_its_subject(conversation, stor
     assert ask("有时间限制没") != "litigation"
 
 
+def test_a_short_question_after_a_tip_off_asks_of_it(conversation):
+    # 打哪个电话 on its own is answered with the office's phone; after a tip-off it asks for the line
+    # to report on (12350), and 能匿名吗 whether a tip-off may be anonymous (an application may not).
+    def ask(text: str, user: str) -> tuple[str, str | None]:
+        reply = asyncio.run(conversation.ask(text, channel="web", user_id=user))
+        return reply.outcome, reply.entry_id
+
+    assert ask("打哪个电话", "u0") == ("answer", "office-phone")
+    assert ask("能匿名吗", "u0") == ("answer", "apply-id")
+    for user, follow_up in (("u1", "打哪个电话"), ("u2", "能匿名吗")):
+        assert ask("俺要举报一个厂子违规生产", user) == ("complaint", "safety-report")
+        reply = asyncio.run(conversation.ask(follow_up, channel="web", user_id=user))
+        assert (reply.outcome, reply.entry_id) == ("answer", "safety-report")
+        assert "12350" in reply.text
+    assert "匿名" in reply.text
+    # After a complaint, a question of its own is still answered on its own words.
+    assert ask("我要投诉你们窗口的人态度差", "u3")[0] == "complaint"
+    assert ask("怎么申请信息公开", "u3") == ("answer", "apply-how")
+
+
 def test_a_short_question_after_a_choice_picked_asks_of_it(conversation):
     # 申请被拒了咋整 offered a list; the citizen picked the entry on review, then asked 多久内.
     picked = conversation.entry("admin-review", channel="web", user_id="u1")

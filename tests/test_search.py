@@ -15,6 +15,8 @@ from bot.services.catalogue import CatalogueSearch
 FIELDS = ("危险化学品", "烟花爆竹", "粉尘防爆", "职业卫生", "有限空间作业", "消防安全")
 PLACES = ("中埠镇", "傅家镇", "马尚街道")
 # Where the right year's title has other words than the query, and another year's the same.
+# ASCII letters, digits and the hyphen as full-width forms (ＺＤＡＪ－03), as a Chinese keyboard types them.
+FULL_WIDTH = {c: c + 0xFEE0 for c in range(0x21, 0x7F)}
 ODD_ONES = {
     "关于开展2012年危险化学品安全检查的通知": "关于开展2012年危险化学品安全大检查的通知",
     "2012年度危险化学品监督检查计划": "2012年度危险化学品安全监督检查计划",
@@ -233,3 +235,16 @@ def test_a_query_is_searched_on_its_first_characters_only(search):
     result = search.search("傅家镇召开粉尘防爆部署会" + "啊" * 3_000_000)
     assert len(result.as_json()["q"]) == MAX_QUERY_CHARS
     assert result.hits and result.hits[0].item.title == "傅家镇召开粉尘防爆部署会"
+
+
+@pytest.mark.parametrize("typed", ["{}", "索引号 {} 是哪个文件"])
+@pytest.mark.parametrize("spell", [str, str.lower, lambda n: n.replace("-", " "), lambda n: n.translate(FULL_WIDTH)])
+def test_an_index_number_finds_its_document(small, search, typed, spell):
+    # Every hit shows its index number, and citizens quote it back: that document, however typed.
+    wanted = first(search, "2012年度烟花爆竹监督检查计划")
+    assert [h.item for h in search.search(typed.format(spell(wanted.index_no))).hits] == [wanted]
+
+
+@pytest.mark.parametrize("typed", ["ZDAJ-03-2012-99999", "2012-03-01", "危险化学品 2012"])
+def test_what_is_no_index_number_of_the_catalogue_finds_by_its_words(search, typed):
+    assert all(h.score < 1.0 for h in search.search(typed).hits)

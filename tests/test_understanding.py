@@ -1582,6 +1582,10 @@ def test_a_years_documents_asked_for_are_listed_from_the_catalogue(answerer):
     assert [h["title"] for h in titled.hits] == ["张店区2008年安全生产工作总结"]
     none = answerer.answer("2015年发了哪些文件")
     assert none.outcome == "fallback" and "没有2015年发布的文件" in none.text and not none.hits
+    # Asked in other words than 文件 (今年公开了啥 was offered the entry on working days).
+    for text in ("2015年公开了啥", "你们单位2015年都发布了哪些信息"):
+        assert answerer.answer(text).text.startswith("公开目录中没有2015年发布的文件")
+    assert answerer.answer("2009年都公开了哪些东西").text.startswith("公开目录中2009年的文件共123件")
     # A month's (its 12 is no 〔2009〕12号), and a year to come.
     december = answerer.answer("2009年12月的文件")
     assert december.outcome == "catalogue" and all(h["date"].startswith("2009-12") for h in december.hits)
@@ -1668,3 +1672,14 @@ def test_a_short_question_after_another_offices_business_is_about_that_business(
     assert reply.outcome != "answer" and "20个工作日" not in reply.text
     asked = answerer.answer("申请要带啥材料 多久能拿到")  # after a question of the bureau's, it is the bureau's
     assert asked.outcome == "answer" and [p.entry_id for p in asked.parts] == ["apply-contents", "deadline"]
+
+
+@pytest.mark.parametrize(
+    "typed", ["ZDAJ-00-2009-0003", "索引号ZDAJ-00-2009-0003是什么文件", "我想看zdaj 00 2009 0003这个"]
+)
+def test_a_document_quoted_by_its_index_number_is_shown(answerer, typed):
+    # Each hit shows its index number; quoted back in the chat, it was not found at all (or the
+    # entry on what an index number is was answered).
+    reply = answerer.answer(typed)
+    assert reply.outcome == "catalogue" and [h["index_no"] for h in reply.hits] == ["ZDAJ-00-2009-0003"]
+    assert "区安监局领导班子成员及分工" in reply.text

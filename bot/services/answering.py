@@ -105,8 +105,11 @@ SUBJECT_SAID = re.compile(r"(?:依申请|申请)(?:政府)?信息(?:公开)?|(?:
 # A year's (or a month's) documents asked for, that aside (2008年有什么文件 -> 有什么文件; 2009年12月的文件).
 _YEAR_MONTH = re.compile(r"(\d{4})年度?(?:(\d{1,2})月份?)?")
 _YEAR_DOCUMENTS = re.compile(
-    r"(?:你们|本局|贵局|安监局)?(?:都|一共|总共)?(?:有|发了?|发布了?|出了|公开了?|印发了?)?(?:什么|哪些|啥)?"
-    r"(?:公开)?文件(?:目录|清单|列表)?(?:有哪些|有什么|有啥|都有啥|吗|呢)?"
+    r"(?:你们|本局|贵局|安监局)?(?:单位|局里)?(?:都|一共|总共)?(?:"
+    r"(?:有|发了?|发布了?|出了|公开了?|印发了?)?(?:什么|哪些|啥)?(?:公开)?文件(?:目录|清单|列表)?"
+    r"(?:有哪些|有什么|有啥|都有啥|吗|呢)?"
+    # 今年公开了啥, 去年都发布了哪些信息: what was published then, asked in other words
+    r"|(?:发了?|发布了?|出了|公开了?|印发了?)(?:什么|哪些|啥)(?:信息|东西|内容)?(?:呢|啊)?)"
 )
 # A part's own number as the citizen typed it (1. 2、 一、 （3） ②), which the reply numbers anew.
 _ENUMERATED = re.compile(r"^(?:[(（]?[0-9一二三四五六七八九十]{1,2}[)）.、．](?![0-9])|[①-⑩])\s*")
@@ -298,11 +301,14 @@ def documents_text(hits: list[dict[str, Any]], header: str, *, numbered: bool = 
 
 
 def _context(before: Reply | None) -> tuple[str, str] | None:
-    """What of the answer before a message its reply depends on: its question and entry (an answer
-    only: a list or a not-sure reply gives no subject to ask of)."""
-    if before is None or before.outcome != "answer" or before.parts or not before.entry_id:
+    """What of the reply before a message its reply depends on: its question and entry. An answer
+    or a complaint (a tip-off: 打哪个电话 after it asks for its line) gives a subject to ask of; a
+    list or a not-sure reply does not."""
+    if before is None or before.parts:
         return None
-    return before.q, before.entry_id
+    if before.outcome == "complaint" or (before.outcome == "answer" and before.entry_id):
+        return before.q, before.entry_id or ""
+    return None
 
 
 def _offering(reply: Reply, offer: str | None) -> Reply:
@@ -562,6 +568,10 @@ class Answers:
             return self._complaint(text, query, top_id, top_score, intent.hazard)
         if (listed := self._of_year(text, query, top_id, top_score)) is not None:
             return listed
+        # A document quoted by its index number (索引号ZDAJ-00-2009-0003是什么文件): that document.
+        if not (intent.complaint or intent.grievance) and (numbered := self.matcher.by_index_number(query.text)):
+            hits = [as_hit(item, 1.0) for item in numbered[: s.search_limit]]
+            return self._catalogue(text, query, hits, top_id, top_score)
         # A referral answers at a lower bar than the guide (see calibration.REFER_AT): likelier than
         # not another office's business, which says nothing of whether a story told is a complaint.
         guide_at = s.answer_min_confidence or decision.answer_at
@@ -774,7 +784,10 @@ class Answers:
     def _after(self, text: str, reply: Reply, before: Reply | None) -> Reply:
         """``reply``, to ``text`` on its own, or the reply to it read after ``before`` (see
         :meth:`answer`)."""
-        if before is None or reply.parts or not (reply.outcome in ("clarify", "fallback") or reply.implied):
+        # A question answered on its own words is read after a complaint or tip-off all the same: 打哪个
+        # 电话 after 俺要举报一个厂子违规生产 asks for the line to report on (12350), not the office's.
+        unsure = reply.outcome in ("clarify", "fallback") or reply.implied
+        if before is None or reply.parts or not (unsure or before.outcome == "complaint"):
             return reply
         query = self.matcher.query(text, today=self._today())
         if not self._subjectless(query, self.matcher.intent(query)):

@@ -56,11 +56,16 @@ SLIP_MARGIN = 3
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+# A terminal's escape sequence (ESC [31m: red): pasted from a terminal, its ESC is dropped where the
+# text is shown, and what follows it ([31m) would be read as words and numbers (31).
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+
+
 def readable(text: str) -> str:
     """``text`` with what is no character (a lone surrogate: bytes that were not UTF-8, decoded
-    with surrogateescape) as U+FFFD, the replacement character: every text a citizen sends
-    passes here before it is read or stored."""
-    return _LONE_SURROGATE.sub("\ufffd", text)
+    with surrogateescape) as U+FFFD, the replacement character, and without terminal escape
+    sequences: every text a citizen sends passes here before it is read or stored."""
+    return _ESCAPE_SEQUENCE.sub("", _LONE_SURROGATE.sub("\ufffd", text))
 
 
 def _unseen(c: str) -> bool:

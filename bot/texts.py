@@ -425,6 +425,8 @@ STATUS_OTHERS = "（答复内容只向提交人显示。）"
 STATUS_OVERDUE = "{status}（已超期）"
 CITIZEN_REPLIED = "您的{kind}（编号 {number}）有了答复：\n{text}"
 CITIZEN_CLOSED = "您的{kind}（编号 {number}）已办结。{text}\n请您对办理结果作出评价："
+# The closing's note, labelled under it (a note of 已办结 read "已办结。已办结").
+CITIZEN_CLOSING_NOTE = "\n办结说明：{text}"
 RATED = "感谢您的评价（{rating}）。"
 RATED_UNSATISFIED = (
     "\n您的评价会反馈给办理人员。如仍有问题，可以再次提交投诉并写明原编号，或拨打本局监督投诉电话 {supervision_phone}；"

@@ -25,6 +25,7 @@ from bot.services.complaints import (
     mask_phone,
     split_contact,
 )
+from bot.services.complaints.types import citizen_notice
 from bot.spreadsheet import FORMULA_STARTS, neutral
 
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -227,6 +228,33 @@ def test_accept_reply_close_rate(complaints):
     assert events[2].text == "已转承办科室，三日内答复。"
     citizen = [(m.recipient, m.kind) for m in complaints.outbox.owed("telegram") if m.recipient != "staff"]
     assert citizen == [("555", "replied"), ("555", "closed")]
+
+
+def test_a_complaint_replied_to_or_closed_before_it_was_accepted_is_accepted_then(complaints):
+    # Staff may answer a new complaint at once; the 台账's 受理 column was then blank.
+    replied, closed = file(complaints), file(complaints)
+    complaints.act(replied.number, "replied", "cli:wang", "已转承办科室。")
+    complaints.act(closed.number, "closed", "cli:li", "已电话沟通。")
+    assert [(e.kind, e.actor) for e in complaints.events(replied)][1:] == [
+        ("accepted", "cli:wang"),
+        ("replied", "cli:wang"),
+    ]
+    assert [(e.kind, e.actor) for e in complaints.events(closed)][1:] == [("accepted", "cli:li"), ("closed", "cli:li")]
+    # Accepted first, it is not accepted twice.
+    accepted = file(complaints)
+    complaints.act(accepted.number, "accepted", "cli:wang")
+    complaints.act(accepted.number, "closed", "cli:wang", "已办结")
+    assert [e.kind for e in complaints.events(accepted)] == ["created", "accepted", "closed"]
+
+
+def test_the_citizen_is_told_the_closing_note_under_a_label(complaints):
+    # A note of 已办结 read "已办结。已办结".
+    noted, bare = file(complaints), file(complaints)
+    noted = complaints.act(noted.number, "closed", "cli:wang", "已办结")
+    told = citizen_notice(noted, "closed", complaints.events(noted)[-1])
+    assert "已办结。\n办结说明：已办结\n" in told and "已办结。已办结" not in told
+    bare = complaints.act(bare.number, "closed", "cli:wang")
+    assert "办结说明" not in citizen_notice(bare, "closed", complaints.events(bare)[-1])
 
 
 def test_actions_the_status_does_not_allow_are_refused(complaints):

@@ -359,6 +359,25 @@ def test_a_short_question_after_a_tip_off_asks_of_it(conversation):
     assert ask("怎么申请信息公开", "u3") == ("answer", "apply-how")
 
 
+@pytest.mark.parametrize(
+    "typed", ["我要举报一个厂子", "举报个作坊", "俺娘在厂里干活，手被机器绞了，厂里不给报，俺该咋办"]
+)
+def test_a_workplace_reported_is_told_the_work_safety_line(conversation, typed):
+    # It had the template for complaints about disclosure work, with no word of 12350.
+    reply = asyncio.run(conversation.ask(typed, channel="web", user_id="u1"))
+    assert reply.outcome == "complaint" and reply.tipoff and "12350" in reply.text
+
+
+@pytest.mark.parametrize(
+    "typed,hotline", [("举报", True), ("我要举报", True), ("我要举报你们局的工作人员吃拿卡要", False)]
+)
+def test_a_report_of_nothing_named_is_told_both_ways(conversation, typed, hotline):
+    # 我要举报 may be of the office's work or of a hazard: both lines are said; of its staff, one.
+    reply = asyncio.run(conversation.ask(typed, channel="web", user_id="u1"))
+    assert reply.outcome == "complaint" and not reply.tipoff
+    assert reply.text.startswith(texts.COMPLAINT.format(**conversation.contacts)) and ("12350" in reply.text) == hotline
+
+
 def test_a_short_question_after_a_choice_picked_asks_of_it(conversation):
     # 申请被拒了咋整 offered a list; the citizen picked the entry on review, then asked 多久内.
     picked = conversation.entry("admin-review", channel="web", user_id="u1")

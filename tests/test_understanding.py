@@ -1586,6 +1586,8 @@ def test_a_years_documents_asked_for_are_listed_from_the_catalogue(answerer):
     for text in ("2015年公开了啥", "你们单位2015年都发布了哪些信息"):
         assert answerer.answer(text).text.startswith("公开目录中没有2015年发布的文件")
     assert answerer.answer("2009年都公开了哪些东西").text.startswith("公开目录中2009年的文件共123件")
+    # Asked to see them (我想看2010年的文件 was told "I only have 2009's figures").
+    assert answerer.answer("我想看2008年的文件").text.startswith("公开目录中没有2008年发布的文件")
     # A month's (its 12 is no 〔2009〕12号), and a year to come.
     december = answerer.answer("2009年12月的文件")
     assert december.outcome == "catalogue" and all(h["date"].startswith("2009-12") for h in december.hits)

@@ -105,7 +105,7 @@ SUBJECT_SAID = re.compile(r"(?:依申请|申请)(?:政府)?信息(?:公开)?|(?:
 # A year's (or a month's) documents asked for, that aside (2008年有什么文件 -> 有什么文件; 2009年12月的文件).
 _YEAR_MONTH = re.compile(r"(\d{4})年度?(?:(\d{1,2})月份?)?")
 _YEAR_DOCUMENTS = re.compile(
-    r"(?:你们|本局|贵局|安监局)?(?:单位|局里)?(?:都|一共|总共)?(?:"
+    r"(?:我想看看?|我要看|想看看?|我想要|有没有)?(?:你们|本局|贵局|安监局)?(?:单位|局里)?(?:都|一共|总共)?(?:"
     r"(?:有|发了?|发布了?|出了|公开了?|印发了?)?(?:什么|哪些|啥)?(?:公开)?文件(?:目录|清单|列表)?"
     r"(?:有哪些|有什么|有啥|都有啥|吗|呢)?"
     # 今年公开了啥, 去年都发布了哪些信息: what was published then, asked in other words
@@ -565,7 +565,7 @@ class Answers:
         top_id, top_score = (best.entry.id, best.score) if best else (None, 0.0)
         example = self.matcher.example(query) if not (best and best.exact) else None
         if example == COMPLAINT:  # word for word a complaint staff taught (or the lexicon's)
-            return self._complaint(text, query, top_id, top_score, intent.hazard)
+            return self._complaint(text, query, top_id, top_score, intent)
         if (listed := self._of_year(text, query, top_id, top_score)) is not None:
             return listed
         # A document quoted by its index number (索引号ZDAJ-00-2009-0003是什么文件): that document.
@@ -647,7 +647,7 @@ class Answers:
                 if intent.others_business:  # 快递员把我包裹弄丢了: pointed to 12345, the form still offered
                     body = texts.OTHER_OFFICE.format(**self.contacts)
                     return _offering(Reply(text, "fallback", body, top_id, top_score), "投诉")
-                return self._complaint(text, query, top_id, top_score, intent.hazard)
+                return self._complaint(text, query, top_id, top_score, intent)
             if complaint >= decision.complaint.answer_at * OFFER_SHARE:
                 offer = "举报" if intent.hazard else "投诉"
         if best is None or not query.normalized:
@@ -1122,11 +1122,16 @@ class Answers:
         reply = self._single(clause, query, intent)
         return reply if reply.outcome == "answer" else None
 
-    def _complaint(self, text: str, query: Query, top_id: str | None, top_score: float, tipoff: bool) -> Reply:
+    def _complaint(self, text: str, query: Query, top_id: str | None, top_score: float, intent: Intent) -> Reply:
+        """The reply to a complaint, or to a tip-off (a hazard told: where to report it first)."""
+        tipoff = intent.hazard
         if tipoff:
             body = texts.TIPOFF_REPLY_EN if query.english else texts.TIPOFF_REPLY
         else:
             body = texts.COMPLAINT_EN if query.english else texts.COMPLAINT
+            # 我要举报, of nothing named (not the office's staff, nor a hazard): it may be either.
+            if "举报" in query.normalized and not intent.own_business:
+                body += texts.TIPOFF
         return Reply(text, "complaint", body.format(**self.contacts), top_id, top_score, tipoff=tipoff)
 
     def _article(self, text: str, article: int) -> Reply:

@@ -727,7 +727,9 @@ def test_complaint_filed_then_staff_reply_and_closing_reach_the_citizen(answerer
 
             await wx.complaints.aact(number, "closed", "cli:test", "已答复申请人。")
             closing = (await eventually(lambda: len(wx.api.texts()) == 2 and wx.api.texts()))[1]
-            assert closing.startswith(texts.CITIZEN_CLOSED.format(kind="投诉", number=number, text="已答复申请人。"))
+            assert closing.startswith(
+                texts.CITIZEN_CLOSED.format(kind="投诉", number=number, text="\n办结说明：已答复申请人。")
+            )
             assert "1 满意" in closing and "3 不满意" in closing
             assert await wx.citizen.text("1") == texts.RATED.format(rating=RATINGS["satisfied"])
             assert wx.complaints.get(number).rating == "satisfied"

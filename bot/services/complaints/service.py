@@ -216,6 +216,10 @@ class Complaints:
                 "update complaints set status = ?, rating = ?, updated_at = ? where id = ?",
                 [status or complaint.status, rating, at, complaint.id],
             )
+            if complaint.status == "new" and action in ("replied", "closed"):
+                # Answered or closed before it was accepted: accepted then, by the same hand, so
+                # that the 台账's 受理 is never blank for a complaint that was worked.
+                self._event(db, complaint.id, "accepted", actor, None, at)
             event_id = self._event(db, complaint.id, action, actor, text, at)
             if action in TOLD and complaint.chat_id is not None:
                 self.outbox.owe(

@@ -174,6 +174,8 @@ class Lookup:
 
 def citizen_notice(complaint: Complaint, kind: str, event: Event | None) -> str:
     """What the citizen is told (plain text) of a staff reply or the closing."""
-    template = texts.CITIZEN_CLOSED if kind == "closed" else texts.CITIZEN_REPLIED
     words = event.text if event and event.text else ""
-    return template.format(kind=complaint.kind, number=complaint.number, text=words)
+    if kind == "closed":
+        note = texts.CITIZEN_CLOSING_NOTE.format(text=words) if words else ""
+        return texts.CITIZEN_CLOSED.format(kind=complaint.kind, number=complaint.number, text=note)
+    return texts.CITIZEN_REPLIED.format(kind=complaint.kind, number=complaint.number, text=words)

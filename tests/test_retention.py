@@ -105,7 +105,7 @@ def test_the_purge_erases_exactly_what_the_settings_say(store, settings, seeded)
     erased = log.get(seeded["closed long ago"])
     assert (erased.name, erased.phone, erased.text, erased.status) == ("", "", "窗口人员态度差", "closed")
     events = log.events(erased)
-    assert [e.kind for e in events] == ["created", "closed", "erased"]
+    assert [e.kind for e in events] == ["created", "accepted", "closed", "erased"]  # closed unaccepted
     assert events[-1].actor == "system" and events[-1].text == texts.CONTACT_ERASED_EXPIRED.format(days=365)
     for kept in ("closed just within the year", "open for long", "closed long ago, reopened, closed lately"):
         complaint = log.get(seeded[kept])

@@ -458,30 +458,26 @@ class Matcher:
         self._catalogue_index, self._number_index, self._titles = index, numbers, titles
         return True
 
-    def grouped(self, by: Literal["category", "column", "index_no"]) -> dict[str, list[CatalogueItem]]:
-        """The catalogue's items by category, by website column or by index number, newest first:
-        grouped when first asked for (a tenth of a second for 100,000 items, which every start
-        would pay), then kept, and taken over by the matcher of a reload that keeps the same
-        catalogue."""
+    def grouped(self, by: Literal["category", "column", "index_no", "index_key"]) -> dict[str, list[CatalogueItem]]:
+        """The catalogue's items by category, by website column, by index number or by its
+        ``_index_key`` (as a quoted one is compared), newest first: grouped when first asked for
+        (a tenth of a second for 100,000 items, which every start would pay), then kept, and
+        taken over by the matcher of a reload that keeps the same catalogue."""
         if by not in self._grouped:
             grouped: dict[str, list[CatalogueItem]] = {}
             for item in sorted(self._catalogue, key=lambda i: i.date, reverse=True):
-                grouped.setdefault(getattr(item, by), []).append(item)
+                key = _index_key(item.index_no) if by == "index_key" else getattr(item, by)
+                grouped.setdefault(key, []).append(item)
             self._grouped[by] = grouped
         return self._grouped[by]
 
     def by_index_number(self, text: str) -> list[CatalogueItem]:
         """The items whose index numbers ``text`` quotes (ZDAJ-04-2009-0048, as every hit shows it;
         typed in other case, full-width or with other separators: zdaj 04 2009 0048)."""
-        quoted = {_index_key(t) for t in _INDEX_NUMBER.findall(unicodedata.normalize("NFKC", text))}
-        quoted.discard("")
+        quoted = {_index_key(t) for t in _INDEX_NUMBER.findall(unicodedata.normalize("NFKC", text))} - {""}
         if not quoted:
             return []
-        if "index_key" not in self._grouped:
-            self._grouped["index_key"] = {}
-            for number, items in self.grouped("index_no").items():
-                self._grouped["index_key"].setdefault(_index_key(number), []).extend(items)
-        keyed = self._grouped["index_key"]
+        keyed = self.grouped("index_key")
         return [item for key in sorted(quoted) for item in keyed.get(key, [])]
 
     # --- querying -------------------------------------------------------------------------------

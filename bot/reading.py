@@ -176,6 +176,41 @@ def starts_a_period(text: str) -> bool:
     return _PERIOD.search(text) is not None
 
 
+# A yes-or-no question (能网上申请吗, 可不可以邮寄, 是否收费, can I apply online) and a question
+# that asks what, where or how (去哪交, 有什么区别, how do I apply): a reply's 可以。 or Yes.
+# answers the first and only puzzles the second.
+_YES_OR_NO = re.compile(
+    r"[吗嘛么麽][?？!！。~～\s]*$|吗[,，]|是否|能否|可否|有无|([\u3400-\u9fff])[不没]\1|[没不][?？]*$|了没|行不行|对不对|好不好|成不成"
+    r"|^(?:can|could|may|is|are|do|does|did|will|would|should|must|have|has)\b",
+    re.IGNORECASE,
+)
+_OPEN = re.compile(
+    r"什么|啥|哪|怎么|怎样|怎么样|咋|如何|多少|多久|多长|几[天个次份种号点]|谁|为何|区别|不同|差别"
+    r"|\b(?:what|where|how|when|which|who|whom|why)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_yes_or_no(text: str) -> bool:
+    """Whether a yes or a no may answer ``text``: it has the form of such a question (吗, X不X,
+    是否, can I) or asks no what, where or how (那网上呢), unlike 去哪交 and how do I apply."""
+    return bool(_YES_OR_NO.search(text.strip())) or not _OPEN.search(text)
+
+
+# Only a year, after a question that named another (那2010年呢, 去年的情况呢, and 2010?): the
+# question before, asked of this year. Read with its years as digits.
+_YEAR_AGAIN = re.compile(
+    r"^(?:那|那么|还有|那你们)?(?:(?:19|20)[0-9]{2}年?度?(?:[、和跟与及,，到至-])?)+的?(?:情况|数字|数据|呢|怎么样|咋样|又?如何)*"
+    r"[?？!！。.\s]*$|^(?:and|what about|how about)(?: in)? (?:19|20)[0-9]{2}[?？.\s]*$",
+    re.IGNORECASE,
+)
+
+
+def asks_of_another_year(read: str) -> bool:
+    """Whether ``read`` (a message with its years as digits) names only a year (那2010年呢)."""
+    return _YEAR_AGAIN.match(read.strip()) is not None
+
+
 # Asking whom to turn to, said the same way in either question: 找谁, 找哪个, 谁管.
 _WHOM = r"找谁|找哪|谁管"
 _WHOM_TO_TELL = re.compile(

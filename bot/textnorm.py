@@ -61,11 +61,19 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 
 
+# Blank lines in a row, and a long run of spaces: what a paste or a held key leaves.
+_BLANK_LINES = re.compile(r"\n[^\S\n]*(?:\n[^\S\n]*)+")
+_SPACES = re.compile(r"[^\S\n]{3,}")
+
+
 def readable(text: str) -> str:
     """``text`` with what is no character (a lone surrogate: bytes that were not UTF-8, decoded
-    with surrogateescape) as U+FFFD, the replacement character, and without terminal escape
-    sequences: every text a citizen sends passes here before it is read or stored."""
-    return _ESCAPE_SEQUENCE.sub("", _LONE_SURROGATE.sub("\ufffd", text))
+    with surrogateescape) as U+FFFD, the replacement character, without terminal escape
+    sequences, and with at most one blank line in a row and no run of more than two spaces
+    (a question above 3,000 empty lines is that question): every text a citizen sends passes
+    here before it is read or stored."""
+    text = _ESCAPE_SEQUENCE.sub("", _LONE_SURROGATE.sub("\ufffd", text))
+    return _SPACES.sub(" ", _BLANK_LINES.sub("\n\n", text))
 
 
 def _unseen(c: str) -> bool:

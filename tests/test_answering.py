@@ -276,6 +276,15 @@ def test_a_terminals_escape_sequences_are_not_read_as_words(answerer, store):
     assert "\x1b" not in row["text"] and "31" not in row["text"] and "title" not in row["text"]
 
 
+def test_a_question_padded_with_empty_lines_is_read_as_the_question(answerer, store):
+    # Pasted with 3,000 empty lines under it, a short question was refused as too long.
+    padded = "申请要钱吗" + "\n" * 3000 + "   \n" * 50 + "\n"
+    reply = answerer.ask(store, padded, channel="web", user_id=1)
+    assert (reply.outcome, reply.entry_id, reply.q) == ("answer", "fee-free", "申请要钱吗\n\n")
+    story = "我们厂\n\n\n\n\n晚上偷偷开工" + " " * 4000 + "没人管"
+    assert answerer.answer(story).q == "我们厂\n\n晚上偷偷开工 没人管"
+
+
 def test_json_shape(answerer):
     data = answerer.answer("申请要多久答复").as_json()
     assert {"q", "outcome", "text", "entry_id", "score", "choices", "ms"} <= data.keys()

@@ -339,6 +339,21 @@ def test_a_short_question_after_an_answer_asks_of_its_subject(conversation, stor
     assert ask("有时间限制没") != "litigation"
 
 
+def test_only_a_year_after_a_years_figures_asks_them_of_that_year(conversation):
+    # 那2010年呢 on its own is a look-up of the documents that name 2010 (烟花爆竹 网点); after
+    # 2009年收到多少申请 it asks 2010's figures, which the guide has not: said so, with where.
+    def ask(text: str, user: str = "u1"):
+        return asyncio.run(conversation.ask(text, channel="web", user_id=user))
+
+    assert ask("那2010年呢", "u0").outcome == "catalogue"
+    assert ask("2009年收到多少申请").entry_id == "apply-2009"
+    again = ask("那2010年呢")
+    assert (again.outcome, again.entry_id, again.q) == ("answer", "annual-report-where", "那2010年呢")
+    assert again.text.startswith(texts.YEAR_NOT_HELD.format(asked="2010年", held="2009年"))
+    assert ask("2018年收到多少申请", "u2").entry_id == "annual-report-where"
+    assert ask("零九年呢", "u2").entry_id == "apply-2009"  # and back to a year it has
+
+
 def test_a_short_question_after_a_tip_off_asks_of_it(conversation):
     # 打哪个电话 on its own is answered with the office's phone; after a tip-off it asks for the line
     # to report on (12350), and 能匿名吗 whether a tip-off may be anonymous (an application may not).
@@ -354,6 +369,10 @@ def test_a_short_question_after_a_tip_off_asks_of_it(conversation):
         assert (reply.outcome, reply.entry_id) == ("answer", "safety-report")
         assert "12350" in reply.text
     assert "匿名" in reply.text
+    # A tip-off told as a story is a tip-off again when read with the question: asked of it all the same.
+    for user, follow_up in (("u4", "打哪个电话"), ("u5", "能匿名吗")):
+        assert ask("我要举报一个厂子 晚上偷偷开工", user) == ("complaint", "safety-report")
+        assert ask(follow_up, user) == ("answer", "safety-report")
     # After a complaint, a question of its own is still answered on its own words.
     assert ask("我要投诉你们窗口的人态度差", "u3")[0] == "complaint"
     assert ask("怎么申请信息公开", "u3") == ("answer", "apply-how")

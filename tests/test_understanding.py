@@ -22,6 +22,7 @@ from bot.reading import (
     asks_by_grammar,
     asks_for_figures,
     asks_in_english,
+    asks_yes_or_no,
     clauses,
     focus,
     is_english,
@@ -94,6 +95,45 @@ def test_years_in_every_spelling(text, read, years):
 )
 def test_figures_asked_for_and_a_year_starting_a_period(text, figures, period):
     assert (asks_for_figures(text), starts_a_period(text)) == (figures, period)
+
+
+@pytest.mark.parametrize(
+    ("text", "yes_or_no"),
+    [
+        ("能网上申请吗", True),
+        ("可不可以邮寄", True),
+        ("是否收费？", True),
+        ("网上申请行不行", True),
+        ("收费了没", True),
+        ("can I apply online", True),
+        ("那网上呢", True),  # no question word: a yes may answer it
+        ("有没有网站，网址是什么", True),
+        ("去哪交", False),
+        ("信息公开和信访有什么区别", False),
+        ("网上申请怎么弄", False),
+        ("答复期限最长延长多久", False),
+        ("how do I apply online", False),
+    ],
+)
+def test_a_yes_or_no_question_is_told_from_one_asking_what_or_how(text, yes_or_no):
+    assert asks_yes_or_no(text) is yes_or_no
+
+
+@pytest.mark.parametrize(
+    ("text", "entry_id", "opens"),
+    [
+        ("能网上申请吗", "apply-online", "可以。"),
+        ("网上申请怎么弄", "apply-online", "依照《条例》第29条"),
+        ("去哪交申请", "apply-in-person", "请到"),
+        ("答复期限最长延长多久", "extension", "依照《条例》第33条"),
+        ("can I apply online", "apply-online", "Yes."),
+        ("how do I apply online", "apply-online", "Under Article 29"),
+    ],
+)
+def test_an_answers_yes_or_no_is_said_only_to_a_question_that_asks_one(answerer, text, entry_id, opens):
+    reply = answerer.answer(text)
+    assert (reply.outcome, reply.entry_id) == ("answer", entry_id)
+    assert reply.text.startswith(opens)
 
 
 @pytest.mark.parametrize(

@@ -32,8 +32,10 @@ from ..reading import (
     ANOTHER_QUESTION,
     article_asked,
     asks_for_figures,
+    asks_of_another_year,
     asks_on_its_own,
     asks_whom_to_tell,
+    asks_yes_or_no,
     at_a_workplace,
     choice_number,
     clauses,
@@ -42,6 +44,7 @@ from ..reading import (
     is_english,
     of_another_place,
     read_day,
+    read_years,
     starts_a_period,
     supposes,
     wordless,
@@ -103,6 +106,7 @@ CATEGORY_DOCUMENTS = 5
 # the subject every question here has, which says nothing of what is asked.
 SUBJECT_SAID = re.compile(r"(?:依申请|申请)(?:政府)?信息(?:公开)?|(?:政府)?信息公开(?:的)?申请|申请公开(?:政府)?信息")
 # A year's (or a month's) documents asked for, that aside (2008年有什么文件 -> 有什么文件; 2009年12月的文件).
+_A_YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])年?度?")
 _YEAR_MONTH = re.compile(r"(\d{4})年度?(?:(\d{1,2})月份?)?")
 _YEAR_DOCUMENTS = re.compile(
     r"(?:我想看看?|我要看|想看看?|我想要|有没有)?(?:你们|本局|贵局|安监局)?(?:单位|局里)?(?:都|一共|总共)?(?:"
@@ -116,6 +120,12 @@ _ENUMERATED = re.compile(r"^(?:[(（]?[0-9一二三四五六七八九十]{1,2}[)
 # A guide answer's pointer to another question: 可问“什么是信息处理费”, 可以问我“…”, 直接问我“…”,
 # 请问“联系方式”. Only wordings to ask: a "见“延期”" names a part of the guide rather than a question
 # (and "监督和救济", asked as one, reads as a complaint).
+# An answer's opening yes or no (可以。, 一般不能。, 可以，但有限制。, Yes.), said to a question that
+# asked one.
+_VERDICT = re.compile(
+    r"^(?:一般|原则上)?(?:可以|不可以|能|不能|有|没有|会|不会|要|不要|需要|不需要|是的|不是)(?:，[^，。]{1,6})?。"
+    r"|^(?:Yes|No)(?:, [^,.]{1,20})?\.\s*"
+)
 POINTER = re.compile(r"(?:(?:可以?|请|直接|不妨)问我?|ask me )“([^“”\n]{2,40})”")
 
 
@@ -786,6 +796,8 @@ class Answers:
         :meth:`answer`)."""
         # A question answered on its own words is read after a complaint or tip-off all the same: 打哪个
         # 电话 after 俺要举报一个厂子违规生产 asks for the line to report on (12350), not the office's.
+        if before is not None and (again := self._year_again(text, before)) is not None:
+            return again
         unsure = reply.outcome in ("clarify", "fallback") or reply.implied
         if before is None or reply.parts or not (unsure or before.outcome == "complaint"):
             return reply
@@ -797,6 +809,19 @@ class Answers:
             return reply
         asked.normalized, asked.english, asked.asks = query.normalized, query.english, pointers(asked.text)
         return asked
+
+    def _year_again(self, text: str, before: Reply) -> Reply | None:
+        """Only a year (那2010年呢, 去年的呢), after an answer to a question that named another
+        (2009年收到多少申请): that question asked of this year, whose figures the guide may not
+        have (said so) rather than the catalogue's documents that name it."""
+        read, years = read_years(text, self._today())
+        if not (years and before.outcome == "answer" and asks_of_another_year(read)):
+            return None
+        said, named = read_years(before.q, self._today())
+        if not named or set(years) == set(named):
+            return None
+        asked = _A_YEAR.sub("、".join(f"{year}年" for year in years), said, count=1)
+        return replace(self._decide(asked), q=text)
 
     def _subjectless(self, query: Query, intent: Intent) -> bool:
         """Whether ``query`` is a short question that does not say what it is about (要带啥材料,
@@ -851,6 +876,11 @@ class Answers:
         entry on review again rather than with the deadline for a reply)."""
         joined = self.matcher.query(before.q + "，" + read)
         reply = self._single(text, joined, self.matcher.intent(joined), implied=False)
+        # 能匿名吗 after a tip-off told as a story (我要举报一个厂子 晚上偷偷开工): read with the story,
+        # it is that tip-off again, and asks of it: answered with the entry the tip-off was.
+        if again and before.outcome == reply.outcome == "complaint" and reply.entry_id == before.entry_id:
+            entry = self.matcher.knowledge.entry(before.entry_id or "")
+            return None if entry is None else self._entry_reply(text, entry, reply.score, is_english(text))
         return reply if reply.outcome == "answer" and (again or reply.entry_id != before.entry_id) else None
 
     def _today(self) -> dt.date:
@@ -873,6 +903,8 @@ class Answers:
             source = texts.SOURCE_EN.format(source=entry.source)
         else:
             body, source = entry.answer, texts.SOURCE.format(source=entry.source)
+        if not asks_yes_or_no(text):  # 去哪交: not 可以。请到……
+            body = _VERDICT.sub("", body, count=1)
         reply = Reply(text, "answer", before + fill(body, self.contacts) + "\n" + source, entry.id, score)
         reply.apply_here = entry.apply_here
         return reply

@@ -211,6 +211,17 @@ def asks_of_another_year(read: str) -> bool:
     return _YEAR_AGAIN.match(read.strip()) is not None
 
 
+# A catalogue search asked for by its command: /search, /SEARCH, 搜索, then a space, a tab or a colon.
+_SEARCH = re.compile(r"^(?:/search|搜索)(?:[\s:：]+(.*)|$)", re.IGNORECASE | re.DOTALL)
+
+
+def search_typed(text: str) -> str | None:
+    """The keywords of a search asked for by its command ("" for the bare command), else None
+    ("搜索功能怎么用" is a question)."""
+    match = _SEARCH.match(text.strip())
+    return (match.group(1) or "").strip() if match else None
+
+
 # Asking whom to turn to, said the same way in either question: 找谁, 找哪个, 谁管.
 _WHOM = r"找谁|找哪|谁管"
 _WHOM_TO_TELL = re.compile(

@@ -64,14 +64,20 @@ FALLBACK = (
 # ... and what is near it in the catalogue shown above, which may be what was meant.
 CLARIFY_DOCUMENTS_HEADER = "如果您在找已公开的文件，目录中这几份可能相关："
 NEAR_DOCUMENTS_HEADER = "公开目录中没有找到与您说的完全对应的文件，下面这几份可能相关："
+# What the catalogue cannot have: another office's information (环评报告, 失信被执行人名单),
+# which that office publishes (《条例》第10条).
+ELSEWHERE_INFORMATION = (
+    "本局公开的是安全生产监管方面的信息；环保、市场监管、民政、法院等其他部门的信息，由制作或保存它的部门公开"
+    "（《条例》第10条），请到该部门查询或申请，不清楚归哪个部门的可拨打12345。"
+)
 FALLBACK_DOCUMENT_NEAR = (
     "如果都不是，可以换几个关键词再找；目录中没有的本局信息，可以向本局申请公开，发送“怎么申请”了解办法，"
-    "也可以致电 {office_phone}。您的问题已经记录，工作人员会据此完善答复。"
+    "也可以致电 {office_phone}。" + ELSEWHERE_INFORMATION + "您的问题已经记录，工作人员会据此完善答复。"
 )
 FALLBACK_DOCUMENT = (
     "抱歉，公开目录中没有找到您说的这份文件。您的问题已经记录，工作人员会据此完善答复。\n"
     "可以换几个关键词再找（例如“安全生产月”）；目录中没有的本局信息，可以向本局申请公开，"
-    "发送“怎么申请”了解办法。\n"
+    "发送“怎么申请”了解办法。\n" + ELSEWHERE_INFORMATION + "\n"
     "您也可以直接联系{office_name}：\n"
     "电话：{office_phone}\n电子邮箱：{office_email}\n地址：{office_address}\n办公时间：{office_hours}"
 )

@@ -285,6 +285,19 @@ def test_a_question_padded_with_empty_lines_is_read_as_the_question(answerer, st
     assert answerer.answer(story).q == "我们厂\n\n晚上偷偷开工 没人管"
 
 
+def test_a_search_typed_by_its_command_is_a_search_wherever_it_is_asked(answerer):
+    # gongkai ask "/search 安全生产月" was offered three guide entries; the chat searches.
+    reply = answerer.answer("/search 安全生产月")
+    assert reply.outcome == "catalogue" and reply.hits
+    assert all("安全生产月" in hit["title"] for hit in reply.hits[:3])
+    assert [h["index_no"] for h in reply.hits] == [
+        h["index_no"] for h in answerer.catalogue.search("安全生产月").as_json()["hits"]
+    ]
+    none = answerer.answer("搜索：火星移民")
+    assert (none.outcome, none.text) == ("fallback", texts.SEARCH_NONE.format(q="火星移民"))
+    assert answerer.answer("/search").entry_id == answerer.answer("搜索功能怎么用").entry_id  # how to search
+
+
 def test_json_shape(answerer):
     data = answerer.answer("申请要多久答复").as_json()
     assert {"q", "outcome", "text", "entry_id", "score", "choices", "ms"} <= data.keys()

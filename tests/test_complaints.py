@@ -24,6 +24,7 @@ from bot.services.complaints import (
     Filter,
     mask_phone,
     split_contact,
+    told_topic,
 )
 from bot.services.complaints.types import citizen_notice
 from bot.spreadsheet import FORMULA_STARTS, neutral
@@ -571,3 +572,19 @@ def test_a_day_of_the_filter_that_is_no_day_is_refused_not_ignored(complaints, s
     with pytest.raises(ComplaintError, match="不是日期"):
         complaints.search(None, since=since, until=until)
     assert complaints.search(None, since="2000-01-01", until="2100-12-31")[1] == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "topic"),
+    [
+        ("投诉", "窗口的人态度恶劣，爱答不理", "conduct"),
+        ("投诉", "申请了两个月一直没答复", "application"),
+        ("投诉", "你们网站上的信息好几年没更新了", "proactive"),
+        ("投诉", "我有意见", "other"),
+        ("举报", "厂里出了事故一直瞒报", "coverup"),
+        ("举报", "村里有个黑作坊无证生产烟花", "illegal"),
+        ("举报", "工地脚手架摇摇晃晃", "hazard"),
+    ],
+)
+def test_a_form_offered_under_a_story_starts_at_the_topic_it_tells_of(kind, text, topic):
+    assert told_topic(kind, text) == topic

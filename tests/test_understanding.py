@@ -603,6 +603,11 @@ def test_a_document_asked_for_by_name_that_the_catalogue_lacks_is_told_so(answer
     assert reply.outcome == "fallback" and reply.text.startswith(texts.NEAR_DOCUMENTS_HEADER)
     # Not a question that names no document.
     assert answerer.answer("以前要交检素费吗").text == texts.FALLBACK.format(**answerer.contacts)
+    # Another office's information (环评报告, 失信被执行人名单): where that office publishes it,
+    # not only how to apply here, whatever is near it in the catalogue.
+    for typed in ("环评报告在哪查", "失信被执行人名单能查吗", "低保名单公示在哪看"):
+        reply = answerer.answer(typed)
+        assert reply.outcome == "fallback" and texts.ELSEWHERE_INFORMATION in reply.text, typed
 
 
 def test_a_document_asked_for_that_the_catalogue_has_in_other_words_is_shown_as_maybe_it(answerer):
@@ -667,6 +672,14 @@ def test_a_short_question_is_answered_on_what_it_asks_not_on_its_subject(answere
     # Read whole, the fee entry's 申请信息公开要钱不 shares more of its characters.
     reply = answerer.answer(text)
     assert reply.outcome == "answer" and reply.entry_id == "deadline"
+    assert not reply.text.startswith(texts.IMPLIED.format(subject="申请信息公开"))
+
+
+def test_a_short_question_whose_subject_is_said_in_other_words_is_read_as_the_lexicon_says_it(answerer):
+    # 申请政府信息公开要带啥: without its subject (要带什么) it is unsure; said as the lexicon says it
+    # (申请信息公开要带什么), what to bring is the proof of identity.
+    reply = answerer.answer("申请政府信息公开要带啥")
+    assert (reply.outcome, reply.entry_id) == ("answer", "apply-id")
     assert not reply.text.startswith(texts.IMPLIED.format(subject="申请信息公开"))
 
 

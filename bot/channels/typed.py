@@ -84,17 +84,6 @@ def render(prompt: Prompt) -> str:
     return texts.CANCELLED if prompt.busy else texts.NOTHING_TO_CANCEL
 
 
-# A catalogue search asked for by its command: /search, /SEARCH, 搜索, then a space, a tab or a colon.
-_SEARCH = re.compile(r"^(?:/search|搜索)(?:[\s:：]+(.*)|$)", re.IGNORECASE | re.DOTALL)
-
-
-def search_typed(text: str) -> str | None:
-    """The keywords of a search asked for by its command ("" for the bare command), else None
-    ("搜索功能怎么用" is a question)."""
-    match = _SEARCH.match(text.strip())
-    return (match.group(1) or "").strip() if match else None
-
-
 def status_typed(text: str) -> str | None:
     """What was typed as a tracking number, if ``text`` asks for a status; else None.
 

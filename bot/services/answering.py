@@ -45,6 +45,7 @@ from ..reading import (
     of_another_place,
     read_day,
     read_years,
+    search_typed,
     starts_a_period,
     supposes,
     wordless,
@@ -444,6 +445,8 @@ class Answers:
             return Reply(text, "invalid", texts.EMPTY)
         if (article := article_asked(text)) is not None:  # 条例第42条: the answers that cite it
             return self._article(text, article)
+        if keywords := search_typed(text):  # /search 安全生产月 where no channel reads it first (gongkai ask)
+            return self._searched(text, keywords)
         if choice_number(text) is not None:  # a choice's number (2, 第二个), with no choices offered now
             return Reply(text, "invalid", texts.NO_CHOICES)
         if gibberish(text):  # AAAA, xxxxxxxx: no question to match, whatever its letters are near
@@ -843,7 +846,8 @@ class Answers:
         ``implied_subject`` (申请信息公开) before it, when that is answered outright by one of the
         entries ``ranked`` first for the question alone: said to a disclosure office, it is what
         such a question is about. One that says its subject (申请信息公开要多长时间) is read without
-        it, the same way: whole, it is nearer 申请信息公开要钱不 than anything about the deadline.
+        it, the same way: whole, it is nearer 申请信息公开要钱不 than anything about the deadline;
+        then with it said as the lexicon says it (申请公开政府信息要多少工作日 as 申请信息公开…).
         Asked after another question of the same message (``before``, its reply), it is first read
         after that question (see :meth:`_asked_after`)."""
         subject = self.matcher.knowledge.lexicon.implied_subject
@@ -855,16 +859,21 @@ class Answers:
         said = SUBJECT_SAID.search(standard)
         if before is not None and not said and (asked := self._asked_after(text, read, before)) is not None:
             return asked
-        reread = self.matcher.query(standard[: said.start()] + standard[said.end() :] if said else subject + read)
-        if said and not reread.normalized:
-            return None
-        reply = self._single(text, reread, self.matcher.intent(reread), implied=False)
-        if reply.outcome != "answer" or reply.entry_id not in {c.entry.id for c in ranked}:
-            return None
-        if not said:
-            reply.text = texts.IMPLIED.format(subject=subject) + "\n" + reply.text
-            reply.implied = True
-        return reply
+        readings = [subject + read]
+        if said:  # and then said as the lexicon says it: 申请公开政府信息要多少工作日, 申请信息公开要多少工作日
+            rest = standard[: said.start()] + standard[said.end() :]
+            readings = [rest] + ([subject + rest] if subject + rest != standard else [])
+        for reading in readings:
+            reread = self.matcher.query(reading)
+            if not reread.normalized:
+                continue
+            reply = self._single(text, reread, self.matcher.intent(reread), implied=False)
+            if reply.outcome == "answer" and reply.entry_id in {c.entry.id for c in ranked}:
+                if not said:
+                    reply.text = texts.IMPLIED.format(subject=subject) + "\n" + reply.text
+                    reply.implied = True
+                return reply
+        return None
 
     def _asked_after(self, text: str, read: str, before: Reply, *, again: bool = False) -> Reply | None:
         """A short question without its subject asked after another question of the same message
@@ -1037,6 +1046,14 @@ class Answers:
             heading = texts.SEARCH_OTHER_YEARS.format(asked="、".join(f"{y}年" for y in query.years))
         body = documents_text(hits, heading) + "\n" + texts.CATALOGUE_ANSWER_FOOTER.format(**self.contacts)
         return _offering(Reply(text, "catalogue", body, top_id, top_score, hits=hits, heading=heading), offer)
+
+    def _searched(self, text: str, keywords: str) -> Reply:
+        """The catalogue's documents for ``keywords`` searched for by the command, or none found said so."""
+        query = self.matcher.query(keywords[:MAX_QUESTION_CHARS])
+        hits = self.catalogue.search_query(query).as_json()["hits"]
+        if not hits:
+            return Reply(text, "fallback", texts.SEARCH_NONE.format(q=keywords[:MAX_QUESTION_CHARS]))
+        return self._catalogue(text, query, hits, None, 0.0)
 
     def _confirmed(self, whole: Reply, replies: list[Reply]) -> list[Reply] | None:
         """The parts, when the message as a whole was answered with what one part asks and the

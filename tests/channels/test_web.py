@@ -360,6 +360,20 @@ def test_a_long_story_of_a_hazard_goes_on_to_the_tipoff_form_with_12350(site):
     site(scenario)
 
 
+def test_the_form_offered_under_a_story_starts_at_the_topic_it_tells_of(site):
+    # 窗口的人态度恶劣 was offered a form set to 其他; the staff's conduct is among its topics.
+    story = "我上午去你们窗口交申请材料，那个工作人员态度恶劣，爱答不理还摔东西"
+
+    async def scenario(client):
+        turns = await ask(client, story)
+        assert 'href="/complaint?kind=投诉"' in unquote(turns)
+        form = await (await client.get("/complaint")).text()
+        complaint_group = form.split('data-kind="投诉"')[1].split("</div>")[0]
+        assert re.search(r'value="conduct" checked', complaint_group)
+
+    site(scenario)
+
+
 def test_a_message_over_the_forms_limit_is_said_to_be_too_long_not_cut(site):
     story = "长" * (MAX_TEXT + 500)
 

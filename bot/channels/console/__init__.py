@@ -20,7 +20,7 @@ from aiohttp import web
 
 from ... import texts
 from ...config import Settings
-from ...reading import choice_number
+from ...reading import choice_number, search_typed
 from ...services.applying import (
     CORRECT,
     ApplicationDialogue,
@@ -34,7 +34,7 @@ from ...services.applying import (
 )
 from ...services.applying import START as APPLY
 from ...services.conversation import Cancelled, Conversation, Form, fold, pick
-from ..typed import CANCEL, START, form_step, render, render_ask, search_typed, status_typed
+from ..typed import CANCEL, START, form_step, render, render_ask, status_typed
 
 if TYPE_CHECKING:
     from ...app import Services

@@ -14,15 +14,15 @@ from aiohttp import web
 
 from ... import metrics, texts
 from ...limits import RateLimit
-from ...reading import choice_number, is_english
+from ...reading import choice_number, is_english, search_typed
 from ...services.answering import MAX_QUESTION_CHARS, Reply, pointers
 from ...services.applying import CORRECT, correct
 from ...services.applying import START as APPLY
 from ...services.chats import ChatSession, Turn
-from ...services.complaints import KIND_TOPICS, KINDS, MAX_TEXT, RATINGS, TOLD_TOPIC, TOPICS, topics_for
+from ...services.complaints import KIND_TOPICS, KINDS, MAX_TEXT, RATINGS, TOPICS, told_topic, topics_for
 from ...services.conversation import Conversation, Form, Invalid, Limited, check_form
 from ..http import read_form
-from ..typed import CANCEL, search_typed, status_typed
+from ..typed import CANCEL, status_typed
 from .security import client_address
 from .security import notice as signed_notice
 from .security import same as _same
@@ -62,10 +62,10 @@ def status_link(number: str = "") -> tuple[str, str]:
 def _carry(session: ChatSession, text: str, kind: str = "投诉") -> None:
     """The message a complaint form (or a tip-off's, ``kind``) was offered under becomes the
     form's text: the citizen does not tell it twice. A draft begun already keeps its name and
-    phone, and its topic if of the same kind (else the kind's ``TOLD_TOPIC``)."""
+    phone, and its topic if of the same kind (else the one the message tells of)."""
     draft = session.draft or {}
     topic = draft.get("topic") if draft.get("kind") == kind else None
-    topic = topic or TOLD_TOPIC.get(kind, "other")
+    topic = topic or told_topic(kind, text)
     session.draft = {**draft, "topic": topic, "kind": kind, "text": text, "step": "what"}
 
 

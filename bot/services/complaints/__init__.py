@@ -27,7 +27,6 @@ from .types import (
     RATINGS,
     STAFF,
     STATUSES,
-    TOLD_TOPIC,
     TOPICS,
     Complaint,
     ComplaintError,
@@ -35,6 +34,7 @@ from .types import (
     Event,
     Lookup,
     citizen_notice,
+    told_topic,
     topics_for,
 )
 
@@ -47,7 +47,6 @@ __all__ = [
     "RATINGS",
     "STAFF",
     "STATUSES",
-    "TOLD_TOPIC",
     "TOPICS",
     "Complaint",
     "ComplaintError",
@@ -60,5 +59,6 @@ __all__ = [
     "clean_phone",
     "mask_phone",
     "split_contact",
+    "told_topic",
     "topics_for",
 ]

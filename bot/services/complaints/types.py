@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,28 @@ KIND_TOPICS = {
 # The topic a form offered under a message starts at, until the citizen picks another: a tip-off
 # is offered under a hazard told.
 TOLD_TOPIC = {"投诉": "other", "举报": "hazard"}
+# ... or the topic the message tells of, the first that fits: 窗口态度差 is the staff's conduct,
+# 申请两个月没答复 a reply, 一直瞒报 an accident covered up, 无证生产 an unlicensed business.
+_TOLD_OF = {
+    "投诉": (
+        ("conduct", re.compile(r"态度|脸色|不耐烦|爱答不理|推诿|推脱|踢皮球|刁难|敷衍|扯皮|骂人|吼|凶巴巴|摔")),
+        ("application", re.compile(r"申请|答复|回复|逾期|超期|不给公开|拒绝公开|不予公开|没音信|没消息")),
+        ("proactive", re.compile(r"网站|主动公开|没公开|没公布|没更新|不更新|公示|目录|栏目")),
+    ),
+    "举报": (
+        ("coverup", re.compile(r"瞒报|隐瞒|谎报|迟报|漏报|捂着|私了|不上报|没上报|压下")),
+        ("illegal", re.compile(r"无证|没证|没有证|无照|没执照|非法|违法|黑作坊|没有许可|没许可|超范围")),
+    ),
+}
+
+
+def told_topic(kind: str, text: str) -> str:
+    """The topic a form of ``kind`` offered under ``text`` starts at: the one the text tells of,
+    else the kind's ``TOLD_TOPIC``."""
+    for topic, words in _TOLD_OF.get(kind, ()):
+        if words.search(text):
+            return topic
+    return TOLD_TOPIC.get(kind, "other")
 
 
 def topics_for(kind: str) -> tuple[tuple[str, str], ...]:

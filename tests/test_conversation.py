@@ -352,6 +352,13 @@ def test_only_a_year_after_a_years_figures_asks_them_of_that_year(conversation):
     assert again.text.startswith(texts.YEAR_NOT_HELD.format(asked="2010年", held="2009年"))
     assert ask("2018年收到多少申请", "u2").entry_id == "annual-report-where"
     assert ask("零九年呢", "u2").entry_id == "apply-2009"  # and back to a year it has
+    # After a year's documents, the documents of the year named now: none of 2010, and those whose
+    # title names it, said so; after documents found for words, a year alone is read alone.
+    assert ask("2009年有什么文件", "u3").outcome == "catalogue"
+    listed = ask("那2010年呢", "u3")
+    assert listed.outcome == "catalogue" and listed.text.startswith("公开目录中没有2010年")
+    assert ask("安全生产月", "u4").outcome == "catalogue"
+    assert ask("那2010年呢", "u4").text == ask("那2010年呢", "u0").text
 
 
 def test_a_short_question_after_a_tip_off_asks_of_it(conversation):

@@ -313,11 +313,11 @@ def documents_text(hits: list[dict[str, Any]], header: str, *, numbered: bool = 
 
 def _context(before: Reply | None) -> tuple[str, str] | None:
     """What of the reply before a message its reply depends on: its question and entry. An answer
-    or a complaint (a tip-off: 打哪个电话 after it asks for its line) gives a subject to ask of; a
-    list or a not-sure reply does not."""
+    or a complaint (a tip-off: 打哪个电话 after it asks for its line) gives a subject to ask of, and
+    documents found a year (那2010年呢 after 2009年有什么文件); a list or a not-sure reply does not."""
     if before is None or before.parts:
         return None
-    if before.outcome == "complaint" or (before.outcome == "answer" and before.entry_id):
+    if before.outcome in ("complaint", "catalogue") or (before.outcome == "answer" and before.entry_id):
         return before.q, before.entry_id or ""
     return None
 
@@ -801,6 +801,8 @@ class Answers:
         # 电话 after 俺要举报一个厂子违规生产 asks for the line to report on (12350), not the office's.
         if before is not None and (again := self._year_again(text, before)) is not None:
             return again
+        if before is not None and before.outcome == "catalogue":  # documents found: only a year asks of them
+            return reply
         unsure = reply.outcome in ("clarify", "fallback") or reply.implied
         if before is None or reply.parts or not (unsure or before.outcome == "complaint"):
             return reply
@@ -818,7 +820,7 @@ class Answers:
         (2009年收到多少申请): that question asked of this year, whose figures the guide may not
         have (said so) rather than the catalogue's documents that name it."""
         read, years = read_years(text, self._today())
-        if not (years and before.outcome == "answer" and asks_of_another_year(read)):
+        if not (years and before.outcome in ("answer", "catalogue") and asks_of_another_year(read)):
             return None
         said, named = read_years(before.q, self._today())
         if not named or set(years) == set(named):

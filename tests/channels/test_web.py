@@ -322,6 +322,15 @@ def test_a_long_story_in_english_is_told_so_in_english(site):
     assert "您的消息有" not in turns
 
 
+def test_a_question_pasted_above_empty_lines_is_shown_and_answered_as_that_question(site):
+    async def scenario(client):
+        turns = await ask(client, "申请要钱吗" + "\n" * 3000 + "多久答复")
+        assert "申请要钱吗\n\n多久答复" in turns and "\n\n\n" not in turns
+        assert "字的上限" not in turns and "第42条" in turns
+
+    site(scenario)
+
+
 def test_a_long_story_in_the_chat_is_never_cut_and_goes_on_to_the_complaint_form(site):
     story = "我在2026年11月去窗口申请公开一份隐患排查文件，工作人员拒绝接收，" * 20  # 600 characters
     assert MAX_QUESTION_CHARS < len(story) < MAX_TEXT

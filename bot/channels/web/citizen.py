@@ -21,6 +21,7 @@ from ...services.applying import START as APPLY
 from ...services.chats import ChatSession, Turn
 from ...services.complaints import KIND_TOPICS, KINDS, MAX_TEXT, RATINGS, TOPICS, told_topic, topics_for
 from ...services.conversation import Conversation, Form, Invalid, Limited, check_form
+from ...textnorm import readable
 from ..http import read_form
 from ..typed import CANCEL, status_typed
 from .security import client_address
@@ -260,7 +261,7 @@ class CitizenChat:
     # --- the conversation -------------------------------------------------------------------------
 
     async def _ask(self, session: ChatSession, text: str, address: str) -> None:
-        text = text.strip()
+        text = readable(text).strip()  # as it is read: a question above 3,000 empty lines is that question
         if len(text) > MAX_QUESTION_CHARS:
             await self._long(session, text)
             return

@@ -180,7 +180,7 @@ def starts_a_period(text: str) -> bool:
 # that asks what, where or how (去哪交, 有什么区别, how do I apply): a reply's 可以。 or Yes.
 # answers the first and only puzzles the second.
 _YES_OR_NO = re.compile(
-    r"[吗嘛么麽][?？!！。~～\s]*$|吗[,，]|是否|能否|可否|有无|([\u3400-\u9fff])[不没]\1|[没不][?？]*$|了没|行不行|对不对|好不好|成不成"
+    r"[吗嘛么麽][?？!！。~～\s]*$|是否|能否|可否|有无|了没"
     r"|^(?:can|could|may|is|are|do|does|did|will|would|should|must|have|has)\b",
     re.IGNORECASE,
 )
@@ -192,9 +192,10 @@ _OPEN = re.compile(
 
 
 def asks_yes_or_no(text: str) -> bool:
-    """Whether a yes or a no may answer ``text``: it has the form of such a question (吗, X不X,
-    是否, can I) or asks no what, where or how (那网上呢), unlike 去哪交 and how do I apply."""
-    return bool(_YES_OR_NO.search(text.strip())) or not _OPEN.search(text)
+    """Whether a yes or a no may answer ``text``: it has the form of such a question (吗, X不X and
+    the rest of :func:`asks_by_grammar`, 是否, can I) or asks no what, where or how (那网上呢),
+    unlike 去哪交 and how do I apply."""
+    return asks_by_grammar(text) or bool(_YES_OR_NO.search(text.strip())) or not _OPEN.search(text)
 
 
 # Only a year, after a question that named another (那2010年呢, 去年的情况呢, and 2010?): the

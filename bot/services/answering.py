@@ -816,9 +816,10 @@ class Answers:
         return asked
 
     def _year_again(self, text: str, before: Reply) -> Reply | None:
-        """Only a year (那2010年呢, 去年的呢), after an answer to a question that named another
-        (2009年收到多少申请): that question asked of this year, whose figures the guide may not
-        have (said so) rather than the catalogue's documents that name it."""
+        """Only a year (那2010年呢, 去年的呢), after the answer or the documents found for a question
+        that named another (2009年收到多少申请, 2009年有什么文件): that question asked of this year,
+        whose figures the guide may not have (said so) rather than the catalogue's documents that
+        name it."""
         read, years = read_years(text, self._today())
         if not (years and before.outcome in ("answer", "catalogue") and asks_of_another_year(read)):
             return None

@@ -336,4 +336,5 @@ class Settings(BaseSettings):
             "office_fax": self.office_fax,
             "office_email": self.office_email,
             "supervision_phone": self.supervision_phone,
+            "complaint_days": str(self.complaint_due_working_days),
         }

@@ -29,8 +29,9 @@ LEXICON_FILE = "lexicon.yaml"
 CALENDAR_FILE = "calendar.yaml"
 _CALENDAR_FIELDS = ("holidays", "workdays")
 
-# The only placeholders an answer may use: the bureau's own settings, whose values fill them.
-PLACEHOLDERS = frozenset(OFFICE_SETTINGS)
+# The only placeholders an answer may use: the bureau's own settings, whose values fill them, and
+# the working days staff have to answer a complaint ({complaint_days}).
+PLACEHOLDERS = frozenset(OFFICE_SETTINGS) | {"complaint_days"}
 MAX_ANSWER_CHARS = 600
 # A question is at most a wording staff teach (a referral's is one citizens asked); a source names a
 # document or two; a keyword is a word.

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from bot import texts
-from bot.services.answering import MAX_QUESTION_CHARS, pieces, pointers
+from bot.services.answering import MAX_QUESTION_CHARS, Answerer, pieces, pointers
 from bot.services.insights import unanswered
 
 
@@ -296,6 +296,15 @@ def test_a_search_typed_by_its_command_is_a_search_wherever_it_is_asked(answerer
     none = answerer.answer("搜索：火星移民")
     assert (none.outcome, none.text) == ("fallback", texts.SEARCH_NONE.format(q="火星移民"))
     assert answerer.answer("/search").entry_id == answerer.answer("搜索功能怎么用").entry_id  # how to search
+
+
+def test_how_long_a_complaint_takes_is_the_configured_time(matcher, settings):
+    # The progress answer told only an application's 20 working days; a complaint's are the
+    # bureau's setting (GONGKAI_COMPLAINT_DUE_WORKING_DAYS), filled into the guide's answer.
+    for days in (15, 10):
+        configured = Answerer(matcher, settings.model_copy(update={"complaint_due_working_days": days}))
+        reply = configured.answer_entry("bot-progress")
+        assert reply is not None and f"在{days}个工作日内答复" in reply.text and "{" not in reply.text
 
 
 def test_json_shape(answerer):

@@ -212,6 +212,15 @@ def asks_of_another_year(read: str) -> bool:
     return _YEAR_AGAIN.match(read.strip()) is not None
 
 
+_A_YEAR_NAMED = re.compile(_FULL_YEAR.pattern + "年?度?")
+
+
+def asked_of_years(read: str, years: tuple[int, ...]) -> str:
+    """``read`` (its years as digits) asked of ``years`` instead of the first year it names:
+    2009年收到多少申请 of 2010, 2010年收到多少申请."""
+    return _A_YEAR_NAMED.sub("、".join(f"{year}年" for year in years), read, count=1)
+
+
 # A catalogue search asked for by its command: /search, /SEARCH, 搜索, then a space, a tab or a colon.
 _SEARCH = re.compile(r"^(?:/search|搜索)(?:[\s:：]+(.*)|$)", re.IGNORECASE | re.DOTALL)
 

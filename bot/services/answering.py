@@ -31,6 +31,7 @@ from ..matching import (
 from ..reading import (
     ANOTHER_QUESTION,
     article_asked,
+    asked_of_years,
     asks_for_figures,
     asks_of_another_year,
     asks_on_its_own,
@@ -54,7 +55,7 @@ from ..semantic import NotEmbedded, from_memory
 from ..storage import Enquiry, Store
 from ..textnorm import blank, readable
 from .calendar import WorkCalendar
-from .catalogue import CatalogueSearch, as_hit
+from .catalogue import MAX_QUERY_CHARS, CatalogueSearch, as_hit
 from .complaints.types import MAX_TEXT as MAX_COMPLAINT_CHARS
 
 MAX_QUESTION_CHARS = 500
@@ -107,7 +108,6 @@ CATEGORY_DOCUMENTS = 5
 # the subject every question here has, which says nothing of what is asked.
 SUBJECT_SAID = re.compile(r"(?:依申请|申请)(?:政府)?信息(?:公开)?|(?:政府)?信息公开(?:的)?申请|申请公开(?:政府)?信息")
 # A year's (or a month's) documents asked for, that aside (2008年有什么文件 -> 有什么文件; 2009年12月的文件).
-_A_YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])年?度?")
 _YEAR_MONTH = re.compile(r"(\d{4})年度?(?:(\d{1,2})月份?)?")
 _YEAR_DOCUMENTS = re.compile(
     r"(?:我想看看?|我要看|想看看?|我想要|有没有)?(?:你们|本局|贵局|安监局)?(?:单位|局里)?(?:都|一共|总共)?(?:"
@@ -826,8 +826,7 @@ class Answers:
         said, named = read_years(before.q, self._today())
         if not named or set(years) == set(named):
             return None
-        asked = _A_YEAR.sub("、".join(f"{year}年" for year in years), said, count=1)
-        return replace(self._decide(asked), q=text)
+        return replace(self._decide(asked_of_years(said, years)), q=text)
 
     def _subjectless(self, query: Query, intent: Intent) -> bool:
         """Whether ``query`` is a short question that does not say what it is about (要带啥材料,
@@ -1052,10 +1051,11 @@ class Answers:
 
     def _searched(self, text: str, keywords: str) -> Reply:
         """The catalogue's documents for ``keywords`` searched for by the command, or none found said so."""
-        query = self.matcher.query(keywords[:MAX_QUESTION_CHARS])
+        keywords = keywords[:MAX_QUERY_CHARS]  # as the catalogue's own search reads them
+        query = self.matcher.query(keywords)
         hits = self.catalogue.search_query(query).as_json()["hits"]
         if not hits:
-            return Reply(text, "fallback", texts.SEARCH_NONE.format(q=keywords[:MAX_QUESTION_CHARS]))
+            return Reply(text, "fallback", texts.SEARCH_NONE.format(q=keywords))
         return self._catalogue(text, query, hits, None, 0.0)
 
     def _confirmed(self, whole: Reply, replies: list[Reply]) -> list[Reply] | None:

@@ -184,6 +184,9 @@ class Knowledge:
     lexicon: Lexicon
     folder: Path
     calendar: CalendarDays = CalendarDays()
+    # The knowledge before anything staff taught (see teaching.apply), where they taught something:
+    # what the answers to everything else are kept as.
+    base: Knowledge | None = field(default=None, compare=False, repr=False)
 
     @property
     def sections(self) -> list[str]:
@@ -206,7 +209,8 @@ class Knowledge:
             complaint_examples=kept(self.lexicon.complaint_examples),
             out_of_scope_examples=kept(self.lexicon.out_of_scope_examples),
         )
-        return replace(self, guide=guide, lexicon=lexicon)
+        base = self.base.without(written) if self.base is not None else None
+        return replace(self, guide=guide, lexicon=lexicon, base=base)
 
 
 def load(folder: Path | str) -> Knowledge:

@@ -22,7 +22,7 @@ import re
 import sys
 import unicodedata
 import zipfile
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -356,13 +356,14 @@ class Matcher:
         """Every phrasing of every entry embedded (as written: the model reads whole words)."""
         self._semantic: np.ndarray | None = None
         self._classifier: Classifier | None = None
+        self._untaught: _Untaught | None = None
         self._complaint_examples = self._out_of_scope_examples = np.zeros((0, 1), dtype=np.float32)
         if self.embedder is None:
             return
         texts = self._phrasings_written
         lexicon = self.knowledge.lexicon
-        examples = [*lexicon.complaint_examples, *lexicon.out_of_scope_examples]
-        vectors = self.embedder.embed_cached([*texts, *examples], cache_dir)
+        examples, labels = _classifier_examples(self._guide, lexicon)
+        vectors = self.embedder.embed_cached(examples, cache_dir)
         self._semantic = vectors[: len(texts)]
         self._guide_rows = ~np.isin(self._written_owner, self._referrals)  # the phrasings but referrals'
         # The answers too, as the passages that answer a question (an English one among them):
@@ -375,14 +376,9 @@ class Matcher:
         self._complaint_examples = vectors[len(texts) : len(texts) + len(lexicon.complaint_examples)]
         self._out_of_scope_examples = vectors[len(texts) + len(lexicon.complaint_examples) :]
         entries = len(self._guide)
-        labels = np.concatenate(
-            [
-                self._written_owner,
-                np.full(len(self._complaint_examples), entries + KIND_COMPLAINT),
-                np.full(len(self._out_of_scope_examples), entries + KIND_ELSEWHERE),
-            ]
-        )
         self._classifier = Classifier.fitted(vectors, labels, entries + 2, entries, cache_dir)
+        if self.knowledge.base is not None:
+            self._untaught = _Untaught.of(self.knowledge.base, self._guide, lexicon, self.embedder, cache_dir)
 
     def _build_vocabulary(self) -> None:
         """The character bigrams the knowledge uses anywhere: a question's bigrams outside it are
@@ -576,6 +572,8 @@ class Matcher:
         if query.meaning is None:
             vector = self.embedder.embed_one(self._meant(query))
             kinds = self._classifier.probabilities(vector)
+            if self._untaught is not None:
+                kinds = self._untaught.kinds(vector, kinds)
             query.meaning = Meaning(vector, self._semantic @ vector, self._answers @ vector, kinds)
         return query.meaning
 
@@ -1014,6 +1012,60 @@ class Matcher:
     def intent(self, query: Query) -> Intent:
         """Whether the message is a complaint or tip-off rather than a question."""
         return self._intent(query.text, query.simple)
+
+
+def _classifier_examples(guide: Sequence[GuideEntry], lexicon: Lexicon) -> tuple[list[str], np.ndarray]:
+    """The classifier's examples as written, and their classes: each entry's phrasings (its number),
+    then the lexicon's complaint examples and its examples of other offices' business."""
+    texts = [p for entry in guide for p in (entry.question, *entry.alternatives, *entry.keywords)]
+    owners = [n for n, entry in enumerate(guide) for _ in (entry.question, *entry.alternatives, *entry.keywords)]
+    texts += [*lexicon.complaint_examples, *lexicon.out_of_scope_examples]
+    kinds = [KIND_COMPLAINT] * len(lexicon.complaint_examples) + [KIND_ELSEWHERE] * len(lexicon.out_of_scope_examples)
+    return texts, np.array(owners + [len(guide) + k for k in kinds], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class _Untaught:
+    """The classifier as it was before staff taught anything, which keeps what teaching has nothing
+    to do with as it was: refitted with taught classes, the softmax moves every class a little
+    (企业被行政处罚了，处罚结果会公开吗 from 0.687 to 0.682, under the bar, when phrasings of other
+    entries were taught).
+
+    :param index: each of its classes' place among the classes with what was taught
+    :param taught: which of those teaching added or gave examples to (a complaint's class too,
+      complaints taught: the refitted class reads them)
+    """
+
+    classifier: Classifier
+    index: np.ndarray
+    taught: np.ndarray
+
+    @classmethod
+    def of(
+        cls, base: Knowledge, guide: Sequence[GuideEntry], lexicon: Lexicon, embedder: Embedder, cache_dir: Path | None
+    ) -> _Untaught:
+        texts, labels = _classifier_examples(base.guide, base.lexicon)
+        # Fitted on the same examples as before teaching, it is that classifier (from the cache).
+        classifier = Classifier.fitted(
+            embedder.embed_cached(texts, cache_dir), labels, len(base.guide) + 2, len(base.guide), cache_dir
+        )
+        where = {entry.id: n for n, entry in enumerate(guide)}
+        index = [where[entry.id] for entry in base.guide] + [len(guide) + KIND_COMPLAINT, len(guide) + KIND_ELSEWHERE]
+        taught = np.ones(len(guide) + 2, dtype=bool)  # new entries and referrals
+        for entry in base.guide:
+            taught[where[entry.id]] = entry != guide[where[entry.id]]
+        taught[len(guide) + KIND_COMPLAINT] = base.lexicon.complaint_examples != lexicon.complaint_examples
+        taught[len(guide) + KIND_ELSEWHERE] = base.lexicon.out_of_scope_examples != lexicon.out_of_scope_examples
+        return cls(classifier, np.array(index, dtype=np.int64), taught)
+
+    def kinds(self, vector: np.ndarray, taught: np.ndarray) -> np.ndarray:
+        """One embedded question's probabilities: the taught classes' as ``taught`` (the
+        classifier with what was taught) has them, the others' as the untaught classifier shares
+        them out, in what the taught classes leave."""
+        kinds = np.where(self.taught, taught, 0.0)
+        left = self.classifier.probabilities(vector) * ~self.taught[self.index]
+        kinds[self.index] += left * max(0.0, 1.0 - float(kinds.sum())) / max(float(left.sum()), 1e-9)
+        return kinds
 
 
 def catalogue_file(catalogue: tuple[CatalogueItem, ...], normalizer: Normalizer, cache_dir: Path) -> Path:

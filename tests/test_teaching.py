@@ -169,6 +169,7 @@ def test_complaint_and_out_of_scope_examples_join_the_lexicon(services: Services
 
 def test_export_writes_the_files_and_the_answers_stay_the_same(services: Services, folder: Path):
     knowledge = services.answerer.matcher.knowledge
+    assert knowledge.base is None  # nothing taught yet
     teaching = services.teaching
     teaching.teach_phrasings(knowledge, "fee-free", [UNKNOWN], "cli:wangli")
     teaching.teach_out_of_scope(knowledge, HOUSING, "cli:wangli", POINTER)
@@ -195,6 +196,9 @@ def test_export_writes_the_files_and_the_answers_stay_the_same(services: Service
     assert written.replace(f"      - {UNKNOWN}\n", "") == fees  # one line added, nothing else moved
     assert asyncio.run(services.reload())
     assert [answered(services, q) for q in questions] == before
+    # What was taught stays apart from what was not, written into the files or not (the classifier's
+    # classes nobody taught keep the shares they had before any teaching: see Matcher).
+    assert services.answerer.matcher.knowledge.base == knowledge
     assert load(folder) == services.teaching.apply(load(folder))  # nothing left to apply
 
     export(folder, pending)  # exported twice (a crash before the record): nothing is doubled
@@ -340,3 +344,39 @@ def test_a_referral_taught_leaves_a_complaint_that_names_its_topic_a_complaint(m
     reply = answerer.answer("孩子出生了户口在哪上")
     assert (reply.outcome, reply.entry_id) == ("answer", "refer-1")
     assert answerer.answer(told).outcome == "complaint"
+
+
+def test_what_staff_teach_leaves_every_other_answer_as_it_was(matcher, settings):
+    # Refitted with taught classes, the classifier moved every class a little: 企业被行政处罚了，处罚
+    # 结果会公开吗 fell from 0.687 to 0.682, under the bar, when entries nothing to do with it were
+    # taught. The classes nobody taught keep their untaught shares, in what the taught ones leave.
+    import csv
+
+    from bot.evaluation import read_labelled
+    from bot.matching import build_matcher
+    from bot.services.answering import Answerer
+    from bot.services.teaching import Taught, apply
+
+    data = Path(__file__).parent / "data"
+    with (data / "teaching.csv").open(encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["role"] == "asked" and int(r["group"]) % 2]
+    taught, groups = [], {}
+    for row in rows:
+        groups.setdefault((int(row["group"]), row["action"], row["target"]), []).append(row["question"])
+    for number, ((group, action, target), wordings) in enumerate(groups.items(), 1):
+        if action == "phrasings":
+            taught.append(Taught(number, "", "cli:wangli", "phrasings", target, {"wordings": wordings}))
+        elif action == "elsewhere":
+            data_ = {"wordings": wordings, "pointer": target}
+            taught.append(Taught(number, "", "cli:wangli", "out_of_scope", f"refer-{group}", data_))
+    questions = [q.question for name in ("questions.csv", "english.csv") for q in read_labelled(data / name)]
+    before = Answerer(matcher, settings)
+    replies = {q: before.answer(q) for q in questions}
+    answered = {q: ("answer", r.entry_id) for q, r in replies.items() if r.outcome == "answer"}
+    after = Answerer(build_matcher(apply(matcher.knowledge, taught), settings, matcher), settings)
+    assert "企业被行政处罚了，处罚结果会公开吗" in answered
+    now = {q: (r.outcome, r.entry_id) for q in answered for r in [after.answer(q)]}
+    assert {q: now[q] for q in answered if now[q] != answered[q]} == {}
+    # What was taught is answered as taught, the like of a referral too.
+    assert after.answer(groups[next(iter(groups))][0]).entry_id == next(iter(groups))[2]
+    assert after.answer("租不起房的困难户能申请政府给的房子吗").entry_id == "refer-25"

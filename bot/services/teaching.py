@@ -126,8 +126,13 @@ class Teaching:
         return int(row[0] or 0)
 
     def apply(self, knowledge: Knowledge, taught: Iterable[Taught] | None = None) -> Knowledge:
-        """``knowledge`` with what is taught (``pending()`` by default) applied over it."""
-        return apply(knowledge, self.pending() if taught is None else taught)
+        """``knowledge`` with what is taught (``pending()`` by default) applied over it, and as its
+        ``base`` the knowledge without anything ever taught (exported since or not): what the
+        answers to everything else are kept as (see ``Matcher``)."""
+        if taught is not None:
+            return apply(knowledge, taught)
+        records = [t for t in self.records() if not t.undone]
+        return apply(knowledge, [t for t in records if t.pending], base=untaught(knowledge, records))
 
     def labelled(self) -> list[Labelled]:
         """Every taught decision as a labelled question: the regression set that grows from use."""
@@ -252,9 +257,10 @@ class Teaching:
         return Taught(new, at, staff, action, f"{REFER_PREFIX}{new}" if refer else entry_id, data)
 
 
-def apply(knowledge: Knowledge, taught: Iterable[Taught]) -> Knowledge:
+def apply(knowledge: Knowledge, taught: Iterable[Taught], *, base: Knowledge | None = None) -> Knowledge:
     """``knowledge`` with ``taught`` applied over it, in order; what the files already have (an
-    entry's id, a phrasing, an example) is not added again."""
+    entry's id, a phrasing, an example) is not added again. Its ``base`` is the knowledge without
+    anything taught: ``base``, by default ``knowledge``'s own or ``knowledge``."""
     guide = list(knowledge.guide)
     index = {e.id: n for n, e in enumerate(guide)}
     out_of_scope = list(knowledge.lexicon.out_of_scope_examples)
@@ -289,7 +295,20 @@ def apply(knowledge: Knowledge, taught: Iterable[Taught]) -> Knowledge:
     lexicon = replace(
         knowledge.lexicon, out_of_scope_examples=tuple(out_of_scope), complaint_examples=tuple(complaints)
     )
-    return replace(knowledge, guide=tuple(guide), lexicon=lexicon)
+    base = base or knowledge.base or knowledge
+    if (tuple(guide), lexicon) == (base.guide, base.lexicon):
+        base = None  # nothing taught
+    return replace(knowledge, guide=tuple(guide), lexicon=lexicon, base=base)
+
+
+def untaught(knowledge: Knowledge, taught: Iterable[Taught]) -> Knowledge:
+    """``knowledge`` without what ``taught`` added, whether applied over the files or written into
+    them since: its wordings, and the entries and referrals it wrote."""
+    taught = list(taught)
+    wordings = {w for t in taught for w in t.wordings}
+    entries = {t.entry_id for t in taught if t.action in ("entry", "out_of_scope")}
+    knowledge = knowledge.without(wordings.__contains__)
+    return replace(knowledge, guide=tuple(e for e in knowledge.guide if e.id not in entries), base=None)
 
 
 def referral(entry_id: str, wordings: Sequence[str], pointer: str) -> GuideEntry:

@@ -160,6 +160,7 @@ class Lexicon:
     other_years: str | None = None  # the guide entry for a year the guide has no figures for
     hazard_report: str | None = None  # the guide entry on whom to tell of a hazard (12350)
     own_cases: str | None = None  # the guide entry on following one's case: answered with one's own
+    reply_deadline: str | None = None  # the one on how soon an application is answered (see lexicon.yaml)
     implied_subject: str | None = None  # what a short question without a subject is about (申请信息公开)
 
 
@@ -610,7 +611,7 @@ _LEXICON_LISTS = (
     "own_business",
 )
 # The lexicon's pointers to guide entries.
-_LEXICON_ENTRIES = ("other_years", "hazard_report", "own_cases")
+_LEXICON_ENTRIES = ("other_years", "hazard_report", "own_cases", "reply_deadline")
 
 
 def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
@@ -653,6 +654,7 @@ def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
         other_years=entries["other_years"],
         hazard_report=entries["hazard_report"],
         own_cases=entries["own_cases"],
+        reply_deadline=entries["reply_deadline"],
         **words,
     )
 

@@ -319,6 +319,31 @@ def test_asked_how_to_follow_ones_case_the_answer_lists_ones_own(conversation):
     assert filed.number not in conversation.answerer.answer("投诉进度怎么查").text  # the cached reply untouched
 
 
+def test_asked_how_soon_with_a_complaint_open_the_answer_is_about_theirs(conversation):
+    # 多久有结果 just after filing a complaint was answered with the 20 working days an application
+    # takes; a complaint has its own deadline, which the citizen's own line says, first.
+    complaints = conversation.complaints
+    filed = complaints.file(Draft("窗口态度差"), channel="web", chat_id="c", user_id="c", dedupe_key="k1")
+    for asked in ("多久有结果", "什么时候给我回复"):
+        mine = asyncio.run(conversation.ask(asked, channel="web", user_id="c"))
+        assert mine.entry_id == "bot-progress" and mine.text.startswith(texts.OWN_CASES), asked
+        assert f"{filed.number}：待受理，办理期限 {filed.due_on}" in mine.text.split("\n\n")[0]
+    # One that says it asks of applying is answered so (this chat applied for nothing); another
+    # chat, with no case of its own, is told how soon an application is answered.
+    assert asyncio.run(conversation.ask("申请多久答复", channel="web", user_id="c")).entry_id == "deadline"
+    assert asyncio.run(conversation.ask("多久有结果", channel="web", user_id="d")).entry_id == "deadline"
+    complaints.act(filed.number, "closed", "cli:wang", "已处理。")
+    assert asyncio.run(conversation.ask("多久有结果", channel="web", user_id="c")).entry_id == "deadline"
+
+
+def test_asked_how_soon_after_a_complaint_told_the_answer_is_a_complaints_time(conversation):
+    # Before the form is filed: 多久有结果 after a complaint asks how long a complaint takes.
+    told = asyncio.run(conversation.ask("我上午去你们窗口交材料，工作人员爱答不理还摔东西", channel="web", user_id="e"))
+    assert told.outcome == "complaint"
+    after = asyncio.run(conversation.ask("多久有结果", channel="web", user_id="e"))
+    assert after.entry_id == "bot-progress" and "15个工作日" in after.text
+
+
 def test_a_short_question_after_an_answer_asks_of_its_subject(conversation, store):
     # 有时间限制没 on its own reads as a question about applying (how soon what is applied for is
     # published); after 能直接上法院告不, in the same chat, it asks the time limit for suing.

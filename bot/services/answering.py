@@ -273,6 +273,10 @@ class Answerer:
         English for a choice offered in English."""
         return self.current.answer_entry(entry_id, q, english=english)
 
+    def own_case(self, reply: Reply, *, applications: bool = False) -> Reply | None:
+        """See :meth:`Answers.own_case`."""
+        return self.current.own_case(reply, applications=applications)
+
     def ask(self, store: Store, text: str, *, channel: str, user_id: str | int | None) -> Reply:
         """Answer ``text`` and record it in the enquiry log (synchronous callers: CLI, tests)."""
         reply = self.answer(text)
@@ -437,6 +441,22 @@ class Answers:
         reply = self._entry_reply(q or title(entry, english), entry, 1.0, english)
         reply.asks, reply.english = pointers(reply.text), english
         return self._with_documents(reply, entry, english)
+
+    def own_case(self, reply: Reply, *, applications: bool = False) -> Reply | None:
+        """The answer on following one's case (the lexicon's ``own_cases`` entry: how long a
+        complaint takes, where one's own are listed) where ``reply`` answers how soon an
+        application is answered (its ``reply_deadline``) a question that does not say of what
+        (多久有结果, 什么时候给我回复), asked of a complaint told just before or of one's own case
+        still open; one that says 申请 only of one's own application (``applications``). Else None."""
+        lexicon = self.matcher.knowledge.lexicon
+        if lexicon.own_cases is None or reply.outcome != "answer" or reply.parts:
+            return None
+        if reply.entry_id is None or reply.entry_id != lexicon.reply_deadline:
+            return None
+        if "申请" in self.matcher.normalizer.standard(reply.q) and not applications:
+            return None
+        own = self.answer_entry(lexicon.own_cases, reply.q, english=reply.english)
+        return None if own is None else replace(own, score=reply.score, ms=reply.ms, normalized=reply.normalized)
 
     # --- internals ------------------------------------------------------------------------------
 
@@ -801,6 +821,8 @@ class Answers:
         # 电话 after 俺要举报一个厂子违规生产 asks for the line to report on (12350), not the office's.
         if before is not None and (again := self._year_again(text, before)) is not None:
             return again
+        if before is not None and before.outcome == "complaint" and (own := self.own_case(reply)) is not None:
+            return own  # 多久有结果 after a complaint told: how long a complaint takes
         if before is not None and before.outcome == "catalogue":  # documents found: only a year asks of them
             return reply
         unsure = reply.outcome in ("clarify", "fallback") or reply.implied

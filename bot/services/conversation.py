@@ -409,8 +409,9 @@ class Conversation:
         """The reply to a question, recorded in the enquiry log before it is returned."""
         logs.begin()
         reply = await self.reply_to(text, channel=channel, user_id=user_id)
+        reply = self.with_own_cases(reply, channel=channel, chat_id=user_id)
         await self.record(reply, channel=channel, user_id=user_id)
-        return self.with_own_cases(reply, channel=channel, chat_id=user_id)
+        return reply
 
     async def reply_to(self, text: str, *, channel: str, user_id: str | int | None) -> Reply:
         """The reply to a question in a chat, not recorded: a short question without its subject
@@ -430,10 +431,21 @@ class Conversation:
     def with_own_cases(self, reply: Reply, *, channel: str, chat_id: str | int | None) -> Reply:
         """``reply``, when it answers how to follow one's case (我的投诉怎么样了), with the citizen's
         own complaints and applications filed in this chat under it, a line each: theirs, not only
-        how to look one up."""
-        own = self.answerer.matcher.knowledge.lexicon.own_cases
-        if reply.outcome == "answer" and chat_id is not None and own is not None and reply.entry_id == own:
-            reply.text += self._own_cases(channel, chat_id)
+        how to look one up. Asked how soon they will hear (多久有结果) with a case of their own still
+        open, they are answered so, rather than with how soon an application is answered."""
+        lexicon = self.answerer.matcher.knowledge.lexicon
+        if chat_id is None or reply.outcome != "answer":
+            return reply
+        if reply.entry_id is not None and reply.entry_id == lexicon.reply_deadline:
+            complaints = any(c.is_open for c in self.complaints.filed_in(channel, chat_id))
+            applications = self.applications is not None and any(
+                a.is_open for a in self.applications.filed_in(channel, chat_id)
+            )
+            if complaints or applications:
+                reply = self.answerer.own_case(reply, applications=applications) or reply
+        asked = lexicon.own_cases is not None and reply.entry_id == lexicon.own_cases
+        if asked and (own := self._own_cases(channel, chat_id)):  # theirs first: what they asked after
+            reply.text = f"{own}\n\n{reply.text}"
         return reply
 
     def _own_cases(self, channel: str, chat_id: str | int) -> str:
@@ -448,7 +460,7 @@ class Conversation:
                 )
                 for a in self.applications.filed_in(channel, chat_id)
             ]
-        return "\n\n" + "\n".join([texts.OWN_CASES, *lines]) if lines else ""
+        return "\n".join([texts.OWN_CASES, *lines]) if lines else ""
 
     async def record(self, reply: Reply, *, channel: str, user_id: str | int | None) -> None:
         """Record an answered question (a channel that sends meanwhile calls ``answer`` then this),

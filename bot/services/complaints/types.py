@@ -153,6 +153,10 @@ class Complaint:
         return texts.STATUS_OVERDUE.format(status=label) if self.overdue else label
 
     @property
+    def is_open(self) -> bool:
+        return self.status != "closed"
+
+    @property
     def topic_label(self) -> str:
         return TOPICS[self.topic]
 

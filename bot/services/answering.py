@@ -444,14 +444,16 @@ class Answers:
 
     def own_case(self, reply: Reply, *, applications: bool = False) -> Reply | None:
         """The answer on following one's case (the lexicon's ``own_cases`` entry: how long a
-        complaint takes, where one's own are listed) where ``reply`` answers how soon an
-        application is answered (its ``reply_deadline``) a question that does not say of what
-        (多久有结果, 什么时候给我回复), asked of a complaint told just before or of one's own case
-        still open; one that says 申请 only of one's own application (``applications``). Else None."""
+        complaint takes, where one's own are listed) where ``reply`` answers, or offers first, how
+        soon an application is answered (its ``reply_deadline``) a question asked of a complaint:
+        one that names it (投诉多久有结果), or one that does not say of what (多久有结果, 什么时候给
+        我回复) asked after a complaint told or with one's own case still open; one that says 申请
+        only of one's own application (``applications``). Else None."""
         lexicon = self.matcher.knowledge.lexicon
-        if lexicon.own_cases is None or reply.outcome != "answer" or reply.parts:
+        if lexicon.own_cases is None or reply.outcome not in ("answer", "clarify") or reply.parts:
             return None
-        if reply.entry_id is None or reply.entry_id != lexicon.reply_deadline:
+        best = reply.choices[0].id if reply.outcome == "clarify" else reply.entry_id
+        if best is None or best != lexicon.reply_deadline:
             return None
         if "申请" in self.matcher.normalizer.standard(reply.q) and not applications:
             return None
@@ -496,6 +498,8 @@ class Answers:
         reply = self._reply(text, query, intent)
         if reply.outcome == "complaint":
             reply = self._besides_complaint(reply)
+        elif intent.complaint_topic and not intent.others_business and (own := self.own_case(reply)) is not None:
+            reply = own  # 投诉多久有结果: how long a complaint takes, not an application
         if intent.emergency:  # 有人被困在厂房里了: 119 before anything else
             reply.text = (texts.EMERGENCY_EN if query.english else texts.EMERGENCY) + "\n" + reply.text
         reply.normalized, reply.english = query.normalized, query.english

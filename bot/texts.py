@@ -365,6 +365,10 @@ FORM_WHAT_TIPOFF = TIPOFF_HOTLINES + "\n" + FORM_WHAT
 FORM_WHAT_TEXT_ONLY = "请用文字描述您要反映的情况（暂不支持图片、语音和文件）。发送 /cancel 可取消。"
 FORM_WHAT_TOO_LONG = "内容有点长（{length}字），请精简到{limit}字以内再发送。"
 FORM_TOPIC = "您反映的事情主要涉及哪一方面？请点选："
+# The topic the complaint's words point to (窗口态度差: 工作人员作风), said before the topics and
+# marked among them; the citizen still chooses.
+FORM_TOPIC_SUGGESTED = "看内容像是“{topic}”方面的，是的话请点它（已用 ✓ 标出），不是请点别的。"
+FORM_TOPIC_MARK = "✓ {label}"
 FORM_TOPIC_BUTTONS = "请点选上面消息中的按钮之一，选择涉及的方面。发送 /cancel 可取消。"
 CONTACT_WHY = (
     "为什么问：只用于办理这件事时联系您核实。如何保存：仅本局办理人员可见，"
@@ -752,6 +756,7 @@ WX_FORM_WHAT = "请简要描述发生了什么（必填，{limit}字以内）：
 WX_FORM_WHAT_TIPOFF = TIPOFF_HOTLINES + "\n" + WX_FORM_WHAT
 WX_FORM_WHAT_TEXT_ONLY = "请用文字描述您要反映的情况（暂不支持图片、语音和文件）。回复“取消”可取消。"
 WX_FORM_TOPIC = "您反映的事情主要涉及哪一方面？请回复序号："
+WX_FORM_TOPIC_SUGGESTED = "看内容像是“{topic}”方面的，是的话请回复 {number}，不是请回复别的序号。"
 WX_FORM_TOPIC_AGAIN = "请回复下面的序号之一，选择涉及的方面（回复“取消”可取消）："
 WX_FORM_CONTACT = (
     "如需工作人员与您联系核实，请发送姓名和电话，例如：张三 13812345678。不留也可以，请回复“跳过”。\n" + CONTACT_WHY

@@ -103,7 +103,17 @@ def test_what_says_nothing_in_words_is_asked_for_words(conversation, typed):
     # A terminal's escape code (ESC[2J, shown as [2J) was filed as a complaint's whole text.
     form = Form("投诉")
     assert conversation.what(form, typed) == Invalid("what", "not_text") and form.step == "what"
-    assert conversation.what(form, "窗口态度差") == Choose("topic", topics_for("投诉"))
+    assert conversation.what(form, "窗口态度差") == Choose("topic", topics_for("投诉"), suggested="conduct")
+
+
+def test_the_topic_a_complaint_tells_of_is_suggested_where_the_citizen_chooses(conversation):
+    # The web form started at the topic the story told of; Telegram and WeChat asked it bare.
+    form, prompt = conversation.told("举报", "那个厂出了事故一直瞒报，压着不上报")
+    assert isinstance(prompt, Choose) and prompt.suggested == "coverup" and prompt.suggestion == (3, "事故瞒报")
+    assert texts.WX_FORM_TOPIC_SUGGESTED.format(topic="事故瞒报", number=3) in render(prompt)
+    plain = conversation.what(Form("投诉"), "有个事情想反映一下")
+    assert isinstance(plain, Choose) and plain.suggested == "" and plain.suggestion is None
+    assert "看内容像是" not in render(plain)
 
 
 @pytest.mark.parametrize("invisible", ["\u200b", "\ufeff \u200b", "\u202e", "\u2066\u2069"])

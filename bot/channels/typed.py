@@ -60,6 +60,8 @@ def render(prompt: Prompt) -> str:
         return (texts.WX_FORM_WHAT_TIPOFF if prompt.kind == "举报" else texts.WX_FORM_WHAT).format(limit=prompt.limit)
     if isinstance(prompt, Choose):  # the form's topic, after its lead if it has one
         lead = [prompt.text] if prompt.text else []
+        if (suggestion := prompt.suggestion) is not None:
+            lead.append(texts.WX_FORM_TOPIC_SUGGESTED.format(number=suggestion[0], topic=suggestion[1]))
         return "\n".join([*lead, texts.WX_FORM_TOPIC, *numbered([label for _, label in prompt.options])])
     if isinstance(prompt, AskContact):
         return texts.FORM_DETAIL_ADDED + "\n" + texts.WX_FORM_CONTACT if prompt.added else texts.WX_FORM_CONTACT

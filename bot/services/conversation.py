@@ -56,6 +56,7 @@ from .complaints import (
     Event,
     clean_phone,
     split_contact,
+    told_of,
     topics_for,
 )
 from .limits import Limits, keys, when
@@ -100,11 +101,18 @@ class AskText:
 
 @dataclass(frozen=True)
 class Choose:
-    """Choose one of ``options`` (value, label); ``text`` is the channel-neutral lead, if any."""
+    """Choose one of ``options`` (value, label); ``text`` is the channel-neutral lead, if any;
+    ``suggested``, the value what the citizen wrote points to (窗口态度差: the staff's conduct)."""
 
     step: str
     options: tuple[tuple[str, str], ...]
     text: str = ""
+    suggested: str = ""
+
+    @property
+    def suggestion(self) -> tuple[int, str] | None:
+        """The suggested option's number (from 1) and label, if one is."""
+        return next(((n, label) for n, (key, label) in enumerate(self.options, 1) if key == self.suggested), None)
 
 
 @dataclass(frozen=True)
@@ -584,7 +592,7 @@ class Conversation:
         if bad is not None:
             return bad
         form.text, form.step = trimmed(text or ""), "topic"
-        return Choose("topic", topics_for(form.kind))
+        return Choose("topic", topics_for(form.kind), suggested=told_of(form.kind, form.text) or "")
 
     def topic(self, form: Form, topic: str) -> Prompt:
         """The topic chosen: one of the form's kind's (a tip-off's are not a complaint's)."""

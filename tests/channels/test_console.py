@@ -141,7 +141,8 @@ def test_an_application_that_is_a_complaint_is_offered_the_complaint_form(answer
 
     said = asyncio.run(main())
     assert said[-2] is not None and "第39条" in said[-2]
-    topic = texts.FORM_TOLD.format(kind="投诉") + "\n" + texts.WX_FORM_TOPIC  # the description is its text
+    topic = texts.FORM_TOLD.format(kind="投诉")  # the description is its text
+    topic += "\n" + texts.WX_FORM_TOPIC_SUGGESTED.format(topic="工作人员作风", number=3) + "\n" + texts.WX_FORM_TOPIC
     assert said[-1] is not None and said[-1].startswith(topic)
     assert console.form is not None and "态度恶劣" in console.form.text
     assert services.applications.all() == []

@@ -209,8 +209,14 @@ def render(prompt: Prompt) -> tuple[str, InlineKeyboardMarkup | None]:
         said = texts.FORM_WHAT_TIPOFF if prompt.kind == "举报" else texts.FORM_WHAT
         return html(said.format(limit=prompt.limit)), None
     if isinstance(prompt, Choose):  # the form's topic, after its lead if it has one
-        said = html(prompt.text) + "\n" + texts.FORM_TOPIC if prompt.text else texts.FORM_TOPIC
-        return said, keyboard([[(label, TopicCallback(topic=key))] for key, label in prompt.options])
+        lead = [html(prompt.text)] if prompt.text else []
+        if (suggestion := prompt.suggestion) is not None:
+            lead.append(html(texts.FORM_TOPIC_SUGGESTED.format(topic=suggestion[1])))
+        topics = [
+            (texts.FORM_TOPIC_MARK.format(label=label) if key == prompt.suggested else label, TopicCallback(topic=key))
+            for key, label in prompt.options
+        ]
+        return "\n".join([*lead, texts.FORM_TOPIC]), keyboard([[topic] for topic in topics])
     if isinstance(prompt, AskContact):
         said = texts.FORM_DETAIL_ADDED + "\n" + texts.FORM_CONTACT if prompt.added else texts.FORM_CONTACT
         return said, keyboard([[(texts.FORM_SKIP, FormCallback(action="skip"))]])

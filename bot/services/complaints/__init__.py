@@ -34,6 +34,7 @@ from .types import (
     Event,
     Lookup,
     citizen_notice,
+    told_of,
     told_topic,
     topics_for,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "clean_phone",
     "mask_phone",
     "split_contact",
+    "told_of",
     "told_topic",
     "topics_for",
 ]

@@ -48,13 +48,15 @@ _TOLD_OF = {
 }
 
 
+def told_of(kind: str, text: str) -> str | None:
+    """The topic of ``kind`` that ``text`` tells of, if its words say one."""
+    return next((topic for topic, words in _TOLD_OF.get(kind, ()) if words.search(text)), None)
+
+
 def told_topic(kind: str, text: str) -> str:
     """The topic a form of ``kind`` offered under ``text`` starts at: the one the text tells of,
     else the kind's ``TOLD_TOPIC``."""
-    for topic, words in _TOLD_OF.get(kind, ()):
-        if words.search(text):
-            return topic
-    return TOLD_TOPIC.get(kind, "other")
+    return told_of(kind, text) or TOLD_TOPIC.get(kind, "other")
 
 
 def topics_for(kind: str) -> tuple[tuple[str, str], ...]:

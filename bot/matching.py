@@ -50,7 +50,7 @@ from .reading import (
     without_suppositions,
 )
 from .semantic import Classifier, Embedder, newest_first, save_cached
-from .textnorm import BREAK, Normalizer, Slips, Units, pinyin_of
+from .textnorm import BREAK, Normalizer, Slips, Units, pinyin_of, without_opener
 
 RECALL_BETA = 2.0
 # Share of the final score taken by rapidfuzz's ratio on the pinyin of the best phrasing.
@@ -489,6 +489,7 @@ class Matcher:
           years the part before it named)
         """
         read, named = read_years(text, today)
+        read = without_opener(read)  # 那要带啥材料: what the model reads and the implied subject goes before
         if years and not named:
             read = "".join(f"{year}年" for year in years) + read
         years = named or years

@@ -411,6 +411,16 @@ _A_NOT_A = re.compile(
 )
 
 
+# What about X (期限呢, 那网上呢, 费用呢): a few words and 呢, nothing else asking.
+_WHAT_ABOUT = re.compile(r"^\W*那?[\w]{1,6}呢\W*$")
+
+
+def asks_what_about(text: str) -> bool:
+    """Whether ``text`` is only a few words and 呢 (期限呢, 那网上呢): it asks what about them, of
+    what was asked before it."""
+    return bool(_WHAT_ABOUT.match(text.strip()))
+
+
 def asks_by_grammar(text: str) -> bool:
     """An A-not-A question (收不收费), or a clause that ends in 不, 没 or 否 (能网上办不) or in 吗 (in a
     long story, where a lone 哪 or 谁 may be part of it, …也能找你们要资料吗 still asks)."""

@@ -64,6 +64,20 @@ _ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07
 # Blank lines in a row, and a long run of spaces: what a paste or a held key leaves.
 _BLANK_LINES = re.compile(r"\n[^\S\n]*(?:\n[^\S\n]*)+")
 _SPACES = re.compile(r"[^\S\n]{3,}")
+# 那 or 然后 opening a question asked on from the last (那要带啥材料, 然后去哪交) says nothing of what
+# it asks: the question is the rest. Only before a word that goes on asking (要, 我, 能, 多, 怎…),
+# or before a few words and 呢 (那网上呢: what about online): 那个厂, 那年, 那份报告 name something.
+_OPENER = re.compile(
+    r"^[^\S\n]*(?:(?:那么|那|然后)(?=[要得我你您咱俺能可去收交多怎咋还就在如该应是有办申找])"
+    r"|那(?=[^\W\d_]{1,6}呢[^\w\n]*$))",
+    re.MULTILINE,
+)
+
+
+def without_opener(text: str) -> str:
+    """``text`` (each of its lines) without a 那 or 然后 that opens it and says nothing of what it
+    asks (那要带啥材料: 要带啥材料)."""
+    return _OPENER.sub("", text)
 
 
 def readable(text: str) -> str:
@@ -233,6 +247,7 @@ class Normalizer:
         return self._synonym_re.sub(lambda m: self.synonyms[m.group()], text)
 
     def _fillers(self, text: str) -> str:
+        text = without_opener(text)
         return self._filler_re.sub("", text) if self._filler_re is not None else text
 
     @staticmethod

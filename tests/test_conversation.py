@@ -374,6 +374,22 @@ def test_a_short_question_after_an_answer_asks_of_its_subject(conversation, stor
     assert ask("有时间限制没") != "litigation"
 
 
+def test_then_and_what_about_are_asked_of_what_came_before(conversation):
+    # 那要多久 and 那要带啥材料 were lists or not-sure replies where 要多久 and 要带啥材料 are answered;
+    # 期限呢 after review asked a reply's deadline; 那网上呢 after 去哪交申请 was the office again.
+    def ask(text: str, user: str = "u1") -> str | None:
+        return asyncio.run(conversation.ask(text, channel="web", user_id=user)).entry_id
+
+    assert ask("申请信息要钱不") == "fee-free"
+    assert ask("那要多久") == "deadline"
+    assert ask("那要带啥材料") == "apply-id"
+    assert ask("怎么申请行政复议", user="u2") == "admin-review"
+    assert ask("那期限呢", user="u2") == "admin-review"
+    assert ask("去哪交申请", user="u3") == "apply-in-person"
+    assert ask("那网上呢", user="u3") == "apply-online"
+    assert ask("那个编号是干嘛的", user="u4") == "index-number"  # 那个 names something
+
+
 def test_only_a_year_after_a_years_figures_asks_them_of_that_year(conversation):
     # 那2010年呢 on its own is a look-up of the documents that name 2010 (烟花爆竹 网点); after
     # 2009年收到多少申请 it asks 2010's figures, which the guide has not: said so, with where.

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.textnorm import Normalizer, Slips, pinyin_of, split_pinyin
+from bot.textnorm import Normalizer, Slips, pinyin_of, split_pinyin, without_opener
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +113,21 @@ def test_what_is_not_a_slip_is_left_as_typed(norm):
     # does not use, not slips: left whole.
     assert homophones.correct("申清公开工做日年度保告") == "申清公开工做日年度保告"
     assert homophones.correct("申清公开工做日") == "申请公开工作日"
+
+
+@pytest.mark.parametrize(
+    "typed, read",
+    [
+        ("那要带啥材料", "要带啥材料"),
+        ("那么要多久", "要多久"),
+        ("然后去哪交", "去哪交"),
+        ("那网上呢", "网上呢"),
+        ("那个编号是干嘛的", "那个编号是干嘛的"),  # 那个, 那年, 那份 name something
+        ("那年有几件申请", "那年有几件申请"),
+        ("那份年报说了啥", "那份年报说了啥"),
+        ("然后呢", "然后呢"),  # nothing after it asks
+        ("我那个申请要多久", "我那个申请要多久"),  # only where it opens the message
+    ],
+)
+def test_then_opening_a_question_is_not_part_of_it(typed, read):
+    assert without_opener(typed) == read

@@ -35,6 +35,7 @@ from ..reading import (
     asks_for_figures,
     asks_of_another_year,
     asks_on_its_own,
+    asks_what_about,
     asks_whom_to_tell,
     asks_yes_or_no,
     at_a_workplace,
@@ -832,6 +833,10 @@ class Answers:
         unsure = reply.outcome in ("clarify", "fallback") or reply.implied
         if before is None or reply.parts or not (unsure or before.outcome == "complaint"):
             return reply
+        # What about X, answered on its own with another entry (那网上呢 after 去哪交申请: applying
+        # online): X takes the place of what was asked, which reading the two together would repeat.
+        if asks_what_about(text) and reply.outcome == "answer" and reply.entry_id != before.entry_id:
+            return reply
         query = self.matcher.query(text, today=self._today())
         if not self._subjectless(query, self.matcher.intent(query)):
             return reply
@@ -860,7 +865,7 @@ class Answers:
         a complaint's or a hazard's words, complaining named (怎么投诉 asks how to complain, not
         whether an application can be one), or English."""
         return (
-            intent.asks
+            (intent.asks or asks_what_about(query.text))
             and 0 < len(query.normalized) <= IMPLIED_MAX_CHARS
             and not (query.english or query.years or intent.hazard or intent.grievance)
             and not (intent.complaint or intent.complaint_topic)

@@ -459,7 +459,10 @@ class Answers:
         if "申请" in self.matcher.normalizer.standard(reply.q) and not applications:
             return None
         own = self.answer_entry(lexicon.own_cases, reply.q, english=reply.english)
-        return None if own is None else replace(own, score=reply.score, ms=reply.ms, normalized=reply.normalized)
+        if own is None:
+            return None
+        text = own.text if reply.english else texts.COMPLAINT_TAKES.format(**self.contacts) + "\n" + own.text
+        return replace(own, text=text, score=reply.score, ms=reply.ms, normalized=reply.normalized)
 
     # --- internals ------------------------------------------------------------------------------
 

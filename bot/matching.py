@@ -503,11 +503,11 @@ class Matcher:
         focused = focus(read, self.asks)
         if focused != read and len(focused) >= FOCUS_MIN_CHARS:
             query.focus = self._query(text, focused)
-            query.focus.years = years
+            query.focus.years, query.focus.english = years, query.english
         core = asking_clauses(read, self.asks)
         if core not in (read, focused) and len(core) >= FOCUS_MIN_CHARS:
             query.core = self._query(text, core)
-            query.core.years = years
+            query.core.years, query.core.english = years, query.english
         return query
 
     def _query(self, text: str, read: str) -> Query:

@@ -272,3 +272,16 @@ def test_an_index_of_more_fields_than_its_keys_hold_is_refused():
     NgramIndex([Field(["安全生产"]), Field(["生产安全"])])
     with pytest.raises(ValueError, match="at most 2 fields"):
         NgramIndex([Field(["安全生产"]), Field(["生产安全"]), Field(["信息公开"])])
+
+
+def test_an_english_questions_focus_is_read_as_english(matcher):
+    # Without its preamble, an English question was scored as a Chinese one (its focus lost the
+    # English mark, which the calibrated models weigh): a deaf colleague's question about writing
+    # or a sign language interpreter was answered with the fees' entry at 0.73.
+    asked = (
+        "I'm asking for my deaf colleague. Can he communicate with your staff in writing or through a sign "
+        "language interpreter when he applies in person?"
+    )
+    query = matcher.query(asked)
+    assert query.english and query.focus is not None and query.focus.english
+    assert all(best.entry.id != "fee-free" or best.score < 0.5 for best in matcher.rank(query.focus, limit=1))

@@ -97,6 +97,10 @@ IMPLIED = "您问的应该是{subject}的事，按这个来回答："
 # Asked how soon a complaint is answered (投诉多久有结果), the answer on following one's case says it
 # first: the rest of that answer is how to look one up.
 COMPLAINT_TAKES = "投诉、举报由工作人员受理后在{complaint_days}个工作日内答复，答复会发到您提交时的聊天窗口。"
+COMPLAINT_TAKES_EN = (
+    "Complaints and reports are answered within {complaint_days} working days of being accepted; the reply comes "
+    "to the chat you filed it from."
+)
 OTHER_OFFICE = (
     "您反映的事情看来不归{bureau_name}管：本局受理的是对本局政府信息公开工作的投诉和安全生产方面的举报。"
     "快递、物业、消费、食品卫生等问题，请拨打12345政务服务便民热线（消费纠纷也可拨打12315）。\n"

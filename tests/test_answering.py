@@ -523,3 +523,8 @@ def test_how_soon_a_complaint_is_answered_is_not_an_applications_deadline(answer
         assert reply.text.startswith(texts.COMPLAINT_TAKES.format(complaint_days=15))  # what was asked, first
     assert answerer.answer("申请多久答复").entry_id == "deadline"
     assert answerer.answer("投诉快递多久有结果").entry_id != "bot-progress"  # another office's business
+    english = answerer.answer("How long until my complaint is answered?")
+    assert english.entry_id == "bot-progress" and english.text.startswith(
+        texts.COMPLAINT_TAKES_EN.format(complaint_days=15)
+    )
+    assert answerer.answer("How long does it take to get a reply to my request?").entry_id == "deadline"

@@ -458,10 +458,12 @@ class Answers:
             return None
         if "申请" in self.matcher.normalizer.standard(reply.q) and not applications:
             return None
-        own = self.answer_entry(lexicon.own_cases, reply.q, english=reply.english)
+        english = reply.english or is_english(reply.q)
+        own = self.answer_entry(lexicon.own_cases, reply.q, english=english)
         if own is None:
             return None
-        text = own.text if reply.english else texts.COMPLAINT_TAKES.format(**self.contacts) + "\n" + own.text
+        takes = texts.COMPLAINT_TAKES_EN if english else texts.COMPLAINT_TAKES
+        text = takes.format(**self.contacts) + "\n" + own.text
         return replace(own, text=text, score=reply.score, ms=reply.ms, normalized=reply.normalized)
 
     # --- internals ------------------------------------------------------------------------------

@@ -388,6 +388,11 @@ def test_then_and_what_about_are_asked_of_what_came_before(conversation):
     assert ask("去哪交申请", user="u3") == "apply-in-person"
     assert ask("那网上呢", user="u3") == "apply-online"
     assert ask("那个编号是干嘛的", user="u4") == "index-number"  # 那个 names something
+    # A case supposed is no more of the question before: not its answer again.
+    assert ask("申请后多久答复", user="u5") == "deadline"
+    supposed = asyncio.run(conversation.ask("要是不给我呢", channel="web", user_id="u5"))
+    assert (supposed.outcome, supposed.entry_id) != ("answer", "deadline")
+    assert ask("要是超期了呢", user="u5") == "overdue"
 
 
 def test_only_a_year_after_a_years_figures_asks_them_of_that_year(conversation):

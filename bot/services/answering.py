@@ -928,7 +928,11 @@ class Answers:
         if again and before.outcome == reply.outcome == "complaint" and reply.entry_id == before.entry_id:
             entry = self.matcher.knowledge.entry(before.entry_id or "")
             return None if entry is None else self._entry_reply(text, entry, reply.score, is_english(text))
-        return reply if reply.outcome == "answer" and (again or reply.entry_id != before.entry_id) else None
+        if reply.outcome != "answer" or (reply.entry_id == before.entry_id and not again):
+            return None
+        # A case supposed (要是不给我呢 after 申请后多久答复) is something new to the question before,
+        # not more of it: that question's answer again would not answer it.
+        return None if reply.entry_id == before.entry_id and supposes(read) else reply
 
     def _today(self) -> dt.date:
         return dt.datetime.now(self.zone).date()

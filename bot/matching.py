@@ -378,7 +378,8 @@ class Matcher:
         entries = len(self._guide)
         self._classifier = Classifier.fitted(vectors, labels, entries + 2, entries, cache_dir)
         if self.knowledge.base is not None:
-            self._untaught = _Untaught.of(self.knowledge.base, self._guide, lexicon, self.embedder, cache_dir)
+            embedded = dict(zip(examples, vectors))
+            self._untaught = _Untaught.of(self.knowledge.base, self._guide, lexicon, embedded, cache_dir)
 
     def _build_vocabulary(self) -> None:
         """The character bigrams the knowledge uses anywhere: a question's bigrams outside it are
@@ -1018,9 +1019,9 @@ class Matcher:
 def _classifier_examples(guide: Sequence[GuideEntry], lexicon: Lexicon) -> tuple[list[str], np.ndarray]:
     """The classifier's examples as written, and their classes: each entry's phrasings (its number),
     then the lexicon's complaint examples and its examples of other offices' business."""
-    texts = [p for entry in guide for p in (entry.question, *entry.alternatives, *entry.keywords)]
-    owners = [n for n, entry in enumerate(guide) for _ in (entry.question, *entry.alternatives, *entry.keywords)]
-    texts += [*lexicon.complaint_examples, *lexicon.out_of_scope_examples]
+    written = [(n, p) for n, entry in enumerate(guide) for p in (entry.question, *entry.alternatives, *entry.keywords)]
+    texts = [p for _, p in written] + [*lexicon.complaint_examples, *lexicon.out_of_scope_examples]
+    owners = [n for n, _ in written]
     kinds = [KIND_COMPLAINT] * len(lexicon.complaint_examples) + [KIND_ELSEWHERE] * len(lexicon.out_of_scope_examples)
     return texts, np.array(owners + [len(guide) + k for k in kinds], dtype=np.int64)
 
@@ -1043,13 +1044,18 @@ class _Untaught:
 
     @classmethod
     def of(
-        cls, base: Knowledge, guide: Sequence[GuideEntry], lexicon: Lexicon, embedder: Embedder, cache_dir: Path | None
+        cls,
+        base: Knowledge,
+        guide: Sequence[GuideEntry],
+        lexicon: Lexicon,
+        embedded: Mapping[str, np.ndarray],
+        cache_dir: Path | None,
     ) -> _Untaught:
+        """``embedded``: the vectors of the examples with what was taught, which hold the base's."""
         texts, labels = _classifier_examples(base.guide, base.lexicon)
+        vectors = np.stack([embedded[text] for text in texts])
         # Fitted on the same examples as before teaching, it is that classifier (from the cache).
-        classifier = Classifier.fitted(
-            embedder.embed_cached(texts, cache_dir), labels, len(base.guide) + 2, len(base.guide), cache_dir
-        )
+        classifier = Classifier.fitted(vectors, labels, len(base.guide) + 2, len(base.guide), cache_dir)
         where = {entry.id: n for n, entry in enumerate(guide)}
         index = [where[entry.id] for entry in base.guide] + [len(guide) + KIND_COMPLAINT, len(guide) + KIND_ELSEWHERE]
         taught = np.ones(len(guide) + 2, dtype=bool)  # new entries and referrals

@@ -412,7 +412,7 @@ _A_NOT_A = re.compile(
 
 
 # What about X (期限呢, 那网上呢, 费用呢): a few words and 呢, nothing else asking.
-_WHAT_ABOUT = re.compile(r"^\W*那?[\w]{1,6}呢\W*$")
+_WHAT_ABOUT = re.compile(r"^\W*那?\w{1,6}呢\W*$")
 
 
 def asks_what_about(text: str) -> bool:

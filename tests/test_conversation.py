@@ -334,7 +334,7 @@ def test_asked_how_soon_with_a_complaint_open_the_answer_is_about_theirs(convers
     # takes; a complaint has its own deadline, which the citizen's own line says, first.
     complaints = conversation.complaints
     filed = complaints.file(Draft("窗口态度差"), channel="web", chat_id="c", user_id="c", dedupe_key="k1")
-    for asked in ("多久有结果", "什么时候给我回复"):
+    for asked in ("多久有结果", "什么时候给我回复", "得多久"):  # the last a list headed by the deadline, alone
         mine = asyncio.run(conversation.ask(asked, channel="web", user_id="c"))
         assert mine.entry_id == "bot-progress" and mine.text.startswith(texts.OWN_CASES), asked
         assert f"{filed.number}：待受理，办理期限 {filed.due_on}" in mine.text.split("\n\n")[0]

@@ -119,15 +119,15 @@ _YEAR_DOCUMENTS = re.compile(
 )
 # A part's own number as the citizen typed it (1. 2、 一、 （3） ②), which the reply numbers anew.
 _ENUMERATED = re.compile(r"^(?:[(（]?[0-9一二三四五六七八九十]{1,2}[)）.、．](?![0-9])|[①-⑩])\s*")
-# A guide answer's pointer to another question: 可问“什么是信息处理费”, 可以问我“…”, 直接问我“…”,
-# 请问“联系方式”. Only wordings to ask: a "见“延期”" names a part of the guide rather than a question
-# (and "监督和救济", asked as one, reads as a complaint).
 # An answer's opening yes or no (可以。, 一般不能。, 可以，但有限制。, Yes.), said to a question that
 # asked one.
 _VERDICT = re.compile(
     r"^(?:一般|原则上)?(?:可以|不可以|能|不能|有|没有|会|不会|要|不要|需要|不需要|是的|不是)(?:，[^，。]{1,6})?。"
     r"|^(?:Yes|No)(?:, [^,.]{1,20})?\.\s*"
 )
+# A guide answer's pointer to another question: 可问“什么是信息处理费”, 可以问我“…”, 直接问我“…”,
+# 请问“联系方式”. Only wordings to ask: a "见“延期”" names a part of the guide rather than a question
+# (and "监督和救济", asked as one, reads as a complaint).
 POINTER = re.compile(r"(?:(?:可以?|请|直接|不妨)问我?|ask me )“([^“”\n]{2,40})”")
 
 
@@ -273,6 +273,10 @@ class Answerer:
         """The reply for a chosen guide entry (a clarify choice, a menu button), or None; in
         English for a choice offered in English."""
         return self.current.answer_entry(entry_id, q, english=english)
+
+    def asks_when_answered(self, reply: Reply) -> bool:
+        """See :meth:`Answers.asks_when_answered`."""
+        return self.current.asks_when_answered(reply)
 
     def own_case(self, reply: Reply, *, applications: bool = False) -> Reply | None:
         """See :meth:`Answers.own_case`."""
@@ -443,18 +447,24 @@ class Answers:
         reply.asks, reply.english = pointers(reply.text), english
         return self._with_documents(reply, entry, english)
 
-    def own_case(self, reply: Reply, *, applications: bool = False) -> Reply | None:
-        """The answer on following one's case (the lexicon's ``own_cases`` entry: how long a
-        complaint takes, where one's own are listed) where ``reply`` answers, or offers first, how
-        soon an application is answered (its ``reply_deadline``) a question asked of a complaint:
-        one that names it (投诉多久有结果), or one that does not say of what (多久有结果, 什么时候给
-        我回复) asked after a complaint told or with one's own case still open; one that says 申请
-        only of one's own application (``applications``). Else None."""
+    def asks_when_answered(self, reply: Reply) -> bool:
+        """Whether ``reply`` answers, or offers first, how soon an application is answered (the
+        lexicon's ``reply_deadline``), where an answer on following one's case could be given."""
         lexicon = self.matcher.knowledge.lexicon
         if lexicon.own_cases is None or reply.outcome not in ("answer", "clarify") or reply.parts:
-            return None
+            return False
         best = reply.choices[0].id if reply.outcome == "clarify" else reply.entry_id
-        if best is None or best != lexicon.reply_deadline:
+        return best is not None and best == lexicon.reply_deadline
+
+    def own_case(self, reply: Reply, *, applications: bool = False) -> Reply | None:
+        """The answer on following one's case (the lexicon's ``own_cases`` entry: how long a
+        complaint takes, where one's own are listed) where ``reply`` asks when it is answered (see
+        :meth:`asks_when_answered`) of a complaint: a question that names it (投诉多久有结果), or
+        one that does not say of what (多久有结果, 什么时候给我回复) asked after a complaint told or
+        with one's own case still open; one that says 申请 only of one's own application
+        (``applications``). Else None."""
+        lexicon = self.matcher.knowledge.lexicon
+        if lexicon.own_cases is None or not self.asks_when_answered(reply):
             return None
         if "申请" in self.matcher.normalizer.standard(reply.q) and not applications:
             return None

@@ -441,17 +441,17 @@ class Conversation:
         own complaints and applications filed in this chat under it, a line each: theirs, not only
         how to look one up. Asked how soon they will hear (多久有结果) with a case of their own still
         open, they are answered so, rather than with how soon an application is answered."""
-        lexicon = self.answerer.matcher.knowledge.lexicon
-        if chat_id is None or reply.outcome != "answer":
+        if chat_id is None:
             return reply
-        if reply.entry_id is not None and reply.entry_id == lexicon.reply_deadline:
+        if self.answerer.asks_when_answered(reply):  # only then are the chat's own cases looked up
             complaints = any(c.is_open for c in self.complaints.filed_in(channel, chat_id))
             applications = self.applications is not None and any(
                 a.is_open for a in self.applications.filed_in(channel, chat_id)
             )
             if complaints or applications:
                 reply = self.answerer.own_case(reply, applications=applications) or reply
-        asked = lexicon.own_cases is not None and reply.entry_id == lexicon.own_cases
+        own_cases = self.answerer.matcher.knowledge.lexicon.own_cases
+        asked = reply.outcome == "answer" and own_cases is not None and reply.entry_id == own_cases
         if asked and (own := self._own_cases(channel, chat_id)):  # theirs first: what they asked after
             reply.text = f"{own}\n\n{reply.text}"
         return reply

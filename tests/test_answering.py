@@ -517,11 +517,14 @@ def test_a_danger_told_as_past_is_no_emergency(answerer):
 def test_how_soon_a_complaint_is_answered_is_not_an_applications_deadline(answerer):
     # 我投诉了什么时候给答复 was answered with the 20 working days an application takes (投诉多久有结果
     # was a list of that and following one's case); a complaint is answered within its own days.
-    for asked in ("投诉多久有结果", "我投诉了什么时候给答复", "举报以后多长时间有回音"):
+    # 投诉了多久能处理 was not understood: the guide said how long an application takes, not how
+    # long until it is 处理 (dealt with).
+    for asked in ("投诉多久有结果", "我投诉了什么时候给答复", "举报以后多长时间有回音", "投诉了多久能处理"):
         reply = answerer.answer(asked)
         assert (reply.outcome, reply.entry_id) == ("answer", "bot-progress"), asked
         assert reply.text.startswith(texts.COMPLAINT_TAKES.format(complaint_days=15))  # what was asked, first
     assert answerer.answer("申请多久答复").entry_id == "deadline"
+    assert answerer.answer("申请多久能处理").entry_id == "deadline"
     assert answerer.answer("投诉快递多久有结果").entry_id != "bot-progress"  # another office's business
     english = answerer.answer("How long until my complaint is answered?")
     assert english.entry_id == "bot-progress" and english.text.startswith(

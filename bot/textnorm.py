@@ -67,16 +67,18 @@ _SPACES = re.compile(r"[^\S\n]{3,}")
 # 那 or 然后 opening a question asked on from the last (那要带啥材料, 然后去哪交) says nothing of what
 # it asks: the question is the rest. Only before a word that goes on asking (要, 我, 能, 多, 怎…),
 # or before a few words and 呢 (那网上呢: what about online): 那个厂, 那年, 那份报告 name something.
+# Nor does the count that opens each of several questions (问两个事 一个是…, 第二个问题是…, 另一个是…).
 _OPENER = re.compile(
     r"^[^\S\n]*(?:(?:那么|那|然后)(?=[要得我你您咱俺能可去收交多怎咋还就在如该应是有办申找])"
-    r"|那(?=[^\W\d_]{1,6}呢[^\w\n]*$))",
+    r"|那(?=[^\W\d_]{1,6}呢[^\w\n]*$)"
+    r"|(?:另|还有)?第?[一二三两]个?(?:问题|事)?是(?![是不否])[，,：:\s]*)",
     re.MULTILINE,
 )
 
 
 def without_opener(text: str) -> str:
     """``text`` (each of its lines) without a 那 or 然后 that opens it and says nothing of what it
-    asks (那要带啥材料: 要带啥材料)."""
+    asks (那要带啥材料: 要带啥材料), nor the count that opens one of several (一个是, 第二个问题是)."""
     return _OPENER.sub("", text)
 
 

@@ -127,6 +127,10 @@ def test_what_is_not_a_slip_is_left_as_typed(norm):
         ("那份年报说了啥", "那份年报说了啥"),
         ("然后呢", "然后呢"),  # nothing after it asks
         ("我那个申请要多久", "我那个申请要多久"),  # only where it opens the message
+        ("一个是让补材料的那几天算不算在期限里", "让补材料的那几天算不算在期限里"),  # one of several
+        ("第二个问题是，能网上申请吗", "能网上申请吗"),
+        ("另一个是要带啥证件", "要带啥证件"),
+        ("一个是不是要收费", "一个是不是要收费"),  # 一个是不是: whether it is one
     ],
 )
 def test_then_opening_a_question_is_not_part_of_it(typed, read):

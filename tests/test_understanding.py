@@ -1519,12 +1519,30 @@ def test_english_question_gets_english_answer(answerer):
         assert reply.text.startswith("Which of these")
 
 
+@pytest.mark.parametrize(
+    "asked, entry",
+    [
+        ("一个是让补材料的那几天算不算在期限里", "correction"),  # 补材料: the guide says 补正
+        ("what does partially disclosed mean in the letter i got", "partial-disclosure"),
+    ],
+)
+def test_questions_in_citizens_words_from_a_blind_set_read_in_the_guides(answerer, asked, entry):
+    # blind14_dev's: each fell back before the lexicon or the entry had the words, or was read with
+    # the count that opened it (一个是…).
+    reply = answerer.answer(asked)
+    assert (reply.outcome, reply.entry_id) == ("answer", entry)
+
+
 def test_request_for_accident_figures_is_not_a_tipoff(answerer):
     assert answerer.answer("我想要2009年安全生产事故统计数据").outcome != "complaint"
     # What an accident came to, asked for (处理结果): the entry on accident information, no tip-off.
     asked = answerer.answer("我想了解煤气泄漏事故的处理结果")
     assert (asked.outcome, asked.entry_id) == ("answer", "accident-info")
     assert answerer.answer("我要举报，厂里出了事故瞒着不报").outcome == "complaint"
+    # Asking how an accident went (事故的情况), for someone who cannot write: the oral application,
+    # not a tip-off (it was filed as one).
+    oral = answerer.answer("俺娘不识字，她想问问当年她那个厂子出事故的情况，能不能她嘴上说，恁们工作人员帮着填表")
+    assert (oral.outcome, oral.entry_id) == ("answer", "apply-oral")
     # The figures typed as a keyword (伤亡 is a tip-off's word) find the quarters' analyses, whose
     # summaries count them.
     for typed in ("伤亡人数", "事故起数"):

@@ -1663,6 +1663,12 @@ def test_a_years_documents_asked_for_are_listed_from_the_catalogue(answerer):
     december = answerer.answer("2009年12月的文件")
     assert december.outcome == "catalogue" and all(h["date"].startswith("2009-12") for h in december.hits)
     assert "没有2030年发布的文件" in answerer.answer("2030年的文件").text
+    # A quarter's (今年第三季度你们都发了哪些文件 fell back): its three months.
+    third = answerer.answer("2009年第三季度都发了哪些文件")
+    assert third.text.startswith("公开目录中2009年第三季度的文件共22件")
+    assert all("2009-07" <= h["date"] < "2009-10" for h in third.hits)
+    assert answerer.answer("2009年4季度的文件").text.startswith("公开目录中2009年第四季度的文件")
+    assert answerer.answer("2030年第一季度发了哪些文件").text.startswith("公开目录中没有2030年第一季度发布的文件")
     # A year's figures or a document named by its year are no listing.
     assert answerer.answer("2009年公开了多少条").outcome == "answer"
     named = answerer.answer("2009年安全生产工作要点")

@@ -108,8 +108,10 @@ CATEGORY_DOCUMENTS = 5
 # Applying for information, said in a question's own words (申请信息公开要多久, 申请政府信息要几天):
 # the subject every question here has, which says nothing of what is asked.
 SUBJECT_SAID = re.compile(r"(?:依申请|申请)(?:政府)?信息(?:公开)?|(?:政府)?信息公开(?:的)?申请|申请公开(?:政府)?信息")
-# A year's (or a month's) documents asked for, that aside (2008年有什么文件 -> 有什么文件; 2009年12月的文件).
-_YEAR_MONTH = re.compile(r"(\d{4})年度?(?:(\d{1,2})月份?)?")
+# A year's (or a month's, or a quarter's) documents asked for, that aside (2008年有什么文件 -> 有什么文件;
+# 2009年12月的文件; 今年第三季度发了哪些文件).
+_YEAR_MONTH = re.compile(r"(\d{4})年度?(?:(\d{1,2})月份?|的?第?([1-4一二三四])季度)?")
+_QUARTERS = "一二三四"
 _YEAR_DOCUMENTS = re.compile(
     r"(?:我想看看?|我要看|想看看?|我想要|有没有)?(?:你们|本局|贵局|安监局)?(?:单位|局里)?(?:都|一共|总共)?(?:"
     r"(?:有|发了?|发布了?|出了|公开了?|印发了?)?(?:什么|哪些|啥)?(?:公开)?文件(?:目录|清单|列表)?"
@@ -1009,14 +1011,19 @@ class Answers:
         if found is None or not _YEAR_DOCUMENTS.fullmatch(rest) or not 1 <= int(found.group(2) or 1) <= 12:
             return None
         year, month, catalogue = found.group(1), found.group(2), self.catalogue.browse()
-        when = f"{year}年{int(month)}月" if month else f"{year}年"
-        items = [i for i in catalogue if i.date.startswith(f"{year}-{int(month):02d}" if month else year)]
+        if quarter := found.group(3):
+            number = int(quarter) if quarter.isdigit() else _QUARTERS.index(quarter) + 1
+            months, when = list(range(3 * number - 2, 3 * number + 1)), f"{year}年第{_QUARTERS[number - 1]}季度"
+        else:
+            months, when = ([int(month)], f"{year}年{int(month)}月") if month else ([], f"{year}年")
+        days = [f"{year}-{m:02d}" for m in months] or [year]
+        items = [i for i in catalogue if i.date.startswith(tuple(days))]
         if items:
             heading = texts.YEAR_DOCUMENTS.format(when=when, count=len(items))
         else:
             held = "、".join(sorted({i.date[:4] for i in catalogue}))
             heading = texts.YEAR_NO_DOCUMENTS.format(when=when, held=held)
-            items = [] if month else [i for i in catalogue if f"{year}年" in i.title]
+            items = [] if months else [i for i in catalogue if f"{year}年" in i.title]
             if not items:
                 body = heading + texts.YEAR_NOT_IN_CATALOGUE.format(**self.contacts)
                 return Reply(text, "fallback", body, top_id, top_score)

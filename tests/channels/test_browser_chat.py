@@ -11,14 +11,14 @@ def test_a_pointer_asks_its_question_in_place(site, browser):  # noqa: F811
     page.goto(site + "/")
     page.fill("#q", "申请信息公开要收费吗")
     page.press("#q", "Enter")
-    pointer = page.wait_for_selector("button.pointer", timeout=10_000)
+    pointer = page.wait_for_selector("button.pointer", timeout=30_000)
     assert pointer.inner_text() == "“什么是信息处理费”"
     # It flows in the sentence, on the line of the words before it (not a block of its own).
     after = pointer.evaluate("b => b.getBoundingClientRect().left - b.parentElement.getBoundingClientRect().left")
     assert after > 20, after
     url = page.url
     pointer.click()
-    page.wait_for_selector("text=信息处理费是", timeout=10_000)
+    page.wait_for_selector("text=信息处理费是", timeout=30_000)
     assert page.url == url  # answered in place by chat.js, not by a reload
     assert page.locator(".turn.me").last.inner_text() == "什么是信息处理费"
 
@@ -30,7 +30,7 @@ def test_a_long_story_is_sent_whole_and_carried_into_the_form(site, browser):  #
     page.fill("#q", story)
     assert page.input_value("#q") == story  # the input takes all of it
     page.press("#q", "Enter")
-    page.wait_for_selector(f"text=您的消息有{len(story)}字", timeout=10_000)
+    page.wait_for_selector(f"text=您的消息有{len(story)}字", timeout=30_000)
     page.click("a.button[href*='/complaint']")
     assert page.input_value("#text") == story
 

@@ -443,31 +443,31 @@ class Conversation:
         open, they are answered so, rather than with how soon an application is answered."""
         if chat_id is None:
             return reply
-        if self.answerer.asks_when_answered(reply):  # only then are the chat's own cases looked up
-            complaints = any(c.is_open for c in self.complaints.filed_in(channel, chat_id))
-            applications = self.applications is not None and any(
-                a.is_open for a in self.applications.filed_in(channel, chat_id)
-            )
-            if complaints or applications:
-                reply = self.answerer.own_case(reply, applications=applications) or reply
         own_cases = self.answerer.matcher.knowledge.lexicon.own_cases
+        asks_when = self.answerer.asks_when_answered(reply)
+        if not (asks_when or (reply.outcome == "answer" and own_cases is not None and reply.entry_id == own_cases)):
+            return reply  # only then are the chat's own cases looked up, once
+        complaints = self.complaints.filed_in(channel, chat_id)
+        applications = self.applications.filed_in(channel, chat_id) if self.applications is not None else []
+        if asks_when and (any(c.is_open for c in complaints) or any(a.is_open for a in applications)):
+            reply = self.answerer.own_case(reply, applications=any(a.is_open for a in applications)) or reply
         asked = reply.outcome == "answer" and own_cases is not None and reply.entry_id == own_cases
-        if asked and (own := self._own_cases(channel, chat_id)):  # theirs first: what they asked after
+        if asked and (own := self._own_cases(complaints, applications)):  # theirs first: what they asked after
             reply.text = f"{own}\n\n{reply.text}"
         return reply
 
-    def _own_cases(self, channel: str, chat_id: str | int) -> str:
+    @staticmethod
+    def _own_cases(complaints: list[Complaint], applications: list[Application]) -> str:
+        """The citizen's own cases, a line each, under their heading; empty if none."""
         lines = [
             texts.OWN_COMPLAINT.format(kind=c.kind, number=c.number, status=c.status_label, due=c.due_on)
-            for c in self.complaints.filed_in(channel, chat_id)
+            for c in complaints
+        ] + [
+            texts.OWN_APPLICATION.format(
+                number=a.number, status=a.status_label, due=a.due_on or texts.APPLICATION_NO_DUE
+            )
+            for a in applications
         ]
-        if self.applications is not None:
-            lines += [
-                texts.OWN_APPLICATION.format(
-                    number=a.number, status=a.status_label, due=a.due_on or texts.APPLICATION_NO_DUE
-                )
-                for a in self.applications.filed_in(channel, chat_id)
-            ]
         return "\n".join([texts.OWN_CASES, *lines]) if lines else ""
 
     async def record(self, reply: Reply, *, channel: str, user_id: str | int | None) -> None:

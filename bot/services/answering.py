@@ -644,11 +644,15 @@ class Answers:
         # A licence named (烟花爆竹经营许可证需要啥手续) is what its 办理指南 is about, however the
         # question around it is worded: a licence's document found tells where it is.
         licence = bool(hits) and bool(self.matcher.licences(query))
-        strong = [
-            h
-            for h in hits
-            if h["score"] >= s.catalogue_with_answer_min_score or (licence and about_a_licence(h["title"]))
-        ]
+
+        def strong_of(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return [
+                h
+                for h in found
+                if h["score"] >= s.catalogue_with_answer_min_score or (licence and about_a_licence(h["title"]))
+            ]
+
+        strong = strong_of(hits)
         # 2010年安全生产月活动方案: the catalogue's of other years, said so
         other_documents = self._of_other_years(query, hits) if query.years else None
         of_other_years = other_documents is not None
@@ -663,9 +667,11 @@ class Answers:
         asking_for_information = intent.requests and intent.hazard and not (intent.complaint_words or intent.grievance)
         short = _typed_words(query) <= LOOKUP_MAX_CHARS
         looked_up = names_a_document(query.normalized) or (short and not intent.tipoff)
-        typed_a_title = bool(strong or (hits and looked_up)) and not (
-            intent.asks or intent.complaint_words or intent.grievance
-        )
+        typed_a_title = False
+        if not (intent.asks or intent.complaint_words or intent.grievance):
+            # (a title typed is known by its words: a story's meaning may be near a document's)
+            worded = hits if query.meaning is None or of_other_years else self._documents(replace(query, meaning=None))
+            typed_a_title = bool(strong_of(worded) or (worded and looked_up))
         # A short message that ends as a document's title does (液化气站 隐患 整改方案) reads as a
         # look-up even when the catalogue has no such document: the rules do not file it for its
         # words; the model still files what it tells (老板不让看安全生产责任制度).

@@ -974,6 +974,13 @@ class Matcher:
             return False
         return any(self._names_a_subject(name) for name in document_names(query.read or query.text))
 
+    def asks_if_published(self, query: Query) -> bool:
+        """Whether ``query`` ends by asking whether something is published or can be found (…公开了吗,
+        有公布没, 网上能查到不), whatever it names: it asks, and tells no complaint."""
+        intent = self.intent(query)
+        asked = _PUBLISHED_ASKED.search(query.normalized)
+        return intent.asks and not (intent.complaint or intent.tipoff) and asked is not None
+
     def _names_documents(self, query: Query) -> bool:
         """Whether the names of documents in ``query`` are worth searching apart: it asks, and
         tells no story (a story, or a complaint, may name a document in passing)."""
@@ -1404,6 +1411,10 @@ MAX_NAMES = 3
 # as the lexicon's ``requests`` words do.
 _ISSUED = ("有没有发", "有没有出", "发过", "出过", "公开过", "公布过")
 _ASKED_IN_NAME = re.compile("|".join((*_ISSUED[:2], "有没有", "是否有", *_ISSUED[2:])))
+_PUBLISHED_ASKED = re.compile(
+    "(?:(?<![不未])(?:公开|公布|发布|通报)[了过]?|(?:网上|网站上)(?:能|可以)?(?:查到|找到|看到)?|(?:能|可以)(?:查到|找到|看到|查))"
+    "(?:没有|没|不|吗|么|呢)?$"
+)
 _ASKS_FOR_A_DOCUMENT = re.compile(
     "(?:" + "|".join(_ISSUED) + ")(?![现生事])[^，,。；;！!?？]{0,24}(?:" + "|".join(DOCUMENT_KINDS) + ")"
 )

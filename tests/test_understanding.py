@@ -663,6 +663,19 @@ def test_a_document_asked_for_that_the_catalogue_has_in_other_words_is_shown_as_
     assert reply.text.startswith(texts.NEAR_DOCUMENTS_HEADER) and "没有找到您说的这份文件" not in reply.text
 
 
+def test_a_question_whether_something_is_published_shows_what_a_search_finds_under_the_choices(answerer, matcher):
+    # 加油站安全检查的结果 names no kind of document: the citizen was offered the entry on what is
+    # published, without the catalogue's 区安监局开展加油站安全专项检查 (0.53 for the whole question).
+    reply = answerer.answer("我是开加油站的，想找一下你们对加油站安全检查的结果，这个公开了吗")
+    assert reply.outcome == "clarify" and reply.hits[0]["index_no"] == "ZDAJ-04-2009-0036"
+    assert texts.CLARIFY_DOCUMENTS_HEADER in reply.text
+    asked = ("有通报么", "有公布吗", "公开了吗", "网上能查到不", "能查到吗")
+    assert all(matcher.asks_if_published(matcher.query("检查结果" + ending)) for ending in asked)
+    # Not what is kept from the public (不公开), nor a story.
+    for text in ("哪些信息不公开", "检查结果未公开", "厂里出了事故瞒着不报，你们公开了吗"):
+        assert not matcher.asks_if_published(matcher.query(text)), text
+
+
 def test_a_document_asked_for_while_the_guide_is_unsure_is_shown_under_the_choices(answerer):
     # The catalogue's 2009年春节烟花爆竹零售网点许可名单公告 scores 0.47, under the chat's bar: the
     # citizen was offered only the guide's entry on looking a company up.

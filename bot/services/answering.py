@@ -790,9 +790,12 @@ class Answers:
                 choices = list({c.id: c for c in [*held, *choices]}.values())
             reply = self._clarify(text, choices[: s.clarify_choices], query.english, offer)
             # A document asked for by its name (烟花爆竹零售点审批结果在哪公示) while the guide is unsure:
-            # the catalogue's nearest items are shown under the choices, as a not-sure reply shows them.
-            if not query.english and self.matcher.seeks_a_document(query):
-                near = self._documents(query, NEAR_DOCUMENT_MIN_SCORE)
+            # the catalogue's nearest items are shown under the choices, as a not-sure reply shows them;
+            # so are those a search shows for a question whether something is published, whatever it
+            # names (对加油站安全检查的结果，这个公开了吗).
+            by_name = self.matcher.seeks_a_document(query)
+            if not query.english and (by_name or self.matcher.asks_if_published(query)):
+                near = self._documents(query, NEAR_DOCUMENT_MIN_SCORE if by_name else s.search_min_score)
                 if near:
                     reply.hits, reply.heading = near, texts.CLARIFY_DOCUMENTS_HEADER
                     reply.text += "\n" + documents_text(near, reply.heading, numbered=False)

@@ -452,7 +452,7 @@ class Matcher:
             self._catalogue_meaning = previous._catalogue_meaning
             return
         passages = [f"{item.title}：{item.summary}" if item.summary else item.title for item in catalogue]
-        self._catalogue_meaning = self.embedder.embed_cached(passages, cache_dir, passages=True)
+        self._catalogue_meaning = self.embedder.embed_cached(passages, cache_dir, passages=True, family="catalogue")
 
     def _read_catalogue(self, path: Path) -> bool:
         """Take the catalogue's index from ``path``; False where there is none to read (not
@@ -860,7 +860,8 @@ class Matcher:
         # typed in the chat or searched for, by its words.
         meant = None
         if query.meaning is not None and self._catalogue_meaning is not None:
-            meant = query.meaning.vector if len(_HAN.findall(query.normalized)) >= MEANING_MIN_CHARS else None
+            asked = len(_HAN.findall(query.normalized)) >= MEANING_MIN_CHARS
+            meant = query.meaning.vector if asked else None
         hits = self._search(query, limit, min_score, budget, meant)
         if hits and hits[0].score >= CLAUSES_BELOW:
             return hits

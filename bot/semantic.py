@@ -145,16 +145,21 @@ class Embedder:
         for text in texts:
             self.embed_one(text)
 
-    def embed_cached(self, texts: Sequence[str], cache_dir: Path | None, *, passages: bool = False) -> np.ndarray:
+    def embed_cached(
+        self, texts: Sequence[str], cache_dir: Path | None, *, passages: bool = False, family: str = ""
+    ) -> np.ndarray:
         """Vectors of ``texts``, from files in ``cache_dir`` keyed by their content.
 
         The guide's phrasings take seconds to embed; their vectors depend only on the texts and
         the model, so a restart with the same knowledge reads them back in milliseconds, and a
         knowledge that changed (a phrasing taught, an entry added) embeds only its new texts.
+
+        :param family: the files' own family (the catalogue's), whose newest ``CACHE_FILES`` are
+          kept apart from the guide's, which change with every entry taught
         """
         if cache_dir is None:
             return self.embed(texts, passages=passages)
-        kind = "passage" if passages else "query"
+        kind = ("passage" if passages else "query") + (f"\n{family}" if family else "")
         family = hashlib.sha256(f"{MODEL}\n{ENGINE_VERSION}\n{kind}".encode()).hexdigest()[:12]
         digests = np.array([hashlib.sha256(t.encode()).digest()[:16] for t in texts], dtype="S16")
         key = hashlib.sha256(digests.tobytes()).hexdigest()[:24]

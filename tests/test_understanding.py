@@ -1196,6 +1196,18 @@ def test_embeddings_are_cached_on_disk(embedder, tmp_path):
     assert embedder.embed_cached(["另一句"], tmp_path).any()
 
 
+def test_the_catalogues_embeddings_are_kept_apart_from_the_guides(embedder, tmp_path):
+    from bot.semantic import CACHE_FILES
+
+    catalogue = embedder.embed_cached(["区安监局主要职责"], tmp_path, passages=True, family="catalogue")
+    for n in range(CACHE_FILES + 1):  # answers taught one after another: their files rotate
+        embedder.embed_cached([f"答复{n}"], tmp_path, passages=True)
+    files = sorted(tmp_path.glob("embeddings-*.npz"))
+    assert len(files) == CACHE_FILES + 1  # the guide's newest, and the catalogue's
+    again = embedder.embed_cached(["区安监局主要职责"], tmp_path, passages=True, family="catalogue")
+    assert np.array_equal(again, catalogue) and sorted(tmp_path.glob("embeddings-*.npz")) == files
+
+
 def test_a_changed_knowledge_embeds_only_its_new_texts(embedder, tmp_path, monkeypatch):
     before = embedder.embed_cached(["收费吗", "多久答复"], tmp_path)
     embedded: list[str] = []

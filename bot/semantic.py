@@ -22,6 +22,7 @@ import logging
 import os
 import queue
 import threading
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -38,6 +39,9 @@ MODEL = "multilingual-e5-small-q4"
 ENGINE_VERSION = "0.3.0"
 DIM = 384
 RECENT_EMBEDDINGS = 4096
+# The classifier fitted on the shipped knowledge (``gongkai knowledge calibrate`` writes it with
+# the calibration, which was fitted on its probabilities): the same answers on every machine.
+SHIPPED_CLASSIFIER = Path(__file__).with_name("classifier.npz")
 CACHE_FILES = 4  # of each kind: the knowledge in force and the few before it
 # Each engine is given at least this many texts of a batch to embed (on fewer, the thread costs more
 # than it saves).
@@ -227,37 +231,77 @@ class Classifier:
     set of ``train.csv``, the right entry first for 73% of questions against 67% by nearness).
     """
 
-    def __init__(self, weights: np.ndarray, bias: np.ndarray) -> None:
+    def __init__(self, weights: np.ndarray, bias: np.ndarray, key: str | None = None) -> None:
         self.weights = weights
         self.bias = bias
+        self.key = key  # what it was fitted on, by the examples' texts (see ``ship``)
 
     @classmethod
     def fitted(
-        cls, vectors: np.ndarray, labels: np.ndarray, classes: int, balanced: int, cache_dir: Path | None
+        cls,
+        vectors: np.ndarray,
+        labels: np.ndarray,
+        classes: int,
+        balanced: int,
+        cache_dir: Path | None,
+        texts: Sequence[str] = (),
     ) -> Classifier:
         """Fitted on ``vectors`` labelled ``labels`` (0 to ``classes`` - 1; the first ``balanced``
-        classes weigh the same whatever their number of examples), or read back from
-        ``cache_dir`` when the same examples were fitted before (a fit takes about a second)."""
-        key = hashlib.sha256(vectors.tobytes() + labels.astype(np.int64).tobytes() + repr((_FIT, balanced)).encode())
-        path = cache_dir / f"classifier-{key.hexdigest()[:24]}.npz" if cache_dir is not None else None
+        classes weigh the same whatever their number of examples), or read back: the one shipped
+        beside this module when ``texts``, the examples the vectors embed, are the shipped
+        knowledge's, or from ``cache_dir`` when the same vectors were fitted before (a fit takes
+        about a second)."""
+        key = None
+        if texts:
+            key = hashlib.sha256(
+                "\n".join([MODEL, ENGINE_VERSION, repr((_FIT, balanced, classes)), *texts]).encode()
+                + labels.astype(np.int64).tobytes()
+            ).hexdigest()
+            shipped = _read_classifier(SHIPPED_CLASSIFIER, vectors.shape[1], classes, key)
+            if shipped is not None:
+                return shipped
+        digest = hashlib.sha256(vectors.tobytes() + labels.astype(np.int64).tobytes() + repr((_FIT, balanced)).encode())
+        path = cache_dir / f"classifier-{digest.hexdigest()[:24]}.npz" if cache_dir is not None else None
         if path is not None:
-            try:
-                with np.load(path) as saved:
-                    if saved["weights"].shape == (vectors.shape[1], classes):
-                        return cls(saved["weights"], saved["bias"])
-            except (OSError, ValueError, KeyError):
-                pass  # not fitted yet, or a damaged file: fitted again
+            cached = _read_classifier(path, vectors.shape[1], classes)
+            if cached is not None:
+                return cls(cached.weights, cached.bias, key)
         weights, bias = _fit_softmax(vectors, labels, classes, balanced)
         if cache_dir is not None and path is not None:
             files = sorted(cache_dir.glob("classifier-*.npz"), key=_mtime, reverse=True)
             save_cached(cache_dir, path, [*files[: CACHE_FILES - 1]], weights=weights, bias=bias)
-        return cls(weights, bias)
+        return cls(weights, bias, key)
+
+    def ship(self, path: Path | None = None) -> Path:
+        """Write this classifier beside this module (or to ``path``), to be read back wherever the
+        same examples are fitted: the fit's last digits differ with numpy's and the CPU's
+        arithmetic, and a question on the answering bar (0.686 here, 0.676 there) with them."""
+        if self.key is None:
+            raise ValueError("only a classifier fitted on named examples (texts) can be shipped")
+        path = path or SHIPPED_CLASSIFIER
+        partial = path.with_suffix(".tmp")
+        with partial.open("wb") as out:
+            np.savez_compressed(out, key=np.array(self.key), weights=self.weights, bias=self.bias)
+        partial.replace(path)
+        return path
 
     def probabilities(self, vector: np.ndarray) -> np.ndarray:
         """Each class's probability for one embedded question."""
         logits = vector @ self.weights + self.bias
         exp = np.exp(logits - logits.max())
         return exp / exp.sum()
+
+
+def _read_classifier(path: Path, dim: int, classes: int, key: str | None = None) -> Classifier | None:
+    """The classifier saved at ``path`` if it has the expected shape (and ``key``); None where
+    there is none (not fitted yet, another knowledge's, a damaged file)."""
+    try:
+        with np.load(path) as saved:
+            if saved["weights"].shape != (dim, classes) or (key is not None and str(saved["key"]) != key):
+                return None
+            return Classifier(saved["weights"], saved["bias"], key)
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return None
 
 
 # The fit: Adam on the mean cross-entropy with a small ridge penalty. Measured on the labelled

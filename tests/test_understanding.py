@@ -35,7 +35,7 @@ from bot.reading import (
 from bot.semantic import Classifier, Embedder
 from bot.services.answering import pointers
 
-from .conftest import DATA
+from .conftest import DATA, KNOWLEDGE
 
 TODAY = dt.date(2026, 12, 1)
 
@@ -1264,6 +1264,37 @@ def test_the_classifier_is_cached_by_its_examples(tmp_path):
     assert not Classifier.fitted(vectors, labels, 3, 3, tmp_path).weights.any()  # read back
     other = Classifier.fitted(vectors, (labels + 1) % 3, 3, 3, tmp_path)  # other examples: fitted
     assert other.weights.any() and len(list(tmp_path.glob("classifier-*.npz"))) == 2
+
+
+def test_a_shipped_classifier_is_read_for_the_same_examples_wherever_it_is_fitted(tmp_path, monkeypatch):
+    # Another machine's arithmetic fits other last digits: what was shipped for these examples
+    # is read instead, by their texts, whatever their vectors; other examples are fitted.
+    monkeypatch.setattr(semantic, "SHIPPED_CLASSIFIER", tmp_path / "classifier.npz")
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(12, 4)).astype(np.float32)
+    labels = np.arange(12) % 3
+    texts = [f"问法{n}" for n in range(12)]
+    fitted = Classifier.fitted(vectors, labels, 3, 3, None, texts)
+    Classifier(np.zeros_like(fitted.weights), np.zeros_like(fitted.bias), fitted.key).ship()
+    elsewhere = vectors + np.float32(1e-6)  # the same texts embedded by another CPU
+    assert not Classifier.fitted(elsewhere, labels, 3, 3, tmp_path, texts).weights.any()
+    assert Classifier.fitted(vectors, labels, 3, 3, None, [*texts[:-1], "另一个问法"]).weights.any()
+    assert Classifier.fitted(vectors, (labels + 1) % 3, 3, 3, None, texts).weights.any()
+    with pytest.raises(ValueError):
+        Classifier.fitted(vectors, labels, 3, 3, None).ship()  # fitted on vectors alone: no key
+
+
+def test_the_shipped_classifier_is_the_shipped_knowledges():
+    # Edited the guide's phrasings or the lexicon's examples? `gongkai knowledge fit` (or
+    # `calibrate`) writes bot/classifier.npz again, which every machine then reads.
+    from bot.config import Settings
+    from bot.knowledge import load
+    from bot.matching import build_matcher
+
+    matcher = build_matcher(load(KNOWLEDGE), Settings())
+    with np.load(semantic.SHIPPED_CLASSIFIER) as shipped:
+        assert matcher.classifier is not None and str(shipped["key"]) == matcher.classifier.key
+        assert np.array_equal(shipped["weights"], matcher.classifier.weights)
 
 
 @pytest.fixture(scope="module")

@@ -44,6 +44,7 @@ from .reading import (
     asks_which_office,
     focus,
     is_english,
+    listed,
     names_a_date,
     questions,
     read_years,
@@ -548,6 +549,11 @@ class Matcher:
         parts = questions(query.text, self.asks, MAX_PARTS)  # each part shown in the citizen's words
         return [] if len(parts) < 2 else [self.query(part) for part in parts]
 
+    def listed(self, query: Query) -> list[Query]:
+        """The things a short message lists to ask of each (办公时间和电话: see ``reading.listed``),
+        each read on its own; none for a message of one thing."""
+        return [self.query(thing) for thing in listed(query.text, MAX_PARTS)]
+
     def questions_beyond(self, query: Query) -> list[str]:
         """The questions of a message after the three it is answered on (they are named in the
         reply, to be asked again, rather than dropped without a word)."""
@@ -572,7 +578,7 @@ class Matcher:
         if self.embedder is None:
             return []
         query = self.query(text)
-        separate = self.questions(query)
+        separate = self.questions(query) or self.listed(query)
         dated = [p for p in self.of_years_before(separate) if p is not None]
         parts = [p for p in (query, *separate, *dated) if self.settled_by_words(p) is None]
         shorter = [q for p in parts for q in (p.focus, p.core) if q is not None]

@@ -500,6 +500,31 @@ def questions(text: str, asks: Callable[[str], bool], limit: int | None = 3) -> 
     return asking[:limit] if len(asking) > 1 else [text]  # [:None] is all
 
 
+# Things a short message lists to ask of each (办公时间和电话, 申请表、收费标准, office hours + phone
+# number): joined by 和, 跟, 及, 以及, 还有, 、, + or &; in English, by "and" or a comma. Whether each
+# is a question of its own the guide answers is the matcher's to say (身份证、户口本要带吗 lists two
+# things of one question).
+_LISTED = re.compile(r"\s*(?:以及|还有|和|跟|及|、|[+＋&])\s*")
+# In English, a comma lists too (in Chinese it ends a clause: 我寄过去的申请，从哪天算收到).
+_LISTED_EN = re.compile(r"\s*(?:,|\band\b|[+&])\s*", re.IGNORECASE)
+# What asks one question of all the things listed (公司和个人都能申请吗, 复议和诉讼有啥区别, 哪个先).
+_OF_ALL = re.compile(r"都|区别|差别|不同|一样|哪个|还是|同时|一起|\b(?:both|difference|differ|same|or|which)\b", re.I)
+LISTED_MAX_CHARS = 20  # Han characters; a Latin message, words (a list is short)
+
+
+def listed(text: str, limit: int = 3) -> list[str]:
+    """The two to ``limit`` things a short message lists, each as typed, or [] where it lists none
+    or is too long to be a list."""
+    text = text.strip().rstrip("?？。.!！ ")
+    size = len(_CJK.findall(text)) if _CJK.search(text) else len(_LATIN_WORD.findall(text))
+    if size > LISTED_MAX_CHARS or _OF_ALL.search(text):
+        return []
+    things = [t for t in (_LISTED if _CJK.search(text) else _LISTED_EN).split(text) if t.strip()]
+    if not 2 <= len(things) <= limit or any(len(_CJK.findall(t)) < 2 and len(t.strip()) < 3 for t in things):
+        return []
+    return things
+
+
 def _of_two(sentence: str) -> list[str]:
     """An English question asked of two things (what's your address and phone number) as two."""
     match = _ENGLISH_OF_TWO.match(sentence)

@@ -26,6 +26,7 @@ from bot.reading import (
     clauses,
     focus,
     is_english,
+    listed,
     of_another_place,
     questions,
     read_day,
@@ -227,6 +228,18 @@ def test_several_questions_are_split_but_a_preamble_stays():
         assert questions(one, ASKS) == [one]
     assert questions("怎么办啊？收费吗？多久答复？", ASKS) == ["怎么办啊 收费吗", "多久答复"]
     assert focus("怎么办啊，我是外地的能申请吗", ASKS) == "我是外地的能申请吗"
+
+
+def test_the_things_a_short_message_lists_are_read_apart():
+    assert listed("办公时间和电话") == ["办公时间", "电话"]
+    assert listed("申请表、身份证复印件+收费标准") == ["申请表", "身份证复印件", "收费标准"]
+    assert listed("几点上班&电话多少") == ["几点上班", "电话多少"]
+    assert listed("office hours, phone number and fax?") == ["office hours", "phone number", "fax"]
+    assert listed("我寄过去的申请，从那天开始算你们收到了") == []  # a comma ends a clause in Chinese
+    assert listed("公司和个人都能申请吗") == [] and listed("复议和诉讼有啥区别") == []  # asked of both
+    assert listed("申请表、身份证、户口本、收费标准") == []  # more than three: no list of questions
+    assert listed("我和我爸想一起去你们那儿查一下二〇〇九年的安全生产工作总结") == []  # too long
+    assert listed("网上申请") == [] and listed("A和B") == []
 
 
 def test_an_office_of_another_place_is_told_apart_from_the_bureau():
@@ -1405,6 +1418,31 @@ def test_several_questions_answered_part_by_part(answerer):
     assert reply.outcome == "answer"
     assert [p.entry_id for p in reply.parts] == ["fee-free", "deadline"]
     assert "【1】" in reply.text and "【2】" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "entries"),
+    [
+        ("办公时间和电话", ["office-hours", "office-phone"]),
+        ("你们的地址和电话", ["office-address", "office-phone"]),
+        ("office hours + phone number of the disclosure office pls", ["office-hours", "office-phone"]),
+        ("收费标准和交费期限", ["fee-free", "fee-payment"]),
+    ],
+)
+def test_the_things_a_message_lists_are_each_answered(answerer, typed, entries):
+    # Only the first was answered: 办公时间和电话 got the office hours and no phone number.
+    reply = answerer.answer(typed)
+    assert reply.outcome == "answer" and [p.entry_id for p in reply.parts] == entries
+
+
+@pytest.mark.parametrize(
+    ("typed", "entry"),
+    [("身份证、户口本要带吗", "apply-id"), ("指南和目录多久更新一次", "update-frequency")],
+)
+def test_a_question_asked_of_the_things_it_lists_is_one_question(answerer, typed, entry):
+    # Both things of one entry, or what is asked of the last asked of them all.
+    reply = answerer.answer(typed)
+    assert (reply.outcome, reply.entry_id, reply.parts) == ("answer", entry, [])
 
 
 @pytest.mark.parametrize("typed", ["咋申请公开信息啊", "申请公开信息啊？"])

@@ -576,7 +576,30 @@ class Answers:
             if not offered:
                 return whole
             return self._clarify(text, offered[: max(self.settings.clarify_choices, len(replies))])
-        return self._single(text, query, intent)
+        whole = self._single(text, query, intent)
+        return self._things_listed(text, query, whole) or whole
+
+    def _things_listed(self, text: str, query: Query, whole: Reply) -> Reply | None:
+        """A short message that lists things to ask of each (办公时间和电话, office hours + phone
+        number), each answered outright with an entry of its own: answered part by part, unless the
+        whole was answered with an entry none of them is (申请表和身份证明: the entry on what an
+        application needs). None for a message of one question (身份证、户口本要带吗: both of one
+        entry)."""
+        if whole.outcome not in ("answer", "clarify", "fallback"):
+            return None
+        things = self.matcher.listed(query)
+        if not things:
+            return None
+        replies = [self._single(thing.text, thing, self.matcher.intent(thing)) for thing in things]
+        answered = [r.entry_id for r in replies if r.outcome == "answer"]
+        if len(set(answered)) < len(replies) or (whole.outcome == "answer" and whole.entry_id not in answered):
+            return None
+        # What the last thing asks, the first not, may be asked of them all (指南和目录多久更新一次):
+        # so it is where the whole is answered as the last thing is.
+        last_asks = self.matcher.asks(things[-1].text) > self.matcher.asks(things[0].text)
+        if whole.outcome == "answer" and whole.entry_id == answered[-1] and last_asks:
+            return None
+        return self._several(text, replies)
 
     def _part(self, part: Query, dated: Query | None, before: Reply | None) -> Reply:
         """One of a message's questions, ``before`` the reply to the one before it; one that names no

@@ -486,6 +486,8 @@ def fit(knowledge_dir: Path | None) -> None:
     then reads instead of fitting its own (the last digits of a fit differ with numpy and the CPU,
     and a question on the answering bar with them). Run it after editing the guide's phrasings or
     the lexicon's examples; ``calibrate`` writes it too.
+
+    Example: gongkai knowledge fit && git add bot/classifier.npz
     """
     from .matching import build_matcher
 

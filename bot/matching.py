@@ -51,7 +51,7 @@ from .reading import (
     without_suppositions,
 )
 from .semantic import Classifier, Embedder, newest_first, save_cached
-from .textnorm import BREAK, Normalizer, Slips, Units, pinyin_of, without_opener
+from .textnorm import BREAK, Normalizer, Slips, Units, office_named, pinyin_of, without_opener
 
 RECALL_BETA = 2.0
 # Share of the final score taken by rapidfuzz's ratio on the pinyin of the best phrasing.
@@ -511,6 +511,7 @@ class Matcher:
         """
         read, named = read_years(text, today)
         read = without_opener(read)  # 那要带啥材料: what the model reads and the implied subject goes before
+        read = office_named(read)  # the office that handles disclosure requests: your office
         if years and not named:
             read = "".join(f"{year}年" for year in years) + read
         years = named or years

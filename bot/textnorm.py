@@ -82,6 +82,25 @@ def without_opener(text: str) -> str:
     return _OPENER.sub("", text)
 
 
+# The office a question in English describes rather than names (the office that handles disclosure
+# requests, the department in charge of information applications): the bureau's, as "your office"
+# names it. Described, its words read as what is asked (handles requests: how soon a request is
+# handled), and the office's hours were taken for the deadline for a reply.
+_OFFICE_DESCRIBED = re.compile(
+    r"\b(?:the|your|that)\s+(?:office|department|section|division|unit|bureau)\s+"
+    r"(?:(?:that|which)\s+(?:handles|deals\s+with|processes|is\s+in\s+charge\s+of|is\s+responsible\s+for)"
+    r"|handling|dealing\s+with|processing|in\s+charge\s+of|responsible\s+for)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:requests?|applications?|disclosures?|enquiries|inquiries)\b",
+    re.IGNORECASE,
+)
+
+
+def office_named(text: str) -> str:
+    """``text`` with the office it describes in English (the office that handles disclosure
+    requests) named as its questions name it: your office."""
+    return _OFFICE_DESCRIBED.sub("your office", text)
+
+
 def readable(text: str) -> str:
     """``text`` with what is no character (a lone surrogate: bytes that were not UTF-8, decoded
     with surrogateescape) as U+FFFD, the replacement character, without terminal escape

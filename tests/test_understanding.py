@@ -1043,6 +1043,20 @@ def test_several_english_questions_are_answered_in_english(answerer):
     assert reply.text.startswith("You asked 2 questions") and "In principle, no." in reply.text
 
 
+@pytest.mark.parametrize(
+    ("typed", "entry"),
+    [
+        ("What's the office hours of the office that handles disclosure requests", "office-hours"),
+        ("address of the department in charge of disclosure requests", "office-address"),
+    ],
+)
+def test_the_office_described_in_english_is_the_bureaus(answerer, typed, entry):
+    # "handles disclosure requests" read as what was asked: the hours taken for the deadline.
+    reply = answerer.answer(typed)
+    assert (reply.outcome, reply.entry_id) == ("answer", entry)
+    assert answerer.answer("does the office that handles requests charge fees").entry_id == "fee-free"
+
+
 def test_english_is_not_pinyin():
     assert is_english("How much does it cost to apply?")
     assert not is_english("shenqing yao duojiu")

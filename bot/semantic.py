@@ -39,8 +39,8 @@ MODEL = "multilingual-e5-small-q4"
 ENGINE_VERSION = "0.3.0"
 DIM = 384
 RECENT_EMBEDDINGS = 4096
-# The classifier fitted on the shipped knowledge (``gongkai knowledge calibrate`` writes it with
-# the calibration, which was fitted on its probabilities): the same answers on every machine.
+# The classifier fitted on the shipped knowledge (``gongkai knowledge fit`` writes it, and
+# ``calibrate`` with the calibration fitted on its probabilities): the same answers on every machine.
 SHIPPED_CLASSIFIER = Path(__file__).with_name("classifier.npz")
 CACHE_FILES = 4  # of each kind: the knowledge in force and the few before it
 # Each engine is given at least this many texts of a batch to embed (on fewer, the thread costs more

@@ -1451,10 +1451,15 @@ def test_the_things_a_message_lists_are_each_answered(answerer, typed, entries):
 
 @pytest.mark.parametrize(
     ("typed", "entry"),
-    [("身份证、户口本要带吗", "apply-id"), ("指南和目录多久更新一次", "update-frequency")],
+    [
+        ("身份证、户口本要带吗", "apply-id"),
+        ("指南和目录多久更新一次", "update-frequency"),
+        ("复议和诉讼", "review-before-suit"),
+    ],
 )
 def test_a_question_asked_of_the_things_it_lists_is_one_question(answerer, typed, entry):
-    # Both things of one entry, or what is asked of the last asked of them all.
+    # Both things of one entry, what is asked of the last asked of them all, or the whole answered
+    # with an entry of its own (which comes first: review, then court).
     reply = answerer.answer(typed)
     assert (reply.outcome, reply.entry_id, reply.parts) == ("answer", entry, [])
 

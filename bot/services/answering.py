@@ -582,9 +582,8 @@ class Answers:
     def _things_listed(self, text: str, query: Query, whole: Reply) -> Reply | None:
         """A short message that lists things to ask of each (办公时间和电话, office hours + phone
         number), each answered outright with an entry of its own: answered part by part, unless the
-        whole was answered with an entry none of them is (申请表和身份证明: the entry on what an
-        application needs). None for a message of one question (身份证、户口本要带吗: both of one
-        entry)."""
+        whole was answered with an entry none of them is (复议和诉讼: the entry on which comes
+        first). None for a message of one question (身份证、户口本要带吗: both of one entry)."""
         if whole.outcome not in ("answer", "clarify", "fallback"):
             return None
         things = self.matcher.listed(query)
@@ -596,7 +595,7 @@ class Answers:
             return None
         # What the last thing asks, the first not, may be asked of them all (指南和目录多久更新一次):
         # so it is where the whole is answered as the last thing is.
-        last_asks = self.matcher.asks(things[-1].text) > self.matcher.asks(things[0].text)
+        last_asks = self.matcher.asks(things[-1].text) and not self.matcher.asks(things[0].text)
         if whole.outcome == "answer" and whole.entry_id == answered[-1] and last_asks:
             return None
         return self._several(text, replies)

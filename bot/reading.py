@@ -512,6 +512,19 @@ _OF_ALL = re.compile(r"都|区别|差别|不同|一样|哪个|还是|同时|一�
 LISTED_MAX_CHARS = 20  # Han characters; a Latin message, words (a list is short)
 
 
+# What asks in a thing listed beyond naming it: a question word or particle (目录多久更新一次,
+# 电话分别是多少), not a noun a question may be made of alone (电话, 地址: the lexicon's asking words).
+_ASKS_OF_IT = re.compile(
+    r"多久|多长|多少|几|怎么|怎样|如何|咋|啥|什么|哪|[吗么呢]|[不没]$|是否|能否|可否|\b(?:how|what|when|where|which|who|why)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_of_it(thing: str) -> bool:
+    """Whether a thing a message lists asks something of it (多久更新一次), rather than only names it."""
+    return _ASKS_OF_IT.search(thing.strip().rstrip("?？")) is not None
+
+
 def listed(text: str, limit: int = 3) -> list[str]:
     """The two to ``limit`` things a short message lists, each as typed, or [] where it lists none
     or is too long to be a list."""

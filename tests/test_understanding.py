@@ -22,6 +22,7 @@ from bot.reading import (
     asks_by_grammar,
     asks_for_figures,
     asks_in_english,
+    asks_of_it,
     asks_yes_or_no,
     clauses,
     focus,
@@ -240,6 +241,9 @@ def test_the_things_a_short_message_lists_are_read_apart():
     assert listed("申请表、身份证、户口本、收费标准") == []  # more than three: no list of questions
     assert listed("我和我爸想一起去你们那儿查一下二〇〇九年的安全生产工作总结") == []  # too long
     assert listed("网上申请") == [] and listed("A和B") == []
+    # A thing that asks of itself, beyond naming what is asked (电话 is an asking word alone).
+    assert asks_of_it("目录多久更新一次") and asks_of_it("电话分别是多少") and asks_of_it("how long")
+    assert not asks_of_it("电话") and not asks_of_it("你们的地址") and not asks_of_it("phone number")
 
 
 def test_an_office_of_another_place_is_told_apart_from_the_bureau():

@@ -34,6 +34,7 @@ from ..reading import (
     asked_of_years,
     asks_for_figures,
     asks_of_another_year,
+    asks_of_it,
     asks_on_its_own,
     asks_what_about,
     asks_whom_to_tell,
@@ -595,7 +596,7 @@ class Answers:
             return None
         # What the last thing asks, the first not, may be asked of them all (指南和目录多久更新一次):
         # so it is where the whole is answered as the last thing is.
-        last_asks = self.matcher.asks(things[-1].text) and not self.matcher.asks(things[0].text)
+        last_asks = asks_of_it(things[-1].text) and not asks_of_it(things[0].text)  # not 电话: names it
         if whole.outcome == "answer" and whole.entry_id == answered[-1] and last_asks:
             return None
         return self._several(text, replies)

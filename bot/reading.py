@@ -512,27 +512,23 @@ _OF_ALL = re.compile(r"都|区别|差别|不同|一样|哪个|还是|同时|一�
 LISTED_MAX_CHARS = 20  # Han characters; a Latin message, words (a list is short)
 
 
-# What asks in a thing listed beyond naming it: a question word or particle (目录多久更新一次,
-# 电话分别是多少), not a noun a question may be made of alone (电话, 地址: the lexicon's asking words).
-_ASKS_OF_IT = re.compile(
-    r"多久|多长|多少|几|怎么|怎样|如何|咋|啥|什么|哪|[吗么呢]|[不没]$|是否|能否|可否|\b(?:how|what|when|where|which|who|why)\b",
-    re.IGNORECASE,
-)
-
-
 def asks_of_it(thing: str) -> bool:
-    """Whether a thing a message lists asks something of it (多久更新一次), rather than only names it."""
-    return _ASKS_OF_IT.search(thing.strip().rstrip("?？")) is not None
+    """Whether a thing a message lists asks something of it (目录多久更新一次, 电话分别是多少, 能网上办不),
+    by a question word or a question's form, rather than only names it (电话, 地址: the lexicon's
+    asking words, which a question may be made of alone)."""
+    thing = thing.strip()
+    return bool(_OPEN.search(thing) or _YES_OR_NO.search(thing)) or asks_by_grammar(thing)
 
 
 def listed(text: str, limit: int = 3) -> list[str]:
     """The two to ``limit`` things a short message lists, each as typed, or [] where it lists none
     or is too long to be a list."""
     text = text.strip().rstrip("?？。.!！ ")
-    size = len(_CJK.findall(text)) if _CJK.search(text) else len(_LATIN_WORD.findall(text))
+    chinese = _CJK.search(text) is not None
+    size = len(_CJK.findall(text)) if chinese else len(_LATIN_WORD.findall(text))
     if size > LISTED_MAX_CHARS or _OF_ALL.search(text):
         return []
-    things = [t for t in (_LISTED if _CJK.search(text) else _LISTED_EN).split(text) if t.strip()]
+    things = [t for t in (_LISTED if chinese else _LISTED_EN).split(text) if t.strip()]
     if not 2 <= len(things) <= limit or any(len(_CJK.findall(t)) < 2 and len(t.strip()) < 3 for t in things):
         return []
     return things

@@ -265,7 +265,8 @@ class Classifier:
         if path is not None:
             cached = _read_classifier(path, vectors.shape[1], classes)
             if cached is not None:
-                return cls(cached.weights, cached.bias, key)
+                cached.key = key  # (the cache's files are named by the vectors, not the texts)
+                return cached
         weights, bias = _fit_softmax(vectors, labels, classes, balanced)
         if cache_dir is not None and path is not None:
             files = sorted(cache_dir.glob("classifier-*.npz"), key=_mtime, reverse=True)

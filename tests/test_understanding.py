@@ -1453,6 +1453,14 @@ def test_the_things_a_message_lists_are_each_answered(answerer, typed, entries):
     assert reply.outcome == "answer" and [p.entry_id for p in reply.parts] == entries
 
 
+@pytest.mark.parametrize("typed", ["俺想查下烟花暴竹的通知", "我想查一下烟花爆竹的通知"])
+def test_wanting_to_look_a_notice_up_is_no_tip_off(answerer, typed):
+    # 俺想查下烟花暴竹的通知 was told to report a hazard to 12350: 想查下 asks for information.
+    reply = answerer.answer(typed)
+    assert reply.outcome != "complaint"
+    assert any("烟花爆竹" in h["title"] and "通知" in h["title"] for h in reply.hits)
+
+
 @pytest.mark.parametrize(
     ("typed", "entry"),
     [

@@ -934,6 +934,7 @@ def test_regional_question_words_read_as_putonghua(knowledge, text, read):
         ("边度可以睇到你哋嘅年报", "annual-report-where"),
         ("递了申请，多咱能有信儿", "deadline"),
         ("晌午头有人值班不", "office-hours"),
+        ("恁们地址", "office-address"),  # 山东话's 恁们 (你们): 0.46 and a "是这个吗？"
     ],
 )
 def test_a_question_in_dialect_is_answered(answerer, question, entry_id):
@@ -1445,10 +1446,14 @@ def test_several_questions_answered_part_by_part(answerer):
         ("你们的地址和电话", ["office-address", "office-phone"]),
         ("office hours + phone number of the disclosure office pls", ["office-hours", "office-phone"]),
         ("收费标准和交费期限", ["fee-free", "fee-payment"]),
+        ("地址和电话是多少", ["office-address", "office-phone"]),
+        ("恁们地址和电话多少", ["office-address", "office-phone"]),
+        ("办公时间和地址在哪", ["office-hours", "office-address"]),
     ],
 )
 def test_the_things_a_message_lists_are_each_answered(answerer, typed, entries):
-    # Only the first was answered: 办公时间和电话 got the office hours and no phone number.
+    # Only the first was answered: 办公时间和电话 got the office hours and no phone number, and
+    # 地址和电话是多少 the phone number (多少 was read as asked of both, as 多久 in 指南和目录多久更新).
     reply = answerer.answer(typed)
     assert reply.outcome == "answer" and [p.entry_id for p in reply.parts] == entries
 

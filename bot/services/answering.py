@@ -18,6 +18,7 @@ from ..config import MAX_EMBEDDING_ENGINES, Settings
 from ..knowledge import GuideEntry, fill
 from ..limits import LRU
 from ..matching import (
+    CANDIDATES,
     COMPLAINT,
     ELSEWHERE_KIND,
     OUT_OF_SCOPE,
@@ -101,6 +102,8 @@ LOOKUP_MAX_CHARS = 16
 FOCUS_ELSEWHERE = 0.05
 # A complaint is answered besides at most this many questions it also asks (three parts in all).
 MAX_BESIDES = 2
+# The lexical score at which an entry's words name a thing listed (指南 in 指南和目录多久更新一次).
+NAMES_THE_FIRST = 0.5
 HIT_FIELDS = ("title", "index_no", "date", "category")
 # What a part of a message may be told on its own: an answer, or the documents looked up.
 ACCEPTED = ("answer", "catalogue")
@@ -595,10 +598,13 @@ class Answers:
         if len(set(answered)) < len(replies) or (whole.outcome == "answer" and whole.entry_id not in answered):
             return None
         # What the last thing asks, the first not, may be asked of them all (指南和目录多久更新一次):
-        # so it is where the whole is answered as the last thing is.
+        # so it is where the whole is answered as the last thing is, with an entry whose words name
+        # the first too (指南: update-frequency's do; 地址和电话多少: office-phone's do not name 地址).
         last_asks = asks_of_it(things[-1].text) and not asks_of_it(things[0].text)  # not 电话: names it
         if whole.outcome == "answer" and whole.entry_id == answered[-1] and last_asks:
-            return None
+            first = self.matcher.rank(things[0], CANDIDATES)
+            if any(c.entry.id == whole.entry_id and c.lexical >= NAMES_THE_FIRST for c in first):
+                return None
         return self._several(text, replies)
 
     def _part(self, part: Query, dated: Query | None, before: Reply | None) -> Reply:

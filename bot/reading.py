@@ -510,6 +510,8 @@ _LISTED_EN = re.compile(r"\s*(?:,|\band\b|[+&])\s*", re.IGNORECASE)
 # What asks one question of all the things listed (公司和个人都能申请吗, 复议和诉讼有啥区别, 哪个先).
 _OF_ALL = re.compile(r"都|区别|差别|不同|一样|哪个|还是|同时|一起|\b(?:both|difference|differ|same|or|which)\b", re.I)
 LISTED_MAX_CHARS = 20  # Han characters; a Latin message, words (a list is short)
+# The number before a question (请问：一、答复期限多久, 1.办公时间和电话): its 、 lists nothing.
+_NUMBER = re.compile(r"(^|[:：,，;；\s])(?:[一二三四五六七八九十]|[0-9]{1,2})[、.．](?![0-9])")
 
 
 def asks_of_it(thing: str) -> bool:
@@ -521,9 +523,9 @@ def asks_of_it(thing: str) -> bool:
 
 
 def listed(text: str, limit: int = 3) -> list[str]:
-    """The two to ``limit`` things a short message lists, each as typed, or [] where it lists none
-    or is too long to be a list."""
-    text = text.strip().rstrip("?？。.!！ ")
+    """The two to ``limit`` things a short message lists, each as typed (less a number before the
+    message or a clause of it), or [] where it lists none or is too long to be a list."""
+    text = _NUMBER.sub(r"\1", text.strip()).strip().rstrip("?？。.!！ ")
     chinese = _CJK.search(text) is not None
     size = len(_CJK.findall(text)) if chinese else len(_LATIN_WORD.findall(text))
     if size > LISTED_MAX_CHARS or _OF_ALL.search(text):

@@ -241,6 +241,9 @@ def test_the_things_a_short_message_lists_are_read_apart():
     assert listed("申请表、身份证、户口本、收费标准") == []  # more than three: no list of questions
     assert listed("我和我爸想一起去你们那儿查一下二〇〇九年的安全生产工作总结") == []  # too long
     assert listed("网上申请") == [] and listed("A和B") == []
+    # A number before a question lists nothing (一 and 答复期限多久 were asked of apart).
+    assert listed("我们公司想申请一份文件，请问：一、答复期限多久") == []
+    assert listed("1.办公时间和电话") == ["办公时间", "电话"]
     # A thing that asks of itself, beyond naming what is asked (电话 is an asking word alone).
     assert asks_of_it("目录多久更新一次") and asks_of_it("电话分别是多少") and asks_of_it("how long")
     assert not asks_of_it("电话") and not asks_of_it("你们的地址") and not asks_of_it("phone number")

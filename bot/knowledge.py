@@ -108,7 +108,7 @@ class GuideEntry:
     answer: str
     source: str
     answer_en: str = ""  # the answer in English, for questions asked in English
-    question_en: str = ""  # the question in English: its title in a list offered in English
+    question_en: str = ""  # the question in English: its title in a list offered in English, and a phrasing
     year: int | None = None  # the year whose figures the answer gives (2009), if it is about one year
     refer: bool = False  # not the bureau's business: the answer says who to ask instead (12345, 医保局)
     apply_here: bool = False  # the answer says how to apply: a channel adds how to apply right there

@@ -332,8 +332,13 @@ class Matcher:
                 texts.append(phrasing)
                 owners.append(number)
             keywords.update(range(len(texts) - len(entry.keywords), len(texts)))
-        self._phrasings_written = texts  # as written, for the semantic signal
-        self._written_owner = np.array(owners, dtype=np.int64)
+        # Each entry's English question is a phrasing of the semantic signal (after the others: the
+        # classifier is not fitted on it) and answers word for word; not of the lexical one, whose
+        # n-grams tie English too loosely ("where to apply" to "Does applying cost anything?").
+        self._classified = len(texts)
+        titles = [(number, entry.question_en) for number, entry in enumerate(guide) if entry.question_en]
+        self._phrasings_written = texts + [title for _, title in titles]  # as written, for the semantic signal
+        self._written_owner = np.array(owners + [number for number, _ in titles], dtype=np.int64)
         normalized = self.normalizer.normalize_many(texts)
         keep = [i for i, t in enumerate(normalized) if t]
         self._phrasings = [normalized[i] for i in keep]
@@ -349,6 +354,8 @@ class Matcher:
         for text, owner in zip(self._phrasings, self._phrasing_owner.tolist()):
             self._exact.setdefault(text, owner)
             joined[owner].append(text)
+        for number, title in titles:
+            self._exact.setdefault(self.normalizer.normalize(title), number)
         self._keywords = [(owners[i], normalized[i]) for i in sorted(keywords) if normalized[i]]
         self._citing: dict[int, list[GuideEntry]] = {}
         for entry in guide:
@@ -371,7 +378,8 @@ class Matcher:
         lexicon = self.knowledge.lexicon
         examples, labels = _classifier_examples(self._guide, lexicon)
         vectors = self.embedder.embed_cached(examples, cache_dir)
-        self._semantic = vectors[: len(texts)]
+        english = self.embedder.embed_cached(texts[self._classified :], cache_dir)  # the English questions
+        self._semantic = np.concatenate([vectors[: self._classified], english])
         self._guide_rows = ~np.isin(self._written_owner, self._referrals)  # the phrasings but referrals'
         # The answers too, as the passages that answer a question (an English one among them):
         # a question worded like none of the phrasings may still be close to what answers it.
@@ -380,8 +388,8 @@ class Matcher:
         ]
         self._answers = self.embedder.embed_cached([a for _, a in answers], cache_dir, passages=True)
         self._answer_owner = np.array([n for n, _ in answers], dtype=np.int64)
-        self._complaint_examples = vectors[len(texts) : len(texts) + len(lexicon.complaint_examples)]
-        self._out_of_scope_examples = vectors[len(texts) + len(lexicon.complaint_examples) :]
+        self._complaint_examples = vectors[self._classified : self._classified + len(lexicon.complaint_examples)]
+        self._out_of_scope_examples = vectors[self._classified + len(lexicon.complaint_examples) :]
         entries = len(self._guide)
         self._classifier = Classifier.fitted(vectors, labels, entries + 2, entries, cache_dir, examples)
         if self.knowledge.base is not None:

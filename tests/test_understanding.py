@@ -138,6 +138,16 @@ def test_an_answers_yes_or_no_is_said_only_to_a_question_that_asks_one(answerer,
     assert reply.text.startswith(opens)
 
 
+def test_an_entrys_english_question_is_one_of_its_phrasings(answerer):
+    # Matched on its Chinese phrasings alone, proactive-scope was not among the first four of its own
+    # English question, and exempt-overview (which has many English phrasings) was answered.
+    exact = answerer.answer("What information must be disclosed proactively?")
+    assert (exact.outcome, exact.entry_id, exact.score) == ("answer", "proactive-scope", 1.0)
+    assert exact.text.startswith("Under Article 19")
+    reply = answerer.answer("What information do you have to disclose proactively?")
+    assert reply.outcome == "clarify" and "proactive-scope" in [c.id for c in reply.choices]
+
+
 @pytest.mark.parametrize(
     ("text", "day"),
     [

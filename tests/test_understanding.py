@@ -1903,6 +1903,8 @@ def test_markup_pasted_with_a_question_is_no_word_of_it(answerer):
 def test_a_numbered_question_is_numbered_once(answerer):
     text = answerer.answer("1.申请要钱吗 2.多久答复").text
     assert "【1】申请要钱吗" in text and "【2】多久答复" in text
+    text = answerer.answer("请问：一、申请要交钱不 二、多久能答复").text  # and labelled without 请问
+    assert "【1】申请要交钱不" in text and "【2】多久能答复" in text
 
 
 @pytest.mark.parametrize("text", ["申請資訊公開要幾耐？", "申请信息公开要几天"])

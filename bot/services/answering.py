@@ -123,8 +123,9 @@ _YEAR_DOCUMENTS = re.compile(
     # 今年公开了啥, 去年都发布了哪些信息: what was published then, asked in other words
     r"|(?:发了?|发布了?|出了|公开了?|印发了?)(?:什么|哪些|啥)(?:信息|东西|内容)?(?:呢|啊)?)"
 )
-# A part's own number as the citizen typed it (1. 2、 一、 （3） ②), which the reply numbers anew.
-_ENUMERATED = re.compile(r"^(?:[(（]?[0-9一二三四五六七八九十]{1,2}[)）.、．](?![0-9])|[①-⑩])\s*")
+# A part's own number as the citizen typed it (1. 2、 一、 （3） ②), which the reply numbers anew, and
+# the 请问 before it (请问：一、申请要交钱不).
+_ENUMERATED = re.compile(r"^(?:请问[:：,，]?\s*)?(?:[(（]?[0-9一二三四五六七八九十]{1,2}[)）.、．](?![0-9])|[①-⑩])\s*")
 # An answer's opening yes or no (可以。, 一般不能。, 可以，但有限制。, Yes.), said to a question that
 # asked one.
 _VERDICT = re.compile(

@@ -1585,6 +1585,19 @@ def test_a_part_that_asks_more_of_the_part_before_is_answered_once_with_it(answe
     assert reply.q == "收费吗 要钱不"
 
 
+def test_a_short_question_that_asks_more_of_the_one_before_is_part_of_it(answerer):
+    # 在哪里看, unsure on its own, was a part of its own suggesting the annual report's entry; read
+    # after 应急预案公开吗 it is answered as that was: one question, whose answer lists the documents.
+    reply = answerer.answer("应急预案公开吗 在哪里看")
+    assert (reply.outcome, reply.entry_id, reply.parts) == ("answer", "proactive-scope", [])
+    assert "年度报告" not in reply.text and "应急预案" in reply.text
+    # One answered otherwise read after it stays a question of its own.
+    assert [p.entry_id for p in answerer.answer("能直接上法院告不 有时间限制没").parts] == [
+        "review-before-suit",
+        "litigation",
+    ]
+
+
 def test_each_part_is_shown_in_the_citizens_words(answerer):
     # 去年 is read as a year to answer the part, but the part is labelled as it was typed.
     reply = answerer.answer("去年的年报在哪看 申请要多久")

@@ -624,6 +624,18 @@ class Answers:
             and self._of_another_office(before)
         ):
             return self._fallback(part.text, part, reply.entry_id, reply.score)
+        # 应急预案公开吗 在哪里看: a short question without its subject, unsure on its own, that read
+        # after the question before is answered as that one was asks more of it: the same question
+        # (joined to it, see _joined), not a guess at another entry's.
+        if (
+            before is not None
+            and before.outcome == "answer"
+            and reply.outcome in ("clarify", "fallback")
+            and self._subjectless(part, intent)
+        ):
+            after = self._read_after(part.text, part.read or part.text, before)
+            if after.outcome == "answer" and after.entry_id == before.entry_id:
+                return replace(before, q=part.text)
         if dated is None:
             return reply
         if reply.outcome == "answer":  # answered, unless with another year's figures (2018年…？收了多少费)
@@ -972,8 +984,7 @@ class Answers:
         question before was (补正是啥意思 补完多久给答复) would be lost to it, and is not; ``again``:
         it is (a question in the next message: 怎么申请行政复议, then 期限呢, is answered with the
         entry on review again rather than with the deadline for a reply)."""
-        joined = self.matcher.query(before.q + "，" + read)
-        reply = self._single(text, joined, self.matcher.intent(joined), implied=False)
+        reply = self._read_after(text, read, before)
         # 能匿名吗 after a tip-off told as a story (我要举报一个厂子 晚上偷偷开工): read with the story,
         # it is that tip-off again, and asks of it: answered with the entry the tip-off was.
         if again and before.outcome == reply.outcome == "complaint" and reply.entry_id == before.entry_id:
@@ -984,6 +995,11 @@ class Answers:
         # A case supposed (要是不给我呢 after 申请后多久答复) is something new to the question before,
         # not more of it: that question's answer again would not answer it.
         return None if reply.entry_id == before.entry_id and supposes(read) else reply
+
+    def _read_after(self, text: str, read: str, before: Reply) -> Reply:
+        """``text`` (``read`` as the matcher reads it) read after the question ``before`` answered."""
+        joined = self.matcher.query(before.q + "，" + read)
+        return self._single(text, joined, self.matcher.intent(joined), implied=False)
 
     def _today(self) -> dt.date:
         return dt.datetime.now(self.zone).date()

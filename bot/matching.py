@@ -354,8 +354,8 @@ class Matcher:
         for text, owner in zip(self._phrasings, self._phrasing_owner.tolist()):
             self._exact.setdefault(text, owner)
             joined[owner].append(text)
-        for number, title in titles:
-            self._exact.setdefault(self.normalizer.normalize(title), number)
+        for (number, _), title in zip(titles, self.normalizer.normalize_many(title for _, title in titles)):
+            self._exact.setdefault(title, number)
         self._keywords = [(owners[i], normalized[i]) for i in sorted(keywords) if normalized[i]]
         self._citing: dict[int, list[GuideEntry]] = {}
         for entry in guide:

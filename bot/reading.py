@@ -510,8 +510,10 @@ _LISTED_EN = re.compile(r"\s*(?:,|\band\b|[+&])\s*", re.IGNORECASE)
 # What asks one question of all the things listed (公司和个人都能申请吗, 复议和诉讼有啥区别, 哪个先).
 _OF_ALL = re.compile(r"都|区别|差别|不同|一样|哪个|还是|同时|一起|\b(?:both|difference|differ|same|or|which)\b", re.I)
 LISTED_MAX_CHARS = 20  # Han characters; a Latin message, words (a list is short)
-# The number before a question (请问：一、答复期限多久, 1.办公时间和电话): its 、 lists nothing.
-_NUMBER = re.compile(r"(^|[:：,，;；\s])(?:[一二三四五六七八九十]|[0-9]{1,2})[、.．](?![0-9])")
+# The number a citizen types before a question (1. 2、 一、 （3） ②), which numbers it and lists nothing:
+# 请问：一、答复期限多久, 1.办公时间和电话.
+NUMBERED = r"(?:[(（]?[0-9一二三四五六七八九十]{1,2}[)）.、．](?![0-9])|[①-⑩])"
+_NUMBER = re.compile(rf"(^|[:：,，;；\s]){NUMBERED}")
 
 
 def asks_of_it(thing: str) -> bool:

@@ -18,7 +18,6 @@ from ..config import MAX_EMBEDDING_ENGINES, Settings
 from ..knowledge import GuideEntry, fill
 from ..limits import LRU
 from ..matching import (
-    CANDIDATES,
     COMPLAINT,
     ELSEWHERE_KIND,
     OUT_OF_SCOPE,
@@ -31,6 +30,7 @@ from ..matching import (
 )
 from ..reading import (
     ANOTHER_QUESTION,
+    NUMBERED,
     article_asked,
     asked_of_years,
     asks_for_figures,
@@ -123,9 +123,9 @@ _YEAR_DOCUMENTS = re.compile(
     # 今年公开了啥, 去年都发布了哪些信息: what was published then, asked in other words
     r"|(?:发了?|发布了?|出了|公开了?|印发了?)(?:什么|哪些|啥)(?:信息|东西|内容)?(?:呢|啊)?)"
 )
-# A part's own number as the citizen typed it (1. 2、 一、 （3） ②), which the reply numbers anew, and
-# the 请问 before it (请问：一、申请要交钱不).
-_ENUMERATED = re.compile(r"^(?:请问[:：,，]?\s*)?(?:[(（]?[0-9一二三四五六七八九十]{1,2}[)）.、．](?![0-9])|[①-⑩])\s*")
+# A part's own number as the citizen typed it, which the reply numbers anew, and the 请问 before it
+# (请问：一、申请要交钱不).
+_ENUMERATED = re.compile(rf"^(?:请问[:：,，]?\s*)?{NUMBERED}\s*")
 # An answer's opening yes or no (可以。, 一般不能。, 可以，但有限制。, Yes.), said to a question that
 # asked one.
 _VERDICT = re.compile(
@@ -603,8 +603,8 @@ class Answers:
         # the first too (指南: update-frequency's do; 地址和电话多少: office-phone's do not name 地址).
         last_asks = asks_of_it(things[-1].text) and not asks_of_it(things[0].text)  # not 电话: names it
         if whole.outcome == "answer" and whole.entry_id == answered[-1] and last_asks:
-            first = self.matcher.rank(things[0], CANDIDATES)
-            if any(c.entry.id == whole.entry_id and c.lexical >= NAMES_THE_FIRST for c in first):
+            first = self.matcher.candidates(things[0])
+            if any(c.id == whole.entry_id and c.features["lexical"] >= NAMES_THE_FIRST for c in first):
                 return None
         return self._several(text, replies)
 

@@ -437,6 +437,18 @@ def test_an_answer_about_published_documents_lists_them_wherever_it_is_given(ans
     assert "区安监局领导班子成员及分工" in several.text
 
 
+@pytest.mark.parametrize(
+    "question", ["去年全区出了多少起事故 公布了没", "事故起数和伤亡人数你们公开不", "安全生产形势分析在哪看"]
+)
+def test_accident_figures_asked_for_get_the_analyses_that_count_them(answerer, question):
+    # The quarterly 形势分析 count the accidents and the dead (their summaries say so), though their
+    # titles share no word with 事故统计: the answer lists them, and how to apply for finer figures.
+    reply = answerer.answer(question)
+    assert reply.outcome == "answer" and reply.entry_id == "accident-statistics"
+    assert {"ZDAJ-04-2009-0072", "ZDAJ-04-2009-0025"} <= {h["index_no"] for h in reply.hits}
+    assert "前三季度全区安全生产形势分析" in reply.text and "第38条" in reply.text
+
+
 def test_a_document_named_among_other_words_is_found_though_they_lower_its_score(answerer):
     # The question around the name (啥时候报名) took the item below the chat's bar for documents
     # (0.53 against 0.55): "not sure", though /search shows it first.
@@ -1744,11 +1756,11 @@ def test_request_for_accident_figures_is_not_a_tipoff(answerer):
     # not a tip-off (it was filed as one).
     oral = answerer.answer("俺娘不识字，她想问问当年她那个厂子出事故的情况，能不能她嘴上说，恁们工作人员帮着填表")
     assert (oral.outcome, oral.entry_id) == ("answer", "apply-oral")
-    # The figures typed as a keyword (伤亡 is a tip-off's word) find the quarters' analyses, whose
-    # summaries count them.
+    # The figures typed as a keyword (伤亡 is a tip-off's word) get the entry on them, which lists
+    # the quarters' analyses that count them.
     for typed in ("伤亡人数", "事故起数"):
         reply = answerer.answer(typed)
-        assert reply.outcome == "catalogue" and "形势分析" in reply.hits[0]["title"], typed
+        assert reply.entry_id == "accident-statistics" and "形势分析" in reply.hits[0]["title"], typed
     assert answerer.answer("厂里出了事故，伤亡人数瞒着不报").outcome == "complaint"
 
 
@@ -1816,7 +1828,7 @@ def test_a_count_asked_is_a_question_not_a_story(matcher, answerer):
     asked = "2009年张店区一共出了几起生产安全事故"
     assert not matcher.intent(matcher.query(asked)).tells
     reply = answerer.answer(asked)
-    assert reply.outcome != "complaint" and "accident-info" in {reply.entry_id, *(c.id for c in reply.choices)}
+    assert (reply.outcome, reply.entry_id) == ("answer", "accident-statistics")
     assert matcher.intent(matcher.query("俺们厂这两年出了好几起事故，老板一直压着不让往上报")).tells
 
 

@@ -131,6 +131,14 @@ def test_what_is_not_a_slip_is_left_as_typed(norm):
         ("第二个问题是，能网上申请吗", "能网上申请吗"),
         ("另一个是要带啥证件", "要带啥证件"),
         ("一个是不是要收费", "一个是不是要收费"),  # 一个是不是: whether it is one
+        # A case supposed of the answer before: 应急预案有公开没 没有的话怎么申请看全文.
+        ("没有的话怎么申请看全文", "怎么申请看全文"),
+        ("要是没有，去哪申请", "去哪申请"),
+        ("不行的话我去哪告", "我去哪告"),
+        ("否则找谁", "找谁"),
+        ("不给的话咋办", "不给的话咋办"),  # what to do is all it asks: the case is the question
+        ("不给公开的话能复议吗", "不给公开的话能复议吗"),  # a case of its own, not of the answer before
+        ("没有的话会怎么答复我", "没有的话会怎么答复我"),  # 会 does not go on asking
     ],
 )
 def test_then_opening_a_question_is_not_part_of_it(typed, read):

@@ -1610,6 +1610,13 @@ def test_a_short_question_that_asks_more_of_the_one_before_is_part_of_it(answere
     ]
 
 
+def test_a_part_that_opens_with_a_case_of_the_answer_before_asks_the_rest(answerer):
+    # 没有的话 (if it is not published) supposes an answer to the part before: what is asked is how to
+    # apply. With it, the part fell back (digitisation was its best guess, at 0.10).
+    reply = answerer.answer("应急预案有公开没 没有的话怎么申请看全文")
+    assert [(p.outcome, p.entry_id) for p in reply.parts] == [("answer", "proactive-scope"), ("answer", "apply-how")]
+
+
 def test_each_part_is_shown_in_the_citizens_words(answerer):
     # 去年 is read as a year to answer the part, but the part is labelled as it was typed.
     reply = answerer.answer("去年的年报在哪看 申请要多久")

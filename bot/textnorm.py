@@ -69,14 +69,16 @@ _SPACES = re.compile(r"[^\S\n]{3,}")
 # or before a few words and 呢 (那网上呢: what about online): 那个厂, 那年, 那份报告 name something.
 # Nor does the count that opens each of several questions (问两个事 一个是…, 第二个问题是…, 另一个是…).
 # A case supposed of the answer before (没有的话, 不行的话, 否则) opening a question asked on from it:
-# the question is the rest, where the rest asks more than what to do (不给的话咋办 keeps its case).
+# the question is the rest, where the rest asks more than what to do or a word (不给的话咋办, 要是不给
+# 我呢 keep their case: it is what they ask).
 _BARE = r"(?:咋办|怎么办|咋整|咋弄|怎么弄|怎么整)[^\w\n]*$"
 _OPENER = re.compile(
     r"^[^\S\n]*(?:(?:那么|那|然后)(?=[要得我你您咱俺能可去收交多怎咋还就在如该应是有办申找])"
     r"|那(?=[^\W\d_]{1,6}呢[^\w\n]*$)"
     r"|(?:另|还有)?第?[一二三]个?(?:问题|事)?是(?![是不否])[，,：:\s]*"
-    r"|(?:(?:如果|要是)?(?:没有|没|不行|不给|不能|不让|不公开|没公开|不是)的话|(?:如果|要是)(?:没有|不行|不给|不能)"
-    rf"|要不然|不然|否则)[，,\s]*(?=[要得我你您咱俺能可去收交多怎咋还就在该应有办申找])(?!{_BARE}))",
+    r"|(?:(?:如果|要是)?(?:没有|没|不行|不给|不能|不让|不公开|没公开|不是)的话[，,\s]*"
+    r"|(?:如果|要是)(?:没有|不行|不给|不能)[，,\s]+|(?:要不然|不然|否则)[，,\s]*)"
+    rf"(?=[要得我你您咱俺能可去收交多怎咋还就在该应有办申找])(?![^\n]{{0,2}}$)(?!{_BARE}))",
     re.MULTILINE,
 )
 

@@ -135,8 +135,9 @@ def test_what_is_not_a_slip_is_left_as_typed(norm):
         ("没有的话怎么申请看全文", "怎么申请看全文"),
         ("要是没有，去哪申请", "去哪申请"),
         ("不行的话我去哪告", "我去哪告"),
-        ("否则找谁", "找谁"),
+        ("否则去哪申请", "去哪申请"),
         ("不给的话咋办", "不给的话咋办"),  # what to do is all it asks: the case is the question
+        ("要是不给我呢", "要是不给我呢"),  # and so is what is left: a word, 我呢
         ("不给公开的话能复议吗", "不给公开的话能复议吗"),  # a case of its own, not of the answer before
         ("没有的话会怎么答复我", "没有的话会怎么答复我"),  # 会 does not go on asking
     ],

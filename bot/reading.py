@@ -430,7 +430,7 @@ def asks_by_grammar(text: str) -> bool:
 # English asks by its first word (where is, can I, do you); one sentence may ask two things
 # joined by "and" before the second one's first word (what's your address and are you open).
 _ENGLISH_OPENER = (
-    r"(?:what(?:'s)?|where(?:'s)?|when|how|who|which|why|is|are|am|was|do|does|did|can|could|will|"
+    r"(?:what(?:'?s)?|where(?:'?s)?|when|how|who|which|why|is|are|am|was|do|does|did|can|could|will|"
     r"would|should|may|must|shall|have|has|is there|are there)\b"
 )
 # A greeting or an address before the question (Hi, how do I apply; Dear Sir, can I…) is no part of it.
@@ -438,8 +438,26 @@ _ENGLISH_HAIL = (
     r"(?:(?:hi|hello|hey|dear\s+\w+|good\s+(?:morning|afternoon|evening)|excuse\s+me|sorry|"
     r"thanks|thank\s+you)(?:\s+(?:there|sir|madam|all))?(?:\s*[,!.:]\s*|\s+))?"
 )
-_ENGLISH_ASKS = re.compile(rf"^\s*{_ENGLISH_HAIL}(?:and\s+|also\s+|please\s+|so\s+)?{_ENGLISH_OPENER}", re.IGNORECASE)
-_ENGLISH_AND = re.compile(rf",?\s+(?:and|also|plus)\s+(?={_ENGLISH_OPENER})", re.IGNORECASE)
+# A preposition may go before the question word (By what date…, In which column…, Within how many days…).
+_ENGLISH_PREPOSITION = (
+    r"(?:(?:by|in|on|at|from|to|for|with|until|within|of)\s+(?=(?:what|which|when|where|whom|how)\b))?"
+)
+_ENGLISH_ASKS = re.compile(
+    rf"^\s*{_ENGLISH_HAIL}(?:and\s+|also\s+|please\s+|so\s+)?{_ENGLISH_PREPOSITION}{_ENGLISH_OPENER}", re.IGNORECASE
+)
+# A comma begins a second question too (By what date is it published, what must it contain), before
+# a word that can only ask there: where, when, who, which and why begin a relative clause as well
+# (the guide, which can be downloaded), and ask only with a verb and its subject after them.
+_ENGLISH_COMMA_OPENER = (
+    r"(?:what(?:'?s)?|how|is|are|do|does|did|can|could|will|would|should|may|must|(?:where|when|who|which|why)'?s|"
+    r"(?:where|when|who|which|why)\s+(?:do|does|did|can|could|is|are|should|will|would|must|may)\s+"
+    r"(?:i|you|we|they|it|he|she|the|my|your|our|this|that|these|those))\b"
+)
+# And a sentence ends at a full stop (a story told before the question: I live near a plant. Can I…).
+_ENGLISH_AND = re.compile(
+    rf"(?:,?\s+(?:and|also|plus)\s+|,\s*|(?<=[a-z\d)])\.\s+)(?={_ENGLISH_COMMA_OPENER})|(?<=[a-z\d)])\.\s+(?=[A-Z])",
+    re.IGNORECASE,
+)
 # What is asked of two things at once (what are your office hours and phone number): the question's
 # head asked of each.
 _ENGLISH_OF_TWO = re.compile(
@@ -474,16 +492,20 @@ def questions(text: str, asks: Callable[[str], bool], limit: int | None = 3) -> 
     被砸伤了，俺能申请不，要带啥证件"), or, at the end, with the one before; so does a condition
     ("看到哪个厂子有隐患，该打啥电话": its 哪个 is "whichever") unless it asks by its ending
     ("要是不会上网能写信不"), and a bare follow-up ("…检查合格没，能查不") stays with its clause.
-    In English, a sentence is cut at an "and" that begins a second question, and a question asked
-    of two things (what are your office hours and phone number) is asked of each.
+    In English, a message is cut at an "and", a comma or a full stop that begins a second question
+    (see :func:`_english_questions`), and a question asked of two things (what are your office
+    hours and phone number) is asked of each.
     """
     parts: list[str] = []
+    asked: set[str] = set()
     for chunk in _HARD_BREAK.split(text):
         chunk = chunk.strip()
         if not chunk:
             continue
         if not _CJK.search(chunk):
-            parts.extend(q for p in _ENGLISH_AND.split(chunk) if p for q in _of_two(p))
+            english = [q for p in _english_questions(chunk, asks) for q in _of_two(p)]
+            parts.extend(english or [chunk])
+            asked.update(english)  # each asks, though a story may go before it (If my request is rejected, …)
             continue
         spans = _spans(chunk)
         own = [asks_on_its_own(chunk[start:end], asks) for start, end in spans]
@@ -496,7 +518,7 @@ def questions(text: str, asks: Callable[[str], bool], limit: int | None = 3) -> 
         for end in ends:
             parts.append(chunk[start:end])
             start = next((s for s, _ in spans if s >= end), end)
-    asking = _with_bare_asks_joined([p for p in parts if asks(p) or "?" in p or "？" in p])
+    asking = _with_bare_asks_joined([p for p in parts if p in asked or asks(p) or "?" in p or "？" in p])
     return asking[:limit] if len(asking) > 1 else [text]  # [:None] is all
 
 
@@ -536,6 +558,27 @@ def listed(text: str, limit: int = 3) -> list[str]:
     if not 2 <= len(things) <= limit or any(len(_CJK.findall(t)) < 2 and len(t.strip()) < 3 for t in things):
         return []
     return things
+
+
+# A case an English question is asked of (If my request is rejected, what can I do).
+_ENGLISH_CASE = re.compile(r"\s*(?:if|when|unless|in case|once|after|before|since|because|as|even if)\b", re.I)
+
+
+def _english_questions(sentence: str, asks: Callable[[str], bool]) -> list[str]:
+    """An English sentence cut where a second question begins; a case that asks nothing goes with
+    the question after it (If my request is rejected, what can I do: the case is what is asked of),
+    a story before the questions is left out (their words are what the guide answers); [] where no
+    piece asks."""
+    pieces, told = [], ""
+    for piece in filter(None, _ENGLISH_AND.split(sentence)):
+        if asks(piece):
+            pieces.append(told + piece)
+            told = ""
+        elif _ENGLISH_CASE.match(piece):
+            told += piece + ", "
+    if told and pieces:  # what follows the last question goes with it
+        pieces[-1] += ", " + told.rstrip(", ")
+    return pieces  # none where nothing asks
 
 
 def _of_two(sentence: str) -> list[str]:

@@ -292,7 +292,22 @@ def test_english_questions_are_split_at_their_marks_and_at_an_and_that_asks_agai
     assert questions(told, asks) == [told]
     # A greeting before a question does not hide that it asks (nor is a greeting a question).
     hailed = "Hi, how do I apply? Can a foreigner apply too?"
-    assert questions(hailed, asks) == ["Hi, how do I apply", "Can a foreigner apply too"]
+    assert questions(hailed, asks) == ["how do I apply", "Can a foreigner apply too"]
+    # A comma or a full stop begins a second question too, and a preposition may open one; a case
+    # goes with the question asked of it, a story before the questions is left out.
+    three = "By what date is the report published, what must it contain and where do you keep old ones?"
+    assert questions(three, asks) == [
+        "By what date is the report published",
+        "what must it contain",
+        "where do you keep old ones",
+    ]
+    cased = "If my request is rejected, what can I do? Is there an appeal?"
+    assert questions(cased, asks) == ["If my request is rejected, what can I do", "Is there an appeal"]
+    story = "I teach next to a fireworks shop. Parents are worried. How do I apply, and is it free?"
+    assert questions(story, asks) == ["How do I apply", "is it free"]
+    # A relative clause is no second question (which, where, when ask only with a verb and its subject).
+    relative = "Where is the guide, which can be downloaded, and how do I apply?"
+    assert questions(relative, asks) == ["Where is the guide, which can be downloaded", "how do I apply"]
     assert asks("Dear Sir, is there a fee") and asks("Good morning! where is your office") and asks("Hi,how do I")
     assert not asks("Hi") and not asks("Hello, I am a resident") and not asks("Hiking trails where")
     # An English preamble is set aside at its punctuation, not word by word.

@@ -445,16 +445,17 @@ _ENGLISH_PREPOSITION = (
 _ENGLISH_ASKS = re.compile(
     rf"^\s*{_ENGLISH_HAIL}(?:and\s+|also\s+|please\s+|so\s+)?{_ENGLISH_PREPOSITION}{_ENGLISH_OPENER}", re.IGNORECASE
 )
-# A comma begins a second question too (By what date is it published, what must it contain), before
-# a word that can only ask there: where, when, who, which and why begin a relative clause as well
-# (the guide, which can be downloaded), and ask only with a verb and its subject after them.
+# Where a second question begins: after "and", a comma (By what date is it published, what must it
+# contain) or a full stop, before a word that can only ask there. where, when, who, which and why
+# begin a relative or indirect clause as well (the guide, which can be downloaded; asking me when it
+# was inspected), and ask only with a verb and its subject after them.
 _ENGLISH_COMMA_OPENER = (
     r"(?:what(?:'?s)?|how|is|are|do|does|did|can|could|will|would|should|may|must|(?:where|when|who|which|why)'?s|"
     r"(?:where|when|who|which|why)\s+(?:do|does|did|can|could|is|are|should|will|would|must|may)\s+"
     r"(?:i|you|we|they|it|he|she|the|my|your|our|this|that|these|those))\b"
 )
-# And a sentence ends at a full stop (a story told before the question: I live near a plant. Can I…).
-_ENGLISH_AND = re.compile(
+# A full stop ends a sentence, whatever follows (a story told before the question: I live near a plant. Can I…).
+_ENGLISH_NEXT = re.compile(
     rf"(?:,?\s+(?:and|also|plus)\s+|,\s*|(?<=[a-z\d)])\.\s+)(?={_ENGLISH_COMMA_OPENER})|(?<=[a-z\d)])\.\s+(?=[A-Z])",
     re.IGNORECASE,
 )
@@ -567,10 +568,10 @@ _ENGLISH_CASE = re.compile(r"\s*(?:if|when|unless|in case|once|after|before|sinc
 def _english_questions(sentence: str, asks: Callable[[str], bool]) -> list[str]:
     """An English sentence cut where a second question begins; a case that asks nothing goes with
     the question after it (If my request is rejected, what can I do: the case is what is asked of),
-    a story before the questions is left out (their words are what the guide answers); [] where no
-    piece asks."""
+    and a story is left out (I teach next to a fireworks shop. How do I apply: the question's own
+    words are what the guide answers); [] where no piece asks."""
     pieces, told = [], ""
-    for piece in filter(None, _ENGLISH_AND.split(sentence)):
+    for piece in filter(None, _ENGLISH_NEXT.split(sentence)):
         if asks(piece):
             pieces.append(told + piece)
             told = ""

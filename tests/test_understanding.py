@@ -1618,6 +1618,10 @@ def test_a_short_question_that_asks_more_of_the_one_before_is_part_of_it(answere
     reply = answerer.answer("应急预案公开吗 在哪里看")
     assert (reply.outcome, reply.entry_id, reply.parts) == ("answer", "proactive-scope", [])
     assert "年度报告" not in reply.text and "应急预案" in reply.text
+    # 网上能查到不 alone is answered as applying online, the subject 申请信息公开 implied: a guess, where
+    # it names none of it, that the question before outweighs (where the figures are published).
+    figures = answerer.answer("咱区去年事故死了几个人 网上能查到不")
+    assert (figures.outcome, figures.entry_id, figures.parts) == ("answer", "accident-statistics", [])
     # One answered otherwise read after it stays a question of its own.
     assert [p.entry_id for p in answerer.answer("能直接上法院告不 有时间限制没").parts] == [
         "review-before-suit",

@@ -626,15 +626,19 @@ class Answers:
             return self._fallback(part.text, part, reply.entry_id, reply.score)
         # 应急预案公开吗 在哪里看: a short question without its subject, unsure on its own, that read
         # after the question before is answered as that one was asks more of it: the same question
-        # (joined to it, see _joined), not a guess at another entry's.
+        # (joined to it, see _joined), not a guess at another entry's. So does one answered only with
+        # the subject implied where it names none of it (去年出了几起事故 网上有没有: not applying
+        # online), where the question before comes first for it read after it.
+        subject = self.matcher.knowledge.lexicon.implied_subject
+        guessed = bool(subject and reply.implied and subject[:2] not in (part.read or part.text))
         if (
             before is not None
             and before.outcome == "answer"
-            and reply.outcome in ("clarify", "fallback")
+            and (reply.outcome in ("clarify", "fallback") or guessed)
             and self._subjectless(part, intent)
         ):
             after = self._read_after(part.text, part.read or part.text, before)
-            if after.outcome == "answer" and after.entry_id == before.entry_id:
+            if after.entry_id == before.entry_id and (after.outcome == "answer" or guessed):
                 return replace(before, q=part.text)
         if dated is None:
             return reply

@@ -34,6 +34,7 @@ from . import ngram as ngram_module
 from . import textnorm as textnorm_module
 from .calibration import Calibration, Decision
 from .config import Settings
+from .english import EnglishWords
 from .knowledge import CatalogueItem, GuideEntry, Knowledge, Lexicon
 from .ngram import CHAR, CHAR_BIGRAM, CHAR_SKIP, PINYIN, PINYIN_BIGRAM, Field, NgramIndex, release_memory
 from .reading import (
@@ -356,6 +357,9 @@ class Matcher:
             joined[owner].append(text)
         for (number, _), title in zip(titles, self.normalizer.normalize_many(title for _, title in titles)):
             self._exact.setdefault(title, number)
+        # In English, the same words among others (your fax number? for What is the fax number?).
+        english = [(n, text) for n, e in enumerate(guide) for text in (e.question_en, *e.alternatives)]
+        self._english = EnglishWords((n, text) for n, text in english if is_english(text))
         self._keywords = [(owners[i], normalized[i]) for i in sorted(keywords) if normalized[i]]
         self._citing: dict[int, list[GuideEntry]] = {}
         for entry in guide:
@@ -650,7 +654,7 @@ class Matcher:
         if query.focus is not None:
             for owner, score in self._lexical(query.focus).items():
                 lexical[owner] = max(lexical.get(owner, 0.0), FOCUS_DISCOUNT * score)
-        exact = self._exact.get(query.normalized)
+        exact = self._exact_owner(query)
         meaning = self._meaning(query)
         semantic = self._entry_similarity(meaning.phrasings, self._written_owner) if meaning is not None else None
         answer = self._entry_similarity(meaning.answers, self._answer_owner) if meaning is not None else None
@@ -763,6 +767,14 @@ class Matcher:
         entry or a lexicon example."""
         return normalized in self._exact or normalized in self._examples
 
+    def _exact_owner(self, query: Query) -> int | None:
+        """The entry ``query`` words as one of its phrasings does, which answers it without the
+        model: word for word, or in English with the same words."""
+        exact = self._exact.get(query.normalized)
+        if exact is None and query.english:
+            return self._english.owner(query.read or query.text)
+        return exact
+
     def phrased(self, query: Query) -> bool:
         """Whether ``query`` is word for word one of the guide's phrasings or keywords (12350)."""
         return query.normalized in self._exact
@@ -832,7 +844,7 @@ class Matcher:
             owner: min(1.0, (1 - ENTRY_SHARE) * score + ENTRY_SHARE * support.get(owner, 0.0))
             for owner, score in best.items()
         }
-        exact = self._exact.get(query.normalized)
+        exact = self._exact_owner(query)
         if exact is not None:
             combined[exact] = 1.0
         return combined

@@ -16,6 +16,7 @@ import pytest
 
 from bot import semantic, texts
 from bot.calibration import FEATURES, Calibration, Decision, fit
+from bot.english import EnglishWords
 from bot.evaluation import Labelled, evaluate
 from bot.reading import (
     asking_clauses,
@@ -1108,6 +1109,25 @@ def test_english_is_not_pinyin():
     assert not is_english("申请 fee")
     # Markup or code pasted into the chat is answered in the site's language, not in English.
     assert not is_english("<script>alert(1)</script>") and not is_english("{{ 7*7 }} ${7*7}")
+
+
+def test_an_english_question_with_an_entrys_words_is_answered_as_that_entry(answerer):
+    # The letters of "fax number" are as close to the phone number's question as to the fax's:
+    # "your fax number?" was answered with the phone number.
+    for typed, entry in [
+        ("your fax number?", "office-fax"),
+        ("Whats the fax number", "office-fax"),
+        ("email adress?", "office-email"),  # a slip of a word the knowledge uses
+        ("your office hours?", "office-hours"),
+    ]:
+        reply = answerer.answer(typed)
+        assert (reply.outcome, reply.entry_id) == ("answer", entry), typed
+    words = EnglishWords([(0, "What is the fax number?"), (1, "What is the enquiry phone number?"), (2, "Fax, phone?")])
+    assert words.words("Applications are published") == words.words("application publish")  # stems
+    assert words.owner("fax number please") == 0 and words.owner("your phone number") is None
+    assert words.owner("is the fax number working") is None  # a word more asks something more
+    assert words.owner("what is it?") is None  # the words any question has name nothing
+    assert EnglishWords([(0, "How can I call you?")]).owner("who do I call") is None  # one word is too little
 
 
 @pytest.mark.parametrize("typed", ["SELECT * FROM staff", "lorem ipsum dolor sit amet", "blorf quux"])

@@ -1,4 +1,4 @@
-"""English questions that say what an entry's English question says, in other words around it.
+"""English questions worded with the words of an entry's English question.
 
 An entry's phrasing typed word for word is answered at once, without the model; in English that
 almost never happens ("your fax number?" for "What is the fax number?"), and the n-gram index,
@@ -61,6 +61,7 @@ class EnglishWords:
         return frozenset(self._known(word) for word in self._stems(text))
 
     def _known(self, word: str) -> str:
+        """``word``, or the knowledge's word it is a slip of (adress: address)."""
         if len(word) < TYPO_MIN_LENGTH or word in self._known_words or not self._vocabulary:
             return word
         nearest = process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)

@@ -357,7 +357,8 @@ class Matcher:
             joined[owner].append(text)
         for (number, _), title in zip(titles, self.normalizer.normalize_many(title for _, title in titles)):
             self._exact.setdefault(title, number)
-        # In English, the same words among others (your fax number? for What is the fax number?).
+        # In English, the same words with others any question has (your fax number? for What is the
+        # fax number?): see english.py.
         english = [(n, text) for n, e in enumerate(guide) for text in (e.question_en, *e.alternatives)]
         self._english = EnglishWords((n, text) for n, text in english if is_english(text))
         self._keywords = [(owners[i], normalized[i]) for i in sorted(keywords) if normalized[i]]

@@ -899,6 +899,17 @@ def test_a_sarcastic_question_about_the_office_is_a_complaint(answerer):
         assert answerer.answer(asked).outcome != "complaint", asked
 
 
+def test_an_english_grievance_told_as_a_story_is_a_complaint(answerer):
+    # No complaint word: an overdue reply, broken pages, an office that never answers, told as facts.
+    for told in (
+        "I sent my request six weeks ago and I am still waiting, nobody answers the phone.",
+        "Half the links in your disclosure catalogue are broken and the newest document there is years old.",
+    ):
+        assert answerer.answer(told).outcome == "complaint", told
+    for asked in ("What if my application is not answered in time?", "How long until I get a reply?"):
+        assert answerer.answer(asked).outcome == "answer", asked
+
+
 def test_an_accusation_of_false_figures_and_a_fear_of_retaliation_are_complaints(answerer):
     # No complaint word in either (投诉, 举报 as a demand): what they say is the complaint.
     for told in (

@@ -231,7 +231,9 @@ OTHER_BUSINESS_EN = (
 COMPLAINT_EN = (
     "What you describe is a complaint or a report, and we take it seriously. Complaints are not handled as "
     "requests for government information (Article 39 of the Regulations). Please call the bureau's supervision "
-    "line {supervision_phone}, or complain to the higher authority (Articles 47 and 51)."
+    "line {supervision_phone}, or complain to the higher authority (Articles 47 and 51).\n"
+    "If you disagree with a reply you were given, you may also apply for administrative review or bring a lawsuit.\n"
+    "If it is not about work safety or the bureau, please call the 12345 government service hotline."
 )
 # Above any reply to a message that tells of a danger happening now (着火了, 有人被困).
 EMERGENCY = (

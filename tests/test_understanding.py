@@ -905,7 +905,10 @@ def test_an_english_grievance_told_as_a_story_is_a_complaint(answerer):
         "I sent my request six weeks ago and I am still waiting, nobody answers the phone.",
         "Half the links in your disclosure catalogue are broken and the newest document there is years old.",
     ):
-        assert answerer.answer(told).outcome == "complaint", told
+        reply = answerer.answer(told)
+        assert reply.outcome == "complaint", told
+        # As the Chinese reply does: review or a lawsuit against a reply, and 12345 for other business.
+        assert "administrative review" in reply.text and "12345" in reply.text
     for asked in ("What if my application is not answered in time?", "How long until I get a reply?"):
         assert answerer.answer(asked).outcome == "answer", asked
 

@@ -62,7 +62,7 @@ class EnglishWords:
 
     def _known(self, word: str) -> str:
         """``word``, or the knowledge's word it is a slip of (adress: address)."""
-        if len(word) < TYPO_MIN_LENGTH or word in self._known_words or not self._vocabulary:
+        if len(word) < TYPO_MIN_LENGTH or word in self._known_words:
             return word
         nearest = process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)
         return nearest[0] if nearest else word

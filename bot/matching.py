@@ -359,8 +359,9 @@ class Matcher:
             self._exact.setdefault(title, number)
         # In English, the same words with others any question has (your fax number? for What is the
         # fax number?): see english.py.
-        english = [(n, text) for n, e in enumerate(guide) for text in (e.question_en, *e.alternatives)]
-        self._english = EnglishWords((n, text) for n, text in english if is_english(text))
+        self._english = EnglishWords(
+            (n, text) for n, e in enumerate(guide) for text in (e.question_en, *e.alternatives) if is_english(text)
+        )
         self._keywords = [(owners[i], normalized[i]) for i in sorted(keywords) if normalized[i]]
         self._citing: dict[int, list[GuideEntry]] = {}
         for entry in guide:
@@ -651,11 +652,11 @@ class Matcher:
 
     def candidates(self, query: Query) -> list[Candidate]:
         """The candidate entries of ``query`` with the features the calibrated model reads."""
-        lexical = self._lexical(query)
-        if query.focus is not None:
-            for owner, score in self._lexical(query.focus).items():
-                lexical[owner] = max(lexical.get(owner, 0.0), FOCUS_DISCOUNT * score)
         exact = self._exact_owner(query)
+        lexical = self._lexical(query, exact)
+        if query.focus is not None:
+            for owner, score in self._lexical(query.focus, self._exact_owner(query.focus)).items():
+                lexical[owner] = max(lexical.get(owner, 0.0), FOCUS_DISCOUNT * score)
         meaning = self._meaning(query)
         semantic = self._entry_similarity(meaning.phrasings, self._written_owner) if meaning is not None else None
         answer = self._entry_similarity(meaning.answers, self._answer_owner) if meaning is not None else None
@@ -824,9 +825,10 @@ class Matcher:
             features["kind_complaint"] = float(meaning.kinds[len(self._guide) + KIND_COMPLAINT])
         return features
 
-    def _lexical(self, query: Query) -> dict[int, float]:
+    def _lexical(self, query: Query, exact: int | None) -> dict[int, float]:
         """Each candidate entry's lexical score: its best phrasing's blend of n-gram coverage and
-        fuzzy pinyin similarity, and how much of the question all its phrasings explain."""
+        fuzzy pinyin similarity, and how much of the question all its phrasings explain; 1 for
+        ``exact``, the entry the question words as one of its phrasings (see _exact_owner)."""
         found = self._guide_index.candidates(query.units, limit=GUIDE_PHRASINGS)
         if len(found.docs) == 0:
             return {}
@@ -845,7 +847,6 @@ class Matcher:
             owner: min(1.0, (1 - ENTRY_SHARE) * score + ENTRY_SHARE * support.get(owner, 0.0))
             for owner, score in best.items()
         }
-        exact = self._exact_owner(query)
         if exact is not None:
             combined[exact] = 1.0
         return combined

@@ -53,6 +53,9 @@ ARTICLE_NOT_CITED = (
 )
 CLARIFY_ONE_NONE = "不是的话，请换个说法再问，或致电 {office_phone}。"
 CLARIFY_ONE_BUTTONS = "您是想问这个吗？是的话请点选。" + CLARIFY_ONE_NONE
+# "不是这个" after an answer: the question's next likeliest entries, offered instead of it.
+NOT_IT_CHOICES = "抱歉，没有答到您想问的。您问的“{question}”，是下面哪一个？请回复序号："
+NOT_IT_CHOICES_BUTTONS = "抱歉，没有答到您想问的。您问的“{question}”，是下面哪一个？请点选。" + CLARIFY_NONE
 FALLBACK = (
     "抱歉，这个问题我还不能确定怎么回答。您的问题已经记录，工作人员会据此完善答复。\n"
     "如果您在找某份公开文件，可以直接发送文件名里的关键词（例如“安全生产月”）。\n"
@@ -216,6 +219,8 @@ CLARIFY_BUTTONS_EN = "Which of these do you mean? Tap one. " + CLARIFY_NONE_EN
 CLARIFY_ONE_EN = "Did you mean this? If so, reply 1:"
 CLARIFY_ONE_NONE_EN = "If not, please ask in other words, or call {office_phone}."
 CLARIFY_ONE_BUTTONS_EN = "Did you mean this? If so, tap it. " + CLARIFY_ONE_NONE_EN
+NOT_IT_CHOICES_EN = 'Sorry, I missed. Which of these did you mean by "{question}"? Reply with its number:'
+NOT_IT_CHOICES_BUTTONS_EN = 'Sorry, I missed. Which of these did you mean by "{question}"? Tap one. ' + CLARIFY_NONE_EN
 FALLBACK_EN = (
     "Sorry, I am not sure how to answer that. Your question has been recorded so that staff can improve the "
     "answers. You can contact {office_name} directly: phone {office_phone}, e-mail {office_email}, "

@@ -96,6 +96,8 @@ KEYWORD_MAX_CHARS = 4
 # A message this short that asks nothing, reports nothing (非法储存) and names what the catalogue
 # has is a look-up (零九年春节烟花爆竹安全管理), although its words are a hazard's or a complaint's topic.
 LOOKUP_MAX_CHARS = 16
+# A question quoted back to the citizen (您问的“…”) is cut after this many characters.
+QUOTED_MAX_CHARS = 40
 # A message whose preamble or story is set aside (see Answers._focused) reads as another office's business
 # below this share: 0.01–0.03 for 老板天天让加班，申请公开的信息收费不, 0.07 and more for 快递丢件了，
 # 投诉电话多少 and the like on the tuning sets.
@@ -208,6 +210,7 @@ class Reply:
     asks: list[str] = field(default_factory=list)  # questions the answer points to (``pointers``)
     apply_here: bool = False  # answered with an entry on how to apply (its ``apply_here``)
     implied: bool = False  # answered as a question about the implied subject (申请信息公开), unsaid
+    missed: str = ""  # a list offered instead of the answer to this question, which the citizen said missed
     normalized: str = field(default="", repr=False)  # what the enquiry log records
 
     def as_json(self) -> dict[str, Any]:
@@ -325,6 +328,12 @@ def documents_text(hits: list[dict[str, Any]], header: str, *, numbered: bool = 
         fields = {k: hit[k] for k in HIT_FIELDS}
         lines.append(texts.SEARCH_HIT.format(mark=f"{number}." if numbered else "•", link=link, **fields))
     return "\n".join(lines)
+
+
+def quoted(question: str, most: int = QUOTED_MAX_CHARS) -> str:
+    """A question as a reply quotes it back: on one line, cut at ``most`` characters."""
+    said = " ".join(question.split())
+    return said if len(said) <= most else said[:most] + "…"
 
 
 def _context(before: Reply | None) -> tuple[str, str] | None:
@@ -902,6 +911,8 @@ class Answers:
             return own  # 多久有结果 after a complaint told: how long a complaint takes
         if before is not None and before.outcome == "catalogue":  # documents found: only a year asks of them
             return reply
+        if before is not None and (instead := self._instead(text, reply, before)) is not None:
+            return instead
         unsure = reply.outcome in ("clarify", "fallback") or reply.implied
         if before is None or reply.parts or not (unsure or before.outcome == "complaint"):
             return reply
@@ -917,6 +928,31 @@ class Answers:
             return reply
         asked.normalized, asked.english, asked.asks = query.normalized, query.english, pointers(asked.text)
         return asked
+
+    def _instead(self, text: str, reply: Reply, before: Reply) -> Reply | None:
+        """Only that the answer before missed (不是这个, 答非所问, that's not what I asked): the
+        question asked then, offered as a list of the entries likeliest after the one answered
+        (half of the labelled sets' questions answered wrongly have the right one among them), rather
+        than only asked to put it in other words. Recorded as that question not answered, it waits
+        in the staff's queue of questions to teach; None where nothing was answered before."""
+        if not (reply.outcome == "greeting" and before.outcome == "answer" and before.entry_id and not before.parts):
+            return None
+        if not self.matcher.intent(self.matcher.query(text)).not_it:
+            return None
+        asked = self.matcher.query(before.q, today=self._today())
+        # By the entry model alone: the citizen said what was asked is not that entry, not that it
+        # is none of the bureau's business.
+        ranked = self.matcher.rank(asked, limit=2 * self.settings.clarify_choices, in_scope=True)
+        others = [c for c in ranked if c.entry.id != before.entry_id and not c.entry.refer]
+        english = before.english
+        choices = [
+            Choice(c.entry.id, title(c.entry, english), c.score) for c in others[: self.settings.clarify_choices]
+        ]
+        if not choices:
+            return None
+        missed = self._clarify(before.q, choices, english, missed=before.q)
+        missed.normalized, missed.english = asked.normalized, english
+        return missed
 
     def _year_again(self, text: str, before: Reply) -> Reply | None:
         """Only a year (那2010年呢, 去年的呢), after the answer or the documents found for a question
@@ -1312,8 +1348,15 @@ class Answers:
         reply.text = texts.ARTICLE_CITED.format(article=article) + "\n" + reply.text
         return reply
 
-    def _clarify(self, text: str, choices: list[Choice], english: bool = False, offer: str | None = None) -> Reply:
-        if len(choices) == 1:  # a list of one asks whether that is what was meant
+    def _clarify(
+        self, text: str, choices: list[Choice], english: bool = False, offer: str | None = None, missed: str = ""
+    ) -> Reply:
+        """A list of choices; ``missed``: offered instead of the answer to that question, which the
+        citizen said missed (see :meth:`_instead`)."""
+        if missed:
+            ask = (texts.NOT_IT_CHOICES_EN if english else texts.NOT_IT_CHOICES).format(question=quoted(missed))
+            none = texts.CLARIFY_NONE_EN if english else texts.CLARIFY_NONE
+        elif len(choices) == 1:  # a list of one asks whether that is what was meant
             ask, none = (
                 (texts.CLARIFY_ONE_EN, texts.CLARIFY_ONE_NONE_EN)
                 if english
@@ -1323,7 +1366,7 @@ class Answers:
             ask, none = (texts.CLARIFY_EN, texts.CLARIFY_NONE_EN) if english else (texts.CLARIFY, texts.CLARIFY_NONE)
         lines = [ask] + [texts.CLARIFY_CHOICE.format(number=n, title=c.title) for n, c in enumerate(choices, 1)]
         lines.append(none.format(**self.contacts))
-        reply = Reply(text, "clarify", "\n".join(lines), choices[0].id, choices[0].score, list(choices))
+        reply = Reply(text, "clarify", "\n".join(lines), choices[0].id, choices[0].score, list(choices), missed=missed)
         return _offering(reply, offer)
 
     def _fallback(

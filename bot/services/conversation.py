@@ -39,7 +39,7 @@ from ..reading import wordless
 from ..storage import Store
 from ..textnorm import trimmed
 from . import retention
-from .answering import Answerer, Reply, documents_text
+from .answering import Answerer, Reply, documents_text, quoted
 from .applications import Application, Applications
 from .applications import Lookup as ApplicationLookup
 from .complaints import (
@@ -521,6 +521,9 @@ class Conversation:
     def choose_prompt(reply: Reply, contacts: dict[str, str]) -> str:
         """The line above a list of choices shown as buttons, in the language it was asked in (a
         list of one asks whether that is what was meant)."""
+        if reply.missed:  # offered instead of an answer the citizen said missed
+            said = texts.NOT_IT_CHOICES_BUTTONS_EN if reply.english else texts.NOT_IT_CHOICES_BUTTONS
+            return said.format(question=quoted(reply.missed), **contacts)
         if len(reply.choices) == 1:
             return (texts.CLARIFY_ONE_BUTTONS_EN if reply.english else texts.CLARIFY_ONE_BUTTONS).format(**contacts)
         return (texts.CLARIFY_BUTTONS_EN if reply.english else texts.CLARIFY_BUTTONS).format(**contacts)

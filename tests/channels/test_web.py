@@ -255,6 +255,17 @@ def test_html_in_a_question_is_shown_escaped(site):
     site(scenario)
 
 
+def test_not_it_after_an_answer_offers_buttons_under_the_question_quoted_escaped(site):
+    async def scenario(client):
+        await ask(client, "<b>申请</b>要钱吗")
+        turns = await ask(client, "不是这个")
+        assert "您问的“&lt;b&gt;申请&lt;/b&gt;要钱吗”，是下面哪一个？请点选。" in turns and "<b>申请" not in turns
+        choices = re.findall(r'name="choice" value="([^"]+)"', turns)
+        assert choices and "fee-free" not in choices
+
+    site(scenario)
+
+
 def test_rate_limit_per_session(site, web_settings):
     async def scenario(client):
         replies = [await ask(client, f"收费吗{n}") for n in range(web_settings.web_rate_limit + 2)]

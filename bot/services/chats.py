@@ -51,6 +51,7 @@ class Turn:
     english: bool = False  # in English: its choices answered in English, the form it offers linked in English
     after: str = ""  # text under the list of hits (what to do if they are not it)
     heading: str = ""  # the line above the hits, where the text above them is another's (a list of choices)
+    missable: bool = False  # an answer the citizen may say missed: the last one has a button that says so
 
     def as_json(self) -> str:
         data = {k: v for k, v in asdict(self).items() if v not in (None, [], False)}
@@ -72,6 +73,7 @@ class Turn:
             data.get("english") is True,
             str(data.get("after", "")),
             str(data.get("heading", "")),
+            data.get("missable") is True,
         )
 
     def pieces(self) -> list[tuple[str, str | None]]:

@@ -3,6 +3,8 @@ a long message, and each kind's topics (``test_browser`` has the browser and the
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from .test_browser import browser, chromium, site  # noqa: F401  (fixtures)
 
 
@@ -21,6 +23,22 @@ def test_a_pointer_asks_its_question_in_place(site, browser):  # noqa: F811
     page.wait_for_selector("text=信息处理费是", timeout=30_000)
     assert page.url == url  # answered in place by chat.js, not by a reload
     assert page.locator(".turn.me").last.inner_text() == "什么是信息处理费"
+
+
+def test_only_the_last_answer_says_it_may_have_missed_and_a_click_offers_the_others(site, browser):  # noqa: F811
+    page = browser.new_context(locale="zh-CN").new_page()
+    page.goto(site + "/")
+    welcome = page.locator(".turn.bot").count()
+    for asked, question in enumerate(("申请要钱吗", "多久答复"), 1):
+        page.fill("#q", question)
+        page.press("#q", "Enter")
+        expect(page.locator(".turn.bot")).to_have_count(welcome + asked, timeout=30_000)
+    missed = page.locator("form.missed button")
+    assert missed.count() == 1  # the first answer's went when the second came (chat.js)
+    missed.click()
+    page.wait_for_selector("text=您问的“多久答复”，是下面哪一个？", timeout=30_000)
+    assert page.locator("form.missed").count() == 0
+    assert page.locator("form.choices button").count() >= 1
 
 
 def test_a_long_story_is_sent_whole_and_carried_into_the_form(site, browser):  # noqa: F811

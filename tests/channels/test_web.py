@@ -9,6 +9,7 @@ import io
 import re
 import time
 from collections.abc import Awaitable, Callable
+from html import unescape
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote, unquote
@@ -262,6 +263,27 @@ def test_not_it_after_an_answer_offers_buttons_under_the_question_quoted_escaped
         assert "您问的“&lt;b&gt;申请&lt;/b&gt;要钱吗”，是下面哪一个？请点选。" in turns and "<b>申请" not in turns
         choices = re.findall(r'name="choice" value="([^"]+)"', turns)
         assert choices and "fee-free" not in choices
+
+    site(scenario)
+
+
+def test_the_last_answer_has_a_button_that_says_it_missed(site):
+    async def scenario(client):
+        answered = await ask(client, "申请要钱吗")
+        assert answered.count(f'value="{texts.WEB_MISSED_SAYS}"') == 1
+        later = await ask(client, "多久答复")
+        page = await (await client.get("/")).text()  # the page as a browser without JavaScript shows it
+        assert (
+            later.count(f'value="{texts.WEB_MISSED_SAYS}"') == 1 and page.count(f'value="{texts.WEB_MISSED_SAYS}"') == 1
+        )
+        assert page.index(texts.WEB_MISSED) > page.index("多久答复")  # under the last answer only
+        offered = await ask(client, texts.WEB_MISSED_SAYS)  # clicked
+        assert "您问的“多久答复”，是下面哪一个？请点选。" in offered and texts.WEB_MISSED not in offered
+        assert re.findall(r'name="choice" value="([^"]+)"', offered)
+        english = await ask(client, "how long does a reply take")
+        assert texts.WEB_MISSED_EN in english
+        offered = await ask(client, texts.WEB_MISSED_SAYS_EN)
+        assert 'Which of these did you mean by "how long does a reply take"' in unescape(offered)
 
     site(scenario)
 

@@ -391,7 +391,8 @@ class CitizenChat:
         if self.conversation.invites_to_apply(reply):
             here = "\n\n" + texts.WEB_APPLY_HERE
             return Turn("bot", text + here, hits=hits, asks=reply.asks, link=(texts.WEB_APPLY_LINK, "/apply"))
-        return Turn("bot", text, hits=hits, asks=reply.asks)
+        missable = bool(reply.entry_id) and not reply.parts  # (a part by part answer: which part missed?)
+        return Turn("bot", text, hits=hits, asks=reply.asks, english=reply.english, missable=missable)
 
     def _search(self, query: str) -> Turn:
         result = self.answerer.catalogue.search(query, limit=SEARCH_LIMIT)

@@ -42,6 +42,8 @@
 
   function add(html) {
     if (!html.trim()) return;
+    // 没答到我问的？ asks of the last answer only: the one under an earlier answer goes.
+    document.querySelectorAll("form.missed").forEach(function (form) { form.remove(); });
     var box = document.createElement("div");
     box.innerHTML = html;
     while (box.firstChild) turns.insertBefore(box.firstChild, end);

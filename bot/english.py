@@ -11,13 +11,13 @@ with exactly the words of one entry's English question or phrasing asks what it 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+from .reading import latin_words
+
 # Words that ask or address rather than name what is asked (and their forms without an apostrophe).
 STOPWORDS = frozenset(
     (  # noqa: SIM905 (a list of 100 one-word strings reads worse)
@@ -52,7 +52,7 @@ class EnglishWords:
         self._vocabulary = sorted(self._known_words)
 
     def _stems(self, text: str) -> frozenset[str]:
-        typed = (w.replace("'", "") for w in _WORD.findall(text.lower()))
+        typed = (w.replace("'", "") for w in latin_words(text))
         return frozenset(self._stemmer.stemWords([w for w in typed if w not in STOPWORDS]))
 
     def words(self, text: str) -> frozenset[str]:

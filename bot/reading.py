@@ -326,6 +326,11 @@ def _chinese_year(numerals: str) -> str | None:
     return str(value) if 1949 <= value <= 2100 else None
 
 
+def latin_words(text: str) -> list[str]:
+    """The words of ``text`` in Latin letters, lower-cased, an apostrophe kept inside one (don't)."""
+    return [w.lower() for w in _LATIN_WORD.findall(text)]
+
+
 def in_latin_letters(text: str) -> bool:
     """Written in Latin letters and no Chinese (hello, good morning, shenqing)."""
     return bool(_LATIN_WORD.search(text)) and not _CJK.search(text)
@@ -336,7 +341,7 @@ def is_english(text: str) -> bool:
     common English word among them, or most of them no pinyin at all)."""
     if _CJK.search(text) or _CODE.search(text):  # markup or code pasted (<script>, {{7*7}}) is no English
         return False
-    words = [w.lower() for w in _LATIN_WORD.findall(text)]
+    words = latin_words(text)
     if len(words) < 2:
         return False
     if any(w in _ENGLISH_HINTS for w in words):

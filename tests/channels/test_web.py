@@ -280,6 +280,14 @@ def test_the_last_answer_has_a_button_that_says_it_missed(site):
         offered = await ask(client, texts.WEB_MISSED_SAYS)  # clicked
         assert "您问的“多久答复”，是下面哪一个？请点选。" in offered and texts.WEB_MISSED not in offered
         assert re.findall(r'name="choice" value="([^"]+)"', offered)
+        picked = await ask(client, "", choice=re.findall(r'name="choice" value="([^"]+)"', offered)[0])
+        assert texts.WEB_MISSED not in picked  # chosen from the list, not guessed
+
+    site(scenario)
+
+
+def test_the_button_under_an_english_answer_says_it_in_english(site):
+    async def scenario(client):
         english = await ask(client, "how long does a reply take")
         assert texts.WEB_MISSED_EN in english
         offered = await ask(client, texts.WEB_MISSED_SAYS_EN)

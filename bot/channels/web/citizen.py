@@ -348,7 +348,9 @@ class CitizenChat:
             session.add(Turn("bot", texts.CHOICE_GONE))
             return
         session.add(Turn("me", picked.question))
-        session.add(self._turn(picked.reply))
+        turn = self._turn(picked.reply)
+        turn.missable = False  # chosen, not guessed
+        session.add(turn)
 
     def _turn(self, reply: Reply) -> Turn:
         offer = self.conversation.offer(reply)

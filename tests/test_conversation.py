@@ -402,28 +402,42 @@ def test_that_is_not_it_after_an_answer_offers_what_else_the_question_may_be(con
     def ask(text: str, user: str = "u1"):
         return asyncio.run(conversation.ask(text, channel="web", user_id=user))
 
-    assert ask("申请要钱吗").entry_id == "fee-free"
+    assert ask("多久答复").entry_id == "deadline"
     missed = ask("答非所问")
-    assert missed.outcome == "clarify" and missed.missed == "申请要钱吗"
-    assert missed.text.startswith("抱歉，没有答到您想问的。您问的“申请要钱吗”，是下面哪一个？")
+    assert missed.outcome == "clarify" and missed.missed == "多久答复"
+    assert missed.text.startswith("抱歉，没有答到您想问的。您问的“多久答复”，是下面哪一个？")
     ids = [c.id for c in missed.choices]
-    assert ids and "fee-free" not in ids and len(ids) <= 3
-    assert {"fee-processing", "fee-per-item"} & set(ids)  # what else is asked of paying
+    assert ids[0] == "old-deadline" and "deadline" not in ids and len(ids) <= 3
     shown = Conversation.choose_prompt(missed, conversation.answerer.contacts)
-    assert shown.startswith("抱歉，没有答到您想问的。您问的“申请要钱吗”，是下面哪一个？请点选。")
+    assert shown.startswith("抱歉，没有答到您想问的。您问的“多久答复”，是下面哪一个？请点选。")
     # The question waits for staff among those not answered, in the words it was asked.
-    [group] = [g for g in unanswered(store) if "申请要钱吗" in g.wordings]
+    [group] = [g for g in unanswered(store) if "多久答复" in g.wordings]
     assert group.outcomes == {"clarify"} and "答非所问" not in group.wordings
-    # A choice picked answers it; and said after no answer, it is only asked again in other words.
-    assert conversation.entry(ids[0]).reply.entry_id == ids[0]
-    fresh = ask("不是这个", user="u2")
-    assert fresh.outcome == "greeting" and not fresh.choices
+    # A choice picked answers it; said of an entry chosen, or after no answer, it is only asked
+    # again in other words (the entry's question is no question of the citizen's to offer again).
+    picked = conversation.entry(ids[0], channel="web", user_id="u1")
+    assert picked is not None and picked.reply.entry_id == ids[0]
+    for user in ("u1", "u2"):
+        plain = ask("不是这个", user=user)
+        assert plain.outcome == "greeting" and not plain.choices
     # In English, in English.
     assert ask("how long does a reply take", user="u3").entry_id == "deadline"
     english = ask("that's not what I asked", user="u3")
     assert english.outcome == "clarify"
     assert english.text.startswith('Sorry, I missed. Which of these did you mean by "how')
     assert "deadline" not in [c.id for c in english.choices] and all(c.title.isascii() for c in english.choices)
+
+
+def test_not_it_after_a_question_read_after_the_one_before_ranks_it_as_read(conversation):
+    # 有时间限制没 answered as the time limit for suing (read after 能直接上法院告不): ranked on its
+    # own words, what else it may be was the deadlines of publishing and of a reply.
+    def ask(text: str):
+        return asyncio.run(conversation.ask(text, channel="web", user_id="u1"))
+
+    ask("能直接上法院告不")
+    assert ask("有时间限制没").entry_id == "litigation"
+    missed = ask("不是这个")
+    assert missed.missed == "有时间限制没" and [c.id for c in missed.choices][0] == "review-before-suit"
 
 
 def test_only_a_year_after_a_years_figures_asks_them_of_that_year(conversation):

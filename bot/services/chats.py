@@ -51,7 +51,9 @@ class Turn:
     english: bool = False  # in English: its choices answered in English, the form it offers linked in English
     after: str = ""  # text under the list of hits (what to do if they are not it)
     heading: str = ""  # the line above the hits, where the text above them is another's (a list of choices)
-    missable: bool = False  # an answer the citizen may say missed: the last one has a button that says so
+    # An answer the citizen may say missed: its question, entry and the question as it was read
+    # (see answering.missable); the last one has a button that says so.
+    missed: list[str] = field(default_factory=list)
 
     def as_json(self) -> str:
         data = {k: v for k, v in asdict(self).items() if v not in (None, [], False)}
@@ -73,7 +75,7 @@ class Turn:
             data.get("english") is True,
             str(data.get("after", "")),
             str(data.get("heading", "")),
-            data.get("missable") is True,
+            [str(a) for a in data.get("missed", [])][:3],
         )
 
     def pieces(self) -> list[tuple[str, str | None]]:

@@ -436,6 +436,18 @@ class Conversation:
         self._last[key] = (now, reply)
         return reply
 
+    async def instead(self, missed: Reply, *, channel: str, user_id: str | int | None) -> Reply | None:
+        """What else the question ``missed`` answered may be, which the citizen said it missed (a
+        button under the answer, which holds it however long ago it was given), recorded as that
+        question not answered; None where nothing else is likely (see ``Answerer.instead``)."""
+        reply = self.answerer.instead(missed)
+        if reply is None:
+            return None
+        if user_id is not None:
+            self._last[(channel, str(user_id))] = (self.clock(), reply)
+        await self.record(reply, channel=channel, user_id=user_id)
+        return reply
+
     def with_own_cases(self, reply: Reply, *, channel: str, chat_id: str | int | None) -> Reply:
         """``reply``, when it answers how to follow one's case (我的投诉怎么样了), with the citizen's
         own complaints and applications filed in this chat under it, a line each: theirs, not only
@@ -506,6 +518,7 @@ class Conversation:
         reply = self.answerer.answer_entry(entry_id, english=english)
         if reply is None:
             return None
+        reply.chosen = True
         if channel is not None and user_id is not None:
             self._last[(channel, str(user_id))] = (self.clock(), reply)
         return Picked(reply.q, reply)

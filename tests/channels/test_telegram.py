@@ -155,14 +155,14 @@ def test_a_short_question_after_an_answer_asks_of_its_subject(tg):
 
 
 def test_not_it_after_an_answer_offers_the_others_as_buttons_and_waits_for_staff(tg):
-    tg.feed(message_update("申请<b>要钱</b>吗", user_id=777000111))
+    tg.feed(message_update("申请<b>要多久</b>", user_id=777000111))
     tg.feed(message_update("不是这个", user_id=777000111))
     call = tg.sent()[-1]
-    assert call.text.startswith("抱歉，没有答到您想问的。您问的“申请&lt;b&gt;要钱&lt;/b&gt;吗”，是下面哪一个？请点选。")
+    assert call.text.startswith("抱歉，没有答到您想问的。您问的“申请&lt;b&gt;要多久&lt;/b&gt;”，是下面哪一个？请点选。")
     offered = [EntryCallback.unpack(data).id for _, data in buttons(call)]
-    assert offered and "fee-free" not in offered
+    assert offered and "deadline" not in offered
     newest = tg.store.enquiries()[0]  # the question again, not answered, in its own words
-    assert newest["outcome"] == "clarify" and newest["typed"] == "申请<b>要钱</b>吗"
+    assert newest["outcome"] == "clarify" and newest["typed"] == "申请<b>要多久</b>"
 
 
 def test_a_list_offered_in_english_is_answered_in_english_when_clicked(tg):

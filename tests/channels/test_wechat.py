@@ -324,14 +324,14 @@ def test_a_list_offered_in_english_is_answered_in_english_when_picked(answerer, 
 def test_not_it_after_an_answer_offers_the_others_numbered_and_one_is_picked_by_number(answerer, store, settings):
     async def main() -> None:
         async with running(answerer, store, settings) as wx:
-            await wx.citizen.text("申请要钱吗")
+            await wx.citizen.text("多久答复")
             shown = await wx.citizen.text("答非所问")
             assert shown is not None and shown.startswith(
-                "抱歉，没有答到您想问的。您问的“申请要钱吗”，是下面哪一个？请回复序号："
+                "抱歉，没有答到您想问的。您问的“多久答复”，是下面哪一个？请回复序号："
             )
             first = shown.split("\n")[1].removeprefix("1. ")
             picked = await wx.citizen.text("1")
-            assert picked is not None and picked.startswith(first + "\n") and "原则上不收费" not in picked
+            assert picked is not None and picked.startswith(first + "\n") and "20个工作日内答复" not in picked
 
     run(main())
 

@@ -15,7 +15,7 @@ from aiohttp import web
 from ... import metrics, texts
 from ...limits import RateLimit
 from ...reading import choice_number, is_english, search_typed
-from ...services.answering import MAX_QUESTION_CHARS, Reply, pointers
+from ...services.answering import MAX_QUESTION_CHARS, Reply, missable, pointers
 from ...services.applying import CORRECT, correct
 from ...services.applying import START as APPLY
 from ...services.chats import ChatSession, Turn
@@ -139,7 +139,7 @@ class CitizenChat:
             session.add(Turn("bot", texts.WEB_THROTTLED))
         elif form.get("choice"):
             self._choose(session, str(form["choice"]), english=form.get("lang") == "en")
-        else:
+        elif not (form.get("missed") and await self._missed(session)):
             await self._ask(session, str(form.get("q", "")), address)
         fresh = session.since(before)
         if request.headers.get("X-Requested-With") == "fetch":
@@ -341,6 +341,23 @@ class CitizenChat:
         session.add(Turn("bot", said + (tipoff if reply.tipoff else ""), offer=kind, english=english))
         _carry(session, text, kind)
 
+    async def _missed(self, session: ChatSession) -> bool:
+        """没答到我问的？ pressed under the last answer: what else its question may be, however long
+        ago it was answered (the chat's memory of its last answer lasts minutes). False where the
+        last turn is no such answer or nothing else is likely: the button's words are asked then."""
+        last = session.turns[-1] if session.turns else None
+        if last is None or last.who != "bot" or len(last.missed) != 3:
+            return False
+        q, entry_id, read = last.missed
+        answered = Reply(q, "answer", "", entry_id, english=last.english, read=read)
+        citizen = self.sessions.citizen(session)
+        reply = await self.conversation.instead(answered, channel=CHANNEL, user_id=citizen)
+        if reply is None:
+            return False
+        session.add(Turn("me", texts.WEB_MISSED_SAYS_EN if last.english else texts.WEB_MISSED_SAYS))
+        session.add(self._turn(reply))
+        return True
+
     def _choose(self, session: ChatSession, entry_id: str, *, english: bool = False) -> None:
         citizen = self.sessions.citizen(session)
         picked = self.conversation.entry(entry_id, english=english, channel=CHANNEL, user_id=citizen)
@@ -348,9 +365,7 @@ class CitizenChat:
             session.add(Turn("bot", texts.CHOICE_GONE))
             return
         session.add(Turn("me", picked.question))
-        turn = self._turn(picked.reply)
-        turn.missable = False  # chosen, not guessed
-        session.add(turn)
+        session.add(self._turn(picked.reply))
 
     def _turn(self, reply: Reply) -> Turn:
         offer = self.conversation.offer(reply)
@@ -393,8 +408,8 @@ class CitizenChat:
         if self.conversation.invites_to_apply(reply):
             here = "\n\n" + texts.WEB_APPLY_HERE
             return Turn("bot", text + here, hits=hits, asks=reply.asks, link=(texts.WEB_APPLY_LINK, "/apply"))
-        missable = bool(reply.entry_id) and not reply.parts  # (a part by part answer: which part missed?)
-        return Turn("bot", text, hits=hits, asks=reply.asks, english=reply.english, missable=missable)
+        missed = [reply.q, reply.entry_id or "", reply.read] if missable(reply) else []
+        return Turn("bot", text, hits=hits, asks=reply.asks, english=reply.english, missed=missed)
 
     def _search(self, query: str) -> Turn:
         result = self.answerer.catalogue.search(query, limit=SEARCH_LIMIT)

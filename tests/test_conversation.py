@@ -9,6 +9,7 @@ import pytest
 
 from bot import texts, tracking
 from bot.channels.typed import render
+from bot.services.answering import Reply
 from bot.services.applications.form import check as check_application
 from bot.services.complaints import MAX_NAME, MAX_TEXT, Complaints, Draft, topics_for
 from bot.services.conversation import (
@@ -428,7 +429,7 @@ def test_that_is_not_it_after_an_answer_offers_what_else_the_question_may_be(con
     assert "deadline" not in [c.id for c in english.choices] and all(c.title.isascii() for c in english.choices)
 
 
-def test_not_it_after_a_question_read_after_the_one_before_ranks_it_as_read(conversation):
+def test_not_it_after_a_question_read_after_the_one_before_ranks_it_as_read(conversation, store):
     # 有时间限制没 answered as the time limit for suing (read after 能直接上法院告不): ranked on its
     # own words, what else it may be was the deadlines of publishing and of a reply.
     def ask(text: str):
@@ -438,6 +439,12 @@ def test_not_it_after_a_question_read_after_the_one_before_ranks_it_as_read(conv
     assert ask("有时间限制没").entry_id == "litigation"
     missed = ask("不是这个")
     assert missed.missed == "有时间限制没" and [c.id for c in missed.choices][0] == "review-before-suit"
+    # Logged in its own words, as the web chat's button (which holds the question) logs it too.
+    logged = store.enquiries()[0]
+    assert logged["typed"] == "有时间限制没" and "法院" not in logged["text"]
+    held = Reply("有时间限制没", "answer", "", "litigation", read="能直接上法院告不，有时间限制没")
+    again = asyncio.run(conversation.instead(held, channel="web", user_id="u2"))
+    assert again is not None and again.choices == missed.choices and store.enquiries()[0]["text"] == logged["text"]
 
 
 def test_only_a_year_after_a_years_figures_asks_them_of_that_year(conversation):

@@ -354,7 +354,8 @@ def quoted(question: str, most: int = QUOTED_MAX_CHARS) -> str:
 
 
 def _context(before: Reply | None) -> tuple[str, str, str, bool, bool] | None:
-    """What of the reply before a message its reply depends on: its question and entry. An answer
+    """What of the reply before a message its reply depends on: its question and entry (and, for
+    what else it may be if said to miss, how it was read, its language, whether it was chosen). An answer
     or a complaint (a tip-off: 打哪个电话 after it asks for its line) gives a subject to ask of, and
     documents found a year (那2010年呢 after 2009年有什么文件); a list or a not-sure reply does not."""
     if before is None or before.parts:
@@ -975,7 +976,9 @@ class Answers:
         english = missed.english
         choices = [Choice(c.entry.id, title(c.entry, english), c.score) for c in others]
         offered = self._clarify(missed.q, choices, english, missed=missed.q)
-        offered.normalized, offered.english = missed.normalized or asked.normalized, english
+        # Logged in the question's own words (有时间限制没), not as it was read after the one before.
+        own = missed.normalized or (asked if not missed.read else self.matcher.query(missed.q)).normalized
+        offered.normalized, offered.english = own, english
         return offered
 
     def _year_again(self, text: str, before: Reply) -> Reply | None:

@@ -343,8 +343,13 @@ def documents_text(hits: list[dict[str, Any]], header: str, *, numbered: bool = 
 
 def missable(reply: Reply) -> bool:
     """Whether the citizen may say ``reply`` missed and be offered what else the question may be:
-    an answer to a question of one part, not an entry they chose themselves."""
-    return reply.outcome == "answer" and bool(reply.entry_id) and not reply.parts and not reply.chosen
+    an answer to a question of one part, not an entry they chose themselves; or a list of what it
+    may be (都不是), not itself offered instead of an answer said to miss."""
+    if reply.parts or reply.chosen:
+        return False
+    return (reply.outcome == "answer" and bool(reply.entry_id)) or (
+        reply.outcome == "clarify" and bool(reply.choices) and not reply.missed
+    )
 
 
 def quoted(question: str, most: int = QUOTED_MAX_CHARS) -> str:
@@ -355,12 +360,14 @@ def quoted(question: str, most: int = QUOTED_MAX_CHARS) -> str:
 
 def _context(before: Reply | None) -> tuple[str, str, str, bool, bool] | None:
     """What of the reply before a message its reply depends on: its question and entry (and, for
-    what else it may be if said to miss, how it was read, its language, whether it was chosen). An answer
-    or a complaint (a tip-off: 打哪个电话 after it asks for its line) gives a subject to ask of, and
-    documents found a year (那2010年呢 after 2009年有什么文件); a list or a not-sure reply does not."""
+    what else it may be if said to miss, how it was read, its language, whether it was chosen). An
+    answer or a complaint (a tip-off: 打哪个电话 after it asks for its line) gives a subject to ask of,
+    documents found a year (那2010年呢 after 2009年有什么文件), a list only what else it may be (都不是);
+    a not-sure reply nothing."""
     if before is None or before.parts:
         return None
-    if before.outcome in ("complaint", "catalogue") or (before.outcome == "answer" and before.entry_id):
+    answered = before.outcome == "answer" and bool(before.entry_id)
+    if before.outcome in ("complaint", "catalogue") or answered or missable(before):
         return before.q, before.entry_id or "", before.read, before.english, before.chosen
     return None
 
@@ -931,6 +938,8 @@ class Answers:
             return reply
         if before is not None and (instead := self._instead(text, reply, before)) is not None:
             return instead
+        if before is not None and before.outcome == "clarify":  # a list gives nothing else to ask of
+            return reply
         unsure = reply.outcome in ("clarify", "fallback") or reply.implied
         if before is None or reply.parts or not (unsure or before.outcome == "complaint"):
             return reply
@@ -957,8 +966,9 @@ class Answers:
 
     def instead(self, missed: Reply) -> Reply | None:
         """The question ``missed`` answered, which the citizen said it missed, offered as a list of
-        the entries likeliest after the one answered (for half of the labelled sets' questions
-        answered wrongly the right one is among them), ranked as it was read (after the question before
+        the entries likeliest after the one answered, or after those it offered (都不是 under a list):
+        for half of the labelled sets' questions answered wrongly, or offered a list without the
+        right entry, the right one is among them; ranked as it was read (after the question before
         it, or with the implied subject); recorded as that question not answered, it waits in the
         staff's queue of questions to teach. None where it may not be said to miss (see
         :func:`missable`) or no other entry is likely enough to offer."""
@@ -967,10 +977,11 @@ class Answers:
         asked = self.matcher.query(missed.read or missed.q, today=self._today())
         # By the entry model alone: the citizen said what was asked is not that entry, not that it
         # is none of the bureau's business.
-        ranked = self.matcher.rank(asked, limit=2 * self.settings.clarify_choices, in_scope=True)
-        others = [
-            c for c in ranked if c.entry.id != missed.entry_id and not c.entry.refer and c.score >= NOT_IT_MIN_SCORE
-        ][: self.settings.clarify_choices]
+        shown = {c.id for c in missed.choices} if missed.outcome == "clarify" else {missed.entry_id}
+        ranked = self.matcher.rank(asked, limit=2 * self.settings.clarify_choices + len(shown), in_scope=True)
+        others = [c for c in ranked if c.entry.id not in shown and not c.entry.refer and c.score >= NOT_IT_MIN_SCORE][
+            : self.settings.clarify_choices
+        ]
         if not others:
             return None
         english = missed.english

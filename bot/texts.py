@@ -704,6 +704,11 @@ WEB_MISSED = "没答到我问的？"
 WEB_MISSED_SAYS = "不是我要问的"
 WEB_MISSED_EN = "Not what you asked?"
 WEB_MISSED_SAYS_EN = "that's not what I asked"
+# Under the last list: a button that says none of them is it.
+WEB_NONE = "都不是"
+WEB_NONE_SAYS = "都不是"
+WEB_NONE_EN = "None of these"
+WEB_NONE_SAYS_EN = "none of these"
 # A guide answer's pointer to another question (可问“…”): on Telegram a button under the answer,
 # on WeChat a numbered list (a passive reply holds no link).
 TG_ASK = "问：{question}"

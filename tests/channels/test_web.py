@@ -291,6 +291,20 @@ def test_the_last_answer_has_a_button_that_says_it_missed_however_long_ago(site,
     site(scenario)
 
 
+def test_the_last_list_has_a_none_of_these_button_that_offers_the_next_likeliest(site):
+    async def scenario(client):
+        listed = await ask(client, "期限")
+        shown = re.findall(r'name="choice" value="([^"]+)"', listed)
+        assert texts.WEB_NONE in listed and shown
+        more = await ask(client, texts.WEB_NONE_SAYS, missed="1")  # the button pressed
+        assert "您问的“期限”，是下面哪一个？请点选。" in more
+        offered = re.findall(r'name="choice" value="([^"]+)"', more)
+        assert offered and not set(offered) & set(shown)
+        assert f'value="{texts.WEB_NONE_SAYS}"' not in more  # none again under the list offered instead
+
+    site(scenario)
+
+
 def test_the_button_under_an_english_answer_says_it_in_english(site):
     async def scenario(client):
         english = await ask(client, "how long does a reply take")

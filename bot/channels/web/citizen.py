@@ -15,7 +15,7 @@ from aiohttp import web
 from ... import metrics, texts
 from ...limits import RateLimit
 from ...reading import choice_number, is_english, search_typed
-from ...services.answering import MAX_QUESTION_CHARS, Reply, missable, pointers
+from ...services.answering import MAX_QUESTION_CHARS, Choice, Reply, missable, pointers
 from ...services.applying import CORRECT, correct
 from ...services.applying import START as APPLY
 from ...services.chats import ChatSession, Turn
@@ -342,19 +342,27 @@ class CitizenChat:
         _carry(session, text, kind)
 
     async def _missed(self, session: ChatSession) -> bool:
-        """没答到我问的？ pressed under the last answer: what else its question may be, however long
-        ago it was answered (the chat's memory of its last answer lasts minutes). False where the
-        last turn is no such answer or nothing else is likely: the button's words are asked then."""
+        """没答到我问的？ pressed under the last answer, or 都不是 under the last list: what else its
+        question may be, however long ago it was answered (the chat's memory of its last answer
+        lasts minutes). False where the last turn is neither or nothing else is likely: the
+        button's words are asked then."""
         last = session.turns[-1] if session.turns else None
         if last is None or last.who != "bot" or len(last.missed) != 3:
             return False
         q, entry_id, read = last.missed
-        answered = Reply(q, "answer", "", entry_id, english=last.english, read=read)
+        shown = [Choice(id, title, 0.0) for id, title in last.choices]
+        outcome, entry_id = ("clarify", shown[0].id) if shown else ("answer", entry_id)
+        answered = Reply(q, outcome, "", entry_id, choices=shown, english=last.english, read=read)
         citizen = self.sessions.citizen(session)
         reply = await self.conversation.instead(answered, channel=CHANNEL, user_id=citizen)
         if reply is None:
             return False
-        session.add(Turn("me", texts.WEB_MISSED_SAYS_EN if last.english else texts.WEB_MISSED_SAYS))
+        said = (
+            (texts.WEB_NONE_SAYS_EN, texts.WEB_NONE_SAYS)
+            if shown
+            else (texts.WEB_MISSED_SAYS_EN, texts.WEB_MISSED_SAYS)
+        )
+        session.add(Turn("me", said[0] if last.english else said[1]))
         session.add(self._turn(reply))
         return True
 
@@ -383,6 +391,7 @@ class CitizenChat:
                 offer=kind,
                 english=reply.english,
                 heading=reply.heading,
+                missed=[reply.q, "", reply.read] if missable(reply) else [],  # 都不是
             )
         if reply.outcome == "catalogue" or (reply.outcome == "fallback" and reply.hits):
             # The documents found (or that may be what was asked for) as links, and what to do if

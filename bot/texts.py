@@ -41,7 +41,7 @@ ERASE_NOT_CONFIRMED = "请先勾选“本人已提出删除要求”。"
 
 SOURCE = "（依据：{source}）"
 CLARIFY = "您想问的是下面哪一个？请回复序号："
-CLARIFY_NONE = "都不是的话，请换个说法再问，或致电 {office_phone}。"
+CLARIFY_NONE = "都不是的话，可以回复“都不是”看看别的，或换个说法再问，或致电 {office_phone}。"
 CLARIFY_BUTTONS = "您想问的是下面哪一个？请点选。" + CLARIFY_NONE
 CLARIFY_CHOICE = "{number}. {title}"
 # A list of one: the bot asks whether that is what was meant.
@@ -51,11 +51,12 @@ ARTICLE_NOT_CITED = (
     "我的答复里没有讲到《条例》第{article}条。请直接写下您想问的事，例如“申请要收费吗”；"
     "也可以致电 {office_phone} 咨询。"
 )
-CLARIFY_ONE_NONE = "不是的话，请换个说法再问，或致电 {office_phone}。"
+CLARIFY_ONE_NONE = "不是的话，可以回复“不是”看看别的，或换个说法再问，或致电 {office_phone}。"
 CLARIFY_ONE_BUTTONS = "您是想问这个吗？是的话请点选。" + CLARIFY_ONE_NONE
 # "不是这个" after an answer: the question's next likeliest entries, offered instead of it.
 NOT_IT_CHOICES = "抱歉，没有答到您想问的。您问的“{question}”，是下面哪一个？请回复序号："
-NOT_IT_CHOICES_BUTTONS = "抱歉，没有答到您想问的。您问的“{question}”，是下面哪一个？请点选。" + CLARIFY_NONE
+NOT_IT_NONE = "都不是的话，请换个说法再问，或致电 {office_phone}。"  # (都不是 again offers nothing more)
+NOT_IT_CHOICES_BUTTONS = "抱歉，没有答到您想问的。您问的“{question}”，是下面哪一个？请点选。" + NOT_IT_NONE
 FALLBACK = (
     "抱歉，这个问题我还不能确定怎么回答。您的问题已经记录，工作人员会据此完善答复。\n"
     "如果您在找某份公开文件，可以直接发送文件名里的关键词（例如“安全生产月”）。\n"
@@ -214,13 +215,14 @@ YEAR_NOT_HELD_EN = (
     "The figures I hold are for {held} only, not for {asked}. Each year's figures are in that year's annual report:"
 )
 CLARIFY_EN = "Which of these do you mean? Reply with its number:"
-CLARIFY_NONE_EN = "If none of them, please ask in other words, or call {office_phone}."
+CLARIFY_NONE_EN = 'If none of them, reply "none of these" to see others, ask in other words, or call {office_phone}.'
 CLARIFY_BUTTONS_EN = "Which of these do you mean? Tap one. " + CLARIFY_NONE_EN
 CLARIFY_ONE_EN = "Did you mean this? If so, reply 1:"
-CLARIFY_ONE_NONE_EN = "If not, please ask in other words, or call {office_phone}."
+CLARIFY_ONE_NONE_EN = 'If not, reply "that\'s not it" to see others, ask in other words, or call {office_phone}.'
 CLARIFY_ONE_BUTTONS_EN = "Did you mean this? If so, tap it. " + CLARIFY_ONE_NONE_EN
 NOT_IT_CHOICES_EN = 'Sorry, I missed. Which of these did you mean by "{question}"? Reply with its number:'
-NOT_IT_CHOICES_BUTTONS_EN = 'Sorry, I missed. Which of these did you mean by "{question}"? Tap one. ' + CLARIFY_NONE_EN
+NOT_IT_NONE_EN = "If none of them, please ask in other words, or call {office_phone}."
+NOT_IT_CHOICES_BUTTONS_EN = 'Sorry, I missed. Which of these did you mean by "{question}"? Tap one. ' + NOT_IT_NONE_EN
 FALLBACK_EN = (
     "Sorry, I am not sure how to answer that. Your question has been recorded so that staff can improve the "
     "answers. You can contact {office_name} directly: phone {office_phone}, e-mail {office_email}, "

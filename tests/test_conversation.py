@@ -437,8 +437,10 @@ def test_none_of_these_under_a_list_offers_the_next_likeliest(conversation):
 
     listed = ask("期限")
     assert listed.outcome == "clarify" and len(listed.choices) == 3
+    assert "可以回复“都不是”看看别的" in listed.text  # the list says so
     more = ask("都不是")
     assert more.outcome == "clarify" and more.missed == "期限"
+    assert "都不是的话，请换个说法再问" in more.text  # and the list offered instead does not
     assert more.choices and not {c.id for c in more.choices} & {c.id for c in listed.choices}
     assert more.choices[0].id == "old-deadline"
     # Under the list offered instead, 都不是 again: only asked to put it in other words (the first

@@ -1396,7 +1396,7 @@ class Answers:
         citizen said missed (see :meth:`_instead`)."""
         if missed:
             ask = (texts.NOT_IT_CHOICES_EN if english else texts.NOT_IT_CHOICES).format(question=quoted(missed))
-            none = texts.CLARIFY_NONE_EN if english else texts.CLARIFY_NONE
+            none = texts.NOT_IT_NONE_EN if english else texts.NOT_IT_NONE
         elif len(choices) == 1:  # a list of one asks whether that is what was meant
             ask, none = (
                 (texts.CLARIFY_ONE_EN, texts.CLARIFY_ONE_NONE_EN)

@@ -332,6 +332,11 @@ def test_not_it_after_an_answer_offers_the_others_numbered_and_one_is_picked_by_
             first = shown.split("\n")[1].removeprefix("1. ")
             picked = await wx.citizen.text("1")
             assert picked is not None and picked.startswith(first + "\n") and "20个工作日内答复" not in picked
+            listed = await wx.citizen.text("期限")
+            assert listed is not None and "可以回复“都不是”看看别的" in listed
+            more = await wx.citizen.text("都不是")  # typed under the list, as it says
+            assert more is not None and more.startswith("抱歉，没有答到您想问的。您问的“期限”")
+            assert not {line for line in more.split("\n")[1:4]} & {line for line in listed.split("\n")[1:4]}
 
     run(main())
 

@@ -358,7 +358,11 @@ def quoted(question: str, most: int = QUOTED_MAX_CHARS) -> str:
     return said if len(said) <= most else said[:most] + "…"
 
 
-def _context(before: Reply | None) -> tuple[str, str, str, bool, bool] | None:
+# What of the reply before a message its reply depends on (see _context): a key of the replies kept.
+Context = tuple[str, str, str, bool, bool]
+
+
+def _context(before: Reply | None) -> Context | None:
     """What of the reply before a message its reply depends on: its question and entry (and, for
     what else it may be if said to miss, how it was read, its language, whether it was chosen). An
     answer or a complaint (a tip-off: 打哪个电话 after it asks for its line) gives a subject to ask of,
@@ -450,7 +454,7 @@ class Answers:
         self.catalogue = CatalogueSearch(matcher, settings)
         # Keyed by the day too: 去年 and a day without its year (10月8日) are read against today.
         # And by the answer before it, for a short question asked in the next message (see answer).
-        self._recent: LRU[tuple[dt.date, str, tuple[str, str, str, bool, bool] | None], Reply] = LRU(RECENT_REPLIES)
+        self._recent: LRU[tuple[dt.date, str, Context | None], Reply] = LRU(RECENT_REPLIES)
         self._years = {e.year for e in matcher.knowledge.guide if e.year}
         self.calendar = WorkCalendar(matcher.knowledge.calendar)
         self.zone = zoneinfo.ZoneInfo(settings.timezone)

@@ -25,6 +25,7 @@ from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .. import texts
 from ..config import Settings
 from ..storage import Store, committed
 from .answering import pieces
@@ -51,9 +52,9 @@ class Turn:
     english: bool = False  # in English: its choices answered in English, the form it offers linked in English
     after: str = ""  # text under the list of hits (what to do if they are not it)
     heading: str = ""  # the line above the hits, where the text above them is another's (a list of choices)
-    # An answer the citizen may say missed: its question, entry and the question as it was read
-    # (see answering.missable); the last one has a button that says so.
-    missed: list[str] = field(default_factory=list)
+    # An answer or a list the citizen may say missed: its question, entry and the question as it was
+    # read (see answering.missable); the last one has a button that says so.
+    missable: list[str] = field(default_factory=list)
 
     def as_json(self) -> str:
         data = {k: v for k, v in asdict(self).items() if v not in (None, [], False)}
@@ -75,8 +76,19 @@ class Turn:
             data.get("english") is True,
             str(data.get("after", "")),
             str(data.get("heading", "")),
-            [str(a) for a in data.get("missed", [])][:3],
+            [str(a) for a in data.get("missable", [])][:3],
         )
+
+    def says_missed(self) -> tuple[str, str]:
+        """Its button that says it missed, and what the citizen is shown saying with it: under an
+        answer 没答到我问的？ (不是我要问的), under a list 都不是; in English for an English one."""
+        if self.choices:
+            return (
+                (texts.WEB_NONE_EN, texts.WEB_NONE_SAYS_EN) if self.english else (texts.WEB_NONE, texts.WEB_NONE_SAYS)
+            )
+        if self.english:
+            return texts.WEB_MISSED_EN, texts.WEB_MISSED_SAYS_EN
+        return texts.WEB_MISSED, texts.WEB_MISSED_SAYS
 
     def pieces(self) -> list[tuple[str, str | None]]:
         """The text cut at its pointers (``answering.pieces``): (text, None) or (wording, question)."""

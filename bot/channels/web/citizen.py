@@ -347,9 +347,9 @@ class CitizenChat:
         lasts minutes). False where the last turn is neither or nothing else is likely: the
         button's words are asked then."""
         last = session.turns[-1] if session.turns else None
-        if last is None or last.who != "bot" or len(last.missed) != 3:
+        if last is None or last.who != "bot" or len(last.missable) != 3:
             return False
-        q, entry_id, read = last.missed
+        q, entry_id, read = last.missable
         shown = [Choice(id, title, 0.0) for id, title in last.choices]
         outcome, entry_id = ("clarify", shown[0].id) if shown else ("answer", entry_id)
         answered = Reply(q, outcome, "", entry_id, choices=shown, english=last.english, read=read)
@@ -357,12 +357,7 @@ class CitizenChat:
         reply = await self.conversation.instead(answered, channel=CHANNEL, user_id=citizen)
         if reply is None:
             return False
-        said = (
-            (texts.WEB_NONE_SAYS_EN, texts.WEB_NONE_SAYS)
-            if shown
-            else (texts.WEB_MISSED_SAYS_EN, texts.WEB_MISSED_SAYS)
-        )
-        session.add(Turn("me", said[0] if last.english else said[1]))
+        session.add(Turn("me", last.says_missed()[1]))
         session.add(self._turn(reply))
         return True
 
@@ -391,7 +386,7 @@ class CitizenChat:
                 offer=kind,
                 english=reply.english,
                 heading=reply.heading,
-                missed=[reply.q, "", reply.read] if missable(reply) else [],  # 都不是
+                missable=[reply.q, "", reply.read] if missable(reply) else [],  # 都不是
             )
         if reply.outcome == "catalogue" or (reply.outcome == "fallback" and reply.hits):
             # The documents found (or that may be what was asked for) as links, and what to do if
@@ -417,8 +412,8 @@ class CitizenChat:
         if self.conversation.invites_to_apply(reply):
             here = "\n\n" + texts.WEB_APPLY_HERE
             return Turn("bot", text + here, hits=hits, asks=reply.asks, link=(texts.WEB_APPLY_LINK, "/apply"))
-        missed = [reply.q, reply.entry_id or "", reply.read] if missable(reply) else []
-        return Turn("bot", text, hits=hits, asks=reply.asks, english=reply.english, missed=missed)
+        said = [reply.q, reply.entry_id or "", reply.read] if missable(reply) else []
+        return Turn("bot", text, hits=hits, asks=reply.asks, english=reply.english, missable=said)
 
     def _search(self, query: str) -> Turn:
         result = self.answerer.catalogue.search(query, limit=SEARCH_LIMIT)

@@ -377,7 +377,17 @@ def test_an_acknowledgement_is_acknowledged_not_thanked(answerer, text):
 
 
 @pytest.mark.parametrize(
-    "text", ["不是这个", "不是这个啊！", "你答非所问", "我问的不是这个", "不对", "都不是", "That is not what I asked"]
+    "text",
+    [
+        "不是这个",
+        "不是这个啊！",
+        "你答非所问",
+        "我问的不是这个",
+        "不对",
+        "都不是",
+        "That is not what I asked",
+        "thats not what i asked",
+    ],
 )
 def test_that_is_not_it_asks_again_in_other_words(answerer, text):
     # Said after a reply that missed: no entry is matched against 不是这个 (not-exist: 不存在).

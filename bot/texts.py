@@ -701,16 +701,16 @@ APPLY_ANYWAY = "仍按信息公开申请提交"
 # --- the web chat and the staff console ---
 WEB_TITLE = "{bureau_name} 政府信息公开咨询"
 WEB_ASK_TITLE = "点击即提问"
-# Under the last answer in the web chat: a button that says it missed (the lexicon's not_it).
-WEB_MISSED = "没答到我问的？"
-WEB_MISSED_SAYS = "不是我要问的"
-WEB_MISSED_EN = "Not what you asked?"
-WEB_MISSED_SAYS_EN = "that's not what I asked"
-# Under the last list: a button that says none of them is it.
-WEB_NONE = "都不是"
-WEB_NONE_SAYS = "都不是"
-WEB_NONE_EN = "None of these"
-WEB_NONE_SAYS_EN = "none of these"
+# Under an answer (in the web chat, the last one), a button that says it missed (the lexicon's
+# not_it), and what the citizen is shown saying with it; under a list, one that says none is it.
+MISSED_BUTTON = "没答到我问的？"
+MISSED_SAYS = "不是我要问的"
+MISSED_BUTTON_EN = "Not what you asked?"
+MISSED_SAYS_EN = "that's not what I asked"
+NONE_BUTTON = "都不是"
+NONE_SAYS = "都不是"
+NONE_BUTTON_EN = "None of these"
+NONE_SAYS_EN = "none of these"
 # A guide answer's pointer to another question (可问“…”): on Telegram a button under the answer,
 # on WeChat a numbered list (a passive reply holds no link).
 TG_ASK = "问：{question}"

@@ -495,9 +495,11 @@ def callback_update(
     user_id: int = 1,
     chat_id: int | None = None,
     message_text: str | None = None,
+    buttons: list[tuple[str, str]] | None = None,
     update_id: int | None = None,
 ) -> Update:
-    """An update for a press of an inline button carrying ``data`` under the bot's message ``message_id``."""
+    """An update for a press of an inline button carrying ``data`` under the bot's message
+    ``message_id``, which has ``buttons`` (text, callback data), one a row."""
     chat_id = user_id if chat_id is None else chat_id
     message: dict[str, Any] = {
         "message_id": message_id,
@@ -507,6 +509,9 @@ def callback_update(
     }
     if message_text is not None:
         message["text"] = message_text
+    if buttons:
+        rows = [[{"text": text, "callback_data": data}] for text, data in buttons]
+        message["reply_markup"] = {"inline_keyboard": rows}
     query = {
         "id": str(next(_serials)),
         "from": _user(user_id),

@@ -352,6 +352,15 @@ def missable(reply: Reply) -> bool:
     )
 
 
+def says_missed(listed: bool, english: bool) -> tuple[str, str]:
+    """The button under a :func:`missable` reply that says it missed, and what the citizen is shown
+    saying with it: under an answer 没答到我问的？ (不是我要问的), under a list 都不是; in English
+    for an English one."""
+    if listed:
+        return (texts.NONE_BUTTON_EN, texts.NONE_SAYS_EN) if english else (texts.NONE_BUTTON, texts.NONE_SAYS)
+    return (texts.MISSED_BUTTON_EN, texts.MISSED_SAYS_EN) if english else (texts.MISSED_BUTTON, texts.MISSED_SAYS)
+
+
 def quoted(question: str, most: int = QUOTED_MAX_CHARS) -> str:
     """A question as a reply quotes it back: on one line, cut at ``most`` characters."""
     said = " ".join(question.split())

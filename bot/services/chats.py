@@ -25,10 +25,9 @@ from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .. import texts
 from ..config import Settings
 from ..storage import Store, committed
-from .answering import pieces
+from .answering import pieces, says_missed
 
 log = logging.getLogger(__name__)
 
@@ -80,15 +79,8 @@ class Turn:
         )
 
     def says_missed(self) -> tuple[str, str]:
-        """Its button that says it missed, and what the citizen is shown saying with it: under an
-        answer 没答到我问的？ (不是我要问的), under a list 都不是; in English for an English one."""
-        if self.choices:
-            return (
-                (texts.WEB_NONE_EN, texts.WEB_NONE_SAYS_EN) if self.english else (texts.WEB_NONE, texts.WEB_NONE_SAYS)
-            )
-        if self.english:
-            return texts.WEB_MISSED_EN, texts.WEB_MISSED_SAYS_EN
-        return texts.WEB_MISSED, texts.WEB_MISSED_SAYS
+        """Its button that says it missed, and what the citizen is shown saying with it."""
+        return says_missed(bool(self.choices), self.english)
 
     def pieces(self) -> list[tuple[str, str | None]]:
         """The text cut at its pointers (``answering.pieces``): (text, None) or (wording, question)."""

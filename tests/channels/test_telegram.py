@@ -19,11 +19,13 @@ from bot.channels.telegram.callbacks import (
     AskCallback,
     BrowseCallback,
     EntryCallback,
+    MissedCallback,
     SearchCallback,
     SectionCallback,
 )
 from bot.channels.telegram.middlewares import RetryMiddleware
 from bot.channels.telegram.render import MAX_MESSAGE, split_message
+from bot.services.answering import Answerer
 
 from ..conftest import ROOT, gongkai_env
 from ..fakes import (
@@ -165,6 +167,50 @@ def test_not_it_after_an_answer_offers_the_others_as_buttons_and_waits_for_staff
     assert newest["outcome"] == "clarify" and newest["typed"] == "申请<b>要多久</b>"
 
 
+def test_an_answer_has_a_button_that_says_it_missed_and_offers_the_others(tg):
+    tg.feed(message_update("多久答复", user_id=777000111))
+    answer = tg.sent()[-1]
+    label, data = buttons(answer)[-1]
+    assert label == texts.MISSED_BUTTON and MissedCallback.unpack(data)
+    tg.feed(callback_update(data, message_id=600, user_id=777000111, buttons=buttons(answer)))
+    offered = tg.sent()[-1]  # a new message: the answer stays
+    assert offered.text.startswith("抱歉，没有答到您想问的。您问的“多久答复”，是下面哪一个？请点选。")
+    ids = [EntryCallback.unpack(d).id for _, d in buttons(offered)]
+    assert ids and "deadline" not in ids  # and no button that says the list offered instead missed
+    [edit] = tg.sent("editMessageReplyMarkup")  # the button said once goes, the others stay
+    assert edit.message_id == 600 and data not in str(edit.reply_markup)
+    assert [b.text for row in edit.reply_markup.inline_keyboard for b in row] == [b[0] for b in buttons(answer)[:-1]]
+    newest = tg.store.enquiries()[0]  # the question again, not answered, for staff to teach
+    assert newest["outcome"] == "clarify" and newest["typed"] == "多久答复"
+    # A choice picked from the list is what the citizen chose: no button says it missed.
+    tg.feed(callback_update(buttons(offered)[0][1], message_id=601, user_id=777000111))
+    assert texts.MISSED_BUTTON not in str(tg.sent("editMessageText")[-1].reply_markup)
+
+
+def test_a_list_has_a_none_of_these_button_and_a_stale_one_says_so(tg, settings):
+    tg.feed(message_update("期限", user_id=777000111))
+    listed = tg.sent()[-1]
+    shown = [EntryCallback.unpack(d).id for _, d in buttons(listed)[:-1]]
+    label, data = buttons(listed)[-1]
+    assert label == texts.NONE_BUTTON
+    tg.feed(callback_update(data, message_id=610, user_id=777000111))
+    more = tg.sent()[-1]
+    assert "您问的“期限”，是下面哪一个？请点选。" in more.text
+    assert not {EntryCallback.unpack(d).id for _, d in buttons(more)} & set(shown)
+    tg.feed(callback_update(MissedCallback(token="0123456789").pack(), message_id=611))  # after a restart
+    assert tg.sent("answerCallbackQuery")[-1].text == texts.CHOICE_GONE
+
+
+def test_a_missed_answer_with_nothing_else_likely_is_asked_to_be_put_otherwise(tg, settings, monkeypatch):
+    monkeypatch.setattr(Answerer, "instead", lambda self, missed: None)
+    tg.feed(message_update("how long does a reply take", user_id=777000111))
+    label, data = buttons(tg.sent()[-1])[-1]
+    assert label == texts.MISSED_BUTTON_EN
+    tg.feed(callback_update(data, message_id=620, user_id=777000111))
+    assert tg.sent()[-1].text == texts.NOT_IT_EN.format(office_phone=settings.office_phone)
+    assert tg.store.enquiries()[0]["typed"] == texts.MISSED_SAYS_EN
+
+
 def test_a_list_offered_in_english_is_answered_in_english_when_clicked(tg):
     tg.feed(message_update("where to apply"))
     [call] = tg.sent()
@@ -180,8 +226,8 @@ def test_a_pointer_in_an_answer_is_a_button_that_asks_it(tg):
     tg.feed(message_update("申请信息公开要收费吗", user_id=777000111))
     [call] = tg.sent()
     assert "可问“什么是信息处理费”" in call.text  # the text stays as the guide wrote it
-    [(label, data)] = buttons(call)
-    assert label == texts.TG_ASK.format(question="什么是信息处理费")
+    [(label, data), (missed, _)] = buttons(call)
+    assert label == texts.TG_ASK.format(question="什么是信息处理费") and missed == texts.MISSED_BUTTON
     assert AskCallback.unpack(data).q == "什么是信息处理费"
     tg.feed(callback_update(data, message_id=600, user_id=777))
     answered = tg.sent()[-1]
@@ -390,7 +436,7 @@ def test_split_never_cuts_an_entity():
 def test_callback_data_fits_64_bytes(knowledge):
     packed = [EntryCallback(id=e.id).pack() for e in knowledge.guide]
     packed += [SectionCallback(n=99).pack(), BrowseCallback(by="k", n=999, page=9999).pack()]
-    packed += [SearchCallback(token="0123456789", page=9999).pack()]
+    packed += [SearchCallback(token="0123456789", page=9999).pack(), MissedCallback(token="0123456789").pack()]
     assert max(len(p.encode()) for p in packed) <= 64
 
 

@@ -239,15 +239,15 @@ def test_a_list_for_what_reads_like_a_complaint_has_the_form_offered_under_it(tg
     tg.feed(message_update(told, user_id=CITIZEN, message_id=63))
     offer = last(tg)
     assert texts.COMPLAINT_OFFER in offer.text
-    *choices, (yes, start), (no, _) = buttons(offer)
-    assert any("邮箱" in t or "邮件" in t for t, _ in choices) and (yes, no) == ("我要投诉", "不用了")
+    *choices, (none, _), (yes, start), (no, _) = buttons(offer)
+    assert any("邮箱" in t or "邮件" in t for t, _ in choices) and (none, yes, no) == ("都不是", "我要投诉", "不用了")
     click(tg, start, message_id=704)
     assert tg.texts()[-1] == texts.FORM_TOLD.format(kind="投诉") + "\n" + texts.FORM_TOPIC
     # A list for a plain question has no such offer.
     tg.feed(message_update("/cancel", user_id=CITIZEN))
     tg.clock.now += 60
     tg.feed(message_update("期限", user_id=CITIZEN, message_id=64))
-    assert texts.COMPLAINT_OFFER not in last(tg).text and len(buttons(last(tg))) == 3
+    assert texts.COMPLAINT_OFFER not in last(tg).text and len(buttons(last(tg))) == 4  # 3 and 都不是
 
 
 def test_a_tipoff_is_told_of_12350_and_may_still_be_filed(tg):

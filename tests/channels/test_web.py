@@ -274,19 +274,19 @@ def test_the_last_answer_has_a_button_that_says_it_missed_however_long_ago(site,
     monkeypatch.setattr(conversation_module, "FOLLOW_UP_SECONDS", -1)
 
     async def scenario(client):
-        assert texts.WEB_MISSED in await ask(client, "申请要钱吗")
+        assert texts.MISSED_BUTTON in await ask(client, "申请要钱吗")
         await ask(client, "多久答复")
         page = await (await client.get("/")).text()  # the page as a browser without JavaScript shows it
-        assert page.count(texts.WEB_MISSED) == 1 and page.index(texts.WEB_MISSED) > page.index("多久答复")
-        offered = await ask(client, texts.WEB_MISSED_SAYS, missed="1")  # the button pressed
-        assert "您问的“多久答复”，是下面哪一个？请点选。" in offered and texts.WEB_MISSED not in offered
-        assert f'<p class="text">{texts.WEB_MISSED_SAYS}</p>' in offered  # what the citizen said, shown
+        assert page.count(texts.MISSED_BUTTON) == 1 and page.index(texts.MISSED_BUTTON) > page.index("多久答复")
+        offered = await ask(client, texts.MISSED_SAYS, missed="1")  # the button pressed
+        assert "您问的“多久答复”，是下面哪一个？请点选。" in offered and texts.MISSED_BUTTON not in offered
+        assert f'<p class="text">{texts.MISSED_SAYS}</p>' in offered  # what the citizen said, shown
         choices = re.findall(r'name="choice" value="([^"]+)"', offered)
         assert choices and "deadline" not in choices
         picked = await ask(client, "", choice=choices[0])
-        assert texts.WEB_MISSED not in picked  # chosen from the list, not guessed
+        assert texts.MISSED_BUTTON not in picked  # chosen from the list, not guessed
         # No answer, no button: what it would offer is what the reply already says.
-        assert texts.WEB_MISSED not in await ask(client, "医保在哪交")
+        assert texts.MISSED_BUTTON not in await ask(client, "医保在哪交")
 
     site(scenario)
 
@@ -295,12 +295,12 @@ def test_the_last_list_has_a_none_of_these_button_that_offers_the_next_likeliest
     async def scenario(client):
         listed = await ask(client, "期限")
         shown = re.findall(r'name="choice" value="([^"]+)"', listed)
-        assert texts.WEB_NONE in listed and shown
-        more = await ask(client, texts.WEB_NONE_SAYS, missed="1")  # the button pressed
+        assert texts.NONE_BUTTON in listed and shown
+        more = await ask(client, texts.NONE_SAYS, missed="1")  # the button pressed
         assert "您问的“期限”，是下面哪一个？请点选。" in more
         offered = re.findall(r'name="choice" value="([^"]+)"', more)
         assert offered and not set(offered) & set(shown)
-        assert f'value="{texts.WEB_NONE_SAYS}"' not in more  # none again under the list offered instead
+        assert f'value="{texts.NONE_SAYS}"' not in more  # none again under the list offered instead
 
     site(scenario)
 
@@ -308,8 +308,8 @@ def test_the_last_list_has_a_none_of_these_button_that_offers_the_next_likeliest
 def test_the_button_under_an_english_answer_says_it_in_english(site):
     async def scenario(client):
         english = await ask(client, "how long does a reply take")
-        assert texts.WEB_MISSED_EN in english
-        offered = await ask(client, texts.WEB_MISSED_SAYS_EN, missed="1")
+        assert texts.MISSED_BUTTON_EN in english
+        offered = await ask(client, texts.MISSED_SAYS_EN, missed="1")
         assert 'Which of these did you mean by "how long does a reply take"' in unescape(offered)
 
     site(scenario)

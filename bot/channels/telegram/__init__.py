@@ -26,13 +26,14 @@ from aiohttp import web
 
 from ... import texts
 from ...config import Settings
+from ...services.answering import Reply
 from ...services.applying import ApplicationDialogue
 from .. import ChannelError
 from ..http import message
 from .applications import application_router
 from .complaints import OutboxSender, citizen_router, staff_router
 from .handlers import (
-    SearchMemory,
+    Memory,
     buttons_router,
     commands_router,
     errors_router,
@@ -64,7 +65,8 @@ def build_dispatcher(services: Services, settings: Settings, *, clock: Callable[
         # concurrent tasks): a form's next message must see the state its previous one set.
         events_isolation=SimpleEventIsolation(),
         answerer=services.answerer,
-        searches=SearchMemory(),
+        searches=Memory[str](),
+        missed=Memory[Reply](),
         complaints=complaints,
         conversation=services.conversation,
         applying=ApplicationDialogue(services.applications, services.answerer),

@@ -19,6 +19,13 @@ class AskCallback(CallbackData, prefix="a"):
     q: str
 
 
+class MissedCallback(CallbackData, prefix="m"):
+    """Say an answer missed (没答到我问的？), or that none of a list is it (都不是): the answer or list
+    itself is kept server-side under ``token`` (its question may not fit)."""
+
+    token: str
+
+
 class SectionCallback(CallbackData, prefix="s"):
     """List the entries of a guide section (by its position; -1: the list of sections)."""
 

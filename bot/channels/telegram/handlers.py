@@ -7,9 +7,10 @@ injected by the dispatcher), and its reply becomes HTML with inline buttons.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
@@ -20,6 +21,7 @@ from aiogram.fsm.state import default_state
 from aiogram.types import (
     CallbackQuery,
     ErrorEvent,
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQuery,
     InlineQueryResultArticle,
@@ -32,31 +34,33 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from ... import texts
 from ...limits import LRU
-from ...services.answering import Answerer, Reply
+from ...services.answering import Answerer, Reply, missable, says_missed
 from ...services.conversation import Conversation
 from ..typed import status_typed
-from .callbacks import AskCallback, BrowseCallback, EntryCallback, SearchCallback, SectionCallback
+from .callbacks import AskCallback, BrowseCallback, EntryCallback, MissedCallback, SearchCallback, SectionCallback
 from .complaints import offer_markup, remember_told, tell_status
 from .render import html, item_html, split_message
 
 log = logging.getLogger(__name__)
 PAGE = 5
 CHANNEL = "telegram"
+V = TypeVar("V")
 
 
-class SearchMemory:
-    """Recent search queries by a short token, so that paging buttons fit in 64 bytes."""
+class Memory(Generic[V]):
+    """Recent values by a short token, so that a button's callback data fits in 64 bytes: a search
+    query to page, an answer to say missed."""
 
     def __init__(self, size: int = 4096) -> None:
-        self._queries: LRU[str, str] = LRU(size)
+        self._values: LRU[str, V] = LRU(size)
 
-    def remember(self, query: str) -> str:
-        token = hashlib.sha1(query.encode()).hexdigest()[:10]
-        self._queries[token] = query
+    def remember(self, key: str, value: V) -> str:
+        token = hashlib.sha1(key.encode()).hexdigest()[:10]
+        self._values[token] = value
         return token
 
-    def recall(self, token: str) -> str | None:
-        return self._queries.get(token)
+    def recall(self, token: str) -> V | None:
+        return self._values.get(token)
 
 
 class Addressed(Filter):
@@ -91,30 +95,46 @@ async def send(message: Message, text: str, markup: InlineKeyboardMarkup | None 
         await message.answer(part, reply_markup=markup if number == len(parts) else None, disable_web_page_preview=True)
 
 
-def reply_html(reply: Reply, contacts: dict[str, str], told: int = 0) -> tuple[str, InlineKeyboardMarkup | None]:
+def reply_html(
+    reply: Reply, contacts: dict[str, str], told: int = 0, missed: Memory[Reply] | None = None
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """A core reply as HTML and buttons: clarify choices become buttons, not numbers; a complaint
-    form offered files message ``told`` (see ``remember_told``)."""
+    form offered files message ``told`` (see ``remember_told``). With ``missed``, where it keeps
+    the replies a citizen may say missed, an answer not chosen from a list gets a button that says
+    it missed (没答到我问的？), a list one that says none of it is it (都不是), under their own."""
     offer = Conversation.offer(reply)
+    builder = InlineKeyboardBuilder()
     if reply.outcome == "clarify":
-        builder = InlineKeyboardBuilder()
         for choice in reply.choices:
             builder.button(text=choice.title, callback_data=EntryCallback(id=choice.id, en=reply.english))
-        builder.adjust(1)
         body = Conversation.choose_prompt(reply, contacts) + Conversation.documents_under(reply)
-        if offer is not None:  # under a list for a message that reads somewhat like a complaint
-            builder.attach(InlineKeyboardBuilder.from_markup(offer_markup(offer, told)))
-            body += "\n\n" + offer.text
-        return html(body), builder.as_markup()
-    if offer is not None:
-        return html(reply.text + "\n\n" + offer.text), offer_markup(offer, told)
-    if Conversation.invites_to_apply(reply):
-        return html(reply.text + "\n\n" + texts.TG_APPLY_HERE), ask_markup(reply.asks)
-    return html(reply.text), ask_markup(reply.asks)
+    else:
+        body = reply.text
+        if offer is None:
+            builder.attach(_asks(reply.asks))
+        if offer is None and Conversation.invites_to_apply(reply):
+            body += "\n\n" + texts.TG_APPLY_HERE
+    builder.adjust(1)
+    if missed is not None and missable(reply):
+        label, _ = says_missed(reply.outcome == "clarify", reply.english)
+        shown = ",".join(c.id for c in reply.choices) if reply.outcome == "clarify" else reply.entry_id
+        token = missed.remember(f"{reply.q}\n{reply.read}\n{shown}\n{reply.english}", reply)
+        builder.row(InlineKeyboardButton(text=label, callback_data=MissedCallback(token=token).pack()))
+    if offer is not None:  # under an answer or a list for a message that reads somewhat like a complaint
+        builder.attach(InlineKeyboardBuilder.from_markup(offer_markup(offer, told)))
+        body += "\n\n" + offer.text
+    markup = builder.as_markup()
+    return html(body), markup if markup.inline_keyboard else None
 
 
 def ask_markup(asks: list[str]) -> InlineKeyboardMarkup | None:
     """A button for each question an answer points to (``Reply.asks``), which asks it; a wording
     too long for Telegram's 64 bytes of callback data gets none (the answer's text still names it)."""
+    markup = _asks(asks).as_markup()
+    return markup if markup.inline_keyboard else None
+
+
+def _asks(asks: list[str]) -> InlineKeyboardBuilder:
     builder = InlineKeyboardBuilder()
     for question in asks:
         try:
@@ -124,12 +144,15 @@ def ask_markup(asks: list[str]) -> InlineKeyboardMarkup | None:
             continue
         builder.button(text=texts.TG_ASK.format(question=question), callback_data=data)
     builder.adjust(1)
-    markup = builder.as_markup()
-    return markup if markup.inline_keyboard else None
+    return builder
 
 
 async def ask_pointed(
-    callback: CallbackQuery, callback_data: AskCallback, conversation: Conversation, event_update: Update
+    callback: CallbackQuery,
+    callback_data: AskCallback,
+    conversation: Conversation,
+    event_update: Update,
+    missed: Memory[Reply],
 ) -> None:
     """A pointer's button: its question asked and answered in a new message (the answer that
     pointed to it stays), recorded like a question typed."""
@@ -139,7 +162,7 @@ async def ask_pointed(
     user_id = callback.from_user.id if callback.from_user else None
     reply = await conversation.ask(callback_data.q, channel=CHANNEL, user_id=user_id)
     log.info("update %s: asked by a pointer: %s %s", event_update.update_id, reply.outcome, reply.entry_id or "-")
-    body, markup = reply_html(reply, conversation.contacts)
+    body, markup = reply_html(reply, conversation.contacts, missed=missed)
     await send(callback.message, f"<b>{html(callback_data.q)}</b>\n" + body, markup)
 
 
@@ -207,7 +230,7 @@ def commands_router() -> Router:
         await message.answer(text, reply_markup=markup)
 
     @router.message(Command("search"))
-    async def search(message: Message, command: CommandObject, answerer: Answerer, searches: SearchMemory) -> None:
+    async def search(message: Message, command: CommandObject, answerer: Answerer, searches: Memory[str]) -> None:
         query = (command.args or "").strip()
         if not query:
             await message.answer(texts.SEARCH_USAGE)
@@ -238,7 +261,7 @@ def _catalogue_menu(answerer: Answerer) -> tuple[str, InlineKeyboardMarkup]:
 
 
 def _search_page(
-    answerer: Answerer, searches: SearchMemory, query: str, page: int
+    answerer: Answerer, searches: Memory[str], query: str, page: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     result = answerer.catalogue.search(query, limit=PAGE + 1, offset=page * PAGE)
     has_next = len(result.hits) > PAGE
@@ -247,7 +270,7 @@ def _search_page(
         return html(texts.SEARCH_NONE.format(q=query)), None
     lines = [html(texts.SEARCH_PAGE.format(q=query, page=page + 1))]
     lines += [item_html(h.item, page * PAGE + n) for n, h in enumerate(hits, 1)]
-    token = searches.remember(query)
+    token = searches.remember(query, query)
     pages = page + 2 if has_next else page + 1
     return "\n\n".join(lines), _pager(lambda p: SearchCallback(token=token, page=p), page, pages)
 
@@ -316,9 +339,39 @@ def buttons_router() -> Router:
         markup = _pager(lambda p: BrowseCallback(by=by, n=n, page=p), page, pages, BrowseCallback(by=by, n=-1))
         await _edit(callback, "\n\n".join([head, *body]), markup)
 
+    @router.callback_query(MissedCallback.filter())
+    async def said_missed(
+        callback: CallbackQuery, callback_data: MissedCallback, conversation: Conversation, missed: Memory[Reply]
+    ) -> None:
+        """没答到我问的？ under an answer, 都不是 under a list: what else its question may be, in a
+        new message (the answer stays, without the button); where nothing else is likely, the
+        button's words answered as typed (ask in other words, or call)."""
+        answered = missed.recall(callback_data.token)
+        if answered is None or not isinstance(callback.message, Message):
+            await callback.answer(texts.CHOICE_GONE, show_alert=True)
+            return
+        await callback.answer()
+        user_id = callback.from_user.id if callback.from_user else None
+        reply = await conversation.instead(answered, channel=CHANNEL, user_id=user_id)
+        if reply is None:  # (read alone: there is no other answer to say it of)
+            says = says_missed(answered.outcome == "clarify", answered.english)[1]
+            reply = await conversation.reply_to(says, channel=CHANNEL, user_id=None)
+            await conversation.record(reply, channel=CHANNEL, user_id=user_id)
+        message = callback.message
+        if message.reply_markup is not None:  # said once: the button goes
+            kept = [
+                [b for b in row if b.callback_data != callback.data] for row in message.reply_markup.inline_keyboard
+            ]
+            with contextlib.suppress(TelegramBadRequest):  # too old to edit, or pressed twice at once
+                await message.edit_reply_markup(
+                    reply_markup=InlineKeyboardMarkup(inline_keyboard=[r for r in kept if r])
+                )
+        body, markup = reply_html(reply, conversation.contacts, missed=missed)
+        await send(message, body, markup)
+
     @router.callback_query(SearchCallback.filter())
     async def search_page(
-        callback: CallbackQuery, callback_data: SearchCallback, answerer: Answerer, searches: SearchMemory
+        callback: CallbackQuery, callback_data: SearchCallback, answerer: Answerer, searches: Memory[str]
     ) -> None:
         query = searches.recall(callback_data.token)
         if query is None:
@@ -382,6 +435,7 @@ def questions_router() -> Router:
         bot: Bot,
         event_update: Update,
         state: FSMContext,
+        missed: Memory[Reply],
     ) -> None:
         text = message.text or ""
         if message.chat.type != ChatType.PRIVATE:
@@ -395,7 +449,7 @@ def questions_router() -> Router:
         reply = await conversation.reply_to(text, channel=CHANNEL, user_id=user_id)
         reply = conversation.with_own_cases(reply, channel=CHANNEL, chat_id=message.chat.id)
         log.info("update %s: %s %s", event_update.update_id, reply.outcome, reply.entry_id or "-")
-        body, markup = reply_html(reply, answerer.contacts, message.message_id)
+        body, markup = reply_html(reply, answerer.contacts, message.message_id, missed)
         if Conversation.offer(reply) is not None:
             await remember_told(state, message.message_id, reply.q)
         # The enquiry log's commit and the reply's round trip to Telegram overlap.

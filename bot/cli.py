@@ -538,10 +538,14 @@ def unanswered(limit: int, entries: bool) -> None:
     """Questions the bot could not answer outright, most asked first: what to write next.
 
     Grouped as the console's 待完善问题 page groups them (wordings alike count as one question),
-    each with how often it was asked, when last, a wording as a citizen typed it, and others.
+    each with how often it was asked, when last, a wording as a citizen typed it, others, and the
+    entries citizens said missed it (不是这个). Those the knowledge in force now answers (taught
+    since, or the guide edited) are listed apart at the end, with what they get now.
 
     Example: gongkai enquiries unanswered --entries
     """
+    from .services.answering import Reply
+    from .services.insights import Group, answered_now
     from .services.insights import unanswered as grouped
     from .services.teaching import NEAR_AT, Teaching, likely_entries
 
@@ -551,9 +555,12 @@ def unanswered(limit: int, entries: bool) -> None:
     try:
         taught = Teaching(store).wordings()  # taught since: no longer waiting
         groups = grouped(store, taught=taught, limit=limit)
+        answered: list[tuple[Group, Reply]] = []
+        if groups:
+            answerer = _answerer(None)
+            groups, answered = answered_now(groups, answerer.answer)
         if not groups:
-            echo("No unanswered questions recorded.")
-        matcher = _answerer(None).matcher if entries and groups else None
+            echo("No unanswered questions recorded." if not answered else "No question waits to be answered.")
         for group in groups:
             outcomes = ",".join(sorted(group.outcomes))
             day = local(group.last_at).date()
@@ -562,10 +569,16 @@ def unanswered(limit: int, entries: bool) -> None:
             if others:
                 more = f" (+{len(group.wordings) - 6} more)" if len(group.wordings) > 6 else ""
                 echo(f"{'':37}also: {'；'.join(others)}{more}")
-            if matcher is not None:
-                near = [c for c in likely_entries(matcher, group.text, 3) if c.score >= NEAR_AT]
+            if group.missed:
+                echo(f"{'':37}said to miss: {', '.join(sorted(group.missed))}")
+            if entries:
+                near = [c for c in likely_entries(answerer.matcher, group.text, 3) if c.score >= NEAR_AT]
                 shown = ", ".join(f"{c.entry.id} {c.score:.2f}" for c in near)
                 echo(f"{'':37}likely: {shown or 'no entry near (gongkai teach elsewhere, if not ours)'}")
+        if answered:
+            echo(f"\nNow answered ({len(answered)}; taught since, or the guide edited): check that they are right")
+        for group, now in answered:
+            echo(f"{group.times:5}×  {group.text}  ->  {now.entry_id if now.outcome == 'answer' else now.outcome}")
     finally:
         store.close()
 

@@ -185,6 +185,20 @@ def test_chat_records_and_staff_see_unanswered(run):
     assert "明天会下雨吗" in run("enquiries", "list").output  # as typed, not normalised (吗 dropped)
 
 
+def test_unanswered_sets_apart_what_the_knowledge_now_answers(run, tmp_path):
+    from bot.storage import Enquiry, Store
+
+    run("chat", input="明天会下雨吗\n/quit\n")
+    store = Store(tmp_path / "state" / "g.db")
+    try:  # not answered when asked (an older guide), answered by the files now
+        store.record_enquiry(Enquiry("console", None, "申请要收费", "fallback", None, 0.1, 5.0, typed="申请要收费吗"))
+    finally:
+        store.close()
+    waiting, now = run("enquiries", "unanswered").output.split("Now answered (1;")
+    assert "明天会下雨吗" in waiting and "申请要收费吗" not in waiting
+    assert "申请要收费吗  ->  fee-free" in now
+
+
 def test_what_citizens_typed_is_shown_in_a_terminal_never_acted_on(run):
     # ESC ] … BEL would set the staff terminal's title (or write its clipboard, OSC 52); ESC [2J
     # clear it; U+202E reverse what follows. Printed, they are left out; in --json, escaped.

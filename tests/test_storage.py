@@ -35,6 +35,7 @@ def test_creates_folder_and_applies_migrations(db_path):
         "m011_retention",
         "m012_enquiry_typed",
         "m013_chat_application",
+        "m014_enquiry_missed",
     ]
 
 

@@ -216,6 +216,7 @@ class Reply:
     apply_here: bool = False  # answered with an entry on how to apply (its ``apply_here``)
     implied: bool = False  # answered as a question about the implied subject (申请信息公开), unsaid
     missed: str = ""  # a list offered instead of the answer to this question, which the citizen said missed
+    missed_entries: list[str] = field(default_factory=list)  # ... what was answered or offered it then
     chosen: bool = False  # an entry the citizen chose (from a list, a menu), no question of theirs answered
     read: str = field(default="", repr=False)  # the question as answered, where not in its own words alone
     normalized: str = field(default="", repr=False)  # what the enquiry log records
@@ -415,6 +416,7 @@ def _enquiry(store: Store, reply: Reply, channel: str, user_id: str | int | None
         user_ref=store.user_ref(channel, user_id),
         text=reply.normalized,
         typed=reply.q.strip()[:MAX_QUESTION_CHARS],
+        missed=",".join(reply.missed_entries),
         outcome=reply.outcome,
         entry_id=reply.entry_id,
         score=reply.score,
@@ -1002,7 +1004,7 @@ class Answers:
         offered = self._clarify(missed.q, choices, english, missed=missed.q)
         # Logged in the question's own words (有时间限制没), not as it was read after the one before.
         own = missed.normalized or (asked if not missed.read else self.matcher.query(missed.q)).normalized
-        offered.normalized, offered.english = own, english
+        offered.normalized, offered.english, offered.missed_entries = own, english, sorted(i for i in shown if i)
         return offered
 
     def _year_again(self, text: str, before: Reply) -> Reply | None:

@@ -33,8 +33,8 @@ from .migrations import migrations
 T = TypeVar("T")
 _STOP = object()
 _INSERT_ENQUIRY = (
-    "insert into enquiries (at, channel, user_ref, text, outcome, entry_id, score, latency_ms, typed)"
-    " values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "insert into enquiries (at, channel, user_ref, text, outcome, entry_id, score, latency_ms, typed, missed)"
+    " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 MAX_GROUP = 256
 # Writes kept while the database is busy (an enquiry each, or a burst of them): beyond this many
@@ -248,6 +248,7 @@ class Enquiry:
     score: float | None
     latency_ms: float
     typed: str = ""  # the question as the citizen typed it (``text`` is it normalised)
+    missed: str = ""  # the guide entries the citizen said missed it (不是这个), comma-separated
 
 
 class Store:
@@ -328,6 +329,7 @@ class Store:
             enquiry.score,
             round(enquiry.latency_ms, 3),
             enquiry.typed,
+            enquiry.missed,
         )
 
     @staticmethod
@@ -480,10 +482,12 @@ class Store:
         """Questions the bot could not answer outright, the same normalised text counted once,
         most asked first: ``text`` (normalised), ``times``, ``last_at``, ``outcomes`` and
         ``wordings``, the texts as citizens typed them, most typed first (none for enquiries
-        recorded before the typed text was kept)."""
+        recorded before the typed text was kept), and ``missed``, the entries citizens said missed
+        it, comma-separated."""
         unanswered = "outcome in ('fallback', 'clarify') and text != ''"
         sql = f"""
-            select text, count(*) as times, max(at) as last_at, group_concat(distinct outcome) as outcomes
+            select text, count(*) as times, max(at) as last_at, group_concat(distinct outcome) as outcomes,
+                group_concat(distinct nullif(missed, '')) as missed
             from enquiries where {unanswered}
             group by text order by times desc, last_at desc limit ?
         """

@@ -317,3 +317,10 @@ def m013_chat_application(db: Database) -> None:
     # across a restart as the complaint draft is; once filed only its number is kept (a second
     # click is shown it).
     db.table("chat_sessions").add_column("application", str)
+
+
+@migrations()
+def m014_enquiry_missed(db: Database) -> None:
+    # The guide entries a citizen said missed the question (不是这个, the web chat's and Telegram's
+    # 没答到我问的？): the staff's queue keeps the question until another entry answers it.
+    db.table("enquiries").add_column("missed", str, not_null_default="")

@@ -27,7 +27,7 @@ from bot.services import conversation as conversation_module
 from bot.services.answering import MAX_QUESTION_CHARS
 from bot.services.complaints import MAX_TEXT, Complaints, Draft
 from bot.services.staff import StaffAccounts
-from bot.storage import Store
+from bot.storage import Enquiry, Store
 
 PASSWORD = "correct horse battery"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -992,6 +992,27 @@ def test_enquiries_page_shows_what_citizens_typed_not_the_normalised_text(site):
         [row] = re.findall(cells, html)
         assert row[0] == "4" and row[1] == "明天天气怎么样"  # typed: 样 kept (normalised: 明天天气怎么)
         assert "明天天气怎么样？" in row[2] and "明天的天气怎么样" in row[2]
+
+    site(scenario)
+
+
+def test_enquiries_the_knowledge_now_answers_are_set_apart_and_one_said_to_miss_waits(site, store, answerer):
+    async def scenario(client):
+        # Not answered when asked (by an older guide, or before staff taught a wording like it).
+        asked = answerer.answer("申请要收费吗")
+        store.record_enquiry(Enquiry("web", None, asked.normalized, "fallback", None, 0.1, 5.0, typed=asked.q))
+        await ask(client, "多久答复")
+        await ask(client, texts.MISSED_SAYS, missed="1")  # the answer said to miss it
+        await ask(client, "明天会不会下雨")
+        await log_in(client)
+        page = await (await client.get("/staff/enquiries")).text()
+        waiting, now = page.split("现在能答复的", 1)
+        now = now.split("把握不大的答复")[0]
+        fee, deadline = (answerer.matcher.knowledge.entry(e).question for e in ("fee-free", "deadline"))
+        assert "申请要收费吗" in now and fee in now and "申请要收费吗" not in waiting
+        # Answered now by the entry the citizen said missed it: it waits, and staff see which.
+        assert "多久答复" in waiting and f"市民说没答到：{deadline}" in waiting and "多久答复" not in now
+        assert "明天会不会下雨" in waiting
 
     site(scenario)
 

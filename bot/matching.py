@@ -1288,9 +1288,12 @@ class _IntentRules:
 # Applying for something (a licence, information): wanting to is asking; before a licence's name
 # it is no part of the name.
 _APPLYING = "办理|申办|申请|申领"
-# Wanting a service asks for it, as a question does (我想办个烟花爆竹经营许可证, 我要申请公开…): it is
-# no story told, whatever hazard it names.
-_WANTS = re.compile(f"(?:想|要|准备|打算)(?:{_APPLYING}|办个|办一个|办张|咨询|了解一下|查一下|查查|问问|问一下|看看)")
+# Wanting a service asks for it, as a question does (我想办个烟花爆竹经营许可证, 我要申请公开…), and
+# so does wanting to open a business (我想开个烟花爆竹批发店: what it takes): no story told, whatever
+# hazard it names.
+_WANTS = re.compile(
+    f"(?:想|要|准备|打算)(?:{_APPLYING}|办个|办一个|办张|开个|开一个|开家|开一家|开办|咨询|了解一下|查一下|查查|问问|问一下|看看)"
+)
 
 
 # A danger told of as past (去年那家厂着火了, 2009年): no emergency now, whatever its words.

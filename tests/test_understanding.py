@@ -803,6 +803,12 @@ def test_a_short_look_up_is_no_complaint_but_a_short_tip_off_is(answerer):
     # A hazard's words typed as a keyword (烟花爆竹) look for the documents on it...
     looked = answerer.answer("零九年春节烟花爆竹安全管理")
     assert looked.outcome == "catalogue" and any("烟花爆竹" in h["title"] for h in looked.hits)
+    # ... at the search's bar where one word is no title's (批发: the catalogue has 零售 only), as
+    # /search shows them: a trade named is no tip-off...
+    wholesale = answerer.answer("烟花爆竹批发")
+    assert wholesale.outcome == "catalogue" and all("烟花爆竹" in h["title"] for h in wholesale.hits)
+    # ... nor is one wanted (想开个: what it takes to open one) ...
+    assert answerer.answer("我想开个烟花爆竹批发店").outcome != "complaint"
     # ... and a report of one, however short, is still a tip-off.
     assert answerer.answer("烟花爆竹非法储存").outcome == "complaint"
 

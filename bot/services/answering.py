@@ -764,8 +764,15 @@ class Answers:
         looked_up = names_a_document(query.normalized) or (short and not intent.tipoff)
         typed_a_title = False
         if not (intent.asks or intent.complaint_words or intent.grievance):
-            # (a title typed is known by its words: a story's meaning may be near a document's)
-            worded = hits if query.meaning is None or of_other_years else self._documents(replace(query, meaning=None))
+            # (a title typed is known by its words: a story's meaning may be near a document's; a
+            # short one naming a hazard's topic by what a search for it shows, 烟花爆竹批发, though
+            # one of its words is no title's)
+            bar = s.search_min_score if looked_up and intent.hazard else None
+            worded = (
+                hits
+                if of_other_years or (query.meaning is None and bar is None)
+                else self._documents(replace(query, meaning=None), bar)
+            )
             typed_a_title = bool(strong_of(worded) or (worded and looked_up))
         # A short message that ends as a document's title does (液化气站 隐患 整改方案) reads as a
         # look-up even when the catalogue has no such document: the rules do not file it for its

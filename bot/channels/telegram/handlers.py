@@ -101,50 +101,48 @@ def reply_html(
     """A core reply as HTML and buttons: clarify choices become buttons, not numbers; a complaint
     form offered files message ``told`` (see ``remember_told``). With ``missed``, where it keeps
     the replies a citizen may say missed, an answer not chosen from a list gets a button that says
-    it missed (没答到我问的？), a list one that says none of it is it (都不是), under their own."""
+    it missed (没答到我问的？), a list one that says none of it is it (都不是), under their own.
+    (Rows built as lists: a keyboard builder costs more than the rest of the reply's HTML.)"""
     offer = Conversation.offer(reply)
-    builder = InlineKeyboardBuilder()
+    rows: list[list[InlineKeyboardButton]] = []
     if reply.outcome == "clarify":
         for choice in reply.choices:
-            builder.button(text=choice.title, callback_data=EntryCallback(id=choice.id, en=reply.english))
+            data = EntryCallback(id=choice.id, en=reply.english).pack()
+            rows.append([InlineKeyboardButton(text=choice.title, callback_data=data)])
         body = Conversation.choose_prompt(reply, contacts) + Conversation.documents_under(reply)
     else:
         body = reply.text
         if offer is None:
-            builder.attach(_asks(reply.asks))
+            rows += _asks(reply.asks)
         if offer is None and Conversation.invites_to_apply(reply):
             body += "\n\n" + texts.TG_APPLY_HERE
-    builder.adjust(1)
     if missed is not None and missable(reply):
         label, _ = says_missed(reply.outcome == "clarify", reply.english)
         shown = ",".join(c.id for c in reply.choices) if reply.outcome == "clarify" else reply.entry_id
         token = missed.remember(f"{reply.q}\n{reply.read}\n{shown}\n{reply.english}", reply)
-        builder.row(InlineKeyboardButton(text=label, callback_data=MissedCallback(token=token).pack()))
+        rows.append([InlineKeyboardButton(text=label, callback_data=MissedCallback(token=token).pack())])
     if offer is not None:  # under an answer or a list for a message that reads somewhat like a complaint
-        builder.attach(InlineKeyboardBuilder.from_markup(offer_markup(offer, told)))
+        rows += offer_markup(offer, told).inline_keyboard
         body += "\n\n" + offer.text
-    markup = builder.as_markup()
-    return html(body), markup if markup.inline_keyboard else None
+    return html(body), InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 def ask_markup(asks: list[str]) -> InlineKeyboardMarkup | None:
     """A button for each question an answer points to (``Reply.asks``), which asks it; a wording
     too long for Telegram's 64 bytes of callback data gets none (the answer's text still names it)."""
-    markup = _asks(asks).as_markup()
-    return markup if markup.inline_keyboard else None
+    rows = _asks(asks)
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
-def _asks(asks: list[str]) -> InlineKeyboardBuilder:
-    builder = InlineKeyboardBuilder()
+def _asks(asks: list[str]) -> list[list[InlineKeyboardButton]]:
+    rows = []
     for question in asks:
         try:
-            data = AskCallback(q=question)
-            data.pack()
+            data = AskCallback(q=question).pack()
         except ValueError:
             continue
-        builder.button(text=texts.TG_ASK.format(question=question), callback_data=data)
-    builder.adjust(1)
-    return builder
+        rows.append([InlineKeyboardButton(text=texts.TG_ASK.format(question=question), callback_data=data)])
+    return rows
 
 
 async def ask_pointed(

@@ -39,7 +39,7 @@ from ..reading import wordless
 from ..storage import Store
 from ..textnorm import trimmed
 from . import retention
-from .answering import Answerer, Reply, documents_text, quoted
+from .answering import Answerer, Reply, documents_text, quoted, says_missed
 from .applications import Application, Applications
 from .applications import Lookup as ApplicationLookup
 from .complaints import (
@@ -436,13 +436,15 @@ class Conversation:
         self._last[key] = (now, reply)
         return reply
 
-    async def instead(self, missed: Reply, *, channel: str, user_id: str | int | None) -> Reply | None:
+    async def instead(self, missed: Reply, *, channel: str, user_id: str | int | None) -> Reply:
         """What else the question ``missed`` answered may be, which the citizen said it missed (a
         button under the answer, which holds it however long ago it was given), recorded as that
-        question not answered; None where nothing else is likely (see ``Answerer.instead``)."""
+        question not answered; where nothing else is likely (see ``Answerer.instead``), the reply
+        to the button's words read alone, as typed with no answer before them (ask in other words,
+        or call)."""
         reply = self.answerer.instead(missed)
         if reply is None:
-            return None
+            reply = await self.answerer.aanswer(says_missed(missed.outcome == "clarify", missed.english)[1])
         if user_id is not None:
             self._last[(channel, str(user_id))] = (self.clock(), reply)
         await self.record(reply, channel=channel, user_id=user_id)

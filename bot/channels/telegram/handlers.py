@@ -341,9 +341,8 @@ def buttons_router() -> Router:
     async def said_missed(
         callback: CallbackQuery, callback_data: MissedCallback, conversation: Conversation, missed: Memory[Reply]
     ) -> None:
-        """没答到我问的？ under an answer, 都不是 under a list: what else its question may be, in a
-        new message (the answer stays, without the button); where nothing else is likely, the
-        button's words answered as typed (ask in other words, or call)."""
+        """没答到我问的？ under an answer, 都不是 under a list: what else its question may be (see
+        ``Conversation.instead``), in a new message; the answer stays, without the button."""
         answered = missed.recall(callback_data.token)
         if answered is None or not isinstance(callback.message, Message):
             await callback.answer(texts.CHOICE_GONE, show_alert=True)
@@ -351,10 +350,6 @@ def buttons_router() -> Router:
         await callback.answer()
         user_id = callback.from_user.id if callback.from_user else None
         reply = await conversation.instead(answered, channel=CHANNEL, user_id=user_id)
-        if reply is None:  # (read alone: there is no other answer to say it of)
-            says = says_missed(answered.outcome == "clarify", answered.english)[1]
-            reply = await conversation.reply_to(says, channel=CHANNEL, user_id=None)
-            await conversation.record(reply, channel=CHANNEL, user_id=user_id)
         message = callback.message
         if message.reply_markup is not None:  # said once: the button goes
             kept = [

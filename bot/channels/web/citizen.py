@@ -344,8 +344,7 @@ class CitizenChat:
     async def _missed(self, session: ChatSession) -> bool:
         """没答到我问的？ pressed under the last answer, or 都不是 under the last list: what else its
         question may be, however long ago it was answered (the chat's memory of its last answer
-        lasts minutes). False where the last turn is neither or nothing else is likely: the
-        button's words are asked then."""
+        lasts minutes). False where the last turn is neither: the button's words are asked then."""
         last = session.turns[-1] if session.turns else None
         if last is None or last.who != "bot" or len(last.missable) != 3:
             return False
@@ -355,8 +354,6 @@ class CitizenChat:
         answered = Reply(q, outcome, "", entry_id, choices=shown, english=last.english, read=read)
         citizen = self.sessions.citizen(session)
         reply = await self.conversation.instead(answered, channel=CHANNEL, user_id=citizen)
-        if reply is None:
-            return False
         session.add(Turn("me", last.says_missed()[1]))
         session.add(self._turn(reply))
         return True

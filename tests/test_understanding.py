@@ -334,6 +334,18 @@ def test_a_later_part_that_names_no_year_asks_of_the_year_named_before_it(answer
     assert dated == [None, None]
 
 
+def test_a_years_figures_asked_with_another_years_say_the_other_is_not_held(answerer):
+    # Not 2009's figures as if they answered 2010's too.
+    reply = answerer.answer("2009年主动公开了多少条 2010年的呢")
+    assert reply.entry_id == "proactive-2009-total" and "123条" in reply.text
+    assert reply.text.startswith("2010年的数字我这里没有")
+    english = answerer.answer("How many applications did you receive in 2009 and in 2015?")
+    assert english.entry_id == "apply-2009" and english.text.startswith("I hold no figures for 2015")
+    # Not of a year the answer speaks of: the 2009 report was published in 2010.
+    published = answerer.answer("2009年度报告是2010年哪天发布的")
+    assert published.entry_id == "report-2009" and "没有" not in published.text.split("\n")[0]
+
+
 @pytest.mark.parametrize(
     ("text", "entry_id"),
     [
@@ -364,6 +376,13 @@ def test_a_later_part_without_its_subject_asks_of_the_question_before_it(answere
     assert "6个月" in reply.text
     # Read after its question it would be answered as that question was: the general subject.
     assert [p.entry_id for p in answerer.answer("怎么申请？要多久").parts] == ["apply-how", "deadline"]
+    # One that names only a year asks of the question before it too: this year's report, not due yet.
+    reply = answerer.answer("年度报告啥时候出 今年的出了没")
+    assert [(p.q, p.entry_id) for p in reply.parts] == [
+        ("年度报告啥时候出", "annual-report-deadline"),
+        ("今年的出了没", "annual-report-where"),
+    ]
+    assert f"{dt.date.today().year}年的年度报告要到" in reply.text
 
 
 @pytest.mark.parametrize("text", ["2009", "2009年", "09年", "2009年的"])

@@ -684,7 +684,7 @@ class Answers:
             before is not None
             and before.outcome == "answer"
             and (reply.outcome in ("clarify", "fallback") or guessed)
-            and self._subjectless(part, intent)
+            and self._subjectless(part, intent, dated=True)
         ):
             after = self._read_after(part.text, part.read or part.text, before)
             if after.entry_id == before.entry_id and (after.outcome == "answer" or guessed):
@@ -856,7 +856,8 @@ class Answers:
             top_id, top_score = best.entry.id, best.score
             confident = best.exact or best.score >= answer_at
         if confident:
-            reply = self._entry_reply(text, best.entry, top_score, query.english)
+            not_held = self._years_not_held(query, best.entry)
+            reply = self._entry_reply(text, best.entry, top_score, query.english, not_held)
             received = read_day(read, self._today()) if best.entry.id in RECKONED else None
             if received is not None and not query.english:
                 reply.text += "\n" + self._reckoned(received)
@@ -1027,15 +1028,16 @@ class Answers:
             return None
         return replace(self._decide(asked_of_years(said, years)), q=text)
 
-    def _subjectless(self, query: Query, intent: Intent) -> bool:
+    def _subjectless(self, query: Query, intent: Intent, *, dated: bool = False) -> bool:
         """Whether ``query`` is a short question that does not say what it is about (要带啥材料,
         多久能有结果, 有时间限制没): not one with a word the knowledge never uses (医保在哪交), a year,
         a complaint's or a hazard's words, complaining named (怎么投诉 asks how to complain, not
-        whether an application can be one), or English."""
+        whether an application can be one), or English; with ``dated``, one with a year may be
+        (今年的出了没)."""
         return (
             (intent.asks or asks_what_about(query.text))
             and 0 < len(query.normalized) <= IMPLIED_MAX_CHARS
-            and not (query.english or query.years or intent.hazard or intent.grievance)
+            and not (query.english or (query.years and not dated) or intent.hazard or intent.grievance)
             and not (intent.complaint or intent.complaint_topic)
             and self.matcher.knows_every_word(query.normalized)
         )
@@ -1052,6 +1054,10 @@ class Answers:
         Asked after another question of the same message (``before``, its reply), it is first read
         after that question (see :meth:`_asked_after`)."""
         subject = self.matcher.knowledge.lexicon.implied_subject
+        if before is not None and query.years and self._subjectless(query, intent, dated=True):
+            # 今年的出了没 after 年度报告啥时候出: a year asked of the question before's subject
+            asked = self._asked_after(text, query.read or query.text, before)
+            return None if asked is None else replace(asked, q=text)
         if not (subject and self._subjectless(query, intent)):
             return None
         read = query.read or query.text
@@ -1158,6 +1164,19 @@ class Answers:
         if not query.english and (coming := max(query.years)) >= self._today().year:  # 今年的年度报告
             before = texts.YEAR_NOT_DUE.format(year=coming, by=coming + 1) + before
         return self._entry_reply(query.text, entry, ranked[0].score, query.english, before + "\n")
+
+    def _years_not_held(self, query: Query, entry: GuideEntry) -> str:
+        """Said before a year's figures (2009年的) answering a question that names another year too,
+        whose figures are not held (2009年主动公开了多少条 2010年的呢): that they are not, and where
+        each year's are; else nothing (nor for a year the answer speaks of: 2009年度报告是2010年哪天发布的)."""
+        unheld = [year for year in query.years if year not in self._years and f"{year}年" not in entry.answer]
+        if not (entry.year in query.years and unheld):
+            return ""
+        years, separator, template = (
+            ("{}", ", ", texts.YEAR_PARTLY_HELD_EN) if query.english else ("{}年", "、", texts.YEAR_PARTLY_HELD)
+        )
+        asked = separator.join(years.format(y) for y in unheld)
+        return template.format(asked=asked, held=years.format(entry.year)) + "\n"
 
     def _of_year(self, text: str, query: Query, top_id: str | None, top_score: float) -> Reply | None:
         """A year's or a month's documents asked for and nothing else (2009年有什么文件, 你们去年发了

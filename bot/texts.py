@@ -176,8 +176,7 @@ DOCUMENTS_HEADER_EN = "Published documents on this:"
 YEAR_NOT_HELD = "我这里只有{held}的数字，没有{asked}的。各年度的数字以当年的政府信息公开工作年度报告为准："
 # A question naming a year whose figures are held and one whose are not (2009年和2010年各公开了多少条).
 YEAR_PARTLY_HELD = (
-    "{asked}的数字我这里没有（各年度的以当年的政府信息公开工作年度报告为准，可问“在哪里可以看到年度报告？”），"
-    "下面是{held}的："
+    "{asked}的数字我这里没有（各年度的以当年的政府信息公开工作年度报告为准，可问“{where}”），下面是{held}的："
 )
 YEAR_NOT_DUE = "{year}年的年度报告要到{by}年1月31日前公布（《条例》第49条），现在还没有。"
 # A deadline question that names the day an application was received ("我10月8日交的，哪天到期").
@@ -220,8 +219,7 @@ YEAR_NOT_HELD_EN = (
     "The figures I hold are for {held} only, not for {asked}. Each year's figures are in that year's annual report:"
 )
 YEAR_PARTLY_HELD_EN = (
-    "I hold no figures for {asked} (each year's are in that year's annual report: ask where to find the annual"
-    " reports). Those for {held}:"
+    "I hold no figures for {asked} (each year's are in that year's annual report: ask \"{where}\"). Those for {held}:"
 )
 CLARIFY_EN = "Which of these do you mean? Reply with its number:"
 CLARIFY_NONE_EN = 'If none of them, reply "none of these" to see others, ask in other words, or call {office_phone}.'

@@ -1170,13 +1170,14 @@ class Answers:
         whose figures are not held (2009年主动公开了多少条 2010年的呢): that they are not, and where
         each year's are; else nothing (nor for a year the answer speaks of: 2009年度报告是2010年哪天发布的)."""
         unheld = [year for year in query.years if year not in self._years and f"{year}年" not in entry.answer]
-        if not (entry.year in query.years and unheld):
+        where = self.matcher.knowledge.entry(self.matcher.knowledge.lexicon.other_years or "")
+        if not (entry.year in query.years and unheld and where):
             return ""
         years, separator, template = (
             ("{}", ", ", texts.YEAR_PARTLY_HELD_EN) if query.english else ("{}年", "、", texts.YEAR_PARTLY_HELD)
         )
         asked = separator.join(years.format(y) for y in unheld)
-        return template.format(asked=asked, held=years.format(entry.year)) + "\n"
+        return template.format(asked=asked, held=years.format(entry.year), where=title(where, query.english)) + "\n"
 
     def _of_year(self, text: str, query: Query, top_id: str | None, top_score: float) -> Reply | None:
         """A year's or a month's documents asked for and nothing else (2009年有什么文件, 你们去年发了

@@ -59,7 +59,8 @@ NOT_IT_NONE = "都不是的话，请换个说法再问，或致电 {office_phone
 NOT_IT_CHOICES_BUTTONS = "抱歉，没有答到您想问的。您问的“{question}”，是下面哪一个？请点选。" + NOT_IT_NONE
 FALLBACK = (
     "抱歉，这个问题我还不能确定怎么回答。您的问题已经记录，工作人员会据此完善答复。\n"
-    "如果您在找某份公开文件，可以直接发送文件名里的关键词（例如“安全生产月”）。\n"
+    "如果您在找某份公开文件，可以直接发送文件名里的关键词（例如“安全生产月”）；"
+    "如果问的是别的部门的事（社保、户籍、证照办理等），请拨打12345政务服务便民热线。\n"
     "您也可以直接联系{office_name}：\n"
     "电话：{office_phone}\n电子邮箱：{office_email}\n地址：{office_address}\n办公时间：{office_hours}"
 )
@@ -136,11 +137,15 @@ WEB_TOO_LONG_MESSAGE = (
     "您的消息有{length}字，超过了{limit}字的上限，没有作为问题处理。如果这是投诉或举报，请点下面的按钮，"
     "您写的内容已经填在投诉表里，请精简到{limit}字以内再提交；如果是提问，请用一两句话重新发送。"
 )
+# A complaint (an overdue reply, a refusal, a rude clerk) or a report told without a hazard's words: where to
+# complain, and the remedies against a reply (not 第39条, which is about complaints sent as applications).
 COMPLAINT = (
-    "您反映的情况属于投诉或举报，我们会认真对待。投诉、举报不按政府信息公开申请办理（《条例》第39条），请通过以下渠道反映：\n"
+    "您反映的情况属于投诉或举报，我们会认真对待。请通过以下渠道反映：\n"
     "1. 本局监督投诉电话：{supervision_phone}\n"
-    "2. 向上一级行政机关或区政府办公室（政府信息公开工作主管部门）投诉、举报（《条例》第47条、第51条）。\n"
-    "如对具体答复不服，还可以依法申请行政复议或提起行政诉讼。\n"
+    "2. 对本局政府信息公开工作的投诉、举报，也可以向上一级行政机关或区政府办公室（政府信息公开工作主管部门）反映"
+    "（《条例》第51条）。\n"
+    "对本局的答复不服，或者超过期限没有答复，还可以自知道之日起60日内申请行政复议，或依法提起行政诉讼；"
+    "决定不予公开的，须先申请复议（可问“怎么申请行政复议？期限多长？”）。\n"
     "如果反映的不是安全生产或本局的事，请拨打 12345 政务服务便民热线。"
 )
 TIPOFF = (
@@ -232,8 +237,9 @@ NOT_IT_NONE_EN = "If none of them, please ask in other words, or call {office_ph
 NOT_IT_CHOICES_BUTTONS_EN = 'Sorry, I missed. Which of these did you mean by "{question}"? Tap one. ' + NOT_IT_NONE_EN
 FALLBACK_EN = (
     "Sorry, I am not sure how to answer that. Your question has been recorded so that staff can improve the "
-    "answers. You can contact {office_name} directly: phone {office_phone}, e-mail {office_email}, "
-    "address {office_address}, hours {office_hours}."
+    "answers. If it is another office's business (social insurance, residence, visas, licences and the like), "
+    "please call the 12345 government service hotline. You can contact {office_name} directly: phone "
+    "{office_phone}, e-mail {office_email}, address {office_address}, hours {office_hours}."
 )
 OTHER_BUSINESS_EN = (
     "I have no answer to that here, and it seems to be another office's business: for social insurance, "
@@ -243,10 +249,12 @@ OTHER_BUSINESS_EN = (
     "that staff can improve the answers."
 )
 COMPLAINT_EN = (
-    "What you describe is a complaint or a report, and we take it seriously. Complaints are not handled as "
-    "requests for government information (Article 39 of the Regulations). Please call the bureau's supervision "
-    "line {supervision_phone}, or complain to the higher authority (Articles 47 and 51).\n"
-    "If you disagree with a reply you were given, you may also apply for administrative review or bring a lawsuit.\n"
+    "What you describe is a complaint, and we take it seriously. Please call the bureau's supervision line "
+    "{supervision_phone}, or complain to the higher authority or the district government's office, which "
+    "oversees disclosure work (Article 51 of the Regulations).\n"
+    "If you disagree with a reply you were given, or got none in time, you may also apply for administrative "
+    "review within 60 days of learning of it, or bring a lawsuit; against a refusal to disclose, review comes "
+    "first.\n"
     "If it is not about work safety or the bureau, please call the 12345 government service hotline."
 )
 # Above any reply to a message that tells of a danger happening now (着火了, 有人被困).

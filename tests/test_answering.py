@@ -89,16 +89,20 @@ def test_fallback_is_honest_and_gives_contacts(answerer, settings):
     reply = answerer.answer("以前要交检素费吗")  # the bureau's business, in words it cannot place
     assert reply.outcome == "fallback"
     assert "已经记录" in reply.text and settings.office_phone in reply.text and settings.office_email in reply.text
-    # Another office's business is told 12345, and the office's phone in case it is the bureau's.
+    # Any question not placed may be another office's (我想申请低保, a work visa): 12345 is said too.
+    assert "12345" in reply.text and "12345" in answerer.answer("How do I apply for a work visa?").text
+    # Another office's business is told 12345 first, and the office's phone in case it is the bureau's.
     reply = answerer.answer("明天会下雨吗")
-    assert reply.outcome == "fallback"
+    assert reply.outcome == "fallback" and reply.text.startswith(texts.OTHER_BUSINESS[:12])
     assert "已经记录" in reply.text and "12345" in reply.text and settings.office_phone in reply.text
 
 
 def test_complaint_says_where_to_complain(answerer, settings):
     reply = answerer.answer("我要投诉你们工作人员态度恶劣")
     assert reply.outcome == "complaint" and not reply.tipoff
-    assert settings.supervision_phone in reply.text and "第39条" in reply.text and "12350" not in reply.text
+    assert settings.supervision_phone in reply.text and "第51条" in reply.text and "12350" not in reply.text
+    # The remedies against a reply, not 第39条 (a complaint sent as an application is not one)
+    assert "60日内申请行政复议" in reply.text and "第39条" not in reply.text
 
 
 def test_tipoff_names_12350(answerer):
@@ -499,6 +503,7 @@ def test_every_pointer_of_an_english_answer_is_answered_in_english_when_asked(an
         "矿井透水了，下面还有人",
         "塌方了，有人被埋",
         "锅炉要爆了",
+        "罐子现在正冒白烟 味儿呛得睁不开眼",
     ],
 )
 def test_a_danger_happening_now_is_told_119_before_anything_else(answerer, text):
@@ -508,6 +513,13 @@ def test_a_danger_happening_now_is_told_119_before_anything_else(answerer, text)
     assert reply.text.startswith(texts.EMERGENCY)
     english = answerer.answer("there is a gas leak in my building")
     assert english.text.startswith(texts.EMERGENCY_EN)
+
+
+def test_a_danger_happening_now_taken_for_a_complaint_is_told_where_to_report_it(answerer):
+    # Without a hazard's words (罐子, 冒白烟) it was told the channels for complaints about the
+    # disclosure work, not 12350.
+    reply = answerer.answer("厂里那个罐子冒白烟了 咋办")
+    assert reply.outcome == "complaint" and reply.tipoff and "12350" in reply.text
 
 
 def test_a_danger_told_as_past_is_no_emergency(answerer):

@@ -670,7 +670,7 @@ def test_a_complaint_of_another_office_s_business_is_pointed_there(answerer):
     # A courier or a landlord is not the bureau's to hear: 12345, with the form still offered.
     for story in ("我要投诉快递员把我包裹弄丢了", "小区物业乱收费，我要投诉"):
         reply = answerer.answer(story)
-        assert reply.outcome == "fallback" and reply.may_complain and "12345" in reply.text
+        assert reply.outcome == "fallback" and reply.may_complain and "12345" in reply.text and "不归" in reply.text
     # The bureau's own staff, or a hazard where another office's business is, is the bureau's.
     assert answerer.answer("我要投诉你们窗口工作人员态度差").outcome == "complaint"
     assert answerer.answer("外卖站点几十块电池堆在一个小屋子里一起充，晚上没人看着").outcome == "complaint"

@@ -1410,8 +1410,9 @@ class Answers:
         return reply if reply.outcome == "answer" else None
 
     def _complaint(self, text: str, query: Query, top_id: str | None, top_score: float, intent: Intent) -> Reply:
-        """The reply to a complaint, or to a tip-off (a hazard told: where to report it first)."""
-        tipoff = intent.hazard
+        """The reply to a complaint, or to a tip-off (a hazard told, or a danger happening now: where
+        to report it first)."""
+        tipoff = intent.hazard or intent.emergency
         if tipoff:
             body = texts.TIPOFF_REPLY_EN if query.english else texts.TIPOFF_REPLY
         else:

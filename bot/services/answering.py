@@ -7,7 +7,7 @@ import datetime as dt
 import re
 import time
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from itertools import zip_longest
@@ -444,6 +444,11 @@ def _without_years(query: Query) -> str:
     """The question without the years it names (2010年安全生产月活动方案 -> 安全生产月活动方案)."""
     years = "|".join(str(y) for y in query.years)
     return re.sub(rf"(?:{years})\s*(?:年度|年)?", "", query.read or query.text)
+
+
+def _years_said(years: Iterable[int], english: bool) -> str:
+    """Years as a reply says them: 2009年、2010年, or 2009, 2010."""
+    return ", ".join(map(str, years)) if english else "、".join(f"{year}年" for year in years)
 
 
 def _day(day: dt.date) -> str:
@@ -1154,12 +1159,9 @@ class Answers:
             or (ranked[0].entry.year is not None and not starts_a_period(read))
         ):
             return None
-        years, separator, template = (
-            ("{}", ", ", texts.YEAR_NOT_HELD_EN) if query.english else ("{}年", "、", texts.YEAR_NOT_HELD)
-        )
+        template = texts.YEAR_NOT_HELD_EN if query.english else texts.YEAR_NOT_HELD
         before = template.format(
-            asked=separator.join(years.format(y) for y in query.years),
-            held=separator.join(years.format(y) for y in sorted(self._years)),
+            asked=_years_said(query.years, query.english), held=_years_said(sorted(self._years), query.english)
         )
         if not query.english and (coming := max(query.years)) >= self._today().year:  # 今年的年度报告
             before = texts.YEAR_NOT_DUE.format(year=coming, by=coming + 1) + before
@@ -1173,11 +1175,13 @@ class Answers:
         where = self.matcher.knowledge.entry(self.matcher.knowledge.lexicon.other_years or "")
         if not (entry.year in query.years and unheld and where):
             return ""
-        years, separator, template = (
-            ("{}", ", ", texts.YEAR_PARTLY_HELD_EN) if query.english else ("{}年", "、", texts.YEAR_PARTLY_HELD)
+        template = texts.YEAR_PARTLY_HELD_EN if query.english else texts.YEAR_PARTLY_HELD
+        said = template.format(
+            asked=_years_said(unheld, query.english),
+            held=_years_said([entry.year], query.english),
+            where=title(where, query.english),
         )
-        asked = separator.join(years.format(y) for y in unheld)
-        return template.format(asked=asked, held=years.format(entry.year), where=title(where, query.english)) + "\n"
+        return said + "\n"
 
     def _of_year(self, text: str, query: Query, top_id: str | None, top_score: float) -> Reply | None:
         """A year's or a month's documents asked for and nothing else (2009年有什么文件, 你们去年发了

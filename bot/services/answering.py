@@ -851,7 +851,7 @@ class Answers:
             if of_other_years and not confident and hits and hits[0]["score"] >= s.catalogue_with_answer_min_score:
                 # 有没有2010年的安全生产工作要点: a document of another year named, not the year's figures
                 return self._catalogue(text, query, hits, top_id, top_score, offer, of_other_years)
-            other_years = self._other_years(query, ranked) if best.score >= clarify_at else None
+            other_years = self._other_years(text, query, ranked) if best.score >= clarify_at else None
             if other_years is not None:
                 return other_years
             ranked = [c for c in ranked if not c.entry.year]
@@ -1061,8 +1061,7 @@ class Answers:
         subject = self.matcher.knowledge.lexicon.implied_subject
         if before is not None and query.years and self._subjectless(query, intent, dated=True):
             # 今年的出了没 after 年度报告啥时候出: a year asked of the question before's subject
-            asked = self._asked_after(text, query.read or query.text, before)
-            return None if asked is None else replace(asked, q=text)
+            return self._asked_after(text, query.read or query.text, before)
         if not (subject and self._subjectless(query, intent)):
             return None
         read = query.read or query.text
@@ -1141,7 +1140,7 @@ class Answers:
         reply.apply_here = entry.apply_here
         return reply
 
-    def _other_years(self, query: Query, ranked: list[Scored]) -> Reply | None:
+    def _other_years(self, text: str, query: Query, ranked: list[Scored]) -> Reply | None:
         """A question about a year the guide has no figures for ("2018年收到多少申请") is told which
         years it has, and where each year's figures are published, rather than given 2009's.
 
@@ -1165,7 +1164,7 @@ class Answers:
         )
         if not query.english and (coming := max(query.years)) >= self._today().year:  # 今年的年度报告
             before = texts.YEAR_NOT_DUE.format(year=coming, by=coming + 1) + before
-        return self._entry_reply(query.text, entry, ranked[0].score, query.english, before + "\n")
+        return self._entry_reply(text, entry, ranked[0].score, query.english, before + "\n")
 
     def _years_not_held(self, query: Query, entry: GuideEntry) -> str:
         """Said before a year's figures (2009年的) answering a question that names another year too,

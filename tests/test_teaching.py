@@ -303,6 +303,36 @@ def test_staff_teach_from_the_console_and_the_next_citizen_is_answered(services:
     asyncio.run(main())
 
 
+def test_staff_try_a_wording_on_the_knowledge_in_force_without_recording_it(services: Services):
+    """The queue's 试一试 box: a paraphrase asked as a citizen would, answered from what was just
+    taught, and not put in the enquiry log (nor so in the queue)."""
+    StaffAccounts(services.store, services.settings).add("wangli", PASSWORD, "editor")
+
+    async def tried(client: TestClient, text: str) -> str:
+        page = await (await client.get("/staff/enquiries", params={"try": text})).text()
+        return page.split("<h1>", 1)[0]  # the box, before the queue
+
+    async def main() -> None:
+        app = build_web_app()
+        setup_web(app, services, services.settings)
+        async with TestClient(TestServer(app)) as client:
+            await log_in(client)
+            box = await tried(client, UNKNOWN)
+            assert "未能答复" in box and "教会它" in box and "%E5%96%B5" in box  # a link to teach it
+            services.teaching.teach_phrasings(services.answerer.matcher.knowledge, "fee-free", [UNKNOWN], "cli:wangli")
+            assert await services.reload()
+            box = await tried(client, UNKNOWN)
+            fee = services.answerer.matcher.knowledge.entry("fee-free")
+            assert fee is not None and f"直接答复：{fee.question}" in box and "教会它" not in box
+            parts = await tried(client, "要交钱吗？多久能答复？")
+            assert "一次问了2个问题" in parts and "申请后多久能得到答复？" in parts
+            hostile = await tried(client, "<script>alert(1)</script>")
+            assert "<script>alert" not in hostile and "&lt;script&gt;alert(1)" in hostile
+
+    asyncio.run(main())
+    assert services.store.enquiries() == []
+
+
 def test_a_referral_is_answered_or_not_offered(matcher, settings):
     # One referral taught (the housing bureau) must not become the list every other office's
     # question gets: 高铁票 or 医保 is told of 12345, not asked "do you mean 公租房?".

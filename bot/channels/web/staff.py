@@ -20,7 +20,7 @@ from aiohttp import web
 
 from ... import texts
 from ...limits import RateLimit
-from ...services.answering import Answerer
+from ...services.answering import MAX_QUESTION_CHARS, Answerer
 from ...services.complaints import EVENTS, KINDS, RATINGS, STATUSES, TOPICS, ComplaintError, Complaints, Filter
 from ...services.insights import answered_now, unanswered
 from ...services.outbox import PUSHED
@@ -281,8 +281,20 @@ class StaffConsole:
         low = self.store.low_confidence(below=LOW_CONFIDENCE, limit=50)
         titles = {e.id: e.question for e in self.answerer.matcher.knowledge.guide}
         done = notice(request, "done")
+        # A wording tried as a citizen would ask it, on the knowledge in force (what was just
+        # taught too), and not recorded: staff see whether a paraphrase is answered now.
+        tried = request.query.get("try", "").strip()[:MAX_QUESTION_CHARS]
+        reply = await self.answerer.aanswer(tried) if tried else None
         return self._page(
-            "staff_enquiries.html", session, groups=groups, answered=answered, low=low, titles=titles, done=done
+            "staff_enquiries.html",
+            session,
+            groups=groups,
+            answered=answered,
+            low=low,
+            titles=titles,
+            done=done,
+            tried=tried,
+            reply=reply,
         )
 
     async def catalogue(self, request: web.Request, session: Session) -> web.Response:

@@ -6,11 +6,13 @@ which reads text as a stream of letters, ties "fax number" to the phone number a
 the fax. Here English is read as words: each reduced to its stem (Snowball's English stemmer:
 fees and fee, published and publish are one), the words any question has (what, is, your) left
 out, and a slip of a word the knowledge uses (adress, comercial) read as that word. A question
-with exactly the words of one entry's English question or phrasing asks what it asks.
+with exactly the words of one entry's English question or phrasing asks what it asks; one with
+some of them is as close to it as the words it shares, each weighed by how few entries use it.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import snowballstemmer
@@ -50,6 +52,40 @@ class EnglishWords:
         self._owner = {words: next(iter(o)) for words, o in owners.items() if len(o) == 1}
         self._known_words = {word for words in owners for word in words}
         self._vocabulary = sorted(self._known_words)
+        # A word weighs by how few entries use it (fax decides, number hardly counts); a word the
+        # knowledge never uses (passport) weighs most, as one the question asks that none answers.
+        using: dict[str, set[int]] = {}
+        for words, o in owners.items():
+            for word in words:
+                using.setdefault(word, set()).update(o)
+        entries = len(set().union(*owners.values())) if owners else 1
+        self._weight = {word: math.log(1 + entries / len(o)) for word, o in using.items()}
+        self._unseen = math.log(1 + entries)
+        self._texts = [(words, o, self._weighed(words)) for words, o in owners.items()]
+
+    def _weighed(self, words: Iterable[str]) -> float:
+        return sum(self._weight.get(word, self._unseen) for word in words)
+
+    def scores(self, text: str, beta: float) -> dict[int, float]:
+        """How closely ``text``'s words match each entry's English texts: for each entry its best
+        text's F-measure (recall weighed ``beta`` times, as the n-gram score weighs it) over the
+        words they share, each weighed as above; entries sharing fewer than ``MIN_WORDS`` words
+        with it are left out (one word says too little of what is asked, as for :meth:`owner`)."""
+        asked = self.words(text)
+        if len(asked) < MIN_WORDS:
+            return {}
+        whole = self._weighed(asked)
+        best: dict[int, float] = {}
+        for words, owners, weight in self._texts:
+            common = asked & words
+            if len(common) < MIN_WORDS:
+                continue
+            shared = self._weighed(common)
+            recall, precision = shared / whole, shared / weight
+            score = (1 + beta**2) * precision * recall / (beta**2 * precision + recall)
+            for owner in owners:
+                best[owner] = max(best.get(owner, 0.0), score)
+        return best
 
     def _stems(self, text: str) -> frozenset[str]:
         typed = (w.replace("'", "") for w in latin_words(text))

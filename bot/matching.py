@@ -828,10 +828,13 @@ class Matcher:
     def _lexical(self, query: Query, exact: int | None) -> dict[int, float]:
         """Each candidate entry's lexical score: its best phrasing's blend of n-gram coverage and
         fuzzy pinyin similarity, and how much of the question all its phrasings explain; 1 for
-        ``exact``, the entry the question words as one of its phrasings (see _exact_owner)."""
+        ``exact``, the entry the question words as one of its phrasings (see _exact_owner). English
+        is read as words too (:meth:`EnglishWords.scores`), the better of the two counting: as a
+        stream of letters, "apply by phone possible?" scored 0 with the entry on applying by phone."""
+        words = self._english.scores(query.read or query.text, RECALL_BETA) if query.english else {}
         found = self._guide_index.candidates(query.units, limit=GUIDE_PHRASINGS)
         if len(found.docs) == 0:
-            return {}
+            return words
         lexical = _f_measure(found.query_cover, found.doc_cover, RECALL_BETA)
         best: dict[int, float] = {}
         for doc, score in zip(found.docs.tolist(), lexical.tolist()):
@@ -847,6 +850,8 @@ class Matcher:
             owner: min(1.0, (1 - ENTRY_SHARE) * score + ENTRY_SHARE * support.get(owner, 0.0))
             for owner, score in best.items()
         }
+        for owner, score in words.items():
+            combined[owner] = max(combined.get(owner, 0.0), score)
         if exact is not None:
             combined[exact] = 1.0
         return combined

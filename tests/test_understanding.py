@@ -1169,6 +1169,23 @@ def test_an_english_question_with_an_entrys_words_is_answered_as_that_entry(answ
     assert EnglishWords([(0, "How can I call you?")]).owner("who do I call") is None  # one word is too little
 
 
+def test_an_english_question_is_scored_by_the_words_it_shares_with_an_entry(answerer):
+    # Read only as a stream of letters, these scored 0 with their entries and got a list.
+    for typed, entry in [("apply by phone possible?", "apply-phone"), ("email for applications?", "apply-online")]:
+        reply = answerer.answer(typed)
+        assert (reply.outcome, reply.entry_id) == ("answer", entry), typed
+    texts = ["What is the fax number?", "What is the enquiry phone number?", "Where is the office?"]
+    words = EnglishWords(enumerate(texts))
+    scores = words.scores("fax number please", beta=2.0)
+    assert scores[0] > 0.9 and 1 not in scores  # one word shared (number) is too little
+    assert words.scores("is the fax number working", beta=2.0)[0] < scores[0]  # a word more, unanswered
+    # A rare word decides more than a common one: fax (one entry) over number (two).
+    assert words.scores("fax office", beta=2.0) == {} and words.scores("number office", beta=2.0) == {}
+    two = EnglishWords([(0, "fax number office"), (1, "phone number office")])
+    assert two.scores("fax office hours", beta=2.0)[0] > two.scores("number office hours", beta=2.0)[0]
+    assert words.scores("what is it", beta=2.0) == {}  # the words any question has name nothing
+
+
 @pytest.mark.parametrize("typed", ["SELECT * FROM staff", "lorem ipsum dolor sit amet", "blorf quux"])
 def test_latin_words_no_pinyin_types_are_not_matched_as_pinyin(answerer, typed):
     # SELECT * FROM staff was answered with how to apply: its letters matched as syllables.

@@ -145,8 +145,9 @@ def test_an_entrys_english_question_is_one_of_its_phrasings(answerer):
     exact = answerer.answer("What information must be disclosed proactively?")
     assert (exact.outcome, exact.entry_id, exact.score) == ("answer", "proactive-scope", 1.0)
     assert exact.text.startswith("Under Article 19")
+    # In other words, it is found by the words it shares (information, disclose, proactive).
     reply = answerer.answer("What information do you have to disclose proactively?")
-    assert reply.outcome == "clarify" and "proactive-scope" in [c.id for c in reply.choices]
+    assert (reply.outcome, reply.entry_id) == ("answer", "proactive-scope")
 
 
 @pytest.mark.parametrize(

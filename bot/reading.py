@@ -147,9 +147,11 @@ _DAY = re.compile(
 
 # Asking for a year's figures (2018年收到多少申请, how many requests in 2018), or whether something
 # happened that year (2018年有人申请复议过吗), rather than naming a year in passing to ask about
-# the rules (2019年以后还收费吗). An accident's report (事故调查报告) is no year's figures.
+# the rules (2019年以后还收费吗, 2020年交的申请多少天内答复: how many days is a time limit, not a
+# count). An accident's report (事故调查报告) is no year's figures.
 _FIGURES = re.compile(
-    r"多少|几[个件条次家份起项宗]|数量|总数|统计|数据|数字|情况|年报|年度报告|(?<!调查|事故)报告|有人.{0,10}过|过[吗没么]"
+    r"多少(?![天日]|个?工作日|个?月|时间)|几(?:[件条次家份起项宗]|个(?!工作日|月|小时))"
+    r"|数量|总数|统计|数据|数字|情况|年报|年度报告|(?<!调查|事故)报告|有人.{0,10}过|过[吗没么]"
     r"|how many|how much|number of|statistic|figure|(?<!investigation )report|were there|did anyone|has anyone"
     r"|was anyone",
     re.IGNORECASE,

@@ -90,6 +90,10 @@ def test_years_in_every_spelling(text, read, years):
         ("2018年有人申请复议过吗", True, False),
         ("Were there any requests in 2018", True, False),
         ("2018年申请复议要交钱吗", False, False),
+        # How many days or working days is a time limit, not a count of what happened.
+        ("2020年交的申请多少天内答复", False, False),
+        ("2015年申请几个工作日能答复", False, False),
+        ("2015年收到几个申请", True, False),
         ("2018年的报告在哪看", True, False),
         # An accident's report is the accident's, not the year's figures.
         ("2018年那起事故的调查报告公开了吗", False, False),
@@ -98,6 +102,12 @@ def test_years_in_every_spelling(text, read, years):
 )
 def test_figures_asked_for_and_a_year_starting_a_period(text, figures, period):
     assert (asks_for_figures(text), starts_a_period(text)) == (figures, period)
+
+
+def test_a_time_limit_asked_of_a_year_is_answered_not_told_the_years_figures_are_not_held(answerer):
+    # 多少天 read as figures: "I only have 2009's figures, not 2020's" instead of the time limit.
+    reply = answerer.answer("2020年交的申请多少天内答复")
+    assert (reply.outcome, reply.entry_id) == ("answer", "deadline") and "20个工作日" in reply.text
 
 
 @pytest.mark.parametrize(

@@ -466,7 +466,7 @@ def test_not_it_after_a_question_read_after_the_one_before_ranks_it_as_read(conv
     assert again is not None and again.choices == missed.choices and store.enquiries()[0]["text"] == logged["text"]
 
 
-def test_only_a_year_after_a_years_figures_asks_them_of_that_year(conversation):
+def test_only_a_year_after_an_answer_asks_that_question_of_the_year(conversation):
     # 那2010年呢 on its own is a look-up of the documents that name 2010 (烟花爆竹 网点); after
     # 2009年收到多少申请 it asks 2010's figures, which the guide has not: said so, with where.
     def ask(text: str, user: str = "u1"):
@@ -486,6 +486,14 @@ def test_only_a_year_after_a_years_figures_asks_them_of_that_year(conversation):
     assert listed.outcome == "catalogue" and listed.text.startswith("公开目录中没有2010年")
     assert ask("安全生产月", "u4").outcome == "catalogue"
     assert ask("那2010年呢", "u4").text == ask("那2010年呢", "u0").text
+    # After a question that named no year, a year whose figures are not held asks that question of
+    # it (the year alone offered how to prove one's identity); one held finds its own (the report).
+    assert ask("年度报告在哪看", "u5").entry_id == "annual-report-where"
+    reports = ask("2015年的呢", "u5")
+    assert reports.entry_id == "annual-report-where" and "没有2015年的" in reports.text
+    assert ask("申请多久答复", "u6").entry_id == "deadline"
+    assert ask("那2015年呢", "u6").entry_id == "deadline"
+    assert ask("零九年呢", "u6").entry_id == "report-2009"
 
 
 def test_a_short_question_after_a_tip_off_asks_of_it(conversation):

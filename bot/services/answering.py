@@ -1024,14 +1024,18 @@ class Answers:
         """Only a year (那2010年呢, 去年的呢), after the answer or the documents found for a question
         that named another (2009年收到多少申请, 2009年有什么文件): that question asked of this year,
         whose figures the guide may not have (said so) rather than the catalogue's documents that
-        name it."""
+        name it; after an answer to a question that named none (年度报告在哪看, then 2015年的呢), that
+        question asked of a year whose figures are not held (a year held is found by its own
+        entries: 2009年的呢, the 2009 report), rather than the year alone, which names nothing else."""
         read, years = read_years(text, self._today())
         if not (years and before.outcome in ("answer", "catalogue") and asks_of_another_year(read)):
             return None
         said, named = read_years(before.q, self._today())
-        if not named or set(years) == set(named):
+        unheld = before.outcome == "answer" and not set(years) & self._years
+        if set(years) == set(named) or not (named or unheld):
             return None
-        return replace(self._decide(asked_of_years(said, years)), q=text)
+        asked = asked_of_years(said, years) if named else "、".join(f"{year}年" for year in years) + "的" + said
+        return replace(self._decide(asked), q=text)
 
     def _subjectless(self, query: Query, intent: Intent, *, dated: bool = False) -> bool:
         """Whether ``query`` is a short question that does not say what it is about (要带啥材料,

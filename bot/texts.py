@@ -146,7 +146,8 @@ COMPLAINT = (
     "（《条例》第51条）。\n"
     "对本局的答复不服，或者超过期限没有答复，还可以自知道之日起60日内申请行政复议，或依法提起行政诉讼；"
     "决定不予公开的，须先申请复议（可问“怎么申请行政复议？期限多长？”）。\n"
-    "如果反映的不是安全生产或本局的事，请拨打 12345 政务服务便民热线。"
+    "如果反映的不是安全生产或本局的事，请拨打 12345 政务服务便民热线；"
+    "偷排污水、废气等环境污染，可拨打 12369 环保举报热线。"
 )
 TIPOFF = (
     "\n安全生产隐患和违法行为请拨打全国安全生产举报投诉电话 12350；正在发生的事故或险情请立即拨打 119、120 或 110。"
@@ -157,7 +158,8 @@ TIPOFF_REPLY = (
     "1. 全国安全生产举报投诉电话：12350\n"
     "2. 本局监督投诉电话：{supervision_phone}\n"
     "正在发生的事故或险情，请立即拨打 119、120 或 110。\n"
-    "如果反映的不是安全生产或本局的事，请拨打 12345 政务服务便民热线。"
+    "如果反映的不是安全生产或本局的事，请拨打 12345 政务服务便民热线；"
+    "偷排污水、废气等环境污染，可拨打 12369 环保举报热线。"
 )
 
 SEARCH_HEADER = "在公开目录中找到以下文件："
@@ -255,7 +257,8 @@ COMPLAINT_EN = (
     "If you disagree with a reply you were given, or got none in time, you may also apply for administrative "
     "review within 60 days of learning of it, or bring a lawsuit; against a refusal to disclose, review comes "
     "first.\n"
-    "If it is not about work safety or the bureau, please call the 12345 government service hotline."
+    "If it is not about work safety or the bureau, please call the 12345 government service hotline; "
+    "pollution (waste water or fumes discharged) goes to the environmental hotline 12369."
 )
 # Above any reply to a message that tells of a danger happening now (着火了, 有人被困).
 EMERGENCY = (
@@ -269,7 +272,8 @@ EMERGENCY_EN = (
 TIPOFF_REPLY_EN = (
     "What you describe is a work-safety hazard or violation, and we take it seriously. Please report it to the "
     "national work-safety hotline 12350, or to the bureau's supervision line {supervision_phone}. If it is "
-    "happening now, call 119 (fire), 120 (ambulance) or 110 (police)."
+    "happening now, call 119 (fire), 120 (ambulance) or 110 (police). Pollution (waste water or fumes "
+    "discharged) goes to the environmental hotline 12369."
 )
 TIPOFF_EN = (
     " Work-safety hazards and violations can be reported to the national hotline 12350; for an accident "

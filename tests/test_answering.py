@@ -108,6 +108,9 @@ def test_complaint_says_where_to_complain(answerer, settings):
 def test_tipoff_names_12350(answerer):
     reply = answerer.answer("隔壁厂子有安全隐患，晚上偷偷生产")
     assert reply.outcome == "complaint" and reply.tipoff and "12350" in reply.text
+    # Pollution told as a tip-off is the environmental hotline's, which the reply names too.
+    polluting = answerer.answer("化工厂晚上老往河里偷排污水，味道呛人")
+    assert polluting.outcome == "complaint" and "12369" in polluting.text
 
 
 @pytest.mark.parametrize(

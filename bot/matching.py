@@ -170,6 +170,7 @@ class Intent:
     complaint_topic: bool = False  # words of complaining (投诉, 举报, 不满)
     others_business: bool = False  # about another office's business only (快递员把我包裹弄丢了)
     own_business: bool = False  # names the bureau or its business (你们, 申请, 信息, 电话)
+    work_safety: bool = False  # names a matter of the bureau's field (非煤矿山, 特种作业操作证)
 
 
 @dataclass(frozen=True)
@@ -955,12 +956,14 @@ class Matcher:
 
     def elsewhere(self, query: Query) -> bool:
         """Whether ``query`` reads as another office's business (医保卡丢了咋补, 怎么申请公租房): it
-        names no work-safety matter (工地安全员要考什么证 is near the bureau's work), and the scope
+        names no hazard and nothing of the bureau's field (工地安全员要考什么证 is near the bureau's
+        work; 非煤矿山 and 特种作业操作证 are its own, though the guide may not answer them), and the scope
         model is sure it is no question of the bureau's, or fairly sure and the classifier takes it
         for the lexicon's examples of other offices' business or it asks which office handles it.
         False without the semantic signal, which both read."""
         found = self.candidates(query)
-        if not found or "kind_elsewhere" not in found[0].features or self.intent(query).hazard:
+        intent = self.intent(query)
+        if not found or "kind_elsewhere" not in found[0].features or intent.hazard or intent.work_safety:
             return False
         values = found[0].features
         scope = self.decision(query).scope.probability(values)
@@ -1233,6 +1236,7 @@ class _IntentRules:
         self._requests = pattern(lexicon.requests)
         self._others_business = pattern(lexicon.others_business)
         self._own_business = pattern(lexicon.own_business)
+        self._work_safety = pattern(lexicon.work_safety)
         self._question_mark = "?" in lexicon.asking
 
     def __call__(self, text: str, simple: str) -> Intent:
@@ -1287,6 +1291,7 @@ class _IntentRules:
             and bool(self._others_business and self._others_business.search(simple))
             and not own,
             own_business=own,
+            work_safety=bool(self._work_safety and self._work_safety.search(simple)),
         )
 
 

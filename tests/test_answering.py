@@ -95,6 +95,11 @@ def test_fallback_is_honest_and_gives_contacts(answerer, settings):
     reply = answerer.answer("明天会下雨吗")
     assert reply.outcome == "fallback" and reply.text.startswith(texts.OTHER_BUSINESS[:12])
     assert "已经记录" in reply.text and "12345" in reply.text and settings.office_phone in reply.text
+    # The bureau's own field, though the guide does not answer it, is never another office's.
+    for typed in ("非煤矿山", "特种作业操作证咋考", "电工证去哪办"):
+        reply = answerer.answer(typed)
+        assert reply.outcome == "fallback" and not reply.text.startswith(texts.OTHER_BUSINESS[:12]), typed
+        assert settings.office_phone in reply.text, typed
 
 
 def test_complaint_says_where_to_complain(answerer, settings):

@@ -219,8 +219,12 @@ _A_YEAR_NAMED = re.compile(_FULL_YEAR.pattern + "年?度?")
 
 def asked_of_years(read: str, years: tuple[int, ...]) -> str:
     """``read`` (its years as digits) asked of ``years`` instead of the first year it names:
-    2009年收到多少申请 of 2010, 2010年收到多少申请."""
-    return _A_YEAR_NAMED.sub("、".join(f"{year}年" for year in years), read, count=1)
+    2009年收到多少申请 of 2010, 2010年收到多少申请; one that names none, of them: 年度报告在哪看 of
+    2015, 2015年的年度报告在哪看."""
+    said = "、".join(f"{year}年" for year in years)
+    if _A_YEAR_NAMED.search(read) is None:
+        return f"{said}的{read}"
+    return _A_YEAR_NAMED.sub(said, read, count=1)
 
 
 # A catalogue search asked for by its command: /search, /SEARCH, 搜索, then a space, a tab or a colon.

@@ -728,9 +728,13 @@ def test_words_as_close_to_another_offices_business_as_to_the_guide_are_read_for
 def test_a_document_asked_for_by_name_that_the_catalogue_lacks_is_told_so(answerer):
     # Asked for, or its title typed: the catalogue has none such, and the citizen is told how to
     # apply rather than asked for the keywords just sent; still not answered, and recorded.
-    reply = answerer.answer("你们发过关于烟花爆竹禁放区域的通知没")
+    reply = answerer.answer("你们发过关于养鸡场粪便处理的通知没")
     assert reply.outcome == "fallback" and not reply.hits
     assert reply.text == texts.FALLBACK_DOCUMENT.format(**answerer.contacts)
+    # One whose subject the catalogue has (烟花爆竹), though not that notice: its near documents.
+    reply = answerer.answer("你们发过关于烟花爆竹禁放区域的通知没")
+    assert reply.outcome == "fallback" and reply.text.startswith(texts.NEAR_DOCUMENTS_HEADER)
+    assert reply.hits and all("烟花爆竹" in hit["title"] for hit in reply.hits) and "申请" in reply.text
     # A title typed: what is near it is shown (区安监局安全生产行政执法责任制), not a bare "none".
     reply = answerer.answer("安全生产责任制考核办法")
     assert reply.outcome == "fallback" and reply.text.startswith(texts.NEAR_DOCUMENTS_HEADER)

@@ -1034,8 +1034,7 @@ class Answers:
         unheld = before.outcome == "answer" and not set(years) & self._years
         if set(years) == set(named) or not (named or unheld):
             return None
-        asked = asked_of_years(said, years) if named else "、".join(f"{year}年" for year in years) + "的" + said
-        return replace(self._decide(asked), q=text)
+        return replace(self._decide(asked_of_years(said, years)), q=text)
 
     def _subjectless(self, query: Query, intent: Intent, *, dated: bool = False) -> bool:
         """Whether ``query`` is a short question that does not say what it is about (要带啥材料,

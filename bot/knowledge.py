@@ -158,6 +158,7 @@ class Lexicon:
     others_business: tuple[str, ...] = ()  # whom another office hears complaints of (快递, 物业)
     own_business: tuple[str, ...] = ()  # the bureau's work and domain (你们, 窗口, 答复; 厂, 消防)
     work_safety: tuple[str, ...] = ()  # the bureau's field (矿山, 特种作业): never another office's business
+    injuries: tuple[str, ...] = ()  # someone hurt at work (砸伤, 手被机器绞了): a tip-off is told of 工伤 too
     other_years: str | None = None  # the guide entry for a year the guide has no figures for
     hazard_report: str | None = None  # the guide entry on whom to tell of a hazard (12350)
     own_cases: str | None = None  # the guide entry on following one's case: answered with one's own
@@ -611,6 +612,7 @@ _LEXICON_LISTS = (
     "others_business",
     "own_business",
     "work_safety",
+    "injuries",
 )
 # The lexicon's pointers to guide entries.
 _LEXICON_ENTRIES = ("other_years", "hazard_report", "own_cases", "reply_deadline")

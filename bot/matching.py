@@ -171,6 +171,7 @@ class Intent:
     others_business: bool = False  # about another office's business only (快递员把我包裹弄丢了)
     own_business: bool = False  # names the bureau or its business (你们, 申请, 信息, 电话)
     work_safety: bool = False  # names a matter of the bureau's field (非煤矿山, 特种作业操作证)
+    injured: bool = False  # tells of someone hurt (砸伤, 手被机器绞了)
 
 
 @dataclass(frozen=True)
@@ -1237,6 +1238,7 @@ class _IntentRules:
         self._others_business = pattern(lexicon.others_business)
         self._own_business = pattern(lexicon.own_business)
         self._work_safety = pattern(lexicon.work_safety)
+        self._injuries = pattern(lexicon.injuries)
         self._question_mark = "?" in lexicon.asking
 
     def __call__(self, text: str, simple: str) -> Intent:
@@ -1292,6 +1294,7 @@ class _IntentRules:
             and not own,
             own_business=own,
             work_safety=bool(self._work_safety and self._work_safety.search(simple)),
+            injured=bool(self._injuries and self._injuries.search(simple)),
         )
 
 

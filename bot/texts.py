@@ -152,6 +152,16 @@ COMPLAINT = (
 TIPOFF = (
     "\n安全生产隐患和违法行为请拨打全国安全生产举报投诉电话 12350；正在发生的事故或险情请立即拨打 119、120 或 110。"
 )
+# Under a complaint or tip-off that tells of someone hurt at work: the injured worker's own rights.
+INJURED = (
+    "\n有人在工作中受伤的：工伤认定、医疗费和工伤待遇，可咨询区人力资源和社会保障局（12333）；"
+    "造成人员伤亡的生产安全事故，单位应当依法报告，不能私了瞒报，发现瞒报可拨打 12350 举报。"
+)
+INJURED_EN = (
+    "\nIf someone was hurt at work: for recognition as a work injury, medical costs and benefits, ask the "
+    "district human resources and social security bureau (12333); a work accident that injures or kills "
+    "must be reported by the employer and may not be settled privately: a cover-up can be reported to 12350."
+)
 # A tip-off (a hazard or a violation told): where to report it first, and no word of appeals.
 TIPOFF_REPLY = (
     "您反映的是安全生产隐患或违法行为，我们会认真对待。请通过以下渠道举报：\n"

@@ -116,6 +116,11 @@ def test_tipoff_names_12350(answerer):
     # Pollution told as a tip-off is the environmental hotline's, which the reply names too.
     polluting = answerer.answer("化工厂晚上老往河里偷排污水，味道呛人")
     assert polluting.outcome == "complaint" and "12369" in polluting.text
+    # Someone hurt: the worker's own rights too (工伤, 12333), and no private settling of it.
+    hurt = answerer.answer("我们车间昨天有个工人被砸伤了，老板说私了，不让往外说")
+    assert hurt.outcome == "complaint" and "12350" in hurt.text and "12333" in hurt.text
+    assert "12333" not in answerer.answer("工地上的工人都不戴安全帽").text
+    assert "12333" in answerer.answer("My coworker got hurt by a machine and the boss told us to keep quiet").text
 
 
 @pytest.mark.parametrize(

@@ -1426,6 +1426,8 @@ class Answers:
             # 我要举报, of nothing named (not the office's staff, nor a hazard): it may be either.
             if "举报" in query.normalized and not intent.own_business:
                 body += texts.TIPOFF
+        if intent.injured:  # 手被机器绞了 厂里说私了: the injured worker's own rights, beside the report
+            body += texts.INJURED_EN if query.english else texts.INJURED
         return Reply(text, "complaint", body.format(**self.contacts), top_id, top_score, tipoff=tipoff)
 
     def _article(self, text: str, article: int) -> Reply:

@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from .textnorm import split_pinyin
 
@@ -217,11 +217,16 @@ def asks_of_another_year(read: str) -> bool:
 _A_YEAR_NAMED = re.compile(_FULL_YEAR.pattern + "年?度?")
 
 
+def years_said(years: Iterable[int], english: bool = False) -> str:
+    """Years as a sentence says them: 2009年、2010年, or 2009, 2010."""
+    return ", ".join(map(str, years)) if english else "、".join(f"{year}年" for year in years)
+
+
 def asked_of_years(read: str, years: tuple[int, ...]) -> str:
     """``read`` (its years as digits) asked of ``years`` instead of the first year it names:
     2009年收到多少申请 of 2010, 2010年收到多少申请; one that names none, of them: 年度报告在哪看 of
     2015, 2015年的年度报告在哪看."""
-    said = "、".join(f"{year}年" for year in years)
+    said = years_said(years)
     if _A_YEAR_NAMED.search(read) is None:
         return f"{said}的{read}"
     return _A_YEAR_NAMED.sub(said, read, count=1)

@@ -172,6 +172,17 @@ TIPOFF_REPLY = (
     "偷排污水、废气等环境污染，可拨打 12369 环保举报热线。"
 )
 
+# What the bot did with a question, as the staff console names it (试一试, 现在能答复的).
+OUTCOME_NAMES = {
+    "answer": "直接答复",
+    "clarify": "请市民选择",
+    "fallback": "未能答复（说明没把握，留下联系方式）",
+    "complaint": "按投诉、举报受理",
+    "catalogue": "列出公开目录中的文件",
+    "greeting": "当作问候、致谢",
+    "invalid": "不是一个问题（空白或太长）",
+}
+
 SEARCH_HEADER = "在公开目录中找到以下文件："
 YEAR_DOCUMENTS = "公开目录中{when}的文件共{count}件，最新的几件如下（发送关键词可以找具体的文件）："
 YEAR_NO_DOCUMENTS = "公开目录中没有{when}发布的文件（目录中的文件发布于{held}年）。"

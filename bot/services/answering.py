@@ -7,7 +7,7 @@ import datetime as dt
 import re
 import time
 import zoneinfo
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from itertools import zip_longest
@@ -53,6 +53,7 @@ from ..reading import (
     starts_a_period,
     supposes,
     wordless,
+    years_said,
 )
 from ..semantic import NotEmbedded, from_memory
 from ..storage import Enquiry, Store
@@ -444,11 +445,6 @@ def _without_years(query: Query) -> str:
     """The question without the years it names (2010年安全生产月活动方案 -> 安全生产月活动方案)."""
     years = "|".join(str(y) for y in query.years)
     return re.sub(rf"(?:{years})\s*(?:年度|年)?", "", query.read or query.text)
-
-
-def _years_said(years: Iterable[int], english: bool) -> str:
-    """Years as a reply says them: 2009年、2010年, or 2009, 2010."""
-    return ", ".join(map(str, years)) if english else "、".join(f"{year}年" for year in years)
 
 
 def _day(day: dt.date) -> str:
@@ -1163,7 +1159,7 @@ class Answers:
             return None
         template = texts.YEAR_NOT_HELD_EN if query.english else texts.YEAR_NOT_HELD
         before = template.format(
-            asked=_years_said(query.years, query.english), held=_years_said(sorted(self._years), query.english)
+            asked=years_said(query.years, query.english), held=years_said(sorted(self._years), query.english)
         )
         if not query.english and (coming := max(query.years)) >= self._today().year:  # 今年的年度报告
             before = texts.YEAR_NOT_DUE.format(year=coming, by=coming + 1) + before
@@ -1179,8 +1175,8 @@ class Answers:
             return ""
         template = texts.YEAR_PARTLY_HELD_EN if query.english else texts.YEAR_PARTLY_HELD
         said = template.format(
-            asked=_years_said(unheld, query.english),
-            held=_years_said([entry.year], query.english),
+            asked=years_said(unheld, query.english),
+            held=years_said([entry.year], query.english),
             where=title(where, query.english),
         )
         return said + "\n"

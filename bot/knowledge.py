@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import re
 import string
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,7 @@ _GUIDE_FIELDS = (
     "answer_en",
     "source",
     "year",
+    "in_force",
     "refer",
     "apply_here",
     "category",
@@ -110,6 +111,13 @@ class GuideEntry:
     answer_en: str = ""  # the answer in English, for questions asked in English
     question_en: str = ""  # the question in English: its title in a list offered in English, and a phrasing
     year: int | None = None  # the year whose figures the answer gives (2009), if it is about one year
+    in_force: tuple[int, int] | None = None  # the first and last year of the rules it states, if not today's
+
+    def states_rules_of(self, years: Iterable[int]) -> bool:
+        """Whether the answer states the rules in force in one of ``years`` that are not today's
+        (the 2007 Regulations' 15 days, for 2008 to 2019)."""
+        return self.in_force is not None and any(self.in_force[0] <= year <= self.in_force[1] for year in years)
+
     refer: bool = False  # not the bureau's business: the answer says who to ask instead (12345, 医保局)
     apply_here: bool = False  # the answer says how to apply: a channel adds how to apply right there
     category: str = ""  # the catalogue's category (政策法规) the entry is about: its answer lists the newest
@@ -164,6 +172,9 @@ class Lexicon:
     own_cases: str | None = None  # the guide entry on following one's case: answered with one's own
     reply_deadline: str | None = None  # the one on how soon an application is answered (see lexicon.yaml)
     implied_subject: str | None = None  # what a short question without a subject is about (申请信息公开)
+    tipoff_subject: str | None = None  # ... just after a tip-off told (举报: 能匿名吗)
+    complaint_subject: str | None = None  # ... just after a complaint told (投诉: 多久给我回复)
+    documents_subject: str | None = None  # ... just after documents were listed (公开的文件: 咋看, 能下载吗)
 
 
 @dataclass(frozen=True)
@@ -344,6 +355,7 @@ ENTRY_PROBLEMS = {
     "answer_en_long": "has {count} characters; at most {limit}",
     "question_en": "must be a text of at most {limit} characters",
     "year": "must be a year such as 2009",
+    "in_force": "must be the first and last year of the rules it states, such as [2008, 2019]",
     "category": "must be a catalogue category such as 政策法规",
     "column": "must be a website column of the catalogue such as 重大危险源",
     "documents": "must be a list of the catalogue's index numbers",
@@ -427,6 +439,14 @@ def _guide_entry(
     year = raw.get("year")
     if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 1949 <= year <= 2100):
         bad("year", say["year"])
+    in_force = raw.get("in_force")
+    if in_force is not None and not (
+        isinstance(in_force, list)
+        and len(in_force) == 2
+        and all(isinstance(y, int) and not isinstance(y, bool) and 1949 <= y <= 2100 for y in in_force)
+        and in_force[0] <= in_force[1]
+    ):
+        bad("in_force", say["in_force"])
     category = raw.get("category", "")
     if not isinstance(category, str):
         bad("category", say["category"])
@@ -449,6 +469,7 @@ def _guide_entry(
         answer_en=raw.get("answer_en", "").strip(),
         question_en=question_en.strip(),
         year=year,
+        in_force=(in_force[0], in_force[1]) if in_force else None,
         refer=refer,
         apply_here=apply_here,
         category=category.strip(),
@@ -647,12 +668,17 @@ def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
         if entries[key] is not None and not isinstance(entries[key], str):
             problems.append(Problem(name, lines.get(key), key, "must be a guide entry id"))
             entries[key] = None
-    implied = data.get("implied_subject")
-    if implied is not None and not (isinstance(implied, str) and implied):
-        problems.append(Problem(name, lines.get("implied_subject"), "implied_subject", "must be words"))
-        implied = None
+    subjects: dict[str, str | None] = {}
+    for key in ("implied_subject", "tipoff_subject", "complaint_subject", "documents_subject"):
+        subjects[key] = data.get(key)
+        if subjects[key] is not None and not (isinstance(subjects[key], str) and subjects[key]):
+            problems.append(Problem(name, lines.get(key), key, "must be words"))
+            subjects[key] = None
     return Lexicon(
-        implied_subject=implied,
+        implied_subject=subjects["implied_subject"],
+        tipoff_subject=subjects["tipoff_subject"],
+        complaint_subject=subjects["complaint_subject"],
+        documents_subject=subjects["documents_subject"],
         synonyms=synonyms,
         regional=regional,
         other_years=entries["other_years"],

@@ -169,6 +169,18 @@ def asks_for_figures(text: str) -> bool:
     return _FIGURES.search(text) is not None
 
 
+# Asking a time limit (多久答复, 几个工作日, 期限是多少, how long): a rule, whatever year it names.
+_TIME_LIMIT = re.compile(
+    r"多久|多长时间|多少天|几天|(?:几|多少)个?工作日|期限|时限|how long|deadline|how many (?:working )?days",
+    re.IGNORECASE,
+)
+
+
+def asks_time_limit(text: str) -> bool:
+    """Whether ``text`` asks a time limit (2009年申请多久答复), which no year's figures answer."""
+    return _TIME_LIMIT.search(text) is not None
+
+
 # A year that starts a period: 2019年以后, 2021年起, 从2015年开始, since 2019.
 _PERIOD = re.compile(r"[0-9]{4}年?(?:以后|以来|之后|起|开始|后)|(?:since|after|from) [0-9]{4}", re.IGNORECASE)
 
@@ -215,6 +227,30 @@ def asks_of_another_year(read: str) -> bool:
 
 
 _A_YEAR_NAMED = re.compile(_FULL_YEAR.pattern + "年?度?")
+
+# Only now, after a question that named a year (2009年收费吗, then 那现在呢, and now?): that question
+# asked of today. Read with its years as digits.
+_NOW_AGAIN = re.compile(
+    r"^(?:那|那么|那你们)?(?:现在|如今|目前|眼下|现行的?|今天)(?:的|呢|规定|怎么样|咋样|又?如何)*[?？!！。.\s]*$"
+    r"|^(?:and|what about|how about) (?:now|today|these days)[?？.\s]*$",
+    re.IGNORECASE,
+)
+# A year named and how a sentence says it was then: 2009年那会儿, in 2009, 2009's.
+_THEN = re.compile(
+    r"(?:\bin )?" + _FULL_YEAR.pattern + r"(?:年度?|'s)?(?:那会儿?|那时候?|的时候|时候|时)?[,，]?\s*",
+    re.IGNORECASE,
+)
+
+
+def asks_of_now(read: str) -> bool:
+    """Whether ``read`` asks only of now (那现在呢, and now?)."""
+    return _NOW_AGAIN.match(read.strip()) is not None
+
+
+def asked_of_now(read: str) -> str:
+    """``read`` (its years as digits) without the years it names, and how it says it was then:
+    2009年那会儿申请要交钱吗 -> 申请要交钱吗, In 2009, how long... -> how long...."""
+    return _THEN.sub("", read).strip()
 
 
 def years_said(years: Iterable[int], english: bool = False) -> str:
@@ -573,6 +609,9 @@ def listed(text: str, limit: int = 3) -> list[str]:
         return []
     things = [t for t in (_LISTED if chinese else _LISTED_EN).split(text) if t.strip()]
     if not 2 <= len(things) <= limit or any(len(_CJK.findall(t)) < 2 and len(t.strip()) < 3 for t in things):
+        return []
+    # In 2009, how long did…: a sentence with what it is said of before it, not a list.
+    if not chinese and any(asks_in_english(t) for t in things[1:]):
         return []
     return things
 

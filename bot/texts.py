@@ -1009,6 +1009,7 @@ ENTRY_PROBLEMS = {
     "answer_en_long": "英文答复有{count}个字符，最多{limit}个",
     "question_en": "英文问题最多{limit}个字符",
     "year": "应为年份，例如 2009",
+    "in_force": "应为所述规定施行的首尾年份，例如 [2008, 2019]",
     "category": "应为公开目录的类别，例如 政策法规",
     "column": "应为公开目录的网站栏目，例如 重大危险源",
     "documents": "应为公开目录中文件的索引号",

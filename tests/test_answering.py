@@ -360,7 +360,20 @@ def test_unanswered_groups_the_same_question(answerer, store):
     assert row["wordings"] == ["明天会下雨吗", "明天会下雨吗？"]  # as typed, most typed first
 
 
-@pytest.mark.parametrize("text", ["你好", "您好！", "hello", "在吗？", "哈喽 有人没", "测试"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你好",
+        "您好！",
+        "hello",
+        "在吗？",
+        "哈喽 有人没",
+        "测试",
+        "你好，我想咨询一下",
+        "在吗 想问下",
+        "hello, I have a question",
+    ],
+)
 def test_greeting_says_what_the_bot_does(answerer, text):
     reply = answerer.answer(text)
     assert reply.outcome == "greeting" and "政府信息公开" in reply.text

@@ -520,6 +520,51 @@ def test_a_short_question_after_a_tip_off_asks_of_it(conversation):
     assert ask("怎么申请信息公开", "u3") == ("answer", "apply-how")
 
 
+def test_questions_after_a_tip_off_keep_to_it_turn_after_turn(conversation):
+    # 能匿名吗 was told an application may not be anonymous; 多久给我回复, a turn later, how soon
+    # an application is answered.
+    def ask(text: str, user: str = "u1"):
+        return asyncio.run(conversation.ask(text, channel="web", user_id=user))
+
+    assert ask("我要投诉一个卖烟花的没证").tipoff
+    anonymous = ask("能匿名吗")
+    assert anonymous.entry_id == "safety-report" and "匿名举报" in anonymous.text
+    later = ask("多久给我回复")
+    assert later.entry_id == "bot-progress" and "15个工作日" in later.text
+    # A question that names its own subject is answered on it, as ever.
+    assert ask("我们厂晚上把安全出口锁了", "u2").tipoff
+    assert ask("怎么申请信息公开", "u2").entry_id == "apply-how"
+
+
+def test_what_is_done_with_documents_listed_asks_of_them(conversation):
+    # 咋看 after documents found offered 索引号 and 年度报告; 能下载不 got the not-sure reply.
+    def ask(text: str, user: str = "u1"):
+        return asyncio.run(conversation.ask(text, channel="web", user_id=user))
+
+    assert ask("恁这有没有应急预案").outcome == "catalogue"
+    assert ask("咋看").entry_id == "read-in-person"
+    assert ask("能下载不").entry_id == "read-in-person"
+    # A question answered on its own is answered so: how soon, of applying (公开的文件要多久 asks nothing).
+    assert ask("安全生产月", "u2").outcome == "catalogue"
+    assert ask("要多久", "u2").entry_id == "deadline"
+
+
+@pytest.mark.parametrize(
+    ("first", "now", "entry"),
+    [
+        ("零九年那会儿申请信息要交钱吗", "那现在呢", "fee-free"),
+        ("2009年收费吗", "现在呢", "fee-free"),
+        ("2009年申请信息公开要多久答复", "那现在呢", "deadline"),
+        ("In 2009, how long did the bureau have to answer an information request?", "And now?", "deadline"),
+    ],
+)
+def test_now_after_a_question_of_a_year_asks_it_of_todays_rules(conversation, first, now, entry):
+    # 那现在呢 after 零九年…交钱吗 got the not-sure reply; after 2009年收费吗, 2009's answer again.
+    asyncio.run(conversation.ask(first, channel="web", user_id="u1"))
+    reply = asyncio.run(conversation.ask(now, channel="web", user_id="u1"))
+    assert (reply.outcome, reply.entry_id, reply.q) == ("answer", entry, now)
+
+
 @pytest.mark.parametrize(
     "typed", ["我要举报一个厂子", "举报个作坊", "俺娘在厂里干活，手被机器绞了，厂里不给报，俺该咋办"]
 )

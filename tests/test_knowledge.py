@@ -104,6 +104,12 @@ def test_answers_use_only_known_placeholders(knowledge):
             "documents",
             "index numbers",
         ),
+        (
+            GOOD_ENTRY.replace("    keywords: [收费]\n", "    keywords: [收费]\n    in_force: [2019, 2008]\n"),
+            7,
+            "in_force",
+            "first and last year",
+        ),
         (GOOD_ENTRY.replace("question: 申请要收费吗？", "question: ''"), 4, "question", "non-empty"),
         (GOOD_ENTRY.replace("section: 测试", "section: ''"), 1, "section", "non-empty"),
         ("section: 测试\nentries: []\n", 2, "entries", "non-empty list"),

@@ -110,6 +110,30 @@ def test_a_time_limit_asked_of_a_year_is_answered_not_told_the_years_figures_are
     assert (reply.outcome, reply.entry_id) == ("answer", "deadline") and "20个工作日" in reply.text
 
 
+@pytest.mark.parametrize("text", ["2009年申请信息公开要多久答复", "零九年申请信息公开多久给答复"])
+def test_a_time_limit_asked_of_a_held_year_is_that_years_rule_not_its_figures(answerer, text):
+    # It answered 2009's figures (no application received that year) to a question of its rules.
+    reply = answerer.answer(text)
+    assert (reply.outcome, reply.entry_id) == ("answer", "old-deadline") and "15个工作日" in reply.text
+    # A time limit of another kind keeps its own entry, whatever the year's rules say of replies.
+    assert answerer.answer("2009年行政复议期限是多少").entry_id == "admin-review"
+
+
+def test_a_rule_asked_of_a_year_before_the_figures_held_is_offered_the_rules_then_in_force(answerer):
+    # 2008 is no year whose figures the guide has, but the 2007 Regulations were in force: it was
+    # told "I only have 2009's figures, not 2008's".
+    reply = answerer.answer("2008年那会儿申请信息公开多久答复")
+    assert reply.outcome in ("answer", "clarify") and "没有2008年的" not in reply.text
+    assert (reply.choices[0].id if reply.outcome == "clarify" else reply.entry_id) == "old-deadline"
+    assert "apply-2009" not in [c.id for c in reply.choices]
+
+
+def test_a_sentence_said_of_a_year_in_english_is_one_question(answerer):
+    # Cut at its comma as a list of two (In 2009 / how long…): the first part got the 2009 report.
+    reply = answerer.answer("In 2009, how long did the bureau have to answer an information request?")
+    assert not reply.parts and reply.entry_id in ("old-deadline", "deadline")
+
+
 @pytest.mark.parametrize(
     ("text", "yes_or_no"),
     [
@@ -619,6 +643,12 @@ def test_a_licence_question_lists_only_its_guide(answerer, question):
     reply = answerer.answer(question)
     assert reply.outcome in ("answer", "catalogue")
     assert [h["title"] for h in reply.hits] == ["危险化学品经营许可证办理指南"]
+
+
+def test_a_licence_applied_for_is_answered_with_its_guide_not_an_entry_on_enterprises(answerer):
+    # It led with "想了解某家企业的安全生产情况，可以这样查", the 办理指南 listed under it.
+    reply = answerer.answer("咱们厂要办危险化学品经营许可证，咋办")
+    assert reply.outcome == "catalogue" and [h["title"] for h in reply.hits] == ["危险化学品经营许可证办理指南"]
 
 
 def test_a_title_typed_with_a_year_gets_the_documents(answerer):

@@ -32,11 +32,14 @@ from ..reading import (
     ANOTHER_QUESTION,
     NUMBERED,
     article_asked,
+    asked_of_now,
     asked_of_years,
     asks_for_figures,
     asks_of_another_year,
     asks_of_it,
+    asks_of_now,
     asks_on_its_own,
+    asks_time_limit,
     asks_what_about,
     asks_whom_to_tell,
     asks_yes_or_no,
@@ -219,6 +222,7 @@ class Reply:
     missed: str = ""  # a list offered instead of the answer to this question, which the citizen said missed
     missed_entries: list[str] = field(default_factory=list)  # ... what was answered or offered it then
     chosen: bool = False  # an entry the citizen chose (from a list, a menu), no question of theirs answered
+    about: str = ""  # what a short question after it asks of, if not the implied subject (举报 after a tip-off)
     read: str = field(default="", repr=False)  # the question as answered, where not in its own words alone
     normalized: str = field(default="", repr=False)  # what the enquiry log records
 
@@ -370,7 +374,7 @@ def quoted(question: str, most: int = QUOTED_MAX_CHARS) -> str:
 
 
 # What of the reply before a message its reply depends on (see _context): a key of the replies kept.
-Context = tuple[str, str, str, bool, bool]
+Context = tuple[str, str, str, bool, bool, str]
 
 
 def _context(before: Reply | None) -> Context | None:
@@ -383,7 +387,7 @@ def _context(before: Reply | None) -> Context | None:
         return None
     answered = before.outcome == "answer" and bool(before.entry_id)
     if before.outcome in ("complaint", "catalogue") or answered or missable(before):
-        return before.q, before.entry_id or "", before.read, before.english, before.chosen
+        return before.q, before.entry_id or "", before.read, before.english, before.chosen, before.about
     return None
 
 
@@ -824,8 +828,12 @@ class Answers:
         # 营业执照咋申请: a licence asked how to get, which no 办理指南 of the catalogue is for, is no
         # question about applying for information, whatever licence the guide's answers name (a
         # referral staff taught for it, to the office that issues it, decides as any other).
-        if not (best.exact or best.entry.refer or hits) and self.matcher.applies_for_a_licence(query):
-            return self._fallback(text, query, top_id, top_score, offer, told)
+        if not (best.exact or best.entry.refer) and self.matcher.applies_for_a_licence(query):
+            if not hits:
+                return self._fallback(text, query, top_id, top_score, offer, told)
+            # 咱们厂要办危险化学品经营许可证，咋办: its 办理指南, not how to look up an enterprise's
+            if guides := [h for h in hits if about_a_licence(h["title"])]:
+                return self._catalogue(text, query, guides, top_id, top_score, offer, of_other_years)
         # 家附近的工厂煤气泄漏了，该打什么电话: a hazard at a workplace named and whom to tell asked
         # is told 12350 (and 119 for one happening now), however unsure the bot is of the other words.
         if not confident and intent.hazard and asks_whom_to_tell(read) and at_a_workplace(read):
@@ -840,6 +848,23 @@ class Answers:
         if not confident and (focused := self._focused(query, ranked, answer_at)) is not None:
             best, confident = focused, True
             top_id, top_score = best.entry.id, best.score
+        if (
+            query.years
+            and best.entry.year
+            and not best.entry.in_force
+            and asks_time_limit(read)
+            and not starts_a_period(read)
+        ):
+            # 2009年申请信息公开要多久答复: a time limit asked of a year is no year's figures (2009年没有
+            # 受理申请) but that year's rule; one among the likeliest that states it (the 2007
+            # Regulations' 15 days) is the answer, its doubt having come from the figures' lead.
+            rules = [c for c in ranked[:3] if c.entry.states_rules_of(query.years)]
+            ranked = rules + [c for c in ranked if not c.entry.year]
+            if not ranked:
+                return self._fallback(text, query, top_id, top_score, offer, told)
+            best = ranked[0]
+            top_id, top_score = best.entry.id, best.score
+            confident = best.exact or best.score >= answer_at or bool(rules)
         if query.years and self._years and not set(query.years) & self._years and not best.entry.refer:
             # A year the guide has no figures for: asked for its figures, the citizen is told where
             # they are published; named in passing (2019年以后还收费吗), the rules are what is
@@ -847,10 +872,12 @@ class Answers:
             if of_other_years and not confident and hits and hits[0]["score"] >= s.catalogue_with_answer_min_score:
                 # 有没有2010年的安全生产工作要点: a document of another year named, not the year's figures
                 return self._catalogue(text, query, hits, top_id, top_score, offer, of_other_years)
-            other_years = self._other_years(text, query, ranked) if best.score >= clarify_at else None
+            # 2008年那会儿多久答复: the rules then in force (the 2007 Regulations'), not that year's figures
+            then = best.entry.states_rules_of(query.years) and not asks_for_figures(read)
+            other_years = self._other_years(text, query, ranked) if best.score >= clarify_at and not then else None
             if other_years is not None:
                 return other_years
-            ranked = [c for c in ranked if not c.entry.year]
+            ranked = [c for c in ranked if not c.entry.year or c.entry.states_rules_of(query.years)]
             if not ranked:
                 return self._fallback(text, query, top_id, top_score, offer, told)
             best = ranked[0]
@@ -952,33 +979,58 @@ class Answers:
     def _after(self, text: str, reply: Reply, before: Reply | None) -> Reply:
         """``reply``, to ``text`` on its own, or the reply to it read after ``before`` (see
         :meth:`answer`)."""
-        # A question answered on its own words is read after a complaint or tip-off all the same: 打哪个
-        # 电话 after 俺要举报一个厂子违规生产 asks for the line to report on (12350), not the office's.
-        if before is not None and (again := self._year_again(text, before)) is not None:
-            return again
-        if before is not None and before.outcome == "complaint" and (own := self.own_case(reply)) is not None:
-            return own  # 多久有结果 after a complaint told: how long a complaint takes
-        if before is not None and before.outcome == "catalogue":  # documents found: only a year asks of them
+        if before is None:
             return reply
-        if before is not None and (instead := self._instead(text, reply, before)) is not None:
+        if again := self._year_again(text, before) or self._now_again(text, before):
+            return again
+        # After a complaint or tip-off told (or a question asked of it), what is asked is of it: 多久有
+        # 结果 is how long a complaint takes, 能匿名吗 whether one may report anonymously.
+        lexicon = self.matcher.knowledge.lexicon
+        reported = bool(before.about) and before.about != lexicon.documents_subject
+        if reported and (own := self.own_case(reply)) is not None:
+            return replace(own, about=before.about)
+        if (instead := self._instead(text, reply, before)) is not None:
             return instead
-        if before is not None and before.outcome == "clarify":  # a list gives nothing else to ask of
+        if before.outcome == "clarify":  # a list gives nothing else to ask of
             return reply
         unsure = reply.outcome in ("clarify", "fallback") or reply.implied
-        if before is None or reply.parts or not (unsure or before.outcome == "complaint"):
+        if reply.parts or not (unsure or reported):
             return reply
         # What about X, answered on its own with another entry (那网上呢 after 去哪交申请: applying
         # online): X takes the place of what was asked, which reading the two together would repeat.
         if asks_what_about(text) and reply.outcome == "answer" and reply.entry_id != before.entry_id:
             return reply
         query = self.matcher.query(text, today=self._today())
-        if not self._subjectless(query, self.matcher.intent(query)):
-            return reply
+        intent = self.matcher.intent(query)
+        # Of documents listed, what the question alone is not sure of asks of them (咋看, 能下载不); 要多久
+        # asks of applying as ever (公开的文件要多久 is nothing a citizen asks).
+        of_documents = before.about == lexicon.documents_subject and reply.outcome != "answer"
+        if (
+            (reported or of_documents)
+            and reply.outcome != "complaint"
+            and self._subjectless(query, intent, said_before=True)
+            and (of_it := self._of_subject(text, query, before.about, offered=unsure)) is not None
+        ):
+            return of_it
+        if before.outcome == "catalogue" or not self._subjectless(query, intent):
+            return reply  # documents found: only a year, or what is done with them, asks of them
         asked = self._asked_after(text, query.read or query.text, before, again=True)
         if asked is None:
             return reply
         asked.normalized, asked.english, asked.asks = query.normalized, query.english, pointers(asked.text)
         return asked
+
+    def _of_subject(self, text: str, query: Query, about: str, *, offered: bool) -> Reply | None:
+        """A short question without its subject just after a reply that gives one (``about``: 举报
+        after a tip-off told, or a question asked of it; 公开的文件 after documents listed) asks of it
+        (能匿名吗, 找谁; 咋看, 能下载不): read with ``about`` before it (举报能匿名吗), where that is
+        answered, or, ``offered`` (the question alone being unsure), offered choices. Alone, 能匿名吗
+        is asked of applying, which may not be anonymous; 怎么申请信息公开 names its own subject, and
+        is answered as ever (举报怎么申请信息公开 is unsure)."""
+        reply = self._decide(about + (query.read or query.text))
+        if reply.outcome not in (("answer", "clarify") if offered else ("answer",)) or reply.parts:
+            return None
+        return replace(reply, q=text, normalized=query.normalized, read=reply.q, about=about)
 
     def _instead(self, text: str, reply: Reply, before: Reply) -> Reply | None:
         """Only that the answer before missed (不是这个, 答非所问, that's not what I asked): what else
@@ -1032,18 +1084,36 @@ class Answers:
             return None
         return replace(self._decide(asked_of_years(said, years)), q=text)
 
-    def _subjectless(self, query: Query, intent: Intent, *, dated: bool = False) -> bool:
+    def _now_again(self, text: str, before: Reply) -> Reply | None:
+        """Only now (那现在呢, and now?) after a question that named a year (零九年那会儿申请要交钱吗,
+        answered or offered a list): that question without its year, where an entry of today's
+        rules answers it (free), not one of a year's figures or of a past period's rules."""
+        read, _ = read_years(text, self._today())
+        if before.outcome not in ("answer", "clarify") or not asks_of_now(read):
+            return None
+        said, named = read_years(before.read or before.q, self._today())
+        if not named:
+            return None
+        reply = self._decide(asked_of_now(said))
+        entry = self.matcher.knowledge.entry(reply.entry_id or "")
+        if reply.outcome != "answer" or entry is None or entry.year or entry.in_force:
+            return None
+        return replace(reply, q=text, read=reply.q)
+
+    def _subjectless(self, query: Query, intent: Intent, *, dated: bool = False, said_before: bool = False) -> bool:
         """Whether ``query`` is a short question that does not say what it is about (要带啥材料,
         多久能有结果, 有时间限制没): not one with a word the knowledge never uses (医保在哪交), a year,
         a complaint's or a hazard's words, complaining named (怎么投诉 asks how to complain, not
         whether an application can be one), or English; with ``dated``, one with a year may be
-        (今年的出了没)."""
+        (今年的出了没); with ``said_before``, the subject said just before (a tip-off's, documents
+        listed), one with words the knowledge never uses, a complaint's or a hazard's may be (会不会泄露
+        我的名字, 能下载不)."""
         return (
             (intent.asks or asks_what_about(query.text))
             and 0 < len(query.normalized) <= IMPLIED_MAX_CHARS
-            and not (query.english or (query.years and not dated) or intent.hazard or intent.grievance)
-            and not (intent.complaint or intent.complaint_topic)
-            and self.matcher.knows_every_word(query.normalized)
+            and not (query.english or (query.years and not dated) or intent.grievance)
+            and (said_before or not (intent.complaint or intent.complaint_topic or intent.hazard))
+            and (said_before or self.matcher.knows_every_word(query.normalized))
         )
 
     def _implied(
@@ -1284,7 +1354,10 @@ class Answers:
         if of_other_years:
             heading = texts.SEARCH_OTHER_YEARS.format(asked="、".join(f"{y}年" for y in query.years))
         body = documents_text(hits, heading) + "\n" + texts.CATALOGUE_ANSWER_FOOTER.format(**self.contacts)
-        return _offering(Reply(text, "catalogue", body, top_id, top_score, hits=hits, heading=heading), offer)
+        about = self.matcher.knowledge.lexicon.documents_subject or ""
+        return _offering(
+            Reply(text, "catalogue", body, top_id, top_score, hits=hits, heading=heading, about=about), offer
+        )
 
     def _searched(self, text: str, keywords: str) -> Reply:
         """The catalogue's documents for ``keywords`` searched for by the command, or none found said so."""
@@ -1424,7 +1497,9 @@ class Answers:
                 body += texts.TIPOFF
         if intent.injured:  # 手被机器绞了 厂里说私了: the injured worker's own rights, beside the report
             body += texts.INJURED_EN if query.english else texts.INJURED
-        return Reply(text, "complaint", body.format(**self.contacts), top_id, top_score, tipoff=tipoff)
+        lexicon = self.matcher.knowledge.lexicon
+        about = (lexicon.tipoff_subject if tipoff else lexicon.complaint_subject) or ""
+        return Reply(text, "complaint", body.format(**self.contacts), top_id, top_score, tipoff=tipoff, about=about)
 
     def _article(self, text: str, article: int) -> Reply:
         """An article of the regulations asked about alone (第42条): the guide's answers that cite

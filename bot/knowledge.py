@@ -50,6 +50,7 @@ _GUIDE_FIELDS = (
     "source",
     "year",
     "in_force",
+    "replaced_by",
     "refer",
     "apply_here",
     "category",
@@ -112,6 +113,7 @@ class GuideEntry:
     question_en: str = ""  # the question in English: its title in a list offered in English, and a phrasing
     year: int | None = None  # the year whose figures the answer gives (2009), if it is about one year
     in_force: tuple[int, int] | None = None  # the first and last year of the rules it states, if not today's
+    replaced_by: str = ""  # the entry stating the rules that replaced these (old-deadline: deadline)
 
     def states_rules_of(self, years: Iterable[int]) -> bool:
         """Whether the answer states the rules in force in one of ``years`` that are not today's
@@ -210,6 +212,12 @@ class Knowledge:
     def entry(self, entry_id: str) -> GuideEntry | None:
         return next((e for e in self.guide if e.id == entry_id), None)
 
+    def rules_then(self, entry: GuideEntry, years: Iterable[int]) -> GuideEntry | None:
+        """The entry stating the rules ``entry``'s replaced, where they were in force in one of
+        ``years`` (deadline in 2015: old-deadline, the 2007 Regulations' 15 days), else None."""
+        years = tuple(years)
+        return next((e for e in self.guide if e.replaced_by == entry.id and e.states_rules_of(years)), None)
+
     def without(self, written: Callable[[str], bool]) -> Knowledge:
         """This knowledge had the wordings ``written`` picks never been written: not as an entry's
         alternative or keyword (its question stays: an entry needs one), nor as a lexicon example."""
@@ -244,6 +252,10 @@ def load(folder: Path | str) -> Knowledge:
     for key in _LEXICON_ENTRIES:
         if (wanted := getattr(lexicon, key)) and not any(e.id == wanted for e in guide):
             problems.append(Problem(str(folder / LEXICON_FILE), None, key, f"'{wanted}' is not a guide entry"))
+    for entry in guide:
+        if entry.replaced_by and not any(e.id == entry.replaced_by for e in guide):
+            problem = f"'{entry.replaced_by}' (in {entry.id}) is not a guide entry"
+            problems.append(Problem(str(folder / GUIDE_DIR), None, "replaced_by", problem))
     calendar = load_calendar(folder / CALENDAR_FILE, problems)
     if problems:
         raise KnowledgeError(problems)
@@ -356,6 +368,7 @@ ENTRY_PROBLEMS = {
     "question_en": "must be a text of at most {limit} characters",
     "year": "must be a year such as 2009",
     "in_force": "must be the first and last year of the rules it states, such as [2008, 2019]",
+    "replaced_by": "must be the id of the entry stating the rules that replaced these, beside in_force",
     "category": "must be a catalogue category such as 政策法规",
     "column": "must be a website column of the catalogue such as 重大危险源",
     "documents": "must be a list of the catalogue's index numbers",
@@ -447,6 +460,9 @@ def _guide_entry(
         and in_force[0] <= in_force[1]
     ):
         bad("in_force", say["in_force"])
+    replaced_by = raw.get("replaced_by", "")
+    if not isinstance(replaced_by, str) or (replaced_by and not (in_force and _ID.match(replaced_by))):
+        bad("replaced_by", say["replaced_by"])
     category = raw.get("category", "")
     if not isinstance(category, str):
         bad("category", say["category"])
@@ -470,6 +486,7 @@ def _guide_entry(
         question_en=question_en.strip(),
         year=year,
         in_force=(in_force[0], in_force[1]) if in_force else None,
+        replaced_by=replaced_by,
         refer=refer,
         apply_here=apply_here,
         category=category.strip(),

@@ -492,8 +492,9 @@ def test_only_a_year_after_an_answer_asks_that_question_of_the_year(conversation
     reports = ask("2015年的呢", "u5")
     assert reports.entry_id == "annual-report-where" and "没有2015年的" in reports.text
     assert ask("申请多久答复", "u6").entry_id == "deadline"
-    assert ask("那2015年呢", "u6").entry_id == "deadline"
-    assert ask("零九年呢", "u6").entry_id == "report-2009"
+    assert ask("那2015年呢", "u6").entry_id == "old-deadline"  # the 2007 Regulations, in force then
+    assert ask("那2020年呢", "u6").entry_id == "deadline"
+    assert ask("零九年呢", "u6").entry_id == "old-deadline"  # still how soon, asked of 2009
 
 
 def test_a_short_question_after_a_tip_off_asks_of_it(conversation):

@@ -110,6 +110,12 @@ def test_answers_use_only_known_placeholders(knowledge):
             "in_force",
             "first and last year",
         ),
+        (
+            GOOD_ENTRY.replace("    keywords: [收费]\n", "    keywords: [收费]\n    replaced_by: fee-new\n"),
+            7,
+            "replaced_by",
+            "beside in_force",
+        ),
         (GOOD_ENTRY.replace("question: 申请要收费吗？", "question: ''"), 4, "question", "non-empty"),
         (GOOD_ENTRY.replace("section: 测试", "section: ''"), 1, "section", "non-empty"),
         ("section: 测试\nentries: []\n", 2, "entries", "non-empty list"),
@@ -279,6 +285,15 @@ def test_the_lexicon_s_entries_must_be_the_guide_s(folder):
         ("hazard_report", "'no-such-entry' is not a guide entry"),
         ("implied_subject", "must be words"),
     }
+
+
+def test_the_rules_an_entry_was_replaced_by_must_be_an_entry(folder):
+    entry = GOOD_ENTRY.replace("id: fee-free", "id: fee-then").replace(
+        "    keywords: [收费]\n", "    keywords: [收费]\n    in_force: [2008, 2019]\n"
+    )
+    (folder / "guide" / "99-old.yaml").write_text(entry + "    replaced_by: no-such-entry\n", encoding="utf-8")
+    reasons = {(p.field, p.reason) for p in problems_of(folder)}
+    assert reasons == {("replaced_by", "'no-such-entry' (in fee-then) is not a guide entry")}
 
 
 def test_regional_words_are_synonyms_known_as_regional(folder):

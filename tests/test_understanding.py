@@ -119,6 +119,24 @@ def test_a_time_limit_asked_of_a_held_year_is_that_years_rule_not_its_figures(an
     assert answerer.answer("2009年行政复议期限是多少").entry_id == "admin-review"
 
 
+@pytest.mark.parametrize(
+    ("text", "entry", "said"),
+    [
+        ("2015年申请信息公开要不要钱", "fee-old-rules", "检索、复制、邮寄"),
+        ("2018年申请信息公开多久答复", "old-deadline", "15个工作日"),
+        ("2020年交的申请多少天内答复", "deadline", "20个工作日"),
+        ("2019年以后多久答复", "deadline", "20个工作日"),
+    ],
+)
+def test_a_rule_asked_of_a_year_is_the_rule_then_in_force(answerer, text, entry, said):
+    # 2015 and 2018 were told today's rules (free; 20 working days): the 2007 Regulations were in
+    # force until 2019-05-14, which the entries on them say (in_force, replaced_by).
+    reply = answerer.answer(text)
+    assert (reply.outcome, reply.entry_id) == ("answer", entry) and said in reply.text
+    # A year's figures asked for are still not a rule: where that year's report is.
+    assert answerer.answer("2015年收了多少费").entry_id == "annual-report-where"
+
+
 def test_a_rule_asked_of_a_year_before_the_figures_held_is_offered_the_rules_then_in_force(answerer):
     # 2008 is no year whose figures the guide has, but the 2007 Regulations were in force: it was
     # told "I only have 2009's figures, not 2008's".

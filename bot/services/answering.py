@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import texts
 from ..config import MAX_EMBEDDING_ENGINES, Settings
-from ..knowledge import GuideEntry, fill
+from ..knowledge import GuideEntry, Knowledge, fill
 from ..limits import LRU
 from ..matching import (
     COMPLAINT,
@@ -389,6 +389,17 @@ def _context(before: Reply | None) -> Context | None:
     if before.outcome in ("complaint", "catalogue") or answered or missable(before):
         return before.q, before.entry_id or "", before.read, before.english, before.chosen, before.about
     return None
+
+
+def _rules_then(ranked: list[Scored], knowledge: Knowledge, years: tuple[int, ...]) -> list[Scored]:
+    """``ranked``, each entry on today's rules whose earlier rules were in force in one of ``years``
+    in the place of the entry stating those (deadline, asked of 2015: old-deadline), once each."""
+    found: dict[str, Scored] = {}
+    for scored in ranked:
+        then = knowledge.rules_then(scored.entry, years)
+        scored = replace(scored, entry=then) if then is not None else scored
+        found.setdefault(scored.entry.id, scored)
+    return list(found.values())
 
 
 def _offering(reply: Reply, offer: str | None) -> Reply:
@@ -865,6 +876,11 @@ class Answers:
             best = ranked[0]
             top_id, top_score = best.entry.id, best.score
             confident = best.exact or best.score >= answer_at or bool(rules)
+        if query.years and not (starts_a_period(read) or asks_for_figures(read)):
+            # 2015年申请要钱吗: the rules in force in 2015 (the 2007 Regulations' fees), not today's
+            ranked = _rules_then(ranked, self.matcher.knowledge, query.years)
+            best = ranked[0]
+            top_id = best.entry.id
         if query.years and self._years and not set(query.years) & self._years and not best.entry.refer:
             # A year the guide has no figures for: asked for its figures, the citizen is told where
             # they are published; named in passing (2019年以后还收费吗), the rules are what is
@@ -1078,11 +1094,12 @@ class Answers:
         read, years = read_years(text, self._today())
         if not (years and before.outcome in ("answer", "catalogue") and asks_of_another_year(read)):
             return None
-        said, named = read_years(before.q, self._today())
+        said, named = read_years(before.read or before.q, self._today())  # (那2015年呢 read as asked)
         unheld = before.outcome == "answer" and not set(years) & self._years
         if set(years) == set(named) or not (named or unheld):
             return None
-        return replace(self._decide(asked_of_years(said, years)), q=text)
+        asked = asked_of_years(said, years)
+        return replace(self._decide(asked), q=text, read=asked)
 
     def _now_again(self, text: str, before: Reply) -> Reply | None:
         """Only now (那现在呢, and now?) after a question that named a year (零九年那会儿申请要交钱吗,

@@ -126,6 +126,7 @@ def test_a_time_limit_asked_of_a_held_year_is_that_years_rule_not_its_figures(an
         ("2018年申请信息公开多久答复", "old-deadline", "15个工作日"),
         ("2020年交的申请多少天内答复", "deadline", "20个工作日"),
         ("2019年以后多久答复", "deadline", "20个工作日"),
+        ("In 2015 how long did it take?", "old-deadline", "within 15 working days"),
     ],
 )
 def test_a_rule_asked_of_a_year_is_the_rule_then_in_force(answerer, text, entry, said):

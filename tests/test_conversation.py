@@ -512,7 +512,7 @@ def test_a_short_question_after_a_tip_off_asks_of_it(conversation):
         assert (reply.outcome, reply.entry_id) == ("answer", "safety-report")
         assert "12350" in reply.text
     assert "匿名" in reply.text
-    # A tip-off told as a story is a tip-off again when read with the question: asked of it all the same.
+    # A tip-off told as a story gives the same subject: its follow-ups are asked of it all the same.
     for user, follow_up in (("u4", "打哪个电话"), ("u5", "能匿名吗")):
         assert ask("我要举报一个厂子 晚上偷偷开工", user) == ("complaint", "safety-report")
         assert ask(follow_up, user) == ("answer", "safety-report")

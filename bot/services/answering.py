@@ -1182,11 +1182,6 @@ class Answers:
         it is (a question in the next message: 怎么申请行政复议, then 期限呢, is answered with the
         entry on review again rather than with the deadline for a reply)."""
         reply = self._read_after(text, read, before)
-        # 能匿名吗 after a tip-off told as a story (我要举报一个厂子 晚上偷偷开工): read with the story,
-        # it is that tip-off again, and asks of it: answered with the entry the tip-off was.
-        if again and before.outcome == reply.outcome == "complaint" and reply.entry_id == before.entry_id:
-            entry = self.matcher.knowledge.entry(before.entry_id or "")
-            return None if entry is None else self._entry_reply(text, entry, reply.score, is_english(text))
         if reply.outcome != "answer" or (reply.entry_id == before.entry_id and not again):
             return None
         # A case supposed (要是不给我呢 after 申请后多久答复) is something new to the question before,

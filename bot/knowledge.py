@@ -51,6 +51,7 @@ _GUIDE_FIELDS = (
     "year",
     "in_force",
     "replaced_by",
+    "subject",
     "refer",
     "apply_here",
     "category",
@@ -114,6 +115,9 @@ class GuideEntry:
     year: int | None = None  # the year whose figures the answer gives (2009), if it is about one year
     in_force: tuple[int, int] | None = None  # the first and last year of the rules it states, if not today's
     replaced_by: str = ""  # the entry stating the rules that replaced these (old-deadline: deadline)
+    # What a short question just after its answer asks of (行政复议: 要交钱不 after admin-review), if
+    # not applying for information, the subject such a question is read with otherwise.
+    subject: str = ""
 
     def states_rules_of(self, years: Iterable[int]) -> bool:
         """Whether the answer states the rules in force in one of ``years`` that are not today's
@@ -369,6 +373,7 @@ ENTRY_PROBLEMS = {
     "year": "must be a year such as 2009",
     "in_force": "must be the first and last year of the rules it states, such as [2008, 2019]",
     "replaced_by": "must be the id of the entry stating the rules that replaced these, beside in_force",
+    "subject": "must be a few words that name what the answer is about, such as 行政复议",
     "category": "must be a catalogue category such as 政策法规",
     "column": "must be a website column of the catalogue such as 重大危险源",
     "documents": "must be a list of the catalogue's index numbers",
@@ -463,6 +468,10 @@ def _guide_entry(
     replaced_by = raw.get("replaced_by", "")
     if not isinstance(replaced_by, str) or (replaced_by and not (in_force and _ID.match(replaced_by))):
         bad("replaced_by", say["replaced_by"])
+    subject = raw.get("subject", "")
+    if not isinstance(subject, str) or len(subject.strip()) > MAX_KEYWORD_CHARS or (subject and not subject.strip()):
+        bad("subject", say["subject"])
+        subject = ""
     category = raw.get("category", "")
     if not isinstance(category, str):
         bad("category", say["category"])
@@ -487,6 +496,7 @@ def _guide_entry(
         year=year,
         in_force=(in_force[0], in_force[1]) if in_force else None,
         replaced_by=replaced_by,
+        subject=subject.strip(),
         refer=refer,
         apply_here=apply_here,
         category=category.strip(),

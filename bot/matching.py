@@ -991,7 +991,7 @@ class Matcher:
         """The licences a question names to ask about them (烟花爆竹零售许可啥时候开始办: 烟花爆竹零售许可;
         我想办个烟花爆竹经营许可证: 烟花爆竹经营许可证), whose 办理指南 the catalogue may have; only
         names all of whose words the knowledge uses (食品经营许可证 is no 危险化学品经营许可证 less a word)."""
-        names = dict.fromkeys(_APPLIED_FOR.sub("", n) for n in document_names(read, _LICENCE_KINDS))
+        names = dict.fromkeys(_licence_name(n) for n in document_names(read, _LICENCE_KINDS))
         return [n for n in names if len(n) >= FRAMED_MIN_CHARS and self.knows_every_word(self.normalizer.normalize(n))]
 
     def applies_for_a_licence(self, query: Query) -> bool:
@@ -1386,7 +1386,8 @@ SEARCH_OPENINGS = (
     "请问", "你好", "您好", "想了解一下", "想了解", "了解一下", "我想问下", "想问下", "想问问", "听说", "发过", "出过",
     "发布过", "公开过", "公布过", "有没有发", "有没有出", "给我发一下", "给我发下", "帮我发一下", "帮我发下",
     "发我一下", "发一下", "发下", "发我", "发一份", "给我一份", "给我", "都有哪些", "有哪些", "都有什么", "有什么",
-    "帮我搜", "帮忙搜", "搜索", "搜", "查关于", "找关于", "关于",  # 有没有关于…的文件: 关于 holds no title's words
+    "哪些", "帮我搜", "帮忙搜", "搜索", "搜", "查关于", "找关于",
+    "关于",  # 有没有关于…的文件: 关于 holds no title's words
 )  # fmt: skip
 SEARCH_ENDINGS = (
     "在哪里能看到", "在哪里可以看到", "在哪能看到", "在哪可以看到", "在哪里看", "在哪看", "在哪里找", "在哪找",
@@ -1399,7 +1400,7 @@ SEARCH_ENDINGS = (
     "公开了没有", "公开了没", "公开过没", "公开过", "公开了", "有公开", "公布了没有", "公布了没", "公布过", "公布了",
     "有公布", "发过文件没有", "发过文件没", "发过没有", "发过没", "发过", "出过", "能查到不", "能看到", "能在网上看到",
     "在网上看到", "在网站上", "网站上", "网上", "你们", "有没", "没有", "没", "了", "都有哪些", "有哪些", "都有什么",
-    "有什么", "相关", "方面",
+    "有什么", "相关", "方面", "什么", "哪些",  # 你们公开了啥文件 (啥 read as 什么)
 )  # fmt: skip
 # What a document's title ends with (办理指南, 实施方案, 检查情况通报): a message that ends so,
 # and asks nothing, names a document, even where its words are a hazard's (烟花爆竹经营许可指南).
@@ -1445,6 +1446,17 @@ _LICENCE_KINDS = re.compile("许可证|许可|资格证|操作证|证书|执照|
 _APPLIED_FOR = re.compile(
     f"^(?:我|俺|咱)?(?:想|要|准备|打算|怎么|怎样|咋|如何|去哪)?(?:{_APPLYING}|办|领|考)(?:个|一个|张|一张|下来)?"
 )
+# Getting a licence, said before its name, anywhere (咱们厂要办危险化学品经营许可证).
+_GETTING = re.compile(f"(?:{_APPLYING}|办|领|考)(?:个|一个|张|一张|下来)?")
+
+
+def _licence_name(name: str) -> str:
+    """A licence's name without the wish to get it said before it (我想办个烟花爆竹零售许可, 咱们厂要办
+    危险化学品经营许可证: the licence alone)."""
+    rest = _GETTING.split(name)[-1]
+    return rest if len(rest) >= FRAMED_MIN_CHARS else _APPLIED_FOR.sub("", name)
+
+
 # Getting a licence, before its name (申请个, 补办) or after it (咋申请, 在哪办, 到期了怎么换).
 _OBTAIN = f"(?:{_APPLYING}|补办|补领|换领|办|领|考|换|补|注销|延续|延期|年检|年审)"
 _OBTAIN_BEFORE = re.compile(f"{_OBTAIN}(?:个|一个|张|一张|下来)?$")

@@ -181,6 +181,17 @@ def asks_time_limit(text: str) -> bool:
     return _TIME_LIMIT.search(text) is not None
 
 
+# Asking when a year's report comes out (去年的年报啥时候出, 2018年度报告什么时候公布的, 出了没).
+_REPORT_WHEN = re.compile(
+    r"(?:年报|年度报告|工作报告).*?(?:什么时候|啥时候|几时|哪天|何时|多会儿|出了没|出来没|公布了没|发布了没|出了吗|出来了吗)"
+)
+
+
+def asks_when_reported(text: str) -> bool:
+    """Whether ``text`` (its years read) asks when a year's annual report is published."""
+    return _REPORT_WHEN.search(text) is not None
+
+
 # A year that starts a period: 2019年以后, 2021年起, 从2015年开始, since 2019.
 _PERIOD = re.compile(r"[0-9]{4}年?(?:以后|以来|之后|起|开始|后)|(?:since|after|from) [0-9]{4}", re.IGNORECASE)
 

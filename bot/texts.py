@@ -188,6 +188,8 @@ YEAR_DOCUMENTS = "公开目录中{when}的文件共{count}件，最新的几件�
 YEAR_NO_DOCUMENTS = "公开目录中没有{when}发布的文件（目录中的文件发布于{held}年）。"
 YEAR_IN_TITLES = "标题里有{year}年的："
 YEAR_NOT_IN_CATALOGUE = "目录里没有的信息，可以向本局申请公开（可问“怎么申请信息公开？”），或致电 {office_phone}。"
+# A short question after a licence's 办理指南 was found (多长时间能办下来, 收费吗): that guide again.
+LICENCE_GUIDE = "{licence}要什么材料、多长时间、收不收费、到哪里办，以它的办理指南为准："
 SEARCH_OTHER_YEARS = "公开目录中没有{asked}的这类文件，其他年份的相近文件如下："
 CATALOGUE_WITH_ANSWER_HEADER = "您要的信息可能已经公开，不必申请，公开目录中的相关文件："
 # Under an answer about one of the catalogue's categories (政策法规类公开了多少) or website columns
@@ -207,6 +209,8 @@ YEAR_PARTLY_HELD = (
     "{asked}的数字我这里没有（各年度的以当年的政府信息公开工作年度报告为准，可问“{where}”），下面是{held}的："
 )
 YEAR_NOT_DUE = "{year}年的年度报告要到{by}年1月31日前公布（《条例》第49条），现在还没有。"
+YEAR_DUE = "{year}年的年度报告应在{by}年1月31日前公布（《条例》第49条）。"
+YEAR_DUE_OLD_RULES = "{year}年的年度报告应在{by}年3月31日前公布（当时适用的2007年《条例》第31条）。"
 # A deadline question that names the day an application was received ("我10月8日交的，哪天到期").
 RECKONED = (
     "按{received}收到申请算：20个工作日的答复期限到{due}为止（收到当天不算，周末、法定节假日已按国务院的安排扣除，"
@@ -1011,6 +1015,7 @@ ENTRY_PROBLEMS = {
     "year": "应为年份，例如 2009",
     "in_force": "应为所述规定施行的首尾年份，例如 [2008, 2019]",
     "replaced_by": "应为取代这些规定的条目编号，且须同时写 in_force",
+    "subject": "应为答复所谈事项的简短说法，例如 行政复议",
     "category": "应为公开目录的类别，例如 政策法规",
     "column": "应为公开目录的网站栏目，例如 重大危险源",
     "documents": "应为公开目录中文件的索引号",

@@ -495,6 +495,10 @@ def test_only_a_year_after_an_answer_asks_that_question_of_the_year(conversation
     assert ask("那2015年呢", "u6").entry_id == "old-deadline"  # the 2007 Regulations, in force then
     assert ask("那2020年呢", "u6").entry_id == "deadline"
     assert ask("零九年呢", "u6").entry_id == "old-deadline"  # still how soon, asked of 2009
+    # A year held asked of a rule whose earlier form was in force then: that rule then (was the
+    # 2009 report's summary).
+    assert ask("申请多久答复", "u7").entry_id == "deadline"
+    assert ask("那零九年呢", "u7").entry_id == "old-deadline"
 
 
 def test_a_short_question_after_a_tip_off_asks_of_it(conversation):
@@ -537,6 +541,26 @@ def test_questions_after_a_tip_off_keep_to_it_turn_after_turn(conversation):
     assert ask("怎么申请信息公开", "u2").entry_id == "apply-how"
 
 
+def test_a_short_question_after_an_answer_on_another_subject_asks_of_that(conversation):
+    # After where to report, 能匿名吗 was told an application may not be anonymous; after how to apply
+    # for a review, 要交钱不 was told applying for information is free. The entries say their subject
+    # (subject: 举报, 行政复议); a question that names its own is answered on it.
+    def ask(text: str, user: str = "u1"):
+        return asyncio.run(conversation.ask(text, channel="web", user_id=user))
+
+    assert ask("去哪举报安全隐患").entry_id == "safety-report"
+    anonymous = ask("能匿名吗")
+    assert anonymous.entry_id == "safety-report" and "匿名举报" in anonymous.text
+    assert ask("复议找谁申请", "u2").entry_id == "admin-review"
+    fee = ask("要交钱不", "u2")
+    assert fee.entry_id == "admin-review" and "不收费（第87条）" in fee.text
+    assert ask("怎么申请信息公开", "u2").entry_id == "apply-how"
+    assert ask("复议找谁申请", "u4").entry_id == "admin-review"
+    assert ask("复议完还不服能告吗", "u4").entry_id == "litigation"  # names the subject: read alone
+    assert ask("去哪举报安全隐患", "u3").entry_id == "safety-report"
+    assert ask("你们电话多少", "u3").entry_id == "office-phone"  # answered alone: not read with the one before
+
+
 def test_what_is_done_with_documents_listed_asks_of_them(conversation):
     # 咋看 after documents found offered 索引号 and 年度报告; 能下载不 got the not-sure reply.
     def ask(text: str, user: str = "u1"):
@@ -548,6 +572,20 @@ def test_what_is_done_with_documents_listed_asks_of_them(conversation):
     # A question answered on its own is answered so: how soon, of applying (公开的文件要多久 asks nothing).
     assert ask("安全生产月", "u2").outcome == "catalogue"
     assert ask("要多久", "u2").entry_id == "deadline"
+    # After a licence's 办理指南 found, what it takes, how long and what it costs are asked of the licence
+    # (were the not-sure reply, how soon an application for information is answered, and that applying
+    # for information is free): its guide again, turn after turn.
+    assert ask("咱们厂要办危险化学品经营许可证，咋办", "u3").outcome == "catalogue"
+    for follow_up in ("要准备啥材料", "多长时间能批下来", "要钱吗"):
+        reply = ask(follow_up, "u3")
+        assert reply.outcome == "catalogue" and "危险化学品经营许可证办理指南" in reply.text
+        assert "以它的办理指南为准" in reply.text
+    assert ask("你们电话多少", "u3").entry_id == "office-phone"  # nothing of applying: as ever
+    assert ask("烟花爆竹经营许可证咋办", "u4").outcome == "catalogue"
+    assert ask("怎么申请信息公开", "u4").entry_id == "apply-how"
+    # After an answer listing documents (a website column's), 能下载不 asks of them.
+    assert ask("你们公开过哪些关于重大危险源的文件", "u5").hits
+    assert ask("能下载不", "u5").entry_id == "read-in-person"
 
 
 @pytest.mark.parametrize(

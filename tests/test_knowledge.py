@@ -116,6 +116,12 @@ def test_answers_use_only_known_placeholders(knowledge):
             "replaced_by",
             "beside in_force",
         ),
+        (
+            GOOD_ENTRY.replace("    keywords: [收费]\n", "    keywords: [收费]\n    subject: [行政复议]\n"),
+            7,
+            "subject",
+            "a few words",
+        ),
         (GOOD_ENTRY.replace("question: 申请要收费吗？", "question: ''"), 4, "question", "non-empty"),
         (GOOD_ENTRY.replace("section: 测试", "section: ''"), 1, "section", "non-empty"),
         ("section: 测试\nentries: []\n", 2, "entries", "non-empty list"),

@@ -103,7 +103,9 @@ def test_a_verb_said_twice_is_the_frame_as_much_as_once(search, framed):
     assert (asked.item, asked.score) == (alone.item, alone.score)
 
 
-@pytest.mark.parametrize("framed", ["有没有关于{}的文件", "查一下关于{}的", "帮我搜一下{}", "搜索{}"])
+@pytest.mark.parametrize(
+    "framed", ["有没有关于{}的文件", "查一下关于{}的", "帮我搜一下{}", "搜索{}", "{}方面你们公开了啥文件", "哪些{}"]
+)
 def test_about_and_search_are_the_frame_of_what_is_looked_up(search, framed):
     # 关于烟花爆竹 scored 0.6 against 烟花爆竹's 0.92: too little for the chat to list the documents.
     title = "2015年度烟花爆竹监督检查计划"

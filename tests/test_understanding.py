@@ -1584,6 +1584,19 @@ def test_a_year_without_figures_is_told_so(answerer):
 
 
 @pytest.mark.parametrize(
+    ("question", "due"),
+    [
+        ("2019年的年报啥时候出的", "2019年的年度报告应在2020年1月31日前公布（《条例》第49条）"),
+        ("2018年的年度报告什么时候公布的", "2018年的年度报告应在2019年3月31日前公布（当时适用的2007年《条例》第31条）"),
+    ],
+)
+def test_when_a_years_report_was_due_is_said_before_where_it_is(answerer, question, due):
+    # Was only that the year's figures are not held: the report's due day, by the rules then.
+    reply = answerer.answer(question)
+    assert reply.entry_id == "annual-report-where" and reply.text.startswith(due)
+
+
+@pytest.mark.parametrize(
     "question", ["2019年复议了几件", "2017年有没有人申请过", "2016年的年报在哪看", "2018年有人申请复议过吗"]
 )
 def test_another_years_figures_asked_for_in_other_words_are_told_where_they_are(answerer, question):

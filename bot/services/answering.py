@@ -41,6 +41,7 @@ from ..reading import (
     asks_on_its_own,
     asks_time_limit,
     asks_what_about,
+    asks_when_reported,
     asks_whom_to_tell,
     asks_yes_or_no,
     at_a_workplace,
@@ -72,6 +73,9 @@ IMPLIED_MAX_CHARS = 14
 # answer also says which day that is (《条例》第33条: 20 working days, extended by at most 20).
 RECKONED = frozenset({"deadline", "working-days", "extension", "overdue"})
 REPLY_WORKING_DAYS = 20
+# The first year whose annual report was due by 31 January (《条例》2019年修订 第49条); the reports of
+# the years before were due by 31 March (2007年《条例》第31条).
+NEW_REPORT_RULES = 2019
 RECENT_REPLIES = 4096
 FALLBACK_SEARCH_BUDGET = 5_000
 # A document asked for that the catalogue has nothing like at the chat's bar: the items down to this
@@ -999,18 +1003,26 @@ class Answers:
             return reply
         if again := self._year_again(text, before) or self._now_again(text, before):
             return again
-        # After a complaint or tip-off told (or a question asked of it), what is asked is of it: 多久有
-        # 结果 is how long a complaint takes, 能匿名吗 whether one may report anonymously.
+        # After a complaint or tip-off told (or a question asked of it, or answered with an entry
+        # on it: where to report), what is asked is of it: 多久有结果 is how long a complaint takes,
+        # 能匿名吗 whether one may report anonymously; after an answer on another subject (行政复议),
+        # 要交钱不 is whether that costs anything.
         lexicon = self.matcher.knowledge.lexicon
-        reported = bool(before.about) and before.about != lexicon.documents_subject
+        reported = bool(before.about) and before.about in (lexicon.tipoff_subject, lexicon.complaint_subject)
         if reported and (own := self.own_case(reply)) is not None:
             return replace(own, about=before.about)
         if (instead := self._instead(text, reply, before)) is not None:
             return instead
         if before.outcome == "clarify":  # a list gives nothing else to ask of
             return reply
+        if (again := self._licence_again(text, reply, before)) is not None:
+            return again
         unsure = reply.outcome in ("clarify", "fallback") or reply.implied
-        if reply.parts or not (unsure or reported):
+        # Documents found (or a question asked of them answered): only what the question alone is
+        # unsure of asks of them
+        found = before.outcome == "catalogue" or before.about == lexicon.documents_subject
+        of_subject = bool(before.about) and not found
+        if reply.parts or not (unsure or of_subject):
             return reply
         # What about X, answered on its own with another entry (那网上呢 after 去哪交申请: applying
         # online): X takes the place of what was asked, which reading the two together would repeat.
@@ -1020,15 +1032,15 @@ class Answers:
         intent = self.matcher.intent(query)
         # Of documents listed, what the question alone is not sure of asks of them (咋看, 能下载不); 要多久
         # asks of applying as ever (公开的文件要多久 is nothing a citizen asks).
-        of_documents = before.about == lexicon.documents_subject and reply.outcome != "answer"
+        of_documents = found and bool(before.about) and reply.outcome != "answer"
         if (
-            (reported or of_documents)
+            (of_subject or of_documents)
             and reply.outcome != "complaint"
             and self._subjectless(query, intent, said_before=True)
             and (of_it := self._of_subject(text, query, before.about, offered=unsure)) is not None
         ):
             return of_it
-        if before.outcome == "catalogue" or not self._subjectless(query, intent):
+        if not unsure or found or not self._subjectless(query, intent):
             return reply  # documents found: only a year, or what is done with them, asks of them
         asked = self._asked_after(text, query.read or query.text, before, again=True)
         if asked is None:
@@ -1043,10 +1055,40 @@ class Answers:
         answered, or, ``offered`` (the question alone being unsure), offered choices. Alone, 能匿名吗
         is asked of applying, which may not be anonymous; 怎么申请信息公开 names its own subject, and
         is answered as ever (举报怎么申请信息公开 is unsure)."""
-        reply = self._decide(about + (query.read or query.text))
+        read = query.read or query.text
+        standard = self.matcher.normalizer.standard(read)
+        # 怎么申请信息公开 says a subject of its own; 复议完还不服能告吗 names this one: read alone
+        if SUBJECT_SAID.search(standard) or about[-2:] in standard:
+            return None
+        reply = self._decide(about + read)
         if reply.outcome not in (("answer", "clarify") if offered else ("answer",)) or reply.parts:
             return None
         return replace(reply, q=text, normalized=query.normalized, read=reply.q, about=about)
+
+    def _licence_again(self, text: str, reply: Reply, before: Reply) -> Reply | None:
+        """After a licence's 办理指南 found (``before.about``: the licence), a short question without a
+        subject of its own that alone is unsure, or answered as a question about applying for
+        information (its entry's question says 申请: 多长时间能办下来, 收费吗, 要带啥材料, 去哪儿办), asks
+        of the licence: its 办理指南 again, which says what it takes, how long, what it costs and
+        where. One that names applying for information (怎么申请信息公开), or asks what has nothing to
+        do with applying (你们电话多少), is answered as ever."""
+        if before.outcome != "catalogue" or before.about in ("", self.matcher.knowledge.lexicon.documents_subject):
+            return None
+        guides = [hit for hit in before.hits if about_a_licence(hit["title"])]
+        query = self.matcher.query(text, today=self._today())
+        standard = self.matcher.normalizer.standard(query.read or query.text)
+        if not guides or SUBJECT_SAID.search(standard) or reply.outcome == "complaint":
+            return None
+        if not self._subjectless(query, self.matcher.intent(query), said_before=True):
+            return None
+        entry = self.matcher.knowledge.entry(reply.entry_id or "") if reply.outcome == "answer" else None
+        if entry is not None and not reply.implied and "申请" not in entry.question:
+            return None
+        heading = texts.LICENCE_GUIDE.format(licence=before.about)
+        body = documents_text(guides, heading) + "\n" + texts.CATALOGUE_ANSWER_FOOTER.format(**self.contacts)
+        found = Reply(text, "catalogue", body, before.entry_id, before.score, hits=guides, heading=heading)
+        found.about, found.normalized = before.about, query.normalized
+        return found
 
     def _instead(self, text: str, reply: Reply, before: Reply) -> Reply | None:
         """Only that the answer before missed (不是这个, 答非所问, that's not what I asked): what else
@@ -1096,7 +1138,10 @@ class Answers:
             return None
         said, named = read_years(before.read or before.q, self._today())  # (那2015年呢 read as asked)
         unheld = before.outcome == "answer" and not set(years) & self._years
-        if set(years) == set(named) or not (named or unheld):
+        # (申请多久答复, then 那零九年呢: the rules then in force, not the 2009 report)
+        answered = self.matcher.knowledge.entry(before.entry_id or "") if before.outcome == "answer" else None
+        then = answered is not None and self.matcher.knowledge.rules_then(answered, years) is not None
+        if set(years) == set(named) or not (named or unheld or then):
             return None
         asked = asked_of_years(said, years)
         return replace(self._decide(asked), q=text, read=asked)
@@ -1218,7 +1263,7 @@ class Answers:
         if not asks_yes_or_no(text):  # 去哪交: not 可以。请到……
             body = _VERDICT.sub("", body, count=1)
         reply = Reply(text, "answer", before + fill(body, self.contacts) + "\n" + source, entry.id, score)
-        reply.apply_here = entry.apply_here
+        reply.apply_here, reply.about = entry.apply_here, entry.subject
         return reply
 
     def _other_years(self, text: str, query: Query, ranked: list[Scored]) -> Reply | None:
@@ -1245,6 +1290,9 @@ class Answers:
         )
         if not query.english and (coming := max(query.years)) >= self._today().year:  # 今年的年度报告
             before = texts.YEAR_NOT_DUE.format(year=coming, by=coming + 1) + before
+        elif not query.english and asks_when_reported(read):  # 去年的年报啥时候出: when it was due
+            due = texts.YEAR_DUE if coming >= NEW_REPORT_RULES else texts.YEAR_DUE_OLD_RULES
+            before = due.format(year=coming, by=coming + 1) + before
         return self._entry_reply(text, entry, ranked[0].score, query.english, before + "\n")
 
     def _years_not_held(self, query: Query, entry: GuideEntry) -> str:
@@ -1328,6 +1376,8 @@ class Answers:
             reply.hits, reply.heading = listed + [h for h in named if h["index_no"] not in shown], heading
         if reply.hits:
             reply.text += "\n" + documents_text(reply.hits, reply.heading)
+            # what is asked next of an answer listing documents (能下载不) asks of them
+            reply.about = reply.about or self.matcher.knowledge.lexicon.documents_subject or ""
         return reply
 
     def _listed(self, entry: GuideEntry, english: bool) -> tuple[list[dict[str, Any]], str]:
@@ -1366,7 +1416,10 @@ class Answers:
         if of_other_years:
             heading = texts.SEARCH_OTHER_YEARS.format(asked="、".join(f"{y}年" for y in query.years))
         body = documents_text(hits, heading) + "\n" + texts.CATALOGUE_ANSWER_FOOTER.format(**self.contacts)
-        about = self.matcher.knowledge.lexicon.documents_subject or ""
+        # What is asked next is of the documents (咋看), or of the licence whose 办理指南 was found
+        # (要准备啥材料, 多久能批下来 after 危险化学品经营许可证咋办: its guide again, not applying for information).
+        licences = self.matcher.licences(query) if any(about_a_licence(h["title"]) for h in hits) else []
+        about = licences[0] if licences else self.matcher.knowledge.lexicon.documents_subject or ""
         return _offering(
             Reply(text, "catalogue", body, top_id, top_score, hits=hits, heading=heading, about=about), offer
         )

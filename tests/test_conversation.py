@@ -557,6 +557,10 @@ def test_a_short_question_after_an_answer_on_another_subject_asks_of_that(conver
     assert ask("怎么申请信息公开", "u2").entry_id == "apply-how"
     assert ask("复议找谁申请", "u4").entry_id == "admin-review"
     assert ask("复议完还不服能告吗", "u4").entry_id == "litigation"  # names the subject: read alone
+    # A subject follows the answer: after a tip-off, then the review, 要交钱不 asks of the review.
+    assert ask("俺想举报个厂子晚上偷偷生产烟花", "u6").outcome == "complaint"
+    assert ask("复议找谁申请", "u6").entry_id == "admin-review"
+    assert ask("要交钱不", "u6").entry_id == "admin-review"
     assert ask("去哪举报安全隐患", "u3").entry_id == "safety-report"
     assert ask("你们电话多少", "u3").entry_id == "office-phone"  # answered alone: not read with the one before
 

@@ -1063,7 +1063,8 @@ class Answers:
         reply = self._decide(about + read)
         if reply.outcome not in (("answer", "clarify") if offered else ("answer",)) or reply.parts:
             return None
-        return replace(reply, q=text, normalized=query.normalized, read=reply.q, about=about)
+        # (the subject of the entry it is answered with, if it says one: 复议找谁申请 after a tip-off)
+        return replace(reply, q=text, normalized=query.normalized, read=reply.q, about=reply.about or about)
 
     def _licence_again(self, text: str, reply: Reply, before: Reply) -> Reply | None:
         """After a licence's 办理指南 found (``before.about``: the licence), a short question without a

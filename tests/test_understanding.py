@@ -653,6 +653,7 @@ def test_a_licence_wanted_is_no_story_and_gets_its_guide(answerer, question):
     reply = answerer.answer(question)
     assert reply.outcome != "complaint"
     assert [h["title"] for h in reply.hits][:1] == ["烟花爆竹经营（零售）许可办理指南"]
+    assert not (reply.tipoff or reply.may_complain)  # nor offered the tip-off form under its guide
 
 
 @pytest.mark.parametrize("question", ["申请危险化学品经营许可证需要什么材料", "危险化学品经营许可证咋办理"])

@@ -831,7 +831,9 @@ class Answers:
                     body = texts.OTHER_OFFICE.format(**self.contacts)
                     return _offering(Reply(text, "fallback", body, top_id, top_score), "投诉")
                 return self._complaint(text, query, top_id, top_score, intent)
-            if complaint >= decision.complaint.answer_at * OFFER_SHARE:
+            # (a licence asked about, whose 办理指南 is found, tells nothing: 烟花爆竹经营许可证咋办)
+            asks_a_licence = licence and not (intent.tells or intent.grievance)
+            if complaint >= decision.complaint.answer_at * OFFER_SHARE and not asks_a_licence:
                 offer = "举报" if intent.hazard else "投诉"
         if best is None or not query.normalized:
             return self._fallback(text, query, top_id, top_score, offer, told)

@@ -119,16 +119,16 @@ class GuideEntry:
     # not applying for information, the subject such a question is read with otherwise.
     subject: str = ""
 
-    def states_rules_of(self, years: Iterable[int]) -> bool:
-        """Whether the answer states the rules in force in one of ``years`` that are not today's
-        (the 2007 Regulations' 15 days, for 2008 to 2019)."""
-        return self.in_force is not None and any(self.in_force[0] <= year <= self.in_force[1] for year in years)
-
     refer: bool = False  # not the bureau's business: the answer says who to ask instead (12345, 医保局)
     apply_here: bool = False  # the answer says how to apply: a channel adds how to apply right there
     category: str = ""  # the catalogue's category (政策法规) the entry is about: its answer lists the newest
     column: str = ""  # or the website column (重大危险源) it is about: the same
     documents: tuple[str, ...] = ()  # the index numbers of published documents its answer lists
+
+    def states_rules_of(self, years: Iterable[int]) -> bool:
+        """Whether the answer states the rules in force in one of ``years`` that are not today's
+        (the 2007 Regulations' 15 days, for 2008 to 2019)."""
+        return self.in_force is not None and any(self.in_force[0] <= year <= self.in_force[1] for year in years)
 
 
 @dataclass(frozen=True)

@@ -1443,11 +1443,10 @@ _DOCUMENT_KINDS = re.compile("|".join(DOCUMENT_KINDS))
 # What a licence's name ends with: the catalogue's 办理指南 are about them (烟花爆竹经营（零售）许可).
 _LICENCE_KINDS = re.compile("许可证|许可|资格证|操作证|证书|执照|备案|审批")
 # Applying for it, before a licence's name: 办, 我想办个, 咋申请.
-_APPLIED_FOR = re.compile(
-    f"^(?:我|俺|咱)?(?:想|要|准备|打算|怎么|怎样|咋|如何|去哪)?(?:{_APPLYING}|办|领|考)(?:个|一个|张|一张|下来)?"
-)
-# Getting a licence, said before its name, anywhere (咱们厂要办危险化学品经营许可证).
+# Getting a licence, said before its name (办, 申请个), anywhere (咱们厂要办危险化学品经营许可证) or at
+# the start, with the wish to (我想办个烟花爆竹经营许可证).
 _GETTING = re.compile(f"(?:{_APPLYING}|办|领|考)(?:个|一个|张|一张|下来)?")
+_APPLIED_FOR = re.compile(f"^(?:我|俺|咱)?(?:想|要|准备|打算|怎么|怎样|咋|如何|去哪)?{_GETTING.pattern}")
 
 
 def _licence_name(name: str) -> str:

@@ -1017,26 +1017,27 @@ class Answers:
             return instead
         if before.outcome == "clarify":  # a list gives nothing else to ask of
             return reply
-        if (again := self._licence_again(text, reply, before)) is not None:
-            return again
         unsure = reply.outcome in ("clarify", "fallback") or reply.implied
         # Documents found (or a question asked of them answered): only what the question alone is
-        # unsure of asks of them
+        # unsure of asks of them; a licence whose 办理指南 was found, what alone is about applying.
         found = before.outcome == "catalogue" or before.about == lexicon.documents_subject
+        licence = before.outcome == "catalogue" and before.about not in ("", lexicon.documents_subject)
         of_subject = bool(before.about) and not found
-        if reply.parts or not (unsure or of_subject):
+        if reply.parts or not (unsure or of_subject or licence):
             return reply
+        query = self.matcher.query(text, today=self._today())
+        intent = self.matcher.intent(query)
+        if licence and (again := self._licence_again(text, query, intent, reply, before)) is not None:
+            return again
         # What about X, answered on its own with another entry (那网上呢 after 去哪交申请: applying
         # online): X takes the place of what was asked, which reading the two together would repeat.
         if asks_what_about(text) and reply.outcome == "answer" and reply.entry_id != before.entry_id:
             return reply
-        query = self.matcher.query(text, today=self._today())
-        intent = self.matcher.intent(query)
         # Of documents listed, what the question alone is not sure of asks of them (咋看, 能下载不); 要多久
         # asks of applying as ever (公开的文件要多久 is nothing a citizen asks).
-        of_documents = found and bool(before.about) and reply.outcome != "answer"
         if (
-            (of_subject or of_documents)
+            before.about
+            and (of_subject or reply.outcome != "answer")
             and reply.outcome != "complaint"
             and self._subjectless(query, intent, said_before=True)
             and (of_it := self._of_subject(text, query, before.about, offered=unsure)) is not None
@@ -1058,9 +1059,8 @@ class Answers:
         is asked of applying, which may not be anonymous; 怎么申请信息公开 names its own subject, and
         is answered as ever (举报怎么申请信息公开 is unsure)."""
         read = query.read or query.text
-        standard = self.matcher.normalizer.standard(read)
         # 怎么申请信息公开 says a subject of its own; 复议完还不服能告吗 names this one: read alone
-        if SUBJECT_SAID.search(standard) or about[-2:] in standard:
+        if self._names_applying(query) or about[-2:] in self.matcher.normalizer.standard(read):
             return None
         reply = self._decide(about + read)
         if reply.outcome not in (("answer", "clarify") if offered else ("answer",)) or reply.parts:
@@ -1068,21 +1068,21 @@ class Answers:
         # (the subject of the entry it is answered with, if it says one: 复议找谁申请 after a tip-off)
         return replace(reply, q=text, normalized=query.normalized, read=reply.q, about=reply.about or about)
 
-    def _licence_again(self, text: str, reply: Reply, before: Reply) -> Reply | None:
+    def _names_applying(self, query: Query) -> bool:
+        """Whether ``query`` names applying for information (怎么申请信息公开), in any of its wordings."""
+        return SUBJECT_SAID.search(self.matcher.normalizer.standard(query.read or query.text)) is not None
+
+    def _licence_again(self, text: str, query: Query, intent: Intent, reply: Reply, before: Reply) -> Reply | None:
         """After a licence's 办理指南 found (``before.about``: the licence), a short question without a
         subject of its own that alone is unsure, or answered as a question about applying for
         information (its entry's question says 申请: 多长时间能办下来, 收费吗, 要带啥材料, 去哪儿办), asks
         of the licence: its 办理指南 again, which says what it takes, how long, what it costs and
         where. One that names applying for information (怎么申请信息公开), or asks what has nothing to
         do with applying (你们电话多少), is answered as ever."""
-        if before.outcome != "catalogue" or before.about in ("", self.matcher.knowledge.lexicon.documents_subject):
-            return None
         guides = [hit for hit in before.hits if about_a_licence(hit["title"])]
-        query = self.matcher.query(text, today=self._today())
-        standard = self.matcher.normalizer.standard(query.read or query.text)
-        if not guides or SUBJECT_SAID.search(standard) or reply.outcome == "complaint":
+        if not guides or reply.outcome == "complaint" or self._names_applying(query):
             return None
-        if not self._subjectless(query, self.matcher.intent(query), said_before=True):
+        if not self._subjectless(query, intent, said_before=True):
             return None
         entry = self.matcher.knowledge.entry(reply.entry_id or "") if reply.outcome == "answer" else None
         if entry is not None and not reply.implied and "申请" not in entry.question:

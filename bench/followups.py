@@ -1,6 +1,7 @@
 """Are short questions in the next message read after the answer before them? Two-message
-exchanges written by a helper who never saw the guide (``tests/data/followups.csv``: 40 whose
-second message only makes sense after the first, 10 whose second is a question of its own).
+exchanges written by helpers who never saw the guide (``tests/data/followups.csv``: 40 whose
+second message only makes sense after the first, 10 whose second is a question of its own;
+``followups_en.csv``: 24 and 6 in English, counted apart).
 
 No one labelled them with entries: each carries what its second message ``means`` in full (对信息
 公开答复不服，提起行政诉讼有没有期限), and the entry that answers that explicit question outright is
@@ -34,9 +35,11 @@ def main() -> None:
     settings = default_settings()
     answerer = Answerer(build_matcher(load(ROOT / "knowledge"), settings), settings)
     counts: dict[str, Counter[str]] = {}
-    with (ROOT / "tests" / "data" / "followups.csv").open(encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            kind = counts.setdefault(row["kind"].strip(), Counter())
+    for name, suffix in (("followups.csv", ""), ("followups_en.csv", " (en)")):
+        with (ROOT / "tests" / "data" / name).open(encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        for row in rows:
+            kind = counts.setdefault(row["kind"].strip() + suffix, Counter())
             target = answerer.answer(row["means"])
             alone = answerer.answer(row["second"])
             after = answerer.answer(row["second"], answerer.answer(row["first"]))
@@ -52,9 +55,9 @@ def main() -> None:
                 was, now = f"{alone.outcome} {alone.entry_id}", f"{after.outcome} {after.entry_id}"
                 print(f"{row['first']} / {row['second']}: {was} -> {now}")
     columns = ("exchanges", "targeted", "right alone", "right after", "changed")
-    print(f"{'kind':12}" + "".join(f"{c:>13}" for c in columns))
+    print(f"{'kind':18}" + "".join(f"{c:>13}" for c in columns))
     for name, c in sorted(counts.items()):
-        print(f"{name:12}" + "".join(f"{c[column]:>13}" for column in columns))
+        print(f"{name:18}" + "".join(f"{c[column]:>13}" for column in columns))
 
 
 if __name__ == "__main__":

@@ -181,6 +181,9 @@ class Lexicon:
     tipoff_subject: str | None = None  # ... just after a tip-off told (举报: 能匿名吗)
     complaint_subject: str | None = None  # ... just after a complaint told (投诉: 多久给我回复)
     documents_subject: str | None = None  # ... just after documents were listed (公开的文件: 咋看, 能下载吗)
+    # Those subjects as an English question says them (举报: reporting a safety hazard), for English
+    # follow-ups (can I stay anonymous?); a subject without one is not read into them.
+    english_subjects: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -701,7 +704,15 @@ def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
         if subjects[key] is not None and not (isinstance(subjects[key], str) and subjects[key]):
             problems.append(Problem(name, lines.get(key), key, "must be words"))
             subjects[key] = None
+    english = data.get("english_subjects") or {}
+    if not isinstance(english, dict) or not all(
+        isinstance(zh, str) and zh and isinstance(en, str) and en.strip() for zh, en in english.items()
+    ):
+        key = "english_subjects"
+        problems.append(Problem(name, lines.get(key), key, "must map subjects to English words"))
+        english = {}
     return Lexicon(
+        english_subjects={zh: en.strip() for zh, en in english.items()},
         implied_subject=subjects["implied_subject"],
         tipoff_subject=subjects["tipoff_subject"],
         complaint_subject=subjects["complaint_subject"],

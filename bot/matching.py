@@ -1250,12 +1250,13 @@ class _IntentRules:
             return Intent(not_it=True)
         if _only(self._cancels, simple):
             return Intent(cancels=True)
-        # Asked by its words (啥, 怎么), a question mark, its grammar (能告你们不, 收不收费), or
-        # wanted (我想办个…).
+        # Asked by its words (啥, 怎么), a question mark, its grammar (能告你们不, 收不收费; in English,
+        # its first word: will i get a reward), or wanted (我想办个…).
         marked = (
             self._question_mark
             and ("?" in text or "？" in text)
             or asks_by_grammar(text)
+            or asks_in_english(text)
             or bool(_WANTS.search(simple))
             or bool(_COUNT_ASKED.search(simple))
         )

@@ -565,6 +565,24 @@ def test_a_short_question_after_an_answer_on_another_subject_asks_of_that(conver
     assert ask("你们电话多少", "u3").entry_id == "office-phone"  # answered alone: not read with the one before
 
 
+def test_a_short_english_question_after_a_tip_off_or_a_review_asks_of_it(conversation):
+    # can I stay anonymous? after an English tip-off was told that proof of identity is required (an
+    # application's rule); how long do i have? after the review, how soon an application is answered.
+    def ask(text: str, user: str = "u1"):
+        return asyncio.run(conversation.ask(text, channel="web", user_id=user))
+
+    assert ask("can I stay anonymous?", "u0").entry_id == "apply-id"
+    assert ask("A factory near my home stores gas cylinders in the open and the workers smoke there").tipoff
+    anonymous = ask("can I stay anonymous?")
+    assert anonymous.entry_id == "safety-report" and "anonymously" in anonymous.text
+    assert ask("how do I request information?").entry_id == "apply-how"  # names its own subject
+    assert ask("how do I apply for administrative review?", "u2").entry_id == "admin-review"
+    for follow_up in ("how long do i have?", "does it cost anything?"):
+        reply = ask(follow_up, "u2")
+        assert reply.entry_id == "admin-review" and "free of charge" in reply.text
+    assert ask("what is your phone number?", "u2").entry_id == "office-phone"  # answered alone, as ever
+
+
 def test_what_is_done_with_documents_listed_asks_of_them(conversation):
     # 咋看 after documents found offered 索引号 and 年度报告; 能下载不 got the not-sure reply.
     def ask(text: str, user: str = "u1"):

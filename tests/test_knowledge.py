@@ -283,14 +283,18 @@ def test_bad_lexicon(folder):
 
 def test_the_lexicon_s_entries_must_be_the_guide_s(folder):
     (folder / "lexicon.yaml").write_text(
-        "other_years: [a]\nhazard_report: no-such-entry\nimplied_subject: 7\n", encoding="utf-8"
+        "other_years: [a]\nhazard_report: no-such-entry\nimplied_subject: 7\nenglish_subjects: [举报]\n",
+        encoding="utf-8",
     )
     reasons = {(p.field, p.reason) for p in problems_of(folder)}
     assert reasons == {
         ("other_years", "must be a guide entry id"),
         ("hazard_report", "'no-such-entry' is not a guide entry"),
         ("implied_subject", "must be words"),
+        ("english_subjects", "must map subjects to English words"),
     }
+    (folder / "lexicon.yaml").write_text("english_subjects:\n  举报: ' reporting a hazard'\n", encoding="utf-8")
+    assert load(folder).lexicon.english_subjects == {"举报": "reporting a hazard"}
 
 
 def test_the_rules_an_entry_was_replaced_by_must_be_an_entry(folder):

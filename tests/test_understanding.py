@@ -727,6 +727,15 @@ def test_wanting_a_service_asks_but_wanting_redress_does_not(matcher):
     assert intent("我要举报那个厂偷偷储存烟花爆竹").complaint
 
 
+def test_an_english_question_asks_by_its_first_word_without_a_question_mark(matcher):
+    # will i get a reward (after a tip-off) told rather than asked: its first word asks, as
+    # Matcher.asks reads it when it splits a message.
+    for asked in ("will i get a reward", "who do I call", "can i stay anonymous"):
+        intent = matcher.intent(matcher.query(asked))
+        assert intent.asks and not intent.tells
+    assert matcher.intent(matcher.query("the workers smoke next to the gas cylinders")).tells
+
+
 def test_a_complaint_of_another_office_s_business_is_pointed_there(answerer):
     # A courier or a landlord is not the bureau's to hear: 12345, with the form still offered.
     for story in ("我要投诉快递员把我包裹弄丢了", "小区物业乱收费，我要投诉"):

@@ -69,6 +69,7 @@ from .complaints.types import MAX_TEXT as MAX_COMPLAINT_CHARS
 MAX_QUESTION_CHARS = 500
 # A question this short (normalised) may be read with the lexicon's implied subject (要带啥材料).
 IMPLIED_MAX_CHARS = 14
+IMPLIED_MAX_WORDS = 8  # ... and as many words of an English one
 # The entries about when a reply is due: asked with the day an application was received, their
 # answer also says which day that is (《条例》第33条: 20 working days, extended by at most 20).
 RECKONED = frozenset({"deadline", "working-days", "extension", "overdue"})
@@ -127,6 +128,7 @@ CATEGORY_DOCUMENTS = 5
 # Applying for information, said in a question's own words (申请信息公开要多久, 申请政府信息要几天):
 # the subject every question here has, which says nothing of what is asked.
 SUBJECT_SAID = re.compile(r"(?:依申请|申请)(?:政府)?信息(?:公开)?|(?:政府)?信息公开(?:的)?申请|申请公开(?:政府)?信息")
+SUBJECT_SAID_EN = re.compile(r"\b(?:information|disclos\w*)\b", re.IGNORECASE)
 # A year's (or a month's, or a quarter's) documents asked for, that aside (2008年有什么文件 -> 有什么文件;
 # 2009年12月的文件; 今年第三季度发了哪些文件).
 _YEAR_MONTH = re.compile(r"(\d{4})年度?(?:(\d{1,2})月份?|的?第?([1-4一二三四])季度)?")
@@ -1059,17 +1061,28 @@ class Answers:
         is asked of applying, which may not be anonymous; 怎么申请信息公开 names its own subject, and
         is answered as ever (举报怎么申请信息公开 is unsure)."""
         read = query.read or query.text
-        # 怎么申请信息公开 says a subject of its own; 复议完还不服能告吗 names this one: read alone
-        if self._names_applying(query) or about[-2:] in self.matcher.normalizer.standard(read):
+        if self._names_applying(query):  # 怎么申请信息公开 says a subject of its own: read alone
             return None
-        reply = self._decide(about + read)
+        if query.english:  # as English says the subject: reporting a safety hazard: can I stay anonymous?
+            english = self.matcher.knowledge.lexicon.english_subjects.get(about)
+            if english is None:
+                return None
+            reading = f"{english}: {query.text}"
+        elif about[-2:] in self.matcher.normalizer.standard(read):  # 复议完还不服能告吗 names it
+            return None
+        else:
+            reading = about + read
+        reply = self._decide(reading)
         if reply.outcome not in (("answer", "clarify") if offered else ("answer",)) or reply.parts:
             return None
         # (the subject of the entry it is answered with, if it says one: 复议找谁申请 after a tip-off)
         return replace(reply, q=text, normalized=query.normalized, read=reply.q, about=reply.about or about)
 
     def _names_applying(self, query: Query) -> bool:
-        """Whether ``query`` names applying for information (怎么申请信息公开), in any of its wordings."""
+        """Whether ``query`` names applying for information (怎么申请信息公开, how do I request
+        information?), in any of its wordings."""
+        if query.english:
+            return SUBJECT_SAID_EN.search(query.text) is not None
         return SUBJECT_SAID.search(self.matcher.normalizer.standard(query.read or query.text)) is not None
 
     def _licence_again(self, text: str, query: Query, intent: Intent, reply: Reply, before: Reply) -> Reply | None:
@@ -1172,11 +1185,15 @@ class Answers:
         whether an application can be one), or English; with ``dated``, one with a year may be
         (今年的出了没); with ``said_before``, the subject said just before (a tip-off's, documents
         listed), one with words the knowledge never uses, a complaint's or a hazard's may be (会不会泄露
-        我的名字, 能下载不)."""
+        我的名字, 能下载不), and so may a short English one (can I stay anonymous?)."""
+        if query.english:
+            short = said_before and 0 < len(query.normalized.split()) <= IMPLIED_MAX_WORDS
+        else:
+            short = 0 < len(query.normalized) <= IMPLIED_MAX_CHARS
         return (
             (intent.asks or asks_what_about(query.text))
-            and 0 < len(query.normalized) <= IMPLIED_MAX_CHARS
-            and not (query.english or (query.years and not dated) or intent.grievance)
+            and short
+            and not ((query.years and not dated) or intent.grievance)
             and (said_before or not (intent.complaint or intent.complaint_topic or intent.hazard))
             and (said_before or self.matcher.knows_every_word(query.normalized))
         )

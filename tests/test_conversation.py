@@ -627,7 +627,13 @@ def test_now_after_a_question_of_a_year_asks_it_of_todays_rules(conversation, fi
 
 
 @pytest.mark.parametrize(
-    "typed", ["我要举报一个厂子", "举报个作坊", "俺娘在厂里干活，手被机器绞了，厂里不给报，俺该咋办"]
+    "typed",
+    [
+        "我要举报一个厂子",
+        "举报个作坊",
+        "俺娘在厂里干活，手被机器绞了，厂里不给报，俺该咋办",
+        "The smoke detectors in our workshop were disconnected months ago and the boss does not care",
+    ],
 )
 def test_a_workplace_reported_is_told_the_work_safety_line(conversation, typed):
     # It had the template for complaints about disclosure work, with no word of 12350.

@@ -13,7 +13,8 @@ some of them is as close to it as the words it shares, each weighed by how few e
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 
 import snowballstemmer
 from rapidfuzz import fuzz, process
@@ -103,6 +104,23 @@ class EnglishWords:
         nearest = process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)
         return nearest[0] if nearest else word
 
+    def unknown(self, text: str, known: Iterable[str] = ()) -> frozenset[str]:
+        """``text``'s words (stems) that none of the entries' English texts uses, nor ``known``'s
+        words (air pollution: not the bureau's business)."""
+        return self.words(text) - self._known_words - self._stems(" ".join(known))
+
     def owner(self, text: str) -> int | None:
         """The entry one of whose English texts has exactly ``text``'s words, if only one has."""
         return self._owner.get(self.words(text))
+
+
+def chinese_terms(text: str, terms: Mapping[str, str]) -> list[str]:
+    """The Chinese terms ``text``'s English words stand for (``terms``: English words -> Chinese
+    term, the lexicon's ``english_terms``), in the order they are said, each once; longer words
+    first (hazardous chemicals before chemicals)."""
+    if not terms:
+        return []
+    words = sorted(terms, key=len, reverse=True)
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+    said = [terms[m.group(0).lower()] for m in pattern.finditer(text)]
+    return list(dict.fromkeys(said))

@@ -184,6 +184,9 @@ class Lexicon:
     # Those subjects as an English question says them (举报: reporting a safety hazard), for English
     # follow-ups (can I stay anonymous?); a subject without one is not read into them.
     english_subjects: dict[str, str] = field(default_factory=dict)
+    # English words for the catalogue's Chinese terms (fireworks -> 烟花爆竹, licence -> 许可证): an
+    # English question the guide cannot answer is looked up in the catalogue in its terms.
+    english_terms: dict[str, str] = field(default_factory=dict)  # English words -> Chinese term
 
 
 @dataclass(frozen=True)
@@ -685,6 +688,8 @@ def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
     synonyms: dict[str, str] = {}
     _read_synonyms(data, "synonyms", synonyms, name, lines, problems)
     regional = _read_synonyms(data, "regional", synonyms, name, lines, problems)
+    english_terms: dict[str, str] = {}
+    _read_synonyms(data, "english_terms", english_terms, name, lines, problems)
     words: dict[str, tuple[str, ...]] = {}
     for key in _LEXICON_LISTS:
         value = data.get(key) or []
@@ -713,6 +718,7 @@ def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
         english = {}
     return Lexicon(
         english_subjects={zh: en.strip() for zh, en in english.items()},
+        english_terms={en.lower(): zh for en, zh in english_terms.items()},
         implied_subject=subjects["implied_subject"],
         tipoff_subject=subjects["tipoff_subject"],
         complaint_subject=subjects["complaint_subject"],

@@ -22,7 +22,7 @@ import re
 import sys
 import unicodedata
 import zipfile
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -978,6 +978,11 @@ class Matcher:
         for the lexicon's examples of it); 0 without the semantic signal."""
         meaning = self._meaning(query)
         return float(meaning.kinds[len(self._guide) + KIND_ELSEWHERE]) if meaning is not None else 0.0
+
+    def english_unknown(self, text: str, known: Iterable[str] = ()) -> frozenset[str]:
+        """An English text's words the guide's English never uses nor ``known`` (see
+        :meth:`EnglishWords.unknown`)."""
+        return self._english.unknown(text, known)
 
     def knows_every_word(self, normalized: str) -> bool:
         """Whether the knowledge uses every character bigram of a normalised text (医保在哪交: not 医保)."""

@@ -305,6 +305,15 @@ TIPOFF_EN = (
     "happening now call 119, 120 or 110."
 )
 # Under documents found: what is not among them may be applied for (《条例》第27条).
+# An English question looked up in the catalogue in its Chinese terms (see english.chinese_terms).
+ENGLISH_DOCUMENTS = "These documents in the bureau's catalogue (in Chinese) look like what you are asking about:"
+ENGLISH_LICENCE_GUIDE = (
+    "The service guide for this licence (in Chinese) says what it takes, how long, what it costs and where to apply:"
+)
+CATALOGUE_ANSWER_FOOTER_EN = (
+    "If these are not what you are looking for, please ask in other words; information that is not in the "
+    "catalogue can be applied for (ask me “How do I apply for information?”), or call {office_phone}."
+)
 CATALOGUE_ANSWER_FOOTER = (
     "如果这些不是您要找的，请换个说法再问；目录里没有的信息，可以向本局申请公开（可问“怎么申请信息公开？”），"
     "或致电 {office_phone}。"

@@ -16,7 +16,7 @@ import pytest
 
 from bot import semantic, texts
 from bot.calibration import FEATURES, Calibration, Decision, fit
-from bot.english import EnglishWords
+from bot.english import EnglishWords, chinese_terms
 from bot.evaluation import Labelled, evaluate
 from bot.reading import (
     asking_clauses,
@@ -654,6 +654,38 @@ def test_a_licence_wanted_is_no_story_and_gets_its_guide(answerer, question):
     assert reply.outcome != "complaint"
     assert [h["title"] for h in reply.hits][:1] == ["烟花爆竹经营（零售）许可办理指南"]
     assert not (reply.tipoff or reply.may_complain)  # nor offered the tip-off form under its guide
+
+
+@pytest.mark.parametrize(
+    "question", ["how do I get a fireworks retail licence?", "I want to apply for a license to sell fireworks"]
+)
+def test_an_english_question_the_guide_cannot_answer_is_looked_up_in_the_catalogue_s_terms(answerer, question):
+    # The catalogue's titles are Chinese: these got the not-sure reply, which pointed licences to 12345.
+    reply = answerer.answer(question)
+    assert reply.outcome == "catalogue" and reply.english
+    assert reply.hits[0]["title"] == "烟花爆竹经营（零售）许可办理指南"
+    assert reply.text.startswith(texts.ENGLISH_LICENCE_GUIDE)
+    assert "如果这些不是" not in reply.text and pointers(reply.text) == ["How do I apply for information?"]
+
+
+def test_english_words_are_read_as_the_catalogue_s_terms():
+    terms = {"hazardous chemicals": "危险化学品", "chemicals": "危险化学品", "licence": "许可证", "retail": "零售"}
+    assert chinese_terms("Hazardous chemicals retail licence? and chemicals again", terms) == [
+        "危险化学品",
+        "零售",
+        "许可证",
+    ]
+    assert chinese_terms("unlicenced", terms) == []  # whole words only
+    # One term alone (licence) names no document: the not-sure reply, as before.
+    assert chinese_terms("what is a licence", terms) == ["许可证"]
+
+
+@pytest.mark.parametrize(
+    "question", ["how do I get a food business licence?", "what is a licence", "Where is the air pollution data?"]
+)
+def test_an_english_question_of_words_the_terms_leave_out_is_not_looked_up_in_them(answerer, question):
+    # food: a licence of another office's, whose words the catalogue's guides (business licence) share.
+    assert not answerer.answer(question).hits
 
 
 @pytest.mark.parametrize("question", ["申请危险化学品经营许可证需要什么材料", "危险化学品经营许可证咋办理"])

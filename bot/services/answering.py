@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import texts
 from ..config import MAX_EMBEDDING_ENGINES, Settings
+from ..english import chinese_terms
 from ..knowledge import GuideEntry, Knowledge, fill
 from ..limits import LRU
 from ..matching import (
@@ -70,6 +71,9 @@ MAX_QUESTION_CHARS = 500
 # A question this short (normalised) may be read with the lexicon's implied subject (要带啥材料).
 IMPLIED_MAX_CHARS = 14
 IMPLIED_MAX_WORDS = 8  # ... and as many words of an English one
+# The Chinese an English question's terms must come to for it to be looked up in the catalogue in
+# them: 许可证 (licence) alone names no document, 应急预案 (emergency plan) does.
+ENGLISH_TERMS_MIN_CHARS = 4
 # The entries about when a reply is due: asked with the day an application was received, their
 # answer also says which day that is (《条例》第33条: 20 working days, extended by at most 20).
 RECKONED = frozenset({"deadline", "working-days", "extension", "overdue"})
@@ -590,6 +594,8 @@ class Answers:
         query = self.matcher.query(text, today=self._today())
         intent = self.matcher.intent(query)
         reply = self._reply(text, query, intent)
+        if query.english and reply.outcome == "fallback":
+            reply = self._in_chinese_terms(text, query, reply) or reply
         if reply.outcome == "complaint":
             reply = self._besides_complaint(reply)
         elif intent.complaint_topic and not intent.others_business and (own := self.own_case(reply)) is not None:
@@ -1432,10 +1438,12 @@ class Answers:
         offer: str | None = None,
         of_other_years: bool = False,
         heading: str = texts.SEARCH_HEADER,
+        english: bool = False,
     ) -> Reply:
         if of_other_years:
             heading = texts.SEARCH_OTHER_YEARS.format(asked="、".join(f"{y}年" for y in query.years))
-        body = documents_text(hits, heading) + "\n" + texts.CATALOGUE_ANSWER_FOOTER.format(**self.contacts)
+        footer = texts.CATALOGUE_ANSWER_FOOTER_EN if english else texts.CATALOGUE_ANSWER_FOOTER
+        body = documents_text(hits, heading) + "\n" + footer.format(**self.contacts)
         # What is asked next is of the documents (咋看), or of the licence whose 办理指南 was found
         # (要准备啥材料, 多久能批下来 after 危险化学品经营许可证咋办: its guide again, not applying for information).
         licences = self.matcher.licences(query) if any(about_a_licence(h["title"]) for h in hits) else []
@@ -1443,6 +1451,27 @@ class Answers:
         return _offering(
             Reply(text, "catalogue", body, top_id, top_score, hits=hits, heading=heading, about=about), offer
         )
+
+    def _in_chinese_terms(self, text: str, query: Query, reply: Reply) -> Reply | None:
+        """An English question the guide cannot answer (``reply``), looked up in the catalogue in
+        the Chinese terms its words stand for (how do I get a fireworks retail licence: 烟花爆竹, 零售,
+        许可证, whose 办理指南 the catalogue holds): the documents found, under an English line; None
+        where none is; or a question with a word neither the guide's English nor the terms use (a
+        food business licence: not the bureau's, whose licences' guides the catalogue holds), or
+        another office's business."""
+        glossary = self.matcher.knowledge.lexicon.english_terms
+        terms = "".join(chinese_terms(query.text, glossary))
+        if len(terms) < ENGLISH_TERMS_MIN_CHARS or self.matcher.english_unknown(query.text, glossary):
+            return None
+        if self.matcher.elsewhere(query):
+            return None
+        reading = self.matcher.query(terms)
+        hits = self._documents(reading)
+        if not hits:
+            return None
+        licence = about_a_licence(hits[0]["title"])
+        heading = texts.ENGLISH_LICENCE_GUIDE if licence else texts.ENGLISH_DOCUMENTS
+        return self._catalogue(text, reading, hits, reply.entry_id, reply.score, heading=heading, english=True)
 
     def _searched(self, text: str, keywords: str) -> Reply:
         """The catalogue's documents for ``keywords`` searched for by the command, or none found said so."""

@@ -216,6 +216,11 @@ def test_a_look_up_says_what_to_do_if_they_are_not_it_under_the_list(site):
         assert '<ol class="hits">' in listed and "如果这些不是您要找的" not in listed
         assert "如果这些不是您要找的" in under  # after the documents, with its pointer a button
         assert '<button name="q" value="怎么申请信息公开？" class="pointer"' in under
+        # Looked up for an English question, it says so in English, and its pointer is English.
+        last = (await ask(client, "how do I get a fireworks retail licence?")).rsplit('class="turn bot"', 1)[-1]
+        listed, under = last.split("</ol>", 1)
+        assert "烟花爆竹经营（零售）许可办理指南" in listed and "如果这些不是您要找的" not in under
+        assert '<button name="q" value="How do I apply for information?" class="pointer"' in under
 
     site(scenario)
 

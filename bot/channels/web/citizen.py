@@ -388,7 +388,10 @@ class CitizenChat:
         if reply.outcome == "catalogue" or (reply.outcome == "fallback" and reply.hits):
             # The documents found (or that may be what was asked for) as links, and what to do if
             # they are not it under them.
-            footer = texts.CATALOGUE_ANSWER_FOOTER if reply.outcome == "catalogue" else texts.FALLBACK_DOCUMENT_NEAR
+            if reply.outcome == "fallback":
+                footer = texts.FALLBACK_DOCUMENT_NEAR
+            else:
+                footer = texts.CATALOGUE_ANSWER_FOOTER_EN if reply.english else texts.CATALOGUE_ANSWER_FOOTER
             footer = footer.format(**self.answerer.contacts)
             return Turn(
                 "bot",

@@ -304,12 +304,12 @@ TIPOFF_EN = (
     " Work-safety hazards and violations can be reported to the national hotline 12350; for an accident "
     "happening now call 119, 120 or 110."
 )
-# Under documents found: what is not among them may be applied for (《条例》第27条).
 # An English question looked up in the catalogue in its Chinese terms (see english.chinese_terms).
 ENGLISH_DOCUMENTS = "These documents in the bureau's catalogue (in Chinese) look like what you are asking about:"
 ENGLISH_LICENCE_GUIDE = (
     "The service guide for this licence (in Chinese) says what it takes, how long, what it costs and where to apply:"
 )
+# Under documents found: what is not among them may be applied for (《条例》第27条).
 CATALOGUE_ANSWER_FOOTER_EN = (
     "If these are not what you are looking for, please ask in other words; information that is not in the "
     "catalogue can be applied for (ask me “How do I apply for information?”), or call {office_phone}."

@@ -357,6 +357,14 @@ def documents_text(hits: list[dict[str, Any]], header: str, *, numbered: bool = 
     return "\n".join(lines)
 
 
+def documents_footer(reply: Reply) -> str:
+    """What to do if the documents ``reply`` lists are not it (a look-up's, in its language), or,
+    under documents only near what was asked for, that the catalogue has none such."""
+    if reply.outcome == "fallback":
+        return texts.FALLBACK_DOCUMENT_NEAR
+    return texts.CATALOGUE_ANSWER_FOOTER_EN if reply.english else texts.CATALOGUE_ANSWER_FOOTER
+
+
 def missable(reply: Reply) -> bool:
     """Whether the citizen may say ``reply`` missed and be offered what else the question may be:
     an answer to a question of one part, not an entry they chose themselves; or a list of what it
@@ -1106,11 +1114,11 @@ class Answers:
         entry = self.matcher.knowledge.entry(reply.entry_id or "") if reply.outcome == "answer" else None
         if entry is not None and not reply.implied and "申请" not in entry.question:
             return None
-        heading = texts.LICENCE_GUIDE.format(licence=before.about)
-        body = documents_text(guides, heading) + "\n" + texts.CATALOGUE_ANSWER_FOOTER.format(**self.contacts)
-        found = Reply(text, "catalogue", body, before.entry_id, before.score, hits=guides, heading=heading)
-        found.about, found.normalized = before.about, query.normalized
-        return found
+        heading = texts.ENGLISH_LICENCE_GUIDE if query.english else texts.LICENCE_GUIDE.format(licence=before.about)
+        found = self._catalogue(
+            text, query, guides, before.entry_id, before.score, heading=heading, english=query.english
+        )
+        return replace(found, about=before.about, normalized=query.normalized)
 
     def _instead(self, text: str, reply: Reply, before: Reply) -> Reply | None:
         """Only that the answer before missed (不是这个, 答非所问, that's not what I asked): what else
@@ -1442,15 +1450,13 @@ class Answers:
     ) -> Reply:
         if of_other_years:
             heading = texts.SEARCH_OTHER_YEARS.format(asked="、".join(f"{y}年" for y in query.years))
-        footer = texts.CATALOGUE_ANSWER_FOOTER_EN if english else texts.CATALOGUE_ANSWER_FOOTER
-        body = documents_text(hits, heading) + "\n" + footer.format(**self.contacts)
+        reply = Reply(text, "catalogue", "", top_id, top_score, hits=hits, heading=heading, english=english)
+        reply.text = documents_text(hits, heading) + "\n" + documents_footer(reply).format(**self.contacts)
         # What is asked next is of the documents (咋看), or of the licence whose 办理指南 was found
         # (要准备啥材料, 多久能批下来 after 危险化学品经营许可证咋办: its guide again, not applying for information).
         licences = self.matcher.licences(query) if any(about_a_licence(h["title"]) for h in hits) else []
-        about = licences[0] if licences else self.matcher.knowledge.lexicon.documents_subject or ""
-        return _offering(
-            Reply(text, "catalogue", body, top_id, top_score, hits=hits, heading=heading, about=about), offer
-        )
+        reply.about = licences[0] if licences else self.matcher.knowledge.lexicon.documents_subject or ""
+        return _offering(reply, offer)
 
     def _in_chinese_terms(self, text: str, query: Query, reply: Reply) -> Reply | None:
         """An English question the guide cannot answer (``reply``), looked up in the catalogue in
@@ -1461,9 +1467,11 @@ class Answers:
         another office's business."""
         glossary = self.matcher.knowledge.lexicon.english_terms
         terms = "".join(chinese_terms(query.text, glossary))
-        if len(terms) < ENGLISH_TERMS_MIN_CHARS or self.matcher.english_unknown(query.text, glossary):
-            return None
-        if self.matcher.elsewhere(query):
+        if (
+            len(terms) < ENGLISH_TERMS_MIN_CHARS
+            or self.matcher.english_unknown(query.text, glossary)
+            or self.matcher.elsewhere(query)
+        ):
             return None
         reading = self.matcher.query(terms)
         hits = self._documents(reading)

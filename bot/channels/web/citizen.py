@@ -15,7 +15,7 @@ from aiohttp import web
 from ... import metrics, texts
 from ...limits import RateLimit
 from ...reading import choice_number, is_english, search_typed
-from ...services.answering import MAX_QUESTION_CHARS, Choice, Reply, missable, pointers
+from ...services.answering import MAX_QUESTION_CHARS, Choice, Reply, documents_footer, missable, pointers
 from ...services.applying import CORRECT, correct
 from ...services.applying import START as APPLY
 from ...services.chats import ChatSession, Turn
@@ -388,11 +388,7 @@ class CitizenChat:
         if reply.outcome == "catalogue" or (reply.outcome == "fallback" and reply.hits):
             # The documents found (or that may be what was asked for) as links, and what to do if
             # they are not it under them.
-            if reply.outcome == "fallback":
-                footer = texts.FALLBACK_DOCUMENT_NEAR
-            else:
-                footer = texts.CATALOGUE_ANSWER_FOOTER_EN if reply.english else texts.CATALOGUE_ANSWER_FOOTER
-            footer = footer.format(**self.answerer.contacts)
+            footer = documents_footer(reply).format(**self.answerer.contacts)
             return Turn(
                 "bot",
                 reply.heading,

@@ -181,6 +181,21 @@ def asks_time_limit(text: str) -> bool:
     return _TIME_LIMIT.search(text) is not None
 
 
+# Asking when, or whether, an answer comes (多久有结果, 有回音没, 啥时候给答复, when will I hear back):
+# what a question about one's own case asks.
+_OF_A_REPLY = re.compile(
+    rf"{_TIME_LIMIT.pattern}|什么时候|啥时候|几时|何时|哪天|结果|回音|回复|答复|回信|进展|进度|"
+    r"\bwhen\b|how soon|hear back|get back|answer|reply|respon|result|progress|status|update",
+    re.IGNORECASE,
+)
+
+
+def asks_of_a_reply(text: str) -> bool:
+    """Whether ``text`` asks when, or whether, an answer comes (多久有结果, 有回音没, when will I hear
+    back); will I get a reward does not."""
+    return _OF_A_REPLY.search(text) is not None
+
+
 # Asking when a year's report comes out (去年的年报啥时候出, 2018年度报告什么时候公布的, 出了没).
 _REPORT_WHEN = re.compile(
     r"(?:年报|年度报告|工作报告).*?(?:什么时候|啥时候|几时|哪天|何时|多会儿|出了没|出来没|公布了没|发布了没|出了吗|出来了吗)"
@@ -459,6 +474,8 @@ def _word_like(run: str) -> bool:
     )
 
 
+# Within a clause: up to 16 characters that are no punctuation or space.
+_CLAUSE = r"[^，,。！!；;\s]{1,16}"
 # A choice between two: 是…还是 within a clause (还是 alone is "still": 还是没人接).
 CHOICE_OF_TWO = r"是[^，,。！!；;\s]{1,12}还是"
 
@@ -471,6 +488,9 @@ _A_NOT_A = re.compile(
     r"|(?<![也还都就])[不没否][嘛撒呀啊哇]?[?？]?(?:$|(?=[，,。！!；;\s]))"
     # and a choice between two (到底是15个工作日还是20个, 是打电话还是去现场)
     rf"|{CHOICE_OF_TWO}"
+    # and what about, or what if, a clause that ends in 呢 (那我要两百多页的复印件呢, 要是超期了呢);
+    # 那 as "then", not "that" (那个厂子天天半夜干活呢 tells)
+    rf"|(?:^|[，,。！!；;\s])(?:那(?![个家边里些儿天时种样位次回会阵])|那么|要是|如果|假如|万一){_CLAUSE}呢[?？]?(?:$|[，,。！!；;\s])"
 )
 
 

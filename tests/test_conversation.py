@@ -395,6 +395,10 @@ def test_then_and_what_about_are_asked_of_what_came_before(conversation):
     supposed = asyncio.run(conversation.ask("要是不给我呢", channel="web", user_id="u5"))
     assert (supposed.outcome, supposed.entry_id) != ("answer", "deadline")
     assert ask("要是超期了呢", user="u5") == "overdue"
+    # 那…呢 asks what about (it was taken for a complaint told: 我要两百多页的复印件).
+    assert ask("复印要钱吗", user="u6") == "fee-free"
+    copies = asyncio.run(conversation.ask("那我要两百多页的复印件呢", channel="web", user_id="u6"))
+    assert (copies.outcome, copies.entry_id) == ("answer", "fee-per-page")
 
 
 def test_that_is_not_it_after_an_answer_offers_what_else_the_question_may_be(conversation, store):
@@ -575,6 +579,11 @@ def test_a_short_english_question_after_a_tip_off_or_a_review_asks_of_it(convers
     assert ask("A factory near my home stores gas cylinders in the open and the workers smoke there").tipoff
     anonymous = ask("can I stay anonymous?")
     assert anonymous.entry_id == "safety-report" and "anonymously" in anonymous.text
+    # will i get a reward? (offered, unsure, how soon an application is answered) was told how long
+    # a report takes; a question of a reply still is.
+    reward = ask("will i get a reward?")
+    assert reward.entry_id == "safety-report" and "reward" in reward.text.lower()
+    assert ask("when will I hear back?").entry_id == "bot-progress"
     assert ask("how do I request information?").entry_id == "apply-how"  # names its own subject
     assert ask("how do I apply for administrative review?", "u2").entry_id == "admin-review"
     for follow_up in ("how long do i have?", "does it cost anything?"):

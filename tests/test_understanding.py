@@ -964,6 +964,9 @@ def test_a_question_is_asked_by_its_grammar():
         "我打印出来填好再寄过去要得不嘛",  # a final particle after it
         "行不撒，我在外地",
         "到底是15个工作日还是20个工作日啊 我看网上说的不一样",  # a choice between two
+        "那我要两百多页的复印件呢",  # what about, or what if: a clause that ends in 呢
+        "要是超期了还不回复呢",
+        "问了两回，如果他们还不给呢",
     )
     for text in asked:
         assert asks_by_grammar(text), text
@@ -975,6 +978,8 @@ def test_a_question_is_asked_by_its_grammar():
         "等了一个月还没，你们看着办",
         "还没啊",
         "打了三回电话还是没人接",  # 还是: still
+        "我还在等呢",
+        "那个厂子天天半夜干活呢",  # 那个: that, not then
     ):
         assert not asks_by_grammar(told), told
 

@@ -36,6 +36,7 @@ from ..reading import (
     asked_of_now,
     asked_of_years,
     asks_for_figures,
+    asks_of_a_reply,
     asks_of_another_year,
     asks_of_it,
     asks_of_now,
@@ -555,6 +556,10 @@ class Answers:
         (``applications``). Else None."""
         lexicon = self.matcher.knowledge.lexicon
         if lexicon.own_cases is None or not self.asks_when_answered(reply):
+            return None
+        # (offered the reply deadline, unsure, a question that names no answer nor a time asks
+        # something else: will I get a reward? after a tip-off)
+        if reply.outcome == "clarify" and not asks_of_a_reply(reply.q):
             return None
         if "申请" in self.matcher.normalizer.standard(reply.q) and not applications:
             return None

@@ -173,6 +173,7 @@ class Lexicon:
     own_business: tuple[str, ...] = ()  # the bureau's work and domain (你们, 窗口, 答复; 厂, 消防)
     work_safety: tuple[str, ...] = ()  # the bureau's field (矿山, 特种作业): never another office's business
     injuries: tuple[str, ...] = ()  # someone hurt at work (砸伤, 手被机器绞了): a tip-off is told of 工伤 too
+    everyday: tuple[str, ...] = ()  # daily life's words (我爹, 腿脚, 出差): no topic, so not unknown words
     other_years: str | None = None  # the guide entry for a year the guide has no figures for
     hazard_report: str | None = None  # the guide entry on whom to tell of a hazard (12350)
     own_cases: str | None = None  # the guide entry on following one's case: answered with one's own
@@ -667,6 +668,7 @@ _LEXICON_LISTS = (
     "own_business",
     "work_safety",
     "injuries",
+    "everyday",
 )
 # The lexicon's pointers to guide entries.
 _LEXICON_ENTRIES = ("other_years", "hazard_report", "own_cases", "reply_deadline")

@@ -421,6 +421,10 @@ class Matcher:
         for text in self.normalizer.normalize_many(texts):
             vocabulary.update(_bigrams(text))
         self._vocabulary = frozenset(vocabulary)
+        # Daily life's words (我爹, 腿脚) are left out of a question before its unknown words are
+        # counted, so that neither they nor the pairs they make with their neighbours count.
+        everyday = sorted({w for w in self.normalizer.normalize_many(lexicon.everyday) if w}, key=len, reverse=True)
+        self._everyday = re.compile("|".join(map(re.escape, everyday))) if everyday else None
         keep = (variant for variant in lexicon.synonyms if len(variant) == 1)  # 俺, 恁: the lexicon's
         self._slips = Slips([self.normalizer.script("\n".join(texts))], keep)
 
@@ -866,8 +870,10 @@ class Matcher:
 
     def _unknown(self, normalized: str) -> tuple[float, float]:
         """The share of the question's character bigrams the knowledge never uses, and the
-        longest run of them (a whole unknown word such as 公租房 makes a run of two or more)."""
-        grams = _bigrams(normalized)
+        longest run of them (a whole unknown word such as 公租房 makes a run of two or more); daily
+        life's words (the lexicon's ``everyday``) are none of them."""
+        pieces = self._everyday.split(normalized) if self._everyday is not None else [normalized]
+        grams = [gram for piece in pieces for gram in _bigrams(piece)]
         if not grams:
             return 0.0, 0.0
         run = longest = unknown = 0

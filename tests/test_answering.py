@@ -132,6 +132,8 @@ def test_tipoff_names_12350(answerer):
         ("老板让我们不戴防毒面具下去清罐子", True),
         ("申请交上去两个月了石沉大海，你们这效率可真高啊", False),  # irony
         ("说了多少遍网站打不开，到底有没有人管？", False),  # a rhetorical question
+        # what a reply left out, though a question word (哪) is in it
+        ("答复书上压根没写我不服可以去哪复议，等我知道的时候说已经过期了", False),
     ],
 )
 def test_a_story_of_a_grievance_or_hazard_is_offered_the_complaint_way(answerer, story, tipoff):
@@ -149,6 +151,7 @@ def test_a_story_of_a_grievance_or_hazard_is_offered_the_complaint_way(answerer,
         "要是你们那里没有我要的东西，我该咋办呢",  # 咋办 asks what to do: no grievance
         "一个文件里头一半能公开一半不能，咋整",
         "啥样的信息你们不给公开",  # word for word a phrasing of the guide's, complaint words and all
+        "如果我要的文件你们压根没有，会怎么答复我",  # 压根 supposes here
     ],
 )
 def test_questions_with_hazard_or_grievance_words_are_not_complaints(answerer, question):

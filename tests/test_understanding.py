@@ -2028,6 +2028,20 @@ def test_a_referral_taught_from_a_few_wordings_answers_their_like_and_no_other_t
     assert matcher._unknown(matcher.normalizer.normalize("公租房排队")) == before
 
 
+def test_daily_life_s_words_do_not_weigh_as_words_the_knowledge_never_uses(answerer, matcher):
+    # 我爹, 腿脚, 出不了门 say who a question is for and why, not what it is about: counted as
+    # unknown words (with the pairs they make with their neighbours), they weighed against answering.
+    def unknown(text: str) -> float:
+        return matcher._unknown(matcher.normalizer.normalize(text))[0]
+
+    assert unknown("我爹腿脚不好出不了门") == 0
+    reply = answerer.answer("我爹腿脚不好出不了门，我替他申请行不行？要不要他写个委托书啥的")
+    assert (reply.outcome, reply.entry_id) == ("answer", "apply-id")
+    # Another office's words still weigh, whoever the question is for.
+    assert unknown("我爸的医保卡丢了咋补") == unknown("医保卡丢了咋补") > 0.5
+    assert "12345" in answerer.answer("我爸的医保卡丢了咋补").text
+
+
 def test_a_choice_is_picked_by_its_number_in_digits_or_words():
     from bot.reading import choice_number
 

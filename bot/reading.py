@@ -488,9 +488,11 @@ _A_NOT_A = re.compile(
     r"|(?<![也还都就])[不没否][嘛撒呀啊哇]?[?？]?(?:$|(?=[，,。！!；;\s]))"
     # and a choice between two (到底是15个工作日还是20个, 是打电话还是去现场)
     rf"|{CHOICE_OF_TWO}"
-    # and what about, or what if, a clause that ends in 呢 (那我要两百多页的复印件呢, 要是超期了呢);
-    # 那 as "then", not "that" (那个厂子天天半夜干活呢 tells)
-    rf"|(?:^|[，,。！!；;\s])(?:那(?![个家边里些儿天时种样位次回会阵])|那么|要是|如果|假如|万一){_CLAUSE}呢[?？]?(?:$|[，,。！!；;\s])"
+)
+# What about, or what if: a clause that ends in 呢 (那我要两百多页的复印件呢, 要是超期了还不回复呢), 那
+# as "then", not "that" (那个厂子天天半夜干活呢 tells).
+_WHAT_IF = re.compile(
+    rf"(?:^|[，,。！!；;\s])(?:那(?![个家边里些儿天时种样位次回会阵])|那么|{_SUPPOSING}){_CLAUSE}呢[?？]?(?:$|[，,。！!；;\s])"
 )
 
 
@@ -506,8 +508,11 @@ def asks_what_about(text: str) -> bool:
 
 def asks_by_grammar(text: str) -> bool:
     """An A-not-A question (收不收费), or a clause that ends in 不, 没 or 否 (能网上办不) or in 吗 (in a
-    long story, where a lone 哪 or 谁 may be part of it, …也能找你们要资料吗 still asks)."""
-    return bool(_A_NOT_A.search(text.strip()))
+    long story, where a lone 哪 or 谁 may be part of it, …也能找你们要资料吗 still asks), or supposes
+    and ends in 呢 (那我要两百多页的复印件呢; a few words and 呢, 那2010年呢, ask only of what came
+    before: see :func:`asks_what_about`)."""
+    text = text.strip()
+    return bool(_A_NOT_A.search(text) or (_WHAT_IF.search(text) and not asks_what_about(text)))
 
 
 # English asks by its first word (where is, can I, do you); one sentence may ask two things

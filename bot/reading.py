@@ -474,10 +474,11 @@ def _word_like(run: str) -> bool:
     )
 
 
-# Within a clause: up to 16 characters that are no punctuation or space.
-_CLAUSE = r"[^，,。！!；;\s]{1,16}"
+# A character within a clause (no punctuation or space), and a clause's end.
+_IN_CLAUSE = r"[^，,。！!；;\s]"
+_CLAUSE_END = r"(?:$|[，,。！!；;\s])"
 # A choice between two: 是…还是 within a clause (还是 alone is "still": 还是没人接).
-CHOICE_OF_TWO = r"是[^，,。！!；;\s]{1,12}还是"
+CHOICE_OF_TWO = rf"是{_IN_CLAUSE}{{1,12}}还是"
 
 
 # Chinese asks by grammar as well as by words: 收不收费, 能复议不, 交了没, 行否, and so a clause
@@ -492,7 +493,7 @@ _A_NOT_A = re.compile(
 # What about, or what if: a clause that ends in 呢 (那我要两百多页的复印件呢, 要是超期了还不回复呢), 那
 # as "then", not "that" (那个厂子天天半夜干活呢 tells).
 _WHAT_IF = re.compile(
-    rf"(?:^|[，,。！!；;\s])(?:那(?![个家边里些儿天时种样位次回会阵])|那么|{_SUPPOSING}){_CLAUSE}呢[?？]?(?:$|[，,。！!；;\s])"
+    rf"(?:^|[，,。！!；;\s])(?:那(?![个家边里些儿天时种样位次回会阵])|那么|{_SUPPOSING}){_IN_CLAUSE}{{1,16}}呢[?？]?{_CLAUSE_END}"
 )
 
 

@@ -924,6 +924,16 @@ def test_a_short_question_whose_subject_is_said_in_other_words_is_read_as_the_le
     assert not reply.text.startswith(texts.IMPLIED.format(subject="申请信息公开"))
 
 
+def test_days_told_are_not_read_as_asking_how_long(matcher):
+    # 几天 asks how long (要几天), but 前几天, 好几天 tell when, and 没来得及 is time one lacked: no
+    # 多久 and no 期限 read into them, which would make a story ask of the deadline.
+    for told in ("前几天去交了申请", "这几天一直在等", "等了好几天", "身份证过期了还没来得及换"):
+        read = matcher.query(told).normalized
+        assert "多久" not in read and "期限" not in read, read
+    assert "多久" in matcher.query("要几天").normalized
+    assert "期限" in matcher.query("现在复议还来得及吗").normalized
+
+
 def test_a_short_look_up_is_no_complaint_but_a_short_tip_off_is(answerer):
     # A hazard's words typed as a keyword (烟花爆竹) look for the documents on it...
     looked = answerer.answer("零九年春节烟花爆竹安全管理")
@@ -967,6 +977,9 @@ def test_a_question_is_asked_by_its_grammar():
         "那我要两百多页的复印件呢",  # what about, or what if: a clause that ends in 呢
         "要是超期了还不回复呢",
         "问了两回，如果他们还不给呢",
+        "〇八年那一轮大检查，结果公开过没有",  # a clause that ends in 过…没有 or 了没有
+        "俺想知道它被恁们罚过款没有，这个上哪能查到",
+        "我的申请你们收到了没有",
     )
     for text in asked:
         assert asks_by_grammar(text), text
@@ -980,6 +993,8 @@ def test_a_question_is_asked_by_its_grammar():
         "打了三回电话还是没人接",  # 还是: still
         "我还在等呢",
         "那个厂子天天半夜干活呢",  # 那个: that, not then
+        "申请交了两个月了，到现在也没有",
+        "打了三回电话，一次都没有",
     ):
         assert not asks_by_grammar(told), told
 
@@ -1032,6 +1047,14 @@ def test_a_sarcastic_question_about_the_office_is_a_complaint(answerer):
     for told in ("给我回了一张白纸，这叫答复？", "打了三次电话都爱答不理的", "天天说信息公开，公开了个寂寞"):
         assert answerer.answer(told).outcome == "complaint", told
     for asked in ("周末这也算工作日吗", "这个也叫公开信息吗"):
+        assert answerer.answer(asked).outcome != "complaint", asked
+
+
+def test_a_reply_or_notice_that_came_late_told_as_a_fact_is_a_complaint(answerer):
+    # Nothing asked and no complaint word: that it came after the time limit is the complaint.
+    for told in ("答复书是期限过了好几天以后才寄到的", "延期通知过了二十个工作日之后才收到"):
+        assert answerer.answer(told).outcome == "complaint", told
+    for asked in ("多久才能收到答复", "申请后多久才收到答复"):
         assert answerer.answer(asked).outcome != "complaint", asked
 
 

@@ -488,8 +488,8 @@ _A_NOT_A = re.compile(
     # and before a final particle (要得不嘛, 行不撒: 西南官话 and others)
     r"|(?<![也还都就])[不没否][嘛撒呀啊哇]?[?？]?(?:$|(?=[，,。！!；;\s]))"
     # and a clause that ends in 没有 after 过 or 了 (公开过没有, 罚过款没有, 交了没有): a question,
-    # where 也没有, 都没有 tell
-    rf"|(?:过{_IN_CLAUSE}{{0,2}}|了)没有[嘛呀啊哇]?[?？]?{_CLAUSE_END}"
+    # where 也没有, 都没有 and 不过…没有 tell
+    rf"|(?:(?<!不)过{_IN_CLAUSE}{{0,2}}|了)(?<![也都还就])没有[嘛呀啊哇]?[?？]?{_CLAUSE_END}"
     # and a choice between two (到底是15个工作日还是20个, 是打电话还是去现场)
     rf"|{CHOICE_OF_TWO}"
 )

@@ -995,6 +995,8 @@ def test_a_question_is_asked_by_its_grammar():
         "那个厂子天天半夜干活呢",  # 那个: that, not then
         "申请交了两个月了，到现在也没有",
         "打了三回电话，一次都没有",
+        "我问过，不过一直没有",
+        "查过也没有",
     ):
         assert not asks_by_grammar(told), told
 

@@ -243,8 +243,7 @@ class Matcher:
         self.knowledge = knowledge
         lexicon = knowledge.lexicon
         self.normalizer = Normalizer(lexicon.synonyms, lexicon.fillers)
-        regional = sorted(lexicon.regional, key=len, reverse=True)
-        self._regional = re.compile("|".join(map(re.escape, regional))) if regional else None
+        self._regional = _any_of(lexicon.regional)
         self._intent = _IntentRules(lexicon, self.normalizer.simplify)
         # The lexicon's examples word for word (a complaint staff taught): what they are is known.
         self._examples = {self.normalizer.normalize(t): OUT_OF_SCOPE for t in lexicon.out_of_scope_examples}
@@ -423,8 +422,7 @@ class Matcher:
         self._vocabulary = frozenset(vocabulary)
         # Daily life's words (我爹, 腿脚) are left out of a question before its unknown words are
         # counted, so that neither they nor the pairs they make with their neighbours count.
-        everyday = sorted({w for w in self.normalizer.normalize_many(lexicon.everyday) if w}, key=len, reverse=True)
-        self._everyday = re.compile("|".join(map(re.escape, everyday))) if everyday else None
+        self._everyday = _any_of(w for w in self.normalizer.normalize_many(lexicon.everyday) if w)
         keep = (variant for variant in lexicon.synonyms if len(variant) == 1)  # 俺, 恁: the lexicon's
         self._slips = Slips([self.normalizer.script("\n".join(texts))], keep)
 
@@ -1429,6 +1427,13 @@ _DOCUMENT_KIND = re.compile("(?:" + "|".join(DOCUMENT_KINDS) + ")$")
 
 
 _CITED = re.compile(r"第([0-9、，,和及]+)条")
+
+
+def _any_of(words: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern for any of ``words`` as written, the longest first (so 冇得 is found, not 冇);
+    None for no words."""
+    ordered = sorted(set(words), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered))) if ordered else None
 
 
 def regulation_articles(source: str) -> list[int]:

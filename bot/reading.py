@@ -474,9 +474,10 @@ def _word_like(run: str) -> bool:
     )
 
 
-# A character within a clause (no punctuation or space), and a clause's end.
+# What ends a clause (punctuation or a space), a character within one, and a clause's end.
+_CLAUSE_MARK = r"[，,。！!；;\s]"
 _IN_CLAUSE = r"[^，,。！!；;\s]"
-_CLAUSE_END = r"(?:$|[，,。！!；;\s])"
+_CLAUSE_END = rf"(?:$|{_CLAUSE_MARK})"
 # A choice between two: 是…还是 within a clause (还是 alone is "still": 还是没人接).
 CHOICE_OF_TWO = rf"是{_IN_CLAUSE}{{1,12}}还是"
 
@@ -484,9 +485,9 @@ CHOICE_OF_TWO = rf"是{_IN_CLAUSE}{{1,12}}还是"
 # Chinese asks by grammar as well as by words: 收不收费, 能复议不, 交了没, 行否, and so a clause
 # that ends in 不 or 没 (能网上办不 我在外地), but not in 也没, 还没, 都不 (what did not happen).
 _A_NOT_A = re.compile(
-    r"(\w)[不没]\1|[不没否][?？]?$|吗[?？]?(?:$|[，,。！!；;\s])"
+    rf"(\w)[不没]\1|[不没否][?？]?$|吗[?？]?{_CLAUSE_END}"
     # and before a final particle (要得不嘛, 行不撒: 西南官话 and others)
-    r"|(?<![也还都就])[不没否][嘛撒呀啊哇]?[?？]?(?:$|(?=[，,。！!；;\s]))"
+    rf"|(?<![也还都就])[不没否][嘛撒呀啊哇]?[?？]?(?:$|(?={_CLAUSE_MARK}))"
     # and a clause that ends in 没有 after 过 or 了 (公开过没有, 罚过款没有, 交了没有): a question,
     # where 也没有, 都没有 and 不过…没有 tell
     rf"|(?:(?<!不)过{_IN_CLAUSE}{{0,2}}|了)(?<![也都还就])没有[嘛呀啊哇]?[?？]?{_CLAUSE_END}"
@@ -496,7 +497,7 @@ _A_NOT_A = re.compile(
 # What about, or what if: a clause that ends in 呢 (那我要两百多页的复印件呢, 要是超期了还不回复呢), 那
 # as "then", not "that" (那个厂子天天半夜干活呢 tells).
 _WHAT_IF = re.compile(
-    rf"(?:^|[，,。！!；;\s])(?:那(?![个家边里些儿天时种样位次回会阵])|那么|{_SUPPOSING}){_IN_CLAUSE}{{1,16}}呢[?？]?{_CLAUSE_END}"
+    rf"(?:^|{_CLAUSE_MARK})(?:那(?![个家边里些儿天时种样位次回会阵])|那么|{_SUPPOSING}){_IN_CLAUSE}{{1,16}}呢[?？]?{_CLAUSE_END}"
 )
 
 

@@ -49,6 +49,7 @@ from .reading import (
     names_a_date,
     questions,
     read_years,
+    without_needs_told,
     without_suppositions,
 )
 from .semantic import Classifier, Embedder, newest_first, save_cached
@@ -530,6 +531,8 @@ class Matcher:
         read, named = read_years(text, today)
         read = without_opener(read)  # 那要带啥材料: what the model reads and the implied subject goes before
         read = office_named(read)  # the office that handles disclosure requests: your office
+        if len(named) > 1:  # 零九年的年报说…，那一零年有人申请了吗: the year asked of is 2010, 2009 is told
+            named = tuple(y for y in named if str(y) in focus(read, self.asks)) or named
         if years and not named:
             read = "".join(f"{year}年" for year in years) + read
         years = named or years
@@ -561,7 +564,8 @@ class Matcher:
         asking = self._intent.asking
         if is_english(text):
             return asks_in_english(text)
-        return bool(asking and asking.search(self.normalizer.simplify(text))) or asks_by_grammar(text)
+        simple = without_needs_told(self.normalizer.simplify(text))
+        return bool(asking and asking.search(simple)) or asks_by_grammar(text)
 
     def questions(self, query: Query) -> list[Query]:
         """The separate questions of a message (at most three), each read on its own."""
@@ -1269,9 +1273,10 @@ class _IntentRules:
             or bool(_WANTS.search(simple))
             or bool(_COUNT_ASKED.search(simple))
         )
-        asks = bool(self._asking and self._asking.search(simple)) or marked
+        asked = without_needs_told(simple)
+        asks = bool(self._asking and self._asking.search(asked)) or marked
         asking = self._asking if len(simple) < LONG_MESSAGE else self._asking_long
-        tells = not (bool(asking and asking.search(simple)) or marked)
+        tells = not (bool(asking and asking.search(asked)) or marked)
         tipoff = bool(self._tipoff and self._tipoff.search(simple))
         # What a question supposes (不给公开的话咋办, 要是一直不答复找谁) is not what happened.
         told = without_suppositions(text) if asks else text

@@ -561,6 +561,16 @@ _ENGLISH_OF_TWO = re.compile(
 )
 
 
+# A need told (我需要原始记录做分析, 我们需要一份): 需要 after who needs it tells, where 需要什么, 需要带
+# 身份证吗 ask by their other words.
+_NEED_TOLD = re.compile(r"(?<=[我们俺咱])需要")
+
+
+def without_needs_told(text: str) -> str:
+    """``text`` without the 需要 of a need told (我需要…): what its asking words are looked for in."""
+    return _NEED_TOLD.sub("", text)
+
+
 def supposes(text: str) -> bool:
     """Whether ``text`` supposes a case (如果…, 要是…, …的话)."""
     return bool(_SUPPOSED.search(text))

@@ -147,6 +147,18 @@ def test_a_rule_asked_of_a_year_before_the_figures_held_is_offered_the_rules_the
     assert "apply-2009" not in [c.id for c in reply.choices]
 
 
+def test_the_years_asked_of_are_from_the_first_question_on_where_another_is_told_before_it(answerer):
+    # 2009's figures were answered to a question of 2010's: 零九年 is only what the report said.
+    reply = answerer.answer("零九年的年报说依申请公开是零件，那一零年有人申请了吗")
+    assert (reply.outcome, reply.entry_id) == ("answer", "annual-report-where") and "没有2010年的" in reply.text
+    assert answerer.matcher.query("我2009年申请过一次，2010年的年报在哪看").years == (2010,)
+    # Both asked of in one clause, one asked of after the other, or no clause asking of either:
+    # both are the question's.
+    assert answerer.matcher.query("2009年和2010年分别收到多少申请").years == (2009, 2010)
+    assert answerer.matcher.query("2009年主动公开了多少条 2010年的呢").years == (2009, 2010)
+    assert answerer.matcher.query("2009年和2010年的报告").years == (2009, 2010)
+
+
 def test_a_sentence_said_of_a_year_in_english_is_one_question(answerer):
     # Cut at its comma as a list of two (In 2009 / how long…): the first part got the 2009 report.
     reply = answerer.answer("In 2009, how long did the bureau have to answer an information request?")
@@ -296,6 +308,21 @@ def test_several_questions_are_split_but_a_preamble_stays():
     assert focus("怎么办啊，我是外地的能申请吗", ASKS) == "我是外地的能申请吗"
 
 
+def test_a_need_told_is_no_question_of_its_own(answerer):
+    # 需要 asks (需要什么), but 我需要…做分析 tells what the citizen needs: it was a question of its
+    # own, and the message's third, 要收费吗, fell beyond the three it is answered on.
+    text = "我需要原始的执法检查记录做分析，你们能给原始数据吗？要是需要整理是你们做还是我自己来？要收费吗？"
+    parts = [p.text for p in answerer.matcher.questions(answerer.matcher.query(text))]
+    assert parts == [
+        "我需要原始的执法检查记录做分析，你们能给原始数据吗",
+        "要是需要整理是你们做还是我自己来",
+        "要收费吗",
+    ]
+    assert answerer.answer(text).parts[-1].entry_id == "fee-free"
+    assert not answerer.matcher.asks("我们需要一份检查记录")
+    assert answerer.matcher.asks("需要带身份证") and answerer.matcher.asks("我需要带什么")
+
+
 def test_the_things_a_short_message_lists_are_read_apart():
     assert listed("办公时间和电话") == ["办公时间", "电话"]
     assert listed("申请表、身份证复印件+收费标准") == ["申请表", "身份证复印件", "收费标准"]
@@ -405,6 +432,8 @@ def test_a_years_figures_asked_with_another_years_say_the_other_is_not_held(answ
     [
         ("焊工证到期了咋换？另外你们信息公开的电话是多少", "office-phone"),
         ("电动车上牌去哪办？申请信息公开要钱吗", "fee-free"),
+        # said to be another, and naming the bureau: however short, it says its subject
+        ("社保怎么补缴啊 还有你们安监局的年报在哪看", "annual-report-where"),
     ],
 )
 def test_a_question_of_ours_after_another_offices_is_answered_and_the_other_said_unsure(answerer, text, entry_id):

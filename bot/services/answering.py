@@ -1520,15 +1520,21 @@ class Answers:
         is said to be another (另外, 还有, 顺便问下) and says its own subject (特种作业证咋复审？另外你们
         信息公开的电话是多少): that one is answered and the others said to be unsure, rather than the
         whole message. Without either, a question after another is as likely about it (电信宽带怎么
-        收费，客服电话多少: not the bureau's phone; 养狗要办证吗 在哪办)."""
+        收费，客服电话多少: not the bureau's phone; 养狗要办证吗 在哪办). So is one said to be another
+        that names the bureau's field, however short (还有你们安监局的年报在哪看)."""
         if not {r.outcome for r in replies} <= {"answer", "clarify", "fallback", "catalogue"}:
             return False
         answered = [self.matcher.query(r.q) for r in replies[1:] if r.outcome == "answer"]
         return bool(answered) and all(
-            SUBJECT_SAID.search(q.read or q.text)
-            or (ANOTHER_QUESTION.match(q.text) and not self._subjectless(q, self.matcher.intent(q)))
+            SUBJECT_SAID.search(q.read or q.text) or (ANOTHER_QUESTION.match(q.text) and self._says_subject(q))
             for q in answered
         )
+
+    def _says_subject(self, query: Query) -> bool:
+        """Whether a question says what it is about: it is not short and subjectless (see
+        :meth:`_subjectless`), or it names the bureau's field (你们安监局的年报在哪看)."""
+        intent = self.matcher.intent(query)
+        return intent.work_safety or not self._subjectless(query, intent)
 
     def _several(self, text: str, replies: list[Reply], beyond: Sequence[str] = ()) -> Reply:
         """A message with several questions, answered part by part, each labelled; the questions

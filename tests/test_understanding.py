@@ -1089,6 +1089,13 @@ def test_a_reply_or_notice_that_came_late_told_as_a_fact_is_a_complaint(answerer
         assert answerer.answer(asked).outcome != "complaint", asked
 
 
+def test_a_rhetorical_question_of_what_the_bureau_calls_its_work_is_a_complaint(answerer):
+    # 这叫公开 was a grievance word, 这还叫公开 not: the blacked-out pages were answered as the entry on
+    # partial disclosure.
+    for told in ("给我的文件一大半都涂黑了 这还叫公开？", "这也叫答复？三句话就把我打发了"):
+        assert answerer.answer(told).outcome == "complaint", told
+
+
 def test_an_english_grievance_told_as_a_story_is_a_complaint(answerer):
     # No complaint word: an overdue reply, broken pages, an office that never answers, told as facts.
     for told in (

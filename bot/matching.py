@@ -1273,10 +1273,10 @@ class _IntentRules:
             or bool(_WANTS.search(simple))
             or bool(_COUNT_ASKED.search(simple))
         )
-        asked = without_needs_told(simple)
-        asks = bool(self._asking and self._asking.search(asked)) or marked
+        needs_aside = without_needs_told(simple)  # 我需要…: a need told asks nothing
+        asks = bool(self._asking and self._asking.search(needs_aside)) or marked
         asking = self._asking if len(simple) < LONG_MESSAGE else self._asking_long
-        tells = not (bool(asking and asking.search(asked)) or marked)
+        tells = not (bool(asking and asking.search(needs_aside)) or marked)
         tipoff = bool(self._tipoff and self._tipoff.search(simple))
         # What a question supposes (不给公开的话咋办, 要是一直不答复找谁) is not what happened.
         told = without_suppositions(text) if asks else text

@@ -531,19 +531,18 @@ class Matcher:
         read, named = read_years(text, today)
         read = without_opener(read)  # 那要带啥材料: what the model reads and the implied subject goes before
         read = office_named(read)  # the office that handles disclosure requests: your office
-        if len(named) > 1:  # 零九年的年报说…，那一零年有人申请了吗: the year asked of is 2010, 2009 is told
-            named = tuple(y for y in named if str(y) in focus(read, self.asks)) or named
         if years and not named:
             read = "".join(f"{year}年" for year in years) + read
-        years = named or years
         typed = self.normalizer.script(read)
         fixed = self._slips.correct(typed)
         if fixed != typed and not self.taught(self.normalizer.normalize(typed)):  # its focus too
             read = fixed
+        focused = focus(read, self.asks)
+        # 零九年的年报说…，那一零年有人申请了吗: the year asked of is 2010's; 2009 is told before the question
+        years = tuple(y for y in named if str(y) in focused) or named or years
         query = self._query(text, read)
         query.years = years
         query.english = is_english(text)
-        focused = focus(read, self.asks)
         if focused != read and len(focused) >= FOCUS_MIN_CHARS:
             query.focus = self._query(text, focused)
             query.focus.years, query.focus.english = years, query.english

@@ -1096,6 +1096,17 @@ def test_a_rhetorical_question_of_what_the_bureau_calls_its_work_is_a_complaint(
         assert answerer.answer(told).outcome == "complaint", told
 
 
+def test_the_bound_of_a_grievance_asked_is_no_grievance(answerer):
+    # 多久…就算超期 asks when a reply is overdue: 超期 was read as a grievance told and the question
+    # taken for a complaint.
+    for asked in ("申请交上去多久不回复就算超期了", "超过几个工作日没答复才算逾期"):
+        reply = answerer.answer(asked)
+        assert reply.outcome != "complaint", asked
+        assert reply.entry_id in ("overdue", "deadline"), asked
+    # Told, the same word is a grievance.
+    assert answerer.answer("我的申请已经超期两个月了，到现在都没答复").outcome == "complaint"
+
+
 def test_an_english_grievance_told_as_a_story_is_a_complaint(answerer):
     # No complaint word: an overdue reply, broken pages, an office that never answers, told as facts.
     for told in (
@@ -1888,6 +1899,19 @@ def test_a_short_question_that_asks_more_of_the_one_before_is_part_of_it(answere
         "review-before-suit",
         "litigation",
     ]
+
+
+def test_a_part_opening_with_na_asks_of_the_part_before(answerer):
+    # 那要多久出结果 alone is the application deadline, answered outright; 那 says it asks of the
+    # question before: how long review takes, which the review entry says (30 or 60 days).
+    reply = answerer.answer("被拒了能复议吗 那要多久出结果")
+    assert (reply.outcome, reply.entry_id, reply.parts) == ("answer", "admin-review", [])
+    assert "30日内作出决定" in reply.text
+    # Without 那, the same words may ask of anything: each part answered on its own; and one with 那
+    # that the question before makes no surer asks a question of its own.
+    assert [p.entry_id for p in answerer.answer("怎么申请？要多久").parts] == ["apply-how", "deadline"]
+    reply = answerer.answer("涉及商业秘密就不给了吗 那能给我一部分吗")
+    assert [p.entry_id for p in reply.parts] == ["exempt-third-party", "partial-disclosure"]
 
 
 def test_a_part_that_opens_with_a_case_of_the_answer_before_asks_the_rest(answerer):

@@ -459,6 +459,10 @@ def _enquiry(store: Store, reply: Reply, channel: str, user_id: str | int | None
     )
 
 
+# 那 opening a question asks on of the one before (被拒了能复议吗 那要多久出结果: how long review takes).
+_LEANS_ON_BEFORE = re.compile(r"\s*(?:那么|那)(?=[要得还就能可多怎咋])")
+
+
 def _typed(text: str) -> int:
     """How many characters a message has, its spaces and punctuation aside."""
     return sum(ch.isalnum() for ch in text)
@@ -721,14 +725,22 @@ class Answers:
         # online), where the question before comes first for it read after it.
         subject = self.matcher.knowledge.lexicon.implied_subject
         guessed = bool(subject and reply.implied and subject[:2] not in (part.read or part.text))
+        # One opening with 那 (那要多久出结果) asks of it even where answered on its own, if the
+        # question before makes it surer (not 那能给我一部分吗: partial disclosure either way).
+        unsure = reply.outcome in ("clarify", "fallback") or guessed
+        leans = bool(_LEANS_ON_BEFORE.match(part.text))
         if (
             before is not None
             and before.outcome == "answer"
-            and (reply.outcome in ("clarify", "fallback") or guessed)
-            and self._subjectless(part, intent, dated=True)
+            and (unsure or leans)
+            and self._subjectless(part, intent, dated=True, said_before=leans)
         ):
             after = self._read_after(part.text, part.read or part.text, before)
-            if after.entry_id == before.entry_id and (after.outcome == "answer" or guessed):
+            if (
+                after.entry_id == before.entry_id
+                and (after.outcome == "answer" or guessed)
+                and (unsure or after.score > reply.score)
+            ):
                 return replace(before, q=part.text)
         if dated is None:
             return reply

@@ -1253,6 +1253,13 @@ class _IntentRules:
         self._injuries = pattern(lexicon.injuries)
         self._question_mark = "?" in lexicon.asking
 
+    def _without_bounds_asked(self, text: str) -> str:
+        """``text`` without the grievance whose bound it asks (多久不回复就算超期: 超期 asked of)."""
+        for bound in _BOUND_ASKED.finditer(text):
+            if self._grievance and (word := self._grievance.match(text, bound.end())):
+                return text[: bound.start()] + text[word.end() :]
+        return text
+
     def __call__(self, text: str, simple: str) -> Intent:
         if _only(self._polite, simple):
             return Intent(greeting=True, thanks=True, thanked=bool(self._thanks and self._thanks.search(simple)))
@@ -1282,8 +1289,10 @@ class _IntentRules:
         told = simple if told == text else self._simplify(told)
         strong = bool(self._complaint and self._complaint.search(told))
         topic = bool(self._topic and self._topic.search(simple))
-        # 到底 asks harder in a choice between two (到底是15个工作日还是20个): no grievance there.
-        grievance = bool(self._grievance and self._grievance.search(_CHOICE_STRESSED.sub("", simple)))
+        # 到底 asks harder in a choice between two (到底是15个工作日还是20个): no grievance there; nor
+        # is one whose bound is asked (多久不回复就算超期).
+        pressed = self._without_bounds_asked(_CHOICE_STRESSED.sub("", simple))
+        grievance = bool(self._grievance and self._grievance.search(pressed))
         hazard = tipoff or bool(self._hazards and self._hazards.search(simple))
         requests = bool(self._requests and self._requests.search(simple)) or bool(_ASKS_FOR_A_DOCUMENT.search(simple))
         # Told as happening now (着火了), not as what happened once (去年那家厂着火了，公开了吗) nor
@@ -1327,6 +1336,11 @@ _WANTS = re.compile(
 _BEFORE_NOW = re.compile(
     r"\d+年|去年|前年|上个?月|上周|上礼拜|上星期|上次|那次|那年|以前|之前|曾经|当时|年前|前几年"
     r"|last (?:year|month|week)"
+)
+# Where a grievance begins, asked (多久不回复就算超期, 超过几天算逾期): a bound, not a grievance told.
+_BOUND_ASKED = re.compile(
+    r"(?:多久|多长时间|多少天|几天|几个(?:工作)?日|什么时候|啥时候|什么情况|啥情况|哪些情况|怎样|怎么样)"
+    r"[^，。？！,.?!；;\s]*?(?:就|才)?算(?:是)?"
 )
 # 到底, 究竟 before a choice between two (到底是…还是…): a question pressed, not a grievance.
 _CHOICE_STRESSED = re.compile(rf"(?:到底|究竟)(?={CHOICE_OF_TWO})")

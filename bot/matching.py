@@ -38,6 +38,7 @@ from .english import EnglishWords
 from .knowledge import CatalogueItem, GuideEntry, Knowledge, Lexicon
 from .ngram import CHAR, CHAR_BIGRAM, CHAR_SKIP, PINYIN, PINYIN_BIGRAM, Field, NgramIndex, release_memory
 from .reading import (
+    BOUND_ASKED,
     CHOICE_OF_TWO,
     asking_clauses,
     asks_by_grammar,
@@ -1255,7 +1256,7 @@ class _IntentRules:
 
     def _without_bounds_asked(self, text: str) -> str:
         """``text`` without the grievance whose bound it asks (多久不回复就算超期: 超期 asked of)."""
-        for bound in _BOUND_ASKED.finditer(text):
+        for bound in BOUND_ASKED.finditer(text):
             if self._grievance and (word := self._grievance.match(text, bound.end())):
                 return text[: bound.start()] + text[word.end() :]
         return text
@@ -1336,11 +1337,6 @@ _WANTS = re.compile(
 _BEFORE_NOW = re.compile(
     r"\d+年|去年|前年|上个?月|上周|上礼拜|上星期|上次|那次|那年|以前|之前|曾经|当时|年前|前几年"
     r"|last (?:year|month|week)"
-)
-# Where a grievance begins, asked (多久不回复就算超期, 超过几天算逾期): a bound, not a grievance told.
-_BOUND_ASKED = re.compile(
-    r"(?:多久|多长时间|多少天|几天|几个(?:工作)?日|什么时候|啥时候|什么情况|啥情况|哪些情况|怎样|怎么样)"
-    r"[^，。？！,.?!；;\s]*?(?:就|才)?算(?:是)?"
 )
 # 到底, 究竟 before a choice between two (到底是…还是…): a question pressed, not a grievance.
 _CHOICE_STRESSED = re.compile(rf"(?:到底|究竟)(?={CHOICE_OF_TWO})")

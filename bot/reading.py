@@ -478,6 +478,11 @@ def _word_like(run: str) -> bool:
 _CLAUSE_MARK = r"[，,。！!；;\s]"
 _IN_CLAUSE = r"[^，,。！!；;\s]"
 _CLAUSE_END = rf"(?:$|{_CLAUSE_MARK})"
+# Where a grievance begins, asked (多久不回复就算超期, 超过几天算逾期): a bound, not a grievance told.
+BOUND_ASKED = re.compile(
+    r"(?:多久|多长时间|多少天|几天|几个(?:工作)?日|什么时候|啥时候|什么情况|啥情况|哪些情况|怎样|怎么样)"
+    rf"{_IN_CLAUSE}*?(?:就|才)?算(?:是)?"
+)
 # A choice between two: 是…还是 within a clause (还是 alone is "still": 还是没人接).
 CHOICE_OF_TWO = rf"是{_IN_CLAUSE}{{1,12}}还是"
 

@@ -72,8 +72,10 @@ _SPACES = re.compile(r"[^\S\n]{3,}")
 # the question is the rest, where the rest asks more than what to do or a word (不给的话咋办, 要是不给
 # 我呢 keep their case: it is what they ask).
 _BARE = r"(?:咋办|怎么办|咋整|咋弄|怎么弄|怎么整)[^\w\n]*$"
+# 那 or 然后 opening a question asked on from the last, before a word that goes on asking.
+THEN_OPENS = r"(?:那么|那|然后)(?=[要得我你您咱俺能可去收交多怎咋还就在如该应是有办申找])"
 _OPENER = re.compile(
-    r"^[^\S\n]*(?:(?:那么|那|然后)(?=[要得我你您咱俺能可去收交多怎咋还就在如该应是有办申找])"
+    rf"^[^\S\n]*(?:{THEN_OPENS}"
     r"|那(?=[^\W\d_]{1,6}呢[^\w\n]*$)"
     r"|(?:另|还有)?第?[一二三]个?(?:问题|事)?是(?![是不否])[，,：:\s]*"
     r"|(?:(?:如果|要是)?(?:没有|没|不行|不给|不能|不让|不公开|没公开|不是)的话[，,\s]*"

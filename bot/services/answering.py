@@ -63,7 +63,7 @@ from ..reading import (
 )
 from ..semantic import NotEmbedded, from_memory
 from ..storage import Enquiry, Store
-from ..textnorm import blank, readable
+from ..textnorm import THEN_OPENS, blank, readable
 from .calendar import WorkCalendar
 from .catalogue import MAX_QUERY_CHARS, CatalogueSearch, as_hit
 from .complaints.types import MAX_TEXT as MAX_COMPLAINT_CHARS
@@ -459,8 +459,9 @@ def _enquiry(store: Store, reply: Reply, channel: str, user_id: str | int | None
     )
 
 
-# 那 opening a question asks on of the one before (被拒了能复议吗 那要多久出结果: how long review takes).
-_LEANS_ON_BEFORE = re.compile(r"\s*(?:那么|那)(?=[要得还就能可多怎咋])")
+# 那 or 然后 opening a question asks on of the one before (被拒了能复议吗 那要多久出结果: how long
+# review takes).
+_LEANS_ON_BEFORE = re.compile(rf"\s*{THEN_OPENS}")
 
 
 def _typed(text: str) -> int:
@@ -725,7 +726,7 @@ class Answers:
         # online), where the question before comes first for it read after it.
         subject = self.matcher.knowledge.lexicon.implied_subject
         guessed = bool(subject and reply.implied and subject[:2] not in (part.read or part.text))
-        # One opening with 那 (那要多久出结果) asks of it even where answered on its own, if the
+        # One opening with 那 or 然后 (那要多久出结果) asks of it even where answered on its own, if the
         # question before makes it surer (not 那能给我一部分吗: partial disclosure either way).
         unsure = reply.outcome in ("clarify", "fallback") or guessed
         leans = bool(_LEANS_ON_BEFORE.match(part.text))

@@ -647,6 +647,23 @@ NUMBERED = r"(?:[(（]?[0-9一二三四五六七八九十]{1,2}[)）.、．](?![
 _NUMBER = re.compile(rf"(^|[:：,，;；\s]){NUMBERED}")
 
 
+# The numbers of things listed one after another (1办公时间 2传真号 3邮箱, 1.地址 2.电话, ①地址②电话):
+# a number as questions are numbered, or a bare 1, 2, 3 in turn before the thing.
+_ITEM = re.compile(rf"[①-⑩]|(?:^|(?<=[:：,，;；\s]))(?:{NUMBERED}|([1-9])(?=[\u3400-\u9fff]))")
+
+
+def _numbered(text: str) -> list[str]:
+    """The things ``text`` numbers, without their numbers (what goes before the first, 问三个事：,
+    names none of them), or [] where it numbers fewer than two."""
+    marks = list(_ITEM.finditer(text))
+    bare = [m.group(1) for m in marks if m.group(1)]
+    if len(marks) < 2 or (bare and bare != [str(n) for n in range(1, len(marks) + 1)]):
+        return []
+    ends = [m.start() for m in marks[1:]] + [len(text)]
+    things = [text[m.end() : end].strip(" ,，;；:：?？。.!！") for m, end in zip(marks, ends)]
+    return things if all(things) else []
+
+
 def asks_of_it(thing: str) -> bool:
     """Whether a thing a message lists asks something of it (目录多久更新一次, 电话分别是多少, 能网上办不),
     by a question word or a question's form, rather than only names it (电话, 地址: the lexicon's
@@ -658,12 +675,13 @@ def asks_of_it(thing: str) -> bool:
 def listed(text: str, limit: int = 3) -> list[str]:
     """The two to ``limit`` things a short message lists, each as typed (less a number before the
     message or a clause of it), or [] where it lists none or is too long to be a list."""
+    numbered = _numbered(text)
     text = _NUMBER.sub(r"\1", text.strip()).strip().rstrip("?？。.!！ ")
     chinese = _CJK.search(text) is not None
     size = len(_CJK.findall(text)) if chinese else len(_LATIN_WORD.findall(text))
-    if size > LISTED_MAX_CHARS or _OF_ALL.search(text):
+    if size > LISTED_MAX_CHARS or (_OF_ALL.search(text) and not numbered):
         return []
-    things = [t for t in (_LISTED if chinese else _LISTED_EN).split(text) if t.strip()]
+    things = numbered or [t for t in (_LISTED if chinese else _LISTED_EN).split(text) if t.strip()]
     if not 2 <= len(things) <= limit or any(len(_CJK.findall(t)) < 2 and len(t.strip()) < 3 for t in things):
         return []
     # In 2009, how long did…: a sentence with what it is said of before it, not a list.

@@ -336,6 +336,10 @@ def test_the_things_a_short_message_lists_are_read_apart():
     # A number before a question lists nothing (一 and 答复期限多久 were asked of apart).
     assert listed("我们公司想申请一份文件，请问：一、答复期限多久") == []
     assert listed("1.办公时间和电话") == ["办公时间", "电话"]
+    # Things numbered one after another, however the numbers are typed (and what goes before them).
+    for text in ("问三个事：1办公时间 2传真号 3邮箱", "1.办公时间 2.传真号 3.邮箱", "①办公时间②传真号③邮箱"):
+        assert listed(text) == ["办公时间", "传真号", "邮箱"], text
+    assert listed("申请要2天 3天") == [] and listed("2楼 3楼") == []  # bare numbers not 1, 2 in turn
     # A thing that asks of itself, beyond naming what is asked (电话 is an asking word alone).
     assert asks_of_it("目录多久更新一次") and asks_of_it("电话分别是多少") and asks_of_it("how long")
     assert not asks_of_it("电话") and not asks_of_it("你们的地址") and not asks_of_it("phone number")
@@ -351,6 +355,11 @@ def test_an_office_of_another_place_is_told_apart_from_the_bureau():
     for text in (*ours, "我是济南的你们局能寄不"):
         assert not of_another_place(text, home, nearby), text
     assert not of_another_place("北京市安监局电话多少", ())  # no places listed: nothing is another's
+
+
+def test_things_numbered_are_answered_each(answerer):
+    reply = answerer.answer("1.地址 2.电话 3.传真")
+    assert [p.entry_id for p in reply.parts] == ["office-address", "office-phone", "office-fax"]
 
 
 def test_another_places_office_is_not_given_the_bureaus_contacts(answerer):
@@ -1172,6 +1181,7 @@ def test_a_homophone_slip_in_a_question_is_read_as_meant(answerer):
         ("啷个申请", "怎么申请"),
         ("几时有回复", "什么时候有答复"),
         ("搁哪旮沓申请", "在哪里申请"),
+        ("你们那嘎达几点上班", "你们那里几点上班"),  # there, as 哪嘎达 is where
         # ... and 普通话 that holds the same characters is left as it is.
         ("在哪能看到", "在哪能看到"),
         ("什么样的信息", "什么样信息"),
@@ -1198,6 +1208,11 @@ def test_regional_question_words_read_as_putonghua(knowledge, text, read):
         ("递了申请，多咱能有信儿", "deadline"),
         ("晌午头有人值班不", "office-hours"),
         ("恁们地址", "office-address"),  # 山东话's 恁们 (你们): 0.46 and a "是这个吗？"
+        ("你们那嘎达几点上班啊", "office-hours"),  # 东北话's there: "是这个吗？" at 0.54
+        ("俺寻思问问，恁办公那旮瘩在哪", "office-address"),
+        # Family, applied for (我闺女, 阿妈), is someone else, as the guide says it: overdue, a list.
+        ("让我闺女帮我申请行不行", "apply-id"),
+        ("我可唔可以帮我阿妈申请？", "apply-id"),
     ],
 )
 def test_a_question_in_dialect_is_answered(answerer, question, entry_id):
@@ -1671,6 +1686,15 @@ def test_a_neighbours_request_for_a_companys_records_is_answered_not_taken_for_a
     reply = answerer.answer(question)
     assert (reply.outcome, reply.entry_id) == ("answer", "enterprise-records")
     assert "12350" in reply.text
+
+
+def test_asking_whether_it_is_published_after_a_story_is_no_complaint(answerer):
+    # The story's words read like a tip-off's (查封, a factory by the workplace); what it asks,
+    # whether the penalty can be seen online, is a question, which the complaint model took.
+    story = "我是跑外卖的，前阵子我们站点楼下那个厂子被查封了，处罚结果网上能看到不"
+    assert answerer.answer(story).outcome != "complaint"
+    # ... unless it complains too.
+    assert answerer.answer("我举报的那家厂到现在也没人管，处罚结果公开了吗").outcome == "complaint"
 
 
 def test_the_same_setting_told_as_a_danger_now_is_a_tip_off(answerer):

@@ -813,7 +813,9 @@ class Answers:
         # title typed (隐患排查治理通知) is a look-up, whatever words it has; and a question that is
         # word for word one of the guide's phrasings (啥样的信息不给公开) is what staff wrote it for
         # ("我要投诉" asks nothing: it is offered the form).
-        asking_for_information = intent.requests and intent.hazard and not (intent.complaint_words or intent.grievance)
+        asking_for_information = (
+            (intent.requests and intent.hazard) or self.matcher.asks_if_published(query)
+        ) and not (intent.complaint_words or intent.grievance)
         short = _typed_words(query) <= LOOKUP_MAX_CHARS
         looked_up = names_a_document(query.normalized) or (short and not intent.tipoff)
         typed_a_title = False

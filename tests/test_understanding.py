@@ -1695,6 +1695,8 @@ def test_asking_whether_it_is_published_after_a_story_is_no_complaint(answerer):
     assert answerer.answer(story).outcome != "complaint"
     # ... unless it complains too.
     assert answerer.answer("我举报的那家厂到现在也没人管，处罚结果公开了吗").outcome == "complaint"
+    # 是不是不想公开 asks no such thing: it is offered the form still.
+    assert answerer.answer("出事那会儿说要公开调查报告，这都一年了还没挂网上，是不是不想公开").may_complain
 
 
 def test_the_same_setting_told_as_a_danger_now_is_a_tip_off(answerer):

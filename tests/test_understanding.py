@@ -1213,6 +1213,8 @@ def test_regional_question_words_read_as_putonghua(knowledge, text, read):
         # Family, applied for (我闺女, 阿妈), is someone else, as the guide says it: overdue, a list.
         ("让我闺女帮我申请行不行", "apply-id"),
         ("我可唔可以帮我阿妈申请？", "apply-id"),
+        ("我女儿能替我申请吗", "apply-id"),  # someone applying for me: a phrasing of its own
+        ("中不中让俺闺女替俺去办", "apply-id"),
     ],
 )
 def test_a_question_in_dialect_is_answered(answerer, question, entry_id):

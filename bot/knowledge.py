@@ -300,7 +300,30 @@ def _compose(path: Path, problems: list[Problem], *, construct: bool = True) -> 
     if node is None:
         problems.append(Problem(str(path), None, None, "is empty"))
         return None
+    for key, first, again in _repeated_keys(node):
+        reason = f"repeats the key {key!r} of line {first}, which it would replace"
+        problems.append(Problem(str(path), again, None, reason))
     return data, node
+
+
+def _repeated_keys(node: yaml.Node) -> list[tuple[str, int, int]]:
+    """Each key a mapping of the tree has twice, with the lines of its first and second use:
+    PyYAML keeps the last silently (a second 这里: in the lexicon lost the first's words)."""
+    repeated, nodes = [], [node]
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    line = key.start_mark.line + 1
+                    if key.value in seen:
+                        repeated.append((key.value, seen[key.value], line))
+                    seen.setdefault(key.value, line)
+                nodes.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            nodes.extend(node.value)
+    return sorted(repeated, key=lambda r: r[2])
 
 
 def _mapping_lines(node: yaml.Node) -> dict[str, int]:

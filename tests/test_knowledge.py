@@ -281,6 +281,20 @@ def test_bad_lexicon(folder):
     assert found == {(1, "synonyms.信息"), (3, "fillers")}
 
 
+def test_a_key_given_twice_is_a_problem_not_silently_the_last(folder):
+    # PyYAML keeps the second 这里: of a mapping; its first one's words were lost without a word.
+    text = "synonyms:\n  信息: [资讯]\nregional:\n  这里: [呢度]\n  那里: [嗰度]\n  这里: [这嘎达]\n"
+    (folder / "lexicon.yaml").write_text(text, encoding="utf-8")
+    found = [(p.line, p.reason) for p in problems_of(folder)]
+    assert found == [(6, "repeats the key '这里' of line 4, which it would replace")]
+    path = folder / "guide" / "99-twice.yaml"
+    twice = GOOD_ENTRY.replace("fee-free", "fee-twice").replace(
+        "keywords: [收费]\n", "keywords: [收费]\n    keywords: [费]\n"
+    )
+    path.write_text(twice, encoding="utf-8")
+    assert [p.line for p in problems_of(folder) if p.file == str(path)] == [7]
+
+
 def test_the_lexicon_s_entries_must_be_the_guide_s(folder):
     (folder / "lexicon.yaml").write_text(
         "other_years: [a]\nhazard_report: no-such-entry\nimplied_subject: 7\nenglish_subjects: [举报]\n",

@@ -809,7 +809,8 @@ class Answers:
         # A complaint or tip-off is recognised by the lexicon's rules or, in other words, by the
         # calibrated complaint model (on those signs and the meaning: "申请三个月了没音信").
         # "不满意，可以向哪投诉" asks a question the guide answers; a message that names an
-        # accident to ask for what was published about it (事故统计) is no tip-off; a document's
+        # accident to ask for what was published about it (事故统计) is no tip-off, nor a story
+        # that ends asking whether something is published (…处罚结果网上能看到不); a document's
         # title typed (隐患排查治理通知) is a look-up, whatever words it has; and a question that is
         # word for word one of the guide's phrasings (啥样的信息不给公开) is what staff wrote it for
         # ("我要投诉" asks nothing: it is offered the form).

@@ -1031,10 +1031,11 @@ class Matcher:
             return False
         return any(self._names_a_subject(name) for name in document_names(query.read or query.text))
 
-    def asks_if_published(self, query: Query) -> bool:
+    def asks_if_published(self, query: Query, intent: Intent | None = None) -> bool:
         """Whether ``query`` ends by asking whether something is published or can be found (…公开了吗,
-        有公布没, 网上能查到不), whatever it names: it asks, and tells no complaint."""
-        intent = self.intent(query)
+        有公布没, 网上能查到不), whatever it names: it asks, and tells no complaint (``intent``: its
+        intent, where the caller has read it already)."""
+        intent = intent or self.intent(query)
         asked = _PUBLISHED_ASKED.search(query.normalized)
         return intent.asks and not (intent.complaint or intent.tipoff) and asked is not None
 

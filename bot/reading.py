@@ -644,12 +644,13 @@ LISTED_MAX_CHARS = 20  # Han characters; a Latin message, words (a list is short
 # The number a citizen types before a question (1. 2、 一、 （3） ②), which numbers it and lists nothing:
 # 请问：一、答复期限多久, 1.办公时间和电话.
 NUMBERED = r"(?:[(（]?[0-9一二三四五六七八九十]{1,2}[)）.、．](?![0-9])|[①-⑩])"
-_NUMBER = re.compile(rf"(^|[:：,，;；\s]){NUMBERED}")
+_BEFORE_NUMBER = r"[:：,，;；\s]"  # what a number follows, where it does not open the message
+_NUMBER = re.compile(rf"(^|{_BEFORE_NUMBER}){NUMBERED}")
 
 
 # The numbers of things listed one after another (1办公时间 2传真号 3邮箱, 1.地址 2.电话, ①地址②电话):
 # a number as questions are numbered, or a bare 1, 2, 3 in turn before the thing.
-_ITEM = re.compile(rf"[①-⑩]|(?:^|(?<=[:：,，;；\s]))(?:{NUMBERED}|([1-9])(?=[\u3400-\u9fff]))")
+_ITEM = re.compile(rf"[①-⑩]|(?:^|(?<={_BEFORE_NUMBER}))(?:{NUMBERED}|([1-9])(?=[\u3400-\u9fff]))")
 
 
 def _numbered(text: str) -> list[str]:

@@ -815,7 +815,7 @@ class Answers:
         # word for word one of the guide's phrasings (啥样的信息不给公开) is what staff wrote it for
         # ("我要投诉" asks nothing: it is offered the form).
         asking_for_information = (
-            (intent.requests and intent.hazard) or self.matcher.asks_if_published(query)
+            (intent.requests and intent.hazard) or self.matcher.asks_if_published(query, intent)
         ) and not (intent.complaint_words or intent.grievance)
         short = _typed_words(query) <= LOOKUP_MAX_CHARS
         looked_up = names_a_document(query.normalized) or (short and not intent.tipoff)
@@ -984,7 +984,7 @@ class Answers:
             # so are those a search shows for a question whether something is published, whatever it
             # names (对加油站安全检查的结果，这个公开了吗).
             by_name = self.matcher.seeks_a_document(query)
-            if not query.english and (by_name or self.matcher.asks_if_published(query)):
+            if not query.english and (by_name or self.matcher.asks_if_published(query, intent)):
                 near = self._documents(query, NEAR_DOCUMENT_MIN_SCORE if by_name else s.search_min_score)
                 if near:
                     reply.hits, reply.heading = near, texts.CLARIFY_DOCUMENTS_HEADER

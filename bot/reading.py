@@ -41,6 +41,9 @@ _RELATIVE_EN_RE = re.compile(
 # Where one question ends and the next begins: question marks, semicolons, full stops, and line
 # breaks; commas and spaces only split when both sides ask something (see ``questions``).
 _HARD_BREAK = re.compile(r"[?？;；。！!\n]+")
+_SENTENCE = re.compile(rf"(.*?)({_HARD_BREAK.pattern}|$)", re.S)
+# A sentence that opens with 这 or 那 (not 这里, 那边: a place) asks of what was said before it.
+_OF_WHAT_WAS_SAID = re.compile(r"[这那](?![里儿边])")
 # A piece between commas and spaces, or ended by 吗 where one typed on without a pause (能邮寄申请吗寄哪个地址).
 _PIECE = re.compile(r"(?:[^,，、\s吗]|吗(?=$|[,，、\s]))+吗?|吗")
 # What supposes a case (要是你们不给公开, 一直不答复的话) rather than tells one.
@@ -607,10 +610,7 @@ def questions(text: str, asks: Callable[[str], bool], limit: int | None = 3) -> 
     """
     parts: list[str] = []
     asked: set[str] = set()
-    for chunk in _HARD_BREAK.split(text):
-        chunk = chunk.strip()
-        if not chunk:
-            continue
+    for chunk, marked in _sentences(text):
         if not _CJK.search(chunk):
             english = [q for p in _english_questions(chunk, asks) for q in _of_two(p)]
             parts.extend(english or [chunk])
@@ -620,14 +620,18 @@ def questions(text: str, asks: Callable[[str], bool], limit: int | None = 3) -> 
         own = [asks_on_its_own(chunk[start:end], asks) for start, end in spans]
         if sum(own) < 2:
             parts.append(chunk)
-            continue
-        start = spans[0][0]
-        ends = [end for (_, end), asking in zip(spans, own) if asking]
-        ends[-1] = spans[-1][1]  # what follows the last question goes with it
-        for end in ends:
-            parts.append(chunk[start:end])
-            start = next((s for s, _ in spans if s >= end), end)
-    asking = _with_bare_asks_joined([p for p in parts if p in asked or asks(p) or "?" in p or "？" in p])
+        else:
+            start = spans[0][0]
+            ends = [end for (_, end), asking in zip(spans, own) if asking]
+            ends[-1] = spans[-1][1]  # what follows the last question goes with it
+            for end in ends:
+                parts.append(chunk[start:end])
+                start = next((s for s, _ in spans if s >= end), end)
+        # The citizen's own question mark says it asks (身份证要原件还是复印件？), unless it asks of
+        # what was said before it (…对方说涉密。这也涉密？): no question of its own.
+        if marked and not _OF_WHAT_WAS_SAID.match(parts[-1]):
+            asked.add(parts[-1])
+    asking = _with_bare_asks_joined([p for p in parts if p in asked or asks(p)])
     return asking[:limit] if len(asking) > 1 else [text]  # [:None] is all
 
 
@@ -721,6 +725,15 @@ def _of_two(sentence: str) -> list[str]:
     # what's, as one says it of one thing or of several (what are your … phone number reads wrong)
     again = re.sub(r"^(\s*\w+)(?:'s|\s+is|\s+are)", r"\1's", head)
     return [head + match["first"], again + match["second"]]
+
+
+def _sentences(text: str) -> list[tuple[str, bool]]:
+    """The sentences of a message (cut at ``_HARD_BREAK``), each with whether a question mark ends it."""
+    found = []
+    for match in _SENTENCE.finditer(text):
+        if sentence := match.group(1).strip():
+            found.append((sentence, "?" in match.group(2) or "？" in match.group(2)))
+    return found
 
 
 def _with_bare_asks_joined(parts: list[str]) -> list[str]:

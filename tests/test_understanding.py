@@ -308,6 +308,17 @@ def test_several_questions_are_split_but_a_preamble_stays():
     assert focus("怎么办啊，我是外地的能申请吗", ASKS) == "我是外地的能申请吗"
 
 
+def test_a_question_mark_says_a_sentence_asks_unless_it_asks_of_what_went_before():
+    # 原件还是复印件 has no asking word: the citizen's question mark says it asks.
+    two = ["我不是本地人能申请吗", "身份证要原件还是复印件"]
+    assert questions("？".join(two) + "？", ASKS) == two
+    assert questions("。".join(two), ASKS) == ["。".join(two)]
+    # 这也涉密？ asks of the refusal told before it (a rhetorical question): no question of its own.
+    told = "我就问问哪几家是重大危险源，对方说涉密。这也涉密？"
+    assert questions(told, ASKS) == [told]
+    assert questions("办公室在几楼？那里停车方便？", ASKS) == ["办公室在几楼", "那里停车方便"]  # 那里 is a place
+
+
 def test_a_need_told_is_no_question_of_its_own(answerer):
     # 需要 asks (需要什么), but 我需要…做分析 tells what the citizen needs: it was a question of its
     # own, and the message's third, 要收费吗, fell beyond the three it is answered on.

@@ -1226,6 +1226,7 @@ def test_regional_question_words_read_as_putonghua(knowledge, text, read):
         ("我可唔可以帮我阿妈申请？", "apply-id"),
         ("我女儿能替我申请吗", "apply-id"),  # someone applying for me: a phrasing of its own
         ("中不中让俺闺女替俺去办", "apply-id"),
+        ("能告恁不", "litigation"),  # 山东话's 恁 (您): 告恁 is 告你们, suing; it was answered on overdue replies
     ],
 )
 def test_a_question_in_dialect_is_answered(answerer, question, entry_id):

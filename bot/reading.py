@@ -600,9 +600,11 @@ def questions(text: str, asks: Callable[[str], bool], limit: int | None = 3) -> 
 
     A message is cut at question marks, full stops and semicolons; a part is cut again at commas
     and spaces where two or more of its pieces ask something of their own ("去哪申请 要带啥材料
-    能网上办不"). A piece that asks nothing goes with the question after it (a preamble: "我爸在厂里
-    被砸伤了，俺能申请不，要带啥证件"), or, at the end, with the one before; so does a condition
-    ("看到哪个厂子有隐患，该打啥电话": its 哪个 is "whichever") unless it asks by its ending
+    能网上办不"); a sentence ended by a question mark asks, whatever its words (身份证要原件还是复印件？),
+    unless it asks of what was told before it (这也涉密？). A piece that asks nothing goes with the
+    question after it (a preamble: "我爸在厂里被砸伤了，俺能申请不，要带啥证件"), or, at the end,
+    with the one before; so does a condition ("看到哪个厂子有隐患，该打啥电话": its 哪个 is
+    "whichever") unless it asks by its ending
     ("要是不会上网能写信不"), and a bare follow-up ("…检查合格没，能查不") stays with its clause.
     In English, a message is cut at an "and", a comma or a full stop that begins a second question
     (see :func:`_english_questions`), and a question asked of two things (what are your office

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 
-from .textnorm import split_pinyin
+from .textnorm import THEN_OPENS, split_pinyin
 
 _DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
            "八": 8, "九": 9}  # fmt: skip
@@ -42,8 +42,9 @@ _RELATIVE_EN_RE = re.compile(
 # breaks; commas and spaces only split when both sides ask something (see ``questions``).
 _HARD_BREAK = re.compile(r"[?？;；。！!\n]+")
 _SENTENCE = re.compile(rf"(.*?)({_HARD_BREAK.pattern}|$)", re.S)
-# A sentence that opens with 这 or 那 (not 这里, 那边: a place) asks of what was said before it.
-_OF_WHAT_WAS_SAID = re.compile(r"[这那](?![里儿边])")
+# A sentence that opens with 这 or 那 (not 这里, 那边: a place; nor 那 as "then", 那得先交材料吗: a
+# question asked on) asks of what was said before it.
+_OF_WHAT_WAS_SAID = re.compile(rf"(?!{THEN_OPENS})[这那](?![里儿边])")
 # A piece between commas and spaces, or ended by 吗 where one typed on without a pause (能邮寄申请吗寄哪个地址).
 _PIECE = re.compile(r"(?:[^,，、\s吗]|吗(?=$|[,，、\s]))+吗?|吗")
 # What supposes a case (要是你们不给公开, 一直不答复的话) rather than tells one.
@@ -758,10 +759,8 @@ def clauses(text: str) -> list[str]:
     """The clauses of a message, in order: its sentences, cut again at commas and spaces (a bare
     follow-up, 能查不, kept with the clause before it); an English sentence is one clause."""
     found: list[str] = []
-    for chunk in _HARD_BREAK.split(text):
-        chunk = chunk.strip()
-        if chunk:
-            found += [chunk[start:end] for start, end in _spans(chunk)] if _CJK.search(chunk) else [chunk]
+    for chunk, _ in _sentences(text):
+        found += [chunk[start:end] for start, end in _spans(chunk)] if _CJK.search(chunk) else [chunk]
     return found
 
 

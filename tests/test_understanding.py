@@ -317,6 +317,7 @@ def test_a_question_mark_says_a_sentence_asks_unless_it_asks_of_what_went_before
     told = "我就问问哪几家是重大危险源，对方说涉密。这也涉密？"
     assert questions(told, ASKS) == [told]
     assert questions("办公室在几楼？那里停车方便？", ASKS) == ["办公室在几楼", "那里停车方便"]  # 那里 is a place
+    assert questions("被拒了能复议吗？那得先交材料？", ASKS) == ["被拒了能复议吗", "那得先交材料"]  # 那 as "then"
 
 
 def test_a_need_told_is_no_question_of_its_own(answerer):

@@ -532,6 +532,7 @@ class Matcher:
         read, named = read_years(text, today)
         read = without_opener(read)  # 那要带啥材料: what the model reads and the implied subject goes before
         read = office_named(read)  # the office that handles disclosure requests: your office
+        read = self._intent.without_thanks(read)  # …, thank you very much
         if years and not named:
             read = "".join(f"{year}年" for year in years) + read
         typed = self.normalizer.script(read)
@@ -1255,6 +1256,16 @@ class _IntentRules:
         self._injuries = pattern(lexicon.injuries)
         self._question_mark = "?" in lexicon.asking
 
+    def without_thanks(self, text: str) -> str:
+        """``text`` without the thanks that close it (… Thank you very much; …？谢谢！): they say
+        nothing of what is asked, yet the semantic model reads a question ended by thanks as
+        something else. A message of nothing else is kept whole."""
+        pieces = [p for p in _PIECE_TO_A_MARK.findall(text) if p.strip()]
+        kept = len(pieces)
+        while kept and _only(self._polite, self._simplify(pieces[kept - 1])):
+            kept -= 1
+        return "".join(pieces[:kept]).strip() if 0 < kept < len(pieces) else text
+
     def _without_bounds_asked(self, text: str) -> str:
         """``text`` without the grievance whose bound it asks (多久不回复就算超期: 超期 asked of)."""
         for bound in BOUND_ASKED.finditer(text):
@@ -1347,6 +1358,10 @@ _CHOICE_STRESSED = re.compile(rf"(?:到底|究竟)(?={CHOICE_OF_TWO})")
 # people or times (来了几个人, 打了几次: a story's), nor 好几 (好几起).
 _COUNT_ASKED = re.compile(r"(?<![好这那十几])几[件条家份起项宗]")
 
+
+# A piece of a message up to a comma or a full stop, with the marks and spaces after it (a web
+# address is cut at its dots too, into pieces that are never thanks).
+_PIECE_TO_A_MARK = re.compile(r"[^。！!？?；;，,\n.]*(?:[。！!？?；;，,\n.]+\s*|$)")
 
 # What may stand beside a greeting, thanks or 不是这个 without making a question of it: particles,
 # interjections and whom it is said to (你答非所问, 不是这个啊, 好的呀).

@@ -335,6 +335,21 @@ def test_a_need_told_is_no_question_of_its_own(answerer):
     assert answerer.matcher.asks("需要带身份证") and answerer.matcher.asks("我需要带什么")
 
 
+def test_thanks_after_a_question_are_not_read_as_part_of_it(answerer):
+    cut = answerer.matcher._intent.without_thanks
+    assert cut("您好，请问年报在哪看？谢谢！") == "您好，请问年报在哪看？"
+    assert cut("How do I apply? Thanks a lot. OK.") == "How do I apply?"
+    assert cut("see www.example.gov.cn. thank you") == "see www.example.gov.cn."
+    assert cut("谢谢") == "谢谢" and cut("好的，谢谢") == "好的，谢谢"  # nothing else: kept whole
+    # Ended by thanks, an English question was read as something else and got "not sure".
+    question = "my employer ask me to find the office hours of your information office."
+    for text in (f"{question} thank you very much", f"{question} Thanks!"):
+        reply, plain = answerer.answer(text), answerer.answer(question)
+        assert (reply.outcome, reply.entry_id, reply.score) == (plain.outcome, plain.entry_id, plain.score)
+        assert "office-hours" in (reply.entry_id, *(c.id for c in reply.choices))
+    assert answerer.answer("thank you very much").outcome == "greeting"
+
+
 def test_the_things_a_short_message_lists_are_read_apart():
     assert listed("办公时间和电话") == ["办公时间", "电话"]
     assert listed("申请表、身份证复印件+收费标准") == ["申请表", "身份证复印件", "收费标准"]
@@ -487,6 +502,13 @@ def test_a_later_part_without_its_subject_asks_of_the_question_before_it(answere
         ("今年的出了没", "annual-report-where"),
     ]
     assert f"{dt.date.today().year}年的年度报告要到" in reply.text
+
+
+@pytest.mark.parametrize("text", ["年报", "年度报告"])
+def test_the_annual_report_typed_alone_is_told_where_to_read_it(answerer, text):
+    # Not when it is due: one who types only its name wants to read it.
+    assert (answerer.answer(text).outcome, answerer.answer(text).entry_id) == ("answer", "annual-report-where")
+    assert answerer.answer("年报什么时候出").entry_id == "annual-report-deadline"
 
 
 @pytest.mark.parametrize("text", ["2009", "2009年", "09年", "2009年的"])

@@ -491,10 +491,10 @@ BOUND_ASKED = re.compile(
 CHOICE_OF_TWO = rf"是{_IN_CLAUSE}{{1,12}}还是"
 
 
-# Chinese asks by grammar as well as by words: 收不收费, 能复议不, 交了没, 行否, and so a clause
+# Chinese asks by grammar as well as by words: 收不收费, 公布不公布, 能复议不, 交了没, 行否, and so a clause
 # that ends in 不 or 没 (能网上办不 我在外地), but not in 也没, 还没, 都不 (what did not happen).
 _A_NOT_A = re.compile(
-    rf"(\w)[不没]\1|[不没否][?？]?$|吗[?？]?{_CLAUSE_END}"
+    rf"(\w\w?)[不没]\1|[不没否][?？]?$|吗[?？]?{_CLAUSE_END}"
     # and before a final particle (要得不嘛, 行不撒: 西南官话 and others)
     rf"|(?<![也还都就])[不没否][嘛撒呀啊哇]?[?？]?(?:$|(?={_CLAUSE_MARK}))"
     # and a clause that ends in 没有 after 过 or 了 (公开过没有, 罚过款没有, 交了没有): a question,

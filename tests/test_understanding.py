@@ -1052,6 +1052,8 @@ def test_a_question_is_asked_by_its_grammar():
         "〇八年那一轮大检查，结果公开过没有",  # a clause that ends in 过…没有 or 了没有
         "俺想知道它被恁们罚过款没有，这个上哪能查到",
         "我的申请你们收到了没有",
+        "这些站点的安全检查结果你们往外公布不公布",  # a verb of two characters
+        "去年的处罚决定公开没公开",
     )
     for text in asked:
         assert asks_by_grammar(text), text
@@ -1069,6 +1071,7 @@ def test_a_question_is_asked_by_its_grammar():
         "打了三回电话，一次都没有",
         "我问过，不过一直没有",
         "查过也没有",
+        "一天不如一天",
     ):
         assert not asks_by_grammar(told), told
 

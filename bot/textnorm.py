@@ -49,6 +49,10 @@ MAX_SLIPS = 2
 # Of two slips that both fit, the likelier is taken when its pairs occur this many times as
 # often in the knowledge's texts.
 SLIP_MARGIN = 3
+# A pair of the knowledge's may itself be a slip (a wording taught as a citizen typed it, 申情政府信息公开):
+# one it has at most SLIP_TAUGHT times is put right where a homophone fits SLIP_OUTNUMBERS times as often.
+SLIP_TAUGHT = 5
+SLIP_OUTNUMBERS = 5
 
 
 # Half of a UTF-16 pair alone: no character, and no text can be encoded with one (SQLite, OpenCC and
@@ -425,11 +429,16 @@ class Slips:
                 continue
             before, left = ("", "", *chars[max(0, i - 2) : i])[-2:]
             right, after = (*chars[i + 1 : i + 3], "", "")[:2]
-            if not (left or right) or (left + char) in self._pairs or (char + right) in self._pairs:
+            if not (left or right):
                 continue
-            alike = {*self._by_sound.get(self._sound(char), ()), *self._looks_alike(char, left, right)}
+            # A pair the knowledge has as often as a slip in it (申情: staff taught a wording as typed)
+            # is put right only where a homophone fits far better.
+            own = max(self._pairs.get(left + char, 0), self._pairs.get(char + right, 0))
+            if own > SLIP_TAUGHT:
+                continue
+            alike = {*self._by_sound.get(self._sound(char), ()), *self._looks_alike(char, left, right)} - {char}
             fits = sorted(((self._fit(o, before, left, right, after), o) for o in alike), reverse=True)
-            fits = [f for f in fits if f[0]]
+            fits = [f for f in fits if f[0] > SLIP_OUTNUMBERS * own]
             if fits and (len(fits) == 1 or fits[0][0] >= SLIP_MARGIN * fits[1][0]):
                 chars[i] = fits[0][1]
                 slips += 1

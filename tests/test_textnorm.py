@@ -94,6 +94,17 @@ def test_a_homophone_slip_is_put_right(norm, typed, meant):
     assert homophones.correct(typed) == meant
 
 
+def test_a_slip_the_knowledge_holds_once_is_still_put_right(norm):
+    # Staff taught a wording as a citizen typed it (申情表在哪领): 申情 is then a pair of the
+    # knowledge's, yet 申请 fits far better and is what the next citizen meant by it.
+    taught = [*KNOWN, *(["申请表在哪领", "申请要多久"] * 6), "申情表在哪领"]
+    slips = Slips([norm.script(t) for t in taught])
+    assert slips.correct("申情要多久") == "申请要多久"
+    # What the knowledge has as often as its homophone is no slip: both are meant.
+    often = Slips([norm.script(t) for t in [*taught, *(["申情表在哪领"] * 3)]])
+    assert often.correct("申情要多久") == "申情要多久"
+
+
 def test_a_slip_of_shape_is_put_right_where_no_word_fits(norm):
     slips = Slips([norm.script(t) for t in KNOWN])
     # 靖 (立 青) looks like 请 (言 青); 耍 (而 女) like 要 (覀 女): neither typed character is the

@@ -388,7 +388,9 @@ class Slips:
     活 is the knowledge's, and put right it would also make 我们这有 我们还有). Negations
     are never replaced nor put in, nor the characters in ``keep`` (the lexicon's one-character
     variants: 俺 is the lexicon's, not a slip for 案); a message that would need more than
-    ``MAX_SLIPS`` is left as typed.
+    ``MAX_SLIPS`` is left as typed. A pair the knowledge has only ``SLIP_TAUGHT`` times or fewer
+    may be a slip itself (申情, of a wording staff taught as a citizen typed it): a homophone that
+    fits ``SLIP_OUTNUMBERS`` times as often replaces it there too.
 
     :param texts: the knowledge's texts, in the script of :meth:`Normalizer.script`
     """
@@ -431,8 +433,8 @@ class Slips:
             right, after = (*chars[i + 1 : i + 3], "", "")[:2]
             if not (left or right):
                 continue
-            # A pair the knowledge has as often as a slip in it (申情: staff taught a wording as typed)
-            # is put right only where a homophone fits far better.
+            # A pair the knowledge has only a few times may be a slip itself (申情, of a wording taught
+            # as typed): put right only where a homophone fits far better.
             own = max(self._pairs.get(left + char, 0), self._pairs.get(char + right, 0))
             if own > SLIP_TAUGHT:
                 continue

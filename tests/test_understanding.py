@@ -507,7 +507,8 @@ def test_a_later_part_without_its_subject_asks_of_the_question_before_it(answere
 @pytest.mark.parametrize("text", ["年报", "年度报告"])
 def test_the_annual_report_typed_alone_is_told_where_to_read_it(answerer, text):
     # Not when it is due: one who types only its name wants to read it.
-    assert (answerer.answer(text).outcome, answerer.answer(text).entry_id) == ("answer", "annual-report-where")
+    reply = answerer.answer(text)
+    assert (reply.outcome, reply.entry_id) == ("answer", "annual-report-where")
     assert answerer.answer("年报什么时候出").entry_id == "annual-report-deadline"
 
 

@@ -1261,6 +1261,8 @@ class _IntentRules:
         nothing of what is asked, yet the semantic model reads a question ended by thanks as
         something else. A message of nothing else is kept whole."""
         pieces = [p for p in _PIECE_TO_A_MARK.findall(text) if p.strip()]
+        if len(pieces) < 2:  # one piece: thanks alone, kept whole, or no thanks
+            return text
         kept = len(pieces)
         while kept and _only(self._polite, self._simplify(pieces[kept - 1])):
             kept -= 1

@@ -49,8 +49,7 @@ MAX_SLIPS = 2
 # Of two slips that both fit, the likelier is taken when its pairs occur this many times as
 # often in the knowledge's texts.
 SLIP_MARGIN = 3
-# A pair of the knowledge's may itself be a slip (a wording taught as a citizen typed it, 申情政府信息公开):
-# one it has at most SLIP_TAUGHT times is put right where a homophone fits SLIP_OUTNUMBERS times as often.
+# A pair the knowledge has this few times may be a slip itself (see Slips).
 SLIP_TAUGHT = 5
 SLIP_OUTNUMBERS = 5
 
@@ -433,8 +432,6 @@ class Slips:
             right, after = (*chars[i + 1 : i + 3], "", "")[:2]
             if not (left or right):
                 continue
-            # A pair the knowledge has only a few times may be a slip itself (申情, of a wording taught
-            # as typed): put right only where a homophone fits far better.
             own = max(self._pairs.get(left + char, 0), self._pairs.get(char + right, 0))
             if own > SLIP_TAUGHT:
                 continue
@@ -451,8 +448,10 @@ class Slips:
     def _looks_alike(self, char: str, left: str, right: str) -> set[str]:
         """The knowledge's characters that differ from ``char`` in one part and make a word with
         a neighbour where ``char`` makes none."""
+        if char in self._known:  # (every character of a pair the knowledge has)
+            return set()
         shapes = _shapes(_parts(char))
-        if not shapes or char in self._known or self._word(left + char) or self._word(char + right):
+        if not shapes or self._word(left + char) or self._word(char + right):
             return set()
         alike = {other for shape in shapes for other in self._by_shape.get(shape, ())} - {char}
         return {other for other in alike if self._word(left + other) or self._word(other + right)}
